@@ -1,0 +1,30 @@
+package io.iocert.probes;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What a probe may use: the directory it may write under, the time budget, the peer for
+ * interconnect probes, a clock, and where to report progress.
+ *
+ * @param fsPath    the directory the filesystem probes work in (they create their own
+ *                  {@code .iocert-<run-id>/} directory below it and touch nothing else)
+ * @param runId     identifies this run; names the probe's private directory
+ * @param budget    the most time the probe may spend on one requirement
+ * @param peer      the interconnect peer, if any
+ * @param clock     the time source, injectable for tests
+ * @param progress  receives progress updates; {@link ProgressListener#NONE} to ignore them
+ */
+public record ProbeContext(Path fsPath, String runId, Duration budget, Optional<PeerAddress> peer,
+                           NanoClock clock, ProgressListener progress) {
+    public ProbeContext {
+        Objects.requireNonNull(fsPath, "fsPath");
+        Objects.requireNonNull(runId, "runId");
+        Objects.requireNonNull(budget, "budget");
+        Objects.requireNonNull(peer, "peer");
+        Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(progress, "progress");
+    }
+}

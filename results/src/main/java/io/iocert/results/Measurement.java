@@ -1,0 +1,51 @@
+package io.iocert.results;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.HdrHistogram.Histogram;
+
+/**
+ * One metric measured for one requirement.
+ *
+ * <p>{@code histogram} holds per-operation values (latency, rtt, hiccup) in the canonical unit
+ * (ns); it is shared, not copied, and must not be modified after construction.
+ * {@code intervals} holds per-interval rates. {@code samples} counts what the statistics are
+ * computed from: operations for histogram metrics, intervals for interval metrics.
+ * {@code context} carries facts that qualify the measurement (filesystem type, "cacheAffected",
+ * "peer": "loopback"). {@code error} is set when the probe failed; what was measured before
+ * the failure is kept.
+ */
+public record Measurement(String id, String probe, String metric, String unit, Map<String, Object> workload,
+                          long samples, Summary summary, Histogram histogram, IntervalSeries intervals,
+                          Map<String, String> context, String error) {
+
+    public Measurement {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(probe, "probe");
+        Objects.requireNonNull(metric, "metric");
+        Objects.requireNonNull(unit, "unit");
+        workload = Collections.unmodifiableMap(new LinkedHashMap<>(workload));
+        context = Collections.unmodifiableMap(new LinkedHashMap<>(context));
+    }
+
+    public Optional<Histogram> histogramIfPresent() {
+        return Optional.ofNullable(histogram);
+    }
+
+    public Optional<IntervalSeries> intervalsIfPresent() {
+        return Optional.ofNullable(intervals);
+    }
+
+    public Optional<String> errorIfPresent() {
+        return Optional.ofNullable(error);
+    }
+
+    /** A measurement that could not be taken at all. */
+    public static Measurement failed(String id, String probe, String metric, String unit,
+                                     Map<String, Object> workload, String error) {
+        return new Measurement(id, probe, metric, unit, workload, 0, null, null, null, Map.of(), error);
+    }
+}
