@@ -1,0 +1,104 @@
+package io.iocert.certifier.report;
+
+import io.iocert.certifier.Report;
+import io.iocert.certifier.RequirementVerdict;
+import io.iocert.certifier.Verdict;
+import io.iocert.results.NodeIdentity;
+import io.iocert.spec.Dimension;
+import io.iocert.spec.Quantity;
+import java.io.IOException;
+import java.io.Writer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The terminal report: a header naming spec and node, a verdict table, the reasons for every
+ * verdict other than PASS, and the node verdict on the last line.
+ */
+final class TextReportWriter implements ReportWriter {
+
+    private static final String[] HEADER = {"REQUIREMENT", "PROBE", "METRIC", "STAT", "MEASURED", "THRESHOLD", "SAMPLES", "VERDICT"};
+
+    @Override
+    public void write(Report report, Writer out) throws IOException {
+        out.write(header(report));
+        out.write("\n\n");
+        List<String[]> rows = new ArrayList<>();
+        rows.add(HEADER);
+        for (RequirementVerdict v : report.requirements()) {
+            rows.add(new String[] {v.id(), v.probe(), v.metric(), v.statistic(), value(v.measured(), v.unit()),
+                v.comparator() + " " + value(v.threshold(), v.unit()), Long.toString(v.samples()), v.verdict().name()});
+        }
+        out.write(table(rows));
+        List<RequirementVerdict> notes = report.requirements().stream().filter(v -> v.verdict() != Verdict.PASS).toList();
+        if (!notes.isEmpty()) {
+            out.write("\n");
+            for (RequirementVerdict v : notes) {
+                out.write(String.format(Locale.ROOT, "%s %s %s: %s: %s%n", v.id(), v.metric(), v.statistic(),
+                        v.verdict().name(), v.reason()));
+            }
+        }
+        out.write("\nNode verdict: " + report.verdict().name() + "\n");
+    }
+
+    @Override
+    public void writeFleet(List<Report> reports, Writer out) throws IOException {
+        for (int i = 0; i < reports.size(); i++) {
+            if (i > 0) {
+                out.write("\n");
+            }
+            write(reports.get(i), out);
+        }
+    }
+
+    private static String header(Report r) {
+        NodeIdentity n = r.node();
+        StringBuilder sb = new StringBuilder();
+        sb.append("iocert ").append(r.toolVersion()).append(": spec '").append(r.specName()).append("'");
+        if (r.specSha256() != null && r.specSha256().length() >= 12) {
+            sb.append(" (sha256 ").append(r.specSha256(), 0, 12).append(")");
+        }
+        sb.append(" on ").append(n.hostname());
+        List<String> facts = new ArrayList<>();
+        n.get(NodeIdentity.CPU_MODEL).ifPresent(c -> facts.add(String.valueOf(c)));
+        n.get(NodeIdentity.CORES).ifPresent(c -> facts.add(c + " cores"));
+        n.get(NodeIdentity.MEMORY_BYTES).ifPresent(m ->
+                facts.add(Quantity.bytes(((Number) m).doubleValue()).format()));
+        n.get(NodeIdentity.KERNEL).ifPresent(k -> facts.add("Linux " + k));
+        if (!facts.isEmpty()) {
+            sb.append(" (").append(String.join(", ", facts)).append(")");
+        }
+        return sb.toString();
+    }
+
+    static String value(double v, String unit) {
+        if (Double.isNaN(v)) {
+            return "-";
+        }
+        Dimension d = Dimension.ofUnit(unit).orElse(Dimension.RATIO);
+        return new Quantity(v, d).format();
+    }
+
+    static String table(List<String[]> rows) {
+        int cols = rows.get(0).length;
+        int[] width = new int[cols];
+        for (String[] row : rows) {
+            for (int c = 0; c < cols; c++) {
+                width[c] = Math.max(width[c], row[c].length());
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        for (String[] row : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int c = 0; c < cols; c++) {
+                line.append(row[c]);
+                if (c < cols - 1) {
+                    line.append(" ".repeat(width[c] - row[c].length() + 2));
+                }
+            }
+            sb.append(line.toString().stripTrailing()).append('\n');
+        }
+        return sb.toString();
+    }
+}
