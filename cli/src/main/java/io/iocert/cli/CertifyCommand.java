@@ -1,0 +1,117 @@
+package io.iocert.cli;
+
+import static io.iocert.cli.Commands.opt;
+
+import io.iocert.certifier.Certifier;
+import io.iocert.certifier.NodeVerdict;
+import io.iocert.certifier.Report;
+import io.iocert.certifier.report.ReportFormat;
+import io.iocert.results.Result;
+import io.iocert.results.ResultCodec;
+import io.iocert.spec.Spec;
+import io.iocert.spec.SpecLoader;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Options;
+
+/**
+ * {@code iocert certify}: judge result documents against a spec. One result gives a node
+ * report; several give a fleet report. A directory argument contributes every
+ * {@code result.json} and {@code *.result.json} below it.
+ */
+final class CertifyCommand implements Command {
+
+    @Override
+    public String name() {
+        return "certify";
+    }
+
+    @Override
+    public String synopsis() {
+        return "--spec FILE RESULT_OR_DIR... [--format F] [--out FILE] [--report-dir DIR]";
+    }
+
+    @Override
+    public String summary() {
+        return "judge result documents against a spec: ELIGIBLE, NOT_ELIGIBLE, INCONCLUSIVE";
+    }
+
+    @Override
+    public Options options() {
+        return new Options()
+                .addOption(opt("spec", "FILE", "the job I/O spec (required)"))
+                .addOption(opt("format", "F", "report format: " + ReportFormat.ids() + " (default text)"))
+                .addOption(opt("out", "FILE", "write the report here instead of standard output (never overwritten)"))
+                .addOption(opt("report-dir", "DIR", "also write report.<ext> in every format into DIR"));
+    }
+
+    @Override
+    public int run(CommandLine line, PrintStream out, PrintStream err) throws Exception {
+        if (!line.hasOption("spec")) {
+            throw new UsageException("certify needs --spec FILE", "see 'iocert certify --help'");
+        }
+        if (line.getArgList().isEmpty()) {
+            throw new UsageException("certify needs at least one result file or directory", "see 'iocert certify --help'");
+        }
+        ReportFormat format = Outputs.format(line);
+        Spec spec = SpecLoader.load(Path.of(line.getOptionValue("spec")));
+        List<Path> files = resultFiles(line.getArgList());
+        List<Report> reports = new ArrayList<>();
+        for (Path f : files) {
+            Result r = ResultCodec.read(f);
+            if (r.specSha256() != null && !r.specSha256().equals(spec.sha256())) {
+                err.println("iocert: note: " + f + " was measured for spec '" + r.specName() + "', not this one;"
+                        + " requirements are matched by id");
+            }
+            reports.add(Certifier.certify(spec, r));
+        }
+        String rendered = Outputs.render(format, reports);
+        if (line.hasOption("out")) {
+            Outputs.write(Path.of(line.getOptionValue("out")), rendered);
+        } else {
+            out.print(rendered);
+            out.flush();
+        }
+        if (line.hasOption("report-dir")) {
+            Path dir = Path.of(line.getOptionValue("report-dir"));
+            Files.createDirectories(dir);
+            for (ReportFormat f : ReportFormat.values()) {
+                Outputs.write(dir.resolve("report." + f.extension()), Outputs.render(f, reports));
+            }
+        }
+        return NodeVerdict.ofNodes(reports.stream().map(Report::verdict).toList()).exitCode();
+    }
+
+    static List<Path> resultFiles(List<String> args) throws UsageException, IOException {
+        List<Path> files = new ArrayList<>();
+        for (String a : args) {
+            Path p = Path.of(a);
+            if (!Files.exists(p)) {
+                throw new UsageException(a + ": no such file or directory");
+            }
+            if (Files.isDirectory(p)) {
+                try (Stream<Path> s = Files.walk(p)) {
+                    List<Path> found = s.filter(Files::isRegularFile).filter(CertifyCommand::isResultName).sorted().toList();
+                    if (found.isEmpty()) {
+                        throw new UsageException(a + " holds no result.json or *.result.json files");
+                    }
+                    files.addAll(found);
+                }
+            } else {
+                files.add(p);
+            }
+        }
+        return files;
+    }
+
+    private static boolean isResultName(Path p) {
+        String n = p.getFileName().toString();
+        return n.equals(RunCommand.RESULT_FILE) || n.endsWith(".result.json");
+    }
+}

@@ -1,0 +1,88 @@
+package io.iocert.cli;
+
+import io.iocert.certifier.Report;
+import io.iocert.certifier.report.ReportFormat;
+import io.iocert.results.AtomicFiles;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import org.apache.commons.cli.CommandLine;
+
+/** Where reports and results go, written atomically and never over a user's file. */
+final class Outputs {
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT);
+
+    private Outputs() {
+    }
+
+    static ReportFormat format(CommandLine line) throws UsageException {
+        String f = line.getOptionValue("format", "text");
+        return ReportFormat.ofId(f).orElseThrow(() ->
+                new UsageException("--format '" + f + "' is not a report format; expected one of " + ReportFormat.ids()));
+    }
+
+    static String render(ReportFormat format, List<Report> reports) {
+        StringWriter w = new StringWriter();
+        try {
+            if (reports.size() == 1) {
+                format.writer().write(reports.get(0), w);
+            } else {
+                format.writer().writeFleet(reports, w);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return w.toString();
+    }
+
+    static void write(Path file, String content) throws IOException {
+        AtomicFiles.write(file, content.getBytes(StandardCharsets.UTF_8), false);
+    }
+
+    /** A UTC timestamp for directory names: 20261123T191900Z. */
+    static String stamp() {
+        return STAMP.format(ZonedDateTime.now(ZoneOffset.UTC));
+    }
+
+    /**
+     * The run's output directory: the one given, which must not already hold a run's files, or a
+     * new {@code ./iocert-out/<UTC timestamp>/}. Created now, before any probing, so a bad path
+     * fails in a second rather than after the run.
+     */
+    static Path runDirectory(CommandLine line) throws UsageException, IOException {
+        Path dir;
+        if (line.hasOption("out")) {
+            dir = Path.of(line.getOptionValue("out"));
+            for (String f : List.of(RunCommand.RESULT_FILE, RunCommand.REPORT_FILE)) {
+                if (Files.exists(dir.resolve(f))) {
+                    throw new UsageException("--out " + dir + " already holds " + f
+                            + "; iocert does not overwrite results (choose a new directory)");
+                }
+            }
+            if (Files.exists(dir) && !Files.isDirectory(dir)) {
+                throw new UsageException("--out " + dir + " is not a directory");
+            }
+        } else {
+            Path base = Path.of("iocert-out");
+            String stamp = stamp();
+            dir = base.resolve(stamp);
+            for (int i = 2; Files.exists(dir); i++) {
+                dir = base.resolve(stamp + "-" + i);
+            }
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UsageException("cannot create the output directory " + dir + ": " + Main.describe(e));
+        }
+        return dir;
+    }
+}

@@ -1,0 +1,114 @@
+package io.iocert.cli;
+
+import static io.iocert.cli.Commands.opt;
+
+import io.iocert.results.AtomicFiles;
+import io.iocert.results.Measurement;
+import io.iocert.results.Result;
+import io.iocert.results.ResultCodec;
+import io.iocert.spec.Spec;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Optional;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Options;
+
+/** {@code iocert probe}: measure what the spec asks and write the result, without a verdict. */
+final class ProbeCommand implements Command {
+
+    @Override
+    public String name() {
+        return "probe";
+    }
+
+    @Override
+    public String synopsis() {
+        return "[--spec FILE] [--fs-path DIR] [--budget DURATION] --out FILE";
+    }
+
+    @Override
+    public String summary() {
+        return "measure what a spec asks for and write the result document, without certifying";
+    }
+
+    /** Options shared with {@code run}. */
+    static Options probeOptions() {
+        return new Options()
+                .addOption(opt("spec", "FILE", "the job I/O spec, YAML or JSON (default: the bundled " + Inputs.BUNDLED_SPEC + ")"))
+                .addOption(opt("fs-path", "DIR", "directory the filesystem probes work in (default: the spec's "
+                        + "filesystem.path, else the current directory); they write only inside their own .iocert-<run-id>/"))
+                .addOption(opt("budget", "DURATION", "most time to spend on each requirement, overriding the spec (e.g. 30s)"))
+                .addOption(opt("peer", "HOST:PORT", "an 'iocert serve' peer for interconnect probes (not in this build yet)"))
+                .addOption(opt("token-file", "FILE", "shared token for a remote peer (not in this build yet)"));
+    }
+
+    @Override
+    public Options options() {
+        return probeOptions().addOption(opt("out", "FILE", "where to write the result JSON (required; never overwritten)"));
+    }
+
+    @Override
+    public int run(CommandLine line, PrintStream out, PrintStream err) throws Exception {
+        rejectArguments(line, name());
+        if (!line.hasOption("out")) {
+            throw new UsageException("probe needs --out FILE", "see 'iocert probe --help'");
+        }
+        Path target = Path.of(line.getOptionValue("out"));
+        if (Files.exists(target)) {
+            throw new UsageException("--out " + target + " already exists; iocert does not overwrite results");
+        }
+        Spec spec = Inputs.spec(line);
+        Path fsPath = fsPath(line, spec);
+        Result result = new ProbeRunner(fsPath, runId(), Optional.empty(), TerminalProgress.forConsole(err)).run(spec);
+        AtomicFiles.write(target, ResultCodec.toJson(result), false);
+        long failed = result.measurements().stream().filter(m -> m.error() != null).count();
+        err.println("iocert: wrote " + target + " (" + result.measurements().size() + " measurements, "
+                + failed + " with errors)");
+        for (Measurement m : result.measurements()) {
+            if (m.error() != null) {
+                err.println("  " + m.id() + " " + m.metric() + ": " + m.error());
+            }
+        }
+        return failed == 0 ? Main.OK : Main.ERROR;
+    }
+
+    static void rejectArguments(CommandLine line, String command) throws UsageException {
+        if (!line.getArgList().isEmpty()) {
+            throw new UsageException("'" + command + "' takes no arguments, got '" + line.getArgList().get(0) + "'",
+                    "see 'iocert " + command + " --help'");
+        }
+        if (line.hasOption("peer") || line.hasOption("token-file")) {
+            throw new UsageException("--peer and --token-file are part of the iocert design but not of this build yet");
+        }
+    }
+
+    /**
+     * The filesystem probes' directory: --fs-path, else the spec's filesystem.path, else the
+     * current directory; checked now when the spec has filesystem requirements.
+     */
+    static Path fsPath(CommandLine line, Spec spec) throws UsageException {
+        String flag = "--fs-path";
+        Path p;
+        if (line.hasOption("fs-path")) {
+            p = Path.of(line.getOptionValue("fs-path"));
+        } else if (spec.filesystemPath().isPresent()) {
+            p = spec.filesystemPath().get();
+            flag = "the spec's filesystem.path";
+        } else {
+            p = Path.of("").toAbsolutePath();
+            flag = "the current directory";
+        }
+        boolean needsFs = spec.requirements().stream().anyMatch(r -> r.probe().id().startsWith("fs."));
+        return needsFs ? Inputs.directory(flag, p) : p;
+    }
+
+    /** A run id: UTC timestamp plus random bits, so concurrent runs never share a directory. */
+    static String runId() {
+        byte[] b = new byte[4];
+        new SecureRandom().nextBytes(b);
+        return Outputs.stamp() + "-" + HexFormat.of().formatHex(b);
+    }
+}

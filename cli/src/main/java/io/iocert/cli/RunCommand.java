@@ -1,0 +1,73 @@
+package io.iocert.cli;
+
+import static io.iocert.cli.Commands.opt;
+
+import io.iocert.certifier.Certifier;
+import io.iocert.certifier.Report;
+import io.iocert.certifier.report.ReportFormat;
+import io.iocert.results.Result;
+import io.iocert.results.ResultCodec;
+import io.iocert.results.AtomicFiles;
+import io.iocert.spec.Spec;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Options;
+
+/** {@code iocert run}: probe what the spec asks, certify, write results and reports. */
+final class RunCommand implements Command {
+    static final String RESULT_FILE = "result.json";
+    static final String REPORT_FILE = "report.json";
+
+    @Override
+    public String name() {
+        return "run";
+    }
+
+    @Override
+    public String synopsis() {
+        return "[--spec FILE] [--fs-path DIR] [--out DIR] [--budget DURATION] [--confidence P] [--format F]";
+    }
+
+    @Override
+    public String summary() {
+        return "probe this node and certify it against a spec (default: the bundled " + Inputs.BUNDLED_SPEC + ")";
+    }
+
+    @Override
+    public Options options() {
+        return ProbeCommand.probeOptions()
+                .addOption(opt("out", "DIR", "output directory (default ./iocert-out/<UTC timestamp>/); gets "
+                        + RESULT_FILE + ", " + REPORT_FILE + " and report.txt"))
+                .addOption(opt("confidence", "P", "confidence for every requirement, overriding the spec (0 < P < 1)"))
+                .addOption(opt("format", "F", "report format on standard output: " + ReportFormat.ids() + " (default text)"))
+                .addOption(opt("sign", "KEY", "sign a certificate with this private key (not in this build yet)"));
+    }
+
+    @Override
+    public int run(CommandLine line, PrintStream out, PrintStream err) throws Exception {
+        ProbeCommand.rejectArguments(line, name());
+        if (line.hasOption("sign")) {
+            throw new UsageException("--sign is part of the iocert design but not of this build yet");
+        }
+        Spec spec = Inputs.spec(line);
+        ReportFormat format = Outputs.format(line);
+        Path fsPath = ProbeCommand.fsPath(line, spec);
+        Path dir = Outputs.runDirectory(line);
+
+        TerminalProgress progress = TerminalProgress.forConsole(err);
+        Result result = new ProbeRunner(fsPath, ProbeCommand.runId(), Optional.empty(), progress).run(spec);
+        AtomicFiles.write(dir.resolve(RESULT_FILE), ResultCodec.toJson(result), false);
+
+        Report report = Certifier.certify(spec, result);
+        List<Report> one = List.of(report);
+        Outputs.write(dir.resolve(REPORT_FILE), Outputs.render(ReportFormat.JSON, one));
+        Outputs.write(dir.resolve("report.txt"), Outputs.render(ReportFormat.TEXT, one));
+        out.print(Outputs.render(format, one));
+        out.flush();
+        err.println("iocert: wrote " + dir.resolve(RESULT_FILE) + " and " + dir.resolve(REPORT_FILE));
+        return report.verdict().exitCode();
+    }
+}
