@@ -1,0 +1,90 @@
+package io.iocert.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the shaded jar as a user would: a separate JVM, the bundled default spec, probes found
+ * through ServiceLoader inside the fat jar.
+ */
+class JarIT {
+    private static final Path JAR = Path.of("target", "iocert.jar");
+    private static final Path EXAMPLES = Path.of("..", "examples", "specs");
+
+    @TempDir
+    Path tmp;
+
+    record Run(int code, String out, String err) {
+    }
+
+    private Run java(Path workDir, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", JAR.toAbsolutePath().toString()));
+        cmd.addAll(List.of(args));
+        Path out = tmp.resolve("stdout");
+        Path err = tmp.resolve("stderr");
+        Process p = new ProcessBuilder(cmd).directory(workDir.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "the jar did not finish");
+        return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void shouldValidateEveryExampleSpecFromTheJar() throws Exception {
+        List<String> args = new ArrayList<>(List.of("spec", "validate"));
+        try (Stream<Path> s = Files.list(EXAMPLES)) {
+            s.filter(p -> p.toString().endsWith(".yaml")).sorted().forEach(p -> args.add(p.toAbsolutePath().toString()));
+        }
+        assertTrue(args.size() >= 7, "expected at least five example specs, got " + args);
+        Run r = java(tmp, args.toArray(String[]::new));
+        assertEquals(0, r.code(), r.err());
+        assertEquals(args.size() - 2, r.out().lines().filter(l -> l.contains(": OK (spec '")).count(), r.out());
+    }
+
+    @Test
+    void shouldRunTheBundledDefaultSpecFromTheJar() throws Exception {
+        Path work = Files.createDirectories(tmp.resolve("work"));
+        Run r = java(work, "run");
+        assertTrue(List.of(0, 1, 3, 4).contains(r.code()), "exit " + r.code() + ": " + r.err());
+        Path outRoot = work.resolve("iocert-out");
+        Path dir;
+        try (Stream<Path> s = Files.list(outRoot)) {
+            dir = s.findFirst().orElseThrow();
+        }
+        assertTrue(dir.getFileName().toString().matches("\\d{8}T\\d{6}Z"), dir.toString());
+        JsonNode report = new ObjectMapper().readTree(dir.resolve("report.json").toFile());
+        assertEquals("default", report.at("/spec/name").asText());
+        int fsMeasured = 0;
+        for (JsonNode req : report.get("requirements")) {
+            if (req.get("probe").asText().startsWith("fs.")) {
+                assertTrue(List.of("PASS", "FAIL").contains(req.get("verdict").asText()), req.toString());
+                fsMeasured++;
+            }
+        }
+        assertTrue(fsMeasured > 0, "the default spec should touch the filesystem");
+        assertTrue(r.out().contains("Node verdict: " + report.get("verdict").asText()), r.out());
+        try (Stream<Path> s = Files.list(work)) {
+            assertEquals(List.of(outRoot), s.toList(), "only iocert-out may remain in the working directory");
+        }
+    }
+
+    @Test
+    void shouldPrintVersionFromTheJar() throws Exception {
+        Run r = java(tmp, "--version");
+        assertEquals(0, r.code());
+        assertTrue(r.out().startsWith("iocert "), r.out());
+    }
+}

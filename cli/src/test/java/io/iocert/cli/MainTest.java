@@ -1,0 +1,237 @@
+package io.iocert.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.iocert.results.ToolVersion;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class MainTest {
+
+    @TempDir
+    Path tmp;
+
+    /** A small, fast fs spec; {@code threshold} decides the verdict. */
+    private Path fsSpec(String throughputThreshold, boolean withNet) throws IOException {
+        String spec = """
+                iocert: v1
+                name: cli-test
+                budget: 5s
+                requirements:
+                  - id: small-write
+                    probe: fs.write
+                    workload: {pattern: sequential, blockSize: 1MiB, fileSize: 8MiB, direct: auto}
+                    expect:
+                      throughput: {p50: "%s"}
+                      latency: {p50: "<= 10 s"}
+                """.formatted(throughputThreshold);
+        if (withNet) {
+            spec += """
+                      - id: halo
+                        probe: net.pingpong
+                        workload: {messageSize: 8KiB}
+                        expect:
+                          rtt: {p50: "<= 60 us"}
+                    """.stripIndent().indent(2);
+        }
+        Path f = tmp.resolve("spec.yaml");
+        Files.writeString(f, spec);
+        return f;
+    }
+
+    private Path fsDir() throws IOException {
+        return Files.createDirectories(tmp.resolve("fs"));
+    }
+
+    @Test
+    void shouldPrintVersion() {
+        CliRunner r = CliRunner.run("--version");
+        assertEquals(0, r.code());
+        assertEquals("iocert " + ToolVersion.get() + "\n", r.out());
+    }
+
+    @Test
+    void shouldPrintUsageAndExit2WithoutCommand() {
+        CliRunner r = CliRunner.run();
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("usage: iocert COMMAND"), r.err());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"run", "probe", "certify", "spec"})
+    void shouldShowHelpForEveryCommand(String command) {
+        CliRunner r = CliRunner.run(command, "--help");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("usage: iocert " + command), r.out());
+        assertTrue(r.out().contains("Exit codes"), r.out());
+    }
+
+    @Test
+    void shouldRejectUnknownCommandWithExit2() {
+        CliRunner r = CliRunner.run("frobnicate");
+        assertEquals(2, r.code());
+        assertTrue(r.err().startsWith("iocert: unknown command 'frobnicate'"), r.err());
+    }
+
+    @Test
+    void shouldSayPlainlyWhenACommandIsNotInThisBuild() {
+        CliRunner r = CliRunner.run("serve");
+        assertEquals(2, r.code());
+        assertEquals("iocert: 'serve' is part of the iocert design but not of this build yet\n", r.err());
+    }
+
+    @Test
+    void shouldRejectUnknownFlagWithExit2() {
+        CliRunner r = CliRunner.run("run", "--fast");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("Unrecognized option: --fast"), r.err());
+        assertTrue(r.noStackTrace());
+    }
+
+    @Test
+    void shouldRunFsRequirementsAndReportMissingProbesAsError() throws IOException {
+        Path out = tmp.resolve("out");
+        CliRunner r = CliRunner.run("run", "--spec", fsSpec(">= 1 B/s", true).toString(),
+                "--fs-path", fsDir().toString(), "--out", out.toString());
+
+        assertEquals(4, r.code(), r.err());
+        assertTrue(r.out().contains("Node verdict: ERROR"), r.out());
+        JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
+        assertEquals("iocert-report/1", report.get("format").asText());
+        assertEquals("ERROR", report.get("verdict").asText());
+        JsonNode reqs = report.get("requirements");
+        assertEquals("PASS", reqs.get(0).get("verdict").asText());
+        assertEquals("PASS", reqs.get(1).get("verdict").asText());
+        assertEquals("ERROR", reqs.get(2).get("verdict").asText());
+        assertEquals("probe not available: net.pingpong is not part of this build yet", reqs.get(2).get("reason").asText());
+        JsonNode result = new ObjectMapper().readTree(out.resolve("result.json").toFile());
+        assertEquals("iocert-result/1", result.get("format").asText());
+        assertTrue(Files.exists(out.resolve("report.txt")));
+        try (Stream<Path> left = Files.list(fsDir())) {
+            assertEquals(List.of(), left.toList(), "the probe must clean up its directory");
+        }
+    }
+
+    @Test
+    void shouldExit0WhenEligibleAnd1WhenNot() throws IOException {
+        CliRunner ok = CliRunner.run("run", "--spec", fsSpec(">= 1 B/s", false).toString(),
+                "--fs-path", fsDir().toString(), "--out", tmp.resolve("a").toString());
+        assertEquals(0, ok.code(), ok.out() + ok.err());
+        assertTrue(ok.out().contains("Node verdict: ELIGIBLE"));
+
+        Files.delete(tmp.resolve("spec.yaml"));
+        CliRunner bad = CliRunner.run("run", "--spec", fsSpec(">= 1000 TB/s", false).toString(),
+                "--fs-path", fsDir().toString(), "--out", tmp.resolve("b").toString(), "--format", "json");
+        assertEquals(1, bad.code(), bad.err());
+        assertEquals("NOT_ELIGIBLE", new ObjectMapper().readTree(bad.out()).get("verdict").asText());
+    }
+
+    @Test
+    void shouldCertifyAResultWrittenByProbe() throws IOException {
+        Path spec = fsSpec(">= 1 B/s", false);
+        Path result = tmp.resolve("node.result.json");
+        CliRunner p = CliRunner.run("probe", "--spec", spec.toString(), "--fs-path", fsDir().toString(),
+                "--out", result.toString());
+        assertEquals(0, p.code(), p.err());
+
+        CliRunner c = CliRunner.run("certify", "--spec", spec.toString(), result.toString(), "--format", "json");
+        assertEquals(0, c.code(), c.err());
+        assertEquals("ELIGIBLE", new ObjectMapper().readTree(c.out()).get("verdict").asText());
+
+        CliRunner dir = CliRunner.run("certify", "--spec", spec.toString(), tmp.toString());
+        assertEquals(0, dir.code(), dir.err());
+        assertTrue(dir.out().contains("small-write"));
+    }
+
+    @Test
+    void shouldNotOverwriteAnExistingResult() throws IOException {
+        Path out = Files.createDirectories(tmp.resolve("out"));
+        Files.writeString(out.resolve("result.json"), "mine");
+        CliRunner r = CliRunner.run("run", "--spec", fsSpec(">= 1 B/s", false).toString(),
+                "--fs-path", fsDir().toString(), "--out", out.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("already holds result.json"), r.err());
+        assertEquals("mine", Files.readString(out.resolve("result.json")));
+
+        Path existing = Files.writeString(tmp.resolve("x.json"), "keep");
+        CliRunner p = CliRunner.run("probe", "--spec", tmp.resolve("spec.yaml").toString(), "--out", existing.toString());
+        assertEquals(2, p.code());
+        assertEquals("keep", Files.readString(existing));
+    }
+
+    @Test
+    void shouldRejectUnusableFsPathBeforeProbing() throws IOException {
+        CliRunner r = CliRunner.run("run", "--spec", fsSpec(">= 1 B/s", false).toString(),
+                "--fs-path", tmp.resolve("missing").toString(), "--out", tmp.resolve("o").toString());
+        assertEquals(2, r.code());
+        assertEquals("iocert: --fs-path " + tmp.resolve("missing") + " does not exist\n", r.err());
+    }
+
+    @Test
+    void shouldRejectBadFlagValuesWithExit2() throws IOException {
+        String spec = fsSpec(">= 1 B/s", false).toString();
+        CliRunner c = CliRunner.run("run", "--spec", spec, "--confidence", "1.5");
+        assertEquals(2, c.code());
+        assertTrue(c.err().contains("--confidence '1.5' is not a probability"), c.err());
+        CliRunner b = CliRunner.run("run", "--spec", spec, "--budget", "10 GB");
+        assertEquals(2, b.code());
+        assertTrue(b.err().contains("--budget '10 GB'"), b.err());
+        CliRunner f = CliRunner.run("run", "--spec", spec, "--format", "xml");
+        assertEquals(2, f.code());
+        assertTrue(f.err().contains("--format 'xml' is not a report format; expected one of text, json"), f.err());
+        assertTrue(c.noStackTrace() && b.noStackTrace() && f.noStackTrace());
+    }
+
+    @Test
+    void shouldRejectAReportGivenAsResult() throws IOException {
+        Path out = tmp.resolve("out");
+        Path spec = fsSpec(">= 1 B/s", false);
+        assertEquals(0, CliRunner.run("run", "--spec", spec.toString(), "--fs-path", fsDir().toString(),
+                "--out", out.toString()).code());
+        CliRunner r = CliRunner.run("certify", "--spec", spec.toString(), out.resolve("report.json").toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("report.json"), r.err());
+        assertTrue(r.err().contains("iocert-result/1"), r.err());
+        assertTrue(r.noStackTrace(), r.err());
+    }
+
+    @Test
+    void shouldValidateSpecsAndReportErrorsWithLocation() throws IOException {
+        Path good = fsSpec(">= 1 B/s", false);
+        Path bad = Files.writeString(tmp.resolve("bad.yaml"), """
+                iocert: v1
+                name: bad
+                requirements:
+                  - id: r
+                    probe: fs.read
+                    expect:
+                      latency: {p99: ">= 5 GB/s"}
+                """);
+        CliRunner r = CliRunner.run("spec", "validate", good.toString(), bad.toString());
+        assertEquals(2, r.code());
+        assertEquals(good + ": OK (spec 'cli-test', 1 requirements)\n", r.out());
+        assertTrue(r.err().startsWith(bad + ":7:"), r.err());
+        assertTrue(r.err().contains("requirements[0].expect.latency.p99"), r.err());
+        assertTrue(r.noStackTrace());
+    }
+
+    @Test
+    void shouldPrintTheSchema() throws IOException {
+        CliRunner r = CliRunner.run("spec", "schema");
+        assertEquals(0, r.code());
+        JsonNode schema = new ObjectMapper().readTree(r.out());
+        assertTrue(schema.has("$schema"));
+        assertFalse(r.out().isBlank());
+    }
+}
