@@ -1,0 +1,291 @@
+package io.iocert.results;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.DataFormatException;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Turns a parsed JSON tree into a {@link Result}, checking every field it reads. Each failure
+ * names the document, the field as a JSON path ({@code measurements[2].summary.p99}), what was
+ * found and what was expected. Members this version does not know are ignored, so later
+ * additive v1 writers stay readable.
+ */
+final class ResultJsonReader {
+
+    private static final String HISTOGRAM = "a base64 HdrHistogram from encodeIntoCompressedByteBuffer";
+    private static final String NUMBER_OR_NULL = "a number or null (null stands for NaN)";
+
+    private final String source;
+
+    ResultJsonReader(String source) {
+        this.source = source;
+    }
+
+    Result read(JsonNode root) throws ResultFormatException {
+        if (root == null || root.isMissingNode()) {
+            throw new ResultFormatException(source + ": the document is empty; expected a JSON object with format "
+                    + Result.FORMAT);
+        }
+        if (!root.isObject()) {
+            throw new ResultFormatException(source + ": the document is " + describe(root)
+                    + "; expected a JSON object with format " + Result.FORMAT);
+        }
+        checkFormat(root.get("format"));
+        String toolVersion = text(root, "toolVersion", "toolVersion");
+        NodeIdentity node = new NodeIdentity(scalarMap(object(root, "node", "node"), "node", false));
+        JsonNode spec = object(root, "spec", "spec");
+        String specName = textOrNull(spec, "name", "spec.name");
+        String specSha256 = textOrNull(spec, "sha256", "spec.sha256");
+        Instant startedAt = instant(root, "startedAt");
+        Instant endedAt = instant(root, "endedAt");
+        JsonNode list = root.get("measurements");
+        if (list == null || !list.isArray()) {
+            throw mismatch("measurements", list, "an array of measurements");
+        }
+        List<Measurement> measurements = new ArrayList<>(list.size());
+        for (int i = 0; i < list.size(); i++) {
+            measurements.add(measurement(list.get(i), "measurements[" + i + "]"));
+        }
+        return new Result(Result.FORMAT, toolVersion, node, specName, specSha256, startedAt, endedAt, measurements);
+    }
+
+    private void checkFormat(JsonNode format) throws ResultFormatException {
+        if (format == null) {
+            throw new ResultFormatException(source + ": format is missing; expected " + Result.FORMAT
+                    + " (is this an iocert result file?)");
+        }
+        if (format.isTextual() && Result.FORMAT.equals(format.textValue())) {
+            return;
+        }
+        String hint = format.isTextual() && format.textValue().startsWith("iocert-result/")
+                ? " (written by a newer iocert? this one reads " + Result.FORMAT + ")"
+                : "";
+        throw new ResultFormatException(source + ": format is " + describe(format) + "; expected "
+                + Result.FORMAT + hint);
+    }
+
+    private Measurement measurement(JsonNode m, String path) throws ResultFormatException {
+        if (!m.isObject()) {
+            throw mismatch(path, m, "a measurement object");
+        }
+        String id = text(m, "id", path + ".id");
+        String probe = text(m, "probe", path + ".probe");
+        String metric = text(m, "metric", path + ".metric");
+        String unit = text(m, "unit", path + ".unit");
+        Map<String, Object> workload = scalarMap(object(m, "workload", path + ".workload"), path + ".workload", true);
+        JsonNode samplesNode = m.get("samples");
+        if (samplesNode == null || !samplesNode.isIntegralNumber() || !samplesNode.canConvertToLong()
+                || samplesNode.longValue() < 0) {
+            throw mismatch(path + ".samples", samplesNode, "a non-negative integer");
+        }
+        long samples = samplesNode.longValue();
+        Summary summary = null;
+        JsonNode s = m.get("summary");
+        if (s != null && !s.isNull()) {
+            String sp = path + ".summary";
+            if (!s.isObject()) {
+                throw mismatch(sp, s, "an object {min, mean, p50, p90, p99, p999, max, stddev}");
+            }
+            summary = new Summary(number(s, "min", sp), number(s, "mean", sp), number(s, "p50", sp),
+                    number(s, "p90", sp), number(s, "p99", sp), number(s, "p999", sp), number(s, "max", sp),
+                    number(s, "stddev", sp));
+        }
+        Histogram histogram = histogram(m.get("histogram"), path + ".histogram");
+        IntervalSeries intervals = intervals(m.get("intervals"), path + ".intervals");
+        Map<String, String> context = Map.of();
+        JsonNode c = m.get("context");
+        if (c != null && !c.isNull()) {
+            context = stringMap(c, path + ".context");
+        }
+        String error = textOrNull(m, "error", path + ".error");
+        return new Measurement(id, probe, metric, unit, workload, samples, summary, histogram, intervals, context,
+                error);
+    }
+
+    private Histogram histogram(JsonNode h, String path) throws ResultFormatException {
+        if (h == null || h.isNull()) {
+            return null;
+        }
+        if (!h.isTextual()) {
+            throw mismatch(path, h, HISTOGRAM);
+        }
+        byte[] bytes;
+        try {
+            bytes = java.util.Base64.getDecoder().decode(h.textValue());
+        } catch (IllegalArgumentException e) {
+            throw new ResultFormatException(source + ": " + path + " is not valid base64 (" + e.getMessage()
+                    + "); expected " + HISTOGRAM);
+        }
+        try {
+            return Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(bytes), 0);
+        } catch (DataFormatException | RuntimeException e) {
+            // HdrHistogram signals a damaged buffer with several runtime exceptions (bad cookie,
+            // buffer underflow, index out of bounds); all mean the same thing here.
+            String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            throw new ResultFormatException(source + ": " + path + " holds no readable histogram (" + detail
+                    + "); expected " + HISTOGRAM);
+        }
+    }
+
+    private IntervalSeries intervals(JsonNode iv, String path) throws ResultFormatException {
+        if (iv == null || iv.isNull()) {
+            return null;
+        }
+        if (!iv.isObject()) {
+            throw mismatch(path, iv, "an object {intervalNs, values}");
+        }
+        JsonNode len = iv.get("intervalNs");
+        if (len == null || !len.isIntegralNumber() || !len.canConvertToLong() || len.longValue() <= 0) {
+            throw mismatch(path + ".intervalNs", len, "a positive integer (nanoseconds)");
+        }
+        JsonNode values = iv.get("values");
+        if (values == null || !values.isArray()) {
+            throw mismatch(path + ".values", values, "an array of numbers");
+        }
+        List<Double> list = new ArrayList<>(values.size());
+        for (int i = 0; i < values.size(); i++) {
+            list.add(numberValue(values.get(i), path + ".values[" + i + "]"));
+        }
+        return new IntervalSeries(len.longValue(), list);
+    }
+
+    private double number(JsonNode parent, String field, String parentPath) throws ResultFormatException {
+        JsonNode n = parent.get(field);
+        if (n == null) {
+            throw mismatch(parentPath + "." + field, null, NUMBER_OR_NULL);
+        }
+        return numberValue(n, parentPath + "." + field);
+    }
+
+    private double numberValue(JsonNode n, String path) throws ResultFormatException {
+        if (n.isNumber()) {
+            return n.doubleValue();
+        }
+        if (n.isNull()) {
+            return Double.NaN;
+        }
+        throw mismatch(path, n, NUMBER_OR_NULL);
+    }
+
+    private Instant instant(JsonNode parent, String field) throws ResultFormatException {
+        String text = text(parent, field, field);
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            throw mismatch(field, parent.get(field), "an ISO-8601 UTC time such as 2026-11-23T10:15:30Z");
+        }
+    }
+
+    private JsonNode object(JsonNode parent, String field, String path) throws ResultFormatException {
+        JsonNode n = parent.get(field);
+        if (n == null || !n.isObject()) {
+            throw mismatch(path, n, "an object");
+        }
+        return n;
+    }
+
+    private String text(JsonNode parent, String field, String path) throws ResultFormatException {
+        JsonNode n = parent.get(field);
+        if (n == null || !n.isTextual()) {
+            throw mismatch(path, n, "a string");
+        }
+        return n.textValue();
+    }
+
+    private String textOrNull(JsonNode parent, String field, String path) throws ResultFormatException {
+        JsonNode n = parent.get(field);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isTextual()) {
+            throw mismatch(path, n, "a string or null");
+        }
+        return n.textValue();
+    }
+
+    private Map<String, String> stringMap(JsonNode object, String path) throws ResultFormatException {
+        if (!object.isObject()) {
+            throw mismatch(path, object, "an object of strings");
+        }
+        Map<String, String> map = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : object.properties()) {
+            if (!e.getValue().isTextual()) {
+                throw mismatch(path + "." + e.getKey(), e.getValue(), "a string");
+            }
+            map.put(e.getKey(), e.getValue().textValue());
+        }
+        return map;
+    }
+
+    /**
+     * An object of JSON scalars: strings, integers (as {@link Long}), other numbers (as
+     * {@link Double}), booleans; with {@code listsAndNulls}, also null and lists of scalars.
+     */
+    private Map<String, Object> scalarMap(JsonNode object, String path, boolean listsAndNulls)
+            throws ResultFormatException {
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : object.properties()) {
+            String p = path + "." + e.getKey();
+            JsonNode v = e.getValue();
+            if (listsAndNulls && v.isArray()) {
+                List<Object> list = new ArrayList<>(v.size());
+                for (int i = 0; i < v.size(); i++) {
+                    list.add(scalar(v.get(i), p + "[" + i + "]", true));
+                }
+                map.put(e.getKey(), List.copyOf(list));
+            } else {
+                map.put(e.getKey(), scalar(v, p, listsAndNulls));
+            }
+        }
+        return map;
+    }
+
+    private Object scalar(JsonNode v, String path, boolean nullAllowed) throws ResultFormatException {
+        if (v.isTextual()) {
+            return v.textValue();
+        } else if (v.isBoolean()) {
+            return v.booleanValue();
+        } else if (v.isIntegralNumber() && v.canConvertToLong()) {
+            return v.longValue();
+        } else if (v.isNumber()) {
+            return v.doubleValue();
+        } else if (v.isNull() && nullAllowed) {
+            return null;
+        }
+        throw mismatch(path, v, nullAllowed ? "a string, number, boolean or null" : "a string, number or boolean");
+    }
+
+    private ResultFormatException mismatch(String path, JsonNode found, String expected) {
+        if (found == null) {
+            return new ResultFormatException(source + ": " + path + " is missing; expected " + expected);
+        }
+        return new ResultFormatException(source + ": " + path + " is " + describe(found) + "; expected " + expected);
+    }
+
+    /** A short, printable description of a JSON value for messages. */
+    static String describe(JsonNode n) {
+        if (n.isTextual()) {
+            String t = n.textValue();
+            if (t.length() > 60) {
+                t = t.substring(0, 57) + "...";
+            }
+            StringBuilder sb = new StringBuilder(t.length() + 2).append('\'');
+            t.codePoints().forEach(cp -> sb.appendCodePoint(Character.isISOControl(cp) ? '?' : cp));
+            return sb.append('\'').toString();
+        } else if (n.isNumber() || n.isBoolean() || n.isNull()) {
+            return n.asText();
+        } else if (n.isObject()) {
+            return "an object";
+        } else if (n.isArray()) {
+            return "an array";
+        }
+        return n.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
+    }
+}
