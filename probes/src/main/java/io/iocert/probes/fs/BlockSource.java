@@ -1,0 +1,69 @@
+package io.iocert.probes.fs;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.SplittableRandom;
+
+/**
+ * Incompressible, non-repeating data to write, without refilling whole blocks.
+ *
+ * <p>A per-thread pool of random bytes, a little larger than one block, is filled once. Each
+ * block is a slice of the pool at a random aligned offset, and before each write every
+ * 512-byte sector of the slice gets a fresh random word. So each sector written is unique
+ * (nothing for block-level deduplication), any window a filesystem or device compresses is
+ * random (nothing for compression), and the cost per block is a few thousand stores instead
+ * of regenerating the block: the PRNG never becomes the bottleneck of a fast device.
+ *
+ * <p>Not for use by more than one thread.
+ */
+final class BlockSource {
+    static final int SECTOR = 512;
+    private static final int MIN_SLACK = 1 << 20;
+    private static final int MAX_SLACK = 8 << 20;
+
+    private final ByteBuffer pool;
+    private final int blockSize;
+    private final int alignment;
+    private final int offsets;
+    private final SplittableRandom random;
+
+    /**
+     * @param blockSize  bytes per block
+     * @param alignment  buffer address and offset alignment (the O_DIRECT requirement)
+     * @param threads    threads that each hold a source: the slack shrinks with them to bound memory
+     * @param random     the generator (seeded per thread)
+     */
+    BlockSource(int blockSize, int alignment, int threads, SplittableRandom random) {
+        this.blockSize = blockSize;
+        this.alignment = alignment;
+        this.random = random;
+        long slack = Math.max(MIN_SLACK, Math.min(MAX_SLACK, (64L << 20) / Math.max(1, threads)));
+        slack = Math.max(alignment, slack / alignment * alignment);
+        this.offsets = Math.toIntExact(slack / alignment) + 1;
+        this.pool = AlignedBuffers.allocate(Math.toIntExact(blockSize + slack), alignment);
+        int i = 0;
+        for (; i + Long.BYTES <= pool.capacity(); i += Long.BYTES) {
+            pool.putLong(i, random.nextLong());
+        }
+        for (; i < pool.capacity(); i++) {
+            pool.put(i, (byte) random.nextInt());
+        }
+    }
+
+    /** The next block: aligned, {@code blockSize} bytes remaining, content never seen before. */
+    ByteBuffer next() {
+        int offset = random.nextInt(offsets) * alignment;
+        ByteBuffer block = pool.slice(offset, blockSize).order(ByteOrder.nativeOrder());
+        for (int i = 0; i + Long.BYTES <= blockSize; i += SECTOR) {
+            block.putLong(i, random.nextLong());
+        }
+        return block;
+    }
+
+    /** A block of {@code length <= blockSize} bytes, for a short last chunk. */
+    ByteBuffer next(int length) {
+        ByteBuffer b = next();
+        b.limit(length);
+        return b;
+    }
+}

@@ -1,0 +1,572 @@
+package io.iocert.probes.fs;
+
+import com.sun.nio.file.ExtendedOpenOption;
+import io.iocert.probes.NanoClock;
+import io.iocert.probes.ProbeContext;
+import io.iocert.probes.ProbeException;
+import io.iocert.probes.UnusableInputException;
+import io.iocert.results.IntervalSeries;
+import io.iocert.results.Measurement;
+import io.iocert.spec.Metric;
+import io.iocert.spec.ProbeType;
+import io.iocert.spec.Quantity;
+import io.iocert.spec.Requirement;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Runs fs.read and fs.write: resolves the workload, sets up the {@link Workspace}, decides
+ * on O_DIRECT, runs one {@link SequentialPass} per thread and turns what they recorded into
+ * the latency, throughput and IOPS measurements.
+ *
+ * <p><b>Time.</b> All timing uses {@link ProbeContext#clock()}. {@link ProbeContext#budget()}
+ * bounds the whole probe, including fs.read writing its file; {@code duration} bounds the
+ * measured part after {@code warmup}. No operation starts after the earlier deadline.
+ *
+ * <p><b>O_DIRECT alignment.</b> The alignment is the filesystem block size
+ * ({@link java.nio.file.FileStore#getBlockSize}); on Linux this is the figure the JDK
+ * itself checks positions and lengths of a DIRECT channel against. Buffers are direct buffers sliced to start at a multiple of
+ * it; operation lengths are the workload's block size and offsets multiples of it, so both are
+ * aligned when the block size is a multiple of the alignment. When it is not, or O_DIRECT
+ * cannot be opened, {@code direct: true} is refused and {@code direct: auto} falls back to
+ * buffered I/O.
+ *
+ * <p><b>Context</b> of every measurement: the {@link StorageFacts} that could be read,
+ * {@code direct} (as used), {@code cacheAffected} (the page cache or memory shaped the
+ * result), {@code stoppedBy} (fileSize, duration, budget or error), and when applicable
+ * {@code directFallback} (why O_DIRECT was not used) and {@code cleanupError}.
+ */
+final class FsProbeEngine {
+
+    /** Opens a file channel: a seam so a test can play a filesystem that refuses O_DIRECT. */
+    @FunctionalInterface
+    interface ChannelOpener {
+        FileChannel open(Path file, Set<OpenOption> options) throws IOException;
+    }
+
+    /** Sees the data files after the measured pass, before they are removed: a seam for tests. */
+    @FunctionalInterface
+    interface FileInspector {
+        void inspect(List<Path> files);
+    }
+
+    static final String DIRECT = "direct";
+    static final String CACHE_AFFECTED = "cacheAffected";
+    static final String STOPPED_BY = "stoppedBy";
+    static final String DIRECT_FALLBACK = "directFallback";
+    static final String CLEANUP_ERROR = "cleanupError";
+
+    /** Durations are capped here so deadline arithmetic on nanoTime values cannot overflow. */
+    private static final long MAX_SPAN_NS = Long.MAX_VALUE / 4;
+    private static final long PROGRESS_PERIOD_MS = 250;
+    private static final int PREPARE_CHUNK = 1 << 20;
+    private static final int FALLBACK_ALIGNMENT = 4096;
+    private static final Set<String> MEMORY_FILESYSTEMS = Set.of("tmpfs", "ramfs");
+
+    private final ChannelOpener opener;
+    private final FileInspector inspector;
+    private final int availableProcessors;
+
+    FsProbeEngine(ChannelOpener opener, FileInspector inspector, int availableProcessors) {
+        this.opener = opener;
+        this.inspector = inspector;
+        this.availableProcessors = availableProcessors;
+    }
+
+    static FsProbeEngine standard() {
+        return new FsProbeEngine(FileChannel::open, files -> { }, Runtime.getRuntime().availableProcessors());
+    }
+
+    List<Measurement> run(ProbeType type, Requirement requirement, ProbeContext context)
+            throws ProbeException, UnusableInputException, InterruptedException {
+        FsWorkload workload = FsWorkload.resolve(type, requirement.workload(), availableProcessors);
+        long startNs = context.clock().nanoTime();
+        long budgetDeadlineNs = startNs + cappedNanos(context.budget());
+        Workspace workspace;
+        try {
+            workspace = Workspace.create(context.fsPath(), context.runId(), workload.totalBytes());
+        } catch (IOException e) {
+            throw new ProbeException("could not create the " + type.id() + " workspace in " + context.fsPath() + ": "
+                    + describe(e), e);
+        }
+        List<Measurement> measurements;
+        try {
+            measurements = new Execution(type, requirement, context, workload, workspace, budgetDeadlineNs).run();
+        } catch (Throwable t) {
+            try {
+                workspace.close();
+            } catch (IOException e) {
+                t.addSuppressed(e);
+            }
+            throw t;
+        }
+        try {
+            workspace.close();
+        } catch (IOException e) {
+            measurements = withContext(measurements, CLEANUP_ERROR, describe(e));
+        }
+        return measurements;
+    }
+
+    /** One run of one requirement. */
+    private final class Execution {
+        private final ProbeType type;
+        private final Requirement requirement;
+        private final ProbeContext context;
+        private final FsWorkload workload;
+        private final Workspace workspace;
+        private final long budgetDeadlineNs;
+        private final NanoClock clock;
+        private final SequentialPass.Op op;
+        private String where;
+
+        Execution(ProbeType type, Requirement requirement, ProbeContext context, FsWorkload workload, Workspace workspace,
+                  long budgetDeadlineNs) {
+            this.type = type;
+            this.requirement = requirement;
+            this.context = context;
+            this.workload = workload;
+            this.workspace = workspace;
+            this.budgetDeadlineNs = budgetDeadlineNs;
+            this.clock = context.clock();
+            this.op = type == ProbeType.FS_READ ? SequentialPass.Op.READ : SequentialPass.Op.WRITE;
+        }
+
+        List<Measurement> run() throws ProbeException, InterruptedException {
+            Map<String, String> facts = StorageFacts.of(workspace.dir());
+            String fsType = facts.get(StorageFacts.FS_TYPE);
+            where = workspace.dir().getParent() + (fsType == null ? "" : " (" + fsType + ")");
+            int alignment = alignment(workspace.dir());
+            List<Path> files = new ArrayList<>();
+            for (int i = 0; i < workload.threads(); i++) {
+                files.add(workspace.file("data-" + i));
+            }
+
+            boolean preparedDirect = false;
+            double measuredShare = 1.0;
+            if (op == SequentialPass.Op.READ) {
+                measuredShare = 0.5;
+                preparedDirect = prepare(files, alignment);
+            }
+            Set<OpenOption> options = op == SequentialPass.Op.READ
+                    ? Set.of(StandardOpenOption.READ)
+                    : Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
+            Channels channels = open(files, options, alignment, workload.direct());
+            MeasuredPass pass;
+            try (channels) {
+                pass = measure(channels, alignment, 1.0 - measuredShare, measuredShare);
+            }
+            inspector.inspect(List.copyOf(files));
+
+            boolean memoryBacked = MEMORY_FILESYSTEMS.contains(fsType);
+            boolean cacheAffected = memoryBacked || (!channels.direct() && !(op == SequentialPass.Op.READ && preparedDirect));
+            Map<String, String> ctx = new LinkedHashMap<>(facts);
+            ctx.put(DIRECT, Boolean.toString(channels.direct()));
+            ctx.put(CACHE_AFFECTED, Boolean.toString(cacheAffected));
+            ctx.put(STOPPED_BY, pass.stoppedBy());
+            if (channels.fallbackReason() != null) {
+                ctx.put(DIRECT_FALLBACK, channels.fallbackReason());
+            }
+            return toMeasurements(pass, ctx, channels.direct());
+        }
+
+        /**
+         * fs.read writes the files it reads, in full, before reading; not measured. With
+         * O_DIRECT where possible, so that even buffered reads start with a cold page cache.
+         *
+         * @return whether the files were written with O_DIRECT
+         */
+        private boolean prepare(List<Path> files, int alignment) throws ProbeException, InterruptedException {
+            DirectMode mode = workload.direct() == DirectMode.TRUE ? DirectMode.TRUE : DirectMode.AUTO;
+            Channels channels = open(files, Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW), alignment, mode);
+            int chunk = (int) Math.max(workload.blockSizeBytes(), PREPARE_CHUNK / workload.blockSizeBytes() * workload.blockSizeBytes());
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicLong done = new AtomicLong();
+            List<SequentialPass> passes = new ArrayList<>();
+            for (FileChannel ch : channels.list()) {
+                BlockSource source = new BlockSource(chunk, bufferAlignment(alignment), workload.threads(), new SplittableRandom());
+                passes.add(new SequentialPass(ch, SequentialPass.Op.WRITE, workload.fileSizeBytes(), chunk, source, null,
+                        OperationRecorder.unmeasured(clock), budgetDeadlineNs, stop, done));
+            }
+            Progress progress = new Progress("writing the file to read: ", 0, 0.5, workload.totalBytes(),
+                    clock.nanoTime(), budgetDeadlineNs, done);
+            try (channels) {
+                List<SequentialPass.Outcome> outcomes = runAll(passes, stop, progress);
+                for (SequentialPass.Outcome o : outcomes) {
+                    if (o.end() == SequentialPass.End.FAILED) {
+                        throw new ProbeException(type.id() + " could not write the file it reads in " + where + ": "
+                                + describe(o.failure()), o.failure());
+                    }
+                }
+                if (done.get() < workload.totalBytes()) {
+                    throw new ProbeException("the budget of " + Quantity.nanos(context.budget().toNanos()) + " ran out while "
+                            + type.id() + " wrote the " + FsWorkload.human(workload.totalBytes()) + " it reads ("
+                            + FsWorkload.human(done.get()) + " written); raise the budget or lower fileSize");
+                }
+                for (FileChannel ch : channels.list()) {
+                    ch.force(true);
+                }
+            } catch (ClosedByInterruptException e) {
+                throw interrupted(e);
+            } catch (IOException e) {
+                throw new ProbeException(type.id() + " could not write the file it reads in " + where + ": " + describe(e), e);
+            }
+            return channels.direct();
+        }
+
+        private MeasuredPass measure(Channels channels, int alignment, double progressFrom, double progressShare)
+                throws ProbeException, InterruptedException {
+            int blockSize = (int) workload.blockSizeBytes();
+            int threads = workload.threads();
+            List<Histogram> histograms = new ArrayList<>();
+            List<IntervalTracker> trackers = new ArrayList<>();
+            List<OperationRecorder> recorders = new ArrayList<>();
+            List<SequentialPass> passes = new ArrayList<>();
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicLong done = new AtomicLong();
+            // Buffers first: filling the random pools is not part of the measured time.
+            BlockSource[] sources = new BlockSource[threads];
+            ByteBuffer[] readBuffers = new ByteBuffer[threads];
+            for (int i = 0; i < threads; i++) {
+                if (op == SequentialPass.Op.WRITE) {
+                    sources[i] = new BlockSource(blockSize, bufferAlignment(alignment), threads, new SplittableRandom());
+                } else {
+                    readBuffers[i] = AlignedBuffers.allocate(blockSize, bufferAlignment(alignment));
+                }
+            }
+            long passStartNs = clock.nanoTime();
+            long originNs = passStartNs + Math.min(workload.warmupNs(), MAX_SPAN_NS);
+            long durationDeadlineNs = originNs + Math.min(workload.durationNs().orElse(MAX_SPAN_NS), MAX_SPAN_NS);
+            boolean durationFirst = durationDeadlineNs - budgetDeadlineNs < 0;
+            long deadlineNs = durationFirst ? durationDeadlineNs : budgetDeadlineNs;
+            for (int i = 0; i < threads; i++) {
+                Histogram h = new Histogram(3);
+                IntervalTracker t = new IntervalTracker(originNs, workload.intervalNs());
+                OperationRecorder r = new OperationRecorder(clock, h, t, originNs);
+                histograms.add(h);
+                trackers.add(t);
+                recorders.add(r);
+                passes.add(new SequentialPass(channels.list().get(i), op, workload.fileSizeBytes(), blockSize,
+                        sources[i], readBuffers[i], r, deadlineNs, stop, done));
+            }
+            Progress progress = new Progress("", progressFrom, progressShare, workload.totalBytes(), passStartNs, deadlineNs, done);
+            List<SequentialPass.Outcome> outcomes = runAll(passes, stop, progress);
+
+            Histogram latency = new Histogram(3);
+            histograms.forEach(latency::add);
+            IntervalTracker intervals = trackers.get(0);
+            trackers.stream().skip(1).forEach(intervals::merge);
+            long spanNs = recorders.stream().mapToLong(OperationRecorder::spanNs).max().orElse(0);
+            IntervalTracker.Series series = intervals.series(spanNs);
+
+            IOException failure = null;
+            boolean complete = true;
+            for (SequentialPass.Outcome o : outcomes) {
+                if (o.end() == SequentialPass.End.FAILED && failure == null) {
+                    failure = o.failure();
+                }
+                complete &= o.end() == SequentialPass.End.COMPLETE;
+            }
+            String stoppedBy = failure != null ? "error" : complete ? "fileSize" : durationFirst ? "duration" : "budget";
+            if (latency.getTotalCount() == 0) {
+                if (failure != null) {
+                    throw new ProbeException(type.id() + " failed in " + where + " before measuring anything: "
+                            + describe(failure), failure);
+                }
+                throw new ProbeException(type.id() + " measured nothing: the run ended (" + stoppedBy + ") before the warmup of "
+                        + Quantity.nanos(workload.warmupNs()) + " was over");
+            }
+            String error = failure == null ? null : "stopped after " + latency.getTotalCount() + " measured operations: "
+                    + describe(failure);
+            return new MeasuredPass(latency, series, stoppedBy, error);
+        }
+
+        /** The measured pass, ready to become measurements. */
+        private record MeasuredPass(Histogram latency, IntervalTracker.Series series, String stoppedBy, String error) {
+        }
+
+        private List<SequentialPass.Outcome> runAll(List<SequentialPass> passes, AtomicBoolean stop, Progress progress)
+                throws ProbeException, InterruptedException {
+            ExecutorService pool = Executors.newFixedThreadPool(passes.size(), workerThreads(type.id()));
+            try {
+                List<Future<SequentialPass.Outcome>> futures = new ArrayList<>();
+                for (SequentialPass p : passes) {
+                    futures.add(pool.submit(p));
+                }
+                List<SequentialPass.Outcome> outcomes = new ArrayList<>();
+                for (Future<SequentialPass.Outcome> f : futures) {
+                    while (true) {
+                        try {
+                            outcomes.add(f.get(PROGRESS_PERIOD_MS, TimeUnit.MILLISECONDS));
+                            break;
+                        } catch (TimeoutException e) {
+                            progress.report();
+                        } catch (ExecutionException e) {
+                            stop.set(true);
+                            throw new ProbeException(type.id() + " worker failed: " + describe(e.getCause()), e.getCause());
+                        }
+                    }
+                }
+                progress.finish();
+                return outcomes;
+            } finally {
+                stop.set(true);
+                pool.shutdown();
+                awaitTermination(pool);
+            }
+        }
+
+        /** Opens one channel per file, with O_DIRECT as {@code mode} asks and the filesystem allows. */
+        private Channels open(List<Path> files, Set<OpenOption> options, int alignment, DirectMode mode)
+                throws ProbeException {
+            String obstacle = directObstacle(alignment);
+            if (mode == DirectMode.TRUE && obstacle != null) {
+                throw new ProbeException(obstacle + "; use direct: auto to fall back to buffered I/O, or direct: false");
+            }
+            boolean direct = mode.wanted() && obstacle == null;
+            String fallback = mode.wanted() ? obstacle : null;
+            List<FileChannel> opened = new ArrayList<>();
+            try {
+                for (Path file : files) {
+                    if (direct) {
+                        try {
+                            opened.add(opener.open(file, withDirect(options)));
+                            continue;
+                        } catch (IOException | UnsupportedOperationException e) {
+                            String why = "O_DIRECT is not supported on " + where + ": " + describe(e);
+                            if (mode == DirectMode.TRUE || !opened.isEmpty()) {
+                                throw new ProbeException(why + "; use direct: auto to fall back to buffered I/O"
+                                        + " (the result is then marked cacheAffected)", e);
+                            }
+                            direct = false;
+                            fallback = why;
+                            if (options.contains(StandardOpenOption.CREATE_NEW)) {
+                                // Some filesystems create the file before refusing O_DIRECT; it is ours.
+                                Files.deleteIfExists(file);
+                            }
+                        }
+                    }
+                    opened.add(opener.open(file, options));
+                }
+            } catch (IOException e) {
+                closeQuietly(opened, e);
+                throw new ProbeException(type.id() + " could not open its file in " + where + ": " + describe(e), e);
+            } catch (ProbeException | RuntimeException e) {
+                closeQuietly(opened, e);
+                throw e;
+            }
+            return new Channels(opened, direct, fallback);
+        }
+
+        /** Why O_DIRECT cannot work for this workload here, or null when it can be tried. */
+        private String directObstacle(int alignment) {
+            if (alignment <= 0) {
+                return "O_DIRECT needs the filesystem block size of " + where + ", which could not be read";
+            }
+            if (workload.blockSizeBytes() % alignment != 0) {
+                return "blockSize " + FsWorkload.human(workload.blockSizeBytes()) + " is not a multiple of the block size "
+                        + FsWorkload.human(alignment) + " that O_DIRECT needs on " + where;
+            }
+            return null;
+        }
+
+        private List<Measurement> toMeasurements(MeasuredPass pass, Map<String, String> ctx, boolean direct) {
+            Map<String, Object> asRun = workload.asRun(direct, pass.series().intervalNs());
+            String id = requirement.id();
+            String probe = type.id();
+            Histogram latency = pass.latency();
+            IntervalSeries throughput = pass.series().throughput();
+            IntervalSeries iops = pass.series().iops();
+            return List.of(
+                    new Measurement(id, probe, Metric.LATENCY.id(), unit(Metric.LATENCY), asRun, latency.getTotalCount(),
+                            Summaries.of(latency), latency, null, ctx, pass.error()),
+                    new Measurement(id, probe, Metric.THROUGHPUT.id(), unit(Metric.THROUGHPUT), asRun,
+                            throughput.values().size(), Summaries.of(throughput.values()), null, throughput, ctx, pass.error()),
+                    new Measurement(id, probe, Metric.IOPS.id(), unit(Metric.IOPS), asRun, iops.values().size(),
+                            Summaries.of(iops.values()), null, iops, ctx, pass.error()));
+        }
+
+        /** Progress of one phase, mapped onto [from, from + share] of the whole probe; never printed, only reported. */
+        private final class Progress {
+            private final String label;
+            private final double from;
+            private final double share;
+            private final long totalBytes;
+            private final long startNs;
+            private final long deadlineNs;
+            private final AtomicLong done;
+
+            Progress(String label, double from, double share, long totalBytes, long startNs, long deadlineNs,
+                     AtomicLong done) {
+                this.label = label;
+                this.from = from;
+                this.share = share;
+                this.totalBytes = totalBytes;
+                this.startNs = startNs;
+                this.deadlineNs = deadlineNs;
+                this.done = done;
+            }
+
+            /** "412 MB/s, 3 s left", with the fraction by bytes or by time, whichever is further. */
+            void report() {
+                long now = clock.nanoTime();
+                long bytes = done.get();
+                long elapsedNs = now - startNs;
+                double byBytes = (double) bytes / totalBytes;
+                double byTime = (double) elapsedNs / Math.max(1, deadlineNs - startNs);
+                double fraction = from + share * Math.max(0, Math.min(1, Math.max(byBytes, byTime)));
+                String status;
+                if (bytes <= 0 || elapsedNs <= 0) {
+                    status = label + "starting";
+                } else {
+                    double rate = bytes * 1e9 / elapsedNs;
+                    double leftNs = Math.min((totalBytes - bytes) / rate * 1e9, deadlineNs - now);
+                    status = label + Quantity.bytesPerSecond(rate).format() + ", "
+                            + Quantity.nanos(Math.ceil(Math.max(0, leftNs) / 1e9) * 1e9).format() + " left";
+                }
+                context.progress().update(requirement.id(), fraction, status);
+            }
+
+            void finish() {
+                context.progress().update(requirement.id(), from + share, label + "done");
+            }
+        }
+    }
+
+    /** Channels of one pass and whether they use O_DIRECT. */
+    private record Channels(List<FileChannel> list, boolean direct, String fallbackReason) implements AutoCloseable {
+        @Override
+        public void close() throws ProbeException {
+            IOException first = null;
+            for (FileChannel ch : list) {
+                try {
+                    ch.close();
+                } catch (IOException e) {
+                    first = first == null ? e : first;
+                }
+            }
+            if (first != null) {
+                throw new ProbeException("could not close a data file: " + describe(first), first);
+            }
+        }
+    }
+
+    private static Set<OpenOption> withDirect(Set<OpenOption> options) {
+        Set<OpenOption> s = new HashSet<>(options);
+        s.add(ExtendedOpenOption.DIRECT);
+        return s;
+    }
+
+    /** The filesystem block size, the O_DIRECT alignment; 0 when unknown or not a power of two. */
+    static int alignment(Path dir) {
+        try {
+            long b = Files.getFileStore(dir).getBlockSize();
+            return b > 0 && b <= (1 << 20) && Long.bitCount(b) == 1 ? (int) b : 0;
+        } catch (IOException | UnsupportedOperationException e) {
+            return 0;
+        }
+    }
+
+    private static int bufferAlignment(int alignment) {
+        return alignment > 0 ? alignment : FALLBACK_ALIGNMENT;
+    }
+
+    static long cappedNanos(Duration d) {
+        if (d.isNegative()) {
+            return 0;
+        }
+        return d.compareTo(Duration.ofNanos(MAX_SPAN_NS)) > 0 ? MAX_SPAN_NS : d.toNanos();
+    }
+
+    static String describe(Throwable e) {
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+
+    private static List<Measurement> withContext(List<Measurement> ms, String key, String value) {
+        List<Measurement> out = new ArrayList<>();
+        for (Measurement m : ms) {
+            Map<String, String> ctx = new LinkedHashMap<>(m.context());
+            ctx.put(key, value);
+            out.add(new Measurement(m.id(), m.probe(), m.metric(), m.unit(), m.workload(), m.samples(), m.summary(),
+                    m.histogram(), m.intervals(), ctx, m.error()));
+        }
+        return out;
+    }
+
+    /** An interrupt of the probing thread during its own I/O closes the channel; the caller asked to stop. */
+    private static InterruptedException interrupted(ClosedByInterruptException e) {
+        InterruptedException ie = new InterruptedException("interrupted during file I/O");
+        ie.initCause(e);
+        return ie;
+    }
+
+    private static void closeQuietly(List<FileChannel> channels, Throwable into) {
+        for (FileChannel ch : channels) {
+            try {
+                ch.close();
+            } catch (IOException e) {
+                into.addSuppressed(e);
+            }
+        }
+    }
+
+    private static void awaitTermination(ExecutorService pool) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    if (pool.awaitTermination(1, TimeUnit.MINUTES)) {
+                        return;
+                    }
+                    pool.shutdownNow();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    pool.shutdownNow();
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static ThreadFactory workerThreads(String probeId) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, "iocert-" + probeId + "-" + n.getAndIncrement());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    private static String unit(Metric m) {
+        return m.dimension().canonicalUnit();
+    }
+}

@@ -1,0 +1,183 @@
+package io.iocert.probes.fs;
+
+import io.iocert.probes.ProbeException;
+import io.iocert.spec.Dimension;
+import io.iocert.spec.ProbeType;
+import io.iocert.spec.Quantity;
+import io.iocert.spec.Workload;
+import io.iocert.spec.WorkloadKey;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.stream.Collectors;
+
+/**
+ * An fs.read / fs.write workload with every default resolved, in canonical units.
+ * Defaults live here and nowhere else.
+ *
+ * @param probe          the probe the workload is for (names it in messages)
+ * @param blockSizeBytes bytes per operation
+ * @param fileSizeBytes  bytes per file (one file per thread), a whole number of blocks
+ * @param threads        workers, each with its own file and one operation outstanding
+ * @param direct         the requested O_DIRECT mode
+ * @param durationNs     cap on the measured time (after warm-up), if any
+ * @param intervalNs     throughput/IOPS interval length if the spec fixed it, else empty
+ *                       (chosen after the run, see {@link IntervalPlan})
+ * @param warmupNs       time at the start whose operations are not measured
+ */
+record FsWorkload(ProbeType probe, long blockSizeBytes, long fileSizeBytes, int threads, DirectMode direct,
+                  OptionalLong durationNs, OptionalLong intervalNs, long warmupNs) {
+
+    static final String SEQUENTIAL = "sequential";
+    static final long DEFAULT_BLOCK_SIZE = 1L << 20;
+    static final long DEFAULT_FILE_SIZE = 256L << 20;
+    static final int DEFAULT_THREADS = 1;
+    static final DirectMode DEFAULT_DIRECT = DirectMode.TRUE;
+    static final long DEFAULT_WARMUP_NS = 0;
+    /** Largest block one operation may move: buffers are Java byte buffers, indexed by int. */
+    static final long MAX_BLOCK_SIZE = 1L << 30;
+    static final int MAX_THREADS = 4096;
+
+    /** Keys whose meaning this slice does not implement yet; present means "refuse honestly". */
+    private static final List<String> NOT_YET = List.of("readPercent", "rate", "totalSize");
+
+    FsWorkload {
+        if (blockSizeBytes <= 0 || fileSizeBytes < blockSizeBytes || fileSizeBytes % blockSizeBytes != 0) {
+            throw new IllegalArgumentException("inconsistent block and file size: " + blockSizeBytes + ", " + fileSizeBytes);
+        }
+    }
+
+    /** The file size of all threads together: what the workspace must have room for. */
+    long totalBytes() {
+        return fileSizeBytes * threads;
+    }
+
+    /** Operations per file. */
+    long opsPerFile() {
+        return fileSizeBytes / blockSizeBytes;
+    }
+
+    /**
+     * Resolves a spec workload for {@code probe}, refusing keys and values this probe cannot
+     * honour (rather than silently ignoring them).
+     *
+     * @param availableProcessors what {@code threads: all} means
+     */
+    static FsWorkload resolve(ProbeType probe, Workload w, int availableProcessors) throws ProbeException {
+        String id = probe.id();
+        for (String key : w.values().keySet()) {
+            if (probe.workloadKey(key).isEmpty()) {
+                throw new ProbeException("workload key '" + key + "' is not known to " + id + "; expected one of "
+                        + probe.workloadKeys().stream().map(WorkloadKey::name).collect(Collectors.joining(", ")));
+            }
+            if (NOT_YET.contains(key)) {
+                throw new ProbeException(key + " is not supported yet by " + id + "; remove it from the workload");
+            }
+        }
+        String pattern = w.text("pattern", SEQUENTIAL);
+        if (pattern.equals("random")) {
+            throw new ProbeException("pattern random is not supported yet by " + id + "; only sequential is");
+        } else if (!pattern.equals(SEQUENTIAL)) {
+            throw new ProbeException("pattern '" + pattern + "' is not valid for " + id + "; expected sequential");
+        }
+        String fsync = w.text("fsync", "none");
+        if (!fsync.equals("none")) {
+            throw new ProbeException("fsync " + fsync + " is not supported yet by " + id + "; only none is");
+        }
+
+        long blockSize = size(probe, w, "blockSize", DEFAULT_BLOCK_SIZE);
+        long requestedFileSize = size(probe, w, "fileSize", DEFAULT_FILE_SIZE);
+        if (blockSize < 1 || blockSize > MAX_BLOCK_SIZE) {
+            throw new ProbeException("blockSize " + human(blockSize) + " is outside what " + id
+                    + " supports (1 B to " + human(MAX_BLOCK_SIZE) + ")");
+        }
+        if (requestedFileSize < blockSize) {
+            throw new ProbeException("fileSize " + human(requestedFileSize) + " is smaller than blockSize "
+                    + human(blockSize) + "; " + id + " needs at least one whole block");
+        }
+        int threads = threads(probe, w, availableProcessors);
+        DirectMode direct = DirectMode.parse(w.text("direct", "true"), id);
+        OptionalLong duration = optionalDuration(probe, w, "duration");
+        OptionalLong interval = optionalDuration(probe, w, "interval");
+        long warmup = optionalDuration(probe, w, "warmup").orElse(DEFAULT_WARMUP_NS);
+        if (duration.isPresent() && duration.getAsLong() <= 0) {
+            throw new ProbeException("duration must be positive for " + id + ", got " + Quantity.nanos(duration.getAsLong()));
+        }
+        if (interval.isPresent() && interval.getAsLong() <= 0) {
+            throw new ProbeException("interval must be positive for " + id + ", got " + Quantity.nanos(interval.getAsLong()));
+        }
+        if (warmup < 0) {
+            throw new ProbeException("warmup must not be negative for " + id + ", got " + Quantity.nanos(warmup));
+        }
+        long fileSize = requestedFileSize / blockSize * blockSize;
+        return new FsWorkload(probe, blockSize, fileSize, threads, direct, duration, interval, warmup);
+    }
+
+    /**
+     * The workload as actually run, in canonical numbers (bytes, nanoseconds), for the
+     * measurement record: every default resolved, {@code direct} as used rather than asked.
+     */
+    Map<String, Object> asRun(boolean directUsed, long intervalNsUsed) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("pattern", SEQUENTIAL);
+        m.put("blockSize", blockSizeBytes);
+        m.put("fileSize", fileSizeBytes);
+        m.put("threads", (long) threads);
+        m.put("direct", directUsed);
+        durationNs.ifPresent(d -> m.put("duration", d));
+        m.put("interval", intervalNsUsed);
+        m.put("warmup", warmupNs);
+        return m;
+    }
+
+    static String human(long bytes) {
+        return Quantity.bytes(bytes).format();
+    }
+
+    private static long size(ProbeType probe, Workload w, String key, long def) throws ProbeException {
+        if (!w.has(key)) {
+            return def;
+        }
+        Quantity q = w.quantity(key).orElse(null);
+        if (q == null || q.dimension() != Dimension.DATA_SIZE) {
+            throw wrongType(probe, w, key);
+        }
+        return q.longValue();
+    }
+
+    private static OptionalLong optionalDuration(ProbeType probe, Workload w, String key) throws ProbeException {
+        if (!w.has(key)) {
+            return OptionalLong.empty();
+        }
+        Quantity q = w.quantity(key).orElse(null);
+        if (q == null || q.dimension() != Dimension.DURATION) {
+            throw wrongType(probe, w, key);
+        }
+        return OptionalLong.of(q.longValue());
+    }
+
+    private static int threads(ProbeType probe, Workload w, int availableProcessors) throws ProbeException {
+        if (!w.has("threads")) {
+            return DEFAULT_THREADS;
+        }
+        Object v = w.values().get("threads");
+        long n;
+        if (v instanceof Long l) {
+            n = l;
+        } else if ("all".equals(v)) {
+            n = availableProcessors;
+        } else {
+            throw wrongType(probe, w, "threads");
+        }
+        if (n < 1 || n > MAX_THREADS) {
+            throw new ProbeException("threads " + n + " is outside what " + probe.id() + " supports (1 to " + MAX_THREADS + ")");
+        }
+        return (int) n;
+    }
+
+    private static ProbeException wrongType(ProbeType probe, Workload w, String key) {
+        String expected = probe.workloadKey(key).map(WorkloadKey::expected).orElse("a valid value");
+        return new ProbeException(key + " of " + probe.id() + " must be " + expected + ", got '" + w.values().get(key) + "'");
+    }
+}

@@ -1,0 +1,76 @@
+package io.iocert.probes.fs;
+
+import io.iocert.probes.NanoClock;
+import org.HdrHistogram.ValueRecorder;
+
+/**
+ * Times the operations of one thread: latency of each into a {@link ValueRecorder} (ns) and
+ * its bytes into the interval series. Operations that started before {@code originNs}
+ * (warm-up) are not counted; the interval series drops their pre-origin share.
+ *
+ * <p>Latency runs from the operation's planned start. In the closed loop this slice runs
+ * (one operation outstanding, the next issued when the previous returns) the planned start is
+ * the moment the operation is issued; an open-loop schedule ({@code rate}) will pass the
+ * time the schedule wanted it issued, so a stall also counts against the operations it delayed.
+ */
+final class OperationRecorder {
+    private final NanoClock clock;
+    private final ValueRecorder latencyNs;
+    private final IntervalTracker intervals;
+    private final long originNs;
+    private long measuredOps;
+    private long measuredBytes;
+    private long lastEndNs;
+    private boolean finishedAny;
+
+    /** Times nothing: for preparing files that are not part of the measurement. */
+    static OperationRecorder unmeasured(NanoClock clock) {
+        return new OperationRecorder(clock, null, null, Long.MAX_VALUE);
+    }
+
+    OperationRecorder(NanoClock clock, ValueRecorder latencyNs, IntervalTracker intervals, long originNs) {
+        this.clock = clock;
+        this.latencyNs = latencyNs;
+        this.intervals = intervals;
+        this.originNs = originNs;
+    }
+
+    /** Now, by the injected clock: the planned start of an operation issued immediately. */
+    long now() {
+        return clock.nanoTime();
+    }
+
+    /**
+     * Records an operation that moved {@code bytes} and has just returned.
+     *
+     * @return the completion time, so callers need not read the clock again
+     */
+    long finish(long plannedStartNs, long bytes) {
+        long endNs = clock.nanoTime();
+        lastEndNs = endNs;
+        finishedAny = true;
+        if (latencyNs == null) {
+            return endNs;
+        }
+        if (plannedStartNs - originNs >= 0) {
+            latencyNs.recordValue(Math.max(0, endNs - plannedStartNs));
+            measuredOps++;
+            measuredBytes += bytes;
+        }
+        intervals.add(plannedStartNs, endNs, bytes);
+        return endNs;
+    }
+
+    long measuredOps() {
+        return measuredOps;
+    }
+
+    long measuredBytes() {
+        return measuredBytes;
+    }
+
+    /** How long after {@code originNs} the last operation completed; 0 when none did after it. */
+    long spanNs() {
+        return finishedAny ? Math.max(0, lastEndNs - originNs) : 0;
+    }
+}

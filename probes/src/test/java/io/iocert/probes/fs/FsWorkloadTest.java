@@ -1,0 +1,102 @@
+package io.iocert.probes.fs;
+
+import static io.iocert.probes.fs.FsTesting.kib;
+import static io.iocert.probes.fs.FsTesting.mib;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.iocert.probes.ProbeException;
+import io.iocert.spec.ProbeType;
+import io.iocert.spec.Quantity;
+import io.iocert.spec.Workload;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class FsWorkloadTest {
+
+    private static Workload workload(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return new Workload(m);
+    }
+
+    @Test
+    void shouldResolveDefaults() throws Exception {
+        FsWorkload w = FsWorkload.resolve(ProbeType.FS_WRITE, Workload.EMPTY, 8);
+
+        assertEquals(1L << 20, w.blockSizeBytes());
+        assertEquals(256L << 20, w.fileSizeBytes());
+        assertEquals(1, w.threads());
+        assertEquals(DirectMode.TRUE, w.direct());
+        assertEquals(OptionalLong.empty(), w.durationNs());
+        assertEquals(OptionalLong.empty(), w.intervalNs());
+        assertEquals(0, w.warmupNs());
+    }
+
+    @Test
+    void shouldGiveTheWorkloadAsRunInCanonicalNumbers() throws Exception {
+        FsWorkload w = FsWorkload.resolve(ProbeType.FS_READ, workload("pattern", "sequential", "blockSize", kib(4),
+                "fileSize", mib(64), "threads", "all", "direct", "auto", "duration", Quantity.nanos(5e9), "fsync", "none"), 3);
+
+        Map<String, Object> expected = new LinkedHashMap<>();
+        expected.put("pattern", "sequential");
+        expected.put("blockSize", 4096L);
+        expected.put("fileSize", 64L << 20);
+        expected.put("threads", 3L);
+        expected.put("direct", false);
+        expected.put("duration", 5_000_000_000L);
+        expected.put("interval", 100_000_000L);
+        expected.put("warmup", 0L);
+        assertEquals(expected, w.asRun(false, 100_000_000L));
+        assertEquals(3 * (64L << 20), w.totalBytes());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "pattern|random|pattern random is not supported yet by fs.read; only sequential is",
+        "fsync|end|fsync end is not supported yet by fs.read; only none is",
+        "readPercent|70|readPercent is not supported yet by fs.read; remove it from the workload",
+        "rate|1000|rate is not supported yet by fs.read; remove it from the workload",
+        "totalSize|1GiB|totalSize is not supported yet by fs.read; remove it from the workload",
+        "direct|maybe|direct 'maybe' is not valid for fs.read; expected true, false or auto",
+    })
+    void shouldRefuseWhatItCannotHonour(String key, String value, String message) {
+        Object v = switch (key) {
+            case "readPercent" -> Long.valueOf(value);
+            case "rate" -> new Quantity(Double.parseDouble(value), io.iocert.spec.Dimension.OP_RATE);
+            case "totalSize" -> Quantity.bytes(1L << 30);
+            default -> value;
+        };
+        ProbeException e = assertThrows(ProbeException.class,
+                () -> FsWorkload.resolve(ProbeType.FS_READ, workload(key, v), 2));
+        assertEquals(message, e.getMessage());
+    }
+
+    @Test
+    void shouldRefuseKeysItDoesNotKnow() {
+        ProbeException e = assertThrows(ProbeException.class,
+                () -> FsWorkload.resolve(ProbeType.FS_WRITE, workload("messageSize", kib(8)), 2));
+        assertEquals("workload key 'messageSize' is not known to fs.write; expected one of pattern, blockSize, fileSize, "
+                + "threads, direct, fsync, readPercent, rate, duration, totalSize, interval, warmup", e.getMessage());
+    }
+
+    @Test
+    void shouldRefuseAFileSmallerThanOneBlock() {
+        ProbeException e = assertThrows(ProbeException.class,
+                () -> FsWorkload.resolve(ProbeType.FS_WRITE, workload("blockSize", mib(1), "fileSize", kib(4)), 2));
+        assertEquals("fileSize 4 KiB is smaller than blockSize 1 MiB; fs.write needs at least one whole block", e.getMessage());
+    }
+
+    @Test
+    void shouldRefuseAValueOfTheWrongKind() {
+        ProbeException e = assertThrows(ProbeException.class,
+                () -> FsWorkload.resolve(ProbeType.FS_WRITE, workload("blockSize", Quantity.nanos(5)), 2));
+        assertEquals("blockSize of fs.write must be a size (B, KB, KiB, MB, MiB, GB, GiB, TB, TiB), got '5 ns'", e.getMessage());
+    }
+}
