@@ -73,7 +73,7 @@ final class Commands {
         f.setOptionComparator(null);
         PrintWriter w = new PrintWriter(out, true);
         f.printHelp(w, 100, "iocert " + c.name() + " " + c.synopsis(), c.summary(), c.options(), 2, 2,
-                "\nExit codes: 0 success (ELIGIBLE), 1 NOT_ELIGIBLE, 2 usage or bad input, 3 INCONCLUSIVE, 4 error.");
+                "\nExit codes: 0 success (ELIGIBLE), 1 NOT_ELIGIBLE, 2 usage or bad input, 3 INCONCLUSIVE, 4 error.\n");
         w.flush();
     }
 
@@ -88,7 +88,7 @@ final class Commands {
         s.println();
         s.println("  --version  print the version");
         s.println();
-        s.println("Exit codes: 0 success (ELIGIBLE), 1 NOT_ELIGIBLE, 2 usage or bad input, 3 INCONCLUSIVE, 4 error.");
+        s.println("Exit codes: 0 success (ELIGIBLE), 1 NOT_ELIGIBLE, 2 usage or bad input, 3 INCONCLUSIVE, 4 error.\n");
     }
 
     static Option opt(String longName, String arg, String description) {

@@ -52,7 +52,7 @@ public final class Main {
         } catch (java.io.IOException e) {
             err.println("iocert: " + describe(e));
             return ERROR;
-        } catch (RuntimeException | Error e) {
+        } catch (Exception | Error e) {
             err.println("iocert: internal error: " + e + " (set IOCERT_DEBUG=1 to see the stack trace)");
             if (System.getenv("IOCERT_DEBUG") != null) {
                 e.printStackTrace(err);
