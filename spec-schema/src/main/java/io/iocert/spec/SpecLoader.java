@@ -18,6 +18,8 @@ import java.util.Objects;
  *       rejected.</li>
  *   <li>The hand-written checks of spec v1 run, derived from {@link ProbeType}: keys, types,
  *       units, ranges, probe-specific metrics and workload keys, unique ids.</li>
+ *   <li>The document is validated against the published JSON Schema ({@link SpecSchema}); a
+ *       finding the checks above missed is reported too, so nothing the schema rejects loads.</li>
  * </ol>
  *
  * <p>Every problem is a {@link SpecException} whose message reads
@@ -55,6 +57,11 @@ public final class SpecLoader {
 
     private static Spec fromText(String text, String source) throws SpecException {
         SpecTree tree = TreeReader.read(text, source);
-        return SpecBinder.bind(tree, CanonicalJson.sha256(tree.root()));
+        Spec spec = SpecBinder.bind(tree, CanonicalJson.sha256(tree.root()));
+        SpecException schemaError = SchemaCheck.firstError(tree).orElse(null);
+        if (schemaError != null) {
+            throw schemaError;
+        }
+        return spec;
     }
 }
