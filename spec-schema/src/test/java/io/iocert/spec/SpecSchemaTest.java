@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class SpecSchemaTest {
@@ -71,5 +72,15 @@ class SpecSchemaTest {
                 """, "s.yaml");
         assertEquals("s.yaml:4:54: requirements[0](r).workload.size: the spec v1 schema says: unknown key 'size'; "
                 + "expected one of count, duration", SchemaCheck.firstError(tree).orElseThrow().getMessage());
+    }
+
+    @Test
+    void shouldAcceptEveryExampleInSchema() throws Exception {
+        try (Stream<Path> files = Files.list(ExampleSpecsTest.EXAMPLES)) {
+            for (Path f : files.toList()) {
+                SpecTree tree = TreeReader.read(Files.readString(f), f.getFileName().toString());
+                assertEquals(List.of(), SchemaCheck.errors(tree), f.toString());
+            }
+        }
     }
 }
