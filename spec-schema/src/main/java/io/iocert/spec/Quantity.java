@@ -47,10 +47,11 @@ public record Quantity(double value, Dimension dimension) {
         String unit = m.group(2) == null ? "" : m.group(2);
         Double factor = expected.factor(unit).orElse(null);
         if (factor == null) {
-            String problem = Dimension.ofUnit(unit)
+            // A missing unit is reported as such, not as the unit of ratios ("").
+            String problem = unit.isEmpty() ? "'" + text.strip() + "' has no unit" : Dimension.ofUnit(unit)
                     .map(d -> "unit '" + unit + "' is " + article(d) + " " + d.name().toLowerCase(Locale.ROOT).replace('_', ' ')
                             + ", which does not fit here")
-                    .orElseGet(() -> unit.isEmpty() ? "'" + text.strip() + "' has no unit" : "unknown unit '" + unit + "'");
+                    .orElseGet(() -> "unknown unit '" + unit + "'");
             throw new UnitException(problem, expected);
         }
         return new Quantity(number * factor, expected);

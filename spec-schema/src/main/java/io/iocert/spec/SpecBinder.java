@@ -1,0 +1,536 @@
+package io.iocert.spec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The hand-written checks of spec v1: walks a {@link SpecTree}, stops at the first problem with a
+ * message that names the rule and what was expected, and otherwise builds the {@link Spec}.
+ * Everything the probe table ({@link ProbeType}) allows is accepted, nothing else.
+ *
+ * <p>Order of checks in a mapping: unknown keys first (a misspelt key is the likely cause of
+ * what follows), then the format version at the top level and {@code id} and {@code probe} in
+ * a requirement (what follows depends on them), then the present keys in document order, then
+ * missing keys, reported at the enclosing mapping.
+ */
+final class SpecBinder {
+    static final List<String> TOP_KEYS =
+            List.of("iocert", "name", "description", "confidence", "budget", "filesystem", "requirements");
+    static final List<String> REQUIREMENT_KEYS = List.of("id", "probe", "workload", "expect", "confidence", "budget");
+
+    /** Workload keys whose duration may be zero ("no warm-up"); every other quantity must be positive. */
+    static final Set<String> ZERO_ALLOWED = Set.of("warmup");
+
+    private static final Pattern COMPARATOR = Pattern.compile("\\s*(<=|>=|<|>)\\s*(.*)", Pattern.DOTALL);
+    private static final String CONFIDENCE_EXPECTED = "a number between 0 and 1, exclusive, such as 0.95";
+    private static final String ID_EXPECTED = "letters, digits, '.', '_' and '-', starting with a letter or digit";
+
+    private final SpecTree tree;
+
+    private SpecBinder(SpecTree tree) {
+        this.tree = tree;
+    }
+
+    /** Checks the tree and builds the spec; {@code sha256} is the caller's hash of the tree. */
+    static Spec bind(SpecTree tree, String sha256) throws SpecException {
+        return new SpecBinder(tree).spec(sha256);
+    }
+
+    private Spec spec(String sha256) throws SpecException {
+        JsonNode root = tree.root();
+        FieldPath top = FieldPath.ROOT;
+        if (!root.isObject()) {
+            throw tree.error(top, false, "the top level is " + describe(root), "a mapping with iocert, name and requirements");
+        }
+        checkKeys(root, top, "", TOP_KEYS);
+        JsonNode version = root.get("iocert");
+        if (version == null) {
+            throw tree.error(top.key("iocert"), false, "missing", "iocert: " + Spec.VERSION + " (the spec format version)");
+        }
+        if (!version.isTextual() || !version.textValue().equals(Spec.VERSION)) {
+            throw tree.error(top.key("iocert"), false, "unsupported spec format " + shortText(version), Spec.VERSION);
+        }
+        String name = null;
+        String description = "";
+        double confidence = Spec.DEFAULT_CONFIDENCE;
+        Duration budget = Spec.DEFAULT_BUDGET;
+        Optional<Path> filesystem = Optional.empty();
+        JsonNode requirementsNode = null;
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            FieldPath path = top.key(e.getKey());
+            JsonNode v = e.getValue();
+            switch (e.getKey()) {
+                case "iocert" -> { }
+                case "name" -> name = nonEmptyText(v, path, "a non-empty name for the spec");
+                case "description" -> description = text(v, path, "text describing the job");
+                case "confidence" -> confidence = confidence(v, path);
+                case "budget" -> budget = duration(v, path);
+                case "filesystem" -> filesystem = Optional.of(filesystem(v, path));
+                default -> requirementsNode = v;
+            }
+        }
+        if (name == null) {
+            throw tree.error(top.key("name"), false, "missing", "a non-empty name for the spec");
+        }
+        if (requirementsNode == null) {
+            throw tree.error(top.key("requirements"), false, "missing",
+                    "a list of requirements, each with id, probe and expect");
+        }
+        List<Requirement> requirements = requirements(requirementsNode, top.key("requirements"), confidence, budget);
+        return new Spec(Spec.VERSION, name, description, confidence, budget, filesystem, requirements, sha256);
+    }
+
+    private Path filesystem(JsonNode v, FieldPath path) throws SpecException {
+        String expected = "a mapping {path: DIR} naming the directory the job writes to";
+        if (!v.isObject()) {
+            throw tree.error(path, false, "is " + describe(v), expected);
+        }
+        checkKeys(v, path, "", List.of("path"));
+        FieldPath p = path.key("path");
+        JsonNode dirNode = v.get("path");
+        if (dirNode == null) {
+            throw tree.error(p, false, "missing", "the directory the job writes to");
+        }
+        String dir = nonEmptyText(dirNode, p, "the directory the job writes to");
+        try {
+            return Path.of(dir);
+        } catch (InvalidPathException ex) {
+            throw tree.error(p, false, "'" + shorten(dir) + "' is not a valid path", "the directory the job writes to");
+        }
+    }
+
+    private List<Requirement> requirements(JsonNode v, FieldPath path, double confidence, Duration budget)
+            throws SpecException {
+        String expected = "a list of requirements, each with id, probe and expect";
+        if (!v.isArray()) {
+            throw tree.error(path, false, "is " + describe(v), expected);
+        }
+        if (v.isEmpty()) {
+            throw tree.error(path, false, "is an empty list", "at least one requirement with id, probe and expect");
+        }
+        List<Requirement> result = new ArrayList<>();
+        Map<String, FieldPath> ids = new HashMap<>();
+        for (int i = 0; i < v.size(); i++) {
+            Requirement r = requirement(v.get(i), path.index(i), confidence, budget);
+            FieldPath first = ids.putIfAbsent(r.id(), path.index(i));
+            if (first != null) {
+                Mark m = tree.valueMark(first.key("id"));
+                throw tree.error(path.index(i).key("id"), false, "duplicate id '" + r.id() + "' (also used by "
+                        + first.display(tree.root()) + " at line " + m.line() + ")", "a unique id for each requirement");
+            }
+            result.add(r);
+        }
+        return result;
+    }
+
+    private Requirement requirement(JsonNode v, FieldPath path, double specConfidence, Duration specBudget)
+            throws SpecException {
+        if (!v.isObject()) {
+            throw tree.error(path, false, "is " + describe(v), "a mapping with id, probe and expect");
+        }
+        checkKeys(v, path, "", REQUIREMENT_KEYS);
+        JsonNode idNode = v.get("id");
+        if (idNode == null) {
+            throw tree.error(path.key("id"), false, "missing", "an id for the requirement (" + ID_EXPECTED + ")");
+        }
+        String id = text(idNode, path.key("id"), ID_EXPECTED);
+        if (!FieldPath.ID_PATTERN.matcher(id).matches()) {
+            throw tree.error(path.key("id"), false, "'" + shorten(id) + "' is not a valid id", ID_EXPECTED);
+        }
+        JsonNode probeNode = v.get("probe");
+        if (probeNode == null) {
+            throw tree.error(path.key("probe"), false, "missing", "one of " + ProbeType.ids());
+        }
+        ProbeType probe = probe(probeNode, path.key("probe"));
+        Workload workload = Workload.EMPTY;
+        List<Expectation> expectations = null;
+        double confidence = specConfidence;
+        Duration budget = specBudget;
+        for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            FieldPath p = path.key(e.getKey());
+            switch (e.getKey()) {
+                case "id", "probe" -> { }
+                case "workload" -> workload = workload(e.getValue(), p, probe);
+                case "expect" -> expectations = expectations(e.getValue(), p, probe);
+                case "confidence" -> confidence = confidence(e.getValue(), p);
+                default -> budget = duration(e.getValue(), p);
+            }
+        }
+        if (expectations == null) {
+            throw tree.error(path.key("expect"), false, "missing", expectExample(probe));
+        }
+        return new Requirement(id, probe, workload, expectations, confidence, budget);
+    }
+
+    private ProbeType probe(JsonNode v, FieldPath path) throws SpecException {
+        String expected = "one of " + ProbeType.ids();
+        String id = text(v, path, expected);
+        Optional<ProbeType> probe = ProbeType.ofId(id);
+        if (probe.isEmpty()) {
+            List<String> ids = new ArrayList<>();
+            for (ProbeType p : ProbeType.values()) {
+                ids.add(p.id());
+            }
+            throw tree.error(path, false, "unknown probe '" + shorten(id) + "'" + didYouMean(id, ids), expected);
+        }
+        return probe.get();
+    }
+
+    // ---- workload ----
+
+    private Workload workload(JsonNode v, FieldPath path, ProbeType probe) throws SpecException {
+        List<String> names = keyNames(probe);
+        String expected = names.isEmpty() ? "no workload: probe " + probe.id() + " takes no parameters"
+                : "a mapping of workload parameters of " + probe.id() + ": " + String.join(", ", names);
+        if (!v.isObject()) {
+            throw tree.error(path, false, "is " + describe(v), expected);
+        }
+        checkKeys(v, path, " for probe " + probe.id(), names);
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            WorkloadKey key = probe.workloadKey(e.getKey()).orElseThrow();
+            values.put(key.name(), workloadValue(e.getValue(), path.key(e.getKey()), key));
+        }
+        return new Workload(values);
+    }
+
+    private static List<String> keyNames(ProbeType probe) {
+        List<String> names = new ArrayList<>();
+        for (WorkloadKey k : probe.workloadKeys()) {
+            names.add(k.name());
+        }
+        return names;
+    }
+
+    private Object workloadValue(JsonNode v, FieldPath path, WorkloadKey key) throws SpecException {
+        String expected = key.expected();
+        boolean zero = ZERO_ALLOWED.contains(key.name());
+        switch (key.type()) {
+            case SIZE:
+                return quantity(v, path, Dimension.DATA_SIZE, zero);
+            case DURATION:
+                return quantity(v, path, Dimension.DURATION, zero);
+            case OP_RATE:
+                return quantity(v, path, Dimension.OP_RATE, zero);
+            case SIZE_LIST: {
+                if (!v.isArray()) {
+                    throw tree.error(path, false, "is " + describe(v), expected);
+                }
+                if (v.isEmpty()) {
+                    throw tree.error(path, false, "is an empty list", expected);
+                }
+                List<Quantity> sizes = new ArrayList<>();
+                for (int i = 0; i < v.size(); i++) {
+                    sizes.add(quantity(v.get(i), path.index(i), Dimension.DATA_SIZE, false));
+                }
+                return List.copyOf(sizes);
+            }
+            case COUNT:
+                return wholeNumber(v, path, 1, Long.MAX_VALUE, expected);
+            case PERCENT:
+                return wholeNumber(v, path, 0, 100, expected);
+            case THREADS:
+                if (v.isTextual() && v.textValue().equals("all")) {
+                    return "all";
+                }
+                return wholeNumber(v, path, 1, Long.MAX_VALUE, expected);
+            case FSYNC_POLICY:
+                if (v.isTextual() && (v.textValue().equals("none") || v.textValue().equals("end"))) {
+                    return v.textValue();
+                }
+                return wholeNumber(v, path, 1, Long.MAX_VALUE, expected);
+            case TRISTATE:
+                if (v.isBoolean()) {
+                    return v.asText();
+                }
+                if (v.isTextual() && List.of("true", "false", "auto").contains(v.textValue())) {
+                    return v.textValue();
+                }
+                throw tree.error(path, false, v.isTextual() ? "unknown value '" + shorten(v.textValue()) + "'"
+                        : "is " + describe(v), expected);
+            case ENUM:
+                if (v.isTextual() && key.allowed().contains(v.textValue())) {
+                    return v.textValue();
+                }
+                throw tree.error(path, false, v.isTextual()
+                        ? "unknown value '" + shorten(v.textValue()) + "'" + didYouMean(v.textValue(), key.allowed())
+                        : "is " + describe(v), expected);
+            default:
+                throw new IllegalStateException("workload type without a check: " + key.type());
+        }
+    }
+
+    private long wholeNumber(JsonNode v, FieldPath path, long min, long max, String expected) throws SpecException {
+        if (!v.isNumber()) {
+            throw tree.error(path, false, v.isTextual() ? "unknown value '" + shorten(v.textValue()) + "'"
+                    : "is " + describe(v), expected);
+        }
+        if (!v.isIntegralNumber() && !v.canConvertToExactIntegral()) {
+            throw tree.error(path, false, v.asText() + " is not a whole number", expected);
+        }
+        if (!v.canConvertToLong() || v.asLong() < min || v.asLong() > max) {
+            throw tree.error(path, false, v.asText() + " is out of range", expected);
+        }
+        return v.asLong();
+    }
+
+    // ---- expectations ----
+
+    private List<Expectation> expectations(JsonNode v, FieldPath path, ProbeType probe) throws SpecException {
+        String expected = expectExample(probe);
+        if (!v.isObject()) {
+            throw tree.error(path, false, "is " + describe(v), expected);
+        }
+        if (v.isEmpty()) {
+            throw tree.error(path, false, "is an empty mapping", expected);
+        }
+        List<String> metricIds = new ArrayList<>();
+        for (Metric m : probe.metrics()) {
+            metricIds.add(m.id());
+        }
+        List<Expectation> result = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            FieldPath p = path.key(e.getKey());
+            Optional<Metric> metric = Metric.ofId(e.getKey());
+            if (metric.isEmpty()) {
+                throw tree.error(p, true, "unknown metric '" + shorten(e.getKey()) + "'" + didYouMean(e.getKey(), metricIds),
+                        "a metric of " + probe.id() + ": " + String.join(", ", metricIds));
+            }
+            if (!probe.metrics().contains(metric.get())) {
+                throw tree.error(p, true, "probe " + probe.id() + " does not measure " + e.getKey(),
+                        "a metric of " + probe.id() + ": " + String.join(", ", metricIds));
+            }
+            statistics(e.getValue(), p, metric.get(), result);
+        }
+        return result;
+    }
+
+    private void statistics(JsonNode v, FieldPath path, Metric metric, List<Expectation> out) throws SpecException {
+        String expected = "a mapping of statistic to threshold, such as {p99: \"" + example(metric.dimension(), true) + "\"}";
+        if (!v.isObject()) {
+            throw tree.error(path, false, "is " + describe(v), expected);
+        }
+        if (v.isEmpty()) {
+            throw tree.error(path, false, "is an empty mapping", expected);
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            FieldPath p = path.key(e.getKey());
+            Statistic statistic = Statistic.parse(e.getKey()).orElse(null);
+            if (statistic == null) {
+                throw tree.error(p, true, "unknown statistic '" + shorten(e.getKey()) + "'", Statistic.EXPECTED);
+            }
+            out.add(new Expectation(metric, statistic, threshold(e.getValue(), p, statistic.dimensionFor(metric))));
+        }
+    }
+
+    private Threshold threshold(JsonNode v, FieldPath path, Dimension dimension) throws SpecException {
+        String expected = "a comparator (<=, <, >=, >) and " + dimension.description()
+                + ", such as \"" + example(dimension, true) + "\"";
+        if (v.isNumber() && dimension == Dimension.RATIO) {
+            double value = v.asDouble();
+            if (!Double.isFinite(value) || value < 0) {
+                throw tree.error(path, false, v.asText() + " is out of range", "a ratio of zero or more, such as 0.05");
+            }
+            // A bare ratio is an upper bound: "cv: 0.05" reads "cv <= 0.05".
+            return new Threshold(Comparator.LE, new Quantity(value, Dimension.RATIO));
+        }
+        if (v.isNumber()) {
+            throw tree.error(path, false, v.asText() + " has no comparator and no unit (a unit is required)", expected);
+        }
+        if (!v.isTextual()) {
+            throw tree.error(path, false, "is " + describe(v), expected);
+        }
+        String text = v.textValue();
+        Matcher m = COMPARATOR.matcher(text);
+        if (!m.matches()) {
+            throw tree.error(path, false, "'" + shorten(text) + "' has no comparator", expected);
+        }
+        Quantity q = parseQuantity(m.group(2), path, dimension);
+        if (q.value() < 0) {
+            throw tree.error(path, false, "'" + shorten(text) + "' is negative", dimension.description() + ", zero or more");
+        }
+        return new Threshold(Comparator.ofSymbol(m.group(1)).orElseThrow(), q);
+    }
+
+    // ---- scalars ----
+
+    private Quantity quantity(JsonNode v, FieldPath path, Dimension dimension, boolean zeroAllowed) throws SpecException {
+        if (v.isNumber()) {
+            throw tree.error(path, false, v.asText() + " has no unit (a unit is required)",
+                    dimension.description() + ", such as " + example(dimension, false));
+        }
+        if (!v.isTextual()) {
+            throw tree.error(path, false, "is " + describe(v), dimension.description());
+        }
+        Quantity q = parseQuantity(v.textValue(), path, dimension);
+        if (q.value() < 0 || (q.value() == 0 && !zeroAllowed)) {
+            throw tree.error(path, false, "'" + shorten(v.textValue()) + "' is " + (q.value() < 0 ? "negative" : "zero"),
+                    dimension.description() + (zeroAllowed ? ", zero or more" : ", greater than zero"));
+        }
+        return q;
+    }
+
+    private Quantity parseQuantity(String text, FieldPath path, Dimension dimension) throws SpecException {
+        try {
+            return Quantity.parse(text, dimension);
+        } catch (Quantity.UnitException e) {
+            throw tree.error(path, false, e.problem(), e.expected().description());
+        } catch (IllegalArgumentException e) {
+            throw tree.error(path, false, "'" + shorten(text) + "' is out of range", dimension.description());
+        }
+    }
+
+    private Duration duration(JsonNode v, FieldPath path) throws SpecException {
+        return Duration.ofNanos(quantity(v, path, Dimension.DURATION, false).longValue());
+    }
+
+    private double confidence(JsonNode v, FieldPath path) throws SpecException {
+        if (!v.isNumber()) {
+            throw tree.error(path, false, "is " + describe(v), CONFIDENCE_EXPECTED);
+        }
+        double c = v.asDouble();
+        if (!(c > 0 && c < 1)) {
+            throw tree.error(path, false, v.asText() + " is out of range", CONFIDENCE_EXPECTED);
+        }
+        return c;
+    }
+
+    private String text(JsonNode v, FieldPath path, String expected) throws SpecException {
+        if (!v.isTextual()) {
+            throw tree.error(path, false, "is " + describe(v), expected);
+        }
+        return v.textValue();
+    }
+
+    private String nonEmptyText(JsonNode v, FieldPath path, String expected) throws SpecException {
+        String s = text(v, path, expected);
+        if (s.isBlank()) {
+            throw tree.error(path, false, "is blank", expected);
+        }
+        return s;
+    }
+
+    /** Rejects the first key of {@code mapping} (in document order) that is not in {@code allowed}. */
+    private void checkKeys(JsonNode mapping, FieldPath path, String where, List<String> allowed) throws SpecException {
+        for (Iterator<String> it = mapping.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!allowed.contains(key)) {
+                throw unknownKey(path.key(key), where, allowed);
+            }
+        }
+    }
+
+    private SpecException unknownKey(FieldPath path, String where, List<String> allowed) {
+        String name = path.lastKey();
+        String expected = allowed.isEmpty() ? "no keys here"
+                : allowed.size() == 1 ? allowed.get(0) : "one of " + String.join(", ", allowed);
+        return tree.error(path, true, "unknown key '" + shorten(name) + "'" + where + didYouMean(name, allowed), expected);
+    }
+
+    // ---- wording helpers ----
+
+    private static String expectExample(ProbeType probe) {
+        Metric m = probe.metrics().get(0);
+        return "a mapping of metric to statistic thresholds, such as " + m.id() + ": {p99: \""
+                + example(m.dimension(), true) + "\"}";
+    }
+
+    /** A value of the dimension, as a threshold or as a workload quantity. */
+    static String example(Dimension d, boolean threshold) {
+        return switch (d) {
+            case DURATION -> threshold ? "<= 2 ms" : "10s";
+            case DATA_SIZE -> threshold ? ">= 4 KiB" : "4KiB";
+            case DATA_RATE -> threshold ? ">= 400 MB/s" : "400 MB/s";
+            case OP_RATE -> threshold ? ">= 5000 IOPS" : "1000 ops/s";
+            case FLOP_RATE -> threshold ? ">= 10 GFLOP/s" : "10 GFLOP/s";
+            case RATIO -> threshold ? "<= 0.05" : "0.05";
+        };
+    }
+
+    /** How a value reads in a message: "a list", "a number (5)", "text 'abc'", "empty". */
+    static String describe(JsonNode v) {
+        if (v == null || v.isNull() || (v.isTextual() && v.textValue().isEmpty())) {
+            return "empty";
+        }
+        if (v.isObject()) {
+            return v.isEmpty() ? "an empty mapping" : "a mapping";
+        }
+        if (v.isArray()) {
+            return v.isEmpty() ? "an empty list" : "a list";
+        }
+        if (v.isBoolean()) {
+            return "a boolean (" + v.asText() + ")";
+        }
+        if (v.isNumber()) {
+            return "a number (" + v.asText() + ")";
+        }
+        if (v.isTextual()) {
+            return "text '" + shorten(v.textValue()) + "'";
+        }
+        return "an unsupported value";
+    }
+
+    private static String shortText(JsonNode v) {
+        return v.isTextual() ? "'" + shorten(v.textValue()) + "'" : describe(v);
+    }
+
+    /** Text for a message: control characters escaped, at most 60 characters. */
+    static String shorten(String s) {
+        String t = s.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t");
+        return t.length() <= 60 ? t : t.substring(0, 57) + "...";
+    }
+
+    /** " (did you mean 'x'?)" when one allowed word is within two edits, else "". */
+    static String didYouMean(String word, List<String> allowed) {
+        String best = null;
+        int bestDistance = 3;
+        for (String a : allowed) {
+            int d = distance(word.toLowerCase(Locale.ROOT), a.toLowerCase(Locale.ROOT));
+            if (d < bestDistance) {
+                best = a;
+                bestDistance = d;
+            }
+        }
+        return best == null || best.equals(word) ? "" : " (did you mean '" + best + "'?)";
+    }
+
+    private static int distance(String a, String b) {
+        if (Math.abs(a.length() - b.length()) > 2 || a.length() > 64 || b.length() > 64) {
+            return Integer.MAX_VALUE;
+        }
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+}

@@ -1,0 +1,234 @@
+package io.iocert.spec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SpecLoaderTest {
+
+    private static final String YAML = """
+            # a comment that does not change the hash
+            iocert: v1
+            name: ocean-checkpoint
+            description: Ocean model writing checkpoints
+            confidence: 0.9
+            budget: 30s
+            filesystem: {path: /scratch}
+            requirements:
+              - id: checkpoint-write
+                probe: fs.write
+                workload: {pattern: sequential, blockSize: 1MiB, fileSize: 1GiB, threads: 1, direct: true, fsync: 8}
+                expect:
+                  throughput: {p10: ">= 400 MB/s"}
+              - id: restart-read
+                probe: fs.read
+                confidence: 0.99
+                budget: 2min
+                workload: {pattern: random, blockSize: 4KiB, threads: all, direct: auto, rate: 5 kIOPS, readPercent: 70}
+                expect:
+                  latency: {p50: "<= 300 us", p99: "<= 2 ms"}
+                  iops: {mean: ">= 5000 IOPS", cv: 0.1}
+              - id: halo
+                probe: net.pingpong
+                workload: {sizes: [64B, 8KiB], warmup: 0s}
+                expect:
+                  rtt: {p99.9: "<= 1 ms", cv: "<= 5%"}
+            """;
+
+    private static final String JSON = """
+            {"requirements": [
+               {"probe": "fs.write", "id": "checkpoint-write",
+                "expect": {"throughput": {"p10": ">= 400 MB/s"}},
+                "workload": {"fsync": 8, "direct": true, "threads": 1, "fileSize": "1GiB", "blockSize": "1MiB",
+                             "pattern": "sequential"}},
+               {"id": "restart-read", "probe": "fs.read", "confidence": 0.990, "budget": "2min",
+                "workload": {"pattern": "random", "blockSize": "4KiB", "threads": "all", "direct": "auto",
+                             "rate": "5 kIOPS", "readPercent": 70},
+                "expect": {"latency": {"p50": "<= 300 us", "p99": "<= 2 ms"},
+                           "iops": {"mean": ">= 5000 IOPS", "cv": 1e-1}}},
+               {"id": "halo", "probe": "net.pingpong", "workload": {"sizes": ["64B", "8KiB"], "warmup": "0s"},
+                "expect": {"rtt": {"p99.9": "<= 1 ms", "cv": "<= 5%"}}}],
+             "filesystem": {"path": "/scratch"}, "budget": "30s", "confidence": 0.90,
+             "description": "Ocean model writing checkpoints", "name": "ocean-checkpoint", "iocert": "v1"}
+            """;
+
+    @Test
+    void shouldLoadTopLevelFields() throws SpecException {
+        Spec spec = SpecLoader.parse(YAML, "ocean.yaml");
+        assertEquals("v1", spec.version());
+        assertEquals("ocean-checkpoint", spec.name());
+        assertEquals("Ocean model writing checkpoints", spec.description());
+        assertEquals(0.9, spec.confidence());
+        assertEquals(Duration.ofSeconds(30), spec.budget());
+        assertEquals(Path.of("/scratch"), spec.filesystemPath().orElseThrow());
+        assertEquals(List.of("checkpoint-write", "restart-read", "halo"),
+                spec.requirements().stream().map(Requirement::id).toList());
+    }
+
+    @Test
+    void shouldTypeWorkloadValuesByTheirKey() throws SpecException {
+        Spec spec = SpecLoader.parse(YAML, "ocean.yaml");
+        Workload write = spec.requirement("checkpoint-write").orElseThrow().workload();
+        assertEquals(Quantity.bytes(1048576), write.quantity("blockSize").orElseThrow());
+        assertEquals(Quantity.bytes(1024.0 * 1024 * 1024), write.quantity("fileSize").orElseThrow());
+        assertEquals(1L, write.count("threads", 0));
+        assertEquals("true", write.text("direct", ""), "a YAML boolean is accepted for a tristate");
+        assertEquals(8L, write.count("fsync", 0));
+        assertEquals("sequential", write.text("pattern", ""));
+
+        Workload read = spec.requirement("restart-read").orElseThrow().workload();
+        assertEquals("all", read.text("threads", ""));
+        assertEquals("auto", read.text("direct", ""));
+        assertEquals(new Quantity(5000, Dimension.OP_RATE), read.quantity("rate").orElseThrow());
+        assertEquals(70L, read.count("readPercent", 0));
+        assertTrue(!read.has("fileSize"), "absent keys stay absent: the probe's default applies");
+
+        Workload halo = spec.requirement("halo").orElseThrow().workload();
+        assertEquals(List.of(Quantity.bytes(64), Quantity.bytes(8192)), halo.quantities("sizes"));
+        assertEquals(Quantity.nanos(0), halo.quantity("warmup").orElseThrow());
+    }
+
+    @Test
+    void shouldParseThresholdsInCanonicalUnits() throws SpecException {
+        Requirement read = SpecLoader.parse(YAML, "ocean.yaml").requirement("restart-read").orElseThrow();
+        List<Expectation> e = read.expectations();
+        assertEquals(4, e.size());
+        assertEquals(new Expectation(Metric.LATENCY, Statistic.percentile(50),
+                new Threshold(Comparator.LE, Quantity.nanos(300_000))), e.get(0));
+        assertEquals(new Expectation(Metric.LATENCY, Statistic.percentile(99),
+                new Threshold(Comparator.LE, Quantity.nanos(2e6))), e.get(1));
+        assertEquals(new Expectation(Metric.IOPS, Statistic.of(Statistic.Kind.MEAN),
+                new Threshold(Comparator.GE, new Quantity(5000, Dimension.OP_RATE))), e.get(2));
+        assertEquals(new Expectation(Metric.IOPS, Statistic.of(Statistic.Kind.CV),
+                new Threshold(Comparator.LE, new Quantity(0.1, Dimension.RATIO))), e.get(3), "a bare cv is an upper bound");
+
+        Requirement halo = SpecLoader.parse(YAML, "ocean.yaml").requirement("halo").orElseThrow();
+        assertEquals(Statistic.percentile(99.9), halo.expectations().get(0).statistic());
+        assertEquals(0.05, halo.expectations().get(1).threshold().quantity().value(), 1e-12);
+        Requirement write = SpecLoader.parse(YAML, "ocean.yaml").requirement("checkpoint-write").orElseThrow();
+        assertEquals(Quantity.bytesPerSecond(400e6), write.expectations().get(0).threshold().quantity());
+    }
+
+    @Test
+    void shouldInheritConfidenceAndBudgetUnlessRequirementOverrides() throws SpecException {
+        Spec spec = SpecLoader.parse(YAML, "ocean.yaml");
+        Requirement write = spec.requirement("checkpoint-write").orElseThrow();
+        assertEquals(0.9, write.confidence());
+        assertEquals(Duration.ofSeconds(30), write.budget());
+        Requirement read = spec.requirement("restart-read").orElseThrow();
+        assertEquals(0.99, read.confidence());
+        assertEquals(Duration.ofMinutes(2), read.budget());
+    }
+
+    @Test
+    void shouldApplyDefaultsWhenSpecOmitsConfidenceAndBudget() throws SpecException {
+        Spec spec = SpecLoader.parse("""
+                iocert: v1
+                name: minimal
+                requirements:
+                  - {id: quiet, probe: compute.jitter, expect: {hiccup: {p99.9: "<= 1 ms"}}}
+                """, "minimal.yaml");
+        assertEquals(Spec.DEFAULT_CONFIDENCE, spec.confidence());
+        assertEquals(Spec.DEFAULT_BUDGET, spec.budget());
+        assertTrue(spec.filesystemPath().isEmpty());
+        assertEquals("", spec.description());
+        Requirement quiet = spec.requirements().get(0);
+        assertEquals(Spec.DEFAULT_CONFIDENCE, quiet.confidence());
+        assertEquals(Spec.DEFAULT_BUDGET, quiet.budget());
+        assertEquals(Workload.EMPTY, quiet.workload());
+    }
+
+    @Test
+    void shouldLoadSameSpecFromYamlAndJsonWithSameHash() throws SpecException {
+        Spec yaml = SpecLoader.parse(YAML, "ocean.yaml");
+        Spec json = SpecLoader.parse(JSON, "ocean.json");
+        assertEquals(yaml.sha256(), json.sha256());
+        assertEquals(yaml, json);
+        assertTrue(yaml.sha256().matches("[0-9a-f]{64}"));
+    }
+
+    @Test
+    void shouldChangeHashWhenSpecChanges() throws SpecException {
+        Spec a = SpecLoader.parse(YAML, "ocean.yaml");
+        Spec b = SpecLoader.parse(YAML.replace("<= 2 ms", "<= 3 ms"), "ocean.yaml");
+        assertNotEquals(a.sha256(), b.sha256());
+    }
+
+    @Test
+    void shouldHashCanonicalJsonWithSortedKeysAndNormalisedNumbers() throws Exception {
+        JsonNode node = TreeReader.read("""
+                z: [true, null, "é\\n", 1.50, 4.0, 1e3, 0.000001]
+                a: {y: 2, b: 1}
+                """, "x.yaml").root();
+        String canonical = new String(CanonicalJson.bytes(node), StandardCharsets.UTF_8);
+        assertEquals("{\"a\":{\"b\":1,\"y\":2},\"z\":[true,null,\"é\\n\",1.5,4,1000,0.000001]}", canonical);
+        JsonNode parsed = new ObjectMapper().readTree(canonical);
+        assertEquals(CanonicalJson.sha256(node), CanonicalJson.sha256(TreeReader.read(parsed.toString(), "x.json").root()));
+    }
+
+    @Test
+    void shouldMatchHashOfFileAndTextAndIgnoreByteOrderMarkAndCrlf(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("ocean.yaml");
+        Files.write(file, ("\uFEFF" + YAML.replace("\n", "\r\n")).getBytes(StandardCharsets.UTF_8));
+        assertEquals(SpecLoader.parse(YAML, "ocean.yaml").sha256(), SpecLoader.load(file).sha256());
+    }
+
+    @Test
+    void shouldReadJsonWithJsonParserWhenTextStartsWithBrace() {
+        SpecException e = assertThrows(SpecException.class, () -> SpecLoader.parse("{\"iocert\": \"v1\",}", "spec"));
+        assertEquals("spec:1:17: JSON syntax error: unexpected character '}'; expected double-quote to start field name",
+                e.getMessage());
+    }
+
+    @Test
+    void shouldReadYamlFlowMappingAsYamlWhenNamedYaml() throws SpecException {
+        Spec spec = SpecLoader.parse("{iocert: v1, name: flow, requirements: [{id: c, probe: net.connect, "
+                + "expect: {latency: {p99: <= 5 ms}}}]}", "flow.yaml");
+        assertEquals("flow", spec.name());
+    }
+
+    @Test
+    void shouldAcceptEveryProbeWithEveryMetricStatisticAndWorkloadKey() throws SpecException {
+        StringBuilder yaml = new StringBuilder("iocert: v1\nname: everything\nrequirements:\n");
+        Map<WorkloadKey.Type, String> values = Map.of(
+                WorkloadKey.Type.SIZE, "4KiB", WorkloadKey.Type.SIZE_LIST, "[64B, 1KiB]",
+                WorkloadKey.Type.DURATION, "1s", WorkloadKey.Type.OP_RATE, "100 ops/s",
+                WorkloadKey.Type.COUNT, "2", WorkloadKey.Type.THREADS, "all", WorkloadKey.Type.PERCENT, "50",
+                WorkloadKey.Type.TRISTATE, "auto", WorkloadKey.Type.FSYNC_POLICY, "4");
+        int expectations = 0;
+        for (ProbeType p : ProbeType.values()) {
+            yaml.append("  - id: ").append(p.id()).append("\n    probe: ").append(p.id()).append("\n    workload:\n");
+            for (WorkloadKey k : p.workloadKeys()) {
+                String v = k.type() == WorkloadKey.Type.ENUM ? k.allowed().get(k.allowed().size() - 1) : values.get(k.type());
+                yaml.append("      ").append(k.name()).append(": ").append(v).append('\n');
+            }
+            yaml.append("    expect:\n");
+            for (Metric m : p.metrics()) {
+                String t = SpecBinder.example(m.dimension(), true);
+                yaml.append("      ").append(m.id()).append(": {min: \"").append(t).append("\", max: \"").append(t)
+                        .append("\", mean: \"").append(t).append("\", median: \"").append(t).append("\", stddev: \"")
+                        .append(t).append("\", cv: \"<= 0.5\", p50: \"").append(t).append("\", p99.99: \"").append(t)
+                        .append("\", p100: \"").append(t).append("\"}\n");
+                expectations += 9;
+            }
+        }
+        Spec spec = SpecLoader.parse(yaml.toString(), "everything.yaml");
+        assertEquals(ProbeType.values().length, spec.requirements().size());
+        assertEquals(expectations, spec.requirements().stream().mapToInt(r -> r.expectations().size()).sum());
+        for (Requirement r : spec.requirements()) {
+            assertEquals(r.probe().workloadKeys().size(), r.workload().values().size(), r.id());
+        }
+    }
+}
