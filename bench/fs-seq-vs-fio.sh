@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Sequential 1 MiB O_DIRECT write and read: iocert's fs probes against fio on the same
+# directory, file size and block size, interleaved (iocert, fio, iocert, fio, ...), ROUNDS
+# rounds. Prints per-round figures, medians and the ratios iocert/fio.
+#
+#   bench/fs-seq-vs-fio.sh [DIR] [FILE_SIZE] [ROUNDS]     defaults: /tmp 1GiB 3
+#
+# fio: ioengine=psync, direct=1, numjobs=1, one file; figures are fio's bw_bytes and its
+# completion-latency percentiles (for psync, submission latency is nil, so clat is the
+# per-operation time iocert measures). iocert: throughput mean over intervals, latency p50/p99.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+dir="${1:-/tmp}"; size="${2:-1GiB}"; rounds="${3:-3}"
+command -v fio >/dev/null || { echo "needs fio (apt-get install fio)" >&2; exit 2; }
+command -v python3 >/dev/null || { echo "needs python3" >&2; exit 2; }
+"$root/iocert" --version >/dev/null   # build once, outside the timed runs
+
+work="$(mktemp -d "$dir/.iocert-bench.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+fio_size="${size/iB/}"   # fio reads 1G as 1 GiB
+spec="$work/spec.yaml"
+cat >"$spec" <<YAML
+iocert: v1
+name: bench-fs-seq
+budget: 10min
+requirements:
+  - id: seq-write
+    probe: fs.write
+    workload: {pattern: sequential, blockSize: 1MiB, fileSize: $size, direct: true}
+    expect: {throughput: {mean: ">= 1 B/s"}}
+  - id: seq-read
+    probe: fs.read
+    workload: {pattern: sequential, blockSize: 1MiB, fileSize: $size, direct: true}
+    expect: {throughput: {mean: ">= 1 B/s"}}
+YAML
+
+rows="$work/rows.tsv"
+for r in $(seq 1 "$rounds"); do
+  out="$work/iocert-$r.json"
+  "$root/iocert" probe --spec "$spec" --fs-path "$work" --out "$out" 2>/dev/null
+  python3 - "$out" "$r" >>"$rows" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+for m in doc["measurements"]:
+    op = "write" if m["id"] == "seq-write" else "read"
+    if m["metric"] == "throughput":
+        print(f"{sys.argv[2]}\tiocert\t{op}\tMB/s\t{m['summary']['mean'] / 1e6:.1f}")
+    if m["metric"] == "latency":
+        print(f"{sys.argv[2]}\tiocert\t{op}\tp50_us\t{m['summary']['p50'] / 1e3:.1f}")
+        print(f"{sys.argv[2]}\tiocert\t{op}\tp99_us\t{m['summary']['p99'] / 1e3:.1f}")
+PY
+  for op in write read; do
+    mkdir -p "$work/fio"
+    fio --name="seq-$op" --directory="$work/fio" --filename=bench.dat --rw="$op" --bs=1M --size="$fio_size" \
+        --direct=1 --ioengine=psync --numjobs=1 --refill_buffers --output-format=json >"$work/fio-$r-$op.json"
+    python3 - "$work/fio-$r-$op.json" "$r" "$op" >>"$rows" <<'PY'
+import json, sys
+job = json.load(open(sys.argv[1]))["jobs"][0][sys.argv[3]]
+pct = job["clat_ns"]["percentile"]
+print(f"{sys.argv[2]}\tfio\t{sys.argv[3]}\tMB/s\t{job['bw_bytes'] / 1e6:.1f}")
+print(f"{sys.argv[2]}\tfio\t{sys.argv[3]}\tp50_us\t{pct['50.000000'] / 1e3:.1f}")
+print(f"{sys.argv[2]}\tfio\t{sys.argv[3]}\tp99_us\t{pct['99.000000'] / 1e3:.1f}")
+PY
+  done
+  rm -rf "$work/fio"
+done
+
+python3 - "$rows" <<'PY'
+import sys, statistics, collections
+vals = collections.defaultdict(list)
+for line in open(sys.argv[1]):
+    rnd, tool, op, metric, v = line.split("\t")
+    vals[(op, metric, tool)].append(float(v))
+print(f"{'workload':<22}{'metric':<8}{'iocert (rounds)':<28}{'fio (rounds)':<28}{'median ratio':>12}")
+for op in ("write", "read"):
+    for metric in ("MB/s", "p50_us", "p99_us"):
+        a, b = vals[(op, metric, "iocert")], vals[(op, metric, "fio")]
+        ma, mb = statistics.median(a), statistics.median(b)
+        fmt = lambda xs: " ".join(f"{x:.0f}" for x in xs)
+        print(f"{'seq ' + op + ' 1MiB direct':<22}{metric:<8}{fmt(a) + ' -> ' + f'{ma:.0f}':<28}"
+              f"{fmt(b) + ' -> ' + f'{mb:.0f}':<28}{ma / mb:>12.3f}")
+PY
