@@ -59,18 +59,20 @@ class FsWorkloadTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "pattern|random|pattern random is not supported yet by fs.read; only sequential is",
-        "fsync|end|fsync end is not supported yet by fs.read; only none is",
-        "readPercent|70|readPercent is not supported yet by fs.read; remove it from the workload",
-        "rate|1000|rate is not supported yet by fs.read; remove it from the workload",
-        "totalSize|1GiB|totalSize is not supported yet by fs.read; remove it from the workload",
+        "pattern|zigzag|pattern 'zigzag' is not valid for fs.read; expected sequential or random",
+        "fsync|end|fsync end needs writes, but fs.read with readPercent 100 only reads; use fsync: none",
+        "fsync|0|fsync 0 is not valid for fs.read; expected none, end, or a whole number of writes of at least 1",
+        "readPercent|70|readPercent is only meaningful with pattern: random for fs.read, got pattern sequential",
+        "rate|0|rate must be positive for fs.read, got 0 ops/s",
+        "totalSize|1KiB|totalSize 1 KiB is smaller than blockSize 1 MiB; fs.read needs at least one whole block",
         "direct|maybe|direct 'maybe' is not valid for fs.read; expected true, false or auto",
     })
     void shouldRefuseWhatItCannotHonour(String key, String value, String message) {
         Object v = switch (key) {
             case "readPercent" -> Long.valueOf(value);
             case "rate" -> new Quantity(Double.parseDouble(value), io.iocert.spec.Dimension.OP_RATE);
-            case "totalSize" -> Quantity.bytes(1L << 30);
+            case "totalSize" -> Quantity.bytes(1024);
+            case "fsync" -> value.equals("end") ? value : (Object) Long.valueOf(value);
             default -> value;
         };
         ProbeException e = assertThrows(ProbeException.class,
