@@ -33,9 +33,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * forced ({@code fsync(2)}), and the sync's time is part of that write's latency (the
  * write and its sync are one operation, as fio's {@code fsync=N} shows it in the op stream).
  * {@code fsync: end}: once the pass has finished, the file is forced once and the sync's time is
- * added to the pass's last write (its latency runs from its start to the end of the sync, and
- * its bytes land in the interval where the sync ends), so the run's totals include it, as
- * fio's {@code end_fsync} does. A pass that is stopped or fails does not sync.
+ * added to the pass's last write: its latency runs from its start to the end of the sync, and
+ * its bytes are spread over that span in the interval series like any operation's, so the
+ * run's span and throughput include the sync, as fio's {@code end_fsync} does. Latency
+ * percentiles then have one sample holding the sync. A pass that is stopped or fails does
+ * not sync.
  */
 final class FilePass implements Callable<FilePass.Outcome> {
 

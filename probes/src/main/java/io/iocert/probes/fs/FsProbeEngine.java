@@ -59,8 +59,17 @@ import org.HdrHistogram.Histogram;
  *
  * <p><b>Context</b> of every measurement: the {@link StorageFacts} that could be read,
  * {@code direct} (as used), {@code cacheAffected} (the page cache or memory shaped the
- * result), {@code stoppedBy} (fileSize, duration, budget or error), and when applicable
- * {@code directFallback} (why O_DIRECT was not used) and {@code cleanupError}.
+ * result), {@code stoppedBy} (fileSize, totalSize, duration, budget or error), and when
+ * applicable {@code readPercent} (random runs), {@code targetRate} (open loop, ops/s over all
+ * threads), {@code directFallback} (why O_DIRECT was not used) and {@code cleanupError}.
+ *
+ * <p><b>Files.</b> Each thread works on its own file. fs.read, and any random run, write the
+ * files in full first (incompressible data, not measured, within the budget); sequential
+ * fs.write creates them fresh.
+ *
+ * <p><b>Mixed I/O.</b> With {@code readPercent} strictly between 0 and 100 the latency
+ * histogram holds reads and writes together, and throughput and IOPS count both; a spec that
+ * needs them apart uses two requirements.
  */
 final class FsProbeEngine {
 
