@@ -101,4 +101,34 @@ class FsWorkloadTest {
                 () -> FsWorkload.resolve(ProbeType.FS_WRITE, workload("blockSize", Quantity.nanos(5)), 2));
         assertEquals("blockSize of fs.write must be a size (B, KB, KiB, MB, MiB, GB, GiB, TB, TiB), got '5 ns'", e.getMessage());
     }
+
+    @Test
+    void shouldGiveTheNewKeysInTheWorkloadAsRun() throws Exception {
+        FsWorkload w = FsWorkload.resolve(ProbeType.FS_WRITE, workload("pattern", "random", "blockSize", kib(4),
+                "fileSize", mib(1), "readPercent", 30L, "fsync", 4L, "totalSize", mib(2),
+                "rate", new Quantity(1000, io.iocert.spec.Dimension.OP_RATE)), 2);
+
+        Map<String, Object> asRun = w.asRun(true, 1_000_000L);
+        assertEquals("random", asRun.get("pattern"));
+        assertEquals(30L, asRun.get("readPercent"));
+        assertEquals(4L, asRun.get("fsync"));
+        assertEquals(2L << 20, asRun.get("totalSize"));
+        assertEquals(1000.0, asRun.get("rate"));
+        assertEquals(1_000_000L, w.scheduleIntervalNs());
+    }
+
+    @Test
+    void shouldRoundTotalSizeDownToWholeBlocks() throws Exception {
+        FsWorkload w = FsWorkload.resolve(ProbeType.FS_WRITE, workload("blockSize", kib(4), "fileSize", mib(1),
+                "totalSize", Quantity.bytes(10_000)), 1);
+
+        assertEquals(OptionalLong.of(8192), w.totalSizeBytes());
+    }
+
+    @Test
+    void shouldRefuseAReadPercentAboveOneHundred() {
+        ProbeException e = assertThrows(ProbeException.class, () -> FsWorkload.resolve(ProbeType.FS_WRITE,
+                workload("pattern", "random", "readPercent", 101L), 1));
+        assertEquals(true, e.getMessage().startsWith("readPercent of fs.write must be "), e.getMessage());
+    }
 }
