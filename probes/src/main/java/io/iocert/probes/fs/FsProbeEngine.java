@@ -37,11 +37,12 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 
 /**
  * Runs fs.read and fs.write: resolves the workload, sets up the {@link Workspace}, decides
- * on O_DIRECT, runs one {@link SequentialPass} per thread and turns what they recorded into
+ * on O_DIRECT, runs one {@link FilePass} per thread and turns what they recorded into
  * the latency, throughput and IOPS measurements.
  *
  * <p><b>Time.</b> All timing uses {@link ProbeContext#clock()}. {@link ProbeContext#budget()}
@@ -58,8 +59,17 @@ import org.HdrHistogram.Histogram;
  *
  * <p><b>Context</b> of every measurement: the {@link StorageFacts} that could be read,
  * {@code direct} (as used), {@code cacheAffected} (the page cache or memory shaped the
- * result), {@code stoppedBy} (fileSize, duration, budget or error), and when applicable
- * {@code directFallback} (why O_DIRECT was not used) and {@code cleanupError}.
+ * result), {@code stoppedBy} (fileSize, totalSize, duration, budget or error), and when
+ * applicable {@code readPercent} (random runs), {@code targetRate} (open loop, ops/s over all
+ * threads), {@code directFallback} (why O_DIRECT was not used) and {@code cleanupError}.
+ *
+ * <p><b>Files.</b> Each thread works on its own file. fs.read, and any random run, write the
+ * files in full first (incompressible data, not measured, within the budget); sequential
+ * fs.write creates them fresh.
+ *
+ * <p><b>Mixed I/O.</b> With {@code readPercent} strictly between 0 and 100 the latency
+ * histogram holds reads and writes together, and throughput and IOPS count both; a spec that
+ * needs them apart uses two requirements.
  */
 final class FsProbeEngine {
 
@@ -80,6 +90,8 @@ final class FsProbeEngine {
     static final String STOPPED_BY = "stoppedBy";
     static final String DIRECT_FALLBACK = "directFallback";
     static final String CLEANUP_ERROR = "cleanupError";
+    static final String READ_PERCENT = "readPercent";
+    static final String TARGET_RATE = "targetRate";
 
     /** Durations are capped here so deadline arithmetic on nanoTime values cannot overflow. */
     private static final long MAX_SPAN_NS = Long.MAX_VALUE / 4;
@@ -142,7 +154,7 @@ final class FsProbeEngine {
         private final Workspace workspace;
         private final long budgetDeadlineNs;
         private final NanoClock clock;
-        private final SequentialPass.Op op;
+        private final FilePass.Op op;
         private String where;
 
         Execution(ProbeType type, Requirement requirement, ProbeContext context, FsWorkload workload, Workspace workspace,
@@ -154,7 +166,7 @@ final class FsProbeEngine {
             this.workspace = workspace;
             this.budgetDeadlineNs = budgetDeadlineNs;
             this.clock = context.clock();
-            this.op = type == ProbeType.FS_READ ? SequentialPass.Op.READ : SequentialPass.Op.WRITE;
+            this.op = type == ProbeType.FS_READ ? FilePass.Op.READ : FilePass.Op.WRITE;
         }
 
         List<Measurement> run() throws ProbeException, InterruptedException {
@@ -168,14 +180,22 @@ final class FsProbeEngine {
             }
 
             boolean preparedDirect = false;
+            boolean prepared = op == FilePass.Op.READ || workload.random();
             double measuredShare = 1.0;
-            if (op == SequentialPass.Op.READ) {
+            if (prepared) {
                 measuredShare = 0.5;
                 preparedDirect = prepare(files, alignment);
             }
-            Set<OpenOption> options = op == SequentialPass.Op.READ
-                    ? Set.of(StandardOpenOption.READ)
-                    : Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
+            Set<OpenOption> options;
+            if (!prepared) {
+                options = Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
+            } else if (!workload.writes()) {
+                options = Set.of(StandardOpenOption.READ);
+            } else if (!workload.reads()) {
+                options = Set.of(StandardOpenOption.WRITE);
+            } else {
+                options = Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE);
+            }
             Channels channels = open(files, options, alignment, workload.direct());
             MeasuredPass pass;
             try (channels) {
@@ -184,7 +204,8 @@ final class FsProbeEngine {
             inspector.inspect(List.copyOf(files));
 
             boolean memoryBacked = MEMORY_FILESYSTEMS.contains(fsType);
-            boolean cacheAffected = memoryBacked || (!channels.direct() && !(op == SequentialPass.Op.READ && preparedDirect));
+            boolean coldReadsOnly = !workload.writes() && preparedDirect;
+            boolean cacheAffected = memoryBacked || (!channels.direct() && !coldReadsOnly);
             Map<String, String> ctx = new LinkedHashMap<>(facts);
             ctx.put(DIRECT, Boolean.toString(channels.direct()));
             ctx.put(CACHE_AFFECTED, Boolean.toString(cacheAffected));
@@ -192,11 +213,17 @@ final class FsProbeEngine {
             if (channels.fallbackReason() != null) {
                 ctx.put(DIRECT_FALLBACK, channels.fallbackReason());
             }
+            if (workload.random()) {
+                ctx.put(READ_PERCENT, Integer.toString(workload.readPercent()));
+            }
+            workload.rateOpsPerSecond().ifPresent(r -> ctx.put(TARGET_RATE, Double.toString(r)));
             return toMeasurements(pass, ctx, channels.direct());
         }
 
         /**
-         * fs.read writes the files it reads, in full, before reading; not measured. With
+         * fs.read, and fs.write with random offsets, write the files they work on, in full,
+         * before measuring; not measured (random writes then overwrite data, as fio lays out its
+         * file first, rather than measure allocation of a sparse file). With
          * O_DIRECT where possible, so that even buffered reads start with a cold page cache.
          *
          * @return whether the files were written with O_DIRECT
@@ -207,25 +234,26 @@ final class FsProbeEngine {
             int chunk = (int) Math.max(workload.blockSizeBytes(), PREPARE_CHUNK / workload.blockSizeBytes() * workload.blockSizeBytes());
             AtomicBoolean stop = new AtomicBoolean();
             AtomicLong done = new AtomicLong();
-            List<SequentialPass> passes = new ArrayList<>();
+            List<FilePass> passes = new ArrayList<>();
             for (FileChannel ch : channels.list()) {
                 BlockSource source = new BlockSource(chunk, bufferAlignment(alignment), workload.threads(), new SplittableRandom());
-                passes.add(new SequentialPass(ch, SequentialPass.Op.WRITE, workload.fileSizeBytes(), chunk, source, null,
+                passes.add(FilePass.sequential(ch, FilePass.Op.WRITE, workload.fileSizeBytes(), chunk, source, null,
                         OperationRecorder.unmeasured(clock), budgetDeadlineNs, stop, done));
             }
             Progress progress = new Progress("writing the file to read: ", 0, 0.5, workload.totalBytes(),
                     clock.nanoTime(), budgetDeadlineNs, done);
             try (channels) {
-                List<SequentialPass.Outcome> outcomes = runAll(passes, stop, progress);
-                for (SequentialPass.Outcome o : outcomes) {
-                    if (o.end() == SequentialPass.End.FAILED) {
+                List<FilePass.Outcome> outcomes = runAll(passes, stop, progress);
+                for (FilePass.Outcome o : outcomes) {
+                    if (o.end() == FilePass.End.FAILED) {
                         throw new ProbeException(type.id() + " could not write the file it reads in " + where + ": "
                                 + describe(o.failure()), o.failure());
                     }
                 }
                 if (done.get() < workload.totalBytes()) {
                     throw new ProbeException("the budget of " + Quantity.nanos(context.budget().toNanos()) + " ran out while "
-                            + type.id() + " wrote the " + FsWorkload.human(workload.totalBytes()) + " it reads ("
+                            + type.id() + " wrote the " + FsWorkload.human(workload.totalBytes())
+                            + (op == FilePass.Op.READ ? " it reads (" : " it overwrites (")
                             + FsWorkload.human(done.get()) + " written); raise the budget or lower fileSize");
                 }
                 for (FileChannel ch : channels.list()) {
@@ -246,19 +274,29 @@ final class FsProbeEngine {
             List<Histogram> histograms = new ArrayList<>();
             List<IntervalTracker> trackers = new ArrayList<>();
             List<OperationRecorder> recorders = new ArrayList<>();
-            List<SequentialPass> passes = new ArrayList<>();
+            List<FilePass> passes = new ArrayList<>();
             AtomicBoolean stop = new AtomicBoolean();
             AtomicLong done = new AtomicLong();
             // Buffers first: filling the random pools is not part of the measured time.
             BlockSource[] sources = new BlockSource[threads];
             ByteBuffer[] readBuffers = new ByteBuffer[threads];
+            SplittableRandom seeds = new SplittableRandom();
+            SplittableRandom[] randoms = new SplittableRandom[threads];
             for (int i = 0; i < threads; i++) {
-                if (op == SequentialPass.Op.WRITE) {
-                    sources[i] = new BlockSource(blockSize, bufferAlignment(alignment), threads, new SplittableRandom());
-                } else {
+                randoms[i] = seeds.split();
+                if (workload.writes()) {
+                    sources[i] = new BlockSource(blockSize, bufferAlignment(alignment), threads, seeds.split());
+                }
+                if (workload.reads()) {
                     readBuffers[i] = AlignedBuffers.allocate(blockSize, bufferAlignment(alignment));
                 }
             }
+            long capBytes = workload.totalSizeBytes().isPresent() ? Long.MAX_VALUE : workload.fileSizeBytes();
+            AtomicLong totalLeft = workload.totalSizeBytes().isPresent()
+                    ? new AtomicLong(workload.totalSizeBytes().getAsLong()) : null;
+            FilePass.Plan plan = new FilePass.Plan(workload.random(), workload.fileSizeBytes(), blockSize, capBytes,
+                    workload.readPercent(), workload.fsyncEvery(), workload.scheduleIntervalNs());
+            FilePass.Waiter waiter = targetNs -> parkUntil(clock, targetNs);
             long passStartNs = clock.nanoTime();
             long originNs = passStartNs + Math.min(workload.warmupNs(), MAX_SPAN_NS);
             long durationDeadlineNs = originNs + Math.min(workload.durationNs().orElse(MAX_SPAN_NS), MAX_SPAN_NS);
@@ -271,11 +309,11 @@ final class FsProbeEngine {
                 histograms.add(h);
                 trackers.add(t);
                 recorders.add(r);
-                passes.add(new SequentialPass(channels.list().get(i), op, workload.fileSizeBytes(), blockSize,
-                        sources[i], readBuffers[i], r, deadlineNs, stop, done));
+                passes.add(new FilePass(channels.list().get(i), plan, sources[i], readBuffers[i], r, deadlineNs, stop, done,
+                        totalLeft, randoms[i], waiter));
             }
-            Progress progress = new Progress("", progressFrom, progressShare, workload.totalBytes(), passStartNs, deadlineNs, done);
-            List<SequentialPass.Outcome> outcomes = runAll(passes, stop, progress);
+            Progress progress = new Progress("", progressFrom, progressShare, workload.plannedBytes(), passStartNs, deadlineNs, done);
+            List<FilePass.Outcome> outcomes = runAll(passes, stop, progress);
 
             Histogram latency = new Histogram(3);
             histograms.forEach(latency::add);
@@ -286,13 +324,14 @@ final class FsProbeEngine {
 
             IOException failure = null;
             boolean complete = true;
-            for (SequentialPass.Outcome o : outcomes) {
-                if (o.end() == SequentialPass.End.FAILED && failure == null) {
+            for (FilePass.Outcome o : outcomes) {
+                if (o.end() == FilePass.End.FAILED && failure == null) {
                     failure = o.failure();
                 }
-                complete &= o.end() == SequentialPass.End.COMPLETE;
+                complete &= o.end() == FilePass.End.COMPLETE || o.end() == FilePass.End.TOTAL;
             }
-            String stoppedBy = failure != null ? "error" : complete ? "fileSize" : durationFirst ? "duration" : "budget";
+            String limit = workload.totalSizeBytes().isPresent() ? "totalSize" : "fileSize";
+            String stoppedBy = failure != null ? "error" : complete ? limit : durationFirst ? "duration" : "budget";
             if (latency.getTotalCount() == 0) {
                 if (failure != null) {
                     throw new ProbeException(type.id() + " failed in " + where + " before measuring anything: "
@@ -310,16 +349,16 @@ final class FsProbeEngine {
         private record MeasuredPass(Histogram latency, IntervalTracker.Series series, String stoppedBy, String error) {
         }
 
-        private List<SequentialPass.Outcome> runAll(List<SequentialPass> passes, AtomicBoolean stop, Progress progress)
+        private List<FilePass.Outcome> runAll(List<FilePass> passes, AtomicBoolean stop, Progress progress)
                 throws ProbeException, InterruptedException {
             ExecutorService pool = Executors.newFixedThreadPool(passes.size(), workerThreads(type.id()));
             try {
-                List<Future<SequentialPass.Outcome>> futures = new ArrayList<>();
-                for (SequentialPass p : passes) {
+                List<Future<FilePass.Outcome>> futures = new ArrayList<>();
+                for (FilePass p : passes) {
                     futures.add(pool.submit(p));
                 }
-                List<SequentialPass.Outcome> outcomes = new ArrayList<>();
-                for (Future<SequentialPass.Outcome> f : futures) {
+                List<FilePass.Outcome> outcomes = new ArrayList<>();
+                for (Future<FilePass.Outcome> f : futures) {
                     while (true) {
                         try {
                             outcomes.add(f.get(PROGRESS_PERIOD_MS, TimeUnit.MILLISECONDS));
@@ -494,6 +533,20 @@ final class FsProbeEngine {
 
     private static int bufferAlignment(int alignment) {
         return alignment > 0 ? alignment : FALLBACK_ALIGNMENT;
+    }
+
+    /** Parks until {@code clock} reads {@code targetNs} or later; the open loop's wait. */
+    static void parkUntil(NanoClock clock, long targetNs) throws InterruptedException {
+        while (true) {
+            long left = targetNs - clock.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            LockSupport.parkNanos(left);
+            if (Thread.interrupted()) {
+                throw new InterruptedException("interrupted while waiting for the next planned operation");
+            }
+        }
     }
 
     static long cappedNanos(Duration d) {

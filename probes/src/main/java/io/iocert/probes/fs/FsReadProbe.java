@@ -17,6 +17,20 @@ import java.util.List;
  * or the budget (which includes writing the file) is spent, whichever comes first. All files
  * live in the run's own {@code .iocert-<run-id>/} directory and are removed at the end.
  *
+ * <p><b>Workload.</b> {@code pattern: random} picks a uniformly random whole block of the
+ * thread's file for each operation (one generator per thread), after writing the file in full
+ * (not measured). {@code totalSize} stops the run after that many bytes over all threads
+ * (rounded down to whole blocks; sequential passes wrap to the start of their file); without
+ * it each thread moves its file's size once, sequential or random. {@code duration} and the
+ * budget end the run earlier. {@code readPercent} (random only) makes each operation a read
+ * with that probability; the latency histogram, throughput and IOPS then cover reads and
+ * writes together. {@code rate} switches to an open loop: each thread plans its operations
+ * {@code threads/rate} apart and latency runs from the planned start, so a stall counts
+ * against every operation it delayed (coordinated omission corrected). {@code fsync: N}
+ * forces the file after every N-th write of a thread and adds the sync to that write's
+ * latency; {@code fsync: end} forces it once at the end and adds the sync to the last write
+ * (so the run's span and throughput include it).
+ *
  * <p><b>What spoils the measurement.</b>
  * <ul>
  *   <li>Page cache: a file read back from memory measures memory. The file is written with
@@ -28,8 +42,9 @@ import java.util.List;
  *       still hold a file that was just written; use a file larger than them.</li>
  *   <li>Sparse or compressible files read faster than real data; this probe writes neither.</li>
  *   <li>Other load: steal time on virtual machines, other jobs on the same filesystem, CPU
- *       contention. The loop is closed, so a stall shows up as one slow operation and fewer
- *       operations per interval, not as many slow ones.</li>
+ *       contention. In the closed loop (no {@code rate}) a stall shows up as one slow operation
+ *       and fewer operations per interval, not as many slow ones; give a {@code rate} to see it
+ *       in the latency of every delayed operation.</li>
  * </ul>
  */
 public final class FsReadProbe implements Probe {

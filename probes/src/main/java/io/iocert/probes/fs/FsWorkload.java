@@ -7,8 +7,8 @@ import io.iocert.spec.Quantity;
 import io.iocert.spec.Workload;
 import io.iocert.spec.WorkloadKey;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.stream.Collectors;
 
@@ -25,9 +25,20 @@ import java.util.stream.Collectors;
  * @param intervalNs     throughput/IOPS interval length if the spec fixed it, else empty
  *                       (chosen after the run, see {@link IntervalPlan})
  * @param warmupNs       time at the start whose operations are not measured
+ * @param random         {@code pattern: random}: block-aligned uniformly random offsets
+ * @param totalSizeBytes bytes to move in total over all threads (whole blocks), if given;
+ *                       without it each thread moves its file's size once
+ * @param fsyncEvery     {@link #FSYNC_NONE}, {@link #FSYNC_END} or N &gt; 0 (fsync after every N writes)
+ * @param readPercent    share of operations that are reads, 0..100 (100 for a plain fs.read, 0 for fs.write)
+ * @param rateOpsPerSecond open-loop target rate over all threads, if given (else closed loop)
  */
 record FsWorkload(ProbeType probe, long blockSizeBytes, long fileSizeBytes, int threads, DirectMode direct,
-                  OptionalLong durationNs, OptionalLong intervalNs, long warmupNs) {
+                  OptionalLong durationNs, OptionalLong intervalNs, long warmupNs, boolean random,
+                  OptionalLong totalSizeBytes, long fsyncEvery, int readPercent, OptionalDouble rateOpsPerSecond) {
+
+    static final String RANDOM = "random";
+    static final long FSYNC_NONE = 0;
+    static final long FSYNC_END = -1;
 
     static final String SEQUENTIAL = "sequential";
     static final long DEFAULT_BLOCK_SIZE = 1L << 20;
@@ -39,8 +50,6 @@ record FsWorkload(ProbeType probe, long blockSizeBytes, long fileSizeBytes, int 
     static final long MAX_BLOCK_SIZE = 1L << 30;
     static final int MAX_THREADS = 4096;
 
-    /** Keys whose meaning this slice does not implement yet; present means "refuse honestly". */
-    private static final List<String> NOT_YET = List.of("readPercent", "rate", "totalSize");
 
     FsWorkload {
         if (blockSizeBytes <= 0 || fileSizeBytes < blockSizeBytes || fileSizeBytes % blockSizeBytes != 0) {
@@ -51,6 +60,28 @@ record FsWorkload(ProbeType probe, long blockSizeBytes, long fileSizeBytes, int 
     /** The file size of all threads together: what the workspace must have room for. */
     long totalBytes() {
         return fileSizeBytes * threads;
+    }
+
+    /** Whether the run mixes reads and writes (or does the other probe's operation): needs both channels' modes. */
+    boolean reads() {
+        return readPercent > 0;
+    }
+
+    boolean writes() {
+        return readPercent < 100;
+    }
+
+    /** The per-thread gap between planned starts under {@code rate}, in ns; 0 for the closed loop. */
+    long scheduleIntervalNs() {
+        if (rateOpsPerSecond.isEmpty()) {
+            return 0;
+        }
+        return Math.max(1, Math.round(threads * 1e9 / rateOpsPerSecond.getAsDouble()));
+    }
+
+    /** Bytes the run moves unless duration or budget end it first. */
+    long plannedBytes() {
+        return totalSizeBytes.orElse(totalBytes());
     }
 
     /** Operations per file. */
@@ -71,19 +102,39 @@ record FsWorkload(ProbeType probe, long blockSizeBytes, long fileSizeBytes, int 
                 throw new ProbeException("workload key '" + key + "' is not known to " + id + "; expected one of "
                         + probe.workloadKeys().stream().map(WorkloadKey::name).collect(Collectors.joining(", ")));
             }
-            if (NOT_YET.contains(key)) {
-                throw new ProbeException(key + " is not supported yet by " + id + "; remove it from the workload");
-            }
         }
         String pattern = w.text("pattern", SEQUENTIAL);
-        if (pattern.equals("random")) {
-            throw new ProbeException("pattern random is not supported yet by " + id + "; only sequential is");
-        } else if (!pattern.equals(SEQUENTIAL)) {
-            throw new ProbeException("pattern '" + pattern + "' is not valid for " + id + "; expected sequential");
+        if (!pattern.equals(SEQUENTIAL) && !pattern.equals(RANDOM)) {
+            throw new ProbeException("pattern '" + pattern + "' is not valid for " + id + "; expected sequential or random");
         }
-        String fsync = w.text("fsync", "none");
-        if (!fsync.equals("none")) {
-            throw new ProbeException("fsync " + fsync + " is not supported yet by " + id + "; only none is");
+        boolean random = pattern.equals(RANDOM);
+        long fsyncEvery = fsync(probe, w);
+        int readPercent = probe == ProbeType.FS_READ ? 100 : 0;
+        if (w.has("readPercent")) {
+            Object v = w.values().get("readPercent");
+            if (!(v instanceof Long l) || l < 0 || l > 100) {
+                throw wrongType(probe, w, "readPercent");
+            }
+            if (!random) {
+                throw new ProbeException("readPercent is only meaningful with pattern: random for " + id
+                        + ", got pattern " + pattern);
+            }
+            readPercent = (int) (long) l;
+        }
+        if (fsyncEvery != FSYNC_NONE && readPercent == 100) {
+            throw new ProbeException("fsync " + w.text("fsync", "none") + " needs writes, but " + id
+                    + " with readPercent 100 only reads; use fsync: none");
+        }
+        OptionalDouble rate = OptionalDouble.empty();
+        if (w.has("rate")) {
+            Quantity q = w.quantity("rate").orElse(null);
+            if (q == null || q.dimension() != Dimension.OP_RATE) {
+                throw wrongType(probe, w, "rate");
+            }
+            if (!(q.value() > 0) || Double.isInfinite(q.value())) {
+                throw new ProbeException("rate must be positive for " + id + ", got " + q.format());
+            }
+            rate = OptionalDouble.of(q.value());
         }
 
         long blockSize = size(probe, w, "blockSize", DEFAULT_BLOCK_SIZE);
@@ -111,7 +162,17 @@ record FsWorkload(ProbeType probe, long blockSizeBytes, long fileSizeBytes, int 
             throw new ProbeException("warmup must not be negative for " + id + ", got " + Quantity.nanos(warmup));
         }
         long fileSize = requestedFileSize / blockSize * blockSize;
-        return new FsWorkload(probe, blockSize, fileSize, threads, direct, duration, interval, warmup);
+        OptionalLong totalSize = OptionalLong.empty();
+        if (w.has("totalSize")) {
+            long requested = size(probe, w, "totalSize", 0);
+            if (requested < blockSize) {
+                throw new ProbeException("totalSize " + human(requested) + " is smaller than blockSize "
+                        + human(blockSize) + "; " + id + " needs at least one whole block");
+            }
+            totalSize = OptionalLong.of(requested / blockSize * blockSize);
+        }
+        return new FsWorkload(probe, blockSize, fileSize, threads, direct, duration, interval, warmup, random,
+                totalSize, fsyncEvery, readPercent, rate);
     }
 
     /**
@@ -120,7 +181,7 @@ record FsWorkload(ProbeType probe, long blockSizeBytes, long fileSizeBytes, int 
      */
     Map<String, Object> asRun(boolean directUsed, long intervalNsUsed) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("pattern", SEQUENTIAL);
+        m.put("pattern", random ? RANDOM : SEQUENTIAL);
         m.put("blockSize", blockSizeBytes);
         m.put("fileSize", fileSizeBytes);
         m.put("threads", (long) threads);
@@ -128,6 +189,14 @@ record FsWorkload(ProbeType probe, long blockSizeBytes, long fileSizeBytes, int 
         durationNs.ifPresent(d -> m.put("duration", d));
         m.put("interval", intervalNsUsed);
         m.put("warmup", warmupNs);
+        totalSizeBytes.ifPresent(t -> m.put("totalSize", t));
+        if (fsyncEvery != FSYNC_NONE) {
+            m.put("fsync", fsyncEvery == FSYNC_END ? "end" : (Object) fsyncEvery);
+        }
+        if (random) {
+            m.put("readPercent", (long) readPercent);
+        }
+        rateOpsPerSecond.ifPresent(r -> m.put("rate", r));
         return m;
     }
 
@@ -144,6 +213,31 @@ record FsWorkload(ProbeType probe, long blockSizeBytes, long fileSizeBytes, int 
             throw wrongType(probe, w, key);
         }
         return q.longValue();
+    }
+
+    private static long fsync(ProbeType probe, Workload w) throws ProbeException {
+        Object v = w.values().get("fsync");
+        if (v == null || "none".equals(v)) {
+            return FSYNC_NONE;
+        }
+        if ("end".equals(v)) {
+            return FSYNC_END;
+        }
+        long n;
+        if (v instanceof Long l) {
+            n = l;
+        } else {
+            try {
+                n = Long.parseLong(v.toString().trim());
+            } catch (NumberFormatException e) {
+                throw wrongType(probe, w, "fsync");
+            }
+        }
+        if (n < 1) {
+            throw new ProbeException("fsync " + n + " is not valid for " + probe.id()
+                    + "; expected none, end, or a whole number of writes of at least 1");
+        }
+        return n;
     }
 
     private static OptionalLong optionalDuration(ProbeType probe, Workload w, String key) throws ProbeException {

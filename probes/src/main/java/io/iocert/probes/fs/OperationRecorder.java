@@ -8,10 +8,10 @@ import org.HdrHistogram.ValueRecorder;
  * its bytes into the interval series. Operations that started before {@code originNs}
  * (warm-up) are not counted; the interval series drops their pre-origin share.
  *
- * <p>Latency runs from the operation's planned start. In the closed loop this slice runs
- * (one operation outstanding, the next issued when the previous returns) the planned start is
- * the moment the operation is issued; an open-loop schedule ({@code rate}) will pass the
- * time the schedule wanted it issued, so a stall also counts against the operations it delayed.
+ * <p>Latency runs from the operation's planned start. In the closed loop (one operation
+ * outstanding, the next issued when the previous returns) the planned start is the moment the
+ * operation is issued; the open-loop schedule ({@code rate}) passes the time the schedule
+ * wanted it issued, so a stall also counts against the operations it delayed.
  */
 final class OperationRecorder {
     private final NanoClock clock;
@@ -47,10 +47,16 @@ final class OperationRecorder {
      */
     long finish(long plannedStartNs, long bytes) {
         long endNs = clock.nanoTime();
+        record(plannedStartNs, endNs, bytes);
+        return endNs;
+    }
+
+    /** Records an operation that completed at {@code endNs} (for a write whose fsync ends it later). */
+    void record(long plannedStartNs, long endNs, long bytes) {
         lastEndNs = endNs;
         finishedAny = true;
         if (latencyNs == null) {
-            return endNs;
+            return;
         }
         if (plannedStartNs - originNs >= 0) {
             latencyNs.recordValue(Math.max(0, endNs - plannedStartNs));
@@ -58,7 +64,6 @@ final class OperationRecorder {
             measuredBytes += bytes;
         }
         intervals.add(plannedStartNs, endNs, bytes);
-        return endNs;
     }
 
     long measuredOps() {

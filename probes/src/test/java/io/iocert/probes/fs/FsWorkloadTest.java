@@ -59,18 +59,20 @@ class FsWorkloadTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "pattern|random|pattern random is not supported yet by fs.read; only sequential is",
-        "fsync|end|fsync end is not supported yet by fs.read; only none is",
-        "readPercent|70|readPercent is not supported yet by fs.read; remove it from the workload",
-        "rate|1000|rate is not supported yet by fs.read; remove it from the workload",
-        "totalSize|1GiB|totalSize is not supported yet by fs.read; remove it from the workload",
+        "pattern|zigzag|pattern 'zigzag' is not valid for fs.read; expected sequential or random",
+        "fsync|end|fsync end needs writes, but fs.read with readPercent 100 only reads; use fsync: none",
+        "fsync|0|fsync 0 is not valid for fs.read; expected none, end, or a whole number of writes of at least 1",
+        "readPercent|70|readPercent is only meaningful with pattern: random for fs.read, got pattern sequential",
+        "rate|0|rate must be positive for fs.read, got 0 ops/s",
+        "totalSize|1KiB|totalSize 1 KiB is smaller than blockSize 1 MiB; fs.read needs at least one whole block",
         "direct|maybe|direct 'maybe' is not valid for fs.read; expected true, false or auto",
     })
     void shouldRefuseWhatItCannotHonour(String key, String value, String message) {
         Object v = switch (key) {
             case "readPercent" -> Long.valueOf(value);
             case "rate" -> new Quantity(Double.parseDouble(value), io.iocert.spec.Dimension.OP_RATE);
-            case "totalSize" -> Quantity.bytes(1L << 30);
+            case "totalSize" -> Quantity.bytes(1024);
+            case "fsync" -> value.equals("end") ? value : (Object) Long.valueOf(value);
             default -> value;
         };
         ProbeException e = assertThrows(ProbeException.class,
@@ -98,5 +100,35 @@ class FsWorkloadTest {
         ProbeException e = assertThrows(ProbeException.class,
                 () -> FsWorkload.resolve(ProbeType.FS_WRITE, workload("blockSize", Quantity.nanos(5)), 2));
         assertEquals("blockSize of fs.write must be a size (B, KB, KiB, MB, MiB, GB, GiB, TB, TiB), got '5 ns'", e.getMessage());
+    }
+
+    @Test
+    void shouldGiveTheNewKeysInTheWorkloadAsRun() throws Exception {
+        FsWorkload w = FsWorkload.resolve(ProbeType.FS_WRITE, workload("pattern", "random", "blockSize", kib(4),
+                "fileSize", mib(1), "readPercent", 30L, "fsync", 4L, "totalSize", mib(2),
+                "rate", new Quantity(1000, io.iocert.spec.Dimension.OP_RATE)), 2);
+
+        Map<String, Object> asRun = w.asRun(true, 1_000_000L);
+        assertEquals("random", asRun.get("pattern"));
+        assertEquals(30L, asRun.get("readPercent"));
+        assertEquals(4L, asRun.get("fsync"));
+        assertEquals(2L << 20, asRun.get("totalSize"));
+        assertEquals(1000.0, asRun.get("rate"));
+        assertEquals(1_000_000L, w.scheduleIntervalNs());
+    }
+
+    @Test
+    void shouldRoundTotalSizeDownToWholeBlocks() throws Exception {
+        FsWorkload w = FsWorkload.resolve(ProbeType.FS_WRITE, workload("blockSize", kib(4), "fileSize", mib(1),
+                "totalSize", Quantity.bytes(10_000)), 1);
+
+        assertEquals(OptionalLong.of(8192), w.totalSizeBytes());
+    }
+
+    @Test
+    void shouldRefuseAReadPercentAboveOneHundred() {
+        ProbeException e = assertThrows(ProbeException.class, () -> FsWorkload.resolve(ProbeType.FS_WRITE,
+                workload("pattern", "random", "readPercent", 101L), 1));
+        assertEquals(true, e.getMessage().startsWith("readPercent of fs.write must be "), e.getMessage());
     }
 }

@@ -207,10 +207,10 @@ class FsWriteProbeTest {
     }
 
     @Test
-    void shouldRefuseRandomPatternBeforeTouchingTheFilesystem() throws Exception {
-        Requirement r = requirement(ProbeType.FS_WRITE, "pattern", "random");
+    void shouldRefuseAnUnknownPatternBeforeTouchingTheFilesystem() throws Exception {
+        Requirement r = requirement(ProbeType.FS_WRITE, "pattern", "zigzag");
         ProbeException e = assertThrows(ProbeException.class, () -> new FsWriteProbe().run(r, context(fsPath)));
-        assertEquals("pattern random is not supported yet by fs.write; only sequential is", e.getMessage());
+        assertEquals("pattern 'zigzag' is not valid for fs.write; expected sequential or random", e.getMessage());
         assertEquals(List.of(), FsTesting.snapshot(fsPath).keySet().stream().filter(k -> !k.isEmpty()).toList());
     }
 

@@ -1,0 +1,94 @@
+package io.iocert.probes.fs;
+
+import static io.iocert.probes.fs.FsTesting.context;
+import static io.iocert.probes.fs.FsTesting.kib;
+import static io.iocert.probes.fs.FsTesting.metric;
+import static io.iocert.probes.fs.FsTesting.mib;
+import static io.iocert.probes.fs.FsTesting.requirement;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.iocert.results.Measurement;
+import io.iocert.spec.Dimension;
+import io.iocert.spec.ProbeType;
+import io.iocert.spec.Quantity;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** totalSize, random, mixed, fsync and rate end to end on small real files. */
+class FsPatternsProbeTest {
+    @TempDir
+    Path fsPath;
+
+    private final List<Long> fileSizes = new ArrayList<>();
+
+    private FsProbeEngine engine() {
+        return new FsProbeEngine(FileChannel::open, files -> {
+            for (Path f : files) {
+                try {
+                    fileSizes.add(Files.size(f));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }, 2);
+    }
+
+    @Test
+    void shouldStopSequentialWritesExactlyAtTotalSizeWrappingWithinTheFile() throws Exception {
+        List<Measurement> ms = new FsWriteProbe(engine()).run(requirement(ProbeType.FS_WRITE, "blockSize", kib(64),
+                "fileSize", mib(1), "totalSize", mib(3), "threads", 2L, "direct", "auto", "fsync", "end"), context(fsPath));
+
+        Measurement latency = metric(ms, "latency");
+        assertEquals(48, latency.samples());
+        assertEquals("totalSize", latency.context().get(FsProbeEngine.STOPPED_BY));
+        assertEquals(3L << 20, latency.workload().get("totalSize"));
+        assertEquals("end", latency.workload().get("fsync"));
+        assertEquals(List.of(1L << 20, 1L << 20), fileSizes);
+        FsTesting.assertNoWorkspaceLeft(fsPath);
+    }
+
+    @Test
+    void shouldMoveOneFileSizePerThreadOnARandomRunWithoutTotalSizeOrDuration() throws Exception {
+        List<Measurement> ms = new FsWriteProbe(engine()).run(requirement(ProbeType.FS_WRITE, "pattern", "random",
+                "blockSize", kib(4), "fileSize", kib(256), "threads", 2L, "direct", "auto", "fsync", 8L), context(fsPath));
+
+        Measurement latency = metric(ms, "latency");
+        assertEquals(2 * 64, latency.samples());
+        assertEquals("fileSize", latency.context().get(FsProbeEngine.STOPPED_BY));
+        assertEquals("random", latency.workload().get("pattern"));
+        assertEquals("0", latency.context().get(FsProbeEngine.READ_PERCENT));
+        // Random writes overwrite the prepared file: it keeps its size, whole.
+        assertEquals(List.of(256L << 10, 256L << 10), fileSizes);
+    }
+
+    @Test
+    void shouldRunMixedRandomIoCountingEveryOperation() throws Exception {
+        List<Measurement> ms = new FsReadProbe(engine()).run(requirement(ProbeType.FS_READ, "pattern", "random",
+                "blockSize", kib(4), "fileSize", kib(512), "threads", 2L, "direct", "auto", "readPercent", 70L,
+                "totalSize", kib(4 * 300)), context(fsPath));
+
+        Measurement latency = metric(ms, "latency");
+        assertEquals(300, latency.samples());
+        assertEquals("70", latency.context().get(FsProbeEngine.READ_PERCENT));
+        assertEquals("totalSize", latency.context().get(FsProbeEngine.STOPPED_BY));
+        assertEquals(70L, latency.workload().get("readPercent"));
+    }
+
+    @Test
+    void shouldRunAnOpenLoopAtTheTargetRate() throws Exception {
+        List<Measurement> ms = new FsWriteProbe(engine()).run(requirement(ProbeType.FS_WRITE, "pattern", "random",
+                "blockSize", kib(4), "fileSize", kib(256), "direct", "auto", "rate", new Quantity(2000, Dimension.OP_RATE),
+                "totalSize", kib(4 * 40)), context(fsPath));
+
+        Measurement latency = metric(ms, "latency");
+        assertEquals(40, latency.samples());
+        assertEquals("2000.0", latency.context().get(FsProbeEngine.TARGET_RATE));
+    }
+}
