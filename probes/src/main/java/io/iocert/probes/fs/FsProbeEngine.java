@@ -297,6 +297,9 @@ final class FsProbeEngine {
             FilePass.Plan plan = new FilePass.Plan(workload.random(), workload.fileSizeBytes(), blockSize, capBytes,
                     workload.readPercent(), workload.fsyncEvery(), workload.scheduleIntervalNs());
             FilePass.Waiter waiter = targetNs -> parkUntil(clock, targetNs);
+            // Workers start and wait at the gate before the clock starts, so thread start-up
+            // is not counted as time the filesystem sat idle in the first intervals.
+            StartGate gate = StartGate.open(threads, workerThreads(type.id()));
             long passStartNs = clock.nanoTime();
             long originNs = passStartNs + Math.min(workload.warmupNs(), MAX_SPAN_NS);
             long durationDeadlineNs = originNs + Math.min(workload.durationNs().orElse(MAX_SPAN_NS), MAX_SPAN_NS);
@@ -313,7 +316,7 @@ final class FsProbeEngine {
                         totalLeft, randoms[i], waiter));
             }
             Progress progress = new Progress("", progressFrom, progressShare, workload.plannedBytes(), passStartNs, deadlineNs, done);
-            List<FilePass.Outcome> outcomes = runAll(passes, stop, progress);
+            List<FilePass.Outcome> outcomes = collect(gate.release(passes), gate.pool(), stop, progress);
 
             Histogram latency = new Histogram(3);
             histograms.forEach(latency::add);
@@ -352,11 +355,18 @@ final class FsProbeEngine {
         private List<FilePass.Outcome> runAll(List<FilePass> passes, AtomicBoolean stop, Progress progress)
                 throws ProbeException, InterruptedException {
             ExecutorService pool = Executors.newFixedThreadPool(passes.size(), workerThreads(type.id()));
+            List<Future<FilePass.Outcome>> futures = new ArrayList<>();
+            for (FilePass p : passes) {
+                futures.add(pool.submit(p));
+            }
+            return collect(futures, pool, stop, progress);
+        }
+
+        /** Waits for every worker, reporting progress meanwhile; shuts the pool down in any case. */
+        private List<FilePass.Outcome> collect(List<Future<FilePass.Outcome>> futures, ExecutorService pool,
+                                               AtomicBoolean stop, Progress progress)
+                throws ProbeException, InterruptedException {
             try {
-                List<Future<FilePass.Outcome>> futures = new ArrayList<>();
-                for (FilePass p : passes) {
-                    futures.add(pool.submit(p));
-                }
                 List<FilePass.Outcome> outcomes = new ArrayList<>();
                 for (Future<FilePass.Outcome> f : futures) {
                     while (true) {
