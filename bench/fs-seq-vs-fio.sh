@@ -5,7 +5,8 @@
 #
 #   bench/fs-seq-vs-fio.sh [DIR] [FILE_SIZE] [ROUNDS]     defaults: /tmp 1GiB 3
 #
-# fio: ioengine=psync, direct=1, numjobs=1, one file; figures are fio's bw_bytes and its
+# fio: ioengine=psync, direct=1, numjobs=1, one file, buffers random-filled once (set
+# FIO_EXTRA=--refill_buffers to refill every I/O, which adds client CPU time between writes); figures are fio's bw_bytes and its
 # completion-latency percentiles (for psync, submission latency is nil, so clat is the
 # per-operation time iocert measures). iocert: throughput mean over intervals, latency p50/p99.
 set -euo pipefail
@@ -51,8 +52,14 @@ for m in doc["measurements"]:
 PY
   for op in write read; do
     mkdir -p "$work/fio"
+    if [ "$op" = read ]; then
+      # As iocert's fs.read does: write the file with O_DIRECT and sync it, untimed, so the
+      # read does not compete with writeback of fio's own buffered file layout.
+      fio --name=layout --directory="$work/fio" --filename=bench.dat --rw=write --bs=1M --size="$fio_size" \
+          --direct=1 --ioengine=psync --end_fsync=1 --output-format=json >/dev/null
+    fi
     fio --name="seq-$op" --directory="$work/fio" --filename=bench.dat --rw="$op" --bs=1M --size="$fio_size" \
-        --direct=1 --ioengine=psync --numjobs=1 --refill_buffers --output-format=json >"$work/fio-$r-$op.json"
+        --direct=1 --ioengine=psync --numjobs=1 ${FIO_EXTRA:-} --output-format=json >"$work/fio-$r-$op.json"
     python3 - "$work/fio-$r-$op.json" "$r" "$op" >>"$rows" <<'PY'
 import json, sys
 job = json.load(open(sys.argv[1]))["jobs"][0][sys.argv[3]]
