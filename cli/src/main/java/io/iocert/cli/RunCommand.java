@@ -8,6 +8,8 @@ import io.iocert.certifier.report.ReportFormat;
 import io.iocert.results.Result;
 import io.iocert.results.ResultCodec;
 import io.iocert.results.AtomicFiles;
+import io.iocert.results.CsvExport;
+import io.iocert.results.HlogExport;
 import io.iocert.spec.Spec;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -40,7 +42,7 @@ final class RunCommand implements Command {
     public Options options() {
         return ProbeCommand.probeOptions()
                 .addOption(opt("out", "DIR", "output directory (default ./iocert-out/<UTC timestamp>/); gets "
-                        + RESULT_FILE + ", " + REPORT_FILE + " and report.txt"))
+                        + RESULT_FILE + " (+ .csv summaries, .hlog histograms), " + REPORT_FILE + " and report.txt"))
                 .addOption(opt("confidence", "P", "confidence for every requirement, overriding the spec (0 < P < 1)"))
                 .addOption(opt("format", "F", "report format on standard output: " + ReportFormat.ids() + " (default text)"))
                 .addOption(opt("sign", "KEY", "sign a certificate with this private key (not in this build yet)"));
@@ -60,6 +62,8 @@ final class RunCommand implements Command {
         TerminalProgress progress = TerminalProgress.forConsole(err);
         Result result = new ProbeRunner(fsPath, ProbeCommand.runId(), Optional.empty(), progress).run(spec);
         AtomicFiles.write(dir.resolve(RESULT_FILE), ResultCodec.toJson(result), false);
+        AtomicFiles.write(dir.resolve("result.csv"), CsvExport.toCsv(result), false);
+        AtomicFiles.write(dir.resolve("result.hlog"), HlogExport.toHlog(result), false);
 
         Report report = Certifier.certify(spec, result);
         List<Report> one = List.of(report);

@@ -116,6 +116,13 @@ class MainTest {
         JsonNode result = new ObjectMapper().readTree(out.resolve("result.json").toFile());
         assertEquals("iocert-result/1", result.get("format").asText());
         assertTrue(Files.exists(out.resolve("report.txt")));
+        assertTrue(Files.readString(out.resolve("result.csv")).startsWith("id,probe,metric,unit,samples"),
+                Files.readString(out.resolve("result.csv")));
+        try (var in = Files.newInputStream(out.resolve("result.hlog"))) {
+            var reader = new org.HdrHistogram.HistogramLogReader(in);
+            var h = (org.HdrHistogram.Histogram) reader.nextIntervalHistogram();
+            assertEquals(result.get("measurements").get(0).get("samples").asLong(), h.getTotalCount());
+        }
         try (Stream<Path> left = Files.list(fsDir())) {
             assertEquals(List.of(), left.toList(), "the probe must clean up its directory");
         }
