@@ -86,6 +86,42 @@ class JarIT {
     }
 
     @Test
+    void shouldRemoveItsWorkspaceWhenStoppedMidRun() throws Exception {
+        Path fs = Files.createDirectories(tmp.resolve("fs"));
+        Path mine = Files.writeString(fs.resolve("user-file.txt"), "keep me");
+        // An open-loop run of a minute: long enough to be stopped in the middle.
+        Path spec = Files.writeString(tmp.resolve("slow.yaml"), String.join("\n",
+                "iocert: v1", "name: slow", "budget: 2min", "requirements:",
+                "  - id: slow-write", "    probe: fs.write",
+                "    workload: {pattern: random, blockSize: 4KiB, fileSize: 1MiB, rate: 20 ops/s, duration: 60s}",
+                "    expect: {latency: {p99: \"<= 1 s\"}}", ""));
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                JAR.toAbsolutePath().toString(), "probe", "--spec", spec.toString(), "--fs-path", fs.toString(),
+                "--out", tmp.resolve("r.json").toString());
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("log").toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (workspaces(fs).isEmpty() && p.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(1, workspaces(fs).size(), "the probe should be running in its workspace: "
+                + Files.readString(tmp.resolve("log")));
+        Thread.sleep(500);
+        p.destroy(); // SIGTERM, as a scheduler or Ctrl-C (SIGINT) would stop it
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the probe did not stop on SIGTERM");
+        assertEquals(List.of(), workspaces(fs), "the workspace must be removed on SIGTERM");
+        assertEquals("keep me", Files.readString(mine));
+        try (Stream<Path> s = Files.list(fs)) {
+            assertEquals(List.of(mine), s.toList());
+        }
+    }
+
+    private static List<Path> workspaces(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(f -> f.getFileName().toString().startsWith(".iocert-")).toList();
+        }
+    }
+
+    @Test
     void shouldPrintVersionFromTheJar() throws Exception {
         Run r = java(tmp, "--version");
         assertEquals(0, r.code());

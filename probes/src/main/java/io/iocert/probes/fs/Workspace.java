@@ -32,9 +32,10 @@ import java.util.stream.Stream;
  * nothing else: if the directory holds something iocert did not create, it is left in place
  * and close fails, naming it.
  *
- * <p>Extension points for later issues: the marker format is what a stale-directory sweep
- * reads (is that pid on that host still alive?), and {@link #close} is idempotent and
- * thread-safe so a shutdown hook may call it on SIGINT while a probe is running.
+ * <p>Every open workspace is also known to one JVM shutdown hook, so SIGINT (Ctrl-C) or
+ * SIGTERM during a probe still removes its files ({@link #close} is idempotent and
+ * thread-safe for that). SIGKILL cannot be caught; the marker format is what a later
+ * stale-directory sweep reads (is that pid on that host still alive?).
  */
 final class Workspace implements AutoCloseable {
     static final String DIR_PREFIX = ".iocert-";
@@ -44,12 +45,30 @@ final class Workspace implements AutoCloseable {
 
     private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:+-]{0,127}");
 
+    /** Workspaces not yet closed, removed by the shutdown hook if the JVM is stopped first. */
+    private static final Set<Workspace> OPEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(Workspace::closeAllOpen, "iocert-workspace-cleanup"));
+    }
+
     private final Path dir;
     private final Set<Path> owned = new LinkedHashSet<>();
     private boolean closed;
 
     private Workspace(Path dir) {
         this.dir = dir;
+    }
+
+    /** Closes every workspace still open; what cannot be removed is left for the stale sweep. */
+    static void closeAllOpen() {
+        for (Workspace ws : List.copyOf(OPEN)) {
+            try {
+                ws.close();
+            } catch (IOException e) {
+                // The JVM is going down and nobody reads a message now; the marker stays.
+            }
+        }
     }
 
     /**
@@ -96,6 +115,7 @@ final class Workspace implements AutoCloseable {
             throw e;
         }
         Workspace ws = new Workspace(dir);
+        OPEN.add(ws);
         try {
             Files.write(dir.resolve(MARKER), marker(runId).getBytes(StandardCharsets.UTF_8), StandardOpenOption.CREATE_NEW,
                     StandardOpenOption.WRITE);
@@ -142,6 +162,7 @@ final class Workspace implements AutoCloseable {
             return;
         }
         closed = true;
+        OPEN.remove(this);
         List<IOException> failures = new ArrayList<>();
         List<Path> toDelete = new ArrayList<>(owned);
         toDelete.add(dir.resolve(MARKER));
