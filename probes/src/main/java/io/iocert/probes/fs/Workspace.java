@@ -93,6 +93,7 @@ final class Workspace implements AutoCloseable {
         if (!Files.isWritable(fsPath)) {
             throw new UnusableInputException("fs-path " + fsPath + " is not writable by this user");
         }
+        StaleWorkspaces.sweep(fsPath); // before the space check: what dead runs left counts as free
         long needed = (long) Math.ceil(bytesNeeded * (1 + HEADROOM));
         long usable = Files.getFileStore(fsPath).getUsableSpace();
         if (usable < needed) {
