@@ -291,7 +291,10 @@ final class FsProbeEngine {
                     readBuffers[i] = AlignedBuffers.allocate(blockSize, bufferAlignment(alignment));
                 }
             }
-            long capBytes = workload.totalSizeBytes().isPresent() ? Long.MAX_VALUE : workload.fileSizeBytes();
+            // totalSize (shared below) or duration bound the run when given; only without
+            // either does a thread stop after moving its file's size once.
+            boolean bounded = workload.totalSizeBytes().isPresent() || workload.durationNs().isPresent();
+            long capBytes = bounded ? Long.MAX_VALUE : workload.fileSizeBytes();
             AtomicLong totalLeft = workload.totalSizeBytes().isPresent()
                     ? new AtomicLong(workload.totalSizeBytes().getAsLong()) : null;
             FilePass.Plan plan = new FilePass.Plan(workload.random(), workload.fileSizeBytes(), blockSize, capBytes,

@@ -4,8 +4,10 @@ import static io.iocert.probes.fs.FsTesting.context;
 import static io.iocert.probes.fs.FsTesting.kib;
 import static io.iocert.probes.fs.FsTesting.metric;
 import static io.iocert.probes.fs.FsTesting.mib;
+import static io.iocert.probes.fs.FsTesting.ms;
 import static io.iocert.probes.fs.FsTesting.requirement;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.iocert.results.Measurement;
 import io.iocert.spec.Dimension;
@@ -20,6 +22,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** totalSize, random, mixed, fsync and rate end to end on small real files. */
 class FsPatternsProbeTest {
@@ -51,6 +55,20 @@ class FsPatternsProbeTest {
         assertEquals(3L << 20, latency.workload().get("totalSize"));
         assertEquals("end", latency.workload().get("fsync"));
         assertEquals(List.of(1L << 20, 1L << 20), fileSizes);
+        FsTesting.assertNoWorkspaceLeft(fsPath);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"random", "sequential"})
+    void shouldKeepGoingForTheWholeDurationBeyondOneFileSize(String pattern) throws Exception {
+        // 16 blocks per file, but 400 ms at 500 ops/s plans about 200 operations.
+        List<Measurement> ms = new FsWriteProbe(engine()).run(requirement(ProbeType.FS_WRITE, "pattern", pattern,
+                "blockSize", kib(4), "fileSize", kib(64), "rate", new Quantity(500, Dimension.OP_RATE),
+                "duration", ms(400), "direct", "auto"), context(fsPath));
+
+        Measurement latency = metric(ms, "latency");
+        assertTrue(latency.samples() > 100, "samples " + latency.samples());
+        assertEquals("duration", latency.context().get(FsProbeEngine.STOPPED_BY));
         FsTesting.assertNoWorkspaceLeft(fsPath);
     }
 
