@@ -194,17 +194,25 @@ public final class FsMetadataProbe implements Probe {
         List<Measurement> ms;
         try {
             for (int t = 0; t < s.threads(); t++) {
-                workers.add(new Worker(s, workspace.file("meta-" + t), s.filesOf(t)));
+                Worker w = new Worker(s, workspace.file("meta-" + t), s.filesOf(t));
+                workers.add(w);
+                workspace.beforeClose(w::removeAll);
             }
             ms = measure(requirement, context, s, workspace, workers, budgetDeadlineNs);
         } catch (Throwable t) {
-            IOException cleanup = cleanUp(workers, workspace);
-            if (cleanup != null) {
-                t.addSuppressed(cleanup);
+            try {
+                workspace.close();
+            } catch (IOException e) {
+                t.addSuppressed(e);
             }
             throw t;
         }
-        IOException cleanup = cleanUp(workers, workspace);
+        IOException cleanup = null;
+        try {
+            workspace.close();
+        } catch (IOException e) {
+            cleanup = e;
+        }
         if (cleanup != null) {
             List<Measurement> out = new ArrayList<>();
             for (Measurement m : ms) {
@@ -216,27 +224,6 @@ public final class FsMetadataProbe implements Probe {
             ms = out;
         }
         return ms;
-    }
-
-    /** Removes what the workers made (files, then directories, deepest first), then the workspace. */
-    private static IOException cleanUp(List<Worker> workers, Workspace workspace) {
-        IOException first = null;
-        for (Worker w : workers) {
-            try {
-                w.removeAll();
-            } catch (IOException e) {
-                first = first == null ? e : first;
-            }
-        }
-        try {
-            workspace.close();
-        } catch (IOException e) {
-            if (first != null) {
-                e.addSuppressed(first);
-            }
-            first = e;
-        }
-        return first;
     }
 
     private List<Measurement> measure(Requirement requirement, ProbeContext context, Settings s, Workspace workspace,
@@ -386,13 +373,16 @@ public final class FsMetadataProbe implements Probe {
 
     /**
      * One thread's share: its own directory (registered with the workspace), the directories
-     * it made below it and the files it may have made, all removed by {@link #removeAll}.
+     * it made below it and the files it may have made. {@link #removeAll} removes the latter two
+     * and runs at {@link Workspace#close}, so the shutdown hook clears the tree too; a file a
+     * worker is creating at that very moment may escape it, and then the directory is left
+     * and named, as for anything else close cannot remove.
      */
     private static final class Worker {
         private final Settings settings;
         private final Path root;
         private final int files;
-        private final List<Path> directories = new ArrayList<>();
+        private final List<Path> directories = java.util.Collections.synchronizedList(new ArrayList<>());
         /** Files {@code f0 .. f<made-1>} may exist; only those are removed. */
         private volatile int made;
         private Histogram latency;
@@ -481,6 +471,10 @@ public final class FsMetadataProbe implements Probe {
         /** Removes exactly what this worker may have made: its files, its directories deepest first, its root. */
         void removeAll() throws IOException {
             IOException first = null;
+            List<Path> dirs;
+            synchronized (directories) {
+                dirs = List.copyOf(directories);
+            }
             for (int i = 0; i < made; i++) {
                 try {
                     Files.deleteIfExists(fileOf(i));
@@ -488,9 +482,9 @@ public final class FsMetadataProbe implements Probe {
                     first = first == null ? e : first;
                 }
             }
-            for (int k = directories.size() - 1; k >= 0; k--) {
+            for (int k = dirs.size() - 1; k >= 0; k--) {
                 try {
-                    Files.deleteIfExists(directories.get(k));
+                    Files.deleteIfExists(dirs.get(k));
                 } catch (IOException e) {
                     first = first == null ? e : first;
                 }

@@ -117,6 +117,23 @@ class FsMetadataProbeTest {
     }
 
     @Test
+    void shouldLetTheShutdownHookRemoveATreeWhileTheProbeStillHoldsIt() throws Exception {
+        Files.writeString(fsPath.resolve("keep.txt"), "not iocert's");
+        Map<String, String> before = FsTesting.snapshot(fsPath);
+        Census census = new Census();
+
+        new FsMetadataProbe(ws -> {
+            census.take(ws);
+            Workspace.closeAllOpen(); // what the hook does on SIGINT/SIGTERM
+        }, 2).run(requirement(ProbeType.FS_METADATA, "operation", "create", "files", 250L, "layout", "tree"),
+                context(fsPath));
+
+        assertEquals(250, census.files.get());
+        assertEquals(1 + 1 + 3, census.directories.get());
+        assertEquals(before, FsTesting.snapshot(fsPath));
+    }
+
+    @Test
     void shouldRepeatStatPassesUntilTheDuration() throws Exception {
         List<Measurement> ms = new FsMetadataProbe().run(
                 requirement(ProbeType.FS_METADATA, "operation", "stat", "files", 50L, "duration", ms(150)),
