@@ -54,7 +54,14 @@ final class Workspace implements AutoCloseable {
 
     private final Path dir;
     private final Set<Path> owned = new LinkedHashSet<>();
+    private final List<Cleanup> cleanups = new ArrayList<>();
     private boolean closed;
+
+    /** Removes what a probe made below a registered path (a directory tree); only what it made. */
+    @FunctionalInterface
+    interface Cleanup {
+        void run() throws IOException;
+    }
 
     private Workspace(Path dir) {
         this.dir = dir;
@@ -152,6 +159,18 @@ final class Workspace implements AutoCloseable {
     }
 
     /**
+     * Registers {@code cleanup} to run at {@link #close}, also from the shutdown hook, before the
+     * registered files are removed; the last registered runs first. For a probe that makes
+     * directories below a path from {@link #file}: the cleanup removes their content.
+     */
+    synchronized void beforeClose(Cleanup cleanup) {
+        if (closed) {
+            throw new IllegalStateException("workspace " + dir + " is closed");
+        }
+        cleanups.add(cleanup);
+    }
+
+    /**
      * Removes the registered files, the marker and the directory. Safe to call more than once
      * and from another thread.
      *
@@ -165,6 +184,13 @@ final class Workspace implements AutoCloseable {
         closed = true;
         OPEN.remove(this);
         List<IOException> failures = new ArrayList<>();
+        for (int i = cleanups.size() - 1; i >= 0; i--) {
+            try {
+                cleanups.get(i).run();
+            } catch (IOException e) {
+                failures.add(e);
+            }
+        }
         List<Path> toDelete = new ArrayList<>(owned);
         toDelete.add(dir.resolve(MARKER));
         for (Path p : toDelete) {
