@@ -6,7 +6,6 @@ import io.iocert.spec.Quantity;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -191,22 +190,25 @@ final class Workspace implements AutoCloseable {
                 failures.add(e);
             }
         }
-        List<Path> toDelete = new ArrayList<>(owned);
-        toDelete.add(dir.resolve(MARKER));
-        for (Path p : toDelete) {
+        for (Path p : owned) {
             try {
                 Files.deleteIfExists(p);
             } catch (IOException e) {
                 failures.add(e);
             }
         }
-        try {
-            Files.deleteIfExists(dir);
-        } catch (DirectoryNotEmptyException e) {
-            failures.add(new IOException("left " + dir + " in place: it holds " + listing(dir)
-                    + " that iocert did not create", e));
-        } catch (IOException e) {
-            failures.add(e);
+        // The marker goes last: a directory that must stay keeps the label the stale sweep reads.
+        List<String> left = listing(dir);
+        if (left.isEmpty() || left.equals(List.of(MARKER))) {
+            try {
+                Files.deleteIfExists(dir.resolve(MARKER));
+                Files.deleteIfExists(dir);
+            } catch (IOException e) {
+                failures.add(e);
+            }
+        } else {
+            left.remove(MARKER);
+            failures.add(new IOException("left " + dir + " in place: it holds " + left + " that iocert did not create"));
         }
         if (!failures.isEmpty()) {
             IOException first = failures.get(0);
@@ -225,11 +227,12 @@ final class Workspace implements AutoCloseable {
                 + "started=" + Instant.now() + "\n";
     }
 
-    private static String listing(Path dir) {
+    /** The names in {@code dir}, sorted; empty when it is gone or unreadable. */
+    private static List<String> listing(Path dir) {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.map(p -> p.getFileName().toString()).sorted().toList().toString();
+            return new ArrayList<>(s.map(p -> p.getFileName().toString()).sorted().toList());
         } catch (IOException e) {
-            return "entries";
+            return new ArrayList<>();
         }
     }
 }
