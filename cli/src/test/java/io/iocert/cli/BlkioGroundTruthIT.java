@@ -1,0 +1,260 @@
+package io.iocert.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Ground truth for the fs probes: the kernel's cgroup v1 blkio throttle caps the probe at a
+ * known rate, and the probe must report that rate.
+ *
+ * <p>Preconditions (else the test is skipped, saying which one failed): root, cgroup v1 blkio
+ * mounted at {@code /sys/fs/cgroup/blkio} with the throttle files, and a test directory under
+ * {@code /var/tmp} on a real block device (not tmpfs, btrfs subvolume or other anonymous
+ * device). Only direct I/O is throttled reliably: in cgroup v1 buffered writeback is issued by
+ * the flusher threads and is not charged to the writer's cgroup, so the specs ask for
+ * {@code direct: true}.
+ *
+ * <p>The throttle is a token bucket with a short slice: a fresh cgroup may go a little above the
+ * limit at the start (here +3% in the first 0.5-s interval of the write, +20% of the
+ * read: about 200 extra 4-KiB reads). The honest figure is
+ * therefore the median of the intervals after the first; the mean over all intervals is
+ * checked too, which shows the burst is small.
+ *
+ * <p>The limits are the values written to the kernel: 52428800 B/s is 50 MiB/s (52.4 MB/s),
+ * so the probe is compared with 52428800 B/s, not with 50e6 B/s (which would sit 4.9% away and
+ * pass a 5% check by luck).
+ */
+class BlkioGroundTruthIT {
+    private static final Path JAR = Path.of("target", "iocert.jar");
+    private static final Path BLKIO = Path.of("/sys/fs/cgroup/blkio");
+    private static final long WRITE_LIMIT_BYTES_PER_SECOND = 52_428_800L;
+    private static final long READ_LIMIT_IOPS = 2000L;
+    private static final double TOLERANCE = 0.05;
+
+    private Path dir;
+    private Path cgroup;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        assumeTrue(isRoot(), "needs root to create blkio cgroups");
+        assumeTrue(Files.isRegularFile(BLKIO.resolve("blkio.throttle.write_bps_device")),
+                "needs cgroup v1 blkio with throttling at " + BLKIO + " (blkio.throttle.write_bps_device missing)");
+        Path base = Path.of("/var/tmp");
+        assumeTrue(Files.isDirectory(base) && Files.isWritable(base), base + " is not a writable directory");
+        dir = Files.createTempDirectory(base, "iocert-blkio-it-");
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (cgroup != null) {
+            removeCgroup(cgroup);
+        }
+        if (dir != null) {
+            try (Stream<Path> s = Files.walk(dir)) {
+                for (Path p : s.sorted((a, b) -> b.compareTo(a)).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldMeasureTheThrottledSequentialWriteRate() throws Exception {
+        String dev = throttleDevice(dir);
+        cgroup = createCgroup();
+        Files.writeString(cgroup.resolve("blkio.throttle.write_bps_device"), dev + " " + WRITE_LIMIT_BYTES_PER_SECOND);
+        Path spec = Files.writeString(dir.resolve("write.yaml"), String.join("\n",
+                "iocert: v1", "name: blkio-write", "budget: 60s", "requirements:",
+                "  - id: seq-write", "    probe: fs.write",
+                "    workload: {pattern: sequential, blockSize: 1MiB, fileSize: 256MiB, threads: 1, direct: true}",
+                "    expect: {throughput: {median: \">= 1 MB/s\"}}", ""));
+        Path fs = Files.createDirectories(dir.resolve("fs"));
+        Path out = dir.resolve("write.json");
+
+        int code = probeInCgroup(spec, fs, out);
+
+        assertEquals(0, code, "probe failed: " + Files.readString(dir.resolve("log")));
+        JsonNode m = measurement(out, "throughput");
+        assertEquals("B/s", m.get("unit").asText());
+        assertEquals("true", m.at("/context/direct").asText(), "the throttle only holds for direct I/O: " + m.get("context"));
+        assertEquals("fileSize", m.at("/context/stoppedBy").asText(), m.get("context").toString());
+        double[] values = values(m);
+        assertTrue(values.length >= 5, "want at least 5 intervals to judge, got " + Arrays.toString(values));
+        double median = median(Arrays.copyOfRange(values, 1, values.length));
+        double mean = m.at("/summary/mean").asDouble();
+        long charged = serviced(cgroup.resolve("blkio.throttle.io_service_bytes"), dev, "Write");
+        System.out.printf(Locale.ROOT, "blkio write: limit %d B/s, first interval %.0f, median after first %.0f "
+                + "(%+.3f%%), mean %.0f (%+.3f%%), kernel charged %d bytes, intervals %s%n", WRITE_LIMIT_BYTES_PER_SECOND,
+                values[0], median, pct(median, WRITE_LIMIT_BYTES_PER_SECOND), mean, pct(mean, WRITE_LIMIT_BYTES_PER_SECOND),
+                charged, Arrays.toString(values));
+        assertTrue(charged >= 256L << 20, "the kernel charged only " + charged + " written bytes to the cgroup on " + dev
+                + ": the throttle did not see the probe's writes");
+        assertWithin(WRITE_LIMIT_BYTES_PER_SECOND, median, "median write throughput after the first interval");
+        assertWithin(WRITE_LIMIT_BYTES_PER_SECOND, mean, "mean write throughput (summary.mean, burst included)");
+    }
+
+    @Test
+    void shouldMeasureTheThrottledRandomReadIops() throws Exception {
+        assumeTrue(Files.isRegularFile(BLKIO.resolve("blkio.throttle.read_iops_device")),
+                "needs blkio.throttle.read_iops_device");
+        String dev = throttleDevice(dir);
+        cgroup = createCgroup();
+        Files.writeString(cgroup.resolve("blkio.throttle.read_iops_device"), dev + " " + READ_LIMIT_IOPS);
+        Path spec = Files.writeString(dir.resolve("read.yaml"), String.join("\n",
+                "iocert: v1", "name: blkio-read", "budget: 60s", "requirements:",
+                "  - id: rand-read", "    probe: fs.read",
+                "    workload: {pattern: random, blockSize: 4KiB, fileSize: 64MiB, threads: 1, direct: true, duration: 8s}",
+                "    expect: {iops: {median: \">= 1 IOPS\"}}", ""));
+        Path fs = Files.createDirectories(dir.resolve("fs"));
+        Path out = dir.resolve("read.json");
+
+        int code = probeInCgroup(spec, fs, out);
+
+        assertEquals(0, code, "probe failed: " + Files.readString(dir.resolve("log")));
+        JsonNode m = measurement(out, "iops");
+        assertEquals("ops/s", m.get("unit").asText());
+        assertEquals("true", m.at("/context/direct").asText(), m.get("context").toString());
+        double[] values = values(m);
+        assertTrue(values.length >= 8, "want at least 8 intervals in 8 s, got " + Arrays.toString(values));
+        double median = median(Arrays.copyOfRange(values, 1, values.length));
+        double mean = m.at("/summary/mean").asDouble();
+        long latencySamples = measurement(out, "latency").get("samples").asLong();
+        long charged = serviced(cgroup.resolve("blkio.throttle.io_serviced"), dev, "Read");
+        System.out.printf(Locale.ROOT, "blkio read: limit %d IOPS, first interval %.2f, median after first %.2f "
+                + "(%+.3f%%), mean %.2f (%+.3f%%), %d reads measured, kernel charged %d reads, intervals %s%n",
+                READ_LIMIT_IOPS, values[0], median, pct(median, READ_LIMIT_IOPS), mean, pct(mean, READ_LIMIT_IOPS),
+                latencySamples, charged, Arrays.toString(values));
+        assertTrue(charged >= latencySamples, "the kernel charged " + charged + " reads to the cgroup on " + dev
+                + " but the probe measured " + latencySamples + ": the reads bypassed the throttle");
+        assertWithin(READ_LIMIT_IOPS, median, "median random-read IOPS after the first interval");
+        assertWithin(READ_LIMIT_IOPS, mean, "mean random-read IOPS (summary.mean, burst included)");
+    }
+
+    /** Starts the jar so that it is in the cgroup from its first instruction: the shell joins, then execs java. */
+    private int probeInCgroup(Path spec, Path fs, Path out) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("sh", "-c", "echo $$ > \"$1\" && shift && exec \"$@\"", "sh",
+                cgroup.resolve("cgroup.procs").toString(),
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toAbsolutePath().toString(),
+                "probe", "--spec", spec.toString(), "--fs-path", fs.toString(), "--out", out.toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("log").toFile()).start();
+        if (!p.waitFor(90, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            p.waitFor(30, TimeUnit.SECONDS);
+            throw new AssertionError("the throttled probe did not finish in 90 s: " + Files.readString(dir.resolve("log")));
+        }
+        try (Stream<Path> s = Files.list(fs)) {
+            assertEquals(List.of(), s.toList(), "the probe left files behind in " + fs);
+        }
+        return p.exitValue();
+    }
+
+    private static JsonNode measurement(Path result, String metric) throws IOException {
+        JsonNode root = new ObjectMapper().readTree(result.toFile());
+        for (JsonNode m : root.get("measurements")) {
+            if (metric.equals(m.get("metric").asText())) {
+                assertTrue(m.get("error") == null || m.get("error").isNull(), "measurement has an error: " + m.get("error"));
+                return m;
+            }
+        }
+        throw new AssertionError("no " + metric + " measurement in " + root);
+    }
+
+    private static double[] values(JsonNode m) {
+        JsonNode v = m.at("/intervals/values");
+        assertTrue(v.isArray(), "no intervals.values in " + m);
+        double[] out = new double[v.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = v.get(i).asDouble();
+        }
+        return out;
+    }
+
+    private static double median(double[] xs) {
+        double[] s = xs.clone();
+        Arrays.sort(s);
+        int n = s.length;
+        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+    }
+
+    private static double pct(double measured, double expected) {
+        return (measured / expected - 1) * 100;
+    }
+
+    private static void assertWithin(double expected, double measured, String what) {
+        assertTrue(Math.abs(measured - expected) <= TOLERANCE * expected, String.format(Locale.ROOT,
+                "%s = %.2f, expected %.0f +- %.0f%% (%+.2f%%)", what, measured, expected, TOLERANCE * 100,
+                pct(measured, expected)));
+    }
+
+    /**
+     * The MAJ:MIN the throttle must name for {@code path}: the whole disk holding its
+     * filesystem. The v1 throttle refuses partitions, and the block layer charges a partition's
+     * I/O to its disk, so a partition is replaced by its parent.
+     */
+    private static String throttleDevice(Path path) throws IOException {
+        long dev = ((Number) Files.getAttribute(path, "unix:dev")).longValue();
+        long major = ((dev >>> 8) & 0xfffL) | ((dev >>> 32) & ~0xfffL);
+        long minor = (dev & 0xffL) | ((dev >>> 12) & ~0xffL);
+        Path sys = Path.of("/sys/dev/block", major + ":" + minor);
+        assumeTrue(Files.exists(sys), path + " is on device " + major + ":" + minor
+                + ", which is no block device (tmpfs, overlay or btrfs?): nothing to throttle");
+        if (Files.exists(sys.resolve("partition"))) {
+            return Files.readString(sys.toRealPath().getParent().resolve("dev"), StandardCharsets.US_ASCII).trim();
+        }
+        return major + ":" + minor;
+    }
+
+    private static Path createCgroup() throws IOException {
+        Path cg = BLKIO.resolve("iocert-test-" + UUID.randomUUID().toString().substring(0, 8));
+        Files.createDirectory(cg);
+        return cg;
+    }
+
+    /** rmdir of the cgroup; the child has exited, but the kernel may need a moment to release it. */
+    private static void removeCgroup(Path cg) throws Exception {
+        IOException last = null;
+        for (int i = 0; i < 50; i++) {
+            try {
+                Files.deleteIfExists(cg);
+                return;
+            } catch (IOException e) {
+                last = e;
+                Thread.sleep(100);
+            }
+        }
+        throw new IOException("could not remove cgroup " + cg, last);
+    }
+
+    /** Sums {@code dev op N} lines of a blkio.throttle.io_service* file. */
+    private static long serviced(Path file, String dev, String op) throws IOException {
+        return Files.readAllLines(file).stream().map(l -> l.trim().split("\\s+"))
+                .filter(f -> f.length == 3 && f[0].equals(dev) && f[1].equals(op))
+                .mapToLong(f -> Long.parseLong(f[2])).sum();
+    }
+
+    private static boolean isRoot() {
+        try {
+            return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).intValue() == 0;
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return false;
+        }
+    }
+}
