@@ -141,27 +141,7 @@ public final class FsFsyncProbe implements Probe {
             throw new ProbeException("could not create the fs.fsync workspace in " + context.fsPath() + ": "
                     + FsProbeEngine.describe(e), e);
         }
-        List<Measurement> ms;
-        try {
-            ms = measure(requirement, context, s, workspace, wrap, budgetDeadlineNs);
-        } catch (Throwable t) {
-            try {
-                workspace.close();
-            } catch (IOException e) {
-                t.addSuppressed(e);
-            }
-            throw t;
-        }
-        try {
-            workspace.close();
-        } catch (IOException e) {
-            Measurement m = ms.get(0);
-            Map<String, String> ctx = new LinkedHashMap<>(m.context());
-            ctx.put(FsProbeEngine.CLEANUP_ERROR, FsProbeEngine.describe(e));
-            ms = List.of(new Measurement(m.id(), m.probe(), m.metric(), m.unit(), m.workload(), m.samples(), m.summary(),
-                    m.histogram(), m.intervals(), ctx, m.error()));
-        }
-        return ms;
+        return FsProbeEngine.closeAfter(workspace, () -> measure(requirement, context, s, workspace, wrap, budgetDeadlineNs));
     }
 
     private List<Measurement> measure(Requirement requirement, ProbeContext context, Settings s, Workspace workspace,

@@ -190,40 +190,15 @@ public final class FsMetadataProbe implements Probe {
             throw new ProbeException("could not create the fs.metadata workspace in " + context.fsPath() + ": "
                     + FsProbeEngine.describe(e), e);
         }
-        List<Worker> workers = new ArrayList<>();
-        List<Measurement> ms;
-        try {
+        return FsProbeEngine.closeAfter(workspace, () -> {
+            List<Worker> workers = new ArrayList<>();
             for (int t = 0; t < s.threads(); t++) {
                 Worker w = new Worker(s, workspace.file("meta-" + t), s.filesOf(t));
                 workers.add(w);
                 workspace.beforeClose(w::removeAll);
             }
-            ms = measure(requirement, context, s, workspace, workers, budgetDeadlineNs);
-        } catch (Throwable t) {
-            try {
-                workspace.close();
-            } catch (IOException e) {
-                t.addSuppressed(e);
-            }
-            throw t;
-        }
-        IOException cleanup = null;
-        try {
-            workspace.close();
-        } catch (IOException e) {
-            cleanup = e;
-        }
-        if (cleanup != null) {
-            List<Measurement> out = new ArrayList<>();
-            for (Measurement m : ms) {
-                Map<String, String> ctx = new LinkedHashMap<>(m.context());
-                ctx.put(FsProbeEngine.CLEANUP_ERROR, FsProbeEngine.describe(cleanup));
-                out.add(new Measurement(m.id(), m.probe(), m.metric(), m.unit(), m.workload(), m.samples(), m.summary(),
-                        m.histogram(), m.intervals(), ctx, m.error()));
-            }
-            ms = out;
-        }
-        return ms;
+            return measure(requirement, context, s, workspace, workers, budgetDeadlineNs);
+        });
     }
 
     private List<Measurement> measure(Requirement requirement, ProbeContext context, Settings s, Workspace workspace,

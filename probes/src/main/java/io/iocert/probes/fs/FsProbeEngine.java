@@ -126,22 +126,8 @@ final class FsProbeEngine {
             throw new ProbeException("could not create the " + type.id() + " workspace in " + context.fsPath() + ": "
                     + describe(e), e);
         }
-        List<Measurement> measurements;
-        try {
-            measurements = new Execution(type, requirement, context, workload, workspace, budgetDeadlineNs).run();
-        } catch (Throwable t) {
-            try {
-                workspace.close();
-            } catch (IOException e) {
-                t.addSuppressed(e);
-            }
-            throw t;
-        }
-        try {
-            workspace.close();
-        } catch (IOException e) {
-            measurements = withContext(measurements, CLEANUP_ERROR, describe(e));
-        }
+        List<Measurement> measurements = closeAfter(workspace,
+                () -> new Execution(type, requirement, context, workload, workspace, budgetDeadlineNs).run());
         return measurements;
     }
 
@@ -572,6 +558,36 @@ final class FsProbeEngine {
     static String describe(Throwable e) {
         String m = e.getMessage();
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+
+    /** What a probe measures inside its workspace. */
+    interface Measured {
+        List<Measurement> run() throws ProbeException, InterruptedException;
+    }
+
+    /**
+     * Runs {@code body} and closes {@code workspace} whatever happens. A failed close after a
+     * good run keeps the measurements and names the problem in their {@value #CLEANUP_ERROR}
+     * context; after a failed run it is attached to that failure.
+     */
+    static List<Measurement> closeAfter(Workspace workspace, Measured body) throws ProbeException, InterruptedException {
+        List<Measurement> measurements;
+        try {
+            measurements = body.run();
+        } catch (Throwable t) {
+            try {
+                workspace.close();
+            } catch (IOException e) {
+                t.addSuppressed(e);
+            }
+            throw t;
+        }
+        try {
+            workspace.close();
+        } catch (IOException e) {
+            measurements = withContext(measurements, CLEANUP_ERROR, describe(e));
+        }
+        return measurements;
     }
 
     private static List<Measurement> withContext(List<Measurement> ms, String key, String value) {
