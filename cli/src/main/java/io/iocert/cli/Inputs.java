@@ -80,6 +80,23 @@ final class Inputs {
         }
     }
 
+    /** --max-bytes as bytes, if given. */
+    static java.util.OptionalLong maxBytes(CommandLine line) throws UsageException {
+        if (!line.hasOption("max-bytes")) {
+            return java.util.OptionalLong.empty();
+        }
+        String text = line.getOptionValue("max-bytes");
+        try {
+            Quantity q = Quantity.parse(text, Dimension.DATA_SIZE);
+            if (q.value() >= 1) {
+                return java.util.OptionalLong.of(q.longValue());
+            }
+            throw new UsageException("--max-bytes '" + text + "' must be at least 1 B");
+        } catch (Quantity.UnitException e) {
+            throw new UsageException("--max-bytes '" + text + "': " + e.getMessage());
+        }
+    }
+
     /** A directory the user named, checked before any work starts. */
     static Path directory(String flag, Path dir) throws UsageException {
         if (!Files.exists(dir)) {

@@ -26,7 +26,7 @@ final class ProbeCommand implements Command {
 
     @Override
     public String synopsis() {
-        return "[--spec FILE] [--fs-path DIR] [--budget DURATION] --out FILE";
+        return "[--spec FILE] [--fs-path DIR] [--budget DURATION] [--max-bytes SIZE] --out FILE";
     }
 
     @Override
@@ -41,6 +41,8 @@ final class ProbeCommand implements Command {
                 .addOption(opt("fs-path", "DIR", "directory the filesystem probes work in (default: the spec's "
                         + "filesystem.path, else the current directory); they write only inside their own .iocert-<run-id>/"))
                 .addOption(opt("budget", "DURATION", "most time to spend on each requirement, overriding the spec (e.g. 30s)"))
+                .addOption(opt("max-bytes", "SIZE", "most data a probe may place on the filesystem (e.g. 2GiB); a workload"
+                        + " needing more is refused"))
                 .addOption(opt("peer", "HOST:PORT", "an 'iocert serve' peer for interconnect probes (not in this build yet)"))
                 .addOption(opt("token-file", "FILE", "shared token for a remote peer (not in this build yet)"));
     }
@@ -62,7 +64,7 @@ final class ProbeCommand implements Command {
         }
         Spec spec = Inputs.spec(line);
         Path fsPath = fsPath(line, spec);
-        Result result = new ProbeRunner(fsPath, runId(), Optional.empty(), TerminalProgress.forConsole(err)).run(spec);
+        Result result = new ProbeRunner(fsPath, runId(), Optional.empty(), TerminalProgress.forConsole(err), Inputs.maxBytes(line)).run(spec);
         AtomicFiles.write(target, ResultCodec.toJson(result), false);
         long failed = result.measurements().stream().filter(m -> m.error() != null).count();
         err.println("iocert: wrote " + target + " (" + result.measurements().size() + " measurements, "

@@ -22,6 +22,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -34,8 +35,10 @@ final class ProbeRunner {
     private final String runId;
     private final Optional<PeerAddress> peer;
     private final TerminalProgress progress;
+    private final OptionalLong maxBytes;
 
-    ProbeRunner(Path fsPath, String runId, Optional<PeerAddress> peer, TerminalProgress progress) {
+    ProbeRunner(Path fsPath, String runId, Optional<PeerAddress> peer, TerminalProgress progress, OptionalLong maxBytes) {
+        this.maxBytes = maxBytes;
         this.fsPath = fsPath;
         this.runId = runId;
         this.peer = peer;
@@ -59,7 +62,7 @@ final class ProbeRunner {
             return failed(r, "probe not available: " + r.probe().id() + " is not part of this build yet");
         }
         progress.start(r.id(), r.probe().id());
-        ProbeContext ctx = new ProbeContext(fsPath, runId, r.budget(), peer, NanoClock.SYSTEM, progress);
+        ProbeContext ctx = new ProbeContext(fsPath, runId, r.budget(), peer, NanoClock.SYSTEM, progress, maxBytes);
         try {
             return probe.get().run(r, ctx);
         } catch (ProbeException e) {

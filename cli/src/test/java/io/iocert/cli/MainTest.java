@@ -176,6 +176,28 @@ class MainTest {
     }
 
     @Test
+    void shouldRefuseAWorkloadOverMaxBytesAndRunOneWithin() throws IOException {
+        Path spec = fsSpec(">= 1 B/s", false); // writes one 8 MiB file
+        CliRunner over = CliRunner.run("run", "--spec", spec.toString(), "--fs-path", fsDir().toString(),
+                "--out", tmp.resolve("o1").toString(), "--max-bytes", "4MiB");
+        assertEquals(2, over.code(), over.err());
+        assertEquals("iocert: the workload needs 8 MiB on disk in " + fsDir() + ", more than --max-bytes 4 MiB allows;"
+                + " raise --max-bytes or lower fileSize/threads in the spec\n", over.err());
+        try (Stream<Path> left = Files.list(fsDir())) {
+            assertEquals(List.of(), left.toList());
+        }
+
+        CliRunner within = CliRunner.run("run", "--spec", spec.toString(), "--fs-path", fsDir().toString(),
+                "--out", tmp.resolve("o2").toString(), "--max-bytes", "8MiB");
+        assertEquals(0, within.code(), within.err());
+
+        CliRunner bad = CliRunner.run("probe", "--spec", spec.toString(), "--out", tmp.resolve("x.json").toString(),
+                "--max-bytes", "lots");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().startsWith("iocert: --max-bytes 'lots': "), bad.err());
+    }
+
+    @Test
     void shouldRejectUnusableFsPathBeforeProbing() throws IOException {
         CliRunner r = CliRunner.run("run", "--spec", fsSpec(">= 1 B/s", false).toString(),
                 "--fs-path", tmp.resolve("missing").toString(), "--out", tmp.resolve("o").toString());

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * What a probe may use: the directory it may write under, the time budget, the peer for
@@ -16,9 +17,11 @@ import java.util.Optional;
  * @param peer      the interconnect peer, if any
  * @param clock     the time source, injectable for tests
  * @param progress  receives progress updates; {@link ProgressListener#NONE} to ignore them
+ * @param maxBytes  the most bytes a probe may place on the filesystem at once (its workspace);
+ *                  a workload that needs more is refused. Empty: only free space limits it
  */
 public record ProbeContext(Path fsPath, String runId, Duration budget, Optional<PeerAddress> peer,
-                           NanoClock clock, ProgressListener progress) {
+                           NanoClock clock, ProgressListener progress, OptionalLong maxBytes) {
     public ProbeContext {
         Objects.requireNonNull(fsPath, "fsPath");
         Objects.requireNonNull(runId, "runId");
@@ -26,5 +29,12 @@ public record ProbeContext(Path fsPath, String runId, Duration budget, Optional<
         Objects.requireNonNull(peer, "peer");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(progress, "progress");
+        Objects.requireNonNull(maxBytes, "maxBytes");
+    }
+
+    /** A context without a byte cap. */
+    public ProbeContext(Path fsPath, String runId, Duration budget, Optional<PeerAddress> peer,
+                        NanoClock clock, ProgressListener progress) {
+        this(fsPath, runId, budget, peer, clock, progress, OptionalLong.empty());
     }
 }

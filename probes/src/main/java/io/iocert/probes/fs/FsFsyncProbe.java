@@ -136,7 +136,7 @@ public final class FsFsyncProbe implements Probe {
         long wrap = Math.max(s.blockSizeBytes(), wrapBytes / s.blockSizeBytes() * s.blockSizeBytes());
         Workspace workspace;
         try {
-            workspace = Workspace.create(context.fsPath(), context.runId(), wrap);
+            workspace = Workspace.create(context.fsPath(), context.runId(), wrap, context.maxBytes());
         } catch (IOException e) {
             throw new ProbeException("could not create the fs.fsync workspace in " + context.fsPath() + ": "
                     + FsProbeEngine.describe(e), e);

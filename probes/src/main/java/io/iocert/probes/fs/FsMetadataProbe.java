@@ -185,7 +185,7 @@ public final class FsMetadataProbe implements Probe {
         long budgetDeadlineNs = startNs + FsProbeEngine.cappedNanos(context.budget());
         Workspace workspace;
         try {
-            workspace = Workspace.create(context.fsPath(), context.runId(), 0);
+            workspace = Workspace.create(context.fsPath(), context.runId(), 0, context.maxBytes());
         } catch (IOException e) {
             throw new ProbeException("could not create the fs.metadata workspace in " + context.fsPath() + ": "
                     + FsProbeEngine.describe(e), e);

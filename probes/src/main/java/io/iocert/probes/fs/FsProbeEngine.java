@@ -121,7 +121,7 @@ final class FsProbeEngine {
         long budgetDeadlineNs = startNs + cappedNanos(context.budget());
         Workspace workspace;
         try {
-            workspace = Workspace.create(context.fsPath(), context.runId(), workload.totalBytes());
+            workspace = Workspace.create(context.fsPath(), context.runId(), workload.totalBytes(), context.maxBytes());
         } catch (IOException e) {
             throw new ProbeException("could not create the " + type.id() + " workspace in " + context.fsPath() + ": "
                     + describe(e), e);

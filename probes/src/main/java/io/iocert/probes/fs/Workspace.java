@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -86,6 +87,20 @@ final class Workspace implements AutoCloseable {
      * @throws IOException when creating the directory or marker fails otherwise
      */
     static Workspace create(Path fsPath, String runId, long bytesNeeded) throws UnusableInputException, IOException {
+        return create(fsPath, runId, bytesNeeded, OptionalLong.empty());
+    }
+
+    /**
+     * As {@link #create(Path, String, long)}, also refusing a workload that needs more than
+     * {@code maxBytes} (the user's --max-bytes) on disk.
+     */
+    static Workspace create(Path fsPath, String runId, long bytesNeeded, OptionalLong maxBytes)
+            throws UnusableInputException, IOException {
+        if (maxBytes.isPresent() && bytesNeeded > maxBytes.getAsLong()) {
+            throw new UnusableInputException("the workload needs " + Quantity.bytes(bytesNeeded).format()
+                    + " on disk in " + fsPath + ", more than --max-bytes " + Quantity.bytes(maxBytes.getAsLong()).format()
+                    + " allows; raise --max-bytes or lower fileSize/threads in the spec");
+        }
         if (!SAFE_NAME.matcher(runId).matches()) {
             throw new IllegalArgumentException("run id '" + runId + "' must be 1 to 128 letters, digits or ._:+- "
                     + "(it names the workspace directory)");
