@@ -5,7 +5,9 @@
 #   bench/fs-random-vs-fio.sh [DIR] [FILE_SIZE] [SECONDS] [ROUNDS]   defaults: /tmp 256MiB 5 3
 #
 # Workloads: random read with 1 and 8 threads (fio psync numjobs=8, one file per job, as
-# iocert gives each thread its own file) and random write with 1 thread. Both tools run for
+# iocert gives each thread its own file), the same 8-thread iocert read against fio
+# io_uring iodepth=8 on one file (8 I/Os in flight either way), and random write with 1
+# thread. CASES="randread-qd8" (space separated) runs a subset. Both tools run for
 # SECONDS after laying out their files with O_DIRECT (fio: a separate untimed write job).
 # Figures: IOPS (fio iops; iocert mean of per-interval IOPS) and completion-latency p50/p99.
 set -euo pipefail
@@ -18,12 +20,17 @@ trap 'rm -rf "$work"' EXIT
 fio_size="${size/iB/}"
 rows="$work/rows.tsv"
 
-# name  probe     rw         threads
-cases=("randread-1t fs.read randread 1" "randread-8t fs.read randread 8" "randwrite-1t fs.write randwrite 1")
+# name  probe  rw  iocert-threads  fio-jobs  fio-engine  fio-iodepth
+all_cases=("randread-1t fs.read randread 1 1 psync 1" "randread-8t fs.read randread 8 8 psync 1"
+           "randread-qd8 fs.read randread 8 1 io_uring 8" "randwrite-1t fs.write randwrite 1 1 psync 1")
+cases=()
+for c in "${all_cases[@]}"; do
+  [ -z "${CASES:-}" ] || [[ " $CASES " == *" ${c%% *} "* ]] && cases+=("$c")
+done
 
 for r in $(seq 1 "$rounds"); do
   for c in "${cases[@]}"; do
-    read -r name probe rw threads <<<"$c"
+    read -r name probe rw threads jobs engine depth <<<"$c"
     spec="$work/$name.yaml"
     printf 'iocert: v1\nname: bench\nbudget: 10min\nrequirements:\n  - id: %s\n    probe: %s\n    workload: {pattern: random, blockSize: 4KiB, fileSize: %s, threads: %s, direct: true, duration: %ss}\n    expect: {iops: {mean: ">= 1 IOPS"}}\n' \
       "$name" "$probe" "$size" "$threads" "$secs" >"$spec"
@@ -38,10 +45,10 @@ for m in json.load(open(sys.argv[1]))["measurements"]:
         print(f"{sys.argv[2]}\tiocert\t{sys.argv[3]}\tp99_us\t{m['summary']['p99'] / 1e3:.1f}")
 PY
     mkdir -p "$work/fio"
-    fio --name=layout --directory="$work/fio" --rw=write --bs=1M --size="$fio_size" --numjobs="$threads" \
+    fio --name=layout --directory="$work/fio" --rw=write --bs=1M --size="$fio_size" --numjobs="$jobs" \
         --direct=1 --ioengine=psync --end_fsync=1 --output-format=json >/dev/null
-    fio --name=layout --directory="$work/fio" --rw="$rw" --bs=4k --size="$fio_size" --numjobs="$threads" \
-        --direct=1 --ioengine=psync --time_based --runtime="$secs" --group_reporting \
+    fio --name=layout --directory="$work/fio" --rw="$rw" --bs=4k --size="$fio_size" --numjobs="$jobs" \
+        --direct=1 --ioengine="$engine" --iodepth="$depth" --time_based --runtime="$secs" --group_reporting \
         --output-format=json >"$work/f-$r-$name.json"
     python3 - "$work/f-$r-$name.json" "$r" "$name" "$rw" >>"$rows" <<'PY'
 import json, sys
@@ -63,8 +70,10 @@ for line in open(sys.argv[1]):
     rnd, tool, case, metric, v = line.rstrip("\n").split("\t")
     vals[(case, metric, tool)].append(float(v))
 print(f"{'workload':<14}{'metric':<8}{'iocert (rounds)':<30}{'fio (rounds)':<30}{'median ratio':>12}")
-for case in ("randread-1t", "randread-8t", "randwrite-1t"):
+for case in ("randread-1t", "randread-8t", "randread-qd8", "randwrite-1t"):
     for metric in ("IOPS", "p50_us", "p99_us"):
+        if (case, metric, "iocert") not in vals:
+            continue
         a, b = vals[(case, metric, "iocert")], vals[(case, metric, "fio")]
         ma, mb = statistics.median(a), statistics.median(b)
         fmt = lambda xs: " ".join(f"{x:.0f}" for x in xs)
