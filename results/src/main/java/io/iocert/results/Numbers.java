@@ -17,7 +17,7 @@ import java.math.BigDecimal;
  * {@link Double#toString}, whose output changed in JDK 19, so files do not depend on the JDK
  * that wrote them.
  */
-final class Numbers {
+public final class Numbers {
 
     /** Whole numbers below this are written as integers; every long up to it is an exact double. */
     private static final double PLAIN_LIMIT = 1e15;
@@ -30,7 +30,7 @@ final class Numbers {
      * The text of a measured value, or {@code null} when the value is NaN or infinite (JSON has
      * no such numbers).
      */
-    static String measured(double value) {
+    public static String measured(double value) {
         if (!Double.isFinite(value)) {
             return null;
         }

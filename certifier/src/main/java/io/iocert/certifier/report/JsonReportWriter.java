@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import io.iocert.certifier.ConfidenceInterval;
 import io.iocert.certifier.Report;
 import io.iocert.certifier.RequirementVerdict;
+import io.iocert.results.Numbers;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.List;
@@ -14,8 +15,8 @@ import java.util.Map;
 
 /**
  * The report JSON of DESIGN.md ({@value Report#FORMAT}, fleets {@value Report#FLEET_FORMAT}).
- * Values are canonical (ns, B/s, ops/s); integral values are written as integers; a value that
- * could not be estimated is written as null.
+ * Values are canonical (ns, B/s, ops/s), formatted as result documents format them
+ * ({@link Numbers#measured}); a value that could not be estimated is written as null.
  */
 final class JsonReportWriter implements ReportWriter {
     private static final JsonFactory FACTORY = new JsonFactory();
@@ -108,13 +109,14 @@ final class JsonReportWriter implements ReportWriter {
         }
     }
 
+    /** The same locale- and JDK-independent number text as result documents; null when not finite. */
     static void number(JsonGenerator g, String name, double v) throws IOException {
-        if (Double.isNaN(v) || Double.isInfinite(v)) {
-            g.writeNullField(name);
-        } else if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-            g.writeNumberField(name, (long) v);
+        String text = Numbers.measured(v);
+        g.writeFieldName(name);
+        if (text == null) {
+            g.writeNull();
         } else {
-            g.writeNumberField(name, v);
+            g.writeNumber(text);
         }
     }
 }
