@@ -63,19 +63,4 @@ PY
   done
 done
 
-python3 - "$rows" <<'PY'
-import sys, statistics, collections
-vals = collections.defaultdict(list)
-for line in open(sys.argv[1]):
-    rnd, tool, case, metric, v = line.rstrip("\n").split("\t")
-    vals[(case, metric, tool)].append(float(v))
-print(f"{'workload':<14}{'metric':<8}{'iocert (rounds)':<30}{'fio (rounds)':<30}{'median ratio':>12}")
-for case in ("randread-1t", "randread-8t", "randread-qd8", "randwrite-1t"):
-    for metric in ("IOPS", "p50_us", "p99_us"):
-        if (case, metric, "iocert") not in vals:
-            continue
-        a, b = vals[(case, metric, "iocert")], vals[(case, metric, "fio")]
-        ma, mb = statistics.median(a), statistics.median(b)
-        fmt = lambda xs: " ".join(f"{x:.0f}" for x in xs)
-        print(f"{case:<14}{metric:<8}{fmt(a) + ' -> ' + f'{ma:.0f}':<30}{fmt(b) + ' -> ' + f'{mb:.0f}':<30}{ma / mb:>12.3f}")
-PY
+python3 "$root/bench/summarize.py" "$rows" randread-1t,randread-8t,randread-qd8,randwrite-1t IOPS,p50_us,p99_us

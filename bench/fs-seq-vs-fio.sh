@@ -72,18 +72,4 @@ PY
   rm -rf "$work/fio"
 done
 
-python3 - "$rows" <<'PY'
-import sys, statistics, collections
-vals = collections.defaultdict(list)
-for line in open(sys.argv[1]):
-    rnd, tool, op, metric, v = line.split("\t")
-    vals[(op, metric, tool)].append(float(v))
-print(f"{'workload':<22}{'metric':<8}{'iocert (rounds)':<28}{'fio (rounds)':<28}{'median ratio':>12}")
-for op in ("write", "read"):
-    for metric in ("MB/s", "p50_us", "p99_us"):
-        a, b = vals[(op, metric, "iocert")], vals[(op, metric, "fio")]
-        ma, mb = statistics.median(a), statistics.median(b)
-        fmt = lambda xs: " ".join(f"{x:.0f}" for x in xs)
-        print(f"{'seq ' + op + ' 1MiB direct':<22}{metric:<8}{fmt(a) + ' -> ' + f'{ma:.0f}':<28}"
-              f"{fmt(b) + ' -> ' + f'{mb:.0f}':<28}{ma / mb:>12.3f}")
-PY
+python3 "$root/bench/summarize.py" "$rows" write,read MB/s,p50_us,p99_us

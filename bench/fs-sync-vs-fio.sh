@@ -40,17 +40,4 @@ PY
     rm -rf "$work/fio"
   done
 done
-python3 - "$rows" <<'PY'
-import sys, statistics, collections
-vals = collections.defaultdict(list)
-for line in open(sys.argv[1]):
-    rnd, tool, case, metric, v = line.rstrip("\n").split("\t")
-    vals[(case, metric, tool)].append(float(v))
-print(f"{'workload':<16}{'metric':<8}{'iocert (rounds)':<28}{'fio write+sync (rounds)':<28}{'median ratio':>12}")
-for case in ("fsync", "fdatasync"):
-    for metric in ("p50_us", "p99_us"):
-        a, b = vals[(case, metric, "iocert")], vals[(case, metric, "fio")]
-        ma, mb = statistics.median(a), statistics.median(b)
-        fmt = lambda xs: " ".join(f"{x:.0f}" for x in xs)
-        print(f"{'4KiB+' + case:<16}{metric:<8}{fmt(a) + ' -> ' + f'{ma:.0f}':<28}{fmt(b) + ' -> ' + f'{mb:.0f}':<28}{ma / mb:>12.3f}")
-PY
+python3 "$root/bench/summarize.py" "$rows" fsync,fdatasync p50_us,p99_us "fio write+sync"

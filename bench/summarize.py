@@ -1,0 +1,31 @@
+#!/usr/bin/env python3
+"""Medians and iocert/peer ratios from the rows a bench script collected.
+
+usage: summarize.py ROWS CASES METRICS [PEER_LABEL]
+  ROWS      tab-separated lines: round, tool (iocert or the peer), case, metric, value
+  CASES     comma-separated case names, in print order (cases without rows are skipped)
+  METRICS   comma-separated metric names, in print order
+"""
+import collections
+import statistics
+import sys
+
+rows, cases, metrics = sys.argv[1], sys.argv[2].split(","), sys.argv[3].split(",")
+peer_label = sys.argv[4] if len(sys.argv) > 4 else "fio"
+vals = collections.defaultdict(lambda: collections.defaultdict(list))
+for line in open(rows):
+    _, tool, case, metric, v = line.rstrip("\n").split("\t")
+    vals[(case, metric)]["iocert" if tool == "iocert" else "peer"].append(float(v))
+
+width = max(len(c) for c in cases + ["workload"]) + 2
+fmt = lambda xs: " ".join(f"{x:.0f}" for x in xs)
+print(f"{'workload':<{width}}{'metric':<8}{'iocert (rounds)':<30}{peer_label + ' (rounds)':<30}{'median ratio':>12}")
+for case in cases:
+    for metric in metrics:
+        got = vals.get((case, metric))
+        if not got or not got["iocert"] or not got["peer"]:
+            continue
+        a, b = got["iocert"], got["peer"]
+        ma, mb = statistics.median(a), statistics.median(b)
+        print(f"{case:<{width}}{metric:<8}{fmt(a) + ' -> ' + f'{ma:.0f}':<30}"
+              f"{fmt(b) + ' -> ' + f'{mb:.0f}':<30}{ma / mb:>12.3f}")
