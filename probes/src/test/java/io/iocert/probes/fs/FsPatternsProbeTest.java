@@ -54,7 +54,14 @@ class FsPatternsProbeTest {
         assertEquals("totalSize", latency.context().get(FsProbeEngine.STOPPED_BY));
         assertEquals(3L << 20, latency.workload().get("totalSize"));
         assertEquals("end", latency.workload().get("fsync"));
-        assertEquals(List.of(1L << 20, 1L << 20), fileSizes);
+        // totalSize is shared work: a faster thread takes more blocks, so how the 48 blocks split
+        // between the two files depends on scheduling. Whatever the split, a file never grows past
+        // fileSize (the thread wraps), and 3 MiB over two files makes at least one thread wrap.
+        assertEquals(2, fileSizes.size());
+        for (long size : fileSizes) {
+            assertTrue(size <= 1L << 20 && size % (64 << 10) == 0, "file size " + size);
+        }
+        assertTrue(fileSizes.contains(1L << 20), "no thread wrapped: " + fileSizes);
         FsTesting.assertNoWorkspaceLeft(fsPath);
     }
 
