@@ -12,7 +12,8 @@ import org.HdrHistogram.Histogram;
  *
  * <p>{@code histogram} holds per-operation values (latency, rtt, hiccup) in the canonical unit
  * (ns); it is shared, not copied, and must not be modified after construction.
- * {@code intervals} holds per-interval rates. {@code samples} counts what the statistics are
+ * {@code intervals} holds per-interval rates. {@code blocks}, when present, splits the
+ * per-operation values into time blocks (see {@link BlockSeries}). {@code samples} counts what the statistics are
  * computed from: operations for histogram metrics, intervals for interval metrics.
  * {@code context} carries facts that qualify the measurement (filesystem type, "cacheAffected",
  * "peer": "loopback"). {@code error} is set when the probe failed; what was measured before
@@ -20,7 +21,7 @@ import org.HdrHistogram.Histogram;
  */
 public record Measurement(String id, String probe, String metric, String unit, Map<String, Object> workload,
                           long samples, Summary summary, Histogram histogram, IntervalSeries intervals,
-                          Map<String, String> context, String error) {
+                          BlockSeries blocks, Map<String, String> context, String error) {
 
     public Measurement {
         Objects.requireNonNull(id, "id");
@@ -29,6 +30,29 @@ public record Measurement(String id, String probe, String metric, String unit, M
         Objects.requireNonNull(unit, "unit");
         workload = Collections.unmodifiableMap(new LinkedHashMap<>(workload));
         context = Collections.unmodifiableMap(new LinkedHashMap<>(context));
+    }
+
+    /** A measurement without time blocks. */
+    public Measurement(String id, String probe, String metric, String unit, Map<String, Object> workload,
+                       long samples, Summary summary, Histogram histogram, IntervalSeries intervals,
+                       Map<String, String> context, String error) {
+        this(id, probe, metric, unit, workload, samples, summary, histogram, intervals, null, context, error);
+    }
+
+    /** The same measurement with {@code blocks} attached. */
+    public Measurement withBlocks(BlockSeries blocks) {
+        return new Measurement(id, probe, metric, unit, workload, samples, summary, histogram, intervals, blocks,
+                context, error);
+    }
+
+    /** The same measurement with {@code error} set (or cleared, with null). */
+    public Measurement withError(String error) {
+        return new Measurement(id, probe, metric, unit, workload, samples, summary, histogram, intervals, blocks,
+                context, error);
+    }
+
+    public Optional<BlockSeries> blocksIfPresent() {
+        return Optional.ofNullable(blocks);
     }
 
     public Optional<Histogram> histogramIfPresent() {

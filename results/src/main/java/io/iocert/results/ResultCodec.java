@@ -21,8 +21,9 @@ import java.nio.file.attribute.BasicFileAttributes;
  * <h2>The JSON form</h2>
  * Keys come in a fixed order: {@code format, toolVersion, node, spec {name, sha256}, startedAt,
  * endedAt, measurements}; each measurement {@code id, probe, metric, unit, workload, samples,
- * summary, histogram, intervals, context, error}. {@code summary} and {@code histogram} are left
- * out when null, {@code intervals} when null, {@code context} when empty, {@code error} when
+ * summary, histogram, intervals, blocks, context, error}. {@code summary} and {@code histogram}
+ * are left out when null, {@code intervals} and {@code blocks} ({@code {blockNs, histograms[]}})
+ * when null, {@code context} when empty, {@code error} when
  * null. Times are ISO-8601 UTC ({@code 2026-11-23T10:15:30.250Z}). Output is UTF-8, indented
  * by two spaces, {@code \n} line ends, a trailing newline; lists of scalars stay on one line.
  *

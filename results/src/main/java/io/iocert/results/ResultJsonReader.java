@@ -99,14 +99,15 @@ final class ResultJsonReader {
         }
         Histogram histogram = histogram(m.get("histogram"), path + ".histogram");
         IntervalSeries intervals = intervals(m.get("intervals"), path + ".intervals");
+        BlockSeries blocks = blocks(m.get("blocks"), path + ".blocks");
         Map<String, String> context = Map.of();
         JsonNode c = m.get("context");
         if (c != null && !c.isNull()) {
             context = stringMap(c, path + ".context");
         }
         String error = textOrNull(m, "error", path + ".error");
-        return new Measurement(id, probe, metric, unit, workload, samples, summary, histogram, intervals, context,
-                error);
+        return new Measurement(id, probe, metric, unit, workload, samples, summary, histogram, intervals, blocks,
+                context, error);
     }
 
     private Histogram histogram(JsonNode h, String path) throws ResultFormatException {
@@ -132,6 +133,33 @@ final class ResultJsonReader {
             throw new ResultFormatException(source + ": " + path + " holds no readable histogram (" + detail
                     + "); expected " + HISTOGRAM);
         }
+    }
+
+    private BlockSeries blocks(JsonNode b, String path) throws ResultFormatException {
+        if (b == null || b.isNull()) {
+            return null;
+        }
+        if (!b.isObject()) {
+            throw mismatch(path, b, "an object {blockNs, histograms}");
+        }
+        JsonNode len = b.get("blockNs");
+        if (len == null || !len.isIntegralNumber() || !len.canConvertToLong() || len.longValue() <= 0) {
+            throw mismatch(path + ".blockNs", len, "a positive integer (nanoseconds)");
+        }
+        JsonNode hs = b.get("histograms");
+        if (hs == null || !hs.isArray()) {
+            throw mismatch(path + ".histograms", hs, "an array of " + HISTOGRAM + " strings");
+        }
+        List<Histogram> list = new ArrayList<>(hs.size());
+        for (int i = 0; i < hs.size(); i++) {
+            String at = path + ".histograms[" + i + "]";
+            Histogram h = histogram(hs.get(i), at);
+            if (h == null) {
+                throw mismatch(at, hs.get(i), HISTOGRAM);
+            }
+            list.add(h);
+        }
+        return new BlockSeries(len.longValue(), list);
     }
 
     private IntervalSeries intervals(JsonNode iv, String path) throws ResultFormatException {

@@ -125,6 +125,17 @@ final class ResultJsonWriter {
             g.writeRawValue(sb.append(']').toString());
             g.writeEndObject();
         }
+        BlockSeries blocks = m.blocks();
+        if (blocks != null) {
+            g.writeObjectFieldStart("blocks");
+            g.writeNumberField("blockNs", blocks.blockNs());
+            g.writeArrayFieldStart("histograms");
+            for (Histogram h : blocks.histograms()) {
+                g.writeString(encode(h));
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
         if (!m.context().isEmpty()) {
             g.writeObjectFieldStart("context");
             for (Map.Entry<String, String> e : m.context().entrySet()) {

@@ -189,7 +189,7 @@ class ResultCodecTest {
                 + " for result files", message(() -> ResultCodec.read(huge)));
     }
 
-    private interface Reading {
+    interface Reading {
         void run() throws ResultFormatException;
     }
 
