@@ -6,6 +6,7 @@ import io.iocert.probes.Probe;
 import io.iocert.probes.ProbeContext;
 import io.iocert.probes.ProbeException;
 import io.iocert.probes.UnusableInputException;
+import io.iocert.results.BlockRecorder;
 import io.iocert.results.Measurement;
 import io.iocert.spec.Dimension;
 import io.iocert.spec.Metric;
@@ -196,6 +197,7 @@ public final class FsFsyncProbe implements Probe {
                 new SplittableRandom());
         long beginNs = clock.nanoTime();
         long originNs = beginNs + Math.min(s.warmupNs(), FsProbeEngine.cappedNanos(context.budget()));
+        BlockRecorder blocks = new BlockRecorder(originNs);
         long durationDeadlineNs = originNs + s.durationNs();
         long deadlineNs = durationDeadlineNs - budgetDeadlineNs <= 0 ? durationDeadlineNs : budgetDeadlineNs;
         String stoppedBy = deadlineNs == durationDeadlineNs ? "duration" : "budget";
@@ -230,6 +232,7 @@ public final class FsFsyncProbe implements Probe {
                 long endNs = clock.nanoTime();
                 if (opStartNs - originNs >= 0) {
                     latency.recordValue(Math.max(0, endNs - opStartNs));
+                    blocks.record(endNs - opStartNs, endNs);
                 }
                 offset += blockSize;
                 if (offset + blockSize > wrap) {
@@ -276,7 +279,7 @@ public final class FsFsyncProbe implements Probe {
         asRun.put("warmup", s.warmupNs());
         return List.of(new Measurement(requirement.id(), ProbeType.FS_FSYNC.id(), Metric.LATENCY.id(),
                 Metric.LATENCY.dimension().canonicalUnit(), asRun, latency.getTotalCount(), Summaries.of(latency), latency,
-                null, ctx, error));
+                null, blocks.series(), ctx, error));
     }
 
     private static long duration(Workload w, String key, long def) throws ProbeException {

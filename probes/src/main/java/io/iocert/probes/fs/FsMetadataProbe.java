@@ -5,6 +5,7 @@ import io.iocert.probes.Probe;
 import io.iocert.probes.ProbeContext;
 import io.iocert.probes.ProbeException;
 import io.iocert.probes.UnusableInputException;
+import io.iocert.results.BlockRecorder;
 import io.iocert.results.IntervalSeries;
 import io.iocert.results.Measurement;
 import io.iocert.spec.Dimension;
@@ -288,6 +289,7 @@ public final class FsMetadataProbe implements Probe {
         Histogram latency = new Histogram(3);
         IntervalTracker intervals = new IntervalTracker(originNs, OptionalLong.empty());
         IntervalAccumulator micro = new IntervalAccumulator(originNs, MICRO_BUCKET_NS, MICRO_BUCKETS);
+        BlockRecorder blocks = new BlockRecorder(originNs);
         long spanNs = 0;
         long directories = 0;
         Exception failure = null;
@@ -297,6 +299,7 @@ public final class FsMetadataProbe implements Probe {
                 latency.add(w.latency);
                 intervals.merge(w.intervals);
                 micro.merge(w.micro);
+                blocks.merge(w.recorder.blocks());
                 spanNs = Math.max(spanNs, w.recorder.spanNs());
             }
             directories += w.directories.size();
@@ -341,7 +344,7 @@ public final class FsMetadataProbe implements Probe {
         String probe = ProbeType.FS_METADATA.id();
         return List.of(
                 new Measurement(id, probe, Metric.LATENCY.id(), Metric.LATENCY.dimension().canonicalUnit(), asRun,
-                        latency.getTotalCount(), Summaries.of(latency), latency, null, ctx, error),
+                        latency.getTotalCount(), Summaries.of(latency), latency, null, blocks.series(), ctx, error),
                 new Measurement(id, probe, Metric.OPS.id(), Metric.OPS.dimension().canonicalUnit(), asRun,
                         ops.values().size(), Summaries.of(ops.values()), null, ops, ctx, error));
     }

@@ -5,6 +5,8 @@ import io.iocert.probes.NanoClock;
 import io.iocert.probes.ProbeContext;
 import io.iocert.probes.ProbeException;
 import io.iocert.probes.UnusableInputException;
+import io.iocert.results.BlockRecorder;
+import io.iocert.results.BlockSeries;
 import io.iocert.results.IntervalSeries;
 import io.iocert.results.Measurement;
 import io.iocert.spec.Metric;
@@ -309,6 +311,8 @@ final class FsProbeEngine {
 
             Histogram latency = new Histogram(3);
             histograms.forEach(latency::add);
+            BlockRecorder blocks = recorders.get(0).blocks();
+            recorders.stream().skip(1).forEach(r -> blocks.merge(r.blocks()));
             IntervalTracker intervals = trackers.get(0);
             trackers.stream().skip(1).forEach(intervals::merge);
             long spanNs = recorders.stream().mapToLong(OperationRecorder::spanNs).max().orElse(0);
@@ -334,11 +338,12 @@ final class FsProbeEngine {
             }
             String error = failure == null ? null : "stopped after " + latency.getTotalCount() + " measured operations: "
                     + describe(failure);
-            return new MeasuredPass(latency, series, stoppedBy, error);
+            return new MeasuredPass(latency, blocks.series(), series, stoppedBy, error);
         }
 
         /** The measured pass, ready to become measurements. */
-        private record MeasuredPass(Histogram latency, IntervalTracker.Series series, String stoppedBy, String error) {
+        private record MeasuredPass(Histogram latency, BlockSeries blocks, IntervalTracker.Series series, String stoppedBy,
+                                    String error) {
         }
 
         private List<FilePass.Outcome> runAll(List<FilePass> passes, AtomicBoolean stop, Progress progress)
@@ -442,7 +447,7 @@ final class FsProbeEngine {
             IntervalSeries iops = pass.series().iops();
             return List.of(
                     new Measurement(id, probe, Metric.LATENCY.id(), unit(Metric.LATENCY), asRun, latency.getTotalCount(),
-                            Summaries.of(latency), latency, null, ctx, pass.error()),
+                            Summaries.of(latency), latency, null, pass.blocks(), ctx, pass.error()),
                     new Measurement(id, probe, Metric.THROUGHPUT.id(), unit(Metric.THROUGHPUT), asRun,
                             throughput.values().size(), Summaries.of(throughput.values()), null, throughput, ctx, pass.error()),
                     new Measurement(id, probe, Metric.IOPS.id(), unit(Metric.IOPS), asRun, iops.values().size(),
@@ -596,7 +601,7 @@ final class FsProbeEngine {
             Map<String, String> ctx = new LinkedHashMap<>(m.context());
             ctx.put(key, value);
             out.add(new Measurement(m.id(), m.probe(), m.metric(), m.unit(), m.workload(), m.samples(), m.summary(),
-                    m.histogram(), m.intervals(), ctx, m.error()));
+                    m.histogram(), m.intervals(), m.blocks(), ctx, m.error()));
         }
         return out;
     }

@@ -1,6 +1,7 @@
 package io.iocert.probes.fs;
 
 import io.iocert.probes.NanoClock;
+import io.iocert.results.BlockRecorder;
 import org.HdrHistogram.ValueRecorder;
 
 /**
@@ -18,6 +19,7 @@ final class OperationRecorder {
     private final ValueRecorder latencyNs;
     private final IntervalTracker intervals;
     private final long originNs;
+    private final BlockRecorder blocks;
     private long measuredOps;
     private long measuredBytes;
     private long lastEndNs;
@@ -33,6 +35,12 @@ final class OperationRecorder {
         this.latencyNs = latencyNs;
         this.intervals = intervals;
         this.originNs = originNs;
+        this.blocks = latencyNs == null ? null : new BlockRecorder(originNs);
+    }
+
+    /** The latencies in time blocks, for the certifier's view of clustering. */
+    BlockRecorder blocks() {
+        return blocks;
     }
 
     /** Now, by the injected clock: the planned start of an operation issued immediately. */
@@ -59,7 +67,9 @@ final class OperationRecorder {
             return;
         }
         if (plannedStartNs - originNs >= 0) {
-            latencyNs.recordValue(Math.max(0, endNs - plannedStartNs));
+            long latency = Math.max(0, endNs - plannedStartNs);
+            latencyNs.recordValue(latency);
+            blocks.record(latency, endNs);
             measuredOps++;
             measuredBytes += bytes;
         }

@@ -47,6 +47,7 @@ class FsFsyncProbeTest {
         assertEquals("fs.fsync", latency.probe());
         assertTrue(latency.samples() > 0);
         assertEquals(latency.samples(), latency.histogram().getTotalCount());
+        assertEquals(latency.samples(), latency.blocks().totalCount(), "every sample sits in a time block");
         assertTrue(latency.histogram().getMinValue() > 0);
         assertTrue(latency.summary().p99() > 0);
         assertNull(latency.error());

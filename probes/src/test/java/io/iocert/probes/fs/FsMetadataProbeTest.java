@@ -66,6 +66,7 @@ class FsMetadataProbeTest {
         assertEquals("ns", latency.unit());
         assertEquals(300, latency.samples());
         assertEquals(300, latency.histogram().getTotalCount());
+        assertEquals(300, latency.blocks().totalCount(), "every sample sits in a time block");
         assertTrue(latency.histogram().getMinValue() > 0);
         assertNull(latency.error());
         assertEquals("files", latency.context().get(FsProbeEngine.STOPPED_BY));

@@ -51,6 +51,7 @@ class FsPatternsProbeTest {
 
         Measurement latency = metric(ms, "latency");
         assertEquals(48, latency.samples());
+        assertEquals(48, latency.blocks().totalCount(), "every sample of both threads sits in a time block");
         assertEquals("totalSize", latency.context().get(FsProbeEngine.STOPPED_BY));
         assertEquals(3L << 20, latency.workload().get("totalSize"));
         assertEquals("end", latency.workload().get("fsync"));
