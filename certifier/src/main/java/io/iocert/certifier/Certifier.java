@@ -7,78 +7,158 @@ import io.iocert.results.Result;
 import io.iocert.results.ToolVersion;
 import io.iocert.spec.Dimension;
 import io.iocert.spec.Expectation;
+import io.iocert.spec.Metric;
 import io.iocert.spec.Quantity;
 import io.iocert.spec.Requirement;
 import io.iocert.spec.Spec;
+import io.iocert.spec.Statistic;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
  * Judges a result against a spec: one {@link RequirementVerdict} per statistic of every
  * requirement, and a {@link NodeVerdict} for the node.
  *
- * <p>This first certifier compares each statistic's point estimate with its threshold
- * (method {@value #POINT_ESTIMATE}). It never depends on the probes: it judges results from
- * anywhere.
+ * <p>Each statistic gets a two-sided confidence interval at the requirement's confidence
+ * (see {@link Estimators}). PASS when the whole interval meets the threshold, FAIL when the
+ * whole interval violates it, INCONCLUSIVE when the interval straddles it (including when too
+ * few samples bound the statistic at all), ERROR when it could not be measured. A one-sided
+ * error rate is therefore at most half of one minus the confidence. The certifier never
+ * depends on the probes: it judges results from anywhere.
  */
 public final class Certifier {
-    static final String POINT_ESTIMATE = "point-estimate";
 
     private Certifier() {
     }
 
     public static Report certify(Spec spec, Result result) {
+        return certify(spec, result, Looks.SINGLE);
+    }
+
+    /**
+     * Certifies at one look of a sequential plan: each requirement's error allowance is
+     * {@code looks.alphaAt(confidence)} instead of the whole of one minus its confidence.
+     */
+    public static Report certify(Spec spec, Result result, Looks looks) {
         List<RequirementVerdict> verdicts = new ArrayList<>();
         for (Requirement r : spec.requirements()) {
-            for (Expectation e : r.expectations()) {
-                verdicts.add(judge(r, e, find(result, r, e)));
-            }
+            verdicts.addAll(judge(r, result.measurements(), looks));
         }
         NodeVerdict node = NodeVerdict.of(verdicts.stream().map(RequirementVerdict::verdict).toList());
         return new Report(ToolVersion.get(), spec.name(), spec.sha256(), result.node(), node, verdicts);
     }
 
-    private static Optional<Measurement> find(Result result, Requirement r, Expectation e) {
-        return result.measurements().stream()
-                .filter(m -> m.id().equals(r.id()) && m.metric().equals(e.metric().id()))
-                .findFirst();
+    /** The verdicts on one requirement's statistics, from whichever of {@code measurements} belong to it. */
+    public static List<RequirementVerdict> judge(Requirement r, List<Measurement> measurements, Looks looks) {
+        double confidence = looks.confidenceAt(r.confidence());
+        List<RequirementVerdict> out = new ArrayList<>();
+        for (Expectation e : r.expectations()) {
+            Optional<Measurement> m = measurements.stream()
+                    .filter(x -> x.id().equals(r.id()) && x.metric().equals(e.metric().id()))
+                    .findFirst();
+            out.add(judge(r, e, m, confidence));
+        }
+        return out;
     }
 
-    static RequirementVerdict judge(Requirement r, Expectation e, Optional<Measurement> measurement) {
+    static RequirementVerdict judge(Requirement r, Expectation e, Optional<Measurement> measurement, double confidence) {
         Dimension dim = e.statistic().dimensionFor(e.metric());
         if (measurement.isEmpty()) {
-            return verdict(r, e, Double.NaN, 0, Verdict.ERROR,
-                    "no " + e.metric().id() + " measurement for '" + r.id() + "' in the result");
+            return verdict(r, e, null, Verdict.ERROR,
+                    "no " + e.metric().id() + " measurement for '" + r.id() + "' in the result", "none");
         }
         Measurement m = measurement.get();
         if (!m.probe().equals(r.probe().id())) {
-            return verdict(r, e, Double.NaN, 0, Verdict.ERROR, "the result measured '" + r.id() + "' with "
-                    + m.probe() + ", but the spec asks for " + r.probe().id());
+            return verdict(r, e, null, Verdict.ERROR, "the result measured '" + r.id() + "' with "
+                    + m.probe() + ", but the spec asks for " + r.probe().id(), "none");
         }
-        Optional<Estimate> estimate = Estimators.estimate(m, e.statistic());
-        double measured = estimate.map(Estimate::value).orElse(Double.NaN);
-        long samples = estimate.map(Estimate::samples).orElse(0L);
-        String shown = e.statistic().name() + " = " + (Double.isNaN(measured) ? "n/a" : new Quantity(measured, dim).format());
+        Optional<Estimate> estimate = Estimators.estimate(m, e.statistic(), confidence);
         if (m.error() != null) {
-            String kept = samples > 0 ? " (" + shown + " from " + samples + " samples before the error)" : "";
-            return verdict(r, e, measured, samples, Verdict.ERROR, m.error() + kept);
+            String kept = estimate.map(x -> " (" + shown(e.statistic(), x, dim) + " from " + x.samples()
+                    + " samples before the error)").orElse("");
+            return verdict(r, e, estimate.orElse(null), Verdict.ERROR, m.error() + kept,
+                    estimate.map(Estimate::method).orElse("none"));
         }
-        if (estimate.isEmpty() || Double.isNaN(measured)) {
-            return verdict(r, e, measured, samples, Verdict.ERROR, "no samples to estimate " + e.statistic().name() + " from");
+        if (estimate.isEmpty() || Double.isNaN(estimate.get().value())) {
+            return verdict(r, e, estimate.orElse(null), Verdict.ERROR,
+                    "no samples to estimate " + e.statistic().name() + " from", "none");
         }
-        boolean holds = e.threshold().holds(measured);
-        String reason = holds
-                ? shown + " " + e.threshold()
-                : shown + ", not " + e.threshold();
-        return verdict(r, e, measured, samples, holds ? Verdict.PASS : Verdict.FAIL, reason);
+        Estimate x = estimate.get();
+        boolean lowHolds = e.threshold().holds(x.low());
+        boolean highHolds = e.threshold().holds(x.high());
+        String shown = shown(e.statistic(), x, dim);
+        if (lowHolds && highHolds) {
+            return verdict(r, e, x, Verdict.PASS, shown + " " + e.threshold(), x.method());
+        }
+        if (!lowHolds && !highHolds) {
+            return verdict(r, e, x, Verdict.FAIL, shown + ", not " + e.threshold(), x.method());
+        }
+        boolean upperEndMisses = lowHolds;
+        return verdict(r, e, x, Verdict.INCONCLUSIVE,
+                shown + " vs " + e.threshold() + ": inconclusive; " + advice(e, x, upperEndMisses), x.method());
     }
 
-    private static RequirementVerdict verdict(Requirement r, Expectation e, double measured, long samples,
-                                              Verdict v, String reason) {
+    /** What would settle an inconclusive verdict, in words. */
+    static String advice(Expectation e, Estimate x, boolean upperEndMisses) {
+        Statistic s = e.statistic();
+        if (s.kind() == Statistic.Kind.MAX || s.kind() == Statistic.Kind.MIN || s.quantile() >= 1.0) {
+            return "no sample bounds the true " + (s.kind() == Statistic.Kind.MIN ? "minimum from below" : "maximum from above")
+                    + "; a percentile such as " + (s.kind() == Statistic.Kind.MIN ? "p0.1" : "p99.9") + " can be certified";
+        }
+        String unit = e.metric().sampling() == Metric.Sampling.PER_INTERVAL ? "intervals" : "samples";
+        double threshold = e.threshold().quantity().value();
+        OptionalDouble total = x.precision().samplesFor(threshold);
+        double needed = total.orElse(Double.NaN);
+        // Too few samples to bound the quantile at all: the fewest that could.
+        if (s.isQuantile() && Double.isInfinite(upperEndMisses ? x.high() : x.low())) {
+            double alpha = 1 - x.confidence();
+            double q = s.quantile();
+            // The largest of n values bounds the q-quantile from above once q^n <= alpha/2; the
+            // smallest bounds it from below once (1 - q)^n <= alpha/2.
+            double least = Math.ceil(Math.log(alpha / 2) / Math.log(upperEndMisses ? q : 1 - q) * x.designEffect());
+            return String.format(Locale.ROOT, "%,d %s are too few to bound %s at %s confidence; at least %,d needed",
+                    x.samples(), unit, s.name(), percent(x.confidence()), (long) least);
+        }
+        if (Double.isNaN(needed)) {
+            return "the estimate sits on the threshold: no practical number of " + unit + " would settle it";
+        }
+        double more = needed - x.samples();
+        if (more > 1000.0 * x.samples()) {
+            return "the estimate sits too close to the threshold for any practical number of " + unit + " to settle it";
+        }
+        return "about " + round(Math.max(1, more)) + " more " + unit + " needed";
+    }
+
+    private static String shown(Statistic s, Estimate x, Dimension dim) {
+        return s.name() + " = " + new Quantity(x.value(), dim).formatWithInterval(Math.max(0, x.low()), x.high());
+    }
+
+    private static String percent(double confidence) {
+        String p = new java.math.BigDecimal(confidence * 100).round(new java.math.MathContext(4))
+                .stripTrailingZeros().toPlainString();
+        return p + "%";
+    }
+
+    /** Two significant digits with thousands separators: 4,000; 37; 120,000. */
+    static String round(double n) {
+        if (n < 10) {
+            return Long.toString((long) Math.ceil(n));
+        }
+        double mag = Math.pow(10, Math.floor(Math.log10(n)) - 1);
+        long r = (long) (Math.ceil(n / mag) * mag);
+        return String.format(Locale.ROOT, "%,d", r);
+    }
+
+    private static RequirementVerdict verdict(Requirement r, Expectation e, Estimate x, Verdict v, String reason,
+                                              String method) {
         Dimension dim = e.statistic().dimensionFor(e.metric());
+        ConfidenceInterval ci = x == null || Double.isNaN(x.value()) ? null
+                : new ConfidenceInterval(Math.max(0, x.low()), x.high(), x.confidence());
         return new RequirementVerdict(r.id(), r.probe().id(), e.metric().id(), e.statistic().name(),
                 e.threshold().comparator().symbol(), e.threshold().quantity().value(), dim.canonicalUnit(),
-                measured, null, samples, v, POINT_ESTIMATE, reason);
+                x == null ? Double.NaN : x.value(), ci, x == null ? 0 : x.samples(), v, method, reason);
     }
 }

@@ -22,34 +22,108 @@ class CertifierTest {
     private static final long MS = 1_000_000L;
 
     @Test
-    void shouldPassWhenPercentileIsBelowUpperBound() {
-        // 990 operations at 1 ms, 10 at 5 ms: p99 is 1 ms, p99.9 is 5 ms.
-        var h = histogram(990, MS);
-        h.recordValueWithCount(5 * MS, 10);
-        var spec = spec(requirement("r", ProbeType.FS_READ,
-                expect(Metric.LATENCY, "p99", "<= 2 ms"), expect(Metric.LATENCY, "p99.9", "<= 2 ms")));
+    void shouldPassOrFailOnlyWhenTheWholeIntervalIsOnOneSide() {
+        // 9,900 operations at 1 ms, 100 at 5 ms: p99 sits at the 1 ms / 5 ms boundary, p99.9 is 5 ms.
+        var h = histogram(9_900, MS);
+        h.recordValueWithCount(5 * MS, 100);
+        var spec = spec(requirement("r", ProbeType.FS_READ, expect(Metric.LATENCY, "p90", "<= 2 ms"),
+                expect(Metric.LATENCY, "p99.9", "<= 2 ms"), expect(Metric.LATENCY, "p99", "<= 2 ms")));
         Report report = Certifier.certify(spec, result(latency("r", ProbeType.FS_READ, h)));
 
-        assertEquals(Verdict.PASS, report.requirements().get(0).verdict());
-        assertEquals(Verdict.FAIL, report.requirements().get(1).verdict());
+        RequirementVerdict p90 = report.requirements().get(0);
+        assertEquals(Verdict.PASS, p90.verdict());
+        assertEquals(10_000, p90.samples());
+        assertTrue(p90.ci().high() < 1.001 * MS, "p90 interval " + p90.ci());
+        assertEquals(0.95, p90.ci().confidence());
+        assertEquals("p90 = 1 ms [1, 1] <= 2 ms", p90.reason());
+        RequirementVerdict p999 = report.requirements().get(1);
+        assertEquals(Verdict.FAIL, p999.verdict());
+        assertEquals("p99.9 = 5 ms [5, 5], not <= 2 ms", p999.reason());
+        // The true p99 may be 1 ms or 5 ms: with values exactly at the boundary no sample settles it.
+        RequirementVerdict p99 = report.requirements().get(2);
+        assertEquals(Verdict.INCONCLUSIVE, p99.verdict());
+        assertEquals("p99 = 1 ms [1, 5] vs <= 2 ms: inconclusive; the estimate sits on the threshold:"
+                + " no practical number of samples would settle it", p99.reason());
         assertEquals(NodeVerdict.NOT_ELIGIBLE, report.verdict());
-        assertEquals(1000, report.requirements().get(0).samples());
-        assertEquals("p99.9 = 5 ms, not <= 2 ms", report.requirements().get(1).reason());
     }
 
     @Test
-    void shouldJudgeIntervalPercentileByNearestRank() {
-        // 10 intervals: one slow one. p10 is the slowest (rank 1), p20 the second slowest.
-        double[] v = {500e6, 500e6, 500e6, 500e6, 300e6, 500e6, 500e6, 450e6, 500e6, 500e6};
+    void shouldCallTooFewSamplesInconclusiveNeverPass() {
+        // Every one of 100 operations took 1 ms, far below 2 ms; but 100 samples cannot bound a p99:
+        // the largest of 100 values lies below the true p99 with probability 0.99^100 = 37%.
+        var spec = spec(requirement("r", ProbeType.FS_READ, expect(Metric.LATENCY, "p99", "<= 2 ms")));
+        RequirementVerdict few = Certifier.certify(spec, result(latency("r", ProbeType.FS_READ, histogram(100, MS))))
+                .requirements().get(0);
+        assertEquals(Verdict.INCONCLUSIVE, few.verdict());
+        assertTrue(Double.isInfinite(few.ci().high()));
+        // 1 - 0.99^n >= 0.975 first holds at n = 368.
+        assertEquals("p99 = 1 ms [1, \u221e] vs <= 2 ms: inconclusive; 100 samples are too few to bound p99 at"
+                + " 95% confidence; at least 368 needed", few.reason());
+
+        RequirementVerdict enough = Certifier.certify(spec, result(latency("r", ProbeType.FS_READ, histogram(368, MS))))
+                .requirements().get(0);
+        assertEquals(Verdict.PASS, enough.verdict());
+        RequirementVerdict almost = Certifier.certify(spec, result(latency("r", ProbeType.FS_READ, histogram(367, MS))))
+                .requirements().get(0);
+        assertEquals(Verdict.INCONCLUSIVE, almost.verdict());
+    }
+
+    @Test
+    void shouldSayRoughlyHowManyMoreSamplesWouldSettleACloseCall() {
+        // 2% of operations are slow: the p98 boundary. p97.5's interval straddles 1 ms at n = 2,000.
+        var h = histogram(1_960, MS / 2);
+        h.recordValueWithCount(4 * MS, 40);
+        var spec = spec(requirement("r", ProbeType.FS_READ, expect(Metric.LATENCY, "p97.5", "<= 1 ms")));
+        RequirementVerdict v = Certifier.certify(spec, result(latency("r", ProbeType.FS_READ, h))).requirements().get(0);
+
+        assertEquals(Verdict.INCONCLUSIVE, v.verdict());
+        // z^2 q (1 - q) / (0.98 - 0.975)^2 = 3.84 * 0.024375 / 0.000025 = 3,746 in all: about 1,746 more.
+        assertTrue(v.reason().endsWith("inconclusive; about 1,800 more samples needed"), v.reason());
+
+        var more = histogram(9_800, MS / 2);
+        more.recordValueWithCount(4 * MS, 200);
+        assertEquals(Verdict.PASS, Certifier.certify(spec, result(latency("r", ProbeType.FS_READ, more)))
+                .requirements().get(0).verdict());
+    }
+
+    @Test
+    void shouldJudgeIntervalPercentileByNearestRankWithAnInterval() {
+        // 200 intervals, one in ten slow: p5 is 300 MB/s and its whole interval is below 400 MB/s;
+        // p20 is 500 MB/s and its whole interval above.
+        double[] v = new double[200];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = i % 10 == 0 ? 300e6 : 500e6;
+        }
         var spec = spec(requirement("w", ProbeType.FS_WRITE,
-                expect(Metric.THROUGHPUT, "p10", ">= 400 MB/s"), expect(Metric.THROUGHPUT, "p20", ">= 400 MB/s")));
+                expect(Metric.THROUGHPUT, "p5", ">= 400 MB/s"), expect(Metric.THROUGHPUT, "p20", ">= 400 MB/s")));
         Report report = Certifier.certify(spec, result(throughput("w", ProbeType.FS_WRITE, v)));
 
         assertEquals(300e6, report.requirements().get(0).measured());
         assertEquals(Verdict.FAIL, report.requirements().get(0).verdict());
-        assertEquals(450e6, report.requirements().get(1).measured());
+        assertEquals(500e6, report.requirements().get(1).measured());
         assertEquals(Verdict.PASS, report.requirements().get(1).verdict());
         assertEquals("B/s", report.requirements().get(0).unit());
+
+        // Ten intervals, however good, cannot bound a p10 from below at 95%.
+        double[] ten = {500e6, 500e6, 500e6, 500e6, 500e6, 500e6, 500e6, 500e6, 500e6, 500e6};
+        var p10 = spec(requirement("w", ProbeType.FS_WRITE, expect(Metric.THROUGHPUT, "p10", ">= 400 MB/s")));
+        RequirementVerdict short10 = Certifier.certify(p10, result(throughput("w", ProbeType.FS_WRITE, ten)))
+                .requirements().get(0);
+        assertEquals(Verdict.INCONCLUSIVE, short10.verdict());
+        assertTrue(short10.reason().endsWith("10 intervals are too few to bound p10 at 95% confidence; at least 36 needed"),
+                short10.reason());
+    }
+
+    @Test
+    void shouldFailAMaximumButNeverPassOne() {
+        var spec = spec(requirement("r", ProbeType.FS_READ, expect(Metric.LATENCY, "max", "<= 2 ms"),
+                expect(Metric.LATENCY, "max", "<= 0.5 ms")));
+        var report = Certifier.certify(spec, result(latency("r", ProbeType.FS_READ, histogram(10_000, MS))));
+
+        assertEquals(Verdict.INCONCLUSIVE, report.requirements().get(0).verdict());
+        assertTrue(report.requirements().get(0).reason().endsWith("no sample bounds the true maximum from above;"
+                + " a percentile such as p99.9 can be certified"), report.requirements().get(0).reason());
+        assertEquals(Verdict.FAIL, report.requirements().get(1).verdict());
     }
 
     @Test
@@ -76,7 +150,7 @@ class CertifierTest {
 
         assertEquals(Verdict.ERROR, v.verdict());
         assertEquals(2 * MS, v.measured(), 2 * MS * 0.001);
-        assertEquals("disk full after 100 writes (p50 = 2 ms from 100 samples before the error)", v.reason());
+        assertEquals("disk full after 100 writes (p50 = 2 ms [2, 2] from 100 samples before the error)", v.reason());
     }
 
     @Test
@@ -106,21 +180,25 @@ class CertifierTest {
 
     @Test
     void shouldBeEligibleOnlyWhenEveryExpectationPasses() {
+        var h = histogram(500, MS);
+        h.recordValueWithCount(MS / 2, 500);
         var spec = spec(requirement("r", ProbeType.FS_READ, expect(Metric.LATENCY, "mean", "< 2 ms"),
-                expect(Metric.LATENCY, "max", "<= 1.01 ms")));
-        var report = Certifier.certify(spec, result(latency("r", ProbeType.FS_READ, histogram(50, MS))));
+                expect(Metric.LATENCY, "p50", "<= 1.01 ms")));
+        var report = Certifier.certify(spec, result(latency("r", ProbeType.FS_READ, h)));
         assertEquals(List.of(Verdict.PASS, Verdict.PASS), report.requirements().stream().map(RequirementVerdict::verdict).toList());
         assertEquals(NodeVerdict.ELIGIBLE, report.verdict());
+        assertTrue(report.requirements().get(0).method().startsWith("Student's t"), report.requirements().get(0).method());
     }
 
     @Test
     void shouldReadHistogramValuesAtTheTopOfTheirBucket() {
         // 1 ms recorded at 3 significant digits lands in a bucket reaching just above 1 ms:
         // the estimate errs on the high side by less than 0.1%, never below what was recorded.
-        var spec = spec(requirement("r", ProbeType.FS_READ, expect(Metric.LATENCY, "max", "<= 1 ms")));
-        var v = Certifier.certify(spec, result(latency("r", ProbeType.FS_READ, histogram(50, MS)))).requirements().get(0);
+        var spec = spec(requirement("r", ProbeType.FS_READ, expect(Metric.LATENCY, "p50", "<= 1 ms")));
+        var v = Certifier.certify(spec, result(latency("r", ProbeType.FS_READ, histogram(5000, MS)))).requirements().get(0);
         assertTrue(v.measured() > MS && v.measured() < MS * 1.001, "measured " + v.measured());
-        assertEquals(Verdict.FAIL, v.verdict());
+        assertTrue(v.ci().low() <= MS && v.ci().high() > MS, "interval " + v.ci());
+        assertEquals(Verdict.INCONCLUSIVE, v.verdict());
     }
 
     @Test

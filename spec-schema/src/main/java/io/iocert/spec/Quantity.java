@@ -67,6 +67,15 @@ public record Quantity(double value, Dimension dimension) {
         return UnitFormat.format(value, dimension);
     }
 
+    /**
+     * This quantity with an interval in the same unit: "1.65 ms [1.58, 1.72]"; an infinite end
+     * shows as "∞".
+     */
+    public String formatWithInterval(double low, double high) {
+        return format() + " [" + UnitFormat.numberLike(low, value, dimension) + ", "
+                + UnitFormat.numberLike(high, value, dimension) + "]";
+    }
+
     @Override
     public String toString() {
         return format();

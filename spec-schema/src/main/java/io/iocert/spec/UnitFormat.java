@@ -24,6 +24,33 @@ final class UnitFormat {
         };
     }
 
+    /**
+     * {@code value} as a bare number in the unit {@link #format} would choose for {@code reference}
+     * ("1.58" next to "1.65 ms"); infinity as "∞".
+     */
+    static String numberLike(double value, double reference, Dimension dimension) {
+        if (Double.isInfinite(value)) {
+            return value > 0 ? "\u221e" : "-\u221e";
+        }
+        double abs = Math.abs(reference);
+        double factor = switch (dimension) {
+            case DURATION -> abs >= 60e9 ? 60e9 : abs >= 1e9 ? 1e9 : abs >= 1e6 ? 1e6 : abs >= 1e3 ? 1e3 : 1;
+            case DATA_SIZE -> stepFactor(abs, 1024, 4);
+            case DATA_RATE, FLOP_RATE -> stepFactor(abs, 1000, 4);
+            case OP_RATE -> stepFactor(abs, 1000, 2);
+            case RATIO -> 1;
+        };
+        return number(value / factor);
+    }
+
+    private static double stepFactor(double abs, double step, int maxSteps) {
+        double f = 1;
+        for (int i = 0; i < maxSteps && abs >= step * f; i++) {
+            f *= step;
+        }
+        return f;
+    }
+
     private static String decimal(double value, String... units) {
         int i = 0;
         double v = value;

@@ -13,8 +13,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The terminal report: a header naming spec and node, a verdict table, the reasons for every
- * verdict other than PASS, and the node verdict on the last line.
+ * The terminal report: a header naming spec and node, a verdict table (measured values with
+ * their confidence intervals), the reasons for every verdict other than PASS, and the node
+ * verdict on the last line.
  */
 final class TextReportWriter implements ReportWriter {
 
@@ -27,7 +28,7 @@ final class TextReportWriter implements ReportWriter {
         List<String[]> rows = new ArrayList<>();
         rows.add(HEADER);
         for (RequirementVerdict v : report.requirements()) {
-            rows.add(new String[] {v.id(), v.probe(), v.metric(), v.statistic(), value(v.measured(), v.unit()),
+            rows.add(new String[] {v.id(), v.probe(), v.metric(), v.statistic(), measured(v),
                 v.comparator() + " " + value(v.threshold(), v.unit()), Long.toString(v.samples()), v.verdict().name()});
         }
         out.write(table(rows));
@@ -70,6 +71,15 @@ final class TextReportWriter implements ReportWriter {
             sb.append(" (").append(String.join(", ", facts)).append(")");
         }
         return sb.toString();
+    }
+
+    /** The measured value with its interval: "1.65 ms [1.58, 1.72]". */
+    static String measured(RequirementVerdict v) {
+        if (v.ci() == null || Double.isNaN(v.measured())) {
+            return value(v.measured(), v.unit());
+        }
+        Dimension d = Dimension.ofUnit(v.unit()).orElse(Dimension.RATIO);
+        return new Quantity(v.measured(), d).formatWithInterval(v.ci().low(), v.ci().high());
     }
 
     static String value(double v, String unit) {

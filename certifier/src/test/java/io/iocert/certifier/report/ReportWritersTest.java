@@ -35,8 +35,17 @@ class ReportWritersTest {
                 requirement("halo", ProbeType.NET_PINGPONG, expect(Metric.RTT, "p50", "<= 60 us")));
         return Certifier.certify(spec, result(
                 latency("restart-read", ProbeType.FS_READ, histogram(1000, 1_650_000)),
-                throughput("checkpoint-write", ProbeType.FS_WRITE, 350e6, 420e6, 430e6),
+                throughput("checkpoint-write", ProbeType.FS_WRITE, slowIntervals()),
                 Measurement.failed("halo", "net.pingpong", "rtt", "ns", Map.of(), "probe not available")));
+    }
+
+    /** 60 intervals between 340 and 360 MB/s. */
+    private static double[] slowIntervals() {
+        double[] v = new double[60];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = 340e6 + 10e6 * (i % 3);
+        }
+        return v;
     }
 
     private static String render(ReportFormat f, Report r) throws IOException {
@@ -55,12 +64,12 @@ class ReportWritersTest {
             String expected = String.join("\n",
                     "iocert test: spec 'test-spec' (sha256 abababababab) on node-a (2 cores)",
                     "",
-                    "REQUIREMENT       PROBE         METRIC      STAT  MEASURED  THRESHOLD    SAMPLES  VERDICT",
-                    "restart-read      fs.read       latency     p99   1.65 ms   <= 2 ms      1000     PASS",
-                    "checkpoint-write  fs.write      throughput  p10   350 MB/s  >= 400 MB/s  3        FAIL",
-                    "halo              net.pingpong  rtt         p50   -         <= 60 us     0        ERROR",
+                    "REQUIREMENT       PROBE         METRIC      STAT  MEASURED              THRESHOLD    SAMPLES  VERDICT",
+                    "restart-read      fs.read       latency     p99   1.65 ms [1.65, 1.65]  <= 2 ms      1000     PASS",
+                    "checkpoint-write  fs.write      throughput  p10   340 MB/s [340, 340]   >= 400 MB/s  60       FAIL",
+                    "halo              net.pingpong  rtt         p50   -                     <= 60 us     0        ERROR",
                     "",
-                    "checkpoint-write throughput p10: FAIL: p10 = 350 MB/s, not >= 400 MB/s",
+                    "checkpoint-write throughput p10: FAIL: p10 = 340 MB/s [340, 340], not >= 400 MB/s",
                     "halo rtt p50: ERROR: probe not available",
                     "",
                     "Node verdict: NOT_ELIGIBLE",
@@ -90,6 +99,10 @@ class ReportWritersTest {
             assertEquals(1_650_000, first.get("measured").asDouble(), 1_650_000 * 0.001);
             assertEquals(1000, first.get("samples").asLong());
             assertEquals("PASS", first.get("verdict").asText());
+            assertEquals(0.95, first.at("/ci/confidence").asDouble());
+            assertTrue(first.at("/ci/low").asDouble() <= first.get("measured").asDouble());
+            assertTrue(first.at("/ci/high").asDouble() >= first.get("measured").asDouble());
+            assertTrue(first.get("method").asText().startsWith("order-statistic (binomial)"), first.get("method").asText());
             JsonNode halo = json.get("requirements").get(2);
             assertTrue(halo.get("measured").isNull());
             assertEquals("ERROR", halo.get("verdict").asText());

@@ -12,24 +12,32 @@ class EstimatorsTest {
         return Statistic.parse(name).orElseThrow();
     }
 
+    private static double point(double[] values, Statistic s) {
+        return Estimators.estimate(new Sample.OfValues(values), s, 0.95).value();
+    }
+
+    private static double point(Histogram h, Statistic s) {
+        return Estimators.estimate(new Sample.OfHistogram(h, null), s, 0.95).value();
+    }
+
     @Test
     void shouldTakeNearestRankQuantileOfIntervals() {
         double[] v = {5, 1, 4, 2, 3};
-        assertEquals(1, Estimators.fromValues(v, stat("p10")));
-        assertEquals(1, Estimators.fromValues(v, stat("p20")));
-        assertEquals(2, Estimators.fromValues(v, stat("p21")));
-        assertEquals(3, Estimators.fromValues(v, stat("median")));
-        assertEquals(5, Estimators.fromValues(v, stat("p99.9")));
-        assertEquals(1, Estimators.fromValues(v, stat("min")));
-        assertEquals(5, Estimators.fromValues(v, stat("max")));
+        assertEquals(1, point(v, stat("p10")));
+        assertEquals(1, point(v, stat("p20")));
+        assertEquals(2, point(v, stat("p21")));
+        assertEquals(3, point(v, stat("median")));
+        assertEquals(5, point(v, stat("p99.9")));
+        assertEquals(1, point(v, stat("min")));
+        assertEquals(5, point(v, stat("max")));
     }
 
     @Test
     void shouldComputeSampleStddevAndCvOfIntervals() {
         double[] v = {2, 4, 4, 4, 5, 5, 7, 9};
-        assertEquals(5.0, Estimators.fromValues(v, stat("mean")), 1e-12);
-        assertEquals(Math.sqrt(32.0 / 7), Estimators.fromValues(v, stat("stddev")), 1e-12);
-        assertEquals(Math.sqrt(32.0 / 7) / 5, Estimators.fromValues(v, stat("cv")), 1e-12);
+        assertEquals(5.0, point(v, stat("mean")), 1e-12);
+        assertEquals(Math.sqrt(32.0 / 7), point(v, stat("stddev")), 1e-12);
+        assertEquals(Math.sqrt(32.0 / 7) / 5, point(v, stat("cv")), 1e-12);
     }
 
     @Test
@@ -38,8 +46,8 @@ class EstimatorsTest {
         for (long i = 1; i <= 10_000; i++) {
             h.recordValue(i * 1000);
         }
-        assertEquals(9_900_000, Estimators.fromHistogram(h, stat("p99")), 9_900_000 * 0.001);
-        assertEquals(5_000_000, Estimators.fromHistogram(h, stat("p50")), 5_000_000 * 0.001);
-        assertEquals(5_000_500, Estimators.fromHistogram(h, stat("mean")), 5_000_500 * 0.001);
+        assertEquals(9_900_000, point(h, stat("p99")), 9_900_000 * 0.001);
+        assertEquals(5_000_000, point(h, stat("p50")), 5_000_000 * 0.001);
+        assertEquals(5_000_500, point(h, stat("mean")), 5_000_500 * 0.001);
     }
 }

@@ -1,0 +1,42 @@
+package io.iocert.certifier;
+
+/**
+ * Where a verdict stands in a sequence of looks at growing data, and how much of the error
+ * allowance it may spend. Looking again after every round of probing and stopping at the first
+ * conclusive verdict would, with the full allowance at every look, make wrong verdicts far
+ * more likely than the stated confidence admits. Instead the allowance {@code alpha = 1 -
+ * confidence} is spent in parts: look {@code i} of at most {@code k} may use
+ * {@code alpha * (f(i/k) - f((i-1)/k))} with the spending function {@code f(t) = t^2}, so the
+ * parts add up to {@code alpha} and, by the union bound, the chance of any wrong conclusive
+ * verdict over all looks stays within {@code alpha} whatever the correlation between looks.
+ * Early looks get little (only a clear case ends early), the last look most of it.
+ *
+ * @param look      this look, from 1
+ * @param maxLooks  the most looks the plan allows
+ */
+public record Looks(int look, int maxLooks) {
+    /** One look with the whole allowance: a plain, non-sequential certification. */
+    public static final Looks SINGLE = new Looks(1, 1);
+
+    public Looks {
+        if (maxLooks < 1 || look < 1 || look > maxLooks) {
+            throw new IllegalArgumentException("look " + look + " of " + maxLooks);
+        }
+    }
+
+    /** The error allowance this look may spend, out of {@code alpha}. */
+    public double alphaAt(double alpha) {
+        double t = (double) look / maxLooks;
+        double s = (double) (look - 1) / maxLooks;
+        return alpha * (t * t - s * s);
+    }
+
+    /** The confidence at which this look's intervals are computed, given the stated one. */
+    public double confidenceAt(double confidence) {
+        return 1 - alphaAt(1 - confidence);
+    }
+
+    public boolean last() {
+        return look == maxLooks;
+    }
+}

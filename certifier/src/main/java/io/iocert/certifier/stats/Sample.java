@@ -1,0 +1,335 @@
+package io.iocert.certifier.stats;
+
+import io.iocert.results.BlockSeries;
+import io.iocert.results.IntervalSeries;
+import io.iocert.results.Measurement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramIterationValue;
+
+/**
+ * The observations of one measurement as the estimators see them: the values in order (by
+ * rank), their moments, and the <em>batches</em> they fall into in time. Batches are the unit
+ * for dependence: consecutive time blocks of per-operation values, or runs of consecutive
+ * interval values. Values within a batch may be correlated; the estimators assume batches are
+ * roughly independent of each other.
+ */
+public abstract sealed class Sample {
+
+    /** Fewer batches than this cannot tell how the values cluster: the estimators then assume independence. */
+    public static final int MIN_BATCHES = 8;
+
+    /** One batch: its count, sum, sum of squares, and how many of its values are at or below a value. */
+    public interface Batch {
+        long n();
+
+        double sum();
+
+        double sumSquares();
+
+        long countAtOrBelow(double x);
+    }
+
+    /** The observations of {@code m}: its histogram, else its interval values; empty when it has neither. */
+    public static Optional<Sample> of(Measurement m) {
+        if (m.histogram() != null && m.histogram().getTotalCount() > 0) {
+            return Optional.of(new OfHistogram(m.histogram(), m.blocks()));
+        }
+        IntervalSeries s = m.intervals();
+        if (s != null) {
+            double[] v = s.values().stream().filter(x -> x != null && !x.isNaN()).mapToDouble(Double::doubleValue).toArray();
+            if (v.length > 0) {
+                return Optional.of(new OfValues(v));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** How many observations. */
+    public abstract long n();
+
+    /** The point estimate of the q-quantile (q in (0, 1]). */
+    public abstract double quantile(double q);
+
+    /**
+     * The value of rank {@code rank} (1 = smallest). Histogram values are known to a bucket:
+     * {@code upper} asks for the bucket's highest value, else its lowest, so an interval built from
+     * ranks errs wide, never narrow.
+     */
+    public abstract double atRank(long rank, boolean upper);
+
+    /** The share of observations at or below {@code x}. */
+    public abstract double fractionAtOrBelow(double x);
+
+    public abstract double min();
+
+    public abstract double max();
+
+    /** Mean, variance (n - 1), and the third and fourth central moments (n). */
+    public abstract Moments moments();
+
+    /** The batches in time order; empty when the sample carries no time structure. */
+    public abstract List<Batch> batches();
+
+    /** Whether the batches describe this sample's time structure well enough to use. */
+    public boolean hasBatches() {
+        return batches().size() >= MIN_BATCHES;
+    }
+
+    /** Central moments of a sample. */
+    public record Moments(double mean, double variance, double m3, double m4) {
+        public double stddev() {
+            return Math.sqrt(variance);
+        }
+    }
+
+    /** Per-operation values in an HdrHistogram, with optional time blocks. */
+    static final class OfHistogram extends Sample {
+        private final Histogram h;
+        private final List<Batch> batches;
+        private Moments moments;
+
+        OfHistogram(Histogram h, BlockSeries blocks) {
+            this.h = h;
+            List<Batch> list = new ArrayList<>();
+            if (blocks != null) {
+                for (Histogram b : blocks.histograms()) {
+                    if (b.getTotalCount() > 0) {
+                        list.add(new HistogramBatch(b));
+                    }
+                }
+            }
+            this.batches = List.copyOf(list);
+        }
+
+        @Override
+        public long n() {
+            return h.getTotalCount();
+        }
+
+        @Override
+        public double quantile(double q) {
+            return h.getValueAtPercentile(q * 100.0);
+        }
+
+        @Override
+        public double atRank(long rank, boolean upper) {
+            long seen = 0;
+            for (HistogramIterationValue v : h.recordedValues()) {
+                seen += v.getCountAtValueIteratedTo();
+                if (seen >= rank) {
+                    long at = v.getValueIteratedTo();
+                    return upper ? h.highestEquivalentValue(at) : h.lowestEquivalentValue(at);
+                }
+            }
+            return h.highestEquivalentValue(h.getMaxValue());
+        }
+
+        @Override
+        public double fractionAtOrBelow(double x) {
+            if (x < 0) {
+                return 0;
+            }
+            long upTo = x >= h.getMaxValue() ? h.getMaxValue() : (long) Math.floor(x);
+            return (double) h.getCountBetweenValues(0, upTo) / h.getTotalCount();
+        }
+
+        @Override
+        public double min() {
+            return h.getMinValue();
+        }
+
+        @Override
+        public double max() {
+            return h.getMaxValue();
+        }
+
+        @Override
+        public Moments moments() {
+            if (moments == null) {
+                moments = momentsOf(h);
+            }
+            return moments;
+        }
+
+        @Override
+        public List<Batch> batches() {
+            return batches;
+        }
+    }
+
+    /** Interval values (rates) in time order; runs of consecutive values form the batches. */
+    static final class OfValues extends Sample {
+        private final double[] inOrder;
+        private final double[] sorted;
+        private final List<Batch> batches;
+
+        OfValues(double[] inOrder) {
+            this.inOrder = inOrder.clone();
+            this.sorted = inOrder.clone();
+            Arrays.sort(sorted);
+            int n = inOrder.length;
+            List<Batch> list = new ArrayList<>();
+            // About sqrt(n) runs of consecutive values, at least MIN_BATCHES runs of at least two
+            // values each; too few values for that give no batches (independence assumed).
+            int runs = n >= 2 * MIN_BATCHES ? Math.max(MIN_BATCHES, (int) Math.floor(Math.sqrt(n))) : 0;
+            int size = runs == 0 ? 0 : n / runs;
+            for (int r = 0; r < runs; r++) {
+                int from = r * size;
+                int to = r == runs - 1 ? n : from + size;
+                list.add(new ValuesBatch(this.inOrder, from, to));
+            }
+            this.batches = List.copyOf(list);
+        }
+
+        @Override
+        public long n() {
+            return sorted.length;
+        }
+
+        @Override
+        public double quantile(double q) {
+            int rank = (int) Math.ceil(q * sorted.length);
+            return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+        }
+
+        @Override
+        public double atRank(long rank, boolean upper) {
+            return sorted[(int) Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+        }
+
+        @Override
+        public double fractionAtOrBelow(double x) {
+            int lo = 0;
+            int hi = sorted.length;
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (sorted[mid] <= x) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            return (double) lo / sorted.length;
+        }
+
+        @Override
+        public double min() {
+            return sorted[0];
+        }
+
+        @Override
+        public double max() {
+            return sorted[sorted.length - 1];
+        }
+
+        @Override
+        public Moments moments() {
+            int n = sorted.length;
+            double mean = 0;
+            for (double x : sorted) {
+                mean += x;
+            }
+            mean /= n;
+            double m2 = 0;
+            double m3 = 0;
+            double m4 = 0;
+            for (double x : sorted) {
+                double d = x - mean;
+                m2 += d * d;
+                m3 += d * d * d;
+                m4 += d * d * d * d;
+            }
+            return new Moments(mean, n < 2 ? 0 : m2 / (n - 1), m3 / n, m4 / n);
+        }
+
+        @Override
+        public List<Batch> batches() {
+            return batches;
+        }
+    }
+
+    static Moments momentsOf(Histogram h) {
+        long n = h.getTotalCount();
+        double mean = h.getMean();
+        double m2 = 0;
+        double m3 = 0;
+        double m4 = 0;
+        for (HistogramIterationValue v : h.recordedValues()) {
+            double d = h.medianEquivalentValue(v.getValueIteratedTo()) - mean;
+            long c = v.getCountAtValueIteratedTo();
+            m2 += c * d * d;
+            m3 += c * d * d * d;
+            m4 += c * d * d * d * d;
+        }
+        return new Moments(mean, n < 2 ? 0 : m2 / (n - 1), m3 / n, m4 / n);
+    }
+
+    private record HistogramBatch(Histogram h, double sum, double sumSquares) implements Batch {
+        HistogramBatch(Histogram h) {
+            this(h, sumOf(h, 1), sumOf(h, 2));
+        }
+
+        private static double sumOf(Histogram h, int power) {
+            double s = 0;
+            for (HistogramIterationValue v : h.recordedValues()) {
+                double x = h.medianEquivalentValue(v.getValueIteratedTo());
+                s += v.getCountAtValueIteratedTo() * (power == 1 ? x : x * x);
+            }
+            return s;
+        }
+
+        @Override
+        public long n() {
+            return h.getTotalCount();
+        }
+
+        @Override
+        public long countAtOrBelow(double x) {
+            if (x < 0) {
+                return 0;
+            }
+            long upTo = x >= h.getMaxValue() ? h.getMaxValue() : (long) Math.floor(x);
+            return h.getCountBetweenValues(0, upTo);
+        }
+    }
+
+    private record ValuesBatch(double[] values, int from, int to) implements Batch {
+        @Override
+        public long n() {
+            return to - from;
+        }
+
+        @Override
+        public double sum() {
+            double s = 0;
+            for (int i = from; i < to; i++) {
+                s += values[i];
+            }
+            return s;
+        }
+
+        @Override
+        public double sumSquares() {
+            double s = 0;
+            for (int i = from; i < to; i++) {
+                s += values[i] * values[i];
+            }
+            return s;
+        }
+
+        @Override
+        public long countAtOrBelow(double x) {
+            long c = 0;
+            for (int i = from; i < to; i++) {
+                if (values[i] <= x) {
+                    c++;
+                }
+            }
+            return c;
+        }
+    }
+}
