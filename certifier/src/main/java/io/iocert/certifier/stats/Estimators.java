@@ -65,8 +65,13 @@ public final class Estimators {
         double d = 1;
         String method = "order-statistic (binomial), independent observations assumed";
         if (s.hasBatches()) {
-            d = exceedanceDesignEffect(s.batches(), n, point, q);
-            method = "order-statistic (binomial) with batch-means design effect over " + s.batches().size() + " time batches";
+            // The design effect is itself estimated from k batches: widen as Student's t with
+            // k - 1 degrees of freedom widens a normal interval.
+            int k = s.batches().size();
+            double t = TDistribution.of(k - 1).inverseSurvivalProbability(alpha / 2);
+            double z = NORMAL.inverseSurvivalProbability(alpha / 2);
+            d = Math.max(1.0, exceedanceDesignEffect(s.batches(), n, point, q) * (t / z) * (t / z));
+            method = "order-statistic (binomial) with batch-means design effect over " + k + " time batches";
         } else if (!s.batches().isEmpty() || n > 1) {
             method += s.batches().isEmpty() ? " (no time batches)" : " (too few time batches)";
         }

@@ -94,13 +94,27 @@ public abstract sealed class Sample {
 
         OfHistogram(Histogram h, BlockSeries blocks) {
             this.h = h;
-            List<Batch> list = new ArrayList<>();
+            List<Histogram> nonEmpty = new ArrayList<>();
             if (blocks != null) {
                 for (Histogram b : blocks.histograms()) {
                     if (b.getTotalCount() > 0) {
-                        list.add(new HistogramBatch(b));
+                        nonEmpty.add(b);
                     }
                 }
+            }
+            // Runs of about four consecutive blocks form a batch (at least MIN_BATCHES batches),
+            // so a burst that straddles a block boundary still mostly falls in one batch.
+            int k = nonEmpty.size();
+            int runs = k < MIN_BATCHES ? 0 : MIN_BATCHES;
+            List<Batch> list = new ArrayList<>();
+            for (int r = 0; r < runs; r++) {
+                int from = (int) ((long) r * k / runs);
+                int to = (int) ((long) (r + 1) * k / runs);
+                Histogram merged = nonEmpty.get(from).copy();
+                for (int i = from + 1; i < to; i++) {
+                    merged.add(nonEmpty.get(i));
+                }
+                list.add(new HistogramBatch(merged));
             }
             this.batches = List.copyOf(list);
         }
