@@ -34,32 +34,33 @@ public final class Certifier {
     private Certifier() {
     }
 
-    public static Report certify(Spec spec, Result result) {
-        return certify(spec, result, Looks.SINGLE);
-    }
-
     /**
-     * Certifies at one look of a sequential plan: each requirement's error allowance is
-     * {@code looks.alphaAt(confidence)} instead of the whole of one minus its confidence.
+     * Certifies a result. A measurement from adaptive probing records how many looks it took
+     * ({@link Looks#of}); its statistics are judged with the error allowance that look had left,
+     * so the verdict is the one the run reached.
      */
-    public static Report certify(Spec spec, Result result, Looks looks) {
+    public static Report certify(Spec spec, Result result) {
         List<RequirementVerdict> verdicts = new ArrayList<>();
         for (Requirement r : spec.requirements()) {
-            verdicts.addAll(judge(r, result.measurements(), looks));
+            verdicts.addAll(judge(r, result.measurements(), Optional.empty()));
         }
         NodeVerdict node = NodeVerdict.of(verdicts.stream().map(RequirementVerdict::verdict).toList());
         return new Report(ToolVersion.get(), spec.name(), spec.sha256(), result.node(), node, verdicts);
     }
 
-    /** The verdicts on one requirement's statistics, from whichever of {@code measurements} belong to it. */
+    /** The verdicts on one requirement at an intermediate look of adaptive probing. */
     public static List<RequirementVerdict> judge(Requirement r, List<Measurement> measurements, Looks looks) {
-        double confidence = looks.confidenceAt(r.confidence());
+        return judge(r, measurements, Optional.of(looks));
+    }
+
+    private static List<RequirementVerdict> judge(Requirement r, List<Measurement> measurements, Optional<Looks> looks) {
         List<RequirementVerdict> out = new ArrayList<>();
         for (Expectation e : r.expectations()) {
             Optional<Measurement> m = measurements.stream()
                     .filter(x -> x.id().equals(r.id()) && x.metric().equals(e.metric().id()))
                     .findFirst();
-            out.add(judge(r, e, m, confidence));
+            Looks at = looks.orElseGet(() -> m.map(x -> Looks.of(x.context())).orElse(Looks.SINGLE));
+            out.add(judge(r, e, m, at.confidenceAt(r.confidence())));
         }
         return out;
     }

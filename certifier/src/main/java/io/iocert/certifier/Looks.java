@@ -1,5 +1,8 @@
 package io.iocert.certifier;
 
+import io.iocert.results.Rounds;
+import java.util.Map;
+
 /**
  * Where a verdict stands in a sequence of looks at growing data, and how much of the error
  * allowance it may spend. Looking again after every round of probing and stopping at the first
@@ -20,6 +23,20 @@ package io.iocert.certifier;
 public record Looks(int look, int maxLooks, boolean finalLook) {
     /** One look with the whole allowance: a plain, non-sequential certification. */
     public static final Looks SINGLE = new Looks(1, 1, true);
+
+    /**
+     * The final look a measurement records in its context ({@code rounds} of {@code maxRounds},
+     * written by adaptive probing), or {@link #SINGLE} when it records none.
+     */
+    public static Looks of(Map<String, String> context) {
+        try {
+            int max = Integer.parseInt(context.getOrDefault(Rounds.MAX_ROUNDS, "1"));
+            int look = Integer.parseInt(context.getOrDefault(Rounds.ROUNDS, "1"));
+            return max >= 1 && look >= 1 && look <= max ? new Looks(look, max, true) : SINGLE;
+        } catch (NumberFormatException e) {
+            return SINGLE;
+        }
+    }
 
     public Looks {
         if (maxLooks < 1 || look < 1 || look > maxLooks) {

@@ -64,7 +64,7 @@ final class ProbeCommand implements Command {
         }
         Spec spec = Inputs.spec(line);
         Path fsPath = fsPath(line, spec);
-        Result result = new ProbeRunner(fsPath, runId(), Optional.empty(), TerminalProgress.forConsole(err), Inputs.maxBytes(line)).run(spec);
+        Result result = new ProbeRunner(fsPath, runId(), Optional.empty(), TerminalProgress.forConsole(err), Inputs.maxBytes(line), false).run(spec);
         AtomicFiles.write(target, ResultCodec.toJson(result), false);
         long failed = result.measurements().stream().filter(m -> m.error() != null).count();
         err.println("iocert: wrote " + target + " (" + result.measurements().size() + " measurements, "

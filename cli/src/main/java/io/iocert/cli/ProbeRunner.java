@@ -1,5 +1,9 @@
 package io.iocert.cli;
 
+import io.iocert.certifier.Certifier;
+import io.iocert.certifier.Looks;
+import io.iocert.certifier.RequirementVerdict;
+import io.iocert.certifier.Verdict;
 import io.iocert.probes.NanoClock;
 import io.iocert.probes.NodeIdentityCollector;
 import io.iocert.probes.PeerAddress;
@@ -10,14 +14,20 @@ import io.iocert.probes.Probes;
 import io.iocert.probes.UnusableInputException;
 import io.iocert.results.Measurement;
 import io.iocert.results.Result;
+import io.iocert.results.Rounds;
 import io.iocert.results.ToolVersion;
+import io.iocert.spec.Dimension;
 import io.iocert.spec.Expectation;
 import io.iocert.spec.Metric;
+import io.iocert.spec.Quantity;
 import io.iocert.spec.Requirement;
 import io.iocert.spec.Spec;
+import io.iocert.spec.Workload;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -31,13 +41,25 @@ import java.util.Set;
  * reason as their error, so the certifier reports ERROR for it and the rest still run.
  */
 final class ProbeRunner {
+    /** The most probe rounds adaptive probing runs for one requirement. */
+    static final int MAX_ROUNDS = 4;
+    /** A round shorter than this is not worth starting. */
+    private static final long MIN_ROUND_NS = 250_000_000L;
+
     private final Path fsPath;
     private final String runId;
     private final Optional<PeerAddress> peer;
     private final TerminalProgress progress;
     private final OptionalLong maxBytes;
+    private final boolean adaptive;
 
-    ProbeRunner(Path fsPath, String runId, Optional<PeerAddress> peer, TerminalProgress progress, OptionalLong maxBytes) {
+    /**
+     * @param adaptive probe each requirement in rounds until its verdict is conclusive or its
+     *                 budget is spent (for {@code run}); otherwise one round with the whole budget
+     */
+    ProbeRunner(Path fsPath, String runId, Optional<PeerAddress> peer, TerminalProgress progress, OptionalLong maxBytes,
+                boolean adaptive) {
+        this.adaptive = adaptive;
         this.maxBytes = maxBytes;
         this.fsPath = fsPath;
         this.runId = runId;
@@ -62,14 +84,116 @@ final class ProbeRunner {
             return failed(r, "probe not available: " + r.probe().id() + " is not part of this build yet");
         }
         progress.start(r.id(), r.probe().id());
-        ProbeContext ctx = new ProbeContext(fsPath, runId, r.budget(), peer, NanoClock.SYSTEM, progress, maxBytes);
         try {
-            return probe.get().run(r, ctx);
-        } catch (ProbeException e) {
-            return failed(r, e.getMessage());
+            return adaptive ? rounds(r, probe.get()) : once(r, probe.get(), r.budget());
         } finally {
             progress.clear();
         }
+    }
+
+    private List<Measurement> once(Requirement r, Probe probe, Duration budget)
+            throws UnusableInputException, InterruptedException {
+        ProbeContext ctx = new ProbeContext(fsPath, runId, budget, peer, NanoClock.SYSTEM, progress, maxBytes);
+        try {
+            return probe.run(r, ctx);
+        } catch (ProbeException e) {
+            return failed(r, e.getMessage());
+        }
+    }
+
+    /**
+     * Adaptive probing: up to {@link #MAX_ROUNDS} rounds, each with an equal share of what is
+     * left of the budget; after each the combined measurements are judged at that look's share
+     * of the error allowance ({@link Looks}), and probing stops once every statistic is
+     * conclusive, a round fails, or the budget is spent. Rounds after the first keep the first
+     * round's interval length, so their interval values combine.
+     */
+    private List<Measurement> rounds(Requirement r, Probe probe) throws UnusableInputException, InterruptedException {
+        long budgetNs = r.budget().toNanos();
+        long minRoundNs = Math.max(MIN_ROUND_NS, budgetNs / 20);
+        long startNs = System.nanoTime();
+        List<Measurement> sofar = null;
+        Requirement round = r;
+        for (int look = 1; look <= MAX_ROUNDS; look++) {
+            long leftNs = budgetNs - (System.nanoTime() - startNs);
+            Duration share = Duration.ofNanos(Math.max(minRoundNs, leftNs / (MAX_ROUNDS - look + 1)));
+            List<Measurement> measured = once(round, probe, look == 1 ? share : Duration.ofNanos(Math.min(leftNs, share.toNanos())));
+            if (sofar == null) {
+                sofar = measured;
+            } else {
+                List<Measurement> combined = combine(r, sofar, measured);
+                if (combined == null) {
+                    break;  // this round failed or does not combine: keep what the earlier rounds measured
+                }
+                sofar = combined;
+            }
+            sofar = withLooks(sofar);
+            if (sofar.stream().anyMatch(m -> m.error() != null)) {
+                break;
+            }
+            long remainingNs = budgetNs - (System.nanoTime() - startNs);
+            boolean last = look == MAX_ROUNDS || remainingNs < minRoundNs;
+            List<RequirementVerdict> verdicts = Certifier.judge(r, sofar, new Looks(look, MAX_ROUNDS, last));
+            if (last || verdicts.stream().noneMatch(v -> v.verdict() == Verdict.INCONCLUSIVE)) {
+                break;
+            }
+            if (look == 1) {
+                round = pinInterval(r, sofar);
+            }
+        }
+        return sofar;
+    }
+
+    /**
+     * Every measurement of a round combined with its counterpart; null when the round failed or
+     * a measurement the requirement judges does not combine. One it does not judge (fs.metadata's
+     * ops series, whose interval length each round chooses) keeps the earlier rounds' values.
+     */
+    private static List<Measurement> combine(Requirement r, List<Measurement> sofar, List<Measurement> next) {
+        if (next.stream().anyMatch(m -> m.error() != null)) {
+            return null;
+        }
+        Set<String> judged = new LinkedHashSet<>();
+        r.expectations().forEach(e -> judged.add(e.metric().id()));
+        List<Measurement> out = new ArrayList<>();
+        for (Measurement a : sofar) {
+            Optional<Measurement> b = next.stream().filter(x -> Rounds.compatible(a, x)).findFirst();
+            if (b.isPresent()) {
+                out.add(Rounds.combine(a, b.get()));
+            } else if (judged.contains(a.metric())) {
+                return null;
+            } else {
+                out.add(a);
+            }
+        }
+        return out;
+    }
+
+    private static List<Measurement> withLooks(List<Measurement> ms) {
+        List<Measurement> out = new ArrayList<>();
+        for (Measurement m : ms) {
+            Map<String, String> ctx = new LinkedHashMap<>(m.context());
+            ctx.putIfAbsent(Rounds.ROUNDS, "1");   // later rounds: counted by Rounds.combine
+            ctx.put(Rounds.MAX_ROUNDS, Integer.toString(MAX_ROUNDS));
+            out.add(new Measurement(m.id(), m.probe(), m.metric(), m.unit(), m.workload(), m.samples(), m.summary(),
+                    m.histogram(), m.intervals(), m.blocks(), ctx, m.error()));
+        }
+        return out;
+    }
+
+    /** The requirement with the interval length the first round chose, when the probe lets the spec fix it. */
+    private static Requirement pinInterval(Requirement r, List<Measurement> first) {
+        if (r.workload().has("interval") || r.probe().workloadKey("interval").isEmpty()) {
+            return r;
+        }
+        Optional<Long> interval = first.stream().map(m -> m.workload().get("interval"))
+                .filter(v -> v instanceof Number).map(v -> ((Number) v).longValue()).filter(v -> v > 0).findFirst();
+        if (interval.isEmpty()) {
+            return r;
+        }
+        Map<String, Object> values = new LinkedHashMap<>(r.workload().values());
+        values.put("interval", new Quantity(interval.get(), Dimension.DURATION));
+        return new Requirement(r.id(), r.probe(), new Workload(values), r.expectations(), r.confidence(), r.budget());
     }
 
     /** One failed measurement per metric the requirement asks about. */

@@ -60,7 +60,7 @@ final class RunCommand implements Command {
         Path dir = Outputs.runDirectory(line);
 
         TerminalProgress progress = TerminalProgress.forConsole(err);
-        Result result = new ProbeRunner(fsPath, ProbeCommand.runId(), Optional.empty(), progress, Inputs.maxBytes(line)).run(spec);
+        Result result = new ProbeRunner(fsPath, ProbeCommand.runId(), Optional.empty(), progress, Inputs.maxBytes(line), true).run(spec);
         AtomicFiles.write(dir.resolve(RESULT_FILE), ResultCodec.toJson(result), false);
         AtomicFiles.write(dir.resolve("result.csv"), CsvExport.toCsv(result), false);
         AtomicFiles.write(dir.resolve("result.hlog"), HlogExport.toHlog(result), false);

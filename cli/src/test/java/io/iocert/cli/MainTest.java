@@ -31,7 +31,8 @@ class MainTest {
                 requirements:
                   - id: small-write
                     probe: fs.write
-                    workload: {pattern: sequential, blockSize: 1MiB, fileSize: 8MiB, direct: auto}
+                    workload: {pattern: sequential, blockSize: 1MiB, fileSize: 8MiB, duration: 1s, interval: 10ms,
+                               direct: auto}
                     expect:
                       throughput: {p50: "%s"}
                       latency: {p50: "<= 10 s"}
@@ -140,6 +141,58 @@ class MainTest {
                 "--fs-path", fsDir().toString(), "--out", tmp.resolve("b").toString(), "--format", "json");
         assertEquals(1, bad.code(), bad.err());
         assertEquals("NOT_ELIGIBLE", new ObjectMapper().readTree(bad.out()).get("verdict").asText());
+    }
+
+    @Test
+    void shouldProbeAgainUntilTheVerdictIsConclusiveAndNoLonger() throws IOException {
+        // 200 creates per round. A median is settled by the first round; a p99 is not (at the
+        // first look's share of the error allowance it needs about 640 samples), so its
+        // requirement runs more rounds, and the combined samples count every round.
+        Path spec = tmp.resolve("adaptive.yaml");
+        Files.writeString(spec, """
+                iocert: v1
+                name: adaptive
+                budget: 20s
+                requirements:
+                  - id: clear
+                    probe: fs.metadata
+                    workload: {operation: create, files: 200}
+                    expect:
+                      latency: {p50: "<= 10 s"}
+                  - id: tail
+                    probe: fs.metadata
+                    workload: {operation: create, files: 200}
+                    expect:
+                      latency: {p99: "<= 10 s"}
+                """);
+        Path out = tmp.resolve("out");
+        CliRunner r = CliRunner.run("run", "--spec", spec.toString(), "--fs-path", fsDir().toString(),
+                "--out", out.toString(), "--format", "json");
+
+        assertTrue(r.code() == 0 || r.code() == 3, r.out() + r.err());
+        JsonNode result = new ObjectMapper().readTree(out.resolve("result.json").toFile());
+        JsonNode clear = result.get("measurements").get(0);
+        assertEquals("clear", clear.get("id").asText());
+        JsonNode tail = null;
+        for (JsonNode m : result.get("measurements")) {
+            if (m.get("id").asText().equals("tail") && m.get("metric").asText().equals("latency")) {
+                tail = m;
+            }
+        }
+        int rounds = Integer.parseInt(tail.at("/context/rounds").asText());
+        assertTrue(rounds >= 2, "rounds " + rounds);
+        assertEquals("4", tail.at("/context/maxRounds").asText());
+        assertEquals(200L * rounds, tail.get("samples").asLong());
+        int clearRounds = Integer.parseInt(clear.at("/context/rounds").asText());
+        assertTrue(clearRounds <= rounds, "the median needed " + clearRounds + " rounds, the p99 " + rounds);
+        assertEquals(200L * clearRounds, clear.get("samples").asLong());
+        // Certifying the written result again gives the verdicts the run gave.
+        CliRunner again = CliRunner.run("certify", "--spec", spec.toString(), out.resolve("result.json").toString(),
+                "--format", "json");
+        JsonNode report = new ObjectMapper().readTree(again.out());
+        JsonNode ran = new ObjectMapper().readTree(out.resolve("report.json").toFile());
+        assertEquals(ran.get("requirements"), report.get("requirements"));
+        assertEquals(r.code(), again.code());
     }
 
     @Test

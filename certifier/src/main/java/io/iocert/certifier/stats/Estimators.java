@@ -93,17 +93,41 @@ public final class Estimators {
                 high = s.atRank(Math.min(n, (long) Math.ceil(upperRank * scale)), true);
             }
         }
-        double z = NORMAL.inverseSurvivalProbability(alpha / 2);
         double effect = d;
-        Estimate.Precision precision = threshold -> {
-            double pT = s.fractionAtOrBelow(threshold);
-            double gap = Math.abs(pT - q);
-            if (gap == 0) {
-                return OptionalDouble.empty();
-            }
-            return OptionalDouble.of(z * z * q * (1 - q) / (gap * gap) * effect);
-        };
+        Estimate.Precision precision = threshold -> samplesToClear(s, q, alpha, effect, threshold);
         return new Estimate(point, Math.min(low, point), Math.max(high, point), confidence, n, d, method, precision);
+    }
+
+    /**
+     * The smallest total sample count (in steps of 10%) at which the order-statistic bound on the
+     * side facing {@code threshold} would clear it, if the sample's distribution stayed as it is.
+     */
+    static OptionalDouble samplesToClear(Sample s, double q, double alpha, double d, double threshold) {
+        double below = s.fractionAtOrBelow(threshold);
+        boolean needUpper = s.quantile(q) <= threshold;   // "<=": the upper bound must fall below it
+        if (needUpper ? below <= q : below >= q) {
+            return OptionalDouble.empty();
+        }
+        for (double total = s.n(); total <= 1000.0 * s.n() + 1000; total *= 1.1) {
+            long m = (long) Math.floor(total / d);
+            if (m < 1 || m > Integer.MAX_VALUE) {
+                continue;
+            }
+            BinomialDistribution b = BinomialDistribution.of((int) m, q);
+            if (needUpper) {
+                int u = b.inverseCumulativeProbability(1 - alpha / 2) + 1;
+                if (u <= m && (double) u / m <= below) {
+                    return OptionalDouble.of(total);
+                }
+            } else {
+                int j = b.inverseCumulativeProbability(alpha / 2);
+                int l = b.cumulativeProbability(j) > alpha / 2 ? j : j + 1;
+                if (l >= 1 && (double) (l - 1) / m >= below) {
+                    return OptionalDouble.of(total);
+                }
+            }
+        }
+        return OptionalDouble.empty();
     }
 
     /**

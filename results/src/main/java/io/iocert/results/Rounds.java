@@ -1,0 +1,104 @@
+package io.iocert.results;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Combines the measurements of repeated rounds of one probe (adaptive probing runs a probe
+ * again until the verdict is conclusive) into one measurement per metric: histograms added,
+ * time blocks and interval values appended in round order, summary recomputed. The workload
+ * is the first round's; the context is the latest round's plus the number of rounds.
+ */
+public final class Rounds {
+    /** Context key: how many probe rounds a measurement combines. */
+    public static final String ROUNDS = "rounds";
+    /**
+     * Context key: the most rounds the adaptive plan allowed. With {@link #ROUNDS} it tells the
+     * certifier how the error allowance was spread over the looks, so that certifying the
+     * result again later gives the verdict the run gave.
+     */
+    public static final String MAX_ROUNDS = "maxRounds";
+
+    private Rounds() {
+    }
+
+    /**
+     * Whether {@code next} can be appended to {@code sofar}: same requirement, probe, metric and
+     * unit, and interval values of the same interval length.
+     */
+    public static boolean compatible(Measurement sofar, Measurement next) {
+        if (!sofar.id().equals(next.id()) || !sofar.probe().equals(next.probe()) || !sofar.metric().equals(next.metric())
+                || !sofar.unit().equals(next.unit())) {
+            return false;
+        }
+        return sofar.intervals() == null || next.intervals() == null
+                || sofar.intervals().intervalNs() == next.intervals().intervalNs();
+    }
+
+    /** {@code sofar} and {@code next} as one measurement; see {@link #compatible}. */
+    public static Measurement combine(Measurement sofar, Measurement next) {
+        if (!compatible(sofar, next)) {
+            throw new IllegalArgumentException("rounds of " + sofar.id() + "/" + sofar.metric() + " do not combine");
+        }
+        Histogram histogram = null;
+        if (sofar.histogram() != null || next.histogram() != null) {
+            histogram = new Histogram(3);
+            if (sofar.histogram() != null) {
+                histogram.add(sofar.histogram());
+            }
+            if (next.histogram() != null) {
+                histogram.add(next.histogram());
+            }
+        }
+        IntervalSeries intervals = sofar.intervals();
+        if (next.intervals() != null) {
+            if (intervals == null) {
+                intervals = next.intervals();
+            } else {
+                List<Double> values = new ArrayList<>(intervals.values());
+                values.addAll(next.intervals().values());
+                intervals = new IntervalSeries(intervals.intervalNs(), values);
+            }
+        }
+        BlockSeries blocks = sofar.blocks() == null ? next.blocks()
+                : next.blocks() == null ? sofar.blocks() : append(sofar.blocks(), next.blocks());
+        long samples = histogram != null ? histogram.getTotalCount() : intervals != null ? intervals.values().size() : 0;
+        Summary summary = histogram != null ? Summary.of(histogram) : intervals != null ? Summary.of(intervals.values()) : null;
+        Map<String, String> context = new LinkedHashMap<>(next.context());
+        int rounds = Integer.parseInt(sofar.context().getOrDefault(ROUNDS, "1")) + 1;
+        context.put(ROUNDS, Integer.toString(rounds));
+        String error = next.error() != null ? next.error() : sofar.error();
+        return new Measurement(sofar.id(), sofar.probe(), sofar.metric(), sofar.unit(), sofar.workload(), samples, summary,
+                histogram, intervals, blocks, context, error);
+    }
+
+    /** Blocks of both rounds in order, the finer coarsened to the longer block length. */
+    static BlockSeries append(BlockSeries a, BlockSeries b) {
+        long len = Math.max(a.blockNs(), b.blockNs());
+        List<Histogram> all = new ArrayList<>(coarsen(a, len));
+        all.addAll(coarsen(b, len));
+        return new BlockSeries(len, all);
+    }
+
+    private static List<Histogram> coarsen(BlockSeries s, long len) {
+        List<Histogram> current = new ArrayList<>();
+        for (Histogram h : s.histograms()) {
+            current.add(h.copy());
+        }
+        for (long l = s.blockNs(); l < len; l *= 2) {
+            List<Histogram> next = new ArrayList<>();
+            for (int i = 0; i < current.size(); i += 2) {
+                Histogram h = current.get(i);
+                if (i + 1 < current.size()) {
+                    h.add(current.get(i + 1));
+                }
+                next.add(h);
+            }
+            current = next;
+        }
+        return current;
+    }
+}
