@@ -2,6 +2,7 @@ package io.iocert.certifier;
 
 import io.iocert.certifier.stats.Estimate;
 import io.iocert.certifier.stats.Estimators;
+import io.iocert.certifier.stats.Sample;
 import io.iocert.results.Measurement;
 import io.iocert.results.Result;
 import io.iocert.results.ToolVersion;
@@ -13,7 +14,9 @@ import io.iocert.spec.Requirement;
 import io.iocert.spec.Spec;
 import io.iocert.spec.Statistic;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -55,17 +58,25 @@ public final class Certifier {
 
     private static List<RequirementVerdict> judge(Requirement r, List<Measurement> measurements, Optional<Looks> looks) {
         List<RequirementVerdict> out = new ArrayList<>();
+        // One sample per measurement, however many statistics of it the requirement asks about.
+        Map<Measurement, Optional<Sample>> samples = new IdentityHashMap<>();
         for (Expectation e : r.expectations()) {
             Optional<Measurement> m = measurements.stream()
                     .filter(x -> x.id().equals(r.id()) && x.metric().equals(e.metric().id()))
                     .findFirst();
             Looks at = looks.orElseGet(() -> m.map(x -> Looks.of(x.context())).orElse(Looks.SINGLE));
-            out.add(judge(r, e, m, at.confidenceAt(r.confidence())));
+            Optional<Sample> sample = m.map(x -> samples.computeIfAbsent(x, Sample::of)).flatMap(x -> x);
+            out.add(judge(r, e, m, sample, at.confidenceAt(r.confidence())));
         }
         return out;
     }
 
     static RequirementVerdict judge(Requirement r, Expectation e, Optional<Measurement> measurement, double confidence) {
+        return judge(r, e, measurement, measurement.flatMap(Sample::of), confidence);
+    }
+
+    private static RequirementVerdict judge(Requirement r, Expectation e, Optional<Measurement> measurement,
+                                            Optional<Sample> sample, double confidence) {
         Dimension dim = e.statistic().dimensionFor(e.metric());
         if (measurement.isEmpty()) {
             return verdict(r, e, null, Verdict.ERROR,
@@ -76,7 +87,7 @@ public final class Certifier {
             return verdict(r, e, null, Verdict.ERROR, "the result measured '" + r.id() + "' with "
                     + m.probe() + ", but the spec asks for " + r.probe().id(), "none");
         }
-        Optional<Estimate> estimate = Estimators.estimate(m, e.statistic(), confidence);
+        Optional<Estimate> estimate = sample.map(x -> Estimators.estimate(x, e.statistic(), confidence));
         if (m.error() != null) {
             String kept = estimate.map(x -> " (" + shown(e.statistic(), x, dim) + " from " + x.samples()
                     + " samples before the error)").orElse("");
@@ -118,8 +129,10 @@ public final class Certifier {
             double alpha = 1 - x.confidence();
             double q = s.quantile();
             // The largest of n values bounds the q-quantile from above once q^n <= alpha/2; the
-            // smallest bounds it from below once (1 - q)^n <= alpha/2.
-            double least = Math.ceil(Math.log(alpha / 2) / Math.log(upperEndMisses ? q : 1 - q) * x.designEffect());
+            // smallest bounds it from below once (1 - q)^n <= alpha/2. With a design effect d,
+            // floor(n / d) effective values must reach that.
+            double effective = Math.ceil(Math.log(alpha / 2) / Math.log(upperEndMisses ? q : 1 - q));
+            double least = Math.ceil(effective * x.designEffect());
             return String.format(Locale.ROOT, "%,d %s are too few to bound %s at %s confidence; at least %,d needed",
                     x.samples(), unit, s.name(), percent(x.confidence()), (long) least);
         }

@@ -16,8 +16,13 @@ import org.HdrHistogram.Histogram;
 public final class BlockRecorder {
     /** The first block length: fine enough that a 100-ms run still has several blocks. */
     public static final long INITIAL_BLOCK_NS = 5_000_000L;
-    /** At most this many blocks; more halve the count by merging neighbours. */
+    /** At most this many blocks while recording; more halve the count by merging neighbours. */
     public static final int MAX_BLOCKS = 64;
+    /**
+     * At most this many blocks in the series handed out: enough for the certifier's eight
+     * batches, few enough that results stay small and quick to read.
+     */
+    public static final int MAX_SERIES_BLOCKS = 16;
     private static final int DIGITS = 2;
 
     private final long originNs;
@@ -62,7 +67,10 @@ public final class BlockRecorder {
         }
     }
 
-    /** The blocks recorded so far, trailing empty blocks dropped; null when nothing was recorded. */
+    /**
+     * The blocks recorded so far, trailing empty blocks dropped, neighbours merged until at most
+     * {@link #MAX_SERIES_BLOCKS} remain; null when nothing was recorded.
+     */
     public BlockSeries series() {
         int last = blocks.size() - 1;
         while (last >= 0 && blocks.get(last).getTotalCount() == 0) {
@@ -75,7 +83,12 @@ public final class BlockRecorder {
         for (int i = 0; i <= last; i++) {
             copy.add(blocks.get(i).copy());
         }
-        return new BlockSeries(blockNs, copy);
+        long len = blockNs;
+        while (copy.size() > MAX_SERIES_BLOCKS) {
+            copy = pairUp(copy);
+            len *= 2;
+        }
+        return new BlockSeries(len, copy);
     }
 
     long blockNs() {

@@ -38,12 +38,13 @@ class BlockRecorderTest {
             r.record(i + 1, i * B);     // one value per initial block, 1000 blocks' worth
         }
 
+        assertEquals(16 * B, r.blockNs(), "1000 initial blocks need 16x to fit in 64 while recording");
         BlockSeries s = r.series();
-        assertTrue(s.histograms().size() <= BlockRecorder.MAX_BLOCKS, "blocks " + s.histograms().size());
-        assertEquals(16 * B, s.blockNs());   // 1000 initial blocks need 16x to fit in 64
+        assertEquals(BlockRecorder.MAX_SERIES_BLOCKS, s.histograms().size());
+        assertEquals(64 * B, s.blockNs(), "and 64x to fit in the 16 of the series");
         assertEquals(1000, s.totalCount());
-        assertEquals(16, s.histograms().get(0).getTotalCount());
-        assertEquals(1000 - 62 * 16, s.histograms().get(62).getTotalCount());
+        assertEquals(64, s.histograms().get(0).getTotalCount());
+        assertEquals(1000 - 15 * 64, s.histograms().get(15).getTotalCount());
     }
 
     @Test
@@ -58,12 +59,14 @@ class BlockRecorderTest {
         }
         fine.merge(coarse);
 
-        BlockSeries s = fine.series();
-        assertEquals(4 * B, s.blockNs());
+        assertEquals(4 * B, fine.blockNs());
+        BlockSeries s = fine.series();   // 50 blocks of 4 B, paired down to 13 of 16 B
+        assertEquals(16 * B, s.blockNs());
+        assertEquals(13, s.histograms().size());
         assertEquals(210, s.totalCount());
-        assertEquals(4 + 4, s.histograms().get(0).getTotalCount());   // blocks 0-3 of each
-        assertEquals(2 + 4, s.histograms().get(2).getTotalCount());   // blocks 8-9 of fine, 8-11 of coarse
-        assertEquals(10, coarse.series().totalCount() - 190, "the other recorder is left as it was");
+        assertEquals(10 + 16, s.histograms().get(0).getTotalCount());   // all of fine, blocks 0-15 of coarse
+        assertEquals(16, s.histograms().get(1).getTotalCount());        // blocks 16-31 of coarse
+        assertEquals(200, coarse.series().totalCount(), "the other recorder is left as it was");
     }
 
     @Test

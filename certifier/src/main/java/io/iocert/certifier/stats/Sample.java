@@ -86,7 +86,11 @@ public abstract sealed class Sample {
         }
     }
 
-    /** Per-operation values in an HdrHistogram, with optional time blocks. */
+    /**
+     * Per-operation values in an HdrHistogram, with optional time blocks. Ranks and shares use
+     * HdrHistogram's own index loops; walking the recorded values (slow: an iterator step per
+     * bucket) is left for the moments, computed only when a statistic needs them.
+     */
     static final class OfHistogram extends Sample {
         private final Histogram h;
         private final List<Batch> batches;
@@ -102,19 +106,15 @@ public abstract sealed class Sample {
                     }
                 }
             }
-            // Runs of about four consecutive blocks form a batch (at least MIN_BATCHES batches),
-            // so a burst that straddles a block boundary still mostly falls in one batch.
+            // The blocks are grouped into MIN_BATCHES runs of consecutive blocks, as long as
+            // possible, so a burst that straddles a block boundary still mostly falls in one batch.
             int k = nonEmpty.size();
             int runs = k < MIN_BATCHES ? 0 : MIN_BATCHES;
             List<Batch> list = new ArrayList<>();
             for (int r = 0; r < runs; r++) {
                 int from = (int) ((long) r * k / runs);
                 int to = (int) ((long) (r + 1) * k / runs);
-                Histogram merged = nonEmpty.get(from).copy();
-                for (int i = from + 1; i < to; i++) {
-                    merged.add(nonEmpty.get(i));
-                }
-                list.add(new HistogramBatch(merged));
+                list.add(new Joined(List.copyOf(nonEmpty.subList(from, to))));
             }
             this.batches = List.copyOf(list);
         }
@@ -131,24 +131,17 @@ public abstract sealed class Sample {
 
         @Override
         public double atRank(long rank, boolean upper) {
-            long seen = 0;
-            for (HistogramIterationValue v : h.recordedValues()) {
-                seen += v.getCountAtValueIteratedTo();
-                if (seen >= rank) {
-                    long at = v.getValueIteratedTo();
-                    return upper ? h.highestEquivalentValue(at) : h.lowestEquivalentValue(at);
-                }
-            }
-            return h.highestEquivalentValue(h.getMaxValue());
+            // getValueAtPercentile finds the first bucket whose cumulative count reaches
+            // ceil(p/100 * n) and returns its highest value.
+            long r = Math.max(1, Math.min(n(), rank));
+            double percentile = Math.min(100.0, 100.0 * r / n());
+            long at = h.getValueAtPercentile(percentile);
+            return upper ? h.highestEquivalentValue(at) : h.lowestEquivalentValue(at);
         }
 
         @Override
         public double fractionAtOrBelow(double x) {
-            if (x < 0) {
-                return 0;
-            }
-            long upTo = x >= h.getMaxValue() ? h.getMaxValue() : (long) Math.floor(x);
-            return (double) h.getCountBetweenValues(0, upTo) / h.getTotalCount();
+            return (double) countAtOrBelow(h, x) / h.getTotalCount();
         }
 
         @Override
@@ -173,6 +166,33 @@ public abstract sealed class Sample {
         public List<Batch> batches() {
             return batches;
         }
+    }
+
+    /** Values in {@code h} at or below {@code x}; the bucket holding x counts whole (its values are x at h's precision). */
+    static long countAtOrBelow(Histogram h, double x) {
+        if (x < 0 || h.getTotalCount() == 0) {
+            return 0;
+        }
+        if (x >= h.getMaxValue()) {
+            return h.getTotalCount();
+        }
+        return h.getCountBetweenValues(0, (long) Math.floor(x));
+    }
+
+    static Moments momentsOf(Histogram h) {
+        long n = h.getTotalCount();
+        double mean = h.getMean();
+        double m2 = 0;
+        double m3 = 0;
+        double m4 = 0;
+        for (HistogramIterationValue v : h.recordedValues()) {
+            double d = h.medianEquivalentValue(v.getValueIteratedTo()) - mean;
+            long c = v.getCountAtValueIteratedTo();
+            m2 += c * d * d;
+            m3 += c * d * d * d;
+            m4 += c * d * d * d * d;
+        }
+        return new Moments(mean, n < 2 ? 0 : m2 / (n - 1), m3 / n, m4 / n);
     }
 
     /** Interval values (rates) in time order; runs of consecutive values form the batches. */
@@ -266,48 +286,63 @@ public abstract sealed class Sample {
         }
     }
 
-    static Moments momentsOf(Histogram h) {
-        long n = h.getTotalCount();
-        double mean = h.getMean();
-        double m2 = 0;
-        double m3 = 0;
-        double m4 = 0;
-        for (HistogramIterationValue v : h.recordedValues()) {
-            double d = h.medianEquivalentValue(v.getValueIteratedTo()) - mean;
-            long c = v.getCountAtValueIteratedTo();
-            m2 += c * d * d;
-            m3 += c * d * d * d;
-            m4 += c * d * d * d * d;
-        }
-        return new Moments(mean, n < 2 ? 0 : m2 / (n - 1), m3 / n, m4 / n);
-    }
+    /** Consecutive blocks taken together as one batch; sums computed on first use. */
+    private static final class Joined implements Batch {
+        private final List<Histogram> parts;
+        private final long n;
+        private double sum = Double.NaN;
+        private double sumSquares;
 
-    private record HistogramBatch(Histogram h, double sum, double sumSquares) implements Batch {
-        HistogramBatch(Histogram h) {
-            this(h, sumOf(h, 1), sumOf(h, 2));
-        }
-
-        private static double sumOf(Histogram h, int power) {
-            double s = 0;
-            for (HistogramIterationValue v : h.recordedValues()) {
-                double x = h.medianEquivalentValue(v.getValueIteratedTo());
-                s += v.getCountAtValueIteratedTo() * (power == 1 ? x : x * x);
+        Joined(List<Histogram> parts) {
+            this.parts = parts;
+            long count = 0;
+            for (Histogram h : parts) {
+                count += h.getTotalCount();
             }
-            return s;
+            this.n = count;
         }
 
         @Override
         public long n() {
-            return h.getTotalCount();
+            return n;
+        }
+
+        @Override
+        public double sum() {
+            sums();
+            return sum;
+        }
+
+        @Override
+        public double sumSquares() {
+            sums();
+            return sumSquares;
+        }
+
+        private void sums() {
+            if (!Double.isNaN(sum)) {
+                return;
+            }
+            double s1 = 0;
+            double s2 = 0;
+            for (Histogram h : parts) {
+                for (HistogramIterationValue v : h.recordedValues()) {
+                    double x = h.medianEquivalentValue(v.getValueIteratedTo());
+                    s1 += v.getCountAtValueIteratedTo() * x;
+                    s2 += v.getCountAtValueIteratedTo() * x * x;
+                }
+            }
+            sumSquares = s2;
+            sum = s1;
         }
 
         @Override
         public long countAtOrBelow(double x) {
-            if (x < 0) {
-                return 0;
+            long c = 0;
+            for (Histogram h : parts) {
+                c += Sample.countAtOrBelow(h, x);
             }
-            long upTo = x >= h.getMaxValue() ? h.getMaxValue() : (long) Math.floor(x);
-            return h.getCountBetweenValues(0, upTo);
+            return c;
         }
     }
 
