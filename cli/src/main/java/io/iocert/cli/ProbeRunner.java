@@ -1,5 +1,6 @@
 package io.iocert.cli;
 
+import io.iocert.probes.HostLoad;
 import io.iocert.probes.NanoClock;
 import io.iocert.probes.NodeIdentityCollector;
 import io.iocert.probes.PeerAddress;
@@ -29,6 +30,9 @@ import java.util.Set;
  * Probes every requirement of a spec in order and collects one {@link Result}. A requirement
  * whose probe is missing from this build, or whose probe fails, gets measurements carrying the
  * reason as their error, so the certifier reports ERROR for it and the rest still run.
+ * Every measurement carries the machine's load while its probe ran ({@link HostLoad}: steal
+ * and busy shares, load average) in its context, and the result the identity of the node and
+ * of the storage under the fs-path.
  */
 final class ProbeRunner {
     private final Path fsPath;
@@ -52,7 +56,7 @@ final class ProbeRunner {
             all.addAll(probe(r));
         }
         progress.clear();
-        return new Result(Result.FORMAT, ToolVersion.get(), NodeIdentityCollector.collect(), spec.name(), spec.sha256(),
+        return new Result(Result.FORMAT, ToolVersion.get(), NodeIdentityCollector.collect(fsPath), spec.name(), spec.sha256(),
                 start, Instant.now(), all);
     }
 
@@ -63,13 +67,17 @@ final class ProbeRunner {
         }
         progress.start(r.id(), r.probe().id());
         ProbeContext ctx = new ProbeContext(fsPath, runId, r.budget(), peer, NanoClock.SYSTEM, progress, maxBytes);
+        HostLoad load = HostLoad.system();
+        HostLoad.Snapshot before = load.sample();
+        List<Measurement> measured;
         try {
-            return probe.get().run(r, ctx);
+            measured = probe.get().run(r, ctx);
         } catch (ProbeException e) {
-            return failed(r, e.getMessage());
+            measured = failed(r, e.getMessage());
         } finally {
             progress.clear();
         }
+        return HostLoad.withContext(measured, HostLoad.context(before, load.sample()));
     }
 
     /** One failed measurement per metric the requirement asks about. */

@@ -161,6 +161,14 @@ class JarIT {
             }
         }
         assertEquals(List.of("triad:throughput", "copy-all:throughput", "fma:flops", "noise:hiccup"), seen);
+        if (Files.isReadable(Path.of("/proc/stat"))) {
+            for (JsonNode m : result.get("measurements")) {
+                assertTrue(m.at("/context/cpuStealShare").isTextual(), "no steal context: " + m.get("context"));
+                assertTrue(m.at("/context/loadAverage1mAtEnd").isTextual(), "no load context: " + m.get("context"));
+            }
+        }
+        JsonNode node = result.get("node");
+        assertTrue(node.get("fsPath").isTextual() && node.get("fsType").isTextual(), "no fs-path identity: " + node);
     }
 
     @Test
