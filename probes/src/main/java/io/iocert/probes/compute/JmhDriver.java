@@ -16,6 +16,7 @@ import org.openjdk.jmh.results.IterationResult;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.format.OutputFormatFactory;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
@@ -32,6 +33,10 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * in the temporary directory; iocert ignores that lock (sets {@code jmh.ignoreLock} unless the
  * user set it): a concurrent benchmark disturbs the measurement like any other load, and the
  * steal and load context of the result is where that shows.
+ *
+ * <p>Files: JMH keeps the fork's console output in temporary files under
+ * {@code java.io.tmpdir} while the fork runs and deletes them afterwards; the benchmarks
+ * themselves write nothing, and nothing goes to the fs-path.
  */
 final class JmhDriver {
     private static final int OUTPUT_TAIL_CHARS = 2000;
@@ -72,8 +77,7 @@ final class JmhDriver {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         Collection<RunResult> results;
         try (PrintStream out = new PrintStream(captured, true, StandardCharsets.UTF_8)) {
-            Runner runner = new Runner(options.build(), org.openjdk.jmh.runner.format.OutputFormatFactory
-                    .createFormatInstance(out, VerboseMode.NORMAL));
+            Runner runner = new Runner(options.build(), OutputFormatFactory.createFormatInstance(out, VerboseMode.NORMAL));
             results = runner.run();
         } catch (RunnerException | RuntimeException e) {
             throw new ProbeException("the JMH fork for " + method + " failed: " + e.getMessage() + tail(captured), e);
