@@ -13,6 +13,9 @@
 # measurement after its own warm-up); C the median of its per-sample rates over SECONDS (a
 # triad sample is one sweep, an FMA sample about 100 ms). Bytes counted the STREAM way
 # (24 per triad element), an FMA as two FLOPs, on both sides.
+# On a shared host, PRIORITY=1 (root, cgroup v1 cpu controller) runs both sides in a cgroup
+# with the highest cpu.shares, so other work gets the CPUs only in short slices; it favours
+# neither side.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 secs="${2:-3}"; rounds="${3:-3}"
@@ -47,7 +50,23 @@ chunk=32768
 elements_for() { local t=$1; echo $(( (array_bytes / 8 / t + chunk - 1) / chunk * chunk * t )); }
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/.iocert-bench.XXXXXX")"
-trap 'rm -rf "$work"' EXIT
+group=""
+cleanup() {
+  rm -rf "$work"
+  if [ -n "$group" ]; then
+    # Leave the group before removing it.
+    echo $$ >/sys/fs/cgroup/cpu/cgroup.procs
+    rmdir "$group" 2>/dev/null || true
+  fi
+}
+trap cleanup EXIT
+if [ "${PRIORITY:-0}" = 1 ]; then
+  [ -w /sys/fs/cgroup/cpu/cgroup.procs ] || { echo "PRIORITY=1 needs root and cgroup v1 cpu at /sys/fs/cgroup/cpu" >&2; exit 2; }
+  group="/sys/fs/cgroup/cpu/iocert-bench-$$"
+  mkdir "$group"
+  echo 262144 >"$group/cpu.shares"
+  echo $$ >"$group/cgroup.procs"   # this shell and everything it starts from now on
+fi
 gcc -O3 -march=native -fopenmp "$root/bench/memory-vs-c.c" -o "$work/memory-vs-c" -lm
 rows="$work/rows.tsv"
 
@@ -90,5 +109,6 @@ PY
   done
 done
 
-echo "array size $(( array_bytes / 1024 / 1024 )) MiB per array (triad: 3 arrays), $cores cores, ${secs} s per run, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "array size $(( array_bytes / 1024 / 1024 )) MiB per array (triad: 3 arrays), $cores cores, ${secs} s per run," \
+     "priority group ${PRIORITY:-0}, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 python3 "$root/bench/summarize.py" "$rows" triad-1t,triad-all,fma-1t,fma-all MB/s,MFLOP/s C
