@@ -19,7 +19,7 @@ for line in open(rows):
 
 width = max(len(c) for c in cases + ["workload"]) + 2
 fmt = lambda xs: " ".join(f"{x:.0f}" for x in xs)
-print(f"{'workload':<{width}}{'metric':<8}{'iocert (rounds)':<30}{peer_label + ' (rounds)':<30}{'median ratio':>12}")
+cells = {}
 for case in cases:
     for metric in metrics:
         got = vals.get((case, metric))
@@ -27,5 +27,13 @@ for case in cases:
             continue
         a, b = got["iocert"], got["peer"]
         ma, mb = statistics.median(a), statistics.median(b)
-        print(f"{case:<{width}}{metric:<8}{fmt(a) + ' -> ' + f'{ma:.0f}':<30}"
-              f"{fmt(b) + ' -> ' + f'{mb:.0f}':<30}{ma / mb:>12.3f}")
+        cells[(case, metric)] = (fmt(a) + " -> " + f"{ma:.0f}", fmt(b) + " -> " + f"{mb:.0f}", ma / mb)
+# Columns as wide as their longest entry (many rounds of large values), at least 30.
+col = max([30] + [len(c[0]) + 2 for c in cells.values()] + [len(c[1]) + 2 for c in cells.values()])
+mw = max([8] + [len(m) + 1 for m in metrics])
+print(f"{'workload':<{width}}{'metric':<{mw}}{'iocert (rounds)':<{col}}{peer_label + ' (rounds)':<{col}}{'median ratio':>12}")
+for case in cases:
+    for metric in metrics:
+        if (case, metric) in cells:
+            ia, pb, ratio = cells[(case, metric)]
+            print(f"{case:<{width}}{metric:<{mw}}{ia:<{col}}{pb:<{col}}{ratio:>12.3f}")

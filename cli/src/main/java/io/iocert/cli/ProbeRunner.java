@@ -4,6 +4,7 @@ import io.iocert.certifier.Certifier;
 import io.iocert.certifier.Looks;
 import io.iocert.certifier.RequirementVerdict;
 import io.iocert.certifier.Verdict;
+import io.iocert.probes.HostLoad;
 import io.iocert.probes.NanoClock;
 import io.iocert.probes.NodeIdentityCollector;
 import io.iocert.probes.PeerAddress;
@@ -39,6 +40,9 @@ import java.util.Set;
  * Probes every requirement of a spec in order and collects one {@link Result}. A requirement
  * whose probe is missing from this build, or whose probe fails, gets measurements carrying the
  * reason as their error, so the certifier reports ERROR for it and the rest still run.
+ * Every measurement carries the machine's load while its probe ran ({@link HostLoad}: steal
+ * and busy shares, load average) in its context, and the result the identity of the node and
+ * of the storage under the fs-path.
  */
 final class ProbeRunner {
     /** The most probe rounds adaptive probing runs for one requirement. */
@@ -74,7 +78,7 @@ final class ProbeRunner {
             all.addAll(probe(r));
         }
         progress.clear();
-        return new Result(Result.FORMAT, ToolVersion.get(), NodeIdentityCollector.collect(), spec.name(), spec.sha256(),
+        return new Result(Result.FORMAT, ToolVersion.get(), NodeIdentityCollector.collect(fsPath), spec.name(), spec.sha256(),
                 start, Instant.now(), all);
     }
 
@@ -84,11 +88,15 @@ final class ProbeRunner {
             return failed(r, "probe not available: " + r.probe().id() + " is not part of this build yet");
         }
         progress.start(r.id(), r.probe().id());
+        HostLoad load = HostLoad.system();
+        HostLoad.Snapshot before = load.sample();
+        List<Measurement> measured;
         try {
-            return adaptive ? rounds(r, probe.get()) : once(r, probe.get(), r.budget());
+            measured = adaptive ? rounds(r, probe.get()) : once(r, probe.get(), r.budget());
         } finally {
             progress.clear();
         }
+        return HostLoad.withContext(measured, HostLoad.context(before, load.sample()));
     }
 
     private List<Measurement> once(Requirement r, Probe probe, Duration budget)

@@ -121,6 +121,56 @@ class JarIT {
         }
     }
 
+    /**
+     * The compute probes from the fat jar: JMH must find its generated benchmark list inside
+     * the shaded jar and fork a JVM on it (a jar without {@code META-INF/BenchmarkList} runs
+     * nothing), and every measured iteration must come back as an interval.
+     */
+    @Test
+    void shouldMeasureTheComputeProbesFromTheJar() throws Exception {
+        try (java.util.zip.ZipFile jar = new java.util.zip.ZipFile(JAR.toFile())) {
+            assertTrue(jar.getEntry("META-INF/BenchmarkList") != null, "the jar lacks JMH's META-INF/BenchmarkList");
+        }
+        Path spec = Files.writeString(tmp.resolve("compute.yaml"), String.join("\n",
+                "iocert: v1", "name: compute", "budget: 4s", "requirements:",
+                "  - id: triad", "    probe: compute.memory-bandwidth",
+                "    workload: {kernel: triad, threads: 1, arraySize: 32MiB}",
+                "    expect: {throughput: {p50: \">= 1 B/s\"}}",
+                "  - id: copy-all", "    probe: compute.memory-bandwidth",
+                "    workload: {kernel: copy, threads: all, arraySize: 32MiB}",
+                "    expect: {throughput: {p50: \">= 1 B/s\"}}",
+                "  - id: fma", "    probe: compute.flops", "    workload: {threads: 1}",
+                "    expect: {flops: {p10: \">= 1 FLOP/s\"}}",
+                "  - id: noise", "    probe: compute.jitter", "    workload: {mode: work, interval: 1ms, threads: 1}",
+                "    expect: {hiccup: {p99: \"<= 10 s\"}}", ""));
+        Path out = tmp.resolve("compute.json");
+        Run r = java(tmp, "probe", "--spec", spec.toString(), "--out", out.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        JsonNode result = new ObjectMapper().readTree(out.toFile());
+        List<String> seen = new ArrayList<>();
+        for (JsonNode m : result.get("measurements")) {
+            String id = m.get("id").asText();
+            seen.add(id + ":" + m.get("metric").asText());
+            assertTrue(m.get("error") == null || m.get("error").isNull(), m.toString());
+            assertTrue(m.get("samples").asLong() > 0, m.toString());
+            if (!id.equals("noise")) {
+                JsonNode values = m.at("/intervals/values");
+                assertEquals(m.get("samples").asLong(), values.size(), m.toString());
+                assertTrue(values.size() >= 5, "every measured JMH iteration should be an interval: " + m);
+                values.forEach(v -> assertTrue(v.asDouble() > 0, m.toString()));
+            }
+        }
+        assertEquals(List.of("triad:throughput", "copy-all:throughput", "fma:flops", "noise:hiccup"), seen);
+        if (Files.isReadable(Path.of("/proc/stat"))) {
+            for (JsonNode m : result.get("measurements")) {
+                assertTrue(m.at("/context/cpuStealShare").isTextual(), "no steal context: " + m.get("context"));
+                assertTrue(m.at("/context/loadAverage1mAtEnd").isTextual(), "no load context: " + m.get("context"));
+            }
+        }
+        JsonNode node = result.get("node");
+        assertTrue(node.get("fsPath").isTextual() && node.get("fsType").isTextual(), "no fs-path identity: " + node);
+    }
+
     @Test
     void shouldPrintVersionFromTheJar() throws Exception {
         Run r = java(tmp, "--version");

@@ -50,6 +50,21 @@ public final class BlockRecorder {
         blocks.get(index).recordValue(Math.max(0, value));
     }
 
+    /**
+     * Records {@code value} and, as HdrHistogram's {@code recordValueWithExpectedInterval} does,
+     * the values of the operations a stall of that length held back ({@code value - expected},
+     * {@code value - 2 * expected}, ... down to {@code expected}), all at {@code atNs}.
+     */
+    public void recordWithExpectedInterval(long value, long expectedIntervalNs, long atNs) {
+        record(value, atNs);
+        if (expectedIntervalNs <= 0) {
+            return;
+        }
+        for (long missing = value - expectedIntervalNs; missing >= expectedIntervalNs; missing -= expectedIntervalNs) {
+            record(missing, atNs);
+        }
+    }
+
     /** Adds another recorder's blocks (same origin) to this one's. */
     public void merge(BlockRecorder other) {
         if (other.originNs != originNs) {

@@ -14,16 +14,17 @@ import java.util.Set;
 
 /**
  * What the filesystem under a path is: type, mount options, device, and for a block device
- * whether it is rotational and which I/O scheduler it uses. Read from
+ * its model, whether it is rotational and which I/O scheduler it uses. Read from
  * {@code /proc/self/mountinfo} and {@code /sys/dev/block}; a fact that cannot be read is
- * absent, never guessed.
+ * absent, never guessed. Public for the node identity, which names the fs-path's storage.
  */
-final class StorageFacts {
-    static final String FS_TYPE = "fsType";
-    static final String MOUNT_OPTIONS = "mountOptions";
-    static final String DEVICE = "device";
-    static final String ROTATIONAL = "rotational";
-    static final String SCHEDULER = "scheduler";
+public final class StorageFacts {
+    public static final String FS_TYPE = "fsType";
+    public static final String MOUNT_OPTIONS = "mountOptions";
+    public static final String DEVICE = "device";
+    public static final String DEVICE_MODEL = "deviceModel";
+    public static final String ROTATIONAL = "rotational";
+    public static final String SCHEDULER = "scheduler";
 
     /** One line of mountinfo (proc(5)). */
     record Mount(String majorMinor, Path mountPoint, String mountOptions, String fsType, String source,
@@ -34,7 +35,7 @@ final class StorageFacts {
     }
 
     /** The facts for a directory, as context entries. */
-    static Map<String, String> of(Path dir) {
+    public static Map<String, String> of(Path dir) {
         return of(dir, Path.of("/proc/self/mountinfo"), Path.of("/sys/dev/block"));
     }
 
@@ -55,6 +56,7 @@ final class StorageFacts {
         facts.put(MOUNT_OPTIONS, mergeOptions(m.mountOptions(), m.superOptions()));
         facts.put(DEVICE, m.source());
         queueDir(sysDevBlock.resolve(m.majorMinor())).ifPresent(queue -> {
+            readTrimmed(queue.resolveSibling("device").resolve("model")).ifPresent(v -> facts.put(DEVICE_MODEL, v));
             readTrimmed(queue.resolve("rotational")).ifPresent(r -> {
                 if (r.equals("0") || r.equals("1")) {
                     facts.put(ROTATIONAL, Boolean.toString(r.equals("1")));

@@ -64,6 +64,8 @@ class StorageFactsTest {
         Files.createDirectories(disk.resolve("queue"));
         Files.writeString(disk.resolve("queue/rotational"), "0\n");
         Files.writeString(disk.resolve("queue/scheduler"), "[none] mq-deadline\n");
+        Files.createDirectories(disk.resolve("device"));
+        Files.writeString(disk.resolve("device/model"), "Samsung SSD 980 PRO 1TB                 \n");
         Path partition = Files.createDirectories(disk.resolve("nvme0n1p2"));
         Path sysDevBlock = Files.createDirectories(tmp.resolve("dev-block"));
         Files.createSymbolicLink(sysDevBlock.resolve("259:2"), partition);
@@ -71,7 +73,7 @@ class StorageFactsTest {
         Map<String, String> facts = StorageFacts.of(tmp, mountinfo, sysDevBlock);
 
         assertEquals(Map.of("fsType", "xfs", "mountOptions", "rw,relatime,attr2", "device", "/dev/nvme0n1p2",
-                "rotational", "false", "scheduler", "none"), facts);
+                "deviceModel", "Samsung SSD 980 PRO 1TB", "rotational", "false", "scheduler", "none"), facts);
     }
 
     @Test

@@ -1,0 +1,107 @@
+package io.iocert.probes.compute;
+
+import io.iocert.probes.ProbeException;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.results.BenchmarkResult;
+import org.openjdk.jmh.results.IterationResult;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.format.OutputFormatFactory;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
+
+/**
+ * Runs one JMH benchmark method programmatically: one forked JVM (the same java and class
+ * path as this one: from the fat jar, the jar itself, whose {@code META-INF/BenchmarkList}
+ * JMH reads), explicit warm-up and measurement, throughput mode, iterations synchronised
+ * across threads. Returns the score of every measured iteration, never a best-of or a mean.
+ *
+ * <p>JMH's console output is captured, never printed; its tail goes into the error message
+ * when the fork fails. JMH normally refuses to run while another JMH run holds its lock file
+ * in the temporary directory; iocert ignores that lock (sets {@code jmh.ignoreLock} unless the
+ * user set it): a concurrent benchmark disturbs the measurement like any other load, and the
+ * steal and load context of the result is where that shows.
+ *
+ * <p>Files: JMH keeps the fork's console output in temporary files under
+ * {@code java.io.tmpdir} while the fork runs and deletes them afterwards; the benchmarks
+ * themselves write nothing, and nothing goes to the fs-path.
+ */
+final class JmhDriver {
+    private static final int OUTPUT_TAIL_CHARS = 2000;
+
+    private JmhDriver() {
+    }
+
+    /**
+     * @param benchmark the benchmark class
+     * @param method    its {@code @Benchmark} method
+     * @param threads   benchmark threads in the fork
+     * @param params    {@code @Param} values
+     * @param heapBytes the fork's maximum heap
+     * @return ops/s over all threads, one value per measured iteration
+     */
+    static List<Double> run(Class<?> benchmark, String method, int threads, Map<String, String> params, JmhPlan plan,
+                            long heapBytes) throws ProbeException {
+        if (System.getProperty("jmh.ignoreLock") == null) {
+            System.setProperty("jmh.ignoreLock", "true");
+        }
+        long heapMiB = Math.max(64, (heapBytes + (1 << 20) - 1) >> 20);
+        ChainedOptionsBuilder options = new OptionsBuilder()
+                .include("^" + Pattern.quote(benchmark.getName() + "." + method) + "$")
+                .forks(1)
+                .warmupForks(0)
+                .threads(threads)
+                .syncIterations(true)
+                .mode(Mode.Throughput)
+                .timeUnit(TimeUnit.SECONDS)
+                .warmupIterations(plan.warmupIterations())
+                .warmupTime(TimeValue.milliseconds(plan.iterationNs() / 1_000_000L))
+                .measurementIterations(plan.measurementIterations())
+                .measurementTime(TimeValue.milliseconds(plan.iterationNs() / 1_000_000L))
+                .shouldDoGC(false)
+                .shouldFailOnError(true)
+                .jvmArgs("-Xms" + heapMiB + "m", "-Xmx" + heapMiB + "m", "-XX:+UseParallelGC");
+        params.forEach(options::param);
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        Collection<RunResult> results;
+        try (PrintStream out = new PrintStream(captured, true, StandardCharsets.UTF_8)) {
+            Runner runner = new Runner(options.build(), OutputFormatFactory.createFormatInstance(out, VerboseMode.NORMAL));
+            results = runner.run();
+        } catch (RunnerException | RuntimeException e) {
+            throw new ProbeException("the JMH fork for " + method + " failed: " + e.getMessage() + tail(captured), e);
+        }
+        List<Double> scores = new ArrayList<>();
+        for (RunResult r : results) {
+            for (BenchmarkResult b : r.getBenchmarkResults()) {
+                for (IterationResult i : b.getIterationResults()) {
+                    scores.add(i.getPrimaryResult().getScore());
+                }
+            }
+        }
+        if (scores.isEmpty()) {
+            throw new ProbeException("JMH returned no iterations for " + benchmark.getSimpleName() + "." + method
+                    + " (is META-INF/BenchmarkList missing from the jar?)" + tail(captured));
+        }
+        return scores;
+    }
+
+    private static String tail(ByteArrayOutputStream captured) {
+        String s = captured.toString(StandardCharsets.UTF_8).strip();
+        if (s.isEmpty()) {
+            return "";
+        }
+        return "; JMH said: " + (s.length() > OUTPUT_TAIL_CHARS ? "..." + s.substring(s.length() - OUTPUT_TAIL_CHARS) : s);
+    }
+}
