@@ -92,7 +92,7 @@ final class ProbeRunner {
         HostLoad.Snapshot before = load.sample();
         List<Measurement> measured;
         try {
-            measured = adaptive ? rounds(r, probe.get()) : once(r, probe.get(), r.budget());
+            measured = adaptive && probe.get().runsInRounds() ? rounds(r, probe.get()) : once(r, probe.get(), r.budget());
         } finally {
             progress.clear();
         }

@@ -20,4 +20,13 @@ public interface Probe {
 
     List<Measurement> run(Requirement requirement, ProbeContext context)
             throws ProbeException, UnusableInputException, InterruptedException;
+
+    /**
+     * Whether adaptive probing may run this probe in several shorter rounds and combine them.
+     * A probe with a large fixed cost per run (forking a JVM) says no and gets one run with
+     * the whole budget.
+     */
+    default boolean runsInRounds() {
+        return true;
+    }
 }

@@ -41,6 +41,12 @@ public final class FlopsProbe implements Probe {
     record Settings(int threads, OptionalLong durationNs) {
     }
 
+    /** Each run forks a JVM for JMH (about 1.5 s): one run with the whole budget measures more. */
+    @Override
+    public boolean runsInRounds() {
+        return false;
+    }
+
     @Override
     public ProbeType type() {
         return ProbeType.COMPUTE_FLOPS;

@@ -67,6 +67,12 @@ public final class MemoryBandwidthProbe implements Probe {
         }
     }
 
+    /** Each run forks a JVM for JMH (about 1.5 s): one run with the whole budget measures more. */
+    @Override
+    public boolean runsInRounds() {
+        return false;
+    }
+
     @Override
     public ProbeType type() {
         return ProbeType.COMPUTE_MEMORY_BANDWIDTH;
