@@ -1,6 +1,7 @@
 package io.iocert.certifier.compare;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
@@ -56,16 +57,16 @@ public record Comparison(String toolVersion, Origin reference, Origin candidate,
      * The overall outcome: WORSE if any measurement is worse, else INCONCLUSIVE if any is
      * inconclusive, else EQUIVALENT (every one equivalent or better); empty without a tolerance.
      */
-    public java.util.Optional<CompareVerdict> overall() {
+    public Optional<CompareVerdict> overall() {
         if (tolerance.isEmpty()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         if (count(CompareVerdict.WORSE) > 0) {
-            return java.util.Optional.of(CompareVerdict.WORSE);
+            return Optional.of(CompareVerdict.WORSE);
         }
         if (count(CompareVerdict.INCONCLUSIVE) > 0) {
-            return java.util.Optional.of(CompareVerdict.INCONCLUSIVE);
+            return Optional.of(CompareVerdict.INCONCLUSIVE);
         }
-        return java.util.Optional.of(CompareVerdict.EQUIVALENT);
+        return Optional.of(CompareVerdict.EQUIVALENT);
     }
 }

@@ -89,7 +89,10 @@ class AndersonDarlingTest {
         assertEquals(AndersonDarling.harmonic(1_000_000), AndersonDarling.harmonic(1_000_001) - 1.0 / 1_000_001, 1e-12);
     }
 
-    /** Under the null hypothesis the 5% test rejects about 5% of the time; a 60% slower node is found (about 95% power: the shift of log values, ln 1.6, is 0.37 of their standard deviation). */
+    /**
+     * Under the null hypothesis the 5% test rejects about 5% of the time; a 60% slower node is
+     * found (about 95% power: the shift of log values, ln 1.6, is 0.37 of their standard deviation).
+     */
     @Test
     void shouldHoldItsLevelUnderTheNullAndFindASlowerDistribution() {
         SplittableRandom rnd = new SplittableRandom(42);
