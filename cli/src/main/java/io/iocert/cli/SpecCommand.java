@@ -10,7 +10,7 @@ import java.util.List;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 
-/** {@code iocert spec validate FILE...} and {@code iocert spec schema}. */
+/** {@code iocert spec validate FILE...}, {@code iocert spec schema} and {@code iocert spec derive --from RESULT}. */
 final class SpecCommand implements Command {
 
     @Override
@@ -20,26 +20,35 @@ final class SpecCommand implements Command {
 
     @Override
     public String synopsis() {
-        return "validate FILE... | schema";
+        return "validate FILE... | schema | derive --from RESULT [--slack PCT] [--statistics LIST] [--name NAME]"
+                + " [--out FILE]";
     }
 
     @Override
     public String summary() {
-        return "validate spec files, or print the spec v1 JSON Schema";
+        return "validate spec files, print the spec v1 JSON Schema, or derive a spec from a result";
     }
 
     @Override
     public Options options() {
-        return new Options();
+        return SpecDerive.options();
     }
 
     @Override
     public int run(CommandLine line, PrintStream out, PrintStream err) throws Exception {
         List<String> args = line.getArgList();
         if (args.isEmpty()) {
-            throw new UsageException("spec needs a sub-command: validate FILE... or schema", "see 'iocert spec --help'");
+            throw new UsageException("spec needs a sub-command: validate FILE..., schema or derive --from RESULT",
+                    "see 'iocert spec --help'");
+        }
+        if (!args.get(0).equals("derive") && line.getOptions().length > 0) {
+            throw new UsageException("--" + line.getOptions()[0].getLongOpt() + " belongs to 'spec derive', not 'spec "
+                    + args.get(0) + "'");
         }
         switch (args.get(0)) {
+            case "derive" -> {
+                return SpecDerive.run(line, args.subList(1, args.size()), out, err);
+            }
             case "schema" -> {
                 if (args.size() > 1) {
                     throw new UsageException("'spec schema' takes no arguments");
@@ -64,7 +73,8 @@ final class SpecCommand implements Command {
                 }
                 return bad == 0 ? Main.OK : Main.BAD_INPUT;
             }
-            default -> throw new UsageException("unknown spec sub-command '" + args.get(0) + "'; expected validate or schema");
+            default -> throw new UsageException("unknown spec sub-command '" + args.get(0)
+                    + "'; expected validate, schema or derive");
         }
     }
 }

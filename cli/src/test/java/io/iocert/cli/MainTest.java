@@ -68,7 +68,7 @@ class MainTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"run", "probe", "certify", "spec"})
+    @ValueSource(strings = {"run", "probe", "certify", "spec", "compare"})
     void shouldShowHelpForEveryCommand(String command) {
         CliRunner r = CliRunner.run(command, "--help");
         assertEquals(0, r.code(), r.err());
