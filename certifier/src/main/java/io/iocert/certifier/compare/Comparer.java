@@ -63,6 +63,14 @@ public final class Comparer {
             "fs.write", Set.of("interval"),
             "fs.metadata", Set.of("interval"));
 
+    /**
+     * Keys that say how long the distribution was sampled, not what was sampled: a longer run
+     * gives more samples of the same distribution. They follow from the budget (and adaptive
+     * probing's rounds), so two runs of one spec rarely agree on them, and they never decide
+     * comparability.
+     */
+    private static final Set<String> SAMPLING_LENGTH = Set.of("duration", "warmup");
+
     private Comparer() {
     }
 
@@ -104,13 +112,9 @@ public final class Comparer {
                 e.getValue().forEach(m -> onlyCand.add(e.getKey()));
             }
         }
+        // A pair run with different workloads is not compared (with the reason); only when no
+        // pair at all is comparable is the whole comparison refused.
         List<String> mismatches = new ArrayList<>();
-        for (Measurement[] p : pairs) {
-            mismatch(p[0], p[1], referenceName, candidateName).ifPresent(mismatches::add);
-        }
-        if (!mismatches.isEmpty()) {
-            throw new WorkloadMismatchException(mismatches);
-        }
         List<MeasurementComparison> compared = new ArrayList<>();
         List<NotCompared> notCompared = new ArrayList<>();
         for (Measurement[] p : pairs) {
@@ -118,9 +122,19 @@ public final class Comparer {
             Optional<String> why = whyNot(p[0], p[1]);
             if (why.isPresent()) {
                 notCompared.add(new NotCompared(key, why.get()));
+                continue;
+            }
+            Optional<String> mismatch = mismatch(p[0], p[1], referenceName, candidateName);
+            if (mismatch.isPresent()) {
+                mismatches.add(mismatch.get());
+                notCompared.add(new NotCompared(key, "ran with different workloads: "
+                        + mismatch.get().substring(key.toString().length() + 2)));
             } else {
                 compared.add(compare(p[0], p[1], confidence, tolerance));
             }
+        }
+        if (compared.isEmpty() && !mismatches.isEmpty()) {
+            throw new WorkloadMismatchException(mismatches);
         }
         return new Comparison(ToolVersion.get(), origin(reference, referenceName), origin(candidate, candidateName),
                 confidence, tolerance, compared, onlyRef, onlyCand, notCompared);
@@ -154,7 +168,7 @@ public final class Comparer {
         Set<String> keys = new LinkedHashSet<>(ref.workload().keySet());
         keys.addAll(cand.workload().keySet());
         for (String k : keys) {
-            if (ignored.contains(k)) {
+            if (ignored.contains(k) || SAMPLING_LENGTH.contains(k)) {
                 continue;
             }
             boolean inRef = ref.workload().containsKey(k);
