@@ -124,8 +124,17 @@ class CpuQuotaGroundTruthIT {
         assertTrue(throttledNs > 0, "the kernel never throttled the cgroup: the probe did not run in it");
         assertTrue(quotaP999 >= 30 * MS, String.format(Locale.ROOT, "p99.9 hiccup under a 50%% quota = %.2f ms, expected >= 30 ms",
                 quotaP999 / MS));
-        assertTrue(freeP999 < 15 * MS, String.format(Locale.ROOT, "p99.9 hiccup without a quota = %.2f ms, expected < 15 ms"
-                + " (load average %s)", freeP999 / MS, freeNoise.at("/context/loadAverage1mAtEnd").asText()));
+        double freeLoad = freeNoise.at("/context/loadAverage1mAtEnd").asDouble();
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (freeLoad < cores) {
+            assertTrue(freeP999 < 15 * MS, String.format(Locale.ROOT, "p99.9 hiccup without a quota = %.2f ms, expected < 15 ms"
+                    + " (load average %.2f)", freeP999 / MS, freeLoad));
+        } else {
+            // Other work on a busy machine makes hiccups of its own; the quota must still stand out.
+            assertTrue(quotaP999 > 1.5 * freeP999, String.format(Locale.ROOT, "p99.9 hiccup under a quota %.2f ms vs"
+                    + " %.2f ms without, on a machine with load average %.2f on %d cores: expected the quota to stand out",
+                    quotaP999 / MS, freeP999 / MS, freeLoad, cores));
+        }
         assertTrue(ratio >= 0.38 && ratio <= 0.62, String.format(Locale.ROOT,
                 "FMA rate under a 50%% quota / without = %.3f, expected 0.5 (0.38 to 0.62)", ratio));
     }

@@ -12,15 +12,16 @@ import java.util.OptionalLong;
  * fork's start-up ({@link #FORK_RESERVE_NS}: a JVM from the fat jar, JMH's handshake, JIT of
  * the harness, the result sent back) and the benchmark's own set-up (allocating and filling
  * arrays). Without a {@code duration} the rest goes one fifth to warm-up and four fifths to
- * measurement; with one, warm-up is a fifth of it on top. Iterations last a twentieth of the
- * measurement, between 50 ms and 1 s, so a short run still gives a distribution of about
- * twenty samples and a long run one sample per second.
+ * measurement; with one, warm-up is a fifth of it on top. Iterations last a fiftieth of the
+ * measurement, between 20 ms and 1 s, so a short run still gives a distribution of about
+ * fifty samples (enough for the certifier to bound a median or a p10 when the iterations
+ * drift a little) and a long run one sample per second.
  */
 record JmhPlan(int warmupIterations, int measurementIterations, long iterationNs) {
     static final long FORK_RESERVE_NS = 1_500_000_000L;
-    static final long MIN_ITERATION_NS = 50_000_000L;
+    static final long MIN_ITERATION_NS = 20_000_000L;
     static final long MAX_ITERATION_NS = 1_000_000_000L;
-    static final int TARGET_ITERATIONS = 20;
+    static final int TARGET_ITERATIONS = 50;
     /** Fewer measured iterations than this is no distribution: the plan is refused. */
     static final int MIN_ITERATIONS = 5;
 

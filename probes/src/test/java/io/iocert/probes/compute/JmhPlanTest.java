@@ -23,10 +23,10 @@ class JmhPlanTest {
 
     @Test
     void shouldMeasureExactlyTheRequestedDurationInWholeIterations() throws Exception {
-        JmhPlan p = JmhPlan.fit("compute.flops", 60 * S, 0, OptionalLong.of(20 * S));
-        assertEquals(20 * S, p.measuredNs());
+        JmhPlan p = JmhPlan.fit("compute.flops", 120 * S, 0, OptionalLong.of(50 * S));
+        assertEquals(50 * S, p.measuredNs());
         assertEquals(S, p.iterationNs());
-        assertEquals(4, p.warmupIterations());
+        assertEquals(10, p.warmupIterations());
     }
 
     @Test
