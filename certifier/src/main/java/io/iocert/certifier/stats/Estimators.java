@@ -108,26 +108,39 @@ public final class Estimators {
         if (needUpper ? below <= q : below >= q) {
             return OptionalDouble.empty();
         }
-        for (double total = s.n(); total <= 1000.0 * s.n() + 1000; total *= 1.1) {
-            long m = (long) Math.floor(total / d);
-            if (m < 1 || m > Integer.MAX_VALUE) {
-                continue;
-            }
-            BinomialDistribution b = BinomialDistribution.of((int) m, q);
-            if (needUpper) {
-                int u = b.inverseCumulativeProbability(1 - alpha / 2) + 1;
-                if (u <= m && (double) u / m <= below) {
-                    return OptionalDouble.of(total);
-                }
+        // Whether the bound clears the threshold grows (nearly) monotonically with the sample
+        // size: bisect on a 10% grid of totals from n to 1000 n.
+        double n = s.n();
+        int hi = (int) Math.ceil(Math.log(1000.0 + 1000.0 / n) / Math.log(1.1));
+        if (!clears(n * Math.pow(1.1, hi), q, alpha, d, below, needUpper)) {
+            return OptionalDouble.empty();
+        }
+        int lo = 0;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (clears(n * Math.pow(1.1, mid), q, alpha, d, below, needUpper)) {
+                hi = mid;
             } else {
-                int j = b.inverseCumulativeProbability(alpha / 2);
-                int l = b.cumulativeProbability(j) > alpha / 2 ? j : j + 1;
-                if (l >= 1 && (double) (l - 1) / m >= below) {
-                    return OptionalDouble.of(total);
-                }
+                lo = mid + 1;
             }
         }
-        return OptionalDouble.empty();
+        return OptionalDouble.of(n * Math.pow(1.1, lo));
+    }
+
+    /** Whether, with {@code total} samples of the same distribution, the bound facing the threshold would clear it. */
+    private static boolean clears(double total, double q, double alpha, double d, double below, boolean needUpper) {
+        long m = (long) Math.floor(total / d);
+        if (m < 1) {
+            return false;
+        }
+        BinomialDistribution b = BinomialDistribution.of((int) Math.min(Integer.MAX_VALUE, m), q);
+        if (needUpper) {
+            int u = b.inverseCumulativeProbability(1 - alpha / 2) + 1;
+            return u <= m && (double) u / m <= below;
+        }
+        int j = b.inverseCumulativeProbability(alpha / 2);
+        int l = b.cumulativeProbability(j) > alpha / 2 ? j : j + 1;
+        return l >= 1 && (double) (l - 1) / m >= below;
     }
 
     /**
