@@ -1,6 +1,7 @@
 package io.iocert.probes.fs;
 
 import io.iocert.probes.NanoClock;
+import io.iocert.probes.measure.IntervalTracker;
 import org.HdrHistogram.ValueRecorder;
 
 /**

@@ -1,4 +1,4 @@
-package io.iocert.probes.fs;
+package io.iocert.probes.measure;
 
 import io.iocert.results.Summary;
 import java.util.ArrayList;
@@ -7,11 +7,11 @@ import java.util.List;
 import org.HdrHistogram.Histogram;
 
 /** Summary statistics of a histogram or of interval values; null when there is nothing to summarise. */
-final class Summaries {
+public final class Summaries {
     private Summaries() {
     }
 
-    static Summary of(Histogram h) {
+    public static Summary of(Histogram h) {
         if (h.getTotalCount() == 0) {
             return null;
         }
@@ -20,7 +20,7 @@ final class Summaries {
     }
 
     /** Percentiles by nearest rank, standard deviation of the population (as HdrHistogram does). */
-    static Summary of(List<Double> values) {
+    public static Summary of(List<Double> values) {
         if (values.isEmpty()) {
             return null;
         }
