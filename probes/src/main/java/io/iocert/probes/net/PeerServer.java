@@ -97,6 +97,11 @@ public final class PeerServer implements AutoCloseable {
         return s;
     }
 
+    /** The peer protocol version this build speaks. */
+    public static int protocolVersion() {
+        return Messages.VERSION;
+    }
+
     /** The bound address, with the actual port. */
     public InetSocketAddress address() {
         try {
