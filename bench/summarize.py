@@ -19,7 +19,7 @@ for line in open(rows):
 
 width = max(len(c) for c in cases + ["workload"]) + 2
 fmt = lambda xs: " ".join(f"{x:.0f}" for x in xs)
-print(f"{'workload':<{width}}{'metric':<8}{'iocert (rounds)':<30}{peer_label + ' (rounds)':<30}{'median ratio':>12}")
+print(f"{'workload':<{width}}{'metric':<8}{'iocert (rounds)':<30} {peer_label + ' (rounds)':<30} {'median ratio':>12}")
 for case in cases:
     for metric in metrics:
         got = vals.get((case, metric))
@@ -27,5 +27,5 @@ for case in cases:
             continue
         a, b = got["iocert"], got["peer"]
         ma, mb = statistics.median(a), statistics.median(b)
-        print(f"{case:<{width}}{metric:<8}{fmt(a) + ' -> ' + f'{ma:.0f}':<30}"
-              f"{fmt(b) + ' -> ' + f'{mb:.0f}':<30}{ma / mb:>12.3f}")
+        print(f"{case:<{width}}{metric:<8}{fmt(a) + ' -> ' + f'{ma:.0f}':<30} "
+              f"{fmt(b) + ' -> ' + f'{mb:.0f}':<30} {ma / mb:>12.3f}")
