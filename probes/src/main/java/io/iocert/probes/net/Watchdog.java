@@ -67,6 +67,7 @@ final class Watchdog implements AutoCloseable {
         private volatile String phase = "connecting";
         private volatile long idleNs = NONE;
         private volatile long deadlineNs;
+        private volatile long budgetNs;
         private volatile boolean hasDeadline;
         private volatile long lastNs = System.nanoTime();
         private volatile String reason;
@@ -85,6 +86,7 @@ final class Watchdog implements AutoCloseable {
             this.idleNs = idleNs;
             this.hasDeadline = budgetNs != NONE;
             this.deadlineNs = budgetNs == NONE ? 0 : now + budgetNs;
+            this.budgetNs = budgetNs;
             this.lastNs = now;
         }
 
@@ -110,7 +112,7 @@ final class Watchdog implements AutoCloseable {
             if (idle > idleNs) {
                 fire("nothing moved for " + millis(idle) + " while " + phase + " (idle limit " + millis(idleNs) + ")");
             } else if (hasDeadline && now - deadlineNs > 0) {
-                fire(phase + " did not finish in time (limit reached)");
+                fire(phase + " took longer than its limit of " + millis(budgetNs));
             }
         }
 

@@ -126,6 +126,14 @@ class NetProbesTest {
         assertTrue(tooBig.getMessage().contains("at most 1 MiB (its message size limit)"), tooBig.getMessage());
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = ProbeType.class, names = {"NET_PINGPONG", "NET_STREAM", "NET_CONNECT"})
+    void shouldBeFoundThroughTheServiceLoader(ProbeType type) {
+        io.iocert.probes.Probe p = io.iocert.probes.Probes.forType(type).orElseThrow(() -> new AssertionError(type + " missing"));
+        assertEquals(type, p.type());
+        assertEquals("io.iocert.probes.net", p.getClass().getPackageName());
+    }
+
     @Test
     void shouldNeedAPeer() {
         ProbeException e = assertThrows(ProbeException.class, () -> new NetConnectProbe(FAST).run(

@@ -143,6 +143,35 @@ class PeerServerTest {
     }
 
     @Test
+    void shouldRefuseRequestsBeyondItsLimitsNamingTheLimit() throws Exception {
+        try (NetTesting.Server s = new NetTesting.Server(Optional.empty(), NetTesting.limits(8, 4096, 2000, 2000, 1000))) {
+            Peer peer = Peer.resolve(context(s.server).peer().orElseThrow());
+            try (Watchdog w = new Watchdog("test", 20)) {
+                // The client checks the limits the server announced...
+                try (PeerConnection c = PeerConnection.open(peer, w, FAST)) {
+                    PeerException e = assertThrows(PeerException.class, () -> c.request(
+                            new Messages.Request(Messages.Kind.PINGPONG, 8192, 500_000_000L), Watchdog.NONE));
+                    assertTrue(e.getMessage().contains("at most 4 KiB (its message size limit)"), e.getMessage());
+                }
+                // ...and the server enforces them for clients that do not.
+                for (Messages.Request r : List.of(new Messages.Request(Messages.Kind.PINGPONG, 8192, 500_000_000L),
+                        new Messages.Request(Messages.Kind.STREAM_TO_SERVER, 1024, 2_000_000_000L),
+                        new Messages.Request(Messages.Kind.STREAM_FROM_SERVER, 0, 500_000_000L))) {
+                    try (PeerConnection c = PeerConnection.open(peer, w, FAST)) {
+                        r.frame().write(c.channel());
+                        Frame reply = Frame.read(c.channel());
+                        assertEquals(Frame.Type.ERROR, reply.type(), r.toString());
+                        String why = Messages.Refusal.parse(reply).message();
+                        assertTrue(why.contains("its message size limit") || why.contains("its test duration limit"), why);
+                    }
+                }
+            }
+            awaitIdle(s);
+            assertEquals(3, s.logSnapshot().stream().filter(l -> l.contains("refused, ")).count(), s.logSnapshot().toString());
+        }
+    }
+
+    @Test
     void shouldCloseASilentClientAfterTheHandshakeTimeout() throws Exception {
         try (NetTesting.Server s = new NetTesting.Server(Optional.empty(), NetTesting.limits(8, 1 << 20, 300, 2000, 60_000))) {
             try (Socket silent = connect(s)) {

@@ -1,0 +1,106 @@
+package io.iocert.probes.net;
+
+import static io.iocert.probes.net.NetTesting.FAST;
+import static io.iocert.probes.net.NetTesting.bytes;
+import static io.iocert.probes.net.NetTesting.context;
+import static io.iocert.probes.net.NetTesting.ms;
+import static io.iocert.probes.net.NetTesting.requirement;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.iocert.results.Measurement;
+import io.iocert.spec.Dimension;
+import io.iocert.spec.ProbeType;
+import io.iocert.spec.Quantity;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.util.Optional;
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Coordinated omission: a peer that stalls once for 300 ms. The closed loop sees one slow
+ * round trip; the open loop at 100 messages/s must charge the stall to every message planned
+ * during it (about 30), because a job sending at that rate would have waited for each.
+ */
+class OpenLoopTest {
+    private static final long STALL_MS = 300;
+    private static final long SLOW_NS = 100_000_000L;
+
+    @Test
+    void shouldChargeAStallToEveryMessageItDelayedInTheOpenLoop() throws Exception {
+        Histogram rtt = runAgainstStallingPeer(true);
+        long slow = rtt.getTotalCount() - rtt.getCountBetweenValues(0, SLOW_NS);
+        // Messages planned 10 ms apart during a 300-ms stall: those planned in its first 200 ms
+        // wait at least 100 ms each, about 20; allow for scheduling noise either way.
+        assertTrue(slow >= 12 && slow <= 32, "open loop: " + slow + " round trips over 100 ms, expected about 20");
+    }
+
+    @Test
+    void shouldSeeTheSameStallAsOneSlowRoundTripInTheClosedLoop() throws Exception {
+        Histogram rtt = runAgainstStallingPeer(false);
+        long slow = rtt.getTotalCount() - rtt.getCountBetweenValues(0, SLOW_NS);
+        assertEquals(1, slow, "closed loop: the stall delays only the message in flight");
+        assertTrue(rtt.getMaxValue() >= STALL_MS * 1_000_000L * 9 / 10, "max " + rtt.getMaxValue());
+    }
+
+    /** A fake peer: correct handshake, echoes 64-byte messages, stalls before echoing the 20th. */
+    private static Histogram runAgainstStallingPeer(boolean openLoop) throws Exception {
+        try (ServerSocket fake = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread peer = new Thread(() -> {
+                try (Socket c = fake.accept()) {
+                    c.setTcpNoDelay(true);
+                    InputStream in = c.getInputStream();
+                    OutputStream out = c.getOutputStream();
+                    skipFrame(in);
+                    out.write(wire(new Messages.Challenge(Messages.VERSION, false, new byte[Messages.NONCE_BYTES]).frame()));
+                    skipFrame(in);
+                    out.write(wire(new Messages.Ready(1 << 20, 3_600_000_000_000L).frame()));
+                    skipFrame(in);
+                    out.write(wire(Messages.empty(Frame.Type.ACCEPT)));
+                    for (int i = 0; ; i++) {
+                        byte[] m = in.readNBytes(64);
+                        if (m.length < 64) {
+                            return;
+                        }
+                        if (i == 20) {
+                            Thread.sleep(STALL_MS);
+                        }
+                        out.write(m);
+                    }
+                } catch (Exception e) {
+                    // the probe closed the connection
+                }
+            });
+            peer.setDaemon(true);
+            peer.start();
+            Object[] workload = openLoop
+                    ? new Object[] {"messageSize", bytes(64), "rate", new Quantity(100, Dimension.OP_RATE), "duration", ms(1500),
+                        "warmup", ms(0)}
+                    : new Object[] {"messageSize", bytes(64), "duration", ms(1500), "warmup", ms(0)};
+            Measurement m = new NetPingPongProbe(FAST).run(requirement(ProbeType.NET_PINGPONG, workload),
+                    context(new InetSocketAddress(fake.getInetAddress(), fake.getLocalPort()), Optional.empty())).get(0);
+            peer.join(5000);
+            assertNull(m.error(), m.error());
+            return m.histogram();
+        }
+    }
+
+    private static void skipFrame(InputStream in) throws java.io.IOException {
+        int length = ByteBuffer.wrap(in.readNBytes(4)).getInt();
+        in.readNBytes(length);
+    }
+
+    private static byte[] wire(Frame f) {
+        ByteBuffer b = f.encode();
+        byte[] out = new byte[b.remaining()];
+        b.get(out);
+        return out;
+    }
+}
