@@ -37,7 +37,8 @@ import org.HdrHistogram.Histogram;
  * {@code rate}, open: message i is planned at {@code start + i/rate} and its RTT runs from
  * that planned time, so a stall counts against every message it delayed (coordinated omission
  * corrected) rather than as one slow message. When the RTT exceeds the planned gap, messages
- * leave late and their RTT shows it.
+ * leave late and their RTT shows it; {@code achievedRate} in the context (measured messages
+ * per second) then falls short of {@code targetRate}.
  *
  * <p><b>What spoils it.</b> The probe's own CPU: a descheduled client (steal time, other
  * load) adds its delay to the RTT; JIT compilation in the first moments (hence the default
@@ -156,6 +157,9 @@ public final class NetPingPongProbe implements Probe {
                 stoppedBy = "error";
             }
             ctx.put(NetSupport.STOPPED_BY, stoppedBy);
+            // The rate achieved shows when an open loop fell behind its plan (each message then
+            // waited for the one before, and its RTT includes that wait).
+            ctx.put("achievedRate", String.format(java.util.Locale.ROOT, "%.1f", rtt.getTotalCount() * 1e9 / timing.durationNs()));
             if (error == null && rtt.getTotalCount() == 0) {
                 error = "no message returned within the measured time of " + Quantity.nanos(timing.durationNs()).format();
             }

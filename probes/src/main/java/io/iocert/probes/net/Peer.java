@@ -29,7 +29,8 @@ record Peer(InetSocketAddress address, Optional<Token> token, String label, bool
                 throw new ProbeException("cannot use token file " + p.tokenFile().get() + ": " + PeerServer.describe(e), e);
             }
         }
-        String label = p.embeddedLoopback() ? "loopback" : p.host() + ":" + p.port();
+        String host = p.host().contains(":") ? "[" + p.host() + "]" : p.host();
+        String label = p.embeddedLoopback() ? "loopback" : host + ":" + p.port();
         return new Peer(new InetSocketAddress(ip, p.port()), token, label, p.embeddedLoopback());
     }
 

@@ -76,6 +76,7 @@ class NetProbesTest {
         assertNull(m.error());
         assertEquals("open", m.context().get("loop"));
         assertTrue(m.samples() >= 95 && m.samples() <= 101, "expected about 100 messages at 200/s in 0.5 s, got " + m.samples());
+        assertEquals(m.samples() * 2, Double.parseDouble(m.context().get("achievedRate")), 0.01);
     }
 
     @Test
