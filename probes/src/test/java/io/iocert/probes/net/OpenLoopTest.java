@@ -5,7 +5,6 @@ import static io.iocert.probes.net.NetTesting.bytes;
 import static io.iocert.probes.net.NetTesting.context;
 import static io.iocert.probes.net.NetTesting.ms;
 import static io.iocert.probes.net.NetTesting.requirement;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,28 +24,30 @@ import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 
 /**
- * Coordinated omission: a peer that stalls once for 300 ms. The closed loop sees one slow
+ * Coordinated omission: a peer that stalls once for 500 ms. The closed loop sees one slow
  * round trip; the open loop at 100 messages/s must charge the stall to every message planned
- * during it (about 30), because a job sending at that rate would have waited for each.
+ * during it (about 50), because a job sending at that rate would have waited for each. The
+ * bounds leave room for a busy machine adding a few slow round trips of its own.
  */
 class OpenLoopTest {
-    private static final long STALL_MS = 300;
+    private static final long STALL_MS = 500;
     private static final long SLOW_NS = 100_000_000L;
 
     @Test
     void shouldChargeAStallToEveryMessageItDelayedInTheOpenLoop() throws Exception {
         Histogram rtt = runAgainstStallingPeer(true);
         long slow = rtt.getTotalCount() - rtt.getCountBetweenValues(0, SLOW_NS);
-        // Messages planned 10 ms apart during a 300-ms stall: those planned in its first 200 ms
-        // wait at least 100 ms each, about 20; allow for scheduling noise either way.
-        assertTrue(slow >= 12 && slow <= 32, "open loop: " + slow + " round trips over 100 ms, expected about 20");
+        // Messages planned 10 ms apart during a 500-ms stall: those planned in its first 400 ms
+        // wait at least 100 ms each, about 40; allow for scheduling noise either way.
+        assertTrue(slow >= 30 && slow <= 55, "open loop: " + slow + " round trips over 100 ms, expected about 40");
     }
 
     @Test
     void shouldSeeTheSameStallAsOneSlowRoundTripInTheClosedLoop() throws Exception {
         Histogram rtt = runAgainstStallingPeer(false);
         long slow = rtt.getTotalCount() - rtt.getCountBetweenValues(0, SLOW_NS);
-        assertEquals(1, slow, "closed loop: the stall delays only the message in flight");
+        assertTrue(slow >= 1 && slow <= 5, "closed loop: the stall delays only the message in flight (and a busy machine"
+                + " a few more), got " + slow + " round trips over 100 ms");
         assertTrue(rtt.getMaxValue() >= STALL_MS * 1_000_000L * 9 / 10, "max " + rtt.getMaxValue());
     }
 
