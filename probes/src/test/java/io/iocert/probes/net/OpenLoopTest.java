@@ -51,8 +51,32 @@ class OpenLoopTest {
         assertTrue(rtt.getMaxValue() >= STALL_MS * 1_000_000L * 9 / 10, "max " + rtt.getMaxValue());
     }
 
-    /** A fake peer: correct handshake, echoes 64-byte messages, stalls before echoing the 20th. */
+    @Test
+    void shouldEndOnTimeWhenThePeerCannotKeepUpAndCountWhatWasNeverSent() throws Exception {
+        // 200 messages/s planned for 0.5 s, a peer that takes 20 ms per echo: about 25 make the
+        // round trip, about 75 are still waiting for their turn when the time is up.
+        long t0 = System.nanoTime();
+        Measurement m = run(true, i -> 20, 200, 500);
+        long tookMs = (System.nanoTime() - t0) / 1_000_000;
+
+        assertNull(m.error(), m.error());
+        assertTrue(tookMs < 1500, "the open loop must end when its time is up, took " + tookMs + " ms");
+        long unsent = Long.parseLong(m.context().get("unsentPlanned"));
+        assertTrue(unsent >= 50 && unsent <= 85, "unsent " + unsent + ", expected about 75");
+        assertTrue(m.samples() >= 95 && m.samples() <= 101, "every planned message is in the histogram, got " + m.samples());
+        double achieved = Double.parseDouble(m.context().get("achievedRate"));
+        assertTrue(achieved >= 20 && achieved <= 60, "achieved " + achieved + " messages/s, expected about 50");
+        assertTrue(m.histogram().getValueAtPercentile(90) >= 200_000_000L,
+                "the late and never-sent messages waited hundreds of ms: p90 " + m.histogram().getValueAtPercentile(90));
+    }
+
     private static Histogram runAgainstStallingPeer(boolean openLoop) throws Exception {
+        return run(openLoop, i -> i == 20 ? STALL_MS : 0, 100, 1500).histogram();
+    }
+
+    /** A fake peer: correct handshake, echoes 64-byte messages, waiting {@code delayMs.applyAsLong(i)} before echo i. */
+    private static Measurement run(boolean openLoop, java.util.function.LongUnaryOperator delayMs, double rate, long durationMs)
+            throws Exception {
         try (ServerSocket fake = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Thread peer = new Thread(() -> {
                 try (Socket c = fake.accept()) {
@@ -70,8 +94,9 @@ class OpenLoopTest {
                         if (m.length < 64) {
                             return;
                         }
-                        if (i == 20) {
-                            Thread.sleep(STALL_MS);
+                        long delay = delayMs.applyAsLong(i);
+                        if (delay > 0) {
+                            Thread.sleep(delay);
                         }
                         out.write(m);
                     }
@@ -82,14 +107,14 @@ class OpenLoopTest {
             peer.setDaemon(true);
             peer.start();
             Object[] workload = openLoop
-                    ? new Object[] {"messageSize", bytes(64), "rate", new Quantity(100, Dimension.OP_RATE), "duration", ms(1500),
-                        "warmup", ms(0)}
-                    : new Object[] {"messageSize", bytes(64), "duration", ms(1500), "warmup", ms(0)};
+                    ? new Object[] {"messageSize", bytes(64), "rate", new Quantity(rate, Dimension.OP_RATE),
+                        "duration", ms(durationMs), "warmup", ms(0)}
+                    : new Object[] {"messageSize", bytes(64), "duration", ms(durationMs), "warmup", ms(0)};
             Measurement m = new NetPingPongProbe(FAST).run(requirement(ProbeType.NET_PINGPONG, workload),
                     context(new InetSocketAddress(fake.getInetAddress(), fake.getLocalPort()), Optional.empty())).get(0);
             peer.join(5000);
             assertNull(m.error(), m.error());
-            return m.histogram();
+            return m;
         }
     }
 
