@@ -31,9 +31,9 @@ for case in cases:
 # Columns as wide as their longest entry (many rounds of large values), at least 30.
 col = max([30] + [len(c[0]) + 2 for c in cells.values()] + [len(c[1]) + 2 for c in cells.values()])
 mw = max([8] + [len(m) + 1 for m in metrics])
-print(f"{'workload':<{width}}{'metric':<{mw}}{'iocert (rounds)':<{col}}{peer_label + ' (rounds)':<{col}}{'median ratio':>12}")
+print(f"{'workload':<{width}}{'metric':<{mw}}{'iocert (rounds)':<{col}} {peer_label + ' (rounds)':<{col}} {'median ratio':>12}")
 for case in cases:
     for metric in metrics:
         if (case, metric) in cells:
             ia, pb, ratio = cells[(case, metric)]
-            print(f"{case:<{width}}{metric:<{mw}}{ia:<{col}}{pb:<{col}}{ratio:>12.3f}")
+            print(f"{case:<{width}}{metric:<{mw}}{ia:<{col}} {pb:<{col}} {ratio:>12.3f}")

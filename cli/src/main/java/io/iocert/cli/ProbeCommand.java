@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HexFormat;
-import java.util.Optional;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 
@@ -26,7 +25,8 @@ final class ProbeCommand implements Command {
 
     @Override
     public String synopsis() {
-        return "[--spec FILE] [--fs-path DIR] [--budget DURATION] [--max-bytes SIZE] --out FILE";
+        return "[--spec FILE] [--fs-path DIR] [--peer HOST:PORT [--token-file FILE]] [--budget DURATION] [--max-bytes SIZE]"
+                + " --out FILE";
     }
 
     @Override
@@ -43,8 +43,9 @@ final class ProbeCommand implements Command {
                 .addOption(opt("budget", "DURATION", "most time to spend on each requirement, overriding the spec (e.g. 30s)"))
                 .addOption(opt("max-bytes", "SIZE", "most data a probe may place on the filesystem (e.g. 2GiB); a workload"
                         + " needing more is refused"))
-                .addOption(opt("peer", "HOST:PORT", "an 'iocert serve' peer for interconnect probes (not in this build yet)"))
-                .addOption(opt("token-file", "FILE", "shared token for a remote peer (not in this build yet)"));
+                .addOption(opt("peer", "HOST:PORT", "the 'iocert serve' the interconnect probes measure against (default:"
+                        + " an in-process server on loopback; those results say peer=loopback)"))
+                .addOption(opt("token-file", "FILE", "the token shared with the --peer (it never crosses the network)"));
     }
 
     @Override
@@ -64,7 +65,11 @@ final class ProbeCommand implements Command {
         }
         Spec spec = Inputs.spec(line);
         Path fsPath = fsPath(line, spec);
-        Result result = new ProbeRunner(fsPath, runId(), Optional.empty(), TerminalProgress.forConsole(err), Inputs.maxBytes(line), false).run(spec);
+        Result result;
+        try (PeerChoice peer = PeerChoice.of(line, spec)) {
+            result = new ProbeRunner(fsPath, runId(), peer.peer(), TerminalProgress.forConsole(err), Inputs.maxBytes(line),
+                    false).run(spec);
+        }
         AtomicFiles.write(target, ResultCodec.toJson(result), false);
         long failed = result.measurements().stream().filter(m -> m.error() != null).count();
         err.println("iocert: wrote " + target + " (" + result.measurements().size() + " measurements, "
@@ -81,9 +86,6 @@ final class ProbeCommand implements Command {
         if (!line.getArgList().isEmpty()) {
             throw new UsageException("'" + command + "' takes no arguments, got '" + line.getArgList().get(0) + "'",
                     "see 'iocert " + command + " --help'");
-        }
-        if (line.hasOption("peer") || line.hasOption("token-file")) {
-            throw new UsageException("--peer and --token-file are part of the iocert design but not of this build yet");
         }
     }
 

@@ -14,7 +14,6 @@ import io.iocert.spec.Spec;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 
@@ -30,7 +29,8 @@ final class RunCommand implements Command {
 
     @Override
     public String synopsis() {
-        return "[--spec FILE] [--fs-path DIR] [--out DIR] [--budget DURATION] [--max-bytes SIZE] [--confidence P] [--format F]";
+        return "[--spec FILE] [--fs-path DIR] [--peer HOST:PORT [--token-file FILE]] [--out DIR] [--budget DURATION]"
+                + " [--max-bytes SIZE] [--confidence P] [--format F]";
     }
 
     @Override
@@ -60,7 +60,10 @@ final class RunCommand implements Command {
         Path dir = Outputs.runDirectory(line);
 
         TerminalProgress progress = TerminalProgress.forConsole(err);
-        Result result = new ProbeRunner(fsPath, ProbeCommand.runId(), Optional.empty(), progress, Inputs.maxBytes(line), true).run(spec);
+        Result result;
+        try (PeerChoice peer = PeerChoice.of(line, spec)) {
+            result = new ProbeRunner(fsPath, ProbeCommand.runId(), peer.peer(), progress, Inputs.maxBytes(line), true).run(spec);
+        }
         AtomicFiles.write(dir.resolve(RESULT_FILE), ResultCodec.toJson(result), false);
         AtomicFiles.write(dir.resolve("result.csv"), CsvExport.toCsv(result), false);
         AtomicFiles.write(dir.resolve("result.hlog"), HlogExport.toHlog(result), false);

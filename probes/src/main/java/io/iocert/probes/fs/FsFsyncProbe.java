@@ -6,6 +6,7 @@ import io.iocert.probes.Probe;
 import io.iocert.probes.ProbeContext;
 import io.iocert.probes.ProbeException;
 import io.iocert.probes.UnusableInputException;
+import io.iocert.probes.measure.Summaries;
 import io.iocert.results.BlockRecorder;
 import io.iocert.results.Measurement;
 import io.iocert.spec.Dimension;

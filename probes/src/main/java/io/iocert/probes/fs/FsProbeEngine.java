@@ -5,6 +5,9 @@ import io.iocert.probes.NanoClock;
 import io.iocert.probes.ProbeContext;
 import io.iocert.probes.ProbeException;
 import io.iocert.probes.UnusableInputException;
+import io.iocert.probes.measure.IntervalTracker;
+import io.iocert.probes.measure.Pacing;
+import io.iocert.probes.measure.Summaries;
 import io.iocert.results.BlockRecorder;
 import io.iocert.results.BlockSeries;
 import io.iocert.results.IntervalSeries;
@@ -39,7 +42,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -541,16 +543,7 @@ final class FsProbeEngine {
 
     /** Parks until {@code clock} reads {@code targetNs} or later; the open loop's wait. */
     static void parkUntil(NanoClock clock, long targetNs) throws InterruptedException {
-        while (true) {
-            long left = targetNs - clock.nanoTime();
-            if (left <= 0) {
-                return;
-            }
-            LockSupport.parkNanos(left);
-            if (Thread.interrupted()) {
-                throw new InterruptedException("interrupted while waiting for the next planned operation");
-            }
-        }
+        Pacing.parkUntil(clock, targetNs);
     }
 
     static long cappedNanos(Duration d) {

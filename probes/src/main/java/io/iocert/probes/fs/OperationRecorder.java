@@ -1,6 +1,7 @@
 package io.iocert.probes.fs;
 
 import io.iocert.probes.NanoClock;
+import io.iocert.probes.measure.IntervalTracker;
 import io.iocert.results.BlockRecorder;
 import org.HdrHistogram.ValueRecorder;
 

@@ -3,6 +3,7 @@ package io.iocert.probes.fs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.iocert.probes.measure.IntervalTracker;
 import java.nio.ByteBuffer;
 import java.util.HashSet;
 import java.util.List;

@@ -3,6 +3,8 @@ package io.iocert.probes.fs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.iocert.probes.NanoClock;
+import io.iocert.probes.measure.IntervalAccumulator;
+import io.iocert.probes.measure.IntervalTracker;
 import java.util.List;
 import java.util.OptionalLong;
 import org.HdrHistogram.Histogram;

@@ -1,4 +1,4 @@
-package io.iocert.probes.fs;
+package io.iocert.probes.measure;
 
 import io.iocert.results.IntervalSeries;
 import java.util.OptionalLong;
@@ -12,15 +12,15 @@ import java.util.OptionalLong;
  * short run still has a distribution. Since the run length is only known at the end, two
  * accumulators run side by side: 1-ms buckets for the first 10 s and 1-s buckets throughout.
  */
-final class IntervalTracker {
-    static final long DEFAULT_INTERVAL_NS = 1_000_000_000L;
-    static final int MIN_INTERVALS = 10;
+public final class IntervalTracker {
+    public static final long DEFAULT_INTERVAL_NS = 1_000_000_000L;
+    public static final int MIN_INTERVALS = 10;
     private static final long FINE_NS = 1_000_000L;
     private static final long[] SHORTER_NS = {500_000_000L, 200_000_000L, 100_000_000L, 50_000_000L,
         20_000_000L, 10_000_000L, 5_000_000L, 2_000_000L, 1_000_000L};
 
     /** The series of one run: the interval length used and the two rates. */
-    record Series(long intervalNs, IntervalSeries throughput, IntervalSeries iops) {
+    public record Series(long intervalNs, IntervalSeries throughput, IntervalSeries iops) {
     }
 
     private final IntervalAccumulator main;
@@ -30,20 +30,20 @@ final class IntervalTracker {
      * @param originNs      start of the measurement (after warm-up)
      * @param fixedInterval the spec's interval, or empty to choose after the run
      */
-    IntervalTracker(long originNs, OptionalLong fixedInterval) {
+    public IntervalTracker(long originNs, OptionalLong fixedInterval) {
         this.main = new IntervalAccumulator(originNs, fixedInterval.orElse(DEFAULT_INTERVAL_NS), Integer.MAX_VALUE - 16);
         this.fine = fixedInterval.isPresent() ? null
                 : new IntervalAccumulator(originNs, FINE_NS, Math.toIntExact(DEFAULT_INTERVAL_NS * MIN_INTERVALS / FINE_NS));
     }
 
-    void add(long startNs, long endNs, long bytes) {
+    public void add(long startNs, long endNs, long bytes) {
         main.add(startNs, endNs, bytes);
         if (fine != null) {
             fine.add(startNs, endNs, bytes);
         }
     }
 
-    void merge(IntervalTracker other) {
+    public void merge(IntervalTracker other) {
         main.merge(other.main);
         if (fine != null) {
             fine.merge(other.fine);
@@ -51,7 +51,7 @@ final class IntervalTracker {
     }
 
     /** The rates over a measured span of {@code spanNs} (whole intervals only). */
-    Series series(long spanNs) {
+    public Series series(long spanNs) {
         long intervalNs = fine == null ? main.bucketNs() : chooseIntervalNs(spanNs);
         IntervalAccumulator source = intervalNs % main.bucketNs() == 0 ? main : fine;
         return new Series(intervalNs,
@@ -60,7 +60,7 @@ final class IntervalTracker {
     }
 
     /** 1 s when the span holds ten of them, else the longest shorter step that does (1 ms at least). */
-    static long chooseIntervalNs(long spanNs) {
+    public static long chooseIntervalNs(long spanNs) {
         if (spanNs >= DEFAULT_INTERVAL_NS * MIN_INTERVALS) {
             return DEFAULT_INTERVAL_NS;
         }

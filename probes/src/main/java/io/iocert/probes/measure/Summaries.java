@@ -1,19 +1,20 @@
-package io.iocert.probes.fs;
+package io.iocert.probes.measure;
 
 import io.iocert.results.Summary;
 import java.util.List;
 import org.HdrHistogram.Histogram;
 
 /** Summary statistics of a histogram or of interval values; null when there is nothing to summarise. */
-final class Summaries {
+public final class Summaries {
     private Summaries() {
     }
 
-    static Summary of(Histogram h) {
+    public static Summary of(Histogram h) {
         return Summary.of(h);
     }
 
-    static Summary of(List<Double> values) {
+    /** Percentiles by nearest rank, standard deviation of the population (as HdrHistogram does). */
+    public static Summary of(List<Double> values) {
         return Summary.of(values);
     }
 }

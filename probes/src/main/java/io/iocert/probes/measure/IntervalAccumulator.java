@@ -1,4 +1,4 @@
-package io.iocert.probes.fs;
+package io.iocert.probes.measure;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,7 +12,7 @@ import java.util.List;
  * side of a boundary an operation happened to complete. Time before the origin (warm-up) is
  * dropped. One accumulator per thread, merged at the end: no sharing while measuring.
  */
-final class IntervalAccumulator {
+public final class IntervalAccumulator {
     private final long originNs;
     private final long bucketNs;
     private final int maxBuckets;
@@ -23,7 +23,7 @@ final class IntervalAccumulator {
     /**
      * @param maxBuckets buckets kept; time beyond {@code originNs + maxBuckets * bucketNs} is dropped
      */
-    IntervalAccumulator(long originNs, long bucketNs, int maxBuckets) {
+    public IntervalAccumulator(long originNs, long bucketNs, int maxBuckets) {
         if (bucketNs <= 0 || maxBuckets <= 0) {
             throw new IllegalArgumentException("bucketNs and maxBuckets must be positive");
         }
@@ -32,12 +32,12 @@ final class IntervalAccumulator {
         this.maxBuckets = maxBuckets;
     }
 
-    long bucketNs() {
+    public long bucketNs() {
         return bucketNs;
     }
 
     /** Accounts one operation of {@code n} bytes that ran from {@code startNs} to {@code endNs}. */
-    void add(long startNs, long endNs, long n) {
+    public void add(long startNs, long endNs, long n) {
         if (endNs < originNs || (endNs == originNs && startNs < endNs)) {
             return;
         }
@@ -58,7 +58,7 @@ final class IntervalAccumulator {
     }
 
     /** Adds another accumulator with the same origin and bucket length. */
-    void merge(IntervalAccumulator other) {
+    public void merge(IntervalAccumulator other) {
         if (other.originNs != originNs || other.bucketNs != bucketNs) {
             throw new IllegalArgumentException("accumulators differ in origin or bucket length");
         }
@@ -68,12 +68,12 @@ final class IntervalAccumulator {
     }
 
     /** Bytes per second in each whole interval within {@code spanNs}; a partial tail is left out. */
-    List<Double> bytesPerSecond(long intervalNs, long spanNs) {
+    public List<Double> bytesPerSecond(long intervalNs, long spanNs) {
         return rates(bytes, intervalNs, spanNs);
     }
 
     /** Operations per second in each whole interval within {@code spanNs}. */
-    List<Double> opsPerSecond(long intervalNs, long spanNs) {
+    public List<Double> opsPerSecond(long intervalNs, long spanNs) {
         return rates(ops, intervalNs, spanNs);
     }
 

@@ -1,0 +1,79 @@
+package io.iocert.cli;
+
+import io.iocert.probes.PeerAddress;
+import io.iocert.probes.net.PeerServer;
+import io.iocert.probes.net.ServerLimits;
+import io.iocert.spec.Spec;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.apache.commons.cli.CommandLine;
+
+/**
+ * The peer the interconnect probes of {@code run} and {@code probe} use: {@code --peer
+ * HOST:PORT} (with {@code --token-file}), or else an in-process server on loopback that lives
+ * as long as this object, started only when the spec has net requirements. Results name the
+ * in-process one {@code peer=loopback}.
+ */
+final class PeerChoice implements AutoCloseable {
+    private final Optional<PeerAddress> peer;
+    private final PeerServer embedded;
+
+    private PeerChoice(Optional<PeerAddress> peer, PeerServer embedded) {
+        this.peer = peer;
+        this.embedded = embedded;
+    }
+
+    static PeerChoice of(CommandLine line, Spec spec) throws UsageException, IOException {
+        if (line.hasOption("peer")) {
+            String text = line.getOptionValue("peer");
+            Optional<Path> token = Optional.empty();
+            if (line.hasOption("token-file")) {
+                ServeCommand.token(line.getOptionValue("token-file"));
+                token = Optional.of(Path.of(line.getOptionValue("token-file")));
+            }
+            int colon = text.lastIndexOf(':');
+            String host = colon < 0 ? text : text.substring(0, colon);
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            } else if (host.contains(":")) {
+                throw new UsageException("--peer '" + text + "': write an IPv6 address in brackets, such as [fe80::1]:7878");
+            }
+            if (host.isBlank() || colon < 0) {
+                throw new UsageException("--peer '" + text + "' is not HOST:PORT", "expected the address 'iocert serve' listens"
+                        + " on, such as node7:" + ServeCommand.DEFAULT_PORT);
+            }
+            int port = ServeCommand.port("the port of --peer " + text + ":", text.substring(colon + 1));
+            if (port == 0) {
+                throw new UsageException("--peer '" + text + "': port 0 is not a port a server listens on");
+            }
+            return new PeerChoice(Optional.of(new PeerAddress(host, port, token, false)), null);
+        }
+        if (line.hasOption("token-file")) {
+            throw new UsageException("--token-file is for a remote peer: give --peer HOST:PORT too",
+                    "without --peer, interconnect probes use an in-process loopback peer that needs no token");
+        }
+        boolean needsPeer = spec.requirements().stream().anyMatch(r -> r.probe().id().startsWith("net."));
+        if (!needsPeer) {
+            return new PeerChoice(Optional.empty(), null);
+        }
+        PeerServer server = PeerServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), Optional.empty(),
+                ServerLimits.DEFAULTS, s -> { });
+        InetSocketAddress a = server.address();
+        return new PeerChoice(Optional.of(new PeerAddress(a.getAddress().getHostAddress(), a.getPort(), Optional.empty(), true)),
+                server);
+    }
+
+    Optional<PeerAddress> peer() {
+        return peer;
+    }
+
+    @Override
+    public void close() {
+        if (embedded != null) {
+            embedded.close();
+        }
+    }
+}

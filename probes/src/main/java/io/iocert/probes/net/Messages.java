@@ -1,0 +1,255 @@
+package io.iocert.probes.net;
+
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The control messages of peer protocol version {@value #VERSION}, each with its encoding.
+ *
+ * <p>The conversation: the client sends {@link Hello}; the server answers {@link Challenge}
+ * (or {@link Refusal} when the versions differ); the client answers {@link Auth}; the server
+ * answers {@link Ready} (or {@link Refusal} when authentication fails) and the client may close
+ * there (net.connect) or send one {@link Request}, which the server answers with
+ * {@link Frame.Type#ACCEPT} or {@link Refusal}. Then raw data flows as the request said; a stream
+ * to the server ends with the server's {@link Done}.
+ *
+ * <p>{@link Hello} and {@link Challenge} start with a magic number and the version in the same
+ * place in every version, so two releases that speak different versions can still tell each
+ * other so, instead of misreading the rest.
+ */
+final class Messages {
+    /** Protocol version: a change to any message below needs a new one. */
+    static final int VERSION = 1;
+    /** "IOCT": marks the first frame of each side as iocert's. */
+    static final int MAGIC = 0x494F4354;
+    static final int NONCE_BYTES = 32;
+    static final int MAC_BYTES = 32;
+
+    private Messages() {
+    }
+
+    /** The client's first frame. */
+    record Hello(int version) {
+        Frame frame() {
+            return new Frame(Frame.Type.HELLO, ByteBuffer.allocate(6).putInt(MAGIC).putShort((short) version).array());
+        }
+
+        static Hello parse(Frame f) throws ProtocolException {
+            ByteBuffer b = payload(f, Frame.Type.HELLO);
+            return new Hello(magicAndVersion(b, "client"));
+        }
+    }
+
+    /**
+     * The server's answer to a hello of its version: a fresh nonce the client must sign.
+     *
+     * @param tokenRequired whether the server checks the signature (it does whenever it has a token)
+     */
+    record Challenge(int version, boolean tokenRequired, byte[] nonce) {
+        Frame frame() {
+            return new Frame(Frame.Type.CHALLENGE, ByteBuffer.allocate(7 + NONCE_BYTES).putInt(MAGIC)
+                    .putShort((short) version).put((byte) (tokenRequired ? 1 : 0)).put(nonce).array());
+        }
+
+        /** Reads magic and version first, so a different version is reported as such. */
+        static Challenge parse(Frame f) throws ProtocolException {
+            ByteBuffer b = payload(f, Frame.Type.CHALLENGE);
+            int version = magicAndVersion(b, "server");
+            if (version != VERSION) {
+                return new Challenge(version, false, new byte[0]);
+            }
+            try {
+                int flags = b.get() & 0xff;
+                if (flags > 1) {
+                    throw new ProtocolException("challenge flags " + flags + " are not known to protocol " + VERSION);
+                }
+                byte[] nonce = new byte[NONCE_BYTES];
+                b.get(nonce);
+                end(b, f);
+                return new Challenge(version, flags == 1, nonce);
+            } catch (BufferUnderflowException e) {
+                throw truncated(f);
+            }
+        }
+    }
+
+    /** The client's signature over the nonce; empty when it has no token. */
+    record Auth(byte[] mac) {
+        Frame frame() {
+            return new Frame(Frame.Type.AUTH, mac.clone());
+        }
+
+        static Auth parse(Frame f) throws ProtocolException {
+            ByteBuffer b = payload(f, Frame.Type.AUTH);
+            if (b.remaining() != 0 && b.remaining() != MAC_BYTES) {
+                throw new ProtocolException("AUTH carries " + b.remaining() + " bytes; expected 0 or " + MAC_BYTES);
+            }
+            byte[] mac = new byte[b.remaining()];
+            b.get(mac);
+            return new Auth(mac);
+        }
+    }
+
+    /** Authentication passed; the server's limits, so the client can check a request first. */
+    record Ready(int maxMessageBytes, long maxTestNs) {
+        Frame frame() {
+            return new Frame(Frame.Type.READY, ByteBuffer.allocate(12).putInt(maxMessageBytes).putLong(maxTestNs).array());
+        }
+
+        static Ready parse(Frame f) throws ProtocolException {
+            ByteBuffer b = payload(f, Frame.Type.READY);
+            try {
+                Ready r = new Ready(b.getInt(), b.getLong());
+                end(b, f);
+                if (r.maxMessageBytes < 1 || r.maxTestNs < 1) {
+                    throw new ProtocolException("READY announces non-positive limits " + r);
+                }
+                return r;
+            } catch (BufferUnderflowException e) {
+                throw truncated(f);
+            }
+        }
+    }
+
+    /** What the data phase carries. */
+    enum Kind {
+        /** The client sends messages of {@code sizeBytes}; the server returns each once it has all of it. */
+        PINGPONG(1),
+        /** The client streams to the server, which counts and discards, then reports {@link Done}. */
+        STREAM_TO_SERVER(2),
+        /**
+         * After one start byte from the client, the server streams to it in writes of
+         * {@code sizeBytes} for {@code durationNs}, then closes its side.
+         */
+        STREAM_FROM_SERVER(3);
+
+        final int code;
+
+        Kind(int code) {
+            this.code = code;
+        }
+
+        static Kind of(int code) throws ProtocolException {
+            for (Kind k : values()) {
+                if (k.code == code) {
+                    return k;
+                }
+            }
+            throw new ProtocolException("unknown request kind " + code);
+        }
+    }
+
+    /**
+     * The test the client wants.
+     *
+     * @param sizeBytes  message size (ping-pong) or write size (stream)
+     * @param durationNs how long the client means to test; the server refuses more than its limit
+     */
+    record Request(Kind kind, int sizeBytes, long durationNs) {
+        Frame frame() {
+            return new Frame(Frame.Type.REQUEST, ByteBuffer.allocate(13).put((byte) kind.code).putInt(sizeBytes)
+                    .putLong(durationNs).array());
+        }
+
+        static Request parse(Frame f) throws ProtocolException {
+            ByteBuffer b = payload(f, Frame.Type.REQUEST);
+            try {
+                Request r = new Request(Kind.of(b.get() & 0xff), b.getInt(), b.getLong());
+                end(b, f);
+                return r;
+            } catch (BufferUnderflowException e) {
+                throw truncated(f);
+            }
+        }
+    }
+
+    /** A refusal with its reason; the sender closes the connection after it. */
+    record Refusal(String message) {
+        Frame frame() {
+            byte[] text = message.getBytes(StandardCharsets.UTF_8);
+            int n = Math.min(text.length, Frame.MAX_PAYLOAD);
+            byte[] cut = new byte[n];
+            System.arraycopy(text, 0, cut, 0, n);
+            return new Frame(Frame.Type.ERROR, cut);
+        }
+
+        static Refusal parse(Frame f) throws ProtocolException {
+            ByteBuffer b = payload(f, Frame.Type.ERROR);
+            byte[] text = new byte[b.remaining()];
+            b.get(text);
+            // Malformed UTF-8 becomes replacement characters; a message is never refused.
+            return new Refusal(new String(text, StandardCharsets.UTF_8));
+        }
+    }
+
+    /** The server's count of the bytes a stream to it delivered. */
+    record Done(long bytes) {
+        Frame frame() {
+            return new Frame(Frame.Type.DONE, ByteBuffer.allocate(8).putLong(bytes).array());
+        }
+
+        static Done parse(Frame f) throws ProtocolException {
+            ByteBuffer b = payload(f, Frame.Type.DONE);
+            try {
+                Done d = new Done(b.getLong());
+                end(b, f);
+                if (d.bytes < 0) {
+                    throw new ProtocolException("DONE reports a negative byte count " + d.bytes);
+                }
+                return d;
+            } catch (BufferUnderflowException e) {
+                throw truncated(f);
+            }
+        }
+    }
+
+    /** An empty frame of {@code type} (ACCEPT). */
+    static Frame empty(Frame.Type type) {
+        return new Frame(type, new byte[0]);
+    }
+
+    /** Parses whichever message {@code f} holds: the fuzz test's single entry point. */
+    static Object parse(Frame f) throws ProtocolException {
+        return switch (f.type()) {
+            case HELLO -> Hello.parse(f);
+            case CHALLENGE -> Challenge.parse(f);
+            case AUTH -> Auth.parse(f);
+            case READY -> Ready.parse(f);
+            case REQUEST -> Request.parse(f);
+            case ACCEPT -> {
+                payload(f, Frame.Type.ACCEPT);
+                if (f.payload().length != 0) {
+                    throw new ProtocolException("ACCEPT carries " + f.payload().length + " bytes; expected none");
+                }
+                yield f.type();
+            }
+            case ERROR -> Refusal.parse(f);
+            case DONE -> Done.parse(f);
+        };
+    }
+
+    private static ByteBuffer payload(Frame f, Frame.Type expected) throws ProtocolException {
+        if (f.type() != expected) {
+            throw new ProtocolException("expected " + expected + ", got " + f.type());
+        }
+        return ByteBuffer.wrap(f.payload());
+    }
+
+    private static int magicAndVersion(ByteBuffer b, String side) throws ProtocolException {
+        if (b.remaining() < 6 || b.getInt() != MAGIC) {
+            throw new ProtocolException("the " + side + " does not speak the iocert peer protocol (no iocert magic number)");
+        }
+        return b.getShort() & 0xffff;
+    }
+
+    private static void end(ByteBuffer b, Frame f) throws ProtocolException {
+        if (b.hasRemaining()) {
+            throw new ProtocolException(f.type() + " has " + b.remaining() + " unexpected trailing bytes");
+        }
+    }
+
+    private static ProtocolException truncated(Frame f) {
+        return new ProtocolException(f.type() + " is too short (" + f.payload().length + " bytes)");
+    }
+}

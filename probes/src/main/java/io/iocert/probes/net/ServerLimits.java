@@ -1,0 +1,60 @@
+package io.iocert.probes.net;
+
+import java.time.Duration;
+
+/**
+ * What one {@code iocert serve} allows. Defaults live here; {@code iocert serve} flags override them.
+ *
+ * @param maxSessions      sessions at once (authenticated or not); a connection beyond it is
+ *                         refused with a "busy" message at once
+ * @param maxMessageBytes  largest ping-pong message or stream write a client may ask for; also
+ *                         the most buffer memory one session holds, so the server's buffer
+ *                         memory is at most {@code maxSessions * maxMessageBytes}
+ * @param handshakeTimeout the most a client may take from connecting to authenticated
+ * @param idleTimeout      the longest a session may go without data moving
+ * @param maxTestDuration  the longest test a client may ask for
+ */
+public record ServerLimits(int maxSessions, int maxMessageBytes, Duration handshakeTimeout, Duration idleTimeout,
+                           Duration maxTestDuration) {
+    public static final int DEFAULT_MAX_SESSIONS = 64;
+    public static final int DEFAULT_MAX_MESSAGE_BYTES = 1 << 20;
+    public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_MAX_TEST_DURATION = Duration.ofMinutes(10);
+    /** Limits the flags may not exceed: a buffer must fit a Java array, sessions a thread pool. */
+    public static final int MAX_SESSIONS_LIMIT = 4096;
+    public static final int MAX_MESSAGE_LIMIT = 1 << 30;
+
+    public static final ServerLimits DEFAULTS = new ServerLimits(DEFAULT_MAX_SESSIONS, DEFAULT_MAX_MESSAGE_BYTES,
+            DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_TEST_DURATION);
+
+    public ServerLimits {
+        if (maxSessions < 1 || maxSessions > MAX_SESSIONS_LIMIT) {
+            throw new IllegalArgumentException("max sessions must be between 1 and " + MAX_SESSIONS_LIMIT + ", got " + maxSessions);
+        }
+        if (maxMessageBytes < 1 || maxMessageBytes > MAX_MESSAGE_LIMIT) {
+            throw new IllegalArgumentException("max message size must be between 1 B and 1 GiB, got " + maxMessageBytes + " B");
+        }
+        for (Duration d : new Duration[] {handshakeTimeout, idleTimeout, maxTestDuration}) {
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("timeouts and durations must be positive, got " + d);
+            }
+        }
+    }
+
+    long handshakeNs() {
+        return capped(handshakeTimeout);
+    }
+
+    long idleNs() {
+        return capped(idleTimeout);
+    }
+
+    long maxTestNs() {
+        return capped(maxTestDuration);
+    }
+
+    private static long capped(Duration d) {
+        return d.compareTo(Duration.ofDays(365)) > 0 ? Duration.ofDays(365).toNanos() : d.toNanos();
+    }
+}

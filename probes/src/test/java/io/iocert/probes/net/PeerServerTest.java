@@ -1,0 +1,342 @@
+package io.iocert.probes.net;
+
+import static io.iocert.probes.net.NetTesting.FAST;
+import static io.iocert.probes.net.NetTesting.bytes;
+import static io.iocert.probes.net.NetTesting.context;
+import static io.iocert.probes.net.NetTesting.ms;
+import static io.iocert.probes.net.NetTesting.requirement;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.iocert.results.Measurement;
+import io.iocert.spec.ProbeType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The server against clients that are wrong, hostile or dead, and against many at once. After
+ * each, the server must be up, hold no leftover sessions, and serve a legitimate client
+ * correctly (every echo is checked byte for byte by the probe).
+ */
+class PeerServerTest {
+    private static final String SECRET = "correct horse battery staple 42";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldAuthenticateWithTheTokenAndRefuseClientsWithoutIt() throws Exception {
+        Path good = Files.writeString(dir.resolve("token"), SECRET + "\n");
+        Path bad = Files.writeString(dir.resolve("wrong"), "not the right token at all");
+        try (NetTesting.Server s = new NetTesting.Server(Optional.of(Token.load(good)), ServerLimits.DEFAULTS)) {
+            Peer none = Peer.resolve(context(s.address(), Optional.empty()).peer().orElseThrow());
+            Peer wrong = Peer.resolve(context(s.address(), Optional.of(bad)).peer().orElseThrow());
+            try (Watchdog w = new Watchdog("test", 20)) {
+                PeerException e1 = assertThrows(PeerException.class, () -> PeerConnection.open(none, w, FAST));
+                assertTrue(e1.getMessage().contains("requires a token: pass the shared token with --token-file"), e1.getMessage());
+                PeerException e2 = assertThrows(PeerException.class, () -> PeerConnection.open(wrong, w, FAST));
+                assertTrue(e2.getMessage().contains("refused: authentication failed: the client's token does not match"),
+                        e2.getMessage());
+            }
+            assertLegitimateClientWorks(s, Optional.of(good));
+            awaitIdle(s);
+            assertTrue(s.logSnapshot().stream().anyMatch(l -> l.contains("refused, authentication failed")), s.logSnapshot().toString());
+        }
+    }
+
+    @Test
+    void shouldRefuseATokenTooShortToBeSecret() throws Exception {
+        Path shortToken = Files.writeString(dir.resolve("short"), "hunter2");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Token.load(shortToken));
+        assertTrue(e.getMessage().contains("holds 7 bytes; a token needs at least 16"), e.getMessage());
+    }
+
+    @Test
+    void shouldNeverSendTheTokenOverTheWire() throws Exception {
+        // A fake server records everything the client sends during an authenticated handshake.
+        Path good = Files.writeString(dir.resolve("token"), SECRET);
+        try (java.net.ServerSocket fake = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            ExecutorService ex = Executors.newSingleThreadExecutor();
+            Future<byte[]> seen = ex.submit(() -> {
+                try (Socket c = fake.accept()) {
+                    c.setSoTimeout(5000);
+                    readFrame(c.getInputStream());
+                    byte[] nonce = new byte[Messages.NONCE_BYTES];
+                    c.getOutputStream().write(bytesOf(new Messages.Challenge(Messages.VERSION, true, nonce).frame()));
+                    return readFrame(c.getInputStream());
+                }
+            });
+            Peer peer = Peer.resolve(context(new java.net.InetSocketAddress(fake.getInetAddress(), fake.getLocalPort()),
+                    Optional.of(good)).peer().orElseThrow());
+            try (Watchdog w = new Watchdog("test", 20)) {
+                assertThrows(PeerException.class, () -> PeerConnection.open(peer, w, FAST));
+            }
+            byte[] auth = seen.get(10, TimeUnit.SECONDS);
+            ex.shutdownNow();
+            assertEquals(5 + Messages.MAC_BYTES, auth.length, "the client answers with an HMAC only");
+            String wire = new String(auth, StandardCharsets.ISO_8859_1);
+            assertTrue(!wire.contains(SECRET.substring(0, 8)), "the token leaked onto the wire");
+            assertEquals(ByteBuffer.wrap(Token.of(SECRET).sign(new byte[Messages.NONCE_BYTES])),
+                    ByteBuffer.wrap(auth, 5, Messages.MAC_BYTES));
+        }
+    }
+
+    @Test
+    void shouldExplainAVersionMismatchOnBothSides() throws Exception {
+        try (NetTesting.Server s = new NetTesting.Server(Optional.empty(), ServerLimits.DEFAULTS, 2)) {
+            Peer peer = Peer.resolve(context(s.server).peer().orElseThrow());
+            try (Watchdog w = new Watchdog("test", 20)) {
+                PeerException e = assertThrows(PeerException.class, () -> PeerConnection.open(peer, w, FAST));
+                assertTrue(e.getMessage().contains("protocol version mismatch: this iocert serve speaks protocol 2, the client "
+                        + "speaks 1; run the same iocert release on both sides"), e.getMessage());
+            }
+            awaitIdle(s);
+            assertTrue(s.logSnapshot().stream().anyMatch(l -> l.contains("refused, protocol version mismatch")),
+                    s.logSnapshot().toString());
+        }
+    }
+
+    @Test
+    void shouldDropGarbageAndAbsurdFrameLengthsAndStayUp() throws Exception {
+        try (NetTesting.Server s = NetTesting.Server.plain()) {
+            SplittableRandom random = new SplittableRandom(42);
+            for (int i = 0; i < 30; i++) {
+                byte[] junk = new byte[1 + random.nextInt(2000)];
+                random.nextBytes(junk);
+                try (Socket c = connect(s)) {
+                    c.getOutputStream().write(junk);
+                    assertClosedByServer(c);
+                } catch (IOException reset) {
+                    // the server may reset while we still write: also a refusal
+                }
+            }
+            try (Socket c = connect(s)) {
+                c.getOutputStream().write(ByteBuffer.allocate(5).putInt(0x7ffffff0).put((byte) 1).array());
+                byte[] refusal = readFrame(c.getInputStream());
+                assertTrue(new String(refusal, StandardCharsets.UTF_8).contains("frame length 2147483632 is outside"),
+                        new String(refusal, StandardCharsets.UTF_8));
+                assertClosedByServer(c);
+            }
+            awaitIdle(s);
+            assertTrue(s.logSnapshot().stream().filter(l -> l.contains("protocol error")).count() >= 20, s.logSnapshot().toString());
+            assertLegitimateClientWorks(s, Optional.empty());
+        }
+    }
+
+    @Test
+    void shouldRefuseRequestsBeyondItsLimitsNamingTheLimit() throws Exception {
+        try (NetTesting.Server s = new NetTesting.Server(Optional.empty(), NetTesting.limits(8, 4096, 2000, 2000, 1000))) {
+            Peer peer = Peer.resolve(context(s.server).peer().orElseThrow());
+            try (Watchdog w = new Watchdog("test", 20)) {
+                // The client checks the limits the server announced...
+                try (PeerConnection c = PeerConnection.open(peer, w, FAST)) {
+                    PeerException e = assertThrows(PeerException.class, () -> c.request(
+                            new Messages.Request(Messages.Kind.PINGPONG, 8192, 500_000_000L), Watchdog.NONE));
+                    assertTrue(e.getMessage().contains("at most 4 KiB (its message size limit)"), e.getMessage());
+                }
+                // ...and the server enforces them for clients that do not.
+                for (Messages.Request r : List.of(new Messages.Request(Messages.Kind.PINGPONG, 8192, 500_000_000L),
+                        new Messages.Request(Messages.Kind.STREAM_TO_SERVER, 1024, 2_000_000_000L),
+                        new Messages.Request(Messages.Kind.STREAM_FROM_SERVER, 0, 500_000_000L))) {
+                    try (PeerConnection c = PeerConnection.open(peer, w, FAST)) {
+                        r.frame().write(c.channel());
+                        Frame reply = Frame.read(c.channel());
+                        assertEquals(Frame.Type.ERROR, reply.type(), r.toString());
+                        String why = Messages.Refusal.parse(reply).message();
+                        assertTrue(why.contains("its message size limit") || why.contains("its test duration limit"), why);
+                    }
+                }
+            }
+            awaitIdle(s);
+            assertEquals(3, s.logSnapshot().stream().filter(l -> l.contains("refused, ")).count(), s.logSnapshot().toString());
+        }
+    }
+
+    @Test
+    void shouldCloseASilentClientAfterTheHandshakeTimeout() throws Exception {
+        try (NetTesting.Server s = new NetTesting.Server(Optional.empty(), NetTesting.limits(8, 1 << 20, 300, 2000, 60_000))) {
+            try (Socket silent = connect(s)) {
+                long t0 = System.nanoTime();
+                assertClosedByServer(silent);
+                long waitedMs = (System.nanoTime() - t0) / 1_000_000;
+                assertTrue(waitedMs >= 250, "closed after " + waitedMs + " ms, before the 300-ms handshake timeout");
+            }
+            awaitIdle(s);
+            assertTrue(s.logSnapshot().stream().anyMatch(l -> l.contains("while waiting for the handshake")), s.logSnapshot().toString());
+            assertLegitimateClientWorks(s, Optional.empty());
+        }
+    }
+
+    @Test
+    void shouldRefuseConnectionsBeyondTheSessionLimitAndRecover() throws Exception {
+        // 200 connections at once against 16 session slots: 16 wait in the handshake until its
+        // timeout, the other 184 are told "busy" at once; afterwards the server serves again.
+        try (NetTesting.Server s = new NetTesting.Server(Optional.empty(), NetTesting.limits(16, 1 << 20, 1000, 2000, 60_000))) {
+            List<Socket> sockets = new ArrayList<>();
+            int busy = 0;
+            try {
+                for (int i = 0; i < 200; i++) {
+                    sockets.add(connect(s));
+                }
+                for (Socket c : sockets) {
+                    c.setSoTimeout(5000);
+                    InputStream in = c.getInputStream();
+                    byte[] f = readFrameOrNull(in);
+                    if (f != null && new String(f, StandardCharsets.UTF_8).contains("busy: 16 sessions already running")) {
+                        busy++;
+                    }
+                }
+            } finally {
+                for (Socket c : sockets) {
+                    c.close();
+                }
+            }
+            assertEquals(184, busy, "all connections beyond the 16 slots are refused as busy");
+            awaitIdle(s);
+            assertLegitimateClientWorks(s, Optional.empty());
+        }
+    }
+
+    @Test
+    void shouldServeManyClientsAtOnce() throws Exception {
+        try (NetTesting.Server s = NetTesting.Server.plain()) {
+            ExecutorService pool = Executors.newFixedThreadPool(16);
+            try {
+                List<Callable<List<Measurement>>> clients = new ArrayList<>();
+                for (int i = 0; i < 16; i++) {
+                    clients.add(() -> new NetPingPongProbe(FAST).run(requirement(ProbeType.NET_PINGPONG,
+                            "messageSize", bytes(1024), "duration", ms(400), "warmup", ms(0)), context(s.server)));
+                }
+                for (Future<List<Measurement>> f : pool.invokeAll(clients, 60, TimeUnit.SECONDS)) {
+                    Measurement m = f.get().get(0);
+                    assertNull(m.error(), m.error());
+                    assertTrue(m.samples() > 0);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            awaitIdle(s);
+            assertEquals(16, s.logSnapshot().stream().filter(l -> l.contains("ping-pong 1 KiB") && l.contains(": ok")).count(),
+                    s.logSnapshot().toString());
+        }
+    }
+
+    @Test
+    void shouldSurviveClientsKilledMidTest() throws Exception {
+        try (NetTesting.Server s = NetTesting.Server.plain()) {
+            Peer peer = Peer.resolve(context(s.server).peer().orElseThrow());
+            try (Watchdog w = new Watchdog("test", 20)) {
+                // Half a ping-pong message, then a reset.
+                PeerConnection a = PeerConnection.open(peer, w, FAST);
+                a.request(new Messages.Request(Messages.Kind.PINGPONG, 100_000, 5_000_000_000L), Watchdog.NONE);
+                a.channel().write(ByteBuffer.allocate(50_000));
+                a.channel().socket().setSoLinger(true, 0);
+                a.close();
+                // A stream from the server, abandoned while the server writes.
+                PeerConnection b = PeerConnection.open(peer, w, FAST);
+                b.request(new Messages.Request(Messages.Kind.STREAM_FROM_SERVER, 65536, 5_000_000_000L), Watchdog.NONE);
+                b.channel().write(ByteBuffer.wrap(new byte[] {1}));
+                b.channel().read(ByteBuffer.allocate(65536));
+                b.channel().socket().setSoLinger(true, 0);
+                b.close();
+                // A stream to the server, cut off mid-way.
+                PeerConnection c = PeerConnection.open(peer, w, FAST);
+                c.request(new Messages.Request(Messages.Kind.STREAM_TO_SERVER, 65536, 5_000_000_000L), Watchdog.NONE);
+                c.channel().write(ByteBuffer.allocate(65536));
+                c.channel().socket().setSoLinger(true, 0);
+                c.close();
+            }
+            awaitIdle(s);
+            assertEquals(0, s.server.activeSessions());
+            assertLegitimateClientWorks(s, Optional.empty());
+        }
+    }
+
+    /** A short ping-pong and stream; the probe checks every echo and the byte count the server reports. */
+    private static void assertLegitimateClientWorks(NetTesting.Server s, Optional<Path> token) throws Exception {
+        Measurement rtt = new NetPingPongProbe(FAST).run(requirement(ProbeType.NET_PINGPONG, "messageSize", bytes(8192),
+                "duration", ms(200), "warmup", ms(0)), context(s.address(), token)).get(0);
+        assertNull(rtt.error(), rtt.error());
+        assertTrue(rtt.samples() > 0);
+        Measurement stream = new NetStreamProbe(FAST).run(requirement(ProbeType.NET_STREAM, "duration", ms(200),
+                "warmup", ms(0)), context(s.address(), token)).get(0);
+        assertNull(stream.error(), stream.error());
+        assertTrue(stream.summary().mean() > 0);
+    }
+
+    /** Waits (bounded) until no session runs, so the log is complete and nothing leaked. */
+    private static void awaitIdle(NetTesting.Server s) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (s.server.activeSessions() > 0 && System.nanoTime() - end < 0) {
+            Thread.sleep(10);
+        }
+        assertEquals(0, s.server.activeSessions(), "sessions still running: " + s.logSnapshot());
+    }
+
+    private static Socket connect(NetTesting.Server s) throws IOException {
+        Socket c = new Socket(s.address().getAddress(), s.address().getPort());
+        c.setSoTimeout(10_000);
+        return c;
+    }
+
+    /** The server closes: reading ends (EOF or reset) within the socket timeout, after any refusal frame. */
+    private static void assertClosedByServer(Socket c) throws IOException {
+        InputStream in = c.getInputStream();
+        try {
+            byte[] buf = new byte[4096];
+            while (in.read(buf) >= 0) {
+                // drain the refusal
+            }
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("the server left the connection open", e);
+        } catch (IOException reset) {
+            // reset by the server: closed as well
+        }
+    }
+
+    private static byte[] readFrame(InputStream in) throws IOException {
+        byte[] f = readFrameOrNull(in);
+        if (f == null) {
+            throw new IOException("no frame");
+        }
+        return f;
+    }
+
+    /** One frame's bytes (header included), or null at end of stream. */
+    private static byte[] readFrameOrNull(InputStream in) throws IOException {
+        byte[] header = in.readNBytes(5);
+        if (header.length < 5) {
+            return null;
+        }
+        int length = ByteBuffer.wrap(header).getInt();
+        byte[] rest = in.readNBytes(length - 1);
+        ByteBuffer all = ByteBuffer.allocate(5 + rest.length).put(header).put(rest);
+        return all.array();
+    }
+
+    private static byte[] bytesOf(Frame f) {
+        ByteBuffer b = f.encode();
+        byte[] out = new byte[b.remaining()];
+        b.get(out);
+        return out;
+    }
+}
