@@ -36,6 +36,11 @@ public final class BlockRecorder {
 
     /** Records {@code value} for an operation that completed at {@code atNs}. */
     public void record(long value, long atNs) {
+        recordWithCount(value, 1, atNs);
+    }
+
+    /** Records {@code count} operations of {@code value} that completed at {@code atNs}. */
+    public void recordWithCount(long value, long count, long atNs) {
         long offset = atNs - originNs;
         if (offset < 0) {
             return;
@@ -47,7 +52,7 @@ public final class BlockRecorder {
         while (blocks.size() <= index) {
             blocks.add(newHistogram());
         }
-        blocks.get(index).recordValue(Math.max(0, value));
+        blocks.get(index).recordValueWithCount(Math.max(0, value), count);
     }
 
     /**

@@ -5,6 +5,7 @@ import io.iocert.probes.Probe;
 import io.iocert.probes.ProbeContext;
 import io.iocert.probes.ProbeException;
 import io.iocert.probes.measure.Summaries;
+import io.iocert.results.BlockRecorder;
 import io.iocert.results.Measurement;
 import io.iocert.spec.Metric;
 import io.iocert.spec.ProbeType;
@@ -62,6 +63,7 @@ public final class NetConnectProbe implements Probe {
         long endNs = durationFirst ? durationEndNs : budgetEndNs;
 
         Histogram latency = new Histogram(3);
+        BlockRecorder blocks = new BlockRecorder(startNs);
         String error = null;
         String stoppedBy = "count";
         long nextProgressNs = startNs + NetSupport.PROGRESS_PERIOD_NS;
@@ -84,6 +86,7 @@ public final class NetConnectProbe implements Probe {
                 }
                 long t1 = clock.nanoTime();
                 latency.recordValue(Math.max(0, t1 - t0));
+                blocks.record(t1 - t0, t1);
                 if (t1 - nextProgressNs >= 0) {
                     nextProgressNs = t1 + NetSupport.PROGRESS_PERIOD_NS;
                     context.progress().update(requirement.id(), (double) (i + 1) / count, (i + 1) + " of " + count
@@ -101,6 +104,6 @@ public final class NetConnectProbe implements Probe {
         ctx.put(NetSupport.STOPPED_BY, stoppedBy);
         ctx.put("authenticated", Boolean.toString(peer.token().isPresent()));
         return List.of(new Measurement(requirement.id(), type.id(), Metric.LATENCY.id(), Metric.LATENCY.dimension().canonicalUnit(),
-                asRun, latency.getTotalCount(), Summaries.of(latency), latency, null, ctx, error));
+                asRun, latency.getTotalCount(), Summaries.of(latency), latency, null, blocks.series(), ctx, error));
     }
 }

@@ -6,6 +6,8 @@ import io.iocert.probes.ProbeContext;
 import io.iocert.probes.ProbeException;
 import io.iocert.probes.measure.Pacing;
 import io.iocert.probes.measure.Summaries;
+import io.iocert.results.BlockRecorder;
+import io.iocert.results.BlockSeries;
 import io.iocert.results.Measurement;
 import io.iocert.spec.Metric;
 import io.iocert.spec.ProbeType;
@@ -122,6 +124,7 @@ public final class NetPingPongProbe implements Probe {
         private final Map<String, Object> asRun;
         private final boolean first;
         private long unsent;
+        private BlockRecorder blocks;
 
         Run(Requirement requirement, ProbeContext context, Peer peer, Watchdog watchdog, int size, OptionalDouble rate,
             NetWorkload.Timing timing, Map<String, Object> asRun, boolean first) {
@@ -160,6 +163,7 @@ public final class NetPingPongProbe implements Probe {
             try (c) {
                 error = loop(c, rtt);
             }
+            BlockSeries series = blocks == null ? null : blocks.series();
             if (error != null) {
                 stoppedBy = "error";
             }
@@ -175,7 +179,7 @@ public final class NetPingPongProbe implements Probe {
                 error = "no message returned within the measured time of " + Quantity.nanos(timing.durationNs()).format();
             }
             return new Measurement(requirement.id(), type().id(), Metric.RTT.id(), unit(), asRun, rtt.getTotalCount(),
-                    Summaries.of(rtt), rtt, null, ctx, error);
+                    Summaries.of(rtt), rtt, null, series, ctx, error);
         }
 
         /** Sends and receives until the measured time is over; returns the error that stopped it early, or null. */
@@ -188,6 +192,7 @@ public final class NetPingPongProbe implements Probe {
             long beginNs = clock.nanoTime();
             long originNs = beginNs + timing.warmupNs();
             long endNs = originNs + timing.durationNs();
+            blocks = new BlockRecorder(originNs);
             long nextProgressNs = beginNs + NetSupport.PROGRESS_PERIOD_NS;
             long plannedNs = beginNs;
             long sequence = 0;
@@ -202,7 +207,7 @@ public final class NetPingPongProbe implements Probe {
                         if (nowNs - endNs >= 0) {
                             // Behind the plan when the time is up: the messages planned but never
                             // sent would have waited at least until now.
-                            unsent = recordUnsent(rtt, plannedNs, gapNs, Math.max(plannedNs, originNs), endNs, nowNs);
+                            unsent = recordUnsent(rtt, blocks, plannedNs, gapNs, Math.max(plannedNs, originNs), endNs, nowNs);
                             return null;
                         }
                         Pacing.parkUntil(clock, plannedNs);
@@ -216,6 +221,9 @@ public final class NetPingPongProbe implements Probe {
                     // Warm-up round trips go to a histogram that is thrown away: the same code
                     // runs before and after the origin, so the JIT compiles it during warm-up.
                     (plannedNs - originNs >= 0 ? rtt : warmup).recordValue(Math.max(0, doneNs - plannedNs));
+                    if (plannedNs - originNs >= 0) {
+                        blocks.record(doneNs - plannedNs, doneNs);
+                    }
                     if (in.mismatch(out) != -1) {
                         return peer.describe() + " returned message " + sequence + " altered (first difference at byte "
                                 + in.mismatch(out) + ")";
@@ -244,7 +252,8 @@ public final class NetPingPongProbe implements Probe {
          *
          * @return how many messages were recorded so
          */
-        private static long recordUnsent(Histogram rtt, long plannedNs, long gapNs, long firstNs, long endNs, long nowNs) {
+        private static long recordUnsent(Histogram rtt, BlockRecorder blocks, long plannedNs, long gapNs, long firstNs, long endNs,
+                                         long nowNs) {
             long skip = plannedNs - firstNs >= 0 ? 0 : (firstNs - plannedNs + gapNs - 1) / gapNs;
             long first = plannedNs + skip * gapNs;
             if (endNs - first <= 0) {
@@ -256,6 +265,7 @@ public final class NetPingPongProbe implements Probe {
                 long n = Math.min(perStep, count - i);
                 long lastPlannedNs = first + (i + n - 1) * gapNs;
                 rtt.recordValueWithCount(Math.max(0, nowNs - lastPlannedNs), n);
+                blocks.recordWithCount(nowNs - lastPlannedNs, n, nowNs);
             }
             return count;
         }

@@ -46,6 +46,7 @@ class NetProbesTest {
         assertEquals("ns", m.unit());
         assertTrue(m.samples() > 50, "a 300-ms closed loop on loopback makes many round trips, got " + m.samples());
         assertEquals(m.samples(), m.histogram().getTotalCount());
+        assertEquals(m.samples(), m.blocks().totalCount(), "every round trip sits in a time block");
         assertTrue(m.summary().p50() > 0 && m.summary().p50() <= m.summary().p99());
         assertEquals("closed", m.context().get("loop"));
         assertEquals("duration", m.context().get("stoppedBy"));
