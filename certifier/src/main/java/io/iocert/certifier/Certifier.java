@@ -61,41 +61,61 @@ public final class Certifier {
         // One sample per measurement, however many statistics of it the requirement asks about.
         Map<Measurement, Optional<Sample>> samples = new IdentityHashMap<>();
         for (Expectation e : r.expectations()) {
-            Optional<Measurement> m = measurements.stream()
+            // Every measurement of the requirement's metric is judged, one verdict each (the
+            // sizes of a sweep), except the parts of an aggregate (net.stream's single streams).
+            List<Measurement> judged = measurements.stream()
                     .filter(x -> x.id().equals(r.id()) && x.metric().equals(e.metric().id()))
-                    .findFirst();
-            Looks at = looks.orElseGet(() -> m.map(x -> Looks.of(x.context())).orElse(Looks.SINGLE));
-            Optional<Sample> sample = m.map(x -> samples.computeIfAbsent(x, Sample::of)).flatMap(x -> x);
-            out.add(judge(r, e, m, sample, at.confidenceAt(r.confidence())));
+                    .filter(x -> !"stream".equals(x.context().get("scope")))
+                    .toList();
+            if (judged.isEmpty()) {
+                out.add(judge(r, e, Optional.empty(), Optional.empty(), r.confidence(), null));
+                continue;
+            }
+            for (Measurement x : judged) {
+                Looks at = looks.orElseGet(() -> Looks.of(x.context()));
+                Optional<Sample> sample = samples.computeIfAbsent(x, Sample::of);
+                String variant = judged.size() > 1 ? variant(x) : null;
+                out.add(judge(r, e, Optional.of(x), sample, at.confidenceAt(r.confidence()), variant));
+            }
         }
         return out;
     }
 
     static RequirementVerdict judge(Requirement r, Expectation e, Optional<Measurement> measurement, double confidence) {
-        return judge(r, e, measurement, measurement.flatMap(Sample::of), confidence);
+        return judge(r, e, measurement, measurement.flatMap(Sample::of), confidence, null);
+    }
+
+    /** What tells apart the measurements of one requirement and metric: the sweep size, else their position. */
+    private static String variant(Measurement m) {
+        Object size = m.workload().get("messageSize");
+        if (size instanceof Number n) {
+            return "messageSize " + Quantity.bytes(n.doubleValue()).format();
+        }
+        return m.context().entrySet().stream().filter(x -> x.getKey().equals("scope")).map(x -> x.getValue())
+                .findFirst().orElse("part");
     }
 
     private static RequirementVerdict judge(Requirement r, Expectation e, Optional<Measurement> measurement,
-                                            Optional<Sample> sample, double confidence) {
+                                            Optional<Sample> sample, double confidence, String variant) {
         Dimension dim = e.statistic().dimensionFor(e.metric());
         if (measurement.isEmpty()) {
-            return verdict(r, e, null, Verdict.ERROR,
+            return verdict(variant, r, e, null, Verdict.ERROR,
                     "no " + e.metric().id() + " measurement for '" + r.id() + "' in the result", "none");
         }
         Measurement m = measurement.get();
         if (!m.probe().equals(r.probe().id())) {
-            return verdict(r, e, null, Verdict.ERROR, "the result measured '" + r.id() + "' with "
+            return verdict(variant, r, e, null, Verdict.ERROR, "the result measured '" + r.id() + "' with "
                     + m.probe() + ", but the spec asks for " + r.probe().id(), "none");
         }
         Optional<Estimate> estimate = sample.map(x -> Estimators.estimate(x, e.statistic(), confidence));
         if (m.error() != null) {
             String kept = estimate.map(x -> " (" + shown(e.statistic(), x, dim) + " from " + x.samples()
                     + " samples before the error)").orElse("");
-            return verdict(r, e, estimate.orElse(null), Verdict.ERROR, m.error() + kept,
+            return verdict(variant, r, e, estimate.orElse(null), Verdict.ERROR, m.error() + kept,
                     estimate.map(Estimate::method).orElse("none"));
         }
         if (estimate.isEmpty() || Double.isNaN(estimate.get().value())) {
-            return verdict(r, e, estimate.orElse(null), Verdict.ERROR,
+            return verdict(variant, r, e, estimate.orElse(null), Verdict.ERROR,
                     "no samples to estimate " + e.statistic().name() + " from", "none");
         }
         Estimate x = estimate.get();
@@ -103,13 +123,13 @@ public final class Certifier {
         boolean highHolds = e.threshold().holds(x.high());
         String shown = shown(e.statistic(), x, dim);
         if (lowHolds && highHolds) {
-            return verdict(r, e, x, Verdict.PASS, shown + " " + e.threshold(), x.method());
+            return verdict(variant, r, e, x, Verdict.PASS, shown + " " + e.threshold(), x.method());
         }
         if (!lowHolds && !highHolds) {
-            return verdict(r, e, x, Verdict.FAIL, shown + ", not " + e.threshold(), x.method());
+            return verdict(variant, r, e, x, Verdict.FAIL, shown + ", not " + e.threshold(), x.method());
         }
         boolean upperEndMisses = lowHolds;
-        return verdict(r, e, x, Verdict.INCONCLUSIVE,
+        return verdict(variant, r, e, x, Verdict.INCONCLUSIVE,
                 shown + " vs " + e.threshold() + ": inconclusive; " + advice(e, x, upperEndMisses), x.method());
     }
 
@@ -166,13 +186,13 @@ public final class Certifier {
         return String.format(Locale.ROOT, "%,d", r);
     }
 
-    private static RequirementVerdict verdict(Requirement r, Expectation e, Estimate x, Verdict v, String reason,
-                                              String method) {
+    private static RequirementVerdict verdict(String variant, Requirement r, Expectation e, Estimate x, Verdict v,
+                                              String reason, String method) {
         Dimension dim = e.statistic().dimensionFor(e.metric());
         ConfidenceInterval ci = x == null || Double.isNaN(x.value()) ? null
                 : new ConfidenceInterval(Math.max(0, x.low()), x.high(), x.confidence());
         return new RequirementVerdict(r.id(), r.probe().id(), e.metric().id(), e.statistic().name(),
                 e.threshold().comparator().symbol(), e.threshold().quantity().value(), dim.canonicalUnit(),
-                x == null ? Double.NaN : x.value(), ci, x == null ? 0 : x.samples(), v, method, reason);
+                x == null ? Double.NaN : x.value(), ci, x == null ? 0 : x.samples(), v, method, reason, variant);
     }
 }

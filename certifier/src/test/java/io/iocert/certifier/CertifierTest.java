@@ -128,6 +128,38 @@ class CertifierTest {
     }
 
     @Test
+    void shouldJudgeEverySizeOfASweepButNotTheSingleStreamsOfAnAggregate() {
+        var small = new Measurement("halo", "net.pingpong", "rtt", "ns", Map.of("messageSize", 64L), 1000, null,
+                histogram(1000, 50_000), null, Map.of("messageSize", "64"), null);
+        var large = new Measurement("halo", "net.pingpong", "rtt", "ns", Map.of("messageSize", 8192L), 1000, null,
+                histogram(1000, 900_000), null, Map.of("messageSize", "8192"), null);
+        double[] fast = new double[100];
+        double[] slow = new double[100];
+        java.util.Arrays.fill(fast, 2e9);
+        java.util.Arrays.fill(slow, 1e6);
+        var aggregate = withContext(throughput("bulk", ProbeType.NET_STREAM, fast), Map.of("scope", "aggregate"));
+        var oneStream = withContext(throughput("bulk", ProbeType.NET_STREAM, slow), Map.of("scope", "stream", "stream", "1"));
+        var spec = spec(requirement("halo", ProbeType.NET_PINGPONG, expect(Metric.RTT, "p50", "<= 100 us")),
+                requirement("bulk", ProbeType.NET_STREAM, expect(Metric.THROUGHPUT, "p50", ">= 1 GB/s")));
+
+        Report report = Certifier.certify(spec, result(small, large, aggregate, oneStream));
+
+        assertEquals(3, report.requirements().size(), report.requirements().toString());
+        assertEquals("halo (messageSize 64 B)", report.requirements().get(0).label());
+        assertEquals(Verdict.PASS, report.requirements().get(0).verdict());
+        assertEquals("halo (messageSize 8 KiB)", report.requirements().get(1).label());
+        assertEquals(Verdict.FAIL, report.requirements().get(1).verdict());
+        assertEquals("bulk", report.requirements().get(2).label());
+        assertEquals(Verdict.PASS, report.requirements().get(2).verdict());
+        assertEquals(NodeVerdict.NOT_ELIGIBLE, report.verdict());
+    }
+
+    private static Measurement withContext(Measurement m, Map<String, String> ctx) {
+        return new Measurement(m.id(), m.probe(), m.metric(), m.unit(), m.workload(), m.samples(), m.summary(),
+                m.histogram(), m.intervals(), m.blocks(), ctx, m.error());
+    }
+
+    @Test
     void shouldGiveErrorWithProbeReasonWhenMeasurementFailed() {
         var spec = spec(requirement("halo", ProbeType.NET_PINGPONG, expect(Metric.RTT, "p50", "<= 60 us")));
         Measurement failed = Measurement.failed("halo", "net.pingpong", "rtt", "ns", Map.of(),

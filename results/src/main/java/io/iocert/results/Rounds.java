@@ -34,9 +34,26 @@ public final class Rounds {
                 || !sofar.unit().equals(next.unit())) {
             return false;
         }
+        // The same part of the requirement: the same size of a sweep, the same stream.
+        for (String key : PART_KEYS) {
+            if (!java.util.Objects.equals(sofar.context().get(key), next.context().get(key))) {
+                return false;
+            }
+        }
+        for (Map.Entry<String, Object> e : sofar.workload().entrySet()) {
+            if (!LENGTH_KEYS.contains(e.getKey()) && next.workload().containsKey(e.getKey())
+                    && !String.valueOf(e.getValue()).equals(String.valueOf(next.workload().get(e.getKey())))) {
+                return false;
+            }
+        }
         return sofar.intervals() == null || next.intervals() == null
                 || sofar.intervals().intervalNs() == next.intervals().intervalNs();
     }
+
+    /** Context keys that name which part of a requirement a measurement is (a sweep size, one stream). */
+    static final java.util.Set<String> PART_KEYS = java.util.Set.of("messageSize", "scope", "stream");
+    /** Workload keys that only say how long a round ran, which adaptive rounds may vary. */
+    static final java.util.Set<String> LENGTH_KEYS = java.util.Set.of("duration", "warmup", "interval", "totalSize");
 
     /** {@code sofar} and {@code next} as one measurement; see {@link #compatible}. */
     public static Measurement combine(Measurement sofar, Measurement next) {

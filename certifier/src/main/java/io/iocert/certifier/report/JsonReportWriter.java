@@ -74,6 +74,9 @@ final class JsonReportWriter implements ReportWriter {
         for (RequirementVerdict v : r.requirements()) {
             g.writeStartObject();
             g.writeStringField("id", v.id());
+            if (v.variant() != null) {
+                g.writeStringField("variant", v.variant());
+            }
             g.writeStringField("probe", v.probe());
             g.writeStringField("metric", v.metric());
             g.writeStringField("statistic", v.statistic());

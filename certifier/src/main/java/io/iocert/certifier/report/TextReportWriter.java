@@ -28,7 +28,7 @@ final class TextReportWriter implements ReportWriter {
         List<String[]> rows = new ArrayList<>();
         rows.add(HEADER);
         for (RequirementVerdict v : report.requirements()) {
-            rows.add(new String[] {v.id(), v.probe(), v.metric(), v.statistic(), measured(v),
+            rows.add(new String[] {v.label(), v.probe(), v.metric(), v.statistic(), measured(v),
                 v.comparator() + " " + value(v.threshold(), v.unit()), Long.toString(v.samples()), v.verdict().name()});
         }
         out.write(table(rows));
@@ -36,7 +36,7 @@ final class TextReportWriter implements ReportWriter {
         if (!notes.isEmpty()) {
             out.write("\n");
             for (RequirementVerdict v : notes) {
-                out.write(String.format(Locale.ROOT, "%s %s %s: %s: %s%n", v.id(), v.metric(), v.statistic(),
+                out.write(String.format(Locale.ROOT, "%s %s %s: %s: %s%n", v.label(), v.metric(), v.statistic(),
                         v.verdict().name(), v.reason()));
             }
         }
