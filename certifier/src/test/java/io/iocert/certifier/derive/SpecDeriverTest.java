@@ -125,6 +125,42 @@ class SpecDeriverTest {
     }
 
     @Test
+    void shouldDeriveOneThresholdPerStatisticForASweepAndIgnoreSingleStreams() throws Exception {
+        org.HdrHistogram.Histogram fast = new org.HdrHistogram.Histogram(3);
+        fast.recordValueWithCount(50_000, 1000);
+        org.HdrHistogram.Histogram slow = new org.HdrHistogram.Histogram(3);
+        slow.recordValueWithCount(400_000, 1000);
+        Measurement small = new Measurement("halo", "net.pingpong", "rtt", "ns", Map.of("messageSize", 64L), 1000, null,
+                fast, null, Map.of("messageSize", "64"), null);
+        Measurement large = new Measurement("halo", "net.pingpong", "rtt", "ns", Map.of("messageSize", 8192L), 1000, null,
+                slow, null, Map.of("messageSize", "8192"), null);
+        List<Double> rates = java.util.Collections.nCopies(50, 1e9);
+        Measurement aggregate = new Measurement("bulk", "net.stream", "throughput", "B/s", Map.of("streams", 2L), 50, null,
+                null, new io.iocert.results.IntervalSeries(100_000_000L, rates), Map.of("scope", "aggregate"), null);
+        Measurement stream = new Measurement("bulk", "net.stream", "throughput", "B/s", Map.of("streams", 2L), 50, null,
+                null, new io.iocert.results.IntervalSeries(100_000_000L, java.util.Collections.nCopies(50, 5e8)),
+                Map.of("scope", "stream", "stream", "1"), null);
+        Result r = new Result(Result.FORMAT, "0.1.0", new io.iocert.results.NodeIdentity(Map.of()), "s", null,
+                java.time.Instant.EPOCH, java.time.Instant.EPOCH.plusSeconds(1), List.of(small, large, aggregate, stream));
+
+        SpecDeriver.Derived d = SpecDeriver.derive(r, "ref.json", "derived", 0.2, Optional.empty());
+        Spec spec = SpecLoader.parse(d.yaml(), "derived.yaml");
+
+        Requirement halo = spec.requirements().get(0);
+        assertEquals(List.of(64L, 8192L), halo.workload().quantities("sizes").stream().map(Quantity::longValue).toList());
+        assertEquals(2, halo.expectations().size(), d.yaml());
+        // The loosest of the two sizes, with slack: the 8 KiB round trips, 400 us * 1.2.
+        assertEquals(480e3, halo.expectations().get(0).threshold().quantity().value(), 480e3 * 0.002, d.yaml());
+        Requirement bulk = spec.requirements().get(1);
+        assertEquals(2, bulk.expectations().size(), d.yaml());
+        assertEquals(">= 800 MB/s", bulk.expectations().get(0).threshold().toString(), d.yaml());
+        Report report = Certifier.certify(spec, r);
+        for (RequirementVerdict v : report.requirements()) {
+            assertNotEquals(Verdict.FAIL, v.verdict(), v.toString());
+        }
+    }
+
+    @Test
     void shouldUseTheStatisticsAskedForAndTurnSpreadIntoUpperBounds() throws Exception {
         SpecDeriver.Derived d = SpecDeriver.derive(result(), "ref.json", "derived", 0.1,
                 Optional.of(List.of(stat("p90"), stat("cv"))));
