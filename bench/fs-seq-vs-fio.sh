@@ -9,6 +9,13 @@
 # FIO_EXTRA=--refill_buffers to refill every I/O, which adds client CPU time between writes); figures are fio's bw_bytes and its
 # completion-latency percentiles (for psync, submission latency is nil, so clat is the
 # per-operation time iocert measures). iocert: throughput mean over intervals, latency p50/p99.
+#
+# Both sides also report device requests per 1 MiB operation (reads or writes completed in
+# /sys/class/block/DEV/stat during the timed phase). On a virtio disk with max_segments 254 a
+# 1 MiB request whose buffer spans 256 scattered 4 KiB pages is split in two, which halves
+# throughput; whether a tool's buffer is physically contiguous is an accident of its memory
+# allocator. FIO_THP=1 (root) switches transparent huge pages to "always" for fio's runs only
+# (restored afterwards), so fio's buffer sits in one huge page as iocert's happened to.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 dir="${1:-/tmp}"; size="${2:-1GiB}"; rounds="${3:-3}"
@@ -17,39 +24,51 @@ command -v python3 >/dev/null || { echo "needs python3" >&2; exit 2; }
 "$root/iocert" --version >/dev/null   # build once, outside the timed runs
 
 work="$(mktemp -d "$dir/.iocert-bench.XXXXXX")"
-trap 'rm -rf "$work"' EXIT
+thp=/sys/kernel/mm/transparent_hugepage/enabled
+thp_was="$(sed 's/.*\[\(.*\)\].*/\1/' "$thp" 2>/dev/null || true)"
+trap 'rm -rf "$work"; [ -n "${FIO_THP:-}" ] && [ -n "$thp_was" ] && echo "$thp_was" >"$thp" || true' EXIT
+dev="$(basename "$(df --output=source "$work" | tail -1)")"
+stat_file="/sys/class/block/$dev/stat"
+[ -r "$stat_file" ] || stat_file=""
+# Requests completed so far: field 1 for reads, field 5 for writes.
+requests() { if [ -n "$stat_file" ]; then awk -v f="$1" '{print (f == "read") ? $1 : $5}' "$stat_file"; else echo 0; fi; }
+ops=$(python3 -c "import sys; s=sys.argv[1]; u={'KiB':1<<10,'MiB':1<<20,'GiB':1<<30}; print(int(s[:-3])*u[s[-3:]] >> 20)" "$size")
 fio_size="${size/iB/}"   # fio reads 1G as 1 GiB
-spec="$work/spec.yaml"
-cat >"$spec" <<YAML
+for op in write read; do
+  probe=fs.$op
+  cat >"$work/spec-$op.yaml" <<YAML
 iocert: v1
 name: bench-fs-seq
 budget: 10min
 requirements:
-  - id: seq-write
-    probe: fs.write
-    workload: {pattern: sequential, blockSize: 1MiB, fileSize: $size, direct: true}
-    expect: {throughput: {mean: ">= 1 B/s"}}
-  - id: seq-read
-    probe: fs.read
+  - id: seq-$op
+    probe: $probe
     workload: {pattern: sequential, blockSize: 1MiB, fileSize: $size, direct: true}
     expect: {throughput: {mean: ">= 1 B/s"}}
 YAML
+done
 
 rows="$work/rows.tsv"
 for r in $(seq 1 "$rounds"); do
-  out="$work/iocert-$r.json"
-  "$root/iocert" probe --spec "$spec" --fs-path "$work" --out "$out" 2>/dev/null
-  python3 - "$out" "$r" >>"$rows" <<'PY'
+  for op in write read; do
+    out="$work/iocert-$r-$op.json"
+    before=$(requests "$op")
+    "$root/iocert" probe --spec "$work/spec-$op.yaml" --fs-path "$work" --out "$out" 2>/dev/null
+    after=$(requests "$op")
+    python3 - "$out" "$r" "$op" "$(( after - before ))" "$ops" >>"$rows" <<'PY'
 import json, sys
 doc = json.load(open(sys.argv[1]))
+op = sys.argv[3]
 for m in doc["measurements"]:
-    op = "write" if m["id"] == "seq-write" else "read"
     if m["metric"] == "throughput":
         print(f"{sys.argv[2]}\tiocert\t{op}\tMB/s\t{m['summary']['mean'] / 1e6:.1f}")
     if m["metric"] == "latency":
         print(f"{sys.argv[2]}\tiocert\t{op}\tp50_us\t{m['summary']['p50'] / 1e3:.1f}")
         print(f"{sys.argv[2]}\tiocert\t{op}\tp99_us\t{m['summary']['p99'] / 1e3:.1f}")
+# The read probe writes its file first: its write requests are not counted (reads are).
+print(f"{sys.argv[2]}\tiocert\t{op}\treq/op\t{int(sys.argv[4]) / int(sys.argv[5]):.2f}")
 PY
+  done
   for op in write read; do
     mkdir -p "$work/fio"
     if [ "$op" = read ]; then
@@ -58,18 +77,23 @@ PY
       fio --name=layout --directory="$work/fio" --filename=bench.dat --rw=write --bs=1M --size="$fio_size" \
           --direct=1 --ioengine=psync --end_fsync=1 --output-format=json >/dev/null
     fi
+    [ -n "${FIO_THP:-}" ] && echo always >"$thp"
+    before=$(requests "$op")
     fio --name="seq-$op" --directory="$work/fio" --filename=bench.dat --rw="$op" --bs=1M --size="$fio_size" \
         --direct=1 --ioengine=psync --numjobs=1 ${FIO_EXTRA:-} --output-format=json >"$work/fio-$r-$op.json"
-    python3 - "$work/fio-$r-$op.json" "$r" "$op" >>"$rows" <<'PY'
+    after=$(requests "$op")
+    [ -n "${FIO_THP:-}" ] && echo "$thp_was" >"$thp"
+    python3 - "$work/fio-$r-$op.json" "$r" "$op" "$(( after - before ))" "$ops" >>"$rows" <<'PY'
 import json, sys
 job = json.load(open(sys.argv[1]))["jobs"][0][sys.argv[3]]
 pct = job["clat_ns"]["percentile"]
 print(f"{sys.argv[2]}\tfio\t{sys.argv[3]}\tMB/s\t{job['bw_bytes'] / 1e6:.1f}")
 print(f"{sys.argv[2]}\tfio\t{sys.argv[3]}\tp50_us\t{pct['50.000000'] / 1e3:.1f}")
 print(f"{sys.argv[2]}\tfio\t{sys.argv[3]}\tp99_us\t{pct['99.000000'] / 1e3:.1f}")
+print(f"{sys.argv[2]}\tfio\t{sys.argv[3]}\treq/op\t{int(sys.argv[4]) / int(sys.argv[5]):.2f}")
 PY
   done
   rm -rf "$work/fio"
 done
 
-python3 "$root/bench/summarize.py" "$rows" write,read MB/s,p50_us,p99_us
+python3 "$root/bench/summarize.py" "$rows" write,read MB/s,p50_us,p99_us,req/op

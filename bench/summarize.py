@@ -18,7 +18,8 @@ for line in open(rows):
     vals[(case, metric)]["iocert" if tool == "iocert" else "peer"].append(float(v))
 
 width = max(len(c) for c in cases + ["workload"]) + 2
-fmt = lambda xs: " ".join(f"{x:.0f}" for x in xs)
+num = lambda x: f"{x:.0f}" if abs(x) >= 10 else f"{x:.2f}"   # small figures (requests/op) keep decimals
+fmt = lambda xs: " ".join(num(x) for x in xs)
 cells = {}
 for case in cases:
     for metric in metrics:
@@ -27,7 +28,7 @@ for case in cases:
             continue
         a, b = got["iocert"], got["peer"]
         ma, mb = statistics.median(a), statistics.median(b)
-        cells[(case, metric)] = (fmt(a) + " -> " + f"{ma:.0f}", fmt(b) + " -> " + f"{mb:.0f}", ma / mb)
+        cells[(case, metric)] = (fmt(a) + " -> " + num(ma), fmt(b) + " -> " + num(mb), ma / mb)
 # Columns as wide as their longest entry (many rounds of large values), at least 30.
 col = max([30] + [len(c[0]) + 2 for c in cells.values()] + [len(c[1]) + 2 for c in cells.values()])
 mw = max([8] + [len(m) + 1 for m in metrics])
