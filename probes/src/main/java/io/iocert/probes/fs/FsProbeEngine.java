@@ -30,6 +30,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
@@ -91,6 +92,7 @@ final class FsProbeEngine {
 
     static final String DIRECT = "direct";
     static final String CACHE_AFFECTED = "cacheAffected";
+    static final String DEVICE_REQUESTS_PER_OP = "deviceRequestsPerOp";
     static final String STOPPED_BY = "stoppedBy";
     static final String DIRECT_FALLBACK = "directFallback";
     static final String CLEANUP_ERROR = "cleanupError";
@@ -188,9 +190,11 @@ final class FsProbeEngine {
             }
             Channels channels = open(files, options, alignment, workload.direct());
             MeasuredPass pass;
+            Optional<long[]> requestsBefore = StorageFacts.requestsCompleted(workspace.dir());
             try (channels) {
                 pass = measure(channels, alignment, 1.0 - measuredShare, measuredShare);
             }
+            Optional<long[]> requestsAfter = StorageFacts.requestsCompleted(workspace.dir());
             inspector.inspect(List.copyOf(files));
 
             boolean memoryBacked = MEMORY_FILESYSTEMS.contains(fsType);
@@ -207,6 +211,15 @@ final class FsProbeEngine {
                 ctx.put(READ_PERCENT, Integer.toString(workload.readPercent()));
             }
             workload.rateOpsPerSecond().ifPresent(r -> ctx.put(TARGET_RATE, Double.toString(r)));
+            if (requestsBefore.isPresent() && requestsAfter.isPresent() && pass.latency().getTotalCount() > 0) {
+                // Requests the device completed per measured operation: 1 when each operation
+                // went out whole, 2 when the block layer split it (a large O_DIRECT buffer in
+                // more pages than the device takes segments). Warm-up operations, journal writes
+                // and other processes' I/O on the device count too, so it is an upper bound.
+                long requests = requestsAfter.get()[0] - requestsBefore.get()[0] + requestsAfter.get()[1] - requestsBefore.get()[1];
+                ctx.put(DEVICE_REQUESTS_PER_OP, String.format(java.util.Locale.ROOT, "%.2f",
+                        (double) requests / pass.latency().getTotalCount()));
+            }
             return toMeasurements(pass, ctx, channels.direct());
         }
 

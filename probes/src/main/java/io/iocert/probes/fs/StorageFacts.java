@@ -39,6 +39,33 @@ public final class StorageFacts {
         return of(dir, Path.of("/proc/self/mountinfo"), Path.of("/sys/dev/block"));
     }
 
+    /**
+     * Requests completed so far by the block device under {@code dir} (the partition's own
+     * counters): reads and writes from its {@code stat} file; empty when there is no block
+     * device (tmpfs, overlay) or it cannot be read.
+     */
+    public static Optional<long[]> requestsCompleted(Path dir) {
+        return requestsCompleted(dir, Path.of("/proc/self/mountinfo"), Path.of("/sys/dev/block"));
+    }
+
+    static Optional<long[]> requestsCompleted(Path dir, Path mountinfo, Path sysDevBlock) {
+        try {
+            Optional<Mount> mount = mountOf(dir.toRealPath(), Files.readAllLines(mountinfo, StandardCharsets.UTF_8));
+            if (mount.isEmpty()) {
+                return Optional.empty();
+            }
+            Path stat = sysDevBlock.resolve(mount.get().majorMinor()).resolve("stat");
+            if (!Files.isReadable(stat)) {
+                return Optional.empty();
+            }
+            String[] f = Files.readString(stat, StandardCharsets.US_ASCII).trim().split("\\s+");
+            // Fields (Documentation/block/stat.rst): reads completed is the 1st, writes completed the 5th.
+            return f.length >= 5 ? Optional.of(new long[] {Long.parseLong(f[0]), Long.parseLong(f[4])}) : Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
     static Map<String, String> of(Path dir, Path mountinfo, Path sysDevBlock) {
         Map<String, String> facts = new LinkedHashMap<>();
         Optional<Mount> mount;

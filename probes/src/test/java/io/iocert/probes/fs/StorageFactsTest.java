@@ -77,6 +77,23 @@ class StorageFactsTest {
     }
 
     @Test
+    void shouldReadThePartitionsRequestCounters(@TempDir Path tmp) throws Exception {
+        Path mountinfo = tmp.resolve("mountinfo");
+        Files.write(mountinfo, List.of("27 1 259:2 / " + tmp + " rw,relatime - xfs /dev/nvme0n1p2 rw,attr2"));
+        Path partition = Files.createDirectories(tmp.resolve("devices/nvme0n1/nvme0n1p2"));
+        Files.writeString(partition.resolve("stat"),
+                "    4818   12  2097152  900    1041    3  2099000  800  0  500  1700  0 0 0 0 0 0\n");
+        Path sysDevBlock = Files.createDirectories(tmp.resolve("dev-block"));
+        Files.createSymbolicLink(sysDevBlock.resolve("259:2"), partition);
+
+        long[] counters = StorageFacts.requestsCompleted(tmp, mountinfo, sysDevBlock).orElseThrow();
+
+        assertEquals(4818, counters[0], "reads completed");
+        assertEquals(1041, counters[1], "writes completed");
+        assertTrue(StorageFacts.requestsCompleted(tmp, mountinfo, tmp.resolve("nowhere")).isEmpty());
+    }
+
+    @Test
     void shouldLeaveOutWhatCannotBeRead(@TempDir Path tmp) throws Exception {
         Path mountinfo = tmp.resolve("mountinfo");
         Files.write(mountinfo, List.of("25 24 0:23 / " + tmp + " rw - tmpfs tmpfs rw"));
