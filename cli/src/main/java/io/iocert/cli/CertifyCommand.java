@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -53,7 +54,10 @@ final class CertifyCommand implements Command {
                 .addOption(opt("spec", "FILE", "the job I/O spec (required)"))
                 .addOption(opt("format", "F", "report format: " + ReportFormat.ids() + " (default text)"))
                 .addOption(opt("out", "FILE", "write the report here instead of standard output (never overwritten)"))
-                .addOption(opt("report-dir", "DIR", "also write report.<ext> in every format into DIR"));
+                .addOption(opt("report-dir", "DIR", "also write report.<ext> in every format into DIR"))
+                .addOption(opt("sign", "KEY", "also write " + Signing.CERTIFICATE_FILE + " (into --report-dir, else the"
+                        + " current directory) signed with this private key; one result only"))
+                .addOption(opt("valid-for", "TIME", "how long the certificate is valid: 30d (default), 12h, 90min"));
     }
 
     @Override
@@ -67,6 +71,11 @@ final class CertifyCommand implements Command {
         ReportFormat format = Outputs.format(line);
         Spec spec = SpecLoader.load(Path.of(line.getOptionValue("spec")));
         List<Path> files = resultFiles(line.getArgList());
+        Optional<Signing> signing = Signing.of(line);
+        if (signing.isPresent() && files.size() != 1) {
+            throw new UsageException("--sign certifies one node: give one result file, not " + files.size(),
+                    "sign node by node");
+        }
         List<Report> reports = certifyAll(spec, files, err);
         String rendered = Outputs.render(format, reports);
         if (line.hasOption("out")) {
@@ -81,6 +90,10 @@ final class CertifyCommand implements Command {
             for (ReportFormat f : ReportFormat.values()) {
                 Outputs.write(dir.resolve("report." + f.extension()), Outputs.render(f, reports));
             }
+        }
+        if (signing.isPresent()) {
+            Path dir = line.hasOption("report-dir") ? Path.of(line.getOptionValue("report-dir")) : Path.of("");
+            err.println("iocert: signed " + signing.get().issue(reports.get(0), files, dir));
         }
         return NodeVerdict.ofNodes(reports.stream().map(Report::verdict).toList()).exitCode();
     }

@@ -14,6 +14,7 @@ import io.iocert.spec.Spec;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 
@@ -45,15 +46,15 @@ final class RunCommand implements Command {
                         + RESULT_FILE + " (+ .csv summaries, .hlog histograms), " + REPORT_FILE + " and report.txt"))
                 .addOption(opt("confidence", "P", "confidence for every requirement, overriding the spec (0 < P < 1)"))
                 .addOption(opt("format", "F", "report format on standard output: " + ReportFormat.ids() + " (default text)"))
-                .addOption(opt("sign", "KEY", "sign a certificate with this private key (not in this build yet)"));
+                .addOption(opt("sign", "KEY", "also write " + Signing.CERTIFICATE_FILE + ", signed with this private key"
+                        + " (PREFIX.key from 'iocert keygen'; PREFIX.pub must be beside it)"))
+                .addOption(opt("valid-for", "TIME", "how long the certificate is valid: 30d (default), 12h, 90min"));
     }
 
     @Override
     public int run(CommandLine line, PrintStream out, PrintStream err) throws Exception {
         ProbeCommand.rejectArguments(line, name());
-        if (line.hasOption("sign")) {
-            throw new UsageException("--sign is part of the iocert design but not of this build yet");
-        }
+        Optional<Signing> signing = Signing.of(line);
         Spec spec = Inputs.spec(line);
         ReportFormat format = Outputs.format(line);
         Path fsPath = ProbeCommand.fsPath(line, spec);
@@ -72,6 +73,10 @@ final class RunCommand implements Command {
         List<Report> one = List.of(report);
         Outputs.write(dir.resolve(REPORT_FILE), Outputs.render(ReportFormat.JSON, one));
         Outputs.write(dir.resolve("report.txt"), Outputs.render(ReportFormat.TEXT, one));
+        if (signing.isPresent()) {
+            Path cert = signing.get().issue(report, List.of(dir.resolve(RESULT_FILE)), dir);
+            err.println("iocert: signed " + cert);
+        }
         out.print(Outputs.render(format, one));
         out.flush();
         err.println("iocert: wrote " + dir.resolve(RESULT_FILE) + " and " + dir.resolve(REPORT_FILE));

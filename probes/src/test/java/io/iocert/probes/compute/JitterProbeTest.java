@@ -34,10 +34,10 @@ class JitterProbeTest {
         long durationNs = (Long) m.workload().get("duration");
         // A sleep takes at least its interval; a work quantum about its calibrated time. The CPU
         // may run it faster later than in calibration (a quarter is allowed), much faster when
-        // calibration was preempted on a busy machine (twice, for work, is allowed).
+        // calibration was preempted on a busy machine (four times, for work, is allowed).
         long expectedNs = Long.parseLong(m.context().get("expectedQuantumNs"));
         assertTrue(expectedNs >= 500_000 && expectedNs <= 1_500_000, "expected quantum " + expectedNs + " ns for 1 ms");
-        double slack = mode.equals("work") ? 2.0 : 1.25;
+        double slack = mode.equals("work") ? 4.0 : 1.25;
         assertTrue(quanta > 0 && quanta <= durationNs / expectedNs * slack + 1, quanta + " quanta in " + durationNs + " ns");
         assertTrue(m.samples() >= quanta, "coordinated-omission filling only adds values");
         assertEquals(m.samples(), m.histogram().getTotalCount());
