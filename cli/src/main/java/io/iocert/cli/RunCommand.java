@@ -23,6 +23,19 @@ final class RunCommand implements Command {
     static final String RESULT_FILE = "result.json";
     static final String REPORT_FILE = "report.json";
 
+    /** The report in {@code format} inside a run's directory: report.txt, report.md, report.xml (JUnit), ... */
+    static String reportFile(ReportFormat format) {
+        return "report." + format.extension();
+    }
+
+    private static String reportFiles() {
+        StringBuilder sb = new StringBuilder();
+        for (ReportFormat f : ReportFormat.values()) {
+            sb.append(sb.length() == 0 ? "" : ", ").append(reportFile(f));
+        }
+        return sb.toString();
+    }
+
     @Override
     public String name() {
         return "run";
@@ -43,7 +56,8 @@ final class RunCommand implements Command {
     public Options options() {
         return ProbeCommand.probeOptions()
                 .addOption(opt("out", "DIR", "output directory (default ./iocert-out/<UTC timestamp>/); gets "
-                        + RESULT_FILE + " (+ .csv summaries, .hlog histograms), " + REPORT_FILE + " and report.txt"))
+                        + RESULT_FILE + " (+ .csv summaries, .hlog histograms) and the report in every format: "
+                        + reportFiles()))
                 .addOption(opt("confidence", "P", "confidence for every requirement, overriding the spec (0 < P < 1)"))
                 .addOption(opt("format", "F", "report format on standard output: " + ReportFormat.ids() + " (default text)"))
                 .addOption(opt("sign", "KEY", "also write " + Signing.CERTIFICATE_FILE + ", signed with this private key"
@@ -71,15 +85,16 @@ final class RunCommand implements Command {
 
         Report report = Certifier.certify(spec, result);
         List<Report> one = List.of(report);
-        Outputs.write(dir.resolve(REPORT_FILE), Outputs.render(ReportFormat.JSON, one));
-        Outputs.write(dir.resolve("report.txt"), Outputs.render(ReportFormat.TEXT, one));
+        for (ReportFormat f : ReportFormat.values()) {
+            Outputs.write(dir.resolve(reportFile(f)), Outputs.render(f, one));
+        }
         if (signing.isPresent()) {
             Path cert = signing.get().issue(report, List.of(dir.resolve(RESULT_FILE)), dir);
             err.println("iocert: signed " + cert);
         }
         out.print(Outputs.render(format, one));
         out.flush();
-        err.println("iocert: wrote " + dir.resolve(RESULT_FILE) + " and " + dir.resolve(REPORT_FILE));
+        err.println("iocert: wrote " + dir.resolve(RESULT_FILE) + " and the reports (" + reportFiles() + ") in " + dir);
         return report.verdict().exitCode();
     }
 }

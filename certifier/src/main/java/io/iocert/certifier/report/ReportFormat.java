@@ -3,10 +3,16 @@ package io.iocert.certifier.report;
 import java.util.Locale;
 import java.util.Optional;
 
-/** The report formats, each with its writer and file extension. */
+/**
+ * The report formats, each with its writer and file extension. {@code iocert run} and
+ * {@code certify --report-dir} write every one as {@code report.<extension>}.
+ */
 public enum ReportFormat {
     TEXT("txt", new TextReportWriter()),
-    JSON("json", new JsonReportWriter());
+    MD("md", new MarkdownReportWriter()),
+    JUNIT("xml", new JUnitReportWriter()),
+    JSON("json", new JsonReportWriter()),
+    CSV("csv", new CsvReportWriter());
 
     private final String extension;
     private final ReportWriter writer;
@@ -24,7 +30,7 @@ public enum ReportFormat {
         return writer;
     }
 
-    /** The lower-case name used on the command line: text, json. */
+    /** The lower-case name used on the command line: text, md, junit, json, csv. */
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -29,7 +29,7 @@ final class TextReportWriter implements ReportWriter {
         rows.add(HEADER);
         for (RequirementVerdict v : report.requirements()) {
             rows.add(new String[] {v.label(), v.probe(), v.metric(), v.statistic(), measured(v),
-                v.comparator() + " " + value(v.threshold(), v.unit()), Long.toString(v.samples()), v.verdict().name()});
+                threshold(v), Long.toString(v.samples()), v.verdict().name()});
         }
         out.write(table(rows));
         List<RequirementVerdict> notes = report.requirements().stream().filter(v -> v.verdict() != Verdict.PASS).toList();
@@ -57,20 +57,37 @@ final class TextReportWriter implements ReportWriter {
         NodeIdentity n = r.node();
         StringBuilder sb = new StringBuilder();
         sb.append("iocert ").append(r.toolVersion()).append(": spec '").append(r.specName()).append("'");
-        if (r.specSha256() != null && r.specSha256().length() >= 12) {
-            sb.append(" (sha256 ").append(r.specSha256(), 0, 12).append(")");
+        String sha = shortSha(r);
+        if (sha != null) {
+            sb.append(" (sha256 ").append(sha).append(")");
         }
         sb.append(" on ").append(n.hostname());
+        List<String> facts = nodeFacts(n);
+        if (!facts.isEmpty()) {
+            sb.append(" (").append(String.join(", ", facts)).append(")");
+        }
+        return sb.toString();
+    }
+
+    /** What a reader wants to know about the node, as far as it is known: CPU, cores, memory, kernel. */
+    static List<String> nodeFacts(NodeIdentity n) {
         List<String> facts = new ArrayList<>();
         n.get(NodeIdentity.CPU_MODEL).ifPresent(c -> facts.add(String.valueOf(c)));
         n.get(NodeIdentity.CORES).ifPresent(c -> facts.add(c + " cores"));
         n.get(NodeIdentity.MEMORY_BYTES).ifPresent(m ->
                 facts.add(Quantity.bytes(((Number) m).doubleValue()).format()));
         n.get(NodeIdentity.KERNEL).ifPresent(k -> facts.add("Linux " + k));
-        if (!facts.isEmpty()) {
-            sb.append(" (").append(String.join(", ", facts)).append(")");
-        }
-        return sb.toString();
+        return facts;
+    }
+
+    /** The first 12 hex digits of the spec's SHA-256, or null when there is none. */
+    static String shortSha(Report r) {
+        return r.specSha256() != null && r.specSha256().length() >= 12 ? r.specSha256().substring(0, 12) : null;
+    }
+
+    /** The threshold as a person reads it: "<= 2 ms". */
+    static String threshold(RequirementVerdict v) {
+        return v.comparator() + " " + value(v.threshold(), v.unit());
     }
 
     /** The measured value with its interval: "1.65 ms [1.58, 1.72]". */
