@@ -36,6 +36,7 @@ final class JsonReportWriter implements ReportWriter {
             g.writeStringField("format", Report.FLEET_FORMAT);
             g.writeStringField("verdict", io.iocert.certifier.NodeVerdict.ofNodes(
                     reports.stream().map(Report::verdict).toList()).name());
+            writeSummary(g, io.iocert.certifier.FleetSummary.of(reports));
             g.writeArrayFieldStart("nodes");
             for (Report r : reports) {
                 writeReport(g, r);
@@ -44,6 +45,48 @@ final class JsonReportWriter implements ReportWriter {
             g.writeEndObject();
         }
         out.write('\n');
+    }
+
+    private static void writeSummary(JsonGenerator g, io.iocert.certifier.FleetSummary s) throws IOException {
+        g.writeObjectFieldStart("summary");
+        g.writeObjectFieldStart("nodes");
+        for (var e : s.counts().entrySet()) {
+            g.writeNumberField(e.getKey().name(), e.getValue());
+        }
+        g.writeEndObject();
+        for (String kind : new String[] {"failing", "inconclusive"}) {
+            g.writeArrayFieldStart(kind);
+            for (var f : kind.equals("failing") ? s.failing() : s.inconclusive()) {
+                g.writeStartObject();
+                g.writeStringField("requirement", f.requirement());
+                g.writeStringField("statistic", f.statistic());
+                g.writeArrayFieldStart("nodes");
+                for (String n : f.nodes()) {
+                    g.writeString(n);
+                }
+                g.writeEndArray();
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        }
+        g.writeObjectFieldStart("outliers");
+        number(g, "k", s.k());
+        g.writeArrayFieldStart("found");
+        for (var o : s.outliers()) {
+            g.writeStartObject();
+            g.writeStringField("requirement", o.requirement());
+            g.writeStringField("statistic", o.statistic());
+            g.writeStringField("node", o.node());
+            number(g, "measured", o.measured());
+            number(g, "fleetMedian", o.fleetMedian());
+            number(g, "scaledMad", o.scaledMad());
+            g.writeStringField("unit", o.unit());
+            g.writeStringField("verdict", o.verdict().name());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+        g.writeEndObject();
     }
 
     private static JsonGenerator generator(Writer out) throws IOException {

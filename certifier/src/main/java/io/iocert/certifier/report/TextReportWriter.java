@@ -1,5 +1,7 @@
 package io.iocert.certifier.report;
 
+import io.iocert.certifier.FleetSummary;
+import io.iocert.certifier.NodeVerdict;
 import io.iocert.certifier.Report;
 import io.iocert.certifier.RequirementVerdict;
 import io.iocert.certifier.Verdict;
@@ -51,6 +53,35 @@ final class TextReportWriter implements ReportWriter {
             }
             write(reports.get(i), out);
         }
+        if (reports.size() > 1) {
+            out.write("\n");
+            out.write(fleetSummary(reports, FleetSummary.of(reports)));
+        }
+    }
+
+    /** The fleet's counts, where requirements fail, and peer outliers. */
+    static String fleetSummary(List<Report> reports, FleetSummary s) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("Fleet: ").append(reports.size()).append(" nodes:");
+        s.counts().forEach((v, n) -> sb.append(' ').append(n).append(' ').append(v.name()).append(','));
+        sb.setLength(sb.length() - 1);
+        sb.append('\n');
+        for (FleetSummary.Finding f : s.failing()) {
+            sb.append("FAIL: ").append(f.requirement()).append(' ').append(f.statistic()).append(" on ")
+                    .append(String.join(", ", f.nodes())).append('\n');
+        }
+        for (FleetSummary.Finding f : s.inconclusive()) {
+            sb.append("INCONCLUSIVE: ").append(f.requirement()).append(' ').append(f.statistic()).append(" on ")
+                    .append(String.join(", ", f.nodes())).append('\n');
+        }
+        for (FleetSummary.Outlier o : s.outliers()) {
+            sb.append(String.format(Locale.ROOT, "OUTLIER: %s %s on %s = %s (fleet median %s, %+.1f MAD, %s)%n",
+                    o.requirement(), o.statistic(), o.node(), value(o.measured(), o.unit()), value(o.fleetMedian(), o.unit()),
+                    o.distance(), o.verdict().name()));
+        }
+        sb.append("Fleet verdict: ").append(NodeVerdict.ofNodes(reports.stream().map(Report::verdict).toList()).name())
+                .append('\n');
+        return sb.toString();
     }
 
     private static String header(Report r) {
