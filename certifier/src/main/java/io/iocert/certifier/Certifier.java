@@ -122,15 +122,36 @@ public final class Certifier {
         boolean lowHolds = e.threshold().holds(x.low());
         boolean highHolds = e.threshold().holds(x.high());
         String shown = shown(e.statistic(), x, dim);
+        String load = loadNote(m);
         if (lowHolds && highHolds) {
-            return verdict(variant, r, e, x, Verdict.PASS, shown + " " + e.threshold(), x.method());
+            return verdict(variant, r, e, x, Verdict.PASS, shown + " " + e.threshold() + load, x.method());
         }
         if (!lowHolds && !highHolds) {
-            return verdict(variant, r, e, x, Verdict.FAIL, shown + ", not " + e.threshold(), x.method());
+            return verdict(variant, r, e, x, Verdict.FAIL, shown + ", not " + e.threshold() + load, x.method());
         }
         boolean upperEndMisses = lowHolds;
         return verdict(variant, r, e, x, Verdict.INCONCLUSIVE,
-                shown + " vs " + e.threshold() + ": inconclusive; " + advice(e, x, upperEndMisses), x.method());
+                shown + " vs " + e.threshold() + ": inconclusive; " + advice(e, x, upperEndMisses) + load, x.method());
+    }
+
+    /** Steal at or above this share of CPU time is worth a word in the reason. */
+    static final double NOTABLE_STEAL = 0.05;
+
+    /**
+     * " (measured under 12% CPU steal)" when the probe ran while the hypervisor took a notable
+     * share of the CPU (context {@code cpuStealShare}, written by the probe runner), else "".
+     */
+    static String loadNote(Measurement m) {
+        String steal = m.context().get("cpuStealShare");
+        if (steal == null) {
+            return "";
+        }
+        try {
+            double share = Double.parseDouble(steal);
+            return share >= NOTABLE_STEAL ? String.format(Locale.ROOT, " (measured under %.0f%% CPU steal)", share * 100) : "";
+        } catch (NumberFormatException ex) {
+            return "";
+        }
     }
 
     /** What would settle an inconclusive verdict, in words. */

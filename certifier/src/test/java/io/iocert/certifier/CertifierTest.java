@@ -160,6 +160,19 @@ class CertifierTest {
     }
 
     @Test
+    void shouldSayWhenAMeasurementWasTakenUnderNotableCpuSteal() {
+        var spec = spec(requirement("r", ProbeType.FS_READ, expect(Metric.LATENCY, "p50", "<= 2 ms")));
+        var h = histogram(1000, MS);
+        var stolen = new Measurement("r", "fs.read", "latency", "ns", Map.of(), 1000, null, h, null,
+                Map.of("cpuStealShare", "0.1200"), null);
+        assertEquals("p50 = 1 ms [1, 1] <= 2 ms (measured under 12% CPU steal)",
+                Certifier.certify(spec, result(stolen)).requirements().get(0).reason());
+        var calm = new Measurement("r", "fs.read", "latency", "ns", Map.of(), 1000, null, h, null,
+                Map.of("cpuStealShare", "0.0100"), null);
+        assertEquals("p50 = 1 ms [1, 1] <= 2 ms", Certifier.certify(spec, result(calm)).requirements().get(0).reason());
+    }
+
+    @Test
     void shouldGiveErrorWithProbeReasonWhenMeasurementFailed() {
         var spec = spec(requirement("halo", ProbeType.NET_PINGPONG, expect(Metric.RTT, "p50", "<= 60 us")));
         Measurement failed = Measurement.failed("halo", "net.pingpong", "rtt", "ns", Map.of(),
