@@ -133,7 +133,8 @@ public final class BlockRecorder {
         return current;
     }
 
-    private static List<Histogram> pairUp(List<Histogram> in) {
+    /** Neighbours merged pairwise (into the first of each pair): half as many blocks, twice as long. */
+    static List<Histogram> pairUp(List<Histogram> in) {
         List<Histogram> out = new ArrayList<>((in.size() + 1) / 2);
         for (int i = 0; i < in.size(); i += 2) {
             Histogram h = in.get(i);

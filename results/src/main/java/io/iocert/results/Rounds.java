@@ -106,15 +106,7 @@ public final class Rounds {
             current.add(h.copy());
         }
         for (long l = s.blockNs(); l < len; l *= 2) {
-            List<Histogram> next = new ArrayList<>();
-            for (int i = 0; i < current.size(); i += 2) {
-                Histogram h = current.get(i);
-                if (i + 1 < current.size()) {
-                    h.add(current.get(i + 1));
-                }
-                next.add(h);
-            }
-            current = next;
+            current = BlockRecorder.pairUp(current);
         }
         return current;
     }

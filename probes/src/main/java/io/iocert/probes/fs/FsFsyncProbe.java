@@ -6,9 +6,9 @@ import io.iocert.probes.Probe;
 import io.iocert.probes.ProbeContext;
 import io.iocert.probes.ProbeException;
 import io.iocert.probes.UnusableInputException;
-import io.iocert.probes.measure.Summaries;
 import io.iocert.results.BlockRecorder;
 import io.iocert.results.Measurement;
+import io.iocert.results.Summary;
 import io.iocert.spec.Dimension;
 import io.iocert.spec.Metric;
 import io.iocert.spec.ProbeType;
@@ -279,7 +279,7 @@ public final class FsFsyncProbe implements Probe {
         asRun.put("duration", s.durationNs());
         asRun.put("warmup", s.warmupNs());
         return List.of(new Measurement(requirement.id(), ProbeType.FS_FSYNC.id(), Metric.LATENCY.id(),
-                Metric.LATENCY.dimension().canonicalUnit(), asRun, latency.getTotalCount(), Summaries.of(latency), latency,
+                Metric.LATENCY.dimension().canonicalUnit(), asRun, latency.getTotalCount(), Summary.of(latency), latency,
                 null, blocks.series(), ctx, error));
     }
 

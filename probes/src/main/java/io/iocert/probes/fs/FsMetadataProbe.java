@@ -7,10 +7,10 @@ import io.iocert.probes.ProbeException;
 import io.iocert.probes.UnusableInputException;
 import io.iocert.probes.measure.IntervalAccumulator;
 import io.iocert.probes.measure.IntervalTracker;
-import io.iocert.probes.measure.Summaries;
 import io.iocert.results.BlockRecorder;
 import io.iocert.results.IntervalSeries;
 import io.iocert.results.Measurement;
+import io.iocert.results.Summary;
 import io.iocert.spec.Dimension;
 import io.iocert.spec.Metric;
 import io.iocert.spec.ProbeType;
@@ -347,9 +347,9 @@ public final class FsMetadataProbe implements Probe {
         String probe = ProbeType.FS_METADATA.id();
         return List.of(
                 new Measurement(id, probe, Metric.LATENCY.id(), Metric.LATENCY.dimension().canonicalUnit(), asRun,
-                        latency.getTotalCount(), Summaries.of(latency), latency, null, blocks.series(), ctx, error),
+                        latency.getTotalCount(), Summary.of(latency), latency, null, blocks.series(), ctx, error),
                 new Measurement(id, probe, Metric.OPS.id(), Metric.OPS.dimension().canonicalUnit(), asRun,
-                        ops.values().size(), Summaries.of(ops.values()), null, ops, ctx, error));
+                        ops.values().size(), Summary.of(ops.values()), null, ops, ctx, error));
     }
 
     /**

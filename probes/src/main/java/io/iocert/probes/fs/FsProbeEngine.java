@@ -7,11 +7,11 @@ import io.iocert.probes.ProbeException;
 import io.iocert.probes.UnusableInputException;
 import io.iocert.probes.measure.IntervalTracker;
 import io.iocert.probes.measure.Pacing;
-import io.iocert.probes.measure.Summaries;
 import io.iocert.results.BlockRecorder;
 import io.iocert.results.BlockSeries;
 import io.iocert.results.IntervalSeries;
 import io.iocert.results.Measurement;
+import io.iocert.results.Summary;
 import io.iocert.spec.Metric;
 import io.iocert.spec.ProbeType;
 import io.iocert.spec.Quantity;
@@ -462,11 +462,11 @@ final class FsProbeEngine {
             IntervalSeries iops = pass.series().iops();
             return List.of(
                     new Measurement(id, probe, Metric.LATENCY.id(), unit(Metric.LATENCY), asRun, latency.getTotalCount(),
-                            Summaries.of(latency), latency, null, pass.blocks(), ctx, pass.error()),
+                            Summary.of(latency), latency, null, pass.blocks(), ctx, pass.error()),
                     new Measurement(id, probe, Metric.THROUGHPUT.id(), unit(Metric.THROUGHPUT), asRun,
-                            throughput.values().size(), Summaries.of(throughput.values()), null, throughput, ctx, pass.error()),
+                            throughput.values().size(), Summary.of(throughput.values()), null, throughput, ctx, pass.error()),
                     new Measurement(id, probe, Metric.IOPS.id(), unit(Metric.IOPS), asRun, iops.values().size(),
-                            Summaries.of(iops.values()), null, iops, ctx, pass.error()));
+                            Summary.of(iops.values()), null, iops, ctx, pass.error()));
         }
 
         /** Progress of one phase, mapped onto [from, from + share] of the whole probe; never printed, only reported. */

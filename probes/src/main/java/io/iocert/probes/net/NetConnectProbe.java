@@ -4,9 +4,9 @@ import io.iocert.probes.NanoClock;
 import io.iocert.probes.Probe;
 import io.iocert.probes.ProbeContext;
 import io.iocert.probes.ProbeException;
-import io.iocert.probes.measure.Summaries;
 import io.iocert.results.BlockRecorder;
 import io.iocert.results.Measurement;
+import io.iocert.results.Summary;
 import io.iocert.spec.Metric;
 import io.iocert.spec.ProbeType;
 import io.iocert.spec.Quantity;
@@ -104,6 +104,6 @@ public final class NetConnectProbe implements Probe {
         ctx.put(NetSupport.STOPPED_BY, stoppedBy);
         ctx.put("authenticated", Boolean.toString(peer.token().isPresent()));
         return List.of(new Measurement(requirement.id(), type.id(), Metric.LATENCY.id(), Metric.LATENCY.dimension().canonicalUnit(),
-                asRun, latency.getTotalCount(), Summaries.of(latency), latency, null, blocks.series(), ctx, error));
+                asRun, latency.getTotalCount(), Summary.of(latency), latency, null, blocks.series(), ctx, error));
     }
 }

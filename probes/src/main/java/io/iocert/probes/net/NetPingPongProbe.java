@@ -5,10 +5,10 @@ import io.iocert.probes.Probe;
 import io.iocert.probes.ProbeContext;
 import io.iocert.probes.ProbeException;
 import io.iocert.probes.measure.Pacing;
-import io.iocert.probes.measure.Summaries;
 import io.iocert.results.BlockRecorder;
 import io.iocert.results.BlockSeries;
 import io.iocert.results.Measurement;
+import io.iocert.results.Summary;
 import io.iocert.spec.Metric;
 import io.iocert.spec.ProbeType;
 import io.iocert.spec.Quantity;
@@ -179,7 +179,7 @@ public final class NetPingPongProbe implements Probe {
                 error = "no message returned within the measured time of " + Quantity.nanos(timing.durationNs()).format();
             }
             return new Measurement(requirement.id(), type().id(), Metric.RTT.id(), unit(), asRun, rtt.getTotalCount(),
-                    Summaries.of(rtt), rtt, null, series, ctx, error);
+                    Summary.of(rtt), rtt, null, series, ctx, error);
         }
 
         /** Sends and receives until the measured time is over; returns the error that stopped it early, or null. */

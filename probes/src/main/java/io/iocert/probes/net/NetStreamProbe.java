@@ -5,9 +5,9 @@ import io.iocert.probes.Probe;
 import io.iocert.probes.ProbeContext;
 import io.iocert.probes.ProbeException;
 import io.iocert.probes.measure.IntervalTracker;
-import io.iocert.probes.measure.Summaries;
 import io.iocert.results.IntervalSeries;
 import io.iocert.results.Measurement;
+import io.iocert.results.Summary;
 import io.iocert.spec.Metric;
 import io.iocert.spec.ProbeType;
 import io.iocert.spec.Quantity;
@@ -330,7 +330,7 @@ public final class NetStreamProbe implements Probe {
 
         private Measurement measurement(IntervalSeries series, Map<String, String> ctx, String error) {
             return new Measurement(requirement.id(), type().id(), Metric.THROUGHPUT.id(),
-                    Metric.THROUGHPUT.dimension().canonicalUnit(), asRun, series.values().size(), Summaries.of(series.values()),
+                    Metric.THROUGHPUT.dimension().canonicalUnit(), asRun, series.values().size(), Summary.of(series.values()),
                     null, series, ctx, error);
         }
     }
