@@ -86,7 +86,7 @@ public final class Certifier {
     }
 
     /** What tells apart the measurements of one requirement and metric: the sweep size, else their position. */
-    private static String variant(Measurement m) {
+    static String variant(Measurement m) {
         Object size = m.workload().get("messageSize");
         if (size instanceof Number n) {
             return "messageSize " + Quantity.bytes(n.doubleValue()).format();

@@ -4,6 +4,7 @@ import static io.iocert.cli.Commands.opt;
 
 import io.iocert.certifier.Certifier;
 import io.iocert.certifier.NodeVerdict;
+import io.iocert.certifier.Evidence;
 import io.iocert.certifier.Report;
 import io.iocert.certifier.report.ReportFormat;
 import io.iocert.results.Result;
@@ -119,7 +120,7 @@ final class CertifyCommand implements Command {
         try {
             List<Future<Judged>> futures = new ArrayList<>(files.size());
             for (Path f : files) {
-                futures.add(pool.submit(() -> judge(spec, f)));
+                futures.add(pool.submit(() -> judge(spec, f, files.size() == 1)));
             }
             List<Report> reports = new ArrayList<>(files.size());
             for (Future<Judged> future : futures) {
@@ -150,14 +151,16 @@ final class CertifyCommand implements Command {
         }
     }
 
-    private static Judged judge(Spec spec, Path f) throws ResultFormatException, IOException {
+    private static Judged judge(Spec spec, Path f, boolean withEvidence) throws ResultFormatException, IOException {
         Result r = ResultCodec.read(f);
         String note = null;
         if (r.specSha256() != null && !r.specSha256().equals(spec.sha256())) {
             note = "iocert: note: " + f + " was measured for spec '" + r.specName() + "', not this one;"
                     + " requirements are matched by id";
         }
-        return new Judged(Certifier.certify(spec, r), note);
+        Report report = Certifier.certify(spec, r);
+        // One node's report draws its distributions; a fleet's would hold every node's histograms.
+        return new Judged(withEvidence ? report.withEvidence(Evidence.of(report, r)) : report, note);
     }
 
     static List<Path> resultFiles(List<String> args) throws UsageException, IOException {

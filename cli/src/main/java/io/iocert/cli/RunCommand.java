@@ -3,6 +3,7 @@ package io.iocert.cli;
 import static io.iocert.cli.Commands.opt;
 
 import io.iocert.certifier.Certifier;
+import io.iocert.certifier.Evidence;
 import io.iocert.certifier.Report;
 import io.iocert.certifier.report.ReportFormat;
 import io.iocert.results.Result;
@@ -83,7 +84,8 @@ final class RunCommand implements Command {
         AtomicFiles.write(dir.resolve("result.csv"), CsvExport.toCsv(result), false);
         AtomicFiles.write(dir.resolve("result.hlog"), HlogExport.toHlog(result), false);
 
-        Report report = Certifier.certify(spec, result);
+        Report verdicts = Certifier.certify(spec, result);
+        Report report = verdicts.withEvidence(Evidence.of(verdicts, result));
         List<Report> one = List.of(report);
         for (ReportFormat f : ReportFormat.values()) {
             Outputs.write(dir.resolve(reportFile(f)), Outputs.render(f, one));

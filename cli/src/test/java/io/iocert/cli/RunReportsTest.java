@@ -48,11 +48,15 @@ class RunReportsTest {
         try (Stream<Path> files = Files.list(out)) {
             List<String> reports = files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("report."))
                     .sorted().toList();
-            assertEquals(List.of("report.csv", "report.json", "report.md", "report.txt", "report.xml"), reports);
+            assertEquals(List.of("report.csv", "report.html", "report.json", "report.md", "report.txt", "report.xml"), reports);
         }
         assertTrue(Files.readString(out.resolve("report.txt")).contains("Node verdict: ELIGIBLE"));
         assertTrue(Files.readString(out.resolve("report.md")).startsWith("## iocert: ELIGIBLE\n"));
         assertTrue(Files.readString(out.resolve("report.json")).contains("\"iocert-report/1\""));
+        String html = Files.readString(out.resolve("report.html"));
+        assertTrue(html.contains("id=\"node-verdict\">ELIGIBLE<"), "html verdict");
+        // The run had its measurements at hand: throughput gets a spectrum and a series, latency a spectrum.
+        assertEquals(3, html.split("<svg class=\"plot ", -1).length - 1, "html plots");
 
         Element suites = DocumentBuilderFactory.newDefaultInstance().newDocumentBuilder()
                 .parse(out.resolve("report.xml").toFile()).getDocumentElement();
@@ -72,7 +76,7 @@ class RunReportsTest {
         Path spec = spec();
         assertEquals(0, CliRunner.run("run", "--spec", spec.toString(), "--fs-path",
                 Files.createDirectories(tmp.resolve("fs")).toString(), "--out", out.toString()).code());
-        for (String format : List.of("text", "md", "junit", "json", "csv")) {
+        for (String format : List.of("text", "md", "html", "junit", "json", "csv")) {
             CliRunner c = CliRunner.run("certify", "--spec", spec.toString(), "--format", format,
                     out.resolve("result.json").toString());
             assertEquals(0, c.code(), format + ": " + c.err());

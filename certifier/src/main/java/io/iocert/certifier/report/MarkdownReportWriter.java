@@ -1,5 +1,6 @@
 package io.iocert.certifier.report;
 
+import io.iocert.certifier.FleetSummary;
 import io.iocert.certifier.NodeVerdict;
 import io.iocert.certifier.Report;
 import io.iocert.certifier.RequirementVerdict;
@@ -42,6 +43,7 @@ final class MarkdownReportWriter implements ReportWriter {
         NodeVerdict fleet = NodeVerdict.ofNodes(reports.stream().map(Report::verdict).toList());
         out.write("## iocert fleet: " + fleet.name() + "\n\n");
         out.write(summary(reports) + "\n\n");
+        out.write(findings(FleetSummary.of(reports)));
         if (!reports.isEmpty()) {
             out.write(matrix(reports));
         }
@@ -84,6 +86,25 @@ final class MarkdownReportWriter implements ReportWriter {
             sb.append(" (").append(escape(String.join(", ", facts))).append(")");
         }
         return sb.append(", iocert ").append(escape(r.toolVersion())).append(".").toString();
+    }
+
+    /** Where requirements fail or stay inconclusive, and peer outliers: a list, or nothing when there are none. */
+    private static String findings(FleetSummary s) {
+        StringBuilder sb = new StringBuilder();
+        for (FleetSummary.Finding f : s.failing()) {
+            sb.append("- FAIL: ").append(escape(f.requirement() + " " + f.statistic())).append(" on ")
+                    .append(escape(String.join(", ", f.nodes()))).append('\n');
+        }
+        for (FleetSummary.Finding f : s.inconclusive()) {
+            sb.append("- INCONCLUSIVE: ").append(escape(f.requirement() + " " + f.statistic())).append(" on ")
+                    .append(escape(String.join(", ", f.nodes()))).append('\n');
+        }
+        for (FleetSummary.Outlier o : s.outliers()) {
+            sb.append("- OUTLIER: ").append(escape(String.format(Locale.ROOT, "%s %s on %s = %s (fleet median %s, %+.1f MAD, %s)",
+                    o.requirement(), o.statistic(), o.node(), TextReportWriter.value(o.measured(), o.unit()),
+                    TextReportWriter.value(o.fleetMedian(), o.unit()), o.distance(), o.verdict().name()))).append('\n');
+        }
+        return sb.length() == 0 ? "" : sb.append('\n').toString();
     }
 
     /** "2 nodes: 1 eligible, 1 not eligible, 0 inconclusive, 0 error." */

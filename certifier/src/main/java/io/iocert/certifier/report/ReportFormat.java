@@ -10,6 +10,7 @@ import java.util.Optional;
 public enum ReportFormat {
     TEXT("txt", new TextReportWriter()),
     MD("md", new MarkdownReportWriter()),
+    HTML("html", new HtmlReportWriter()),
     JUNIT("xml", new JUnitReportWriter()),
     JSON("json", new JsonReportWriter()),
     CSV("csv", new CsvReportWriter());
@@ -30,7 +31,7 @@ public enum ReportFormat {
         return writer;
     }
 
-    /** The lower-case name used on the command line: text, md, junit, json, csv. */
+    /** The lower-case name used on the command line: text, md, html, junit, json, csv. */
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }
