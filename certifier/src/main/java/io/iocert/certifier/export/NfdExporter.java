@@ -22,8 +22,9 @@ import java.util.Optional;
  * {@code iocert.io/s.sha256=<first 12 hex digits>}, and per requirement {@code R}
  * {@code iocert.io/s.r=PASS|FAIL|INCONCLUSIVE|ERROR} (none for an expired certificate).
  * Label names keep {@code [A-Za-z0-9._-]} (others become {@code -}), start and end with a letter
- * or digit, and are at most 63 characters: a longer name is cut and ends in 8 hex digits of the
- * full name's SHA-256. Two names that become the same label are an error.
+ * or digit, and are at most 63 characters: a spec part longer than 40 characters, and a
+ * requirement part that does not fit the rest, is cut and ends in {@code -} and 8 hex digits of
+ * the SHA-256 of the full name. Two names that become the same label are an error.
  *
  * <p>The {@code # +expiry-time=} header makes NFD drop the labels when the certification stops
  * holding: the earliest {@code validUntil} of the certificates that have not expired, capped by
@@ -34,6 +35,7 @@ import java.util.Optional;
 final class NfdExporter implements ExportFormat.Exporter {
     static final String NAMESPACE = "iocert.io";
     private static final int MAX_NAME = 63;
+    private static final int MAX_SPEC = 40;
 
     @Override
     public String export(List<ExportNode> nodes, ExportOptions options) throws ExportException {
@@ -53,15 +55,15 @@ final class NfdExporter implements ExportFormat.Exporter {
             String s = label(c.specName());
             String what = "spec '" + c.specName() + "'";
             line(b, origin, s, Boolean.toString(c.eligible()), what, c);
-            line(b, origin, label(c.specName() + ".verdict"), c.expired() ? "EXPIRED" : c.verdict().name(),
+            line(b, origin, label(c.specName(), "verdict"), c.expired() ? "EXPIRED" : c.verdict().name(),
                     what + " verdict", c);
-            line(b, origin, label(c.specName() + ".sha256"), c.specShortSha().replaceAll("[^A-Za-z0-9]", ""),
+            line(b, origin, label(c.specName(), "sha256"), c.specShortSha().replaceAll("[^A-Za-z0-9]", ""),
                     what + " sha256", c);
             if (c.expired()) {
                 continue;
             }
             for (Map.Entry<String, Verdict> r : c.requirementVerdicts().entrySet()) {
-                line(b, origin, label(c.specName() + "." + r.getKey()), r.getValue().name(),
+                line(b, origin, label(c.specName(), r.getKey()), r.getValue().name(),
                         what + " requirement '" + r.getKey() + "'", c);
             }
         }
@@ -106,23 +108,41 @@ final class NfdExporter implements ExportFormat.Exporter {
         return Optional.ofNullable(latestExpired);
     }
 
-    /** A label name (the part after "iocert.io/") for {@code text}. */
-    static String label(String text) throws ExportException {
+    /** The label name of a spec: its cleaned name, shortened to {@value #MAX_SPEC} characters. */
+    static String label(String spec) throws ExportException {
+        return shorten(clean(spec), spec, MAX_SPEC);
+    }
+
+    /** The label name of {@code spec}'s {@code part}: "spec.part", the part shortened to fit 63 characters. */
+    static String label(String spec, String part) throws ExportException {
+        String s = label(spec);
+        return s + "." + shorten(clean(part), part, MAX_NAME - s.length() - 1);
+    }
+
+    /** {@code text} with only [A-Za-z0-9._-] (others become '-'), starting and ending with a letter or digit. */
+    private static String clean(String text) throws ExportException {
         StringBuilder b = new StringBuilder(text.length());
         for (int i = 0; i < text.length(); i++) {
             char ch = text.charAt(i);
             b.append(ch < 128 && (Character.isLetterOrDigit(ch) || ch == '.' || ch == '_' || ch == '-') ? ch : '-');
         }
-        String s = b.toString().replaceAll("^[^A-Za-z0-9]+", "").replaceAll("[^A-Za-z0-9]+$", "");
+        String s = trim(b.toString());
         if (s.isEmpty()) {
             throw new ExportException("'" + text + "' has no letter or digit to make an NFD label name from");
         }
-        if (s.length() > MAX_NAME) {
-            String hash = sha256(text).substring(0, 8);
-            String head = s.substring(0, MAX_NAME - 9).replaceAll("[^A-Za-z0-9]+$", "");
-            s = head + "-" + hash;
-        }
         return s;
+    }
+
+    /** {@code s} if it fits {@code max}, else its head, '-' and 8 hex digits of the SHA-256 of {@code original}. */
+    private static String shorten(String s, String original, int max) {
+        if (s.length() <= max) {
+            return s;
+        }
+        return trim(s.substring(0, max - 9)) + "-" + sha256(original).substring(0, 8);
+    }
+
+    private static String trim(String s) {
+        return s.replaceAll("^[^A-Za-z0-9]+", "").replaceAll("[^A-Za-z0-9]+$", "");
     }
 
     private static String sha256(String text) {

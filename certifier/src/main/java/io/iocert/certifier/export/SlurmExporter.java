@@ -23,8 +23,9 @@ import java.util.regex.Pattern;
  * <p>{@code scontrol update AvailableFeatures=...} replaces a node's whole list. In
  * {@linkplain ExportOptions.FeaturesMode#MERGE merge} mode (the default) the script therefore
  * reads each node's lists with {@code scontrol show node -o}, drops only {@code iocert_*} entries,
- * adds the new ones and writes the lists back, first removing old iocert features from
- * ActiveFeatures (scontrol refuses to remove an available feature that is still active). It
+ * adds the new ones and writes the lists back, first removing stale iocert features from
+ * ActiveFeatures (scontrol refuses to remove an available feature that is still active); a
+ * list that would not change is not written, so applying the script twice changes nothing. It
  * sets {@code Extra} only when it is empty or holds iocert's own JSON, so a site's own Extra
  * survives. {@linkplain ExportOptions.FeaturesMode#REPLACE Replace} mode writes one plain
  * {@code scontrol update} line per node that sets the lists and Extra outright.
@@ -43,6 +44,15 @@ final class SlurmExporter implements ExportFormat.Exporter {
             # iocert_site LIST: the list without iocert_* entries.
             iocert_site() {
               iocert_list "$1" | tr ',' '\\n' | grep -v -e '^iocert_' -e '^$' | paste -s -d, -
+            }
+            # iocert_unstale LIST KEEP: LIST without the iocert_* entries that are not in KEEP.
+            iocert_unstale() {
+              iocert_list "$1" | tr ',' '\n' | while IFS= read -r x; do
+                case $x in
+                  iocert_*) case ",$2," in *",$x,"*) printf '%s\n' "$x" ;; esac ;;
+                  *) printf '%s\n' "$x" ;;
+                esac
+              done | grep -v -e '^$' | paste -s -d, -
             }
             # iocert_join A B: A and B joined by a comma, either may be empty.
             iocert_join() {
@@ -63,9 +73,10 @@ final class SlurmExporter implements ExportFormat.Exporter {
               site_active=$(iocert_site "$active")
               new_avail=$(iocert_join "$site_avail" "$2")
               new_active=$(iocert_join "$site_active" "$2")
-              if [ "$active" != "$site_active" ]; then
-                scontrol update NodeName="$1" ActiveFeatures="$site_active"
-                active=$site_active
+              kept_active=$(iocert_unstale "$active" "$2")
+              if [ "$active" != "$kept_active" ]; then
+                scontrol update NodeName="$1" ActiveFeatures="$kept_active"
+                active=$kept_active
               fi
               if [ "$avail" != "$new_avail" ]; then
                 scontrol update NodeName="$1" AvailableFeatures="$new_avail"
