@@ -13,7 +13,7 @@ import java.util.Set;
 /**
  * A node_exporter textfile-collector file in the Prometheus text exposition format: gauges,
  * one {@code # HELP} and {@code # TYPE} per family, label values escaped ({@code \\}, {@code "},
- * newline), no series twice. Values are in the canonical unit named by the {@code unit} label
+ * newline), no series twice, the same label names throughout a family. Values are in the canonical unit named by the {@code unit} label
  * (ns, B/s, ops/s); an unbounded interval end is {@code +Inf}; a value that was not estimated
  * is left out rather than written as NaN.
  */
@@ -64,10 +64,9 @@ final class PrometheusExporter implements ExportFormat.Exporter {
                     add(series, seen, c, Family.CERT_VERIFIED, node, c.verified() ? 1 : 0);
                 }
                 for (Certification.Entry e : c.entries()) {
-                    Labels r = node.copy().add("requirement", e.id());
-                    if (e.variant() != null) {
-                        r.add("variant", e.variant());
-                    }
+                    // variant="" where there is none: every series of a family has the same label
+                    // names, which consumers that check label consistency (client_golang) require.
+                    Labels r = node.copy().add("requirement", e.id()).add("variant", e.variant() == null ? "" : e.variant());
                     r.add("probe", e.probe()).add("metric", e.metric()).add("statistic", e.statistic()).add("unit", e.unit());
                     add(series, seen, c, Family.REQ_PASS, r, e.verdict() == Verdict.PASS ? 1 : 0);
                     for (Verdict v : Verdict.values()) {

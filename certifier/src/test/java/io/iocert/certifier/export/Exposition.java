@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
 /**
  * A strict reader of the Prometheus text exposition format, for tests: every line is a HELP, a
  * TYPE or a sample; names, label syntax, escapes and values are checked; each family has at most
- * one HELP and one TYPE, both before its samples, and its samples together; no series twice.
+ * one HELP and one TYPE, both before its samples, and its samples together, all with the same
+ * label names; no series twice.
  * Fails with the line number and what is wrong.
  */
 final class Exposition {
@@ -37,6 +38,7 @@ final class Exposition {
         Map<String, String> typed = new LinkedHashMap<>();
         Set<String> closed = new HashSet<>();
         Set<String> series = new HashSet<>();
+        Map<String, Set<String>> labelNames = new LinkedHashMap<>();
         String current = null;
         String[] lines = text.split("\n", -1);
         for (int i = 0; i < lines.length - 1; i++) {
@@ -83,6 +85,9 @@ final class Exposition {
             }
             if (closed.contains(s.name()) || !s.name().equals(current)) {
                 throw fail(n, "samples of " + s.name() + " are not together", line);
+            }
+            if (!labelNames.computeIfAbsent(s.name(), k -> s.labels().keySet()).equals(s.labels().keySet())) {
+                throw fail(n, "label names differ within the family " + s.name(), line);
             }
             if (!series.add(s.name() + new TreeMap<>(s.labels()))) {
                 throw fail(n, "duplicate series", line);

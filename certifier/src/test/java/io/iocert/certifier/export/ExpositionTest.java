@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /** The test's exposition reader must catch what it is there to catch. */
 class ExpositionTest {
@@ -33,6 +33,7 @@ class ExpositionTest {
         "# TYPE m gauge\\nm 1\\n|second TYPE",
         "# HELP n x\\n# TYPE n gauge\\nn 1\\nm 2\\n|not together",
         "m 1|must end with a line feed",
+        "m{a=\"1\"} 1\\nm{b=\"1\"} 1\\n|label names differ",
     })
     void shouldRejectBrokenExpositions(String body, String problem) {
         String text = HEAD + body.replace("\\n", "\n");

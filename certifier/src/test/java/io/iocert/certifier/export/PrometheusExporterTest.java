@@ -64,7 +64,7 @@ class PrometheusExporterTest {
                 + "requirement=\"halo\",variant=\"messageSize 8 KiB\",probe=\"net.pingpong\",metric=\"rtt\","
                 + "statistic=\"p99.9\",unit=\"ns\",comparator=\"<=\"} 1000000\n"), text);
         assertTrue(text.contains("iocert_requirement_threshold{node=\"cn001\",spec=\"ocean-checkpoint\","
-                + "requirement=\"checkpoint-write\",probe=\"fs.write\",metric=\"throughput\",statistic=\"p10\","
+                + "requirement=\"checkpoint-write\",variant=\"\",probe=\"fs.write\",metric=\"throughput\",statistic=\"p10\","
                 + "unit=\"B/s\",comparator=\">=\"} 400000000\n"), text);
         assertTrue(text.contains("iocert_requirement_verdict" + halo.replace("}", ",verdict=\"INCONCLUSIVE\"}") + " 1\n"));
         assertTrue(named(samples, "iocert_requirement_measured").stream()
