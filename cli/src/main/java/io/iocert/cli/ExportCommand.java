@@ -1,0 +1,207 @@
+package io.iocert.cli;
+
+import static io.iocert.cli.Commands.opt;
+
+import io.iocert.certifier.cert.Keys;
+import io.iocert.certifier.export.Certification;
+import io.iocert.certifier.export.ExportException;
+import io.iocert.certifier.export.ExportFormat;
+import io.iocert.certifier.export.ExportNode;
+import io.iocert.certifier.export.ExportOptions;
+import io.iocert.certifier.export.ExportReader;
+import io.iocert.results.AtomicFiles;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Options;
+
+/**
+ * {@code iocert export --to slurm|nfd|prometheus INPUT... [--out FILE]}: certification results
+ * for schedulers and monitoring (docs/exports.md). Exit 0 when exported; 1 when a certificate
+ * fails verification against {@code --key} (nothing is written); 2 for usage errors and bad
+ * input. An expired certificate is exported, as not eligible, with a warning.
+ */
+final class ExportCommand implements Command {
+
+    @Override
+    public String name() {
+        return "export";
+    }
+
+    @Override
+    public String synopsis() {
+        return "--to slurm|nfd|prometheus REPORT_OR_CERT... [--key PUB | --no-verify] [--out FILE [--overwrite]]";
+    }
+
+    @Override
+    public String summary() {
+        return "export reports and certificates as Slurm node features, NFD labels or Prometheus metrics";
+    }
+
+    @Override
+    public Options options() {
+        return new Options()
+                .addOption(opt("to", "FORMAT", "slurm (scontrol script), nfd (features.d file) or prometheus"
+                        + " (textfile-collector file) (required)"))
+                .addOption(opt("out", "FILE", "write here, atomically, instead of standard output"))
+                .addOption(opt("overwrite", null, "let --out replace an existing FILE (for files refreshed"
+                        + " periodically; readers see the old or the new file, never a part)"))
+                .addOption(opt("key", "PUB", "verify certificates with this public key first; an invalid one stops"
+                        + " the export (exit 1)"))
+                .addOption(opt("no-verify", null, "export certificates without checking their signature (marked"
+                        + " unverified); without --key or this, a certificate is refused"))
+                .addOption(opt("node-name", "NAME", "the node's name in the output (default: the report's host name"
+                        + " up to the first dot); inputs of a single host only"))
+                .addOption(opt("host", "HOST", "export only this host's certifications (e.g. one node of a fleet"
+                        + " report)"))
+                .addOption(opt("features-mode", "MODE", "slurm: merge (default: keep the node's own features,"
+                        + " replace only iocert_*) or replace (set iocert's features alone)"))
+                .addOption(opt("expires-in", "TIME", "nfd: labels from reports expire after TIME (30d, 12h, 90min),"
+                        + " or 'never'; required for reports, caps certificates' validity"));
+    }
+
+    @Override
+    public int run(CommandLine line, PrintStream out, PrintStream err) throws Exception {
+        if (!line.hasOption("to")) {
+            throw new UsageException("export needs --to FORMAT; one of " + ExportFormat.ids(), "see 'iocert export --help'");
+        }
+        String to = line.getOptionValue("to");
+        ExportFormat format = ExportFormat.ofId(to).orElseThrow(() -> new UsageException("--to '" + to
+                + "' is not an export format; expected one of " + ExportFormat.ids()));
+        List<String> inputs = line.getArgList();
+        if (inputs.isEmpty()) {
+            throw new UsageException("export needs at least one report.json, fleet report or certificate.json",
+                    "see 'iocert export --help'");
+        }
+        if (line.hasOption("overwrite") && !line.hasOption("out")) {
+            throw new UsageException("--overwrite is for --out FILE");
+        }
+        if (line.hasOption("key") && line.hasOption("no-verify")) {
+            throw new UsageException("--key and --no-verify contradict each other: give one");
+        }
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        ExportOptions options = options(line, format, now);
+        Optional<PublicKey> key = line.hasOption("key") ? Optional.of(publicKey(Path.of(line.getOptionValue("key"))))
+                : Optional.empty();
+        ExportReader reader = new ExportReader(key, line.hasOption("no-verify"), now);
+        List<Certification> all = new ArrayList<>();
+        try {
+            for (String input : inputs) {
+                all.addAll(reader.read(read(Path.of(input)), input));
+            }
+            List<ExportNode> nodes = ExportNode.group(all, Optional.ofNullable(line.getOptionValue("node-name")),
+                    Optional.ofNullable(line.getOptionValue("host")));
+            String text = format.export(nodes, options);
+            warn(nodes, err);
+            if (line.hasOption("out")) {
+                Path target = Path.of(line.getOptionValue("out"));
+                AtomicFiles.write(target, text.getBytes(StandardCharsets.UTF_8), line.hasOption("overwrite"));
+                err.println("iocert: wrote " + target + " (" + format.id() + ", " + nodes.size()
+                        + (nodes.size() == 1 ? " node)" : " nodes)"));
+            } else {
+                out.print(text);
+                out.flush();
+            }
+            return Main.OK;
+        } catch (ExportException e) {
+            if (e.invalidCertificate()) {
+                err.println("iocert: " + e.getMessage());
+                err.println("iocert: nothing exported");
+                return 1;
+            }
+            throw new UsageException(e.getMessage());
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw new UsageException("--out " + e.getFile() + " already exists; iocert does not overwrite files unless"
+                    + " asked: add --overwrite to replace it");
+        }
+    }
+
+    private static ExportOptions options(CommandLine line, ExportFormat format, Instant now) throws UsageException {
+        if (line.hasOption("features-mode") && format != ExportFormat.SLURM) {
+            throw new UsageException("--features-mode is for --to slurm");
+        }
+        if (line.hasOption("expires-in") && format != ExportFormat.NFD) {
+            throw new UsageException("--expires-in is for --to nfd (certificates carry their own validity)");
+        }
+        ExportOptions.FeaturesMode mode = ExportOptions.FeaturesMode.MERGE;
+        if (line.hasOption("features-mode")) {
+            String m = line.getOptionValue("features-mode");
+            mode = switch (m.toLowerCase(Locale.ROOT)) {
+                case "merge" -> ExportOptions.FeaturesMode.MERGE;
+                case "replace" -> ExportOptions.FeaturesMode.REPLACE;
+                default -> throw new UsageException("--features-mode '" + m + "' is not a mode; expected merge (keep the"
+                        + " node's own features) or replace (iocert's alone)");
+            };
+        }
+        Optional<Duration> expiresIn = Optional.empty();
+        boolean never = false;
+        if (line.hasOption("expires-in")) {
+            String e = line.getOptionValue("expires-in");
+            if (e.equals("never")) {
+                never = true;
+            } else {
+                try {
+                    expiresIn = Optional.of(Signing.validity(e));
+                } catch (UsageException x) {
+                    throw new UsageException("--expires-in '" + e + "' is not a duration; expected days, hours or"
+                            + " minutes such as 7d, 12h or 90min, or 'never'");
+                }
+            }
+        }
+        return new ExportOptions(now, mode, expiresIn, never);
+    }
+
+    private static void warn(List<ExportNode> nodes, PrintStream err) {
+        for (ExportNode n : nodes) {
+            for (Certification c : n.certifications()) {
+                if (c.expired()) {
+                    err.println("iocert: warning: " + c.source() + ": the certificate expired at "
+                            + c.validUntil().orElseThrow() + "; node " + n.name() + " is exported as not eligible for"
+                            + " spec '" + c.specName() + "' (certify it again)");
+                }
+                if (c.kind() == Certification.Kind.CERTIFICATE && !c.verified()) {
+                    err.println("iocert: warning: " + c.source() + ": exported without checking its signature"
+                            + " (--no-verify)");
+                }
+            }
+        }
+    }
+
+    private static PublicKey publicKey(Path keyFile) throws UsageException {
+        try {
+            return Keys.readPublic(Files.readString(keyFile, StandardCharsets.US_ASCII), keyFile.toString());
+        } catch (IOException e) {
+            throw new UsageException("--key: " + readFailure(keyFile, e));
+        } catch (Keys.KeyException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    private static byte[] read(Path input) throws UsageException {
+        if (Files.isDirectory(input)) {
+            throw new UsageException(input + " is a directory; give the report.json or certificate.json in it");
+        }
+        try {
+            return Files.readAllBytes(input);
+        } catch (IOException e) {
+            throw new UsageException(readFailure(input, e));
+        }
+    }
+
+    /** "FILE: no such file or directory", or "cannot read FILE: why". */
+    private static String readFailure(Path file, IOException e) {
+        String why = Main.describe(e);
+        return why.startsWith(file.toString()) ? why : "cannot read " + file + ": " + why;
+    }
+}
