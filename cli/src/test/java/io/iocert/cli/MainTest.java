@@ -271,7 +271,7 @@ class MainTest {
         assertTrue(b.err().contains("--budget '10 GB'"), b.err());
         CliRunner f = CliRunner.run("run", "--spec", spec, "--format", "xml");
         assertEquals(2, f.code());
-        assertTrue(f.err().contains("--format 'xml' is not a report format; expected one of text, md, junit, json, csv"), f.err());
+        assertTrue(f.err().contains("--format 'xml' is not a report format; expected one of text, md, html, junit, json, csv"), f.err());
         assertTrue(c.noStackTrace() && b.noStackTrace() && f.noStackTrace());
     }
 
