@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,13 +16,17 @@ import java.util.List;
  * >= 1 and synchronous I/O engine are selected...") on standard output before its JSON, and
  * wrappers may print more after it, so the document is taken to start at the first line whose
  * first non-blank character is <code>{</code> and to end where that object closes; lines before
- * and after it are reported as notes, not errors. Line numbers in messages count from the
+ * and after it are reported as notes, not errors. Tools' JSON is taken as they write it: a
+ * member that appears twice keeps its last value (iperf3 3.12 writes {@code sock_bufsize}
+ * twice). Line numbers in messages count from the
  * start of the file, not of the document.
  */
 final class JsonInput {
-    private static final JsonFactory FACTORY = JsonFactory.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .build();
+    /**
+     * Duplicate members are allowed, the last one winning: iperf3 3.12 writes
+     * {@code sock_bufsize} twice in {@code start}.
+     */
+    private static final JsonFactory FACTORY = JsonFactory.builder().build();
     private static final ObjectMapper MAPPER = new ObjectMapper(FACTORY);
 
     private JsonInput() {

@@ -13,6 +13,9 @@ import org.HdrHistogram.Histogram;
  * histogram's {@code getValueAtPercentile(p)} is v (to the histogram's precision, 0.1%). The
  * values between two printed percentiles are spread evenly (linearly) between their values, in
  * up to {@value #STEPS} steps; the lowest value is the minimum and the highest the maximum.
+ * fio prints a percentile as the middle of its own latency bin (about 1.5% wide), which can lie
+ * below the exact minimum or above the exact maximum it also prints; such a percentile is
+ * taken as the minimum or maximum.
  *
  * <p>What is lost: the shape between printed percentiles (a quantile there is an
  * interpolation), everything about the tail above the highest printed percentile except the
@@ -40,30 +43,28 @@ final class Reconstruction {
         if (count <= 0) {
             return h;
         }
-        long doneCount = 0;
-        long fromValue = Math.max(0, min);
-        boolean first = true;
-        long top = Math.max(max, fromValue);
-        for (int i = 0; i <= points.size(); i++) {
-            long cumulative;
-            long value;
-            if (i < points.size()) {
-                Point p = points.get(i);
-                cumulative = Math.min(count, countAtPercentile(p.percent(), count));
-                value = Math.min(top, Math.max(fromValue, p.value()));
-            } else {
-                cumulative = count;
-                value = top;
-            }
+        long low = Math.max(0, min);
+        long top = Math.max(max, low);
+        if (count == 1) {
+            h.recordValue(top);
+            return h;
+        }
+        // The minimum and the maximum are exact in the tool's output: one value each, always.
+        h.recordValue(low);
+        long doneCount = 1;
+        long fromValue = low;
+        for (Point p : points) {
+            long cumulative = Math.max(2, Math.min(count - 1, countAtPercentile(p.percent(), count)));
+            long value = Math.min(top, Math.max(fromValue, p.value()));
             long c = cumulative - doneCount;
             if (c <= 0) {
                 continue;
             }
-            spread(h, c, fromValue, value, first);
-            first = false;
+            spread(h, c, fromValue, value);
             doneCount = cumulative;
             fromValue = value;
         }
+        spread(h, count - doneCount, fromValue, top);
         return h;
     }
 
@@ -73,27 +74,24 @@ final class Reconstruction {
         return Math.max(1, (long) Math.ceil(requested / 100.0 * count));
     }
 
-    /**
-     * Records {@code c} values in (from, to], the last step exactly at {@code to}; with
-     * {@code inclusive}, in [from, to], the first step exactly at {@code from}.
-     */
-    private static void spread(Histogram h, long c, long from, long to, boolean inclusive) {
-        int steps = (int) Math.min(c, STEPS);
+    /** Records {@code c} values in (from, to], evenly spaced, the last exactly at {@code to}. */
+    private static void spread(Histogram h, long c, long from, long to) {
+        if (c <= 0) {
+            return;
+        }
         if (to == from) {
             h.recordValueWithCount(to, c);
             return;
         }
+        int steps = (int) Math.min(c, STEPS);
         long placed = 0;
         for (int j = 1; j <= steps; j++) {
             long upTo = c * j / steps;
             long n = upTo - placed;
             placed = upTo;
-            if (n == 0) {
-                continue;
+            if (n > 0) {
+                h.recordValueWithCount(j == steps ? to : from + Math.round((to - from) * (double) j / steps), n);
             }
-            double f = inclusive ? (steps == 1 ? 1.0 : (double) (j - 1) / (steps - 1)) : (double) j / steps;
-            long v = j == steps ? to : from + Math.round((to - from) * f);
-            h.recordValueWithCount(v, n);
         }
     }
 }
