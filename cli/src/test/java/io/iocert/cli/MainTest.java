@@ -86,9 +86,9 @@ class MainTest {
 
     @Test
     void shouldSayPlainlyWhenACommandIsNotInThisBuild() {
-        CliRunner r = CliRunner.run("import");
+        CliRunner r = CliRunner.run("export");
         assertEquals(2, r.code());
-        assertEquals("iocert: 'import' is part of the iocert design but not of this build yet\n", r.err());
+        assertEquals("iocert: 'export' is part of the iocert design but not of this build yet\n", r.err());
     }
 
     @Test

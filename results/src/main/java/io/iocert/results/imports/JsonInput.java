@@ -72,10 +72,13 @@ final class JsonInput {
                 notes.add("ignored text after the JSON document (from line "
                         + (lines + parser.currentLocation().getLineNr()) + ")");
             }
-        } catch (JsonEOFException e) {
-            throw new ResultFormatException(source + ": the JSON ends early" + at(e.getLocation(), lines)
-                    + "; the file looks truncated (expected " + what + ")", e);
         } catch (JsonProcessingException e) {
+            JsonLocation where = e.getLocation();
+            // Jackson reports some early ends (a cut after a whole line) as a parse error at the end of input.
+            if (e instanceof JsonEOFException || where != null && where.getByteOffset() >= content.length - start) {
+                throw new ResultFormatException(source + ": the JSON ends early" + at(where, lines)
+                        + "; the file looks truncated (expected " + what + ")", e);
+            }
             throw new ResultFormatException(source + ": not valid JSON" + at(e.getLocation(), lines) + ": "
                     + detail(e) + " (expected " + what + ")", e);
         } catch (IOException e) {

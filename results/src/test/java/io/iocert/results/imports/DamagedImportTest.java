@@ -43,6 +43,9 @@ class DamagedImportTest {
 
     static Stream<Arguments> variants() {
         return Stream.of(
+                Arguments.of(ImportFormat.FIO, "{\"jobs\": [\n  {\"jobname\": \"a\"},\n",
+                        "x: the JSON ends early at line 3, column 1; the file looks truncated (expected fio JSON output"
+                                + " (fio --output-format=json or json+))"),
                 Arguments.of(ImportFormat.FIO, "{\"jobs\": [{\"jobname\": \"a\", \"read\": {\"total_ios\": 0}}]}",
                         "x: no job did any reads, writes or syncs (every section has total_ios 0); nothing to import"),
                 Arguments.of(ImportFormat.FIO, "note\n{\"jobs\": [{\"jobname\": \"a\",\n \"read\": {\"total_ios\": 3,,}}]}",
