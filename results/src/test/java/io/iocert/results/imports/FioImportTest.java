@@ -180,4 +180,32 @@ class FioImportTest {
         assertFalse(Fixtures.load(ImportFormat.FIO, "fio-group.json").notes().stream()
                 .anyMatch(n -> n.startsWith("ignored")));
     }
+
+    /** A fio section with {@code ios} operations, plain-json style (percentiles only). */
+    private static String section(long ios) {
+        return "{\"total_ios\": " + ios + ", \"runtime\": 1000, \"bw_bytes\": " + ios * 4096 + ", \"iops\": " + ios
+                + ", \"clat_ns\": {\"N\": " + ios + ", \"min\": 10, \"max\": 900, \"mean\": 100.0,"
+                + " \"percentile\": {\"50.000000\": 100, \"99.000000\": 800}}}";
+    }
+
+    @Test
+    void shouldSplitAMixedJobNumberClonesAndSkipTrims() throws Exception {
+        String json = "{\"fio version\": \"fio-3.33\", \"timestamp_ms\": 1000000, \"jobs\": ["
+                + "{\"jobname\": \"mixed\", \"job options\": {\"rw\": \"randrw\", \"rwmixread\": \"70\","
+                + " \"bs\": \"4k,64k\"}, \"read\": " + section(700) + ", \"write\": " + section(300)
+                + ", \"trim\": " + section(0) + "},"
+                + "{\"jobname\": \"clone\", \"job options\": {\"rw\": \"trim\"}, \"trim\": " + section(5)
+                + ", \"read\": " + section(10) + "},"
+                + "{\"jobname\": \"clone\", \"job options\": {\"rw\": \"read\"}, \"read\": " + section(20) + "}]}";
+        Imported imported = Importer.parse(ImportFormat.FIO, json.getBytes(java.nio.charset.StandardCharsets.UTF_8), "m.json",
+                Fixtures.MODIFIED, ImportOptions.defaults());
+        assertEquals(List.of("mixed.read=mixed.read", "mixed.write=mixed.write", "clone#1.read=clone-1",
+                "clone#2.read=clone-2"), imported.sets().stream().map(x -> x.key() + "=" + x.id()).toList());
+        assertEquals(70L, Fixtures.one(imported, "mixed.read", "latency").workload().get("readPercent"));
+        assertEquals(4096L, Fixtures.one(imported, "mixed.read", "latency").workload().get("blockSize"));
+        assertEquals(65536L, Fixtures.one(imported, "mixed.write", "latency").workload().get("blockSize"));
+        assertEquals(300, Fixtures.one(imported, "mixed.write", "latency").samples());
+        assertEquals(List.of("skipped clone#1.trim (5 trims): iocert has no probe for discards"), imported.notes());
+        assertEquals(20, Fixtures.one(imported, "clone-2", "latency").samples());
+    }
 }
