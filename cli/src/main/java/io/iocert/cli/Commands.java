@@ -17,12 +17,11 @@ import org.apache.commons.cli.ParseException;
 /** The command table and dispatch: {@code iocert COMMAND [options] [args]}. */
 final class Commands {
     private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
-    /** Commands of the design contract that later work delivers; named so users get a clear answer. */
-    private static final List<String> PLANNED = List.of("import");
 
     static {
         for (Command c : List.of(new RunCommand(), new ProbeCommand(), new CertifyCommand(), new SpecCommand(),
-                new CompareCommand(), new ServeCommand(), new KeygenCommand(), new VerifyCommand(), new ExportCommand())) {
+                new CompareCommand(), new ImportCommand(), new ExportCommand(), new ServeCommand(), new KeygenCommand(),
+                new VerifyCommand())) {
             COMMANDS.put(c.name(), c);
         }
     }
@@ -49,9 +48,6 @@ final class Commands {
         }
         Command c = COMMANDS.get(name);
         if (c == null) {
-            if (PLANNED.contains(name)) {
-                throw new UsageException("'" + name + "' is part of the iocert design but not of this build yet");
-            }
             throw new UsageException("unknown command '" + name + "'", "commands: " + String.join(", ", COMMANDS.keySet())
                     + " (see 'iocert --help')");
         }
