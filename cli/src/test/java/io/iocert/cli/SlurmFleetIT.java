@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,6 +51,8 @@ class SlurmFleetIT {
     private static final List<String> NODES = List.of("n1", "n2");
     private static final List<String> NODE_ADDRS = List.of("127.0.0.2", "127.0.0.3");
     private static final long JOB_TIMEOUT_SECONDS = 60;
+    private static final List<String> FINAL_STATES = List.of("COMPLETED", "FAILED", "CANCELLED", "TIMEOUT", "NODE_FAIL",
+            "OUT_OF_MEMORY", "BOOT_FAIL", "DEADLINE", "PREEMPTED");
 
     private static Cluster cluster;
     private static Thread hook;
@@ -147,6 +151,17 @@ class SlurmFleetIT {
         assertEquals("ELIGIBLE", only.get(0).get("verdict").asText(), report);
         assertExportHandled(job, shared);
         assertEquals(List.of(), leftoverServers(), "n2's iocert serve must stop although its run failed");
+    }
+
+    @Test
+    void shouldStopWithAUsageErrorWhenNoSpecIsGiven() throws Exception {
+        Path shared = cluster.dir.resolve("fleet-nospec");
+
+        Job job = cluster.submit(shared, Map.of("IOCERT", iocertCommand(), "IOCERT_SHARED", shared.toString()));
+
+        assertEquals(2, job.exitCode(), job.output());
+        assertTrue(job.output().contains("set IOCERT_SPEC to the job I/O spec"), job.output());
+        assertTrue(Files.notExists(shared), "nothing may be written before the settings are checked");
     }
 
     /** The export step ran or said why not; either way no node feature changed (IOCERT_APPLY_FEATURES=0). */
@@ -350,25 +365,43 @@ class SlurmFleetIT {
                     + String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
         }
 
-        /** Submits the fleet template, waits for it, and returns its exit status and output. */
+        /**
+         * Submits the fleet template, waits for it and returns its exit status and output. Polls
+         * scontrol rather than using {@code sbatch --wait}, whose 10-s polling would triple the
+         * test's time.
+         */
         Job submit(Path shared, Map<String, String> env) throws Exception {
-            Path out = dir.resolve(shared.getFileName() + ".out");
-            ProcessBuilder pb = builder(List.of("sbatch", "--wait", "-N", Integer.toString(NODES.size()),
-                    "--job-name=" + shared.getFileName(), "-o", out.toString(), SBATCH.toAbsolutePath().normalize().toString()))
-                    .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("sbatch.log").toFile());
+            String name = shared.getFileName().toString();
+            Path out = dir.resolve(name + ".out");
+            Path submitLog = dir.resolve(name + ".sbatch");
+            ProcessBuilder pb = builder(List.of("sbatch", "--parsable", "-N", Integer.toString(NODES.size()),
+                    "--job-name=" + name, "-o", out.toString(), SBATCH.toAbsolutePath().normalize().toString()))
+                    .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(submitLog.toFile());
             pb.environment().putAll(env);
             long startNs = System.nanoTime();
             Process p = pb.start();
-            if (!p.waitFor(JOB_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                run(10, "scancel", "--name=" + shared.getFileName());
-                p.destroy();
-                p.waitFor(10, TimeUnit.SECONDS);
-                throw new AssertionError("the fleet job did not end in " + JOB_TIMEOUT_SECONDS + " s: " + read(out)
-                        + tails());
+            assertTrue(p.waitFor(20, TimeUnit.SECONDS), "sbatch did not return: " + read(submitLog));
+            assertEquals(0, p.exitValue(), "sbatch refused the job: " + read(submitLog));
+            String id = read(submitLog).trim().split(";")[0];
+            long deadline = startNs + TimeUnit.SECONDS.toNanos(JOB_TIMEOUT_SECONDS);
+            while (true) {
+                String show = run(10, "scontrol", "show", "job", "-o", id).out();
+                Matcher state = Pattern.compile("JobState=(\\S+)").matcher(show);
+                Matcher exit = Pattern.compile("ExitCode=(\\d+):(\\d+)").matcher(show);
+                if (state.find() && FINAL_STATES.contains(state.group(1)) && exit.find()) {
+                    int signal = Integer.parseInt(exit.group(2));
+                    int code = signal != 0 ? 128 + signal : Integer.parseInt(exit.group(1));
+                    System.out.printf(Locale.ROOT, "SlurmFleetIT: job %s %s, exit %d, after %.1f s%n", name, state.group(1),
+                            code, (System.nanoTime() - startNs) / 1e9);
+                    return new Job(code, read(out));
+                }
+                if (System.nanoTime() > deadline) {
+                    run(10, "scancel", id);
+                    throw new AssertionError("the fleet job did not end in " + JOB_TIMEOUT_SECONDS + " s (" + show.trim()
+                            + "): " + read(out) + tails());
+                }
+                Thread.sleep(250);
             }
-            System.out.printf(Locale.ROOT, "SlurmFleetIT: job %s ended with exit %d after %.1f s%n", shared.getFileName(),
-                    p.exitValue(), (System.nanoTime() - startNs) / 1e9);
-            return new Job(p.exitValue(), read(out) + read(dir.resolve("sbatch.log")));
         }
 
         /** Runs a client command against this cluster; exit -1 if it did not end in time. */
