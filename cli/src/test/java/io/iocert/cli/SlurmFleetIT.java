@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -56,18 +57,29 @@ class SlurmFleetIT {
 
     private static Cluster cluster;
     private static Thread hook;
+    /** Why this machine cannot run the tests, or null; each test is skipped with it (a class-level skip hides it). */
+    private static String skipReason;
 
     @BeforeAll
     static void startCluster() throws Exception {
-        assumeTrue(isRoot(), "needs root: munged, slurmctld and slurmd run as root here (SlurmUser=root)");
         List<String> absent = BINARIES.stream().filter(b -> which(b) == null).toList();
-        assumeTrue(absent.isEmpty(), "slurm-wlm and munge are not installed: " + absent + " not on PATH");
-        assumeTrue(Files.isRegularFile(JAR), JAR.toAbsolutePath() + " is missing: run through 'mvn verify'");
-        cluster = new Cluster(Files.createTempDirectory("iocert-slurm-it-"));
-        hook = new Thread(cluster::stop, "slurm-it-cleanup");
-        Runtime.getRuntime().addShutdownHook(hook);
-        String problem = cluster.start();
-        assumeTrue(problem == null, problem);
+        if (!isRoot()) {
+            skipReason = "needs root: munged, slurmctld and slurmd run as root here (SlurmUser=root)";
+        } else if (!absent.isEmpty()) {
+            skipReason = "slurm-wlm and munge are not installed: " + absent + " not on PATH";
+        } else if (!Files.isRegularFile(JAR)) {
+            skipReason = JAR.toAbsolutePath() + " is missing: run through 'mvn verify'";
+        } else {
+            cluster = new Cluster(Files.createTempDirectory("iocert-slurm-it-"));
+            hook = new Thread(cluster::stop, "slurm-it-cleanup");
+            Runtime.getRuntime().addShutdownHook(hook);
+            skipReason = cluster.start();
+        }
+    }
+
+    @BeforeEach
+    void requireCluster() {
+        assumeTrue(skipReason == null, skipReason);
     }
 
     @AfterAll
