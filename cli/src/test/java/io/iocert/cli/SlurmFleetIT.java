@@ -194,18 +194,19 @@ class SlurmFleetIT {
 
     /**
      * One file-system requirement and one interconnect requirement, 2 s each: a run of seconds.
-     * Thresholds any working node meets, on per-operation statistics (many samples): the test is
-     * about the fleet plumbing, and a per-interval throughput can honestly be INCONCLUSIVE in 2 s
-     * on a machine that other builds keep busy.
+     * Thresholds any working node meets, on means: the test is about the fleet plumbing, and on a
+     * machine that other builds keep busy a 2-s quantile can honestly be INCONCLUSIVE (a p50 of
+     * 18,866 round trips was, when batches differed so much that the design effect left too few
+     * effective samples), while batch means always give a finite interval.
      */
     private static Path tinySpec() throws IOException {
         return Files.writeString(cluster.dir.resolve("tiny.yaml"), String.join("\n",
                 "iocert: v1", "name: slurm-fleet-it", "budget: 2s", "requirements:",
                 "  - id: small-write", "    probe: fs.write",
                 "    workload: {pattern: sequential, blockSize: 64KiB, fileSize: 4MiB, threads: 1}",
-                "    expect: {latency: {p50: \"<= 1 s\"}}",
+                "    expect: {latency: {mean: \"<= 1 s\"}}",
                 "  - id: ring-rtt", "    probe: net.pingpong", "    workload: {messageSize: 1KiB}",
-                "    expect: {rtt: {p50: \"<= 1 s\"}}", ""));
+                "    expect: {rtt: {mean: \"<= 1 s\"}}", ""));
     }
 
     private static String iocertCommand() {
@@ -260,12 +261,12 @@ class SlurmFleetIT {
                 return problem;
             }
             Run hw = run(10, "slurmd", "-C");
-            String first = hw.out().lines().findFirst().orElse("");
-            if (hw.code() != 0 || !first.startsWith("NodeName=")) {
+            String nodeLine = hw.out().lines().filter(l -> l.startsWith("NodeName=")).findFirst().orElse("");
+            if (hw.code() != 0 || !nodeLine.startsWith("NodeName=")) {
                 return "'slurmd -C' did not describe this host (exit " + hw.code() + "): " + hw.out();
             }
-            String host = first.substring("NodeName=".length()).split("\\s+")[0];
-            String hardware = first.substring(first.indexOf(' ') + 1).trim();
+            String host = nodeLine.substring("NodeName=".length()).split("\\s+")[0];
+            String hardware = nodeLine.substring(nodeLine.indexOf(' ') + 1).trim();
             int[] ports = freePorts(1 + NODES.size());
             List<String> lines = new ArrayList<>(List.of(
                     "ClusterName=iocertit",
