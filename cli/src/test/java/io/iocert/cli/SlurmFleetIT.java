@@ -50,6 +50,8 @@ class SlurmFleetIT {
     private static final List<String> BINARIES = List.of("munged", "slurmctld", "slurmd", "sbatch", "srun", "squeue",
             "sinfo", "scontrol", "scancel");
     private static final List<String> NODES = List.of("n1", "n2");
+    /** A feature the site gave its nodes: exporting iocert's must keep it. */
+    private static final String SITE_FEATURE = "site_fast";
     private static final List<String> NODE_ADDRS = List.of("127.0.0.2", "127.0.0.3");
     private static final long JOB_TIMEOUT_SECONDS = 60;
     private static final List<String> FINAL_STATES = List.of("COMPLETED", "FAILED", "CANCELLED", "TIMEOUT", "NODE_FAIL",
@@ -97,7 +99,7 @@ class SlurmFleetIT {
 
         Job job = cluster.submit(shared, Map.of("IOCERT", iocertCommand(), "IOCERT_SPEC", tinySpec().toString(),
                 "IOCERT_FS_PATH", fs.toString(), "IOCERT_SHARED", shared.toString(), "IOCERT_RING", "1",
-                "IOCERT_RING_WAIT", "30"));
+                "IOCERT_RING_WAIT", "30", "IOCERT_APPLY_FEATURES", "1"));
 
         JsonNode fleet = json(shared.resolve("fleet/report.json"));
         String report = Files.readString(shared.resolve("fleet/report.txt"));
@@ -121,7 +123,21 @@ class SlurmFleetIT {
                     node + " should have measured against the next node's iocert serve");
             assertTrue(measurement(result, "small-write").get("samples").asLong() > 0, result.toString());
         }
-        assertExportHandled(job, shared);
+        // Applied on the live cluster: iocert's features beside the site's, and the Extra JSON.
+        for (String node : NODES) {
+            String show = cluster.run(10, "scontrol", "show", "node", node).out();
+            for (String field : List.of("AvailableFeatures", "ActiveFeatures")) {
+                assertEquals(List.of("iocert_slurm_fleet_it", "iocert_slurm_fleet_it__ring_rtt",
+                        "iocert_slurm_fleet_it__small_write", SITE_FEATURE), features(show, field), node + " " + field + ": " + show);
+            }
+            assertTrue(show.contains("Extra={\"iocert\":"), node + ": " + show);
+        }
+        assertTrue(job.output().contains("export: applied node features on n1 n2"), job.output());
+        // Applying again changes nothing (the scripts only update what differs).
+        String again = cluster.run(30, "sh", shared.resolve("fleet/features/n1.sh").toString()).out();
+        assertEquals(List.of("iocert_slurm_fleet_it", "iocert_slurm_fleet_it__ring_rtt",
+                "iocert_slurm_fleet_it__small_write", SITE_FEATURE), features(cluster.run(10, "scontrol", "show", "node", "n1").out(),
+                "ActiveFeatures"), again);
         assertEquals(List.of(), leftoverServers(), "the ring's iocert serve processes must stop with the job");
         try (Stream<Path> s = Files.list(fs)) {
             assertEquals(List.of(), s.toList(), "the probes must leave the fs-path as they found it");
@@ -142,6 +158,7 @@ class SlurmFleetIT {
                 "exec " + iocertCommand() + " \"$@\"", ""));
         Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwx------"));
 
+        Map<String, String> before = nodeFeatures();
         Job job = cluster.submit(shared, Map.of("IOCERT", wrapper.toString(), "IOCERT_SPEC", tinySpec().toString(),
                 "IOCERT_FS_PATH", fs.toString(), "IOCERT_SHARED", shared.toString(), "IOCERT_RING", "1",
                 "IOCERT_RING_WAIT", "30"));
@@ -161,7 +178,9 @@ class SlurmFleetIT {
         JsonNode only = fleet.has("nodes") ? fleet.get("nodes") : new ObjectMapper().createArrayNode().add(fleet);
         assertEquals(1, only.size(), fleet.toString());
         assertEquals("ELIGIBLE", only.get(0).get("verdict").asText(), report);
-        assertExportHandled(job, shared);
+        assertTrue(Files.isRegularFile(shared.resolve("fleet/features/n1.sh")), job.output());
+        assertTrue(Files.notExists(shared.resolve("fleet/features/n2.sh")), "no result, no features: " + job.output());
+        assertEquals(before, nodeFeatures(), "features must not change without IOCERT_APPLY_FEATURES=1");
         assertEquals(List.of(), leftoverServers(), "n2's iocert serve must stop although its run failed");
     }
 
@@ -176,14 +195,23 @@ class SlurmFleetIT {
         assertTrue(Files.notExists(shared), "nothing may be written before the settings are checked");
     }
 
-    /** The export step ran or said why not; either way no node feature changed (IOCERT_APPLY_FEATURES=0). */
-    private static void assertExportHandled(Job job, Path shared) throws Exception {
-        boolean exported = Files.isRegularFile(shared.resolve("fleet/slurm-features.sh"));
-        assertTrue(exported || job.output().contains("export: this iocert has no 'export' yet"), job.output());
+    /** Each node's feature lists as 'scontrol show node' prints them. */
+    private static Map<String, String> nodeFeatures() throws Exception {
+        Map<String, String> out = new java.util.TreeMap<>();
         for (String node : NODES) {
             String show = cluster.run(10, "scontrol", "show", "node", node).out();
-            assertTrue(show.contains("ActiveFeatures=(null)"), "features changed without IOCERT_APPLY_FEATURES=1: " + show);
+            out.put(node, features(show, "AvailableFeatures") + " " + features(show, "ActiveFeatures"));
         }
+        return out;
+    }
+
+    /** The sorted features of one field ("AvailableFeatures=a,b") of 'scontrol show node' output. */
+    private static List<String> features(String show, String field) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\b" + field + "=(\\S*)").matcher(show);
+        assertTrue(m.find(), field + " in " + show);
+        String value = m.group(1);
+        return value.equals("(null)") ? List.of()
+                : java.util.Arrays.stream(value.split(",")).filter(x -> !x.isEmpty()).sorted().toList();
     }
 
     private static List<String> leftoverServers() {
@@ -299,7 +327,7 @@ class SlurmFleetIT {
             for (int i = 0; i < NODES.size(); i++) {
                 Files.createDirectories(dir.resolve("spool-" + NODES.get(i)));
                 lines.add("NodeName=" + NODES.get(i) + " NodeHostname=" + host + " NodeAddr=" + NODE_ADDRS.get(i)
-                        + " Port=" + ports[1 + i] + " " + hardware + " State=UNKNOWN");
+                        + " Port=" + ports[1 + i] + " " + hardware + " Feature=" + SITE_FEATURE + " State=UNKNOWN");
             }
             lines.add("PartitionName=iocertit Nodes=ALL Default=YES MaxTime=INFINITE State=UP");
             Files.write(conf, lines);
