@@ -70,7 +70,7 @@ final class Commands {
         f.setOptionComparator(null);
         PrintWriter w = new PrintWriter(out, true);
         f.printHelp(w, 100, "iocert " + c.name() + " " + c.synopsis(), c.summary(), c.options(), 2, 2,
-                "\nExit codes: 0 success (ELIGIBLE), 1 NOT_ELIGIBLE, 2 usage or bad input, 3 INCONCLUSIVE, 4 error.\n");
+                "\n" + c.exitCodes() + "\n");
         w.flush();
     }
 

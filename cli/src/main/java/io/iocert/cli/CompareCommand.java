@@ -47,6 +47,11 @@ final class CompareCommand implements Command {
     }
 
     @Override
+    public String exitCodes() {
+        return "Exit codes: 0 equivalent or better (or no --tolerance), 1 worse, 2 usage or bad input, 3 inconclusive.";
+    }
+
+    @Override
     public Options options() {
         return new Options()
                 .addOption(opt("tolerance", "PCT", "relative tolerance for a verdict per measurement, such as 10%;"

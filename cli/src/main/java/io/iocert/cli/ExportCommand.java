@@ -50,6 +50,11 @@ final class ExportCommand implements Command {
     }
 
     @Override
+    public String exitCodes() {
+        return "Exit codes: 0 exported, 1 a certificate failed verification (nothing written), 2 usage or bad input.";
+    }
+
+    @Override
     public Options options() {
         return new Options()
                 .addOption(opt("to", "FORMAT", "slurm (scontrol script), nfd (features.d file) or prometheus"

@@ -48,6 +48,11 @@ final class ImportCommand implements Command {
     }
 
     @Override
+    public String exitCodes() {
+        return "Exit codes: 0 imported, 2 usage or bad input.";
+    }
+
+    @Override
     public Options options() {
         return new Options()
                 .addOption(opt("out", "RESULT", "where to write the result JSON (required; never overwritten)"))

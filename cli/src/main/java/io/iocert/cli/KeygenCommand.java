@@ -32,6 +32,11 @@ final class KeygenCommand implements Command {
     }
 
     @Override
+    public String exitCodes() {
+        return "Exit codes: 0 keys written, 2 usage error or a key file already exists.";
+    }
+
+    @Override
     public Options options() {
         return new Options().addOption(opt("out", "PREFIX", "write PREFIX.key (private, mode 600) and PREFIX.pub (required)"));
     }

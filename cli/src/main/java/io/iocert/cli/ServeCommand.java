@@ -46,6 +46,11 @@ final class ServeCommand implements Command {
     }
 
     @Override
+    public String exitCodes() {
+        return "Exit codes: 0 stopped cleanly, 2 usage or bad input, 4 error.";
+    }
+
+    @Override
     public Options options() {
         ServerLimits d = ServerLimits.DEFAULTS;
         return new Options()

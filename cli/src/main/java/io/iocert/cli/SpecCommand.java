@@ -30,6 +30,11 @@ final class SpecCommand implements Command {
     }
 
     @Override
+    public String exitCodes() {
+        return "Exit codes: 0 valid (or written), 2 usage error or an invalid spec (the file, line and field are named).";
+    }
+
+    @Override
     public Options options() {
         return SpecDerive.options();
     }

@@ -41,6 +41,11 @@ final class VerifyCommand implements Command {
     }
 
     @Override
+    public String exitCodes() {
+        return "Exit codes: 0 valid, 1 not valid (the reason is printed), 2 usage error.";
+    }
+
+    @Override
     public Options options() {
         return new Options()
                 .addOption(opt("key", "PUB", "the signer's public key, PREFIX.pub from 'iocert keygen' (required)"))
