@@ -162,6 +162,11 @@ public final class Certifier {
                     + "; a percentile such as " + (s.kind() == Statistic.Kind.MIN ? "p0.1" : "p99.9") + " can be certified";
         }
         String unit = e.metric().sampling() == Metric.Sampling.PER_INTERVAL ? "intervals" : "samples";
+        if (x.samples() < 2) {
+            // An imported mean, or a run cut short: nothing to estimate spread from.
+            return String.format(Locale.ROOT, "%s cannot bound %s at %s confidence; a distribution of %s is needed",
+                    x.samples() == 1 ? "a single value" : "no value", s.name(), percent(x.confidence()), unit);
+        }
         double threshold = e.threshold().quantity().value();
         OptionalDouble total = x.precision().samplesFor(threshold);
         double needed = total.orElse(Double.NaN);

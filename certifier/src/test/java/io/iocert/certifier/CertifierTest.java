@@ -22,6 +22,17 @@ class CertifierTest {
     private static final long MS = 1_000_000L;
 
     @Test
+    void shouldSayASingleValueCannotBeCertified() {
+        // An imported osu_bw mean, say: one value, far above the threshold, still no interval.
+        Report r = Certifier.certify(spec(requirement("bw", ProbeType.NET_STREAM,
+                expect(Metric.THROUGHPUT, "mean", ">= 1 MB/s"))), result(throughput("bw", ProbeType.NET_STREAM, 5e9)));
+        RequirementVerdict v = r.requirements().get(0);
+        assertEquals(Verdict.INCONCLUSIVE, v.verdict(), v.reason());
+        assertTrue(v.reason().endsWith("a single value cannot bound mean at 95% confidence; a distribution of intervals"
+                + " is needed"), v.reason());
+    }
+
+    @Test
     void shouldPassOrFailOnlyWhenTheWholeIntervalIsOnOneSide() {
         // 9,900 operations at 1 ms, 100 at 5 ms: p99 sits at the 1 ms / 5 ms boundary, p99.9 is 5 ms.
         var h = histogram(9_900, MS);
