@@ -953,11 +953,117 @@ class TemplatesTest {
         return XPathFactory.newInstance().newXPath().evaluate(expression, d).trim();
     }
 
+    // ---------------------------------------------------------------- the docs
+
+    static Stream<Path> docs() {
+        return Stream.of(ROOT.resolve("docs/ci-gating.md"), ROOT.resolve("docs/kubernetes.md"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("docs")
+    void docsShouldShowIocertCommandLinesTheCliAccepts(Path doc) throws Exception {
+        int checked = 0;
+        for (String block : fencedBlocks(doc, "sh")) {
+            for (String line : block.replace("\\\n", " ").split("\n")) {
+                List<String> words = shellWords(line);
+                if (words.size() < 2 || !(words.get(0).equals("./iocert") || words.get(0).equals("iocert"))
+                        || words.get(1).startsWith("-")) {
+                    continue;
+                }
+                parseAgainstCli(words.subList(1, words.size()));
+                checked++;
+            }
+        }
+        assertTrue(checked > 0, doc + " shows no iocert command line");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("docs")
+    void docsShouldShowYamlThatParsesAndNamesOnlyDeclaredInputsAndVariables(Path doc) throws Exception {
+        Set<String> inputs = new TreeSet<>();
+        document(ACTION).path("inputs").fieldNames().forEachRemaining(inputs::add);
+        Set<String> variables = new TreeSet<>();
+        document(GITLAB).path(".iocert").path("variables").fieldNames().forEachRemaining(variables::add);
+        for (String block : fencedBlocks(doc, "yaml")) {
+            JsonNode y = YAML.readTree(block);
+            assertNotNull(y, doc + ": an empty yaml block");
+            checkExampleUsage(y, inputs, variables, doc);
+        }
+    }
+
+    /** Walks an example: a step using the action may pass only its inputs, a job extending .iocert only its variables. */
+    private static void checkExampleUsage(JsonNode node, Set<String> inputs, Set<String> variables, Path doc) {
+        if (node.isObject()) {
+            if (node.path("uses").asText().contains("/iocert/ci/github@")) {
+                node.path("with").fieldNames().forEachRemaining(k -> assertTrue(inputs.contains(k), doc
+                        + ": the example passes '" + k + "', which ci/github/action.yml does not declare"));
+            }
+            if (node.path("extends").asText().equals(".iocert")) {
+                node.path("variables").fieldNames().forEachRemaining(k -> assertTrue(variables.contains(k), doc
+                        + ": the example sets '" + k + "', which .iocert does not declare"));
+            }
+            node.forEach(n -> checkExampleUsage(n, inputs, variables, doc));
+        } else if (node.isArray()) {
+            node.forEach(n -> checkExampleUsage(n, inputs, variables, doc));
+        }
+    }
+
+    private static List<String> fencedBlocks(Path doc, String language) throws IOException {
+        List<String> blocks = new ArrayList<>();
+        StringBuilder cur = null;
+        for (String l : Files.readAllLines(doc)) {
+            if (cur == null && l.equals("```" + language)) {
+                cur = new StringBuilder();
+            } else if (cur != null && l.equals("```")) {
+                blocks.add(cur.toString());
+                cur = null;
+            } else if (cur != null) {
+                cur.append(l).append('\n');
+            }
+        }
+        assertTrue(cur == null, doc + ": an unclosed code block");
+        return blocks;
+    }
+
+    /** A line split as sh splits words: quotes group, an unquoted # starts a comment. */
+    private static List<String> shellWords(String line) {
+        List<String> words = new ArrayList<>();
+        StringBuilder w = null;
+        char quote = 0;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quote != 0) {
+                if (c == quote) {
+                    quote = 0;
+                } else {
+                    w.append(c);
+                }
+            } else if (c == '\'' || c == '"') {
+                quote = c;
+                w = w == null ? new StringBuilder() : w;
+            } else if (Character.isWhitespace(c)) {
+                if (w != null) {
+                    words.add(w.toString());
+                    w = null;
+                }
+            } else if (c == '#' && w == null) {
+                break;
+            } else {
+                w = w == null ? new StringBuilder() : w;
+                w.append(c);
+            }
+        }
+        if (w != null) {
+            words.add(w.toString());
+        }
+        return words;
+    }
+
     // ---------------------------------------------------------------- the CLI
 
     /**
      * Parses a recorded command line with the registered command's own options, as iocert
-     * does; an unknown option or a missing argument fails. 'export' is checked against its
+     * does; an unknown, abbreviated or value-less option fails. 'export' is checked against its
      * contract (--to, --out, --key) until this build registers it.
      */
     private static CommandLine parseAgainstCli(List<String> call) {
@@ -978,8 +1084,14 @@ class TemplatesTest {
             if (name.equals("run")) {
                 ProbeCommand.rejectArguments(line, name);
             }
+            List<String> given = Arrays.asList(rest);
             for (Option o : line.getOptions()) {
                 assertFalse(o.getValue() == null && o.hasArg(), "--" + o.getLongOpt() + " without a value");
+                // Commons CLI accepts a unique prefix (--valid for --valid-for); a template must not
+                // rely on it, since a later option could make the prefix ambiguous.
+                String full = "--" + o.getLongOpt();
+                assertTrue(given.stream().anyMatch(a -> a.equals(full) || a.startsWith(full + "=")),
+                        "iocert " + String.join(" ", call) + ": spell " + full + " in full");
             }
             return line;
         } catch (ParseException | UsageException e) {
