@@ -208,6 +208,23 @@ class TemplatesTest {
     }
 
     @Test
+    void actionStepsShouldBeWhatACompositeActionAccepts() throws Exception {
+        Set<String> ids = new TreeSet<>();
+        for (JsonNode step : document(ACTION).path("runs").path("steps")) {
+            String name = step.path("name").asText("(unnamed)");
+            assertTrue(step.has("run") ^ step.has("uses"), name + ": a step has either run or uses");
+            if (step.has("run")) {
+                assertEquals("bash", step.path("shell").asText(), name + ": composite run steps must name their shell");
+            } else {
+                assertTrue(step.path("uses").asText().matches("[\\w.-]+/[\\w.-]+@v\\d+"), name + ": pin the action's major version");
+            }
+            if (step.has("id")) {
+                assertTrue(ids.add(step.get("id").asText()), name + ": duplicate step id");
+            }
+        }
+    }
+
+    @Test
     void actionScriptsShouldTakeInputsOnlyThroughTheEnvironment() throws Exception {
         for (JsonNode step : document(ACTION).path("runs").path("steps")) {
             if (step.has("run")) {
@@ -494,6 +511,23 @@ class TemplatesTest {
         Set<String> unused = new TreeSet<>(variables);
         unused.removeAll(referenced);
         assertTrue(unused.isEmpty(), "declared but never used: " + unused);
+    }
+
+    @Test
+    void gitlabTemplateShouldUseOnlyJobKeywords() throws Exception {
+        // The job keywords of GitLab CI this template may use; a misspelt one would be taken for a job.
+        Set<String> keywords = Set.of("stage", "variables", "before_script", "script", "after_script", "artifacts",
+                "image", "tags", "rules", "allow_failure", "timeout", "retry", "interruptible", "needs", "cache");
+        JsonNode gitlab = document(GITLAB);
+        for (Iterator<Map.Entry<String, JsonNode>> it = gitlab.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> job = it.next();
+            assertTrue(job.getKey().startsWith("."), job.getKey() + ": an includeable template defines hidden jobs only,"
+                    + " or every pipeline that includes it gets the job");
+            job.getValue().fieldNames().forEachRemaining(k -> assertTrue(keywords.contains(k), job.getKey() + ": unknown keyword " + k));
+        }
+        Set<String> artifactKeys = new TreeSet<>();
+        gitlab.path(".iocert").path("artifacts").fieldNames().forEachRemaining(artifactKeys::add);
+        assertTrue(Set.of("when", "expire_in", "paths", "reports", "name").containsAll(artifactKeys), "artifacts: " + artifactKeys);
     }
 
     @Test
