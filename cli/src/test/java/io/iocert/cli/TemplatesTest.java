@@ -73,7 +73,8 @@ class TemplatesTest {
     /**
      * {@code iocert} stand-in: writes its arguments NUL-separated to STUB_DIR/call-N, saves the
      * --sign key pair and the key file's mode, writes the files a run writes (unless the exit
-     * code it is told to return means no verdict) and what export writes, then exits with
+     * code it is told to return means no verdict) and what export writes (refusing, as export
+     * does, a missing input and an existing --out without --overwrite), then exits with
      * STUB_RUN_EXIT / STUB_EXPORT_EXIT.
      */
     private static final String STUB = """
@@ -103,6 +104,13 @@ class TemplatesTest {
                 esac
                 exit "$code" ;;
               export)
+                for a in "$@"; do
+                  case "$a" in *.json) [ -f "$a" ] || { echo "stub: no input $a" >&2; exit 2; } ;; esac
+                done
+                if [ -e "$out" ] && ! printf '%s\\n' "$@" | grep -qx -- --overwrite; then
+                  echo "stub: $out already exists; iocert does not overwrite without --overwrite" >&2
+                  exit 2
+                fi
                 printf 'stub.iocert/verdict=ELIGIBLE\\n' > "$out"
                 exit "${STUB_EXPORT_EXIT:-0}" ;;
             esac
@@ -333,7 +341,7 @@ class TemplatesTest {
         assertTrue(gateIndex > uploadIndex, "the gate must come after the upload, or a failing gate skips it");
         String outDir = "${{ steps.run.outputs.out-dir }}";
         Set<String> paths = new LinkedHashSet<>(Arrays.asList(upload.path("with").path("path").asText().trim().split("\\s*\\n\\s*")));
-        for (String file : List.of(RunCommand.reportFile(ReportFormat.JUNIT), "report.html", Signing.CERTIFICATE_FILE)) {
+        for (String file : List.of(RunCommand.reportFile(ReportFormat.JUNIT), RunCommand.reportFile(ReportFormat.HTML), Signing.CERTIFICATE_FILE)) {
             assertTrue(paths.contains(outDir + "/" + file), "upload does not include " + file + ": " + paths);
         }
         // The step the paths and outputs name exists and writes those outputs (runAction checks the writing).
@@ -604,11 +612,13 @@ class TemplatesTest {
     }
 
     @Test
-    void daemonSetShouldMountNfdFeaturesFromTheHostAndExportUnderIt() throws Exception {
+    void daemonSetShouldMountNfdFeaturesFromTheHostAndExportAVerifiedCertificateUnderIt() throws Exception {
         JsonNode ds = k8s("DaemonSet", "iocert");
         JsonNode container = container(ds, "iocert");
         String featuresMount = hostPathMount(ds, container, NFD_FEATURES_DIR);
         assertNotNull(featuresMount, "the iocert container does not mount the host's " + NFD_FEATURES_DIR);
+        Path features = Files.createDirectories(tmp.resolve("root").resolve(featuresMount.substring(1)));
+        Files.writeString(features.resolve("iocert"), "# the previous round's labels\n");
 
         Path keyDir = Files.createDirectories(tmp.resolve("root/etc/iocert/key"));
         KeyPair pair = Keys.generate();
@@ -618,26 +628,58 @@ class TemplatesTest {
         assertEquals(0, run.exec.code(), "the loop should end cleanly on SIGTERM: " + run.exec.out() + run.exec.err());
         assertEquals(List.of("21600"), Files.readAllLines(tmp.resolve("stub/sleeps")), "one round, then the interval");
 
-        CommandLine runLine = run.calls.stream().filter(c -> c.get(0).equals("run")).map(c -> parseAgainstCli(c)).findFirst()
-                .orElseThrow(() -> new AssertionError("the DaemonSet never runs 'iocert run': " + run.calls));
+        CommandLine runLine = call(run, "run");
         assertRunUsesMountedSpecAndScratch(ds, container, runLine);
-        assertTrue(runLine.hasOption("sign"), "a present signing key is used");
+        String sign = runLine.getOptionValue("sign");
+        assertNotNull(sign, "a mounted signing key is used");
+        Signing.validity(runLine.getOptionValue("valid-for"));
+        assertEquals("signing-key", mountFor(container, sign).path("name").asText());
+        assertEquals("iocert-signing-key", volume(ds, "signing-key").path("secret").path("secretName").asText());
 
-        List<String> export = run.calls.stream().filter(c -> c.get(0).equals("export")).findFirst()
-                .orElseThrow(() -> new AssertionError("the DaemonSet never runs 'iocert export': " + run.calls));
-        CommandLine exportLine = parseAgainstCli(export);
-        assertEquals("nfd", exportLine.getOptionValue("to"));
-        String exportOut = exportLine.getOptionValue("out");
-        assertTrue(exportOut.startsWith(featuresMount + "/"), "export --out " + exportOut + " is not under " + featuresMount);
-        assertEquals(List.of(runLine.getOptionValue("out") + "/" + Signing.CERTIFICATE_FILE), exportLine.getArgList(),
+        CommandLine export = call(run, "export");
+        assertEquals("nfd", export.getOptionValue("to"));
+        assertEquals(List.of(runLine.getOptionValue("out") + "/" + Signing.CERTIFICATE_FILE), export.getArgList(),
                 "a signed run exports its certificate (it carries the expiry)");
-
-        Path features = run.root.resolve(featuresMount.substring(1));
+        assertEquals(Signing.publicKeyFile(Path.of(sign)).toString(), export.getOptionValue("key"),
+                "the certificate is verified with the public key beside the signing key");
+        assertPublishesUnderFeaturesDir(export, featuresMount);
+        assertTrue(Files.readString(features.resolve("iocert")).contains("stub.iocert/verdict"), "the labels were not replaced");
         try (Stream<Path> s = Files.list(features)) {
-            List<String> names = s.map(p -> p.getFileName().toString()).toList();
-            assertEquals(List.of("iocert"), names, "features.d should hold the published file only, no staging left");
+            assertEquals(List.of("iocert"), s.map(p -> p.getFileName().toString()).toList(), "features.d holds the labels only");
         }
-        assertTrue(Files.readString(features.resolve("iocert")).contains("stub.iocert/verdict"));
+    }
+
+    @Test
+    void daemonSetShouldExportAnUnsignedReportWithAnExpiry() throws Exception {
+        JsonNode ds = k8s("DaemonSet", "iocert");
+        JsonNode container = container(ds, "iocert");
+        String featuresMount = hostPathMount(ds, container, NFD_FEATURES_DIR);
+        ContainerRun run = runContainer(ds, container, Map.of("STUB_RUN_EXIT", "0"));
+        assertEquals(0, run.exec.code(), run.exec.err());
+        CommandLine runLine = call(run, "run");
+        assertFalse(runLine.hasOption("sign") || runLine.hasOption("valid-for"), "no key mounted, no signing");
+        CommandLine export = call(run, "export");
+        assertEquals(List.of(runLine.getOptionValue("out") + "/" + RunCommand.REPORT_FILE), export.getArgList());
+        String expires = export.getOptionValue("expires-in");
+        assertNotNull(expires, "labels from a report must expire, or they outlive a stopped DaemonSet");
+        Signing.validity(expires);
+        assertPublishesUnderFeaturesDir(export, featuresMount);
+        assertTrue(Files.exists(tmp.resolve("root").resolve(featuresMount.substring(1)).resolve("iocert")));
+    }
+
+    private static void assertPublishesUnderFeaturesDir(CommandLine export, String featuresMount) {
+        String out = export.getOptionValue("out");
+        assertNotNull(out, "export without --out prints to the pod log, not to NFD");
+        Path file = Path.of(out);
+        assertEquals(Path.of(featuresMount), file.getParent(), "export --out " + out + " is not in " + featuresMount);
+        assertFalse(file.getFileName().toString().startsWith("."), "NFD skips hidden files: " + out);
+        assertTrue(export.hasOption("overwrite"), "a periodic export must replace the previous round's file");
+    }
+
+    private static CommandLine call(ContainerRun run, String command) {
+        List<List<String>> calls = run.calls.stream().filter(c -> c.get(0).equals(command)).toList();
+        assertEquals(1, calls.size(), "'iocert " + command + "' calls in one round: " + run.calls + "\n" + run.exec.err());
+        return parseAgainstCli(calls.get(0));
     }
 
     @Test
@@ -1102,22 +1144,14 @@ class TemplatesTest {
 
     /**
      * Parses a recorded command line with the registered command's own options, as iocert
-     * does; an unknown, abbreviated or value-less option fails. 'export' is checked against its
-     * contract (--to, --out, --key) until this build registers it.
+     * does; an unknown, abbreviated or value-less option fails.
      */
     private static CommandLine parseAgainstCli(List<String> call) {
         String name = call.get(0);
         String[] rest = call.subList(1, call.size()).toArray(String[]::new);
         Command c = registered().get(name);
-        Options options;
-        if (c != null) {
-            options = c.options();
-        } else if (name.equals("export")) {
-            options = new Options().addOption(Commands.opt("to", "FORMAT", "")).addOption(Commands.opt("out", "FILE", ""))
-                    .addOption(Commands.opt("key", "PUB", ""));
-        } else {
-            throw new AssertionError("iocert has no command '" + name + "'");
-        }
+        assertNotNull(c, "iocert has no command '" + name + "'");
+        Options options = c.options();
         try {
             CommandLine line = Commands.parse(options, rest);
             if (name.equals("run")) {
@@ -1148,19 +1182,6 @@ class TemplatesTest {
         } catch (ReflectiveOperationException e) {
             throw new AssertionError("cannot read the command table", e);
         }
-    }
-
-    @Test
-    void shouldKnowWhetherExportIsRegisteredAndCheckItsOptionsWhenItIs() {
-        Command export = registered().get("export");
-        if (export != null) {
-            for (String o : List.of("to", "out")) {
-                assertTrue(export.options().hasLongOption(o), "export has no --" + o + ", which the templates use");
-            }
-        } else {
-            assertEquals(2, CliRunner.run("export", "--help").code(), "export is unregistered but does not answer as planned");
-        }
-        assertNotNull(registered().get("run"));
     }
 
     private static void assertKeyPairIocertReads(Path keyFile, Path pubFile) throws Exception {
