@@ -1065,10 +1065,34 @@ class TemplatesTest {
         document(ACTION).path("inputs").fieldNames().forEachRemaining(inputs::add);
         Set<String> variables = new TreeSet<>();
         document(GITLAB).path(".iocert").path("variables").fieldNames().forEachRemaining(variables::add);
+        String specName = SpecLoader.parse(k8s("ConfigMap", "iocert-spec").path("data").path("spec.yaml").asText(), "iocert-spec")
+                .name();
         for (String block : fencedBlocks(doc, "yaml")) {
             JsonNode y = YAML.readTree(block);
             assertNotNull(y, doc + ": an empty yaml block");
             checkExampleUsage(y, inputs, variables, doc);
+            checkLabelSelectors(y, specName, doc);
+        }
+    }
+
+    /** Scheduling examples select on the labels export writes for the shipped spec: iocert.io/NAME ("true") and iocert.io/NAME.*. */
+    private static void checkLabelSelectors(JsonNode node, String specName, Path doc) {
+        String label = "iocert.io/" + specName;
+        if (node.isObject()) {
+            node.path("nodeSelector").fields().forEachRemaining(e -> {
+                if (e.getKey().startsWith("iocert.io/")) {
+                    assertEquals(label, e.getKey(), doc + ": a nodeSelector on a label export does not write");
+                    assertEquals("\"true\"", e.getValue().toString(), doc + ": the label's value is the string \"true\"");
+                }
+            });
+            String key = node.path("key").asText();
+            if (key.startsWith("iocert.io/")) {
+                assertTrue(key.equals(label) || key.startsWith(label + "."), doc + ": a matchExpression on " + key
+                        + ", which export does not write for spec " + specName);
+            }
+            node.forEach(n -> checkLabelSelectors(n, specName, doc));
+        } else if (node.isArray()) {
+            node.forEach(n -> checkLabelSelectors(n, specName, doc));
         }
     }
 
