@@ -674,6 +674,7 @@ class TemplatesTest {
         assertEquals(Path.of(featuresMount), file.getParent(), "export --out " + out + " is not in " + featuresMount);
         assertFalse(file.getFileName().toString().startsWith("."), "NFD skips hidden files: " + out);
         assertTrue(export.hasOption("overwrite"), "a periodic export must replace the previous round's file");
+        assertEquals("node-1", export.getOptionValue("node-name"), "the labels' file names the Kubernetes node (spec.nodeName)");
     }
 
     private static CommandLine call(ContainerRun run, String command) {
