@@ -29,6 +29,11 @@ final class Commands {
     private Commands() {
     }
 
+    /** The registered commands by name, in the order --help lists them. */
+    static Map<String, Command> all() {
+        return java.util.Collections.unmodifiableMap(COMMANDS);
+    }
+
     static int dispatch(String[] args, PrintStream out, PrintStream err) throws Exception {
         if (args.length == 0) {
             usage(err);
