@@ -6,13 +6,13 @@
 # Prints per-round values, medians, and the median of the per-round ratios to fio (pairing
 # within a round cancels the device's drift between rounds).
 #
-#   bench/fs-randwrite-anatomy.sh [DIR] [SECONDS] [ROUNDS]      defaults: /tmp 5 6
+#   bench/fs-randwrite-anatomy.sh [DIR] [SECONDS] [ROUNDS]      defaults: /tmp 5 10
 #
 # Needs fio, gcc and root-free write access to DIR (256 MiB). The iocert jar is copied once,
 # so editing sources meanwhile does not trigger a rebuild inside the timed runs.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-dir="${1:-/tmp}"; secs="${2:-5}"; rounds="${3:-6}"
+dir="${1:-/tmp}"; secs="${2:-5}"; rounds="${3:-10}"
 for t in fio gcc; do command -v "$t" >/dev/null || { echo "needs $t" >&2; exit 2; }; done
 "$root/iocert" --version >/dev/null
 work="$(mktemp -d "$dir/.iocert-bench.XXXXXX")"
@@ -27,23 +27,34 @@ file="$work/fio/layout.0.0"
 printf 'iocert: v1\nname: bench\nbudget: 10min\nrequirements:\n  - id: rw\n    probe: fs.write\n    workload: {pattern: random, blockSize: 4KiB, fileSize: 256MiB, threads: 1, direct: true, duration: %ss}\n    expect: {iops: {mean: ">= 1 IOPS"}}\n' \
   "$secs" >"$work/rw.yaml"
 rows="$work/rows"
-for r in $(seq 1 "$rounds"); do
+run_fio() {
   fio --name=layout --directory="$work/fio" --rw=randwrite --bs=4k --size=256M --direct=1 --ioengine=psync \
       --time_based --runtime="$secs" --output-format=json >"$work/f.json"
-  python3 - "$work/f.json" "$r" >>"$rows" <<'PY'
+  python3 - "$work/f.json" "$1" >>"$rows" <<'PY'
 import json, sys
 w = json.load(open(sys.argv[1]))["jobs"][0]["write"]; p = w["clat_ns"]["percentile"]
 print(sys.argv[2], "fio", round(w["iops"]), round(w["clat_ns"]["mean"]), p["50.000000"], p["99.000000"], p["99.900000"])
 PY
-  java -jar "$work/iocert.jar" probe --spec "$work/rw.yaml" --fs-path "$work" --out "$work/i-$r.json" 2>/dev/null
-  python3 - "$work/i-$r.json" "$r" >>"$rows" <<'PY'
+}
+run_iocert() {
+  java -jar "$work/iocert.jar" probe --spec "$work/rw.yaml" --fs-path "$work" --out "$work/i-$1.json" 2>/dev/null
+  python3 - "$work/i-$1.json" "$1" >>"$rows" <<'PY'
 import json, sys
 m = {x["metric"]: x for x in json.load(open(sys.argv[1]))["measurements"]}; s = m["latency"]["summary"]
 print(sys.argv[2], "iocert", round(m["iops"]["summary"]["mean"]), round(s["mean"]), s["p50"], s["p99"], s["p999"])
 PY
-  echo "$r c-loop $("$work/fs-write-loop" "$file" "$secs")" >>"$rows"
-  echo "$r java-loop $(java -cp "$work" FsWriteLoop "$file" "$secs")" >>"$rows"
-  echo "$r java-pool $(java -cp "$work" FsWriteLoop "$file" "$secs" pool)" >>"$rows"
+}
+run_c-loop() { echo "$1 c-loop $("$work/fs-write-loop" "$file" "$secs")" >>"$rows"; }
+run_java-loop() { echo "$1 java-loop $(java -cp "$work" FsWriteLoop "$file" "$secs")" >>"$rows"; }
+run_java-pool() { echo "$1 java-pool $(java -cp "$work" FsWriteLoop "$file" "$secs" pool)" >>"$rows"; }
+# The virtual disk of the machine this was written on serves a writer worse right after another
+# writer's burst (about 6% in IOPS), so the order rotates: round r starts with writer r mod 5,
+# and every writer takes every place equally often over a multiple of 5 rounds.
+writers=(fio iocert c-loop java-loop java-pool)
+for r in $(seq 1 "$rounds"); do
+  for k in 0 1 2 3 4; do
+    "run_${writers[$(( (r - 1 + k) % 5 ))]}" "$r"
+  done
   tail -n 5 "$rows"
 done
 python3 - "$rows" <<'PY'
