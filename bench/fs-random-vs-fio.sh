@@ -28,12 +28,7 @@ for c in "${all_cases[@]}"; do
   [ -z "${CASES:-}" ] || [[ " $CASES " == *" ${c%% *} "* ]] && cases+=("$c")
 done
 
-for r in $(seq 1 "$rounds"); do
-  for c in "${cases[@]}"; do
-    read -r name probe rw threads jobs engine depth <<<"$c"
-    spec="$work/$name.yaml"
-    printf 'iocert: v1\nname: bench\nbudget: 10min\nrequirements:\n  - id: %s\n    probe: %s\n    workload: {pattern: random, blockSize: 4KiB, fileSize: %s, threads: %s, direct: true, duration: %ss}\n    expect: {iops: {mean: ">= 1 IOPS"}}\n' \
-      "$name" "$probe" "$size" "$threads" "$secs" >"$spec"
+run_iocert() {
     "$root/iocert" probe --spec "$spec" --fs-path "$work" --out "$work/i-$r-$name.json" 2>/dev/null
     python3 - "$work/i-$r-$name.json" "$r" "$name" >>"$rows" <<'PY'
 import json, sys
@@ -44,6 +39,8 @@ for m in json.load(open(sys.argv[1]))["measurements"]:
         print(f"{sys.argv[2]}\tiocert\t{sys.argv[3]}\tp50_us\t{m['summary']['p50'] / 1e3:.1f}")
         print(f"{sys.argv[2]}\tiocert\t{sys.argv[3]}\tp99_us\t{m['summary']['p99'] / 1e3:.1f}")
 PY
+}
+run_fio() {
     mkdir -p "$work/fio"
     fio --name=layout --directory="$work/fio" --rw=write --bs=1M --size="$fio_size" --numjobs="$jobs" \
         --direct=1 --ioengine=psync --end_fsync=1 --output-format=json >/dev/null
@@ -60,6 +57,16 @@ print(f"{sys.argv[2]}\tfio\t{sys.argv[3]}\tp50_us\t{pct['50.000000'] / 1e3:.1f}"
 print(f"{sys.argv[2]}\tfio\t{sys.argv[3]}\tp99_us\t{pct['99.000000'] / 1e3:.1f}")
 PY
     rm -rf "$work/fio"
+}
+# Odd rounds run iocert first, even rounds fio first: a virtual disk can serve a writer worse
+# right after another's burst (BENCHMARKS.md, random-write anatomy), so neither always follows.
+for r in $(seq 1 "$rounds"); do
+  for c in "${cases[@]}"; do
+    read -r name probe rw threads jobs engine depth <<<"$c"
+    spec="$work/$name.yaml"
+    printf 'iocert: v1\nname: bench\nbudget: 10min\nrequirements:\n  - id: %s\n    probe: %s\n    workload: {pattern: random, blockSize: 4KiB, fileSize: %s, threads: %s, direct: true, duration: %ss}\n    expect: {iops: {mean: ">= 1 IOPS"}}\n' \
+      "$name" "$probe" "$size" "$threads" "$secs" >"$spec"
+    if (( r % 2 == 1 )); then run_iocert; run_fio; else run_fio; run_iocert; fi
   done
 done
 
