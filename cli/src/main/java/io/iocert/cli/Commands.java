@@ -66,7 +66,10 @@ final class Commands {
     }
 
     static CommandLine parse(Options options, String[] args) throws ParseException {
-        return DefaultParser.builder().setStripLeadingAndTrailingQuotes(false).build().parse(options, args, false);
+        // No abbreviations: "--valid" must not quietly mean --valid-for (scripts would change meaning
+        // the day another option starts with the same letters).
+        return DefaultParser.builder().setStripLeadingAndTrailingQuotes(false).setAllowPartialMatching(false).build()
+                .parse(options, args, false);
     }
 
     static void help(Command c, PrintStream out) {

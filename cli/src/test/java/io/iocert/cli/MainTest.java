@@ -85,6 +85,14 @@ class MainTest {
     }
 
     @Test
+    void shouldRefuseAbbreviatedOptions() {
+        CliRunner r = CliRunner.run("keygen", "--ou", "x");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--ou"), r.err());
+        assertTrue(r.noStackTrace());
+    }
+
+    @Test
     void shouldOfferEveryCommandOfTheDesign() {
         for (String c : List.of("run", "probe", "certify", "serve", "spec", "compare", "import", "export", "keygen",
                 "verify")) {
