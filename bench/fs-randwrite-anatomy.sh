@@ -48,12 +48,18 @@ run_c-loop() { echo "$1 c-loop $("$work/fs-write-loop" "$file" "$secs")" >>"$row
 run_java-loop() { echo "$1 java-loop $(java -cp "$work" FsWriteLoop "$file" "$secs")" >>"$rows"; }
 run_java-pool() { echo "$1 java-pool $(java -cp "$work" FsWriteLoop "$file" "$secs" pool)" >>"$rows"; }
 # The virtual disk of the machine this was written on serves a writer worse right after another
-# writer's burst (about 6% in IOPS), so the order rotates: round r starts with writer r mod 5,
-# and every writer takes every place equally often over a multiple of 5 rounds.
+# writer's burst (about 6% in IOPS), so the order is a Williams design: over every 10 rounds each
+# writer runs in each place twice and right after each other writer twice (a plain
+# rotation would keep the same writer in front of iocert).
 writers=(fio iocert c-loop java-loop java-pool)
+base=(0 1 4 2 3)
 for r in $(seq 1 "$rounds"); do
-  for k in 0 1 2 3 4; do
-    "run_${writers[$(( (r - 1 + k) % 5 ))]}" "$r"
+  shift_by=$(( (r - 1) % 5 ))
+  order=()
+  for k in 0 1 2 3 4; do order+=($(( (base[k] + shift_by) % 5 ))); done
+  if (( ((r - 1) / 5) % 2 == 1 )); then order=("${order[4]}" "${order[3]}" "${order[2]}" "${order[1]}" "${order[0]}"); fi
+  for w in "${order[@]}"; do
+    "run_${writers[$w]}" "$r"
   done
   tail -n 5 "$rows"
 done
