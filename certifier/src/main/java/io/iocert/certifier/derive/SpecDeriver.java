@@ -227,8 +227,16 @@ public final class SpecDeriver {
         return Optional.of(r.toString());
     }
 
+    /** Workload keys that give a run's length, rounded to three significant digits in a derived spec. */
+    static final java.util.Set<String> RUN_LENGTH_KEYS = java.util.Set.of("duration", "warmup");
+
     /** A workload value in YAML: exact with unit; words and numbers plain, booleans as true/false. */
     private static String value(String probe, WorkloadKey k, Object v) {
+        if (RUN_LENGTH_KEYS.contains(k.name()) && v instanceof Number n && n.longValue() > 0) {
+            // How long a run lasts, often a share of the budget iocert chose (808839081 ns): it sets
+            // how many samples there are, not what the job does, so three digits say enough.
+            v = new BigDecimal(n.longValue()).round(new MathContext(3, RoundingMode.HALF_UP)).longValue();
+        }
         String text = WorkloadText.format(probe, k.name(), v);
         return v instanceof String ? quoted(text) : text;
     }

@@ -63,6 +63,23 @@ class SpecDeriverTest {
     }
 
     @Test
+    void shouldRoundRunLengthsTheBudgetChose() throws Exception {
+        Map<String, Object> w = new LinkedHashMap<>();
+        w.put("messageSize", 64L);
+        w.put("duration", 808_839_081L);
+        w.put("warmup", 89_871_009L);
+        Histogram h = new Histogram(3);
+        for (int i = 1; i <= 1000; i++) {
+            h.recordValue(20_000 + i);
+        }
+        Measurement rtt = new Measurement("halo", "net.pingpong", "rtt", "ns", w, 1000, null, h, null, Map.of(), null);
+        String yaml = SpecDeriver.derive(Fixtures.result(rtt), "r.json", "derived", 0.2, Optional.empty()).yaml();
+        assertTrue(yaml.contains("      duration: 809ms\n"), yaml);
+        assertTrue(yaml.contains("      warmup: 89900us\n") || yaml.contains("      warmup: 89.9ms\n"), yaml);
+        assertTrue(yaml.contains("      messageSize: 64B\n"), yaml);
+    }
+
+    @Test
     void shouldWriteWorkloadValuesExactlyWithUnitsAndThresholdsWithSlack() throws Exception {
         SpecDeriver.Derived d = SpecDeriver.derive(result(), "ref.json", "derived", 0.2, Optional.empty());
         // p50 of 100..200 us is 150 us (+20%: 180 us); p99 is 199 us (+20%: 238.8 us);
