@@ -117,18 +117,37 @@ class NetNsGroundTruthIT {
                 "  - id: receive", "    probe: net.stream",
                 "    workload: {streams: 1, direction: receive, duration: 5s, warmup: 1s, interval: 500ms}",
                 "    expect: {throughput: {p50: \">= 1 B/s\"}}", ""));
-        Path out = dir.resolve("result.json");
+        // A probe that over-reports fails at once. Reading under the ceiling can also come from
+        // outside (the host descheduling the sender for a while: in one CI run the receive
+        // intervals ranged 21.8-23.6 MB/s where they are flat at the ceiling otherwise), so a
+        // run that reads low gets one more run; the second must be within 3% both ways.
+        List<String> low = measure(spec, token, 1);
+        if (!low.isEmpty()) {
+            System.out.println("netns: first run read low (" + String.join("; ", low) + "); running once more");
+            List<String> again = measure(spec, token, 2);
+            assertTrue(again.isEmpty(), "read low twice: " + String.join("; ", low) + " | " + String.join("; ", again));
+        }
+    }
+
+    /**
+     * Runs the probe in the probe namespace and checks both directions against the goodput
+     * ceiling: fails when a median is more than 3% above it, returns what was more than 3% below.
+     */
+    private List<String> measure(Path spec, Path token, int attempt) throws Exception {
+        Path out = dir.resolve("result-" + attempt + ".json");
+        Path log = dir.resolve("log-" + attempt);
         Process probe = new ProcessBuilder("ip", "netns", "exec", nsProbe, java(), "-jar", JAR.toAbsolutePath().toString(),
                 "probe", "--spec", spec.toString(), "--peer", subnet + ".1:7878", "--token-file", token.toString(),
-                "--out", out.toString()).redirectErrorStream(true).redirectOutput(dir.resolve("log").toFile()).start();
+                "--out", out.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         if (!probe.waitFor(90, TimeUnit.SECONDS)) {
             probe.destroyForcibly();
-            throw new AssertionError("the probe did not finish in 90 s: " + Files.readString(dir.resolve("log")));
+            throw new AssertionError("the probe did not finish in 90 s: " + Files.readString(log));
         }
-        assertEquals(0, probe.exitValue(), Files.readString(dir.resolve("log")));
+        assertEquals(0, probe.exitValue(), Files.readString(log));
 
         double limit = LIMIT_BITS_PER_SECOND / 8.0;
         double goodput = limit * TCP_GOODPUT_SHARE;
+        List<String> low = new java.util.ArrayList<>();
         for (String id : List.of("send", "receive")) {
             JsonNode m = aggregate(out, id);
             assertEquals(subnet + ".1:7878", m.at("/context/peer").asText());
@@ -138,10 +157,15 @@ class NetNsGroundTruthIT {
             System.out.printf(Locale.ROOT, "netns %s: tbf limit %.0f B/s, TCP goodput ceiling %.0f B/s, median %.0f B/s "
                     + "(%+.2f%% of the limit, %+.2f%% of the ceiling), intervals %s%n", id, limit, goodput, median,
                     pct(median, limit), pct(median, goodput), Arrays.toString(values));
-            assertTrue(Math.abs(median - goodput) <= 0.03 * goodput, String.format(Locale.ROOT,
-                    "%s: median %.0f B/s is not within 3%% of the TCP goodput ceiling %.0f B/s (%+.2f%%)", id, median, goodput,
-                    pct(median, goodput)));
+            assertTrue(median <= 1.03 * goodput, String.format(Locale.ROOT,
+                    "%s: median %.0f B/s is more than 3%% above the TCP goodput ceiling %.0f B/s (%+.2f%%)", id, median,
+                    goodput, pct(median, goodput)));
+            if (median < 0.97 * goodput) {
+                low.add(String.format(Locale.ROOT, "%s: median %.0f B/s, %+.2f%% of the ceiling %.0f B/s", id, median,
+                        pct(median, goodput), goodput));
+            }
         }
+        return low;
     }
 
     /**
