@@ -17,18 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_OPS 4000000L
-
-static int64_t now_ns(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec * 1000000000LL + t.tv_nsec;
-}
-
-static int by_value(const void *a, const void *b) {
-    int64_t x = *(const int64_t *) a, y = *(const int64_t *) b;
-    return x < y ? -1 : x > y;
-}
+#include "op-timing.h"
 
 int main(int argc, char **argv) {
     if (argc < 4) {
@@ -67,13 +56,7 @@ int main(int argc, char **argv) {
         latency[n++] = t - t0;
         offset = (offset + (off_t) block) % wrap;
     }
-    qsort(latency, n, sizeof(int64_t), by_value);
-    double sum = 0;
-    for (long i = 0; i < n; i++) {
-        sum += latency[i];
-    }
-    printf("%.0f %.0f %ld %ld %ld\n", n / ((t - start) / 1e9), sum / n, (long) latency[n / 2],
-           (long) latency[(long) (n * 0.99)], (long) latency[(long) (n * 0.999)]);
+    print_summary(latency, n, t - start);
     close(fd);
     unlink(argv[1]);
     return 0;
