@@ -52,6 +52,8 @@ class SlurmFleetIT {
     private static final List<String> NODES = List.of("n1", "n2");
     /** A feature the site gave its nodes: exporting iocert's must keep it. */
     private static final String SITE_FEATURE = "site_fast";
+    /** An earlier certification of n1 for another spec. */
+    private static final String OTHER_SPEC = "iocert_another_job";
     private static final List<String> NODE_ADDRS = List.of("127.0.0.2", "127.0.0.3");
     private static final long JOB_TIMEOUT_SECONDS = 60;
     private static final List<String> FINAL_STATES = List.of("COMPLETED", "FAILED", "CANCELLED", "TIMEOUT", "NODE_FAIL",
@@ -96,6 +98,10 @@ class SlurmFleetIT {
     void shouldCertifyATwoNodeFleetWithAnInterconnectRing() throws Exception {
         Path shared = cluster.dir.resolve("fleet-ring");
         Path fs = Files.createDirectories(cluster.dir.resolve("fs-ring"));
+        // n1 was certified for another spec earlier: that certification's feature must survive.
+        Run other = cluster.run(10, "scontrol", "update", "NodeName=n1", "AvailableFeatures=" + SITE_FEATURE + "," + OTHER_SPEC,
+                "ActiveFeatures=" + SITE_FEATURE + "," + OTHER_SPEC);
+        assertEquals(0, other.code(), other.out());
 
         Job job = cluster.submit(shared, Map.of("IOCERT", iocertCommand(), "IOCERT_SPEC", tinySpec().toString(),
                 "IOCERT_FS_PATH", fs.toString(), "IOCERT_SHARED", shared.toString(), "IOCERT_RING", "1",
@@ -126,16 +132,20 @@ class SlurmFleetIT {
         // Applied on the live cluster: iocert's features beside the site's, and the Extra JSON.
         for (String node : NODES) {
             String show = cluster.run(10, "scontrol", "show", "node", node).out();
+            List<String> expected = new ArrayList<>(List.of("iocert_slurm_fleet_it", "iocert_slurm_fleet_it__ring_rtt",
+                    "iocert_slurm_fleet_it__small_write", SITE_FEATURE));
+            if (node.equals("n1")) {
+                expected.add(0, OTHER_SPEC);
+            }
             for (String field : List.of("AvailableFeatures", "ActiveFeatures")) {
-                assertEquals(List.of("iocert_slurm_fleet_it", "iocert_slurm_fleet_it__ring_rtt",
-                        "iocert_slurm_fleet_it__small_write", SITE_FEATURE), features(show, field), node + " " + field + ": " + show);
+                assertEquals(expected, features(show, field), node + " " + field + ": " + show);
             }
             assertTrue(show.contains("Extra={\"iocert\":"), node + ": " + show);
         }
         assertTrue(job.output().contains("export: applied node features on n1 n2"), job.output());
         // Applying again changes nothing (the scripts only update what differs).
         String again = cluster.run(30, "sh", shared.resolve("fleet/features/n1.sh").toString()).out();
-        assertEquals(List.of("iocert_slurm_fleet_it", "iocert_slurm_fleet_it__ring_rtt",
+        assertEquals(List.of(OTHER_SPEC, "iocert_slurm_fleet_it", "iocert_slurm_fleet_it__ring_rtt",
                 "iocert_slurm_fleet_it__small_write", SITE_FEATURE), features(cluster.run(10, "scontrol", "show", "node", "n1").out(),
                 "ActiveFeatures"), again);
         assertEquals(List.of(), leftoverServers(), "the ring's iocert serve processes must stop with the job");

@@ -22,8 +22,9 @@ import java.util.regex.Pattern;
  *
  * <p>{@code scontrol update AvailableFeatures=...} replaces a node's whole list. In
  * {@linkplain ExportOptions.FeaturesMode#MERGE merge} mode (the default) the script therefore
- * reads each node's lists with {@code scontrol show node -o}, drops only {@code iocert_*} entries,
- * adds the new ones and writes the lists back, first removing stale iocert features from
+ * reads each node's lists with {@code scontrol show node -o}, drops only the features of the specs
+ * being exported ({@code iocert_<spec>} and {@code iocert_<spec>__*}: a node certified for other
+ * specs keeps theirs), adds the new ones and writes the lists back, first removing stale iocert features from
  * ActiveFeatures (scontrol refuses to remove an available feature that is still active); a
  * list that would not change is not written, so applying the script twice changes nothing. It
  * sets {@code Extra} only when it is empty or holds iocert's own JSON, so a site's own Extra
@@ -41,18 +42,30 @@ final class SlurmExporter implements ExportFormat.Exporter {
             iocert_list() {
               printf '%s\\n' "$1" | tr ',' '\\n' | grep -v -e '^$' -e '^(null)$' | paste -s -d, -
             }
-            # iocert_site LIST: the list without iocert_* entries.
-            iocert_site() {
-              iocert_list "$1" | tr ',' '\\n' | grep -v -e '^iocert_' -e '^$' | paste -s -d, -
+            # iocert_ours X SPECS: whether feature X is one of SPECS' (iocert_<spec>, iocert_<spec>__<req>).
+            iocert_ours() {
+              for s in $(printf '%s' "$2" | tr ',' ' '); do
+                case $1 in "$s"|"$s"__*) return 0 ;; esac
+              done
+              return 1
             }
-            # iocert_unstale LIST KEEP: LIST without the iocert_* entries that are not in KEEP.
+            # iocert_site LIST SPECS: the list without the features of SPECS (other specs' stay).
+            iocert_site() {
+              iocert_list "$1" | tr ',' '\n' | while IFS= read -r x; do
+                [ -n "$x" ] || continue
+                iocert_ours "$x" "$2" || printf '%s\n' "$x"
+              done | paste -s -d, -
+            }
+            # iocert_unstale LIST KEEP SPECS: LIST without the features of SPECS that are not in KEEP.
             iocert_unstale() {
               iocert_list "$1" | tr ',' '\n' | while IFS= read -r x; do
-                case $x in
-                  iocert_*) case ",$2," in *",$x,"*) printf '%s\n' "$x" ;; esac ;;
-                  *) printf '%s\n' "$x" ;;
-                esac
-              done | grep -v -e '^$' | paste -s -d, -
+                [ -n "$x" ] || continue
+                if iocert_ours "$x" "$3"; then
+                  case ",$2," in *",$x,"*) printf '%s\n' "$x" ;; esac
+                else
+                  printf '%s\n' "$x"
+                fi
+              done | paste -s -d, -
             }
             # iocert_join A B: A and B joined by a comma, either may be empty.
             iocert_join() {
@@ -62,18 +75,18 @@ final class SlurmExporter implements ExportFormat.Exporter {
             iocert_field() {
               printf '%s\\n' "$1" | tr ' ' '\\n' | sed -n "s/^$2=//p" | head -n 1
             }
-            # iocert_update NODE FEATURES EXTRA: replace NODE's iocert_* features by FEATURES, keep
+            # iocert_update NODE FEATURES EXTRA SPECS: replace NODE's features of SPECS by FEATURES, keep
             # the others; set Extra to EXTRA unless it holds something that is not iocert's.
             iocert_update() {
               line=$(scontrol show node -o "$1") || { echo "iocert: cannot read node $1 with scontrol" >&2; return 1; }
               avail=$(iocert_list "$(iocert_field "$line" AvailableFeatures)")
               active=$(iocert_list "$(iocert_field "$line" ActiveFeatures)")
               extra=$(iocert_field "$line" Extra)
-              site_avail=$(iocert_site "$avail")
-              site_active=$(iocert_site "$active")
+              site_avail=$(iocert_site "$avail" "$4")
+              site_active=$(iocert_site "$active" "$4")
               new_avail=$(iocert_join "$site_avail" "$2")
               new_active=$(iocert_join "$site_active" "$2")
-              kept_active=$(iocert_unstale "$active" "$2")
+              kept_active=$(iocert_unstale "$active" "$2" "$4")
               if [ "$active" != "$kept_active" ]; then
                 scontrol update NodeName="$1" ActiveFeatures="$kept_active"
                 active=$kept_active
@@ -99,7 +112,8 @@ final class SlurmExporter implements ExportFormat.Exporter {
                 .append(nodes.size()).append(nodes.size() == 1 ? " node" : " nodes").append(".\n");
         b.append("# Apply on a host with scontrol and the right to update nodes: sh THIS_FILE\n");
         if (options.featuresMode() == ExportOptions.FeaturesMode.MERGE) {
-            b.append("# Each node keeps its own features; only those named iocert_* are replaced.\n");
+            b.append("# Each node keeps its own features and other specs' iocert features; only this export's specs'"
+                    + " (iocert_<spec>, iocert_<spec>__*) are replaced.\n");
             b.append("set -eu\n\n").append(MERGE_FUNCTIONS);
         } else {
             b.append("# Replace mode: each node's feature lists are set to iocert's ALONE (the site's own are removed).\n");
@@ -120,8 +134,9 @@ final class SlurmExporter implements ExportFormat.Exporter {
             }
             String list = String.join(",", features);
             if (options.featuresMode() == ExportOptions.FeaturesMode.MERGE) {
+                List<String> specs = n.certifications().stream().map(c -> PREFIX + feature(c.specName())).distinct().toList();
                 b.append("iocert_update ").append(quote(n.name())).append(' ').append(quote(list)).append(' ')
-                        .append(quote(extra)).append('\n');
+                        .append(quote(extra)).append(' ').append(quote(String.join(",", specs))).append('\n');
             } else {
                 b.append("scontrol update NodeName=").append(n.name()).append(" AvailableFeatures=").append(list)
                         .append(" ActiveFeatures=").append(list).append(" Extra=").append(quote(extra)).append('\n');

@@ -170,8 +170,10 @@ class SlurmExporterTest {
     @Test
     void shouldMergeWithTheSiteFeaturesAndReplaceOnlyOldIocertOnes() throws Exception {
         Path bin = fakeScontrol();
-        Files.writeString(tmp.resolve("node-cn001"), "NodeName=cn001 Arch=x86_64 AvailableFeatures=gpu,iocert_old,ib"
-                + " ActiveFeatures=gpu,iocert_old,ib Gres=(null) Extra=(null) NodeAddr=cn001\n");
+        // A stale feature of the exported spec (a requirement since renamed) goes; another spec's stays.
+        Files.writeString(tmp.resolve("node-cn001"), "NodeName=cn001 Arch=x86_64 AvailableFeatures=gpu,"
+                + "iocert_ocean_checkpoint__retired,iocert_other_spec,ib ActiveFeatures=gpu,iocert_ocean_checkpoint__retired,"
+                + "iocert_other_spec,ib Gres=(null) Extra=(null) NodeAddr=cn001\n");
         Files.writeString(tmp.resolve("node-cn002"), "NodeName=cn002 AvailableFeatures=(null) ActiveFeatures=(null)"
                 + " Extra=rack-7 State=IDLE\n");
         String script = export(ExportFixtures.nodes(ExportFixtures.fleet(ExportFixtures.mixed("cn001"),
@@ -180,10 +182,12 @@ class SlurmExporterTest {
         Ran first = apply(bin, script);
 
         assertEquals(0, first.code(), first.stderr());
-        assertTrue(node("cn001").contains(" AvailableFeatures=gpu,ib,iocert_ocean_checkpoint__restart_read "), node("cn001"));
-        assertTrue(node("cn001").contains(" ActiveFeatures=gpu,ib,iocert_ocean_checkpoint__restart_read "), node("cn001"));
+        assertTrue(node("cn001").contains(" AvailableFeatures=gpu,iocert_other_spec,ib,iocert_ocean_checkpoint__restart_read "),
+                node("cn001"));
+        assertTrue(node("cn001").contains(" ActiveFeatures=gpu,iocert_other_spec,ib,iocert_ocean_checkpoint__restart_read "),
+                node("cn001"));
         assertTrue(node("cn001").contains(" Extra={\"iocert\":{\"exported\":\"2026-11-24T01:00:00Z\""), node("cn001"));
-        assertTrue(log().startsWith("update cn001 ActiveFeatures=gpu,ib\n"), "old iocert features leave ActiveFeatures"
+        assertTrue(log().startsWith("update cn001 ActiveFeatures=gpu,iocert_other_spec,ib\n"), "old iocert features leave ActiveFeatures"
                 + " first, as scontrol requires: " + log());
         assertTrue(node("cn002").contains(" AvailableFeatures=iocert_ocean_checkpoint,"
                 + "iocert_ocean_checkpoint__restart_read "), node("cn002"));
