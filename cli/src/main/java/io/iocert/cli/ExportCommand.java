@@ -10,6 +10,8 @@ import io.iocert.certifier.export.ExportNode;
 import io.iocert.certifier.export.ExportOptions;
 import io.iocert.certifier.export.ExportReader;
 import io.iocert.results.AtomicFiles;
+import io.iocert.spec.Spec;
+import io.iocert.spec.SpecLoader;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +43,8 @@ final class ExportCommand implements Command {
 
     @Override
     public String synopsis() {
-        return "--to slurm|nfd|prometheus REPORT_OR_CERT... [--key PUB | --no-verify] [--out FILE [--overwrite]]";
+        return "--to slurm|nfd|prometheus REPORT_OR_CERT... [--key PUB | --no-verify] [--out FILE [--overwrite]]"
+                + " | --to slurm --withdraw NODE[,NODE...] --spec FILE";
     }
 
     @Override
@@ -70,8 +73,11 @@ final class ExportCommand implements Command {
                         + " up to the first dot); inputs of a single host only"))
                 .addOption(opt("host", "HOST", "export only this host's certifications (e.g. one node of a fleet"
                         + " report)"))
-                .addOption(opt("features-mode", "MODE", "slurm: merge (default: keep the node's own features,"
-                        + " replace only iocert_*) or replace (set iocert's features alone)"))
+                .addOption(opt("features-mode", "MODE", "slurm: merge (default: keep the node's own features and"
+                        + " other specs', replace only the exported specs') or replace (set iocert's features alone)"))
+                .addOption(opt("withdraw", "NODES", "slurm: instead of exporting, take the --spec's features off these"
+                        + " nodes (comma-separated), for nodes with no current result; their other features stay"))
+                .addOption(opt("spec", "FILE", "with --withdraw: the spec whose features are taken off"))
                 .addOption(opt("expires-in", "TIME", "nfd: labels from reports expire after TIME (30d, 12h, 90min),"
                         + " or 'never'; required for reports, caps certificates' validity"));
     }
@@ -85,6 +91,9 @@ final class ExportCommand implements Command {
         ExportFormat format = ExportFormat.ofId(to).orElseThrow(() -> new UsageException("--to '" + to
                 + "' is not an export format; expected one of " + ExportFormat.ids()));
         List<String> inputs = line.getArgList();
+        if (line.hasOption("withdraw") || line.hasOption("spec")) {
+            return withdraw(line, format, inputs, out, err);
+        }
         if (inputs.isEmpty()) {
             throw new UsageException("export needs at least one report.json, fleet report or certificate.json",
                     "see 'iocert export --help'");
@@ -130,6 +139,57 @@ final class ExportCommand implements Command {
             throw new UsageException("--out " + e.getFile() + " already exists; iocert does not overwrite files unless"
                     + " asked: add --overwrite to replace it");
         }
+    }
+
+    /** {@code --withdraw NODES --spec FILE}: a Slurm script taking the spec's features off those nodes. */
+    private static int withdraw(CommandLine line, ExportFormat format, List<String> inputs, PrintStream out, PrintStream err)
+            throws Exception {
+        if (format != ExportFormat.SLURM) {
+            throw new UsageException("--withdraw is for --to slurm (for nfd, remove the node's features.d file;"
+                    + " Prometheus series go with the textfile)");
+        }
+        if (!line.hasOption("withdraw") || !line.hasOption("spec")) {
+            throw new UsageException("--withdraw NODES and --spec FILE go together: the spec names the features to"
+                    + " take off");
+        }
+        if (!inputs.isEmpty()) {
+            throw new UsageException("--withdraw takes no reports or certificates; got " + inputs.get(0));
+        }
+        if (line.hasOption("features-mode") && !line.getOptionValue("features-mode").equalsIgnoreCase("merge")) {
+            throw new UsageException("--withdraw always merges: it takes only the spec's features off");
+        }
+        List<String> nodes = new ArrayList<>();
+        for (String n : line.getOptionValue("withdraw").split(",")) {
+            if (!n.isBlank()) {
+                nodes.add(n.strip());
+            }
+        }
+        if (nodes.isEmpty()) {
+            throw new UsageException("--withdraw needs at least one node name");
+        }
+        Spec spec = SpecLoader.load(Path.of(line.getOptionValue("spec")));
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        String text;
+        try {
+            text = ExportFormat.slurmWithdrawal(nodes, spec.name(), "no current result", ExportOptions.defaults(now));
+        } catch (ExportException e) {
+            throw new UsageException(e.getMessage());
+        }
+        if (line.hasOption("out")) {
+            Path target = Path.of(line.getOptionValue("out"));
+            try {
+                AtomicFiles.write(target, text.getBytes(StandardCharsets.UTF_8), line.hasOption("overwrite"));
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                throw new UsageException("--out " + e.getFile() + " already exists; iocert does not overwrite files unless"
+                        + " asked: add --overwrite to replace it");
+            }
+            err.println("iocert: wrote " + target + " (slurm withdrawal of spec '" + spec.name() + "' on " + nodes.size()
+                    + (nodes.size() == 1 ? " node)" : " nodes)"));
+        } else {
+            out.print(text);
+            out.flush();
+        }
+        return Main.OK;
     }
 
     private static ExportOptions options(CommandLine line, ExportFormat format, Instant now) throws UsageException {

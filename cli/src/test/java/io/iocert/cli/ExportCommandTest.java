@@ -62,6 +62,28 @@ class ExportCommandTest {
     }
 
     @Test
+    void shouldWriteAWithdrawalForNodesWithoutAResult() throws Exception {
+        Path spec = Files.writeString(tmp.resolve("job.yaml"), String.join("\n", "iocert: v1", "name: ocean-checkpoint",
+                "requirements:", "  - id: w", "    probe: fs.write", "    expect: {throughput: {p10: \">= 1 MB/s\"}}", ""));
+        CliRunner ok = CliRunner.run("export", "--to", "slurm", "--withdraw", "cn1,cn2", "--spec", spec.toString());
+        assertEquals(0, ok.code(), ok.err());
+        assertTrue(ok.out().contains("iocert_update 'cn1' '' '{\"iocert\":"), ok.out());
+        assertTrue(ok.out().contains("' 'iocert_ocean_checkpoint'\n"), ok.out());
+        assertTrue(ok.out().contains("iocert_update 'cn2' ''"), ok.out());
+
+        CliRunner noSpec = CliRunner.run("export", "--to", "slurm", "--withdraw", "cn1");
+        assertEquals(2, noSpec.code());
+        assertTrue(noSpec.err().contains("--withdraw NODES and --spec FILE go together"), noSpec.err());
+        CliRunner nfd = CliRunner.run("export", "--to", "nfd", "--withdraw", "cn1", "--spec", spec.toString());
+        assertEquals(2, nfd.code());
+        assertTrue(nfd.err().contains("--withdraw is for --to slurm"), nfd.err());
+        CliRunner badName = CliRunner.run("export", "--to", "slurm", "--withdraw", "cn1;reboot", "--spec", spec.toString());
+        assertEquals(2, badName.code());
+        assertTrue(badName.err().contains("is not a Slurm node name"), badName.err());
+        assertTrue(noSpec.noStackTrace() && nfd.noStackTrace() && badName.noStackTrace());
+    }
+
+    @Test
     void shouldExportARealRunsReportAndCertificateToEveryFormat() throws Exception {
         Path spec = Files.writeString(tmp.resolve("spec.yaml"), """
                 iocert: v1

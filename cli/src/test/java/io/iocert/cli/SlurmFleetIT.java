@@ -99,9 +99,13 @@ class SlurmFleetIT {
         Path shared = cluster.dir.resolve("fleet-ring");
         Path fs = Files.createDirectories(cluster.dir.resolve("fs-ring"));
         // n1 was certified for another spec earlier: that certification's feature must survive.
+        // (Both nodes are set explicitly: the tests share one cluster and run in any order.)
         Run other = cluster.run(10, "scontrol", "update", "NodeName=n1", "AvailableFeatures=" + SITE_FEATURE + "," + OTHER_SPEC,
                 "ActiveFeatures=" + SITE_FEATURE + "," + OTHER_SPEC);
         assertEquals(0, other.code(), other.out());
+        Run plain = cluster.run(10, "scontrol", "update", "NodeName=n2", "ActiveFeatures=" + SITE_FEATURE);
+        Run plainAvailable = cluster.run(10, "scontrol", "update", "NodeName=n2", "AvailableFeatures=" + SITE_FEATURE);
+        assertEquals(0, plain.code() + plainAvailable.code(), plain.out() + plainAvailable.out());
 
         Job job = cluster.submit(shared, Map.of("IOCERT", iocertCommand(), "IOCERT_SPEC", tinySpec().toString(),
                 "IOCERT_FS_PATH", fs.toString(), "IOCERT_SHARED", shared.toString(), "IOCERT_RING", "1",
@@ -168,10 +172,14 @@ class SlurmFleetIT {
                 "exec " + iocertCommand() + " \"$@\"", ""));
         Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwx------"));
 
-        Map<String, String> before = nodeFeatures();
+        // n2 passed this spec in an earlier run and holds another spec's feature too.
+        Run earlier = cluster.run(10, "scontrol", "update", "NodeName=n2",
+                "AvailableFeatures=" + SITE_FEATURE + ",iocert_slurm_fleet_it," + OTHER_SPEC,
+                "ActiveFeatures=" + SITE_FEATURE + ",iocert_slurm_fleet_it," + OTHER_SPEC);
+        assertEquals(0, earlier.code(), earlier.out());
         Job job = cluster.submit(shared, Map.of("IOCERT", wrapper.toString(), "IOCERT_SPEC", tinySpec().toString(),
                 "IOCERT_FS_PATH", fs.toString(), "IOCERT_SHARED", shared.toString(), "IOCERT_RING", "1",
-                "IOCERT_RING_WAIT", "30"));
+                "IOCERT_RING_WAIT", "30", "IOCERT_APPLY_FEATURES", "1"));
 
         assertEquals(4, job.exitCode(), "a node without a result makes the fleet an ERROR: " + job.output());
         assertEquals(List.of("node\trun_exit\tresult", "n1\t0\t" + shared.resolve("results/n1/result.json"),
@@ -190,7 +198,15 @@ class SlurmFleetIT {
         assertEquals("ELIGIBLE", only.get(0).get("verdict").asText(), report);
         assertTrue(Files.isRegularFile(shared.resolve("fleet/features/n1.sh")), job.output());
         assertTrue(Files.notExists(shared.resolve("fleet/features/n2.sh")), "no result, no features: " + job.output());
-        assertEquals(before, nodeFeatures(), "features must not change without IOCERT_APPLY_FEATURES=1");
+        // n2 left no result: this spec's feature is withdrawn, the site's and the other spec's stay.
+        String n2 = cluster.run(10, "scontrol", "show", "node", "n2").out();
+        for (String field : List.of("AvailableFeatures", "ActiveFeatures")) {
+            assertEquals(List.of(OTHER_SPEC, SITE_FEATURE), features(n2, field), field + ": " + n2 + job.output());
+        }
+        assertTrue(n2.contains("\"withdrawn\":\"no current result\""), n2);
+        assertTrue(job.output().contains("export: withdrew this spec's features from n2"), job.output());
+        assertTrue(features(cluster.run(10, "scontrol", "show", "node", "n1").out(), "ActiveFeatures")
+                .contains("iocert_slurm_fleet_it"), "n1 passed and gets the spec's feature");
         assertEquals(List.of(), leftoverServers(), "n2's iocert serve must stop although its run failed");
     }
 
@@ -203,16 +219,6 @@ class SlurmFleetIT {
         assertEquals(2, job.exitCode(), job.output());
         assertTrue(job.output().contains("set IOCERT_SPEC to the job I/O spec"), job.output());
         assertTrue(Files.notExists(shared), "nothing may be written before the settings are checked");
-    }
-
-    /** Each node's feature lists as 'scontrol show node' prints them. */
-    private static Map<String, String> nodeFeatures() throws Exception {
-        Map<String, String> out = new java.util.TreeMap<>();
-        for (String node : NODES) {
-            String show = cluster.run(10, "scontrol", "show", "node", node).out();
-            out.put(node, features(show, "AvailableFeatures") + " " + features(show, "ActiveFeatures"));
-        }
-        return out;
     }
 
     /** The sorted features of one field ("AvailableFeatures=a,b") of 'scontrol show node' output. */

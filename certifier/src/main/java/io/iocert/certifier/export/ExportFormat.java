@@ -36,6 +36,15 @@ public enum ExportFormat {
         return exporter.export(nodes, options);
     }
 
+    /**
+     * A Slurm script taking {@code specName}'s features off {@code nodes} that have no current
+     * certification for it, keeping their other features ({@code export --to slurm --withdraw}).
+     */
+    public static String slurmWithdrawal(List<String> nodes, String specName, String reason, ExportOptions options)
+            throws ExportException {
+        return SlurmExporter.withdraw(nodes, specName, reason, options);
+    }
+
     /** One target format. */
     interface Exporter {
         String export(List<ExportNode> nodes, ExportOptions options) throws ExportException;

@@ -14,7 +14,7 @@ public record ExportOptions(Instant now, FeaturesMode featuresMode, Optional<Dur
 
     /** How {@code --to slurm} treats a node's existing features. */
     public enum FeaturesMode {
-        /** Keep the node's own features; replace only those named {@code iocert_*} (a shell snippet). */
+        /** Keep the node's own features and other specs'; replace only the exported specs' (a shell script). */
         MERGE,
         /** Set the node's features to iocert's alone (plain scontrol lines; removes the site's own). */
         REPLACE

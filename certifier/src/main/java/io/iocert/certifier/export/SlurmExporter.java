@@ -145,6 +145,47 @@ final class SlurmExporter implements ExportFormat.Exporter {
         return b.toString();
     }
 
+    /**
+     * A merge-mode script that takes {@code specName}'s features off {@code nodes}, for nodes that
+     * have no current certification for it (their run left no result): without it a node that
+     * failed to certify would keep the features of its last good run. Extra records the
+     * withdrawal, under the same rule as an export (only an empty or iocert Extra is replaced).
+     */
+    static String withdraw(List<String> nodes, String specName, String reason, ExportOptions options)
+            throws ExportException {
+        String spec = PREFIX + feature(specName);
+        StringBuilder b = new StringBuilder();
+        b.append("#!/bin/sh\n");
+        b.append("# iocert export --to slurm --withdraw, ").append(options.now()).append(": spec '")
+                .append(comment(specName)).append("' features off ").append(nodes.size())
+                .append(nodes.size() == 1 ? " node" : " nodes").append(" (").append(comment(reason)).append(").\n");
+        b.append("# Apply on a host with scontrol and the right to update nodes: sh THIS_FILE\n");
+        b.append("# Each node keeps its own features and other specs' iocert features.\n");
+        b.append("set -eu\n\n").append(MERGE_FUNCTIONS);
+        for (String node : nodes) {
+            if (!NODE_NAME.matcher(node).matches()) {
+                throw new ExportException("--withdraw: '" + node + "' is not a Slurm node name (letters, digits, '.', '_', '-')");
+            }
+            ObjectNode root = MAPPER.createObjectNode();
+            ObjectNode io = root.putObject("iocert");
+            io.put("exported", options.now().toString());
+            ObjectNode s = io.putObject("specs").putObject(specName);
+            s.put("verdict", "NONE");
+            s.put("eligible", false);
+            s.put("withdrawn", reason);
+            String extra;
+            try {
+                extra = MAPPER.writeValueAsString(root);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            b.append('\n').append("# ").append(node).append(": spec '").append(comment(specName)).append("' withdrawn\n");
+            b.append("iocert_update ").append(quote(node)).append(" '' ").append(quote(extra)).append(' ')
+                    .append(quote(spec)).append('\n');
+        }
+        return b.toString();
+    }
+
     /** The node's iocert features, in input order, checked for names that collide. */
     static List<String> features(ExportNode n) throws ExportException {
         List<String> out = new ArrayList<>();

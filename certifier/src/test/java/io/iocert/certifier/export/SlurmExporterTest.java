@@ -217,4 +217,22 @@ class SlurmExporterTest {
         assertTrue(node("cn1").contains(" AvailableFeatures=nvme ActiveFeatures=nvme "), node("cn1"));
         assertTrue(node("cn1").contains("\"expired\":true"), node("cn1"));
     }
+
+    @Test
+    void shouldWithdrawOneSpecsFeaturesFromNodesWithoutAResult() throws Exception {
+        Path bin = fakeScontrol();
+        Files.writeString(tmp.resolve("node-cn7"), "NodeName=cn7 AvailableFeatures=nvme,iocert_s,iocert_s__restart_read,"
+                + "iocert_other ActiveFeatures=nvme,iocert_s,iocert_s__restart_read,iocert_other"
+                + " Extra={\"iocert\":{}} State=IDLE\n");
+        String script = ExportFormat.slurmWithdrawal(java.util.List.of("cn7"), "s", "no current result",
+                ExportOptions.defaults(java.time.Instant.parse("2026-11-24T01:00:00Z")));
+
+        Ran ran = apply(bin, script);
+
+        assertEquals(0, ran.code(), ran.stderr());
+        assertTrue(node("cn7").contains(" AvailableFeatures=nvme,iocert_other ActiveFeatures=nvme,iocert_other "), node("cn7"));
+        assertTrue(node("cn7").contains("\"withdrawn\":\"no current result\""), node("cn7"));
+        assertThrows(ExportException.class, () -> ExportFormat.slurmWithdrawal(java.util.List.of("cn7; rm -rf /"), "s", "x",
+                ExportOptions.defaults(java.time.Instant.EPOCH)));
+    }
 }
