@@ -77,7 +77,9 @@ final class CertifyCommand implements Command {
             throw new UsageException("--sign certifies one node: give one result file, not " + files.size(),
                     "sign node by node");
         }
-        List<Report> reports = certifyAll(spec, files, err);
+        // The distributions behind the verdicts are drawn only by the HTML report, and only for one node.
+        boolean evidence = files.size() == 1 && (format == ReportFormat.HTML || line.hasOption("report-dir"));
+        List<Report> reports = certifyAll(spec, files, evidence, err);
         String rendered = Outputs.render(format, reports);
         if (line.hasOption("out")) {
             Outputs.write(Path.of(line.getOptionValue("out")), rendered);
@@ -109,7 +111,7 @@ final class CertifyCommand implements Command {
      * fleet of any size fits in a small heap. The first unreadable file, in file order, is the
      * one reported.
      */
-    static List<Report> certifyAll(Spec spec, List<Path> files, PrintStream err)
+    static List<Report> certifyAll(Spec spec, List<Path> files, boolean evidence, PrintStream err)
             throws ResultFormatException, IOException, InterruptedException {
         int workers = Math.max(1, Math.min(files.size(), Runtime.getRuntime().availableProcessors()));
         ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
@@ -120,7 +122,7 @@ final class CertifyCommand implements Command {
         try {
             List<Future<Judged>> futures = new ArrayList<>(files.size());
             for (Path f : files) {
-                futures.add(pool.submit(() -> judge(spec, f, files.size() == 1)));
+                futures.add(pool.submit(() -> judge(spec, f, evidence)));
             }
             List<Report> reports = new ArrayList<>(files.size());
             for (Future<Judged> future : futures) {

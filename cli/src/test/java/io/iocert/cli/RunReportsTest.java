@@ -81,6 +81,10 @@ class RunReportsTest {
                     out.resolve("result.json").toString());
             assertEquals(0, c.code(), format + ": " + c.err());
             assertTrue(!c.out().isEmpty(), format);
+            if (format.equals("html")) {
+                // One result at hand: the page draws its distributions.
+                assertTrue(c.out().contains("<svg class=\"plot spectrum\""), "html of one result has plots");
+            }
         }
         CliRunner junit = CliRunner.run("certify", "--spec", spec.toString(), "--format", "junit",
                 out.resolve("result.json").toString());
