@@ -186,8 +186,9 @@ class HtmlReportBrowserIT {
         assumeTrue(browser != null, "no Chromium found; .ci/run installs Debian's chromium");
         Path out = tmp.resolve("fleet-run");
         Path spec = spec();
-        assertEquals(0, CliRunner.run("run", "--spec", spec.toString(), "--fs-path",
-                Files.createDirectories(tmp.resolve("fs2")).toString(), "--out", out.toString()).code());
+        CliRunner run = CliRunner.run("run", "--spec", spec.toString(), "--fs-path",
+                Files.createDirectories(tmp.resolve("fs2")).toString(), "--out", out.toString());
+        assertTrue(run.code() == 0 || run.code() == 3, run.out() + run.err());
         Path nodes = Files.createDirectories(tmp.resolve("nodes"));
         Files.copy(out.resolve("result.json"), nodes.resolve("a.result.json"));
         Files.copy(out.resolve("result.json"), nodes.resolve("b.result.json"));
