@@ -254,10 +254,8 @@ final class HtmlReportWriter implements ReportWriter {
                     .append(Html.escape(String.join(", ", f.nodes()))).append("</li>\n");
         }
         for (FleetSummary.Outlier o : s.outliers()) {
-            b.append("<li class=\"outlier\"><b>OUTLIER</b> ").append(Html.escape(String.format(Locale.ROOT,
-                    "%s %s on %s = %s (fleet median %s, %+.1f MAD, %s)", o.requirement(), o.statistic(), o.node(),
-                    TextReportWriter.value(o.measured(), o.unit()), TextReportWriter.value(o.fleetMedian(), o.unit()),
-                    o.distance(), o.verdict().name()))).append("</li>\n");
+            b.append("<li class=\"outlier\"><b>OUTLIER</b> ").append(Html.escape(TextReportWriter.outlier(o)))
+                    .append("</li>\n");
         }
         if (s.failing().isEmpty() && s.inconclusive().isEmpty() && s.outliers().isEmpty()) {
             b.append("<li>Every requirement passed on every node, and no node stands out from its peers.</li>\n");

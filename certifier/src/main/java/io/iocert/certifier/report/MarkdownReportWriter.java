@@ -100,9 +100,7 @@ final class MarkdownReportWriter implements ReportWriter {
                     .append(escape(String.join(", ", f.nodes()))).append('\n');
         }
         for (FleetSummary.Outlier o : s.outliers()) {
-            sb.append("- OUTLIER: ").append(escape(String.format(Locale.ROOT, "%s %s on %s = %s (fleet median %s, %+.1f MAD, %s)",
-                    o.requirement(), o.statistic(), o.node(), TextReportWriter.value(o.measured(), o.unit()),
-                    TextReportWriter.value(o.fleetMedian(), o.unit()), o.distance(), o.verdict().name()))).append('\n');
+            sb.append("- OUTLIER: ").append(escape(TextReportWriter.outlier(o))).append('\n');
         }
         return sb.length() == 0 ? "" : sb.append('\n').toString();
     }

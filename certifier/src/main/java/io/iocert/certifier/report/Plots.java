@@ -79,7 +79,7 @@ final class Plots {
             band.append("L").append(xy(f.px(logOdds(p.q())), f.py(p.low())));
         }
         svg.append("<path class=\"band\" d=\"").append(band).append("Z\"><title>")
-                .append(Html.escape(pct(e.confidence()) + " confidence band (pointwise)")).append("</title></path>\n");
+                .append(Html.escape(percentLabel(e.confidence()) + " confidence band (pointwise)")).append("</title></path>\n");
         // The estimate.
         StringBuilder curve = new StringBuilder();
         StringBuilder readout = new StringBuilder("[");
@@ -230,10 +230,6 @@ final class Plots {
         double tail = Math.min(p, 100 - p);
         int digits = tail > 0 ? Math.max(0, (int) Math.ceil(-Math.log10(tail)) + 1) : 0;
         return trim(String.format(Locale.ROOT, "%." + Math.min(digits, 9) + "f", p)) + "%";
-    }
-
-    private static String pct(double c) {
-        return percentLabel(c);
     }
 
     private static String bound(double v, String unit) {

@@ -75,13 +75,18 @@ final class TextReportWriter implements ReportWriter {
                     .append(String.join(", ", f.nodes())).append('\n');
         }
         for (FleetSummary.Outlier o : s.outliers()) {
-            sb.append(String.format(Locale.ROOT, "OUTLIER: %s %s on %s = %s (fleet median %s, %+.1f MAD, %s)%n",
-                    o.requirement(), o.statistic(), o.node(), value(o.measured(), o.unit()), value(o.fleetMedian(), o.unit()),
-                    o.distance(), o.verdict().name()));
+            sb.append("OUTLIER: ").append(outlier(o)).append('\n');
         }
         sb.append("Fleet verdict: ").append(NodeVerdict.ofNodes(reports.stream().map(Report::verdict).toList()).name())
                 .append('\n');
         return sb.toString();
+    }
+
+    /** "restart-read latency p99 on node-c = 3.2 ms (fleet median 1.6 ms, +4.1 MAD, PASS)", for every format. */
+    static String outlier(FleetSummary.Outlier o) {
+        return String.format(Locale.ROOT, "%s %s on %s = %s (fleet median %s, %+.1f MAD, %s)", o.requirement(),
+                o.statistic(), o.node(), value(o.measured(), o.unit()), value(o.fleetMedian(), o.unit()), o.distance(),
+                o.verdict().name());
     }
 
     private static String header(Report r) {
