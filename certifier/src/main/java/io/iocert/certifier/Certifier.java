@@ -61,12 +61,8 @@ public final class Certifier {
         // One sample per measurement, however many statistics of it the requirement asks about.
         Map<Measurement, Optional<Sample>> samples = new IdentityHashMap<>();
         for (Expectation e : r.expectations()) {
-            // Every measurement of the requirement's metric is judged, one verdict each (the
-            // sizes of a sweep), except the parts of an aggregate (net.stream's single streams).
-            List<Measurement> judged = measurements.stream()
-                    .filter(x -> x.id().equals(r.id()) && x.metric().equals(e.metric().id()))
-                    .filter(x -> !"stream".equals(x.context().get("scope")))
-                    .toList();
+            // One verdict per judged measurement (see judged()).
+            List<Measurement> judged = judged(measurements, r.id(), e.metric().id());
             if (judged.isEmpty()) {
                 out.add(judge(r, e, Optional.empty(), Optional.empty(), r.confidence(), null));
                 continue;
@@ -79,6 +75,17 @@ public final class Certifier {
             }
         }
         return out;
+    }
+
+    /**
+     * The measurements judged for requirement {@code id}'s {@code metric}: all of them (the sizes
+     * of a sweep), except the parts of an aggregate (net.stream's single streams).
+     */
+    static List<Measurement> judged(List<Measurement> measurements, String id, String metric) {
+        return measurements.stream()
+                .filter(x -> x.id().equals(id) && x.metric().equals(metric))
+                .filter(x -> !"stream".equals(x.context().get("scope")))
+                .toList();
     }
 
     static RequirementVerdict judge(Requirement r, Expectation e, Optional<Measurement> measurement, double confidence) {

@@ -94,10 +94,7 @@ public record Evidence(String id, String metric, String variant, String unit, lo
 
     /** The measurement a verdict judged: same id and metric, and the same variant among several. */
     private static Optional<Measurement> find(List<Measurement> measurements, RequirementVerdict v) {
-        List<Measurement> candidates = measurements.stream()
-                .filter(x -> x.id().equals(v.id()) && x.metric().equals(v.metric()))
-                .filter(x -> !"stream".equals(x.context().get("scope")))
-                .toList();
+        List<Measurement> candidates = Certifier.judged(measurements, v.id(), v.metric());
         if (candidates.size() <= 1 || v.variant() == null) {
             return candidates.stream().findFirst();
         }
