@@ -118,15 +118,7 @@ final class ExportCommand implements Command {
                     Optional.ofNullable(line.getOptionValue("host")));
             String text = format.export(nodes, options);
             warn(nodes, err);
-            if (line.hasOption("out")) {
-                Path target = Path.of(line.getOptionValue("out"));
-                AtomicFiles.write(target, text.getBytes(StandardCharsets.UTF_8), line.hasOption("overwrite"));
-                err.println("iocert: wrote " + target + " (" + format.id() + ", " + nodes.size()
-                        + (nodes.size() == 1 ? " node)" : " nodes)"));
-            } else {
-                out.print(text);
-                out.flush();
-            }
+            emit(line, text, format.id() + ", " + nodes.size() + (nodes.size() == 1 ? " node" : " nodes"), out, err);
             return Main.OK;
         } catch (ExportException e) {
             if (e.invalidCertificate()) {
@@ -135,10 +127,25 @@ final class ExportCommand implements Command {
                 return 1;
             }
             throw new UsageException(e.getMessage());
+        }
+    }
+
+    /** The export on standard output, or in --out written atomically (replacing a file only with --overwrite). */
+    private static void emit(CommandLine line, String text, String what, PrintStream out, PrintStream err)
+            throws IOException, UsageException {
+        if (!line.hasOption("out")) {
+            out.print(text);
+            out.flush();
+            return;
+        }
+        Path target = Path.of(line.getOptionValue("out"));
+        try {
+            AtomicFiles.write(target, text.getBytes(StandardCharsets.UTF_8), line.hasOption("overwrite"));
         } catch (java.nio.file.FileAlreadyExistsException e) {
             throw new UsageException("--out " + e.getFile() + " already exists; iocert does not overwrite files unless"
                     + " asked: add --overwrite to replace it");
         }
+        err.println("iocert: wrote " + target + " (" + what + ")");
     }
 
     /** {@code --withdraw NODES --spec FILE}: a Slurm script taking the spec's features off those nodes. */
@@ -175,20 +182,8 @@ final class ExportCommand implements Command {
         } catch (ExportException e) {
             throw new UsageException(e.getMessage());
         }
-        if (line.hasOption("out")) {
-            Path target = Path.of(line.getOptionValue("out"));
-            try {
-                AtomicFiles.write(target, text.getBytes(StandardCharsets.UTF_8), line.hasOption("overwrite"));
-            } catch (java.nio.file.FileAlreadyExistsException e) {
-                throw new UsageException("--out " + e.getFile() + " already exists; iocert does not overwrite files unless"
-                        + " asked: add --overwrite to replace it");
-            }
-            err.println("iocert: wrote " + target + " (slurm withdrawal of spec '" + spec.name() + "' on " + nodes.size()
-                    + (nodes.size() == 1 ? " node)" : " nodes)"));
-        } else {
-            out.print(text);
-            out.flush();
-        }
+        emit(line, text, "slurm withdrawal of spec '" + spec.name() + "' on " + nodes.size()
+                + (nodes.size() == 1 ? " node" : " nodes"), out, err);
         return Main.OK;
     }
 
