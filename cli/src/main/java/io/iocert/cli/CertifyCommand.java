@@ -109,7 +109,8 @@ final class CertifyCommand implements Command {
      * Reads and certifies every file, in parallel (reading dominates: decoding histograms), and
      * returns the reports in file order. Only one result is held per worker at a time, so a
      * fleet of any size fits in a small heap. The first unreadable file, in file order, is the
-     * one reported.
+     * one reported. With {@code evidence} each report also carries the distributions behind its
+     * verdicts (for the HTML report; meant for one file).
      */
     static List<Report> certifyAll(Spec spec, List<Path> files, boolean evidence, PrintStream err)
             throws ResultFormatException, IOException, InterruptedException {
