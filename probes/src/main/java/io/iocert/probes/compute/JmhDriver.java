@@ -58,6 +58,11 @@ final class JmhDriver {
             System.setProperty("jmh.ignoreLock", "true");
         }
         long heapMiB = Math.max(64, (heapBytes + (1 << 20) - 1) >> 20);
+        // The young generation is kept small and fixed: large arrays are allocated straight into
+        // the old generation, which by the collector's default ratio would get only two thirds of
+        // the heap, too little for STREAM's three arrays sized to fill it (an OutOfMemoryError
+        // on machines whose cache size is unknown, where the arrays default to 256 MiB each).
+        long youngMiB = Math.max(8, Math.min(64, heapMiB / 4));
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .include("^" + Pattern.quote(benchmark.getName() + "." + method) + "$")
                 .forks(1)
@@ -72,7 +77,7 @@ final class JmhDriver {
                 .measurementTime(TimeValue.milliseconds(plan.iterationNs() / 1_000_000L))
                 .shouldDoGC(false)
                 .shouldFailOnError(true)
-                .jvmArgs("-Xms" + heapMiB + "m", "-Xmx" + heapMiB + "m", "-XX:+UseParallelGC");
+                .jvmArgs("-Xms" + heapMiB + "m", "-Xmx" + heapMiB + "m", "-Xmn" + youngMiB + "m", "-XX:+UseParallelGC");
         params.forEach(options::param);
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         Collection<RunResult> results;
