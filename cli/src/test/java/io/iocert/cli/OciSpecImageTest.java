@@ -185,6 +185,11 @@ class OciSpecImageTest {
         assertEquals(0, r.code(), r.err());
         assertEquals(new String(canonical, StandardCharsets.UTF_8), r.out());
 
+        Path yaml = imageLayout("yaml", Map.of("io.iocert.spec.v1", SPEC, "io.iocert.spec.sha256", sha256(canonical)));
+        CliRunner fromYaml = CliRunner.run("spec", "extract", "--image", "oci:" + yaml);
+        assertEquals(0, fromYaml.code(), fromYaml.err());
+        assertEquals(new String(canonical, StandardCharsets.UTF_8), fromYaml.out(), "a label in YAML comes out canonical");
+
         Path bad = imageLayout("bad", Map.of("io.iocert.spec.v1", new String(canonical, StandardCharsets.UTF_8)
                 .replace("100 ms", "200 ms"), "io.iocert.spec.sha256", sha256(canonical)));
         assertBadInput(CliRunner.run("spec", "extract", "--image", "oci:" + bad), "oci:" + bad

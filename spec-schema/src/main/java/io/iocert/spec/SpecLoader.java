@@ -62,7 +62,13 @@ public final class SpecLoader {
      */
     public static byte[] canonicalJson(Path file) throws SpecException {
         String source = file.toString();
-        SpecTree tree = TreeReader.read(SourceText.read(file, source), source);
+        return canonicalJson(SourceText.read(file, source), source);
+    }
+
+    /** The canonical JSON form of a valid spec given as text; {@code sourceName} is used in messages. */
+    public static byte[] canonicalJson(String content, String sourceName) throws SpecException {
+        Objects.requireNonNull(content, "content");
+        SpecTree tree = TreeReader.read(SourceText.check(content, sourceName), sourceName);
         validate(tree);
         return CanonicalJson.bytes(tree.root());
     }

@@ -46,7 +46,7 @@ public final class SpecImages {
     private SpecImages() {
     }
 
-    /** A spec read from an image: where it came from, and a note when there was a choice. */
+    /** A spec read from an image, with its canonical JSON, where it came from, and a note when there was a choice. */
     public record ImageSpec(Spec spec, byte[] canonicalJson, String origin, Optional<String> note) {
     }
 
@@ -139,7 +139,10 @@ public final class SpecImages {
             throw new ImageException(origin + ": the spec's sha256 is " + spec.sha256() + " but the " + recordedIn
                     + " records " + recorded + "; the spec was changed after it was embedded, refusing it");
         }
-        return new ImageSpec(spec, content, origin, Optional.empty());
+        // Written by iocert, the content is canonical already; a label set by hand may be laid out otherwise.
+        byte[] canonical = Oci.sha256(content).equals("sha256:" + spec.sha256()) ? content
+                : SpecLoader.canonicalJson(text, origin);
+        return new ImageSpec(spec, canonical, origin, Optional.empty());
     }
 
     /**
@@ -263,6 +266,11 @@ public final class SpecImages {
                 Tars.copyReplacing(archive, where, o, files);
             }
             force(tmp);
+            try {
+                Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(archive));
+            } catch (UnsupportedOperationException e) {
+                // not a POSIX filesystem: the new file keeps default permissions
+            }
             Files.move(tmp, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(tmp);
