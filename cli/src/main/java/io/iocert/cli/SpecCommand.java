@@ -35,7 +35,7 @@ final class SpecCommand implements Command {
     @Override
     public String exitCodes() {
         return "Exit codes: 0 valid (or written), 2 usage error, an invalid spec (the file, line and field are named),"
-                + " or an image without a usable spec.\nImages: oci:DIR[:TAG] (OCI image layout), oci-archive:FILE[:TAG],"
+                + " or an image without a usable spec; 4 the image or file could not be written.\nImages: oci:DIR[:TAG] (OCI image layout), oci-archive:FILE[:TAG],"
                 + " docker-archive:FILE[:NAME:TAG] (extract only).\nembed attaches the spec as an OCI 1.1 referrer"
                 + " (artifactType application/vnd.iocert.spec.v1); without --out it changes the layout or archive in"
                 + " place (new blobs and an index.json entry; the image is unchanged); --out oci:DIR or"
