@@ -11,7 +11,6 @@ import io.iocert.results.Result;
 import io.iocert.results.ResultCodec;
 import io.iocert.results.ResultFormatException;
 import io.iocert.spec.Spec;
-import io.iocert.spec.SpecLoader;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -52,7 +51,7 @@ final class CertifyCommand implements Command {
     @Override
     public Options options() {
         return new Options()
-                .addOption(opt("spec", "FILE", "the job I/O spec (required)"))
+                .addOption(opt("spec", "FILE", "the job I/O spec (required)" + Inputs.SPEC_IMAGE_HINT))
                 .addOption(opt("format", "F", "report format: " + ReportFormat.ids() + " (default text)"))
                 .addOption(opt("out", "FILE", "write the report here instead of standard output (never overwritten)"))
                 .addOption(opt("report-dir", "DIR", "also write report.<ext> in every format into DIR"))
@@ -70,7 +69,7 @@ final class CertifyCommand implements Command {
             throw new UsageException("certify needs at least one result file or directory", "see 'iocert certify --help'");
         }
         ReportFormat format = Outputs.format(line);
-        Spec spec = SpecLoader.load(Path.of(line.getOptionValue("spec")));
+        Spec spec = Inputs.spec(line.getOptionValue("spec"), err);
         List<Path> files = resultFiles(line.getArgList());
         Optional<Signing> signing = Signing.of(line);
         if (signing.isPresent() && files.size() != 1) {

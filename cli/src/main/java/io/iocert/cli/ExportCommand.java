@@ -11,7 +11,6 @@ import io.iocert.certifier.export.ExportOptions;
 import io.iocert.certifier.export.ExportReader;
 import io.iocert.results.AtomicFiles;
 import io.iocert.spec.Spec;
-import io.iocert.spec.SpecLoader;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -77,7 +76,8 @@ final class ExportCommand implements Command {
                         + " other specs', replace only the exported specs') or replace (set iocert's features alone)"))
                 .addOption(opt("withdraw", "NODES", "slurm: instead of exporting, take the --spec's features off these"
                         + " nodes (comma-separated), for nodes with no current result; their other features stay"))
-                .addOption(opt("spec", "FILE", "with --withdraw: the spec whose features are taken off"))
+                .addOption(opt("spec", "FILE", "with --withdraw: the spec whose features are taken off"
+                        + Inputs.SPEC_IMAGE_HINT))
                 .addOption(opt("expires-in", "TIME", "nfd: labels from reports expire after TIME (30d, 12h, 90min),"
                         + " or 'never'; required for reports, caps certificates' validity"));
     }
@@ -174,7 +174,7 @@ final class ExportCommand implements Command {
         if (nodes.isEmpty()) {
             throw new UsageException("--withdraw needs at least one node name");
         }
-        Spec spec = SpecLoader.load(Path.of(line.getOptionValue("spec")));
+        Spec spec = Inputs.spec(line.getOptionValue("spec"), err);
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         String text;
         try {

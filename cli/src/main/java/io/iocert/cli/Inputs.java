@@ -1,5 +1,8 @@
 package io.iocert.cli;
 
+import io.iocert.cli.oci.ImageException;
+import io.iocert.cli.oci.ImageRef;
+import io.iocert.cli.oci.SpecImages;
 import io.iocert.spec.Dimension;
 import io.iocert.spec.Quantity;
 import io.iocert.spec.Requirement;
@@ -8,6 +11,7 @@ import io.iocert.spec.SpecException;
 import io.iocert.spec.SpecLoader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,16 +22,19 @@ import org.apache.commons.cli.CommandLine;
 /** Reading and checking what the user gave on the command line. */
 final class Inputs {
     static final String BUNDLED_SPEC = "examples/specs/default.yaml";
+    /** Appended to every --spec option's description. */
+    static final String SPEC_IMAGE_HINT = "; or an image carrying the spec: oci:DIR[:TAG], oci-archive:FILE[:TAG],"
+            + " docker-archive:FILE (see 'iocert spec embed')";
     private static final String BUNDLED_RESOURCE = "specs/default.yaml";
 
     private Inputs() {
     }
 
     /** The spec named by --spec, or the bundled default; --confidence and --budget applied. */
-    static Spec spec(CommandLine line) throws SpecException, UsageException {
+    static Spec spec(CommandLine line, PrintStream err) throws SpecException, UsageException, ImageException {
         Spec spec;
         if (line.hasOption("spec")) {
-            spec = SpecLoader.load(Path.of(line.getOptionValue("spec")));
+            spec = spec(line.getOptionValue("spec"), err);
         } else {
             spec = SpecLoader.parse(bundledSpecText(), BUNDLED_SPEC + " (bundled)");
         }
@@ -42,6 +49,20 @@ final class Inputs {
         return new Spec(spec.version(), spec.name(), spec.description(),
                 confidence != null ? confidence : spec.confidence(), budget != null ? budget : spec.budget(),
                 spec.filesystemPath(), rs, spec.sha256());
+    }
+
+    /**
+     * A --spec value: a spec file, or an image carrying a spec ({@code oci:DIR[:TAG]},
+     * {@code oci-archive:FILE[:TAG]}, {@code docker-archive:FILE}), checked against its recorded
+     * sha256. A value that exists as a file is a file, even when it looks like an image reference.
+     */
+    static Spec spec(String value, PrintStream err) throws SpecException, ImageException {
+        if (ImageRef.looksLikeImage(value) && !Files.exists(Path.of(value))) {
+            SpecImages.ImageSpec s = SpecImages.extract(ImageRef.parse(value));
+            s.note().ifPresent(n -> err.println("iocert: note: " + n));
+            return s.spec();
+        }
+        return SpecLoader.load(Path.of(value));
     }
 
     static String bundledSpecText() {

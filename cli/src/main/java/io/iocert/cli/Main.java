@@ -1,5 +1,6 @@
 package io.iocert.cli;
 
+import io.iocert.cli.oci.ImageException;
 import io.iocert.probes.UnusableInputException;
 import io.iocert.results.ResultFormatException;
 import io.iocert.spec.SpecException;
@@ -42,7 +43,7 @@ public final class Main {
         } catch (ParseException e) {
             err.println("iocert: " + e.getMessage() + " (see 'iocert " + commandName(args) + " --help')");
             return BAD_INPUT;
-        } catch (SpecException | ResultFormatException | UnusableInputException e) {
+        } catch (SpecException | ResultFormatException | UnusableInputException | ImageException e) {
             err.println("iocert: " + e.getMessage());
             return BAD_INPUT;
         } catch (InterruptedException e) {

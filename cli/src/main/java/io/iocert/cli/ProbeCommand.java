@@ -37,7 +37,8 @@ final class ProbeCommand implements Command {
     /** Options shared with {@code run}. */
     static Options probeOptions() {
         return new Options()
-                .addOption(opt("spec", "FILE", "the job I/O spec, YAML or JSON (default: the bundled " + Inputs.BUNDLED_SPEC + ")"))
+                .addOption(opt("spec", "FILE", "the job I/O spec, YAML or JSON (default: the bundled " + Inputs.BUNDLED_SPEC + ")"
+                        + Inputs.SPEC_IMAGE_HINT))
                 .addOption(opt("fs-path", "DIR", "directory the filesystem probes work in (default: the spec's "
                         + "filesystem.path, else the current directory); they write only inside their own .iocert-<run-id>/"))
                 .addOption(opt("budget", "DURATION", "most time to spend on each requirement, overriding the spec (e.g. 30s)"))
@@ -63,7 +64,7 @@ final class ProbeCommand implements Command {
         if (Files.exists(target)) {
             throw new UsageException("--out " + target + " already exists; iocert does not overwrite results");
         }
-        Spec spec = Inputs.spec(line);
+        Spec spec = Inputs.spec(line, err);
         Path fsPath = fsPath(line, spec);
         Result result;
         try (PeerChoice peer = PeerChoice.of(line, spec)) {

@@ -70,7 +70,7 @@ final class RunCommand implements Command {
     public int run(CommandLine line, PrintStream out, PrintStream err) throws Exception {
         ProbeCommand.rejectArguments(line, name());
         Optional<Signing> signing = Signing.of(line);
-        Spec spec = Inputs.spec(line);
+        Spec spec = Inputs.spec(line, err);
         ReportFormat format = Outputs.format(line);
         Path fsPath = ProbeCommand.fsPath(line, spec);
         Path dir = Outputs.runDirectory(line);

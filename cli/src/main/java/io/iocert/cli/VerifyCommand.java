@@ -5,7 +5,6 @@ import static io.iocert.cli.Commands.opt;
 import io.iocert.certifier.cert.Certificates;
 import io.iocert.certifier.cert.Keys;
 import io.iocert.spec.Spec;
-import io.iocert.spec.SpecLoader;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -49,7 +48,8 @@ final class VerifyCommand implements Command {
     public Options options() {
         return new Options()
                 .addOption(opt("key", "PUB", "the signer's public key, PREFIX.pub from 'iocert keygen' (required)"))
-                .addOption(opt("spec", "FILE", "also require that the certificate was issued for this spec"));
+                .addOption(opt("spec", "FILE", "also require that the certificate was issued for this spec"
+                        + Inputs.SPEC_IMAGE_HINT));
     }
 
     @Override
@@ -72,7 +72,7 @@ final class VerifyCommand implements Command {
         }
         Optional<String> specSha = Optional.empty();
         if (line.hasOption("spec")) {
-            Spec spec = SpecLoader.load(Path.of(line.getOptionValue("spec")));
+            Spec spec = Inputs.spec(line.getOptionValue("spec"), err);
             specSha = Optional.of(spec.sha256());
         }
         Path certFile = Path.of(args.get(0));

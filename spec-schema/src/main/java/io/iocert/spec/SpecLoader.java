@@ -55,8 +55,29 @@ public final class SpecLoader {
         return fromText(SourceText.check(content, sourceName), sourceName);
     }
 
+    /**
+     * The canonical JSON form (UTF-8) of a valid spec file, checked as {@link #load(Path)} checks
+     * it: the bytes whose SHA-256 is {@link Spec#sha256()}, and which load as the same spec. This
+     * is the form a spec travels in when it is stored somewhere else, such as an OCI image.
+     */
+    public static byte[] canonicalJson(Path file) throws SpecException {
+        String source = file.toString();
+        return canonicalJson(SourceText.read(file, source), source);
+    }
+
+    /** The canonical JSON form of a valid spec given as text; {@code sourceName} is used in messages. */
+    public static byte[] canonicalJson(String content, String sourceName) throws SpecException {
+        Objects.requireNonNull(content, "content");
+        SpecTree tree = TreeReader.read(SourceText.check(content, sourceName), sourceName);
+        validate(tree);
+        return CanonicalJson.bytes(tree.root());
+    }
+
     private static Spec fromText(String text, String source) throws SpecException {
-        SpecTree tree = TreeReader.read(text, source);
+        return validate(TreeReader.read(text, source));
+    }
+
+    private static Spec validate(SpecTree tree) throws SpecException {
         Spec spec = SpecBinder.bind(tree, CanonicalJson.sha256(tree.root()));
         SpecException schemaError = SchemaCheck.firstError(tree).orElse(null);
         if (schemaError != null) {

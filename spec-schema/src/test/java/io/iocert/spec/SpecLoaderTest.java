@@ -186,6 +186,29 @@ class SpecLoaderTest {
     }
 
     @Test
+    void shouldGiveCanonicalJsonThatHashesToTheSpecHashAndLoadsAsTheSameSpec(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("ocean.yaml");
+        Files.writeString(file, YAML);
+        byte[] canonical = SpecLoader.canonicalJson(file);
+        Spec spec = SpecLoader.load(file);
+        assertEquals(spec.sha256(), java.util.HexFormat.of().formatHex(
+                java.security.MessageDigest.getInstance("SHA-256").digest(canonical)));
+        Spec again = SpecLoader.parse(new String(canonical, StandardCharsets.UTF_8), "image");
+        // The same spec by its hash; map keys (workload, expect) come back sorted, lists keep their order.
+        assertEquals(spec.sha256(), again.sha256());
+        assertEquals(spec.requirements().stream().map(Requirement::id).toList(),
+                again.requirements().stream().map(Requirement::id).toList());
+        assertEquals(spec.name(), again.name());
+    }
+
+    @Test
+    void shouldRefuseCanonicalJsonOfAnInvalidSpec(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("bad.yaml");
+        Files.writeString(file, YAML.replace("<= 2 ms", ">= 5 GB/s"));
+        assertThrows(SpecException.class, () -> SpecLoader.canonicalJson(file));
+    }
+
+    @Test
     void shouldReadJsonWithJsonParserWhenTextStartsWithBrace() {
         SpecException e = assertThrows(SpecException.class, () -> SpecLoader.parse("{\"iocert\": \"v1\",}", "spec"));
         assertEquals("spec:1:17: JSON syntax error: unexpected character '}'; expected double-quote to start field name",
