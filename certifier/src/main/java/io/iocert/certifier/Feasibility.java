@@ -170,9 +170,10 @@ public final class Feasibility {
      * After the first round of probing: for each quantile whose count {@link #check} could not
      * know, the most samples the budget can yield at the rate the round measured. A round of
      * {@code roundTime} that gave n samples promises at most {@code n * budget / roundTime} over
-     * the budget, and at most {@code maxRuns * n} when each run is bounded by its workload (a
-     * duration, a file, a count) rather than by its share of the budget; never fewer than n.
-     * Measurements with an error are not judged here (the verdict reports the error).
+     * the budget, and at most {@code maxRuns * n} when its workload (a duration, a file, a count)
+     * rather than its share of the budget ended it (the probe's {@code stoppedBy} context, else a
+     * round far shorter than {@code budget / maxRuns}); never fewer than n. Measurements with an
+     * error are not judged here (the verdict reports the error).
      *
      * @param firstRound the first round's measurements of {@code r}
      * @param roundTime  how long the first round took, set-up included
@@ -196,35 +197,60 @@ public final class Feasibility {
             if (n <= 0) {
                 continue;
             }
+            // At the round's pace over the whole budget; and, when the workload rather than the
+            // budget ended the round, no more than that many samples per round.
             double byTime = (double) n * budgetNs / roundNs;
-            double byRuns = (double) n * runs;
+            Optional<String> endedBy = workloadEnded(judged, byTime, (double) n * runs);
+            double byRuns = endedBy.isPresent() ? (double) n * runs : Double.POSITIVE_INFINITY;
             long atMost = (long) Math.max(n, Math.floor(Math.min(byTime, byRuns)));
             if (atMost >= f.needed()) {
                 out.add(new Finding(r.id(), e, Status.FEASIBLE, f.needed(), atMost, ""));
                 continue;
             }
             boolean upper = e.threshold().comparator().isUpperBound();
-            String noun = noun(e.metric());
+            String measured = count(n) + " " + noun(e.metric()) + " in " + nanos(roundNs);
+            String longerBudget = "raise budget to about " + nanos(ceil2((double) f.needed() / n * roundNs));
             String basis;
             List<String> fixes = new ArrayList<>();
             if (runs == 1) {
-                basis = "the run measured " + count(n) + " " + noun + " in " + nanos(roundNs) + " (the probe runs once)";
+                basis = "the run measured " + measured + " (the probe runs once)";
                 fixes.add("raise budget or duration (the probe plans its samples from them)");
-            } else if (byTime <= byRuns) {
-                basis = "the first round measured " + count(n) + " " + noun + " in " + nanos(roundNs)
-                        + "; at that rate the budget of " + nanos(budgetNs) + " gives at most about " + count(atMost);
-                fixes.add("raise budget to about " + nanos(ceil2((double) f.needed() / n * roundNs)));
+            } else if (endedBy.isEmpty()) {
+                basis = "the first round measured " + measured + "; at that rate the budget of " + nanos(budgetNs)
+                        + " gives at most about " + count(atMost);
+                fixes.add(longerBudget);
             } else {
-                basis = "the first round measured " + count(n) + " " + noun + " and ended before its share of the budget"
-                        + " (its workload ended it); " + runs + " rounds give at most about " + count(atMost);
-                fixes.add("make each round about " + count((long) Math.ceil((double) f.needed() / atMost))
-                        + " times longer (duration, file size or count)");
+                basis = "the first round measured " + measured + ", ended by its " + endedBy.get() + "; " + runs
+                        + " such rounds within the budget of " + nanos(budgetNs) + " give at most about " + count(atMost);
+                String what = endedBy.get().equals("workload") ? "duration, file size or count" : endedBy.get();
+                String longer = byRuns < f.needed() ? "make each round about "
+                        + count((long) Math.ceil(f.needed() / byRuns)) + " times longer (raise its " + what + ")" : "";
+                String budget = byTime < f.needed() ? longerBudget : "";
+                fixes.add(longer.isEmpty() ? budget : budget.isEmpty() ? longer : longer + " and " + budget);
             }
             String message = head(r, e, f.needed()) + "; " + basis
                     + fixes(fixes, alternative(e.statistic(), upper, atMost, r.confidence()));
             out.add(new Finding(r.id(), e, Status.TOO_FEW_SAMPLES, f.needed(), atMost, message));
         }
         return out;
+    }
+
+    /** Context key in which the probes record what ended a run: budget, duration, fileSize, files, count... */
+    static final String STOPPED_BY = "stoppedBy";
+
+    /**
+     * What ended the round when its workload did (its duration, file or count) rather than its
+     * share of the budget; empty when the budget did. Probes that do not say are judged by the
+     * round's length: one that left a fifth of its share of the budget unused ended by itself.
+     */
+    private static Optional<String> workloadEnded(List<Measurement> round, double byTime, double byRuns) {
+        Optional<String> stoppedBy = round.stream().map(m -> m.context().get(STOPPED_BY)).filter(x -> x != null)
+                .findFirst();
+        if (stoppedBy.isPresent()) {
+            String by = stoppedBy.get();
+            return by.equals("budget") || by.equals("error") ? Optional.empty() : Optional.of(by);
+        }
+        return byRuns < 0.8 * byTime ? Optional.of("workload") : Optional.empty();
     }
 
     // ---- the bound from the spec ----

@@ -16,6 +16,7 @@ import io.iocert.spec.SpecException;
 import io.iocert.spec.SpecLoader;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -296,9 +297,20 @@ class FeasibilityTest {
         // A round its workload ended early: four of them at most, however much budget is left.
         Finding shortRound = Feasibility.checkObserved(r, first, Duration.ofMillis(100), ROUNDS).get(0);
         assertEquals(4000, shortRound.atMost());
-        assertTrue(shortRound.message().contains("the first round measured 1,000 operations and ended before its share"
-                + " of the budget (its workload ended it); 4 rounds give at most about 4,000; fix: make each round about"
-                + " 10 times longer (duration, file size or count), or ask for p99.9"), shortRound.message());
+        assertTrue(shortRound.message().contains("; the first round measured 1,000 operations in 100 ms, ended by its"
+                + " workload; 4 such rounds within the budget of 4 s give at most about 4,000; fix: make each round about"
+                + " 10 times longer (raise its duration, file size or count), or ask for p99.9"), shortRound.message());
+        // The probe says what ended the round: its duration, so both the rounds and the budget must grow...
+        Finding byDuration = Feasibility.checkObserved(r, List.of(stoppedBy(first.get(0), "duration")),
+                Duration.ofSeconds(1), ROUNDS).get(0);
+        assertTrue(byDuration.message().contains("; the first round measured 1,000 operations in 1 s, ended by its"
+                + " duration; 4 such rounds within the budget of 4 s give at most about 4,000; fix: make each round about"
+                + " 10 times longer (raise its duration) and raise budget to about 37 s, or ask for p99.9"),
+                byDuration.message());
+        // ...or its share of the budget, however short: later rounds get longer shares.
+        List<Finding> byBudget = Feasibility.checkObserved(r, List.of(stoppedBy(first.get(0), "budget")),
+                Duration.ofMillis(100), ROUNDS);
+        assertTrue(byBudget.stream().noneMatch(Finding::warns), byBudget.toString());
 
         // A probe that runs once: what it measured is all there is.
         Finding once = Feasibility.checkObserved(r, first, Duration.ofSeconds(4), 1).get(0);
@@ -311,6 +323,11 @@ class FeasibilityTest {
         assertTrue(Feasibility.checkObserved(r, many, Duration.ofSeconds(1), ROUNDS).stream().noneMatch(Finding::warns));
         List<Measurement> failed = List.of(first.get(0).withError("disk on fire"));
         assertEquals(List.of(), Feasibility.checkObserved(r, failed, Duration.ofSeconds(1), ROUNDS));
+    }
+
+    private static Measurement stoppedBy(Measurement m, String by) {
+        return new Measurement(m.id(), m.probe(), m.metric(), m.unit(), m.workload(), m.samples(), m.summary(),
+                m.histogram(), m.intervals(), m.blocks(), Map.of("stoppedBy", by), m.error());
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.iocert.cli;
 
+import io.iocert.certifier.Feasibility;
+import io.iocert.spec.Requirement;
 import io.iocert.spec.Spec;
 import io.iocert.spec.SpecException;
 import io.iocert.spec.SpecLoader;
@@ -26,12 +28,16 @@ final class SpecCommand implements Command {
 
     @Override
     public String summary() {
-        return "validate spec files, print the spec v1 JSON Schema, or derive a spec from a result";
+        return "validate spec files (and warn of statistics their budget cannot settle), print the spec v1 JSON Schema,"
+                + " or derive a spec from a result";
     }
 
     @Override
     public String exitCodes() {
-        return "Exit codes: 0 valid (or written), 2 usage error or an invalid spec (the file, line and field are named).";
+        return "Exit codes: 0 valid (or written), also with warnings; 2 usage error or an invalid spec (the file, line and"
+                + " field are named).\nA warning (on standard error, 'FILE: warning: requirement ...') names a statistic that"
+                + " cannot be bounded within its budget at all (too few samples for a quantile at the confidence asked, or a"
+                + " max <= / min >= bound, which can never pass) and what would fix it; it is not an error.";
     }
 
     @Override
@@ -71,6 +77,10 @@ final class SpecCommand implements Command {
                     try {
                         Spec s = SpecLoader.load(Path.of(f));
                         out.println(f + ": OK (spec '" + s.name() + "', " + s.requirements().size() + " requirements)");
+                        for (Requirement r : s.requirements()) {
+                            ProbeRunner.feasibility(r).stream().filter(Feasibility.Finding::warns)
+                                    .forEach(w -> err.println(f + ": warning: " + w.message()));
+                        }
                     } catch (SpecException e) {
                         err.println(e.getMessage());
                         bad++;
