@@ -154,7 +154,7 @@ public final class Feasibility {
             Optional<Bound> bound = bound(r, e.metric(), needed, Math.max(1, maxRuns));
             if (bound.isEmpty()) {
                 out.add(new Finding(r.id(), e, Status.UNKNOWN, needed, -1, ""));
-            } else if (bound.get().atMost() >= needed) {
+            } else if (bound.get().atMost() + bound.get().slack() >= needed) {
                 out.add(new Finding(r.id(), e, Status.FEASIBLE, needed, bound.get().atMost(), ""));
             } else {
                 Bound b = bound.get();
@@ -258,8 +258,14 @@ public final class Feasibility {
     /**
      * The most samples, in words: {@code basis} ("budget 2 s at interval 100 ms") gives at most
      * {@code atMost}; {@code fixes} are changes to the spec that would give {@code needed}.
+     * {@code slack} is what runs may add at their ends beyond {@code atMost} (an operation or
+     * quantum started just before a deadline, one per round): a warning is given only when even
+     * {@code atMost + slack} falls short, so that it is never a false alarm.
      */
-    private record Bound(long atMost, String basis, List<String> fixes) {
+    private record Bound(long atMost, long slack, String basis, List<String> fixes) {
+        Bound(long atMost, String basis, List<String> fixes) {
+            this(atMost, 0, basis, fixes);
+        }
     }
 
     private static Optional<Bound> bound(Requirement r, Metric metric, long needed, int runs) {
@@ -272,7 +278,7 @@ public final class Feasibility {
             // Without a fixed interval the probe picks it (or its JMH iterations) at run time.
             if (r.probe().workloadKey("interval").isPresent() && interval.isPresent()) {
                 long i = interval.getAsLong();
-                bounds.add(timeBound(r, needed, runs, 1e9 / i, 1, " at interval " + nanos(i),
+                bounds.add(timeBound(r, needed, runs, 1e9 / i, 1, false, " at interval " + nanos(i),
                         timeNs -> shorterInterval(timeNs, needed, 1, MIN_SUGGESTED_INTERVAL_NS)));
             }
         } else {
@@ -282,7 +288,7 @@ public final class Feasibility {
                     if (interval.isPresent() && threads.isPresent()) {
                         long i = interval.getAsLong();
                         long t = threads.getAsLong();
-                        bounds.add(timeBound(r, needed, runs, t * 1e9 / i, 1, " at interval " + nanos(i) + " on " + t
+                        bounds.add(timeBound(r, needed, runs, t * 1e9 / i, 1, true, " at interval " + nanos(i) + " on " + t
                                 + (t == 1 ? " thread" : " threads"),
                                 timeNs -> shorterInterval(timeNs, needed, t, MIN_JITTER_INTERVAL_NS)));
                     }
@@ -315,11 +321,12 @@ public final class Feasibility {
 
     /**
      * {@code perSecond} samples per second of measured time, over {@code min(budget / shares,
-     * runs * duration)}; a sweep of {@code shares} sizes splits the budget. {@code paceFix}
+     * runs * duration)}; a sweep of {@code shares} sizes splits the budget. {@code events}: the
+     * samples are operations or quanta rather than whole intervals. {@code paceFix}
      * turns the measured time (ns) into a change of pace that would suffice, or null.
      */
-    private static Bound timeBound(Requirement r, long needed, int runs, double perSecond, int shares, String pace,
-                                   DoubleFunction<String> paceFix) {
+    private static Bound timeBound(Requirement r, long needed, int runs, double perSecond, int shares, boolean events,
+                                   String pace, DoubleFunction<String> paceFix) {
         double budgetNs = (double) r.budget().toNanos() / shares;
         OptionalLong duration = durationNs(r.workload(), "duration");
         boolean durationBinds = duration.isPresent() && (double) runs * duration.getAsLong() < budgetNs;
@@ -341,11 +348,12 @@ public final class Feasibility {
         if (other != null) {
             fixes.add(other);
         }
-        return new Bound(atMost, basis, fixes);
+        // Intervals count whole ones only; operations and quanta may start once more at a round's end.
+        return new Bound(atMost, events ? runs : 0, basis, fixes);
     }
 
     private static Bound rateBound(Requirement r, long needed, int runs, double rate, int shares) {
-        return timeBound(r, needed, runs, rate, shares, " at rate " + new Quantity(rate, Dimension.OP_RATE).format(),
+        return timeBound(r, needed, runs, rate, shares, true, " at rate " + new Quantity(rate, Dimension.OP_RATE).format(),
                 timeNs -> "raise rate to " + new Quantity(ceil2(needed / (timeNs / 1e9)), Dimension.OP_RATE).format());
     }
 

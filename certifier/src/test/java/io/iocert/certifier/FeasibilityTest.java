@@ -157,6 +157,23 @@ class FeasibilityTest {
     }
 
     @Test
+    void shouldAllowEachRoundAQuantumStartedAtItsEnd() throws SpecException {
+        String body = """
+                  - id: quiet
+                    probe: compute.jitter
+                    workload: {interval: 1ms, threads: 1}
+                    expect:
+                      hiccup: {p99.9: "<= 1 ms"}
+                """;
+        // 3,684 quanta in 3.684 s, and up to one more in each of 4 rounds: 3,688 are not ruled out.
+        Finding edge = only(Feasibility.check(requirement("0.95", "3684ms", body), ROUNDS));
+        assertEquals(3684, edge.atMost());
+        assertEquals(Status.FEASIBLE, edge.status());
+        Finding short1 = only(Feasibility.check(requirement("0.95", "3683ms", body), ROUNDS));
+        assertEquals(Status.TOO_FEW_SAMPLES, short1.status());
+    }
+
+    @Test
     void shouldShareAPingPongBudgetAmongTheSweepSizes() throws SpecException {
         Finding f = only(Feasibility.check(requirement("0.95", "2s", """
                   - id: rtt
