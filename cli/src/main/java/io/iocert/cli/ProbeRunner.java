@@ -1,6 +1,7 @@
 package io.iocert.cli;
 
 import io.iocert.certifier.Certifier;
+import io.iocert.certifier.Feasibility;
 import io.iocert.certifier.Looks;
 import io.iocert.certifier.RequirementVerdict;
 import io.iocert.certifier.Verdict;
@@ -35,6 +36,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Probes every requirement of a spec in order and collects one {@link Result}. A requirement
@@ -43,12 +45,20 @@ import java.util.Set;
  * Every measurement carries the machine's load while its probe ran ({@link HostLoad}: steal
  * and busy shares, load average) in its context, and the result the identity of the node and
  * of the storage under the fs-path.
+ *
+ * <p>Given somewhere to send warnings ({@code run}), it also checks {@link Feasibility}: before
+ * probing, each statistic the spec's own numbers cannot yield enough samples for; after a
+ * requirement's first round, each one whose count only the probe knows, from the rate that
+ * round measured. Warnings go to the sink and into the context of the requirement's
+ * measurements of that metric ({@value #FEASIBILITY}); they change no verdict.
  */
 final class ProbeRunner {
     /** The most probe rounds adaptive probing runs for one requirement. */
     static final int MAX_ROUNDS = 4;
     /** A round shorter than this is not worth starting. */
     private static final long MIN_ROUND_NS = 250_000_000L;
+    /** Context key of a measurement whose statistic cannot be bounded within the budget: the warning(s). */
+    static final String FEASIBILITY = "feasibility";
 
     private final Path fsPath;
     private final String runId;
@@ -56,6 +66,10 @@ final class ProbeRunner {
     private final TerminalProgress progress;
     private final OptionalLong maxBytes;
     private final boolean adaptive;
+    /** Receives feasibility warnings; null: no checks. */
+    private final Consumer<String> warnings;
+    /** The warnings about the requirement being probed. */
+    private final List<Feasibility.Finding> warned = new ArrayList<>();
 
     /**
      * @param adaptive probe each requirement in rounds until its verdict is conclusive or its
@@ -63,6 +77,13 @@ final class ProbeRunner {
      */
     ProbeRunner(Path fsPath, String runId, Optional<PeerAddress> peer, TerminalProgress progress, OptionalLong maxBytes,
                 boolean adaptive) {
+        this(fsPath, runId, peer, progress, maxBytes, adaptive, null);
+    }
+
+    /** @param warnings receives each feasibility warning as one line (see the class comment); null checks nothing */
+    ProbeRunner(Path fsPath, String runId, Optional<PeerAddress> peer, TerminalProgress progress, OptionalLong maxBytes,
+                boolean adaptive, Consumer<String> warnings) {
+        this.warnings = warnings;
         this.adaptive = adaptive;
         this.maxBytes = maxBytes;
         this.fsPath = fsPath;
@@ -73,6 +94,10 @@ final class ProbeRunner {
 
     Result run(Spec spec) throws UnusableInputException, InterruptedException {
         Instant start = Instant.now();
+        if (warnings != null) {
+            spec.requirements().forEach(r -> feasibility(r).stream().filter(Feasibility.Finding::warns)
+                    .forEach(f -> warnings.accept(f.message())));
+        }
         List<Measurement> all = new ArrayList<>();
         for (Requirement r : spec.requirements()) {
             all.addAll(probe(r));
@@ -82,21 +107,72 @@ final class ProbeRunner {
                 start, Instant.now(), all);
     }
 
+    /** The feasibility of every statistic of {@code r} as {@code run} would probe it. */
+    static List<Feasibility.Finding> feasibility(Requirement r) {
+        int runs = Probes.forType(r.probe()).map(p -> p.runsInRounds() ? MAX_ROUNDS : 1).orElse(1);
+        return Feasibility.check(r, runs);
+    }
+
     private List<Measurement> probe(Requirement r) throws UnusableInputException, InterruptedException {
         Optional<Probe> probe = Probes.forType(r.probe());
         if (probe.isEmpty()) {
             return failed(r, "probe not available: " + r.probe().id() + " is not part of this build yet");
+        }
+        warned.clear();
+        if (warnings != null) {
+            feasibility(r).stream().filter(Feasibility.Finding::warns).forEach(warned::add);
         }
         progress.start(r.id(), r.probe().id());
         HostLoad load = HostLoad.system();
         HostLoad.Snapshot before = load.sample();
         List<Measurement> measured;
         try {
-            measured = adaptive && probe.get().runsInRounds() ? rounds(r, probe.get()) : once(r, probe.get(), r.budget());
+            if (adaptive && probe.get().runsInRounds()) {
+                measured = rounds(r, probe.get());
+            } else {
+                long startNs = System.nanoTime();
+                measured = once(r, probe.get(), r.budget());
+                observe(r, measured, System.nanoTime() - startNs, 1);
+            }
         } finally {
             progress.clear();
         }
-        return HostLoad.withContext(measured, HostLoad.context(before, load.sample()));
+        return withFeasibility(HostLoad.withContext(measured, HostLoad.context(before, load.sample())));
+    }
+
+    /** After a requirement's first round (of {@code runs} at most): warns of statistics its rate cannot settle. */
+    private void observe(Requirement r, List<Measurement> first, long elapsedNs, int runs) {
+        if (warnings == null) {
+            return;
+        }
+        for (Feasibility.Finding f : Feasibility.checkObserved(r, first, Duration.ofNanos(elapsedNs), runs)) {
+            if (f.warns()) {
+                progress.clear();
+                warnings.accept(f.message());
+                warned.add(f);
+            }
+        }
+    }
+
+    /** The warnings about this requirement, in the context of its measurements of the metric they concern. */
+    private List<Measurement> withFeasibility(List<Measurement> ms) {
+        if (warned.isEmpty()) {
+            return ms;
+        }
+        List<Measurement> out = new ArrayList<>();
+        for (Measurement m : ms) {
+            List<String> notes = warned.stream().filter(f -> f.expectation().metric().id().equals(m.metric()))
+                    .map(Feasibility.Finding::message).toList();
+            if (notes.isEmpty()) {
+                out.add(m);
+                continue;
+            }
+            Map<String, String> ctx = new LinkedHashMap<>(m.context());
+            ctx.put(FEASIBILITY, String.join(" | ", notes));
+            out.add(new Measurement(m.id(), m.probe(), m.metric(), m.unit(), m.workload(), m.samples(), m.summary(),
+                    m.histogram(), m.intervals(), m.blocks(), ctx, m.error()));
+        }
+        return out;
     }
 
     private List<Measurement> once(Requirement r, Probe probe, Duration budget)
@@ -127,6 +203,7 @@ final class ProbeRunner {
             Duration share = Duration.ofNanos(Math.max(minRoundNs, leftNs / (MAX_ROUNDS - look + 1)));
             List<Measurement> measured = once(round, probe, look == 1 ? share : Duration.ofNanos(Math.min(leftNs, share.toNanos())));
             if (sofar == null) {
+                observe(r, measured, System.nanoTime() - startNs, MAX_ROUNDS);
                 sofar = measured;
             } else {
                 List<Measurement> combined = combine(r, sofar, measured);

@@ -78,7 +78,9 @@ final class RunCommand implements Command {
         TerminalProgress progress = TerminalProgress.forConsole(err);
         Result result;
         try (PeerChoice peer = PeerChoice.of(line, spec)) {
-            result = new ProbeRunner(fsPath, ProbeCommand.runId(), peer.peer(), progress, Inputs.maxBytes(line), true).run(spec);
+            // Statistics the budget cannot settle: warned of before probing and after a first round; verdicts unchanged.
+            result = new ProbeRunner(fsPath, ProbeCommand.runId(), peer.peer(), progress, Inputs.maxBytes(line), true,
+                    warning -> err.println("iocert: warning: " + warning)).run(spec);
         }
         AtomicFiles.write(dir.resolve(RESULT_FILE), ResultCodec.toJson(result), false);
         AtomicFiles.write(dir.resolve("result.csv"), CsvExport.toCsv(result), false);

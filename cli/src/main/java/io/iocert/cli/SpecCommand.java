@@ -1,6 +1,8 @@
 package io.iocert.cli;
 
+import io.iocert.certifier.Feasibility;
 import io.iocert.cli.oci.ImageException;
+import io.iocert.spec.Requirement;
 import io.iocert.spec.Spec;
 import io.iocert.spec.SpecException;
 import io.iocert.spec.SpecSchema;
@@ -28,18 +30,21 @@ final class SpecCommand implements Command {
 
     @Override
     public String summary() {
-        return "validate spec files, print the spec v1 JSON Schema, derive a spec from a result, put a spec into"
-                + " an OCI image or read it back";
+        return "validate spec files (and warn of statistics their budget cannot settle), print the spec v1 JSON Schema,"
+                + " derive a spec from a result, put a spec into an OCI image or read it back";
     }
 
     @Override
     public String exitCodes() {
-        return "Exit codes: 0 valid (or written), 2 usage error, an invalid spec (the file, line and field are named),"
-                + " or an image without a usable spec; 4 the image or file could not be written.\nImages: oci:DIR[:TAG] (OCI image layout), oci-archive:FILE[:TAG],"
-                + " docker-archive:FILE[:NAME:TAG] (extract only).\nembed attaches the spec as an OCI 1.1 referrer"
-                + " (artifactType application/vnd.iocert.spec.v1); without --out it changes the layout or archive in"
-                + " place (new blobs and an index.json entry; the image is unchanged); --out oci:DIR or"
-                + " oci-archive:FILE writes a copy instead. See docs/spec-travels.md.";
+        return "Exit codes: 0 valid (or written), also with warnings; 2 usage error, an invalid spec (the file, line and"
+                + " field are named), or an image without a usable spec; 4 the image or file could not be written.\nA warning"
+                + " (on standard error, 'FILE: warning: requirement ...') names a statistic that cannot be bounded within its"
+                + " budget at all (too few samples for a quantile at the confidence asked, or a max <= / min >= bound, which"
+                + " can never pass) and what would fix it; it is not an error.\nImages: oci:DIR[:TAG] (OCI image layout),"
+                + " oci-archive:FILE[:TAG], docker-archive:FILE[:NAME:TAG] (extract only).\nembed attaches the spec as an OCI"
+                + " 1.1 referrer (artifactType application/vnd.iocert.spec.v1); without --out it changes the layout or archive"
+                + " in place (new blobs and an index.json entry; the image is unchanged); --out oci:DIR or oci-archive:FILE"
+                + " writes a copy instead. See docs/spec-travels.md.";
     }
 
     @Override
@@ -102,6 +107,10 @@ final class SpecCommand implements Command {
                     try {
                         Spec s = Inputs.spec(f, err);
                         out.println(f + ": OK (spec '" + s.name() + "', " + s.requirements().size() + " requirements)");
+                        for (Requirement r : s.requirements()) {
+                            ProbeRunner.feasibility(r).stream().filter(Feasibility.Finding::warns)
+                                    .forEach(w -> err.println(f + ": warning: " + w.message()));
+                        }
                     } catch (SpecException | ImageException e) {
                         err.println(e.getMessage());
                         bad++;
