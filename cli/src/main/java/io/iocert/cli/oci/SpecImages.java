@@ -260,36 +260,47 @@ public final class SpecImages {
 
     private static void rewriteArchive(Path archive, String where, Map<String, byte[]> files)
             throws ImageException, IOException {
-        Path tmp = temporarySibling(archive);
-        try {
-            try (OutputStream o = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW)) {
-                Tars.copyReplacing(archive, where, o, files);
-            }
-            force(tmp);
-            try {
-                Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(archive));
-            } catch (UnsupportedOperationException e) {
-                // not a POSIX filesystem: the new file keeps default permissions
-            }
-            Files.move(tmp, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        writeArchive(archive, true, o -> Tars.copyReplacing(archive, where, o, files));
     }
 
     private static void copyToArchive(ImageRef image, String where, Path target, Map<String, byte[]> files)
             throws ImageException, IOException {
+        writeArchive(target, false, o -> {
+            if (image.transport() == ImageRef.Transport.OCI) {
+                Tars.pack(image.path(), o, files);
+            } else {
+                Tars.copyReplacing(image.path(), where, o, files);
+            }
+        });
+    }
+
+    /** What goes into an archive being written. */
+    private interface ArchiveBody {
+        void writeTo(OutputStream out) throws ImageException, IOException;
+    }
+
+    /**
+     * Writes an archive through a hidden sibling forced to storage, then either replaces
+     * {@code target} atomically, keeping its permissions, or ({@code !replace}) creates it with a
+     * hard link, which fails atomically if someone created the target meanwhile.
+     */
+    private static void writeArchive(Path target, boolean replace, ArchiveBody body) throws ImageException, IOException {
         Path tmp = temporarySibling(target);
         try {
             try (OutputStream o = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW)) {
-                if (image.transport() == ImageRef.Transport.OCI) {
-                    Tars.pack(image.path(), o, files);
-                } else {
-                    Tars.copyReplacing(image.path(), where, o, files);
-                }
+                body.writeTo(o);
             }
             force(tmp);
-            Files.createLink(target, tmp); // fails, atomically, if someone created the target meanwhile
+            if (replace) {
+                try {
+                    Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(target));
+                } catch (UnsupportedOperationException e) {
+                    // not a POSIX filesystem: the new file keeps default permissions
+                }
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } else {
+                Files.createLink(target, tmp);
+            }
         } finally {
             Files.deleteIfExists(tmp);
         }
