@@ -94,12 +94,20 @@ final class ProbeRunner {
 
     Result run(Spec spec) throws UnusableInputException, InterruptedException {
         Instant start = Instant.now();
+        // The spec's own numbers are checked once, all before probing; each requirement's
+        // measurements then carry the warnings about it.
+        Map<String, List<Feasibility.Finding>> known = new LinkedHashMap<>();
         if (warnings != null) {
-            spec.requirements().forEach(r -> feasibility(r).stream().filter(Feasibility.Finding::warns)
-                    .forEach(f -> warnings.accept(f.message())));
+            for (Requirement r : spec.requirements()) {
+                List<Feasibility.Finding> w = feasibility(r).stream().filter(Feasibility.Finding::warns).toList();
+                w.forEach(f -> warnings.accept(f.message()));
+                known.put(r.id(), w);
+            }
         }
         List<Measurement> all = new ArrayList<>();
         for (Requirement r : spec.requirements()) {
+            warned.clear();
+            warned.addAll(known.getOrDefault(r.id(), List.of()));
             all.addAll(probe(r));
         }
         progress.clear();
@@ -117,10 +125,6 @@ final class ProbeRunner {
         Optional<Probe> probe = Probes.forType(r.probe());
         if (probe.isEmpty()) {
             return failed(r, "probe not available: " + r.probe().id() + " is not part of this build yet");
-        }
-        warned.clear();
-        if (warnings != null) {
-            feasibility(r).stream().filter(Feasibility.Finding::warns).forEach(warned::add);
         }
         progress.start(r.id(), r.probe().id());
         HostLoad load = HostLoad.system();
@@ -169,8 +173,7 @@ final class ProbeRunner {
             }
             Map<String, String> ctx = new LinkedHashMap<>(m.context());
             ctx.put(FEASIBILITY, String.join(" | ", notes));
-            out.add(new Measurement(m.id(), m.probe(), m.metric(), m.unit(), m.workload(), m.samples(), m.summary(),
-                    m.histogram(), m.intervals(), m.blocks(), ctx, m.error()));
+            out.add(m.withContext(ctx));
         }
         return out;
     }
@@ -260,8 +263,7 @@ final class ProbeRunner {
             Map<String, String> ctx = new LinkedHashMap<>(m.context());
             ctx.putIfAbsent(Rounds.ROUNDS, "1");   // later rounds: counted by Rounds.combine
             ctx.put(Rounds.MAX_ROUNDS, Integer.toString(MAX_ROUNDS));
-            out.add(new Measurement(m.id(), m.probe(), m.metric(), m.unit(), m.workload(), m.samples(), m.summary(),
-                    m.histogram(), m.intervals(), m.blocks(), ctx, m.error()));
+            out.add(m.withContext(ctx));
         }
         return out;
     }

@@ -79,8 +79,7 @@ public final class HostLoad {
         for (Measurement m : ms) {
             Map<String, String> ctx = new LinkedHashMap<>(m.context());
             extra.forEach(ctx::putIfAbsent);
-            out.add(new Measurement(m.id(), m.probe(), m.metric(), m.unit(), m.workload(), m.samples(), m.summary(),
-                    m.histogram(), m.intervals(), m.blocks(), ctx, m.error()));
+            out.add(m.withContext(ctx));
         }
         return out;
     }

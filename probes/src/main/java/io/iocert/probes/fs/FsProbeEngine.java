@@ -606,8 +606,7 @@ final class FsProbeEngine {
         for (Measurement m : ms) {
             Map<String, String> ctx = new LinkedHashMap<>(m.context());
             ctx.put(key, value);
-            out.add(new Measurement(m.id(), m.probe(), m.metric(), m.unit(), m.workload(), m.samples(), m.summary(),
-                    m.histogram(), m.intervals(), m.blocks(), ctx, m.error()));
+            out.add(m.withContext(ctx));
         }
         return out;
     }
