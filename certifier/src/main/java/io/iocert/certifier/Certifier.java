@@ -5,6 +5,7 @@ import io.iocert.certifier.stats.Estimators;
 import io.iocert.certifier.stats.Sample;
 import io.iocert.results.Measurement;
 import io.iocert.results.Result;
+import io.iocert.results.Rounds;
 import io.iocert.results.ToolVersion;
 import io.iocert.spec.Dimension;
 import io.iocert.spec.Expectation;
@@ -138,7 +139,7 @@ public final class Certifier {
         }
         boolean upperEndMisses = lowHolds;
         return verdict(variant, r, e, x, Verdict.INCONCLUSIVE,
-                shown + " vs " + e.threshold() + ": inconclusive; " + advice(e, x, upperEndMisses) + load, x.method());
+                shown + " vs " + e.threshold() + ": inconclusive; " + advice(e, x, upperEndMisses, probedSeconds(m)) + load, x.method());
     }
 
     /** Steal at or above this share of CPU time is worth a word in the reason. */
@@ -161,8 +162,36 @@ public final class Certifier {
         }
     }
 
+    /** The time spent probing {@code m} (context {@link Rounds#PROBED_NS}), in seconds; NaN when not recorded. */
+    static double probedSeconds(Measurement m) {
+        String ns = m.context().get(Rounds.PROBED_NS);
+        try {
+            double s = ns == null ? Double.NaN : Long.parseLong(ns) / 1e9;
+            return s > 0 ? s : Double.NaN;
+        } catch (NumberFormatException ex) {
+            return Double.NaN;
+        }
+    }
+
+    /**
+     * " (a budget of about 40 s at this run's rate)" for {@code total} samples in all, when the
+     * time spent probing is known; else "".
+     */
+    static String budgetFor(double total, long samples, double probedSeconds) {
+        if (Double.isNaN(probedSeconds) || samples <= 0 || !(total > 0)) {
+            return "";
+        }
+        double seconds = total * probedSeconds / samples;
+        return " (a budget of about " + round(Math.ceil(seconds)) + " s at this run's rate)";
+    }
+
     /** What would settle an inconclusive verdict, in words. */
     static String advice(Expectation e, Estimate x, boolean upperEndMisses) {
+        return advice(e, x, upperEndMisses, Double.NaN);
+    }
+
+    /** What would settle an inconclusive verdict, in words, with the budget when the time spent probing is known. */
+    static String advice(Expectation e, Estimate x, boolean upperEndMisses, double probedSeconds) {
         Statistic s = e.statistic();
         if (s.kind() == Statistic.Kind.MAX || s.kind() == Statistic.Kind.MIN || s.quantile() >= 1.0) {
             return "no sample bounds the true " + (s.kind() == Statistic.Kind.MIN ? "minimum from below" : "maximum from above")
@@ -187,7 +216,8 @@ public final class Certifier {
             double effective = Math.ceil(Math.log(alpha / 2) / Math.log(upperEndMisses ? q : 1 - q));
             double least = Math.ceil(effective * x.designEffect());
             return String.format(Locale.ROOT, "%,d %s are too few to bound %s at %s confidence; at least %,d needed",
-                    x.samples(), unit, s.name(), percent(x.confidence()), (long) least);
+                    x.samples(), unit, s.name(), percent(x.confidence()), (long) least)
+                    + budgetFor(least, x.samples(), probedSeconds);
         }
         if (Double.isNaN(needed)) {
             return "the estimate sits on the threshold: no practical number of " + unit + " would settle it";
@@ -196,7 +226,8 @@ public final class Certifier {
         if (more > 1000.0 * x.samples()) {
             return "the estimate sits too close to the threshold for any practical number of " + unit + " to settle it";
         }
-        return "about " + round(Math.max(1, more)) + " more " + unit + " needed";
+        return "about " + round(Math.max(1, more)) + " more " + unit + " needed"
+                + budgetFor(needed, x.samples(), probedSeconds);
     }
 
     private static String shown(Statistic s, Estimate x, Dimension dim) {

@@ -80,6 +80,21 @@ class CertifierTest {
     }
 
     @Test
+    void shouldTurnTheSamplesNeededIntoABudgetAtTheRateTheRunMeasured() {
+        // 100 operations in 0.5 s: 368 are needed to bound a p99, so about 1.84 s of probing.
+        var spec = spec(requirement("r", ProbeType.FS_READ, expect(Metric.LATENCY, "p99", "<= 2 ms")));
+        var m = latency("r", ProbeType.FS_READ, histogram(100, MS));
+        var timed = m.withContext(java.util.Map.of(io.iocert.results.Rounds.PROBED_NS, "500000000"));
+        RequirementVerdict v = Certifier.certify(spec, result(timed)).requirements().get(0);
+        assertEquals(Verdict.INCONCLUSIVE, v.verdict());
+        assertTrue(v.reason().endsWith("at least 368 needed (a budget of about 2 s at this run's rate)"), v.reason());
+
+        // Without the time spent, the samples alone.
+        RequirementVerdict untimed = Certifier.certify(spec, result(m)).requirements().get(0);
+        assertTrue(untimed.reason().endsWith("at least 368 needed"), untimed.reason());
+    }
+
+    @Test
     void shouldSayRoughlyHowManyMoreSamplesWouldSettleACloseCall() {
         // 2% of operations are slow: the p98 boundary. p97.5's interval straddles 1 ms at n = 2,000.
         var h = histogram(1_960, MS / 2);

@@ -130,17 +130,18 @@ final class ProbeRunner {
         HostLoad load = HostLoad.system();
         HostLoad.Snapshot before = load.sample();
         List<Measurement> measured;
+        long startNs = System.nanoTime();
         try {
             if (adaptive && probe.get().runsInRounds()) {
                 measured = rounds(r, probe.get());
             } else {
-                long startNs = System.nanoTime();
                 measured = once(r, probe.get(), r.budget());
                 observe(r, measured, System.nanoTime() - startNs, 1);
             }
         } finally {
             progress.clear();
         }
+        measured = withProbed(measured, System.nanoTime() - startNs);
         return withFeasibility(HostLoad.withContext(measured, HostLoad.context(before, load.sample())));
     }
 
@@ -253,6 +254,17 @@ final class ProbeRunner {
             } else {
                 out.add(a);
             }
+        }
+        return out;
+    }
+
+    /** Each measurement with the time spent probing it ({@link Rounds#PROBED_NS}), for budget advice. */
+    private static List<Measurement> withProbed(List<Measurement> ms, long probedNs) {
+        List<Measurement> out = new ArrayList<>();
+        for (Measurement m : ms) {
+            Map<String, String> ctx = new LinkedHashMap<>(m.context());
+            ctx.put(Rounds.PROBED_NS, Long.toString(probedNs));
+            out.add(m.withContext(ctx));
         }
         return out;
     }

@@ -21,6 +21,12 @@ public final class Rounds {
      * result again later gives the verdict the run gave.
      */
     public static final String MAX_ROUNDS = "maxRounds";
+    /**
+     * Context key: the wall-clock time spent probing the measurement, all rounds together, in
+     * nanoseconds. An inconclusive verdict turns "how many more samples" into "what budget"
+     * at the rate this run measured.
+     */
+    public static final String PROBED_NS = "probedNs";
 
     private Rounds() {
     }
