@@ -159,6 +159,7 @@ public final class AdmitServer implements AutoCloseable {
             if (body == null) {
                 log.accept("refused a request from " + ex.getRemoteAddress() + ": body over " + limits.maxBodyBytes()
                         + " bytes");
+                ex.getResponseHeaders().set("Connection", "close");
                 reply(ex, 413, "text/plain", "the request body is over " + limits.maxBodyBytes() + " bytes, this"
                         + " webhook's limit (--max-body)\n");
                 return;
@@ -189,21 +190,23 @@ public final class AdmitServer implements AutoCloseable {
         }
     }
 
-    /** The body, or null when it is longer than {@code max} (declared or as read). */
+    /**
+     * The body, or null when it is longer than {@code max}. An oversized body is read on and
+     * discarded (up to {@link Limits#MAX_BODY_LIMIT}, within the request timeout) so the client
+     * gets the 413 instead of a connection reset; it is never held in memory.
+     */
     private static byte[] body(HttpExchange ex, long max) throws IOException {
-        String length = ex.getRequestHeaders().getFirst("Content-Length");
-        if (length != null) {
-            try {
-                if (Long.parseLong(length.trim()) > max) {
-                    return null;
-                }
-            } catch (NumberFormatException e) {
-                // let the read below decide
-            }
-        }
         try (InputStream in = ex.getRequestBody()) {
             byte[] read = in.readNBytes((int) max + 1);
-            return read.length > max ? null : read;
+            if (read.length <= max) {
+                return read;
+            }
+            long skipped = 0;
+            byte[] sink = new byte[64 * 1024];
+            for (int n; skipped < Limits.MAX_BODY_LIMIT && (n = in.read(sink)) > 0; ) {
+                skipped += n;
+            }
+            return null;
         }
     }
 
