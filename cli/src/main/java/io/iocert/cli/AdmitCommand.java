@@ -110,7 +110,8 @@ final class AdmitCommand implements Command {
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "iocert-admit-shutdown"));
         InetSocketAddress a = server.address();
         AdmitServer.Limits l = config.limits();
-        log(out, "listening on https://" + a.getAddress().getHostAddress() + ":" + a.getPort()
+        String host = a.getAddress().isAnyLocalAddress() ? bindText : a.getAddress().getHostAddress();
+        log(out, "listening on https://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort()
                 + AdmitServer.MUTATE_PATH + " (" + server.summary() + "; limits: bodies up to "
                 + Quantity.bytes(l.maxBodyBytes()).format() + ", requests "
                 + Quantity.nanos(l.requestTimeout().toNanos()).format() + ", " + l.threads() + " threads)");
