@@ -63,7 +63,7 @@ public final class AdmitServer implements AutoCloseable {
      */
     public static AdmitServer start(Config config, Consumer<String> log) throws AdmitSetupException, IOException,
             io.iocert.spec.SpecException {
-        PemTls.Loaded tls = PemTls.load(config.tlsCert(), config.tlsKey());
+        PemTls.Loaded tls = PemTls.load(config.tlsCert(), config.tlsKey(), log);
         SpecCatalog specs = config.specs().isPresent() ? SpecCatalog.load(config.specs().get()) : SpecCatalog.empty();
         Optional<ImageStore> images = Optional.empty();
         if (config.images().isPresent()) {

@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
@@ -17,7 +16,6 @@ import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.Collection;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.openssl.PEMEncryptedKeyPair;
@@ -41,24 +39,33 @@ final class PemTls {
     record Loaded(SSLContext context, X509Certificate certificate) {
     }
 
+    /** A checked certificate chain with its key. */
+    record Pair(X509Certificate[] chain, PrivateKey key) {
+    }
+
+    /** A server context whose certificate is read again when its files change (see {@link ReloadingKeyManager}). */
     static Loaded load(Path certFile, Path keyFile) throws AdmitSetupException {
-        X509Certificate[] chain = certificates(certFile);
-        PrivateKey key = privateKey(keyFile);
-        checkPair(chain[0].getPublicKey(), key, certFile, keyFile);
+        return load(certFile, keyFile, line -> { });
+    }
+
+    static Loaded load(Path certFile, Path keyFile, java.util.function.Consumer<String> log) throws AdmitSetupException {
+        ReloadingKeyManager km = new ReloadingKeyManager(certFile, keyFile, log);
         try {
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(null, null);
-            char[] password = new char[0];
-            store.setKeyEntry("iocert-admit", key, password, chain);
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(store, password);
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(kmf.getKeyManagers(), null, new SecureRandom());
-            return new Loaded(context, chain[0]);
-        } catch (GeneralSecurityException | IOException e) {
+            context.init(new javax.net.ssl.KeyManager[] {km}, null, new SecureRandom());
+            return new Loaded(context, km.current().chain()[0]);
+        } catch (GeneralSecurityException e) {
             throw new AdmitSetupException("--tls-cert " + certFile + " and --tls-key " + keyFile + " cannot serve TLS: "
                     + e.getMessage(), e);
         }
+    }
+
+    /** Reads and checks the pair: the chain, an unencrypted key, and that the key is the certificate's. */
+    static Pair read(Path certFile, Path keyFile) throws AdmitSetupException {
+        X509Certificate[] chain = certificates(certFile);
+        PrivateKey key = privateKey(keyFile);
+        checkPair(chain[0].getPublicKey(), key, certFile, keyFile);
+        return new Pair(chain, key);
     }
 
     private static X509Certificate[] certificates(Path file) throws AdmitSetupException {
