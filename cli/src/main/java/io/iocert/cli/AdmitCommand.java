@@ -55,7 +55,7 @@ final class AdmitCommand implements Command {
                 .addOption(opt("tls-cert", "FILE", "the server certificate, PEM, then its chain (a TLS Secret's tls.crt)"
                         + " (required)"))
                 .addOption(opt("tls-key", "FILE", "its private key, PEM: PKCS#8, PKCS#1 RSA or SEC1 EC, unencrypted"
-                        + " (tls.key) (required)"))
+                        + " (tls.key); both files are read again when they change (required)"))
                 .addOption(opt("specs", "DIR", "specs a pod may name in its annotation iocert.io/spec: NAME; every"
                         + " *.yaml, *.yml, *.json here, by the spec's name (read once, at start)"))
                 .addOption(opt("images", "DIR", "the images the webhook knows: OCI layouts at DIR/REGISTRY/PATH (or"
