@@ -40,6 +40,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -110,7 +111,8 @@ class AdmitIT {
         log = tmp.resolve("admit.log");
         admit = new ProcessBuilder(java(), "-jar", JAR.toAbsolutePath().toString(), "admit", "--bind", "127.0.0.1",
                 "--port", "0", "--tls-cert", tls.resolve("tls.crt").toString(), "--tls-key", tls.resolve("tls.key").toString(),
-                "--specs", specs.toString(), "--images", store.toString(), "--max-body", "256KiB")
+                "--specs", specs.toString(), "--images", store.toString(), "--max-body", "256KiB",
+                "--request-timeout", "3s")
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         int port = awaitPort();
         mutate = URI.create("https://localhost:" + port + "/mutate");
@@ -285,6 +287,28 @@ class AdmitIT {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, health.statusCode());
         assertEquals("ok\n", health.body());
+    }
+
+    @Test
+    void shouldCloseAConnectionThatDoesNotSendItsBodyInTime() throws Exception {
+        try (SSLSocket socket = (SSLSocket) trusting(tmp.resolve("tls/ca.crt")).getSocketFactory()
+                .createSocket("localhost", mutate.getPort())) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(("POST /mutate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 1000\r\n\r\n{").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            long start = System.nanoTime();
+            int read;
+            try {
+                read = socket.getInputStream().read();
+            } catch (java.net.SocketException e) {
+                read = -1; // closed under us: as good as end of stream
+            }
+            long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+            assertEquals(-1, read, "closed, not answered");
+            assertTrue(seconds <= 10, "closed by --request-timeout 3s (the JDK server checks about every second), not"
+                    + " after " + seconds + " s");
+        }
     }
 
     @Test

@@ -179,7 +179,8 @@ public final class AdmitServer implements AutoCloseable {
                 out.write(o.body());
             }
         } catch (IOException e) {
-            log.accept("request from " + ex.getRemoteAddress() + " failed: " + e.getMessage());
+            log.accept("request from " + ex.getRemoteAddress() + " failed: " + (e.getMessage() != null ? e.getMessage()
+                    : "the connection closed before the request was read, by the client or after --request-timeout"));
         } catch (RuntimeException e) {
             log.accept("internal error answering " + ex.getRemoteAddress() + ": " + e);
             try {
