@@ -57,7 +57,7 @@ final class NfdExporter implements ExportFormat.Exporter {
             line(b, origin, s, Boolean.toString(c.eligible()), what, c);
             line(b, origin, label(c.specName(), "verdict"), c.expired() ? "EXPIRED" : c.verdict().name(),
                     what + " verdict", c);
-            line(b, origin, label(c.specName(), "sha256"), c.specShortSha().replaceAll("[^A-Za-z0-9]", ""),
+            line(b, origin, label(c.specName(), "sha256"), NfdLabels.sha256Value(c.specShortSha()),
                     what + " sha256", c);
             if (c.expired()) {
                 continue;

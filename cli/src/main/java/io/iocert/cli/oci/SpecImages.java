@@ -66,29 +66,56 @@ public final class SpecImages {
         Layout layout = Layout.open(ref);
         Descriptor image = layout.select(ref.reference());
         String name = Layout.name(layout, image);
+        return carried(layout, image, name).orElseThrow(() -> new ImageException(name + ": no iocert spec in this image;"
+                + " expected a referrer with artifactType " + Oci.ARTIFACT_TYPE + " listed in index.json (as 'iocert"
+                + " spec embed' writes) or the image config label " + Oci.SPEC_LABEL));
+    }
+
+    /**
+     * What a layout holds for one image, named by tag or by digest (for {@code iocert admit},
+     * which resolves a pod's image in a store of layouts): {@code image} is empty when the layout
+     * has no such image, {@code spec} is empty when the image carries no spec. A broken layout or
+     * a spec that fails its sha256 check is an {@link ImageException}, never "no spec".
+     */
+    public static Lookup lookup(ImageRef layoutRef, Optional<String> tag, Optional<String> digest)
+            throws ImageException, SpecException {
+        Layout layout = Layout.open(layoutRef);
+        Optional<Descriptor> image = layout.manifests().stream()
+                .filter(d -> d.artifactType().isEmpty())
+                .filter(d -> digest.isPresent() ? digest.get().equals(d.digest()) : tag.equals(d.refName()))
+                .findFirst();
+        if (image.isEmpty()) {
+            return new Lookup(Optional.empty(), Optional.empty());
+        }
+        String name = digest.isPresent() ? layout.where() + "@" + digest.get() : Layout.name(layout, image.get());
+        return new Lookup(Optional.of(name), carried(layout, image.get(), name));
+    }
+
+    /** {@link #lookup}'s answer: the image found (its name), and the spec it carries. */
+    public record Lookup(Optional<String> image, Optional<ImageSpec> spec) {
+    }
+
+    /** The spec {@code image} carries: the newest spec referrer, else the config labels; empty when neither. */
+    private static Optional<ImageSpec> carried(Layout layout, Descriptor image, String name)
+            throws ImageException, SpecException {
         List<Referrer> referrers = layout.specReferrers(image);
         if (!referrers.isEmpty()) {
             Referrer newest = referrers.get(referrers.size() - 1);
             ImageSpec s = fromReferrer(layout, newest, name);
             if (referrers.size() == 1) {
-                return s;
+                return Optional.of(s);
             }
-            return new ImageSpec(s.spec(), s.canonicalJson(), s.origin(), Optional.of(referrers.size()
+            return Optional.of(new ImageSpec(s.spec(), s.canonicalJson(), s.origin(), Optional.of(referrers.size()
                     + " iocert specs are attached to " + name + "; using the newest, '" + s.spec().name() + "'"
-                    + (newest.created().isEmpty() ? "" : " (created " + newest.created() + ")")));
+                    + (newest.created().isEmpty() ? "" : " (created " + newest.created() + ")"))));
         }
         if (image.mediaType().equals(Oci.MANIFEST) || image.mediaType().equals(Oci.DOCKER_MANIFEST)) {
             JsonNode manifest = layout.json(image);
             Descriptor config = Descriptor.of(manifest.get("config"), layout.where() + "/" + Oci.blobPath(image.digest())
                     + " config");
-            Optional<ImageSpec> s = fromLabels(layout.json(config), name);
-            if (s.isPresent()) {
-                return s.get();
-            }
+            return fromLabels(layout.json(config), name);
         }
-        throw new ImageException(name + ": no iocert spec in this image; expected a referrer with artifactType "
-                + Oci.ARTIFACT_TYPE + " listed in index.json (as 'iocert spec embed' writes) or the image config label "
-                + Oci.SPEC_LABEL);
+        return Optional.empty();
     }
 
     private static ImageSpec fromReferrer(Layout layout, Referrer r, String name) throws ImageException, SpecException {
