@@ -82,7 +82,7 @@ public final class Certifier {
      * The measurements judged for requirement {@code id}'s {@code metric}: all of them (the sizes
      * of a sweep), except the parts of an aggregate (net.stream's single streams).
      */
-    static List<Measurement> judged(List<Measurement> measurements, String id, String metric) {
+    public static List<Measurement> judged(List<Measurement> measurements, String id, String metric) {
         return measurements.stream()
                 .filter(x -> x.id().equals(id) && x.metric().equals(metric))
                 .filter(x -> !"stream".equals(x.context().get("scope")))
@@ -94,7 +94,7 @@ public final class Certifier {
     }
 
     /** What tells apart the measurements of one requirement and metric: the sweep size, else their position. */
-    static String variant(Measurement m) {
+    public static String variant(Measurement m) {
         Object size = m.workload().get("messageSize");
         if (size instanceof Number n) {
             return "messageSize " + Quantity.bytes(n.doubleValue()).format();
