@@ -57,13 +57,24 @@ final class CertifyCommand implements Command {
                 .addOption(opt("report-dir", "DIR", "also write report.<ext> in every format into DIR"))
                 .addOption(opt("sign", "KEY", "also write " + Signing.CERTIFICATE_FILE + " (into --report-dir, else the"
                         + " current directory) signed with this private key; one result only"))
-                .addOption(opt("valid-for", "TIME", "how long the certificate is valid: 30d (default), 12h, 90min"));
+                .addOption(opt("valid-for", "TIME", "how long the certificate is valid: 30d (default), 12h, 90min"))
+                .addOption(opt("store", "STORE", "record each result and its verdicts in this store; with"
+                        + " --instance-type, read the instances from it. " + Stores.HELP))
+                .addOption(opt("instance-type", "TYPE", "certify an instance type, not one node: from the newest stored"
+                        + " result of each node of TYPE, whether --share of its instances meet the spec (docs/history.md)"))
+                .addOption(opt("share", "P", "with --instance-type: the share of instances that must meet the spec"
+                        + " (default 0.9)"))
+                .addOption(opt("confidence", "P", "with --instance-type: confidence of the share statement (default the"
+                        + " spec's)"));
     }
 
     @Override
     public int run(CommandLine line, PrintStream out, PrintStream err) throws Exception {
         if (!line.hasOption("spec")) {
             throw new UsageException("certify needs --spec FILE", "see 'iocert certify --help'");
+        }
+        if (line.hasOption("instance-type")) {
+            return InstanceTypeCertify.run(line, out, err);
         }
         if (line.getArgList().isEmpty()) {
             throw new UsageException("certify needs at least one result file or directory", "see 'iocert certify --help'");
@@ -72,6 +83,7 @@ final class CertifyCommand implements Command {
         Spec spec = Inputs.spec(line.getOptionValue("spec"), err);
         List<Path> files = resultFiles(line.getArgList());
         Optional<Signing> signing = Signing.of(line);
+        Optional<io.iocert.store.StoreLocation> store = Stores.checkedForRecording(line);
         if (signing.isPresent() && files.size() != 1) {
             throw new UsageException("--sign certifies one node: give one result file, not " + files.size(),
                     "sign node by node");
@@ -93,10 +105,13 @@ final class CertifyCommand implements Command {
                 Outputs.write(dir.resolve("report." + f.extension()), Outputs.render(f, reports));
             }
         }
+        Path certificate = null;
         if (signing.isPresent()) {
             Path dir = line.hasOption("report-dir") ? Path.of(line.getOptionValue("report-dir")) : Path.of("");
-            err.println("iocert: signed " + signing.get().issue(reports.get(0), files, dir));
+            certificate = signing.get().issue(reports.get(0), files, dir);
+            err.println("iocert: signed " + certificate);
         }
+        Stores.recordFiles(store, files, reports, certificate, err);
         return NodeVerdict.ofNodes(reports.stream().map(Report::verdict).toList()).exitCode();
     }
 

@@ -63,7 +63,8 @@ final class ImportCommand implements Command {
                         + " JOB.sync, or JOB for all of a job's sets; iperf3; osu_latency or osu_bw. Sets not named keep"
                         + " their default id (fio: the job name, or JOB.SECTION when the job has several)").build())
                 .addOption(opt("hostname", "NAME", "the node the tool ran on, recorded as the result's hostname (imported"
-                        + " files often do not say; without it the hostname is what the file says, or unknown)"));
+                        + " files often do not say; without it the hostname is what the file says, or unknown)"))
+                .addOption(Stores.recordOption());
     }
 
     @Override
@@ -83,14 +84,16 @@ final class ImportCommand implements Command {
             throw new UsageException("--out " + target + " already exists; iocert does not overwrite results");
         }
         Path input = Path.of(args.get(1));
+        Optional<io.iocert.store.StoreLocation> store = Stores.checkedForRecording(line);
         Imported imported;
         try {
             imported = Importer.read(format, input, options(line));
         } catch (IdMappingException e) {
             throw new UsageException(e.getMessage(), "see 'iocert import --help' and docs/importing.md");
         }
+        byte[] document = ResultCodec.toJson(imported.result());
         try {
-            AtomicFiles.write(target, ResultCodec.toJson(imported.result()), false);
+            AtomicFiles.write(target, document, false);
         } catch (FileAlreadyExistsException e) {
             throw new UsageException("--out " + target + " already exists; iocert does not overwrite results");
         }
@@ -102,6 +105,7 @@ final class ImportCommand implements Command {
         for (String note : imported.notes()) {
             err.println("  note: " + note);
         }
+        Stores.record(store, imported.result(), document, "import", null, null, err);
         return Main.OK;
     }
 

@@ -63,7 +63,8 @@ final class RunCommand implements Command {
                 .addOption(opt("format", "F", "report format on standard output: " + ReportFormat.ids() + " (default text)"))
                 .addOption(opt("sign", "KEY", "also write " + Signing.CERTIFICATE_FILE + ", signed with this private key"
                         + " (PREFIX.key from 'iocert keygen'; PREFIX.pub must be beside it)"))
-                .addOption(opt("valid-for", "TIME", "how long the certificate is valid: 30d (default), 12h, 90min"));
+                .addOption(opt("valid-for", "TIME", "how long the certificate is valid: 30d (default), 12h, 90min"))
+                .addOption(Stores.recordOption());
     }
 
     @Override
@@ -74,6 +75,7 @@ final class RunCommand implements Command {
         ReportFormat format = Outputs.format(line);
         Path fsPath = ProbeCommand.fsPath(line, spec);
         Path dir = Outputs.runDirectory(line);
+        Optional<io.iocert.store.StoreLocation> store = Stores.checkedForRecording(line);
 
         TerminalProgress progress = TerminalProgress.forConsole(err);
         Result result;
@@ -82,7 +84,8 @@ final class RunCommand implements Command {
             result = new ProbeRunner(fsPath, ProbeCommand.runId(), peer.peer(), progress, Inputs.maxBytes(line), true,
                     warning -> err.println("iocert: warning: " + warning)).run(spec);
         }
-        AtomicFiles.write(dir.resolve(RESULT_FILE), ResultCodec.toJson(result), false);
+        byte[] document = ResultCodec.toJson(result);
+        AtomicFiles.write(dir.resolve(RESULT_FILE), document, false);
         AtomicFiles.write(dir.resolve("result.csv"), CsvExport.toCsv(result), false);
         AtomicFiles.write(dir.resolve("result.hlog"), HlogExport.toHlog(result), false);
 
@@ -92,10 +95,13 @@ final class RunCommand implements Command {
         for (ReportFormat f : ReportFormat.values()) {
             Outputs.write(dir.resolve(reportFile(f)), Outputs.render(f, one));
         }
+        byte[] certificate = null;
         if (signing.isPresent()) {
             Path cert = signing.get().issue(report, List.of(dir.resolve(RESULT_FILE)), dir);
             err.println("iocert: signed " + cert);
+            certificate = java.nio.file.Files.readAllBytes(cert);
         }
+        Stores.record(store, result, document, "run", verdicts, certificate, err);
         out.print(Outputs.render(format, one));
         out.flush();
         err.println("iocert: wrote " + dir.resolve(RESULT_FILE) + " and the reports (" + reportFiles() + ") in " + dir);
