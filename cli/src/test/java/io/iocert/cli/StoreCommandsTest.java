@@ -1,0 +1,192 @@
+package io.iocert.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.iocert.results.IntervalSeries;
+import io.iocert.results.Measurement;
+import io.iocert.results.NodeIdentity;
+import io.iocert.results.Result;
+import io.iocert.results.ResultCodec;
+import io.iocert.spec.Spec;
+import io.iocert.spec.SpecLoader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** run/certify/import --store, history, drift and certify --instance-type, end to end through {@link Main#run}. */
+class StoreCommandsTest {
+    static final Instant T0 = Instant.parse("2026-11-01T10:00:00Z");
+    static final String SPEC = String.join("\n",
+            "iocert: v1",
+            "name: ocean-checkpoint",
+            "confidence: 0.95",
+            "budget: 10s",
+            "requirements:",
+            "  - id: restart-read",
+            "    probe: fs.read",
+            "    expect:",
+            "      latency: {p99: \"<= 2 ms\"}",
+            "  - id: checkpoint-write",
+            "    probe: fs.write",
+            "    expect:",
+            "      throughput: {p10: \">= 400 MB/s\"}",
+            "");
+
+    @TempDir
+    Path tmp;
+    Path spec;
+    Path store;
+
+    @BeforeEach
+    void files() throws IOException {
+        spec = tmp.resolve("ocean.yaml");
+        Files.writeString(spec, SPEC, StandardCharsets.UTF_8);
+        store = tmp.resolve("history.db");
+    }
+
+    /** A result whose read latencies are log-normal around {@code medianNs} (p99 about 2.3 times that). */
+    static Result result(String host, String type, Instant at, double medianNs, long seed) throws Exception {
+        Random rnd = new Random(seed);
+        Histogram h = new Histogram(3);
+        for (int i = 0; i < 20_000; i++) {
+            h.recordValue((long) (medianNs * Math.exp(0.36 * rnd.nextGaussian())));
+        }
+        List<Double> tp = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            tp.add(600e6 * (1 + 0.05 * rnd.nextGaussian()));
+        }
+        Map<String, Object> node = new TreeMap<>();
+        node.put(NodeIdentity.HOSTNAME, host);
+        if (type != null) {
+            node.put("cloudInstanceType", type);
+        }
+        Spec s = SpecLoader.parse(SPEC, "ocean.yaml");
+        return new Result(Result.FORMAT, "test", new NodeIdentity(node), s.name(), s.sha256(), at, at.plusSeconds(30),
+                List.of(new Measurement("restart-read", "fs.read", "latency", "ns", Map.of(), h.getTotalCount(), null, h,
+                                null, Map.of(), null),
+                        new Measurement("checkpoint-write", "fs.write", "throughput", "B/s", Map.of(), tp.size(), null,
+                                null, new IntervalSeries(1_000_000_000L, tp), Map.of(), null)));
+    }
+
+    Path write(String name, Result r) throws IOException {
+        Path f = tmp.resolve(name);
+        Files.write(f, ResultCodec.toJson(r));
+        return f;
+    }
+
+    @Test
+    void shouldRecordCertificationsAndListThemAsHistory() throws Exception {
+        for (int day = 0; day < 4; day++) {
+            Path f = write("node17-" + day + ".result.json", result("node17", "m7i.large", T0.plusSeconds(86_400L * day),
+                    day < 3 ? 700_000 : 1_200_000, day));
+            CliRunner c = CliRunner.run("certify", "--spec", spec.toString(), "--store", store.toString(), f.toString());
+            assertEquals(day < 3 ? 0 : 1, c.code(), c.err());
+            assertTrue(c.err().contains("recorded result"), c.err());
+        }
+        CliRunner h = CliRunner.run("history", "--store", store.toString(), "--node", "node17", "--spec", "ocean-checkpoint");
+        assertEquals(0, h.code(), h.err());
+        List<String> lines = h.out().lines().toList();
+        assertEquals(2 + 4, lines.size(), h.out());
+        assertTrue(lines.get(2).startsWith("2026-11-01T10:00:00Z"), lines.get(2));
+        assertTrue(lines.get(2).contains("ELIGIBLE") && lines.get(5).contains("NOT_ELIGIBLE"), h.out());
+
+        CliRunner json = CliRunner.run("history", "--store", store.toString(), "--instance-type", "m7i.large", "--spec",
+                spec.toString(), "--format", "json");
+        assertEquals(0, json.code(), json.err());
+        JsonNode doc = new ObjectMapper().readTree(json.out());
+        assertEquals("iocert-history/1", doc.get("format").asText());
+        assertEquals(4, doc.get("certifications").size());
+        assertEquals("NOT_ELIGIBLE", doc.get("certifications").get(3).get("verdict").asText());
+        assertEquals(1, doc.get("certifications").get(3).get("requirements").get("FAIL").asInt());
+
+        CliRunner csv = CliRunner.run("history", "--store", store.toString(), "--node", "node17", "--spec",
+                "ocean-checkpoint", "--format", "csv");
+        assertEquals(0, csv.code(), csv.err());
+        assertEquals(5, csv.out().lines().count());
+        assertTrue(csv.out().startsWith("started_at,certified_at,hostname"), csv.out());
+    }
+
+    @Test
+    void shouldRecordAnImportedResultWithoutAVerdict() throws Exception {
+        Path fio = tmp.resolve("fio.json");
+        try (InputStream in = getClass().getResourceAsStream("/imports/fio-two-jobs.jsonplus.json")) {
+            Files.copy(in, fio);
+        }
+        CliRunner imp = CliRunner.run("import", "fio", fio.toString(), "--out", tmp.resolve("fio.result.json").toString(),
+                "--hostname", "node9", "--store", store.toString());
+        assertEquals(0, imp.code(), imp.err());
+        assertTrue(imp.err().contains("recorded result"), imp.err());
+        // Stored, but never certified: history has nothing to list yet, and says so.
+        CliRunner h = CliRunner.run("history", "--store", store.toString(), "--node", "node9", "--spec", "x");
+        assertEquals(2, h.code());
+        assertTrue(h.err().contains("no certification of node node9"), h.err());
+    }
+
+    @Test
+    void shouldRefuseAFileThatIsNotAStoreWithExit2AndLeaveItUnchanged() throws Exception {
+        Path notes = tmp.resolve("notes.db");
+        Files.writeString(notes, "not a database\n".repeat(100));
+        Path f = write("r.result.json", result("node17", null, T0, 700_000, 1));
+        CliRunner c = CliRunner.run("certify", "--spec", spec.toString(), "--store", notes.toString(), f.toString());
+        assertEquals(2, c.code(), c.err());
+        assertTrue(c.err().contains("not an iocert store"), c.err());
+        assertTrue(c.noStackTrace(), c.err());
+        assertEquals("not a database\n".repeat(100), Files.readString(notes));
+
+        CliRunner missing = CliRunner.run("history", "--store", tmp.resolve("none.db").toString(), "--node", "n",
+                "--spec", "s");
+        assertEquals(2, missing.code());
+        assertTrue(missing.err().contains("no such store"), missing.err());
+        assertTrue(!Files.exists(tmp.resolve("none.db")), "a reader does not create a store");
+
+        CliRunner noNode = CliRunner.run("history", "--store", store.toString(), "--spec", "s");
+        assertEquals(2, noNode.code());
+        assertTrue(noNode.err().contains("--node HOST or --instance-type TYPE"), noNode.err());
+    }
+
+    @Test
+    void shouldCertifyAnInstanceTypeOnlyWithEnoughInstances() throws Exception {
+        for (int i = 0; i < 10; i++) {
+            Path f = write("n" + i + ".result.json", result("node" + i, "m7i.large", T0.plusSeconds(i), 700_000, i));
+            assertEquals(0, CliRunner.run("certify", "--spec", spec.toString(), "--store", store.toString(),
+                    f.toString()).code());
+        }
+        CliRunner few = CliRunner.run("certify", "--spec", spec.toString(), "--store", store.toString(),
+                "--instance-type", "m7i.large");
+        assertEquals(3, few.code(), few.out() + few.err());
+        assertTrue(few.out().contains("19 more instances, all meeting the spec, would certify the type"), few.out());
+
+        for (int i = 10; i < 29; i++) {
+            Path f = write("n" + i + ".result.json", result("node" + i, "m7i.large", T0.plusSeconds(i), 700_000, i));
+            assertEquals(0, CliRunner.run("certify", "--spec", spec.toString(), "--store", store.toString(),
+                    f.toString()).code());
+        }
+        CliRunner enough = CliRunner.run("certify", "--spec", spec.toString(), "--store", store.toString(),
+                "--instance-type", "m7i.large", "--format", "json");
+        assertEquals(0, enough.code(), enough.out() + enough.err());
+        JsonNode doc = new ObjectMapper().readTree(enough.out());
+        assertEquals("ELIGIBLE", doc.get("verdict").asText());
+        assertEquals(29, doc.get("instances").asInt());
+        assertTrue(doc.get("lowerBound").asDouble() >= 0.9);
+
+        CliRunner unknown = CliRunner.run("certify", "--spec", spec.toString(), "--store", store.toString(),
+                "--instance-type", "c5.xlarge");
+        assertEquals(2, unknown.code());
+        assertTrue(unknown.err().contains("m7i.large"), unknown.err());
+    }
+}
