@@ -215,15 +215,11 @@ public final class ResultStore implements AutoCloseable {
     private Recorded record(Connection connection, String resultId, Result result, byte[] document, String source,
                             Report report, byte[] certificate, Instant now) throws SQLException, IOException {
         {
-            boolean fresh;
-            try (PreparedStatement s = connection.prepareStatement("SELECT 1 FROM iocert_result WHERE result_id = ?")) {
-                s.setString(1, resultId);
-                try (ResultSet rs = s.executeQuery()) {
-                    fresh = !rs.next();
-                }
-            }
+            // ON CONFLICT: a concurrent writer of the same document (PostgreSQL) waits for the
+            // first and then finds it there; the result and its measurements are written once.
+            boolean fresh = insertResult(connection, resultId, result, document, source, now);
             if (fresh) {
-                insertResult(connection, resultId, result, document, source, now);
+                insertMeasurements(connection, resultId, result);
             }
             Optional<String> certId = Optional.empty();
             if (report != null) {
@@ -233,11 +229,12 @@ public final class ResultStore implements AutoCloseable {
         }
     }
 
-    private static void insertResult(Connection connection, String resultId, Result r, byte[] document, String source, Instant now)
-            throws SQLException, IOException {
+    private static boolean insertResult(Connection connection, String resultId, Result r, byte[] document,
+                                        String source, Instant now) throws SQLException, IOException {
         try (PreparedStatement s = connection.prepareStatement("INSERT INTO iocert_result (result_id, hostname,"
                 + " instance_type, node_json, spec_name, spec_sha256, tool_version, started_at_ms, ended_at_ms,"
-                + " recorded_at_ms, source, document_gz) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " recorded_at_ms, source, document_gz) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                + " ON CONFLICT (result_id) DO NOTHING")) {
             s.setString(1, resultId);
             s.setString(2, r.node().hostname());
             s.setString(3, InstanceTypes.of(r.node()).orElse(null));
@@ -250,8 +247,11 @@ public final class ResultStore implements AutoCloseable {
             s.setLong(10, now.toEpochMilli());
             s.setString(11, source);
             s.setBytes(12, gzip(document));
-            s.executeUpdate();
+            return s.executeUpdate() == 1;
         }
+    }
+
+    private static void insertMeasurements(Connection connection, String resultId, Result r) throws SQLException {
         try (PreparedStatement s = connection.prepareStatement("INSERT INTO iocert_measurement (result_id, seq,"
                 + " requirement_id, probe, metric, unit, variant, samples, histogram, interval_ns, intervals, error)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
