@@ -140,6 +140,11 @@ public final class ChangePoints {
         split(x, at, to, min, critical, out);
     }
 
+    /** The mean of {@code x[from, to)} with its interval at {@code confidence} (Student's t on the long-run variance). */
+    public static Segment summarize(double[] x, int from, int to, double confidence) {
+        return segment(x, from, to, confidence);
+    }
+
     static Segment segment(double[] x, int from, int to, double confidence) {
         int n = to - from;
         double mean = mean(x, from, to);
