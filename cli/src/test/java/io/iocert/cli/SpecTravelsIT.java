@@ -266,6 +266,10 @@ class SpecTravelsIT {
         SlurmTestCluster.Run update = cluster.run(10, "scontrol", "update", "JobId=" + placed, "Features=" + SITE_FEATURE);
         assertEquals(0, update.code(), update.out());
         assertEquals(SITE_FEATURE + "&iocert_gate", field(job(placed), "Features"));
+        // ... and a new spec named in its comment is checked like a submission.
+        SlurmTestCluster.Run unknown = cluster.run(10, "scontrol", "update", "JobId=" + placed, "Comment=iocert:spec=ocean");
+        assertNotEquals(0, unknown.code(), unknown.out());
+        assertEquals(SITE_FEATURE + "&iocert_gate", field(job(placed), "Features"));
     }
 
     @Test
