@@ -21,10 +21,13 @@
 #   SPEC_NAME             the name of the derived spec (default: travels-demo)
 #   SLACK                 how much worse than the reference a node may be (default: 90%: the
 #                         example is about the path, and a shared disk varies; the throttled
-#                         node is a hundred times slower)
+#                         node is at least ten times slower)
 #   STATISTICS            the statistics the spec sets bounds on (default: p50)
-#   SLOW_RATE             the slow node's write cap in bytes per second (default: 8388608)
-#   BUDGET                probing budget per requirement (default: 3s)
+#   SLOW_RATE             the slow node's write cap in bytes per second (default: 8388608,
+#                         8 MiB/s: about three 256-KiB writes in every 100-ms interval)
+#   BUDGET                probing budget per requirement when certifying (default: 8s; a run
+#                         stops as soon as the verdicts are conclusive, so this is only spent
+#                         on a busy disk)
 #   JOB_WAIT              seconds to wait for a job state (default: 60)
 #
 # Exit 0 when every step did what it should, 1 when a step's outcome was not the expected one,
@@ -62,7 +65,7 @@ NAME=${SPEC_NAME:-travels-demo}
 SLACK=${SLACK:-90%}
 STATISTICS=${STATISTICS:-p50}
 SLOW_RATE=${SLOW_RATE:-8388608}
-BUDGET=${BUDGET:-3s}
+BUDGET=${BUDGET:-8s}
 JOB_WAIT=${JOB_WAIT:-60}
 WORK=${WORK:-$PWD/spec-travels-$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p -- "$WORK"
@@ -92,7 +95,14 @@ say "1. the reference node ($(hostname -s)): measure, then derive the job's spec
 mkdir -p "$WORK/reference/fs"
 "${iocert[@]}" probe --spec "$HERE/reference.yaml" --fs-path "$WORK/reference/fs" --out "$WORK/reference/result.json"
 "${iocert[@]}" spec derive --from "$WORK/reference/result.json" --slack "$SLACK" --statistics "$STATISTICS" --name "$NAME" \
-  --out "$WORK/job.yaml"
+  --out "$WORK/derived.yaml"
+# A derived spec is reviewed before it is used. This one keeps the per-interval bounds (throughput,
+# IOPS) and drops the per-write latency bound: on a disk other work shares, a few seconds of
+# direct writes give a median latency whose interval can span stalls, and such a bound would leave
+# even a good node INCONCLUSIVE. The throttled node fails on throughput alone.
+awk '/^      latency:$/ { skip = 1; next } skip && /^        / { next } { skip = 0; print }' \
+  "$WORK/derived.yaml" >"$WORK/job.yaml"
+"${iocert[@]}" spec validate "$WORK/job.yaml"
 cat "$WORK/job.yaml"
 
 say "2. the spec goes into the job's image; the cluster registers it from the image"
