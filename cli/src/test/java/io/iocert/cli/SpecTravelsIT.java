@@ -114,7 +114,7 @@ class SpecTravelsIT {
 
     /** A real certification of n1 for 'gate': iocert run --sign, the certificate installed, the features applied. */
     private static void certifyGateOnN1() throws Exception {
-        gateSpec = String.join("\n", "iocert: v1", "name: " + GATE, "budget: 3s", "requirements:",
+        gateSpec = String.join("\n", "iocert: v1", "name: " + GATE, "budget: 10s", "requirements:",
                 "  - id: small-write", "    probe: fs.write",
                 "    workload: {pattern: sequential, blockSize: 64KiB, fileSize: 4MiB, threads: 1}",
                 "    expect: {latency: {mean: \"<= 1 s\"}}", "");
