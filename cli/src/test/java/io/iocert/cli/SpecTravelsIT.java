@@ -322,6 +322,16 @@ class SpecTravelsIT {
                 reason);
     }
 
+    @Test
+    void shouldDrainTheNodeWhenItHasNoCertificateForTheSpec() throws Exception {
+        // The feature is still set, but the certificate is gone (a reinstalled node, a wrong IOCERT_CERT_DIR).
+        Files.delete(gateCertificatePath());
+
+        String reason = refusedOnN1();
+
+        assertEquals("iocert: spec 'gate': no certificate for this node at " + gateCertificatePath(), reason);
+    }
+
     /** Submits a job for 'gate', which only n1 may run; returns n1's drain reason once the prolog refused the job. */
     private String refusedOnN1() throws Exception {
         String id = submit(List.of("--comment", "iocert:spec=" + GATE), script("echo must not run"));
