@@ -169,7 +169,8 @@ job2=$(sbatch --parsable --output="$WORK/job-%j.out" "$WORK/job.sh")
 # (or for the job to end, which would be wrong).
 deadline=$((SECONDS + JOB_WAIT))
 state=$(job_state "$job2")
-while [[ "$state" != *requeued* && ! "$state" =~ ^(COMPLETED|FAILED|CANCELLED) ]] && ((SECONDS < deadline)); do
+# (On its way back to the queue the job is briefly COMPLETING.)
+while [[ "$state" != PENDING*requeued* && ! "$state" =~ ^(COMPLETED|FAILED|CANCELLED) ]] && ((SECONDS < deadline)); do
   sleep 0.5
   state=$(job_state "$job2")
 done

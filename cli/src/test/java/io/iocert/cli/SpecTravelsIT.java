@@ -335,7 +335,8 @@ class SpecTravelsIT {
     /** Submits a job for 'gate', which only n1 may run; returns n1's drain reason once the prolog refused the job. */
     private String refusedOnN1() throws Exception {
         String id = submit(List.of("--comment", "iocert:spec=" + GATE), script("echo must not run"));
-        String state = await(id, s -> field(s, "Reason").contains("requeued")
+        // On its way back to the queue the job is briefly COMPLETING with the requeue reason already set.
+        String state = await(id, s -> field(s, "JobState").equals("PENDING") && field(s, "Reason").contains("requeued")
                 || SlurmTestCluster.FINAL_STATES.contains(field(s, "JobState")));
         assertEquals("PENDING", field(state, "JobState"), state);
         assertEquals("launch_failed_requeued_held", field(state, "Reason"), state);
