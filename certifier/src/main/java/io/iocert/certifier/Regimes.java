@@ -51,7 +51,7 @@ public final class Regimes {
         List<IntervalSeries.Regime> out = new ArrayList<>();
         for (ChangePoints.Segment seg : found.segments()) {
             ChangePoints.Segment linear = ChangePoints.summarize(v, seg.from(), seg.to(), confidence);
-            out.add(new IntervalSeries.Regime(seg.from(), seg.to(), linear.mean(), linear.low(), linear.high()));
+            out.add(new IntervalSeries.Regime(seg.from(), seg.to(), linear.mean(), Math.max(0, linear.low()), linear.high()));
         }
         return List.copyOf(out);
     }
