@@ -137,4 +137,34 @@ class NetCliTest {
             assertTrue(without.err().contains("requires a token: pass the shared token with --token-file"), without.err());
         }
     }
+
+    @Test
+    void shouldGiveTheInProcessLoopbackPeerARandomTokenOfItsOwn() throws Exception {
+        // Another local user can reach a loopback port: the run's own peer must not serve them.
+        io.iocert.spec.Spec spec = io.iocert.spec.SpecLoader.parse(NET_SPEC, "net-spec");
+        org.apache.commons.cli.CommandLine none = new org.apache.commons.cli.DefaultParser().parse(
+                new org.apache.commons.cli.Options(), new String[0]);
+        try (PeerChoice choice = PeerChoice.of(none, spec)) {
+            io.iocert.probes.PeerAddress peer = choice.peer().orElseThrow();
+            assertTrue(peer.embeddedLoopback());
+            assertTrue(peer.token().isPresent(), "the probes get the run's token");
+            try (java.net.Socket c = new java.net.Socket(InetAddress.getLoopbackAddress(), peer.port())) {
+                c.setSoTimeout(5000);
+                // A protocol-2 hello: length, type HELLO, magic "IOCT", version 2, a 32-byte nonce.
+                c.getOutputStream().write(java.nio.ByteBuffer.allocate(5 + 6 + 32).putInt(1 + 6 + 32).put((byte) 1)
+                        .putInt(0x494F4354).putShort((short) PeerServer.protocolVersion()).array());
+                byte[] challenge = c.getInputStream().readNBytes(5 + 7);
+                assertEquals(2, challenge[4], "a CHALLENGE frame");
+                assertEquals(1, challenge[5 + 6], "the in-process peer requires its token");
+                // Answering without the token: refused.
+                c.getOutputStream().write(new byte[] {0, 0, 0, 1, 3});
+                c.getInputStream().readNBytes(32 + 32);
+                byte[] header = c.getInputStream().readNBytes(5);
+                assertEquals(7, header[4], "an ERROR frame");
+                String why = new String(c.getInputStream().readNBytes(java.nio.ByteBuffer.wrap(header).getInt() - 1),
+                        java.nio.charset.StandardCharsets.UTF_8);
+                assertTrue(why.contains("authentication failed: this server requires a token"), why);
+            }
+        }
+    }
 }

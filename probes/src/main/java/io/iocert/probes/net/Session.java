@@ -77,9 +77,10 @@ final class Session {
         }
         byte[] nonce = new byte[Messages.NONCE_BYTES];
         NONCES.nextBytes(nonce);
-        new Messages.Challenge(version, token.isPresent(), nonce).frame().write(ch);
+        byte[] proof = token.isPresent() ? token.get().serverProof(hello.nonce(), nonce) : new byte[Messages.MAC_BYTES];
+        new Messages.Challenge(version, token.isPresent(), nonce, proof).frame().write(ch);
         Messages.Auth auth = Messages.Auth.parse(expect(Frame.read(ch)));
-        if (token.isPresent() && !token.get().verify(nonce, auth.mac())) {
+        if (token.isPresent() && !token.get().verifyClient(nonce, hello.nonce(), auth.mac())) {
             return refuse(auth.mac().length == 0 ? "authentication failed: this server requires a token (--token-file)"
                     : "authentication failed: the client's token does not match this server's");
         }
