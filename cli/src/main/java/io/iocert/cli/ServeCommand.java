@@ -36,8 +36,8 @@ final class ServeCommand implements Command {
 
     @Override
     public String synopsis() {
-        return "[--bind ADDR] [--port N] [--token-file FILE] [--max-sessions N] [--max-frame SIZE] [--handshake-timeout D]"
-                + " [--idle-timeout D] [--max-test-duration D]";
+        return "[--bind ADDR] [--port N] [--token-file FILE] [--max-sessions N] [--max-handshakes N] [--max-frame SIZE]"
+                + " [--handshake-timeout D] [--idle-timeout D] [--max-test-duration D]";
     }
 
     @Override
@@ -59,8 +59,11 @@ final class ServeCommand implements Command {
                 .addOption(opt("port", "N", "TCP port (default " + DEFAULT_PORT + "; 0 picks a free one, printed at start)"))
                 .addOption(opt("token-file", "FILE", "shared token (at least " + Token.MIN_BYTES + " bytes) clients must prove"
                         + " they hold; it never crosses the network"))
-                .addOption(opt("max-sessions", "N", "clients served at once; more are refused as busy (default "
+                .addOption(opt("max-sessions", "N", "authenticated clients served at once; more are refused as busy (default "
                         + d.maxSessions() + ")"))
+                .addOption(opt("max-handshakes", "N", "connections not yet authenticated at once, apart from the sessions;"
+                        + " when full, a new one evicts the oldest of the address with the most (default "
+                        + d.maxHandshakes() + ")"))
                 .addOption(opt("max-frame", "SIZE", "largest ping-pong message or stream write a client may use, and so the"
                         + " most buffer memory per session (default " + Quantity.bytes(d.maxMessageBytes()).format() + ")"))
                 .addOption(opt("handshake-timeout", "DURATION", "most time from connect to authenticated (default "
@@ -105,7 +108,7 @@ final class ServeCommand implements Command {
         InetSocketAddress a = server.address();
         log(out, "listening on " + a.getAddress().getHostAddress() + ":" + a.getPort() + " (peer protocol "
                 + PeerServer.protocolVersion() + ", token " + (token.isPresent() ? "required" : "not required, loopback only") + "; limits: "
-                + limits.maxSessions() + " sessions, frames up to " + Quantity.bytes(limits.maxMessageBytes()).format()
+                + limits.maxSessions() + " sessions, " + limits.maxHandshakes() + " handshakes, frames up to " + Quantity.bytes(limits.maxMessageBytes()).format()
                 + ", handshake " + Quantity.nanos(limits.handshakeTimeout().toNanos()).format() + ", idle "
                 + Quantity.nanos(limits.idleTimeout().toNanos()).format() + ", tests up to "
                 + Quantity.nanos(limits.maxTestDuration().toNanos()).format() + ")");
@@ -157,6 +160,19 @@ final class ServeCommand implements Command {
                         + ServerLimits.MAX_SESSIONS_LIMIT);
             }
         }
+        int handshakes = d.maxHandshakes();
+        if (line.hasOption("max-handshakes")) {
+            String t = line.getOptionValue("max-handshakes");
+            try {
+                handshakes = Integer.parseInt(t.trim());
+            } catch (NumberFormatException e) {
+                handshakes = -1;
+            }
+            if (handshakes < 1 || handshakes > ServerLimits.MAX_SESSIONS_LIMIT) {
+                throw new UsageException("--max-handshakes '" + t + "' must be a whole number from 1 to "
+                        + ServerLimits.MAX_SESSIONS_LIMIT);
+            }
+        }
         int frame = d.maxMessageBytes();
         if (line.hasOption("max-frame")) {
             String t = line.getOptionValue("max-frame");
@@ -176,6 +192,6 @@ final class ServeCommand implements Command {
                 ? Inputs.duration("--idle-timeout", line.getOptionValue("idle-timeout")) : d.idleTimeout();
         Duration test = line.hasOption("max-test-duration")
                 ? Inputs.duration("--max-test-duration", line.getOptionValue("max-test-duration")) : d.maxTestDuration();
-        return new ServerLimits(sessions, frame, handshake, idle, test);
+        return new ServerLimits(sessions, frame, handshake, idle, test, handshakes);
     }
 }

@@ -255,32 +255,78 @@ class PeerServerTest {
     }
 
     @Test
-    void shouldRefuseConnectionsBeyondTheSessionLimitAndRecover() throws Exception {
-        // 200 connections at once against 16 session slots: 16 wait in the handshake until its
-        // timeout, the other 184 are told "busy" at once; afterwards the server serves again.
-        try (NetTesting.Server s = new NetTesting.Server(Optional.empty(), NetTesting.limits(16, 1 << 20, 1000, 2000, 60_000))) {
-            List<Socket> sockets = new ArrayList<>();
-            int busy = 0;
-            try {
-                for (int i = 0; i < 200; i++) {
-                    sockets.add(connect(s));
-                }
-                for (Socket c : sockets) {
-                    c.setSoTimeout(5000);
-                    InputStream in = c.getInputStream();
-                    byte[] f = readFrameOrNull(in);
-                    if (f != null && new String(f, StandardCharsets.UTF_8).contains("busy: 16 sessions already running")) {
-                        busy++;
+    void shouldRefuseAuthenticatedClientsBeyondTheSessionLimitAndRecover() throws Exception {
+        // 4 session slots held by authenticated clients: a fifth authenticates and is told "busy"
+        // at once; when one leaves, a client is served again.
+        try (NetTesting.Server s = new NetTesting.Server(Optional.empty(), NetTesting.limits(4, 1 << 20, 1000, 5000, 60_000))) {
+            Peer peer = Peer.resolve(context(s.server).peer().orElseThrow());
+            try (Watchdog w = new Watchdog("test", 20)) {
+                List<PeerConnection> held = new ArrayList<>();
+                try {
+                    for (int i = 0; i < 4; i++) {
+                        held.add(PeerConnection.open(peer, w, FAST));
                     }
-                }
-            } finally {
-                for (Socket c : sockets) {
-                    c.close();
+                    PeerException e = assertThrows(PeerException.class, () -> PeerConnection.open(peer, w, FAST));
+                    assertTrue(e.getMessage().contains("busy: 4 sessions already running (the server's session limit)"),
+                            e.getMessage());
+                } finally {
+                    held.forEach(PeerConnection::close);
                 }
             }
-            assertEquals(184, busy, "all connections beyond the 16 slots are refused as busy");
             awaitIdle(s);
             assertLegitimateClientWorks(s, Optional.empty());
+        }
+    }
+
+    @Test
+    void shouldServeATokenHolderWhileAnotherAddressFloodsWithIdleConnections() throws Exception {
+        // Issue 16: idle connections, reopened as they drop, used to take every session slot. Here
+        // a flood from 127.0.0.2 keeps opening connections that never say a word, far more than
+        // the 8 handshake seats, while a client with the token from 127.0.0.1 runs probes.
+        Path good = Files.writeString(dir.resolve("token"), SECRET);
+        java.net.InetAddress flooder = java.net.InetAddress.getByName("127.0.0.2");
+        try (NetTesting.Server s = new NetTesting.Server(Optional.of(Token.load(good)),
+                new ServerLimits(4, 1 << 20, java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(5),
+                        java.time.Duration.ofSeconds(60), 8))) {
+            java.util.concurrent.atomic.AtomicBoolean flooding = new java.util.concurrent.atomic.AtomicBoolean(true);
+            java.util.concurrent.atomic.AtomicLong opened = new java.util.concurrent.atomic.AtomicLong();
+            Thread flood = new Thread(() -> {
+                java.util.ArrayDeque<Socket> mine = new java.util.ArrayDeque<>();
+                while (flooding.get()) {
+                    try {
+                        Socket c = new Socket();
+                        c.bind(new java.net.InetSocketAddress(flooder, 0));
+                        c.connect(s.address(), 2000);
+                        mine.add(c);
+                        opened.incrementAndGet();
+                        if (mine.size() > 200) {
+                            mine.poll().close();
+                        }
+                    } catch (IOException e) {
+                        // refused or reset under load: try again
+                    }
+                }
+                mine.forEach(PeerServerTest::closeQuietly);
+            }, "flood");
+            flood.start();
+            try {
+                while (opened.get() < 100) {
+                    Thread.sleep(5);
+                }
+                for (int i = 0; i < 5; i++) {
+                    long before = opened.get();
+                    assertLegitimateClientWorks(s, Optional.of(good));
+                    assertTrue(opened.get() > before, "the flood kept going while the client was served");
+                }
+            } finally {
+                flooding.set(false);
+                flood.join();
+            }
+            assertTrue(opened.get() > 8 * 10, "the flood opened " + opened.get() + " connections");
+            List<String> log = s.logSnapshot();
+            assertEquals(10, log.stream().filter(l -> l.contains(": ok")).count(), "every probe session logged: " + log);
+            long evictions = log.stream().filter(l -> l.contains("closed: evicted by a newer connection")).count();
+            assertTrue(evictions >= 1 && evictions <= PeerServer.LOG_BURST, "evictions are logged, a few a minute: " + evictions);
         }
     }
 
@@ -459,6 +505,14 @@ class PeerServerTest {
         byte[] rest = in.readNBytes(length - 1);
         ByteBuffer all = ByteBuffer.allocate(5 + rest.length).put(header).put(rest);
         return all.array();
+    }
+
+    private static void closeQuietly(Socket c) {
+        try {
+            c.close();
+        } catch (IOException e) {
+            // best effort
+        }
     }
 
     private static byte[] bytesOf(Frame f) {
