@@ -97,6 +97,7 @@ final class ServeCommand implements Command {
                     + " (and copy it to the probing node)");
         }
         ServerLimits limits = limits(line);
+        checkMemory(limits, ServerLimits.bufferMemoryLimit());
         PeerServer server;
         try {
             server = PeerServer.start(new InetSocketAddress(bind, port), token, limits, s -> log(out, s));
@@ -142,6 +143,21 @@ final class ServeCommand implements Command {
             throw new UsageException("--token-file " + p + " cannot be read: " + Main.describe(e));
         } catch (IllegalArgumentException e) {
             throw new UsageException("--token-file: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Refuses limits whose session buffers (sessions x max frame) could not all be allocated
+     * in this JVM, so a busy server does not run out of memory mid-session.
+     */
+    static void checkMemory(ServerLimits limits, long availableBytes) throws UsageException {
+        if (limits.bufferBytes() > availableBytes) {
+            throw new UsageException("--max-sessions " + limits.maxSessions() + " x --max-frame "
+                    + Quantity.bytes(limits.maxMessageBytes()).format() + " = " + Quantity.bytes(limits.bufferBytes()).format()
+                    + " of session buffers, more than this JVM may allocate for them ("
+                    + Quantity.bytes(availableBytes).format() + ", its -XX:MaxDirectMemorySize, else its heap limit -Xmx)",
+                    "lower --max-sessions or --max-frame, or give the JVM more, such as IOCERT_JAVA_OPTS=-Xmx"
+                    + (limits.bufferBytes() / (1L << 30) + 2) + "g");
         }
     }
 

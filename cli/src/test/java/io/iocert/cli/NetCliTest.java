@@ -167,4 +167,21 @@ class NetCliTest {
             }
         }
     }
+
+    @Test
+    void shouldRefuseSessionBuffersThatCannotFitThisJvm() throws Exception {
+        // 4096 sessions of 1 GiB each: 4 TiB, more than any test JVM may allocate.
+        CliRunner r = CliRunner.run("serve", "--port", "0", "--max-sessions", "4096", "--max-frame", "1GiB");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--max-sessions 4096 x --max-frame 1 GiB = 4 TiB of session buffers, more than this JVM"
+                + " may allocate for them"), r.err());
+        assertTrue(r.noStackTrace(), r.err());
+        // The rule itself, against a stated limit: at the limit passes, a byte beyond fails.
+        ServerLimits limits = new ServerLimits(64, 1 << 20, java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(1),
+                java.time.Duration.ofSeconds(1));
+        ServeCommand.checkMemory(limits, 64L << 20);
+        UsageException e = org.junit.jupiter.api.Assertions.assertThrows(UsageException.class,
+                () -> ServeCommand.checkMemory(limits, (64L << 20) - 1));
+        assertTrue(e.getMessage().contains("= 64 MiB of session buffers"), e.getMessage());
+    }
 }

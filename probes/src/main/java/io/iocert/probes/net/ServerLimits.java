@@ -62,6 +62,24 @@ public record ServerLimits(int maxSessions, int maxMessageBytes, Duration handsh
         return (long) maxSessions * maxMessageBytes;
     }
 
+    /**
+     * What this JVM lets the session buffers (direct memory) take: -XX:MaxDirectMemorySize when
+     * set, else the heap limit (-Xmx), which is then also the direct memory limit.
+     */
+    public static long bufferMemoryLimit() {
+        try {
+            com.sun.management.HotSpotDiagnosticMXBean hotspot = java.lang.management.ManagementFactory
+                    .getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+            long set = Long.parseLong(hotspot.getVMOption("MaxDirectMemorySize").getValue());
+            if (set > 0) {
+                return set;
+            }
+        } catch (RuntimeException | LinkageError e) {
+            // not HotSpot: the heap limit is the documented default
+        }
+        return Runtime.getRuntime().maxMemory();
+    }
+
     long handshakeNs() {
         return capped(handshakeTimeout);
     }
