@@ -81,8 +81,16 @@ final class StaleWorkspaces {
         return removed;
     }
 
-    /** The user running this process, as the filesystem names owners; empty if unknown. */
+    /** The user running this process, as the filesystem names owners; empty if unknown. Looked up once. */
     static Optional<UserPrincipal> currentUser() {
+        return CurrentUser.VALUE;
+    }
+
+    private static final class CurrentUser {
+        static final Optional<UserPrincipal> VALUE = lookUp();
+    }
+
+    private static Optional<UserPrincipal> lookUp() {
         try {
             long uid = new com.sun.security.auth.module.UnixSystem().getUid();
             return Optional.of(Path.of("/").getFileSystem().getUserPrincipalLookupService()
