@@ -65,8 +65,8 @@ final class PeerChoice implements AutoCloseable {
         PeerServer server = PeerServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), Optional.of(token),
                 ServerLimits.DEFAULTS, s -> { });
         InetSocketAddress a = server.address();
-        return new PeerChoice(Optional.of(new PeerAddress(a.getAddress().getHostAddress(), a.getPort(), Optional.of(token), true)),
-                server);
+        PeerAddress address = new PeerAddress(a.getAddress().getHostAddress(), a.getPort(), Optional.of(token), true);
+        return new PeerChoice(Optional.of(address), server);
     }
 
     Optional<PeerAddress> peer() {

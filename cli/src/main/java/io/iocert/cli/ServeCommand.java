@@ -109,7 +109,8 @@ final class ServeCommand implements Command {
         InetSocketAddress a = server.address();
         log(out, "listening on " + a.getAddress().getHostAddress() + ":" + a.getPort() + " (peer protocol "
                 + PeerServer.protocolVersion() + ", token " + (token.isPresent() ? "required" : "not required, loopback only") + "; limits: "
-                + limits.maxSessions() + " sessions, " + limits.maxHandshakes() + " handshakes, frames up to " + Quantity.bytes(limits.maxMessageBytes()).format()
+                + limits.maxSessions() + " sessions, " + limits.maxHandshakes() + " handshakes, frames up to "
+                + Quantity.bytes(limits.maxMessageBytes()).format()
                 + ", handshake " + Quantity.nanos(limits.handshakeTimeout().toNanos()).format() + ", idle "
                 + Quantity.nanos(limits.idleTimeout().toNanos()).format() + ", tests up to "
                 + Quantity.nanos(limits.maxTestDuration().toNanos()).format() + ")");

@@ -59,7 +59,8 @@ class FrameFuzzTest {
         // What a release speaking protocol 1 sends first: magic and version, no nonce.
         Frame v1Hello = new Frame(Frame.Type.HELLO, ByteBuffer.allocate(6).putInt(Messages.MAGIC).putShort((short) 1).array());
         assertEquals(1, Messages.Hello.parse(v1Hello).version());
-        Frame longerFuture = new Frame(Frame.Type.CHALLENGE, ByteBuffer.allocate(90).putInt(Messages.MAGIC).putShort((short) 3).array());
+        Frame longerFuture = new Frame(Frame.Type.CHALLENGE,
+                ByteBuffer.allocate(90).putInt(Messages.MAGIC).putShort((short) 3).array());
         assertEquals(3, Messages.Challenge.parse(longerFuture).version());
         ProtocolException e = assertThrows(ProtocolException.class,
                 () -> Messages.Hello.parse(new Frame(Frame.Type.HELLO, "GET / HTTP/1.1".getBytes(java.nio.charset.StandardCharsets.US_ASCII))));

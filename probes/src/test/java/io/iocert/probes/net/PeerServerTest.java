@@ -106,7 +106,8 @@ class PeerServerTest {
                 assertTrue(!new String(sent, StandardCharsets.ISO_8859_1).contains(SECRET.substring(0, 8)),
                         "the token leaked onto the wire");
             }
-            assertEquals(ByteBuffer.wrap(token.clientProof(serverNonce, seen.get(2))), ByteBuffer.wrap(auth, 5, Messages.MAC_BYTES));
+            assertEquals(ByteBuffer.wrap(token.clientProof(serverNonce, seen.get(2))),
+                    ByteBuffer.wrap(auth, 5, Messages.MAC_BYTES));
         }
     }
 
@@ -116,7 +117,8 @@ class PeerServerTest {
         Path good = Files.writeString(dir.resolve("token"), SECRET);
         try (FakePeer fake = new FakePeer(FakePeer::tokenlessPeerThatRecordsTheRest)) {
             try (Watchdog w = new Watchdog("test", 20)) {
-                PeerException e = assertThrows(PeerException.class, () -> PeerConnection.open(fake.peer(Optional.of(good)), w, FAST));
+                Peer peer = fake.peer(Optional.of(good));
+                PeerException e = assertThrows(PeerException.class, () -> PeerConnection.open(peer, w, FAST));
                 assertTrue(e.getMessage().contains("says it needs no token, but this client holds one (--token-file): refusing a"
                         + " peer that does not prove it knows the token"), e.getMessage());
             }
@@ -144,7 +146,8 @@ class PeerServerTest {
             return FakePeer.rest(io.in());
         })) {
             try (Watchdog w = new Watchdog("test", 20)) {
-                PeerException e = assertThrows(PeerException.class, () -> PeerConnection.open(fake.peer(Optional.of(good)), w, FAST));
+                Peer peer = fake.peer(Optional.of(good));
+                PeerException e = assertThrows(PeerException.class, () -> PeerConnection.open(peer, w, FAST));
                 assertTrue(e.getMessage().contains("could not prove it holds this client's token"), e.getMessage());
             }
             assertEquals(List.of(), fake.result(), "the client sent nothing after the challenge");
@@ -313,11 +316,13 @@ class PeerServerTest {
                 while (opened.get() < 100) {
                     Thread.sleep(5);
                 }
+                long before = opened.get();
                 for (int i = 0; i < 5; i++) {
-                    long before = opened.get();
                     assertLegitimateClientWorks(s, Optional.of(good));
-                    assertTrue(opened.get() > before, "the flood kept going while the client was served");
                 }
+                long during = opened.get() - before;
+                assertTrue(during > 8 * 5, "the flood kept going while the client was served: " + during
+                        + " connections opened meanwhile");
             } finally {
                 flooding.set(false);
                 flood.join();
@@ -327,6 +332,10 @@ class PeerServerTest {
             assertEquals(10, log.stream().filter(l -> l.contains(": ok")).count(), "every probe session logged: " + log);
             long evictions = log.stream().filter(l -> l.contains("closed: evicted by a newer connection")).count();
             assertTrue(evictions >= 1 && evictions <= PeerServer.LOG_BURST, "evictions are logged, a few a minute: " + evictions);
+            // At the latest when the server stops, the rest are counted in one line.
+            s.server.close();
+            assertTrue(s.logSnapshot().stream().anyMatch(l -> l.matches("\\d+ more like this in the last \\d+ s, not logged one"
+                    + " by one: .*closed: evicted by a newer connection.*")), s.logSnapshot().toString());
         }
     }
 
