@@ -1,8 +1,11 @@
 package io.iocert.probes.net;
 
 import java.io.Closeable;
+import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -16,7 +19,7 @@ import java.util.Optional;
  * of clients that do.
  *
  * <p>The pool never refuses a newcomer. When it is full, the newcomer evicts the oldest
- * pending connection of the source address that holds the most (the oldest of all on a tie):
+ * pending connection of the source that holds the most (an IPv4 address or an IPv6 /64) (the oldest of all on a tie):
  * a flood from one address evicts only itself while any other address has fewer pending,
  * and a client from the flooding address still gets in if it authenticates before the flood
  * has replaced the whole pool. Evicted connections are handed back to be closed.
@@ -64,10 +67,27 @@ final class HandshakeGate {
                 evictedOut.add(v.connection);
             });
         }
-        Ticket t = new Ticket(connection, address);
+        Ticket t = new Ticket(connection, source(address));
         pending.add(t);
-        perAddress.merge(address, 1, Integer::sum);
+        perAddress.merge(t.address, 1, Integer::sum);
         return t;
+    }
+
+    /**
+     * Whom a connection counts against: its IPv4 address, or the /64 prefix of its IPv6 address
+     * (one host usually holds a whole /64, so single IPv6 addresses are free to it).
+     */
+    static InetAddress source(InetAddress address) {
+        if (address instanceof Inet6Address && !address.isLoopbackAddress()) {
+            byte[] prefix = Arrays.copyOf(address.getAddress(), 16);
+            Arrays.fill(prefix, 8, 16, (byte) 0);
+            try {
+                return InetAddress.getByAddress(prefix);
+            } catch (UnknownHostException e) {
+                return address; // cannot happen for 16 bytes
+            }
+        }
+        return address;
     }
 
     /** The connection finished its handshake (either way) or ended; safe to call more than once. */

@@ -89,4 +89,20 @@ class HandshakeGateTest {
         assertEquals(List.of(), evicted, "the seat left was free");
         assertEquals(2, gate.pending());
     }
+
+    @Test
+    void shouldCountAnIpv6SlashSixtyFourAsOneSource() throws Exception {
+        HandshakeGate gate = new HandshakeGate(3);
+        List<Closeable> evicted = new ArrayList<>();
+        Conn legit = new Conn("legit");
+        gate.admit(legit, InetAddress.getByName("2001:db8:1::1"), evicted);
+        // One host, a new address of its /64 for every connection.
+        for (int i = 1; i < 50; i++) {
+            gate.admit(new Conn("flood" + i), InetAddress.getByName("2001:db8:2::" + Integer.toHexString(i)), evicted);
+        }
+        assertEquals(47, evicted.size());
+        assertFalse(evicted.contains(legit), "the flood's addresses all count as its one /64");
+        assertEquals(InetAddress.getByName("2001:db8:2::"), HandshakeGate.source(InetAddress.getByName("2001:db8:2::abcd")));
+        assertEquals(addr(7), HandshakeGate.source(addr(7)));
+    }
 }
