@@ -62,7 +62,8 @@ final class ServeCommand implements Command {
                 .addOption(opt("max-sessions", "N", "authenticated clients served at once; more are refused as busy (default "
                         + d.maxSessions() + ")"))
                 .addOption(opt("max-handshakes", "N", "connections not yet authenticated at once, apart from the sessions;"
-                        + " when full, a new one evicts the oldest of the address with the most (default "
+                        + " when full, a new one evicts the oldest of the source (address or IPv6 /64) with the most"
+                        + " (default "
                         + d.maxHandshakes() + ")"))
                 .addOption(opt("max-frame", "SIZE", "largest ping-pong message or stream write a client may use, and so the"
                         + " most buffer memory per session (default " + Quantity.bytes(d.maxMessageBytes()).format() + ")"))

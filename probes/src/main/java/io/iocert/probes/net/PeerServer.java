@@ -33,8 +33,8 @@ import java.util.function.Consumer;
  * <p><b>Safety.</b> One acceptor thread. A new connection first joins the handshake pool
  * ({@link HandshakeGate}, {@link ServerLimits#maxHandshakes()} at once): it never waits for a
  * session slot, and when the pool is full it evicts the oldest pending handshake of the
- * address with the most, so connections that never authenticate cannot lock out clients that
- * do. Only an authenticated client takes one of {@link ServerLimits#maxSessions()} session
+ * source (IPv4 address or IPv6 /64) with the most, so connections that never authenticate
+ * cannot lock out clients that do. Only an authenticated client takes one of {@link ServerLimits#maxSessions()} session
  * slots; beyond them it is told "busy" and closed, never queued. Every read and write is under
  * a {@link Watchdog} deadline: the handshake must finish within the handshake timeout, data
  * must keep moving within the idle timeout, and a test ends by its requested length (at most

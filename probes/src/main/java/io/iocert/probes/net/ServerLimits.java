@@ -15,8 +15,8 @@ import java.time.Duration;
  * @param maxTestDuration  the longest test a client may ask for
  * @param maxHandshakes    connections not yet authenticated at once, a pool of their own; when
  *                         it is full, a new connection evicts the oldest pending handshake of the
- *                         source address that holds the most, so idle connections from one
- *                         address cannot keep clients from other addresses out
+ *                         source (IPv4 address or IPv6 /64) holding the most, so idle
+ *                         connections from one source cannot keep clients of others out
  */
 public record ServerLimits(int maxSessions, int maxMessageBytes, Duration handshakeTimeout, Duration idleTimeout,
                            Duration maxTestDuration, int maxHandshakes) {

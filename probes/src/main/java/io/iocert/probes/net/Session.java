@@ -82,7 +82,7 @@ final class Session {
                 outcome = refuse("protocol error: " + e.getMessage());
             } catch (IOException e) {
                 outcome = ticket.evicted() ? "closed: evicted by a newer connection (the handshake pool of "
-                        + gate.max() + " was full; the oldest of the address with the most goes first)"
+                        + gate.max() + " was full; the oldest of the source with the most goes first)"
                         : guard.reason() != null ? "closed: " + guard.reason() : "ended: " + PeerServer.describe(e);
             } catch (RuntimeException e) {
                 outcome = "internal error: " + e;
