@@ -191,6 +191,38 @@ class BlkioGroundTruthIT {
         assertTrue(whole.get("reason").asText().contains("warning: the rate changed during the run"), whole.toString());
     }
 
+    /** The same with random reads and the IOPS throttle: 4,000 IOPS lowered to 1,000. */
+    @Test
+    void shouldSeeTwoRegimesWhenTheReadIopsThrottleIsLoweredDuringTheRun() throws Exception {
+        assumeTrue(Files.isRegularFile(BLKIO.resolve("blkio.throttle.read_iops_device")),
+                "needs blkio.throttle.read_iops_device");
+        long burst = 4000;
+        long baseline = 1000;
+        String dev = throttleDevice(dir);
+        cgroup = createCgroup();
+        Files.writeString(cgroup.resolve("blkio.throttle.read_iops_device"), dev + " " + burst);
+        Path spec = Files.writeString(dir.resolve("read.yaml"), String.join("\n",
+                "iocert: v1", "name: blkio-read-burst", "budget: 60s", "requirements:",
+                "  - id: rand-read", "    probe: fs.read",
+                "    workload: {pattern: random, blockSize: 4KiB, fileSize: 64MiB, threads: 1, direct: true, duration: 12s,"
+                        + " interval: 100ms}",
+                "    expect: {iops: {median: \">= 500 IOPS\"}}", ""));
+        Path fs = Files.createDirectories(dir.resolve("fs"));
+        Path out = dir.resolve("read.json");
+
+        Process p = startInCgroup(spec, fs, out);
+        Thread.sleep(4_000);
+        Files.writeString(cgroup.resolve("blkio.throttle.read_iops_device"), dev + " " + baseline);
+        int code = awaitProbe(p, fs);
+
+        assertEquals(0, code, "probe failed: " + Files.readString(dir.resolve("log")));
+        JsonNode regimes = measurement(out, "iops").at("/intervals/regimes");
+        System.out.printf(Locale.ROOT, "blkio read burst: limits %d then %d IOPS, regimes %s%n", burst, baseline, regimes);
+        assertEquals(2, regimes.size(), "want the burst and the baseline: " + regimes);
+        assertWithin(burst, regimes.get(0).get("rate").asDouble(), "the first regime's IOPS");
+        assertWithin(baseline, regimes.get(1).get("rate").asDouble(), "the final regime's IOPS");
+    }
+
     /**
      * The verdict on the median throughput of {@code result} for a spec with the given threshold, via {@code certify}.
      * The median, not a p10: under the throttle this machine's baseline has stalls of a few 100-ms
