@@ -3,6 +3,7 @@ package io.iocert.certifier;
 import io.iocert.certifier.stats.Estimate;
 import io.iocert.certifier.stats.Estimators;
 import io.iocert.certifier.stats.Sample;
+import io.iocert.results.IntervalSeries;
 import io.iocert.results.Measurement;
 import io.iocert.results.Result;
 import io.iocert.results.Rounds;
@@ -61,6 +62,7 @@ public final class Certifier {
         List<RequirementVerdict> out = new ArrayList<>();
         // One sample per measurement, however many statistics of it the requirement asks about.
         Map<Measurement, Optional<Sample>> samples = new IdentityHashMap<>();
+        Map<Measurement, List<IntervalSeries.Regime>> regimes = new IdentityHashMap<>();
         for (Expectation e : r.expectations()) {
             // One verdict per judged measurement (see judged()).
             List<Measurement> judged = judged(measurements, r.id(), e.metric().id());
@@ -70,9 +72,37 @@ public final class Certifier {
             }
             for (Measurement x : judged) {
                 Looks at = looks.orElseGet(() -> Looks.of(x.context()));
-                Optional<Sample> sample = samples.computeIfAbsent(x, Sample::of);
                 String variant = judged.size() > 1 ? variant(x) : null;
-                out.add(judge(r, e, Optional.of(x), sample, at.confidenceAt(r.confidence()), variant));
+                double confidence = at.confidenceAt(r.confidence());
+                List<IntervalSeries.Regime> found = e.metric().sampling() == Metric.Sampling.PER_INTERVAL
+                        && x.intervals() != null && x.error() == null
+                        ? regimes.computeIfAbsent(x, m -> Regimes.of(m.intervals(), r.confidence())) : List.of();
+                if (found.size() < 2) {
+                    Optional<Sample> sample = samples.computeIfAbsent(x, Sample::of);
+                    out.add(judge(r, e, Optional.of(x), sample, confidence, variant));
+                    continue;
+                }
+                // The rate changed during the run: a sustained requirement is judged on the final
+                // regime; any other carries a warning, since its statistic mixes the regimes.
+                long intervalNs = x.intervals().intervalNs();
+                String words = Regimes.describe(found, intervalNs, e.metric().dimension());
+                IntervalSeries.Regime last = found.get(found.size() - 1);
+                if (r.sustained()) {
+                    Measurement tail = Regimes.finalRegime(x, last);
+                    RequirementVerdict v = judge(r, e, Optional.of(tail), Sample.of(tail), confidence, variant);
+                    String note = "; judged on the final regime (the last " + (last.to() - last.from()) + " of "
+                            + x.intervals().values().size() + " intervals, from " + Regimes.seconds(last.startNs(intervalNs))
+                            + "; regimes " + words + ")";
+                    if (v.verdict() == Verdict.INCONCLUSIVE) {
+                        note += "; a longer duration gives the final regime more intervals";
+                    }
+                    out.add(withReason(v, v.reason() + note));
+                } else {
+                    Optional<Sample> sample = samples.computeIfAbsent(x, Sample::of);
+                    RequirementVerdict v = judge(r, e, Optional.of(x), sample, confidence, variant);
+                    out.add(withReason(v, v.reason() + "; warning: the rate changed during the run (" + words
+                            + "); 'sustained: true' judges the final regime only"));
+                }
             }
         }
         return out;
@@ -248,6 +278,11 @@ public final class Certifier {
         double mag = Math.pow(10, Math.floor(Math.log10(n)) - 1);
         long r = (long) (Math.ceil(n / mag) * mag);
         return String.format(Locale.ROOT, "%,d", r);
+    }
+
+    private static RequirementVerdict withReason(RequirementVerdict v, String reason) {
+        return new RequirementVerdict(v.id(), v.probe(), v.metric(), v.statistic(), v.comparator(), v.threshold(), v.unit(),
+                v.measured(), v.ci(), v.samples(), v.verdict(), v.method(), reason, v.variant());
     }
 
     private static RequirementVerdict verdict(String variant, Requirement r, Expectation e, Estimate x, Verdict v,

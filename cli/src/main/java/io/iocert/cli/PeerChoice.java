@@ -3,11 +3,11 @@ package io.iocert.cli;
 import io.iocert.probes.PeerAddress;
 import io.iocert.probes.net.PeerServer;
 import io.iocert.probes.net.ServerLimits;
+import io.iocert.probes.net.Token;
 import io.iocert.spec.Spec;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.util.Optional;
 import org.apache.commons.cli.CommandLine;
 
@@ -15,7 +15,8 @@ import org.apache.commons.cli.CommandLine;
  * The peer the interconnect probes of {@code run} and {@code probe} use: {@code --peer
  * HOST:PORT} (with {@code --token-file}), or else an in-process server on loopback that lives
  * as long as this object, started only when the spec has net requirements. Results name the
- * in-process one {@code peer=loopback}.
+ * in-process one {@code peer=loopback}. The in-process server has a random token of this run,
+ * which only this process knows.
  */
 final class PeerChoice implements AutoCloseable {
     private final Optional<PeerAddress> peer;
@@ -29,10 +30,9 @@ final class PeerChoice implements AutoCloseable {
     static PeerChoice of(CommandLine line, Spec spec) throws UsageException, IOException {
         if (line.hasOption("peer")) {
             String text = line.getOptionValue("peer");
-            Optional<Path> token = Optional.empty();
+            Optional<Token> token = Optional.empty();
             if (line.hasOption("token-file")) {
-                ServeCommand.token(line.getOptionValue("token-file"));
-                token = Optional.of(Path.of(line.getOptionValue("token-file")));
+                token = Optional.of(ServeCommand.token(line.getOptionValue("token-file")));
             }
             int colon = text.lastIndexOf(':');
             String host = colon < 0 ? text : text.substring(0, colon);
@@ -53,17 +53,20 @@ final class PeerChoice implements AutoCloseable {
         }
         if (line.hasOption("token-file")) {
             throw new UsageException("--token-file is for a remote peer: give --peer HOST:PORT too",
-                    "without --peer, interconnect probes use an in-process loopback peer that needs no token");
+                    "without --peer, interconnect probes use an in-process loopback peer with a random token of its own");
         }
         boolean needsPeer = spec.requirements().stream().anyMatch(r -> r.probe().id().startsWith("net."));
         if (!needsPeer) {
             return new PeerChoice(Optional.empty(), null);
         }
-        PeerServer server = PeerServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), Optional.empty(),
+        // A token of this run only: other local users can reach a loopback port, and must not be
+        // able to join the run's peer, fill its slots, or pass for it.
+        Token token = Token.random();
+        PeerServer server = PeerServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), Optional.of(token),
                 ServerLimits.DEFAULTS, s -> { });
         InetSocketAddress a = server.address();
-        return new PeerChoice(Optional.of(new PeerAddress(a.getAddress().getHostAddress(), a.getPort(), Optional.empty(), true)),
-                server);
+        PeerAddress address = new PeerAddress(a.getAddress().getHostAddress(), a.getPort(), Optional.of(token), true);
+        return new PeerChoice(Optional.of(address), server);
     }
 
     Optional<PeerAddress> peer() {

@@ -3,6 +3,7 @@ package io.iocert.cli;
 import io.iocert.certifier.Certifier;
 import io.iocert.certifier.Feasibility;
 import io.iocert.certifier.Looks;
+import io.iocert.certifier.Regimes;
 import io.iocert.certifier.RequirementVerdict;
 import io.iocert.certifier.Verdict;
 import io.iocert.probes.HostLoad;
@@ -141,7 +142,8 @@ final class ProbeRunner {
         } finally {
             progress.clear();
         }
-        measured = withProbed(measured, System.nanoTime() - startNs);
+        measured = withProbed(measured, System.nanoTime() - startNs).stream()
+                .map(m -> Regimes.recorded(m, r.confidence())).toList();
         return withFeasibility(HostLoad.withContext(measured, HostLoad.context(before, load.sample())));
     }
 

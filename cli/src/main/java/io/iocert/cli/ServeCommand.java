@@ -36,8 +36,8 @@ final class ServeCommand implements Command {
 
     @Override
     public String synopsis() {
-        return "[--bind ADDR] [--port N] [--token-file FILE] [--max-sessions N] [--max-frame SIZE] [--handshake-timeout D]"
-                + " [--idle-timeout D] [--max-test-duration D]";
+        return "[--bind ADDR] [--port N] [--token-file FILE] [--max-sessions N] [--max-handshakes N] [--max-frame SIZE]"
+                + " [--handshake-timeout D] [--idle-timeout D] [--max-test-duration D]";
     }
 
     @Override
@@ -59,8 +59,12 @@ final class ServeCommand implements Command {
                 .addOption(opt("port", "N", "TCP port (default " + DEFAULT_PORT + "; 0 picks a free one, printed at start)"))
                 .addOption(opt("token-file", "FILE", "shared token (at least " + Token.MIN_BYTES + " bytes) clients must prove"
                         + " they hold; it never crosses the network"))
-                .addOption(opt("max-sessions", "N", "clients served at once; more are refused as busy (default "
+                .addOption(opt("max-sessions", "N", "authenticated clients served at once; more are refused as busy (default "
                         + d.maxSessions() + ")"))
+                .addOption(opt("max-handshakes", "N", "connections not yet authenticated at once, apart from the sessions;"
+                        + " when full, a new one evicts the oldest of the source (address or IPv6 /64) with the most"
+                        + " (default "
+                        + d.maxHandshakes() + ")"))
                 .addOption(opt("max-frame", "SIZE", "largest ping-pong message or stream write a client may use, and so the"
                         + " most buffer memory per session (default " + Quantity.bytes(d.maxMessageBytes()).format() + ")"))
                 .addOption(opt("handshake-timeout", "DURATION", "most time from connect to authenticated (default "
@@ -94,6 +98,7 @@ final class ServeCommand implements Command {
                     + " (and copy it to the probing node)");
         }
         ServerLimits limits = limits(line);
+        checkMemory(limits, ServerLimits.bufferMemoryLimit());
         PeerServer server;
         try {
             server = PeerServer.start(new InetSocketAddress(bind, port), token, limits, s -> log(out, s));
@@ -105,7 +110,8 @@ final class ServeCommand implements Command {
         InetSocketAddress a = server.address();
         log(out, "listening on " + a.getAddress().getHostAddress() + ":" + a.getPort() + " (peer protocol "
                 + PeerServer.protocolVersion() + ", token " + (token.isPresent() ? "required" : "not required, loopback only") + "; limits: "
-                + limits.maxSessions() + " sessions, frames up to " + Quantity.bytes(limits.maxMessageBytes()).format()
+                + limits.maxSessions() + " sessions, " + limits.maxHandshakes() + " handshakes, frames up to "
+                + Quantity.bytes(limits.maxMessageBytes()).format()
                 + ", handshake " + Quantity.nanos(limits.handshakeTimeout().toNanos()).format() + ", idle "
                 + Quantity.nanos(limits.idleTimeout().toNanos()).format() + ", tests up to "
                 + Quantity.nanos(limits.maxTestDuration().toNanos()).format() + ")");
@@ -142,6 +148,21 @@ final class ServeCommand implements Command {
         }
     }
 
+    /**
+     * Refuses limits whose session buffers (sessions x max frame) could not all be allocated
+     * in this JVM, so a busy server does not run out of memory mid-session.
+     */
+    static void checkMemory(ServerLimits limits, long availableBytes) throws UsageException {
+        if (limits.bufferBytes() > availableBytes) {
+            throw new UsageException("--max-sessions " + limits.maxSessions() + " x --max-frame "
+                    + Quantity.bytes(limits.maxMessageBytes()).format() + " = " + Quantity.bytes(limits.bufferBytes()).format()
+                    + " of session buffers, more than this JVM may allocate for them ("
+                    + Quantity.bytes(availableBytes).format() + ", its -XX:MaxDirectMemorySize, else its heap limit -Xmx)",
+                    "lower --max-sessions or --max-frame, or give the JVM more, such as IOCERT_JAVA_OPTS=-Xmx"
+                    + (limits.bufferBytes() / (1L << 30) + 2) + "g");
+        }
+    }
+
     private static ServerLimits limits(CommandLine line) throws UsageException {
         ServerLimits d = ServerLimits.DEFAULTS;
         int sessions = d.maxSessions();
@@ -154,6 +175,19 @@ final class ServeCommand implements Command {
             }
             if (sessions < 1 || sessions > ServerLimits.MAX_SESSIONS_LIMIT) {
                 throw new UsageException("--max-sessions '" + t + "' must be a whole number from 1 to "
+                        + ServerLimits.MAX_SESSIONS_LIMIT);
+            }
+        }
+        int handshakes = d.maxHandshakes();
+        if (line.hasOption("max-handshakes")) {
+            String t = line.getOptionValue("max-handshakes");
+            try {
+                handshakes = Integer.parseInt(t.trim());
+            } catch (NumberFormatException e) {
+                handshakes = -1;
+            }
+            if (handshakes < 1 || handshakes > ServerLimits.MAX_SESSIONS_LIMIT) {
+                throw new UsageException("--max-handshakes '" + t + "' must be a whole number from 1 to "
                         + ServerLimits.MAX_SESSIONS_LIMIT);
             }
         }
@@ -176,6 +210,6 @@ final class ServeCommand implements Command {
                 ? Inputs.duration("--idle-timeout", line.getOptionValue("idle-timeout")) : d.idleTimeout();
         Duration test = line.hasOption("max-test-duration")
                 ? Inputs.duration("--max-test-duration", line.getOptionValue("max-test-duration")) : d.maxTestDuration();
-        return new ServerLimits(sessions, frame, handshake, idle, test);
+        return new ServerLimits(sessions, frame, handshake, idle, test, handshakes);
     }
 }

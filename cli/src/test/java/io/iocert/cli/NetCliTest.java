@@ -137,4 +137,51 @@ class NetCliTest {
             assertTrue(without.err().contains("requires a token: pass the shared token with --token-file"), without.err());
         }
     }
+
+    @Test
+    void shouldGiveTheInProcessLoopbackPeerARandomTokenOfItsOwn() throws Exception {
+        // Another local user can reach a loopback port: the run's own peer must not serve them.
+        io.iocert.spec.Spec spec = io.iocert.spec.SpecLoader.parse(NET_SPEC, "net-spec");
+        org.apache.commons.cli.CommandLine none = new org.apache.commons.cli.DefaultParser().parse(
+                new org.apache.commons.cli.Options(), new String[0]);
+        try (PeerChoice choice = PeerChoice.of(none, spec)) {
+            io.iocert.probes.PeerAddress peer = choice.peer().orElseThrow();
+            assertTrue(peer.embeddedLoopback());
+            assertTrue(peer.token().isPresent(), "the probes get the run's token");
+            try (java.net.Socket c = new java.net.Socket(InetAddress.getLoopbackAddress(), peer.port())) {
+                c.setSoTimeout(5000);
+                // A protocol-2 hello: length, type HELLO, magic "IOCT", version 2, a 32-byte nonce.
+                c.getOutputStream().write(java.nio.ByteBuffer.allocate(5 + 6 + 32).putInt(1 + 6 + 32).put((byte) 1)
+                        .putInt(0x494F4354).putShort((short) PeerServer.protocolVersion()).array());
+                byte[] challenge = c.getInputStream().readNBytes(5 + 7);
+                assertEquals(2, challenge[4], "a CHALLENGE frame");
+                assertEquals(1, challenge[5 + 6], "the in-process peer requires its token");
+                // Answering without the token: refused.
+                c.getOutputStream().write(new byte[] {0, 0, 0, 1, 3});
+                c.getInputStream().readNBytes(32 + 32);
+                byte[] header = c.getInputStream().readNBytes(5);
+                assertEquals(7, header[4], "an ERROR frame");
+                String why = new String(c.getInputStream().readNBytes(java.nio.ByteBuffer.wrap(header).getInt() - 1),
+                        java.nio.charset.StandardCharsets.UTF_8);
+                assertTrue(why.contains("authentication failed: this server requires a token"), why);
+            }
+        }
+    }
+
+    @Test
+    void shouldRefuseSessionBuffersThatCannotFitThisJvm() throws Exception {
+        // 4096 sessions of 1 GiB each: 4 TiB, more than any test JVM may allocate.
+        CliRunner r = CliRunner.run("serve", "--port", "0", "--max-sessions", "4096", "--max-frame", "1GiB");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--max-sessions 4096 x --max-frame 1 GiB = 4 TiB of session buffers, more than this JVM"
+                + " may allocate for them"), r.err());
+        assertTrue(r.noStackTrace(), r.err());
+        // The rule itself, against a stated limit: at the limit passes, a byte beyond fails.
+        ServerLimits limits = new ServerLimits(64, 1 << 20, java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(1),
+                java.time.Duration.ofSeconds(1));
+        ServeCommand.checkMemory(limits, 64L << 20);
+        UsageException e = org.junit.jupiter.api.Assertions.assertThrows(UsageException.class,
+                () -> ServeCommand.checkMemory(limits, (64L << 20) - 1));
+        assertTrue(e.getMessage().contains("= 64 MiB of session buffers"), e.getMessage());
+    }
 }

@@ -96,18 +96,7 @@ class NetNsGroundTruthIT {
 
     @Test
     void shouldMeasureTheRateLimitOfTheLinkBothWays() throws Exception {
-        Path token = Files.writeString(dir.resolve("token"), "ground-truth-token-" + tag + "-0123456789");
-        serve = new ProcessBuilder("ip", "netns", "exec", nsServer, java(), "-jar", JAR.toAbsolutePath().toString(), "serve",
-                "--bind", subnet + ".1", "--port", "7878", "--token-file", token.toString())
-                .redirectErrorStream(true).start();
-        String first = CompletableFuture.supplyAsync(() -> {
-            try {
-                return new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8)).readLine();
-            } catch (IOException e) {
-                return "read failed: " + e;
-            }
-        }).get(30, TimeUnit.SECONDS);
-        assertTrue(first != null && first.contains("listening on " + subnet + ".1:7878"), "serve did not start: " + first);
+        Path token = startServe();
 
         Path spec = Files.writeString(dir.resolve("spec.yaml"), String.join("\n",
                 "iocert: v1", "name: netns-ground-truth", "budget: 30s", "requirements:",
@@ -127,6 +116,64 @@ class NetNsGroundTruthIT {
             List<String> again = measure(spec, token, 2);
             assertTrue(again.isEmpty(), "read low twice: " + String.join("; ", low) + " | " + String.join("; ", again));
         }
+    }
+
+    /**
+     * A link that slows down during the run: the sender's shaper is changed from 200 to 50
+     * Mbit/s a few seconds in. The stream's series must show two regimes at the two goodput
+     * ceilings (within 5%).
+     */
+    @Test
+    void shouldSeeTwoRegimesWhenTheShaperIsSlowedDuringTheRun() throws Exception {
+        Path token = startServe();
+        Path spec = Files.writeString(dir.resolve("burst.yaml"), String.join("\n",
+                "iocert: v1", "name: netns-burst", "budget: 30s", "requirements:",
+                "  - id: send", "    probe: net.stream",
+                "    workload: {streams: 1, direction: send, duration: 10s, warmup: 500ms, interval: 200ms}",
+                "    expect: {throughput: {p50: \">= 1 B/s\"}}", ""));
+        Path out = dir.resolve("burst.json");
+        Path log = dir.resolve("burst-log");
+        Process probe = new ProcessBuilder("ip", "netns", "exec", nsProbe, java(), "-jar", JAR.toAbsolutePath().toString(),
+                "probe", "--spec", spec.toString(), "--peer", subnet + ".1:7878", "--token-file", token.toString(),
+                "--out", out.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Thread.sleep(5_000);
+        long slow = LIMIT_BITS_PER_SECOND / 4;
+        String changed = run(List.of("ip", "netns", "exec", nsProbe, "tc", "qdisc", "change", "dev", "iocp" + tag, "root",
+                "tbf", "rate", slow / 1_000_000 + "mbit", "burst", "128kb", "latency", "50ms"));
+        assertTrue(changed == null, "tc qdisc change failed: " + changed);
+        if (!probe.waitFor(90, TimeUnit.SECONDS)) {
+            probe.destroyForcibly();
+            throw new AssertionError("the probe did not finish in 90 s: " + Files.readString(log));
+        }
+        assertEquals(0, probe.exitValue(), Files.readString(log));
+        JsonNode m = aggregate(out, "send");
+        JsonNode regimes = m.at("/intervals/regimes");
+        double fast = LIMIT_BITS_PER_SECOND / 8.0 * TCP_GOODPUT_SHARE;
+        double after = slow / 8.0 * TCP_GOODPUT_SHARE;
+        System.out.printf(Locale.ROOT, "netns burst: goodput ceilings %.0f then %.0f B/s, regimes %s, intervals %s%n", fast,
+                after, regimes, Arrays.toString(values(m)));
+        assertEquals(2, regimes.size(), "want the fast and the slow regime: " + regimes);
+        double first = regimes.get(0).get("rate").asDouble();
+        double second = regimes.get(1).get("rate").asDouble();
+        assertTrue(Math.abs(first / fast - 1) <= 0.05, String.format(Locale.ROOT, "first regime %.0f B/s vs %.0f", first, fast));
+        assertTrue(Math.abs(second / after - 1) <= 0.05, String.format(Locale.ROOT, "final regime %.0f B/s vs %.0f", second, after));
+    }
+
+    /** Starts {@code iocert serve} with a token in the server namespace; returns the token file. */
+    private Path startServe() throws Exception {
+        Path token = Files.writeString(dir.resolve("token"), "ground-truth-token-" + tag + "-0123456789");
+        serve = new ProcessBuilder("ip", "netns", "exec", nsServer, java(), "-jar", JAR.toAbsolutePath().toString(), "serve",
+                "--bind", subnet + ".1", "--port", "7878", "--token-file", token.toString())
+                .redirectErrorStream(true).start();
+        String first = CompletableFuture.supplyAsync(() -> {
+            try {
+                return new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8)).readLine();
+            } catch (IOException e) {
+                return "read failed: " + e;
+            }
+        }).get(30, TimeUnit.SECONDS);
+        assertTrue(first != null && first.contains("listening on " + subnet + ".1:7878"), "serve did not start: " + first);
+        return token;
     }
 
     /**

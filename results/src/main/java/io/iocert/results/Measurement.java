@@ -45,6 +45,12 @@ public record Measurement(String id, String probe, String metric, String unit, M
                 context, error);
     }
 
+    /** The same measurement with {@code intervals} in place of its own. */
+    public Measurement withIntervals(IntervalSeries intervals) {
+        return new Measurement(id, probe, metric, unit, workload, samples, summary, histogram, intervals, blocks,
+                context, error);
+    }
+
     /** The same measurement with {@code context} in place of its own. */
     public Measurement withContext(Map<String, String> context) {
         return new Measurement(id, probe, metric, unit, workload, samples, summary, histogram, intervals, blocks,

@@ -181,7 +181,36 @@ final class ResultJsonReader {
         for (int i = 0; i < values.size(); i++) {
             list.add(numberValue(values.get(i), path + ".values[" + i + "]"));
         }
-        return new IntervalSeries(len.longValue(), list);
+        JsonNode regimes = iv.get("regimes");
+        List<IntervalSeries.Regime> found = new ArrayList<>();
+        if (regimes != null && !regimes.isNull()) {
+            if (!regimes.isArray()) {
+                throw mismatch(path + ".regimes", regimes, "an array of {from, to, rate, low, high}");
+            }
+            int next = 0;
+            for (int i = 0; i < regimes.size(); i++) {
+                JsonNode r = regimes.get(i);
+                String at = path + ".regimes[" + i + "]";
+                if (!r.isObject()) {
+                    throw mismatch(at, r, "an object {from, to, rate, low, high}");
+                }
+                JsonNode from = r.get("from");
+                JsonNode to = r.get("to");
+                if (from == null || !from.isInt() || from.intValue() != next) {
+                    throw mismatch(at + ".from", from, "the interval index where the previous regime ended (" + next + ")");
+                }
+                if (to == null || !to.isInt() || to.intValue() <= from.intValue() || to.intValue() > list.size()) {
+                    throw mismatch(at + ".to", to, "an interval index after 'from', at most " + list.size());
+                }
+                next = to.intValue();
+                found.add(new IntervalSeries.Regime(from.intValue(), to.intValue(), number(r, "rate", at),
+                        number(r, "low", at), number(r, "high", at)));
+            }
+            if (!found.isEmpty() && next != list.size()) {
+                throw mismatch(path + ".regimes", regimes, "regimes covering all " + list.size() + " intervals (they end at " + next + ")");
+            }
+        }
+        return new IntervalSeries(len.longValue(), list, found);
     }
 
     private double number(JsonNode parent, String field, String parentPath) throws ResultFormatException {

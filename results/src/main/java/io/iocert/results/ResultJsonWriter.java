@@ -123,6 +123,22 @@ final class ResultJsonWriter {
                 sb.append(text == null ? "null" : text);
             }
             g.writeRawValue(sb.append(']').toString());
+            if (!iv.regimes().isEmpty()) {
+                g.writeArrayFieldStart("regimes");
+                for (IntervalSeries.Regime r : iv.regimes()) {
+                    g.writeStartObject();
+                    g.writeNumberField("from", r.from());
+                    g.writeNumberField("to", r.to());
+                    g.writeFieldName("rate");
+                    g.writeRawValue(numberText(r.rate()));
+                    g.writeFieldName("low");
+                    g.writeRawValue(numberText(r.low()));
+                    g.writeFieldName("high");
+                    g.writeRawValue(numberText(r.high()));
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+            }
             g.writeEndObject();
         }
         BlockSeries blocks = m.blocks();
@@ -216,5 +232,10 @@ final class ResultJsonWriter {
         throw new IllegalArgumentException(where + ": a " + value.getClass().getName()
                 + " cannot be written to JSON; expected a string, number, boolean, Quantity or null"
                 + " (or, in a workload, a list of those)");
+    }
+
+    private static String numberText(double v) {
+        String text = Double.isFinite(v) ? Numbers.measured(v) : null;
+        return text == null ? "null" : text;
     }
 }

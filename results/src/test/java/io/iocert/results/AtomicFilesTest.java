@@ -141,6 +141,58 @@ class AtomicFilesTest {
         }
     }
 
+    @Test
+    void shouldNeverWriteThroughATemporaryFileSwappedForALink(@TempDir Path elsewhere) throws Exception {
+        // In a directory others may write, someone keeps replacing our temporary file with a
+        // link to a file of the victim's, as soon as it appears.
+        Path victim = Files.writeString(elsewhere.resolve("victim"), "the victim's own content");
+        Path out = Files.createDirectory(dir.resolve("shared"));
+        java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicLong swaps = new java.util.concurrent.atomic.AtomicLong();
+        Thread swapper = new Thread(() -> {
+            while (writing.get()) {
+                try (java.nio.file.DirectoryStream<Path> entries = Files.newDirectoryStream(out, ".result.json.*.tmp")) {
+                    for (Path temp : entries) {
+                        if (!Files.isSymbolicLink(temp)) {
+                            Files.delete(temp);
+                            Files.createSymbolicLink(temp, victim);
+                            swaps.incrementAndGet();
+                        }
+                    }
+                } catch (IOException e) {
+                    // the writer moved or removed it first
+                }
+            }
+        }, "swapper");
+        swapper.start();
+        int written = 0;
+        int refused = 0;
+        try {
+            for (int i = 0; i < 3000 && swaps.get() < 300; i++) {
+                Path target = out.resolve("result.json");
+                try {
+                    AtomicFiles.write(target, bytes("result " + i), true);
+                    written++;
+                    assertTrue(Files.isRegularFile(target, java.nio.file.LinkOption.NOFOLLOW_LINKS),
+                            "the target must be the file written, not a link");
+                    assertEquals("result " + i, Files.readString(target));
+                } catch (IOException e) {
+                    // Failing is fine under attack (the name was replaced, or gone mid-swap), as long
+                    // as no link was put in place.
+                    refused++;
+                    assertTrue(!Files.isSymbolicLink(target), "a link was left as the target: " + e);
+                }
+                assertEquals("the victim's own content", Files.readString(victim), "written through the link");
+            }
+        } finally {
+            writing.set(false);
+            swapper.join();
+        }
+        assertTrue(swaps.get() > 0, "the swapper never replaced a temporary file");
+        assertTrue(written > 0, "no write got through at all (" + refused + " refused)");
+        assertTrue(refused > 0, "the swaps never made a write fail: " + swaps.get() + " swaps");
+    }
+
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }

@@ -85,6 +85,14 @@ class DamagedResultTest {
                                 + " (null stands for NaN)"),
                 damage("an interval length of zero", replace("\"intervalNs\": 1000000000,", "\"intervalNs\": 0,"),
                         "r.json: measurements[1].intervals.intervalNs is 0; expected a positive integer (nanoseconds)"),
+                damage("regimes that leave a gap", replace("\"intervalNs\": 1000000000,", "\"intervalNs\": 1000000000,"
+                                + " \"regimes\": [{\"from\": 0, \"to\": 2, \"rate\": 4e8, \"low\": 3e8, \"high\": 5e8},"
+                                + " {\"from\": 3, \"to\": 4, \"rate\": 4e8, \"low\": 3e8, \"high\": 5e8}],"),
+                        "r.json: measurements[1].intervals.regimes[1].from is 3; expected the interval index where the"
+                                + " previous regime ended (2)"),
+                damage("regimes that stop short", replace("\"intervalNs\": 1000000000,", "\"intervalNs\": 1000000000,"
+                                + " \"regimes\": [{\"from\": 0, \"to\": 2, \"rate\": 4e8, \"low\": 3e8, \"high\": 5e8}],"),
+                        "r.json: measurements[1].intervals.regimes is …; expected regimes covering all 4 intervals (they end at 2)"),
                 damage("a start time that is not a time", replace("\"2026-11-23T10:15:30Z\"", "\"yesterday\""),
                         "r.json: startedAt is 'yesterday'; expected an ISO-8601 UTC time such as 2026-11-23T10:15:30Z"),
                 damage("no end time", replace("\"endedAt\": \"2026-11-23T10:16:42.250Z\",", ""),

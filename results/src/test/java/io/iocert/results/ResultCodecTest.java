@@ -44,6 +44,27 @@ class ResultCodecTest {
     }
 
     @Test
+    void shouldRoundTripTheRegimesOfAnIntervalSeries() throws Exception {
+        Result r = SampleResults.sample();
+        List<Measurement> ms = new java.util.ArrayList<>(r.measurements());
+        Measurement m = ms.get(1);
+        IntervalSeries.Regime burst = new IntervalSeries.Regime(0, 2, 4.1e8, 4.0e8, 4.2e8);
+        IntervalSeries.Regime tail = new IntervalSeries.Regime(2, 4, 3.99e8, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY);
+        ms.set(1, m.withIntervals(m.intervals().withRegimes(List.of(burst, tail))));
+        Result withRegimes = new Result(r.format(), r.toolVersion(), r.node(), r.specName(), r.specSha256(), r.startedAt(),
+                r.endedAt(), ms);
+
+        Result back = ResultCodec.fromJson(ResultCodec.toJson(withRegimes), "r.json");
+
+        List<IntervalSeries.Regime> read = back.measurements().get(1).intervals().regimes();
+        assertEquals(burst, read.get(0));
+        // Unbounded ends are written as null and read back as NaN: "no bound".
+        assertEquals(2, read.get(1).from());
+        assertEquals(3.99e8, read.get(1).rate());
+        assertTrue(Double.isNaN(read.get(1).low()) && Double.isNaN(read.get(1).high()));
+    }
+
+    @Test
     void shouldWriteTheSameBytesEveryTime() {
         assertArrayEquals(ResultCodec.toJson(SampleResults.sample()), ResultCodec.toJson(SampleResults.sample()));
     }

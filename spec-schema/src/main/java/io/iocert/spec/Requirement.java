@@ -9,7 +9,7 @@ import java.util.Objects;
  * expectations its measurements must meet at the given confidence within the given budget.
  */
 public record Requirement(String id, ProbeType probe, Workload workload, List<Expectation> expectations,
-                          double confidence, Duration budget) {
+                          double confidence, Duration budget, boolean sustained) {
     public Requirement {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(probe, "probe");
@@ -19,5 +19,11 @@ public record Requirement(String id, ProbeType probe, Workload workload, List<Ex
         if (!(confidence > 0 && confidence < 1)) {
             throw new IllegalArgumentException("confidence must be in (0, 1), got " + confidence);
         }
+    }
+
+    /** A requirement judged on the whole run (not only its final regime). */
+    public Requirement(String id, ProbeType probe, Workload workload, List<Expectation> expectations,
+                       double confidence, Duration budget) {
+        this(id, probe, workload, expectations, confidence, budget, false);
     }
 }

@@ -29,7 +29,8 @@ import java.util.regex.Pattern;
 final class SpecBinder {
     static final List<String> TOP_KEYS =
             List.of("iocert", "name", "description", "confidence", "budget", "filesystem", "requirements");
-    static final List<String> REQUIREMENT_KEYS = List.of("id", "probe", "workload", "expect", "confidence", "budget");
+    static final List<String> REQUIREMENT_KEYS = List.of("id", "probe", "workload", "expect", "confidence", "budget",
+            "sustained");
 
     /** Workload keys whose duration may be zero ("no warm-up"); every other quantity must be positive. */
     static final Set<String> ZERO_ALLOWED = Set.of("warmup");
@@ -160,6 +161,7 @@ final class SpecBinder {
         List<Expectation> expectations = null;
         double confidence = specConfidence;
         Duration budget = specBudget;
+        boolean sustained = false;
         for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             FieldPath p = path.key(e.getKey());
@@ -168,13 +170,20 @@ final class SpecBinder {
                 case "workload" -> workload = workload(e.getValue(), p, probe);
                 case "expect" -> expectations = expectations(e.getValue(), p, probe);
                 case "confidence" -> confidence = confidence(e.getValue(), p);
+                case "sustained" -> {
+                    if (!e.getValue().isBoolean()) {
+                        throw tree.error(p, false, "is " + describe(e.getValue()),
+                                "true (judge interval statistics on the run's final regime only) or false");
+                    }
+                    sustained = e.getValue().booleanValue();
+                }
                 default -> budget = duration(e.getValue(), p);
             }
         }
         if (expectations == null) {
             throw tree.error(path.key("expect"), false, "missing", expectExample(probe));
         }
-        return new Requirement(id, probe, workload, expectations, confidence, budget);
+        return new Requirement(id, probe, workload, expectations, confidence, budget, sustained);
     }
 
     private ProbeType probe(JsonNode v, FieldPath path) throws SpecException {

@@ -114,7 +114,7 @@ final class SchemaGenerator {
 
     private static ObjectNode requirement() {
         ObjectNode r = F.objectNode();
-        r.put("description", "A requirement: a mapping with id, probe and expect, and optionally workload, confidence and budget.");
+        r.put("description", "A requirement: a mapping with id, probe and expect, and optionally workload, confidence, budget and sustained.");
         r.put("type", "object");
         r.set("required", strings("id", "probe", "expect"));
         r.put("additionalProperties", false);
@@ -137,6 +137,9 @@ final class SchemaGenerator {
                 + "a number between 0 and 1, exclusive.", ref("confidence")));
         props.set("budget", described("The maximum probing time of this requirement (default: the spec's): "
                 + "a duration greater than zero.", ref("duration")));
+        props.set("sustained", F.objectNode().put("description", "Judge interval statistics (throughput, iops, ops) on the "
+                + "run's final regime only, after any detected change of level such as a burst running out (default false).")
+                .put("type", "boolean"));
         ArrayNode allOf = r.putArray("allOf");
         for (ProbeType p : ProbeType.values()) {
             ObjectNode rule = allOf.addObject();

@@ -1,6 +1,7 @@
 package io.iocert.spec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -119,6 +120,20 @@ class SpecLoaderTest {
         assertEquals(0.05, halo.expectations().get(1).threshold().quantity().value(), 1e-12);
         Requirement write = SpecLoader.parse(YAML, "ocean.yaml").requirement("checkpoint-write").orElseThrow();
         assertEquals(Quantity.bytesPerSecond(400e6), write.expectations().get(0).threshold().quantity());
+    }
+
+    @Test
+    void shouldReadSustainedAndRefuseAnythingButABoolean() throws SpecException {
+        String spec = "iocert: v1\nname: burst\nrequirements:\n  - id: w\n    probe: fs.write\n    sustained: %s\n"
+                + "    expect: {throughput: {p10: \">= 40 MB/s\"}}\n";
+        assertTrue(SpecLoader.parse(String.format(spec, "true"), "b.yaml").requirement("w").orElseThrow().sustained());
+        assertFalse(SpecLoader.parse(String.format(spec, "false"), "b.yaml").requirement("w").orElseThrow().sustained());
+        assertFalse(SpecLoader.parse(YAML, "ocean.yaml").requirement("checkpoint-write").orElseThrow().sustained(),
+                "not sustained unless asked");
+        SpecException e = assertThrows(SpecException.class, () -> SpecLoader.parse(String.format(spec, "yes please"), "b.yaml"));
+        assertTrue(e.getMessage().startsWith("b.yaml:6:16: requirements[0](w).sustained"), e.getMessage());
+        assertTrue(e.getMessage().contains("expected true (judge interval statistics on the run's final regime only) or false"),
+                e.getMessage());
     }
 
     @Test

@@ -7,20 +7,22 @@ import java.nio.charset.StandardCharsets;
 /**
  * The control messages of peer protocol version {@value #VERSION}, each with its encoding.
  *
- * <p>The conversation: the client sends {@link Hello}; the server answers {@link Challenge}
- * (or {@link Refusal} when the versions differ); the client answers {@link Auth}; the server
- * answers {@link Ready} (or {@link Refusal} when authentication fails) and the client may close
- * there (net.connect) or send one {@link Request}, which the server answers with
- * {@link Frame.Type#ACCEPT} or {@link Refusal}. Then raw data flows as the request said; a stream
- * to the server ends with the server's {@link Done}.
+ * <p>The conversation: the client sends {@link Hello} with its nonce; the server answers
+ * {@link Challenge} with its own nonce and, when it has a token, its proof of the token over
+ * the client's nonce (or {@link Refusal} when the versions differ); the client checks that
+ * proof and answers {@link Auth}; the server answers {@link Ready} (or {@link Refusal} when
+ * authentication fails) and the client may close there (net.connect) or send one
+ * {@link Request}, which the server answers with {@link Frame.Type#ACCEPT} or {@link Refusal}.
+ * Then raw data flows as the request said; a stream to the server ends with the server's
+ * {@link Done}. {@link Token} describes the proofs.
  *
  * <p>{@link Hello} and {@link Challenge} start with a magic number and the version in the same
  * place in every version, so two releases that speak different versions can still tell each
- * other so, instead of misreading the rest.
+ * other so, instead of misreading the rest. Version 1 had no client nonce and no server proof.
  */
 final class Messages {
     /** Protocol version: a change to any message below needs a new one. */
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     /** "IOCT": marks the first frame of each side as iocert's. */
     static final int MAGIC = 0x494F4354;
     static final int NONCE_BYTES = 32;
@@ -29,27 +31,42 @@ final class Messages {
     private Messages() {
     }
 
-    /** The client's first frame. */
-    record Hello(int version) {
+    /** The client's first frame, with the nonce the server must prove the token over. */
+    record Hello(int version, byte[] nonce) {
         Frame frame() {
-            return new Frame(Frame.Type.HELLO, ByteBuffer.allocate(6).putInt(MAGIC).putShort((short) version).array());
+            return new Frame(Frame.Type.HELLO, ByteBuffer.allocate(6 + nonce.length).putInt(MAGIC).putShort((short) version)
+                    .put(nonce).array());
         }
 
+        /** Reads magic and version first, so a different version is reported as such (its nonce empty). */
         static Hello parse(Frame f) throws ProtocolException {
             ByteBuffer b = payload(f, Frame.Type.HELLO);
-            return new Hello(magicAndVersion(b, "client"));
+            int version = magicAndVersion(b, "client");
+            if (version != VERSION) {
+                return new Hello(version, new byte[0]);
+            }
+            try {
+                byte[] nonce = new byte[NONCE_BYTES];
+                b.get(nonce);
+                end(b, f);
+                return new Hello(version, nonce);
+            } catch (BufferUnderflowException e) {
+                throw truncated(f);
+            }
         }
     }
 
     /**
-     * The server's answer to a hello of its version: a fresh nonce the client must sign.
+     * The server's answer to a hello of its version: a fresh nonce the client must prove the
+     * token over, and the server's own proof over the client's nonce (zeros without a token).
      *
-     * @param tokenRequired whether the server checks the signature (it does whenever it has a token)
+     * @param tokenRequired whether the server has a token, so checks the client's answer and
+     *                      proves itself; a client holding a token refuses a server without one
      */
-    record Challenge(int version, boolean tokenRequired, byte[] nonce) {
+    record Challenge(int version, boolean tokenRequired, byte[] nonce, byte[] proof) {
         Frame frame() {
-            return new Frame(Frame.Type.CHALLENGE, ByteBuffer.allocate(7 + NONCE_BYTES).putInt(MAGIC)
-                    .putShort((short) version).put((byte) (tokenRequired ? 1 : 0)).put(nonce).array());
+            return new Frame(Frame.Type.CHALLENGE, ByteBuffer.allocate(7 + NONCE_BYTES + MAC_BYTES).putInt(MAGIC)
+                    .putShort((short) version).put((byte) (tokenRequired ? 1 : 0)).put(nonce).put(proof).array());
         }
 
         /** Reads magic and version first, so a different version is reported as such. */
@@ -57,7 +74,7 @@ final class Messages {
             ByteBuffer b = payload(f, Frame.Type.CHALLENGE);
             int version = magicAndVersion(b, "server");
             if (version != VERSION) {
-                return new Challenge(version, false, new byte[0]);
+                return new Challenge(version, false, new byte[0], new byte[0]);
             }
             try {
                 int flags = b.get() & 0xff;
@@ -66,15 +83,17 @@ final class Messages {
                 }
                 byte[] nonce = new byte[NONCE_BYTES];
                 b.get(nonce);
+                byte[] proof = new byte[MAC_BYTES];
+                b.get(proof);
                 end(b, f);
-                return new Challenge(version, flags == 1, nonce);
+                return new Challenge(version, flags == 1, nonce, proof);
             } catch (BufferUnderflowException e) {
                 throw truncated(f);
             }
         }
     }
 
-    /** The client's signature over the nonce; empty when it has no token. */
+    /** The client's proof of the token over the server's nonce; empty when it has no token. */
     record Auth(byte[] mac) {
         Frame frame() {
             return new Frame(Frame.Type.AUTH, mac.clone());

@@ -2,14 +2,13 @@ package io.iocert.probes.net;
 
 import io.iocert.probes.PeerAddress;
 import io.iocert.probes.ProbeException;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.Optional;
 
 /**
- * A peer resolved for probing: its socket address, the token (read once) and how results
+ * A peer resolved for probing: its socket address, the token and how results
  * name it: {@code loopback} for the in-process server, else {@code host:port}.
  */
 record Peer(InetSocketAddress address, Optional<Token> token, String label, boolean embedded) {
@@ -21,14 +20,7 @@ record Peer(InetSocketAddress address, Optional<Token> token, String label, bool
         } catch (UnknownHostException e) {
             throw new ProbeException("peer host '" + p.host() + "' cannot be resolved: " + PeerServer.describe(e), e);
         }
-        Optional<Token> token = Optional.empty();
-        if (p.tokenFile().isPresent()) {
-            try {
-                token = Optional.of(Token.load(p.tokenFile().get()));
-            } catch (IOException | IllegalArgumentException e) {
-                throw new ProbeException("cannot use token file " + p.tokenFile().get() + ": " + PeerServer.describe(e), e);
-            }
-        }
+        Optional<Token> token = p.token();
         String host = p.host().contains(":") ? "[" + p.host() + "]" : p.host();
         String label = p.embeddedLoopback() ? "loopback" : host + ":" + p.port();
         return new Peer(new InetSocketAddress(ip, p.port()), token, label, p.embeddedLoopback());

@@ -5,6 +5,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.net.StandardSocketOptions;
 import java.nio.channels.SocketChannel;
+import java.security.SecureRandom;
 
 /**
  * The client side of one connection to a peer: connect and handshake (all under deadlines),
@@ -12,6 +13,7 @@ import java.nio.channels.SocketChannel;
  * to {@link #guard()}.
  */
 final class PeerConnection implements AutoCloseable {
+    private static final SecureRandom NONCES = new SecureRandom();
     private final SocketChannel ch;
     private final Watchdog.Guard guard;
     private final Peer peer;
@@ -59,18 +61,31 @@ final class PeerConnection implements AutoCloseable {
         guard.phase("in the handshake with " + peer.describe(), handshakeNs, handshakeNs);
         try {
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            new Messages.Hello(version).frame().write(ch);
+            byte[] nonce = new byte[Messages.NONCE_BYTES];
+            NONCES.nextBytes(nonce);
+            new Messages.Hello(version, nonce).frame().write(ch);
             Messages.Challenge challenge = Messages.Challenge.parse(reply("the handshake"));
             if (challenge.version() != version) {
                 throw new PeerException(peer.describe() + " speaks peer protocol " + challenge.version() + ", this iocert speaks "
                         + version + "; run the same iocert release on both sides");
             }
             byte[] mac = new byte[0];
-            if (challenge.tokenRequired()) {
-                if (peer.token().isEmpty()) {
-                    throw new PeerException(peer.describe() + " requires a token: pass the shared token with --token-file");
+            if (peer.token().isPresent()) {
+                // Holding a token, accept only a peer that proves it holds the same one: a peer
+                // that cannot (or says none is needed) could be anyone, and its numbers would
+                // certify this node.
+                if (!challenge.tokenRequired()) {
+                    throw new PeerException(peer.describe() + " says it needs no token, but this client holds one"
+                            + " (--token-file): refusing a peer that does not prove it knows the token; is " + peer.address()
+                            + " the iocert serve you meant, started with the same --token-file?");
                 }
-                mac = peer.token().get().sign(challenge.nonce());
+                if (!peer.token().get().verifyServer(nonce, challenge.nonce(), challenge.proof())) {
+                    throw new PeerException(peer.describe() + " could not prove it holds this client's token: its proof does"
+                            + " not match --token-file (a different token, or not the iocert serve you meant)");
+                }
+                mac = peer.token().get().clientProof(challenge.nonce(), nonce);
+            } else if (challenge.tokenRequired()) {
+                throw new PeerException(peer.describe() + " requires a token: pass the shared token with --token-file");
             }
             new Messages.Auth(mac).frame().write(ch);
             ready = Messages.Ready.parse(reply("authentication"));

@@ -1,18 +1,25 @@
 package io.iocert.probes.net;
 
+import io.iocert.probes.NanoClock;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,23 +30,38 @@ import java.util.function.Consumer;
  * The peer for interconnect probes: {@code iocert serve}, and the in-process loopback server
  * {@code iocert run} starts when no {@code --peer} is given.
  *
- * <p><b>Safety.</b> One acceptor thread and a fixed pool of {@link ServerLimits#maxSessions()}
- * session threads; a connection beyond that is told "busy" and closed at once, never queued.
- * Every read and write of a session is under a {@link Watchdog} deadline: the handshake must
- * finish within the handshake timeout, data must keep moving within the idle timeout, and a
- * test ends by its requested length (at most the test-duration limit). Control frames are at
- * most {@link Frame#MAX_BYTES}; data buffers, allocated only after authentication, at most
- * the message limit, so memory is bounded by the limits whatever clients send.
+ * <p><b>Safety.</b> One acceptor thread. A new connection first joins the handshake pool
+ * ({@link HandshakeGate}, {@link ServerLimits#maxHandshakes()} at once): it never waits for a
+ * session slot, and when the pool is full it evicts the oldest pending handshake of the
+ * source (IPv4 address or IPv6 /64) with the most, so connections that never authenticate
+ * cannot lock out clients that do. Only an authenticated client takes one of {@link ServerLimits#maxSessions()} session
+ * slots; beyond them it is told "busy" and closed, never queued. Every read and write is under
+ * a {@link Watchdog} deadline: the handshake must finish within the handshake timeout, data
+ * must keep moving within the idle timeout, and a test ends by its requested length (at most
+ * the test-duration limit). Control frames are at most {@link Frame#MAX_BYTES}; data buffers,
+ * allocated only after authentication and owned by the session slots, at most the message
+ * limit each, so buffer memory is at most {@link ServerLimits#bufferBytes()} whatever clients
+ * send.
  *
  * <p><b>Log.</b> One line per session to the given sink: who, what, how long, how it ended.
+ * Lines of sessions that did not authenticate with a token go through a {@link LogLimiter}:
+ * a flood of bad connections costs a few lines a minute and a count.
  */
 public final class PeerServer implements AutoCloseable {
+    /** Lines of one kind passed on per window; the rest are counted. */
+    static final int LOG_BURST = 20;
+    static final long LOG_WINDOW_NS = TimeUnit.MINUTES.toNanos(1);
+
+    private final ServerLimits limits;
     private final ServerSocketChannel listener;
     private final Optional<Token> token;
-    private final ServerLimits limits;
     private final Consumer<String> log;
+    private final LogLimiter limitedLog;
     private final ExecutorService pool;
-    private final Semaphore slots;
+    private final ScheduledExecutorService logFlusher;
+    private final Semaphore threads;
+    private final HandshakeGate gate;
+    private final BlockingQueue<Session.Slot> slots;
     private final Watchdog watchdog;
     private final Thread acceptor;
     private final Set<SocketChannel> open = ConcurrentHashMap.newKeySet();
@@ -55,14 +77,28 @@ public final class PeerServer implements AutoCloseable {
         this.token = token;
         this.limits = limits;
         this.log = log;
+        this.limitedLog = new LogLimiter(log, LOG_BURST, LOG_WINDOW_NS, NanoClock.SYSTEM);
         this.protocolVersion = protocolVersion;
-        this.slots = new Semaphore(limits.maxSessions());
+        this.gate = new HandshakeGate(limits.maxHandshakes());
+        this.slots = new ArrayBlockingQueue<>(limits.maxSessions());
+        for (int i = 0; i < limits.maxSessions(); i++) {
+            slots.add(new Session.Slot());
+        }
+        // Threads for every session slot and every pending handshake; evicted handshakes
+        // give theirs back as soon as their closed connection wakes them.
+        this.threads = new Semaphore(limits.maxSessions() + limits.maxHandshakes());
         AtomicInteger n = new AtomicInteger();
-        this.pool = Executors.newFixedThreadPool(limits.maxSessions(), r -> {
+        this.pool = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "iocert-serve-session-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
+        this.logFlusher = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "iocert-serve-log");
+            t.setDaemon(true);
+            return t;
+        });
+        logFlusher.scheduleWithFixedDelay(() -> limitedLog.flush(false), 10, 10, TimeUnit.SECONDS);
         this.watchdog = new Watchdog("iocert-serve-watchdog", 50);
         this.acceptor = new Thread(this::acceptLoop, "iocert-serve-acceptor");
         acceptor.setDaemon(true);
@@ -87,7 +123,7 @@ public final class PeerServer implements AutoCloseable {
         ServerSocketChannel ch = ServerSocketChannel.open();
         try {
             ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            ch.bind(bind, Math.max(1024, limits.maxSessions() * 2));
+            ch.bind(bind, Math.max(1024, (limits.maxSessions() + limits.maxHandshakes()) * 2));
         } catch (IOException e) {
             ch.close();
             throw e;
@@ -119,9 +155,14 @@ public final class PeerServer implements AutoCloseable {
         return token.isPresent();
     }
 
-    /** Sessions running now. */
+    /** Connections being served now, authenticated or not. */
     int activeSessions() {
         return active.get();
+    }
+
+    /** Connections in their handshake now (tests). */
+    int pendingHandshakes() {
+        return gate.pending();
     }
 
     /** Blocks until {@link #close()} has run. */
@@ -149,6 +190,8 @@ public final class PeerServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         watchdog.close();
+        logFlusher.shutdownNow();
+        limitedLog.flush(true);
         stopped.countDown();
     }
 
@@ -164,42 +207,59 @@ public final class PeerServer implements AutoCloseable {
                 if (closing) {
                     return;
                 }
-                log.accept("accept failed: " + describe(e) + "; still serving");
+                limitedLog.accept("accept failed", "accept failed: " + describe(e) + "; still serving");
                 sleepQuietly(50);
                 continue;
             }
             long id = sessionIds.incrementAndGet();
             String remote = remote(c);
-            if (!slots.tryAcquire()) {
+            List<java.io.Closeable> evicted = new ArrayList<>();
+            HandshakeGate.Ticket ticket = gate.admit(c, remoteAddress(c), evicted);
+            evicted.forEach(PeerServer::closeQuietly);
+            if (!acquireThread()) {
+                gate.leave(ticket);
                 refuseBusy(c, id, remote);
                 continue;
             }
             open.add(c);
             active.incrementAndGet();
+            Runnable done = () -> {
+                gate.leave(ticket);
+                open.remove(c);
+                closeQuietly(c);
+                active.decrementAndGet();
+                threads.release();
+            };
             try {
                 pool.execute(() -> {
                     try {
-                        new Session(id, c, remote, token, limits, watchdog, log, protocolVersion).run();
+                        new Session(id, c, remote, token, limits, watchdog, protocolVersion, ticket, gate, slots, log,
+                                limitedLog).run();
                     } finally {
-                        open.remove(c);
-                        closeQuietly(c);
-                        active.decrementAndGet();
-                        slots.release();
+                        done.run();
                     }
                 });
             } catch (RuntimeException e) {
                 // The pool is shutting down.
-                open.remove(c);
-                closeQuietly(c);
-                active.decrementAndGet();
-                slots.release();
+                done.run();
             }
         }
     }
 
-    /** Tells a client over the session limit so, without blocking the acceptor, and closes. */
+    /** A thread for a new connection; waits briefly, as an evicted handshake is giving one back. */
+    private boolean acquireThread() {
+        try {
+            return threads.tryAcquire(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Tells a client there is no thread for it, without blocking the acceptor, and closes. */
     private void refuseBusy(SocketChannel c, long id, String remote) {
-        String why = "busy: " + limits.maxSessions() + " sessions already running (the server's session limit)";
+        String why = "busy: " + limits.maxSessions() + " sessions and " + limits.maxHandshakes()
+                + " handshakes already running (the server's session and handshake limits)";
         try {
             c.configureBlocking(false);
             ByteBuffer b = new Messages.Refusal(why).frame().encode();
@@ -209,7 +269,16 @@ public final class PeerServer implements AutoCloseable {
         } finally {
             closeQuietly(c);
         }
-        log.accept(String.format("session %d %s: refused, %s", id, remote, why));
+        limitedLog.accept("refused busy", String.format("session %d %s: refused, %s", id, remote, why));
+    }
+
+    private static InetAddress remoteAddress(SocketChannel c) {
+        try {
+            InetSocketAddress a = (InetSocketAddress) c.getRemoteAddress();
+            return a == null ? InetAddress.getLoopbackAddress() : a.getAddress();
+        } catch (IOException e) {
+            return InetAddress.getLoopbackAddress();
+        }
     }
 
     static String remote(SocketChannel c) {

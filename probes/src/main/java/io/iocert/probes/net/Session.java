@@ -9,6 +9,7 @@ import java.nio.channels.SocketChannel;
 import java.security.SecureRandom;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.concurrent.BlockingQueue;
 import java.util.function.Consumer;
 
 /**
@@ -18,8 +19,24 @@ import java.util.function.Consumer;
  */
 final class Session {
     private static final SecureRandom NONCES = new SecureRandom();
-    /** Per pool thread, reused by the sessions that thread serves; at most the message limit. */
-    private static final ThreadLocal<ByteBuffer> BUFFERS = new ThreadLocal<>();
+
+    /**
+     * One of the server's session slots, taken after authentication, with the data buffer it
+     * keeps for the sessions that use it (at most the message limit).
+     */
+    static final class Slot {
+        private ByteBuffer buffer;
+
+        /** A direct buffer of exactly {@code size} bytes, reusing this slot's when it is large enough. */
+        ByteBuffer buffer(int size) {
+            if (buffer == null || buffer.capacity() < size) {
+                buffer = null; // the old one may be collected before the new one is reserved
+                buffer = ByteBuffer.allocateDirect(size);
+            }
+            buffer.clear().limit(size);
+            return buffer.slice();
+        }
+    }
 
     private final long id;
     private final SocketChannel ch;
@@ -27,43 +44,68 @@ final class Session {
     private final Optional<Token> token;
     private final ServerLimits limits;
     private final Watchdog watchdog;
-    private final Consumer<String> log;
     private final int version;
+    private final HandshakeGate.Ticket ticket;
+    private final HandshakeGate gate;
+    private final BlockingQueue<Slot> slots;
+    private final Consumer<String> log;
+    private final LogLimiter limitedLog;
     private final long startNs = System.nanoTime();
     private String what = "handshake";
+    private boolean authenticated;
     private long moved;
 
     Session(long id, SocketChannel ch, String remote, Optional<Token> token, ServerLimits limits, Watchdog watchdog,
-            Consumer<String> log, int version) {
+            int version, HandshakeGate.Ticket ticket, HandshakeGate gate, BlockingQueue<Slot> slots, Consumer<String> log,
+            LogLimiter limitedLog) {
         this.id = id;
         this.ch = ch;
         this.remote = remote;
         this.token = token;
         this.limits = limits;
         this.watchdog = watchdog;
-        this.log = log;
         this.version = version;
+        this.ticket = ticket;
+        this.gate = gate;
+        this.slots = slots;
+        this.log = log;
+        this.limitedLog = limitedLog;
     }
 
     void run() {
         String outcome;
+        Slot[] slot = new Slot[1];
         try (Watchdog.Guard guard = watchdog.watch(ch)) {
             try {
-                outcome = serve(guard);
+                outcome = serve(guard, slot);
             } catch (ProtocolException e) {
                 outcome = refuse("protocol error: " + e.getMessage());
             } catch (IOException e) {
-                outcome = guard.reason() != null ? "closed: " + guard.reason() : "ended: " + PeerServer.describe(e);
+                outcome = ticket.evicted() ? "closed: evicted by a newer connection (the handshake pool of "
+                        + gate.max() + " was full; the oldest of the source with the most goes first)"
+                        : guard.reason() != null ? "closed: " + guard.reason() : "ended: " + PeerServer.describe(e);
             } catch (RuntimeException e) {
                 outcome = "internal error: " + e;
+            } catch (OutOfMemoryError e) {
+                outcome = "internal error: out of memory (" + PeerServer.describe(e) + ")";
+            }
+        } finally {
+            gate.leave(ticket);
+            if (slot[0] != null) {
+                slots.add(slot[0]);
             }
         }
         double seconds = (System.nanoTime() - startNs) / 1e9;
-        log.accept(String.format(java.util.Locale.ROOT, "session %d %s: %s, %.3f s, %s moved: %s", id, remote, what, seconds,
-                Quantity.bytes(moved).format(), outcome));
+        String line = String.format(java.util.Locale.ROOT, "session %d %s: %s, %.3f s, %s moved: %s", id, remote, what,
+                seconds, Quantity.bytes(moved).format(), outcome);
+        if (authenticated && token.isPresent()) {
+            log.accept(line); // a client holding the token: every line
+        } else {
+            limitedLog.accept(what + ": " + outcome, line); // anyone at all: a few lines per kind a minute
+        }
     }
 
-    private String serve(Watchdog.Guard guard) throws IOException, ProtocolException {
+    private String serve(Watchdog.Guard guard, Slot[] slot) throws IOException, ProtocolException {
         guard.phase("waiting for the handshake", limits.handshakeNs(), limits.handshakeNs());
         ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
         Frame first = Frame.read(ch);
@@ -77,11 +119,18 @@ final class Session {
         }
         byte[] nonce = new byte[Messages.NONCE_BYTES];
         NONCES.nextBytes(nonce);
-        new Messages.Challenge(version, token.isPresent(), nonce).frame().write(ch);
+        byte[] proof = token.isPresent() ? token.get().serverProof(hello.nonce(), nonce) : new byte[Messages.MAC_BYTES];
+        new Messages.Challenge(version, token.isPresent(), nonce, proof).frame().write(ch);
         Messages.Auth auth = Messages.Auth.parse(expect(Frame.read(ch)));
-        if (token.isPresent() && !token.get().verify(nonce, auth.mac())) {
+        if (token.isPresent() && !token.get().verifyClient(nonce, hello.nonce(), auth.mac())) {
             return refuse(auth.mac().length == 0 ? "authentication failed: this server requires a token (--token-file)"
                     : "authentication failed: the client's token does not match this server's");
+        }
+        gate.leave(ticket);
+        authenticated = true;
+        slot[0] = slots.poll();
+        if (slot[0] == null) {
+            return refuse("busy: " + limits.maxSessions() + " sessions already running (the server's session limit)");
         }
         new Messages.Ready(limits.maxMessageBytes(), limits.maxTestNs()).frame().write(ch);
 
@@ -102,7 +151,16 @@ final class Session {
             return refuse("a test of " + Quantity.nanos(r.durationNs()).format() + " is outside what this server allows (at most "
                     + Quantity.nanos(limits.maxTestNs()).format() + ", its test duration limit)");
         }
-        ByteBuffer buf = buffer(r.sizeBytes());
+        ByteBuffer buf;
+        try {
+            buf = slot[0].buffer(r.sizeBytes());
+        } catch (OutOfMemoryError e) {
+            // Within the limits, yet the JVM has no room now (other memory in use, or a limit
+            // above what serve checked at start): refuse this request, keep serving.
+            return refuse("no memory for a buffer of " + Quantity.bytes(r.sizeBytes()).format() + " now ("
+                    + PeerServer.describe(e) + "); ask for smaller messages, or run serve with more memory or a lower"
+                    + " --max-frame");
+        }
         Messages.empty(Frame.Type.ACCEPT).write(ch);
         // The test may run as long as requested, plus the idle limit for the client to wind down.
         long allowedNs = Math.min(limits.maxTestNs(), r.durationNs()) + limits.idleNs();
@@ -172,17 +230,6 @@ final class Session {
             buf.clear();
         }
         return "ok";
-    }
-
-    /** A direct buffer of exactly {@code size} bytes, reusing this thread's when it is large enough. */
-    private static ByteBuffer buffer(int size) {
-        ByteBuffer b = BUFFERS.get();
-        if (b == null || b.capacity() < size) {
-            b = ByteBuffer.allocateDirect(size);
-            BUFFERS.set(b);
-        }
-        b.clear().limit(size);
-        return b.slice();
     }
 
     private String refuse(String why) {

@@ -2,14 +2,21 @@ package io.iocert.probes.fs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.iocert.probes.NodeIdentityCollector;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -97,5 +104,101 @@ class StaleWorkspacesTest {
             assertFalse(Files.exists(dir));
             assertTrue(Files.isDirectory(ws.dir()));
         }
+    }
+
+    private static final long PHASE_NS = 200_000;
+
+    private static void spin(long ns) {
+        long end = System.nanoTime() + ns;
+        while (System.nanoTime() < end) {
+            Thread.onSpinWait();
+        }
+    }
+
+    @Test
+    void shouldNotDeleteThroughADirectorySwappedForALinkDuringTheSweep(@TempDir Path outside) throws Exception {
+        // The attack from issue 16: a stale-looking workspace whose subdirectory keeps being
+        // swapped for a link to a directory of the victim's, with the same file names in both.
+        int files = 2000;
+        Path victim = Files.createDirectory(outside.resolve("victim"));
+        for (int i = 0; i < files; i++) {
+            Files.writeString(victim.resolve("f-" + i), "victim's");
+        }
+        AtomicLong swapsDuringSweeps = new AtomicLong();
+        for (int round = 0; round < 3; round++) {
+            Path ws = workspace(".iocert-race-" + round, "iocert", HOST, deadPid, Instant.now());
+            Path sub = Files.createDirectory(ws.resolve("sub"));
+            for (int i = 0; i < files; i++) {
+                Files.writeString(sub.resolve("f-" + i), "left behind");
+            }
+            Path heldDir = fs.resolve("held-dir-" + round);
+            Path heldLink = Files.createSymbolicLink(fs.resolve("held-link-" + round), victim);
+            AtomicBoolean sweeping = new AtomicBoolean(true);
+            Thread swapper = new Thread(() -> {
+                while (sweeping.get()) {
+                    try {
+                        // Long phases, short gaps: the sweep mostly meets one or the other.
+                        Files.move(sub, heldDir, StandardCopyOption.ATOMIC_MOVE);
+                        Files.move(heldLink, sub, StandardCopyOption.ATOMIC_MOVE);
+                        spin(PHASE_NS);
+                        Files.move(sub, heldLink, StandardCopyOption.ATOMIC_MOVE);
+                        Files.move(heldDir, sub, StandardCopyOption.ATOMIC_MOVE);
+                        swapsDuringSweeps.incrementAndGet();
+                        spin(PHASE_NS);
+                    } catch (IOException e) {
+                        spin(PHASE_NS); // the sweep removed something we were about to move
+                    }
+                }
+            }, "swapper");
+            swapper.start();
+            try {
+                assertTimeoutPreemptively(Duration.ofSeconds(60), () -> StaleWorkspaces.sweep(fs));
+            } finally {
+                sweeping.set(false);
+                swapper.join();
+            }
+        }
+        assertTrue(swapsDuringSweeps.get() > 0, "the swapper never completed a swap while the sweep ran");
+        try (Stream<Path> left = Files.list(victim)) {
+            assertEquals(files, left.count(), "files of the victim's directory were deleted through the link");
+        }
+        assertEquals("victim's", Files.readString(victim.resolve("f-0")));
+    }
+
+    @Test
+    void shouldLeaveAStaleWorkspaceOfAnotherUserAlone() throws IOException {
+        assumeTrue(new com.sun.security.auth.module.UnixSystem().getUid() == 0,
+                "giving a directory to another user needs root");
+        Path dir = workspace(".iocert-theirs", "iocert", HOST, deadPid, Instant.now());
+        Files.setAttribute(dir, "unix:uid", 54321);
+        Files.setAttribute(dir.resolve(Workspace.MARKER), "unix:uid", 54321);
+
+        assertEquals(List.of(), StaleWorkspaces.sweep(fs));
+        assertEquals("left behind", Files.readString(dir.resolve("data-0")));
+    }
+
+    @Test
+    void shouldRemoveNestedDirectoriesAndLinksToDirectoriesAsLinks(@TempDir Path outside) throws IOException {
+        Path kept = Files.createDirectory(outside.resolve("kept"));
+        Files.writeString(kept.resolve("f"), "keep");
+        Path stale = workspace(".iocert-nested", "iocert", HOST, deadPid, Instant.now());
+        Path deep = Files.createDirectories(stale.resolve("a/b/c"));
+        Files.writeString(deep.resolve("f"), "x");
+        Files.createSymbolicLink(stale.resolve("a/b/to-kept"), kept);
+
+        assertEquals(List.of(stale), StaleWorkspaces.sweep(fs));
+        assertFalse(Files.exists(stale, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+        assertEquals("keep", Files.readString(kept.resolve("f")));
+    }
+
+    @Test
+    void shouldNotBlockOnAFifoNamedLikeAWorkspace() throws Exception {
+        Path fifo = fs.resolve(".iocert-fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        Path stale = workspace(".iocert-dead", "iocert", HOST, deadPid, Instant.now());
+
+        List<Path> removed = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> StaleWorkspaces.sweep(fs));
+        assertEquals(List.of(stale), removed);
+        assertTrue(Files.exists(fifo, java.nio.file.LinkOption.NOFOLLOW_LINKS));
     }
 }

@@ -30,9 +30,13 @@ class FrameFuzzTest {
             assertEquals(f, back);
             Messages.parse(back);
         }
-        Messages.Challenge c = Messages.Challenge.parse(new Messages.Challenge(1, true, nonce).frame());
+        byte[] proof = new byte[Messages.MAC_BYTES];
+        proof[31] = 9;
+        Messages.Challenge c = Messages.Challenge.parse(new Messages.Challenge(Messages.VERSION, true, nonce, proof).frame());
         assertTrue(c.tokenRequired());
         assertEquals(7, c.nonce()[3]);
+        assertEquals(9, c.proof()[31]);
+        assertEquals(7, Messages.Hello.parse(new Messages.Hello(Messages.VERSION, nonce).frame()).nonce()[3]);
         assertEquals(new Messages.Request(Messages.Kind.STREAM_FROM_SERVER, 4096, 123L),
                 Messages.Request.parse(new Messages.Request(Messages.Kind.STREAM_FROM_SERVER, 4096, 123L).frame()));
     }
@@ -50,10 +54,14 @@ class FrameFuzzTest {
 
     @Test
     void shouldTellADifferentVersionFromGarbage() throws Exception {
-        Frame future = new Messages.Hello(9).frame();
+        Frame future = new Messages.Hello(9, new byte[0]).frame();
         assertEquals(9, Messages.Hello.parse(future).version());
-        Frame longerFuture = new Frame(Frame.Type.CHALLENGE, ByteBuffer.allocate(50).putInt(Messages.MAGIC).putShort((short) 2).array());
-        assertEquals(2, Messages.Challenge.parse(longerFuture).version());
+        // What a release speaking protocol 1 sends first: magic and version, no nonce.
+        Frame v1Hello = new Frame(Frame.Type.HELLO, ByteBuffer.allocate(6).putInt(Messages.MAGIC).putShort((short) 1).array());
+        assertEquals(1, Messages.Hello.parse(v1Hello).version());
+        Frame longerFuture = new Frame(Frame.Type.CHALLENGE,
+                ByteBuffer.allocate(90).putInt(Messages.MAGIC).putShort((short) 3).array());
+        assertEquals(3, Messages.Challenge.parse(longerFuture).version());
         ProtocolException e = assertThrows(ProtocolException.class,
                 () -> Messages.Hello.parse(new Frame(Frame.Type.HELLO, "GET / HTTP/1.1".getBytes(java.nio.charset.StandardCharsets.US_ASCII))));
         assertTrue(e.getMessage().contains("does not speak the iocert peer protocol"), e.getMessage());
@@ -92,9 +100,9 @@ class FrameFuzzTest {
         random.nextBytes(nonce);
         random.nextBytes(mac);
         List<Frame> fs = new ArrayList<>();
-        fs.add(new Messages.Hello(Messages.VERSION).frame());
-        fs.add(new Messages.Challenge(Messages.VERSION, true, nonce).frame());
-        fs.add(new Messages.Challenge(Messages.VERSION, false, nonce).frame());
+        fs.add(new Messages.Hello(Messages.VERSION, nonce).frame());
+        fs.add(new Messages.Challenge(Messages.VERSION, true, nonce, mac).frame());
+        fs.add(new Messages.Challenge(Messages.VERSION, false, nonce, new byte[Messages.MAC_BYTES]).frame());
         fs.add(new Messages.Auth(mac).frame());
         fs.add(new Messages.Auth(new byte[0]).frame());
         fs.add(new Messages.Ready(1 << 20, 600_000_000_000L).frame());

@@ -45,8 +45,14 @@ final class NetTesting {
     }
 
     static ProbeContext context(InetSocketAddress server, Optional<Path> tokenFile) {
+        Optional<Token> token;
+        try {
+            token = tokenFile.isPresent() ? Optional.of(Token.load(tokenFile.get())) : Optional.empty();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         return new ProbeContext(Path.of("."), "test-run", Duration.ofSeconds(30),
-                Optional.of(new PeerAddress(server.getHostString(), server.getPort(), tokenFile, false)),
+                Optional.of(new PeerAddress(server.getHostString(), server.getPort(), token, false)),
                 NanoClock.SYSTEM, ProgressListener.NONE);
     }
 

@@ -84,7 +84,8 @@ class OpenLoopTest {
                     InputStream in = c.getInputStream();
                     OutputStream out = c.getOutputStream();
                     skipFrame(in);
-                    out.write(wire(new Messages.Challenge(Messages.VERSION, false, new byte[Messages.NONCE_BYTES]).frame()));
+                    out.write(wire(new Messages.Challenge(Messages.VERSION, false, new byte[Messages.NONCE_BYTES],
+                            new byte[Messages.MAC_BYTES]).frame()));
                     skipFrame(in);
                     out.write(wire(new Messages.Ready(1 << 20, 3_600_000_000_000L).frame()));
                     skipFrame(in);

@@ -84,7 +84,8 @@ class PeerFailureTest {
                     InputStream in = c.getInputStream();
                     OutputStream out = c.getOutputStream();
                     readFrame(in);
-                    out.write(wire(new Messages.Challenge(Messages.VERSION, false, new byte[Messages.NONCE_BYTES]).frame()));
+                    out.write(wire(new Messages.Challenge(Messages.VERSION, false, new byte[Messages.NONCE_BYTES],
+                            new byte[Messages.MAC_BYTES]).frame()));
                     readFrame(in);
                     out.write(wire(new Messages.Ready(1 << 20, 3_600_000_000_000L).frame()));
                     readFrame(in);

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.iocert.probes.ProbeException;
 import io.iocert.results.Measurement;
 import io.iocert.spec.ProbeType;
 import java.io.IOException;
@@ -54,8 +55,16 @@ class PeerServerTest {
                 PeerException e1 = assertThrows(PeerException.class, () -> PeerConnection.open(none, w, FAST));
                 assertTrue(e1.getMessage().contains("requires a token: pass the shared token with --token-file"), e1.getMessage());
                 PeerException e2 = assertThrows(PeerException.class, () -> PeerConnection.open(wrong, w, FAST));
-                assertTrue(e2.getMessage().contains("refused: authentication failed: the client's token does not match"),
-                        e2.getMessage());
+                assertTrue(e2.getMessage().contains("could not prove it holds this client's token"), e2.getMessage());
+            }
+            // A client that answers the challenge without knowing the token is refused by the server.
+            try (Socket c = connect(s)) {
+                byte[] nonce = new byte[Messages.NONCE_BYTES];
+                c.getOutputStream().write(bytesOf(new Messages.Hello(Messages.VERSION, nonce).frame()));
+                readFrame(c.getInputStream());
+                c.getOutputStream().write(bytesOf(new Messages.Auth(new byte[Messages.MAC_BYTES]).frame()));
+                String refusal = new String(readFrame(c.getInputStream()), StandardCharsets.UTF_8);
+                assertTrue(refusal.contains("authentication failed: the client's token does not match"), refusal);
             }
             assertLegitimateClientWorks(s, Optional.of(good));
             awaitIdle(s);
@@ -72,46 +81,108 @@ class PeerServerTest {
 
     @Test
     void shouldNeverSendTheTokenOverTheWire() throws Exception {
-        // A fake server records everything the client sends during an authenticated handshake.
+        // A server that knows the token records everything the client sends while authenticating.
         Path good = Files.writeString(dir.resolve("token"), SECRET);
-        try (java.net.ServerSocket fake = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            ExecutorService ex = Executors.newSingleThreadExecutor();
-            Future<byte[]> seen = ex.submit(() -> {
-                try (Socket c = fake.accept()) {
-                    c.setSoTimeout(5000);
-                    readFrame(c.getInputStream());
-                    byte[] nonce = new byte[Messages.NONCE_BYTES];
-                    c.getOutputStream().write(bytesOf(new Messages.Challenge(Messages.VERSION, true, nonce).frame()));
-                    return readFrame(c.getInputStream());
-                }
-            });
-            Peer peer = Peer.resolve(context(new java.net.InetSocketAddress(fake.getInetAddress(), fake.getLocalPort()),
-                    Optional.of(good)).peer().orElseThrow());
+        Token token = Token.of(SECRET);
+        byte[] serverNonce = new byte[Messages.NONCE_BYTES];
+        serverNonce[0] = 42;
+        try (FakePeer fake = new FakePeer(in -> {
+            byte[] hello = readFrame(in.in());
+            byte[] clientNonce = java.util.Arrays.copyOfRange(hello, 5 + 6, hello.length);
+            in.out().write(bytesOf(new Messages.Challenge(Messages.VERSION, true, serverNonce,
+                    token.serverProof(clientNonce, serverNonce)).frame()));
+            byte[] auth = readFrame(in.in());
+            return List.of(hello, auth, clientNonce);
+        })) {
             try (Watchdog w = new Watchdog("test", 20)) {
-                assertThrows(PeerException.class, () -> PeerConnection.open(peer, w, FAST));
+                assertThrows(PeerException.class, () -> PeerConnection.open(fake.peer(Optional.of(good)), w, FAST));
             }
-            byte[] auth = seen.get(10, TimeUnit.SECONDS);
-            ex.shutdownNow();
+            List<byte[]> seen = fake.result();
+            byte[] hello = seen.get(0);
+            byte[] auth = seen.get(1);
+            assertEquals(5 + 6 + Messages.NONCE_BYTES, hello.length, "the hello carries magic, version and a nonce only");
             assertEquals(5 + Messages.MAC_BYTES, auth.length, "the client answers with an HMAC only");
-            String wire = new String(auth, StandardCharsets.ISO_8859_1);
-            assertTrue(!wire.contains(SECRET.substring(0, 8)), "the token leaked onto the wire");
-            assertEquals(ByteBuffer.wrap(Token.of(SECRET).sign(new byte[Messages.NONCE_BYTES])),
+            for (byte[] sent : List.of(hello, auth)) {
+                assertTrue(!new String(sent, StandardCharsets.ISO_8859_1).contains(SECRET.substring(0, 8)),
+                        "the token leaked onto the wire");
+            }
+            assertEquals(ByteBuffer.wrap(token.clientProof(serverNonce, seen.get(2))),
                     ByteBuffer.wrap(auth, 5, Messages.MAC_BYTES));
         }
     }
 
     @Test
+    void shouldRefuseAPeerThatSaysNoTokenIsNeededWhenTheClientHoldsOne() throws Exception {
+        // The fake peer of issue 16: "no token required", then it would serve made-up numbers.
+        Path good = Files.writeString(dir.resolve("token"), SECRET);
+        try (FakePeer fake = new FakePeer(FakePeer::tokenlessPeerThatRecordsTheRest)) {
+            try (Watchdog w = new Watchdog("test", 20)) {
+                Peer peer = fake.peer(Optional.of(good));
+                PeerException e = assertThrows(PeerException.class, () -> PeerConnection.open(peer, w, FAST));
+                assertTrue(e.getMessage().contains("says it needs no token, but this client holds one (--token-file): refusing a"
+                        + " peer that does not prove it knows the token"), e.getMessage());
+            }
+            assertEquals(List.of(), fake.result(), "the client sent nothing after the challenge");
+        }
+        // The probe fails with that reason (the requirement's verdict is ERROR), measuring nothing from such a peer.
+        try (FakePeer fake = new FakePeer(FakePeer::tokenlessPeerThatRecordsTheRest)) {
+            ProbeException e = assertThrows(ProbeException.class, () -> new NetPingPongProbe(FAST).run(requirement(
+                    ProbeType.NET_PINGPONG, "messageSize", bytes(64), "duration", ms(300), "warmup", ms(0)),
+                    context(fake.address(), Optional.of(good))));
+            assertTrue(e.getMessage().contains("says it needs no token"), e.getMessage());
+        }
+    }
+
+    @Test
+    void shouldRefuseAPeerThatCannotProveItHoldsTheToken() throws Exception {
+        Path good = Files.writeString(dir.resolve("token"), SECRET);
+        Token other = Token.of("a different token of enough length");
+        try (FakePeer fake = new FakePeer(io -> {
+            byte[] hello = readFrame(io.in());
+            byte[] clientNonce = java.util.Arrays.copyOfRange(hello, 5 + 6, hello.length);
+            byte[] nonce = new byte[Messages.NONCE_BYTES];
+            io.out().write(bytesOf(new Messages.Challenge(Messages.VERSION, true, nonce, other.serverProof(clientNonce, nonce))
+                    .frame()));
+            return FakePeer.rest(io.in());
+        })) {
+            try (Watchdog w = new Watchdog("test", 20)) {
+                Peer peer = fake.peer(Optional.of(good));
+                PeerException e = assertThrows(PeerException.class, () -> PeerConnection.open(peer, w, FAST));
+                assertTrue(e.getMessage().contains("could not prove it holds this client's token"), e.getMessage());
+            }
+            assertEquals(List.of(), fake.result(), "the client sent nothing after the challenge");
+        }
+        // The real server with another token is refused the same way, from the client's side first.
+        Path wrong = Files.writeString(dir.resolve("wrong"), "a different token of enough length");
+        try (NetTesting.Server s = new NetTesting.Server(Optional.of(Token.load(wrong)), ServerLimits.DEFAULTS)) {
+            Peer peer = Peer.resolve(context(s.address(), Optional.of(good)).peer().orElseThrow());
+            try (Watchdog w = new Watchdog("test", 20)) {
+                PeerException e = assertThrows(PeerException.class, () -> PeerConnection.open(peer, w, FAST));
+                assertTrue(e.getMessage().contains("could not prove it holds this client's token"), e.getMessage());
+            }
+        }
+    }
+
+    @Test
     void shouldExplainAVersionMismatchOnBothSides() throws Exception {
-        try (NetTesting.Server s = new NetTesting.Server(Optional.empty(), ServerLimits.DEFAULTS, 2)) {
+        // A server of the previous release (protocol 1) refuses this client with both versions named...
+        try (NetTesting.Server s = new NetTesting.Server(Optional.empty(), ServerLimits.DEFAULTS, 1)) {
             Peer peer = Peer.resolve(context(s.server).peer().orElseThrow());
             try (Watchdog w = new Watchdog("test", 20)) {
                 PeerException e = assertThrows(PeerException.class, () -> PeerConnection.open(peer, w, FAST));
-                assertTrue(e.getMessage().contains("protocol version mismatch: this iocert serve speaks protocol 2, the client "
-                        + "speaks 1; run the same iocert release on both sides"), e.getMessage());
+                assertTrue(e.getMessage().contains("protocol version mismatch: this iocert serve speaks protocol 1, the client "
+                        + "speaks 2; run the same iocert release on both sides"), e.getMessage());
             }
             awaitIdle(s);
             assertTrue(s.logSnapshot().stream().anyMatch(l -> l.contains("refused, protocol version mismatch")),
                     s.logSnapshot().toString());
+        }
+        // ...and this server tells a client of that release the same, from its bare version-1 hello.
+        try (NetTesting.Server s = NetTesting.Server.plain(); Socket c = connect(s)) {
+            c.getOutputStream().write(bytesOf(new Frame(Frame.Type.HELLO,
+                    ByteBuffer.allocate(6).putInt(Messages.MAGIC).putShort((short) 1).array())));
+            String refusal = new String(readFrame(c.getInputStream()), StandardCharsets.UTF_8);
+            assertTrue(refusal.contains("this iocert serve speaks protocol 2, the client speaks 1"), refusal);
         }
     }
 
@@ -187,32 +258,84 @@ class PeerServerTest {
     }
 
     @Test
-    void shouldRefuseConnectionsBeyondTheSessionLimitAndRecover() throws Exception {
-        // 200 connections at once against 16 session slots: 16 wait in the handshake until its
-        // timeout, the other 184 are told "busy" at once; afterwards the server serves again.
-        try (NetTesting.Server s = new NetTesting.Server(Optional.empty(), NetTesting.limits(16, 1 << 20, 1000, 2000, 60_000))) {
-            List<Socket> sockets = new ArrayList<>();
-            int busy = 0;
-            try {
-                for (int i = 0; i < 200; i++) {
-                    sockets.add(connect(s));
-                }
-                for (Socket c : sockets) {
-                    c.setSoTimeout(5000);
-                    InputStream in = c.getInputStream();
-                    byte[] f = readFrameOrNull(in);
-                    if (f != null && new String(f, StandardCharsets.UTF_8).contains("busy: 16 sessions already running")) {
-                        busy++;
+    void shouldRefuseAuthenticatedClientsBeyondTheSessionLimitAndRecover() throws Exception {
+        // 4 session slots held by authenticated clients: a fifth authenticates and is told "busy"
+        // at once; when one leaves, a client is served again.
+        try (NetTesting.Server s = new NetTesting.Server(Optional.empty(), NetTesting.limits(4, 1 << 20, 1000, 5000, 60_000))) {
+            Peer peer = Peer.resolve(context(s.server).peer().orElseThrow());
+            try (Watchdog w = new Watchdog("test", 20)) {
+                List<PeerConnection> held = new ArrayList<>();
+                try {
+                    for (int i = 0; i < 4; i++) {
+                        held.add(PeerConnection.open(peer, w, FAST));
                     }
-                }
-            } finally {
-                for (Socket c : sockets) {
-                    c.close();
+                    PeerException e = assertThrows(PeerException.class, () -> PeerConnection.open(peer, w, FAST));
+                    assertTrue(e.getMessage().contains("busy: 4 sessions already running (the server's session limit)"),
+                            e.getMessage());
+                } finally {
+                    held.forEach(PeerConnection::close);
                 }
             }
-            assertEquals(184, busy, "all connections beyond the 16 slots are refused as busy");
             awaitIdle(s);
             assertLegitimateClientWorks(s, Optional.empty());
+        }
+    }
+
+    @Test
+    void shouldServeATokenHolderWhileAnotherAddressFloodsWithIdleConnections() throws Exception {
+        // Issue 16: idle connections, reopened as they drop, used to take every session slot. Here
+        // a flood from 127.0.0.2 keeps opening connections that never say a word, far more than
+        // the 8 handshake seats, while a client with the token from 127.0.0.1 runs probes.
+        Path good = Files.writeString(dir.resolve("token"), SECRET);
+        java.net.InetAddress flooder = java.net.InetAddress.getByName("127.0.0.2");
+        try (NetTesting.Server s = new NetTesting.Server(Optional.of(Token.load(good)),
+                new ServerLimits(4, 1 << 20, java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(5),
+                        java.time.Duration.ofSeconds(60), 8))) {
+            java.util.concurrent.atomic.AtomicBoolean flooding = new java.util.concurrent.atomic.AtomicBoolean(true);
+            java.util.concurrent.atomic.AtomicLong opened = new java.util.concurrent.atomic.AtomicLong();
+            Thread flood = new Thread(() -> {
+                java.util.ArrayDeque<Socket> mine = new java.util.ArrayDeque<>();
+                while (flooding.get()) {
+                    try {
+                        Socket c = new Socket();
+                        c.bind(new java.net.InetSocketAddress(flooder, 0));
+                        c.connect(s.address(), 2000);
+                        mine.add(c);
+                        opened.incrementAndGet();
+                        if (mine.size() > 200) {
+                            mine.poll().close();
+                        }
+                    } catch (IOException e) {
+                        // refused or reset under load: try again
+                    }
+                }
+                mine.forEach(PeerServerTest::closeQuietly);
+            }, "flood");
+            flood.start();
+            try {
+                while (opened.get() < 100) {
+                    Thread.sleep(5);
+                }
+                long before = opened.get();
+                for (int i = 0; i < 5; i++) {
+                    assertLegitimateClientWorks(s, Optional.of(good));
+                }
+                long during = opened.get() - before;
+                assertTrue(during > 8 * 5, "the flood kept going while the client was served: " + during
+                        + " connections opened meanwhile");
+            } finally {
+                flooding.set(false);
+                flood.join();
+            }
+            assertTrue(opened.get() > 8 * 10, "the flood opened " + opened.get() + " connections");
+            List<String> log = s.logSnapshot();
+            assertEquals(10, log.stream().filter(l -> l.contains(": ok")).count(), "every probe session logged: " + log);
+            long evictions = log.stream().filter(l -> l.contains("closed: evicted by a newer connection")).count();
+            assertTrue(evictions >= 1 && evictions <= PeerServer.LOG_BURST, "evictions are logged, a few a minute: " + evictions);
+            // At the latest when the server stops, the rest are counted in one line.
+            s.server.close();
+            assertTrue(s.logSnapshot().stream().anyMatch(l -> l.matches("\\d+ more like this in the last \\d+ s, not logged one"
+                    + " by one: .*closed: evicted by a newer connection.*")), s.logSnapshot().toString());
         }
     }
 
@@ -268,6 +391,66 @@ class PeerServerTest {
             awaitIdle(s);
             assertEquals(0, s.server.activeSessions());
             assertLegitimateClientWorks(s, Optional.empty());
+        }
+    }
+
+    /** The two directions of a fake peer's one connection. */
+    record Io(InputStream in, java.io.OutputStream out) {
+    }
+
+    /** A fake peer on loopback: accepts one connection and runs a script on it. */
+    private static final class FakePeer implements AutoCloseable {
+        interface Script {
+            List<byte[]> run(Io io) throws Exception;
+        }
+
+        private final java.net.ServerSocket socket;
+        private final ExecutorService ex = Executors.newSingleThreadExecutor();
+        private final Future<List<byte[]>> result;
+
+        FakePeer(Script script) throws IOException {
+            socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+            result = ex.submit(() -> {
+                try (Socket c = socket.accept()) {
+                    c.setSoTimeout(5000);
+                    return script.run(new Io(c.getInputStream(), c.getOutputStream()));
+                }
+            });
+        }
+
+        /** Says no token is needed, then records every frame the client still sends. */
+        static List<byte[]> tokenlessPeerThatRecordsTheRest(Io io) throws IOException {
+            readFrame(io.in());
+            io.out().write(bytesOf(new Messages.Challenge(Messages.VERSION, false, new byte[Messages.NONCE_BYTES],
+                    new byte[Messages.MAC_BYTES]).frame()));
+            return rest(io.in());
+        }
+
+        /** The frames the client sends until it closes. */
+        static List<byte[]> rest(InputStream in) throws IOException {
+            List<byte[]> frames = new ArrayList<>();
+            for (byte[] f = readFrameOrNull(in); f != null; f = readFrameOrNull(in)) {
+                frames.add(f);
+            }
+            return frames;
+        }
+
+        java.net.InetSocketAddress address() {
+            return new java.net.InetSocketAddress(socket.getInetAddress(), socket.getLocalPort());
+        }
+
+        Peer peer(Optional<Path> token) throws Exception {
+            return Peer.resolve(context(address(), token).peer().orElseThrow());
+        }
+
+        List<byte[]> result() throws Exception {
+            return result.get(10, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public void close() throws IOException {
+            ex.shutdownNow();
+            socket.close();
         }
     }
 
@@ -331,6 +514,14 @@ class PeerServerTest {
         byte[] rest = in.readNBytes(length - 1);
         ByteBuffer all = ByteBuffer.allocate(5 + rest.length).put(header).put(rest);
         return all.array();
+    }
+
+    private static void closeQuietly(Socket c) {
+        try {
+            c.close();
+        } catch (IOException e) {
+            // best effort
+        }
     }
 
     private static byte[] bytesOf(Frame f) {
