@@ -56,7 +56,7 @@ final class DriftCommand implements Command {
                 .addOption(Commands.opt("statistic", "S", "only this statistic (p99, mean, ...)"))
                 .addOption(Commands.opt("false-alarm", "A", "chance of reporting a change in a series that has none,"
                         + " per series (default 0.05)"))
-                .addOption(Commands.opt("min-runs", "K", "fewest runs in a level between changes (default 3)"))
+                .addOption(Commands.opt("min-runs", "K", "fewest runs in a level between changes (default 5; fewer find a change sooner but alarm more often than stated in short histories)"))
                 .addOption(Commands.opt("confidence", "P", "confidence of the intervals (default 0.95)"))
                 .addOption(Commands.opt("worse-only", null, "report and exit 1 only for changes away from the spec's"
                         + " threshold"));
@@ -72,7 +72,7 @@ final class DriftCommand implements Command {
         String format = StoreQuery.format(line);
         double alpha = InstanceTypeCertify.probability("--false-alarm", line.getOptionValue("false-alarm", "0.05"));
         double confidence = Inputs.confidence(line.getOptionValue("confidence", "0.95"));
-        int minRuns = minRuns(line.getOptionValue("min-runs", "3"));
+        int minRuns = minRuns(line.getOptionValue("min-runs", "5"));
         boolean worseOnly = line.hasOption("worse-only");
         DriftAnalysis.Options options = new DriftAnalysis.Options(Optional.ofNullable(line.getOptionValue("requirement")),
                 Optional.ofNullable(line.getOptionValue("statistic")), alpha, minRuns, confidence);

@@ -189,4 +189,41 @@ class StoreCommandsTest {
         assertEquals(2, unknown.code());
         assertTrue(unknown.err().contains("m7i.large"), unknown.err());
     }
+
+    @Test
+    void shouldReportDriftWithExit1AndASteadyHistoryWithExit0() throws Exception {
+        for (int week = 0; week < 12; week++) {
+            Path a = write("a" + week + ".result.json", result("node17", null, T0.plusSeconds(604_800L * week),
+                    week < 6 ? 700_000 : 1_200_000, 300 + week));
+            Path b = write("b" + week + ".result.json", result("node18", null, T0.plusSeconds(604_800L * week), 700_000,
+                    400 + week));
+            CliRunner c = CliRunner.run("certify", "--spec", spec.toString(), "--store", store.toString(), a.toString(),
+                    b.toString());
+            assertTrue(c.code() == 0 || c.code() == 1, c.err());
+        }
+        CliRunner drift = CliRunner.run("drift", "--store", store.toString(), "--node", "node17", "--spec",
+                "ocean-checkpoint");
+        assertEquals(1, drift.code(), drift.out() + drift.err());
+        assertTrue(drift.out().contains("CHANGE p99 restart-read latency on node17 rose from"), drift.out());
+        assertTrue(drift.out().contains("between 2026-12-06 and 2026-12-13"), drift.out());
+
+        CliRunner steady = CliRunner.run("drift", "--store", store.toString(), "--node", "node18", "--spec",
+                "ocean-checkpoint", "--format", "json");
+        assertEquals(0, steady.code(), steady.out() + steady.err());
+        JsonNode doc = new ObjectMapper().readTree(steady.out());
+        assertEquals("iocert-drift/1", doc.get("format").asText());
+        assertEquals(2, doc.get("series").size());
+        assertEquals(0, doc.get("series").get(0).get("changes").size());
+
+        CliRunner better = CliRunner.run("drift", "--store", store.toString(), "--node", "node17", "--spec",
+                "ocean-checkpoint", "--worse-only", "--format", "csv", "--statistic", "p99");
+        assertEquals(1, better.code(), better.err());
+        assertEquals(2, better.out().lines().count(), better.out());
+
+        CliRunner bad = CliRunner.run("drift", "--store", store.toString(), "--node", "node17", "--spec",
+                "ocean-checkpoint", "--false-alarm", "5%");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("--false-alarm '5%'"), bad.err());
+        assertTrue(bad.noStackTrace(), bad.err());
+    }
 }

@@ -78,7 +78,7 @@ public record Drift(String subject, String requirementId, String variant, String
         return name + " on " + subject + " " + verb + " from " + format(s.before().value()) + " to "
                 + formatWithInterval(s.after().value(), s.after().low(), s.after().high()) + " between "
                 + DAY.format(s.lastBefore()) + " and " + DAY.format(s.firstAfter()) + " (per-run level "
-                + signed(s.shift()) + " [" + number(s.shiftLow()) + ", " + number(s.shiftHigh()) + "]"
+                + (s.shift() > 0 ? "+" : "") + formatWithInterval(s.shift(), s.shiftLow(), s.shiftHigh())
                 + (comparator == null ? "" : "; " + (worse(s) ? "worse" : "better") + " for " + comparator + " "
                 + format(threshold)) + ")";
     }
@@ -101,13 +101,5 @@ public record Drift(String subject, String requirementId, String variant, String
 
     String formatWithInterval(double v, double low, double high) {
         return Double.isFinite(v) ? new Quantity(v, dimension()).formatWithInterval(low, high) : String.valueOf(v);
-    }
-
-    private String number(double v) {
-        return (v > 0 ? "+" : "") + format(v);
-    }
-
-    private String signed(double v) {
-        return number(v);
     }
 }

@@ -36,8 +36,12 @@ public final class DriftAnalysis {
             }
         }
 
+        /**
+         * A 5% false-alarm rate, levels of at least 5 runs (fewer let short histories alarm more
+         * often than stated: DriftSimulationTest, docs/history.md), 95% intervals.
+         */
         public static Options defaults() {
-            return new Options(Optional.empty(), Optional.empty(), 0.05, 3, 0.95);
+            return new Options(Optional.empty(), Optional.empty(), 0.05, 5, 0.95);
         }
     }
 
