@@ -226,4 +226,49 @@ class StoreCommandsTest {
         assertTrue(bad.err().contains("--false-alarm '5%'"), bad.err());
         assertTrue(bad.noStackTrace(), bad.err());
     }
+
+    @Test
+    void shouldRecordARealRunWithItsCertificateAndRefuseABadStoreBeforeProbing() throws Exception {
+        Path small = tmp.resolve("small.yaml");
+        Files.writeString(small, String.join("\n",
+                "iocert: v1",
+                "name: store-run",
+                "budget: 5s",
+                "requirements:",
+                "  - id: small-write",
+                "    probe: fs.write",
+                "    workload: {pattern: sequential, blockSize: 1MiB, fileSize: 8MiB, duration: 1s, interval: 10ms,"
+                        + " direct: auto}",
+                "    expect:",
+                "      throughput: {p50: \">= 1 B/s\"}",
+                ""));
+        assertEquals(0, CliRunner.run("keygen", "--out", tmp.resolve("ops").toString()).code());
+        Path fs = Files.createDirectories(tmp.resolve("fs"));
+        CliRunner run = CliRunner.run("run", "--spec", small.toString(), "--fs-path", fs.toString(), "--out",
+                tmp.resolve("out").toString(), "--sign", tmp.resolve("ops.key").toString(), "--store", store.toString());
+        assertEquals(0, run.code(), run.out() + run.err());
+        assertTrue(run.err().contains("recorded result"), run.err());
+        String host = new ObjectMapper().readTree(tmp.resolve("out/result.json").toFile()).get("node").get("hostname")
+                .asText();
+        CliRunner h = CliRunner.run("history", "--store", store.toString(), "--node", host, "--spec", small.toString(),
+                "--format", "json");
+        assertEquals(0, h.code(), h.err());
+        JsonNode entry = new ObjectMapper().readTree(h.out()).get("certifications").get(0);
+        assertEquals("ELIGIBLE", entry.get("verdict").asText());
+        assertEquals("run", entry.get("source").asText());
+        assertTrue(entry.get("signed").asBoolean());
+        // The stored result is the file the run wrote, byte for byte: its id is the file's SHA-256.
+        assertEquals(io.iocert.certifier.cert.Certificates.sha256(Files.readAllBytes(tmp.resolve("out/result.json"))),
+                entry.get("resultId").asText());
+
+        Path notes = tmp.resolve("notes.txt");
+        Files.writeString(notes, "my notes");
+        long started = System.nanoTime();
+        CliRunner bad = CliRunner.run("run", "--spec", small.toString(), "--fs-path", fs.toString(), "--out",
+                tmp.resolve("out2").toString(), "--store", notes.toString());
+        assertEquals(2, bad.code(), bad.err());
+        assertTrue(bad.err().contains("not an iocert store"), bad.err());
+        assertTrue(!Files.exists(tmp.resolve("out2/result.json")), "refused before probing");
+        assertTrue(System.nanoTime() - started < 5_000_000_000L);
+    }
 }
