@@ -21,7 +21,8 @@ final class Commands {
     static {
         for (Command c : List.of(new RunCommand(), new ProbeCommand(), new CertifyCommand(), new SpecCommand(),
                 new CompareCommand(), new ImportCommand(), new ExportCommand(), new ServeCommand(), new KeygenCommand(),
-                new VerifyCommand(), new AdmitCommand(), new HistoryCommand(), new DriftCommand())) {
+                new VerifyCommand(), new AdmitCommand(), new HistoryCommand(), new DriftCommand(),
+                new PublishCommand())) {
             COMMANDS.put(c.name(), c);
         }
     }

@@ -22,8 +22,9 @@ public record Drift(String subject, String requirementId, String variant, String
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
 
-    /** One certification's value of the statistic. */
-    public record Point(Instant at, String resultId, String hostname, double value) {
+    /** One certification's value of the statistic, its interval and verdict as certified. */
+    public record Point(Instant at, String resultId, String hostname, double value, double low, double high,
+                        String verdict) {
     }
 
     /**

@@ -23,7 +23,18 @@ public final class DriftAnalysis {
 
     /** What to analyse and how. */
     public record Options(Optional<String> requirement, Optional<String> statistic, double falseAlarmRate,
-                          int minSegment, double confidence) {
+                          int minSegment, double confidence, boolean mergeLevels) {
+        /** Options whose levels are also measured on their merged distributions. */
+        public Options(Optional<String> requirement, Optional<String> statistic, double falseAlarmRate, int minSegment,
+                       double confidence) {
+            this(requirement, statistic, falseAlarmRate, minSegment, confidence, true);
+        }
+
+        /** The same without merging each level's distributions (levels as the mean of their runs). */
+        public Options withoutMerging() {
+            return new Options(requirement, statistic, falseAlarmRate, minSegment, confidence, false);
+        }
+
         public Options {
             if (!(falseAlarmRate > 0 && falseAlarmRate < 1)) {
                 throw new IllegalArgumentException("false-alarm rate must lie in (0, 1): " + falseAlarmRate);
@@ -59,8 +70,14 @@ public final class DriftAnalysis {
     /** Every series of the selected nodes' certifications against {@code specName}, each analysed. */
     public List<Drift> analyse(ResultStore store, ResultStore.Selector selector, String specName, Options options)
             throws StoreException {
+        return analyse(store, selector, store.verdicts(selector, specName), options);
+    }
+
+    /** The same over verdict rows already read ({@link ResultStore#verdicts}). */
+    public List<Drift> analyse(ResultStore store, ResultStore.Selector selector, List<ResultStore.StoredVerdict> verdicts,
+                               Options options) throws StoreException {
         Map<String, List<ResultStore.StoredVerdict>> series = new LinkedHashMap<>();
-        for (ResultStore.StoredVerdict v : store.verdicts(selector, specName)) {
+        for (ResultStore.StoredVerdict v : verdicts) {
             if (options.requirement().isPresent() && !options.requirement().get().equals(v.requirementId())) {
                 continue;
             }
@@ -71,18 +88,19 @@ public final class DriftAnalysis {
         }
         List<Drift> out = new ArrayList<>();
         for (List<ResultStore.StoredVerdict> rows : series.values()) {
-            out.add(analyse(store, selector, rows, options));
+            out.add(series(store, selector, rows, options));
         }
         return out;
     }
 
-    private Drift analyse(ResultStore store, ResultStore.Selector selector, List<ResultStore.StoredVerdict> rows,
-                          Options options) throws StoreException {
+    private Drift series(ResultStore store, ResultStore.Selector selector, List<ResultStore.StoredVerdict> rows,
+                         Options options) throws StoreException {
         List<Drift.Point> points = new ArrayList<>();
         int skipped = 0;
         for (ResultStore.StoredVerdict v : rows) {
             if (Double.isFinite(v.measured())) {
-                points.add(new Drift.Point(v.startedAt(), v.resultId(), v.hostname(), v.measured()));
+                points.add(new Drift.Point(v.startedAt(), v.resultId(), v.hostname(), v.measured(), v.ciLow(), v.ciHigh(),
+                        v.verdict()));
             } else {
                 skipped++;
             }
@@ -101,7 +119,8 @@ public final class DriftAnalysis {
         for (ChangeDetector.Level l : seg.levels()) {
             List<String> ids = points.subList(l.from(), l.to()).stream().map(Drift.Point::resultId).toList();
             levels.add(new Drift.Level(l.from(), l.to(), points.get(l.from()).at(), points.get(l.to() - 1).at(), l.mean(),
-                    l.low(), l.high(), merged(store, ids, first, options.confidence())));
+                    l.low(), l.high(), options.mergeLevels() ? merged(store, ids, first, options.confidence())
+                    : OptionalDouble.empty()));
         }
         List<Drift.Step> steps = new ArrayList<>();
         for (ChangeDetector.Shift s : seg.shifts()) {

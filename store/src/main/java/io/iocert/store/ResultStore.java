@@ -522,6 +522,74 @@ public final class ResultStore implements AutoCloseable {
                 Map.of(), null));
     }
 
+    /** One certification as the catalogue lists it. */
+    public record Certification(String certificationId, String resultId, String hostname, String instanceType,
+                                String specName, String specSha256, Instant startedAt, Instant certifiedAt,
+                                String verdict, String source) {
+    }
+
+    /** Every certification, grouped by node and spec, each group oldest measurement first. */
+    public List<Certification> certifications() throws StoreException {
+        String sql = "SELECT c.cert_id, r.result_id, r.hostname, r.instance_type, c.spec_name, c.spec_sha256,"
+                + " r.started_at_ms, c.certified_at_ms, c.verdict, r.source FROM iocert_certification c"
+                + " JOIN iocert_result r ON r.result_id = c.result_id"
+                + " ORDER BY r.hostname, c.spec_name, r.started_at_ms, c.certified_at_ms";
+        List<Certification> out = new ArrayList<>();
+        try (PreparedStatement s = connection.prepareStatement(sql); ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                out.add(new Certification(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getString(6), Instant.ofEpochMilli(rs.getLong(7)),
+                        Instant.ofEpochMilli(rs.getLong(8)), rs.getString(9), rs.getString(10)));
+            }
+        } catch (SQLException e) {
+            throw failure(location, "read", e);
+        }
+        return out;
+    }
+
+    /** A certification's stored report: its JSON, certificate (or null) and judged statistics. */
+    public record StoredReport(String certificationId, String reportJson, String certificateJson,
+                               List<StoredVerdict> verdicts) {
+    }
+
+    /** Receives stored reports one at a time. */
+    public interface ReportVisitor {
+        void visit(StoredReport report) throws java.io.IOException;
+    }
+
+    /**
+     * Every stored report, in certification-id order, one at a time (two cursors merged by id, so a
+     * store of any size is walked in constant memory).
+     */
+    public void forEachReport(ReportVisitor visitor) throws StoreException, java.io.IOException {
+        String certs = "SELECT cert_id, report_json, certificate_json FROM iocert_certification ORDER BY cert_id";
+        String rows = "SELECT v.cert_id, c.result_id, r.hostname, r.started_at_ms, v.requirement_id, v.variant, v.probe,"
+                + " v.metric, v.statistic, v.comparator, v.threshold, v.unit, v.measured, v.ci_low, v.ci_high, v.verdict"
+                + " FROM iocert_verdict v JOIN iocert_certification c ON c.cert_id = v.cert_id"
+                + " JOIN iocert_result r ON r.result_id = c.result_id ORDER BY v.cert_id, v.seq";
+        try (PreparedStatement a = connection.prepareStatement(certs); PreparedStatement b = connection.prepareStatement(rows);
+             ResultSet ca = a.executeQuery(); ResultSet vb = b.executeQuery()) {
+            boolean more = vb.next();
+            while (ca.next()) {
+                String id = ca.getString(1);
+                List<StoredVerdict> list = new ArrayList<>();
+                while (more && vb.getString(1).compareTo(id) < 0) {
+                    more = vb.next();
+                }
+                while (more && vb.getString(1).equals(id)) {
+                    list.add(new StoredVerdict(id, vb.getString(2), vb.getString(3), Instant.ofEpochMilli(vb.getLong(4)),
+                            vb.getString(5), vb.getString(6), vb.getString(7), vb.getString(8), vb.getString(9),
+                            vb.getString(10), getDouble(vb, "threshold"), vb.getString(12), getDouble(vb, "measured"),
+                            getDouble(vb, "ci_low"), getDouble(vb, "ci_high"), vb.getString(16)));
+                    more = vb.next();
+                }
+                visitor.visit(new StoredReport(id, ca.getString(2), ca.getString(3), list));
+            }
+        } catch (SQLException e) {
+            throw failure(location, "read", e);
+        }
+    }
+
     /** A stored result document with what the store knows of it. */
     public record StoredResult(String resultId, Instant startedAt, Result result) {
     }
