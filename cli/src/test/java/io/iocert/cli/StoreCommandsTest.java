@@ -271,4 +271,28 @@ class StoreCommandsTest {
         assertTrue(!Files.exists(tmp.resolve("out2/result.json")), "refused before probing");
         assertTrue(System.nanoTime() - started < 5_000_000_000L);
     }
+
+    @Test
+    void shouldPublishTheStoreAndRefuseADirectoryOfOtherFiles() throws Exception {
+        for (int day = 0; day < 3; day++) {
+            Path f = write("p" + day + ".result.json", result("node17", "m7i.large", T0.plusSeconds(86_400L * day),
+                    700_000, day));
+            assertEquals(0, CliRunner.run("certify", "--spec", spec.toString(), "--store", store.toString(),
+                    f.toString()).code());
+        }
+        Path site = tmp.resolve("site");
+        CliRunner p = CliRunner.run("publish", "--store", store.toString(), "--out", site.toString());
+        assertEquals(0, p.code(), p.err());
+        assertTrue(p.err().contains("published 1 nodes, 3 certifications"), p.err());
+        assertTrue(Files.readString(site.resolve("index.html")).contains("data-node=\"node17\""));
+        // Publishing again refreshes the same catalogue.
+        assertEquals(0, CliRunner.run("publish", "--store", store.toString(), "--out", site.toString()).code());
+
+        Path mine = Files.createDirectories(tmp.resolve("mine"));
+        Files.writeString(mine.resolve("thesis.tex"), "keep me");
+        CliRunner refused = CliRunner.run("publish", "--store", store.toString(), "--out", mine.toString());
+        assertEquals(2, refused.code());
+        assertTrue(refused.err().contains("not an iocert catalogue"), refused.err());
+        assertEquals(List.of("thesis.tex"), Files.list(mine).map(x -> x.getFileName().toString()).toList());
+    }
 }
