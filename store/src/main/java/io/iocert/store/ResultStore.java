@@ -57,8 +57,10 @@ public final class ResultStore implements AutoCloseable {
 
     private final StoreLocation location;
     private final DataSource writes;
-    /** Reads run on this connection in auto-commit mode; each write takes its own connection and transaction. */
+    /** Reads run on this connection in auto-commit mode. */
     private final Connection connection;
+    /** Writes run on this one, opened on the first write, one transaction per record. */
+    private Connection writer;
 
     private ResultStore(StoreLocation location, DataSource writes, Connection connection) {
         this.location = location;
@@ -190,7 +192,11 @@ public final class ResultStore implements AutoCloseable {
     public Recorded record(Result result, byte[] document, String source, Report report, byte[] certificate,
                            Instant now) throws StoreException {
         String resultId = Certificates.sha256(document);
-        try (Connection w = writes.getConnection()) {
+        try {
+            if (writer == null) {
+                writer = writes.getConnection();
+            }
+            Connection w = writer;
             try {
                 // SQLite: BEGIN IMMEDIATE, so a second writer waits here (busy timeout), never half-way.
                 w.setAutoCommit(false);
@@ -204,6 +210,19 @@ public final class ResultStore implements AutoCloseable {
                     // The transaction is gone with the failure that is being reported.
                 }
                 throw e;
+            } finally {
+                // Back to auto-commit: the connection holds no transaction (and no lock) between
+                // records. If even that fails, drop the connection; the next record opens a new one.
+                try {
+                    w.setAutoCommit(true);
+                } catch (SQLException e) {
+                    writer = null;
+                    try {
+                        w.close();
+                    } catch (SQLException ignored) {
+                        // Closing what is already broken; the original failure is being reported.
+                    }
+                }
             }
         } catch (SQLException e) {
             throw failure(location, "write to", e);
@@ -674,6 +693,9 @@ public final class ResultStore implements AutoCloseable {
     @Override
     public void close() throws StoreException {
         try {
+            if (writer != null) {
+                writer.close();
+            }
             connection.close();
         } catch (SQLException e) {
             throw failure(location, "close", e);
