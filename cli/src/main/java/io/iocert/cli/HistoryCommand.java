@@ -77,10 +77,10 @@ final class HistoryCommand implements Command {
         StringBuilder sb = new StringBuilder();
         sb.append("certifications of ").append(selector.describe()).append(" against ").append(spec).append(" (")
                 .append(entries.size()).append(")\n");
-        sb.append(String.format(Locale.ROOT, "%-20s  %-20s  %-16s  %-13s  %-15s  %-7s  %-6s  %s%n", "measured (UTC)",
+        sb.append(String.format(Locale.ROOT, "%-24s  %-20s  %-16s  %-13s  %-17s  %-7s  %-6s  %s%n", "measured (UTC)",
                 "node", "instance type", "verdict", "pass/fail/inc/err", "source", "signed", "spec sha256"));
         for (ResultStore.HistoryEntry e : entries) {
-            sb.append(String.format(Locale.ROOT, "%-20s  %-20s  %-16s  %-13s  %-15s  %-7s  %-6s  %s%n",
+            sb.append(String.format(Locale.ROOT, "%-24s  %-20s  %-16s  %-13s  %-17s  %-7s  %-6s  %s%n",
                     e.startedAt().toString(), e.hostname(), e.instanceType() == null ? "-" : e.instanceType(),
                     e.verdict(), e.pass() + "/" + e.fail() + "/" + e.inconclusive() + "/" + e.error(), e.source(),
                     e.signed() ? "yes" : "no", e.specSha256().substring(0, Math.min(12, e.specSha256().length()))));
