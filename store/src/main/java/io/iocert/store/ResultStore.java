@@ -53,6 +53,8 @@ import org.sqlite.SQLiteErrorCode;
 public final class ResultStore implements AutoCloseable {
     /** How long a writer waits for another to finish before giving up. */
     public static final int BUSY_WAIT_MS = 30_000;
+    /** Stores up to this size get SQLite's full integrity check when opened. */
+    static final long FULL_CHECK_BYTES = 64L << 20;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final StoreLocation location;
@@ -124,13 +126,28 @@ public final class ResultStore implements AutoCloseable {
         }
     }
 
-    /** A file that is not a SQLite database (or a damaged one) is refused before Flyway touches it. */
+    /**
+     * A file that is not a SQLite database (or a damaged one) is refused before Flyway touches it.
+     * SQLite's integrity check reads every page, so it runs at open only for stores up to
+     * {@link #FULL_CHECK_BYTES}; in larger ones a damaged page is reported when a query meets it.
+     */
     private static void checkSqliteFile(SQLiteDataSource ds, StoreLocation location) throws StoreException {
-        if (!Files.exists(location.sqliteFile().get())) {
+        java.nio.file.Path file = location.sqliteFile().get();
+        if (!Files.exists(file)) {
             return;
         }
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (IOException e) {
+            throw new StoreException(StoreException.Kind.BAD_INPUT, location.display() + ": cannot read (" + e + ")", e);
+        }
+        String check = size <= FULL_CHECK_BYTES ? "PRAGMA quick_check" : "PRAGMA schema_version";
         try (Connection c = ds.getConnection(); var s = c.createStatement();
-             ResultSet rs = s.executeQuery("PRAGMA quick_check")) {
+             ResultSet rs = s.executeQuery(check)) {
+            if (size > FULL_CHECK_BYTES) {
+                return;
+            }
             String first = rs.next() ? rs.getString(1) : "ok";
             if (!"ok".equals(first)) {
                 throw new StoreException(StoreException.Kind.BAD_INPUT, location.display() + " is damaged (SQLite"

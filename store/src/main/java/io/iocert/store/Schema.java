@@ -34,21 +34,11 @@ final class Schema {
                 .validateOnMigrate(true)
                 .load();
         try {
-            for (MigrationInfo m : flyway.info().applied()) {
-                MigrationState s = m.getState();
-                if (s == MigrationState.FUTURE_SUCCESS || s == MigrationState.FUTURE_FAILED) {
-                    throw new StoreException(StoreException.Kind.BAD_INPUT, where + " has store schema version "
-                            + m.getVersion() + " (" + m.getDescription() + "), newer than this iocert knows (" + latest(flyway)
-                            + "); use the iocert that wrote it or a newer one. The store was not changed.");
-                }
-                if (s == MigrationState.FAILED) {
-                    throw new StoreException(StoreException.Kind.BAD_INPUT, where + ": migration " + m.getVersion()
-                            + " of the store schema failed earlier and left it half-done; restore it from a copy."
-                            + " The store was not changed.");
-                }
-            }
+            // Validation runs first and fails, changing nothing, on a store with migrations this
+            // iocert does not know; only then is the history read again to say which.
             flyway.migrate();
         } catch (FlywayException e) {
+            diagnose(flyway, where);
             for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
                 if (c instanceof java.sql.SQLException sql) {
                     StoreException mapped = ResultStore.failure(location, "read", sql);
@@ -66,6 +56,29 @@ final class Schema {
             }
             throw new StoreException(StoreException.Kind.BAD_INPUT, where + ": the store schema cannot be checked or"
                     + " brought up to date (" + firstLine(msg) + "). The store was not changed.", e);
+        }
+    }
+
+    /** Throws the clear message for a store written by a newer iocert, or left half-migrated. */
+    private static void diagnose(Flyway flyway, String where) throws StoreException {
+        MigrationInfo[] applied;
+        try {
+            applied = flyway.info().applied();
+        } catch (FlywayException unreadable) {
+            return;
+        }
+        for (MigrationInfo m : applied) {
+            MigrationState s = m.getState();
+            if (s == MigrationState.FUTURE_SUCCESS || s == MigrationState.FUTURE_FAILED) {
+                throw new StoreException(StoreException.Kind.BAD_INPUT, where + " has store schema version "
+                        + m.getVersion() + " (" + m.getDescription() + "), newer than this iocert knows (" + latest(flyway)
+                        + "); use the iocert that wrote it or a newer one. The store was not changed.");
+            }
+            if (s == MigrationState.FAILED) {
+                throw new StoreException(StoreException.Kind.BAD_INPUT, where + ": migration " + m.getVersion()
+                        + " of the store schema failed earlier and left it half-done; restore it from a copy."
+                        + " The store was not changed.");
+            }
         }
     }
 

@@ -182,8 +182,8 @@ class PostgresStoreIT {
         ResultStore.open(where, true).close();
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
             s.execute("INSERT INTO " + Schema.HISTORY_TABLE + " (installed_rank, version, description, type, script,"
-                    + " checksum, installed_by, installed_on, execution_time, success) VALUES (2, '2', 'from the future',"
-                    + " 'SQL', 'V2__from_the_future.sql', 0, 'test', now(), 1, true)");
+                    + " checksum, installed_by, installed_on, execution_time, success) VALUES (3, '3', 'from the future',"
+                    + " 'SQL', 'V3__from_the_future.sql', 0, 'test', now(), 1, true)");
         }
         StoreException e = assertThrows(StoreException.class, () -> ResultStore.open(where, true));
         assertEquals(StoreException.Kind.BAD_INPUT, e.kind());

@@ -136,8 +136,8 @@ class ResultStoreTest {
         Path db = dir.resolve("history.db");
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
             s.execute("INSERT INTO " + Schema.HISTORY_TABLE + " (installed_rank, version, description, type, script,"
-                    + " checksum, installed_by, installed_on, execution_time, success) VALUES (2, '2', 'from the future',"
-                    + " 'SQL', 'V2__from_the_future.sql', 0, 'test', CURRENT_TIMESTAMP, 1, 1)");
+                    + " checksum, installed_by, installed_on, execution_time, success) VALUES (3, '3', 'from the future',"
+                    + " 'SQL', 'V3__from_the_future.sql', 0, 'test', CURRENT_TIMESTAMP, 1, 1)");
         }
         byte[] before = Files.readAllBytes(db);
         StoreException e = assertThrows(StoreException.class, () -> ResultStore.open(location(), true));
