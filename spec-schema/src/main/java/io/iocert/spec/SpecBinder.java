@@ -420,7 +420,12 @@ final class SpecBinder {
     }
 
     private Duration duration(JsonNode v, FieldPath path) throws SpecException {
-        return Duration.ofNanos(quantity(v, path, Dimension.DURATION, false).longValue());
+        long ns = quantity(v, path, Dimension.DURATION, false).longValue();
+        if (ns < 1) {
+            throw tree.error(path, false, "'" + shorten(v.asText()) + "' rounds to 0 ns",
+                    Dimension.DURATION.description() + ", at least 1 ns");
+        }
+        return Duration.ofNanos(ns);
     }
 
     private double confidence(JsonNode v, FieldPath path) throws SpecException {
