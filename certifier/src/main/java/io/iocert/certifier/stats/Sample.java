@@ -106,6 +106,7 @@ public abstract sealed class Sample {
         private final Histogram h;
         private final List<Batch> batches;
         private final List<Histogram> blocks;
+        private final java.util.Map<Integer, List<Batch>> sections = new java.util.HashMap<>();
         private Moments moments;
 
         OfHistogram(Histogram h, BlockSeries blocks) {
@@ -136,13 +137,15 @@ public abstract sealed class Sample {
         public List<Batch> sections(int k) {
             int m = blocks.size();
             int runs = Math.max(0, Math.min(k, m));
-            List<Batch> list = new ArrayList<>(runs);
-            for (int r = 0; r < runs; r++) {
-                int from = (int) ((long) r * m / runs);
-                int to = (int) ((long) (r + 1) * m / runs);
-                list.add(new Joined(blocks.subList(from, to)));
-            }
-            return list;
+            return sections.computeIfAbsent(runs, r -> {
+                List<Batch> list = new ArrayList<>(r);
+                for (int i = 0; i < r; i++) {
+                    int from = (int) ((long) i * m / r);
+                    int to = (int) ((long) (i + 1) * m / r);
+                    list.add(new Joined(blocks.subList(from, to)));
+                }
+                return List.copyOf(list);
+            });
         }
 
         @Override
@@ -329,6 +332,7 @@ public abstract sealed class Sample {
         private final long n;
         private double sum = Double.NaN;
         private double sumSquares;
+        private Histogram merged;
 
         Joined(List<Histogram> parts) {
             this.parts = parts;
@@ -384,9 +388,17 @@ public abstract sealed class Sample {
 
         @Override
         public double quantile(double q) {
-            Histogram merged = parts.get(0).copy();
-            for (int i = 1; i < parts.size(); i++) {
-                merged.add(parts.get(i));
+            if (merged == null) {
+                // One block needs no copy; several are merged once and kept (sectioning asks
+                // each section for a quantile per statistic judged).
+                Histogram m = parts.get(0);
+                if (parts.size() > 1) {
+                    m = m.copy();
+                    for (int i = 1; i < parts.size(); i++) {
+                        m.add(parts.get(i));
+                    }
+                }
+                merged = m;
             }
             return merged.getValueAtPercentile(q * 100.0);
         }
