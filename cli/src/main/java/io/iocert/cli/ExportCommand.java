@@ -122,7 +122,7 @@ final class ExportCommand implements Command {
             return Main.OK;
         } catch (ExportException e) {
             if (e.invalidCertificate()) {
-                err.println("iocert: " + e.getMessage());
+                err.println("iocert: " + Main.shown(e.getMessage()));
                 err.println("iocert: nothing exported");
                 return 1;
             }
@@ -226,13 +226,13 @@ final class ExportCommand implements Command {
         for (ExportNode n : nodes) {
             for (Certification c : n.certifications()) {
                 if (c.expired()) {
-                    err.println("iocert: warning: " + c.source() + ": the certificate expired at "
+                    err.println(Main.shown("iocert: warning: " + c.source() + ": the certificate expired at "
                             + c.validUntil().orElseThrow() + "; node " + n.name() + " is exported as not eligible for"
-                            + " spec '" + c.specName() + "' (certify it again)");
+                            + " spec '" + c.specName() + "' (certify it again)"));
                 }
                 if (c.kind() == Certification.Kind.CERTIFICATE && !c.verified()) {
-                    err.println("iocert: warning: " + c.source() + ": exported without checking its signature"
-                            + " (--no-verify)");
+                    err.println(Main.shown("iocert: warning: " + c.source() + ": exported without checking its"
+                            + " signature (--no-verify)"));
                 }
             }
         }

@@ -100,10 +100,11 @@ final class ImportCommand implements Command {
         err.println("iocert: wrote " + target + " (" + imported.result().measurements().size() + " measurements from "
                 + format.id() + " " + input + ", node " + imported.result().node().hostname() + ")");
         for (Imported.SetSummary s : imported.sets()) {
-            err.println("  " + s.key() + " -> id " + s.id() + ": " + s.probe() + " " + s.metrics() + approximate(imported, s));
+            err.println(Main.shown("  " + s.key() + " -> id " + s.id() + ": " + s.probe() + " " + s.metrics()
+                    + approximate(imported, s)));
         }
         for (String note : imported.notes()) {
-            err.println("  note: " + note);
+            err.println(Main.shown("  note: " + note));
         }
         Stores.record(store, imported.result(), document, "import", null, null, err);
         return Main.OK;

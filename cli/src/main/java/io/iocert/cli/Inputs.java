@@ -92,10 +92,12 @@ final class Inputs {
     static Duration duration(String flag, String text) throws UsageException {
         try {
             Quantity q = Quantity.parse(text, Dimension.DURATION);
-            if (q.value() > 0) {
+            if (q.value() > 0 && q.longValue() >= 1) {
                 return Duration.ofNanos(q.longValue());
             }
-            throw new UsageException(flag + " '" + text + "' must be positive");
+            // 0.1ns is positive but rounds to no time at all, which every user of a duration rejects later.
+            throw new UsageException(flag + " '" + text + "' must be at least 1 ns"
+                    + (q.value() > 0 ? " (it rounds to 0 ns)" : ""));
         } catch (Quantity.UnitException e) {
             throw new UsageException(flag + " '" + text + "': " + e.getMessage());
         }

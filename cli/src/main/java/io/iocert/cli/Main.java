@@ -3,6 +3,7 @@ package io.iocert.cli;
 import io.iocert.cli.oci.ImageException;
 import io.iocert.probes.UnusableInputException;
 import io.iocert.results.ResultFormatException;
+import io.iocert.spec.Printable;
 import io.iocert.spec.SpecException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -35,31 +36,39 @@ public final class Main {
         try {
             return Commands.dispatch(args, out, err);
         } catch (UsageException e) {
-            err.println("iocert: " + e.getMessage());
+            err.println("iocert: " + shown(e.getMessage()));
             if (e.hint() != null) {
-                err.println(e.hint());
+                err.println(shown(e.hint()));
             }
             return BAD_INPUT;
         } catch (ParseException e) {
-            err.println("iocert: " + e.getMessage() + " (see 'iocert " + commandName(args) + " --help')");
+            err.println("iocert: " + shown(e.getMessage()) + " (see 'iocert " + commandName(args) + " --help')");
             return BAD_INPUT;
         } catch (SpecException | ResultFormatException | UnusableInputException | ImageException e) {
-            err.println("iocert: " + e.getMessage());
+            err.println("iocert: " + shown(e.getMessage()));
             return BAD_INPUT;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             err.println("iocert: interrupted");
             return ERROR;
         } catch (java.io.IOException e) {
-            err.println("iocert: " + describe(e));
+            err.println("iocert: " + shown(describe(e)));
             return ERROR;
         } catch (Exception | Error e) {
-            err.println("iocert: internal error: " + e + " (set IOCERT_DEBUG=1 to see the stack trace)");
+            err.println("iocert: internal error: " + shown(e.toString()) + " (set IOCERT_DEBUG=1 to see the stack trace)");
             if (System.getenv("IOCERT_DEBUG") != null) {
                 e.printStackTrace(err);
             }
             return ERROR;
         }
+    }
+
+    /**
+     * A message as printed: names and values in it come from files and hosts, so unprintable
+     * characters (ESC, BEL, CR...) are escaped by the shared rule ({@link Printable}).
+     */
+    static String shown(String message) {
+        return Printable.escapeLines(message);
     }
 
     private static String commandName(String[] args) {

@@ -43,8 +43,13 @@ final class Outputs {
         return w.toString();
     }
 
-    static void write(Path file, String content) throws IOException {
-        AtomicFiles.write(file, content.getBytes(StandardCharsets.UTF_8), false);
+    /** Writes {@code content} to a new {@code file}; an existing one is a usage error (exit 2), as for import. */
+    static void write(Path file, String content) throws IOException, UsageException {
+        try {
+            AtomicFiles.write(file, content.getBytes(StandardCharsets.UTF_8), false);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw new UsageException(Main.describe(e));
+        }
     }
 
     /** A UTC timestamp for directory names: 20261123T191900Z. */

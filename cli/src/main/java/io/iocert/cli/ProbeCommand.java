@@ -77,7 +77,7 @@ final class ProbeCommand implements Command {
                 + failed + " with errors)");
         for (Measurement m : result.measurements()) {
             if (m.error() != null) {
-                err.println("  " + m.id() + " " + m.metric() + ": " + m.error());
+                err.println(Main.shown("  " + m.id() + " " + m.metric() + ": " + m.error()));
             }
         }
         return failed == 0 ? Main.OK : Main.ERROR;

@@ -2,6 +2,7 @@ package io.iocert.cli;
 
 import io.iocert.certifier.Feasibility;
 import io.iocert.cli.oci.ImageException;
+import io.iocert.spec.Printable;
 import io.iocert.spec.Requirement;
 import io.iocert.spec.Spec;
 import io.iocert.spec.SpecException;
@@ -106,13 +107,13 @@ final class SpecCommand implements Command {
                 for (String f : args.subList(1, args.size())) {
                     try {
                         Spec s = Inputs.spec(f, err);
-                        out.println(f + ": OK (spec '" + s.name() + "', " + s.requirements().size() + " requirements)");
+                        out.println(Main.shown(f) + ": OK (spec '" + Printable.escape(s.name()) + "', " + s.requirements().size() + " requirements)");
                         for (Requirement r : s.requirements()) {
                             ProbeRunner.feasibility(r).stream().filter(Feasibility.Finding::warns)
-                                    .forEach(w -> err.println(f + ": warning: " + w.message()));
+                                    .forEach(w -> err.println(Main.shown(f + ": warning: " + w.message())));
                         }
                     } catch (SpecException | ImageException e) {
-                        err.println(e.getMessage());
+                        err.println(Main.shown(e.getMessage()));
                         bad++;
                     }
                 }

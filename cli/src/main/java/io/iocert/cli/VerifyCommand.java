@@ -85,14 +85,14 @@ final class VerifyCommand implements Command {
         }
         Certificates.Verification v = Certificates.verify(bytes, key, specSha, Instant.now());
         if (!v.valid()) {
-            err.println("iocert: " + certFile + ": INVALID: " + v.reason());
+            err.println(Main.shown("iocert: " + certFile + ": INVALID: " + v.reason()));
             return 1;
         }
         var p = v.payload().orElseThrow();
-        out.println(certFile + ": VALID: node " + p.at("/node/hostname").asText() + " is " + p.path("verdict").asText()
+        out.println(Main.shown(certFile + ": VALID: node " + p.at("/node/hostname").asText() + " is " + p.path("verdict").asText()
                 + " for spec '" + p.at("/spec/name").asText() + "' (sha256 " + p.at("/spec/sha256").asText().substring(0,
                 Math.min(12, p.at("/spec/sha256").asText().length())) + "), issued " + p.path("issuedAt").asText()
-                + ", valid until " + p.path("validUntil").asText() + ", key " + p.path("keyId").asText());
+                + ", valid until " + p.path("validUntil").asText() + ", key " + p.path("keyId").asText()));
         return 0;
     }
 }

@@ -145,8 +145,18 @@ class CpuQuotaGroundTruthIT {
                     + " %.2f ms without, on a machine with load average %.2f on %d cores: expected the quota to stand out",
                     quotaP999 / MS, freeP999 / MS, freeLoad, cores));
         }
-        assertTrue(ratio >= 0.38 && ratio <= 0.62, String.format(Locale.ROOT,
+        assertTrue(ratio <= 0.62, String.format(Locale.ROOT,
                 "FMA rate under a 50%% quota / without = %.3f, expected 0.5 (0.38 to 0.62)", ratio));
+        if (ratio < 0.38) {
+            // A quota only caps: other work on the machine during the quota arm (a parallel build
+            // once read 0.358 and 0.363) takes more of what the quota leaves. Reading low gets one
+            // more pair of arms, back to back; the second pair must be in range.
+            double again = median(measurement(probe(spec, dir.resolve("throttled-2.json"), cgroup), "fma"))
+                    / median(measurement(probe(spec, dir.resolve("free-again.json"), free), "fma"));
+            System.out.printf(Locale.ROOT, "cpu quota: FMA ratio %.3f read low; second pair %.3f%n", ratio, again);
+            assertTrue(again >= 0.38 && again <= 0.62, String.format(Locale.ROOT,
+                    "FMA rate under a 50%% quota / without = %.3f, then %.3f; expected 0.5 (0.38 to 0.62)", ratio, again));
+        }
     }
 
     /** Runs the jar in {@code group} from its first instruction: the shell joins, then execs java. */

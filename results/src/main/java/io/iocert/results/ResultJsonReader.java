@@ -1,14 +1,13 @@
 package io.iocert.results;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.DataFormatException;
+import io.iocert.spec.Metric;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -22,10 +21,15 @@ final class ResultJsonReader {
     private static final String HISTOGRAM = "a base64 HdrHistogram from encodeIntoCompressedByteBuffer";
     private static final String NUMBER_OR_NULL = "a number or null (null stands for NaN)";
 
+    /** A boxed interval value and its list slot, as charged to the budget. */
+    private static final long BYTES_PER_INTERVAL_VALUE = 24;
+
     private final String source;
+    private final MemoryBudget budget;
 
     ResultJsonReader(String source) {
         this.source = source;
+        this.budget = MemoryBudget.forDocument(source);
     }
 
     Result read(JsonNode root) throws ResultFormatException {
@@ -79,6 +83,12 @@ final class ResultJsonReader {
         String probe = text(m, "probe", path + ".probe");
         String metric = text(m, "metric", path + ".metric");
         String unit = text(m, "unit", path + ".unit");
+        java.util.Optional<Metric> known = Metric.ofId(metric);
+        if (known.isPresent() && !known.get().dimension().canonicalUnit().equals(unit)) {
+            // The certifier compares numbers in the canonical unit; a value in another unit would be judged wrongly.
+            throw mismatch(path + ".unit", m.get("unit"), "'" + known.get().dimension().canonicalUnit() + "', the unit"
+                    + " every " + metric + " value is written in");
+        }
         Map<String, Object> workload = scalarMap(object(m, "workload", path + ".workload"), path + ".workload", true);
         JsonNode samplesNode = m.get("samples");
         if (samplesNode == null || !samplesNode.isIntegralNumber() || !samplesNode.canConvertToLong()
@@ -98,7 +108,7 @@ final class ResultJsonReader {
                     number(s, "stddev", sp));
         }
         Histogram histogram = histogram(m.get("histogram"), path + ".histogram");
-        IntervalSeries intervals = intervals(m.get("intervals"), path + ".intervals");
+        IntervalSeries intervals = intervals(m.get("intervals"), path + ".intervals", known.isPresent());
         BlockSeries blocks = blocks(m.get("blocks"), path + ".blocks");
         Map<String, String> context = Map.of();
         JsonNode c = m.get("context");
@@ -125,12 +135,9 @@ final class ResultJsonReader {
                     + "); expected " + HISTOGRAM);
         }
         try {
-            return Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(bytes), 0);
-        } catch (DataFormatException | RuntimeException e) {
-            // HdrHistogram signals a damaged buffer with several runtime exceptions (bad cookie,
-            // buffer underflow, index out of bounds); all mean the same thing here.
-            String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            throw new ResultFormatException(source + ": " + path + " holds no readable histogram (" + detail
+            return HistogramDecoding.decode(bytes, path, budget);
+        } catch (HistogramDecoding.Problem e) {
+            throw new ResultFormatException(source + ": " + path + " holds no readable histogram (" + e.getMessage()
                     + "); expected " + HISTOGRAM);
         }
     }
@@ -162,7 +169,8 @@ final class ResultJsonReader {
         return new BlockSeries(len.longValue(), list);
     }
 
-    private IntervalSeries intervals(JsonNode iv, String path) throws ResultFormatException {
+    /** The series; with {@code nonNegative} (the metrics iocert knows are all rates) a negative value is refused. */
+    private IntervalSeries intervals(JsonNode iv, String path, boolean nonNegative) throws ResultFormatException {
         if (iv == null || iv.isNull()) {
             return null;
         }
@@ -177,9 +185,14 @@ final class ResultJsonReader {
         if (values == null || !values.isArray()) {
             throw mismatch(path + ".values", values, "an array of numbers");
         }
+        budget.charge(values.size() * BYTES_PER_INTERVAL_VALUE, path + ".values", values.size() + " interval values");
         List<Double> list = new ArrayList<>(values.size());
         for (int i = 0; i < values.size(); i++) {
-            list.add(numberValue(values.get(i), path + ".values[" + i + "]"));
+            double v = numberValue(values.get(i), path + ".values[" + i + "]");
+            if (nonNegative && v < 0) {
+                throw mismatch(path + ".values[" + i + "]", values.get(i), "a rate of at least 0 (or null)");
+            }
+            list.add(v);
         }
         JsonNode regimes = iv.get("regimes");
         List<IntervalSeries.Regime> found = new ArrayList<>();

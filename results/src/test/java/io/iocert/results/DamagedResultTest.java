@@ -61,9 +61,15 @@ class DamagedResultTest {
                         "r.json: measurements[0].histogram holds no readable histogram (…);"
                                 + " expected a base64 HdrHistogram from encodeIntoCompressedByteBuffer"),
                 damage("histogram of another kind", replace(LATENCY_HISTOGRAM, "AAAAAAAAAAAAAAAA"),
-                        "r.json: measurements[0].histogram holds no readable histogram (The buffer does not contain"
-                                + " a compressed Histogram); expected a base64 HdrHistogram from"
+                        "r.json: measurements[0].histogram holds no readable histogram (cookie 0x00000000 is not"
+                                + " HdrHistogram's compressed V2 encoding); expected a base64 HdrHistogram from"
                                 + " encodeIntoCompressedByteBuffer"),
+                damage("a unit the metric is not measured in", replace("\"unit\": \"ns\",", "\"unit\": \"parsecs\","),
+                        "r.json: measurements[0].unit is 'parsecs'; expected 'ns', the unit every latency value is"
+                                + " written in"),
+                damage("a negative rate", replace("[412345678.91, 412000000, null", "[412345678.91, -412000000, null"),
+                        "r.json: measurements[1].intervals.values[1] is -412000000; expected a rate of at least 0"
+                                + " (or null)"),
                 damage("histogram of the wrong type", replace("\"" + LATENCY_HISTOGRAM + "\"", "[1, 2]"),
                         "r.json: measurements[0].histogram is an array;"
                                 + " expected a base64 HdrHistogram from encodeIntoCompressedByteBuffer"),

@@ -26,7 +26,8 @@ public enum ProbeType {
             List.of(Metric.LATENCY, Metric.THROUGHPUT, Metric.IOPS), fsKeys()),
     FS_FSYNC("fs.fsync", "Latency of a write followed by fsync or fdatasync.",
             List.of(Metric.LATENCY), List.of(
-                    WorkloadKey.of("blockSize", SIZE, "bytes written before each sync"),
+                    WorkloadKey.bounded("blockSize", SIZE, "bytes written before each sync", 0,
+                            WorkloadKey.MAX_BUFFER_BYTES),
                     WorkloadKey.oneOf("sync", "the sync call", "fsync", "fdatasync"),
                     WorkloadKey.of("direct", TRISTATE, "O_DIRECT: true, false or auto (fall back where unsupported)"),
                     WorkloadKey.of("duration", DURATION, "measured time"),
@@ -40,18 +41,20 @@ public enum ProbeType {
                     WorkloadKey.of("duration", DURATION, "measured time"))),
     NET_PINGPONG("net.pingpong", "Round-trip time of a message to the peer and back.",
             List.of(Metric.RTT), List.of(
-                    WorkloadKey.of("messageSize", SIZE, "bytes per message"),
-                    WorkloadKey.of("sizes", SIZE_LIST, "a sweep of message sizes, one measurement each"),
+                    WorkloadKey.bounded("messageSize", SIZE, "bytes per message", 0, WorkloadKey.MAX_BUFFER_BYTES),
+                    WorkloadKey.bounded("sizes", SIZE_LIST, "a sweep of message sizes, one measurement each", 0,
+                            WorkloadKey.MAX_BUFFER_BYTES),
                     WorkloadKey.of("rate", OP_RATE, "open-loop target rate; latency from the intended send time"),
                     WorkloadKey.of("duration", DURATION, "measured time"),
                     WorkloadKey.of("warmup", DURATION, "time excluded from the measurement"))),
     NET_STREAM("net.stream", "Streaming throughput to or from the peer.",
             List.of(Metric.THROUGHPUT), List.of(
-                    WorkloadKey.of("streams", COUNT, "parallel TCP streams"),
+                    WorkloadKey.bounded("streams", COUNT, "parallel TCP streams", 1, WorkloadKey.MAX_THREADS),
                     WorkloadKey.oneOf("direction", "which way data flows", "send", "receive", "both"),
-                    WorkloadKey.of("bufferSize", SIZE, "bytes per write"),
+                    WorkloadKey.bounded("bufferSize", SIZE, "bytes per write", 0, WorkloadKey.MAX_BUFFER_BYTES),
                     WorkloadKey.of("duration", DURATION, "measured time"),
-                    WorkloadKey.of("interval", DURATION, "length of one throughput interval"),
+                    WorkloadKey.bounded("interval", DURATION, "length of one throughput interval",
+                            WorkloadKey.MIN_INTERVAL_NS, Double.POSITIVE_INFINITY),
                     WorkloadKey.of("warmup", DURATION, "time excluded from the measurement"))),
     NET_CONNECT("net.connect", "Latency of a TCP connect plus the iocert handshake.",
             List.of(Metric.LATENCY), List.of(
@@ -128,7 +131,7 @@ public enum ProbeType {
     private static List<WorkloadKey> fsKeys() {
         return List.of(
                 WorkloadKey.oneOf("pattern", "access pattern", "sequential", "random"),
-                WorkloadKey.of("blockSize", SIZE, "bytes per operation"),
+                WorkloadKey.bounded("blockSize", SIZE, "bytes per operation", 0, WorkloadKey.MAX_BUFFER_BYTES),
                 WorkloadKey.of("fileSize", SIZE, "size of the file (per thread)"),
                 WorkloadKey.of("threads", THREADS, "workers, each with one operation outstanding"),
                 WorkloadKey.of("direct", TRISTATE, "O_DIRECT: true, false or auto (fall back where unsupported)"),
@@ -137,7 +140,8 @@ public enum ProbeType {
                 WorkloadKey.of("rate", OP_RATE, "open-loop target rate; latency from the intended start time"),
                 WorkloadKey.of("duration", DURATION, "measured time"),
                 WorkloadKey.of("totalSize", SIZE, "stop after this many bytes"),
-                WorkloadKey.of("interval", DURATION, "length of one throughput/IOPS interval"),
+                WorkloadKey.bounded("interval", DURATION, "length of one throughput/IOPS interval",
+                        WorkloadKey.MIN_INTERVAL_NS, Double.POSITIVE_INFINITY),
                 WorkloadKey.of("warmup", DURATION, "time excluded from the measurement"));
     }
 }

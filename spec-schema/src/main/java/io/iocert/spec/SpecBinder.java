@@ -232,9 +232,9 @@ final class SpecBinder {
         boolean zero = ZERO_ALLOWED.contains(key.name());
         switch (key.type()) {
             case SIZE:
-                return quantity(v, path, Dimension.DATA_SIZE, zero);
+                return within(quantity(v, path, Dimension.DATA_SIZE, zero), v, path, key);
             case DURATION:
-                return quantity(v, path, Dimension.DURATION, zero);
+                return within(quantity(v, path, Dimension.DURATION, zero), v, path, key);
             case OP_RATE:
                 return quantity(v, path, Dimension.OP_RATE, zero);
             case SIZE_LIST: {
@@ -246,19 +246,20 @@ final class SpecBinder {
                 }
                 List<Quantity> sizes = new ArrayList<>();
                 for (int i = 0; i < v.size(); i++) {
-                    sizes.add(quantity(v.get(i), path.index(i), Dimension.DATA_SIZE, false));
+                    sizes.add(within(quantity(v.get(i), path.index(i), Dimension.DATA_SIZE, false), v.get(i),
+                            path.index(i), key));
                 }
                 return List.copyOf(sizes);
             }
             case COUNT:
-                return wholeNumber(v, path, 1, Long.MAX_VALUE, expected);
+                return wholeNumber(v, path, 1, maxCount(key), expected);
             case PERCENT:
                 return wholeNumber(v, path, 0, 100, expected);
             case THREADS:
                 if (v.isTextual() && v.textValue().equals("all")) {
                     return "all";
                 }
-                return wholeNumber(v, path, 1, Long.MAX_VALUE, expected);
+                return wholeNumber(v, path, 1, maxCount(key), expected);
             case FSYNC_POLICY:
                 if (v.isTextual() && (v.textValue().equals("none") || v.textValue().equals("end"))) {
                     return v.textValue();
@@ -285,6 +286,23 @@ final class SpecBinder {
         }
     }
 
+    private static long maxCount(WorkloadKey key) {
+        double max = key.limit().max();
+        return max >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) max;
+    }
+
+    /** {@code q}, if it keeps to the key's limit; else an error naming the limit. */
+    private Quantity within(Quantity q, JsonNode v, FieldPath path, WorkloadKey key) throws SpecException {
+        WorkloadKey.Limit limit = key.limit();
+        if (q.value() == 0 || q.value() >= limit.min() && q.value() <= limit.max()) {
+            return q;
+        }
+        boolean low = q.value() < limit.min();
+        throw tree.error(path, false, "'" + shorten(v.asText()) + "' is " + (low ? "below the minimum of "
+                + key.shown(limit.min()) : "above the maximum of " + key.shown(limit.max())) + " for " + key.name(),
+                key.expected());
+    }
+
     private long wholeNumber(JsonNode v, FieldPath path, long min, long max, String expected) throws SpecException {
         if (!v.isNumber()) {
             throw tree.error(path, false, v.isTextual() ? "unknown value '" + shorten(v.textValue()) + "'"
@@ -293,8 +311,11 @@ final class SpecBinder {
         if (!v.isIntegralNumber() && !v.canConvertToExactIntegral()) {
             throw tree.error(path, false, v.asText() + " is not a whole number", expected);
         }
-        if (!v.canConvertToLong() || v.asLong() < min || v.asLong() > max) {
+        if (!v.canConvertToLong() || v.asLong() < min) {
             throw tree.error(path, false, v.asText() + " is out of range", expected);
+        }
+        if (v.asLong() > max) {
+            throw tree.error(path, false, v.asText() + " is above the maximum of " + max, expected);
         }
         return v.asLong();
     }
@@ -408,7 +429,12 @@ final class SpecBinder {
     }
 
     private Duration duration(JsonNode v, FieldPath path) throws SpecException {
-        return Duration.ofNanos(quantity(v, path, Dimension.DURATION, false).longValue());
+        long ns = quantity(v, path, Dimension.DURATION, false).longValue();
+        if (ns < 1) {
+            throw tree.error(path, false, "'" + shorten(v.asText()) + "' rounds to 0 ns",
+                    Dimension.DURATION.description() + ", at least 1 ns");
+        }
+        return Duration.ofNanos(ns);
     }
 
     private double confidence(JsonNode v, FieldPath path) throws SpecException {

@@ -7,7 +7,29 @@ import java.util.Objects;
  * One workload parameter a probe accepts: its name, the type of its value and, for
  * enumerations, the allowed words. The JSON Schema and the loader both derive from this table.
  */
-public record WorkloadKey(String name, Type type, List<String> allowed, String doc) {
+public record WorkloadKey(String name, Type type, List<String> allowed, String doc, Limit limit) {
+
+    /**
+     * Bounds a value must keep to be probed at all, in the canonical unit of the key's type
+     * (bytes, nanoseconds, a count); {@code min} 0 and {@code max} {@link Double#POSITIVE_INFINITY}
+     * mean unbounded. A value out of them would only fail while probing (a 1 ns interval runs the
+     * probe out of memory, a 2 GiB message fits no buffer), so the loader refuses it, and the
+     * message names the limit.
+     */
+    public record Limit(double min, double max) {
+        static final Limit NONE = new Limit(0, Double.POSITIVE_INFINITY);
+
+        public boolean bounded() {
+            return min > 0 || max < Double.POSITIVE_INFINITY;
+        }
+    }
+
+    /** The most threads or streams a workload may ask for: the most sessions one iocert serve holds. */
+    public static final long MAX_THREADS = 4096;
+    /** The largest message or block: the largest frame an iocert peer accepts (serve --max-frame). */
+    public static final long MAX_BUFFER_BYTES = 1L << 30;
+    /** The shortest interval a rate is measured over; shorter ones would need a counter per microsecond. */
+    public static final long MIN_INTERVAL_NS = 1_000_000;
 
     /** What a workload value may be. */
     public enum Type {
@@ -22,7 +44,7 @@ public record WorkloadKey(String name, Type type, List<String> allowed, String d
         /** A positive whole number. Loaded as a {@link Long}. */
         COUNT("a whole number of at least 1"),
         /** A thread count: a positive whole number or "all" (one per core). Long or "all". */
-        THREADS("a whole number of at least 1, or all"),
+        THREADS("a whole number from 1 to " + MAX_THREADS + ", or all"),
         /** A percentage 0..100. Loaded as a {@link Long}. */
         PERCENT("a whole number from 0 to 100"),
         /** One of {@link #allowed()}. Loaded as a {@link String}. */
@@ -47,18 +69,50 @@ public record WorkloadKey(String name, Type type, List<String> allowed, String d
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(type, "type");
         allowed = List.copyOf(allowed);
+        Objects.requireNonNull(limit, "limit");
     }
 
     static WorkloadKey of(String name, Type type, String doc) {
-        return new WorkloadKey(name, type, List.of(), doc);
+        return new WorkloadKey(name, type, List.of(), doc, type == Type.THREADS ? new Limit(1, MAX_THREADS) : Limit.NONE);
+    }
+
+    static WorkloadKey bounded(String name, Type type, String doc, double min, double max) {
+        return new WorkloadKey(name, type, List.of(), doc, new Limit(min, max));
     }
 
     static WorkloadKey oneOf(String name, String doc, String... allowed) {
-        return new WorkloadKey(name, Type.ENUM, List.of(allowed), doc);
+        return new WorkloadKey(name, Type.ENUM, List.of(allowed), doc, Limit.NONE);
     }
 
-    /** What a value of this key should look like, for error messages. */
+    /** What a value of this key should look like, for error messages: "a size (...), at most 1 GiB". */
     public String expected() {
-        return type == Type.ENUM ? "one of " + String.join(", ", allowed) : type.description();
+        if (type == Type.ENUM) {
+            return "one of " + String.join(", ", allowed);
+        }
+        return type.description() + limitText();
+    }
+
+    /** ", at most 1 GiB", ", at least 1 ms", or "" when unbounded beyond the type's own rule. */
+    String limitText() {
+        if (!limit.bounded() || type == Type.THREADS) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder();
+        if (limit.min() > 0 && type != Type.COUNT && type != Type.THREADS) {
+            b.append(", at least ").append(shown(limit.min()));
+        }
+        if (limit.max() < Double.POSITIVE_INFINITY) {
+            b.append(type == Type.SIZE_LIST ? ", each at most " : ", at most ").append(shown(limit.max()));
+        }
+        return b.toString();
+    }
+
+    /** A limit in the unit people write for this key's type. */
+    String shown(double canonical) {
+        return switch (type) {
+            case SIZE, SIZE_LIST -> Quantity.bytes(canonical).format();
+            case DURATION -> Quantity.nanos(canonical).format();
+            default -> Long.toString((long) canonical);
+        };
     }
 }

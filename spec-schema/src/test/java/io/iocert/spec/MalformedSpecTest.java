@@ -167,7 +167,7 @@ class MalformedSpecTest {
                         "name-is-a-list.yaml:2:7: name: is a list; "
                         + "expected a non-empty name for the spec"),
                 fixture("percent-out-of-range.yaml",
-                        "percent-out-of-range.yaml:6:80: requirements[0](random-read).workload.readPercent: 150 is out of range; "
+                        "percent-out-of-range.yaml:6:80: requirements[0](random-read).workload.readPercent: 150 is above the maximum of 100; "
                         + "expected a whole number from 0 to 100"),
                 fixture("percentile-zero.yaml",
                         "percentile-zero.yaml:8:17: requirements[0](random-read).expect.latency.p0: unknown statistic 'p0'; "
@@ -195,7 +195,7 @@ class MalformedSpecTest {
                         + "expected a size (B, KB, KiB, MB, MiB, GB, GiB, TB, TiB), such as 4KiB"),
                 fixture("size-list-empty.yaml",
                         "size-list-empty.yaml:6:23: requirements[0](sweep).workload.sizes: is an empty list; "
-                        + "expected a list of sizes, such as [64B, 8KiB, 1MiB]"),
+                        + "expected a list of sizes, such as [64B, 8KiB, 1MiB], each at most 1 GiB"),
                 fixture("size-with-rate-unit.yaml",
                         "size-with-rate-unit.yaml:6:44: requirements[0](random-read).workload.blockSize: unit 'MB/s' is a data rate, which does not fit here; "
                         + "expected a size (B, KB, KiB, MB, MiB, GB, GiB, TB, TiB)"),
@@ -210,10 +210,10 @@ class MalformedSpecTest {
                         + "expected a mapping of statistic to threshold, such as {p99: \"<= 2 ms\"}"),
                 fixture("threads-word.yaml",
                         "threads-word.yaml:6:76: requirements[0](random-read).workload.threads: unknown value 'many'; "
-                        + "expected a whole number of at least 1, or all"),
+                        + "expected a whole number from 1 to 4096, or all"),
                 fixture("threads-zero.yaml",
                         "threads-zero.yaml:6:76: requirements[0](random-read).workload.threads: 0 is out of range; "
-                        + "expected a whole number of at least 1, or all"),
+                        + "expected a whole number from 1 to 4096, or all"),
                 fixture("threshold-bare-number.yaml",
                         "threshold-bare-number.yaml:8:22: requirements[0](random-read).expect.latency.p99: 2 has no comparator and no unit (a unit is required); "
                         + "expected a comparator (<=, <, >=, >) and a duration (ns, us, ms, s, min), such as \"<= 2 ms\""),

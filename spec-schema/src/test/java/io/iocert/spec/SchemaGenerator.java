@@ -100,7 +100,7 @@ final class SchemaGenerator {
         defs.set("count", wholeNumber(WorkloadKey.Type.COUNT.description(), 1, Long.MAX_VALUE));
         defs.set("percent", wholeNumber(WorkloadKey.Type.PERCENT.description(), 0, 100));
         ObjectNode threads = F.objectNode().put("description", capitalize(WorkloadKey.Type.THREADS.description()) + ".");
-        threads.putArray("anyOf").add(wholeNumber(null, 1, Long.MAX_VALUE)).add(F.objectNode().put("const", "all"));
+        threads.putArray("anyOf").add(wholeNumber(null, 1, WorkloadKey.MAX_THREADS)).add(F.objectNode().put("const", "all"));
         defs.set("threads", threads);
         ObjectNode tristate = F.objectNode().put("description", capitalize(WorkloadKey.Type.TRISTATE.description()) + ".");
         tristate.putArray("enum").add(true).add(false).add("true").add("false").add("auto");
@@ -166,7 +166,7 @@ final class SchemaGenerator {
                 case SIZE_LIST -> ref("size-list");
                 case DURATION -> ref(SpecBinder.ZERO_ALLOWED.contains(k.name()) ? "duration-or-zero" : "duration");
                 case OP_RATE -> ref("op-rate");
-                case COUNT -> ref("count");
+                case COUNT -> k.limit().bounded() ? wholeNumber(null, 1, (long) k.limit().max()) : ref("count");
                 case THREADS -> ref("threads");
                 case PERCENT -> ref("percent");
                 case TRISTATE -> ref("tristate");

@@ -269,4 +269,22 @@ class SpecLoaderTest {
             assertEquals(r.probe().workloadKeys().size(), r.workload().values().size(), r.id());
         }
     }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+        "net.stream|interval: 1ns|interval: '1ns' is below the minimum of 1 ms for interval; expected a duration (ns, us, ms, s, min), at least 1 ms",
+        "net.pingpong|messageSize: 2GiB|messageSize: '2GiB' is above the maximum of 1 GiB for messageSize; expected a size (B, KB, KiB, MB, MiB, GB, GiB, TB, TiB), at most 1 GiB",
+        "net.pingpong|sizes: [64B, 2GiB]|sizes[1]: '2GiB' is above the maximum of 1 GiB for sizes; expected a list of sizes, such as [64B, 8KiB, 1MiB], each at most 1 GiB",
+        "net.stream|streams: 100000|streams: 100000 is above the maximum of 4096; expected a whole number of at least 1, at most 4096",
+        "fs.read|threads: 100000|threads: 100000 is above the maximum of 4096; expected a whole number from 1 to 4096, or all",
+        "fs.write|blockSize: 2GiB|blockSize: '2GiB' is above the maximum of 1 GiB for blockSize; expected a size (B, KB, KiB, MB, MiB, GB, GiB, TB, TiB), at most 1 GiB"})
+    void shouldRefuseWorkloadsThatCouldOnlyFailWhileProbing(String probe, String workload, String message) {
+        String text = "iocert: v1\nname: s\nrequirements:\n  - id: r\n    probe: " + probe + "\n    workload: {"
+                + workload + "}\n    expect: {" + ProbeType.ofId(probe).orElseThrow().metrics().get(0).id()
+                + ": {p50: " + (probe.startsWith("net.stream") ? "\">= 1 MB/s\"" : "\"<= 1 ms\"") + "}}\n";
+
+        SpecException e = assertThrows(SpecException.class, () -> SpecLoader.parse(text, "s.yaml"));
+
+        assertTrue(e.getMessage().endsWith("requirements[0](r).workload." + message), e.getMessage());
+    }
 }

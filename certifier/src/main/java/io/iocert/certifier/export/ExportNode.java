@@ -24,6 +24,15 @@ public record ExportNode(String name, List<Certification> certifications) {
      */
     public static List<ExportNode> group(List<Certification> all, Optional<String> nameOverride, Optional<String> host)
             throws ExportException {
+        if (nameOverride.isPresent()) {
+            ExportNames.check(nameOverride.get(), "--node-name");
+        }
+        for (Certification c : all) {
+            ExportNames.check(c.specName(), c.source() + ": spec name");
+            if (c.hostname() != null) {
+                ExportNames.check(c.hostname(), c.source() + ": node.hostname");
+            }
+        }
         List<Certification> kept = all;
         if (host.isPresent()) {
             String h = host.get();

@@ -145,7 +145,7 @@ public final class ExportReader {
         if (!h.isTextual() || h.asText().isBlank()) {
             throw new ExportException(f.source + ": " + path + "node.hostname: expected a host name, found " + h);
         }
-        return h.asText();
+        return ExportNames.check(h.asText(), f.source + ": " + path + "node.hostname");
     }
 
     private static List<Certification.Entry> entries(Fields f, JsonNode r, String path) throws ExportException {
@@ -186,7 +186,7 @@ public final class ExportReader {
             if (!v.isTextual()) {
                 throw new ExportException(source + ": " + path + field + ": expected a string, found " + v);
             }
-            return v.asText();
+            return ExportNames.check(v.asText(), source + ": " + path + field);
         }
 
         String optionalText(JsonNode n, String field, String path) throws ExportException {

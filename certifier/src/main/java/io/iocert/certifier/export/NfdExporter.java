@@ -1,6 +1,7 @@
 package io.iocert.certifier.export;
 
 import io.iocert.certifier.Verdict;
+import io.iocert.spec.Printable;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -47,7 +48,8 @@ final class NfdExporter implements ExportFormat.Exporter {
         ExportNode n = nodes.get(0);
         Optional<Instant> expiry = expiry(n, options);
         StringBuilder b = new StringBuilder();
-        b.append("# iocert export --to nfd, ").append(options.now()).append(": node ").append(n.name()).append('\n');
+        b.append("# iocert export --to nfd, ").append(options.now()).append(": node ")
+                .append(Printable.escape(ExportNames.check(n.name(), "node name"))).append('\n');
         // Whole seconds, rounded down: plain RFC 3339, and never later than the validity.
         expiry.ifPresent(t -> b.append("# +expiry-time=").append(t.truncatedTo(ChronoUnit.SECONDS)).append('\n'));
         Map<String, String> origin = new HashMap<>();

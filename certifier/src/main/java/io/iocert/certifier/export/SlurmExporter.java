@@ -3,6 +3,7 @@ package io.iocert.certifier.export;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.iocert.certifier.Verdict;
+import io.iocert.spec.Printable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -17,8 +18,13 @@ import java.util.regex.Pattern;
  *
  * <p>Features: {@code iocert_<spec>} when the node is ELIGIBLE for the spec (and its certificate,
  * if any, has not expired), and {@code iocert_<spec>__<requirement>} for every requirement all of
- * whose statistics passed. Names keep letters, digits and {@code _}; any other character becomes
- * {@code _}. Two names that become the same feature are an error.
+ * whose statistics passed. A spec name must be letters and digits joined by single {@code -}
+ * ({@code ocean-checkpoint}), which become {@code _} ({@code iocert_ocean_checkpoint}); other
+ * spec names are refused. On those names the mapping is one-to-one and no spec's features fall
+ * under another's {@code iocert_<spec>__} prefix, so merging one spec's features never strips
+ * another's (a spec {@code pp_test__big} would otherwise land under {@code pp-test}'s). In a
+ * requirement part letters, digits and {@code _} stay and any other character becomes {@code _};
+ * two requirements that become the same feature are an error.
  *
  * <p>{@code scontrol update AvailableFeatures=...} replaces a node's whole list. In
  * {@linkplain ExportOptions.FeaturesMode#MERGE merge} mode (the default) the script therefore
@@ -34,6 +40,8 @@ import java.util.regex.Pattern;
 final class SlurmExporter implements ExportFormat.Exporter {
     static final String PREFIX = "iocert_";
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Spec names that map one-to-one onto feature text (see {@link #specFeature}). */
+    private static final Pattern SPEC_NAME = Pattern.compile("[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*");
     private static final Pattern NODE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
     /** POSIX sh helpers of merge mode; {@code iocert_update NODE FEATURES EXTRA} per node. */
@@ -134,7 +142,13 @@ final class SlurmExporter implements ExportFormat.Exporter {
             }
             String list = String.join(",", features);
             if (options.featuresMode() == ExportOptions.FeaturesMode.MERGE) {
-                List<String> specs = n.certifications().stream().map(c -> PREFIX + feature(c.specName())).distinct().toList();
+                List<String> specs = new ArrayList<>();
+                for (Certification c : n.certifications()) {
+                    String s = PREFIX + specFeature(c.specName(), c.source());
+                    if (!specs.contains(s)) {
+                        specs.add(s);
+                    }
+                }
                 b.append("iocert_update ").append(quote(n.name())).append(' ').append(quote(list)).append(' ')
                         .append(quote(extra)).append(' ').append(quote(String.join(",", specs))).append('\n');
             } else {
@@ -153,7 +167,8 @@ final class SlurmExporter implements ExportFormat.Exporter {
      */
     static String withdraw(List<String> nodes, String specName, String reason, ExportOptions options)
             throws ExportException {
-        String spec = PREFIX + feature(specName);
+        ExportNames.check(specName, "--spec: name");
+        String spec = PREFIX + specFeature(specName, "--spec");
         StringBuilder b = new StringBuilder();
         b.append("#!/bin/sh\n");
         b.append("# iocert export --to slurm --withdraw, ").append(options.now()).append(": spec '")
@@ -191,7 +206,7 @@ final class SlurmExporter implements ExportFormat.Exporter {
         List<String> out = new ArrayList<>();
         Map<String, String> origin = new HashMap<>();
         for (Certification c : n.certifications()) {
-            String spec = PREFIX + feature(c.specName());
+            String spec = PREFIX + specFeature(c.specName(), c.source());
             claim(origin, spec, "spec '" + c.specName() + "'", c);
             if (c.expired()) {
                 continue;
@@ -219,7 +234,27 @@ final class SlurmExporter implements ExportFormat.Exporter {
         }
     }
 
-    /** A name as Slurm feature text: letters, digits and '_'; anything else becomes '_'. */
+    /**
+     * A spec name as the feature text after {@value #PREFIX}: letters and digits joined by single
+     * '-' become the same with '_'; any other name is refused, so that the mapping is one-to-one
+     * and a spec's features never start with another spec's {@code iocert_<spec>__}.
+     */
+    static String specFeature(String specName, String where) throws ExportException {
+        if (!SPEC_NAME.matcher(specName).matches()) {
+            throw new ExportException(where + ": spec '" + Printable.escape(specName) + "' cannot name Slurm features:"
+                    + " a spec exported to Slurm must be named with letters and digits joined by single '-' (such as"
+                    + " " + suggestion(specName) + "), so that each spec's features are its own"
+                    + " (iocert_<spec>, iocert_<spec>__<requirement>); rename the spec");
+        }
+        return specName.replace('-', '_');
+    }
+
+    private static String suggestion(String name) {
+        String s = name.replaceAll("[^A-Za-z0-9]+", "-").replaceAll("^-+|-+$", "");
+        return s.isEmpty() ? "ocean-checkpoint" : s;
+    }
+
+    /** A requirement id as Slurm feature text: letters, digits and '_'; anything else becomes '_'. */
     static String feature(String name) {
         StringBuilder b = new StringBuilder(name.length());
         for (int i = 0; i < name.length(); i++) {
@@ -265,7 +300,8 @@ final class SlurmExporter implements ExportFormat.Exporter {
         return "'" + s.replace("'", "'\\''") + "'";
     }
 
+    /** Text for a comment line: names are checked before, this only guards the line. */
     private static String comment(String s) {
-        return s.replaceAll("[\\r\\n]", " ");
+        return Printable.escape(s);
     }
 }

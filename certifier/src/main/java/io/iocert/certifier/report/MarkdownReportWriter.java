@@ -177,6 +177,9 @@ final class MarkdownReportWriter implements ReportWriter {
             char c = text.charAt(i);
             if (c == '\n' || c == '\r' || c == '\t') {
                 sb.append(' ');
+            } else if (!io.iocert.spec.Printable.isPrintable(c) && !Character.isSurrogate(c)) {
+                // ESC, BEL and the like, by the shared rule (a Markdown file is also read with cat).
+                sb.append(io.iocert.spec.Printable.escape(String.valueOf(c)).replace("\\", "\\\\"));
             } else {
                 if (SPECIALS.indexOf(c) >= 0) {
                     sb.append('\\');

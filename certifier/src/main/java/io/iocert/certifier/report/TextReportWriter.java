@@ -7,6 +7,7 @@ import io.iocert.certifier.RequirementVerdict;
 import io.iocert.certifier.Verdict;
 import io.iocert.results.NodeIdentity;
 import io.iocert.spec.Dimension;
+import io.iocert.spec.Printable;
 import io.iocert.spec.Quantity;
 import java.io.IOException;
 import java.io.Writer;
@@ -23,8 +24,10 @@ final class TextReportWriter implements ReportWriter {
 
     private static final String[] HEADER = {"REQUIREMENT", "PROBE", "METRIC", "STAT", "MEASURED", "THRESHOLD", "SAMPLES", "VERDICT"};
 
+    /** Host and spec names and reasons come from documents: unprintable characters are escaped ({@link Printable}). */
     @Override
-    public void write(Report report, Writer out) throws IOException {
+    public void write(Report report, Writer raw) throws IOException {
+        Writer out = Printable.writer(raw);
         out.write(header(report));
         out.write("\n\n");
         List<String[]> rows = new ArrayList<>();
@@ -43,10 +46,12 @@ final class TextReportWriter implements ReportWriter {
             }
         }
         out.write("\nNode verdict: " + report.verdict().name() + "\n");
+        out.flush();
     }
 
     @Override
-    public void writeFleet(List<Report> reports, Writer out) throws IOException {
+    public void writeFleet(List<Report> reports, Writer raw) throws IOException {
+        Writer out = Printable.writer(raw);
         for (int i = 0; i < reports.size(); i++) {
             if (i > 0) {
                 out.write("\n");
@@ -57,6 +62,7 @@ final class TextReportWriter implements ReportWriter {
             out.write("\n");
             out.write(fleetSummary(reports, FleetSummary.of(reports)));
         }
+        out.flush();
     }
 
     /** The fleet's counts, where requirements fail, and peer outliers. */
@@ -92,12 +98,12 @@ final class TextReportWriter implements ReportWriter {
     private static String header(Report r) {
         NodeIdentity n = r.node();
         StringBuilder sb = new StringBuilder();
-        sb.append("iocert ").append(r.toolVersion()).append(": spec '").append(r.specName()).append("'");
+        sb.append("iocert ").append(r.toolVersion()).append(": spec '").append(Printable.escape(r.specName())).append("'");
         String sha = shortSha(r);
         if (sha != null) {
             sb.append(" (sha256 ").append(sha).append(")");
         }
-        sb.append(" on ").append(n.hostname());
+        sb.append(" on ").append(Printable.escape(n.hostname()));
         List<String> facts = nodeFacts(n);
         if (!facts.isEmpty()) {
             sb.append(" (").append(String.join(", ", facts)).append(")");

@@ -58,8 +58,148 @@ public final class Estimators {
 
     // ---- quantiles ----
 
+    /** Sections must hold at least this many values beyond the quantile each, on average. */
+    static final int TAIL_PER_SECTION = 5;
+    /** Fewer sections than this: no sectioned interval (Student's t with fewer than 3 degrees of freedom is too wide to help). */
+    static final int MIN_SECTIONS = 4;
+    /** At most this many sections (the time blocks a result keeps). */
+    static final int MAX_SECTIONS = 16;
+    /** A value further than this factor from the estimate, on the quantile's side, marks a separate mode. */
+    static final double SEPARATE_MODE = 3;
+    /** Sections whose log-quantiles vary more than this (standard deviation) are not used. */
+    static final double MAX_SECTION_SPREAD = 0.2;
+
+    /**
+     * The q-quantile. Two intervals, each at half the error allowance, intersected (Bonferroni:
+     * a wrong verdict needs one of them wrong, so the pair keeps the stated error bound when each
+     * keeps its own):
+     * <ul>
+     *   <li>order-statistic bounds on an effective count ({@link #orderStatistic}), which use only
+     *   how many values lie on either side, so they hold for any distribution, and therefore cannot
+     *   see that a threshold lies far beyond every value seen;</li>
+     *   <li>log-scale sectioning ({@link #sectioned}), which uses how far values lie: each time
+     *   section's own quantile, Student's t over the sections around the whole sample's estimate.
+     *   The sections are as many as give each about {@link #TAIL_PER_SECTION} values beyond the
+     *   quantile, so a section's quantile is its own tail's, not the luck of one value.</li>
+     * </ul>
+     * Sectioning assumes the sections' log-quantiles scatter like a normal variable around the
+     * whole run's; it is used only where the data give no sign against that: a continuous tail
+     * ({@link #continuousTail}) and sections that agree within {@link #MAX_SECTION_SPREAD}.
+     * Otherwise, and without time structure or with fewer than {@link #MIN_SECTIONS} sections,
+     * the order-statistic interval alone decides, at the whole allowance. docs/statistics.md
+     * gives the simulation that chose these rules and what they cost.
+     */
     static Estimate quantile(Sample s, double q, double confidence) {
         double alpha = 1 - confidence;
+        Sectioned sect = continuousTail(s, q) ? sectioned(s, q, alpha / 2) : null;
+        if (sect == null) {
+            return orderStatistic(s, q, alpha, confidence);
+        }
+        Estimate os = orderStatistic(s, q, alpha / 2, confidence);
+        double low = Math.max(os.low(), sect.low());
+        double high = Math.min(os.high(), sect.high());
+        Estimate.Precision precision = threshold -> {
+            OptionalDouble a = os.precision().samplesFor(threshold);
+            OptionalDouble b = sect.samplesFor(threshold, s.n());
+            if (a.isEmpty()) {
+                return b;
+            }
+            return b.isEmpty() ? a : OptionalDouble.of(Math.min(a.getAsDouble(), b.getAsDouble()));
+        };
+        String method = os.method() + "; log-scale sectioning over " + sect.sections()
+                + " time sections (Student's t); each at half the error allowance, intervals intersected";
+        return new Estimate(os.value(), low, high, confidence, os.samples(), os.designEffect(), method, precision);
+    }
+
+    /**
+     * Whether the values around the q-quantile look like one continuous tail: the values at
+     * levels {@code q +- min(q, 1 - q) / 2} and the extreme on the quantile's side (the maximum
+     * for an upper quantile, the minimum for a lower one) all lie within a factor
+     * {@link #SEPARATE_MODE} of the estimate. A stall twenty times slower than the calm
+     * operations, or a dip to a tenth of the rate, is a separate mode: a run that saw too few of
+     * them puts its estimate in the common mode, and sections that all missed them would agree
+     * on it. There the order-statistic interval alone decides.
+     */
+    static boolean continuousTail(Sample s, double q) {
+        double f = SEPARATE_MODE;
+        double point = s.quantile(q);
+        if (!(point > 0)) {
+            return false;
+        }
+        double d = Math.min(q, 1 - q) / 2;
+        boolean near = s.quantile(q - d) >= point / f && s.quantile(Math.min(1, q + d)) <= f * point;
+        return near && (q >= 0.5 ? s.max() <= f * point : s.min() >= point / f);
+    }
+
+    /** A sectioned interval: ends, and the log-scale half-width and estimate it came from. */
+    record Sectioned(double low, double high, int sections, double logPoint, double logHalfWidth) {
+        /** Samples at which the half-width (shrinking as 1/sqrt(n)) would clear the threshold. */
+        OptionalDouble samplesFor(double threshold, long n) {
+            if (!(threshold > 0)) {
+                return OptionalDouble.empty();
+            }
+            double gap = Math.abs(Math.log(threshold) - logPoint);
+            if (gap == 0 || logHalfWidth == 0) {
+                return OptionalDouble.empty();
+            }
+            double ratio = logHalfWidth / gap;
+            return OptionalDouble.of(n * ratio * ratio);
+        }
+    }
+
+    /**
+     * Log-scale sectioning at two-sided level {@code alpha}: the sample's time structure cut into
+     * k sections holding about {@link #TAIL_PER_SECTION} values beyond the quantile each (4 to 16),
+     * each section's own q-quantile on the log scale, and Student's t with k - 1 degrees of freedom
+     * on their spread, around the log of the whole sample's estimate. Null when there are fewer
+     * than {@link #MIN_SECTIONS} sections or a section's quantile is not positive.
+     */
+    static Sectioned sectioned(Sample s, double q, double alpha) {
+        if (!s.hasBatches()) {
+            return null;
+        }
+        long n = s.n();
+        int wanted = (int) Math.min(MAX_SECTIONS, Math.floor(n * Math.min(q, 1 - q) / TAIL_PER_SECTION));
+        if (wanted < MIN_SECTIONS) {
+            return null;
+        }
+        List<Sample.Batch> sections = s.sections(wanted);
+        int k = sections.size();
+        if (k < MIN_SECTIONS) {
+            return null;
+        }
+        double[] x = new double[k];
+        double mean = 0;
+        for (int j = 0; j < k; j++) {
+            double v = sections.get(j).quantile(q);
+            if (!(v > 0)) {
+                return null;
+            }
+            x[j] = Math.log(v);
+            mean += x[j] / k;
+        }
+        double point = s.quantile(q);
+        if (!(point > 0)) {
+            return null;
+        }
+        double ss = 0;
+        for (double xi : x) {
+            ss += (xi - mean) * (xi - mean);
+        }
+        if (Math.sqrt(ss / (k - 1)) > MAX_SECTION_SPREAD) {
+            // The sections disagree by more than about 20%: the whole run's quantile is then
+            // decided by the few sections with the most extreme values, and their spread says
+            // little about how far those few can lie.
+            return null;
+        }
+        double se = Math.sqrt(ss / (k - 1) / k);
+        double half = TDistribution.of(k - 1).inverseSurvivalProbability(alpha / 2) * se;
+        double logPoint = Math.log(point);
+        return new Sectioned(Math.min(point, Math.exp(logPoint - half)), Math.max(point, Math.exp(logPoint + half)), k, logPoint, half);
+    }
+
+    /** Distribution-free order-statistic bounds at two-sided level {@code alpha}, on an effective count. */
+    static Estimate orderStatistic(Sample s, double q, double alpha, double confidence) {
         long n = s.n();
         double point = s.quantile(q);
         double d = 1;

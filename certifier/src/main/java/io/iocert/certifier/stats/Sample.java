@@ -31,6 +31,9 @@ public abstract sealed class Sample {
         double sumSquares();
 
         long countAtOrBelow(double x);
+
+        /** The batch's own q-quantile (nearest rank; for histograms the highest value of its bucket). */
+        double quantile(double q);
     }
 
     /** The observations of {@code m}: its histogram, else its interval values; empty when it has neither. */
@@ -74,6 +77,14 @@ public abstract sealed class Sample {
     /** The batches in time order; empty when the sample carries no time structure. */
     public abstract List<Batch> batches();
 
+    /**
+     * The time structure cut into {@code k} runs of consecutive time blocks (per-operation values)
+     * or of consecutive intervals, as equal as the units allow; fewer when there are fewer units,
+     * empty without time structure. Unlike {@link #batches()}, the count is the caller's: an
+     * estimator that needs a given amount of data in every run chooses it.
+     */
+    public abstract List<Batch> sections(int k);
+
     /** Whether the batches describe this sample's time structure well enough to use. */
     public boolean hasBatches() {
         return batches().size() >= MIN_BATCHES;
@@ -94,6 +105,8 @@ public abstract sealed class Sample {
     static final class OfHistogram extends Sample {
         private final Histogram h;
         private final List<Batch> batches;
+        private final List<Histogram> blocks;
+        private final java.util.Map<Integer, List<Batch>> sections = new java.util.HashMap<>();
         private Moments moments;
 
         OfHistogram(Histogram h, BlockSeries blocks) {
@@ -117,6 +130,22 @@ public abstract sealed class Sample {
                 list.add(new Joined(List.copyOf(nonEmpty.subList(from, to))));
             }
             this.batches = List.copyOf(list);
+            this.blocks = List.copyOf(nonEmpty);
+        }
+
+        @Override
+        public List<Batch> sections(int k) {
+            int m = blocks.size();
+            int runs = Math.max(0, Math.min(k, m));
+            return sections.computeIfAbsent(runs, r -> {
+                List<Batch> list = new ArrayList<>(r);
+                for (int i = 0; i < r; i++) {
+                    int from = (int) ((long) i * m / r);
+                    int to = (int) ((long) (i + 1) * m / r);
+                    list.add(new Joined(blocks.subList(from, to)));
+                }
+                return List.copyOf(list);
+            });
         }
 
         @Override
@@ -220,6 +249,17 @@ public abstract sealed class Sample {
         }
 
         @Override
+        public List<Batch> sections(int k) {
+            int n = inOrder.length;
+            int runs = Math.max(0, Math.min(k, n / 2));
+            List<Batch> list = new ArrayList<>(runs);
+            for (int r = 0; r < runs; r++) {
+                list.add(new ValuesBatch(inOrder, (int) ((long) r * n / runs), (int) ((long) (r + 1) * n / runs)));
+            }
+            return list;
+        }
+
+        @Override
         public long n() {
             return sorted.length;
         }
@@ -292,6 +332,7 @@ public abstract sealed class Sample {
         private final long n;
         private double sum = Double.NaN;
         private double sumSquares;
+        private Histogram merged;
 
         Joined(List<Histogram> parts) {
             this.parts = parts;
@@ -344,6 +385,23 @@ public abstract sealed class Sample {
             }
             return c;
         }
+
+        @Override
+        public double quantile(double q) {
+            if (merged == null) {
+                // One block needs no copy; several are merged once and kept (sectioning asks
+                // each section for a quantile per statistic judged).
+                Histogram m = parts.get(0);
+                if (parts.size() > 1) {
+                    m = m.copy();
+                    for (int i = 1; i < parts.size(); i++) {
+                        m.add(parts.get(i));
+                    }
+                }
+                merged = m;
+            }
+            return merged.getValueAtPercentile(q * 100.0);
+        }
     }
 
     private record ValuesBatch(double[] values, int from, int to) implements Batch {
@@ -379,6 +437,14 @@ public abstract sealed class Sample {
                 }
             }
             return c;
+        }
+
+        @Override
+        public double quantile(double q) {
+            double[] v = Arrays.copyOfRange(values, from, to);
+            Arrays.sort(v);
+            int rank = (int) Math.ceil(q * v.length);
+            return v[Math.max(0, Math.min(v.length - 1, rank - 1))];
         }
     }
 }

@@ -141,4 +141,28 @@ class NfdExporterTest {
                 ExportFixtures.fleet(ExportFixtures.mixed("a"), ExportFixtures.mixed("b")), "f.json"), Optional.empty(), true));
         assertTrue(fleet.getMessage().contains("one node, but the inputs hold 2 (a, b)"), fleet.getMessage());
     }
+
+    @Test
+    void shouldRefuseAHostnameThatWouldAddLabelsOfItsOwn() throws Exception {
+        // A newline in the host name would end the comment line and add a label line.
+        byte[] json = ExportFixtures.json(ExportFixtures.eligible("cn1\niocert.io/gpu=true\nx", "s"));
+        for (ExportFormat f : ExportFormat.values()) {
+            ExportException e = assertThrows(ExportException.class, () -> f.export(ExportNode.group(
+                    ExportFixtures.read(json, "r.json"), Optional.empty(), Optional.empty()),
+                    new ExportOptions(ExportFixtures.NOW, ExportOptions.FeaturesMode.MERGE, Optional.empty(), true)),
+                    f.id());
+            assertEquals("r.json: node.hostname: \"cn1\\niocert.io/gpu=true\\nx\" holds an unprintable character"
+                    + " (U+000A) at position 4; names in exported files must be printable (no control, format or"
+                    + " line-separator characters)", e.getMessage(), f.id());
+        }
+        // The same rule for a spec name with a terminal escape, and for --node-name.
+        byte[] esc = ExportFixtures.json(ExportFixtures.eligible("cn1", "s\u001b]0;owned\u0007"));
+        ExportException spec = assertThrows(ExportException.class, () -> ExportFixtures.read(esc, "e.json"));
+        assertTrue(spec.getMessage().startsWith("e.json: spec.name: \"s\\x1B]0;owned\\x07\" holds an unprintable"),
+                spec.getMessage());
+        ExportException name = assertThrows(ExportException.class, () -> ExportNode.group(ExportFixtures.read(
+                ExportFixtures.json(ExportFixtures.eligible("cn1", "s")), "r.json"), Optional.of("cn1\rfake"),
+                Optional.empty()));
+        assertTrue(name.getMessage().startsWith("--node-name: \"cn1\\rfake\" holds"), name.getMessage());
+    }
 }

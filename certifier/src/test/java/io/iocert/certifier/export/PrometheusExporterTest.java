@@ -77,7 +77,8 @@ class PrometheusExporterTest {
 
     @Test
     void shouldEscapeAwkwardNamesSoTheyReadBackUnchanged() throws Exception {
-        String spec = "back\\slash \"quoted\"\nnew line";
+        // A line feed is refused before it gets here (ExportNames, tested with NFD); the rest is escaped.
+        String spec = "back\\slash \"quoted\" new line";
         String id = "id with \\n literal, {braces}=\"x\"";
         Report r = new Report("t", spec, ExportFixtures.SHA, ExportFixtures.node("cn9"), NodeVerdict.ELIGIBLE, List.of(
                 new RequirementVerdict(id, "fs.read", "latency", "p99", "<=", 1, "ns", 0.5,
@@ -86,7 +87,7 @@ class PrometheusExporterTest {
 
         List<Exposition.Sample> samples = Exposition.parse(text);
 
-        assertTrue(text.contains("spec=\"back\\\\slash \\\"quoted\\\"\\nnew line\""), text);
+        assertTrue(text.contains("spec=\"back\\\\slash \\\"quoted\\\" new line\""), text);
         for (Exposition.Sample s : samples) {
             assertEquals(spec, s.labels().get("spec"));
             if (s.name().startsWith("iocert_requirement_")) {

@@ -59,24 +59,46 @@ class SlurmExporterTest {
     @Test
     void shouldNameFeaturesWithLettersDigitsAndUnderscoresOnly() throws Exception {
         var cs = new ArrayList<Certification>();
-        cs.addAll(ExportFixtures.read(ExportFixtures.json(ExportFixtures.eligible("cn1", "ocean.v2 (large)")), "a.json"));
+        cs.addAll(ExportFixtures.read(ExportFixtures.json(ExportFixtures.eligible("cn1", "Ocean-v2-large")), "a.json"));
         List<String> features = SlurmExporter.features(ExportNode.group(cs, Optional.empty(), Optional.empty()).get(0));
 
-        assertEquals(List.of("iocert_ocean_v2__large_", "iocert_ocean_v2__large___restart_read"), features);
+        assertEquals(List.of("iocert_Ocean_v2_large", "iocert_Ocean_v2_large__restart_read"), features);
         assertTrue(features.stream().allMatch(f -> f.matches("[A-Za-z0-9_]+")));
     }
 
     @Test
-    void shouldRefuseTwoSpecsThatBecomeTheSameFeature() throws Exception {
-        var cs = new ArrayList<Certification>();
-        cs.addAll(ExportFixtures.read(ExportFixtures.json(ExportFixtures.eligible("cn1", "a-b")), "one.json"));
-        cs.addAll(ExportFixtures.read(ExportFixtures.json(ExportFixtures.eligible("cn1", "a_b")), "two.json"));
+    void shouldRefuseSpecNamesThatWouldNotMapOneToOne() throws Exception {
+        // "a_b" and "a-b" would share iocert_a_b; "ocean.v2 (large)" would hold "__" and spill into
+        // another spec's iocert_<spec>__ prefix.
+        for (String name : List.of("a_b", "ocean.v2 (large)", "a--b", "-a", "a-", "a b")) {
+            var cs = ExportFixtures.read(ExportFixtures.json(ExportFixtures.eligible("cn1", name)), "one.json");
+            ExportException e = assertThrows(ExportException.class, () -> export(ExportNode.group(cs, Optional.empty(),
+                    Optional.empty()), ExportOptions.FeaturesMode.MERGE), name);
+            assertTrue(e.getMessage().startsWith("one.json: spec '" + name + "' cannot name Slurm features: a spec"
+                    + " exported to Slurm must be named with letters and digits joined by single '-'"), e.getMessage());
+        }
+    }
 
-        ExportException e = assertThrows(ExportException.class, () -> export(ExportNode.group(cs, Optional.empty(),
-                Optional.empty()), ExportOptions.FeaturesMode.MERGE));
+    @Test
+    void shouldKeepAnotherSpecsFeaturesWhoseNameStartsLikeTheExportedOne() throws Exception {
+        Path bin = fakeScontrol();
+        // pp-test-big (what 'pp_test__big' is told to become) was exported before; pp-test now.
+        Files.writeString(tmp.resolve("node-cn1"), "NodeName=cn1 AvailableFeatures=(null) ActiveFeatures=(null)"
+                + " Extra=(null) State=IDLE\n");
+        assertEquals(0, apply(bin, export(ExportFixtures.nodes(ExportFixtures.json(ExportFixtures.eligible("cn1", "pp-test-big")), "big.json"),
+                ExportOptions.FeaturesMode.MERGE)).code());
+        Ran ran = apply(bin, export(ExportFixtures.nodes(ExportFixtures.json(ExportFixtures.eligible("cn1", "pp-test")), "pp.json"),
+                ExportOptions.FeaturesMode.MERGE));
 
-        assertEquals("two.json: spec 'a_b' and spec 'a-b' both become the Slurm feature iocert_a_b; rename one",
-                e.getMessage());
+        assertEquals(0, ran.code(), ran.stderr());
+        assertTrue(node("cn1").contains(" AvailableFeatures=iocert_pp_test_big,iocert_pp_test_big__restart_read,"
+                + "iocert_pp_test,iocert_pp_test__restart_read "), node("cn1"));
+        // The name that used to collide is refused, on export and on withdrawal.
+        var big = ExportFixtures.read(ExportFixtures.json(ExportFixtures.eligible("cn1", "pp_test__big")), "big.json");
+        assertThrows(ExportException.class, () -> export(ExportNode.group(big, Optional.empty(), Optional.empty()),
+                ExportOptions.FeaturesMode.MERGE));
+        assertThrows(ExportException.class, () -> ExportFormat.slurmWithdrawal(List.of("cn1"), "pp_test__big", "x",
+                ExportOptions.defaults(java.time.Instant.EPOCH)));
     }
 
     @Test

@@ -44,6 +44,11 @@ final class NetWorkload {
      * not the interconnect).
      */
     static Timing plan(ProbeType probe, OptionalLong duration, OptionalLong warmup, long availableNs) throws ProbeException {
+        if (availableNs <= 0) {
+            // Nothing left to share between warm-up and measurement (a budget of nanoseconds, or spent by set-up).
+            throw new ProbeException(probe.id() + " has no time left to measure: its budget share is used up"
+                    + " before it starts; raise the budget");
+        }
         long total;
         boolean cut;
         if (duration.isPresent()) {

@@ -99,7 +99,8 @@ class FsWorkloadTest {
     void shouldRefuseAValueOfTheWrongKind() {
         ProbeException e = assertThrows(ProbeException.class,
                 () -> FsWorkload.resolve(ProbeType.FS_WRITE, workload("blockSize", Quantity.nanos(5)), 2));
-        assertEquals("blockSize of fs.write must be a size (B, KB, KiB, MB, MiB, GB, GiB, TB, TiB), got '5 ns'", e.getMessage());
+        assertEquals("blockSize of fs.write must be a size (B, KB, KiB, MB, MiB, GB, GiB, TB, TiB), at most 1 GiB,"
+                + " got '5 ns'", e.getMessage());
     }
 
     @Test

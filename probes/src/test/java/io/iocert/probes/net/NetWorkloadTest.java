@@ -56,4 +56,15 @@ class NetWorkloadTest {
                 () -> NetWorkload.plan(P, OptionalLong.of(S), OptionalLong.of(2 * S), S));
         assertTrue(e.getMessage().contains("does not cover the warmup of 2 s"), e.getMessage());
     }
+
+    @Test
+    void shouldSayABudgetShareIsUsedUpRatherThanReportANegativeWarmup() {
+        // A budget that rounds to nothing, or that set-up has spent, left -1.84 ms to share out.
+        for (OptionalLong duration : new OptionalLong[] {OptionalLong.empty(), OptionalLong.of(S)}) {
+            ProbeException e = assertThrows(ProbeException.class,
+                    () -> NetWorkload.plan(P, duration, OptionalLong.empty(), -1_840_000L));
+            assertEquals("net.pingpong has no time left to measure: its budget share is used up before it starts;"
+                    + " raise the budget", e.getMessage());
+        }
+    }
 }

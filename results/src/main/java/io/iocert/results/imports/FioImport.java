@@ -3,6 +3,7 @@ package io.iocert.results.imports;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.iocert.results.IntervalSeries;
 import io.iocert.results.Measurement;
+import io.iocert.results.MemoryBudget;
 import io.iocert.results.ResultFormatException;
 import io.iocert.results.Summary;
 import java.time.Instant;
@@ -42,9 +43,12 @@ final class FioImport {
     private final Fields f;
     private final List<String> notes;
 
-    FioImport(String source, List<String> notes) {
+    private final MemoryBudget budget;
+
+    FioImport(String source, List<String> notes, MemoryBudget budget) {
         this.f = new Fields(source);
         this.notes = notes;
+        this.budget = budget;
     }
 
     Parsed parse(byte[] content) throws ResultFormatException {
@@ -100,6 +104,9 @@ final class FioImport {
                 ofJob.add(section(job, path, s, sp, section, ios, jobKey, opts, version, error));
             }
             for (MeasurementSet set : ofJob) {
+                for (Measurement m : set.measurements()) {
+                    Importer.charge(budget, m, path + " (" + set.key() + ")");
+                }
                 String id = ofJob.size() == 1 ? jobKey : set.key();
                 sets.add(new MeasurementSet(set.key(), jobKey, IdMapping.sanitize(id), set.probe(), set.measurements()));
             }
@@ -233,6 +240,7 @@ final class FioImport {
 
     private Histogram bins(JsonNode bins, String path) throws ResultFormatException {
         Histogram h = new Histogram(3);
+        long total = 0;
         for (Map.Entry<String, JsonNode> e : bins.properties()) {
             long value;
             try {
@@ -245,6 +253,15 @@ final class FioImport {
                 throw f.problem(path + " has the key '" + e.getKey() + "'; expected latencies in ns (not negative)");
             }
             if (count > 0) {
+                if (count > Long.MAX_VALUE - total) {
+                    // HdrHistogram's total would wrap and the latencies import as negative samples.
+                    throw f.problem(path + "." + e.getKey() + ": the bin counts add up to more than 2^63-1 samples;"
+                            + " expected the I/Os fio counted");
+                }
+                if (value > Long.MAX_VALUE / 2) {
+                    throw f.problem(path + " has the key '" + e.getKey() + "'; expected latencies in ns up to 2^62");
+                }
+                total += count;
                 h.recordValueWithCount(value, count);
             }
         }

@@ -1,6 +1,7 @@
 package io.iocert.results.imports;
 
 import io.iocert.results.Measurement;
+import io.iocert.results.MemoryBudget;
 import io.iocert.results.NodeIdentity;
 import io.iocert.results.Result;
 import io.iocert.results.ResultFormatException;
@@ -40,7 +41,20 @@ public final class Importer {
     /** Node key: where {@code hostname} came from ("--hostname", or the field of the file). */
     public static final String HOSTNAME_SOURCE = "hostnameSource";
 
+    /** What a measurement costs besides its histogram and values: maps of workload and context, the record. */
+    static final long MEASUREMENT_OVERHEAD_BYTES = 2048;
+    /** A boxed interval value and its list slot. */
+    static final long BYTES_PER_VALUE = 24;
+
     private Importer() {
+    }
+
+    /** Charges an imported measurement (its histogram's counts, its values) to the document's budget. */
+    static void charge(MemoryBudget budget, Measurement m, String where) throws ResultFormatException {
+        long bytes = MEASUREMENT_OVERHEAD_BYTES
+                + m.histogramIfPresent().map(h -> (long) h.getEstimatedFootprintInBytes()).orElse(0L)
+                + m.intervalsIfPresent().map(s -> s.values().size() * BYTES_PER_VALUE).orElse(0L);
+        budget.charge(bytes, where, "the imported " + m.metric() + " measurement");
     }
 
     /** Reads {@code file}; messages name it as given. */
@@ -81,10 +95,11 @@ public final class Importer {
     public static Imported parse(ImportFormat format, byte[] content, String source, Instant fileModified,
                                  ImportOptions options) throws ResultFormatException, IdMappingException {
         List<String> notes = new ArrayList<>();
+        MemoryBudget budget = MemoryBudget.forDocument(source);
         Parsed parsed = switch (format) {
-            case FIO -> new FioImport(source, notes).parse(content);
-            case IPERF3 -> new Iperf3Import(source, notes).parse(content);
-            case OSU -> new OsuImport(source, notes).parse(content, fileModified);
+            case FIO -> new FioImport(source, notes, budget).parse(content);
+            case IPERF3 -> new Iperf3Import(source, notes, budget).parse(content);
+            case OSU -> new OsuImport(source, notes, budget).parse(content, fileModified);
         };
         List<String> ids = IdMapping.ids(parsed.sets(), options);
         List<Measurement> measurements = new ArrayList<>();

@@ -3,6 +3,7 @@ package io.iocert.results.imports;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.iocert.results.IntervalSeries;
 import io.iocert.results.Measurement;
+import io.iocert.results.MemoryBudget;
 import io.iocert.results.ResultFormatException;
 import io.iocert.results.Summary;
 import java.time.Instant;
@@ -34,9 +35,12 @@ final class Iperf3Import {
     private final Fields f;
     private final List<String> notes;
 
-    Iperf3Import(String source, List<String> notes) {
+    private final MemoryBudget budget;
+
+    Iperf3Import(String source, List<String> notes, MemoryBudget budget) {
         this.f = new Fields(source);
         this.notes = notes;
+        this.budget = budget;
     }
 
     Parsed parse(byte[] content) throws ResultFormatException {
@@ -68,6 +72,8 @@ final class Iperf3Import {
         String direction = bidir ? "both" : reverse != server ? "receive" : "send";
 
         int n = intervals.size();
+        // Per interval: seconds, aggregate, omitted, and later the picked values of the aggregate.
+        budget.charge(n * (3 * Double.BYTES + Importer.BYTES_PER_VALUE), "intervals", n + " intervals");
         double[] seconds = new double[n];
         double[] aggregate = new double[n];
         boolean[] omitted = new boolean[n];
@@ -88,13 +94,20 @@ final class Iperf3Import {
             omitted[i] = f.flag(sum, "omitted", p + ".sum.omitted", false);
             long bytes = f.count(sum, "bytes", p + ".sum.bytes");
             JsonNode back = f.objectOrNull(iv, "sum_bidir_reverse", p + ".sum_bidir_reverse");
-            if (back != null) {
-                bytes += f.count(back, "bytes", p + ".sum_bidir_reverse.bytes");
+            try {
+                if (back != null) {
+                    bytes = Math.addExact(bytes, f.count(back, "bytes", p + ".sum_bidir_reverse.bytes"));
+                }
+                bytesInIntervals = Math.addExact(bytesInIntervals, bytes);
+            } catch (ArithmeticException e) {
+                // A negative rate otherwise: the sum of byte counts wraps past 2^63.
+                throw f.problem(p + ": the byte counts add up to more than 2^63-1; expected the bytes iperf3 moved");
             }
-            bytesInIntervals += bytes;
             aggregate[i] = bytes / seconds[i];
             JsonNode list = f.array(iv, "streams", p + ".streams");
             if (i == 0) {
+                budget.charge((long) list.size() * n * (Double.BYTES + Importer.BYTES_PER_VALUE), p + ".streams",
+                        list.size() + " streams of " + n + " intervals");
                 for (int k = 0; k < list.size(); k++) {
                     perStream.add(new double[n]);
                     JsonNode st = list.get(k);

@@ -2,6 +2,7 @@ package io.iocert.results.imports;
 
 import io.iocert.results.IntervalSeries;
 import io.iocert.results.Measurement;
+import io.iocert.results.MemoryBudget;
 import io.iocert.results.ResultFormatException;
 import io.iocert.results.Summary;
 import java.nio.charset.StandardCharsets;
@@ -43,9 +44,12 @@ final class OsuImport {
     private final String source;
     private final List<String> notes;
 
-    OsuImport(String source, List<String> notes) {
+    private final MemoryBudget budget;
+
+    OsuImport(String source, List<String> notes, MemoryBudget budget) {
         this.source = source;
         this.notes = notes;
+        this.budget = budget;
     }
 
     private enum Kind { LATENCY, BANDWIDTH }
@@ -117,8 +121,10 @@ final class OsuImport {
             if (!sizes.add(size)) {
                 throw problem(lineNr, "the message size " + size + " appears twice; expected one row per size");
             }
-            out.add(kind == Kind.LATENCY ? latency(size, value, values, version, title)
-                    : bandwidth(size, value, values, version, title));
+            Measurement m = kind == Kind.LATENCY ? latency(size, value, values, version, title)
+                    : bandwidth(size, value, values, version, title);
+            Importer.charge(budget, m, "line " + lineNr);
+            out.add(m);
         }
         if (kind == null) {
             throw new ResultFormatException(source + ": no '# OSU MPI ... Test' title line; expected "

@@ -67,6 +67,15 @@ class DamagedImportTest {
                                 + " Bandwidth Test)"),
                 Arguments.of(ImportFormat.OSU, "# OSU MPI Latency Test v7.3\n# Size Latency (us)\n1 2\n1 3\n",
                         "x: line 4: the message size 1 appears twice; expected one row per size"),
+                Arguments.of(ImportFormat.FIO, "{\"jobs\": [{\"jobname\": \"a\", \"read\": {\"total_ios\": 3, \"runtime\": 1,"
+                        + " \"bw_bytes\": 1, \"iops\": 1, \"clat_ns\": {\"mean\": 1, \"bins\": {\"1000\": 9223372036854775000,"
+                        + " \"2000\": 9223372036854775000}}}}], \"timestamp\": 1}",
+                        "x: jobs[0].read.clat_ns.bins.2000: the bin counts add up to more than 2^63-1 samples; expected"
+                                + " the I/Os fio counted"),
+                Arguments.of(ImportFormat.IPERF3, "{\"start\": {\"test_start\": {\"num_streams\": 1}, \"timestamp\":"
+                        + " {\"timesecs\": 1}}, \"intervals\": [{\"streams\": [], \"sum\": {\"seconds\": 1, \"bytes\":"
+                        + " 9223372036854775000}, \"sum_bidir_reverse\": {\"bytes\": 9223372036854775000}}], \"end\": {}}",
+                        "x: intervals[0]: the byte counts add up to more than 2^63-1; expected the bytes iperf3 moved"),
                 Arguments.of(ImportFormat.OSU, "# OSU MPI Latency Test v7.3\n# Size Bandwidth (MB/s)\n1 2\n",
                         "x: line 2: the header 'Size Bandwidth (MB/s)' does not name the expected column; expected"
                                 + " 'Latency (us)'"));
@@ -78,5 +87,22 @@ class DamagedImportTest {
         ResultFormatException e = assertThrows(ResultFormatException.class, () -> Importer.parse(format,
                 content.getBytes(StandardCharsets.UTF_8), "x", Fixtures.MODIFIED, ImportOptions.defaults()));
         assertEquals(message, e.getMessage());
+    }
+
+    @org.junit.jupiter.api.Test
+    void shouldStopAHugeOsuFileAtTheDocumentBudget() {
+        // 400,000 rows of 4.3 MB ran the old importer out of memory; each row is a measurement with a histogram.
+        StringBuilder b = new StringBuilder("# OSU MPI Latency Test v7.3\n# Size          Latency (us)\n");
+        for (int i = 1; i <= 400_000; i++) {
+            b.append(i).append("  ").append(1 + i % 1000).append(".25\n");
+        }
+        byte[] content = b.toString().getBytes(StandardCharsets.UTF_8);
+
+        ResultFormatException e = assertThrows(ResultFormatException.class, () -> Importer.parse(ImportFormat.OSU,
+                content, "big.txt", Fixtures.MODIFIED, ImportOptions.defaults()));
+
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().matches("big\\.txt: line [0-9]+: the imported rtt"
+                + " measurement would take .*, over its memory budget of 256\\.0 MiB \\(iocert's default per document\\);"
+                + " .*"), e.getMessage());
     }
 }

@@ -1,0 +1,130 @@
+package io.iocert.certifier.stats;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 12's two properties of the quantile verdict, simulated over its scenarios (200 runs a
+ * case, one look at 95%): validity, at most 2.5% wrong verdicts when the truth is 3% on either
+ * side of the threshold (plus 2.5 points of Monte Carlo slack: the standard error of 2.5% at 200
+ * runs is 1.1 points), in every scenario whose stalls are shorter than a batch; and power, all
+ * verdicts right where the threshold is 100 times away and the scenario is one the method can
+ * settle (including the autocorrelated intervals that sectioning settles). The power the method
+ * does not reach (issue 12's 2x and 10x targets under short stalls) is printed with
+ * -Diocert.simulation.print=true and tabled in docs/statistics.md, not asserted: a test that
+ * passed by lowering its bar would hide it.
+ */
+class VerdictSimulationTest {
+    private static final int RUNS = 200;
+    private static final double[] MARGINS = {0.5, 1 / 1.03, 1.03, 2, 10, 100};
+
+    /** Right and wrong verdict shares per margin (truth better than the threshold by that factor). */
+    record Row(String name, double[] right, double[] wrong) {
+        double wrongAt(double margin) {
+            return wrong[index(margin)];
+        }
+
+        double rightAt(double margin) {
+            return right[index(margin)];
+        }
+
+        private static int index(double margin) {
+            for (int i = 0; i < MARGINS.length; i++) {
+                if (Math.abs(MARGINS[i] - margin) < 1e-9) {
+                    return i;
+                }
+            }
+            throw new IllegalArgumentException("no margin " + margin);
+        }
+    }
+
+    @Test
+    void shouldKeepWrongVerdictsWithinTheAllowanceAtThreePercentMargins() {
+        List<Row> rows = new ArrayList<>();
+        for (double q : new double[] {0.5, 0.9, 0.99}) {
+            rows.add(row("independent", Scenarios.of(Synthetic.independent(0.03)), 2_000, q, false, 1));
+            rows.add(row("short stalls (runs of 3)", Scenarios.of(Synthetic.bursty(0.03, 3)), 2_000, q, false, 2));
+            rows.add(row("short stalls (runs of 5)", Scenarios.of(Synthetic.bursty(0.03, 5)), 2_000, q, false, 3));
+            rows.add(row("trend +-10%", Scenarios.trend(0.1), 2_000, q, false, 4));
+            rows.add(row("16 level shifts, sd 10%", Scenarios.shifts(0.1), 2_000, q, false, 5));
+        }
+        rows.add(row("independent intervals", Scenarios.ar1(0, 0.1), 300, 0.1, true, 6));
+        rows.add(row("AR(1) 0.9 intervals", Scenarios.ar1(0.9, 0.1), 300, 0.1, true, 7));
+        print(rows);
+        for (Row r : rows) {
+            for (double m : new double[] {1 / 1.03, 1.03}) {
+                assertTrue(r.wrongAt(m) <= 0.025 + 0.025, String.format(Locale.ROOT, "%s: %.1f%% wrong at a 3%% margin (%s)",
+                        r.name(), 100 * r.wrongAt(m), m < 1 ? "false PASS" : "false FAIL"));
+            }
+        }
+    }
+
+    @Test
+    void shouldSettleEveryRunWhereTheThresholdIsFarAndTheDataCanShowIt() {
+        List<Row> rows = new ArrayList<>();
+        for (double q : new double[] {0.5, 0.9, 0.99}) {
+            rows.add(row("independent", Scenarios.of(Synthetic.independent(0.03)), 2_000, q, false, 11));
+            rows.add(row("trend +-10%", Scenarios.trend(0.1), 2_000, q, false, 12));
+        }
+        rows.add(row("independent intervals", Scenarios.ar1(0, 0.1), 300, 0.1, true, 13));
+        rows.add(row("AR(1) 0.9 intervals", Scenarios.ar1(0.9, 0.1), 300, 0.1, true, 14));
+        print(rows);
+        for (Row r : rows) {
+            for (double m : new double[] {0.5, 2, 10, 100}) {
+                assertTrue(r.rightAt(m) >= 0.95, String.format(Locale.ROOT, "%s: %.1f%% right at margin %s", r.name(),
+                        100 * r.rightAt(m), m));
+            }
+        }
+    }
+
+    static Row row(String name, Scenarios.Source src, int n, double q, boolean higherIsBetter, long seed) {
+        double truth = src.truth(q);
+        int[] right = new int[MARGINS.length];
+        int[] wrong = new int[MARGINS.length];
+        SplittableRandom r = new SplittableRandom(seed);
+        for (int run = 0; run < RUNS; run++) {
+            Estimate e = Estimators.quantile(Sample.of(src.draw(r, n)).orElseThrow(), q, 0.95);
+            for (int i = 0; i < MARGINS.length; i++) {
+                boolean meets = MARGINS[i] > 1;
+                double t = higherIsBetter ? truth / MARGINS[i] : truth * MARGINS[i];
+                boolean pass = higherIsBetter ? e.low() >= t : e.high() <= t;
+                boolean fail = higherIsBetter ? e.high() < t : e.low() > t;
+                if (pass || fail) {
+                    if (pass == meets) {
+                        right[i]++;
+                    } else {
+                        wrong[i]++;
+                    }
+                }
+            }
+        }
+        double[] rs = new double[MARGINS.length];
+        double[] ws = new double[MARGINS.length];
+        for (int i = 0; i < MARGINS.length; i++) {
+            rs[i] = (double) right[i] / RUNS;
+            ws[i] = (double) wrong[i] / RUNS;
+        }
+        String label = String.format(Locale.ROOT, "%s, n=%d, p%s", name, n, q == 0.5 ? "50" : q == 0.9 ? "90" : q == 0.99 ? "99" : "10");
+        return new Row(label, rs, ws);
+    }
+
+    private static void print(List<Row> rows) {
+        if (!Boolean.getBoolean("iocert.simulation.print")) {
+            return;
+        }
+        StringBuilder sb = new StringBuilder("scenario | margins 0.5 0.97 1.03 2 10 100 (right/wrong %)\n");
+        for (Row r : rows) {
+            sb.append(String.format(Locale.ROOT, "%-40s", r.name()));
+            for (int i = 0; i < MARGINS.length; i++) {
+                sb.append(String.format(Locale.ROOT, " %5.1f/%4.1f", 100 * r.right()[i], 100 * r.wrong()[i]));
+            }
+            sb.append('\n');
+        }
+        System.out.print(sb);
+    }
+}
