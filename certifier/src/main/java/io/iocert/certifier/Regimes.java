@@ -25,8 +25,15 @@ public final class Regimes {
     private Regimes() {
     }
 
-    /** The regimes of {@code s} at {@code confidence}; one regime when no change is found, empty for unusable values. */
+    /**
+     * The regimes of {@code s} at {@code confidence}: those the series records (run and probe
+     * record them with this method), else found now; one regime when no change is found, empty
+     * for unusable values.
+     */
     public static List<IntervalSeries.Regime> of(IntervalSeries s, double confidence) {
+        if (!s.regimes().isEmpty()) {
+            return s.regimes();
+        }
         double[] v = new double[s.values().size()];
         boolean positive = true;
         for (int i = 0; i < v.length; i++) {

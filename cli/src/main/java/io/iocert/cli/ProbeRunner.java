@@ -142,9 +142,11 @@ final class ProbeRunner {
         } finally {
             progress.clear();
         }
-        measured = withProbed(measured, System.nanoTime() - startNs).stream()
-                .map(m -> Regimes.recorded(m, r.confidence())).toList();
-        return withFeasibility(HostLoad.withContext(measured, HostLoad.context(before, load.sample())));
+        // The time spent probing (for budget advice) goes into the context beside the host load.
+        Map<String, String> context = new LinkedHashMap<>(HostLoad.context(before, load.sample()));
+        context.put(Rounds.PROBED_NS, Long.toString(System.nanoTime() - startNs));
+        measured = measured.stream().map(m -> Regimes.recorded(m, r.confidence())).toList();
+        return withFeasibility(HostLoad.withContext(measured, context));
     }
 
     /** After a requirement's first round (of {@code runs} at most): warns of statistics its rate cannot settle. */
@@ -256,17 +258,6 @@ final class ProbeRunner {
             } else {
                 out.add(a);
             }
-        }
-        return out;
-    }
-
-    /** Each measurement with the time spent probing it ({@link Rounds#PROBED_NS}), for budget advice. */
-    private static List<Measurement> withProbed(List<Measurement> ms, long probedNs) {
-        List<Measurement> out = new ArrayList<>();
-        for (Measurement m : ms) {
-            Map<String, String> ctx = new LinkedHashMap<>(m.context());
-            ctx.put(Rounds.PROBED_NS, Long.toString(probedNs));
-            out.add(m.withContext(ctx));
         }
         return out;
     }

@@ -48,6 +48,9 @@ class BlkioGroundTruthIT {
     private static final long WRITE_LIMIT_BYTES_PER_SECOND = 52_428_800L;
     private static final long READ_LIMIT_IOPS = 2000L;
     private static final double TOLERANCE = 0.05;
+    /** The write whose throttle is lowered mid-run: 12 s of 100-ms intervals, far from its file size. */
+    private static final String WRITE_BURST_WORKLOAD =
+            "{pattern: sequential, blockSize: 1MiB, fileSize: 4GiB, threads: 1, direct: true, duration: 12s, interval: 100ms}";
 
     private Path dir;
     private Path cgroup;
@@ -156,31 +159,13 @@ class BlkioGroundTruthIT {
      */
     @Test
     void shouldSeeTwoRegimesWhenTheWriteThrottleIsLoweredDuringTheRun() throws Exception {
-        long burst = 4 * WRITE_LIMIT_BYTES_PER_SECOND;
-        String dev = throttleDevice(dir);
-        cgroup = createCgroup();
-        Files.writeString(cgroup.resolve("blkio.throttle.write_bps_device"), dev + " " + burst);
         Path spec = Files.writeString(dir.resolve("write.yaml"), String.join("\n",
                 "iocert: v1", "name: blkio-burst", "budget: 60s", "requirements:",
-                "  - id: seq-write", "    probe: fs.write",
-                "    workload: {pattern: sequential, blockSize: 1MiB, fileSize: 4GiB, threads: 1, direct: true, duration: 12s, interval: 100ms}",
+                "  - id: seq-write", "    probe: fs.write", "    workload: " + WRITE_BURST_WORKLOAD,
                 "    expect: {throughput: {median: \">= 40 MB/s\"}}", ""));
-        Path fs = Files.createDirectories(dir.resolve("fs"));
         Path out = dir.resolve("write.json");
-
-        Process p = startInCgroup(spec, fs, out);
-        Thread.sleep(3_000);
-        Files.writeString(cgroup.resolve("blkio.throttle.write_bps_device"), dev + " " + WRITE_LIMIT_BYTES_PER_SECOND);
-        int code = awaitProbe(p, fs);
-
-        assertEquals(0, code, "probe failed: " + Files.readString(dir.resolve("log")));
-        JsonNode m = measurement(out, "throughput");
-        JsonNode regimes = m.at("/intervals/regimes");
-        System.out.printf(Locale.ROOT, "blkio burst: limits %d then %d B/s, regimes %s, intervals %s%n", burst,
-                WRITE_LIMIT_BYTES_PER_SECOND, regimes, Arrays.toString(values(m)));
-        assertEquals(2, regimes.size(), "want the burst and the baseline: " + regimes);
-        assertWithin(burst, regimes.get(0).get("rate").asDouble(), "the first regime's rate");
-        assertWithin(WRITE_LIMIT_BYTES_PER_SECOND, regimes.get(1).get("rate").asDouble(), "the final regime's rate");
+        lowerDuringTheRun("blkio.throttle.write_bps_device", 4 * WRITE_LIMIT_BYTES_PER_SECOND, WRITE_LIMIT_BYTES_PER_SECOND,
+                3_000, spec, out, "throughput");
 
         JsonNode sustainedPass = certify(out, true, ">= 40 MB/s");
         JsonNode sustainedFail = certify(out, true, ">= 100 MB/s");
@@ -196,31 +181,40 @@ class BlkioGroundTruthIT {
     void shouldSeeTwoRegimesWhenTheReadIopsThrottleIsLoweredDuringTheRun() throws Exception {
         assumeTrue(Files.isRegularFile(BLKIO.resolve("blkio.throttle.read_iops_device")),
                 "needs blkio.throttle.read_iops_device");
-        long burst = 4000;
-        long baseline = 1000;
-        String dev = throttleDevice(dir);
-        cgroup = createCgroup();
-        Files.writeString(cgroup.resolve("blkio.throttle.read_iops_device"), dev + " " + burst);
         Path spec = Files.writeString(dir.resolve("read.yaml"), String.join("\n",
                 "iocert: v1", "name: blkio-read-burst", "budget: 60s", "requirements:",
                 "  - id: rand-read", "    probe: fs.read",
                 "    workload: {pattern: random, blockSize: 4KiB, fileSize: 64MiB, threads: 1, direct: true, duration: 12s,"
                         + " interval: 100ms}",
                 "    expect: {iops: {median: \">= 500 IOPS\"}}", ""));
+        lowerDuringTheRun("blkio.throttle.read_iops_device", 4000, 1000, 4_000, spec, dir.resolve("read.json"), "iops");
+    }
+
+    /**
+     * Probes {@code spec} in a fresh cgroup whose {@code throttle} starts at {@code before} and is
+     * set to {@code after} {@code afterMs} into the run; the {@code metric}'s series must show two
+     * regimes at those limits (within 5%).
+     */
+    private void lowerDuringTheRun(String throttle, long before, long after, long afterMs, Path spec, Path out,
+                                   String metric) throws Exception {
+        String dev = throttleDevice(dir);
+        cgroup = createCgroup();
+        Files.writeString(cgroup.resolve(throttle), dev + " " + before);
         Path fs = Files.createDirectories(dir.resolve("fs"));
-        Path out = dir.resolve("read.json");
 
         Process p = startInCgroup(spec, fs, out);
-        Thread.sleep(4_000);
-        Files.writeString(cgroup.resolve("blkio.throttle.read_iops_device"), dev + " " + baseline);
+        Thread.sleep(afterMs);
+        Files.writeString(cgroup.resolve(throttle), dev + " " + after);
         int code = awaitProbe(p, fs);
 
         assertEquals(0, code, "probe failed: " + Files.readString(dir.resolve("log")));
-        JsonNode regimes = measurement(out, "iops").at("/intervals/regimes");
-        System.out.printf(Locale.ROOT, "blkio read burst: limits %d then %d IOPS, regimes %s%n", burst, baseline, regimes);
+        JsonNode m = measurement(out, metric);
+        JsonNode regimes = m.at("/intervals/regimes");
+        System.out.printf(Locale.ROOT, "blkio %s lowered: limits %d then %d, regimes %s, intervals %s%n", throttle, before,
+                after, regimes, Arrays.toString(values(m)));
         assertEquals(2, regimes.size(), "want the burst and the baseline: " + regimes);
-        assertWithin(burst, regimes.get(0).get("rate").asDouble(), "the first regime's IOPS");
-        assertWithin(baseline, regimes.get(1).get("rate").asDouble(), "the final regime's IOPS");
+        assertWithin(before, regimes.get(0).get("rate").asDouble(), "the first regime's rate");
+        assertWithin(after, regimes.get(1).get("rate").asDouble(), "the final regime's rate");
     }
 
     /**
@@ -232,7 +226,7 @@ class BlkioGroundTruthIT {
         Path spec = Files.writeString(dir.resolve("judge-" + sustained + "-" + threshold.replaceAll("[^0-9]", "") + ".yaml"),
                 String.join("\n", "iocert: v1", "name: blkio-burst", "budget: 60s", "requirements:",
                         "  - id: seq-write", "    probe: fs.write", "    sustained: " + sustained,
-                        "    workload: {pattern: sequential, blockSize: 1MiB, fileSize: 4GiB, threads: 1, direct: true, duration: 12s, interval: 100ms}",
+                        "    workload: " + WRITE_BURST_WORKLOAD,
                         "    expect: {throughput: {median: \"" + threshold + "\"}}", ""));
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
                 JAR.toAbsolutePath().toString(), "certify", "--spec", spec.toString(), "--format", "json", result.toString())

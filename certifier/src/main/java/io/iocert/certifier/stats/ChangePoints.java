@@ -82,7 +82,7 @@ public final class ChangePoints {
         cuts.sort(Comparator.comparingInt(c -> c[0]));
         List<Segment> segments = new ArrayList<>();
         for (int[] c : cuts) {
-            segments.add(segment(x, c[0], c[1], confidence));
+            segments.add(summarize(x, c[0], c[1], confidence));
         }
         List<Change> changes = new ArrayList<>();
         double z = NORMAL.inverseSurvivalProbability((1 - confidence) / 2);
@@ -142,10 +142,6 @@ public final class ChangePoints {
 
     /** The mean of {@code x[from, to)} with its interval at {@code confidence} (Student's t on the long-run variance). */
     public static Segment summarize(double[] x, int from, int to, double confidence) {
-        return segment(x, from, to, confidence);
-    }
-
-    static Segment segment(double[] x, int from, int to, double confidence) {
         int n = to - from;
         double mean = mean(x, from, to);
         if (n < 2) {
