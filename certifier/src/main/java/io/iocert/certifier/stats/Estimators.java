@@ -5,6 +5,7 @@ import io.iocert.spec.Statistic;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import org.apache.commons.statistics.distribution.BetaDistribution;
 import org.apache.commons.statistics.distribution.BinomialDistribution;
 import org.apache.commons.statistics.distribution.NormalDistribution;
 import org.apache.commons.statistics.distribution.TDistribution;
@@ -70,9 +71,9 @@ public final class Estimators {
     static final double MAX_SECTION_SPREAD = 0.2;
 
     /**
-     * The q-quantile. Two intervals, each at half the error allowance, intersected (Bonferroni:
-     * a wrong verdict needs one of them wrong, so the pair keeps the stated error bound when each
-     * keeps its own):
+     * The q-quantile. Up to three intervals, intersected, each at its own share of the error
+     * allowance (Bonferroni: a wrong verdict needs one of them wrong, so the intersection keeps
+     * the stated error bound when each keeps its own):
      * <ul>
      *   <li>order-statistic bounds on an effective count ({@link #orderStatistic}), which use only
      *   how many values lie on either side, so they hold for any distribution, and therefore cannot
@@ -80,47 +81,158 @@ public final class Estimators {
      *   <li>log-scale sectioning ({@link #sectioned}), which uses how far values lie: each time
      *   section's own quantile, Student's t over the sections around the whole sample's estimate.
      *   The sections are as many as give each about {@link #TAIL_PER_SECTION} values beyond the
-     *   quantile, so a section's quantile is its own tail's, not the luck of one value.</li>
+     *   quantile, so a section's quantile is its own tail's, not the luck of one value;</li>
+     *   <li>tolerance bounds ({@link #tolerance}), which let the run's conditions vary between
+     *   sections (a location that drifts, a neighbour that comes and goes) and bound the mixture
+     *   they make, at {@link #TOLERANCE_SHARE} of the allowance: they settle thresholds far from
+     *   the estimate when the other two cannot.</li>
      * </ul>
      * Sectioning assumes the sections' log-quantiles scatter like a normal variable around the
      * whole run's; it is used only where the data give no sign against that: a continuous tail
      * ({@link #continuousTail}) and sections that agree within {@link #MAX_SECTION_SPREAD}.
-     * Otherwise, and without time structure or with fewer than {@link #MIN_SECTIONS} sections,
-     * the order-statistic interval alone decides, at the whole allowance. docs/statistics.md
-     * gives the simulation that chose these rules and what they cost.
+     * Tolerance bounds need at least {@link #MIN_TOLERANCE_SECTIONS} sections with enough values
+     * in each. What takes part depends on the data only, never on the threshold; the
+     * order-statistic interval always does. docs/statistics.md gives the simulations that chose
+     * these rules and what they cost.
      */
     static Estimate quantile(Sample s, double q, double confidence) {
         double alpha = 1 - confidence;
-        Sectioned sect = continuousTail(s, q) ? sectioned(s, q, alpha / 2) : null;
-        if (sect == null) {
-            return orderStatistic(s, q, alpha, confidence);
+        boolean tolerant = toleranceSections(s, q) >= MIN_TOLERANCE_SECTIONS;
+        double rest = tolerant ? alpha * (1 - TOLERANCE_SHARE) : alpha;
+        Sectioned sect = continuousTail(s, q, alpha / 2) ? sectioned(s, q, rest / 2) : null;
+        double osShare = sect != null ? rest / 2 : rest;
+        Estimate os = orderStatistic(s, q, osShare, confidence);
+        Tolerance tol = tolerant ? tolerance(s, q, alpha * TOLERANCE_SHARE) : null;
+        if (sect == null && !tolerant) {
+            return os;
         }
-        Estimate os = orderStatistic(s, q, alpha / 2, confidence);
-        double low = Math.max(os.low(), sect.low());
-        double high = Math.min(os.high(), sect.high());
+        double low = os.low();
+        double high = os.high();
+        StringBuilder method = new StringBuilder(os.method()).append(share(osShare, alpha));
+        if (sect != null) {
+            low = Math.max(low, sect.low());
+            high = Math.min(high, sect.high());
+            method.append("; log-scale sectioning over ").append(sect.sections()).append(" time sections (Student's t)")
+                    .append(share(rest / 2, alpha));
+        }
+        if (tol != null) {
+            low = Math.max(low, tol.low());
+            high = Math.min(high, tol.high());
+            method.append("; normal tolerance bounds over ").append(tol.sections()).append(" time sections")
+                    .append(share(alpha * TOLERANCE_SHARE, alpha));
+        }
+        method.append("; intervals intersected");
         Estimate.Precision precision = threshold -> {
-            OptionalDouble a = os.precision().samplesFor(threshold);
-            OptionalDouble b = sect.samplesFor(threshold, s.n());
-            if (a.isEmpty()) {
-                return b;
+            OptionalDouble x = os.precision().samplesFor(threshold);
+            OptionalDouble y = sect == null ? OptionalDouble.empty() : sect.samplesFor(threshold, s.n());
+            if (x.isEmpty()) {
+                return y;
             }
-            return b.isEmpty() ? a : OptionalDouble.of(Math.min(a.getAsDouble(), b.getAsDouble()));
+            return y.isEmpty() ? x : OptionalDouble.of(Math.min(x.getAsDouble(), y.getAsDouble()));
         };
-        String method = os.method() + "; log-scale sectioning over " + sect.sections()
-                + " time sections (Student's t); each at half the error allowance, intervals intersected";
-        return new Estimate(os.value(), low, high, confidence, os.samples(), os.designEffect(), method, precision);
+        return new Estimate(os.value(), Math.min(low, os.value()), Math.max(high, os.value()), confidence, os.samples(),
+                os.designEffect(), method.toString(), precision);
+    }
+
+    private static String share(double part, double alpha) {
+        return String.format(java.util.Locale.ROOT, " (at %.0f%% of the error allowance)", 100 * part / alpha);
+    }
+
+    /**
+     * The share of the error allowance the tolerance bounds get when they take part. They settle
+     * far thresholds, where a small allowance costs little; the rest stays with the intervals
+     * that settle near ones.
+     */
+    static final double TOLERANCE_SHARE = 0.2;
+    /** Fewer time sections than this: no tolerance bounds (the factor grows fast below it). */
+    static final int MIN_TOLERANCE_SECTIONS = 8;
+    /** Each section must hold at least this many values beyond the levels a tolerance bound uses. */
+    static final int TOLERANCE_TAIL_PER_SECTION = 5;
+
+    /** How many time sections the tolerance bounds of the q-quantile would use (0: none). */
+    static int toleranceSections(Sample s, double q) {
+        if (!s.hasBatches()) {
+            return 0;
+        }
+        double beta = Math.min(q, 1 - q) / 2;
+        double hi = q / (1 - beta);
+        double lo = (q - beta) / (1 - beta);
+        double thin = Math.min(1 - hi, lo);
+        int wanted = (int) Math.min(MAX_SECTIONS, Math.floor(s.n() * thin / TOLERANCE_TAIL_PER_SECTION));
+        return wanted < MIN_TOLERANCE_SECTIONS ? 0 : Math.min(wanted, s.sections(wanted).size());
+    }
+
+    /** Tolerance bounds: ends and the number of sections. */
+    record Tolerance(double low, double high, int sections) {
+    }
+
+    /**
+     * Tolerance bounds at two-sided level {@code alpha}, for a run whose conditions vary between
+     * time sections. The run's distribution is the mixture of its sections'. If a share 1 - beta
+     * of sections have at least q / (1 - beta) of their values at or below x, the mixture has at
+     * least q there, so x bounds the q-quantile from above; likewise from below with the level (q -
+     * beta) / (1 - beta). Each section's quantile at that level is taken on the log scale, and a
+     * one-sided normal tolerance bound (coverage 1 - beta, confidence 1 - alpha / 2) over the
+     * sections bounds its (1 - beta)-share. Assumes sections are independent draws of the run's
+     * conditions and their log-quantiles normal; unlike sectioning, it does not assume the
+     * conditions average out within the run, so a location that drifts widens it only as much as it
+     * moves.
+     */
+    static Tolerance tolerance(Sample s, double q, double alpha) {
+        int k = toleranceSections(s, q);
+        if (k < MIN_TOLERANCE_SECTIONS) {
+            return null;
+        }
+        double beta = Math.min(q, 1 - q) / 2;
+        double hi = q / (1 - beta);
+        double lo = (q - beta) / (1 - beta);
+        List<Sample.Batch> sections = s.sections(k);
+        k = sections.size();
+        double[] a = new double[k];
+        double[] b = new double[k];
+        for (int j = 0; j < k; j++) {
+            double vh = sections.get(j).quantile(hi);
+            double vl = sections.get(j).quantile(lo);
+            if (!(vh > 0) || !(vl > 0)) {
+                return null;
+            }
+            a[j] = Math.log(vh);
+            b[j] = Math.log(vl);
+        }
+        double factor = ToleranceFactor.oneSided(k, 1 - beta, 1 - alpha / 2);
+        double high = Math.exp(mean(a) + factor * sd(a));
+        double low = Math.exp(mean(b) - factor * sd(b));
+        return new Tolerance(low, high, k);
+    }
+
+    private static double mean(double[] x) {
+        double m = 0;
+        for (double v : x) {
+            m += v / x.length;
+        }
+        return m;
+    }
+
+    private static double sd(double[] x) {
+        double m = mean(x);
+        double ss = 0;
+        for (double v : x) {
+            ss += (v - m) * (v - m);
+        }
+        return Math.sqrt(ss / (x.length - 1));
     }
 
     /**
      * Whether the values around the q-quantile look like one continuous tail: the values at
-     * levels {@code q +- min(q, 1 - q) / 2} and the extreme on the quantile's side (the maximum
-     * for an upper quantile, the minimum for a lower one) all lie within a factor
-     * {@link #SEPARATE_MODE} of the estimate. A stall twenty times slower than the calm
-     * operations, or a dip to a tenth of the rate, is a separate mode: a run that saw too few of
-     * them puts its estimate in the common mode, and sections that all missed them would agree
+     * levels {@code q +- min(q, 1 - q) / 2} lie within a factor {@link #SEPARATE_MODE} of the
+     * estimate, and so does the extreme on the quantile's side (the maximum for an upper
+     * quantile, the minimum for a lower one) unless the values beyond that factor are provably
+     * too rare to hold the quantile ({@link #rareFarTail}). A stall twenty times slower than the
+     * calm operations, or a dip to a tenth of the rate, is a separate mode: a run that saw too few
+     * of them puts its estimate in the common mode, and sections that all missed them would agree
      * on it. There the order-statistic interval alone decides.
      */
-    static boolean continuousTail(Sample s, double q) {
+    static boolean continuousTail(Sample s, double q, double alpha) {
         double f = SEPARATE_MODE;
         double point = s.quantile(q);
         if (!(point > 0)) {
@@ -128,7 +240,69 @@ public final class Estimators {
         }
         double d = Math.min(q, 1 - q) / 2;
         boolean near = s.quantile(q - d) >= point / f && s.quantile(Math.min(1, q + d)) <= f * point;
-        return near && (q >= 0.5 ? s.max() <= f * point : s.min() >= point / f);
+        if (!near) {
+            return false;
+        }
+        boolean extremeNear = q >= 0.5 ? s.max() <= f * point : s.min() >= point / f;
+        return extremeNear || rareFarTail(s, q, point, alpha);
+    }
+
+    /**
+     * Whether the values beyond a factor {@link #SEPARATE_MODE} of the estimate (on the
+     * quantile's side) are too rare to hold the quantile, at one-sided level {@code alpha / 2}:
+     * an upper confidence bound on their share is below {@code min(q, 1 - q)}. Then the true
+     * quantile lies within that factor of the estimate, and a few isolated outliers (reads
+     * delayed while the scheduler ran another process) do not stand for a separate mode.
+     *
+     * <p>The bound makes no assumption about how far values cluster inside a unit: the time
+     * units (blocks, or intervals) are grouped into runs as long as the longest run of
+     * consecutive units holding far values, each group's far share counts as one observation in
+     * [0, 1], and a variable in [0, 1] with a given mean varies at most as a 0/1 variable does, so
+     * the Clopper-Pearson bound on the sum of the group shares is conservative (groups assumed
+     * independent, as batches are). Without time units there is nothing to group: false.
+     */
+    static boolean rareFarTail(Sample s, double q, double point, double alpha) {
+        List<Sample.Batch> units = s.units();
+        int m = units.size();
+        if (m == 0) {
+            return false;
+        }
+        boolean upper = q >= 0.5;
+        double cut = upper ? SEPARATE_MODE * point : point / SEPARATE_MODE;
+        long[] far = new long[m];
+        int longest = 0;
+        int run = 0;
+        for (int j = 0; j < m; j++) {
+            Sample.Batch u = units.get(j);
+            long below = u.countAtOrBelow(cut);
+            far[j] = upper ? u.n() - below : below;
+            run = far[j] > 0 ? run + 1 : 0;
+            longest = Math.max(longest, run);
+        }
+        if (longest == 0) {
+            return true;
+        }
+        int groups = m / longest;
+        if (groups < 2) {
+            return false;
+        }
+        double sum = 0;
+        for (int g = 0; g < groups; g++) {
+            int from = g * longest;
+            int to = g == groups - 1 ? m : from + longest;
+            long count = 0;
+            long farCount = 0;
+            for (int j = from; j < to; j++) {
+                count += units.get(j).n();
+                farCount += far[j];
+            }
+            sum += count == 0 ? 0 : (double) farCount / count;
+        }
+        if (sum >= groups) {
+            return false;
+        }
+        double bound = BetaDistribution.of(sum + 1, groups - sum).inverseCumulativeProbability(1 - alpha / 2);
+        return bound < Math.min(q, 1 - q);
     }
 
     /** A sectioned interval: ends, and the log-scale half-width and estimate it came from. */

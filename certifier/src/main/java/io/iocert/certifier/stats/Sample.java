@@ -85,6 +85,12 @@ public abstract sealed class Sample {
      */
     public abstract List<Batch> sections(int k);
 
+    /**
+     * The finest time units the sample keeps, in time order: each time block (per-operation
+     * values) or each interval; empty without time structure.
+     */
+    public abstract List<Batch> units();
+
     /** Whether the batches describe this sample's time structure well enough to use. */
     public boolean hasBatches() {
         return batches().size() >= MIN_BATCHES;
@@ -146,6 +152,11 @@ public abstract sealed class Sample {
                 }
                 return List.copyOf(list);
             });
+        }
+
+        @Override
+        public List<Batch> units() {
+            return sections(blocks.size());
         }
 
         @Override
@@ -255,6 +266,15 @@ public abstract sealed class Sample {
             List<Batch> list = new ArrayList<>(runs);
             for (int r = 0; r < runs; r++) {
                 list.add(new ValuesBatch(inOrder, (int) ((long) r * n / runs), (int) ((long) (r + 1) * n / runs)));
+            }
+            return list;
+        }
+
+        @Override
+        public List<Batch> units() {
+            List<Batch> list = new ArrayList<>(inOrder.length);
+            for (int i = 0; i < inOrder.length; i++) {
+                list.add(new ValuesBatch(inOrder, i, i + 1));
             }
             return list;
         }

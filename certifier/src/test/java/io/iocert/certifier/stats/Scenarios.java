@@ -11,7 +11,7 @@ import org.apache.commons.statistics.distribution.NormalDistribution;
 /**
  * The scenarios issue 12 names, as sources of measurements with a known long-run distribution:
  * per-operation latencies (independent, short stalls, a drifting location) and per-interval
- * rates (independent, AR(1)). docs/statistics.md gives what each is meant to show.
+ * rates (independent, AR(1), dips, isolated outliers). docs/statistics.md gives what each is meant to show.
  */
 final class Scenarios {
     private static final NormalDistribution N01 = NormalDistribution.of(0, 1);
@@ -119,6 +119,95 @@ final class Scenarios {
             @Override
             public double truth(double q) {
                 return 1e9 * Math.exp(s * N01.inverseCumulativeProbability(q));
+            }
+        };
+    }
+
+    /** Interval rates around 1 GB/s (log-sd s) with dips to a tenth of it: a two-state chain, dips in runs of meanRun intervals, stationary share dipShare. */
+    static Source dips(double dipShare, double meanRun, double s) {
+        double leave = 1 / meanRun;
+        double enter = dipShare * leave / (1 - dipShare);
+        return new Source() {
+            @Override
+            public Measurement draw(SplittableRandom r, int n) {
+                List<Double> v = new ArrayList<>();
+                boolean dip = r.nextDouble() < dipShare;
+                for (int i = 0; i < n; i++) {
+                    dip = r.nextDouble() < (dip ? 1 - leave : enter);
+                    v.add((dip ? 1e8 : 1e9) * Math.exp(s * gauss(r)));
+                }
+                return new Measurement("r", "fs.write", "throughput", "B/s", Map.of(), n, null, null,
+                        new IntervalSeries(10_000_000L, v), Map.of(), null);
+            }
+
+            @Override
+            public double truth(double q) {
+                double lo = 1e6;
+                double hi = 1e10;
+                for (int it = 0; it < 200; it++) {
+                    double mid = Math.sqrt(lo * hi);
+                    double cdf = dipShare * N01.cumulativeProbability(Math.log(mid / 1e8) / s)
+                            + (1 - dipShare) * N01.cumulativeProbability(Math.log(mid / 1e9) / s);
+                    if (cdf < q) {
+                        lo = mid;
+                    } else {
+                        hi = mid;
+                    }
+                }
+                return hi;
+            }
+        };
+    }
+
+    /** {@code base}'s interval rates, each divided by {@code factor} with probability {@code rate}: isolated slow intervals (the true quantiles barely move at small rates). */
+    static Source withOutliers(Source base, double rate, double factor) {
+        return new Source() {
+            @Override
+            public Measurement draw(SplittableRandom r, int n) {
+                Measurement m = base.draw(r, n);
+                if (m.intervals() == null) {
+                    throw new IllegalArgumentException("withOutliers takes interval sources only");
+                }
+                List<Double> v = new ArrayList<>(m.intervals().values());
+                for (int i = 0; i < v.size(); i++) {
+                    if (r.nextDouble() < rate) {
+                        v.set(i, v.get(i) / factor);
+                    }
+                }
+                return new Measurement("r", "fs.write", "throughput", "B/s", Map.of(), n, null, null,
+                        new IntervalSeries(10_000_000L, v), Map.of(), null);
+            }
+
+            @Override
+            public double truth(double q) {
+                return base.truth(q);
+            }
+        };
+    }
+
+    /** Latencies around 100 us with 16 level shifts (log-sd tau) and isolated operations {@code factor} times slower at {@code rate}: a busy scheduler. */
+    static Source shiftsWithOutliers(double tau, double rate, double factor) {
+        return new Source() {
+            @Override
+            public Measurement draw(SplittableRandom r, int n) {
+                long[] v = new long[n];
+                double level = 0;
+                for (int i = 0; i < n; i++) {
+                    if (i % Math.max(1, n / 16) == 0) {
+                        level = tau * gauss(r);
+                    }
+                    double x = 1e5 * Math.exp(level + 0.25 * gauss(r));
+                    if (r.nextDouble() < rate) {
+                        x *= factor;
+                    }
+                    v[i] = Math.max(1, Math.round(x));
+                }
+                return Synthetic.measurement(v, n, true);
+            }
+
+            @Override
+            public double truth(double q) {
+                return shifts(tau).truth(q) / 10;
             }
         };
     }

@@ -1,0 +1,69 @@
+package io.iocert.certifier.stats;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The wider simulation table behind docs/statistics.md ("What the present method settles"): not
+ * part of the build (its name is not a test's), run on demand:
+ * {@code mvn -pl certifier -am test -Dtest=QuantileMethodTable -Dsurefire.failIfNoSpecifiedTests=false -Dgroups=abcd}
+ * (a: issue 12's scenarios; b: stall modes and dips; c: isolated outliers; d: strong drift and
+ * stall modes at the quantile).
+ */
+class QuantileMethodTable {
+    @Test
+    void table() {
+        String groups = System.getProperty("groups", "abc");
+        List<VerdictSimulationTest.Row> rows = new ArrayList<>();
+        if (groups.contains("a")) {
+            for (double q : new double[] {0.5, 0.9, 0.99}) {
+                rows.add(row("independent", Scenarios.of(Synthetic.independent(0.03)), 2_000, q, 1));
+                rows.add(row("short stalls (runs of 3)", Scenarios.of(Synthetic.bursty(0.03, 3)), 2_000, q, 2));
+                rows.add(row("short stalls (runs of 5)", Scenarios.of(Synthetic.bursty(0.03, 5)), 2_000, q, 3));
+                rows.add(row("trend +-10%", Scenarios.trend(0.1), 2_000, q, 4));
+                rows.add(row("16 level shifts, sd 10%", Scenarios.shifts(0.1), 2_000, q, 5));
+            }
+            rows.add(intervals("independent intervals", Scenarios.ar1(0, 0.1), 300, 0.1, 6));
+            rows.add(intervals("AR(1) 0.9 intervals", Scenarios.ar1(0.9, 0.1), 300, 0.1, 7));
+        }
+        if (groups.contains("b")) {
+            for (double q : new double[] {0.5, 0.9}) {
+                rows.add(row("stalls 15% runs 5", Scenarios.of(Synthetic.bursty(0.15, 5)), 2_000, q, 21));
+                rows.add(row("stalls 15% runs 20", Scenarios.of(Synthetic.bursty(0.15, 20)), 2_000, q, 22));
+                rows.add(row("stalls 12% runs 20", Scenarios.of(Synthetic.bursty(0.12, 20)), 10_000, q, 23));
+            }
+            rows.add(intervals("dips 15% runs 10", Scenarios.dips(0.15, 10, 0.1), 300, 0.1, 24));
+            rows.add(intervals("dips 12% runs 30", Scenarios.dips(0.12, 30, 0.1), 300, 0.1, 25));
+            rows.add(intervals("dips 5% runs 5", Scenarios.dips(0.05, 5, 0.1), 300, 0.1, 26));
+            rows.add(intervals("dips 5% runs 5", Scenarios.dips(0.05, 5, 0.1), 300, 0.5, 27));
+        }
+        if (groups.contains("c")) {
+            rows.add(intervals("AR(1) 0.9, 1 in 300 at /10", Scenarios.withOutliers(Scenarios.ar1(0.9, 0.1), 1 / 300.0, 10), 300, 0.1, 31));
+            rows.add(intervals("AR(1) 0.9, 1 in 100 at /10", Scenarios.withOutliers(Scenarios.ar1(0.9, 0.1), 1 / 100.0, 10), 300, 0.1, 32));
+            rows.add(row("shifts 30%, 2e-4 at x150", Scenarios.shiftsWithOutliers(0.3, 2e-4, 150), 30_000, 0.9, 33));
+            rows.add(row("shifts 30%, 2e-4 at x150", Scenarios.shiftsWithOutliers(0.3, 2e-4, 150), 30_000, 0.5, 34));
+        }
+        if (groups.contains("d")) {
+            for (double share : new double[] {0.09, 0.10, 0.11, 0.13}) {
+                rows.add(row("stalls " + share + " runs 20", Scenarios.of(Synthetic.bursty(share, 20)), 2_000, 0.9, 41));
+                rows.add(row("stalls " + share + " runs 20", Scenarios.of(Synthetic.bursty(share, 20)), 20_000, 0.9, 42));
+                rows.add(row("stalls " + share + " runs 100", Scenarios.of(Synthetic.bursty(share, 100)), 20_000, 0.9, 43));
+            }
+            rows.add(row("16 shifts, sd 50%", Scenarios.shifts(0.5), 20_000, 0.9, 44));
+            rows.add(row("16 shifts, sd 50%", Scenarios.shifts(0.5), 20_000, 0.5, 45));
+            rows.add(row("16 shifts, sd 50%", Scenarios.shifts(0.5), 120_000, 0.99, 46));
+            rows.add(row("trend +-50%", Scenarios.trend(0.5), 120_000, 0.99, 47));
+            rows.add(row("trend +-50%", Scenarios.trend(0.5), 20_000, 0.9, 48));
+        }
+        VerdictSimulationTest.printAlways(rows);
+    }
+
+    private static VerdictSimulationTest.Row row(String name, Scenarios.Source src, int n, double q, long seed) {
+        return VerdictSimulationTest.row(name, src, n, q, false, seed);
+    }
+
+    private static VerdictSimulationTest.Row intervals(String name, Scenarios.Source src, int n, double q, long seed) {
+        return VerdictSimulationTest.row(name, src, n, q, true, seed);
+    }
+}
