@@ -7,14 +7,14 @@ import org.junit.jupiter.api.Test;
 /**
  * The wider simulation table behind docs/statistics.md ("What the present method settles"): not
  * part of the build (its name is not a test's), run on demand:
- * {@code mvn -pl certifier -am test -Dtest=QuantileMethodTable -Dsurefire.failIfNoSpecifiedTests=false -Dgroups=abcd}
+ * {@code mvn -pl certifier -am test -Dtest=QuantileMethodTable -Dsurefire.failIfNoSpecifiedTests=false -Diocert.table=abcd}
  * (a: issue 12's scenarios; b: stall modes and dips; c: isolated outliers; d: strong drift and
  * stall modes at the quantile).
  */
 class QuantileMethodTable {
     @Test
     void table() {
-        String groups = System.getProperty("groups", "abc");
+        String groups = System.getProperty("iocert.table", "abc");
         List<VerdictSimulationTest.Row> rows = new ArrayList<>();
         if (groups.contains("a")) {
             for (double q : new double[] {0.5, 0.9, 0.99}) {
