@@ -48,8 +48,8 @@ public final class DriftAnalysis {
         }
 
         /**
-         * A 5% false-alarm rate, levels of at least 5 runs (fewer let short histories alarm more
-         * often than stated: DriftSimulationTest, docs/history.md), 95% intervals.
+         * A 5% false-alarm rate, levels of at least 5 runs (their critical values are precomputed;
+         * DriftSimulationTest, docs/history.md), 95% intervals.
          */
         public static Options defaults() {
             return new Options(Optional.empty(), Optional.empty(), 0.05, 5, 0.95);
