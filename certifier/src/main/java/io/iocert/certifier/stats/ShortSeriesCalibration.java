@@ -30,7 +30,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * the seed is fixed, so the same series always gets the same answer. Correlation beyond the
  * largest simulated one is not covered (docs/statistics.md).
  *
- * <p>Drift's defaults (5% and levels of at least 5 runs) are looked up in {@value #TABLE}, written
+ * <p>Drift's default level length (5 runs) at rates of 1%, 5% (the default) and 10% is looked up in
+ * {@value #TABLE}, written
  * by this same simulation ({@code ShortSeriesCalibrationTest} checks that it still agrees and
  * rewrites it on request), so a drift command does not spend a second simulating; other rates
  * and level lengths are simulated when first asked for and kept for the process.

@@ -14,14 +14,16 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The precomputed table of short-series critical values is what the simulation gives, and covers
- * drift's defaults. To rewrite it after changing the simulation:
+ * drift's default level length at rates 1%, 5% (the default) and 10%. To rewrite it after changing the simulation:
  * {@code mvn -pl certifier -am test -Dtest=ShortSeriesCalibrationTest -Dsurefire.failIfNoSpecifiedTests=false
  * -Diocert.calibration.write=$PWD/certifier/src/main/resources/io/iocert/certifier/stats/short-series-critical.csv}
- * (about a minute).
+ * (about three minutes).
  */
 class ShortSeriesCalibrationTest {
     private static final double ALPHA = 0.05;
     private static final int MIN = 5;
+    /** The rates the table holds at drift's default level length: the default and its usual neighbours. */
+    private static final double[] TABLED = {0.01, 0.05, 0.10};
 
     @Test
     void shouldHoldWhatTheSimulationGivesForDriftsDefaults() throws IOException {
@@ -29,17 +31,22 @@ class ShortSeriesCalibrationTest {
         if (write != null && !write.isBlank()) {
             StringBuilder sb = new StringBuilder("# Short-series change-point critical values (ShortSeriesCalibration):"
                     + " alpha,min,n,critical\n");
-            for (int n = 2 * MIN; n <= ShortSeriesCalibration.LONGEST; n++) {
-                sb.append(String.format(Locale.ROOT, "%s,%d,%d,%s%n", ALPHA, MIN, n,
-                        ShortSeriesCalibration.simulate(n, MIN, ALPHA)));
+            for (double alpha : TABLED) {
+                for (int n = 2 * MIN; n <= ShortSeriesCalibration.LONGEST; n++) {
+                    sb.append(String.format(Locale.ROOT, "%s,%d,%d,%s%n", alpha, MIN, n,
+                            ShortSeriesCalibration.simulate(n, MIN, alpha)));
+                }
             }
             Files.writeString(Path.of(write), sb.toString(), StandardCharsets.US_ASCII);
         }
         try (InputStream in = ShortSeriesCalibration.class.getResourceAsStream(ShortSeriesCalibration.TABLE)) {
             assertNotNull(in, "the table resource");
             String table = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
-            for (int n = 2 * MIN; n <= ShortSeriesCalibration.LONGEST; n++) {
-                assertTrue(table.contains(String.format(Locale.ROOT, "\n%s,%d,%d,", ALPHA, MIN, n)), "n=" + n);
+            for (double alpha : TABLED) {
+                for (int n = 2 * MIN; n <= ShortSeriesCalibration.LONGEST; n++) {
+                    assertTrue(table.contains(String.format(Locale.ROOT, "\n%s,%d,%d,", alpha, MIN, n)),
+                            "alpha=" + alpha + " n=" + n);
+                }
             }
         }
         // A few lengths simulated again: the table and the simulation agree to the last digit.
@@ -47,6 +54,7 @@ class ShortSeriesCalibrationTest {
             assertEquals(ShortSeriesCalibration.simulate(n, MIN, ALPHA), ShortSeriesCalibration.critical(n, MIN, ALPHA),
                     "n=" + n);
         }
+        assertEquals(ShortSeriesCalibration.simulate(12, MIN, 0.01), ShortSeriesCalibration.critical(12, MIN, 0.01));
     }
 
     @Test
