@@ -56,7 +56,8 @@ final class DriftCommand implements Command {
                 .addOption(Commands.opt("statistic", "S", "only this statistic (p99, mean, ...)"))
                 .addOption(Commands.opt("false-alarm", "A", "chance of reporting a change in a series that has none,"
                         + " per series (default 0.05)"))
-                .addOption(Commands.opt("min-runs", "K", "fewest runs in a level between changes (default 5; fewer find a change sooner but alarm more often than stated in short histories)"))
+                .addOption(Commands.opt("min-runs", "K", "fewest runs in a level between changes (default 5; fewer find a shorter level, at the same"
+                        + " false-alarm rate)"))
                 .addOption(Commands.opt("confidence", "P", "confidence of the intervals (default 0.95)"))
                 .addOption(Commands.opt("worse-only", null, "report and exit 1 only for changes away from the spec's"
                         + " threshold"));

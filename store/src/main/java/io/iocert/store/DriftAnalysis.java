@@ -5,6 +5,7 @@ import io.iocert.certifier.stats.Sample;
 import io.iocert.results.Measurement;
 import io.iocert.spec.Statistic;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,8 +49,8 @@ public final class DriftAnalysis {
         }
 
         /**
-         * A 5% false-alarm rate, levels of at least 5 runs (fewer let short histories alarm more
-         * often than stated: DriftSimulationTest, docs/history.md), 95% intervals.
+         * A 5% false-alarm rate, levels of at least 5 runs (their critical values are precomputed;
+         * DriftSimulationTest, docs/history.md), 95% intervals.
          */
         public static Options defaults() {
             return new Options(Optional.empty(), Optional.empty(), 0.05, 5, 0.95);
@@ -87,14 +88,17 @@ public final class DriftAnalysis {
             series.computeIfAbsent(v.seriesKey(), k -> new ArrayList<>()).add(v);
         }
         List<Drift> out = new ArrayList<>();
+        // The statistics of one requirement (p50 and p99 of one latency) usually change at the
+        // same runs: their levels' distributions are read and merged once.
+        Map<String, Optional<Measurement>> merged = new HashMap<>();
         for (List<ResultStore.StoredVerdict> rows : series.values()) {
-            out.add(series(store, selector, rows, options));
+            out.add(series(store, selector, rows, options, merged));
         }
         return out;
     }
 
     private Drift series(ResultStore store, ResultStore.Selector selector, List<ResultStore.StoredVerdict> rows,
-                         Options options) throws StoreException {
+                         Options options, Map<String, Optional<Measurement>> mergedCache) throws StoreException {
         List<Drift.Point> points = new ArrayList<>();
         int skipped = 0;
         for (ResultStore.StoredVerdict v : rows) {
@@ -119,7 +123,7 @@ public final class DriftAnalysis {
         for (ChangeDetector.Level l : seg.levels()) {
             List<String> ids = points.subList(l.from(), l.to()).stream().map(Drift.Point::resultId).toList();
             levels.add(new Drift.Level(l.from(), l.to(), points.get(l.from()).at(), points.get(l.to() - 1).at(), l.mean(),
-                    l.low(), l.high(), options.mergeLevels() ? merged(store, ids, first, options.confidence())
+                    l.low(), l.high(), options.mergeLevels() ? merged(store, ids, first, options.confidence(), mergedCache)
                     : OptionalDouble.empty()));
         }
         List<Drift.Step> steps = new ArrayList<>();
@@ -136,12 +140,19 @@ public final class DriftAnalysis {
 
     /** The statistic of the runs' distributions merged into one; empty when none is stored. */
     private static OptionalDouble merged(ResultStore store, List<String> resultIds, ResultStore.StoredVerdict row,
-                                         double confidence) throws StoreException {
+                                         double confidence, Map<String, Optional<Measurement>> cache)
+            throws StoreException {
         Optional<Statistic> statistic = Statistic.parse(row.statistic());
         if (statistic.isEmpty() || row.metric() == null) {
             return OptionalDouble.empty();
         }
-        Optional<Measurement> m = store.merged(resultIds, row.requirementId(), row.metric(), row.variant());
+        String key = row.requirementId() + "\u0000" + row.metric() + "\u0000" + row.variant() + "\u0000"
+                + String.join(",", resultIds);
+        Optional<Measurement> m = cache.get(key);
+        if (m == null) {
+            m = store.merged(resultIds, row.requirementId(), row.metric(), row.variant());
+            cache.put(key, m);
+        }
         Optional<Sample> sample = m.flatMap(Sample::of);
         if (sample.isEmpty()) {
             return OptionalDouble.empty();

@@ -55,7 +55,11 @@ public final class ResultStore implements AutoCloseable {
     public static final int BUSY_WAIT_MS = 30_000;
     /** Stores up to this size get SQLite's full integrity check when opened. */
     static final long FULL_CHECK_BYTES = 64L << 20;
-    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Jackson, loaded only by a command that writes (a reader has no use for its 500 classes). */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
 
     private final StoreLocation location;
     private final DataSource writes;
@@ -72,7 +76,9 @@ public final class ResultStore implements AutoCloseable {
 
     /**
      * Opens the store, bringing its schema up to date. With {@code create} a missing SQLite file
-     * is created; without, a missing file is an error (readers never leave an empty store behind).
+     * is created; without, a missing file is an error (readers never leave an empty store behind),
+     * and a store already at this iocert's schema is opened after one query of its schema history
+     * ({@link Schema#isCurrent}), without Flyway.
      */
     public static ResultStore open(StoreLocation location, boolean create) throws StoreException {
         return open(location, create, BUSY_WAIT_MS);
@@ -118,11 +124,33 @@ public final class ResultStore implements AutoCloseable {
             source = ds;
             schemaSource = ds;
         }
+        if (!create) {
+            Connection reader = null;
+            try {
+                reader = schemaSource.getConnection();
+                if (Schema.isCurrent(reader)) {
+                    return new ResultStore(location, source, reader);
+                }
+            } catch (SQLException e) {
+                // Flyway's path below meets the same failure and says what it is.
+            }
+            closeQuietly(reader);
+        }
         Schema.migrate(schemaSource, location.isSqlite(), location);
         try {
             return new ResultStore(location, source, schemaSource.getConnection());
         } catch (SQLException e) {
             throw failure(location, "open", e);
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // Only a connection that was not usable; the schema check opens its own.
+            }
         }
     }
 
@@ -274,7 +302,7 @@ public final class ResultStore implements AutoCloseable {
             s.setString(1, resultId);
             s.setString(2, r.node().hostname());
             s.setString(3, InstanceTypes.of(r.node()).orElse(null));
-            s.setString(4, JSON.writeValueAsString(r.node().fields()));
+            s.setString(4, Json.MAPPER.writeValueAsString(r.node().fields()));
             s.setString(5, r.specName());
             s.setString(6, r.specSha256());
             s.setString(7, r.toolVersion());

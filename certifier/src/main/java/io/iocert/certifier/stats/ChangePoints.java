@@ -3,6 +3,7 @@ package io.iocert.certifier.stats;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.IntToDoubleFunction;
 import org.apache.commons.statistics.distribution.NormalDistribution;
 import org.apache.commons.statistics.distribution.TDistribution;
 
@@ -70,15 +71,46 @@ public final class ChangePoints {
      * Segments {@code x} at false-alarm rate {@code alpha} (the chance of reporting any change in
      * a series that has none), with segments of at least {@code minSegment} values and intervals
      * at {@code confidence}. Fewer than {@code 2 minSegment} values: one segment, no test.
+     * Every test uses Kolmogorov's asymptotic critical value, right for the long interval series
+     * of a probe; for a short series see {@link #detectShort}.
      */
     public static Segmentation detect(double[] x, double alpha, int minSegment, double confidence) {
+        checkRate(alpha);
+        double critical = kolmogorovQuantile(1 - alpha);
+        return detect(x, alpha, minSegment, confidence, n -> critical);
+    }
+
+    /**
+     * As {@link #detect}, for a short series whose values may be correlated from one to the next
+     * (a node's statistic across weekly certifications): each test's critical value is the one
+     * {@link ShortSeriesCalibration} simulated for that segment's length, the segment length
+     * allowed and {@code alpha}, the largest over AR(1) correlations up to 0.6 with and without
+     * independent noise, so the statistic's real distribution at small n (the long-run variance
+     * estimated from a few values included) is what the rate is kept against. A segment longer
+     * than {@value ShortSeriesCalibration#LONGEST} values is tested at the value for that length
+     * (or Kolmogorov's, if larger): the long-run variance only improves with more values.
+     */
+    public static Segmentation detectShort(double[] x, double alpha, int minSegment, double confidence) {
+        checkRate(alpha);
+        int min = Math.max(2, minSegment);
+        double asymptotic = kolmogorovQuantile(1 - alpha);
+        int longest = ShortSeriesCalibration.LONGEST;
+        return detect(x, alpha, minSegment, confidence, n -> n > longest
+                ? Math.max(asymptotic, ShortSeriesCalibration.critical(longest, min, alpha))
+                : ShortSeriesCalibration.critical(n, min, alpha));
+    }
+
+    private static void checkRate(double alpha) {
         if (!(alpha > 0 && alpha < 1)) {
             throw new IllegalArgumentException("false-alarm rate must lie in (0, 1): " + alpha);
         }
+    }
+
+    private static Segmentation detect(double[] x, double alpha, int minSegment, double confidence,
+                                       IntToDoubleFunction criticalForLength) {
         int min = Math.max(2, minSegment);
-        double critical = kolmogorovQuantile(1 - alpha);
         List<int[]> cuts = new ArrayList<>();
-        split(x, 0, x.length, min, critical, cuts);
+        split(x, 0, x.length, min, criticalForLength, cuts);
         cuts.sort(Comparator.comparingInt(c -> c[0]));
         List<Segment> segments = new ArrayList<>();
         for (int[] c : cuts) {
@@ -99,12 +131,29 @@ public final class ChangePoints {
     }
 
     /** Binary segmentation of {@code [from, to)}: cuts appended as {from, to} pairs. */
-    private static void split(double[] x, int from, int to, int min, double critical, List<int[]> out) {
+    private static void split(double[] x, int from, int to, int min, IntToDoubleFunction criticalForLength,
+                              List<int[]> out) {
         int n = to - from;
-        if (n < 2 * min) {
+        Candidate c = n < 2 * min ? null : candidate(x, from, to, min);
+        if (c == null || !(c.statistic() > criticalForLength.applyAsDouble(n))) {
             out.add(new int[] {from, to});
             return;
         }
+        split(x, from, c.at(), min, criticalForLength, out);
+        split(x, c.at(), to, min, criticalForLength, out);
+    }
+
+    /** The most likely split of a segment and its test statistic. */
+    record Candidate(int at, double statistic) {
+    }
+
+    /**
+     * The split of {@code x[from, to)} with the largest CUSUM, segments of at least {@code min}
+     * values each side, and the statistic {@code max |S_k| / (sd sqrt(n))}; null when no split
+     * leaves {@code min} values each side.
+     */
+    static Candidate candidate(double[] x, int from, int to, int min) {
+        int n = to - from;
         double mean = mean(x, from, to);
         double s = 0;
         double best = -1;
@@ -117,8 +166,7 @@ public final class ChangePoints {
             }
         }
         if (at < 0) {
-            out.add(new int[] {from, to});
-            return;
+            return null;
         }
         // The long-run variance from the residuals of the two-segment fit at the candidate
         // split: with one mean for the whole, a real step would pass for strong autocorrelation
@@ -132,12 +180,7 @@ public final class ChangePoints {
         }
         double sd = Math.sqrt(longRunVariance(residuals, 0, n, 0));
         double statistic = sd > 0 ? best / (sd * Math.sqrt(n)) : (best > 0 ? Double.POSITIVE_INFINITY : 0);
-        if (!(statistic > critical)) {
-            out.add(new int[] {from, to});
-            return;
-        }
-        split(x, from, at, min, critical, out);
-        split(x, at, to, min, critical, out);
+        return new Candidate(at, statistic);
     }
 
     /** The mean of {@code x[from, to)} with its interval at {@code confidence} (Student's t on the long-run variance). */
