@@ -258,6 +258,49 @@ class BlkioGroundTruthIT {
         return copy;
     }
 
+    /**
+     * {@code initialize: true} reads the file once before measuring: under a read throttle of
+     * 32 MiB/s the kernel charges the probe's cgroup twice the file's bytes (once without it), and
+     * the recorded {@code initializeNs} is the time the throttle needs for one file's worth.
+     */
+    @Test
+    void shouldReadTheFileOnceMoreWhenAskedToInitialize() throws Exception {
+        assumeTrue(Files.isRegularFile(BLKIO.resolve("blkio.throttle.read_bps_device")),
+                "needs blkio.throttle.read_bps_device");
+        long limit = 32L << 20;
+        long fileSize = 64L << 20;
+        String dev = throttleDevice(dir);
+        cgroup = createCgroup();
+        Files.writeString(cgroup.resolve("blkio.throttle.read_bps_device"), dev + " " + limit);
+        Path fs = Files.createDirectories(dir.resolve("fs"));
+        long[] charged = new long[2];
+        JsonNode[] context = new JsonNode[2];
+        for (int i = 0; i < 2; i++) {
+            boolean initialize = i == 1;
+            Path spec = Files.writeString(dir.resolve("init-" + initialize + ".yaml"), String.join("\n",
+                    "iocert: v1", "name: blkio-initialize", "budget: 60s", "requirements:",
+                    "  - id: seq-read", "    probe: fs.read",
+                    "    workload: {pattern: sequential, blockSize: 1MiB, fileSize: 64MiB, direct: true, initialize: "
+                            + initialize + "}",
+                    "    expect: {throughput: {median: \">= 1 MB/s\"}}", ""));
+            Path out = dir.resolve("init-" + initialize + ".json");
+            long before = serviced(cgroup.resolve("blkio.throttle.io_service_bytes"), dev, "Read");
+            int code = probeInCgroup(spec, fs, out);
+            assertEquals(0, code, "probe failed: " + Files.readString(dir.resolve("log")));
+            charged[i] = serviced(cgroup.resolve("blkio.throttle.io_service_bytes"), dev, "Read") - before;
+            context[i] = measurement(out, "throughput").get("context");
+        }
+        double seconds = context[1].get("initializeNs").asDouble() / 1e9;
+        System.out.printf(Locale.ROOT, "blkio initialize: read limit %d B/s, file %d B; charged reads %d without, %d with;"
+                + " initialize took %.3f s (limit implies %.3f s)%n", limit, fileSize, charged[0], charged[1], seconds,
+                (double) fileSize / limit);
+        assertEquals("false", context[0].get("initialized").asText(), context[0].toString());
+        assertEquals("true", context[1].get("initialized").asText(), context[1].toString());
+        assertTrue(charged[0] >= fileSize && charged[0] < fileSize * 3 / 2, "without initialize: " + charged[0]);
+        assertTrue(charged[1] >= 2 * fileSize && charged[1] < fileSize * 5 / 2, "with initialize: " + charged[1]);
+        assertWithin((double) fileSize / limit, seconds, "initializeNs in seconds against fileSize / limit", 0.10);
+    }
+
     /** The same with random reads and the IOPS throttle: 4,000 IOPS lowered to 1,000. */
     @Test
     void shouldSeeTwoRegimesWhenTheReadIopsThrottleIsLoweredDuringTheRun() throws Exception {
@@ -380,8 +423,12 @@ class BlkioGroundTruthIT {
     }
 
     private static void assertWithin(double expected, double measured, String what) {
-        assertTrue(Math.abs(measured - expected) <= TOLERANCE * expected, String.format(Locale.ROOT,
-                "%s = %.2f, expected %.0f +- %.0f%% (%+.2f%%)", what, measured, expected, TOLERANCE * 100,
+        assertWithin(expected, measured, what, TOLERANCE);
+    }
+
+    private static void assertWithin(double expected, double measured, String what, double tolerance) {
+        assertTrue(Math.abs(measured - expected) <= tolerance * expected, String.format(Locale.ROOT,
+                "%s = %.2f, expected %.2f +- %.0f%% (%+.2f%%)", what, measured, expected, tolerance * 100,
                 pct(measured, expected)));
     }
 

@@ -289,6 +289,12 @@ final class SpecBinder {
                 throw tree.error(path, false, v.isTextual()
                         ? "unknown value '" + shorten(v.textValue()) + "'" + didYouMean(v.textValue(), key.allowed())
                         : "is " + describe(v), expected);
+            case BOOLEAN:
+                if (v.isBoolean()) {
+                    return v.booleanValue();
+                }
+                throw tree.error(path, false, v.isTextual() ? "unknown value '" + shorten(v.textValue()) + "'"
+                        : "is " + describe(v), expected);
             default:
                 throw new IllegalStateException("workload type without a check: " + key.type());
         }

@@ -124,6 +124,12 @@ class MalformedSpecTest {
                 fixture("fsync-policy-unknown.yaml",
                         "fsync-policy-unknown.yaml:6:74: requirements[0](random-read).workload.fsync: unknown value 'always'; "
                         + "expected none, end, or a whole number N (fsync every N writes)"),
+                fixture("initialize-as-text.yaml",
+                        "initialize-as-text.yaml:6:82: requirements[0](restored).workload.initialize: unknown value 'yes please'; "
+                        + "expected true or false"),
+                fixture("initialize-on-fs-write.yaml",
+                        "initialize-on-fs-write.yaml:6:70: requirements[0](restored).workload.initialize: unknown key 'initialize' for probe fs.write; "
+                        + "expected one of pattern, blockSize, fileSize, threads, direct, fsync, readPercent, rate, duration, totalSize, interval, warmup"),
                 fixture("invalid-requirement-id.yaml",
                         "invalid-requirement-id.yaml:4:9: requirements[0].id: 'random read' is not a valid id; "
                         + "expected letters, digits, '.', '_' and '-', starting with a letter or digit"),
@@ -261,7 +267,7 @@ class MalformedSpecTest {
                         + "expected a duration (ns, us, ms, s, min)"),
                 fixture("unknown-workload-key.yaml",
                         "unknown-workload-key.yaml:6:33: requirements[0](random-read).workload.blocksize: unknown key 'blocksize' for probe fs.read (did you mean 'blockSize'?); "
-                        + "expected one of pattern, blockSize, fileSize, threads, direct, fsync, readPercent, rate, duration, totalSize, interval, warmup"),
+                        + "expected one of pattern, blockSize, fileSize, threads, direct, fsync, readPercent, rate, duration, totalSize, interval, warmup, initialize"),
                 fixture("utf16-text.yaml",
                         "utf16-text.yaml:1:1: file is UTF-16 text; "
                         + "expected a YAML or JSON text file in UTF-8"),
@@ -297,7 +303,7 @@ class MalformedSpecTest {
                         + "expected one of blockSize, sync, direct, duration, warmup"),
                 fixture("workload-not-a-mapping.yaml",
                         "workload-not-a-mapping.yaml:6:15: requirements[0](random-read).workload: is text 'random'; "
-                        + "expected a mapping of workload parameters of fs.read: pattern, blockSize, fileSize, threads, direct, fsync, readPercent, rate, duration, totalSize, interval, warmup"),
+                        + "expected a mapping of workload parameters of fs.read: pattern, blockSize, fileSize, threads, direct, fsync, readPercent, rate, duration, totalSize, interval, warmup, initialize"),
                 fixture("wrong-iocert-version.yaml",
                         "wrong-iocert-version.yaml:1:9: iocert: unsupported spec format 'v2'; "
                         + "expected v1"),

@@ -181,6 +181,7 @@ final class SchemaGenerator {
                 case PERCENT -> ref("percent");
                 case TRISTATE -> ref("tristate");
                 case FSYNC_POLICY -> ref("fsync-policy");
+                case BOOLEAN -> F.objectNode().put("type", "boolean");
                 case ENUM -> {
                     ObjectNode e = F.objectNode();
                     ArrayNode allowed = e.putArray("enum");

@@ -244,7 +244,7 @@ class SpecLoaderTest {
                 WorkloadKey.Type.SIZE, "4KiB", WorkloadKey.Type.SIZE_LIST, "[64B, 1KiB]",
                 WorkloadKey.Type.DURATION, "1s", WorkloadKey.Type.OP_RATE, "100 ops/s",
                 WorkloadKey.Type.COUNT, "2", WorkloadKey.Type.THREADS, "all", WorkloadKey.Type.PERCENT, "50",
-                WorkloadKey.Type.TRISTATE, "auto", WorkloadKey.Type.FSYNC_POLICY, "4");
+                WorkloadKey.Type.TRISTATE, "auto", WorkloadKey.Type.FSYNC_POLICY, "4", WorkloadKey.Type.BOOLEAN, "true");
         int expectations = 0;
         for (ProbeType p : ProbeType.values()) {
             yaml.append("  - id: ").append(p.id()).append("\n    probe: ").append(p.id()).append("\n    workload:\n");

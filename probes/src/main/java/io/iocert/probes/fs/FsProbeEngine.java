@@ -31,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
@@ -66,7 +67,9 @@ import org.HdrHistogram.Histogram;
  * {@code direct} (as used), {@code cacheAffected} (the page cache or memory shaped the
  * result), {@code stoppedBy} (fileSize, totalSize, duration, budget or error), and when
  * applicable {@code readPercent} (random runs), {@code targetRate} (open loop, ops/s over all
- * threads), {@code directFallback} (why O_DIRECT was not used) and {@code cleanupError}.
+ * threads), {@code directFallback} (why O_DIRECT was not used) and {@code cleanupError}; for
+ * fs.read {@code initialized} (whether the files were read once before measuring,
+ * {@code initialize: true}) and then {@code initializeNs}.
  *
  * <p><b>Files.</b> Each thread works on its own file. fs.read, and any random run, write the
  * files in full first (incompressible data, not measured, within the budget); sequential
@@ -98,6 +101,8 @@ final class FsProbeEngine {
     static final String CLEANUP_ERROR = "cleanupError";
     static final String READ_PERCENT = "readPercent";
     static final String TARGET_RATE = "targetRate";
+    static final String INITIALIZED = "initialized";
+    static final String INITIALIZE_NS = "initializeNs";
 
     /** Durations are capped here so deadline arithmetic on nanoTime values cannot overflow. */
     private static final long MAX_SPAN_NS = Long.MAX_VALUE / 4;
@@ -175,8 +180,15 @@ final class FsProbeEngine {
             boolean prepared = op == FilePass.Op.READ || workload.random();
             double measuredShare = 1.0;
             if (prepared) {
-                measuredShare = 0.5;
+                measuredShare = workload.initialize() ? 1.0 / 3 : 0.5;
                 preparedDirect = prepare(files, alignment);
+            }
+            OptionalLong initializeNs = OptionalLong.empty();
+            boolean initializedDirect = true;
+            if (workload.initialize()) {
+                long t0 = clock.nanoTime();
+                initializedDirect = initialize(files, alignment, 1.0 / 3, 1.0 / 3);
+                initializeNs = OptionalLong.of(clock.nanoTime() - t0);
             }
             Set<OpenOption> options;
             if (!prepared) {
@@ -198,7 +210,7 @@ final class FsProbeEngine {
             inspector.inspect(List.copyOf(files));
 
             boolean memoryBacked = MEMORY_FILESYSTEMS.contains(fsType);
-            boolean coldReadsOnly = !workload.writes() && preparedDirect;
+            boolean coldReadsOnly = !workload.writes() && preparedDirect && initializedDirect;
             boolean cacheAffected = memoryBacked || (!channels.direct() && !coldReadsOnly);
             Map<String, String> ctx = new LinkedHashMap<>(facts);
             ctx.put(DIRECT, Boolean.toString(channels.direct()));
@@ -211,6 +223,10 @@ final class FsProbeEngine {
                 ctx.put(READ_PERCENT, Integer.toString(workload.readPercent()));
             }
             workload.rateOpsPerSecond().ifPresent(r -> ctx.put(TARGET_RATE, Double.toString(r)));
+            if (type == ProbeType.FS_READ) {
+                ctx.put(INITIALIZED, Boolean.toString(initializeNs.isPresent()));
+                initializeNs.ifPresent(ns -> ctx.put(INITIALIZE_NS, Long.toString(ns)));
+            }
             if (requestsBefore.isPresent() && requestsAfter.isPresent() && pass.latency().getTotalCount() > 0) {
                 // Requests the device completed per measured operation: 1 when each operation
                 // went out whole, 2 when the block layer split it (a large O_DIRECT buffer in
@@ -243,7 +259,7 @@ final class FsProbeEngine {
                 passes.add(FilePass.sequential(ch, FilePass.Op.WRITE, workload.fileSizeBytes(), chunk, source, null,
                         OperationRecorder.unmeasured(clock), budgetDeadlineNs, stop, done));
             }
-            Progress progress = new Progress("writing the file to read: ", 0, 0.5, workload.totalBytes(),
+            Progress progress = new Progress("writing the file to read: ", 0, workload.initialize() ? 1.0 / 3 : 0.5, workload.totalBytes(),
                     clock.nanoTime(), budgetDeadlineNs, done);
             try (channels) {
                 List<FilePass.Outcome> outcomes = runAll(passes, stop, progress);
@@ -266,6 +282,47 @@ final class FsProbeEngine {
                 throw interrupted(e);
             } catch (IOException e) {
                 throw new ProbeException(type.id() + " could not write the file it reads in " + where + ": " + describe(e), e);
+            }
+            return channels.direct();
+        }
+
+        /**
+         * {@code initialize: true}: reads every file once, front to back, before measuring, so
+         * that the measured reads find every block already touched (a volume restored from a
+         * snapshot fetches each block on its first read; thin-provisioned and deduplicating
+         * layers behave alike). Not measured; within the budget, like writing the files. With
+         * O_DIRECT where the filesystem allows it, whatever the measurement's own {@code direct},
+         * so that buffered measured reads still start with a cold page cache.
+         *
+         * @return whether the files were read with O_DIRECT (else they are now in the page cache)
+         */
+        private boolean initialize(List<Path> files, int alignment, double progressFrom, double progressShare)
+                throws ProbeException, InterruptedException {
+            Channels channels = open(files, Set.of(StandardOpenOption.READ), alignment, DirectMode.AUTO);
+            int chunk = (int) Math.max(workload.blockSizeBytes(), PREPARE_CHUNK / workload.blockSizeBytes() * workload.blockSizeBytes());
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicLong done = new AtomicLong();
+            List<FilePass> passes = new ArrayList<>();
+            for (FileChannel ch : channels.list()) {
+                passes.add(FilePass.sequential(ch, FilePass.Op.READ, workload.fileSizeBytes(), chunk, null,
+                        AlignedBuffers.allocate(chunk, bufferAlignment(alignment)), OperationRecorder.unmeasured(clock),
+                        budgetDeadlineNs, stop, done));
+            }
+            Progress progress = new Progress("reading the file once before measuring (initialize): ", progressFrom,
+                    progressShare, workload.totalBytes(), clock.nanoTime(), budgetDeadlineNs, done);
+            try (channels) {
+                for (FilePass.Outcome o : runAll(passes, stop, progress)) {
+                    if (o.end() == FilePass.End.FAILED) {
+                        throw new ProbeException(type.id() + " could not read its file once before measuring (initialize) in "
+                                + where + ": " + describe(o.failure()), o.failure());
+                    }
+                }
+                if (done.get() < workload.totalBytes()) {
+                    throw new ProbeException("the budget of " + Quantity.nanos(context.budget().toNanos()) + " ran out while "
+                            + type.id() + " read the " + FsWorkload.human(workload.totalBytes()) + " it reads once before"
+                            + " measuring (initialize: true; " + FsWorkload.human(done.get()) + " read); raise the budget"
+                            + " or lower fileSize");
+                }
             }
             return channels.direct();
         }
