@@ -69,7 +69,9 @@ import org.HdrHistogram.Histogram;
  * applicable {@code readPercent} (random runs), {@code targetRate} (open loop, ops/s over all
  * threads), {@code directFallback} (why O_DIRECT was not used) and {@code cleanupError}; for
  * fs.read {@code initialized} (whether the files were read once before measuring,
- * {@code initialize: true}) and then {@code initializeNs}.
+ * {@code initialize: true}) and then {@code initializeNs}. Always {@code bufferLayout}: where
+ * the measured pass's buffers lived ({@link BufferLayout}: hugetlbfs-2MiB, thp-2MiB or
+ * aligned-4KiB), with {@code bufferLayoutFallback} saying why no huge pages were used.
  *
  * <p><b>Files.</b> Each thread works on its own file. fs.read, and any random run, write the
  * files in full first (incompressible data, not measured, within the budget); sequential
@@ -102,6 +104,8 @@ final class FsProbeEngine {
     static final String READ_PERCENT = "readPercent";
     static final String TARGET_RATE = "targetRate";
     static final String INITIALIZED = "initialized";
+    static final String BUFFER_LAYOUT = "bufferLayout";
+    static final String BUFFER_LAYOUT_FALLBACK = "bufferLayoutFallback";
     static final String INITIALIZE_NS = "initializeNs";
 
     /** Durations are capped here so deadline arithmetic on nanoTime values cannot overflow. */
@@ -216,6 +220,10 @@ final class FsProbeEngine {
             ctx.put(DIRECT, Boolean.toString(channels.direct()));
             ctx.put(CACHE_AFFECTED, Boolean.toString(cacheAffected));
             ctx.put(STOPPED_BY, pass.stoppedBy());
+            ctx.put(BUFFER_LAYOUT, pass.layout().label());
+            if (!pass.layout().why().isEmpty()) {
+                ctx.put(BUFFER_LAYOUT_FALLBACK, pass.layout().why());
+            }
             if (channels.fallbackReason() != null) {
                 ctx.put(DIRECT_FALLBACK, channels.fallbackReason());
             }
@@ -342,13 +350,21 @@ final class FsProbeEngine {
             ByteBuffer[] readBuffers = new ByteBuffer[threads];
             SplittableRandom seeds = new SplittableRandom();
             SplittableRandom[] randoms = new SplittableRandom[threads];
+            // In huge pages where the node has them, so that a large O_DIRECT operation's
+            // buffer is physically contiguous in every run (see BufferLayout).
+            int bufferAlignment = bufferAlignment(alignment);
+            long poolBytes = BlockSource.poolBytes(blockSize, bufferAlignment, threads);
+            long perThread = (workload.writes() ? BufferLayout.footprint(poolBytes) : 0)
+                    + (workload.reads() ? BufferLayout.footprint(blockSize) : 0);
+            BufferLayout layout = BufferLayout.allocate(perThread * threads, context.runId(), BufferLayout.Sources.SYSTEM);
             for (int i = 0; i < threads; i++) {
                 randoms[i] = seeds.split();
                 if (workload.writes()) {
-                    sources[i] = new BlockSource(blockSize, bufferAlignment(alignment), threads, seeds.split());
+                    sources[i] = new BlockSource(blockSize, bufferAlignment, threads, seeds.split(),
+                            layout.buffer(Math.toIntExact(poolBytes), bufferAlignment));
                 }
                 if (workload.reads()) {
-                    readBuffers[i] = AlignedBuffers.allocate(blockSize, bufferAlignment(alignment));
+                    readBuffers[i] = layout.buffer(blockSize, bufferAlignment);
                 }
             }
             // totalSize (shared below) or duration bound the run when given; only without
@@ -410,12 +426,12 @@ final class FsProbeEngine {
             }
             String error = failure == null ? null : "stopped after " + latency.getTotalCount() + " measured operations: "
                     + describe(failure);
-            return new MeasuredPass(latency, blocks.series(), series, stoppedBy, error);
+            return new MeasuredPass(latency, blocks.series(), series, stoppedBy, error, layout);
         }
 
         /** The measured pass, ready to become measurements. */
         private record MeasuredPass(Histogram latency, BlockSeries blocks, IntervalTracker.Series series, String stoppedBy,
-                                    String error) {
+                                    String error, BufferLayout layout) {
         }
 
         private List<FilePass.Outcome> runAll(List<FilePass> passes, AtomicBoolean stop, Progress progress)
