@@ -259,17 +259,17 @@ public final class Feasibility {
         double shown = Math.pow((1 - r.confidence()) / 2, 1.0 / Math.max(1, atMost));
         String message = "requirement '" + r.id() + "' " + e.metric().id() + " " + e.label() + " in " + w.sharePercent()
                 + " of windows: needs at least " + count(needed) + " windows of " + nanos(w.lengthNs()) + " ("
-                + nanos(ceil2((double) needed * w.lengthNs())) + "), every one meeting the threshold, at "
+                + nanos((double) needed * w.lengthNs()) + "), every one meeting the threshold, at "
                 + percent(r.confidence()) + " confidence; its " + what + " of " + nanos(spanNs) + " holds "
-                + count(atMost) + "; fix: raise " + what + (what.equals("duration") ? " and budget" : "") + " to about "
-                + nanos(ceil2((double) needed * w.lengthNs())) + ", or shorten the window"
+                + count(atMost) + "; fix: raise " + what + (what.equals("duration") ? " and budget" : "") + " to "
+                + nanos((double) needed * w.lengthNs()) + ", or shorten the window"
                 + (atMost >= 1 ? ", or ask for a windowShare of at most " + floorPercent(shown) : "");
         return new Finding(r.id(), e, Status.TOO_FEW_SAMPLES, needed, atMost, message);
     }
 
     /** A share as a percentage rounded down to one decimal: 0.9876 -> "98.7%". */
     private static String floorPercent(double share) {
-        return new BigDecimal(Math.floor(share * 1000) / 10).stripTrailingZeros().toPlainString() + "%";
+        return BigDecimal.valueOf(Math.floor(share * 1000) / 10).stripTrailingZeros().toPlainString() + "%";
     }
 
     /** Context key in which the probes record what ended a run: budget, duration, fileSize, files, count... */

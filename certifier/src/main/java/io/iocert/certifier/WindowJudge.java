@@ -84,7 +84,12 @@ final class WindowJudge {
         }
         long needed = x.windowsToSettle(w.share());
         String advice;
-        if (needed < 0 || needed > 1000L * x.windows()) {
+        if (x.designEffect() >= x.windows()) {
+            // All the run's windows count as one: the outcomes changed once (or hardly at all)
+            // and stayed, which one run cannot tell from long-lasting dependence.
+            advice = "the windows' outcomes change too seldom in this run to count as more than one window;"
+                    + " a run several times longer, or sustained: true after a change of level, would settle it";
+        } else if (needed < 0 || needed > 1000L * x.windows()) {
             advice = "the share of windows sits too close to " + w.sharePercent() + " for any practical run to settle it";
         } else if (x.share() >= w.share() && x.met() == x.windows() && needed == x.windows()) {
             advice = "more windows needed";
