@@ -64,6 +64,22 @@ echo "fio buffer: ${fio_iomem:-default (malloc)}" >&2
 dev="$(basename "$(df --output=source "$work" | tail -1)")"
 stat_file="/sys/class/block/$dev/stat"
 [ -r "$stat_file" ] || stat_file=""
+# Before every timed step: sync, then wait (at most 60 s) until the device has nothing in flight
+# and its discard counter has stopped moving. On a filesystem mounted with `discard` (this VM's
+# root is), deleting the previous step's file sends gigabytes of discards to the device that the
+# next step would otherwise compete with; without this, whichever tool ran right after a deletion
+# lost. For reads the settle comes before fio's layout job, not between it and the timed read:
+# iocert's fs.read writes its file and reads it straight after, and fio does the same.
+settle() {
+  sync
+  [ -n "$stat_file" ] || return 0
+  local prev="" cur i
+  for i in $(seq 1 60); do
+    cur="$(awk '{print $9, $12}' "$stat_file")"
+    [ "$cur" = "$prev" ] && [ "${cur%% *}" = 0 ] && return 0
+    prev="$cur"; sleep 1
+  done
+}
 # Requests completed so far: field 1 for reads, field 5 for writes.
 requests() { if [ -n "$stat_file" ]; then awk -v f="$1" '{print (f == "read") ? $1 : $5}' "$stat_file"; else echo 0; fi; }
 ops=$(python3 -c "import sys; s=sys.argv[1]; u={'KiB':1<<10,'MiB':1<<20,'GiB':1<<30}; print(int(s[:-3])*u[s[-3:]] >> 20)" "$size")
@@ -86,6 +102,7 @@ rows="$work/rows.tsv"
 for r in $(seq 1 "$rounds"); do
   for op in write read; do
     out="$work/iocert-$r-$op.json"
+    settle
     before=$(requests "$op")
     "$root/iocert" probe --spec "$work/spec-$op.yaml" --fs-path "$work" --out "$out" 2>/dev/null
     after=$(requests "$op")
@@ -106,6 +123,7 @@ PY
   done
   for op in write read; do
     mkdir -p "$work/fio"
+    settle   # before the layout, as iocert's read probe writes its file right before reading it
     if [ "$op" = read ]; then
       # As iocert's fs.read does: write the file with O_DIRECT and sync it, untimed, so the
       # read does not compete with writeback of fio's own buffered file layout.
