@@ -195,8 +195,9 @@ final class BufferLayout {
             List<String> lines = Files.readAllLines(mounts, StandardCharsets.US_ASCII);
             for (String line : lines) {
                 String[] f = line.split(" ");
-                if (f.length >= 4 && f[2].equals("hugetlbfs") && !f[3].contains("pagesize=") || f.length >= 4
-                        && f[2].equals("hugetlbfs") && f[3].contains("pagesize=2M")) {
+                // Without a pagesize option the mount uses the default size, which allocate() checks is 2 MiB.
+                boolean twoMiB = f.length >= 4 && (!f[3].contains("pagesize=") || f[3].contains("pagesize=2M"));
+                if (twoMiB && f[2].equals("hugetlbfs")) {
                     Path p = Path.of(f[1].replace("\\040", " "));
                     if (Files.isDirectory(p) && Files.isWritable(p)) {
                         return Optional.of(p);

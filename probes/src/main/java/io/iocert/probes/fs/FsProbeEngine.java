@@ -267,7 +267,8 @@ final class FsProbeEngine {
                 passes.add(FilePass.sequential(ch, FilePass.Op.WRITE, workload.fileSizeBytes(), chunk, source, null,
                         OperationRecorder.unmeasured(clock), budgetDeadlineNs, stop, done));
             }
-            Progress progress = new Progress("writing the file to read: ", 0, workload.initialize() ? 1.0 / 3 : 0.5, workload.totalBytes(),
+            double share = workload.initialize() ? 1.0 / 3 : 0.5;
+            Progress progress = new Progress("writing the file to read: ", 0, share, workload.totalBytes(),
                     clock.nanoTime(), budgetDeadlineNs, done);
             try (channels) {
                 List<FilePass.Outcome> outcomes = runAll(passes, stop, progress);
@@ -307,7 +308,8 @@ final class FsProbeEngine {
         private boolean initialize(List<Path> files, int alignment, double progressFrom, double progressShare)
                 throws ProbeException, InterruptedException {
             Channels channels = open(files, Set.of(StandardOpenOption.READ), alignment, DirectMode.AUTO);
-            int chunk = (int) Math.max(workload.blockSizeBytes(), PREPARE_CHUNK / workload.blockSizeBytes() * workload.blockSizeBytes());
+            long block = workload.blockSizeBytes();
+            int chunk = (int) Math.max(block, PREPARE_CHUNK / block * block);
             AtomicBoolean stop = new AtomicBoolean();
             AtomicLong done = new AtomicLong();
             List<FilePass> passes = new ArrayList<>();
