@@ -14,8 +14,13 @@
 # /sys/class/block/DEV/stat during the timed phase). On a virtio disk with max_segments 254 a
 # 1 MiB request whose buffer spans 256 scattered 4 KiB pages is split in two, which halves
 # throughput; whether a tool's buffer is physically contiguous is an accident of its memory
-# allocator. FIO_THP=1 (root) switches transparent huge pages to "always" for fio's runs only
-# (restored afterwards), so fio's buffer sits in one huge page as iocert's happened to.
+# allocator. iocert therefore puts its buffers in huge pages where the node has them (result
+# context bufferLayout: hugetlbfs-2MiB, thp-2MiB, or the fallback aligned-4KiB), and this script
+# gives fio the same layout: with a hugetlbfs mount that has free 2 MiB pages, fio gets
+# --iomem=mmaphuge on a file there; with transparent huge pages "always", --iomem_align=2m;
+# else fio's default (and both sides vary). HUGEPAGES=N (root) reserves N free 2 MiB pages and
+# mounts a hugetlbfs for the run (both restored afterwards); FIO_IOMEM=... overrides fio's
+# choice. FIO_THP=1 (root) switches transparent huge pages to "always" for fio's runs only.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 dir="${1:-/tmp}"; size="${2:-1GiB}"; rounds="${3:-3}"
@@ -26,10 +31,55 @@ command -v python3 >/dev/null || { echo "needs python3" >&2; exit 2; }
 work="$(mktemp -d "$dir/.iocert-bench.XXXXXX")"
 thp=/sys/kernel/mm/transparent_hugepage/enabled
 thp_was="$(sed 's/.*\[\(.*\)\].*/\1/' "$thp" 2>/dev/null || true)"
-trap 'rm -rf "$work"; [ -n "${FIO_THP:-}" ] && [ -n "$thp_was" ] && echo "$thp_was" >"$thp" || true' EXIT
+nr=/proc/sys/vm/nr_hugepages
+nr_was="$(cat "$nr" 2>/dev/null || echo 0)"
+huge_mount=""
+hugetlbfs_dir=""
+cleanup() {
+  [ -n "$huge_mount" ] && umount "$huge_mount" 2>/dev/null || true
+  [ -n "${HUGEPAGES:-}" ] && echo "$nr_was" >"$nr" 2>/dev/null || true
+  rm -rf "$work"; [ -n "$hugetlbfs_dir" ] && rm -f "$hugetlbfs_dir/.fio-bench-$$" || true
+  [ -n "${FIO_THP:-}" ] && [ -n "$thp_was" ] && echo "$thp_was" >"$thp" || true
+}
+trap cleanup EXIT
+if [ -n "${HUGEPAGES:-}" ]; then
+  echo $(( nr_was + HUGEPAGES )) >"$nr"
+  if ! awk '$3 == "hugetlbfs" { found = 1 } END { exit !found }' /proc/mounts; then
+    huge_mount="$work/hugepages"; mkdir -p "$huge_mount"; mount -t hugetlbfs -o pagesize=2M none "$huge_mount"
+  fi
+fi
+# fio's buffer layout to match iocert's (see above).
+hugetlbfs_dir="$(awk '$3 == "hugetlbfs" && ($4 !~ /pagesize=/ || $4 ~ /pagesize=2M/) { print $2; exit }' /proc/mounts)"
+huge_free="$(awk '/^HugePages_Free:/ { print $2 }' /proc/meminfo)"
+if [ -n "${FIO_IOMEM:-}" ]; then
+  fio_iomem="$FIO_IOMEM"
+elif [ -n "$hugetlbfs_dir" ] && [ "${huge_free:-0}" -ge 2 ]; then
+  fio_iomem="--iomem=mmaphuge:$hugetlbfs_dir/.fio-bench-$$"
+elif [ "$(sed 's/.*\[\(.*\)\].*/\1/' "$thp" 2>/dev/null)" = always ]; then
+  fio_iomem="--iomem_align=2m"
+else
+  fio_iomem=""
+fi
+echo "fio buffer: ${fio_iomem:-default (malloc)}" >&2
 dev="$(basename "$(df --output=source "$work" | tail -1)")"
 stat_file="/sys/class/block/$dev/stat"
 [ -r "$stat_file" ] || stat_file=""
+# Before every timed step: sync, then wait (at most 60 s) until the device has nothing in flight
+# and its discard counter has stopped moving. On a filesystem mounted with `discard` (this VM's
+# root is), deleting the previous step's file sends gigabytes of discards to the device that the
+# next step would otherwise compete with; without this, whichever tool ran right after a deletion
+# lost. For reads the settle comes before fio's layout job, not between it and the timed read:
+# iocert's fs.read writes its file and reads it straight after, and fio does the same.
+settle() {
+  sync
+  [ -n "$stat_file" ] || return 0
+  local prev="" cur i
+  for i in $(seq 1 60); do
+    cur="$(awk '{print $9, $12}' "$stat_file")"
+    [ "$cur" = "$prev" ] && [ "${cur%% *}" = 0 ] && return 0
+    prev="$cur"; sleep 1
+  done
+}
 # Requests completed so far: field 1 for reads, field 5 for writes.
 requests() { if [ -n "$stat_file" ]; then awk -v f="$1" '{print (f == "read") ? $1 : $5}' "$stat_file"; else echo 0; fi; }
 ops=$(python3 -c "import sys; s=sys.argv[1]; u={'KiB':1<<10,'MiB':1<<20,'GiB':1<<30}; print(int(s[:-3])*u[s[-3:]] >> 20)" "$size")
@@ -52,6 +102,7 @@ rows="$work/rows.tsv"
 for r in $(seq 1 "$rounds"); do
   for op in write read; do
     out="$work/iocert-$r-$op.json"
+    settle
     before=$(requests "$op")
     "$root/iocert" probe --spec "$work/spec-$op.yaml" --fs-path "$work" --out "$out" 2>/dev/null
     after=$(requests "$op")
@@ -62,6 +113,7 @@ op = sys.argv[3]
 for m in doc["measurements"]:
     if m["metric"] == "throughput":
         print(f"{sys.argv[2]}\tiocert\t{op}\tMB/s\t{m['summary']['mean'] / 1e6:.1f}")
+        print(f"round {sys.argv[2]} {op}: iocert bufferLayout {m['context'].get('bufferLayout')}", file=sys.stderr)
     if m["metric"] == "latency":
         print(f"{sys.argv[2]}\tiocert\t{op}\tp50_us\t{m['summary']['p50'] / 1e3:.1f}")
         print(f"{sys.argv[2]}\tiocert\t{op}\tp99_us\t{m['summary']['p99'] / 1e3:.1f}")
@@ -71,6 +123,7 @@ PY
   done
   for op in write read; do
     mkdir -p "$work/fio"
+    settle   # before the layout, as iocert's read probe writes its file right before reading it
     if [ "$op" = read ]; then
       # As iocert's fs.read does: write the file with O_DIRECT and sync it, untimed, so the
       # read does not compete with writeback of fio's own buffered file layout.
@@ -80,7 +133,7 @@ PY
     [ -n "${FIO_THP:-}" ] && echo always >"$thp"
     before=$(requests "$op")
     fio --name="seq-$op" --directory="$work/fio" --filename=bench.dat --rw="$op" --bs=1M --size="$fio_size" \
-        --direct=1 --ioengine=psync --numjobs=1 ${FIO_EXTRA:-} --output-format=json >"$work/fio-$r-$op.json"
+        --direct=1 --ioengine=psync --numjobs=1 $fio_iomem ${FIO_EXTRA:-} --output-format=json >"$work/fio-$r-$op.json"
     after=$(requests "$op")
     [ -n "${FIO_THP:-}" ] && echo "$thp_was" >"$thp"
     python3 - "$work/fio-$r-$op.json" "$r" "$op" "$(( after - before ))" "$ops" >>"$rows" <<'PY'

@@ -135,6 +135,9 @@ public final class Certifier {
 
     private static RequirementVerdict judge(Requirement r, Expectation e, Optional<Measurement> measurement,
                                             Optional<Sample> sample, double confidence, String variant) {
+        if (e.windows().isPresent()) {
+            return WindowJudge.judge(r, e, measurement, confidence, variant);
+        }
         Dimension dim = e.statistic().dimensionFor(e.metric());
         if (measurement.isEmpty()) {
             return verdict(variant, r, e, null, Verdict.ERROR,

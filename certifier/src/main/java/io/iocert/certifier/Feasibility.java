@@ -8,6 +8,7 @@ import io.iocert.spec.ProbeType;
 import io.iocert.spec.Quantity;
 import io.iocert.spec.Requirement;
 import io.iocert.spec.Statistic;
+import io.iocert.spec.Windows;
 import io.iocert.spec.Workload;
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -138,6 +139,10 @@ public final class Feasibility {
     public static List<Finding> check(Requirement r, int maxRuns) {
         List<Finding> out = new ArrayList<>();
         for (Expectation e : r.expectations()) {
+            if (e.windows().isPresent()) {
+                out.add(windows(r, e));
+                continue;
+            }
             Statistic s = e.statistic();
             boolean upper = e.threshold().comparator().isUpperBound();
             if (s.kind() == Statistic.Kind.MAX || s.kind() == Statistic.Kind.MIN || (s.isQuantile() && s.quantile() >= 1)) {
@@ -233,6 +238,38 @@ public final class Feasibility {
             out.add(new Finding(r.id(), e, Status.TOO_FEW_SAMPLES, f.needed(), atMost, message));
         }
         return out;
+    }
+
+    /**
+     * A statement per window of time: the fewest windows that show its share at the
+     * requirement's confidence (all of them meeting the threshold), against the windows the
+     * workload's duration, else the budget, holds.
+     */
+    private static Finding windows(Requirement r, Expectation e) {
+        Windows w = e.windows().orElseThrow();
+        long needed = WindowJudge.leastWindows(w.share(), r.confidence());
+        long budgetNs = r.budget().toNanos();
+        Optional<Quantity> duration = r.workload().quantity("duration");
+        long spanNs = duration.map(d -> Math.min(d.longValue(), budgetNs)).orElse(budgetNs);
+        long atMost = spanNs / w.lengthNs();
+        if (atMost >= needed) {
+            return new Finding(r.id(), e, Status.FEASIBLE, needed, atMost, "");
+        }
+        String what = duration.isPresent() && duration.get().longValue() <= budgetNs ? "duration" : "budget";
+        double shown = Math.pow((1 - r.confidence()) / 2, 1.0 / Math.max(1, atMost));
+        String message = "requirement '" + r.id() + "' " + e.metric().id() + " " + e.label() + " in " + w.sharePercent()
+                + " of windows: needs at least " + count(needed) + " windows of " + nanos(w.lengthNs()) + " ("
+                + nanos((double) needed * w.lengthNs()) + "), every one meeting the threshold, at "
+                + percent(r.confidence()) + " confidence; its " + what + " of " + nanos(spanNs) + " holds "
+                + count(atMost) + "; fix: raise " + what + (what.equals("duration") ? " and budget" : "") + " to "
+                + nanos((double) needed * w.lengthNs()) + ", or shorten the window"
+                + (atMost >= 1 ? ", or ask for a windowShare of at most " + floorPercent(shown) : "");
+        return new Finding(r.id(), e, Status.TOO_FEW_SAMPLES, needed, atMost, message);
+    }
+
+    /** A share as a percentage rounded down to one decimal: 0.9876 -> "98.7%". */
+    private static String floorPercent(double share) {
+        return BigDecimal.valueOf(Math.floor(share * 1000) / 10).stripTrailingZeros().toPlainString() + "%";
     }
 
     /** Context key in which the probes record what ended a run: budget, duration, fileSize, files, count... */

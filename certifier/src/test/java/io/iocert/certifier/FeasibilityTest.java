@@ -364,4 +364,33 @@ class FeasibilityTest {
         assertEquals(Status.UNKNOWN, fs.get(1).status());
         assertTrue(fs.stream().noneMatch(Finding::warns));
     }
+
+    @Test
+    void shouldWarnWhenTheDurationHoldsTooFewWindowsForTheStatedShare() throws SpecException {
+        Requirement r = requirement("0.95", "40min", """
+                  - id: volume
+                    probe: fs.read
+                    workload: {pattern: random, blockSize: 16KiB, duration: 30min, interval: 1s}
+                    expect:
+                      iops: {p10: {threshold: ">= 3000 IOPS", window: 1min, windowShare: 99%}}
+                """);
+        Finding f = only(Feasibility.check(r, ROUNDS));
+
+        assertEquals(Status.TOO_FEW_SAMPLES, f.status());
+        assertEquals(368, f.needed());
+        assertEquals(30, f.atMost());
+        // 30 windows all meeting it show 0.025^(1/30) = 88.4%.
+        assertEquals("requirement 'volume' iops p10 >= 3 kops/s per 1 min window in 99% of windows: needs at least 368"
+                + " windows of 1 min (368 min), every one meeting the threshold, at 95% confidence; its duration of 30 min"
+                + " holds 30; fix: raise duration and budget to 368 min, or shorten the window, or ask for a"
+                + " windowShare of at most 88.4%", f.message());
+        Requirement enough = requirement("0.95", "40min", """
+                  - id: volume
+                    probe: fs.read
+                    workload: {pattern: random, blockSize: 16KiB, duration: 30min, interval: 1s}
+                    expect:
+                      iops: {p10: {threshold: ">= 3000 IOPS", window: 30s, windowShare: 90%}}
+                """);
+        assertEquals(Status.FEASIBLE, only(Feasibility.check(enough, ROUNDS)).status());
+    }
 }

@@ -44,7 +44,8 @@ final class Inputs {
             return spec;
         }
         List<Requirement> rs = spec.requirements().stream().map(r -> new Requirement(r.id(), r.probe(), r.workload(),
-                r.expectations(), confidence != null ? confidence : r.confidence(), budget != null ? budget : r.budget()))
+                r.expectations(), confidence != null ? confidence : r.confidence(), budget != null ? budget : r.budget(),
+                r.sustained()))
                 .toList();
         return new Spec(spec.version(), spec.name(), spec.description(),
                 confidence != null ? confidence : spec.confidence(), budget != null ? budget : spec.budget(),

@@ -285,7 +285,8 @@ final class ProbeRunner {
         }
         Map<String, Object> values = new LinkedHashMap<>(r.workload().values());
         values.put("interval", new Quantity(interval.get(), Dimension.DURATION));
-        return new Requirement(r.id(), r.probe(), new Workload(values), r.expectations(), r.confidence(), r.budget());
+        return new Requirement(r.id(), r.probe(), new Workload(values), r.expectations(), r.confidence(), r.budget(),
+                r.sustained());
     }
 
     /** One failed measurement per metric the requirement asks about. */

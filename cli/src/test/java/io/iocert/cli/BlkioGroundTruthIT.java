@@ -176,6 +176,131 @@ class BlkioGroundTruthIT {
         assertTrue(whole.get("reason").asText().contains("warning: the rate changed during the run"), whole.toString());
     }
 
+    /** Writes of 30 s in 100-ms intervals, for statements per window of 1 s. */
+    private static final String WRITE_WINDOWS_WORKLOAD =
+            "{pattern: sequential, blockSize: 1MiB, fileSize: 8GiB, threads: 1, direct: true, duration: 30s, interval: 100ms}";
+
+    /**
+     * A statement in the providers' form under a steady limit: 50 MiB/s throughout, "median >=
+     * 40 MB/s in at least 60% of 1-s windows" must PASS (30 windows, all meeting it).
+     */
+    @Test
+    void shouldPassAWindowStatementUnderASteadyThrottle() throws Exception {
+        String dev = throttleDevice(dir);
+        cgroup = createCgroup();
+        Files.writeString(cgroup.resolve("blkio.throttle.write_bps_device"), dev + " " + WRITE_LIMIT_BYTES_PER_SECOND);
+        Path spec = Files.writeString(dir.resolve("write.yaml"), windowSpec(false, WRITE_WINDOWS_WORKLOAD, "40 MB/s"));
+        Path fs = Files.createDirectories(dir.resolve("fs"));
+        Path out = dir.resolve("write.json");
+
+        int code = probeInCgroup(spec, fs, out);
+
+        assertEquals(0, code, "probe failed: " + Files.readString(dir.resolve("log")));
+        JsonNode v = certifySpec(out, windowSpec(false, WRITE_WINDOWS_WORKLOAD, "40 MB/s"));
+        System.out.printf(Locale.ROOT, "blkio steady, windows: %s; intervals %s%n", v,
+                Arrays.toString(values(measurement(out, "throughput"))));
+        assertEquals("PASS", v.get("verdict").asText(), v.toString());
+        assertEquals("median >= 40 MB/s per 1 s window", v.get("statistic").asText());
+        assertTrue(v.get("samples").asInt() >= 20, v.toString());
+    }
+
+    /**
+     * A burst that runs out, judged in the providers' form: 200 MiB/s for about the first 15 s, then
+     * 50 MiB/s. "median >= 150 MB/s in at least 60% of 1-s windows" PASSes on the first phase
+     * alone (the result cut at the change the probe recorded) and FAILs on the sustained final
+     * regime; on the whole run, without sustained, it must not PASS and carries the warning.
+     */
+    @Test
+    void shouldFailAWindowStatementThatOnlyTheBurstMeets() throws Exception {
+        String workload = WRITE_WINDOWS_WORKLOAD.replace("duration: 30s", "duration: 34s");
+        Path spec = Files.writeString(dir.resolve("write.yaml"), windowSpec(false, workload, "150 MB/s"));
+        Path out = dir.resolve("write.json");
+        lowerDuringTheRun("blkio.throttle.write_bps_device", 4 * WRITE_LIMIT_BYTES_PER_SECOND, WRITE_LIMIT_BYTES_PER_SECOND,
+                16_000, spec, out, "throughput");
+
+        Path firstPhase = firstRegimeOnly(out, "throughput", dir.resolve("first-phase.json"));
+        JsonNode burst = certifySpec(firstPhase, windowSpec(false, workload, "150 MB/s"));
+        JsonNode sustained = certifySpec(out, windowSpec(true, workload, "150 MB/s"));
+        JsonNode whole = certifySpec(out, windowSpec(false, workload, "150 MB/s"));
+        System.out.printf(Locale.ROOT, "blkio lowered, windows: first phase %s%n  sustained %s%n  whole %s%n", burst, sustained,
+                whole);
+        assertEquals("PASS", burst.get("verdict").asText(), burst.toString());
+        assertEquals("FAIL", sustained.get("verdict").asText(), sustained.toString());
+        assertTrue(sustained.get("reason").asText().contains("judged on the final regime"), sustained.toString());
+        assertTrue(!whole.get("verdict").asText().equals("PASS"), whole.toString());
+        assertTrue(whole.get("reason").asText().contains("warning: the rate changed during the run"), whole.toString());
+    }
+
+    private static String windowSpec(boolean sustained, String workload, String threshold) {
+        return String.join("\n", "iocert: v1", "name: blkio-windows", "budget: 60s", "requirements:",
+                "  - id: seq-write", "    probe: fs.write", "    sustained: " + sustained, "    workload: " + workload,
+                "    expect: {throughput: {median: {threshold: \">= " + threshold + "\", window: 1s, windowShare: 60%}}}", "");
+    }
+
+    /** A copy of {@code result} whose {@code metric} series stops where its first recorded regime ends. */
+    private static Path firstRegimeOnly(Path result, String metric, Path copy) throws IOException {
+        ObjectMapper mapper = new ObjectMapper();
+        JsonNode root = mapper.readTree(result.toFile());
+        for (JsonNode m : root.get("measurements")) {
+            if (metric.equals(m.get("metric").asText())) {
+                com.fasterxml.jackson.databind.node.ObjectNode intervals =
+                        (com.fasterxml.jackson.databind.node.ObjectNode) m.get("intervals");
+                int end = intervals.get("regimes").get(0).get("to").asInt();
+                com.fasterxml.jackson.databind.node.ArrayNode kept = mapper.createArrayNode();
+                for (int i = 0; i < end; i++) {
+                    kept.add(intervals.get("values").get(i));
+                }
+                intervals.set("values", kept);
+                intervals.remove("regimes");
+            }
+        }
+        mapper.writeValue(copy.toFile(), root);
+        return copy;
+    }
+
+    /**
+     * {@code initialize: true} reads the file once before measuring: under a read throttle of
+     * 32 MiB/s the kernel charges the probe's cgroup twice the file's bytes (once without it), and
+     * the recorded {@code initializeNs} is the time the throttle needs for one file's worth.
+     */
+    @Test
+    void shouldReadTheFileOnceMoreWhenAskedToInitialize() throws Exception {
+        assumeTrue(Files.isRegularFile(BLKIO.resolve("blkio.throttle.read_bps_device")),
+                "needs blkio.throttle.read_bps_device");
+        long limit = 32L << 20;
+        long fileSize = 64L << 20;
+        String dev = throttleDevice(dir);
+        cgroup = createCgroup();
+        Files.writeString(cgroup.resolve("blkio.throttle.read_bps_device"), dev + " " + limit);
+        Path fs = Files.createDirectories(dir.resolve("fs"));
+        long[] charged = new long[2];
+        JsonNode[] context = new JsonNode[2];
+        for (int i = 0; i < 2; i++) {
+            boolean initialize = i == 1;
+            Path spec = Files.writeString(dir.resolve("init-" + initialize + ".yaml"), String.join("\n",
+                    "iocert: v1", "name: blkio-initialize", "budget: 60s", "requirements:",
+                    "  - id: seq-read", "    probe: fs.read",
+                    "    workload: {pattern: sequential, blockSize: 1MiB, fileSize: 64MiB, direct: true, initialize: "
+                            + initialize + "}",
+                    "    expect: {throughput: {median: \">= 1 MB/s\"}}", ""));
+            Path out = dir.resolve("init-" + initialize + ".json");
+            long before = serviced(cgroup.resolve("blkio.throttle.io_service_bytes"), dev, "Read");
+            int code = probeInCgroup(spec, fs, out);
+            assertEquals(0, code, "probe failed: " + Files.readString(dir.resolve("log")));
+            charged[i] = serviced(cgroup.resolve("blkio.throttle.io_service_bytes"), dev, "Read") - before;
+            context[i] = measurement(out, "throughput").get("context");
+        }
+        double seconds = context[1].get("initializeNs").asDouble() / 1e9;
+        System.out.printf(Locale.ROOT, "blkio initialize: read limit %d B/s, file %d B; charged reads %d without, %d with;"
+                + " initialize took %.3f s (limit implies %.3f s)%n", limit, fileSize, charged[0], charged[1], seconds,
+                (double) fileSize / limit);
+        assertEquals("false", context[0].get("initialized").asText(), context[0].toString());
+        assertEquals("true", context[1].get("initialized").asText(), context[1].toString());
+        assertTrue(charged[0] >= fileSize && charged[0] < fileSize * 3 / 2, "without initialize: " + charged[0]);
+        assertTrue(charged[1] >= 2 * fileSize && charged[1] < fileSize * 5 / 2, "with initialize: " + charged[1]);
+        assertWithin((double) fileSize / limit, seconds, "initializeNs in seconds against fileSize / limit", 0.10);
+    }
+
     /** The same with random reads and the IOPS throttle: 4,000 IOPS lowered to 1,000. */
     @Test
     void shouldSeeTwoRegimesWhenTheReadIopsThrottleIsLoweredDuringTheRun() throws Exception {
@@ -223,11 +348,14 @@ class BlkioGroundTruthIT {
      * intervals (about 5% of them below 10 MB/s), so a p10 at 40 MB/s is honestly inconclusive.
      */
     private JsonNode certify(Path result, boolean sustained, String threshold) throws IOException, InterruptedException {
-        Path spec = Files.writeString(dir.resolve("judge-" + sustained + "-" + threshold.replaceAll("[^0-9]", "") + ".yaml"),
-                String.join("\n", "iocert: v1", "name: blkio-burst", "budget: 60s", "requirements:",
-                        "  - id: seq-write", "    probe: fs.write", "    sustained: " + sustained,
-                        "    workload: " + WRITE_BURST_WORKLOAD,
-                        "    expect: {throughput: {median: \"" + threshold + "\"}}", ""));
+        return certifySpec(result, String.join("\n", "iocert: v1", "name: blkio-burst", "budget: 60s", "requirements:",
+                "  - id: seq-write", "    probe: fs.write", "    sustained: " + sustained, "    workload: " + WRITE_BURST_WORKLOAD,
+                "    expect: {throughput: {median: \"" + threshold + "\"}}", ""));
+    }
+
+    /** The first verdict of {@code certify --format json} of {@code result} against the spec text {@code yaml}. */
+    private JsonNode certifySpec(Path result, String yaml) throws IOException, InterruptedException {
+        Path spec = Files.writeString(Files.createTempFile(dir, "judge-", ".yaml"), yaml);
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
                 JAR.toAbsolutePath().toString(), "certify", "--spec", spec.toString(), "--format", "json", result.toString())
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
@@ -295,8 +423,12 @@ class BlkioGroundTruthIT {
     }
 
     private static void assertWithin(double expected, double measured, String what) {
-        assertTrue(Math.abs(measured - expected) <= TOLERANCE * expected, String.format(Locale.ROOT,
-                "%s = %.2f, expected %.0f +- %.0f%% (%+.2f%%)", what, measured, expected, TOLERANCE * 100,
+        assertWithin(expected, measured, what, TOLERANCE);
+    }
+
+    private static void assertWithin(double expected, double measured, String what, double tolerance) {
+        assertTrue(Math.abs(measured - expected) <= tolerance * expected, String.format(Locale.ROOT,
+                "%s = %.2f, expected %.2f +- %.0f%% (%+.2f%%)", what, measured, expected, tolerance * 100,
                 pct(measured, expected)));
     }
 

@@ -21,7 +21,7 @@ import java.util.Optional;
  */
 public enum ProbeType {
     FS_READ("fs.read", "Reads a file the probe wrote itself: per-operation latency, per-interval throughput and IOPS.",
-            List.of(Metric.LATENCY, Metric.THROUGHPUT, Metric.IOPS), fsKeys()),
+            List.of(Metric.LATENCY, Metric.THROUGHPUT, Metric.IOPS), readKeys()),
     FS_WRITE("fs.write", "Writes a file in its own directory: per-operation latency, per-interval throughput and IOPS.",
             List.of(Metric.LATENCY, Metric.THROUGHPUT, Metric.IOPS), fsKeys()),
     FS_FSYNC("fs.fsync", "Latency of a write followed by fsync or fdatasync.",
@@ -126,6 +126,14 @@ public enum ProbeType {
             ids.add(p.id);
         }
         return String.join(", ", ids);
+    }
+
+    /** fs.read's keys: those of fs.write and {@code initialize}. */
+    private static List<WorkloadKey> readKeys() {
+        List<WorkloadKey> keys = new ArrayList<>(fsKeys());
+        keys.add(WorkloadKey.of("initialize", WorkloadKey.Type.BOOLEAN,
+                "read the whole file once before measuring (first-touch effects of volumes restored from snapshots)"));
+        return List.copyOf(keys);
     }
 
     private static List<WorkloadKey> fsKeys() {

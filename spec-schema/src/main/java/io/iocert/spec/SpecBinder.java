@@ -35,6 +35,14 @@ final class SpecBinder {
     /** Workload keys whose duration may be zero ("no warm-up"); every other quantity must be positive. */
     static final Set<String> ZERO_ALLOWED = Set.of("warmup");
 
+    static final List<String> WINDOW_KEYS = List.of("threshold", "window", "windowShare");
+    /** Statistics a window can be judged on: they are computed exactly from the window's intervals. */
+    static final Set<Statistic.Kind> WINDOWED_KINDS = Set.of(Statistic.Kind.MIN, Statistic.Kind.MAX, Statistic.Kind.MEAN,
+            Statistic.Kind.MEDIAN, Statistic.Kind.PERCENTILE);
+    static final String WINDOWED_EXPECTED = "min, max, mean, median or a percentile";
+    /** A percentage above 0% and below 100%, as the JSON Schema also states it. */
+    static final String SHARE_PERCENT_REGEX = "^\\s*(?:[1-9][0-9]?(?:\\.[0-9]+)?|0\\.(?=[0-9]*[1-9])[0-9]+)\\s*%\\s*$";
+    private static final Pattern SHARE_PERCENT = Pattern.compile(SHARE_PERCENT_REGEX);
     private static final Pattern COMPARATOR = Pattern.compile("\\s*(<=|>=|<|>)\\s*(.*)", Pattern.DOTALL);
     private static final String CONFIDENCE_EXPECTED = "a number between 0 and 1, exclusive, such as 0.95";
     private static final String ID_EXPECTED = "letters, digits, '.', '_' and '-', starting with a letter or digit";
@@ -281,6 +289,12 @@ final class SpecBinder {
                 throw tree.error(path, false, v.isTextual()
                         ? "unknown value '" + shorten(v.textValue()) + "'" + didYouMean(v.textValue(), key.allowed())
                         : "is " + describe(v), expected);
+            case BOOLEAN:
+                if (v.isBoolean()) {
+                    return v.booleanValue();
+                }
+                throw tree.error(path, false, v.isTextual() ? "unknown value '" + shorten(v.textValue()) + "'"
+                        : "is " + describe(v), expected);
             default:
                 throw new IllegalStateException("workload type without a check: " + key.type());
         }
@@ -367,8 +381,71 @@ final class SpecBinder {
             if (statistic == null) {
                 throw tree.error(p, true, "unknown statistic '" + shorten(e.getKey()) + "'", Statistic.EXPECTED);
             }
-            out.add(new Expectation(metric, statistic, threshold(e.getValue(), p, statistic.dimensionFor(metric))));
+            if (e.getValue().isObject()) {
+                out.add(windowed(e.getValue(), p, metric, statistic));
+            } else {
+                out.add(new Expectation(metric, statistic, threshold(e.getValue(), p, statistic.dimensionFor(metric))));
+            }
         }
+    }
+
+    /** {threshold, window, windowShare}: the statistic per window of time, in a share of the windows. */
+    private Expectation windowed(JsonNode v, FieldPath path, Metric metric, Statistic statistic) throws SpecException {
+        String expected = "a threshold, or per window of time {threshold: \"" + example(metric.dimension(), true)
+                + "\", window: 1min, windowShare: 99%} (interval metrics only)";
+        if (metric.sampling() != Metric.Sampling.PER_INTERVAL) {
+            throw tree.error(path, false, "is a mapping, but " + metric.id() + " is a per-operation metric without windows",
+                    "a threshold such as \"" + example(metric.dimension(), true) + "\" (windows apply to throughput, iops, "
+                            + "ops and flops)");
+        }
+        if (!WINDOWED_KINDS.contains(statistic.kind())) {
+            throw tree.error(path, false, statistic.name() + " is not judged per window", "a threshold such as \""
+                    + example(statistic.dimensionFor(metric), true) + "\" (per window: " + WINDOWED_EXPECTED + ")");
+        }
+        checkKeys(v, path, " of a windowed threshold", WINDOW_KEYS);
+        Threshold threshold = null;
+        Long lengthNs = null;
+        Double share = null;
+        for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            FieldPath p = path.key(e.getKey());
+            switch (e.getKey()) {
+                case "threshold" -> threshold = threshold(e.getValue(), p, metric.dimension());
+                case "window" -> lengthNs = duration(e.getValue(), p).toNanos();
+                default -> share = windowShare(e.getValue(), p);
+            }
+        }
+        if (threshold == null) {
+            throw tree.error(path.key("threshold"), false, "missing", "the threshold within each window, such as \""
+                    + example(metric.dimension(), true) + "\"");
+        }
+        if (lengthNs == null) {
+            throw tree.error(path.key("window"), false, "missing", "how long one window is, such as 1min");
+        }
+        if (share == null) {
+            throw tree.error(path.key("windowShare"), false, "missing", Windows.SHARE_EXPECTED);
+        }
+        return new Expectation(metric, statistic, threshold, Optional.of(new Windows(lengthNs, share)));
+    }
+
+    private double windowShare(JsonNode v, FieldPath path) throws SpecException {
+        if (v.isNumber()) {
+            double share = v.asDouble();
+            if (!(share > 0 && share < 1)) {
+                throw tree.error(path, false, v.asText() + " is out of range (no finite run shows 100% of windows)",
+                        Windows.SHARE_EXPECTED);
+            }
+            return share;
+        }
+        if (!v.isTextual()) {
+            throw tree.error(path, false, "is " + describe(v), Windows.SHARE_EXPECTED);
+        }
+        String text = v.textValue();
+        if (!SHARE_PERCENT.matcher(text).matches()) {
+            throw tree.error(path, false, "'" + shorten(text) + "' is not a percentage above 0% and below 100%",
+                    Windows.SHARE_EXPECTED);
+        }
+        return Double.parseDouble(text.strip().replace("%", "").strip()) / 100;
     }
 
     private Threshold threshold(JsonNode v, FieldPath path, Dimension dimension) throws SpecException {

@@ -52,7 +52,9 @@ public record WorkloadKey(String name, Type type, List<String> allowed, String d
         /** true, false or auto. Loaded as a {@link String}. */
         TRISTATE("true, false or auto"),
         /** none, end, or a whole number N (every N writes). Loaded as a String or Long. */
-        FSYNC_POLICY("none, end, or a whole number N (fsync every N writes)");
+        FSYNC_POLICY("none, end, or a whole number N (fsync every N writes)"),
+        /** true or false. Loaded as a {@link Boolean}. */
+        BOOLEAN("true or false");
 
         private final String description;
 

@@ -124,6 +124,12 @@ class MalformedSpecTest {
                 fixture("fsync-policy-unknown.yaml",
                         "fsync-policy-unknown.yaml:6:74: requirements[0](random-read).workload.fsync: unknown value 'always'; "
                         + "expected none, end, or a whole number N (fsync every N writes)"),
+                fixture("initialize-as-text.yaml",
+                        "initialize-as-text.yaml:6:82: requirements[0](restored).workload.initialize: unknown value 'yes please'; "
+                        + "expected true or false"),
+                fixture("initialize-on-fs-write.yaml",
+                        "initialize-on-fs-write.yaml:6:70: requirements[0](restored).workload.initialize: unknown key 'initialize' for probe fs.write; "
+                        + "expected one of pattern, blockSize, fileSize, threads, direct, fsync, readPercent, rate, duration, totalSize, interval, warmup"),
                 fixture("invalid-requirement-id.yaml",
                         "invalid-requirement-id.yaml:4:9: requirements[0].id: 'random read' is not a valid id; "
                         + "expected letters, digits, '.', '_' and '-', starting with a letter or digit"),
@@ -261,19 +267,43 @@ class MalformedSpecTest {
                         + "expected a duration (ns, us, ms, s, min)"),
                 fixture("unknown-workload-key.yaml",
                         "unknown-workload-key.yaml:6:33: requirements[0](random-read).workload.blocksize: unknown key 'blocksize' for probe fs.read (did you mean 'blockSize'?); "
-                        + "expected one of pattern, blockSize, fileSize, threads, direct, fsync, readPercent, rate, duration, totalSize, interval, warmup"),
+                        + "expected one of pattern, blockSize, fileSize, threads, direct, fsync, readPercent, rate, duration, totalSize, interval, warmup, initialize"),
                 fixture("utf16-text.yaml",
                         "utf16-text.yaml:1:1: file is UTF-16 text; "
                         + "expected a YAML or JSON text file in UTF-8"),
                 fixture("whitespace-only.yaml",
                         "whitespace-only.yaml: file is empty (nothing but white space or comments); "
                         + "expected a spec: a mapping with iocert, name and requirements"),
+                fixture("window-missing.yaml",
+                        "window-missing.yaml:8:19: requirements[0](volume).expect.iops.p10.window: missing; "
+                        + "expected how long one window is, such as 1min"),
+                fixture("window-share-hundred-percent.yaml",
+                        "window-share-hundred-percent.yaml:8:74: requirements[0](volume).expect.iops.p10.windowShare: '100%' is not a percentage above 0% and below 100%; "
+                        + "expected a share of windows between 0 and 1 or 0% and 100%, exclusive, such as 0.99 or 99%"),
+                fixture("window-share-one.yaml",
+                        "window-share-one.yaml:8:74: requirements[0](volume).expect.iops.p10.windowShare: 1 is out of range (no finite run shows 100% of windows); "
+                        + "expected a share of windows between 0 and 1 or 0% and 100%, exclusive, such as 0.99 or 99%"),
+                fixture("window-threshold-wrong-unit.yaml",
+                        "window-threshold-wrong-unit.yaml:8:31: requirements[0](volume).expect.iops.p10.threshold: unit 'MB/s' is a data rate, which does not fit here; "
+                        + "expected an operation rate (ops/s, kops/s, Mops/s, IOPS, kIOPS)"),
+                fixture("window-unknown-key.yaml",
+                        "window-unknown-key.yaml:8:61: requirements[0](volume).expect.iops.p10.share: unknown key 'share' of a windowed threshold; "
+                        + "expected one of threshold, window, windowShare"),
+                fixture("window-zero.yaml",
+                        "window-zero.yaml:8:55: requirements[0](volume).expect.iops.p10.window: '0s' is zero; "
+                        + "expected a duration (ns, us, ms, s, min), greater than zero"),
+                fixture("windows-on-latency.yaml",
+                        "windows-on-latency.yaml:8:22: requirements[0](volume).expect.latency.p99: is a mapping, but latency is a per-operation metric without windows; "
+                        + "expected a threshold such as \"<= 2 ms\" (windows apply to throughput, iops, ops and flops)"),
+                fixture("windows-on-stddev.yaml",
+                        "windows-on-stddev.yaml:8:22: requirements[0](volume).expect.iops.stddev: stddev is not judged per window; "
+                        + "expected a threshold such as \">= 5000 IOPS\" (per window: min, max, mean, median or a percentile)"),
                 fixture("workload-key-of-another-probe.yaml",
                         "workload-key-of-another-probe.yaml:6:33: requirements[0](wal-sync).workload.pattern: unknown key 'pattern' for probe fs.fsync; "
                         + "expected one of blockSize, sync, direct, duration, warmup"),
                 fixture("workload-not-a-mapping.yaml",
                         "workload-not-a-mapping.yaml:6:15: requirements[0](random-read).workload: is text 'random'; "
-                        + "expected a mapping of workload parameters of fs.read: pattern, blockSize, fileSize, threads, direct, fsync, readPercent, rate, duration, totalSize, interval, warmup"),
+                        + "expected a mapping of workload parameters of fs.read: pattern, blockSize, fileSize, threads, direct, fsync, readPercent, rate, duration, totalSize, interval, warmup, initialize"),
                 fixture("wrong-iocert-version.yaml",
                         "wrong-iocert-version.yaml:1:9: iocert: unsupported spec format 'v2'; "
                         + "expected v1"),

@@ -27,6 +27,9 @@ final class SchemaGenerator {
     static final String NOT_ZERO = "(?=[0-9.]*[1-9])";
     static final String STATISTIC_EXCEPT_CV =
             "^(?:min|max|mean|median|stddev|p100|p(?!0{1,2}(?:\\.0+)?$)[0-9]{1,2}(?:\\.[0-9]+)?)$";
+    /** The statistics an interval metric may also state per window of time: all but stddev and cv. */
+    static final String STATISTIC_PER_WINDOW =
+            "^(?:min|max|mean|median|p100|p(?!0{1,2}(?:\\.0+)?$)[0-9]{1,2}(?:\\.[0-9]+)?)$";
 
     private SchemaGenerator() {
     }
@@ -89,6 +92,13 @@ final class SchemaGenerator {
         for (Dimension d : thresholdDimensions()) {
             defs.set("threshold-" + slug(d), threshold(d));
         }
+        for (Dimension d : windowedDimensions()) {
+            defs.set("windowed-" + slug(d), windowed(d));
+        }
+        ObjectNode share = F.objectNode().put("description", capitalize(Windows.SHARE_EXPECTED) + ".");
+        share.putArray("anyOf").add(F.objectNode().put("type", "number").put("exclusiveMinimum", 0).put("exclusiveMaximum", 1))
+                .add(F.objectNode().put("type", "string").put("pattern", SpecBinder.SHARE_PERCENT_REGEX));
+        defs.set("window-share", share);
         defs.set("confidence", F.objectNode().put("description", "A number between 0 and 1, exclusive, such as 0.95.")
                 .put("type", "number").put("exclusiveMinimum", 0).put("exclusiveMaximum", 1));
         defs.set("size", quantity(Dimension.DATA_SIZE, false));
@@ -171,6 +181,7 @@ final class SchemaGenerator {
                 case PERCENT -> ref("percent");
                 case TRISTATE -> ref("tristate");
                 case FSYNC_POLICY -> ref("fsync-policy");
+                case BOOLEAN -> F.objectNode().put("type", "boolean");
                 case ENUM -> {
                     ObjectNode e = F.objectNode();
                     ArrayNode allowed = e.putArray("enum");
@@ -201,14 +212,56 @@ final class SchemaGenerator {
 
     private static ObjectNode statistics(Dimension d) {
         ObjectNode s = F.objectNode();
+        boolean windowed = windowedDimensions().contains(d);
         s.put("description", "A mapping of statistic (" + Statistic.EXPECTED + ") to threshold (a comparator and "
-                + d.description() + "; for cv a ratio).");
+                + d.description() + "; for cv a ratio)" + (windowed ? "; all but stddev and cv may instead be a "
+                + "threshold per window of time, {threshold, window, windowShare}." : "."));
         s.put("type", "object");
         s.put("minProperties", 1);
-        s.putObject("properties").set("cv", ref("threshold-ratio"));
-        s.putObject("patternProperties").set(STATISTIC_EXCEPT_CV, ref("threshold-" + slug(d)));
+        ObjectNode props = s.putObject("properties");
+        props.set("cv", ref("threshold-ratio"));
+        if (windowed) {
+            props.set("stddev", ref("threshold-" + slug(d)));
+            ObjectNode either = F.objectNode();
+            either.putArray("anyOf").add(ref("threshold-" + slug(d))).add(ref("windowed-" + slug(d)));
+            s.putObject("patternProperties").set(STATISTIC_PER_WINDOW, either);
+        } else {
+            s.putObject("patternProperties").set(STATISTIC_EXCEPT_CV, ref("threshold-" + slug(d)));
+        }
         s.put("additionalProperties", false);
         return s;
+    }
+
+    /**
+     * The statistic per window of time: within each window (consecutive, of length {@code window})
+     * the statistic of the window's intervals meets {@code threshold}, in at least
+     * {@code windowShare} of the windows.
+     */
+    private static ObjectNode windowed(Dimension d) {
+        ObjectNode w = F.objectNode();
+        w.put("description", "The statistic per window of time: within each window of length 'window' (consecutive "
+                + "windows) the statistic of its intervals meets 'threshold', in at least 'windowShare' of the windows; "
+                + "such as {threshold: \"" + SpecBinder.example(d, true) + "\", window: 1min, windowShare: 99%}.");
+        w.put("type", "object");
+        w.set("required", strings("threshold", "window", "windowShare"));
+        w.put("additionalProperties", false);
+        ObjectNode props = w.putObject("properties");
+        props.set("threshold", described("The threshold within each window.", ref("threshold-" + slug(d))));
+        props.set("window", described("How long one window is.", ref("duration")));
+        props.set("windowShare", described("The least share of windows that must meet the threshold.",
+                ref("window-share")));
+        return w;
+    }
+
+    /** The dimensions of interval metrics: their statistics may be stated per window. */
+    private static List<Dimension> windowedDimensions() {
+        List<Dimension> dims = new ArrayList<>();
+        for (Metric m : Metric.values()) {
+            if (m.sampling() == Metric.Sampling.PER_INTERVAL && !dims.contains(m.dimension())) {
+                dims.add(m.dimension());
+            }
+        }
+        return dims;
     }
 
     static ObjectNode threshold(Dimension d) {

@@ -244,7 +244,7 @@ class SpecLoaderTest {
                 WorkloadKey.Type.SIZE, "4KiB", WorkloadKey.Type.SIZE_LIST, "[64B, 1KiB]",
                 WorkloadKey.Type.DURATION, "1s", WorkloadKey.Type.OP_RATE, "100 ops/s",
                 WorkloadKey.Type.COUNT, "2", WorkloadKey.Type.THREADS, "all", WorkloadKey.Type.PERCENT, "50",
-                WorkloadKey.Type.TRISTATE, "auto", WorkloadKey.Type.FSYNC_POLICY, "4");
+                WorkloadKey.Type.TRISTATE, "auto", WorkloadKey.Type.FSYNC_POLICY, "4", WorkloadKey.Type.BOOLEAN, "true");
         int expectations = 0;
         for (ProbeType p : ProbeType.values()) {
             yaml.append("  - id: ").append(p.id()).append("\n    probe: ").append(p.id()).append("\n    workload:\n");
@@ -286,5 +286,32 @@ class SpecLoaderTest {
         SpecException e = assertThrows(SpecException.class, () -> SpecLoader.parse(text, "s.yaml"));
 
         assertTrue(e.getMessage().endsWith("requirements[0](r).workload." + message), e.getMessage());
+    }
+
+    @Test
+    void shouldBindAThresholdPerWindowOfTime() throws SpecException {
+        Spec spec = SpecLoader.parse("""
+                iocert: v1
+                name: volume
+                requirements:
+                  - id: iops
+                    probe: fs.read
+                    expect:
+                      iops:
+                        mean: ">= 3500 IOPS"
+                        p10: {threshold: ">= 3000 IOPS", window: 1min, windowShare: 99.9%}
+                      throughput: {median: {windowShare: 0.9, window: 10s, threshold: ">= 100 MB/s"}}
+                """, "volume.yaml");
+        List<Expectation> e = spec.requirements().get(0).expectations();
+        assertEquals(3, e.size());
+        assertTrue(e.get(0).windows().isEmpty());
+        assertEquals("mean", e.get(0).label());
+        Windows w = e.get(1).windows().orElseThrow();
+        assertEquals(60_000_000_000L, w.lengthNs());
+        assertEquals(0.999, w.share(), 1e-12);
+        assertEquals(">= 3 kops/s", e.get(1).threshold().toString());
+        assertEquals("p10 >= 3 kops/s per 1 min window", e.get(1).label());
+        assertEquals("99.9%", w.sharePercent());
+        assertEquals(new Windows(10_000_000_000L, 0.9), e.get(2).windows().orElseThrow());
     }
 }

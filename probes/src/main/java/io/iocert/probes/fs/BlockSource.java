@@ -34,13 +34,22 @@ final class BlockSource {
      * @param random     the generator (seeded per thread)
      */
     BlockSource(int blockSize, int alignment, int threads, SplittableRandom random) {
+        this(blockSize, alignment, threads, random,
+                AlignedBuffers.allocate(Math.toIntExact(poolBytes(blockSize, alignment, threads)), alignment));
+    }
+
+    /** As above, with the pool in {@code pool} (aligned, at least {@link #poolBytes} long). */
+    BlockSource(int blockSize, int alignment, int threads, SplittableRandom random, ByteBuffer pool) {
         this.blockSize = blockSize;
         this.alignment = alignment;
         this.random = random;
-        long slack = Math.max(MIN_SLACK, Math.min(MAX_SLACK, (64L << 20) / Math.max(1, threads)));
-        slack = Math.max(alignment, slack / alignment * alignment);
+        long slack = slack(alignment, threads);
         this.offsets = Math.toIntExact(slack / alignment) + 1;
-        this.pool = AlignedBuffers.allocate(Math.toIntExact(blockSize + slack), alignment);
+        if (pool.capacity() < blockSize + slack || Integer.bitCount(alignment) != 1) {
+            throw new IllegalArgumentException("a pool of " + pool.capacity() + " bytes is smaller than "
+                    + (blockSize + slack));
+        }
+        this.pool = pool.slice(0, Math.toIntExact(blockSize + slack)).order(ByteOrder.nativeOrder());
         int i = 0;
         for (; i + Long.BYTES <= pool.capacity(); i += Long.BYTES) {
             pool.putLong(i, random.nextLong());
@@ -48,6 +57,16 @@ final class BlockSource {
         for (; i < pool.capacity(); i++) {
             pool.put(i, (byte) random.nextInt());
         }
+    }
+
+    /** The bytes of one source's pool: a block and the slack its random offsets move in. */
+    static long poolBytes(int blockSize, int alignment, int threads) {
+        return blockSize + slack(alignment, threads);
+    }
+
+    private static long slack(int alignment, int threads) {
+        long slack = Math.max(MIN_SLACK, Math.min(MAX_SLACK, (64L << 20) / Math.max(1, threads)));
+        return Math.max(alignment, slack / alignment * alignment);
     }
 
     /** The next block: aligned, {@code blockSize} bytes remaining, content never seen before. */

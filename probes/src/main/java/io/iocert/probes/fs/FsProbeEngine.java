@@ -31,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
@@ -66,7 +67,11 @@ import org.HdrHistogram.Histogram;
  * {@code direct} (as used), {@code cacheAffected} (the page cache or memory shaped the
  * result), {@code stoppedBy} (fileSize, totalSize, duration, budget or error), and when
  * applicable {@code readPercent} (random runs), {@code targetRate} (open loop, ops/s over all
- * threads), {@code directFallback} (why O_DIRECT was not used) and {@code cleanupError}.
+ * threads), {@code directFallback} (why O_DIRECT was not used) and {@code cleanupError}; for
+ * fs.read {@code initialized} (whether the files were read once before measuring,
+ * {@code initialize: true}) and then {@code initializeNs}. Always {@code bufferLayout}: where
+ * the measured pass's buffers lived ({@link BufferLayout}: hugetlbfs-2MiB, thp-2MiB or
+ * aligned-4KiB), with {@code bufferLayoutFallback} saying why no huge pages were used.
  *
  * <p><b>Files.</b> Each thread works on its own file. fs.read, and any random run, write the
  * files in full first (incompressible data, not measured, within the budget); sequential
@@ -98,6 +103,10 @@ final class FsProbeEngine {
     static final String CLEANUP_ERROR = "cleanupError";
     static final String READ_PERCENT = "readPercent";
     static final String TARGET_RATE = "targetRate";
+    static final String INITIALIZED = "initialized";
+    static final String BUFFER_LAYOUT = "bufferLayout";
+    static final String BUFFER_LAYOUT_FALLBACK = "bufferLayoutFallback";
+    static final String INITIALIZE_NS = "initializeNs";
 
     /** Durations are capped here so deadline arithmetic on nanoTime values cannot overflow. */
     private static final long MAX_SPAN_NS = Long.MAX_VALUE / 4;
@@ -175,8 +184,15 @@ final class FsProbeEngine {
             boolean prepared = op == FilePass.Op.READ || workload.random();
             double measuredShare = 1.0;
             if (prepared) {
-                measuredShare = 0.5;
+                measuredShare = workload.initialize() ? 1.0 / 3 : 0.5;
                 preparedDirect = prepare(files, alignment);
+            }
+            OptionalLong initializeNs = OptionalLong.empty();
+            boolean initializedDirect = true;
+            if (workload.initialize()) {
+                long t0 = clock.nanoTime();
+                initializedDirect = initialize(files, alignment, 1.0 / 3, 1.0 / 3);
+                initializeNs = OptionalLong.of(clock.nanoTime() - t0);
             }
             Set<OpenOption> options;
             if (!prepared) {
@@ -198,12 +214,16 @@ final class FsProbeEngine {
             inspector.inspect(List.copyOf(files));
 
             boolean memoryBacked = MEMORY_FILESYSTEMS.contains(fsType);
-            boolean coldReadsOnly = !workload.writes() && preparedDirect;
+            boolean coldReadsOnly = !workload.writes() && preparedDirect && initializedDirect;
             boolean cacheAffected = memoryBacked || (!channels.direct() && !coldReadsOnly);
             Map<String, String> ctx = new LinkedHashMap<>(facts);
             ctx.put(DIRECT, Boolean.toString(channels.direct()));
             ctx.put(CACHE_AFFECTED, Boolean.toString(cacheAffected));
             ctx.put(STOPPED_BY, pass.stoppedBy());
+            ctx.put(BUFFER_LAYOUT, pass.layout().label());
+            if (!pass.layout().why().isEmpty()) {
+                ctx.put(BUFFER_LAYOUT_FALLBACK, pass.layout().why());
+            }
             if (channels.fallbackReason() != null) {
                 ctx.put(DIRECT_FALLBACK, channels.fallbackReason());
             }
@@ -211,6 +231,10 @@ final class FsProbeEngine {
                 ctx.put(READ_PERCENT, Integer.toString(workload.readPercent()));
             }
             workload.rateOpsPerSecond().ifPresent(r -> ctx.put(TARGET_RATE, Double.toString(r)));
+            if (type == ProbeType.FS_READ) {
+                ctx.put(INITIALIZED, Boolean.toString(initializeNs.isPresent()));
+                initializeNs.ifPresent(ns -> ctx.put(INITIALIZE_NS, Long.toString(ns)));
+            }
             if (requestsBefore.isPresent() && requestsAfter.isPresent() && pass.latency().getTotalCount() > 0) {
                 // Requests the device completed per measured operation: 1 when each operation
                 // went out whole, 2 when the block layer split it (a large O_DIRECT buffer in
@@ -243,7 +267,8 @@ final class FsProbeEngine {
                 passes.add(FilePass.sequential(ch, FilePass.Op.WRITE, workload.fileSizeBytes(), chunk, source, null,
                         OperationRecorder.unmeasured(clock), budgetDeadlineNs, stop, done));
             }
-            Progress progress = new Progress("writing the file to read: ", 0, 0.5, workload.totalBytes(),
+            double share = workload.initialize() ? 1.0 / 3 : 0.5;
+            Progress progress = new Progress("writing the file to read: ", 0, share, workload.totalBytes(),
                     clock.nanoTime(), budgetDeadlineNs, done);
             try (channels) {
                 List<FilePass.Outcome> outcomes = runAll(passes, stop, progress);
@@ -270,6 +295,48 @@ final class FsProbeEngine {
             return channels.direct();
         }
 
+        /**
+         * {@code initialize: true}: reads every file once, front to back, before measuring, so
+         * that the measured reads find every block already touched (a volume restored from a
+         * snapshot fetches each block on its first read; thin-provisioned and deduplicating
+         * layers behave alike). Not measured; within the budget, like writing the files. With
+         * O_DIRECT where the filesystem allows it, whatever the measurement's own {@code direct},
+         * so that buffered measured reads still start with a cold page cache.
+         *
+         * @return whether the files were read with O_DIRECT (else they are now in the page cache)
+         */
+        private boolean initialize(List<Path> files, int alignment, double progressFrom, double progressShare)
+                throws ProbeException, InterruptedException {
+            Channels channels = open(files, Set.of(StandardOpenOption.READ), alignment, DirectMode.AUTO);
+            long block = workload.blockSizeBytes();
+            int chunk = (int) Math.max(block, PREPARE_CHUNK / block * block);
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicLong done = new AtomicLong();
+            List<FilePass> passes = new ArrayList<>();
+            for (FileChannel ch : channels.list()) {
+                passes.add(FilePass.sequential(ch, FilePass.Op.READ, workload.fileSizeBytes(), chunk, null,
+                        AlignedBuffers.allocate(chunk, bufferAlignment(alignment)), OperationRecorder.unmeasured(clock),
+                        budgetDeadlineNs, stop, done));
+            }
+            Progress progress = new Progress("reading the file once before measuring (initialize): ", progressFrom,
+                    progressShare, workload.totalBytes(), clock.nanoTime(), budgetDeadlineNs, done);
+            try (channels) {
+                for (FilePass.Outcome o : runAll(passes, stop, progress)) {
+                    if (o.end() == FilePass.End.FAILED) {
+                        throw new ProbeException(type.id() + " could not read its file once before measuring (initialize) in "
+                                + where + ": " + describe(o.failure()), o.failure());
+                    }
+                }
+                if (done.get() < workload.totalBytes()) {
+                    throw new ProbeException("the budget of " + Quantity.nanos(context.budget().toNanos()) + " ran out while "
+                            + type.id() + " read the " + FsWorkload.human(workload.totalBytes()) + " it reads once before"
+                            + " measuring (initialize: true; " + FsWorkload.human(done.get()) + " read); raise the budget"
+                            + " or lower fileSize");
+                }
+            }
+            return channels.direct();
+        }
+
         private MeasuredPass measure(Channels channels, int alignment, double progressFrom, double progressShare)
                 throws ProbeException, InterruptedException {
             int blockSize = (int) workload.blockSizeBytes();
@@ -285,13 +352,21 @@ final class FsProbeEngine {
             ByteBuffer[] readBuffers = new ByteBuffer[threads];
             SplittableRandom seeds = new SplittableRandom();
             SplittableRandom[] randoms = new SplittableRandom[threads];
+            // In huge pages where the node has them, so that a large O_DIRECT operation's
+            // buffer is physically contiguous in every run (see BufferLayout).
+            int bufferAlignment = bufferAlignment(alignment);
+            long poolBytes = BlockSource.poolBytes(blockSize, bufferAlignment, threads);
+            long perThread = (workload.writes() ? BufferLayout.footprint(poolBytes) : 0)
+                    + (workload.reads() ? BufferLayout.footprint(blockSize) : 0);
+            BufferLayout layout = BufferLayout.allocate(perThread * threads, context.runId(), BufferLayout.Sources.SYSTEM);
             for (int i = 0; i < threads; i++) {
                 randoms[i] = seeds.split();
                 if (workload.writes()) {
-                    sources[i] = new BlockSource(blockSize, bufferAlignment(alignment), threads, seeds.split());
+                    sources[i] = new BlockSource(blockSize, bufferAlignment, threads, seeds.split(),
+                            layout.buffer(Math.toIntExact(poolBytes), bufferAlignment));
                 }
                 if (workload.reads()) {
-                    readBuffers[i] = AlignedBuffers.allocate(blockSize, bufferAlignment(alignment));
+                    readBuffers[i] = layout.buffer(blockSize, bufferAlignment);
                 }
             }
             // totalSize (shared below) or duration bound the run when given; only without
@@ -353,12 +428,12 @@ final class FsProbeEngine {
             }
             String error = failure == null ? null : "stopped after " + latency.getTotalCount() + " measured operations: "
                     + describe(failure);
-            return new MeasuredPass(latency, blocks.series(), series, stoppedBy, error);
+            return new MeasuredPass(latency, blocks.series(), series, stoppedBy, error, layout);
         }
 
         /** The measured pass, ready to become measurements. */
         private record MeasuredPass(Histogram latency, BlockSeries blocks, IntervalTracker.Series series, String stoppedBy,
-                                    String error) {
+                                    String error, BufferLayout layout) {
         }
 
         private List<FilePass.Outcome> runAll(List<FilePass> passes, AtomicBoolean stop, Progress progress)

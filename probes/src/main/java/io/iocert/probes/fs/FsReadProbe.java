@@ -22,7 +22,13 @@ import java.util.List;
  * (not measured). {@code totalSize} stops the run after that many bytes over all threads
  * (rounded down to whole blocks; sequential passes wrap to the start of their file); without
  * it each thread moves its file's size once, sequential or random. {@code duration} and the
- * budget end the run earlier. {@code readPercent} (random only) makes each operation a read
+ * budget end the run earlier. {@code initialize: true} reads every file once, front to back,
+ * after writing it and before measuring (not measured, within the budget; O_DIRECT where
+ * possible whatever {@code direct} says, so the page cache stays cold): a volume restored from
+ * a snapshot, or a thin-provisioned or deduplicating layer, is slow on the first read of each
+ * block, and without it the measurement would include that first touch. The context records
+ * {@code initialized} (true or false) and, when true, {@code initializeNs}, how long the pre-read
+ * took (its rate is itself a first-touch figure). {@code readPercent} (random only) makes each operation a read
  * with that probability; the latency histogram, throughput and IOPS then cover reads and
  * writes together. {@code rate} switches to an open loop: each thread plans its operations
  * {@code threads/rate} apart and latency runs from the planned start, so a stall counts

@@ -31,10 +31,12 @@ import java.util.stream.Collectors;
  * @param fsyncEvery     {@link #FSYNC_NONE}, {@link #FSYNC_END} or N &gt; 0 (fsync after every N writes)
  * @param readPercent    share of operations that are reads, 0..100 (100 for a plain fs.read, 0 for fs.write)
  * @param rateOpsPerSecond open-loop target rate over all threads, if given (else closed loop)
+ * @param initialize     fs.read: read every file once, in full, before measuring (not measured)
  */
 record FsWorkload(ProbeType probe, long blockSizeBytes, long fileSizeBytes, int threads, DirectMode direct,
                   OptionalLong durationNs, OptionalLong intervalNs, long warmupNs, boolean random,
-                  OptionalLong totalSizeBytes, long fsyncEvery, int readPercent, OptionalDouble rateOpsPerSecond) {
+                  OptionalLong totalSizeBytes, long fsyncEvery, int readPercent, OptionalDouble rateOpsPerSecond,
+                  boolean initialize) {
 
     static final String RANDOM = "random";
     static final long FSYNC_NONE = 0;
@@ -171,8 +173,15 @@ record FsWorkload(ProbeType probe, long blockSizeBytes, long fileSizeBytes, int 
             }
             totalSize = OptionalLong.of(requested / blockSize * blockSize);
         }
+        boolean initialize = false;
+        if (w.has("initialize")) {
+            if (!(w.values().get("initialize") instanceof Boolean b)) {
+                throw wrongType(probe, w, "initialize");
+            }
+            initialize = b;
+        }
         return new FsWorkload(probe, blockSize, fileSize, threads, direct, duration, interval, warmup, random,
-                totalSize, fsyncEvery, readPercent, rate);
+                totalSize, fsyncEvery, readPercent, rate, initialize);
     }
 
     /**
@@ -197,6 +206,9 @@ record FsWorkload(ProbeType probe, long blockSizeBytes, long fileSizeBytes, int 
             m.put("readPercent", (long) readPercent);
         }
         rateOpsPerSecond.ifPresent(r -> m.put("rate", r));
+        if (initialize) {
+            m.put("initialize", true);
+        }
         return m;
     }
 

@@ -89,4 +89,49 @@ class FsReadProbeTest {
                 e.getMessage());
         FsTesting.assertNoWorkspaceLeft(fsPath);
     }
+
+    @Test
+    void shouldReadTheWholeFileOnceBeforeMeasuringWhenAskedToInitialize() throws Exception {
+        List<String> readOpens = new ArrayList<>();
+        FsProbeEngine engine = new FsProbeEngine((file, options) -> {
+            if (options.contains(java.nio.file.StandardOpenOption.READ)) {
+                readOpens.add(file.getFileName().toString());
+            }
+            return FileChannel.open(file, options);
+        }, files -> { }, 2);
+        List<Measurement> ms = new FsReadProbe(engine).run(requirement(ProbeType.FS_READ, "fileSize", mib(4),
+                "blockSize", kib(256), "threads", 2L, "direct", "auto", "initialize", true), context(fsPath));
+
+        Measurement latency = metric(ms, "latency");
+        assertEquals(32, latency.samples(), "2 x 4 MiB in 256 KiB reads, the pre-read not counted");
+        assertEquals("true", latency.context().get(FsProbeEngine.INITIALIZED));
+        assertTrue(Long.parseLong(latency.context().get(FsProbeEngine.INITIALIZE_NS)) > 0, latency.context().toString());
+        assertEquals(true, latency.workload().get("initialize"));
+        // Each thread's file opened for reading twice: once to initialize it, once to measure.
+        assertEquals(List.of("data-0", "data-0", "data-1", "data-1"), readOpens.stream().sorted().toList());
+        FsTesting.assertNoWorkspaceLeft(fsPath);
+    }
+
+    @Test
+    void shouldRecordThatTheFileWasNotInitialized() throws Exception {
+        List<Measurement> ms = new FsReadProbe().run(
+                requirement(ProbeType.FS_READ, "fileSize", mib(1), "blockSize", kib(64), "direct", "auto"), context(fsPath));
+
+        assertEquals("false", metric(ms, "iops").context().get(FsProbeEngine.INITIALIZED));
+        assertNull(metric(ms, "iops").context().get(FsProbeEngine.INITIALIZE_NS));
+        assertNull(metric(ms, "iops").workload().get("initialize"));
+    }
+
+    @Test
+    void shouldFailWhenTheBudgetRunsOutWhileInitializing() throws Exception {
+        // 1 ms per clock reading: writing 4 MiB in 1 MiB chunks fits in 40 ms, reading it again does not.
+        ProbeException e = assertThrows(ProbeException.class, () -> new FsReadProbe().run(
+                requirement(ProbeType.FS_READ, "fileSize", mib(4), "blockSize", kib(64), "direct", "auto",
+                        "initialize", true),
+                context(fsPath, Duration.ofMillis(14), FsTesting.steppingClock(1_000_000L), ProgressListener.NONE)));
+
+        assertTrue(e.getMessage().startsWith("the budget of 14 ms ran out while fs.read read the 4 MiB it reads once"
+                + " before measuring (initialize: true;"), e.getMessage());
+        FsTesting.assertNoWorkspaceLeft(fsPath);
+    }
 }
