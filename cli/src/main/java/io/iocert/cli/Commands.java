@@ -22,7 +22,7 @@ final class Commands {
         for (Command c : List.of(new RunCommand(), new ProbeCommand(), new CertifyCommand(), new SpecCommand(),
                 new CompareCommand(), new ImportCommand(), new ExportCommand(), new ServeCommand(), new KeygenCommand(),
                 new VerifyCommand(), new AdmitCommand(), new HistoryCommand(), new DriftCommand(),
-                new PublishCommand())) {
+                new PublishCommand(), new CoordinateCommand(), new JoinCommand())) {
             COMMANDS.put(c.name(), c);
         }
     }
