@@ -66,6 +66,10 @@ final class CoordinatedVerdicts {
                         + count));
                 continue;
             }
+            if (agg.error() != null && c.scope() == Coordination.Scope.STRAGGLER) {
+                out.add(error(r, e, variant, agg.error()));
+                continue;
+            }
             if (agg.error() != null || c.scope() == Coordination.Scope.AGGREGATE) {
                 RequirementVerdict v = Certifier.judge(r, e, Optional.of(agg), r.confidence());
                 out.add(relabel(v, variant, (c.scope() == Coordination.Scope.AGGREGATE ? "aggregate of " + count + " nodes: "
@@ -215,8 +219,12 @@ final class CoordinatedVerdicts {
                 v.measured(), v.ci(), v.samples(), v.verdict(), v.method(), reason, variant);
     }
 
+    /** An ERROR verdict; a straggler's threshold is a ratio, whatever the metric's unit. */
     private static RequirementVerdict error(Requirement r, Expectation e, String variant, String why) {
         RequirementVerdict v = Certifier.judge(r, e, Optional.empty(), r.confidence());
-        return relabel(v, variant, why);
+        String unit = r.coordinated().map(c -> c.scope() == Coordination.Scope.STRAGGLER).orElse(false)
+                ? Dimension.RATIO.canonicalUnit() : v.unit();
+        return new RequirementVerdict(v.id(), v.probe(), v.metric(), v.statistic(), v.comparator(), v.threshold(), unit,
+                v.measured(), v.ci(), v.samples(), v.verdict(), v.method(), why, variant);
     }
 }
