@@ -54,6 +54,7 @@ final class CoordinatedVerdicts {
             String variant = c.scope().id();
             if (aggregate.isEmpty()) {
                 String why = mine.isEmpty() ? "no " + e.metric().id() + " measurement for '" + r.id() + "' in the result"
+                        : mine.get(0).error() != null ? mine.get(0).error()
                         : "'" + r.id() + "' is a coordinated requirement, and this result is one node's: judge the result"
                         + " of 'iocert coordinate'";
                 out.add(error(r, e, variant, why));

@@ -60,7 +60,7 @@ final class JoinCommand implements Command {
                 .addOption(opt("fs-path", "DIR", "directory the filesystem probes work in (default: the spec's"
                         + " filesystem.path, else the current directory); they write only inside their own .iocert-<run-id>/"))
                 .addOption(opt("max-bytes", "SIZE", "most data a probe may place on the filesystem (e.g. 2GiB)"))
-                .addOption(opt("wait", "DURATION", "longest wait for the coordinator between messages (default "
+                .addOption(opt("wait", "DURATION", "longest wait for the coordinator: to listen (connecting is retried meanwhile) and between messages (default "
                         + DEFAULT_WAIT.toMinutes() + "min)"));
     }
 
@@ -81,7 +81,7 @@ final class JoinCommand implements Command {
         Duration wait = line.hasOption("wait") ? Inputs.duration("--wait", line.getOptionValue("wait")) : DEFAULT_WAIT;
         OptionalLong maxBytes = Inputs.maxBytes(line);
         int requirements = 0;
-        try (JoinClient client = JoinClient.join(address, name, Duration.ofSeconds(10))) {
+        try (JoinClient client = connect(address, name, wait)) {
             log(err, "joined " + line.getOptionValue("coordinator") + " as " + name);
             Optional<byte[]> next;
             while ((next = client.nextAssignment(wait)).isPresent()) {
@@ -106,6 +106,25 @@ final class JoinCommand implements Command {
         }
         log(err, "the coordinator ended the run after " + requirements + " requirements");
         return Main.OK;
+    }
+
+    /**
+     * Joins, retrying while nothing listens yet (participants started by srun are often up
+     * before the coordinator), for at most {@code wait}; any other failure ends at once.
+     */
+    static JoinClient connect(PeerAddress address, String name, Duration wait) throws ProbeException, InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            try {
+                return JoinClient.join(address, name, Duration.ofSeconds(10));
+            } catch (ProbeException e) {
+                boolean notYet = e.getMessage() != null && e.getMessage().contains("Connection refused");
+                if (!notYet || System.nanoTime() - deadline > 0) {
+                    throw e;
+                }
+                Thread.sleep(500);
+            }
+        }
     }
 
     /** The fs-path: --fs-path, else the spec's filesystem.path, else the current directory (checked). */
