@@ -9,7 +9,7 @@
 #   bench/coordinated-vs-ior.sh [DIR] [NODES] [ROUNDS] [LIMIT_BPS]   defaults: /var/tmp 3 3 62914560
 #
 # iocert: the aggregate's mean over the aligned 500-ms intervals of a 10-s run (duration: 10s),
-# and the nodes' shares. IOR: its write bandwidth ("Max Write", one iteration) with a 10-s
+# and the nodes' shares. IOR: its write bandwidth (the summary's write row, one iteration) with a 10-s
 # stonewall (-D 10), -t 1m, --posix.odirect; IOR counts from the first open to the last close,
 # iocert only the common span in which all nodes wrote.
 set -euo pipefail
@@ -80,7 +80,8 @@ PY
     flags=(-a POSIX --posix.odirect -w -t 1m -b 4g -D 10 -i 1 -o "$work/ior/file")
     [ "$layout" = N-N ] && flags+=(-F)
     in_cg mpirun --allow-run-as-root --oversubscribe -np "$nodes" "$ior" "${flags[@]}" >"$work/ior-$r-$layout.log" 2>&1
-    bw="$(sed -n 's/^Max Write: *\([0-9.]*\) MiB\/sec.*/\1/p' "$work/ior-$r-$layout.log")"
+    # The write row of IOR's summary table: its second column is the bandwidth in MiB/s.
+    bw="$(awk '/^Summary of all tests/ {s = 1} s && $1 == "write" {print $2; exit}' "$work/ior-$r-$layout.log")"
     [ -n "$bw" ] || { cat "$work/ior-$r-$layout.log" >&2; exit 1; }
     python3 -c "import sys; print(f'{sys.argv[1]}\tIOR {sys.argv[2]}\t{float(sys.argv[3]) * 1048576:.0f}\t')" "$r" "$layout" "$bw" >>"$rows"
     rm -rf "$work/ior"
