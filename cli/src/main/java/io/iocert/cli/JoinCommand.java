@@ -85,8 +85,16 @@ final class JoinCommand implements Command {
             log(err, "joined " + line.getOptionValue("coordinator") + " as " + name);
             Optional<byte[]> next;
             while ((next = client.nextAssignment(wait)).isPresent()) {
-                Assignment a = Assignment.parse(next.get());
-                Path fsPath = fsPath(line, a.spec());
+                Assignment a;
+                Path fsPath;
+                try {
+                    a = Assignment.parse(next.get());
+                    fsPath = fsPath(line, a.spec());
+                } catch (ProbeException | UsageException e) {
+                    // Tell the coordinator why, so its ERROR names this node and the reason.
+                    client.giveUp(name + " cannot run the assignment: " + e.getMessage());
+                    throw e;
+                }
                 log(err, "running '" + a.requirement().id() + "' in " + fsPath);
                 ProbeRunner runner = new ProbeRunner(fsPath, ProbeCommand.runId(), Optional.empty(),
                         TerminalProgress.forConsole(err), maxBytes, false);
