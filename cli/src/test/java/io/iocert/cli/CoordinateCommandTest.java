@@ -25,7 +25,11 @@ class CoordinateCommandTest {
                 "iocert: v1", "name: together", "budget: 30s", "requirements:",
                 "  - id: together", "    probe: fs.write", "    coordinated: " + coordinated,
                 "    workload: {pattern: sequential, blockSize: 64KiB, fileSize: 64MiB, duration: 6s, interval: 100ms}",
-                "    expect: {throughput: {" + expect + "}}", "  - id: alone", "    probe: fs.fsync",
+                "    expect: {throughput: {" + expect + "}}",
+                "  - id: restart", "    probe: fs.read", "    coordinated: {scope: per-node}",
+                "    workload: {pattern: random, blockSize: 4KiB, fileSize: 8MiB, duration: 2s}",
+                "    expect: {latency: {p50: \"<= 1 s\"}}",
+                "  - id: alone", "    probe: fs.fsync",
                 "    expect: {latency: {p50: \"<= 1 s\"}}", ""));
     }
 
@@ -62,17 +66,21 @@ class CoordinateCommandTest {
             assertEquals(0, rb.code(), rb.err());
             assertTrue(c.err().contains("'alone' is not coordinated and is left out"), c.err());
             JsonNode report = new ObjectMapper().readTree(c.out());
-            assertEquals(1, report.get("requirements").size(), "only the coordinated requirement is judged: " + report);
+            assertEquals(2, report.get("requirements").size(), "only the coordinated requirements are judged: " + report);
             JsonNode v = report.at("/requirements/0");
             assertEquals("PASS", v.get("verdict").asText(), v.toString());
             assertEquals("aggregate", v.get("variant").asText());
+            JsonNode read = report.at("/requirements/1");
+            assertEquals("restart", read.get("id").asText());
+            assertEquals("PASS", read.get("verdict").asText(), "fs.read prepares its file, then waits at the barrier: " + read);
+            assertEquals("per-node", read.get("variant").asText());
             JsonNode result = new ObjectMapper().readTree(dir.resolve("out/result.json").toFile());
-            // latency, throughput and iops: each an aggregate and one per node.
-            assertEquals(9, result.get("measurements").size(), result.toString());
+            // Per requirement latency, throughput and iops: each an aggregate and one per node.
+            assertEquals(18, result.get("measurements").size(), result.toString());
             long aggregateOps = 0;
             long nodeOps = 0;
             for (JsonNode m : result.get("measurements")) {
-                if ("latency".equals(m.get("metric").asText())) {
+                if ("latency".equals(m.get("metric").asText()) && "together".equals(m.get("id").asText())) {
                     if ("aggregate".equals(m.at("/context/scope").asText())) {
                         aggregateOps += m.get("samples").asLong();
                     } else {
@@ -87,6 +95,43 @@ class CoordinateCommandTest {
             try (var files = Files.list(fs)) {
                 assertEquals(0, files.count(), "the participants cleaned up after themselves");
             }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void shouldNameAParticipantThatCannotRunItsAssignment() throws Exception {
+        Path spec = spec("{nodes: 2, scope: aggregate}", "median: \">= 1 KB/s\"");
+        Path token = token();
+        Path fs = Files.createDirectories(dir.resolve("fs"));
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<CliRunner> a = pool.submit(() -> CliRunner.run("join", "--coordinator", "127.0.0.1:" + port,
+                    "--token-file", token.toString(), "--name", "a", "--fs-path", fs.toString(), "--wait", "60s"));
+            Future<CliRunner> b = pool.submit(() -> CliRunner.run("join", "--coordinator", "127.0.0.1:" + port,
+                    "--token-file", token.toString(), "--name", "b", "--fs-path", dir.resolve("missing").toString(),
+                    "--wait", "60s"));
+            CliRunner c = CliRunner.run("coordinate", "--spec", spec.toString(), "--participants", "a,b", "--port",
+                    Integer.toString(port), "--token-file", token.toString(), "--out", dir.resolve("out").toString(),
+                    "--format", "json");
+            CliRunner rb = b.get(60, TimeUnit.SECONDS);
+            CliRunner ra = a.get(60, TimeUnit.SECONDS);
+
+            assertEquals(4, c.code(), c.err() + c.out());
+            assertEquals(0, ra.code(), ra.err());
+            assertEquals(2, rb.code(), rb.err());
+            assertTrue(rb.noStackTrace(), rb.err());
+            JsonNode v = new ObjectMapper().readTree(c.out()).at("/requirements/0");
+            assertEquals("ERROR", v.get("verdict").asText(), v.toString());
+            String reason = v.get("reason").asText();
+            assertTrue(reason.contains("participant b (") && reason.contains("it gave up: b cannot run the assignment")
+                    && reason.contains("missing"), reason);
+            assertTrue(Files.exists(dir.resolve("out/nodes/a.result.json")), "a's measurements are kept");
         } finally {
             pool.shutdownNow();
         }
