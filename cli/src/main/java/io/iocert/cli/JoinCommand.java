@@ -51,6 +51,13 @@ final class JoinCommand implements Command {
     }
 
     @Override
+    public String exitCodes() {
+        return "Exit codes: 0 the coordinator ended the run, 2 usage or bad input (this node cannot run what it was"
+                + " assigned), 4 error (the coordinator could not be reached or was lost). The verdicts are the"
+                + " coordinator's.";
+    }
+
+    @Override
     public Options options() {
         return new Options()
                 .addOption(opt("coordinator", "HOST:PORT", "where 'iocert coordinate' listens"))
