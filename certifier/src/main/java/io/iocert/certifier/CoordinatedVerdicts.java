@@ -73,8 +73,9 @@ final class CoordinatedVerdicts {
             }
             if (agg.error() != null || c.scope() == Coordination.Scope.AGGREGATE) {
                 RequirementVerdict v = Certifier.judge(r, e, Optional.of(agg), r.confidence());
+                String shares = agg.context().get(Coordinated.SHARES);
                 out.add(relabel(v, variant, (c.scope() == Coordination.Scope.AGGREGATE ? "aggregate of " + count + " nodes: "
-                        : "") + v.reason()));
+                        : "") + v.reason() + (shares == null || agg.error() != null ? "" : "; node shares " + shares)));
                 continue;
             }
             if (nodes.isEmpty()) {

@@ -57,6 +57,7 @@ class CoordinatedVerdictsTest {
         assertEquals(Verdict.PASS, pass.verdict(), pass.reason());
         assertEquals("aggregate", pass.variant());
         assertTrue(pass.reason().startsWith("aggregate of 4 nodes: p10 = 1.8"), pass.reason());
+        assertTrue(pass.reason().endsWith("; node shares n1=0.2755,n2=0.2810,n3=0.1653,n4=0.2782"), pass.reason());
         RequirementVerdict fail = CoordinatedVerdicts.judge(requirement(Coordination.Scope.AGGREGATE, 4, "p10",
                 ">= 2 GB/s"), fleet()).get(0);
         assertEquals(Verdict.FAIL, fail.verdict(), fail.reason());
