@@ -59,6 +59,9 @@ public final class Certifier {
     }
 
     private static List<RequirementVerdict> judge(Requirement r, List<Measurement> measurements, Optional<Looks> looks) {
+        if (r.coordinated().isPresent()) {
+            return CoordinatedVerdicts.judge(r, measurements);
+        }
         List<RequirementVerdict> out = new ArrayList<>();
         // One sample per measurement, however many statistics of it the requirement asks about.
         Map<Measurement, Optional<Sample>> samples = new IdentityHashMap<>();
@@ -110,12 +113,13 @@ public final class Certifier {
 
     /**
      * The measurements judged for requirement {@code id}'s {@code metric}: all of them (the sizes
-     * of a sweep), except the parts of an aggregate (net.stream's single streams).
+     * of a sweep), except the parts of an aggregate (net.stream's single streams, a coordinated
+     * run's single nodes).
      */
     public static List<Measurement> judged(List<Measurement> measurements, String id, String metric) {
         return measurements.stream()
                 .filter(x -> x.id().equals(id) && x.metric().equals(metric))
-                .filter(x -> !"stream".equals(x.context().get("scope")))
+                .filter(x -> !"stream".equals(x.context().get("scope")) && !"node".equals(x.context().get("scope")))
                 .toList();
     }
 

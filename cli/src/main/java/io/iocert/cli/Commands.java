@@ -22,7 +22,7 @@ final class Commands {
         for (Command c : List.of(new RunCommand(), new ProbeCommand(), new CertifyCommand(), new SpecCommand(),
                 new CompareCommand(), new ImportCommand(), new ExportCommand(), new ServeCommand(), new KeygenCommand(),
                 new VerifyCommand(), new AdmitCommand(), new HistoryCommand(), new DriftCommand(),
-                new PublishCommand())) {
+                new PublishCommand(), new CoordinateCommand(), new JoinCommand())) {
             COMMANDS.put(c.name(), c);
         }
     }
@@ -89,7 +89,7 @@ final class Commands {
         s.println("Certifies that this node meets a job's I/O spec: filesystem, interconnect and compute.");
         s.println();
         for (Command c : COMMANDS.values()) {
-            s.printf("  %-9s %s%n", c.name(), c.summary());
+            s.printf("  %-10s %s%n", c.name(), c.summary());
         }
         s.println();
         s.println("  --version  print the version");

@@ -43,10 +43,8 @@ final class Inputs {
         if (confidence == null && budget == null) {
             return spec;
         }
-        List<Requirement> rs = spec.requirements().stream().map(r -> new Requirement(r.id(), r.probe(), r.workload(),
-                r.expectations(), confidence != null ? confidence : r.confidence(), budget != null ? budget : r.budget(),
-                r.sustained()))
-                .toList();
+        List<Requirement> rs = spec.requirements().stream().map(r -> r.with(confidence != null ? confidence : r.confidence(),
+                budget != null ? budget : r.budget())).toList();
         return new Spec(spec.version(), spec.name(), spec.description(),
                 confidence != null ? confidence : spec.confidence(), budget != null ? budget : spec.budget(),
                 spec.filesystemPath(), rs, spec.sha256());

@@ -34,22 +34,7 @@ final class PeerChoice implements AutoCloseable {
             if (line.hasOption("token-file")) {
                 token = Optional.of(ServeCommand.token(line.getOptionValue("token-file")));
             }
-            int colon = text.lastIndexOf(':');
-            String host = colon < 0 ? text : text.substring(0, colon);
-            if (host.startsWith("[") && host.endsWith("]")) {
-                host = host.substring(1, host.length() - 1);
-            } else if (host.contains(":")) {
-                throw new UsageException("--peer '" + text + "': write an IPv6 address in brackets, such as [fe80::1]:7878");
-            }
-            if (host.isBlank() || colon < 0) {
-                throw new UsageException("--peer '" + text + "' is not HOST:PORT", "expected the address 'iocert serve' listens"
-                        + " on, such as node7:" + ServeCommand.DEFAULT_PORT);
-            }
-            int port = ServeCommand.port("the port of --peer " + text + ":", text.substring(colon + 1));
-            if (port == 0) {
-                throw new UsageException("--peer '" + text + "': port 0 is not a port a server listens on");
-            }
-            return new PeerChoice(Optional.of(new PeerAddress(host, port, token, false)), null);
+            return new PeerChoice(Optional.of(address("--peer", text, token)), null);
         }
         if (line.hasOption("token-file")) {
             throw new UsageException("--token-file is for a remote peer: give --peer HOST:PORT too",
@@ -67,6 +52,26 @@ final class PeerChoice implements AutoCloseable {
         InetSocketAddress a = server.address();
         PeerAddress address = new PeerAddress(a.getAddress().getHostAddress(), a.getPort(), Optional.of(token), true);
         return new PeerChoice(Optional.of(address), server);
+    }
+
+    /** A HOST:PORT given with {@code flag} (--peer, --coordinator), checked. */
+    static PeerAddress address(String flag, String text, Optional<Token> token) throws UsageException {
+        int colon = text.lastIndexOf(':');
+        String host = colon < 0 ? text : text.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        } else if (host.contains(":")) {
+            throw new UsageException(flag + " '" + text + "': write an IPv6 address in brackets, such as [fe80::1]:7878");
+        }
+        if (host.isBlank() || colon < 0) {
+            throw new UsageException(flag + " '" + text + "' is not HOST:PORT", "expected the address 'iocert serve' listens"
+                    + " on, such as node7:" + ServeCommand.DEFAULT_PORT);
+        }
+        int port = ServeCommand.port("the port of " + flag + " " + text + ":", text.substring(colon + 1));
+        if (port == 0) {
+            throw new UsageException(flag + " '" + text + "': port 0 is not a port a server listens on");
+        }
+        return new PeerAddress(host, port, token, false);
     }
 
     Optional<PeerAddress> peer() {

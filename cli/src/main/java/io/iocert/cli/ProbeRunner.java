@@ -14,6 +14,7 @@ import io.iocert.probes.Probe;
 import io.iocert.probes.ProbeContext;
 import io.iocert.probes.ProbeException;
 import io.iocert.probes.Probes;
+import io.iocert.probes.StartBarrier;
 import io.iocert.probes.UnusableInputException;
 import io.iocert.results.Measurement;
 import io.iocert.results.Result;
@@ -71,6 +72,8 @@ final class ProbeRunner {
     private final Consumer<String> warnings;
     /** The warnings about the requirement being probed. */
     private final List<Feasibility.Finding> warned = new ArrayList<>();
+    /** Where probes wait for the start of a coordinated run; null outside one (coordinated requirements refused). */
+    private StartBarrier coordinated;
 
     /**
      * @param adaptive probe each requirement in rounds until its verdict is conclusive or its
@@ -116,6 +119,23 @@ final class ProbeRunner {
                 start, Instant.now(), all);
     }
 
+    /**
+     * Probes one requirement of {@code spec} as a participant of a coordinated run: one round
+     * (every node runs the same length), the probe waiting at {@code barrier} before it measures.
+     */
+    Result runCoordinated(Spec spec, Requirement r, StartBarrier barrier) throws UnusableInputException, InterruptedException {
+        Instant start = Instant.now();
+        coordinated = barrier;
+        try {
+            List<Measurement> measured = probe(r);
+            progress.clear();
+            return new Result(Result.FORMAT, ToolVersion.get(), NodeIdentityCollector.collect(fsPath), spec.name(),
+                    spec.sha256(), start, Instant.now(), measured);
+        } finally {
+            coordinated = null;
+        }
+    }
+
     /** The feasibility of every statistic of {@code r} as {@code run} would probe it. */
     static List<Feasibility.Finding> feasibility(Requirement r) {
         int runs = Probes.forType(r.probe()).map(p -> p.runsInRounds() ? MAX_ROUNDS : 1).orElse(1);
@@ -124,6 +144,10 @@ final class ProbeRunner {
 
     private List<Measurement> probe(Requirement r) throws UnusableInputException, InterruptedException {
         Optional<Probe> probe = Probes.forType(r.probe());
+        if (r.coordinated().isPresent() && coordinated == null) {
+            return failed(r, "requirement '" + r.id() + "' is coordinated (" + r.coordinated().get().scope().id()
+                    + "): run it on all its nodes at once with 'iocert coordinate' and 'iocert join', not on one node");
+        }
         if (probe.isEmpty()) {
             return failed(r, "probe not available: " + r.probe().id() + " is not part of this build yet");
         }
@@ -133,7 +157,7 @@ final class ProbeRunner {
         List<Measurement> measured;
         long startNs = System.nanoTime();
         try {
-            if (adaptive && probe.get().runsInRounds()) {
+            if (adaptive && probe.get().runsInRounds() && coordinated == null) {
                 measured = rounds(r, probe.get());
             } else {
                 measured = once(r, probe.get(), r.budget());
@@ -185,7 +209,8 @@ final class ProbeRunner {
 
     private List<Measurement> once(Requirement r, Probe probe, Duration budget)
             throws UnusableInputException, InterruptedException {
-        ProbeContext ctx = new ProbeContext(fsPath, runId, budget, peer, NanoClock.SYSTEM, progress, maxBytes);
+        ProbeContext ctx = new ProbeContext(fsPath, runId, budget, peer, NanoClock.SYSTEM, progress, maxBytes,
+                coordinated == null ? StartBarrier.NONE : coordinated);
         try {
             return probe.run(r, ctx);
         } catch (ProbeException e) {
@@ -285,8 +310,7 @@ final class ProbeRunner {
         }
         Map<String, Object> values = new LinkedHashMap<>(r.workload().values());
         values.put("interval", new Quantity(interval.get(), Dimension.DURATION));
-        return new Requirement(r.id(), r.probe(), new Workload(values), r.expectations(), r.confidence(), r.budget(),
-                r.sustained());
+        return r.with(new Workload(values));
     }
 
     /** One failed measurement per metric the requirement asks about. */

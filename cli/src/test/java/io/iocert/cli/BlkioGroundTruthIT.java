@@ -44,7 +44,7 @@ import org.junit.jupiter.api.Test;
  */
 class BlkioGroundTruthIT {
     private static final Path JAR = Path.of("target", "iocert.jar");
-    private static final Path BLKIO = Path.of("/sys/fs/cgroup/blkio");
+    static final Path BLKIO = Path.of("/sys/fs/cgroup/blkio");
     private static final long WRITE_LIMIT_BYTES_PER_SECOND = 52_428_800L;
     private static final long READ_LIMIT_IOPS = 2000L;
     private static final double TOLERANCE = 0.05;
@@ -437,7 +437,7 @@ class BlkioGroundTruthIT {
      * filesystem. The v1 throttle refuses partitions, and the block layer charges a partition's
      * I/O to its disk, so a partition is replaced by its parent.
      */
-    private static String throttleDevice(Path path) throws IOException {
+    static String throttleDevice(Path path) throws IOException {
         long dev = ((Number) Files.getAttribute(path, "unix:dev")).longValue();
         long major = ((dev >>> 8) & 0xfffL) | ((dev >>> 32) & ~0xfffL);
         long minor = (dev & 0xffL) | ((dev >>> 12) & ~0xffL);
@@ -450,14 +450,14 @@ class BlkioGroundTruthIT {
         return major + ":" + minor;
     }
 
-    private static Path createCgroup() throws IOException {
+    static Path createCgroup() throws IOException {
         Path cg = BLKIO.resolve("iocert-test-" + UUID.randomUUID().toString().substring(0, 8));
         Files.createDirectory(cg);
         return cg;
     }
 
     /** rmdir of the cgroup; the child has exited, but the kernel may need a moment to release it. */
-    private static void removeCgroup(Path cg) throws Exception {
+    static void removeCgroup(Path cg) throws Exception {
         IOException last = null;
         for (int i = 0; i < 50; i++) {
             try {
@@ -472,13 +472,13 @@ class BlkioGroundTruthIT {
     }
 
     /** Sums {@code dev op N} lines of a blkio.throttle.io_service* file. */
-    private static long serviced(Path file, String dev, String op) throws IOException {
+    static long serviced(Path file, String dev, String op) throws IOException {
         return Files.readAllLines(file).stream().map(l -> l.trim().split("\\s+"))
                 .filter(f -> f.length == 3 && f[0].equals(dev) && f[1].equals(op))
                 .mapToLong(f -> Long.parseLong(f[2])).sum();
     }
 
-    private static boolean isRoot() {
+    static boolean isRoot() {
         try {
             return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).intValue() == 0;
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {

@@ -1038,7 +1038,8 @@ class TemplatesTest {
     // ---------------------------------------------------------------- the docs
 
     static Stream<Path> docs() {
-        return Stream.of(ROOT.resolve("docs/ci-gating.md"), ROOT.resolve("docs/kubernetes.md"));
+        return Stream.of(ROOT.resolve("docs/ci-gating.md"), ROOT.resolve("docs/kubernetes.md"),
+                ROOT.resolve("docs/coordinated.md"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -19,9 +19,11 @@ import java.util.OptionalLong;
  * @param progress  receives progress updates; {@link ProgressListener#NONE} to ignore them
  * @param maxBytes  the most bytes a probe may place on the filesystem at once (its workspace);
  *                  a workload that needs more is refused. Empty: only free space limits it
+ * @param startBarrier where a probe waits, prepared, for the start of a coordinated run
+ *                  ({@link StartBarrier#NONE} outside one)
  */
 public record ProbeContext(Path fsPath, String runId, Duration budget, Optional<PeerAddress> peer,
-                           NanoClock clock, ProgressListener progress, OptionalLong maxBytes) {
+                           NanoClock clock, ProgressListener progress, OptionalLong maxBytes, StartBarrier startBarrier) {
     public ProbeContext {
         Objects.requireNonNull(fsPath, "fsPath");
         Objects.requireNonNull(runId, "runId");
@@ -30,6 +32,13 @@ public record ProbeContext(Path fsPath, String runId, Duration budget, Optional<
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(progress, "progress");
         Objects.requireNonNull(maxBytes, "maxBytes");
+        Objects.requireNonNull(startBarrier, "startBarrier");
+    }
+
+    /** A context outside a coordinated run. */
+    public ProbeContext(Path fsPath, String runId, Duration budget, Optional<PeerAddress> peer,
+                        NanoClock clock, ProgressListener progress, OptionalLong maxBytes) {
+        this(fsPath, runId, budget, peer, clock, progress, maxBytes, StartBarrier.NONE);
     }
 
     /** A context without a byte cap. */

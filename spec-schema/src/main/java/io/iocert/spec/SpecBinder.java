@@ -30,7 +30,7 @@ final class SpecBinder {
     static final List<String> TOP_KEYS =
             List.of("iocert", "name", "description", "confidence", "budget", "filesystem", "requirements");
     static final List<String> REQUIREMENT_KEYS = List.of("id", "probe", "workload", "expect", "confidence", "budget",
-            "sustained");
+            "sustained", "coordinated");
 
     /** Workload keys whose duration may be zero ("no warm-up"); every other quantity must be positive. */
     static final Set<String> ZERO_ALLOWED = Set.of("warmup");
@@ -170,13 +170,17 @@ final class SpecBinder {
         double confidence = specConfidence;
         Duration budget = specBudget;
         boolean sustained = false;
+        Coordination coordination = v.has("coordinated") ? coordination(v.get("coordinated"), path.key("coordinated"), probe)
+                : null;
+        boolean ratios = coordination != null && coordination.scope() == Coordination.Scope.STRAGGLER;
         for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             FieldPath p = path.key(e.getKey());
             switch (e.getKey()) {
                 case "id", "probe" -> { }
                 case "workload" -> workload = workload(e.getValue(), p, probe);
-                case "expect" -> expectations = expectations(e.getValue(), p, probe);
+                case "expect" -> expectations = expectations(e.getValue(), p, probe, ratios);
+                case "coordinated" -> { }
                 case "confidence" -> confidence = confidence(e.getValue(), p);
                 case "sustained" -> {
                     if (!e.getValue().isBoolean()) {
@@ -191,7 +195,47 @@ final class SpecBinder {
         if (expectations == null) {
             throw tree.error(path.key("expect"), false, "missing", expectExample(probe));
         }
-        return new Requirement(id, probe, workload, expectations, confidence, budget, sustained);
+        return new Requirement(id, probe, workload, expectations, confidence, budget, sustained, coordination);
+    }
+
+    static final String COORDINATED_EXPECTED = "a mapping {nodes: N, scope: aggregate|per-node|straggler,"
+            + " layout: file-per-process}";
+
+    private Coordination coordination(JsonNode v, FieldPath path, ProbeType probe) throws SpecException {
+        if (!v.isObject()) {
+            throw tree.error(path, false, "is " + describe(v), COORDINATED_EXPECTED);
+        }
+        if (!Coordination.PROBES.contains(probe)) {
+            throw tree.error(path, false, "probe " + probe.id() + " cannot run coordinated in this build",
+                    "coordinated only on " + String.join(", ", Coordination.PROBES.stream().map(ProbeType::id).toList()));
+        }
+        checkKeys(v, path, "", List.of("nodes", "scope", "layout"));
+        int nodes = 0;
+        Coordination.Scope scope = Coordination.Scope.PER_NODE;
+        Coordination.Layout layout = Coordination.Layout.FILE_PER_PROCESS;
+        for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            FieldPath p = path.key(e.getKey());
+            switch (e.getKey()) {
+                case "nodes" -> nodes = (int) wholeNumber(e.getValue(), p, 1, 100_000,
+                        "how many nodes run the requirement together, a whole number from 1 to 100000");
+                case "scope" -> {
+                    String id = text(e.getValue(), p, Coordination.Scope.ids());
+                    scope = Coordination.Scope.ofId(id).orElseThrow(() -> tree.error(p, false, "unknown scope '"
+                            + shorten(id) + "'", "one of " + Coordination.Scope.ids()));
+                }
+                default -> {
+                    String id = text(e.getValue(), p, "file-per-process");
+                    if ("shared-file".equals(id)) {
+                        throw tree.error(p, false, "layout shared-file (N-1) is not part of this build yet",
+                                "file-per-process (each node writes its own files, N-N)");
+                    }
+                    layout = Coordination.Layout.ofId(id).orElseThrow(() -> tree.error(p, false, "unknown layout '"
+                            + shorten(id) + "'", "file-per-process"));
+                }
+            }
+        }
+        return new Coordination(nodes, layout, scope);
     }
 
     private ProbeType probe(JsonNode v, FieldPath path) throws SpecException {
@@ -336,7 +380,9 @@ final class SpecBinder {
 
     // ---- expectations ----
 
-    private List<Expectation> expectations(JsonNode v, FieldPath path, ProbeType probe) throws SpecException {
+    /** @param ratios the thresholds are plain ratios (a straggler scope), whatever the metric's unit */
+    private List<Expectation> expectations(JsonNode v, FieldPath path, ProbeType probe, boolean ratios)
+            throws SpecException {
         String expected = expectExample(probe);
         if (!v.isObject()) {
             throw tree.error(path, false, "is " + describe(v), expected);
@@ -361,12 +407,13 @@ final class SpecBinder {
                 throw tree.error(p, true, "probe " + probe.id() + " does not measure " + e.getKey(),
                         "a metric of " + probe.id() + ": " + String.join(", ", metricIds));
             }
-            statistics(e.getValue(), p, metric.get(), result);
+            statistics(e.getValue(), p, metric.get(), result, ratios);
         }
         return result;
     }
 
-    private void statistics(JsonNode v, FieldPath path, Metric metric, List<Expectation> out) throws SpecException {
+    private void statistics(JsonNode v, FieldPath path, Metric metric, List<Expectation> out, boolean ratios)
+            throws SpecException {
         String expected = "a mapping of statistic to threshold, such as {p99: \"" + example(metric.dimension(), true) + "\"}";
         if (!v.isObject()) {
             throw tree.error(path, false, "is " + describe(v), expected);
@@ -382,9 +429,14 @@ final class SpecBinder {
                 throw tree.error(p, true, "unknown statistic '" + shorten(e.getKey()) + "'", Statistic.EXPECTED);
             }
             if (e.getValue().isObject()) {
+                if (ratios) {
+                    throw tree.error(p, false, "is a mapping, but a straggler ratio has no windows",
+                            "a plain ratio such as \"<= 1.5\" (slowest node over the median)");
+                }
                 out.add(windowed(e.getValue(), p, metric, statistic));
             } else {
-                out.add(new Expectation(metric, statistic, threshold(e.getValue(), p, statistic.dimensionFor(metric))));
+                out.add(new Expectation(metric, statistic, threshold(e.getValue(), p,
+                        ratios ? Dimension.RATIO : statistic.dimensionFor(metric))));
             }
         }
     }

@@ -255,7 +255,7 @@ class MalformedSpecTest {
                         + "expected one of fs.read, fs.write, fs.fsync, fs.metadata, net.pingpong, net.stream, net.connect, compute.memory-bandwidth, compute.flops, compute.jitter"),
                 fixture("unknown-requirement-key.yaml",
                         "unknown-requirement-key.yaml:7:5: requirements[0](random-read).expects: unknown key 'expects' (did you mean 'expect'?); "
-                        + "expected one of id, probe, workload, expect, confidence, budget, sustained"),
+                        + "expected one of id, probe, workload, expect, confidence, budget, sustained, coordinated"),
                 fixture("unknown-statistic.yaml",
                         "unknown-statistic.yaml:8:17: requirements[0](random-read).expect.latency.p999: unknown statistic 'p999'; "
                         + "expected min, max, mean, median, stddev, cv, or a percentile pNN / pNN.N (p50, p99, p99.9)"),

@@ -89,6 +89,7 @@ final class SchemaGenerator {
                 defs.set("statistics-" + slug(d), statistics(d));
             }
         }
+        defs.set("expect-straggler", straggler());
         for (Dimension d : thresholdDimensions()) {
             defs.set("threshold-" + slug(d), threshold(d));
         }
@@ -124,7 +125,8 @@ final class SchemaGenerator {
 
     private static ObjectNode requirement() {
         ObjectNode r = F.objectNode();
-        r.put("description", "A requirement: a mapping with id, probe and expect, and optionally workload, confidence, budget and sustained.");
+        r.put("description", "A requirement: a mapping with id, probe and expect, and optionally workload, confidence, budget,"
+                + " sustained and coordinated.");
         r.put("type", "object");
         r.set("required", strings("id", "probe", "expect"));
         r.put("additionalProperties", false);
@@ -150,12 +152,33 @@ final class SchemaGenerator {
         props.set("sustained", F.objectNode().put("description", "Judge interval statistics (throughput, iops, ops) on the "
                 + "run's final regime only, after any detected change of level such as a burst running out (default false).")
                 .put("type", "boolean"));
+        ObjectNode coordinated = props.putObject("coordinated");
+        coordinated.put("description", "Run the requirement on many nodes at once ('iocert coordinate'; "
+                + String.join(", ", Coordination.PROBES.stream().map(ProbeType::id).toList()) + "): nodes (how many),"
+                + " scope (aggregate: the nodes together; per-node: every node, the slowest decides; straggler: the slowest"
+                + " node's statistic over the median node's, a plain ratio) and layout (file-per-process).");
+        coordinated.put("type", "object");
+        coordinated.put("additionalProperties", false);
+        ObjectNode cp = coordinated.putObject("properties");
+        cp.set("nodes", wholeNumber(null, 1, 100_000));
+        ArrayNode scopes = cp.putObject("scope").putArray("enum");
+        for (Coordination.Scope sc : Coordination.Scope.values()) {
+            scopes.add(sc.id());
+        }
+        ArrayNode layouts = cp.putObject("layout").putArray("enum");
+        for (Coordination.Layout l : Coordination.Layout.values()) {
+            layouts.add(l.id());
+        }
         ArrayNode allOf = r.putArray("allOf");
+        ObjectNode stragglerRule = allOf.addObject();
+        stragglerRule.set("if", stragglerScope());
+        stragglerRule.putObject("then").putObject("properties").set("expect", ref("expect-straggler"));
         for (ProbeType p : ProbeType.values()) {
             ObjectNode rule = allOf.addObject();
             ObjectNode when = rule.putObject("if");
             when.set("required", strings("probe"));
             when.putObject("properties").set("probe", F.objectNode().put("const", p.id()));
+            when.set("not", stragglerScope());
             ObjectNode then = rule.putObject("then").put("description", p.id() + ": " + p.doc()).putObject("properties");
             then.set("workload", ref("workload-" + p.id()));
             then.set("expect", ref("expect-" + p.id()));
@@ -207,6 +230,30 @@ final class SchemaGenerator {
         for (Metric m : p.metrics()) {
             props.set(m.id(), ref("statistics-" + slug(m.dimension())));
         }
+        return e;
+    }
+
+    /** A requirement whose coordinated scope is straggler: its thresholds are ratios. */
+    private static ObjectNode stragglerScope() {
+        ObjectNode when = F.objectNode();
+        when.set("required", strings("coordinated"));
+        ObjectNode c = when.putObject("properties").putObject("coordinated");
+        c.set("required", strings("scope"));
+        c.putObject("properties").set("scope", F.objectNode().put("const", Coordination.Scope.STRAGGLER.id()));
+        return when;
+    }
+
+    private static ObjectNode straggler() {
+        ObjectNode e = F.objectNode();
+        e.put("description", "A mapping of metric to statistics whose thresholds are ratios of the slowest node's statistic"
+                + " to the median node's, such as throughput: {p10: \">= 0.8\"}.");
+        e.put("type", "object");
+        e.put("minProperties", 1);
+        ObjectNode stats = F.objectNode();
+        stats.put("type", "object");
+        stats.put("minProperties", 1);
+        stats.putObject("additionalProperties").put("$ref", "#/$defs/threshold-ratio");
+        e.set("additionalProperties", stats);
         return e;
     }
 

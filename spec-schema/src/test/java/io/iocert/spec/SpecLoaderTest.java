@@ -137,6 +137,46 @@ class SpecLoaderTest {
     }
 
     @Test
+    void shouldReadCoordinatedRequirementsAndRefuseWhatThisBuildCannotRun() throws SpecException {
+        String spec = "iocert: v1\nname: together\nrequirements:\n  - id: w\n    probe: %s\n    coordinated: %s\n"
+                + "    expect: {throughput: {p10: \"%s\"}}\n";
+        Requirement aggregate = SpecLoader.parse(String.format(spec, "fs.write", "{nodes: 16, scope: aggregate}", ">= 10 GB/s"),
+                "c.yaml").requirement("w").orElseThrow();
+        assertEquals(new Coordination(16, Coordination.Layout.FILE_PER_PROCESS, Coordination.Scope.AGGREGATE),
+                aggregate.coordinated().orElseThrow());
+        assertEquals(10e9, aggregate.expectations().get(0).threshold().quantity().value());
+        Requirement perNode = SpecLoader.parse(String.format(spec, "fs.read", "{}", ">= 500 MB/s"), "c.yaml")
+                .requirement("w").orElseThrow();
+        assertEquals(Coordination.Scope.PER_NODE, perNode.coordinated().orElseThrow().scope(), "per-node by default");
+        assertEquals(0, perNode.coordinated().orElseThrow().nodes(), "whoever the coordinator runs");
+        assertTrue(SpecLoader.parse(YAML, "ocean.yaml").requirement("checkpoint-write").orElseThrow().coordinated().isEmpty());
+        // A straggler's thresholds are ratios; a rate there is refused, as a ratio elsewhere.
+        Requirement straggler = SpecLoader.parse(String.format(spec, "fs.write", "{scope: straggler}", ">= 0.8"), "c.yaml")
+                .requirement("w").orElseThrow();
+        assertEquals(Dimension.RATIO, straggler.expectations().get(0).threshold().quantity().dimension());
+        assertEquals(0.8, straggler.expectations().get(0).threshold().quantity().value());
+        assertThrows(SpecException.class, () -> SpecLoader.parse(String.format(spec, "fs.write", "{scope: straggler}",
+                ">= 10 MB/s"), "c.yaml"));
+        assertThrows(SpecException.class, () -> SpecLoader.parse(String.format(spec, "fs.write", "{scope: aggregate}",
+                ">= 0.8"), "c.yaml"));
+
+        SpecException scope = assertThrows(SpecException.class, () -> SpecLoader.parse(String.format(spec, "fs.write",
+                "{scope: everyone}", ">= 1 MB/s"), "c.yaml"));
+        assertTrue(scope.getMessage().startsWith("c.yaml:6:"), scope.getMessage());
+        assertTrue(scope.getMessage().contains("requirements[0](w).coordinated.scope"), scope.getMessage());
+        assertTrue(scope.getMessage().contains("aggregate, per-node, straggler"), scope.getMessage());
+        SpecException nToOne = assertThrows(SpecException.class, () -> SpecLoader.parse(String.format(spec, "fs.write",
+                "{layout: shared-file}", ">= 1 MB/s"), "c.yaml"));
+        assertTrue(nToOne.getMessage().contains("layout shared-file (N-1) is not part of this build yet"), nToOne.getMessage());
+        SpecException net = assertThrows(SpecException.class, () -> SpecLoader.parse(String.format(spec, "net.stream",
+                "{nodes: 2}", ">= 1 MB/s"), "c.yaml"));
+        assertTrue(net.getMessage().contains("probe net.stream cannot run coordinated in this build"), net.getMessage());
+        SpecException zero = assertThrows(SpecException.class, () -> SpecLoader.parse(String.format(spec, "fs.write",
+                "{nodes: 0}", ">= 1 MB/s"), "c.yaml"));
+        assertTrue(zero.getMessage().contains("coordinated.nodes"), zero.getMessage());
+    }
+
+    @Test
     void shouldInheritConfidenceAndBudgetUnlessRequirementOverrides() throws SpecException {
         Spec spec = SpecLoader.parse(YAML, "ocean.yaml");
         Requirement write = spec.requirement("checkpoint-write").orElseThrow();

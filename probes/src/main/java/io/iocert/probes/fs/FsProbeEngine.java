@@ -99,6 +99,11 @@ final class FsProbeEngine {
     static final String CACHE_AFFECTED = "cacheAffected";
     static final String DEVICE_REQUESTS_PER_OP = "deviceRequestsPerOp";
     static final String STOPPED_BY = "stoppedBy";
+    /**
+     * Context key, in coordinated runs only: when the interval series starts (after the warm-up),
+     * in ns since the epoch on this node's clock, so a coordinator can align the nodes' series.
+     */
+    public static final String INTERVALS_ORIGIN = "intervalsOriginEpochNs";
     static final String DIRECT_FALLBACK = "directFallback";
     static final String CLEANUP_ERROR = "cleanupError";
     static final String READ_PERCENT = "readPercent";
@@ -157,6 +162,8 @@ final class FsProbeEngine {
         private final NanoClock clock;
         private final FilePass.Op op;
         private String where;
+        /** When the measured intervals start, in ns since the epoch (coordinated runs record it). */
+        private long originEpochNs;
 
         Execution(ProbeType type, Requirement requirement, ProbeContext context, FsWorkload workload, Workspace workspace,
                   long budgetDeadlineNs) {
@@ -223,6 +230,9 @@ final class FsProbeEngine {
             ctx.put(BUFFER_LAYOUT, pass.layout().label());
             if (!pass.layout().why().isEmpty()) {
                 ctx.put(BUFFER_LAYOUT_FALLBACK, pass.layout().why());
+            }
+            if (context.startBarrier() != io.iocert.probes.StartBarrier.NONE) {
+                ctx.put(INTERVALS_ORIGIN, Long.toString(originEpochNs));
             }
             if (channels.fallbackReason() != null) {
                 ctx.put(DIRECT_FALLBACK, channels.fallbackReason());
@@ -378,11 +388,15 @@ final class FsProbeEngine {
             FilePass.Plan plan = new FilePass.Plan(workload.random(), workload.fileSizeBytes(), blockSize, capBytes,
                     workload.readPercent(), workload.fsyncEvery(), workload.scheduleIntervalNs());
             FilePass.Waiter waiter = targetNs -> parkUntil(clock, targetNs);
+            // A coordinated run starts every node's measured pass at one instant; the files are
+            // prepared and the buffers filled by now.
+            context.startBarrier().await();
             // Workers start and wait at the gate before the clock starts, so thread start-up
             // is not counted as time the filesystem sat idle in the first intervals.
             StartGate gate = StartGate.open(threads, workerThreads(type.id()));
             long passStartNs = clock.nanoTime();
             long originNs = passStartNs + Math.min(workload.warmupNs(), MAX_SPAN_NS);
+            originEpochNs = io.iocert.probes.EpochClock.ofNanoTime(System.nanoTime() + (originNs - clock.nanoTime()));
             long durationDeadlineNs = originNs + Math.min(workload.durationNs().orElse(MAX_SPAN_NS), MAX_SPAN_NS);
             boolean durationFirst = durationDeadlineNs - budgetDeadlineNs < 0;
             long deadlineNs = durationFirst ? durationDeadlineNs : budgetDeadlineNs;

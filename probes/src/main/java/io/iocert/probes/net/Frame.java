@@ -23,7 +23,9 @@ record Frame(Type type, byte[] payload) {
 
     /** The frame types; the wire carries {@link #code}. */
     enum Type {
-        HELLO(1), CHALLENGE(2), AUTH(3), READY(4), REQUEST(5), ACCEPT(6), ERROR(7), DONE(8);
+        HELLO(1), CHALLENGE(2), AUTH(3), READY(4), REQUEST(5), ACCEPT(6), ERROR(7), DONE(8),
+        // Protocol 3: coordinated runs (see Messages).
+        JOIN(9), CLOCK(10), ASSIGN(11), PART(12), ARMED(13), GO(14), RESULT(15), BYE(16);
 
         final int code;
 

@@ -19,10 +19,23 @@ import java.nio.charset.StandardCharsets;
  * <p>{@link Hello} and {@link Challenge} start with a magic number and the version in the same
  * place in every version, so two releases that speak different versions can still tell each
  * other so, instead of misreading the rest. Version 1 had no client nonce and no server proof.
+ *
+ * <p><b>Coordinated runs</b> (version 3). After {@link Ready}, a participant ({@code iocert join})
+ * sends {@link Join} with its name instead of a request; the coordinator then drives: a few
+ * {@link Clock} round trips (the participant answers each with its own clock), then per
+ * requirement an {@link Blob assignment} ({@code ASSIGN} with the length, then {@code PART}
+ * frames), the participant's {@code ARMED} when it is ready to measure, the coordinator's
+ * {@link Go} with the start instant on the participant's clock, and the participant's result
+ * document as a {@link Blob} ({@code RESULT}, then {@code PART} frames); {@code BYE} ends the
+ * run. Blobs travel in control frames, so no frame exceeds {@link Frame#MAX_BYTES}, and a blob
+ * longer than the receiver's limit is refused before any of it is read.
  */
 final class Messages {
-    /** Protocol version: a change to any message below needs a new one. */
-    static final int VERSION = 2;
+    /**
+     * Protocol version: a change to any message below needs a new one. Version 3 added the
+     * coordinated-run messages ({@link Join} and after); version 2 mutual authentication.
+     */
+    static final int VERSION = 3;
     /** "IOCT": marks the first frame of each side as iocert's. */
     static final int MAGIC = 0x494F4354;
     static final int NONCE_BYTES = 32;
@@ -223,7 +236,131 @@ final class Messages {
         }
     }
 
-    /** An empty frame of {@code type} (ACCEPT). */
+
+    /** The most bytes of a participant's name. */
+    static final int MAX_NAME_BYTES = 255;
+
+    /** A participant's first frame after {@link Ready}: the name it runs under (its node name). */
+    record Join(String name) {
+        Frame frame() {
+            return new Frame(Frame.Type.JOIN, name.getBytes(StandardCharsets.UTF_8));
+        }
+
+        static Join parse(Frame f) throws ProtocolException {
+            ByteBuffer b = payload(f, Frame.Type.JOIN);
+            if (b.remaining() < 1 || b.remaining() > MAX_NAME_BYTES) {
+                throw new ProtocolException("JOIN names a participant in " + b.remaining() + " bytes; expected 1 to "
+                        + MAX_NAME_BYTES);
+            }
+            byte[] text = new byte[b.remaining()];
+            b.get(text);
+            String name = new String(text, StandardCharsets.UTF_8);
+            if (!name.matches("[A-Za-z0-9][A-Za-z0-9._:-]*")) {
+                throw new ProtocolException("JOIN names a participant '" + io.iocert.spec.Printable.escape(name)
+                        + "'; expected letters, digits, '.', '_', ':' and '-', starting with a letter or digit");
+            }
+            return new Join(name);
+        }
+    }
+
+    /**
+     * One clock round trip: the coordinator sends its wall clock (ns since the epoch) with
+     * {@code participantEpochNs} 0; the participant returns both, its own clock filled in.
+     */
+    record Clock(long coordinatorEpochNs, long participantEpochNs) {
+        Frame frame() {
+            return new Frame(Frame.Type.CLOCK, ByteBuffer.allocate(16).putLong(coordinatorEpochNs)
+                    .putLong(participantEpochNs).array());
+        }
+
+        static Clock parse(Frame f) throws ProtocolException {
+            ByteBuffer b = payload(f, Frame.Type.CLOCK);
+            try {
+                Clock c = new Clock(b.getLong(), b.getLong());
+                end(b, f);
+                return c;
+            } catch (BufferUnderflowException e) {
+                throw truncated(f);
+            }
+        }
+    }
+
+    /** The coordinated start: the instant to start measuring, on the participant's own clock. */
+    record Go(long startEpochNs) {
+        Frame frame() {
+            return new Frame(Frame.Type.GO, ByteBuffer.allocate(8).putLong(startEpochNs).array());
+        }
+
+        static Go parse(Frame f) throws ProtocolException {
+            ByteBuffer b = payload(f, Frame.Type.GO);
+            try {
+                Go g = new Go(b.getLong());
+                end(b, f);
+                return g;
+            } catch (BufferUnderflowException e) {
+                throw truncated(f);
+            }
+        }
+    }
+
+    /**
+     * A document longer than one frame (an assignment, a result): a header frame of
+     * {@code type} with its length, then {@code PART} frames with the bytes in order.
+     */
+    static final class Blob {
+        private Blob() {
+        }
+
+        static void write(java.nio.channels.WritableByteChannel ch, Frame.Type type, byte[] bytes) throws java.io.IOException {
+            new Frame(type, ByteBuffer.allocate(8).putLong(bytes.length).array()).write(ch);
+            for (int at = 0; at < bytes.length; at += Frame.MAX_PAYLOAD) {
+                int n = Math.min(Frame.MAX_PAYLOAD, bytes.length - at);
+                byte[] part = new byte[n];
+                System.arraycopy(bytes, at, part, 0, n);
+                new Frame(Frame.Type.PART, part).write(ch);
+            }
+        }
+
+        /** The length a blob header announces, refused when above {@code maxBytes} (from {@code limitSource}). */
+        static long length(Frame header, Frame.Type type, long maxBytes, String limitSource) throws ProtocolException {
+            ByteBuffer b = payload(header, type);
+            try {
+                long n = b.getLong();
+                end(b, header);
+                if (n < 0 || n > maxBytes) {
+                    throw new ProtocolException(type + " announces " + n + " bytes; the most accepted is " + maxBytes
+                            + " (" + limitSource + ")");
+                }
+                return n;
+            } catch (BufferUnderflowException e) {
+                throw truncated(header);
+            }
+        }
+
+        /** Reads the {@code PART} frames of a blob of {@code length} bytes. */
+        static byte[] read(java.nio.channels.ReadableByteChannel ch, long length, Runnable progress)
+                throws java.io.IOException, ProtocolException {
+            byte[] out = new byte[(int) length];
+            int at = 0;
+            while (at < length) {
+                Frame f = Frame.read(ch);
+                if (f == null) {
+                    throw new java.io.EOFException("the connection ended after " + at + " of " + length + " bytes");
+                }
+                ByteBuffer b = payload(f, Frame.Type.PART);
+                if (b.remaining() > length - at) {
+                    throw new ProtocolException("PART runs past the announced " + length + " bytes");
+                }
+                int n = b.remaining();
+                b.get(out, at, n);
+                at += n;
+                progress.run();
+            }
+            return out;
+        }
+    }
+
+    /** An empty frame of {@code type} (ACCEPT, ARMED, BYE). */
     static Frame empty(Frame.Type type) {
         return new Frame(type, new byte[0]);
     }
@@ -245,6 +382,17 @@ final class Messages {
             }
             case ERROR -> Refusal.parse(f);
             case DONE -> Done.parse(f);
+            case JOIN -> Join.parse(f);
+            case CLOCK -> Clock.parse(f);
+            case GO -> Go.parse(f);
+            case ASSIGN, RESULT -> Blob.length(f, f.type(), Integer.MAX_VALUE - 8, "the largest array");
+            case PART -> f.type();
+            case ARMED, BYE -> {
+                if (f.payload().length != 0) {
+                    throw new ProtocolException(f.type() + " carries " + f.payload().length + " bytes; expected none");
+                }
+                yield f.type();
+            }
         };
     }
 

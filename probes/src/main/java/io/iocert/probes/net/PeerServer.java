@@ -69,6 +69,7 @@ public final class PeerServer implements AutoCloseable {
     private final AtomicInteger active = new AtomicInteger();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final int protocolVersion;
+    private volatile Coordinator joins;
     private volatile boolean closing;
 
     private PeerServer(ServerSocketChannel listener, Optional<Token> token, ServerLimits limits, Consumer<String> log,
@@ -131,6 +132,11 @@ public final class PeerServer implements AutoCloseable {
         PeerServer s = new PeerServer(ch, token, limits, log, protocolVersion);
         s.acceptor.start();
         return s;
+    }
+
+    /** Hands participants that join ({@code iocert join}) to {@code c}; without, they are refused. */
+    void acceptJoins(Coordinator c) {
+        this.joins = c;
     }
 
     /** The peer protocol version this build speaks. */
@@ -234,7 +240,7 @@ public final class PeerServer implements AutoCloseable {
                 pool.execute(() -> {
                     try {
                         new Session(id, c, remote, token, limits, watchdog, protocolVersion, ticket, gate, slots, log,
-                                limitedLog).run();
+                                limitedLog, joins).run();
                     } finally {
                         done.run();
                     }

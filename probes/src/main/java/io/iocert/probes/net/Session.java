@@ -50,6 +50,8 @@ final class Session {
     private final BlockingQueue<Slot> slots;
     private final Consumer<String> log;
     private final LogLimiter limitedLog;
+    /** Takes participants of a coordinated run; null on a plain serve. */
+    private final Coordinator joins;
     private final long startNs = System.nanoTime();
     private String what = "handshake";
     private boolean authenticated;
@@ -57,7 +59,8 @@ final class Session {
 
     Session(long id, SocketChannel ch, String remote, Optional<Token> token, ServerLimits limits, Watchdog watchdog,
             int version, HandshakeGate.Ticket ticket, HandshakeGate gate, BlockingQueue<Slot> slots, Consumer<String> log,
-            LogLimiter limitedLog) {
+            LogLimiter limitedLog, Coordinator joins) {
+        this.joins = joins;
         this.id = id;
         this.ch = ch;
         this.remote = remote;
@@ -140,6 +143,14 @@ final class Session {
         if (next == null) {
             what = "handshake only";
             return "ok";
+        }
+        if (next.type() == Frame.Type.JOIN) {
+            Messages.Join join = Messages.Join.parse(next);
+            what = "participant " + join.name();
+            if (joins == null) {
+                return refuse("this iocert serve coordinates no run: 'iocert join' needs the address of 'iocert coordinate'");
+            }
+            return joins.serve(join.name(), ch, remote, guard);
         }
         Messages.Request r = Messages.Request.parse(next);
         what = describe(r);

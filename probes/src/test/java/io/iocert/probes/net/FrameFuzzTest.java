@@ -60,8 +60,8 @@ class FrameFuzzTest {
         Frame v1Hello = new Frame(Frame.Type.HELLO, ByteBuffer.allocate(6).putInt(Messages.MAGIC).putShort((short) 1).array());
         assertEquals(1, Messages.Hello.parse(v1Hello).version());
         Frame longerFuture = new Frame(Frame.Type.CHALLENGE,
-                ByteBuffer.allocate(90).putInt(Messages.MAGIC).putShort((short) 3).array());
-        assertEquals(3, Messages.Challenge.parse(longerFuture).version());
+                ByteBuffer.allocate(90).putInt(Messages.MAGIC).putShort((short) (Messages.VERSION + 1)).array());
+        assertEquals(Messages.VERSION + 1, Messages.Challenge.parse(longerFuture).version());
         ProtocolException e = assertThrows(ProtocolException.class,
                 () -> Messages.Hello.parse(new Frame(Frame.Type.HELLO, "GET / HTTP/1.1".getBytes(java.nio.charset.StandardCharsets.US_ASCII))));
         assertTrue(e.getMessage().contains("does not speak the iocert peer protocol"), e.getMessage());
@@ -112,6 +112,15 @@ class FrameFuzzTest {
         fs.add(Messages.empty(Frame.Type.ACCEPT));
         fs.add(new Messages.Refusal("busy: ünïcode and all").frame());
         fs.add(new Messages.Done(123456789L).frame());
+        // Protocol 3: coordinated runs.
+        fs.add(new Messages.Join("node-07.cluster").frame());
+        fs.add(new Messages.Clock(1_700_000_000_000_000_000L, 1_700_000_000_000_123_456L).frame());
+        fs.add(new Messages.Go(1_700_000_001_000_000_000L).frame());
+        fs.add(new Frame(Frame.Type.ASSIGN, java.nio.ByteBuffer.allocate(8).putLong(5000).array()));
+        fs.add(new Frame(Frame.Type.RESULT, java.nio.ByteBuffer.allocate(8).putLong(70_000).array()));
+        fs.add(new Frame(Frame.Type.PART, nonce));
+        fs.add(Messages.empty(Frame.Type.ARMED));
+        fs.add(Messages.empty(Frame.Type.BYE));
         return fs;
     }
 

@@ -171,18 +171,23 @@ class PeerServerTest {
             try (Watchdog w = new Watchdog("test", 20)) {
                 PeerException e = assertThrows(PeerException.class, () -> PeerConnection.open(peer, w, FAST));
                 assertTrue(e.getMessage().contains("protocol version mismatch: this iocert serve speaks protocol 1, the client "
-                        + "speaks 2; run the same iocert release on both sides"), e.getMessage());
+                        + "speaks " + Messages.VERSION + "; run the same iocert release on both sides"), e.getMessage());
             }
             awaitIdle(s);
             assertTrue(s.logSnapshot().stream().anyMatch(l -> l.contains("refused, protocol version mismatch")),
                     s.logSnapshot().toString());
         }
-        // ...and this server tells a client of that release the same, from its bare version-1 hello.
-        try (NetTesting.Server s = NetTesting.Server.plain(); Socket c = connect(s)) {
-            c.getOutputStream().write(bytesOf(new Frame(Frame.Type.HELLO,
-                    ByteBuffer.allocate(6).putInt(Messages.MAGIC).putShort((short) 1).array())));
-            String refusal = new String(readFrame(c.getInputStream()), StandardCharsets.UTF_8);
-            assertTrue(refusal.contains("this iocert serve speaks protocol 2, the client speaks 1"), refusal);
+        // ...and this server tells clients of earlier releases the same, from their hellos: version 1
+        // (no nonce) and version 2 (before coordinated runs), which this release no longer speaks.
+        for (int old : new int[] {1, 2}) {
+            try (NetTesting.Server s = NetTesting.Server.plain(); Socket c = connect(s)) {
+                ByteBuffer hello = ByteBuffer.allocate(6 + (old == 1 ? 0 : Messages.NONCE_BYTES)).putInt(Messages.MAGIC)
+                        .putShort((short) old);
+                c.getOutputStream().write(bytesOf(new Frame(Frame.Type.HELLO, hello.array())));
+                String refusal = new String(readFrame(c.getInputStream()), StandardCharsets.UTF_8);
+                assertTrue(refusal.contains("this iocert serve speaks protocol " + Messages.VERSION + ", the client speaks "
+                        + old), refusal);
+            }
         }
     }
 

@@ -1,0 +1,188 @@
+package io.iocert.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code iocert coordinate} and {@code iocert join} in one process: a whole run, and the usage errors. */
+class CoordinateCommandTest {
+    @TempDir
+    Path dir;
+
+    private Path spec(String coordinated, String expect) throws Exception {
+        return Files.writeString(dir.resolve("together.yaml"), String.join("\n",
+                "iocert: v1", "name: together", "budget: 30s", "requirements:",
+                "  - id: together", "    probe: fs.write", "    coordinated: " + coordinated,
+                "    workload: {pattern: sequential, blockSize: 64KiB, fileSize: 64MiB, duration: 6s, interval: 100ms}",
+                "    expect: {throughput: {" + expect + "}}",
+                "  - id: restart", "    probe: fs.read", "    coordinated: {scope: per-node}",
+                "    workload: {pattern: random, blockSize: 4KiB, fileSize: 8MiB, duration: 2s}",
+                "    expect: {latency: {p50: \"<= 1 s\"}}",
+                "  - id: alone", "    probe: fs.fsync",
+                "    expect: {latency: {p50: \"<= 1 s\"}}", ""));
+    }
+
+    private Path token() throws Exception {
+        return Files.writeString(dir.resolve("token"), "a-token-for-this-test-only-0123456789");
+    }
+
+    @Test
+    void shouldRunTwoParticipantsAndCertifyTheirAggregate() throws Exception {
+        // The plumbing is under test here, not the rate of this machine's /tmp (CoordinatedGroundTruthIT checks rates).
+        Path spec = spec("{nodes: 2, scope: aggregate}", "median: \">= 1 KB/s\"");
+        Path token = token();
+        Path fs = Files.createDirectories(dir.resolve("fs"));
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            // The participants start first, as srun often starts them: join retries until the coordinator listens.
+            Future<CliRunner> a = pool.submit(() -> CliRunner.run("join", "--coordinator", "127.0.0.1:" + port,
+                    "--token-file", token.toString(), "--name", "a", "--fs-path", fs.toString(), "--wait", "60s"));
+            Future<CliRunner> b = pool.submit(() -> CliRunner.run("join", "--coordinator", "127.0.0.1:" + port,
+                    "--token-file", token.toString(), "--name", "b", "--fs-path", fs.toString(), "--wait", "60s"));
+            Thread.sleep(700);
+            CliRunner c = CliRunner.run("coordinate", "--spec", spec.toString(), "--participants", "a,b", "--port",
+                    Integer.toString(port), "--token-file", token.toString(), "--out", dir.resolve("out").toString(),
+                    "--format", "json");
+            CliRunner ra = a.get(60, TimeUnit.SECONDS);
+            CliRunner rb = b.get(60, TimeUnit.SECONDS);
+
+            assertEquals(0, c.code(), c.err() + c.out() + ra.err() + rb.err());
+            assertEquals(0, ra.code(), ra.err());
+            assertEquals(0, rb.code(), rb.err());
+            assertTrue(c.err().contains("'alone' is not coordinated and is left out"), c.err());
+            JsonNode report = new ObjectMapper().readTree(c.out());
+            assertEquals(2, report.get("requirements").size(), "only the coordinated requirements are judged: " + report);
+            JsonNode v = report.at("/requirements/0");
+            assertEquals("PASS", v.get("verdict").asText(), v.toString());
+            assertEquals("aggregate", v.get("variant").asText());
+            JsonNode read = report.at("/requirements/1");
+            assertEquals("restart", read.get("id").asText());
+            assertEquals("PASS", read.get("verdict").asText(), "fs.read prepares its file, then waits at the barrier: " + read);
+            assertEquals("per-node", read.get("variant").asText());
+            JsonNode result = new ObjectMapper().readTree(dir.resolve("out/result.json").toFile());
+            // Per requirement latency, throughput and iops: each an aggregate and one per node.
+            assertEquals(18, result.get("measurements").size(), result.toString());
+            long aggregateOps = 0;
+            long nodeOps = 0;
+            for (JsonNode m : result.get("measurements")) {
+                if ("latency".equals(m.get("metric").asText()) && "together".equals(m.get("id").asText())) {
+                    if ("aggregate".equals(m.at("/context/scope").asText())) {
+                        aggregateOps += m.get("samples").asLong();
+                    } else {
+                        nodeOps += m.get("samples").asLong();
+                    }
+                }
+            }
+            assertTrue(aggregateOps > 0);
+            assertEquals(nodeOps, aggregateOps, "the merged histogram holds every node's operations");
+            assertTrue(Files.exists(dir.resolve("out/nodes/a.result.json")));
+            assertTrue(Files.exists(dir.resolve("out/nodes/b.result.json")));
+            try (var files = Files.list(fs)) {
+                assertEquals(0, files.count(), "the participants cleaned up after themselves");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void shouldNameAParticipantThatCannotRunItsAssignment() throws Exception {
+        Path spec = spec("{nodes: 2, scope: aggregate}", "median: \">= 1 KB/s\"");
+        Path token = token();
+        Path fs = Files.createDirectories(dir.resolve("fs"));
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<CliRunner> a = pool.submit(() -> CliRunner.run("join", "--coordinator", "127.0.0.1:" + port,
+                    "--token-file", token.toString(), "--name", "a", "--fs-path", fs.toString(), "--wait", "60s"));
+            Future<CliRunner> b = pool.submit(() -> CliRunner.run("join", "--coordinator", "127.0.0.1:" + port,
+                    "--token-file", token.toString(), "--name", "b", "--fs-path", dir.resolve("missing").toString(),
+                    "--wait", "60s"));
+            CliRunner c = CliRunner.run("coordinate", "--spec", spec.toString(), "--participants", "a,b", "--port",
+                    Integer.toString(port), "--token-file", token.toString(), "--out", dir.resolve("out").toString(),
+                    "--format", "json");
+            CliRunner rb = b.get(60, TimeUnit.SECONDS);
+            CliRunner ra = a.get(60, TimeUnit.SECONDS);
+
+            assertEquals(4, c.code(), c.err() + c.out());
+            assertEquals(0, ra.code(), ra.err());
+            assertEquals(2, rb.code(), rb.err());
+            assertTrue(rb.noStackTrace(), rb.err());
+            JsonNode v = new ObjectMapper().readTree(c.out()).at("/requirements/0");
+            assertEquals("ERROR", v.get("verdict").asText(), v.toString());
+            String reason = v.get("reason").asText();
+            assertTrue(reason.contains("participant b (") && reason.contains("it gave up: b cannot run the assignment")
+                    && reason.contains("missing"), reason);
+            assertTrue(Files.exists(dir.resolve("out/nodes/a.result.json")), "a's measurements are kept");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void shouldRefuseBadInputWithExitTwoAndNoStackTrace() throws Exception {
+        Path spec = spec("{nodes: 4, scope: per-node}", "p10: \">= 1 MB/s\"");
+        Path token = token();
+        CliRunner noCount = CliRunner.run("coordinate", "--spec", spec.toString());
+        assertEquals(2, noCount.code());
+        assertTrue(noCount.err().contains("coordinate needs --participants NAME,... or --nodes N"), noCount.err());
+        CliRunner mismatch = CliRunner.run("coordinate", "--spec", spec.toString(), "--participants", "a,b");
+        assertEquals(2, mismatch.code());
+        assertTrue(mismatch.err().contains("requirement 'together' is for 4 nodes (coordinated.nodes in " + spec
+                + "), and this run has 2 participants"), mismatch.err());
+        CliRunner twice = CliRunner.run("coordinate", "--spec", spec.toString(), "--participants", "a,b,a,c");
+        assertTrue(twice.err().contains("--participants names 'a' twice"), twice.err());
+        CliRunner open = CliRunner.run("coordinate", "--spec", spec.toString(), "--nodes", "4", "--bind", "0.0.0.0");
+        assertEquals(2, open.code());
+        assertTrue(open.err().contains("participants on other nodes need a shared token"), open.err());
+        Path plain = Files.writeString(dir.resolve("plain.yaml"), "iocert: v1\nname: plain\nrequirements:\n  - id: w\n"
+                + "    probe: fs.write\n    expect: {throughput: {p10: \">= 1 MB/s\"}}\n");
+        CliRunner none = CliRunner.run("coordinate", "--spec", plain.toString(), "--nodes", "2");
+        assertEquals(2, none.code());
+        assertTrue(none.err().contains("has no coordinated requirement"), none.err());
+        Path bad = Files.writeString(dir.resolve("bad.yaml"), "iocert: v1\nname: bad\nrequirements:\n  - id: w\n"
+                + "    probe: fs.write\n    coordinated: {scope: everybody}\n    expect: {throughput: {p10: \">= 1 MB/s\"}}\n");
+        CliRunner badSpec = CliRunner.run("coordinate", "--spec", bad.toString(), "--nodes", "2");
+        assertEquals(2, badSpec.code());
+        assertTrue(badSpec.err().contains(bad + ":6:") && badSpec.err().contains("coordinated.scope"), badSpec.err());
+        CliRunner noCoordinator = CliRunner.run("join", "--token-file", token.toString());
+        assertEquals(2, noCoordinator.code());
+        assertTrue(noCoordinator.err().contains("join needs --coordinator HOST:PORT"), noCoordinator.err());
+        CliRunner badName = CliRunner.run("join", "--coordinator", "127.0.0.1:7", "--name", "../etc");
+        assertEquals(2, badName.code());
+        assertTrue(badName.err().contains("--name '../etc' is not a participant name"), badName.err());
+        for (CliRunner r : new CliRunner[] {noCount, mismatch, twice, open, none, badSpec, noCoordinator, badName}) {
+            assertTrue(r.noStackTrace(), r.err());
+        }
+    }
+
+    @Test
+    void shouldGiveErrorWhenRunOnOneNode() throws Exception {
+        Path spec = spec("{nodes: 2, scope: aggregate}", "median: \">= 1 MB/s\"");
+        Path fs = Files.createDirectories(dir.resolve("fs"));
+        CliRunner r = CliRunner.run("run", "--spec", spec.toString(), "--fs-path", fs.toString(), "--out",
+                dir.resolve("run").toString(), "--format", "json", "--budget", "5s");
+        assertEquals(4, r.code(), r.err());
+        JsonNode v = new ObjectMapper().readTree(r.out()).at("/requirements/0");
+        assertEquals("ERROR", v.get("verdict").asText());
+        assertTrue(v.get("reason").asText().contains("run it on all its nodes at once with 'iocert coordinate'"), v.toString());
+    }
+}

@@ -1,0 +1,77 @@
+package io.iocert.results;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+
+class CoordinatedTest {
+    private static final long S = 1_000_000_000L;
+
+    private static Measurement throughput(long originEpochNs, double... values) {
+        return new Measurement("w", "fs.write", "throughput", "B/s", Map.of(), values.length, null, null,
+                new IntervalSeries(S, java.util.Arrays.stream(values).boxed().toList()),
+                Map.of(Coordinated.ORIGIN, Long.toString(originEpochNs)), null);
+    }
+
+    private static Measurement latency(long... valuesNs) {
+        Histogram h = new Histogram(3);
+        for (long v : valuesNs) {
+            h.recordValue(v);
+        }
+        return new Measurement("w", "fs.write", "latency", "ns", Map.of(), h.getTotalCount(), Summary.of(h), h, null, Map.of(),
+                null);
+    }
+
+    @Test
+    void shouldSumSeriesOnTheCoordinatorsClockOverTheCommonSpan() {
+        // Node a starts at 100 s on its clock, which runs 0.5 s ahead of the coordinator's: 99.5 s.
+        // Node b starts at 100 s on a clock that agrees with the coordinator's. Common span from 100 s.
+        var a = new Coordinated.NodeRun("a", S / 2, 1000, List.of(throughput(100 * S, 10, 20, 30, 40)), null);
+        var b = new Coordinated.NodeRun("b", 0, 1000, List.of(throughput(100 * S, 100, 100, 100)), null);
+
+        List<Measurement> merged = Coordinated.merge("w", "fs.write", Map.of("throughput", "B/s"), List.of(a, b), List.of());
+
+        Measurement agg = merged.get(0);
+        assertEquals("aggregate", agg.context().get(Coordinated.SCOPE));
+        assertNull(agg.error());
+        // a's share of [100, 101): half of its 10 (99.5..100.5) and half of its 20; and so on.
+        assertEquals(List.of(115.0, 125.0, 135.0), agg.intervals().values());
+        assertEquals("500000000", agg.context().get(Coordinated.START_SPREAD));
+        Measurement nodeA = merged.get(1);
+        assertEquals("a", nodeA.context().get(Coordinated.NODE_NAME));
+        assertEquals(List.of(15.0, 25.0, 35.0), nodeA.intervals().values(), "a's part, while both ran");
+        double shareA = Double.parseDouble(nodeA.context().get(Coordinated.SHARE));
+        double shareB = Double.parseDouble(merged.get(2).context().get(Coordinated.SHARE));
+        assertEquals(75.0 / 375.0, shareA, 1e-4);
+        assertEquals(1.0, shareA + shareB, 1e-3);
+        assertEquals("a=0.2000,b=0.8000", agg.context().get(Coordinated.SHARES));
+    }
+
+    @Test
+    void shouldMergeHistogramsNotAveragePercentiles() {
+        var a = new Coordinated.NodeRun("a", 0, 0, List.of(latency(1_000, 1_000, 1_000)), null);
+        var b = new Coordinated.NodeRun("b", 0, 0, List.of(latency(9_000_000)), null);
+        Measurement agg = Coordinated.merge("w", "fs.write", Map.of("latency", "ns"), List.of(a, b), List.of()).get(0);
+        assertEquals(4, agg.samples());
+        assertEquals(4, agg.histogram().getTotalCount());
+        assertTrue(agg.histogram().getValueAtPercentile(100) >= 9_000_000, "the slow node's operation is in the merged tail");
+    }
+
+    @Test
+    void shouldNameNodesThatFailedOrNeverJoinedAndKeepTheOthers() {
+        var a = new Coordinated.NodeRun("a", 0, 0, List.of(throughput(100 * S, 10, 10, 10)), null);
+        var b = new Coordinated.NodeRun("b", 0, 0, List.of(), "participant b (10.0.0.2:4711): it did not send its result");
+        List<Measurement> merged = Coordinated.merge("w", "fs.write", Map.of("throughput", "B/s"), List.of(a, b), List.of("c"));
+        Measurement agg = merged.get(0);
+        assertEquals("participant c never joined; participant b (10.0.0.2:4711): it did not send its result; the aggregate"
+                + " holds the other 1 of 3 nodes", agg.error());
+        assertEquals(List.of(10.0, 10.0, 10.0), agg.intervals().values(), "what a measured is kept");
+        assertEquals("3", agg.context().get(Coordinated.NODES));
+        assertEquals(2, merged.size(), "the aggregate and a's own measurement");
+    }
+}

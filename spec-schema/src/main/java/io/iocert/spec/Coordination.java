@@ -1,0 +1,77 @@
+package io.iocert.spec;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How a requirement is run and judged across the nodes of a coordinated run ({@code
+ * coordinated:} on a requirement): every participant starts the probe at one instant, and the
+ * expectations apply to
+ * <ul>
+ * <li>{@link Scope#AGGREGATE}: the nodes together (interval rates summed in time, operation
+ *     histograms merged);</li>
+ * <li>{@link Scope#PER_NODE}: every node, while all of them run; the slowest decides;</li>
+ * <li>{@link Scope#STRAGGLER}: the slowest node's statistic divided by the median node's, a
+ *     plain ratio (">= 0.8" for throughput, "<= 1.25" for latency).</li>
+ * </ul>
+ *
+ * @param nodes  how many participants the requirement is about; 0: whoever the coordinator runs
+ * @param layout where each node's files are
+ * @param scope  what the expectations apply to
+ */
+public record Coordination(int nodes, Layout layout, Scope scope) {
+    public Coordination {
+        Objects.requireNonNull(layout, "layout");
+        Objects.requireNonNull(scope, "scope");
+        if (nodes < 0) {
+            throw new IllegalArgumentException("nodes must be 0 or more, got " + nodes);
+        }
+    }
+
+    /** The probes this build runs coordinated. */
+    public static final List<ProbeType> PROBES = List.of(ProbeType.FS_WRITE, ProbeType.FS_READ);
+
+    /** What the expectations of a coordinated requirement apply to. */
+    public enum Scope {
+        AGGREGATE("aggregate"), PER_NODE("per-node"), STRAGGLER("straggler");
+
+        private final String id;
+
+        Scope(String id) {
+            this.id = id;
+        }
+
+        public String id() {
+            return id;
+        }
+
+        public static Optional<Scope> ofId(String id) {
+            return Arrays.stream(values()).filter(s -> s.id.equals(id)).findFirst();
+        }
+
+        public static String ids() {
+            return String.join(", ", Arrays.stream(values()).map(Scope::id).toList());
+        }
+    }
+
+    /** Where the nodes' files are, as IOR names it: each node its own (N-N) or one shared file (N-1). */
+    public enum Layout {
+        FILE_PER_PROCESS("file-per-process");
+
+        private final String id;
+
+        Layout(String id) {
+            this.id = id;
+        }
+
+        public String id() {
+            return id;
+        }
+
+        public static Optional<Layout> ofId(String id) {
+            return Arrays.stream(values()).filter(s -> s.id.equals(id)).findFirst();
+        }
+    }
+}
