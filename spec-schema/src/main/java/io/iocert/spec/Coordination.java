@@ -31,7 +31,7 @@ public record Coordination(int nodes, Layout layout, Scope scope) {
     }
 
     /** The probes this build runs coordinated. */
-    public static final List<ProbeType> PROBES = List.of(ProbeType.FS_WRITE, ProbeType.FS_READ);
+    public static final List<ProbeType> PROBES = List.of(ProbeType.FS_WRITE, ProbeType.FS_READ, ProbeType.FS_METADATA);
 
     /** What the expectations of a coordinated requirement apply to. */
     public enum Scope {
@@ -56,18 +56,46 @@ public record Coordination(int nodes, Layout layout, Scope scope) {
         }
     }
 
-    /** Where the nodes' files are, as IOR names it: each node its own (N-N) or one shared file (N-1). */
+    /**
+     * Where the nodes' files are, as IOR and mdtest name it: each node its own (N-N; for
+     * fs.metadata each node its own directory, mdtest's {@code -u}), one shared file written and
+     * read at per-node offsets (N-1, fs.read and fs.write), or one shared directory every node
+     * creates, stats and removes its files in (fs.metadata, mdtest's default).
+     */
     public enum Layout {
-        FILE_PER_PROCESS("file-per-process");
+        FILE_PER_PROCESS("file-per-process", List.of(ProbeType.FS_WRITE, ProbeType.FS_READ, ProbeType.FS_METADATA)),
+        SHARED_FILE("shared-file", List.of(ProbeType.FS_WRITE, ProbeType.FS_READ)),
+        SHARED_DIR("shared-dir", List.of(ProbeType.FS_METADATA));
 
         private final String id;
+        private final List<ProbeType> probes;
 
-        Layout(String id) {
+        Layout(String id, List<ProbeType> probes) {
             this.id = id;
+            this.probes = probes;
         }
 
         public String id() {
             return id;
+        }
+
+        /** The probes this layout applies to. */
+        public List<ProbeType> probes() {
+            return probes;
+        }
+
+        /** Whether the nodes share one file or directory (the coordinator then tells each its place). */
+        public boolean shared() {
+            return this != FILE_PER_PROCESS;
+        }
+
+        /** The layouts that apply to {@code probe}, comma-separated. */
+        public static String idsFor(ProbeType probe) {
+            return String.join(", ", Arrays.stream(values()).filter(l -> l.probes.contains(probe)).map(Layout::id).toList());
+        }
+
+        public static String ids() {
+            return String.join(", ", Arrays.stream(values()).map(Layout::id).toList());
         }
 
         public static Optional<Layout> ofId(String id) {

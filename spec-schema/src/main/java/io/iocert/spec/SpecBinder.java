@@ -195,11 +195,14 @@ final class SpecBinder {
         if (expectations == null) {
             throw tree.error(path.key("expect"), false, "missing", expectExample(probe));
         }
+        if (coordination != null) {
+            sharedLayoutFits(coordination.layout(), workload, path.key("workload"));
+        }
         return new Requirement(id, probe, workload, expectations, confidence, budget, sustained, coordination);
     }
 
     static final String COORDINATED_EXPECTED = "a mapping {nodes: N, scope: aggregate|per-node|straggler,"
-            + " layout: file-per-process}";
+            + " layout: file-per-process|shared-file|shared-dir}";
 
     private Coordination coordination(JsonNode v, FieldPath path, ProbeType probe) throws SpecException {
         if (!v.isObject()) {
@@ -225,17 +228,36 @@ final class SpecBinder {
                             + shorten(id) + "'", "one of " + Coordination.Scope.ids()));
                 }
                 default -> {
-                    String id = text(e.getValue(), p, "file-per-process");
-                    if ("shared-file".equals(id)) {
-                        throw tree.error(p, false, "layout shared-file (N-1) is not part of this build yet",
-                                "file-per-process (each node writes its own files, N-N)");
-                    }
+                    String expected = Coordination.Layout.idsFor(probe) + " for " + probe.id();
+                    String id = text(e.getValue(), p, expected);
                     layout = Coordination.Layout.ofId(id).orElseThrow(() -> tree.error(p, false, "unknown layout '"
-                            + shorten(id) + "'", "file-per-process"));
+                            + shorten(id) + "'", "one of " + expected));
+                    if (!layout.probes().contains(probe)) {
+                        throw tree.error(p, false, "layout " + id + " does not apply to " + probe.id() + " (it is for "
+                                + String.join(", ", layout.probes().stream().map(ProbeType::id).toList()) + ")",
+                                "one of " + expected);
+                    }
                 }
             }
         }
         return new Coordination(nodes, layout, scope);
+    }
+
+    /**
+     * What a shared layout cannot take: {@code threads: all} in one shared file (every node must
+     * run the same number of threads, or their regions would overlap), a tree of directories in
+     * one shared directory (all nodes' files go into the one directory, as mdtest's shared case).
+     */
+    private void sharedLayoutFits(Coordination.Layout layout, Workload workload, FieldPath path) throws SpecException {
+        if (layout == Coordination.Layout.SHARED_FILE && "all".equals(workload.values().get("threads"))) {
+            throw tree.error(path.key("threads"), false, "threads: all with coordinated layout shared-file (the nodes'"
+                    + " regions of the one file are placed by a thread count that must be the same on every node)",
+                    "a whole number of threads");
+        }
+        if (layout == Coordination.Layout.SHARED_DIR && "tree".equals(workload.values().get("layout"))) {
+            throw tree.error(path.key("layout"), false, "layout: tree with coordinated layout shared-dir (every node"
+                    + " creates its files in the one shared directory)", "flat, or coordinated layout file-per-process");
+        }
     }
 
     private ProbeType probe(JsonNode v, FieldPath path) throws SpecException {

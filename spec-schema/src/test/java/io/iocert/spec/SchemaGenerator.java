@@ -156,7 +156,9 @@ final class SchemaGenerator {
         coordinated.put("description", "Run the requirement on many nodes at once ('iocert coordinate'; "
                 + String.join(", ", Coordination.PROBES.stream().map(ProbeType::id).toList()) + "): nodes (how many),"
                 + " scope (aggregate: the nodes together; per-node: every node, the slowest decides; straggler: the slowest"
-                + " node's statistic over the median node's, a plain ratio) and layout (file-per-process).");
+                + " node's statistic over the median node's, a plain ratio) and layout (file-per-process: each node its own"
+                + " files, or for fs.metadata its own directory; shared-file: one file, each node its own region, fs.write"
+                + " and fs.read; shared-dir: one directory for every node's files, fs.metadata).");
         coordinated.put("type", "object");
         coordinated.put("additionalProperties", false);
         ObjectNode cp = coordinated.putObject("properties");
@@ -170,6 +172,17 @@ final class SchemaGenerator {
             layouts.add(l.id());
         }
         ArrayNode allOf = r.putArray("allOf");
+        for (Coordination.Layout l : Coordination.Layout.values()) {
+            // A layout names the probes it applies to.
+            ObjectNode rule = allOf.addObject();
+            ObjectNode when = rule.putObject("if");
+            when.set("required", strings("coordinated"));
+            ObjectNode c = when.putObject("properties").putObject("coordinated");
+            c.set("required", strings("layout"));
+            c.putObject("properties").set("layout", F.objectNode().put("const", l.id()));
+            ArrayNode fits = rule.putObject("then").putObject("properties").putObject("probe").putArray("enum");
+            l.probes().forEach(p -> fits.add(p.id()));
+        }
         ObjectNode stragglerRule = allOf.addObject();
         stragglerRule.set("if", stragglerScope());
         stragglerRule.putObject("then").putObject("properties").set("expect", ref("expect-straggler"));

@@ -165,15 +165,62 @@ class SpecLoaderTest {
         assertTrue(scope.getMessage().startsWith("c.yaml:6:"), scope.getMessage());
         assertTrue(scope.getMessage().contains("requirements[0](w).coordinated.scope"), scope.getMessage());
         assertTrue(scope.getMessage().contains("aggregate, per-node, straggler"), scope.getMessage());
-        SpecException nToOne = assertThrows(SpecException.class, () -> SpecLoader.parse(String.format(spec, "fs.write",
-                "{layout: shared-file}", ">= 1 MB/s"), "c.yaml"));
-        assertTrue(nToOne.getMessage().contains("layout shared-file (N-1) is not part of this build yet"), nToOne.getMessage());
         SpecException net = assertThrows(SpecException.class, () -> SpecLoader.parse(String.format(spec, "net.stream",
                 "{nodes: 2}", ">= 1 MB/s"), "c.yaml"));
         assertTrue(net.getMessage().contains("probe net.stream cannot run coordinated in this build"), net.getMessage());
         SpecException zero = assertThrows(SpecException.class, () -> SpecLoader.parse(String.format(spec, "fs.write",
                 "{nodes: 0}", ">= 1 MB/s"), "c.yaml"));
         assertTrue(zero.getMessage().contains("coordinated.nodes"), zero.getMessage());
+    }
+
+    @Test
+    void shouldAcceptEachSharedLayoutOnItsOwnProbesAndLocateTheOthers() throws SpecException {
+        String spec = "iocert: v1\nname: together\nrequirements:\n  - id: w\n    probe: %s\n    coordinated: %s\n"
+                + "    workload: %s\n    expect: {%s}\n";
+        String rate = "throughput: {p10: \">= 1 MB/s\"}";
+        String ops = "ops: {mean: \">= 100 ops/s\"}";
+        Requirement nToOne = SpecLoader.parse(String.format(spec, "fs.write", "{nodes: 4, scope: aggregate, layout: shared-file}",
+                "{fileSize: 1GiB, threads: 2}", rate), "c.yaml").requirement("w").orElseThrow();
+        assertEquals(Coordination.Layout.SHARED_FILE, nToOne.coordinated().orElseThrow().layout());
+        assertTrue(nToOne.coordinated().orElseThrow().layout().shared());
+        assertEquals(Coordination.Layout.SHARED_FILE, SpecLoader.parse(String.format(spec, "fs.read", "{layout: shared-file}",
+                "{fileSize: 1GiB}", rate), "c.yaml").requirement("w").orElseThrow().coordinated().orElseThrow().layout());
+        Requirement mdtest = SpecLoader.parse(String.format(spec, "fs.metadata", "{scope: aggregate, layout: shared-dir}",
+                "{operation: create, files: 1000}", ops), "c.yaml").requirement("w").orElseThrow();
+        assertEquals(new Coordination(0, Coordination.Layout.SHARED_DIR, Coordination.Scope.AGGREGATE),
+                mdtest.coordinated().orElseThrow());
+        assertEquals(Coordination.Layout.FILE_PER_PROCESS, SpecLoader.parse(String.format(spec, "fs.metadata", "{}",
+                "{operation: stat}", ops), "c.yaml").requirement("w").orElseThrow().coordinated().orElseThrow().layout(),
+                "fs.metadata file-per-process: each node its own directory (mdtest -u)");
+
+        SpecException dirOnWrite = assertThrows(SpecException.class, () -> SpecLoader.parse(String.format(spec, "fs.write",
+                "{layout: shared-dir}", "{fileSize: 1GiB}", rate), "c.yaml"));
+        assertTrue(dirOnWrite.getMessage().startsWith("c.yaml:6:"), dirOnWrite.getMessage());
+        assertTrue(dirOnWrite.getMessage().contains("requirements[0](w).coordinated.layout"), dirOnWrite.getMessage());
+        assertTrue(dirOnWrite.getMessage().contains("layout shared-dir does not apply to fs.write (it is for fs.metadata)"),
+                dirOnWrite.getMessage());
+        assertTrue(dirOnWrite.getMessage().contains("file-per-process, shared-file for fs.write"), dirOnWrite.getMessage());
+        SpecException fileOnMetadata = assertThrows(SpecException.class, () -> SpecLoader.parse(String.format(spec,
+                "fs.metadata", "{layout: shared-file}", "{files: 10}", ops), "c.yaml"));
+        assertTrue(fileOnMetadata.getMessage().contains("coordinated.layout"), fileOnMetadata.getMessage());
+        assertTrue(fileOnMetadata.getMessage().contains("file-per-process, shared-dir for fs.metadata"),
+                fileOnMetadata.getMessage());
+        SpecException unknown = assertThrows(SpecException.class, () -> SpecLoader.parse(String.format(spec, "fs.write",
+                "{layout: n-1}", "{fileSize: 1GiB}", rate), "c.yaml"));
+        assertTrue(unknown.getMessage().contains("unknown layout 'n-1'"), unknown.getMessage());
+        SpecException allThreads = assertThrows(SpecException.class, () -> SpecLoader.parse(String.format(spec, "fs.write",
+                "{layout: shared-file}", "{fileSize: 1GiB, threads: all}", rate), "c.yaml"));
+        assertTrue(allThreads.getMessage().startsWith("c.yaml:7:"), allThreads.getMessage());
+        assertTrue(allThreads.getMessage().contains("requirements[0](w).workload.threads"), allThreads.getMessage());
+        assertTrue(allThreads.getMessage().contains("a whole number of threads"), allThreads.getMessage());
+        SpecException tree = assertThrows(SpecException.class, () -> SpecLoader.parse(String.format(spec, "fs.metadata",
+                "{layout: shared-dir}", "{files: 10, layout: tree}", ops), "c.yaml"));
+        assertTrue(tree.getMessage().contains("requirements[0](w).workload.layout"), tree.getMessage());
+        assertTrue(tree.getMessage().contains("flat, or coordinated layout file-per-process"), tree.getMessage());
+        SpecException fsync = assertThrows(SpecException.class, () -> SpecLoader.parse(String.format(spec, "fs.fsync",
+                "{}", "{blockSize: 4KiB}", "latency: {p99: \"<= 1 ms\"}"), "c.yaml"));
+        assertTrue(fsync.getMessage().contains("probe fs.fsync cannot run coordinated in this build"), fsync.getMessage());
+        assertTrue(fsync.getMessage().contains("fs.write, fs.read, fs.metadata"), fsync.getMessage());
     }
 
     @Test
