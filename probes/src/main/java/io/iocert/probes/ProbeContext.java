@@ -21,9 +21,12 @@ import java.util.OptionalLong;
  *                  a workload that needs more is refused. Empty: only free space limits it
  * @param startBarrier where a probe waits, prepared, for the start of a coordinated run
  *                  ({@link StartBarrier#NONE} outside one)
+ * @param placement this participant's place when the nodes of a coordinated run share a file or
+ *                  a directory; empty otherwise
  */
 public record ProbeContext(Path fsPath, String runId, Duration budget, Optional<PeerAddress> peer,
-                           NanoClock clock, ProgressListener progress, OptionalLong maxBytes, StartBarrier startBarrier) {
+                           NanoClock clock, ProgressListener progress, OptionalLong maxBytes, StartBarrier startBarrier,
+                           Optional<Placement> placement) {
     public ProbeContext {
         Objects.requireNonNull(fsPath, "fsPath");
         Objects.requireNonNull(runId, "runId");
@@ -33,6 +36,13 @@ public record ProbeContext(Path fsPath, String runId, Duration budget, Optional<
         Objects.requireNonNull(progress, "progress");
         Objects.requireNonNull(maxBytes, "maxBytes");
         Objects.requireNonNull(startBarrier, "startBarrier");
+        Objects.requireNonNull(placement, "placement");
+    }
+
+    /** A context of a coordinated run where every node has its own files (or outside one). */
+    public ProbeContext(Path fsPath, String runId, Duration budget, Optional<PeerAddress> peer,
+                        NanoClock clock, ProgressListener progress, OptionalLong maxBytes, StartBarrier startBarrier) {
+        this(fsPath, runId, budget, peer, clock, progress, maxBytes, startBarrier, Optional.empty());
     }
 
     /** A context outside a coordinated run. */

@@ -14,7 +14,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p><b>Offsets.</b> Sequential: front to back, wrapping to the start when more bytes are
  * asked for than the file holds (as fio does with {@code io_size}). Random: a uniformly random
- * whole block of the file for every operation, from this thread's own generator.
+ * whole block of the file for every operation, from this thread's own generator. "The file" is
+ * {@code [regionStart, regionStart + fileBytes)} of the channel's file: the whole of a file of
+ * its own ({@code regionStart} 0), or this thread's region of a file shared by every node of a
+ * coordinated run (N-1).
  *
  * <p><b>Mix.</b> Each operation is a read with probability {@code readPercent}/100, else a write.
  *
@@ -66,11 +69,29 @@ final class FilePass implements Callable<FilePass.Outcome> {
      * @param readPercent        share of reads, 0..100
      * @param fsyncEvery         {@link FsWorkload#FSYNC_NONE}, {@link FsWorkload#FSYNC_END} or N
      * @param scheduleIntervalNs open-loop gap between planned starts, 0 for the closed loop
+     * @param regionStart        where this pass's part of the file begins, in bytes (0: the whole file)
      */
     record Plan(boolean random, long fileBytes, int opBytes, long capBytes, int readPercent, long fsyncEvery,
-                long scheduleIntervalNs) {
+                long scheduleIntervalNs, long regionStart) {
+        Plan {
+            if (regionStart < 0) {
+                throw new IllegalArgumentException("regionStart must be 0 or more, got " + regionStart);
+            }
+        }
+
+        /** A plan over a whole file of its own. */
+        Plan(boolean random, long fileBytes, int opBytes, long capBytes, int readPercent, long fsyncEvery,
+             long scheduleIntervalNs) {
+            this(random, fileBytes, opBytes, capBytes, readPercent, fsyncEvery, scheduleIntervalNs, 0);
+        }
+
         static Plan sequential(Op op, long fileBytes, int opBytes) {
             return new Plan(false, fileBytes, opBytes, fileBytes, op == Op.READ ? 100 : 0, FsWorkload.FSYNC_NONE, 0);
+        }
+
+        /** This plan over {@code [start, start + fileBytes)} of a shared file. */
+        Plan at(long start) {
+            return new Plan(random, fileBytes, opBytes, capBytes, readPercent, fsyncEvery, scheduleIntervalNs, start);
         }
     }
 
@@ -115,8 +136,15 @@ final class FilePass implements Callable<FilePass.Outcome> {
     static FilePass sequential(FileChannel channel, Op op, long fileBytes, int opBytes, BlockSource source,
                                ByteBuffer readBuffer, OperationRecorder recorder, long deadlineNs, AtomicBoolean stop,
                                AtomicLong progress) {
-        return new FilePass(channel, Plan.sequential(op, fileBytes, opBytes), source, readBuffer, recorder, deadlineNs,
-                stop, progress, null, new SplittableRandom(), t -> { });
+        return sequential(channel, op, 0, fileBytes, opBytes, source, readBuffer, recorder, deadlineNs, stop, progress);
+    }
+
+    /** As the other, over {@code [regionStart, regionStart + fileBytes)} of the channel's file. */
+    static FilePass sequential(FileChannel channel, Op op, long regionStart, long fileBytes, int opBytes, BlockSource source,
+                               ByteBuffer readBuffer, OperationRecorder recorder, long deadlineNs, AtomicBoolean stop,
+                               AtomicLong progress) {
+        return new FilePass(channel, Plan.sequential(op, fileBytes, opBytes).at(regionStart), source, readBuffer, recorder,
+                deadlineNs, stop, progress, null, new SplittableRandom(), t -> { });
     }
 
     @Override
@@ -160,7 +188,7 @@ final class FilePass implements Callable<FilePass.Outcome> {
                         break;
                     }
                 }
-                long offset = plan.random() ? random.nextLong(blocks) * plan.opBytes() : position;
+                long offset = plan.regionStart() + (plan.random() ? random.nextLong(blocks) * plan.opBytes() : position);
                 boolean read = plan.readPercent() >= 100
                         || (plan.readPercent() > 0 && random.nextInt(100) < plan.readPercent());
                 ByteBuffer buffer = read ? readBuffer.clear().limit(length) : source.next(length);
@@ -237,7 +265,7 @@ final class FilePass implements Callable<FilePass.Outcome> {
         while (buffer.hasRemaining()) {
             int n = read ? channel.read(buffer, at) : channel.write(buffer, at);
             if (n < 0) {
-                throw new EOFException("file ended at byte " + at + " of " + plan.fileBytes());
+                throw new EOFException("file ended at byte " + at + " of " + (plan.regionStart() + plan.fileBytes()));
             }
             at += n;
         }

@@ -68,8 +68,21 @@ import org.HdrHistogram.Histogram;
  * run rounded down to a multiple of {@value #MICRO_BUCKET_NS} ns (at least that): a run under
  * 100 us gives fewer than ten intervals.
  *
+ * <p><b>Coordinated runs</b> ({@code coordinated:} on the requirement, {@code iocert coordinate}):
+ * the files and directories are made, then the probe waits at the start barrier and every node
+ * starts its first operation at the common instant. The ops interval is then fixed before the
+ * run, the same on every node, so the coordinator can add the nodes' series: chosen from the
+ * {@code duration} as above, else {@value #COORDINATED_INTERVAL_MS} ms. {@code layout:
+ * file-per-process}: each node in its own workspace, as alone (mdtest's {@code -u}).
+ * {@code layout: shared-dir}: every thread of every node creates, stats or removes its files
+ * flat in one directory all nodes share ({@link SharedWorkspace}), named
+ * {@code p<participant>-t<thread>-f<n>} so no two collide (mdtest's shared directory). Each node
+ * removes its own files; the last to leave removes the directory.
+ *
  * <p><b>Context:</b> the {@link StorageFacts}, {@code directories} (directories made below the
- * threads' own ones), {@code stoppedBy} (files, duration, budget or error), {@code cleanupError}.
+ * threads' own ones), {@code stoppedBy} (files, duration, budget or error), {@code cleanupError};
+ * coordinated: {@code intervalsOriginEpochNs}, and with shared-dir {@code layout} and
+ * {@code participant} ("i of N").
  *
  * <p><b>What spoils the measurement.</b> The dentry and inode caches: stat of files just
  * created is served from memory on a local filesystem (on a network filesystem attribute
@@ -85,6 +98,8 @@ public final class FsMetadataProbe implements Probe {
     static final long MICRO_BUCKET_NS = 10_000;
     private static final int MICRO_BUCKETS = 1000;
     private static final long PROGRESS_PERIOD_MS = 250;
+    /** The ops interval of a coordinated run without a duration. */
+    static final long COORDINATED_INTERVAL_MS = 100;
 
     /** The metadata operation measured. */
     enum Operation {
@@ -194,15 +209,61 @@ public final class FsMetadataProbe implements Probe {
             throw new ProbeException("could not create the fs.metadata workspace in " + context.fsPath() + ": "
                     + FsProbeEngine.describe(e), e);
         }
+        boolean sharedDir = requirement.coordinated()
+                .map(c -> c.layout() == io.iocert.spec.Coordination.Layout.SHARED_DIR).orElse(false);
         return FsProbeEngine.closeAfter(workspace, () -> {
             List<Worker> workers = new ArrayList<>();
+            io.iocert.probes.Placement place = null;
+            SharedWorkspace shared = null;
+            if (sharedDir) {
+                if (s.tree()) {
+                    throw new ProbeException("layout: tree cannot run in one shared directory (coordinated layout"
+                            + " shared-dir); use layout: flat");
+                }
+                place = context.placement().orElseThrow(() -> new ProbeException("requirement '" + requirement.id()
+                        + "' has coordinated layout shared-dir, and the coordinator did not say which participant this"
+                        + " node is; run the same iocert release on the coordinator and every participant"));
+                try {
+                    shared = SharedWorkspace.join(context.fsPath(), place);
+                } catch (UnusableInputException | IOException e) {
+                    throw new ProbeException("could not join the shared directory of fs.metadata in " + context.fsPath()
+                            + ": " + FsProbeEngine.describe(e), e);
+                }
+                // Registered first, so it runs last: every worker has removed its files by then.
+                workspace.beforeClose(shared::leave);
+            }
             for (int t = 0; t < s.threads(); t++) {
-                Worker w = new Worker(s, workspace.file("meta-" + t), s.filesOf(t));
+                Worker w = shared == null ? new Worker(s, workspace.file("meta-" + t), s.filesOf(t), "", true)
+                        : new Worker(s, shared.dir(), s.filesOf(t), "p" + place.index() + "-t" + t + "-", false);
                 workers.add(w);
                 workspace.beforeClose(w::removeAll);
             }
-            return measure(requirement, context, s, workspace, workers, budgetDeadlineNs);
+            List<Measurement> ms = measure(requirement, context, s, workspace, workers, budgetDeadlineNs);
+            if (place != null) {
+                List<Measurement> out = new ArrayList<>();
+                for (Measurement m : ms) {
+                    Map<String, String> ctx = new LinkedHashMap<>(m.context());
+                    ctx.put(FsProbeEngine.LAYOUT, io.iocert.spec.Coordination.Layout.SHARED_DIR.id());
+                    ctx.put(FsProbeEngine.PARTICIPANT, place.index() + " of " + place.count());
+                    out.add(m.withContext(ctx));
+                }
+                ms = out;
+            }
+            return ms;
         });
+    }
+
+    /**
+     * The ops interval fixed before a coordinated run (the same on every node, so their series
+     * add up): chosen from the duration as a run alone would choose it from its span, else
+     * {@value #COORDINATED_INTERVAL_MS} ms. Empty outside a coordinated run: chosen after it.
+     */
+    static OptionalLong fixedIntervalNs(Settings s, boolean coordinated) {
+        if (!coordinated) {
+            return OptionalLong.empty();
+        }
+        return OptionalLong.of(s.durationNs().isPresent() ? IntervalTracker.chooseIntervalNs(s.durationNs().getAsLong())
+                : COORDINATED_INTERVAL_MS * 1_000_000L);
     }
 
     private List<Measurement> measure(Requirement requirement, ProbeContext context, Settings s, Workspace workspace,
@@ -212,6 +273,8 @@ public final class FsMetadataProbe implements Probe {
         String fsType = facts.get(StorageFacts.FS_TYPE);
         String where = workspace.dir().getParent() + (fsType == null ? "" : " (" + fsType + ")");
         NanoClock clock = context.clock();
+        boolean coordinated = context.startBarrier() != io.iocert.probes.StartBarrier.NONE;
+        OptionalLong fixedInterval = fixedIntervalNs(s, coordinated);
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong done = new AtomicLong();
         CountDownLatch ready = new CountDownLatch(workers.size());
@@ -237,12 +300,20 @@ public final class FsMetadataProbe implements Probe {
                         ready.countDown();
                     }
                     go.await();
-                    w.measure(clock, origin.get(), deadline.get(), stop, done);
+                    w.measure(clock, origin.get(), deadline.get(), stop, done, fixedInterval);
                     return w;
                 }));
             }
             ready.await();
+            if (stop.get()) {
+                // A worker failed preparing: its future says why, below; do not hold the other nodes up.
+                go.countDown();
+            } else {
+                // A coordinated run starts every node's first operation at one instant, files made.
+                context.startBarrier().await();
+            }
             long originNs = clock.nanoTime();
+            long originEpochNs = io.iocert.probes.EpochClock.ofNanoTime(System.nanoTime() + (originNs - clock.nanoTime()));
             long durationDeadlineNs = s.durationNs().isPresent() ? originNs + s.durationNs().getAsLong() : Long.MAX_VALUE;
             boolean durationFirst = s.durationNs().isPresent() && durationDeadlineNs - budgetDeadlineNs <= 0;
             origin.set(originNs);
@@ -275,7 +346,17 @@ public final class FsMetadataProbe implements Probe {
             }
             context.progress().update(requirement.id(), 1.0, s.operation().id() + ": done");
             inspector.accept(workspace.dir());
-            return toMeasurements(requirement, s, facts, where, workers, originNs, durationFirst);
+            List<Measurement> ms = toMeasurements(requirement, s, facts, where, workers, originNs, durationFirst, fixedInterval);
+            if (!coordinated) {
+                return ms;
+            }
+            List<Measurement> out = new ArrayList<>();
+            for (Measurement m : ms) {
+                Map<String, String> ctx = new LinkedHashMap<>(m.context());
+                ctx.put(FsProbeEngine.INTERVALS_ORIGIN, Long.toString(originEpochNs));
+                out.add(m.withContext(ctx));
+            }
+            return out;
         } finally {
             stop.set(true);
             go.countDown();
@@ -288,9 +369,9 @@ public final class FsMetadataProbe implements Probe {
 
     private static List<Measurement> toMeasurements(Requirement requirement, Settings s, Map<String, String> facts,
                                                     String where, List<Worker> workers, long originNs,
-                                                    boolean durationFirst) throws ProbeException {
+                                                    boolean durationFirst, OptionalLong fixedInterval) throws ProbeException {
         Histogram latency = new Histogram(3);
-        IntervalTracker intervals = new IntervalTracker(originNs, OptionalLong.empty());
+        IntervalTracker intervals = new IntervalTracker(originNs, fixedInterval);
         IntervalAccumulator micro = new IntervalAccumulator(originNs, MICRO_BUCKET_NS, MICRO_BUCKETS);
         BlockRecorder blocks = new BlockRecorder(originNs);
         long spanNs = 0;
@@ -324,7 +405,7 @@ public final class FsMetadataProbe implements Probe {
                 : "stopped after " + latency.getTotalCount() + " measured operations: " + FsProbeEngine.describe(failure);
         long intervalNs;
         IntervalSeries ops;
-        if (spanNs >= IntervalTracker.MIN_INTERVALS * 1_000_000L) {
+        if (fixedInterval.isPresent() || spanNs >= IntervalTracker.MIN_INTERVALS * 1_000_000L) {
             IntervalTracker.Series series = intervals.series(spanNs);
             intervalNs = series.intervalNs();
             ops = series.iops();
@@ -363,6 +444,10 @@ public final class FsMetadataProbe implements Probe {
         private final Settings settings;
         private final Path root;
         private final int files;
+        /** Put before every file name: "" in a directory of its own, the participant and thread in a shared one. */
+        private final String prefix;
+        /** Whether {@link #root} is this worker's to make and remove (not a shared directory). */
+        private final boolean ownRoot;
         private final List<Path> directories = java.util.Collections.synchronizedList(new ArrayList<>());
         /** Files {@code f0 .. f<made-1>} may exist; only those are removed. */
         private volatile int made;
@@ -374,23 +459,27 @@ public final class FsMetadataProbe implements Probe {
         private Exception failure;
         private boolean complete;
 
-        Worker(Settings settings, Path root, int files) {
+        Worker(Settings settings, Path root, int files, String prefix, boolean ownRoot) {
             this.settings = settings;
             this.root = root;
             this.files = files;
+            this.prefix = prefix;
+            this.ownRoot = ownRoot;
         }
 
         /** Where file {@code i} lives: flat, or {@code a<i/10000>/b<(i/100)%100>/} in a tree. */
         Path fileOf(int i) {
             if (!settings.tree()) {
-                return root.resolve("f" + i);
+                return root.resolve(prefix + "f" + i);
             }
             return root.resolve("a" + (i / (FANOUT * FANOUT))).resolve("b" + (i / FANOUT % FANOUT)).resolve("f" + i);
         }
 
         /** Makes the directories, and the files for stat and unlink; not measured. */
         void prepare(NanoClock clock, long budgetDeadlineNs, AtomicBoolean stop) throws IOException, ProbeException {
-            Files.createDirectory(root);
+            if (ownRoot) {
+                Files.createDirectory(root);
+            }
             if (settings.tree()) {
                 for (int leaf = 0; leaf * FANOUT < files; leaf++) {
                     Path b = fileOf(leaf * FANOUT).getParent();
@@ -416,9 +505,10 @@ public final class FsMetadataProbe implements Probe {
             }
         }
 
-        void measure(NanoClock clock, long originNs, long deadlineNs, AtomicBoolean stop, AtomicLong done) {
+        void measure(NanoClock clock, long originNs, long deadlineNs, AtomicBoolean stop, AtomicLong done,
+                     OptionalLong fixedInterval) {
             latency = new Histogram(3);
-            intervals = new IntervalTracker(originNs, OptionalLong.empty());
+            intervals = new IntervalTracker(originNs, fixedInterval);
             recorder = new OperationRecorder(clock, latency, intervals, originNs);
             micro = new IntervalAccumulator(originNs, MICRO_BUCKET_NS, MICRO_BUCKETS);
             boolean repeat = settings.operation() == Operation.STAT && settings.durationNs().isPresent();

@@ -77,6 +77,14 @@ import org.HdrHistogram.Histogram;
  * files in full first (incompressible data, not measured, within the budget); sequential
  * fs.write creates them fresh.
  *
+ * <p><b>One shared file (N-1).</b> In a coordinated run with {@code layout: shared-file}, every
+ * thread of every node works in one file of the {@link SharedWorkspace}, {@code data}, each in
+ * its own contiguous region of {@code fileSize} bytes: thread t of participant i (of N, each
+ * with T threads) owns {@code [(i*T + t) * fileSize, (i*T + t + 1) * fileSize)}, IOR's segmented
+ * layout with one segment ({@link #regionStart}). The file is opened without {@code CREATE_NEW}
+ * (whoever comes first creates it) and never truncated. fs.read and random runs write their
+ * region in full before the start barrier, so every region is laid out when any node reads.
+ *
  * <p><b>Mixed I/O.</b> With {@code readPercent} strictly between 0 and 100 the latency
  * histogram holds reads and writes together, and throughput and IOPS count both; a spec that
  * needs them apart uses two requirements.
@@ -112,6 +120,13 @@ final class FsProbeEngine {
     static final String BUFFER_LAYOUT = "bufferLayout";
     static final String BUFFER_LAYOUT_FALLBACK = "bufferLayoutFallback";
     static final String INITIALIZE_NS = "initializeNs";
+
+    /** Context keys of a shared-file run: the layout, "i of N", where this node's first region starts (bytes). */
+    static final String LAYOUT = "layout";
+    static final String PARTICIPANT = "participant";
+    static final String REGION_OFFSET = "regionOffset";
+    /** The name of the one shared file in the shared workspace. */
+    static final String SHARED_FILE = "data";
 
     /** Durations are capped here so deadline arithmetic on nanoTime values cannot overflow. */
     private static final long MAX_SPAN_NS = Long.MAX_VALUE / 4;
@@ -151,6 +166,26 @@ final class FsProbeEngine {
         return measurements;
     }
 
+    /**
+     * Where thread {@code thread} of participant {@code index} (each participant running
+     * {@code threads} threads) starts in the shared file: region {@code index * threads + thread},
+     * each {@code fileBytes} long.
+     *
+     * @throws ArithmeticException when the offset does not fit a long
+     */
+    static long regionStart(int index, int threads, int thread, long fileBytes) {
+        if (index < 0 || threads < 1 || thread < 0 || thread >= threads || fileBytes < 1) {
+            throw new IllegalArgumentException("no region for thread " + thread + " of " + threads + " of participant "
+                    + index + " with fileSize " + fileBytes);
+        }
+        return Math.multiplyExact(Math.addExact(Math.multiplyExact((long) index, threads), thread), fileBytes);
+    }
+
+    /** Whether {@code r} runs in one file shared by every node of a coordinated run. */
+    static boolean sharedFile(Requirement r) {
+        return r.coordinated().map(c -> c.layout() == io.iocert.spec.Coordination.Layout.SHARED_FILE).orElse(false);
+    }
+
     /** One run of one requirement. */
     private final class Execution {
         private final ProbeType type;
@@ -164,6 +199,8 @@ final class FsProbeEngine {
         private String where;
         /** When the measured intervals start, in ns since the epoch (coordinated runs record it). */
         private long originEpochNs;
+        /** Where each thread's part of its file begins: 0, or its region of the shared file. */
+        private long[] regionStarts;
 
         Execution(ProbeType type, Requirement requirement, ProbeContext context, FsWorkload workload, Workspace workspace,
                   long budgetDeadlineNs) {
@@ -183,8 +220,27 @@ final class FsProbeEngine {
             where = workspace.dir().getParent() + (fsType == null ? "" : " (" + fsType + ")");
             int alignment = alignment(workspace.dir());
             List<Path> files = new ArrayList<>();
-            for (int i = 0; i < workload.threads(); i++) {
-                files.add(workspace.file("data-" + i));
+            regionStarts = new long[workload.threads()];
+            boolean shared = sharedFile(requirement);
+            io.iocert.probes.Placement place = null;
+            if (shared) {
+                place = context.placement().orElseThrow(() -> new ProbeException("requirement '" + requirement.id()
+                        + "' has coordinated layout shared-file, and the coordinator did not say which region of the file"
+                        + " is this node's; run the same iocert release on the coordinator and every participant"));
+                Path file = joinShared(place).file(SHARED_FILE);
+                for (int i = 0; i < workload.threads(); i++) {
+                    files.add(file);
+                    try {
+                        regionStarts[i] = regionStart(place.index(), workload.threads(), i, workload.fileSizeBytes());
+                    } catch (ArithmeticException e) {
+                        throw new ProbeException("the shared file of " + place.count() + " nodes with fileSize "
+                                + FsWorkload.human(workload.fileSizeBytes()) + " per thread would be larger than a file can be");
+                    }
+                }
+            } else {
+                for (int i = 0; i < workload.threads(); i++) {
+                    files.add(workspace.file("data-" + i));
+                }
             }
 
             boolean preparedDirect = false;
@@ -203,7 +259,8 @@ final class FsProbeEngine {
             }
             Set<OpenOption> options;
             if (!prepared) {
-                options = Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
+                // A file of its own is made fresh; the shared file by whichever node opens it first.
+                options = Set.of(StandardOpenOption.WRITE, shared ? StandardOpenOption.CREATE : StandardOpenOption.CREATE_NEW);
             } else if (!workload.writes()) {
                 options = Set.of(StandardOpenOption.READ);
             } else if (!workload.reads()) {
@@ -234,6 +291,11 @@ final class FsProbeEngine {
             if (context.startBarrier() != io.iocert.probes.StartBarrier.NONE) {
                 ctx.put(INTERVALS_ORIGIN, Long.toString(originEpochNs));
             }
+            if (shared) {
+                ctx.put(LAYOUT, io.iocert.spec.Coordination.Layout.SHARED_FILE.id());
+                ctx.put(PARTICIPANT, place.index() + " of " + place.count());
+                ctx.put(REGION_OFFSET, Long.toString(regionStarts[0]));
+            }
             if (channels.fallbackReason() != null) {
                 ctx.put(DIRECT_FALLBACK, channels.fallbackReason());
             }
@@ -258,6 +320,22 @@ final class FsProbeEngine {
         }
 
         /**
+         * Joins the shared directory of this requirement; this node leaves it (and the last node
+         * removes it) when its own workspace closes, also from the shutdown hook.
+         */
+        private SharedWorkspace joinShared(io.iocert.probes.Placement place) throws ProbeException {
+            SharedWorkspace shared;
+            try {
+                shared = SharedWorkspace.join(context.fsPath(), place);
+            } catch (UnusableInputException | IOException e) {
+                throw new ProbeException("could not join the shared directory of " + type.id() + " in " + context.fsPath()
+                        + ": " + describe(e), e);
+            }
+            workspace.beforeClose(shared::leave);
+            return shared;
+        }
+
+        /**
          * fs.read, and fs.write with random offsets, write the files they work on, in full,
          * before measuring; not measured (random writes then overwrite data, as fio lays out its
          * file first, rather than measure allocation of a sparse file). With
@@ -267,15 +345,17 @@ final class FsProbeEngine {
          */
         private boolean prepare(List<Path> files, int alignment) throws ProbeException, InterruptedException {
             DirectMode mode = workload.direct() == DirectMode.TRUE ? DirectMode.TRUE : DirectMode.AUTO;
-            Channels channels = open(files, Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW), alignment, mode);
+            Channels channels = open(files, Set.of(StandardOpenOption.WRITE,
+                    sharedFile(requirement) ? StandardOpenOption.CREATE : StandardOpenOption.CREATE_NEW), alignment, mode);
             int chunk = (int) Math.max(workload.blockSizeBytes(), PREPARE_CHUNK / workload.blockSizeBytes() * workload.blockSizeBytes());
             AtomicBoolean stop = new AtomicBoolean();
             AtomicLong done = new AtomicLong();
             List<FilePass> passes = new ArrayList<>();
-            for (FileChannel ch : channels.list()) {
+            for (int i = 0; i < channels.list().size(); i++) {
                 BlockSource source = new BlockSource(chunk, bufferAlignment(alignment), workload.threads(), new SplittableRandom());
-                passes.add(FilePass.sequential(ch, FilePass.Op.WRITE, workload.fileSizeBytes(), chunk, source, null,
-                        OperationRecorder.unmeasured(clock), budgetDeadlineNs, stop, done));
+                passes.add(FilePass.sequential(channels.list().get(i), FilePass.Op.WRITE, regionStarts[i],
+                        workload.fileSizeBytes(), chunk, source, null, OperationRecorder.unmeasured(clock), budgetDeadlineNs,
+                        stop, done));
             }
             double share = workload.initialize() ? 1.0 / 3 : 0.5;
             Progress progress = new Progress("writing the file to read: ", 0, share, workload.totalBytes(),
@@ -323,10 +403,10 @@ final class FsProbeEngine {
             AtomicBoolean stop = new AtomicBoolean();
             AtomicLong done = new AtomicLong();
             List<FilePass> passes = new ArrayList<>();
-            for (FileChannel ch : channels.list()) {
-                passes.add(FilePass.sequential(ch, FilePass.Op.READ, workload.fileSizeBytes(), chunk, null,
-                        AlignedBuffers.allocate(chunk, bufferAlignment(alignment)), OperationRecorder.unmeasured(clock),
-                        budgetDeadlineNs, stop, done));
+            for (int i = 0; i < channels.list().size(); i++) {
+                passes.add(FilePass.sequential(channels.list().get(i), FilePass.Op.READ, regionStarts[i],
+                        workload.fileSizeBytes(), chunk, null, AlignedBuffers.allocate(chunk, bufferAlignment(alignment)),
+                        OperationRecorder.unmeasured(clock), budgetDeadlineNs, stop, done));
             }
             Progress progress = new Progress("reading the file once before measuring (initialize): ", progressFrom,
                     progressShare, workload.totalBytes(), clock.nanoTime(), budgetDeadlineNs, done);
@@ -407,8 +487,8 @@ final class FsProbeEngine {
                 histograms.add(h);
                 trackers.add(t);
                 recorders.add(r);
-                passes.add(new FilePass(channels.list().get(i), plan, sources[i], readBuffers[i], r, deadlineNs, stop, done,
-                        totalLeft, randoms[i], waiter));
+                passes.add(new FilePass(channels.list().get(i), plan.at(regionStarts[i]), sources[i], readBuffers[i], r,
+                        deadlineNs, stop, done, totalLeft, randoms[i], waiter));
             }
             Progress progress = new Progress("", progressFrom, progressShare, workload.plannedBytes(), passStartNs, deadlineNs, done);
             List<FilePass.Outcome> outcomes = collect(gate.release(passes), gate.pool(), stop, progress);

@@ -115,7 +115,9 @@ final class StaleWorkspaces {
         try (SecureDirectoryStream<Path> ws = parent.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {
             // Checked on the opened directory, so a rename after this point cannot change the answer.
             UserPrincipal owner = ws.getFileAttributeView(PosixFileAttributeView.class).readAttributes().owner();
-            if (!me.equals(owner) || !isStale(readMarker(ws))) {
+            boolean stale = name.toString().endsWith(SharedWorkspace.SUFFIX) ? sharedIsStale(ws)
+                    : isStale(readMarker(ws, Path.of(Workspace.MARKER)));
+            if (!me.equals(owner) || !stale) {
                 return false;
             }
             deleteContents(ws, 0);
@@ -156,10 +158,41 @@ final class StaleWorkspaces {
         return process.get().info().startInstant().map(s -> s.isAfter(started.plusSeconds(1))).orElse(false);
     }
 
+    /**
+     * Whether a shared directory ({@link SharedWorkspace}) is no longer used: it holds at least
+     * one participant marker or done marker, and every participant marker still in it is stale
+     * (a done marker says that participant has left).
+     */
+    private static boolean sharedIsStale(SecureDirectoryStream<Path> ws) throws IOException {
+        List<Path> markers = new ArrayList<>();
+        int labels = 0;
+        // A stream iterates once, and the caller's is for deleting: list through a second one of
+        // the same open directory ("." relative to it), never by path.
+        try (SecureDirectoryStream<Path> listing = ws.newDirectoryStream(Path.of("."), LinkOption.NOFOLLOW_LINKS)) {
+            for (Path entry : listing) {
+                String n = entry.getFileName().toString();
+                if (n.startsWith(SharedWorkspace.MARKER_PREFIX)) {
+                    markers.add(entry.getFileName());
+                    labels++;
+                } else if (n.startsWith(SharedWorkspace.DONE_PREFIX)) {
+                    labels++;
+                }
+            }
+        }
+        if (labels == 0) {
+            return false;   // unmarked: being made right now, or not ours
+        }
+        for (Path marker : markers) {
+            if (!isStale(readMarker(ws, marker))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The marker's key=value lines, read relative to the open workspace; empty when absent or odd. */
-    private static Map<String, String> readMarker(SecureDirectoryStream<Path> ws) throws IOException {
+    private static Map<String, String> readMarker(SecureDirectoryStream<Path> ws, Path marker) throws IOException {
         Map<String, String> m = new HashMap<>();
-        Path marker = Path.of(Workspace.MARKER);
         BasicFileAttributes attrs = ws.getFileAttributeView(marker, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
                 .readAttributes();
         if (!attrs.isRegularFile() || attrs.size() > MAX_MARKER_BYTES) {

@@ -29,6 +29,12 @@ import java.nio.charset.StandardCharsets;
  * document as a {@link Blob} ({@code RESULT}, then {@code PART} frames); {@code BYE} ends the
  * run. Blobs travel in control frames, so no frame exceeds {@link Frame#MAX_BYTES}, and a blob
  * longer than the receiver's limit is refused before any of it is read.
+ *
+ * <p>The assignment's content is the cli's JSON document ({@code iocert-assignment/1}), not a
+ * message of this protocol: the participant's place for the shared layouts (its number, the
+ * count, the shared directory's id) was added to it as optional fields, which an earlier
+ * participant of version 3 ignores, so the version stayed 3 (docs/security.md says why that is
+ * safe).
  */
 final class Messages {
     /**
