@@ -183,8 +183,10 @@ final class CoordinateCommand implements Command {
             }
             log(err, joined.size() + " of " + count + " participants joined" + (missing.isEmpty() ? ""
                     : "; never joined within " + joinTimeout.toSeconds() + " s: " + String.join(", ", missing)));
-            for (Requirement r : coordinated) {
-                merged.addAll(runRequirement(spec, specText, r, joined, missing, perNode, err));
+            String runId = ProbeCommand.runId();
+            for (int k = 0; k < coordinated.size(); k++) {
+                Requirement r = coordinated.get(k);
+                merged.addAll(runRequirement(spec, specText, r, runId + "-r" + k, joined, missing, perNode, err));
             }
             for (Coordinator.Participant p : joined) {
                 p.finish("ok, " + coordinated.size() + " requirements");
@@ -218,11 +220,10 @@ final class CoordinateCommand implements Command {
     }
 
     /** Runs one requirement on every participant still alive and merges what they send. */
-    private static List<Measurement> runRequirement(Spec spec, String specText, Requirement r,
+    private static List<Measurement> runRequirement(Spec spec, String specText, Requirement r, String sharedId,
                                                     List<Coordinator.Participant> joined, List<String> missing,
                                                     Map<String, List<Measurement>> perNode, PrintStream err)
             throws InterruptedException {
-        byte[] assignment = assignment(specText, r);
         Duration armLimit = r.budget().plus(RESULT_GRACE);
         Duration resultLimit = r.budget().plus(RESULT_GRACE);
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, joined.size()));
@@ -230,7 +231,9 @@ final class CoordinateCommand implements Command {
         Map<String, String> failures = new LinkedHashMap<>();
         try {
             List<Future<Optional<byte[]>>> armed = new ArrayList<>();
-            for (Coordinator.Participant p : joined) {
+            for (int i = 0; i < joined.size(); i++) {
+                Coordinator.Participant p = joined.get(i);
+                byte[] assignment = assignment(specText, r, i, joined.size(), sharedId);
                 armed.add(pool.submit(() -> {
                     p.assign(assignment);
                     return p.awaitArmed(armLimit);
@@ -303,14 +306,24 @@ final class CoordinateCommand implements Command {
         return Coordinated.merge(r.id(), r.probe().id(), metrics, runs, missing);
     }
 
-    /** What a participant needs to run {@code r}: the spec as the coordinator has it, the requirement, overrides. */
-    static byte[] assignment(String specText, Requirement r) {
+    /**
+     * What participant {@code index} of {@code count} needs to run {@code r}: the spec as the
+     * coordinator has it, the requirement, overrides, and its place: {@code participant} {index,
+     * count} and {@code sharedId}, the name of the directory the nodes share in a shared layout
+     * (the same for all of them, new for each requirement). A participant of a release before
+     * shared layouts ignores the place, and cannot load a spec that needs it.
+     */
+    static byte[] assignment(String specText, Requirement r, int index, int count, String sharedId) {
         ObjectNode n = new ObjectMapper().createObjectNode();
         n.put("format", ASSIGNMENT_FORMAT);
         n.put("spec", specText);
         n.put("requirement", r.id());
         n.put("budgetNs", r.budget().toNanos());
         n.put("confidence", r.confidence());
+        ObjectNode p = n.putObject("participant");
+        p.put("index", index);
+        p.put("count", count);
+        n.put("sharedId", sharedId);
         return n.toString().getBytes(StandardCharsets.UTF_8);
     }
 

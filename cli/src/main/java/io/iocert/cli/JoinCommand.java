@@ -5,6 +5,7 @@ import static io.iocert.cli.Commands.opt;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.iocert.probes.PeerAddress;
+import io.iocert.probes.Placement;
 import io.iocert.probes.ProbeException;
 import io.iocert.probes.net.JoinClient;
 import io.iocert.results.Measurement;
@@ -106,7 +107,7 @@ final class JoinCommand implements Command {
                 ProbeRunner runner = new ProbeRunner(fsPath, ProbeCommand.runId(), Optional.empty(),
                         TerminalProgress.forConsole(err), maxBytes, false);
                 Result result = runner.runCoordinated(a.spec(), a.requirement(),
-                        () -> client.armedThenAwaitStart(wait));
+                        () -> client.armedThenAwaitStart(wait), a.placement());
                 for (Measurement m : result.measurements()) {
                     if (m.error() != null) {
                         err.println(Main.shown("iocert: " + m.id() + " " + m.metric() + ": " + m.error()));
@@ -162,8 +163,12 @@ final class JoinCommand implements Command {
         s.flush();
     }
 
-    /** What the coordinator sends per requirement ({@link CoordinateCommand#assignment}). */
-    record Assignment(Spec spec, Requirement requirement) {
+    /**
+     * What the coordinator sends per requirement ({@link CoordinateCommand#assignment}); the
+     * placement is empty from a coordinator that does not send one (before shared layouts), which
+     * can only have assigned a requirement with each node's own files.
+     */
+    record Assignment(Spec spec, Requirement requirement, Optional<Placement> placement) {
         static Assignment parse(byte[] bytes) throws ProbeException {
             try {
                 JsonNode n = new ObjectMapper().readTree(bytes);
@@ -176,11 +181,29 @@ final class JoinCommand implements Command {
                 Requirement r = spec.requirement(id).orElseThrow(() -> new ProbeException(
                         "the coordinator assigned requirement '" + id + "', which its spec does not have"));
                 return new Assignment(spec, r.with(n.path("confidence").asDouble(r.confidence()),
-                        Duration.ofNanos(n.path("budgetNs").asLong(r.budget().toNanos()))));
+                        Duration.ofNanos(n.path("budgetNs").asLong(r.budget().toNanos()))), placement(n));
             } catch (IOException e) {
                 throw new ProbeException("the coordinator's assignment is not JSON: " + e.getMessage(), e);
             } catch (SpecException e) {
                 throw new ProbeException("the coordinator's spec does not load here: " + e.getMessage(), e);
+            }
+        }
+
+        /** {@code "participant": {"index": i, "count": n}, "sharedId": "..."}, when the coordinator sent them. */
+        static Optional<Placement> placement(JsonNode n) throws ProbeException {
+            JsonNode p = n.get("participant");
+            if (p == null) {
+                return Optional.empty();
+            }
+            if (!p.path("index").canConvertToInt() || !p.path("count").canConvertToInt() || !n.path("sharedId").isTextual()) {
+                throw new ProbeException("the coordinator's assignment has a participant " + p + " and sharedId "
+                        + n.get("sharedId") + ", expected {\"index\": I, \"count\": N} and a text");
+            }
+            try {
+                return Optional.of(new Placement(p.get("index").intValue(), p.get("count").intValue(),
+                        n.get("sharedId").textValue()));
+            } catch (IllegalArgumentException e) {
+                throw new ProbeException("the coordinator's assignment does not place this participant: " + e.getMessage(), e);
             }
         }
     }

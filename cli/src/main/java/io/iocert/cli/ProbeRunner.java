@@ -10,6 +10,7 @@ import io.iocert.probes.HostLoad;
 import io.iocert.probes.NanoClock;
 import io.iocert.probes.NodeIdentityCollector;
 import io.iocert.probes.PeerAddress;
+import io.iocert.probes.Placement;
 import io.iocert.probes.Probe;
 import io.iocert.probes.ProbeContext;
 import io.iocert.probes.ProbeException;
@@ -74,6 +75,8 @@ final class ProbeRunner {
     private final List<Feasibility.Finding> warned = new ArrayList<>();
     /** Where probes wait for the start of a coordinated run; null outside one (coordinated requirements refused). */
     private StartBarrier coordinated;
+    /** This participant's place among the nodes of a coordinated run (shared layouts); empty outside one. */
+    private Optional<Placement> placement = Optional.empty();
 
     /**
      * @param adaptive probe each requirement in rounds until its verdict is conclusive or its
@@ -123,9 +126,11 @@ final class ProbeRunner {
      * Probes one requirement of {@code spec} as a participant of a coordinated run: one round
      * (every node runs the same length), the probe waiting at {@code barrier} before it measures.
      */
-    Result runCoordinated(Spec spec, Requirement r, StartBarrier barrier) throws UnusableInputException, InterruptedException {
+    Result runCoordinated(Spec spec, Requirement r, StartBarrier barrier, Optional<Placement> place)
+            throws UnusableInputException, InterruptedException {
         Instant start = Instant.now();
         coordinated = barrier;
+        placement = place;
         try {
             List<Measurement> measured = probe(r);
             progress.clear();
@@ -133,6 +138,7 @@ final class ProbeRunner {
                     spec.sha256(), start, Instant.now(), measured);
         } finally {
             coordinated = null;
+            placement = Optional.empty();
         }
     }
 
@@ -210,7 +216,7 @@ final class ProbeRunner {
     private List<Measurement> once(Requirement r, Probe probe, Duration budget)
             throws UnusableInputException, InterruptedException {
         ProbeContext ctx = new ProbeContext(fsPath, runId, budget, peer, NanoClock.SYSTEM, progress, maxBytes,
-                coordinated == null ? StartBarrier.NONE : coordinated);
+                coordinated == null ? StartBarrier.NONE : coordinated, placement);
         try {
             return probe.run(r, ctx);
         } catch (ProbeException e) {

@@ -101,6 +101,86 @@ class CoordinateCommandTest {
     }
 
     @Test
+    void shouldRunTheSharedLayoutsAndPlaceEachParticipant() throws Exception {
+        // N-1 write and read, and metadata in one shared directory; the plumbing and the places, not this machine's rates.
+        Path spec = Files.writeString(dir.resolve("shared.yaml"), String.join("\n",
+                "iocert: v1", "name: shared", "budget: 30s", "requirements:",
+                "  - id: n1-write", "    probe: fs.write", "    coordinated: {nodes: 2, scope: aggregate, layout: shared-file}",
+                "    workload: {pattern: sequential, blockSize: 64KiB, fileSize: 16MiB, duration: 2s, interval: 100ms}",
+                "    expect: {throughput: {median: \">= 1 KB/s\"}}",
+                "  - id: n1-read", "    probe: fs.read", "    coordinated: {nodes: 2, scope: per-node, layout: shared-file}",
+                "    workload: {pattern: random, blockSize: 4KiB, fileSize: 4MiB, threads: 2, duration: 1s}",
+                "    expect: {latency: {p50: \"<= 1 s\"}}",
+                "  - id: md-create", "    probe: fs.metadata", "    coordinated: {nodes: 2, scope: aggregate, layout: shared-dir}",
+                "    workload: {operation: create, files: 300}",
+                "    expect: {latency: {p50: \"<= 1 s\"}}", ""));
+        Path token = token();
+        Path fs = Files.createDirectories(dir.resolve("fs"));
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<CliRunner> a = pool.submit(() -> CliRunner.run("join", "--coordinator", "127.0.0.1:" + port,
+                    "--token-file", token.toString(), "--name", "a", "--fs-path", fs.toString(), "--wait", "60s"));
+            Future<CliRunner> b = pool.submit(() -> CliRunner.run("join", "--coordinator", "127.0.0.1:" + port,
+                    "--token-file", token.toString(), "--name", "b", "--fs-path", fs.toString(), "--wait", "60s"));
+            CliRunner c = CliRunner.run("coordinate", "--spec", spec.toString(), "--participants", "b,a", "--port",
+                    Integer.toString(port), "--token-file", token.toString(), "--out", dir.resolve("out").toString(),
+                    "--format", "json");
+            CliRunner ra = a.get(60, TimeUnit.SECONDS);
+            CliRunner rb = b.get(60, TimeUnit.SECONDS);
+
+            assertEquals(0, c.code(), c.err() + c.out() + ra.err() + rb.err());
+            JsonNode report = new ObjectMapper().readTree(c.out());
+            for (JsonNode v : report.get("requirements")) {
+                assertEquals("PASS", v.get("verdict").asText(), v.toString());
+            }
+            JsonNode result = new ObjectMapper().readTree(dir.resolve("out/result.json").toFile());
+            long mdNodes = 0;
+            long mdAggregate = -1;
+            int placed = 0;
+            for (JsonNode m : result.get("measurements")) {
+                JsonNode ctx = m.get("context");
+                if (!"node".equals(ctx.path("scope").asText())) {
+                    if ("md-create".equals(m.get("id").asText()) && "latency".equals(m.get("metric").asText())) {
+                        mdAggregate = m.get("samples").asLong();
+                    }
+                    continue;
+                }
+                // The coordinator numbers the participants in the order --participants gives: b is 0, a is 1.
+                int index = "b".equals(ctx.get("node").asText()) ? 0 : 1;
+                assertEquals(index + " of 2", ctx.path("participant").asText(), m.toString());
+                switch (m.get("id").asText()) {
+                    case "n1-write" -> {
+                        assertEquals("shared-file", ctx.get("layout").asText());
+                        assertEquals(Long.toString(index * (16L << 20)), ctx.get("regionOffset").asText());
+                    }
+                    case "n1-read" -> assertEquals(Long.toString(index * 2 * (4L << 20)), ctx.get("regionOffset").asText(),
+                            "two threads a node: regions 2 and 3 are a's");
+                    default -> {
+                        assertEquals("shared-dir", ctx.get("layout").asText());
+                        if ("latency".equals(m.get("metric").asText())) {
+                            assertEquals(300, m.get("samples").asLong(), "each node created its 300 files");
+                            mdNodes += m.get("samples").asLong();
+                        }
+                    }
+                }
+                placed++;
+            }
+            assertEquals(16, placed, "n1-write and n1-read: 3 metrics each, md-create: 2, for each of 2 nodes");
+            assertEquals(600, mdNodes);
+            assertEquals(mdNodes, mdAggregate, "the merged histogram holds every node's creates");
+            try (var files = Files.list(fs)) {
+                assertEquals(0, files.count(), "the last to leave removed the shared file and directory");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void shouldNameAParticipantThatCannotRunItsAssignment() throws Exception {
         Path spec = spec("{nodes: 2, scope: aggregate}", "median: \">= 1 KB/s\"");
         Path token = token();
@@ -163,13 +243,20 @@ class CoordinateCommandTest {
         CliRunner badSpec = CliRunner.run("coordinate", "--spec", bad.toString(), "--nodes", "2");
         assertEquals(2, badSpec.code());
         assertTrue(badSpec.err().contains(bad + ":6:") && badSpec.err().contains("coordinated.scope"), badSpec.err());
+        Path wrongLayout = Files.writeString(dir.resolve("layout.yaml"), "iocert: v1\nname: bad\nrequirements:\n  - id: w\n"
+                + "    probe: fs.write\n    coordinated: {scope: aggregate, layout: shared-dir}\n"
+                + "    expect: {throughput: {p10: \">= 1 MB/s\"}}\n");
+        CliRunner badLayout = CliRunner.run("coordinate", "--spec", wrongLayout.toString(), "--nodes", "2");
+        assertEquals(2, badLayout.code());
+        assertTrue(badLayout.err().contains(wrongLayout + ":6:") && badLayout.err().contains("coordinated.layout")
+                && badLayout.err().contains("file-per-process, shared-file for fs.write"), badLayout.err());
         CliRunner noCoordinator = CliRunner.run("join", "--token-file", token.toString());
         assertEquals(2, noCoordinator.code());
         assertTrue(noCoordinator.err().contains("join needs --coordinator HOST:PORT"), noCoordinator.err());
         CliRunner badName = CliRunner.run("join", "--coordinator", "127.0.0.1:7", "--name", "../etc");
         assertEquals(2, badName.code());
         assertTrue(badName.err().contains("--name '../etc' is not a participant name"), badName.err());
-        for (CliRunner r : new CliRunner[] {noCount, mismatch, twice, open, none, badSpec, noCoordinator, badName}) {
+        for (CliRunner r : new CliRunner[] {noCount, mismatch, twice, open, none, badSpec, badLayout, noCoordinator, badName}) {
             assertTrue(r.noStackTrace(), r.err());
         }
     }
