@@ -401,7 +401,7 @@ class BlkioGroundTruthIT {
         throw new AssertionError("no " + metric + " measurement in " + root);
     }
 
-    private static double[] values(JsonNode m) {
+    static double[] values(JsonNode m) {
         JsonNode v = m.at("/intervals/values");
         assertTrue(v.isArray(), "no intervals.values in " + m);
         double[] out = new double[v.size()];
@@ -411,22 +411,22 @@ class BlkioGroundTruthIT {
         return out;
     }
 
-    private static double median(double[] xs) {
+    static double median(double[] xs) {
         double[] s = xs.clone();
         Arrays.sort(s);
         int n = s.length;
         return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
     }
 
-    private static double pct(double measured, double expected) {
+    static double pct(double measured, double expected) {
         return (measured / expected - 1) * 100;
     }
 
-    private static void assertWithin(double expected, double measured, String what) {
+    static void assertWithin(double expected, double measured, String what) {
         assertWithin(expected, measured, what, TOLERANCE);
     }
 
-    private static void assertWithin(double expected, double measured, String what, double tolerance) {
+    static void assertWithin(double expected, double measured, String what, double tolerance) {
         assertTrue(Math.abs(measured - expected) <= tolerance * expected, String.format(Locale.ROOT,
                 "%s = %.2f, expected %.2f +- %.0f%% (%+.2f%%)", what, measured, expected, tolerance * 100,
                 pct(measured, expected)));

@@ -1,5 +1,9 @@
 package io.iocert.cli;
 
+import static io.iocert.cli.BlkioGroundTruthIT.assertWithin;
+import static io.iocert.cli.BlkioGroundTruthIT.median;
+import static io.iocert.cli.BlkioGroundTruthIT.pct;
+import static io.iocert.cli.BlkioGroundTruthIT.values;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -56,7 +60,6 @@ class SharedLayoutGroundTruthIT {
     private static final Path JAR = Path.of("target", "iocert.jar");
     private static final long LIMIT = 62_914_560L;      // 60 MiB/s, as written to the kernel
     private static final long FILE = 512L << 20;
-    private static final double TOLERANCE = 0.05;
     private static final List<String> NODES = List.of("p1", "p2", "p3");
     private static final Pattern LISTENING = Pattern.compile("coordinating on ([0-9.]+):([0-9]+)");
 
@@ -365,33 +368,6 @@ class SharedLayoutGroundTruthIT {
             }
         }
         throw new AssertionError("no " + scope + " " + (node == null ? "" : node + " ") + id + " " + metric + " in " + result);
-    }
-
-    private static double[] values(JsonNode m) {
-        JsonNode v = m.at("/intervals/values");
-        assertTrue(v.isArray(), "no intervals.values in " + m);
-        double[] out = new double[v.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = v.get(i).asDouble();
-        }
-        return out;
-    }
-
-    private static double median(double[] xs) {
-        double[] s = xs.clone();
-        Arrays.sort(s);
-        int n = s.length;
-        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-    }
-
-    private static double pct(double measured, double expected) {
-        return (measured / expected - 1) * 100;
-    }
-
-    private static void assertWithin(double expected, double measured, String what) {
-        assertTrue(Math.abs(measured - expected) <= TOLERANCE * expected, String.format(Locale.ROOT,
-                "%s = %.2f, expected %.0f +- %.0f%% (%+.2f%%)", what, measured, expected, TOLERANCE * 100,
-                pct(measured, expected)));
     }
 
     private static void assertNothingLeft(Path fs) throws IOException {
