@@ -46,19 +46,8 @@ fi
 # until the device has nothing in flight and its discard counter has stopped moving (deleting the
 # previous step's files sends discards on a filesystem mounted with discard). Without it, the
 # step after a large unthrottled write competes with that write's flush and looks slower.
-dev="$(basename "$(df --output=source "$work" | tail -1)")"
-stat_file="/sys/class/block/$dev/stat"
-[ -r "$stat_file" ] || stat_file=""
-settle() {
-  sync
-  [ -n "$stat_file" ] || return 0
-  local prev="" cur i
-  for i in $(seq 1 60); do
-    cur="$(awk '{print $9, $12}' "$stat_file")"
-    [ "$cur" = "$prev" ] && [ "${cur%% *}" = 0 ] && return 0
-    prev="$cur"; sleep 1
-  done
-}
+. "$root/bench/settle.sh"
+settle_on "$work"
 # Runs a command inside the cgroup (if any) from its first instruction.
 in_cg() { if [ -n "$cg" ]; then sh -c 'echo $$ > "$1" && shift && exec "$@"' sh "$cg/cgroup.procs" "$@"; else "$@"; fi; }
 

@@ -61,27 +61,16 @@ else
   fio_iomem=""
 fi
 echo "fio buffer: ${fio_iomem:-default (malloc)}" >&2
-dev="$(basename "$(df --output=source "$work" | tail -1)")"
-stat_file="/sys/class/block/$dev/stat"
-[ -r "$stat_file" ] || stat_file=""
 # Before every timed step: sync, then wait (at most 60 s) until the device has nothing in flight
 # and its discard counter has stopped moving. On a filesystem mounted with `discard` (this VM's
 # root is), deleting the previous step's file sends gigabytes of discards to the device that the
 # next step would otherwise compete with; without this, whichever tool ran right after a deletion
 # lost. For reads the settle comes before fio's layout job, not between it and the timed read:
 # iocert's fs.read writes its file and reads it straight after, and fio does the same.
-settle() {
-  sync
-  [ -n "$stat_file" ] || return 0
-  local prev="" cur i
-  for i in $(seq 1 60); do
-    cur="$(awk '{print $9, $12}' "$stat_file")"
-    [ "$cur" = "$prev" ] && [ "${cur%% *}" = 0 ] && return 0
-    prev="$cur"; sleep 1
-  done
-}
+. "$root/bench/settle.sh"
+settle_on "$work"
 # Requests completed so far: field 1 for reads, field 5 for writes.
-requests() { if [ -n "$stat_file" ]; then awk -v f="$1" '{print (f == "read") ? $1 : $5}' "$stat_file"; else echo 0; fi; }
+requests() { if [ -n "$settle_stat" ]; then awk -v f="$1" '{print (f == "read") ? $1 : $5}' "$settle_stat"; else echo 0; fi; }
 ops=$(python3 -c "import sys; s=sys.argv[1]; u={'KiB':1<<10,'MiB':1<<20,'GiB':1<<30}; print(int(s[:-3])*u[s[-3:]] >> 20)" "$size")
 fio_size="${size/iB/}"   # fio reads 1G as 1 GiB
 for op in write read; do

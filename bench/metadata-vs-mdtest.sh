@@ -39,19 +39,8 @@ names="$(seq -s, -f 'p%g' 1 "$nodes")"
 # Before every step: sync, then wait (at most 60 s) until the device has nothing in flight and
 # its discard counter stands still: removing the previous step's 60,000 files commits their
 # discards through the journal, and a create running meanwhile waits on that journal.
-dev="$(basename "$(df --output=source "$work" | tail -1)")"
-stat_file="/sys/class/block/$dev/stat"
-[ -r "$stat_file" ] || stat_file=""
-settle() {
-  sync
-  [ -n "$stat_file" ] || return 0
-  local prev="" cur i
-  for i in $(seq 1 60); do
-    cur="$(awk '{print $9, $12}' "$stat_file")"
-    [ "$cur" = "$prev" ] && [ "${cur%% *}" = 0 ] && return 0
-    prev="$cur"; sleep 1
-  done
-}
+. "$root/bench/settle.sh"
+settle_on "$work"
 
 rows="$work/rows.tsv"
 for r in $(seq 1 "$rounds"); do
