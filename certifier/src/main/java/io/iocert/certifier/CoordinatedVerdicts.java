@@ -96,7 +96,7 @@ final class CoordinatedVerdicts {
         for (Measurement m : nodes) {
             vs.add(Certifier.judge(r, e, Optional.of(m), each));
         }
-        Comparator<RequirementVerdict> worse = Comparator.comparingInt(v -> rank(v.verdict()));
+        Comparator<RequirementVerdict> worse = Comparator.comparingInt(v -> v.verdict().severity());
         Comparator<RequirementVerdict> byValue = Comparator.comparingDouble(v -> Double.isNaN(v.measured()) ? 0
                 : lowerIsBetter ? v.measured() : -v.measured());
         int worst = 0;
@@ -181,15 +181,6 @@ final class CoordinatedVerdicts {
                 e.threshold().comparator().symbol(), e.threshold().quantity().value(), Dimension.RATIO.canonicalUnit(), ratio,
                 new ConfidenceInterval(ratioLow, ratioHigh, r.confidence()), samples, v, "straggler ratio of " + method,
                 reason, variant);
-    }
-
-    private static int rank(Verdict v) {
-        return switch (v) {
-            case PASS -> 0;
-            case INCONCLUSIVE -> 1;
-            case ERROR -> 2;
-            case FAIL -> 3;
-        };
     }
 
     private static String name(Measurement m) {

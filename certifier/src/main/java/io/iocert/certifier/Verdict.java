@@ -9,5 +9,18 @@ public enum Verdict {
     /** The evidence does not decide either way (too few samples, interval straddles the threshold). */
     INCONCLUSIVE,
     /** The requirement could not be measured. */
-    ERROR
+    ERROR;
+
+    /**
+     * How bad the outcome is, for picking the worst of several: PASS, then INCONCLUSIVE, then
+     * ERROR, then FAIL (a violation shown outweighs one that could not be measured).
+     */
+    public int severity() {
+        return switch (this) {
+            case PASS -> 0;
+            case INCONCLUSIVE -> 1;
+            case ERROR -> 2;
+            case FAIL -> 3;
+        };
+    }
 }

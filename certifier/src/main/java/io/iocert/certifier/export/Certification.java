@@ -61,16 +61,7 @@ public record Certification(String source, Kind kind, String specName, String sp
     }
 
     private static Verdict worse(Verdict a, Verdict b) {
-        return rank(a) >= rank(b) ? a : b;
-    }
-
-    private static int rank(Verdict v) {
-        return switch (v) {
-            case PASS -> 0;
-            case INCONCLUSIVE -> 1;
-            case ERROR -> 2;
-            case FAIL -> 3;
-        };
+        return a.severity() >= b.severity() ? a : b;
     }
 
     /** The first 12 hex digits of the spec's SHA-256, as reports abbreviate it. */
