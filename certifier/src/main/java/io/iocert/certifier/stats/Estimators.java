@@ -82,28 +82,31 @@ public final class Estimators {
      *   section's own quantile, Student's t over the sections around the whole sample's estimate.
      *   The sections are as many as give each about {@link #TAIL_PER_SECTION} values beyond the
      *   quantile, so a section's quantile is its own tail's, not the luck of one value;</li>
-     *   <li>tolerance bounds ({@link #tolerance}), which let the run's conditions vary between
-     *   sections (a location that drifts, a neighbour that comes and goes) and bound the mixture
-     *   they make, at {@link #TOLERANCE_SHARE} of the allowance: they settle thresholds far from
-     *   the estimate when the other two cannot.</li>
+     *   <li>tolerance bounds ({@link #tolerance}), only where sectioning cannot be used, which let
+     *   the run's conditions vary between sections (a location that drifts, a rate that climbs, a
+     *   neighbour that comes and goes) and bound the mixture they make, at
+     *   {@link #TOLERANCE_SHARE} of the allowance: they settle thresholds far from the estimate
+     *   when the order-statistic interval alone cannot.</li>
      * </ul>
      * Sectioning assumes the sections' log-quantiles scatter like a normal variable around the
      * whole run's; it is used only where the data give no sign against that: a continuous tail
      * ({@link #continuousTail}) and sections that agree within {@link #MAX_SECTION_SPREAD}.
      * Tolerance bounds need at least {@link #MIN_TOLERANCE_SECTIONS} sections with enough values
-     * in each. What takes part depends on the data only, never on the threshold; the
+     * in each. So the interval is the order-statistic one intersected with at most one other. What takes part depends on the data only, never on the threshold; the
      * order-statistic interval always does. docs/statistics.md gives the simulations that chose
      * these rules and what they cost.
      */
     static Estimate quantile(Sample s, double q, double confidence) {
         double alpha = 1 - confidence;
-        boolean tolerant = toleranceSections(s, q) >= MIN_TOLERANCE_SECTIONS;
-        double rest = tolerant ? alpha * (1 - TOLERANCE_SHARE) : alpha;
-        Sectioned sect = continuousTail(s, q, alpha / 2) ? sectioned(s, q, rest / 2) : null;
+        Sectioned sect = continuousTail(s, q, alpha / 2) ? sectioned(s, q, alpha / 2) : null;
+        // Tolerance bounds stand in where sectioning cannot be used (a separate mode, sections
+        // that disagree): where it can, it is the narrower of the two by far, and splitting the
+        // allowance three ways would only widen it.
+        Tolerance tol = sect == null ? tolerance(s, q, alpha * TOLERANCE_SHARE) : null;
+        double rest = tol != null ? alpha * (1 - TOLERANCE_SHARE) : alpha;
         double osShare = sect != null ? rest / 2 : rest;
         Estimate os = orderStatistic(s, q, osShare, confidence);
-        Tolerance tol = tolerant ? tolerance(s, q, alpha * TOLERANCE_SHARE) : null;
-        if (sect == null && !tolerant) {
+        if (sect == null && tol == null) {
             return os;
         }
         double low = os.low();
@@ -146,8 +149,11 @@ public final class Estimators {
     static final double TOLERANCE_SHARE = 0.2;
     /** Fewer time sections than this: no tolerance bounds (the factor grows fast below it). */
     static final int MIN_TOLERANCE_SECTIONS = 8;
-    /** Each section must hold at least this many values beyond the levels a tolerance bound uses. */
-    static final int TOLERANCE_TAIL_PER_SECTION = 5;
+    /**
+     * Each section must hold at least this many values beyond the levels a tolerance bound uses,
+     * in expectation: one is enough, as the section's value is taken at a conservative rank.
+     */
+    static final int TOLERANCE_TAIL_PER_SECTION = 1;
 
     /** How many time sections the tolerance bounds of the q-quantile would use (0: none). */
     static int toleranceSections(Sample s, double q) {
@@ -177,6 +183,13 @@ public final class Estimators {
      * conditions and their log-quantiles normal; unlike sectioning, it does not assume the
      * conditions average out within the run, so a location that drifts widens it only as much as it
      * moves.
+     *
+     * <p>A section's value at a level is its order statistic of rank {@code ceil(level (m + 1))}
+     * for the upper bound and {@code floor(level (m + 1))} for the lower one (m values in the
+     * section): the expected share at or below the r-th of m values is r / (m + 1), so these ranks
+     * err outwards, and sections may then hold as little as one value beyond the level in
+     * expectation ({@link #TOLERANCE_TAIL_PER_SECTION}). A section too small for that rank (it would
+     * be clamped to its extreme, which errs inwards) gives no bounds.
      */
     static Tolerance tolerance(Sample s, double q, double alpha) {
         int k = toleranceSections(s, q);
@@ -191,8 +204,12 @@ public final class Estimators {
         double[] a = new double[k];
         double[] b = new double[k];
         for (int j = 0; j < k; j++) {
-            double vh = sections.get(j).quantile(hi);
-            double vl = sections.get(j).quantile(lo);
+            Sample.Batch section = sections.get(j);
+            if (Math.min(lo, 1 - hi) * (section.n() + 1) < 1) {
+                return null;
+            }
+            double vh = section.atRank((long) Math.ceil(hi * (section.n() + 1)), true);
+            double vl = section.atRank((long) Math.floor(lo * (section.n() + 1)), false);
             if (!(vh > 0) || !(vl > 0)) {
                 return null;
             }

@@ -34,6 +34,12 @@ public abstract sealed class Sample {
 
         /** The batch's own q-quantile (nearest rank; for histograms the highest value of its bucket). */
         double quantile(double q);
+
+        /**
+         * The batch's value of rank {@code rank} (1 = smallest, clamped to 1..n); for histograms
+         * the bucket's highest value when {@code upper}, else its lowest.
+         */
+        double atRank(long rank, boolean upper);
     }
 
     /** The observations of {@code m}: its histogram, else its interval values; empty when it has neither. */
@@ -408,6 +414,18 @@ public abstract sealed class Sample {
 
         @Override
         public double quantile(double q) {
+            return merged().getValueAtPercentile(q * 100.0);
+        }
+
+        @Override
+        public double atRank(long rank, boolean upper) {
+            Histogram m = merged();
+            long r = Math.max(1, Math.min(n, rank));
+            long at = m.getValueAtPercentile(Math.min(100.0, 100.0 * r / n));
+            return upper ? m.highestEquivalentValue(at) : m.lowestEquivalentValue(at);
+        }
+
+        private Histogram merged() {
             if (merged == null) {
                 // One block needs no copy; several are merged once and kept (sectioning asks
                 // each section for a quantile per statistic judged).
@@ -420,7 +438,7 @@ public abstract sealed class Sample {
                 }
                 merged = m;
             }
-            return merged.getValueAtPercentile(q * 100.0);
+            return merged;
         }
     }
 
@@ -461,10 +479,14 @@ public abstract sealed class Sample {
 
         @Override
         public double quantile(double q) {
+            return atRank((long) Math.ceil(q * (to - from)), true);
+        }
+
+        @Override
+        public double atRank(long rank, boolean upper) {
             double[] v = Arrays.copyOfRange(values, from, to);
             Arrays.sort(v);
-            int rank = (int) Math.ceil(q * v.length);
-            return v[Math.max(0, Math.min(v.length - 1, rank - 1))];
+            return v[(int) Math.max(0, Math.min(v.length - 1, rank - 1))];
         }
     }
 }

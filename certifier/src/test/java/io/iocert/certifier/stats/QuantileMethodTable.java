@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
  * part of the build (its name is not a test's), run on demand:
  * {@code mvn -pl certifier -am test -Dtest=QuantileMethodTable -Dsurefire.failIfNoSpecifiedTests=false -Diocert.table=abcd}
  * (a: issue 12's scenarios; b: stall modes and dips; c: isolated outliers; d: strong drift and
- * stall modes at the quantile).
+ * stall modes at the quantile; e: interval rates that climb during the run).
  */
 class QuantileMethodTable {
     @Test
@@ -55,6 +55,16 @@ class QuantileMethodTable {
             rows.add(row("16 shifts, sd 50%", Scenarios.shifts(0.5), 120_000, 0.99, 46));
             rows.add(row("trend +-50%", Scenarios.trend(0.5), 120_000, 0.99, 47));
             rows.add(row("trend +-50%", Scenarios.trend(0.5), 20_000, 0.9, 48));
+        }
+        if (groups.contains("e")) {
+            for (int n : new int[] {300, 400}) {
+                rows.add(intervals("rate trend +-33%, AR 0.5 sd 15%", Scenarios.rateTrend(0.33, 0.5, 0.15), n, 0.1, 51));
+                rows.add(intervals("rate trend +-33%, AR 0.9 sd 15%", Scenarios.rateTrend(0.33, 0.9, 0.15), n, 0.1, 52));
+                rows.add(intervals("rate trend +-15%, AR 0.9 sd 10%", Scenarios.rateTrend(0.15, 0.9, 0.1), n, 0.1, 53));
+            }
+            rows.add(intervals("rate trend +-33%, AR 0.5 sd 15%", Scenarios.rateTrend(0.33, 0.5, 0.15), 300, 0.5, 54));
+            rows.add(intervals("dips 5% runs 5", Scenarios.dips(0.05, 5, 0.1), 400, 0.1, 55));
+            rows.add(intervals("AR(1) 0.9, 1 in 100 at /10", Scenarios.withOutliers(Scenarios.ar1(0.9, 0.1), 1 / 100.0, 10), 400, 0.1, 56));
         }
         VerdictSimulationTest.printAlways(rows);
     }

@@ -123,6 +123,50 @@ final class Scenarios {
         };
     }
 
+    /**
+     * Interval rates around 1 GB/s whose log-level moves linearly from -tau to +tau over the run,
+     * with log-AR(1) noise (coefficient phi, stationary log-sd s): a write rate that climbs while
+     * the device warms up, as fs-sequential-write does on this VM.
+     */
+    static Source rateTrend(double tau, double phi, double s) {
+        return new Source() {
+            @Override
+            public Measurement draw(SplittableRandom r, int n) {
+                List<Double> v = new ArrayList<>(n);
+                double y = s * gauss(r);
+                for (int i = 0; i < n; i++) {
+                    if (i > 0) {
+                        y = phi * y + Math.sqrt(1 - phi * phi) * s * gauss(r);
+                    }
+                    double level = -tau + 2 * tau * i / (n - 1.0);
+                    v.add(1e9 * Math.exp(level + y));
+                }
+                return new Measurement("r", "fs.write", "throughput", "B/s", Map.of(), n, null, null,
+                        new IntervalSeries(10_000_000L, v), Map.of(), null);
+            }
+
+            @Override
+            public double truth(double q) {
+                double lo = 1e6;
+                double hi = 1e12;
+                for (int it = 0; it < 200; it++) {
+                    double mid = Math.sqrt(lo * hi);
+                    double cdf = 0;
+                    for (int j = 0; j < 400; j++) {
+                        double level = -tau + 2 * tau * (j + 0.5) / 400;
+                        cdf += N01.cumulativeProbability((Math.log(mid / 1e9) - level) / s) / 400;
+                    }
+                    if (cdf < q) {
+                        lo = mid;
+                    } else {
+                        hi = mid;
+                    }
+                }
+                return hi;
+            }
+        };
+    }
+
     /** Interval rates around 1 GB/s (log-sd s) with dips to a tenth of it: a two-state chain, dips in runs of meanRun intervals, stationary share dipShare. */
     static Source dips(double dipShare, double meanRun, double s) {
         double leave = 1 / meanRun;

@@ -55,6 +55,7 @@ class VerdictSimulationTest {
         }
         rows.add(row("independent intervals", Scenarios.ar1(0, 0.1), 300, 0.1, true, 6));
         rows.add(row("AR(1) 0.9 intervals", Scenarios.ar1(0.9, 0.1), 300, 0.1, true, 7));
+        rows.add(row("rate climbing 2x, AR(1) 0.9 intervals", Scenarios.rateTrend(0.33, 0.9, 0.15), 300, 0.1, true, 9));
         // The quantile inside a stall mode (15% of operations): the case the separate-mode rule,
         // its rare-outlier exception and the tolerance bounds must not get wrong.
         rows.add(row("stall mode 15% (runs of 5)", Scenarios.of(Synthetic.bursty(0.15, 5)), 2_000, 0.9, false, 8));
@@ -86,15 +87,17 @@ class VerdictSimulationTest {
     }
 
     /**
-     * Far thresholds where the location drifts strongly or a few isolated values lie far out (a
-     * busy scheduler): the order-statistic interval alone is capped there; the tolerance bounds
-     * and the rare-outlier exception settle them.
+     * Far thresholds where the location drifts strongly (latencies, or a write rate that climbs
+     * while the device warms up) or a few isolated values lie far out (a busy scheduler): the
+     * order-statistic interval alone is capped there; the tolerance bounds and the rare-outlier
+     * exception settle them.
      */
     @Test
     void shouldSettleFarThresholdsDespiteDriftAndIsolatedOutliers() {
         List<Row> rows = new ArrayList<>();
         rows.add(row("trend +-50%", Scenarios.trend(0.5), 20_000, 0.9, false, 15));
         rows.add(row("16 level shifts, sd 30%, isolated x150", Scenarios.shiftsWithOutliers(0.3, 2e-4, 150), 30_000, 0.9, false, 16));
+        rows.add(row("rate climbing 2x over the run, AR(1) 0.9", Scenarios.rateTrend(0.33, 0.9, 0.15), 300, 0.1, true, 18));
         rows.add(row("AR(1) 0.9, 1 interval in 300 at a tenth", Scenarios.withOutliers(Scenarios.ar1(0.9, 0.1), 1 / 300.0, 10),
                 300, 0.1, true, 17));
         print(rows);
