@@ -480,15 +480,18 @@ public final class Estimators {
      */
     static double exceedanceDesignEffect(List<Sample.Batch> batches, long n, double x, double q) {
         int k = batches.size();
+        long[] counts = new long[k];
         long below = 0;
-        for (Sample.Batch b : batches) {
-            below += b.countAtOrBelow(x);
+        for (int j = 0; j < k; j++) {
+            counts[j] = batches.get(j).countAtOrBelow(x);
+            below += counts[j];
         }
         double p = (double) below / n;
         double v = 0;
-        for (Sample.Batch b : batches) {
+        for (int j = 0; j < k; j++) {
+            Sample.Batch b = batches.get(j);
             double w = (double) b.n() / n;
-            double pj = (double) b.countAtOrBelow(x) / b.n();
+            double pj = (double) counts[j] / b.n();
             v += w * w * (pj - p) * (pj - p);
         }
         v *= (double) k / (k - 1);

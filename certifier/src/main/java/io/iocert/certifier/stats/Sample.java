@@ -119,6 +119,7 @@ public abstract sealed class Sample {
         private final List<Batch> batches;
         private final List<Histogram> blocks;
         private final java.util.Map<Integer, List<Batch>> sections = new java.util.HashMap<>();
+        private final java.util.Map<Double, Double> quantiles = new java.util.HashMap<>();
         private Moments moments;
 
         OfHistogram(Histogram h, BlockSeries blocks) {
@@ -172,7 +173,9 @@ public abstract sealed class Sample {
 
         @Override
         public double quantile(double q) {
-            return h.getValueAtPercentile(q * 100.0);
+            // The estimators ask for the same few quantiles several times (the separate-mode
+            // check, the order-statistic point, sectioning), each a walk over the counts.
+            return quantiles.computeIfAbsent(q, p -> (double) h.getValueAtPercentile(p * 100.0));
         }
 
         @Override
