@@ -155,17 +155,35 @@ public final class Estimators {
      */
     static final int TOLERANCE_TAIL_PER_SECTION = 1;
 
-    /** How many time sections the tolerance bounds of the q-quantile would use (0: none). */
+    /**
+     * How many time sections the tolerance bounds of the q-quantile would use (0: none): as many
+     * as {@link #MAX_SECTIONS} allows while every section holds {@link #TOLERANCE_TAIL_PER_SECTION}
+     * values beyond both levels in expectation. Time blocks hold unequal counts (a block with
+     * stalls in it holds fewer operations), so the count is lowered until the smallest section
+     * qualifies.
+     */
     static int toleranceSections(Sample s, double q) {
         if (!s.hasBatches()) {
             return 0;
         }
-        double beta = Math.min(q, 1 - q) / 2;
-        double hi = q / (1 - beta);
-        double lo = (q - beta) / (1 - beta);
-        double thin = Math.min(1 - hi, lo);
+        double thin = toleranceThinLevel(q);
         int wanted = (int) Math.min(MAX_SECTIONS, Math.floor(s.n() * thin / TOLERANCE_TAIL_PER_SECTION));
-        return wanted < MIN_TOLERANCE_SECTIONS ? 0 : Math.min(wanted, s.sections(wanted).size());
+        for (int k = wanted; k >= MIN_TOLERANCE_SECTIONS; k--) {
+            List<Sample.Batch> sections = s.sections(k);
+            if (sections.size() < MIN_TOLERANCE_SECTIONS) {
+                return 0;
+            }
+            if (sections.stream().allMatch(b -> thin * (b.n() + 1) >= TOLERANCE_TAIL_PER_SECTION)) {
+                return sections.size();
+            }
+        }
+        return 0;
+    }
+
+    /** The smaller of the two shares beyond the levels the tolerance bounds of the q-quantile use. */
+    private static double toleranceThinLevel(double q) {
+        double beta = Math.min(q, 1 - q) / 2;
+        return Math.min(1 - q / (1 - beta), (q - beta) / (1 - beta));
     }
 
     /** Tolerance bounds: ends and the number of sections. */
@@ -188,8 +206,8 @@ public final class Estimators {
      * for the upper bound and {@code floor(level (m + 1))} for the lower one (m values in the
      * section): the expected share at or below the r-th of m values is r / (m + 1), so these ranks
      * err outwards, and sections may then hold as little as one value beyond the level in
-     * expectation ({@link #TOLERANCE_TAIL_PER_SECTION}). A section too small for that rank (it would
-     * be clamped to its extreme, which errs inwards) gives no bounds.
+     * expectation ({@link #TOLERANCE_TAIL_PER_SECTION}); {@link #toleranceSections} sees to it that
+     * no section is so small that the rank would be clamped to its extreme, which errs inwards.
      */
     static Tolerance tolerance(Sample s, double q, double alpha) {
         int k = toleranceSections(s, q);
@@ -205,9 +223,6 @@ public final class Estimators {
         double[] b = new double[k];
         for (int j = 0; j < k; j++) {
             Sample.Batch section = sections.get(j);
-            if (Math.min(lo, 1 - hi) * (section.n() + 1) < 1) {
-                return null;
-            }
             double vh = section.atRank((long) Math.ceil(hi * (section.n() + 1)), true);
             double vl = section.atRank((long) Math.floor(lo * (section.n() + 1)), false);
             if (!(vh > 0) || !(vl > 0)) {
