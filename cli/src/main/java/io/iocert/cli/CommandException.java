@@ -2,7 +2,7 @@ package io.iocert.cli;
 
 /**
  * A command that ends by failing, as {@link Main} reports it: {@code iocert: MESSAGE}, an
- * optional hint on the next line, and the exit code of its kind (DESIGN.md). Commands throw
+ * optional hint on the next line, and the exit code of its kind (docs/design.md). Commands throw
  * these and never print an error or choose an exit code for a failure themselves.
  *
  * <p>Sealed, so that the kinds of failure, and with them the exit codes a failing command can

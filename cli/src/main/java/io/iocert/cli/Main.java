@@ -11,7 +11,7 @@ import org.apache.commons.cli.ParseException;
 
 /**
  * The {@code iocert} command. The only place that prints errors and exits: every failure is
- * mapped to a message and an exit code here (DESIGN.md: 0 ELIGIBLE/success, 1 NOT_ELIGIBLE
+ * mapped to a message and an exit code here (docs/design.md: 0 ELIGIBLE/success, 1 NOT_ELIGIBLE
  * or an invalid certificate, 2 usage or bad input, 3 INCONCLUSIVE, 4 error). Commands throw a
  * {@link CommandException}, which carries its exit code, or a library's exception, mapped below.
  */

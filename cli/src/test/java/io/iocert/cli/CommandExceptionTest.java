@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
-/** The kinds of command failure and the exit codes of DESIGN.md they carry. */
+/** The kinds of command failure and the exit codes of docs/design.md they carry. */
 class CommandExceptionTest {
 
     @Test
@@ -22,7 +22,7 @@ class CommandExceptionTest {
         Map<String, Boolean> kinds = new TreeMap<>();
         Arrays.stream(CommandException.class.getPermittedSubclasses()).forEach(c -> kinds.put(c.getSimpleName(), true));
         assertEquals("[InvalidCertificateException, RunFailedException, UsageException]", kinds.keySet().toString(),
-                "a new kind of failure needs its exit code in DESIGN.md and a line above");
+                "a new kind of failure needs its exit code in docs/design.md and a line above");
     }
 
     @Test
