@@ -11,6 +11,7 @@ import io.iocert.results.ToolVersion;
 import io.iocert.spec.Dimension;
 import io.iocert.spec.Expectation;
 import io.iocert.spec.Metric;
+import io.iocert.spec.Percent;
 import io.iocert.spec.Quantity;
 import io.iocert.spec.Requirement;
 import io.iocert.spec.Spec;
@@ -238,7 +239,7 @@ public final class Certifier {
         if (x.samples() < 2) {
             // An imported mean, or a run cut short: nothing to estimate spread from.
             return String.format(Locale.ROOT, "%s cannot bound %s at %s confidence; a distribution of %s is needed",
-                    x.samples() == 1 ? "a single value" : "no value", s.name(), percent(x.confidence()), unit);
+                    x.samples() == 1 ? "a single value" : "no value", s.name(), Percent.of(x.confidence()), unit);
         }
         double threshold = e.threshold().quantity().value();
         OptionalDouble total = x.precision().samplesFor(threshold);
@@ -253,7 +254,7 @@ public final class Certifier {
             double effective = Math.ceil(Math.log(alpha / 2) / Math.log(upperEndMisses ? q : 1 - q));
             double least = Math.ceil(effective * x.designEffect());
             return String.format(Locale.ROOT, "%,d %s are too few to bound %s at %s confidence; at least %,d needed",
-                    x.samples(), unit, s.name(), percent(x.confidence()), (long) least)
+                    x.samples(), unit, s.name(), Percent.of(x.confidence()), (long) least)
                     + budgetFor(least, x.samples(), probedSeconds);
         }
         if (Double.isNaN(needed)) {
@@ -269,12 +270,6 @@ public final class Certifier {
 
     private static String shown(Statistic s, Estimate x, Dimension dim) {
         return s.name() + " = " + new Quantity(x.value(), dim).formatWithInterval(Math.max(0, x.low()), x.high());
-    }
-
-    private static String percent(double confidence) {
-        String p = new java.math.BigDecimal(confidence * 100).round(new java.math.MathContext(4))
-                .stripTrailingZeros().toPlainString();
-        return p + "%";
     }
 
     /** Two significant digits with thousands separators: 4,000; 37; 120,000. */

@@ -8,6 +8,7 @@ import io.iocert.results.Measurement;
 import io.iocert.spec.Coordination;
 import io.iocert.spec.Dimension;
 import io.iocert.spec.Expectation;
+import io.iocert.spec.Percent;
 import io.iocert.spec.Quantity;
 import io.iocert.spec.Requirement;
 import java.util.ArrayList;
@@ -114,8 +115,8 @@ final class CoordinatedVerdicts {
         }
         RequirementVerdict d = vs.get(worst);
         String reason = (d.verdict() == Verdict.PASS ? "every node passes; slowest node " : "node ") + name(nodes.get(worst))
-                + ": " + d.reason() + "; all " + nodes.size() + " nodes (each at " + percent(each) + " confidence, jointly "
-                + percent(r.confidence()) + "): " + all;
+                + ": " + d.reason() + "; all " + nodes.size() + " nodes (each at " + Percent.of(each) + " confidence, jointly "
+                + Percent.of(r.confidence()) + "): " + all;
         return new RequirementVerdict(d.id(), d.probe(), d.metric(), d.statistic(), d.comparator(), d.threshold(), d.unit(),
                 d.measured(), d.ci(), d.samples(), d.verdict(), d.method(), reason, variant);
     }
@@ -171,7 +172,7 @@ final class CoordinatedVerdicts {
                 ratioLow, Double.isInfinite(ratioHigh) ? "inf" : String.format(Locale.ROOT, "%.3f", ratioHigh));
         String which = "; slowest node " + name(nodes.get(slowest)) + " " + new Quantity(value[slowest], dim).format()
                 + ", median of " + k + " nodes " + new Quantity(median(value), dim).format() + " (each node at "
-                + percent(each) + " confidence)";
+                + Percent.of(each) + " confidence)";
         String reason = switch (v) {
             case PASS -> shown + " " + e.threshold() + which;
             case FAIL -> shown + ", not " + e.threshold() + which;
@@ -200,11 +201,6 @@ final class CoordinatedVerdicts {
         double[] s = xs.clone();
         Arrays.sort(s);
         return s[(s.length - 1) / 2];
-    }
-
-    private static String percent(double confidence) {
-        return new java.math.BigDecimal(confidence * 100).round(new java.math.MathContext(4)).stripTrailingZeros()
-                .toPlainString() + "%";
     }
 
     private static RequirementVerdict relabel(RequirementVerdict v, String variant, String reason) {

@@ -4,6 +4,7 @@ import io.iocert.results.Measurement;
 import io.iocert.spec.Dimension;
 import io.iocert.spec.Expectation;
 import io.iocert.spec.Metric;
+import io.iocert.spec.Percent;
 import io.iocert.spec.ProbeType;
 import io.iocert.spec.Quantity;
 import io.iocert.spec.Requirement;
@@ -11,7 +12,6 @@ import io.iocert.spec.Statistic;
 import io.iocert.spec.Windows;
 import io.iocert.spec.Workload;
 import java.math.BigDecimal;
-import java.math.MathContext;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -260,7 +260,7 @@ public final class Feasibility {
         String message = "requirement '" + r.id() + "' " + e.metric().id() + " " + e.label() + " in " + w.sharePercent()
                 + " of windows: needs at least " + count(needed) + " windows of " + nanos(w.lengthNs()) + " ("
                 + nanos((double) needed * w.lengthNs()) + "), every one meeting the threshold, at "
-                + percent(r.confidence()) + " confidence; its " + what + " of " + nanos(spanNs) + " holds "
+                + Percent.of(r.confidence()) + " confidence; its " + what + " of " + nanos(spanNs) + " holds "
                 + count(atMost) + "; fix: raise " + what + (what.equals("duration") ? " and budget" : "") + " to "
                 + nanos((double) needed * w.lengthNs()) + ", or shorten the window"
                 + (atMost >= 1 ? ", or ask for a windowShare of at most " + floorPercent(shown) : "");
@@ -441,7 +441,7 @@ public final class Feasibility {
 
     private static String head(Requirement r, Expectation e, long needed) {
         return "requirement '" + r.id() + "' " + e.statistic().name() + " of " + e.metric().id() + " " + e.threshold()
-                + ": needs at least " + count(needed) + " " + noun(e.metric()) + " at " + percent(r.confidence())
+                + ": needs at least " + count(needed) + " " + noun(e.metric()) + " at " + Percent.of(r.confidence())
                 + " confidence to be bounded at all (more when values cluster in time or probing takes several rounds)";
     }
 
@@ -488,10 +488,6 @@ public final class Feasibility {
 
     private static String bytes(double b) {
         return Quantity.bytes(b).format();
-    }
-
-    private static String percent(double confidence) {
-        return new BigDecimal(confidence * 100).round(new MathContext(4)).stripTrailingZeros().toPlainString() + "%";
     }
 
     /** Rounded up to two significant digits: 3,688 ms -> 3,700 ms. */

@@ -12,7 +12,7 @@ public enum NodeVerdict {
         this.exitCode = exitCode;
     }
 
-    /** The process exit code DESIGN.md assigns to this verdict. */
+    /** The process exit code docs/design.md assigns to this verdict. */
     public int exitCode() {
         return exitCode;
     }

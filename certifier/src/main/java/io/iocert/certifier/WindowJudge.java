@@ -5,6 +5,7 @@ import io.iocert.results.IntervalSeries;
 import io.iocert.results.Measurement;
 import io.iocert.spec.Comparator;
 import io.iocert.spec.Expectation;
+import io.iocert.spec.Percent;
 import io.iocert.spec.Quantity;
 import io.iocert.spec.Requirement;
 import io.iocert.spec.Statistic;
@@ -72,7 +73,8 @@ final class WindowJudge {
                     + " windows (" + duration(least, w) + ") are needed to show " + w.sharePercent());
         }
         String shown = e.statistic().name() + " " + e.threshold() + " met in " + x.met() + " of " + x.windows() + " windows of "
-                + window + shape + ": " + percent(x.share()) + " [" + percent(x.low()) + ", " + percent(x.high()) + "]"
+                + window + shape + ": " + Percent.ofEstimate(x.share()) + " [" + Percent.ofEstimate(x.low()) + ", "
+                + Percent.ofEstimate(x.high()) + "]"
                 + (x.designEffect() >= 1.05 ? String.format(Locale.ROOT, " (neighbouring windows alike: design effect %.1f)",
                 x.designEffect()) : "");
         String load = Certifier.loadNote(m);
@@ -131,11 +133,6 @@ final class WindowJudge {
 
     private static String duration(long windows, Windows w) {
         return Quantity.nanos((double) windows * w.lengthNs()).format();
-    }
-
-    private static String percent(double share) {
-        double p = share * 100;
-        return String.format(Locale.ROOT, p == Math.rint(p) ? "%.0f%%" : p >= 99 ? "%.2f%%" : "%.1f%%", p);
     }
 
     private static RequirementVerdict verdict(String variant, Requirement r, Expectation e, WindowShare.Estimate x,

@@ -122,9 +122,7 @@ final class ExportCommand implements Command {
             return Main.OK;
         } catch (ExportException e) {
             if (e.invalidCertificate()) {
-                err.println("iocert: " + Main.shown(e.getMessage()));
-                err.println("iocert: nothing exported");
-                return 1;
+                throw new InvalidCertificateException(e.getMessage(), "iocert: nothing exported");
             }
             throw new UsageException(e.getMessage());
         }

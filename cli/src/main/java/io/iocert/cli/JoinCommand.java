@@ -117,8 +117,7 @@ final class JoinCommand implements Command {
                 requirements++;
             }
         } catch (ProbeException e) {
-            err.println(Main.shown("iocert: " + e.getMessage()));
-            return Main.ERROR;
+            throw new RunFailedException(e.getMessage(), e);
         }
         log(err, "the coordinator ended the run after " + requirements + " requirements");
         return Main.OK;

@@ -11,11 +11,14 @@ import org.apache.commons.cli.ParseException;
 
 /**
  * The {@code iocert} command. The only place that prints errors and exits: every failure is
- * mapped to a message and an exit code here (DESIGN.md: 0 ELIGIBLE/success, 1 NOT_ELIGIBLE,
- * 2 usage or bad input, 3 INCONCLUSIVE, 4 error).
+ * mapped to a message and an exit code here (docs/design.md: 0 ELIGIBLE/success, 1 NOT_ELIGIBLE
+ * or an invalid certificate, 2 usage or bad input, 3 INCONCLUSIVE, 4 error). Commands throw a
+ * {@link CommandException}, which carries its exit code, or a library's exception, mapped below.
  */
 public final class Main {
     static final int OK = 0;
+    /** NOT_ELIGIBLE for run and certify; an invalid certificate for verify and export. */
+    static final int INVALID = 1;
     static final int BAD_INPUT = 2;
     static final int ERROR = 4;
 
@@ -35,12 +38,12 @@ public final class Main {
     static int run(String[] args, PrintStream out, PrintStream err) {
         try {
             return Commands.dispatch(args, out, err);
-        } catch (UsageException e) {
+        } catch (CommandException e) {
             err.println("iocert: " + shown(e.getMessage()));
             if (e.hint() != null) {
                 err.println(shown(e.hint()));
             }
-            return BAD_INPUT;
+            return e.exitCode();
         } catch (ParseException e) {
             err.println("iocert: " + shown(e.getMessage()) + " (see 'iocert " + commandName(args) + " --help')");
             return BAD_INPUT;

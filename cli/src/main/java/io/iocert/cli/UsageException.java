@@ -1,20 +1,19 @@
 package io.iocert.cli;
 
-/** A command line that cannot be run as given (exit code 2). */
-final class UsageException extends Exception {
+/** A command line that cannot be run as given, or bad input: spec, result, flags, unusable path (exit code 2). */
+final class UsageException extends CommandException {
     private static final long serialVersionUID = 1L;
-    private final String hint;
 
     UsageException(String message) {
         this(message, null);
     }
 
     UsageException(String message, String hint) {
-        super(message);
-        this.hint = hint;
+        super(message, hint, null);
     }
 
-    String hint() {
-        return hint;
+    @Override
+    int exitCode() {
+        return Main.BAD_INPUT;
     }
 }

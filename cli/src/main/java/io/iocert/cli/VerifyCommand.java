@@ -80,19 +80,17 @@ final class VerifyCommand implements Command {
         try {
             bytes = Files.readAllBytes(certFile);
         } catch (IOException e) {
-            err.println("iocert: " + certFile + ": INVALID: unreadable (" + e.getClass().getSimpleName() + ")");
-            return 1;
+            throw new InvalidCertificateException(certFile + ": INVALID: unreadable (" + e.getClass().getSimpleName() + ")");
         }
         Certificates.Verification v = Certificates.verify(bytes, key, specSha, Instant.now());
         if (!v.valid()) {
-            err.println(Main.shown("iocert: " + certFile + ": INVALID: " + v.reason()));
-            return 1;
+            throw new InvalidCertificateException(certFile + ": INVALID: " + v.reason());
         }
         var p = v.payload().orElseThrow();
         out.println(Main.shown(certFile + ": VALID: node " + p.at("/node/hostname").asText() + " is " + p.path("verdict").asText()
                 + " for spec '" + p.at("/spec/name").asText() + "' (sha256 " + p.at("/spec/sha256").asText().substring(0,
                 Math.min(12, p.at("/spec/sha256").asText().length())) + "), issued " + p.path("issuedAt").asText()
                 + ", valid until " + p.path("validUntil").asText() + ", key " + p.path("keyId").asText()));
-        return 0;
+        return Main.OK;
     }
 }

@@ -9,6 +9,7 @@ import io.iocert.certifier.compare.Comparison.NotCompared;
 import io.iocert.certifier.compare.Comparison.Origin;
 import io.iocert.certifier.compare.QuantileDifference.Side;
 import io.iocert.results.Numbers;
+import io.iocert.spec.Percent;
 import io.iocert.spec.Quantity;
 import java.io.IOException;
 import java.io.Writer;
@@ -60,8 +61,8 @@ public enum CompareFormat {
         StringBuilder head = new StringBuilder();
         head.append("iocert ").append(c.toolVersion()).append(": compare ").append(origin(c.candidate()))
                 .append(" with reference ").append(origin(c.reference())).append(", ")
-                .append(Comparer.percent(c.confidence())).append(" confidence");
-        c.tolerance().ifPresent(t -> head.append(", tolerance ").append(Comparer.percent(t)));
+                .append(Percent.of(c.confidence())).append(" confidence");
+        c.tolerance().ifPresent(t -> head.append(", tolerance ").append(Percent.of(t)));
         out.write(head + "\n\n");
         if (!c.compared().isEmpty()) {
             List<String[]> rows = new ArrayList<>();
@@ -94,7 +95,7 @@ public enum CompareFormat {
         out.write("\n");
         if (c.tolerance().isEmpty()) {
             out.write("Compared " + c.compared().size() + " measurements (no tolerance given: no verdict; ratio"
-                    + " intervals hold jointly per measurement at " + Comparer.percent(c.confidence()) + ")\n");
+                    + " intervals hold jointly per measurement at " + Percent.of(c.confidence()) + ")\n");
         } else {
             out.write(String.format(Locale.ROOT, "Comparison: %d equivalent, %d better, %d worse, %d inconclusive:"
                     + " %s%n", c.count(CompareVerdict.EQUIVALENT), c.count(CompareVerdict.BETTER),

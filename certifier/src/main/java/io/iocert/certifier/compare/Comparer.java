@@ -13,6 +13,7 @@ import io.iocert.results.Measurement;
 import io.iocert.results.Result;
 import io.iocert.results.ToolVersion;
 import io.iocert.spec.Metric;
+import io.iocert.spec.Percent;
 import io.iocert.spec.Statistic;
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -360,7 +361,7 @@ public final class Comparer {
      */
     static Judged judge(List<QuantileDifference> diffs, List<Estimate[]> estimates, Direction d, double tol,
                         double sideConfidence) {
-        String band = "the " + percent(tol) + " tolerance";
+        String band = "the " + Percent.of(tol) + " tolerance";
         List<String> worse = new ArrayList<>();
         List<String> better = new ArrayList<>();
         int within = 0;
@@ -385,7 +386,7 @@ public final class Comparer {
         }
         if (!better.isEmpty() && !anyOpen) {
             return new Judged(CompareVerdict.BETTER, String.join(", ", better) + ": better beyond " + band + " ("
-                    + d.words() + "); no quantile is worse by more than " + percent(tol));
+                    + d.words() + "); no quantile is worse by more than " + Percent.of(tol));
         }
         // Of the quantiles that keep the verdict open (those reaching into the bad side, else those
         // that could still be better beyond the band), report the one hardest to settle.
@@ -404,8 +405,8 @@ public final class Comparer {
                 }
             }
         }
-        String what = badSide ? "could be worse by more than " + percent(tol)
-                : "is not worse, but could be better by more than " + percent(tol);
+        String what = badSide ? "could be worse by more than " + Percent.of(tol)
+                : "is not worse, but could be better by more than " + Percent.of(tol);
         return new Judged(CompareVerdict.INCONCLUSIVE, shown(diffs.get(at)) + " " + what + "; " + hardest.words());
     }
 
@@ -426,7 +427,7 @@ public final class Comparer {
                 long least = (long) Math.ceil(Math.log(tail) / Math.log(p) * e.designEffect());
                 return new Advice(String.format(Locale.ROOT, "%,d %s samples are too few to bound %s at %s per side;"
                         + " at least %,d needed on each side", e.samples(), names[s], q.statistic().name(),
-                        percent(sideConfidence), least), Double.POSITIVE_INFINITY);
+                        Percent.of(sideConfidence), least), Double.POSITIVE_INFINITY);
             }
         }
         Interval r = q.ratio();
@@ -484,11 +485,6 @@ public final class Comparer {
             return "0";
         }
         return new BigDecimal(v).round(new MathContext(3)).stripTrailingZeros().toPlainString();
-    }
-
-    /** 0.1 as "10%", 0.99375 as "99.4%". */
-    static String percent(double fraction) {
-        return new BigDecimal(fraction * 100).round(new MathContext(3)).stripTrailingZeros().toPlainString() + "%";
     }
 
     private static Statistic stat(String name) {

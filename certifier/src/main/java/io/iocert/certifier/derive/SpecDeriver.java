@@ -9,6 +9,7 @@ import io.iocert.results.Measurement;
 import io.iocert.results.Result;
 import io.iocert.spec.Dimension;
 import io.iocert.spec.Metric;
+import io.iocert.spec.Percent;
 import io.iocert.spec.ProbeType;
 import io.iocert.spec.Statistic;
 import io.iocert.spec.WorkloadKey;
@@ -106,7 +107,7 @@ public final class SpecDeriver {
         y.append("name: ").append(quoted(name)).append('\n');
         y.append("description: ").append(quoted("Derived from " + source + " (node " + result.node().hostname()
                 + (result.specName() == null ? "" : ", spec '" + result.specName() + "'") + ", measured "
-                + result.startedAt() + ") with " + percent(slack) + " slack")).append('\n');
+                + result.startedAt() + ") with " + Percent.of(slack) + " slack")).append('\n');
         y.append("requirements:\n");
         y.append(reqs);
         return new Derived(y.toString(), notes);
@@ -296,10 +297,6 @@ public final class SpecDeriver {
     /** A YAML double-quoted scalar (JSON string syntax, which YAML reads the same). */
     static String quoted(String s) {
         return "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(s)) + "\"";
-    }
-
-    private static String percent(double fraction) {
-        return new BigDecimal(fraction * 100).round(new MathContext(4)).stripTrailingZeros().toPlainString() + "%";
     }
 
     private static Statistic stat(String name) {

@@ -15,11 +15,16 @@ final class ExportNames {
 
     /** {@code value}, checked; {@code where} names the file and field ("report.json: node.hostname"). */
     static String check(String value, String where) throws ExportException {
-        Optional<String> problem = Printable.problem(value);
-        if (problem.isPresent()) {
-            throw new ExportException(where + ": \"" + Printable.escape(value) + "\" " + problem.get()
-                    + "; names in exported files must be printable (no control, format or line-separator characters)");
+        Optional<String> refusal = refusal(value);
+        if (refusal.isPresent()) {
+            throw new ExportException(where + ": " + refusal.get());
         }
         return value;
+    }
+
+    /** Why {@code value} cannot be a name in an exported file, or empty when it can. */
+    static Optional<String> refusal(String value) {
+        return Printable.problem(value).map(problem -> "\"" + Printable.escape(value) + "\" " + problem
+                + "; names in exported files must be printable (no control, format or line-separator characters)");
     }
 }

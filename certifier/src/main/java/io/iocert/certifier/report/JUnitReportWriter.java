@@ -3,9 +3,9 @@ package io.iocert.certifier.report;
 import io.iocert.certifier.Report;
 import io.iocert.certifier.RequirementVerdict;
 import io.iocert.certifier.Verdict;
+import io.iocert.spec.Percent;
 import java.io.IOException;
 import java.io.Writer;
-import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 import javax.xml.stream.XMLOutputFactory;
@@ -143,14 +143,10 @@ final class JUnitReportWriter implements ReportWriter {
         StringBuilder sb = new StringBuilder(v.verdict().name()).append(": measured ")
                 .append(TextReportWriter.measured(v));
         if (v.ci() != null) {
-            sb.append(" (").append(percent(v.ci().confidence())).append(" confidence)");
+            sb.append(" (").append(Percent.of(v.ci().confidence())).append(" confidence)");
         }
         return sb.append(", threshold ").append(TextReportWriter.threshold(v))
                 .append(", ").append(v.samples()).append(" samples").toString();
-    }
-
-    private static String percent(double p) {
-        return BigDecimal.valueOf(p).movePointRight(2).stripTrailingZeros().toPlainString() + "%";
     }
 
     /**

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The report JSON of DESIGN.md ({@value Report#FORMAT}, fleets {@value Report#FLEET_FORMAT}).
+ * The report JSON of docs/design.md (fields: docs/result-format.md) ({@value Report#FORMAT}, fleets {@value Report#FLEET_FORMAT}).
  * Values are canonical (ns, B/s, ops/s), formatted as result documents format them
  * ({@link Numbers#measured}); a value that could not be estimated is written as null.
  */

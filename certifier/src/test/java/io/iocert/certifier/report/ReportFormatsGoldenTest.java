@@ -5,16 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.opencsv.CSVReader;
 import com.opencsv.exceptions.CsvException;
+import io.iocert.certifier.GoldenFiles;
 import io.iocert.certifier.Report;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.StringReader;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.stream.Stream;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
@@ -28,14 +24,20 @@ import org.w3c.dom.NodeList;
 import org.xml.sax.InputSource;
 import org.xml.sax.SAXException;
 
-/** Markdown, JUnit XML and CSV reports: golden files under several locales, and read back. */
+/**
+ * Every report format (text, Markdown, HTML, JUnit XML, JSON, CSV), for one node and for a
+ * fleet, against golden files under several default locales; the HTML page also with plots.
+ * The sample reports are built verdict by verdict ({@link SampleReports}), so the files move
+ * only when a writer changes. Rewrite them after a deliberate change with
+ * {@code -Diocert.golden.update=true} ({@link GoldenFiles}) and review the diff.
+ */
 class ReportFormatsGoldenTest {
 
-    private static final List<String> LOCALES = List.of("en-US", "de-DE", "tr-TR", "fr-FR", "ar-EG");
+    private static final List<String> LOCALES = GoldenFiles.LOCALES;
 
     static Stream<Arguments> goldens() {
         Stream.Builder<Arguments> b = Stream.builder();
-        for (ReportFormat f : List.of(ReportFormat.MD, ReportFormat.JUNIT, ReportFormat.CSV)) {
+        for (ReportFormat f : ReportFormat.values()) {
             for (String tag : LOCALES) {
                 b.add(Arguments.of(f, false, tag));
                 b.add(Arguments.of(f, true, tag));
@@ -46,25 +48,25 @@ class ReportFormatsGoldenTest {
 
     @ParameterizedTest(name = "{0} fleet={1} {2}")
     @MethodSource("goldens")
-    void shouldMatchTheGoldenFileUnderEveryLocale(ReportFormat format, boolean fleet, String tag) throws IOException {
+    void shouldMatchTheGoldenFileUnderEveryLocale(ReportFormat format, boolean fleet, String tag) throws Exception {
         String name = (fleet ? "fleet" : "node") + "." + format.extension();
-        Locale saved = Locale.getDefault();
-        String actual;
-        try {
-            Locale.setDefault(Locale.forLanguageTag(tag));
-            actual = fleet ? renderFleet(format, SampleReports.mixed(), SampleReports.eligible())
-                    : render(format, SampleReports.mixed());
-        } finally {
-            Locale.setDefault(saved);
-        }
-        String expected = golden(name);
-        if (!expected.equals(actual)) {
-            // Leave the actual output next to the build for a diff (and, once reviewed, a new golden file).
-            Path dir = Path.of("target", "golden-actual");
-            Files.createDirectories(dir);
-            Files.writeString(dir.resolve(name), actual, StandardCharsets.UTF_8);
-        }
+        String actual = GoldenFiles.underLocale(tag, () -> fleet
+                ? renderFleet(format, SampleReports.mixed(), SampleReports.eligible())
+                : render(format, SampleReports.mixed()));
+        String expected = GoldenFiles.expected(ReportFormatsGoldenTest.class, name, actual);
         assertEquals(expected, actual, name + " under " + tag);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("locales")
+    void shouldDrawTheSamePlotsUnderEveryLocale(String tag) throws Exception {
+        String actual = GoldenFiles.underLocale(tag, () -> render(ReportFormat.HTML, SampleReports.withEvidence()));
+        assertEquals(GoldenFiles.expected(ReportFormatsGoldenTest.class, "plots.html", actual), actual,
+                "plots.html under " + tag);
+    }
+
+    static Stream<String> locales() {
+        return LOCALES.stream();
     }
 
     @Test
@@ -184,11 +186,5 @@ class ReportFormatsGoldenTest {
         StringWriter w = new StringWriter();
         f.writer().writeFleet(List.of(reports), w);
         return w.toString();
-    }
-
-    private static String golden(String name) throws IOException {
-        try (InputStream in = ReportFormatsGoldenTest.class.getResourceAsStream(name)) {
-            return in == null ? "(missing golden file " + name + ")" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
     }
 }

@@ -1,10 +1,12 @@
 package io.iocert.certifier.report;
 
 import io.iocert.certifier.ConfidenceInterval;
+import io.iocert.certifier.Evidence;
 import io.iocert.certifier.NodeVerdict;
 import io.iocert.certifier.Report;
 import io.iocert.certifier.RequirementVerdict;
 import io.iocert.certifier.Verdict;
+import io.iocert.results.IntervalSeries;
 import io.iocert.results.NodeIdentity;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +40,34 @@ final class SampleReports {
                 new RequirementVerdict("quiet-cpu", "compute.jitter", "hiccup", "p99.9", "<=", 1_000_000, "ns",
                         Double.NaN, null, 0, Verdict.ERROR, "none",
                         "probe failed: <perf> & \"friends\"\nsecond line", null)));
+    }
+
+    /**
+     * {@link #mixed()} with the evidence the HTML report draws, given point by point (not
+     * estimated) so the plots move only when the drawing changes: a latency spectrum with an
+     * unbounded top, and a throughput spectrum with its series of 20 one-second intervals.
+     */
+    static Report withEvidence() {
+        Evidence latency = new Evidence("restart-read", "latency", null, "ns", 48211, List.of(
+                new Evidence.Point(0.01, 410_000, 400_000, 420_000),
+                new Evidence.Point(0.1, 620_000, 610_000, 630_000),
+                new Evidence.Point(0.5, 900_000, 890_000, 910_000),
+                new Evidence.Point(0.9, 1_200_000, 1_180_000, 1_220_000),
+                new Evidence.Point(0.99, 1_650_000, 1_580_000, 1_720_000),
+                new Evidence.Point(0.999, 2_400_000, 2_100_000, 3_300_000),
+                new Evidence.Point(0.9999, 5_000_000, 3_000_000, Double.POSITIVE_INFINITY)),
+                null, 0.95, Map.of("blockSize", 4096L, "pattern", "random"), Map.of("cpuStealShare", "0.0800"));
+        List<Double> series = List.of(352e6, 348e6, 341e6, 339e6, 344e6, 350e6, 336e6, 338e6, 342e6, 345e6,
+                340e6, 337e6, 343e6, 346e6, 339e6, 341e6, 335e6, 349e6, 344e6, 338e6);
+        Evidence throughput = new Evidence("checkpoint-write", "throughput", null, "B/s", 20, List.of(
+                new Evidence.Point(0.05, 335.5e6, 335e6, 337e6),
+                new Evidence.Point(0.1, 337.5e6, 335e6, 339e6),
+                new Evidence.Point(0.5, 341.5e6, 339e6, 344e6),
+                new Evidence.Point(0.9, 349.5e6, 346e6, 352e6),
+                new Evidence.Point(0.95, 350.5e6, 348e6, Double.POSITIVE_INFINITY)),
+                new IntervalSeries(1_000_000_000L, series), 0.95, Map.of("blockSize", 1L << 20, "pattern", "sequential"),
+                Map.of());
+        return mixed().withEvidence(List.of(latency, throughput));
     }
 
     /** ELIGIBLE: only the passing requirement. */
