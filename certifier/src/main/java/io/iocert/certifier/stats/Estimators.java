@@ -71,7 +71,7 @@ public final class Estimators {
     static final double MAX_SECTION_SPREAD = 0.2;
 
     /**
-     * The q-quantile. Up to three intervals, intersected, each at its own share of the error
+     * The q-quantile. Up to three of four intervals, intersected, each at its own share of the error
      * allowance (Bonferroni: a wrong verdict needs one of them wrong, so the intersection keeps
      * the stated error bound when each keeps its own):
      * <ul>
@@ -86,13 +86,17 @@ public final class Estimators {
      *   the run's conditions vary between sections (a location that drifts, a rate that climbs, a
      *   neighbour that comes and goes) and bound the mixture they make, at
      *   {@link #TOLERANCE_SHARE} of the allowance: they settle thresholds far from the estimate
-     *   when the order-statistic interval alone cannot.</li>
+     *   when the order-statistic interval alone cannot;</li>
+     *   <li>far-cut bounds ({@link #farCut}), also only where sectioning is not used and the sample
+     *   has time batches, at {@link #FAR_CUT_SHARE} of the allowance: a test at a fixed factor
+     *   {@link #SEPARATE_MODE} of the estimate, which isolated stalled intervals do not void.</li>
      * </ul>
      * Sectioning assumes the sections' log-quantiles scatter like a normal variable around the
      * whole run's; it is used only where the data give no sign against that: a continuous tail
      * ({@link #continuousTail}) and sections that agree within {@link #MAX_SECTION_SPREAD}.
      * Tolerance bounds need at least {@link #MIN_TOLERANCE_SECTIONS} sections with enough values
-     * in each. So the interval is the order-statistic one intersected with at most one other. What takes part depends on the data only, never on the threshold; the
+     * in each. So the interval is the order-statistic one intersected with sectioning, or with
+     * tolerance and far-cut bounds. What takes part depends on the data only, never on the threshold; the
      * order-statistic interval always does. docs/statistics.md gives the simulations that chose
      * these rules and what they cost.
      */
@@ -103,11 +107,21 @@ public final class Estimators {
         // that disagree): where it can, it is the narrower of the two by far, and splitting the
         // allowance three ways would only widen it.
         Tolerance tol = sect == null ? tolerance(s, q, alpha * TOLERANCE_SHARE) : null;
-        double rest = tol != null ? alpha * (1 - TOLERANCE_SHARE) : alpha;
+        // Far-cut bounds take part wherever sectioning does not and the sample has its time
+        // batches, whether or not they then bound anything: their share is set before they are
+        // computed. Without batches (too few values to tell how they cluster) the order-statistic
+        // interval keeps the whole allowance, and with it the documented minimum counts.
+        boolean farTakesPart = sect == null && s.hasBatches();
+        FarCut far = farTakesPart ? farCut(s, q, alpha * FAR_CUT_SHARE) : null;
+        double rest = alpha - (tol != null ? alpha * TOLERANCE_SHARE : 0) - (farTakesPart ? alpha * FAR_CUT_SHARE : 0);
         double osShare = sect != null ? rest / 2 : rest;
         Estimate os = orderStatistic(s, q, osShare, confidence);
-        if (sect == null && tol == null) {
-            return os;
+        if (sect == null && tol == null && far == null) {
+            if (osShare == alpha) {
+                return os;
+            }
+            return new Estimate(os.value(), os.low(), os.high(), confidence, os.samples(), os.designEffect(),
+                    os.method() + share(osShare, alpha), os.precision());
         }
         double low = os.low();
         double high = os.high();
@@ -124,6 +138,12 @@ public final class Estimators {
             method.append("; normal tolerance bounds over ").append(tol.sections()).append(" time sections")
                     .append(share(alpha * TOLERANCE_SHARE, alpha));
         }
+        if (far != null) {
+            low = Math.max(low, far.low());
+            high = Math.min(high, far.high());
+            method.append("; far-cut bounds at ").append(fmt(SEPARATE_MODE)).append("x the estimate")
+                    .append(share(alpha * FAR_CUT_SHARE, alpha));
+        }
         method.append("; intervals intersected");
         Estimate.Precision precision = threshold -> {
             OptionalDouble x = os.precision().samplesFor(threshold);
@@ -137,6 +157,10 @@ public final class Estimators {
                 os.designEffect(), method.toString(), precision);
     }
 
+    private static String fmt(double x) {
+        return x == Math.rint(x) ? String.valueOf((long) x) : String.valueOf(x);
+    }
+
     private static String share(double part, double alpha) {
         return String.format(java.util.Locale.ROOT, " (at %.0f%% of the error allowance)", 100 * part / alpha);
     }
@@ -147,6 +171,12 @@ public final class Estimators {
      * that settle near ones.
      */
     static final double TOLERANCE_SHARE = 0.2;
+    /**
+     * The share of the error allowance the far-cut bounds ({@link #farCut}) get wherever
+     * sectioning is not used. They only settle thresholds beyond {@link #SEPARATE_MODE} times the
+     * estimate, where a small allowance costs little.
+     */
+    static final double FAR_CUT_SHARE = 0.05;
     /** Fewer time sections than this: no tolerance bounds (the factor grows fast below it). */
     static final int MIN_TOLERANCE_SECTIONS = 8;
     /**
@@ -294,34 +324,46 @@ public final class Estimators {
      * independent, as batches are). Without time units there is nothing to group: false.
      */
     static boolean rareFarTail(Sample s, double q, double point, double alpha) {
+        boolean upper = q >= 0.5;
+        double cut = upper ? SEPARATE_MODE * point : point / SEPARATE_MODE;
+        return farShareBound(s, cut, upper, alpha / 2, true) < Math.min(q, 1 - q);
+    }
+
+    /**
+     * A one-sided upper confidence bound, at level {@code 1 - level}, on the share of values above
+     * {@code cut} ({@code above}) or at or below it, by the grouping of {@link #rareFarTail}; 1 when
+     * the units cannot tell (none, or fewer than two groups). With no far value at all it is 0
+     * when {@code noneIsZero} (the separate-mode check's reading: nothing there to hold the
+     * quantile), else the Clopper-Pearson bound for none in as many groups as there are units.
+     */
+    static double farShareBound(Sample s, double cut, boolean above, double level, boolean noneIsZero) {
         List<Sample.Batch> units = s.units();
         int m = units.size();
         if (m == 0) {
-            return false;
+            return 1;
         }
-        boolean upper = q >= 0.5;
-        double cut = upper ? SEPARATE_MODE * point : point / SEPARATE_MODE;
         long[] far = new long[m];
         int longest = 0;
         int run = 0;
         for (int j = 0; j < m; j++) {
             Sample.Batch u = units.get(j);
             long below = u.countAtOrBelow(cut);
-            far[j] = upper ? u.n() - below : below;
+            far[j] = above ? u.n() - below : below;
             run = far[j] > 0 ? run + 1 : 0;
             longest = Math.max(longest, run);
         }
-        if (longest == 0) {
-            return true;
+        if (longest == 0 && noneIsZero) {
+            return 0;
         }
-        int groups = m / longest;
+        int size = Math.max(1, longest);
+        int groups = m / size;
         if (groups < 2) {
-            return false;
+            return 1;
         }
         double sum = 0;
         for (int g = 0; g < groups; g++) {
-            int from = g * longest;
-            int to = g == groups - 1 ? m : from + longest;
+            int from = g * size;
+            int to = g == groups - 1 ? m : from + size;
             long count = 0;
             long farCount = 0;
             for (int j = from; j < to; j++) {
@@ -331,10 +373,43 @@ public final class Estimators {
             sum += count == 0 ? 0 : (double) farCount / count;
         }
         if (sum >= groups) {
-            return false;
+            return 1;
         }
-        double bound = BetaDistribution.of(sum + 1, groups - sum).inverseCumulativeProbability(1 - alpha / 2);
-        return bound < Math.min(q, 1 - q);
+        return BetaDistribution.of(sum + 1, groups - sum).inverseCumulativeProbability(1 - level);
+    }
+
+    /** Far-cut bounds: ends, either of which may be open (0 or infinity). */
+    record FarCut(double low, double high) {
+    }
+
+    /**
+     * Far-cut bounds at two-sided level {@code alpha}: the q-quantile is above {@code c = point /}
+     * {@link #SEPARATE_MODE} when the share of values at or below c is provably below q (an upper
+     * confidence bound by {@link #farShareBound}, one-sided at {@code alpha / 2}), and at most the
+     * highest value of the bucket holding {@code point x} {@link #SEPARATE_MODE} when the share
+     * above it is provably below {@code 1 - q}. Each is a test at one fixed multiple of the
+     * estimate: for it to be wrong, the estimate must be off by the whole factor while the far
+     * values still look rare. They settle thresholds beyond that factor when isolated values
+     * (a write stalled for a whole interval, a read delayed by the scheduler) leave the
+     * order-statistic interval open and void the tolerance bounds (a zero-rate interval has no
+     * logarithm). Null when neither end is bounded.
+     */
+    static FarCut farCut(Sample s, double q, double alpha) {
+        double point = s.quantile(q);
+        if (!(point > 0)) {
+            return null;
+        }
+        double low = 0;
+        double high = Double.POSITIVE_INFINITY;
+        double below = point / SEPARATE_MODE;
+        if (farShareBound(s, below, false, alpha / 2, false) < q) {
+            low = below;
+        }
+        double above = SEPARATE_MODE * point;
+        if (farShareBound(s, above, true, alpha / 2, false) < 1 - q) {
+            high = s.upperEdge(above);
+        }
+        return low > 0 || high < Double.POSITIVE_INFINITY ? new FarCut(low, high) : null;
     }
 
     /** A sectioned interval: ends, and the log-scale half-width and estimate it came from. */

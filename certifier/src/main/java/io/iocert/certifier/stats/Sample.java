@@ -73,6 +73,12 @@ public abstract sealed class Sample {
     /** The share of observations at or below {@code x}. */
     public abstract double fractionAtOrBelow(double x);
 
+    /**
+     * The highest value counted with {@code x} by {@link Batch#countAtOrBelow}: x itself for
+     * interval values, the highest value of x's bucket for histograms.
+     */
+    public abstract double upperEdge(double x);
+
     public abstract double min();
 
     public abstract double max();
@@ -191,6 +197,11 @@ public abstract sealed class Sample {
         @Override
         public double fractionAtOrBelow(double x) {
             return (double) countAtOrBelow(h, x) / h.getTotalCount();
+        }
+
+        @Override
+        public double upperEdge(double x) {
+            return x < 0 ? x : h.highestEquivalentValue((long) Math.floor(x));
         }
 
         @Override
@@ -317,6 +328,11 @@ public abstract sealed class Sample {
                 }
             }
             return (double) lo / sorted.length;
+        }
+
+        @Override
+        public double upperEdge(double x) {
+            return x;
         }
 
         @Override

@@ -98,6 +98,10 @@ class VerdictSimulationTest {
         rows.add(row("trend +-50%", Scenarios.trend(0.5), 20_000, 0.9, false, 15));
         rows.add(row("16 level shifts, sd 30%, isolated x150", Scenarios.shiftsWithOutliers(0.3, 2e-4, 150), 30_000, 0.9, false, 16));
         rows.add(row("rate climbing 2x over the run, AR(1) 0.9", Scenarios.rateTrend(0.33, 0.9, 0.15), 300, 0.1, true, 18));
+        // Stalled intervals (a write that completes nothing for 10 ms) void the tolerance bounds
+        // (no logarithm of a zero rate); the far-cut bounds settle it.
+        rows.add(row("rate climbing 2x, 2 intervals in 300 stalled", Scenarios.withOutliers(Scenarios.rateTrend(0.33, 0.9, 0.15),
+                2 / 300.0, 1e9), 300, 0.1, true, 19));
         rows.add(row("AR(1) 0.9, 1 interval in 300 at a tenth", Scenarios.withOutliers(Scenarios.ar1(0.9, 0.1), 1 / 300.0, 10),
                 300, 0.1, true, 17));
         print(rows);
