@@ -48,6 +48,29 @@ class HistogramBombTest {
     }
 
     @Test
+    void shouldNameAStreamThatEndsBeforeItsDeclaredPayload() throws Exception {
+        // A histogram with many distinct values, its zlib stream cut after the header: the
+        // stream ends with the payload unread, and the message says how much was there.
+        Histogram h = new Histogram(1, 3_600_000_000_000L, 3);
+        for (long v = 1; v < 2_000_000; v = v * 21 / 20 + 1) {
+            h.recordValue(v);
+        }
+        byte[] whole = Base64.getDecoder().decode(ResultJsonWriter.encode(h));
+        int keep = whole.length / 2;
+        assertTrue(keep > 8 + 64, "enough left for the header: " + whole.length);
+        byte[] cut = java.util.Arrays.copyOf(whole, keep);
+        java.nio.ByteBuffer.wrap(cut).putInt(4, keep - 8);
+        String b64 = Base64.getEncoder().encodeToString(cut);
+
+        ResultFormatException e = assertThrows(ResultFormatException.class,
+                () -> ResultCodec.fromJson(document("\"" + b64 + "\"", null), "cut.json"));
+
+        assertTrue(e.getMessage().startsWith("cut.json: measurements[0].histogram holds no readable histogram (its"
+                + " compressed data ends after "), e.getMessage());
+        assertTrue(e.getMessage().contains(" payload bytes it declares)"), e.getMessage());
+    }
+
+    @Test
     void shouldRefuseManyAllowedHistogramsOnceTheDocumentBudgetIsSpent() {
         // 3 digits over the whole range: 424 KiB each, as iocert's own may be; 700 of them exceed 256 MiB.
         String one = "\"" + encoded(1, Long.MAX_VALUE / 2, 3) + "\"";
