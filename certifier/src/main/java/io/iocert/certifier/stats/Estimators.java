@@ -112,10 +112,11 @@ public final class Estimators {
         // computed. Without batches (too few values to tell how they cluster) the order-statistic
         // interval keeps the whole allowance, and with it the documented minimum counts.
         boolean farTakesPart = sect == null && s.hasBatches();
-        FarCut far = farTakesPart ? farCut(s, q, alpha * FAR_CUT_SHARE) : null;
         double rest = alpha - (tol != null ? alpha * TOLERANCE_SHARE : 0) - (farTakesPart ? alpha * FAR_CUT_SHARE : 0);
         double osShare = sect != null ? rest / 2 : rest;
         Estimate os = orderStatistic(s, q, osShare, confidence);
+        // A far-cut end is only worked out where it could narrow the order-statistic interval.
+        FarCut far = farTakesPart ? farCut(s, q, alpha * FAR_CUT_SHARE, os.low(), os.high()) : null;
         if (sect == null && tol == null && far == null) {
             if (osShare == alpha) {
                 return os;
@@ -342,12 +343,13 @@ public final class Estimators {
         if (m == 0) {
             return 1;
         }
+        long[] counts = s.unitCountsAtOrBelow(cut);
         long[] far = new long[m];
         int longest = 0;
         int run = 0;
         for (int j = 0; j < m; j++) {
             Sample.Batch u = units.get(j);
-            long below = u.countAtOrBelow(cut);
+            long below = counts[j];
             far[j] = above ? u.n() - below : below;
             run = far[j] > 0 ? run + 1 : 0;
             longest = Math.max(longest, run);
@@ -395,6 +397,11 @@ public final class Estimators {
      * logarithm). Null when neither end is bounded.
      */
     static FarCut farCut(Sample s, double q, double alpha) {
+        return farCut(s, q, alpha, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY);
+    }
+
+    /** {@link #farCut(Sample, double, double)}, skipping an end that could not narrow [{@code low}, {@code high}]. */
+    static FarCut farCut(Sample s, double q, double alpha, double knownLow, double knownHigh) {
         double point = s.quantile(q);
         if (!(point > 0)) {
             return null;
@@ -402,11 +409,11 @@ public final class Estimators {
         double low = 0;
         double high = Double.POSITIVE_INFINITY;
         double below = point / SEPARATE_MODE;
-        if (farShareBound(s, below, false, alpha / 2, false) < q) {
+        if (knownLow < below && farShareBound(s, below, false, alpha / 2, false) < q) {
             low = below;
         }
         double above = SEPARATE_MODE * point;
-        if (farShareBound(s, above, true, alpha / 2, false) < 1 - q) {
+        if (knownHigh > s.upperEdge(above) && farShareBound(s, above, true, alpha / 2, false) < 1 - q) {
             high = s.upperEdge(above);
         }
         return low > 0 || high < Double.POSITIVE_INFINITY ? new FarCut(low, high) : null;

@@ -103,6 +103,29 @@ public abstract sealed class Sample {
      */
     public abstract List<Batch> units();
 
+    /**
+     * For each of {@link #units()}, how many of its values are at or below {@code x}; kept for
+     * the last few x asked (the separate-mode check and the far-cut bounds ask for the same cut).
+     */
+    public long[] unitCountsAtOrBelow(double x) {
+        long[] known = unitCounts.get(x);
+        if (known != null) {
+            return known;
+        }
+        List<Batch> units = units();
+        long[] counts = new long[units.size()];
+        for (int j = 0; j < counts.length; j++) {
+            counts[j] = units.get(j).countAtOrBelow(x);
+        }
+        if (unitCounts.size() >= 8) {
+            unitCounts.clear();
+        }
+        unitCounts.put(x, counts);
+        return counts;
+    }
+
+    private final java.util.Map<Double, long[]> unitCounts = new java.util.HashMap<>();
+
     /** Whether the batches describe this sample's time structure well enough to use. */
     public boolean hasBatches() {
         return batches().size() >= MIN_BATCHES;
