@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The wider simulation table behind docs/statistics.md ("What the present method settles"): not
  * part of the build (its name is not a test's), run on demand:
- * {@code mvn -pl certifier -am test -Dtest=QuantileMethodTable -Dsurefire.failIfNoSpecifiedTests=false -Diocert.table=abcd}
+ * {@code mvn -pl certifier-simulations -am test -Dtest=QuantileMethodTable -Dsurefire.failIfNoSpecifiedTests=false -Diocert.table=abcde}
  * (a: issue 12's scenarios; b: stall modes and dips; c: isolated outliers; d: strong drift and
  * stall modes at the quantile; e: interval rates that climb during the run).
  */
