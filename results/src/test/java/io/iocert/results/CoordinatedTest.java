@@ -52,6 +52,50 @@ class CoordinatedTest {
         assertEquals("a=0.2000,b=0.8000", agg.context().get(Coordinated.SHARES));
     }
 
+    private static Measurement pair(String partner, long originEpochNs, double... values) {
+        return new Measurement("w", "net.stream", "throughput", "B/s", Map.of(), values.length, null, null,
+                new IntervalSeries(S, java.util.Arrays.stream(values).boxed().toList()),
+                Map.of(Coordinated.ORIGIN, Long.toString(originEpochNs), Coordinated.SCOPE, Coordinated.PAIR,
+                        Coordinated.PARTNER, partner), null);
+    }
+
+    @Test
+    void shouldKeepEveryPairAlignedWithItsNodeAndShareTheAggregateAmongThePairs() {
+        // All-to-all of three: each node's measurement is its two pairs added. Node b's clock runs 0.5 s ahead.
+        var a = new Coordinated.NodeRun("a", 0, 1000, List.of(throughput(100 * S, 30, 30, 30),
+                pair("b", 100 * S, 10, 10, 10), pair("c", 100 * S, 20, 20, 20)), null);
+        var b = new Coordinated.NodeRun("b", S / 2, 1000, List.of(throughput(100 * S + S / 2, 60, 60, 60),
+                pair("c", 100 * S + S / 2, 20, 20, 20), pair("a", 100 * S + S / 2, 40, 40, 40)), null);
+        var c = new Coordinated.NodeRun("c", 0, 1000, List.of(throughput(100 * S, 10, 10, 10),
+                pair("a", 100 * S, 5, 5, 5), pair("b", 100 * S, 5, 5, 5)), null);
+
+        List<Measurement> merged = Coordinated.merge("w", "net.stream", Map.of("throughput", "B/s"), List.of(a, b, c),
+                List.of());
+
+        assertEquals(1 + 3 + 6, merged.size(), "the aggregate, the three nodes, the six pairs");
+        Measurement agg = merged.get(0);
+        assertEquals(List.of(100.0, 100.0, 100.0), agg.intervals().values(), "the nodes added, not the pairs again");
+        List<Measurement> pairs = merged.subList(4, 10);
+        double shares = 0;
+        for (int k = 0; k < 3; k++) {
+            double sum = 0;
+            for (Measurement p : pairs) {
+                assertEquals(Coordinated.PAIR, p.context().get(Coordinated.SCOPE));
+                sum += p.intervals().values().get(k);
+            }
+            assertEquals(agg.intervals().values().get(k), sum, 1e-9, "interval " + k + ": the pairs add up to the aggregate");
+        }
+        for (Measurement p : pairs) {
+            shares += Double.parseDouble(p.context().get(Coordinated.SHARE));
+        }
+        assertEquals(1.0, shares, 1e-3);
+        Measurement bToA = pairs.get(3);
+        assertEquals("b", bToA.context().get(Coordinated.NODE_NAME));
+        assertEquals("a", bToA.context().get(Coordinated.PARTNER));
+        assertEquals("0.4000", bToA.context().get(Coordinated.SHARE));
+        assertTrue(Coordinated.isPart(bToA));
+    }
+
     @Test
     void shouldMergeHistogramsNotAveragePercentiles() {
         var a = new Coordinated.NodeRun("a", 0, 0, List.of(latency(1_000, 1_000, 1_000)), null);

@@ -18,9 +18,9 @@ final class Partners {
     /** Context key of a node's measurement: its partners' names, comma-separated. */
     static final String PARTNERS = "partners";
     /** Context key of a pair's measurement: the partner's name. */
-    static final String PARTNER = "partner";
+    static final String PARTNER = io.iocert.results.Coordinated.PARTNER;
     /** Context value of {@code scope} for one pair's measurement (this node against one partner). */
-    static final String PAIR = "pair";
+    static final String PAIR = io.iocert.results.Coordinated.PAIR;
 
     private Partners() {
     }
