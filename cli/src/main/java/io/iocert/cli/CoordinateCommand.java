@@ -79,7 +79,8 @@ final class CoordinateCommand implements Command {
     @Override
     public String synopsis() {
         return "--spec FILE (--participants NAME,... | --nodes N) [--bind ADDR] [--port N] [--token-file FILE]"
-                + " [--join-timeout D] [--out DIR] [--budget D] [--confidence P] [--format F]";
+                + " [--join-timeout D] [--out DIR] [--budget D] [--confidence P] [--format F] [--sign KEY [--valid-for T]]"
+                + " [--store STORE]";
     }
 
     @Override
@@ -105,7 +106,12 @@ final class CoordinateCommand implements Command {
                         + RunCommand.RESULT_FILE + ", nodes/<name>.result.json, the reports"))
                 .addOption(opt("budget", "DURATION", "most time to spend on each requirement, overriding the spec"))
                 .addOption(opt("confidence", "P", "confidence for every requirement, overriding the spec (0 < P < 1)"))
-                .addOption(opt("format", "F", "report format on standard output: " + ReportFormat.ids() + " (default text)"));
+                .addOption(opt("format", "F", "report format on standard output: " + ReportFormat.ids() + " (default text)"))
+                .addOption(opt("sign", "KEY", "also write " + Signing.CERTIFICATE_FILE + ", signed with this private key"
+                        + " (PREFIX.key from 'iocert keygen'; PREFIX.pub must be beside it); it binds the merged "
+                        + RunCommand.RESULT_FILE + " and every nodes/<name>.result.json"))
+                .addOption(opt("valid-for", "TIME", "how long the certificate is valid: 30d (default), 12h, 90min"))
+                .addOption(Stores.recordOption());
     }
 
     @Override
@@ -114,6 +120,9 @@ final class CoordinateCommand implements Command {
         if (!line.hasOption("spec")) {
             throw new UsageException("coordinate needs --spec FILE", "see 'iocert coordinate --help'");
         }
+        // Checked before anyone is made to wait: a key that does not read, a store that cannot be written.
+        Optional<Signing> signing = Signing.of(line);
+        Optional<io.iocert.store.StoreLocation> store = Stores.checkedForRecording(line);
         Path specFile = Path.of(line.getOptionValue("spec"));
         Spec spec = Inputs.spec(line, err);
         String specText = new String(SpecLoader.canonicalJson(specFile), StandardCharsets.UTF_8);
@@ -203,13 +212,18 @@ final class CoordinateCommand implements Command {
         Result result = new Result(Result.FORMAT, ToolVersion.get(), NodeIdentityCollector.collect(Path.of("").toAbsolutePath()),
                 spec.name(), spec.sha256(), started, Instant.now(), merged);
         Path nodesDir = Files.createDirectories(dir.resolve("nodes"));
+        List<Path> resultFiles = new ArrayList<>();
+        resultFiles.add(dir.resolve(RunCommand.RESULT_FILE));
         for (Map.Entry<String, List<Measurement>> e : perNode.entrySet()) {
             // Each node's own measurements as it sent them (no alignment), for inspection and re-merging.
             Result own = new Result(Result.FORMAT, ToolVersion.get(), result.node(), spec.name(), spec.sha256(), started,
                     Instant.now(), e.getValue());
-            AtomicFiles.write(nodesDir.resolve(e.getKey() + ".result.json"), ResultCodec.toJson(own), false);
+            Path file = nodesDir.resolve(e.getKey() + ".result.json");
+            AtomicFiles.write(file, ResultCodec.toJson(own), false);
+            resultFiles.add(file);
         }
-        AtomicFiles.write(dir.resolve(RunCommand.RESULT_FILE), ResultCodec.toJson(result), false);
+        byte[] document = ResultCodec.toJson(result);
+        AtomicFiles.write(dir.resolve(RunCommand.RESULT_FILE), document, false);
         AtomicFiles.write(dir.resolve("result.csv"), CsvExport.toCsv(result), false);
         AtomicFiles.write(dir.resolve("result.hlog"), HlogExport.toHlog(result), false);
         Spec judged = new Spec(spec.version(), spec.name(), spec.description(), spec.confidence(), spec.budget(),
@@ -220,6 +234,14 @@ final class CoordinateCommand implements Command {
         for (ReportFormat f : ReportFormat.values()) {
             Outputs.write(dir.resolve(RunCommand.reportFile(f)), Outputs.render(f, one));
         }
+        byte[] certificate = null;
+        if (signing.isPresent()) {
+            Path cert = signing.get().issue(report, resultFiles, dir);
+            err.println("iocert: signed " + cert);
+            certificate = Files.readAllBytes(cert);
+        }
+        // The merged result is recorded as the coordinator's (its node identity), as it is judged.
+        Stores.record(store, result, document, "coordinate", verdicts, certificate, err);
         out.print(Outputs.render(format, one));
         out.flush();
         err.println("iocert: wrote " + dir.resolve(RunCommand.RESULT_FILE) + ", the nodes' results in " + nodesDir

@@ -245,9 +245,11 @@ class CoordinateCommandTest {
                 joins.add(pool.submit(() -> CliRunner.run("join", "--coordinator", "127.0.0.1:" + port, "--token-file",
                         token.toString(), "--name", n, "--fs-path", fs.toString(), "--wait", "60s")));
             }
+            assertEquals(0, CliRunner.run("keygen", "--out", dir.resolve("ops").toString()).code());
+            Path store = dir.resolve("history.db");
             CliRunner c = CliRunner.run("coordinate", "--spec", spec.toString(), "--participants", "a,b,c", "--port",
                     Integer.toString(port), "--token-file", token.toString(), "--out", dir.resolve("out").toString(),
-                    "--format", "json");
+                    "--format", "json", "--sign", dir.resolve("ops.key").toString(), "--store", store.toString());
             StringBuilder logs = new StringBuilder();
             for (Future<CliRunner> j : joins) {
                 CliRunner r = j.get(60, TimeUnit.SECONDS);
@@ -295,6 +297,20 @@ class CoordinateCommandTest {
                 assertEquals(agg, pairSum[k], 1e-6 * agg, "aggregate interval " + k + " is the sum of the pairs");
             }
             assertTrue(pairSum.length >= 8, "2 s of 200-ms intervals on the common span: " + pairSum.length);
+
+            // Signed and recorded as a run is: the certificate binds the merged result and every node's.
+            assertTrue(c.err().contains("iocert: signed ") && c.err().contains("iocert: recorded result "), c.err());
+            Path cert = dir.resolve("out/certificate.json");
+            JsonNode certificate = new ObjectMapper().readTree(cert.toFile());
+            assertTrue(certificate.toString().contains("\"name\":\"result.json\"")
+                    && certificate.toString().contains("\"name\":\"nodes/c.result.json\""), certificate.toString());
+            CliRunner verify = CliRunner.run("verify", cert.toString(), "--key", dir.resolve("ops.pub").toString(), "--spec",
+                    spec.toString());
+            assertEquals(0, verify.code(), verify.err() + verify.out());
+            String host = result.at("/node/hostname").asText();
+            CliRunner history = CliRunner.run("history", "--store", store.toString(), "--node", host, "--spec", "fabric");
+            assertEquals(0, history.code(), history.err());
+            assertTrue(history.out().lines().anyMatch(l -> l.contains("ELIGIBLE")), "the run recorded: " + history.out());
         } finally {
             pool.shutdownNow();
         }
