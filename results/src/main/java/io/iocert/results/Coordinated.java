@@ -30,7 +30,9 @@ import org.HdrHistogram.Histogram;
  * with their {@value #SHARE} of the aggregate (the pairs' shares add up to 1, as the nodes' do).
  *
  * <p>A node that failed or sent nothing makes the aggregate an error naming it, with what the
- * other nodes measured kept in it.
+ * other nodes measured kept in it. What a node measured before its own error is kept too, after
+ * the others and as it sent it (not aligned, no share), but not in the aggregate: its series
+ * ends early and would cut the common span of every other node short.
  */
 public final class Coordinated {
     /** Context key (shared with net.stream's parts): {@value #AGGREGATE} or {@value #NODE}. */
@@ -98,33 +100,51 @@ public final class Coordinated {
             for (String name : missing) {
                 problems.add("participant " + name + " never joined");
             }
+            List<Measurement> failed = new ArrayList<>();
             for (NodeRun r : runs) {
                 Measurement m = r.measurements().stream().filter(x -> x.id().equals(id) && x.metric().equals(metric))
                         .filter(x -> !isPart(x)).findFirst().orElse(null);
-                for (Measurement x : r.measurements()) {
-                    if (x.id().equals(id) && x.metric().equals(metric) && PAIR.equals(x.context().get(SCOPE))) {
-                        pairs.add(x);
-                        pairOwners.add(r);
-                    }
-                }
                 if (m == null) {
                     problems.add(r.failure() != null ? r.failure() : "participant " + r.name() + " sent no " + metric
                             + " measurement");
                     continue;
                 }
+                List<Measurement> mine = r.measurements().stream().filter(x -> x.id().equals(id)
+                        && x.metric().equals(metric) && PAIR.equals(x.context().get(SCOPE))).toList();
                 if (m.error() != null) {
+                    // What a node measured before its error is kept as it sent it, outside the aggregate:
+                    // its series ends early, and would cut every other node's common span short.
                     problems.add("participant " + r.name() + ": " + m.error());
-                } else if (r.failure() != null) {
+                    failed.add(labelled(m, r, NODE));
+                    mine.forEach(x -> failed.add(labelled(x, r, PAIR)));
+                    continue;
+                }
+                if (r.failure() != null) {
                     problems.add(r.failure());
                 }
                 nodes.add(m);
                 owners.add(r);
+                mine.forEach(x -> {
+                    pairs.add(x);
+                    pairOwners.add(r);
+                });
             }
             String unit = metrics.getOrDefault(metric, nodes.isEmpty() ? "" : nodes.get(0).unit());
             out.addAll(mergeMetric(id, probe, metric, unit, nodes, owners, pairs, pairOwners, problems,
                     runs.size() + missing.size()));
+            out.addAll(failed);
         }
         return out;
+    }
+
+    /** {@code m} as a node's (or a pair's) measurement of participant {@code r}, unaligned. */
+    private static Measurement labelled(Measurement m, NodeRun r, String scope) {
+        Map<String, String> ctx = new LinkedHashMap<>(m.context());
+        ctx.put(SCOPE, scope);
+        ctx.put(NODE_NAME, r.name());
+        ctx.put(CLOCK_OFFSET, Long.toString(r.clockOffsetNs()));
+        ctx.put(CLOCK_UNCERTAINTY, Long.toString(r.clockUncertaintyNs()));
+        return m.withContext(ctx);
     }
 
     /** Whether {@code m} is a part of a node's measurement (one pair, one stream) rather than the node's own. */

@@ -118,4 +118,28 @@ class CoordinatedTest {
         assertEquals("3", agg.context().get(Coordinated.NODES));
         assertEquals(2, merged.size(), "the aggregate and a's own measurement");
     }
+
+    @Test
+    void shouldKeepWhatAFailedNodeMeasuredOutsideTheAggregateSoTheOthersKeepTheirSpan() {
+        // b lost its partner after 1 s: its series (and its pair's) end there. a and c ran all 4 s.
+        Measurement bNode = throughput(100 * S, 50);
+        bNode = new Measurement(bNode.id(), bNode.probe(), bNode.metric(), bNode.unit(), bNode.workload(), 1, null, null,
+                bNode.intervals(), bNode.context(), "partner c (10.0.0.3:4000) ended stream 0 early");
+        var a = new Coordinated.NodeRun("a", 0, 0, List.of(throughput(100 * S, 10, 10, 10, 10), pair("b", 100 * S, 10, 10, 10, 10)),
+                null);
+        var b = new Coordinated.NodeRun("b", 0, 0, List.of(bNode, pair("c", 100 * S, 50)), null);
+        var c = new Coordinated.NodeRun("c", 0, 0, List.of(throughput(100 * S, 20, 20, 20, 20), pair("a", 100 * S, 20, 20, 20, 20)),
+                null);
+        List<Measurement> merged = Coordinated.merge("w", "net.stream", Map.of("throughput", "B/s"), List.of(a, b, c),
+                List.of());
+        Measurement agg = merged.get(0);
+        assertEquals("participant b: partner c (10.0.0.3:4000) ended stream 0 early; the aggregate holds the other 2 of 3"
+                + " nodes", agg.error());
+        assertEquals(List.of(30.0, 30.0, 30.0, 30.0), agg.intervals().values(), "a's and c's whole span");
+        Measurement kept = merged.stream().filter(m -> "b".equals(m.context().get(Coordinated.NODE_NAME))
+                && Coordinated.NODE.equals(m.context().get(Coordinated.SCOPE))).findFirst().orElseThrow();
+        assertEquals(List.of(50.0), kept.intervals().values(), "b's own second, as it sent it");
+        assertEquals(null, kept.context().get(Coordinated.SHARE), "no share of an aggregate it is not in");
+        assertEquals(1 + 2 + 2 + 2, merged.size(), "aggregate, a and c, their pairs, then b and its pair");
+    }
 }
