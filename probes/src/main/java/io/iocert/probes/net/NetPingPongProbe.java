@@ -154,7 +154,7 @@ public final class NetPingPongProbe implements Probe {
                     blocks.merge(runs.get(i).blocks);
                 }
                 if (m.error() != null) {
-                    errors.add("partner " + peers.get(i).label() + ": " + m.error());
+                    errors.add(m.error());   // it names the partner
                 }
                 Map<String, String> ctx = new LinkedHashMap<>(m.context());
                 ctx.put("scope", Partners.PAIR);

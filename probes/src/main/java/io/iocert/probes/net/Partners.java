@@ -47,7 +47,7 @@ final class Partners {
             } catch (ProbeException e) {
                 throw new ProbeException("partner " + p.name() + ": " + e.getMessage(), e);
             }
-            out.add(new Peer(addr.address(), addr.token(), p.name() + " (" + addr.label() + ")", false));
+            out.add(new Peer(addr.address(), addr.token(), p.name() + " (" + addr.label() + ")", false, true));
         }
         return out;
     }
@@ -64,7 +64,7 @@ final class Partners {
             try {
                 PeerConnection.open(p, watchdog, timeouts).close();
             } catch (PeerException e) {
-                failed.add("partner " + p.label() + " cannot be reached: " + e.getMessage());
+                failed.add(p.describe() + " cannot be reached: " + e.getMessage());
             }
         }
         if (!failed.isEmpty()) {
