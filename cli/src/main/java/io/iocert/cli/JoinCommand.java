@@ -225,20 +225,20 @@ final class JoinCommand implements Command {
 
     /**
      * Joins, retrying while nothing listens yet (participants started by srun are often up
-     * before the coordinator), for at most {@code wait}; any other failure ends at once.
+     * before the coordinator), for at most {@code wait}; any other failure ends at once. Serves
+     * partners as {@code listener} says (null: none); a listener address that cannot be bound
+     * is bad input.
      */
-    static JoinClient connect(PeerAddress address, String name, Duration wait) throws ProbeException, InterruptedException {
-        return connect(address, name, wait, null);
-    }
-
-    /** As {@link #connect(PeerAddress, String, Duration)}, serving partners as {@code listener} says (null: none). */
     static JoinClient connect(PeerAddress address, String name, Duration wait, JoinClient.PartnerListener listener)
-            throws ProbeException, InterruptedException {
+            throws ProbeException, InterruptedException, UsageException {
         long deadline = System.nanoTime() + wait.toNanos();
         while (true) {
             try {
                 return JoinClient.join(address, name, Duration.ofSeconds(10), Optional.ofNullable(listener));
             } catch (ProbeException e) {
+                if (e.getCause() instanceof java.net.BindException) {
+                    throw new UsageException(e.getMessage(), "choose another --listen address or port");
+                }
                 boolean notYet = e.getMessage() != null && e.getMessage().contains("Connection refused");
                 if (!notYet || System.nanoTime() - deadline > 0) {
                     throw e;

@@ -365,8 +365,19 @@ class CoordinateCommandTest {
         assertEquals(2, listen.code());
         assertTrue(listen.err().contains("--listen 0.0.0.0:7880 is not a loopback address, and partners on other nodes need"
                 + " the run's token"), listen.err());
+        CliRunner busy;
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+             io.iocert.probes.net.PeerServer peer = io.iocert.probes.net.PeerServer.start(new java.net.InetSocketAddress(
+                     java.net.InetAddress.getLoopbackAddress(), 0), java.util.Optional.of(io.iocert.probes.net.Token.load(token)),
+                     io.iocert.probes.net.ServerLimits.DEFAULTS, line -> { })) {
+            // The handshake passes (a serve with the token), then the partner port is taken.
+            busy = CliRunner.run("join", "--coordinator", "127.0.0.1:" + peer.address().getPort(), "--token-file",
+                    token.toString(), "--listen", "127.0.0.1:" + taken.getLocalPort(), "--wait", "5s");
+        }
+        assertEquals(2, busy.code(), busy.err());
+        assertTrue(busy.err().contains("cannot serve partners on 127.0.0.1:"), busy.err());
         for (CliRunner r : new CliRunner[] {noCount, mismatch, twice, open, none, badSpec, badLayout, noCoordinator, badName,
-            alone, listen}) {
+            alone, listen, busy}) {
             assertTrue(r.noStackTrace(), r.err());
         }
     }
