@@ -4,6 +4,7 @@ import io.iocert.certifier.stats.Estimate;
 import io.iocert.certifier.stats.Estimators;
 import io.iocert.certifier.stats.Sample;
 import io.iocert.results.IntervalSeries;
+import io.iocert.results.Coordinated;
 import io.iocert.results.Measurement;
 import io.iocert.results.Result;
 import io.iocert.results.Rounds;
@@ -115,12 +116,12 @@ public final class Certifier {
     /**
      * The measurements judged for requirement {@code id}'s {@code metric}: all of them (the sizes
      * of a sweep), except the parts of an aggregate (net.stream's single streams, a coordinated
-     * run's single nodes).
+     * run's single nodes and pairs).
      */
     public static List<Measurement> judged(List<Measurement> measurements, String id, String metric) {
         return measurements.stream()
                 .filter(x -> x.id().equals(id) && x.metric().equals(metric))
-                .filter(x -> !"stream".equals(x.context().get("scope")) && !"node".equals(x.context().get("scope")))
+                .filter(x -> !Coordinated.isPart(x) && !Coordinated.NODE.equals(x.context().get(Coordinated.SCOPE)))
                 .toList();
     }
 

@@ -23,6 +23,7 @@ import io.iocert.results.Result;
 import io.iocert.results.ResultCodec;
 import io.iocert.results.ResultFormatException;
 import io.iocert.results.ToolVersion;
+import io.iocert.spec.Coordination;
 import io.iocert.spec.Expectation;
 import io.iocert.spec.Requirement;
 import io.iocert.spec.Spec;
@@ -78,7 +79,8 @@ final class CoordinateCommand implements Command {
     @Override
     public String synopsis() {
         return "--spec FILE (--participants NAME,... | --nodes N) [--bind ADDR] [--port N] [--token-file FILE]"
-                + " [--join-timeout D] [--out DIR] [--budget D] [--confidence P] [--format F]";
+                + " [--join-timeout D] [--out DIR] [--budget D] [--confidence P] [--format F] [--sign KEY [--valid-for T]]"
+                + " [--store STORE]";
     }
 
     @Override
@@ -104,7 +106,12 @@ final class CoordinateCommand implements Command {
                         + RunCommand.RESULT_FILE + ", nodes/<name>.result.json, the reports"))
                 .addOption(opt("budget", "DURATION", "most time to spend on each requirement, overriding the spec"))
                 .addOption(opt("confidence", "P", "confidence for every requirement, overriding the spec (0 < P < 1)"))
-                .addOption(opt("format", "F", "report format on standard output: " + ReportFormat.ids() + " (default text)"));
+                .addOption(opt("format", "F", "report format on standard output: " + ReportFormat.ids() + " (default text)"))
+                .addOption(opt("sign", "KEY", "also write " + Signing.CERTIFICATE_FILE + ", signed with this private key"
+                        + " (PREFIX.key from 'iocert keygen'; PREFIX.pub must be beside it); it binds the merged "
+                        + RunCommand.RESULT_FILE + " and every nodes/<name>.result.json"))
+                .addOption(opt("valid-for", "TIME", "how long the certificate is valid: 30d (default), 12h, 90min"))
+                .addOption(Stores.recordOption());
     }
 
     @Override
@@ -113,6 +120,9 @@ final class CoordinateCommand implements Command {
         if (!line.hasOption("spec")) {
             throw new UsageException("coordinate needs --spec FILE", "see 'iocert coordinate --help'");
         }
+        // Checked before anyone is made to wait: a key that does not read, a store that cannot be written.
+        Optional<Signing> signing = Signing.of(line);
+        Optional<io.iocert.store.StoreLocation> store = Stores.checkedForRecording(line);
         Path specFile = Path.of(line.getOptionValue("spec"));
         Spec spec = Inputs.spec(line, err);
         String specText = new String(SpecLoader.canonicalJson(specFile), StandardCharsets.UTF_8);
@@ -136,6 +146,14 @@ final class CoordinateCommand implements Command {
                         : "--participants") + ")");
             }
         }
+        for (Requirement r : coordinated) {
+            if (Coordination.PAIRED.contains(r.probe()) && count < 2) {
+                throw new UsageException("requirement '" + r.id() + "' (" + r.probe().id() + ") runs between partners, and"
+                        + " this run has " + count + " participant (" + (names.isEmpty() ? "--nodes" : "--participants")
+                        + "): give it at least 2");
+            }
+        }
+        List<List<Requirement>> groups = groups(coordinated);
         ReportFormat format = Outputs.format(line);
         Duration joinTimeout = line.hasOption("join-timeout")
                 ? Inputs.duration("--join-timeout", line.getOptionValue("join-timeout")) : DEFAULT_JOIN_TIMEOUT;
@@ -184,9 +202,8 @@ final class CoordinateCommand implements Command {
             log(err, joined.size() + " of " + count + " participants joined" + (missing.isEmpty() ? ""
                     : "; never joined within " + joinTimeout.toSeconds() + " s: " + String.join(", ", missing)));
             String runId = ProbeCommand.runId();
-            for (int k = 0; k < coordinated.size(); k++) {
-                Requirement r = coordinated.get(k);
-                merged.addAll(runRequirement(spec, specText, r, runId + "-r" + k, joined, missing, perNode, err));
+            for (int k = 0; k < groups.size(); k++) {
+                merged.addAll(runGroup(spec, specText, groups.get(k), runId + "-r" + k, joined, missing, perNode, err));
             }
             for (Coordinator.Participant p : joined) {
                 p.finish("ok, " + coordinated.size() + " requirements");
@@ -195,13 +212,18 @@ final class CoordinateCommand implements Command {
         Result result = new Result(Result.FORMAT, ToolVersion.get(), NodeIdentityCollector.collect(Path.of("").toAbsolutePath()),
                 spec.name(), spec.sha256(), started, Instant.now(), merged);
         Path nodesDir = Files.createDirectories(dir.resolve("nodes"));
+        List<Path> resultFiles = new ArrayList<>();
+        resultFiles.add(dir.resolve(RunCommand.RESULT_FILE));
         for (Map.Entry<String, List<Measurement>> e : perNode.entrySet()) {
             // Each node's own measurements as it sent them (no alignment), for inspection and re-merging.
             Result own = new Result(Result.FORMAT, ToolVersion.get(), result.node(), spec.name(), spec.sha256(), started,
                     Instant.now(), e.getValue());
-            AtomicFiles.write(nodesDir.resolve(e.getKey() + ".result.json"), ResultCodec.toJson(own), false);
+            Path file = nodesDir.resolve(e.getKey() + ".result.json");
+            AtomicFiles.write(file, ResultCodec.toJson(own), false);
+            resultFiles.add(file);
         }
-        AtomicFiles.write(dir.resolve(RunCommand.RESULT_FILE), ResultCodec.toJson(result), false);
+        byte[] document = ResultCodec.toJson(result);
+        AtomicFiles.write(dir.resolve(RunCommand.RESULT_FILE), document, false);
         AtomicFiles.write(dir.resolve("result.csv"), CsvExport.toCsv(result), false);
         AtomicFiles.write(dir.resolve("result.hlog"), HlogExport.toHlog(result), false);
         Spec judged = new Spec(spec.version(), spec.name(), spec.description(), spec.confidence(), spec.budget(),
@@ -212,6 +234,14 @@ final class CoordinateCommand implements Command {
         for (ReportFormat f : ReportFormat.values()) {
             Outputs.write(dir.resolve(RunCommand.reportFile(f)), Outputs.render(f, one));
         }
+        byte[] certificate = null;
+        if (signing.isPresent()) {
+            Path cert = signing.get().issue(report, resultFiles, dir);
+            err.println("iocert: signed " + cert);
+            certificate = Files.readAllBytes(cert);
+        }
+        // The merged result is recorded as the coordinator's (its node identity), as it is judged.
+        Stores.record(store, result, document, "coordinate", verdicts, certificate, err);
         out.print(Outputs.render(format, one));
         out.flush();
         err.println("iocert: wrote " + dir.resolve(RunCommand.RESULT_FILE) + ", the nodes' results in " + nodesDir
@@ -219,13 +249,53 @@ final class CoordinateCommand implements Command {
         return report.verdict().exitCode();
     }
 
-    /** Runs one requirement on every participant still alive and merges what they send. */
-    private static List<Measurement> runRequirement(Spec spec, String specText, Requirement r, String sharedId,
-                                                    List<Coordinator.Participant> joined, List<String> missing,
-                                                    Map<String, List<Measurement>> perNode, PrintStream err)
+    /**
+     * The coordinated requirements in the order they run: each alone, except those joined by
+     * {@code concurrentWith}, which run as one group from one start (in spec order, the group
+     * where its first member is).
+     */
+    static List<List<Requirement>> groups(List<Requirement> coordinated) {
+        Map<String, String> root = new LinkedHashMap<>();
+        coordinated.forEach(r -> root.put(r.id(), r.id()));
+        for (Requirement r : coordinated) {
+            Optional<String> with = r.coordinated().flatMap(Coordination::concurrentWith);
+            if (with.isPresent() && root.containsKey(with.get())) {
+                String a = find(root, r.id());
+                String b = find(root, with.get());
+                if (!a.equals(b)) {
+                    root.put(a, b);
+                }
+            }
+        }
+        Map<String, List<Requirement>> byRoot = new LinkedHashMap<>();
+        for (Requirement r : coordinated) {
+            byRoot.computeIfAbsent(find(root, r.id()), k -> new ArrayList<>()).add(r);
+        }
+        return List.copyOf(byRoot.values());
+    }
+
+    private static String find(Map<String, String> root, String id) {
+        String r = id;
+        while (!root.get(r).equals(r)) {
+            r = root.get(r);
+        }
+        return r;
+    }
+
+    /**
+     * Runs one group of requirements ({@link #groups}) on every participant still alive, from
+     * one start, and merges what they send, requirement by requirement.
+     */
+    private static List<Measurement> runGroup(Spec spec, String specText, List<Requirement> group, String sharedId,
+                                              List<Coordinator.Participant> joined, List<String> missing,
+                                              Map<String, List<Measurement>> perNode, PrintStream err)
             throws InterruptedException {
-        Duration armLimit = r.budget().plus(RESULT_GRACE);
-        Duration resultLimit = r.budget().plus(RESULT_GRACE);
+        Duration longest = group.stream().map(Requirement::budget).max(Duration::compareTo).orElseThrow();
+        Duration armLimit = longest.plus(RESULT_GRACE);
+        Duration resultLimit = longest.plus(RESULT_GRACE);
+        String ids = String.join(" and ", group.stream().map(x -> "'" + x.id() + "'").toList());
+        // Partners are numbered among the participants still in the run, in the coordinator's order.
+        List<Coordinator.Participant> alive = joined.stream().filter(p -> p.failure().isEmpty()).toList();
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, joined.size()));
         Map<String, byte[]> documents = new LinkedHashMap<>();
         Map<String, String> failures = new LinkedHashMap<>();
@@ -233,7 +303,7 @@ final class CoordinateCommand implements Command {
             List<Future<Optional<byte[]>>> armed = new ArrayList<>();
             for (int i = 0; i < joined.size(); i++) {
                 Coordinator.Participant p = joined.get(i);
-                byte[] assignment = assignment(specText, r, i, joined.size(), sharedId);
+                byte[] assignment = assignment(specText, group, i, joined.size(), sharedId, partners(group, p, alive));
                 armed.add(pool.submit(() -> {
                     p.assign(assignment);
                     return p.awaitArmed(armLimit);
@@ -256,7 +326,7 @@ final class CoordinateCommand implements Command {
                 }
             }
             long startNs = EpochClock.nowNs() + START_LEAD.toNanos() + 2 * widest;
-            log(err, "'" + r.id() + "': " + ready.size() + " participants ready; start at "
+            log(err, ids + ": " + ready.size() + " participants ready; start at "
                     + Instant.ofEpochSecond(0, startNs).truncatedTo(ChronoUnit.MILLIS));
             List<Future<byte[]>> results = new ArrayList<>();
             for (Coordinator.Participant p : ready) {
@@ -275,6 +345,17 @@ final class CoordinateCommand implements Command {
         } finally {
             pool.shutdownNow();
         }
+        List<Measurement> out = new ArrayList<>();
+        for (Requirement r : group) {
+            out.addAll(merge(spec, r, joined, documents, failures, missing, perNode, err));
+        }
+        return out;
+    }
+
+    /** The merged measurements of {@code r} from what the participants sent. */
+    private static List<Measurement> merge(Spec spec, Requirement r, List<Coordinator.Participant> joined,
+                                           Map<String, byte[]> documents, Map<String, String> failures, List<String> missing,
+                                           Map<String, List<Measurement>> perNode, PrintStream err) {
         List<Coordinated.NodeRun> runs = new ArrayList<>();
         for (Coordinator.Participant p : joined) {
             List<Measurement> ms = List.of();
@@ -303,7 +384,52 @@ final class CoordinateCommand implements Command {
         for (Expectation e : r.expectations()) {
             metrics.put(e.metric().id(), e.metric().dimension().canonicalUnit());
         }
-        return Coordinated.merge(r.id(), r.probe().id(), metrics, runs, missing);
+        List<Measurement> merged = Coordinated.merge(r.id(), r.probe().id(), metrics, runs, missing);
+        if (!Coordination.PAIRED.contains(r.probe())) {
+            return merged;
+        }
+        // The aggregate says who measured against whom.
+        List<Measurement> out = new ArrayList<>();
+        for (Measurement m : merged) {
+            if (Coordinated.AGGREGATE.equals(m.context().get(Coordinated.SCOPE))) {
+                Map<String, String> ctx = new LinkedHashMap<>(m.context());
+                ctx.put(PATTERN, r.coordinated().orElseThrow().pattern().id());
+                r.coordinated().orElseThrow().concurrentWith().ifPresent(w -> ctx.put(CONCURRENT_WITH, w));
+                m = m.withContext(ctx);
+            }
+            out.add(m);
+        }
+        return out;
+    }
+
+    /** Context keys of a coordinated interconnect aggregate: its partner pattern, what ran at the same instant. */
+    static final String PATTERN = "pattern";
+    static final String CONCURRENT_WITH = "concurrentWith";
+
+    /**
+     * The partners of participant {@code p} for each requirement of {@code group}: by the
+     * requirement's pattern, among the participants still in the run ({@code alive}, in the
+     * coordinator's order); none for fs probes, or for a participant no longer in the run.
+     */
+    static List<List<PartnerInfo>> partners(List<Requirement> group, Coordinator.Participant p,
+                                            List<Coordinator.Participant> alive) {
+        List<List<PartnerInfo>> out = new ArrayList<>();
+        int index = alive.indexOf(p);
+        for (Requirement r : group) {
+            List<PartnerInfo> mine = new ArrayList<>();
+            if (index >= 0 && Coordination.PAIRED.contains(r.probe())) {
+                for (int k : r.coordinated().orElseThrow().pattern().partners(index, alive.size())) {
+                    Coordinator.Participant q = alive.get(k);
+                    mine.add(new PartnerInfo(q.name(), q.peerAddress().orElse(null)));
+                }
+            }
+            out.add(mine);
+        }
+        return out;
+    }
+
+    /** A partner as the assignment names it: its name and {@code host:port}, null when it serves none. */
+    record PartnerInfo(String name, String address) {
     }
 
     /**
@@ -314,6 +440,17 @@ final class CoordinateCommand implements Command {
      * shared layouts ignores the place, and cannot load a spec that needs it.
      */
     static byte[] assignment(String specText, Requirement r, int index, int count, String sharedId) {
+        return assignment(specText, List.of(r), index, count, sharedId, List.of(List.of()));
+    }
+
+    /**
+     * The assignment of a group of requirements run from one start: as above, with
+     * {@code requirement} the first, and {@code requirements} every one with its overrides and
+     * {@code partners} ({@code [{"name", "host", "port"}]}, for net probes; protocol 4).
+     */
+    static byte[] assignment(String specText, List<Requirement> group, int index, int count, String sharedId,
+                             List<List<PartnerInfo>> partners) {
+        Requirement r = group.get(0);
         ObjectNode n = new ObjectMapper().createObjectNode();
         n.put("format", ASSIGNMENT_FORMAT);
         n.put("spec", specText);
@@ -324,6 +461,27 @@ final class CoordinateCommand implements Command {
         p.put("index", index);
         p.put("count", count);
         n.put("sharedId", sharedId);
+        com.fasterxml.jackson.databind.node.ArrayNode all = n.putArray("requirements");
+        for (int i = 0; i < group.size(); i++) {
+            Requirement x = group.get(i);
+            ObjectNode g = all.addObject();
+            g.put("id", x.id());
+            g.put("budgetNs", x.budget().toNanos());
+            g.put("confidence", x.confidence());
+            com.fasterxml.jackson.databind.node.ArrayNode ps = g.putArray("partners");
+            for (PartnerInfo q : partners.get(i)) {
+                if (q.address() == null) {
+                    continue;   // it serves no partners; this node's probe says it was assigned none
+                }
+                int colon = q.address().lastIndexOf(':');
+                String host = q.address().substring(0, colon);
+                if (host.startsWith("[")) {
+                    host = host.substring(1, host.length() - 1);
+                }
+                ps.addObject().put("name", q.name()).put("host", host).put("port", Integer.parseInt(q.address()
+                        .substring(colon + 1)));
+            }
+        }
         return n.toString().getBytes(StandardCharsets.UTF_8);
     }
 

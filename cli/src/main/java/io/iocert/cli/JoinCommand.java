@@ -4,6 +4,7 @@ import static io.iocert.cli.Commands.opt;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.iocert.probes.Partner;
 import io.iocert.probes.PeerAddress;
 import io.iocert.probes.Placement;
 import io.iocert.probes.ProbeException;
@@ -22,6 +23,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.apache.commons.cli.CommandLine;
@@ -43,7 +46,8 @@ final class JoinCommand implements Command {
 
     @Override
     public String synopsis() {
-        return "--coordinator HOST:PORT [--token-file FILE] [--name NAME] [--fs-path DIR] [--max-bytes SIZE] [--wait D]";
+        return "--coordinator HOST:PORT [--token-file FILE] [--name NAME] [--listen HOST[:PORT]] [--fs-path DIR]"
+                + " [--max-bytes SIZE] [--wait D]";
     }
 
     @Override
@@ -65,6 +69,9 @@ final class JoinCommand implements Command {
                 .addOption(opt("token-file", "FILE", "the token shared with the coordinator (it never crosses the network)"))
                 .addOption(opt("name", "NAME", "this participant's name, as the coordinator's --participants lists it"
                         + " (default: the host name up to its first dot)"))
+                .addOption(opt("listen", "HOST[:PORT]", "where to serve the partners of the interconnect probes (net.pingpong,"
+                        + " net.stream), with the run's token; give the address on the fabric to be measured (default: the"
+                        + " address this node reaches the coordinator from, any free port)"))
                 .addOption(opt("fs-path", "DIR", "directory the filesystem probes work in (default: the spec's"
                         + " filesystem.path, else the current directory); they write only inside their own .iocert-<run-id>/"))
                 .addOption(opt("max-bytes", "SIZE", "most data a probe may place on the filesystem (e.g. 2GiB)"))
@@ -88,26 +95,26 @@ final class JoinCommand implements Command {
         }
         Duration wait = line.hasOption("wait") ? Inputs.duration("--wait", line.getOptionValue("wait")) : DEFAULT_WAIT;
         OptionalLong maxBytes = Inputs.maxBytes(line);
+        JoinClient.PartnerListener listener = listener(line, address.token().isPresent(), err);
         int requirements = 0;
-        try (JoinClient client = connect(address, name, wait)) {
-            log(err, "joined " + line.getOptionValue("coordinator") + " as " + name);
+        try (JoinClient client = connect(address, name, wait, listener)) {
+            log(err, "joined " + line.getOptionValue("coordinator") + " as " + name + client.partnerAddress()
+                    .map(a -> "; serving partners on " + a.getHostString() + ":" + a.getPort()).orElse(""));
             Optional<byte[]> next;
             while ((next = client.nextAssignment(wait)).isPresent()) {
                 Assignment a;
                 Path fsPath;
                 try {
-                    a = Assignment.parse(next.get());
+                    a = Assignment.parse(next.get(), address.token());
                     fsPath = fsPath(line, a.spec());
                 } catch (ProbeException | UsageException e) {
                     // Tell the coordinator why, so its ERROR names this node and the reason.
                     client.giveUp(name + " cannot run the assignment: " + e.getMessage());
                     throw e;
                 }
-                log(err, "running '" + a.requirement().id() + "' in " + fsPath);
-                ProbeRunner runner = new ProbeRunner(fsPath, ProbeCommand.runId(), Optional.empty(),
-                        TerminalProgress.forConsole(err), maxBytes, false);
-                Result result = runner.runCoordinated(a.spec(), a.requirement(),
-                        () -> client.armedThenAwaitStart(wait), a.placement());
+                log(err, "running " + String.join(" and ", a.requirements().stream().map(x -> "'" + x.requirement().id() + "'")
+                        .toList()) + " in " + fsPath);
+                Result result = runAll(a, fsPath, maxBytes, () -> client.armedThenAwaitStart(wait), err);
                 for (Measurement m : result.measurements()) {
                     if (m.error() != null) {
                         err.println(Main.shown("iocert: " + m.id() + " " + m.metric() + ": " + m.error()));
@@ -124,15 +131,113 @@ final class JoinCommand implements Command {
     }
 
     /**
-     * Joins, retrying while nothing listens yet (participants started by srun are often up
-     * before the coordinator), for at most {@code wait}; any other failure ends at once.
+     * Runs the requirements of one assignment, each in its own thread with its own runner when
+     * there are several (run at one instant, {@code concurrentWith}), all of them waiting at one
+     * barrier, so the coordinator hears ready once and starts them together; one result holds
+     * every measurement.
      */
-    static JoinClient connect(PeerAddress address, String name, Duration wait) throws ProbeException, InterruptedException {
+    private static Result runAll(Assignment a, Path fsPath, OptionalLong maxBytes, io.iocert.probes.StartBarrier start,
+                                 PrintStream err) throws Exception {
+        String runId = ProbeCommand.runId();
+        if (a.requirements().size() == 1) {
+            Assignment.Part p = a.requirements().get(0);
+            return new ProbeRunner(fsPath, runId, Optional.empty(), TerminalProgress.forConsole(err), maxBytes, false)
+                    .runCoordinated(a.spec(), p.requirement(), start, a.placement(), p.partners());
+        }
+        GroupBarrier barrier = new GroupBarrier(a.requirements().size(), start);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(a.requirements().size());
+        try {
+            List<java.util.concurrent.Future<Result>> futures = new ArrayList<>();
+            for (int i = 0; i < a.requirements().size(); i++) {
+                Assignment.Part p = a.requirements().get(i);
+                // One progress line is enough; the others run quietly.
+                TerminalProgress progress = i == 0 ? TerminalProgress.forConsole(err) : new TerminalProgress(err, false);
+                ProbeRunner runner = new ProbeRunner(fsPath, runId + "-" + i, Optional.empty(), progress, maxBytes, false);
+                futures.add(pool.submit(() -> {
+                    try {
+                        return runner.runCoordinated(a.spec(), p.requirement(), barrier.member(), a.placement(), p.partners());
+                    } finally {
+                        barrier.leave();
+                    }
+                }));
+            }
+            List<Measurement> all = new ArrayList<>();
+            Result first = null;
+            for (java.util.concurrent.Future<Result> f : futures) {
+                Result r;
+                try {
+                    r = f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw e.getCause() instanceof Exception x ? x : new IllegalStateException(e.getCause());
+                }
+                first = first == null ? r : first;
+                all.addAll(r.measurements());
+            }
+            return new Result(first.format(), first.toolVersion(), first.node(), first.specName(), first.specSha256(),
+                    first.startedAt(), Instant.now(), all);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** The partner listener: {@code --listen HOST[:PORT]}, else the address towards the coordinator, any port. */
+    private static JoinClient.PartnerListener listener(CommandLine line, boolean token, PrintStream err) throws UsageException {
+        java.util.function.Consumer<String> log = s -> log(err, "partners: " + s);
+        if (!line.hasOption("listen")) {
+            return new JoinClient.PartnerListener(Optional.empty(), 0, log);
+        }
+        String text = line.getOptionValue("listen");
+        String host = text;
+        int port = 0;
+        int colon = text.lastIndexOf(':');
+        if (text.startsWith("[")) {
+            int close = text.indexOf(']');
+            if (close < 0) {
+                throw new UsageException("--listen '" + text + "': an IPv6 address in brackets lacks its ']'");
+            }
+            host = text.substring(1, close);
+            if (close + 1 < text.length()) {
+                if (text.charAt(close + 1) != ':') {
+                    throw new UsageException("--listen '" + text + "' is not HOST[:PORT]");
+                }
+                port = ServeCommand.port("the port of --listen " + text + ":", text.substring(close + 2));
+            }
+        } else if (colon >= 0) {
+            if (text.indexOf(':') != colon) {
+                throw new UsageException("--listen '" + text + "': write an IPv6 address in brackets, such as [fe80::1]:7880");
+            }
+            host = text.substring(0, colon);
+            port = ServeCommand.port("the port of --listen " + text + ":", text.substring(colon + 1));
+        }
+        InetAddress bind;
+        try {
+            bind = InetAddress.getByName(host);
+        } catch (java.net.UnknownHostException e) {
+            throw new UsageException("--listen '" + text + "': '" + host + "' is not an address of this node");
+        }
+        if (!token && !bind.isLoopbackAddress()) {
+            throw new UsageException("--listen " + text + " is not a loopback address, and partners on other nodes need the"
+                    + " run's token: pass --token-file FILE");
+        }
+        return new JoinClient.PartnerListener(Optional.of(bind), port, log);
+    }
+
+    /**
+     * Joins, retrying while nothing listens yet (participants started by srun are often up
+     * before the coordinator), for at most {@code wait}; any other failure ends at once. Serves
+     * partners as {@code listener} says (null: none); a listener address that cannot be bound
+     * is bad input.
+     */
+    static JoinClient connect(PeerAddress address, String name, Duration wait, JoinClient.PartnerListener listener)
+            throws ProbeException, InterruptedException, UsageException {
         long deadline = System.nanoTime() + wait.toNanos();
         while (true) {
             try {
-                return JoinClient.join(address, name, Duration.ofSeconds(10));
+                return JoinClient.join(address, name, Duration.ofSeconds(10), Optional.ofNullable(listener));
             } catch (ProbeException e) {
+                if (e.getCause() instanceof java.net.BindException) {
+                    throw new UsageException(e.getMessage(), "choose another --listen address or port");
+                }
                 boolean notYet = e.getMessage() != null && e.getMessage().contains("Connection refused");
                 if (!notYet || System.nanoTime() - deadline > 0) {
                     throw e;
@@ -163,12 +268,27 @@ final class JoinCommand implements Command {
     }
 
     /**
-     * What the coordinator sends per requirement ({@link CoordinateCommand#assignment}); the
-     * placement is empty from a coordinator that does not send one (before shared layouts), which
-     * can only have assigned a requirement with each node's own files.
+     * What the coordinator sends per requirement, or per group of requirements run at one
+     * instant ({@link CoordinateCommand#assignment}): each with the partners it measures against
+     * (net probes). The placement is empty from a coordinator that does not send one (before
+     * shared layouts), which can only have assigned a requirement with each node's own files.
      */
-    record Assignment(Spec spec, Requirement requirement, Optional<Placement> placement) {
+    record Assignment(Spec spec, List<Part> requirements, Optional<Placement> placement) {
+        /** One requirement and its partners. */
+        record Part(Requirement requirement, List<Partner> partners) {
+        }
+
+        /** The first requirement (of a group, the one the group is named after). */
+        Requirement requirement() {
+            return requirements.get(0).requirement();
+        }
+
         static Assignment parse(byte[] bytes) throws ProbeException {
+            return parse(bytes, Optional.empty());
+        }
+
+        /** @param token the run's token, which the partners' listeners require */
+        static Assignment parse(byte[] bytes, Optional<io.iocert.probes.net.Token> token) throws ProbeException {
             try {
                 JsonNode n = new ObjectMapper().readTree(bytes);
                 if (!CoordinateCommand.ASSIGNMENT_FORMAT.equals(n.path("format").asText())) {
@@ -176,16 +296,53 @@ final class JoinCommand implements Command {
                             + "', expected " + CoordinateCommand.ASSIGNMENT_FORMAT + "; run the same iocert release on all nodes");
                 }
                 Spec spec = SpecLoader.parse(n.path("spec").asText(), "the coordinator's spec");
-                String id = n.path("requirement").asText();
-                Requirement r = spec.requirement(id).orElseThrow(() -> new ProbeException(
-                        "the coordinator assigned requirement '" + id + "', which its spec does not have"));
-                return new Assignment(spec, r.with(n.path("confidence").asDouble(r.confidence()),
-                        Duration.ofNanos(n.path("budgetNs").asLong(r.budget().toNanos()))), placement(n));
+                double confidence = n.path("confidence").asDouble(-1);
+                long budgetNs = n.path("budgetNs").asLong(-1);
+                List<Part> parts = new ArrayList<>();
+                JsonNode group = n.get("requirements");
+                if (group == null) {
+                    parts.add(new Part(requirement(spec, n.path("requirement").asText(), confidence, budgetNs), List.of()));
+                } else {
+                    for (JsonNode g : group) {
+                        Requirement r = requirement(spec, g.path("id").asText(), g.path("confidence").asDouble(confidence),
+                                g.path("budgetNs").asLong(budgetNs));
+                        parts.add(new Part(r, partners(g.path("partners"), token)));
+                    }
+                }
+                if (parts.isEmpty()) {
+                    throw new ProbeException("the coordinator's assignment names no requirement");
+                }
+                return new Assignment(spec, parts, placement(n));
             } catch (IOException e) {
                 throw new ProbeException("the coordinator's assignment is not JSON: " + e.getMessage(), e);
             } catch (SpecException e) {
                 throw new ProbeException("the coordinator's spec does not load here: " + e.getMessage(), e);
             }
+        }
+
+        private static Requirement requirement(Spec spec, String id, double confidence, long budgetNs) throws ProbeException {
+            Requirement r = spec.requirement(id).orElseThrow(() -> new ProbeException(
+                    "the coordinator assigned requirement '" + id + "', which its spec does not have"));
+            return r.with(confidence > 0 && confidence < 1 ? confidence : r.confidence(),
+                    budgetNs > 0 ? Duration.ofNanos(budgetNs) : r.budget());
+        }
+
+        /** {@code [{"name": N, "host": H, "port": P}, ...]}. */
+        private static List<Partner> partners(JsonNode list, Optional<io.iocert.probes.net.Token> token) throws ProbeException {
+            List<Partner> out = new ArrayList<>();
+            if (list.isMissingNode() || list.isNull()) {
+                return out;
+            }
+            for (JsonNode p : list) {
+                if (!p.path("name").isTextual() || !p.path("host").isTextual() || !p.path("port").canConvertToInt()
+                        || p.path("port").intValue() < 1 || p.path("port").intValue() > 65535) {
+                    throw new ProbeException("the coordinator's assignment has a partner " + p + ", expected {\"name\": N,"
+                            + " \"host\": H, \"port\": 1 to 65535}");
+                }
+                out.add(new Partner(p.get("name").textValue(), new PeerAddress(p.get("host").textValue(),
+                        p.get("port").intValue(), token, false)));
+            }
+            return out;
         }
 
         /** {@code "participant": {"index": i, "count": n}, "sharedId": "..."}, when the coordinator sent them. */

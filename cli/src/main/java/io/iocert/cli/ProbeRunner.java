@@ -9,6 +9,7 @@ import io.iocert.certifier.Verdict;
 import io.iocert.probes.HostLoad;
 import io.iocert.probes.NanoClock;
 import io.iocert.probes.NodeIdentityCollector;
+import io.iocert.probes.Partner;
 import io.iocert.probes.PeerAddress;
 import io.iocert.probes.Placement;
 import io.iocert.probes.Probe;
@@ -77,6 +78,8 @@ final class ProbeRunner {
     private StartBarrier coordinated;
     /** This participant's place among the nodes of a coordinated run (shared layouts); empty outside one. */
     private Optional<Placement> placement = Optional.empty();
+    /** The nodes a coordinated interconnect requirement measures against; empty outside one. */
+    private List<Partner> partners = List.of();
 
     /**
      * @param adaptive probe each requirement in rounds until its verdict is conclusive or its
@@ -128,9 +131,16 @@ final class ProbeRunner {
      */
     Result runCoordinated(Spec spec, Requirement r, StartBarrier barrier, Optional<Placement> place)
             throws UnusableInputException, InterruptedException {
+        return runCoordinated(spec, r, barrier, place, List.of());
+    }
+
+    /** As {@link #runCoordinated(Spec, Requirement, StartBarrier, Optional)}, against {@code with} (net probes). */
+    Result runCoordinated(Spec spec, Requirement r, StartBarrier barrier, Optional<Placement> place, List<Partner> with)
+            throws UnusableInputException, InterruptedException {
         Instant start = Instant.now();
         coordinated = barrier;
         placement = place;
+        partners = with;
         try {
             List<Measurement> measured = probe(r);
             progress.clear();
@@ -139,6 +149,7 @@ final class ProbeRunner {
         } finally {
             coordinated = null;
             placement = Optional.empty();
+            partners = List.of();
         }
     }
 
@@ -216,7 +227,7 @@ final class ProbeRunner {
     private List<Measurement> once(Requirement r, Probe probe, Duration budget)
             throws UnusableInputException, InterruptedException {
         ProbeContext ctx = new ProbeContext(fsPath, runId, budget, peer, NanoClock.SYSTEM, progress, maxBytes,
-                coordinated == null ? StartBarrier.NONE : coordinated, placement);
+                coordinated == null ? StartBarrier.NONE : coordinated, placement, partners);
         try {
             return probe.run(r, ctx);
         } catch (ProbeException e) {

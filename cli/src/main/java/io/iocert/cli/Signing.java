@@ -74,7 +74,10 @@ final class Signing {
         }
         List<Certificates.ResultDigest> digests = new ArrayList<>();
         for (Path f : resultFiles) {
-            digests.add(new Certificates.ResultDigest(f.getFileName().toString(), Certificates.sha256(Files.readAllBytes(f))));
+            // Named as found from the certificate's directory (result.json, nodes/n01.result.json).
+            String name = f.startsWith(dir) ? dir.relativize(f).toString().replace(java.io.File.separatorChar, '/')
+                    : f.getFileName().toString();
+            digests.add(new Certificates.ResultDigest(name, Certificates.sha256(Files.readAllBytes(f))));
         }
         byte[] cert = Certificates.issue(report, digests, Instant.now(), validity, key, publicKey);
         AtomicFiles.write(target, cert, false);

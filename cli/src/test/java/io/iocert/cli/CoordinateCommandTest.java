@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -218,6 +220,103 @@ class CoordinateCommandTest {
     }
 
     @Test
+    void shouldRunNetProbesBetweenPartnersAndOneRequirementDuringAnother() throws Exception {
+        // Three participants, each serving its partners; a ring stream and, from the same start, an all-to-all ping-pong.
+        // The plumbing is under test (who measures against whom, merging, concurrency); NetFabricGroundTruthIT checks rates.
+        Path spec = Files.writeString(dir.resolve("fabric.yaml"), String.join("\n",
+                "iocert: v1", "name: fabric", "budget: 20s", "requirements:",
+                "  - id: bulk", "    probe: net.stream", "    coordinated: {nodes: 3, scope: aggregate, pattern: ring}",
+                "    workload: {bufferSize: 64KiB, duration: 2s, warmup: 300ms, interval: 200ms}",
+                "    expect: {throughput: {median: \">= 1 KB/s\"}}",
+                "  - id: halo", "    probe: net.pingpong",
+                "    coordinated: {nodes: 3, scope: per-node, pattern: all-to-all, concurrentWith: bulk}",
+                "    workload: {messageSize: 1KiB, duration: 1s, warmup: 500ms}",
+                "    expect: {rtt: {p50: \"<= 1 s\"}}", ""));
+        Path token = token();
+        Path fs = Files.createDirectories(dir.resolve("fs"));
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            List<Future<CliRunner>> joins = new java.util.ArrayList<>();
+            for (String n : List.of("a", "b", "c")) {
+                joins.add(pool.submit(() -> CliRunner.run("join", "--coordinator", "127.0.0.1:" + port, "--token-file",
+                        token.toString(), "--name", n, "--fs-path", fs.toString(), "--wait", "60s")));
+            }
+            assertEquals(0, CliRunner.run("keygen", "--out", dir.resolve("ops").toString()).code());
+            Path store = dir.resolve("history.db");
+            CliRunner c = CliRunner.run("coordinate", "--spec", spec.toString(), "--participants", "a,b,c", "--port",
+                    Integer.toString(port), "--token-file", token.toString(), "--out", dir.resolve("out").toString(),
+                    "--format", "json", "--sign", dir.resolve("ops.key").toString(), "--store", store.toString());
+            StringBuilder logs = new StringBuilder();
+            for (Future<CliRunner> j : joins) {
+                CliRunner r = j.get(60, TimeUnit.SECONDS);
+                logs.append(r.err());
+                assertEquals(0, r.code(), r.err());
+                assertTrue(r.err().contains("serving partners on 127.0.0.1:"), r.err());
+            }
+            assertEquals(0, c.code(), c.err() + c.out() + logs);
+            assertTrue(c.err().contains("'bulk' and 'halo': 3 participants ready; start at"), c.err());
+            for (JsonNode v : new ObjectMapper().readTree(c.out()).get("requirements")) {
+                assertEquals("PASS", v.get("verdict").asText(), v.toString());
+            }
+            JsonNode result = new ObjectMapper().readTree(dir.resolve("out/result.json").toFile());
+            Map<String, List<JsonNode>> byScope = new java.util.TreeMap<>();
+            JsonNode bulk = null;
+            long haloAggregate = 0;
+            long haloPairs = 0;
+            for (JsonNode m : result.get("measurements")) {
+                String scope = m.at("/context/scope").asText();
+                byScope.computeIfAbsent(m.get("id").asText() + "/" + scope, k -> new java.util.ArrayList<>()).add(m);
+                if (m.get("id").asText().equals("bulk") && scope.equals("aggregate")) {
+                    bulk = m;
+                }
+                if (m.get("id").asText().equals("halo")) {
+                    haloAggregate += scope.equals("aggregate") ? m.get("samples").asLong() : 0;
+                    haloPairs += scope.equals("pair") ? m.get("samples").asLong() : 0;
+                }
+            }
+            assertEquals(3, byScope.get("bulk/pair").size(), "ring: one pair a node");
+            assertEquals(6, byScope.get("halo/pair").size(), "all-to-all: two pairs a node");
+            assertEquals(3, byScope.get("halo/node").size());
+            assertEquals(haloPairs, haloAggregate, "the merged histogram holds every pair's round trips");
+            assertEquals("ring", bulk.at("/context/pattern").asText());
+            List<String> ring = new java.util.ArrayList<>();
+            double[] pairSum = new double[bulk.at("/intervals/values").size()];
+            for (JsonNode pair : byScope.get("bulk/pair")) {
+                ring.add(pair.at("/context/node").asText() + ">" + pair.at("/context/partner").asText());
+                for (int k = 0; k < pairSum.length; k++) {
+                    pairSum[k] += pair.at("/intervals/values").get(k).asDouble();
+                }
+            }
+            assertEquals(List.of("a>b", "b>c", "c>a"), ring);
+            for (int k = 0; k < pairSum.length; k++) {
+                double agg = bulk.at("/intervals/values").get(k).asDouble();
+                assertEquals(agg, pairSum[k], 1e-6 * agg, "aggregate interval " + k + " is the sum of the pairs");
+            }
+            assertTrue(pairSum.length >= 8, "2 s of 200-ms intervals on the common span: " + pairSum.length);
+
+            // Signed and recorded as a run is: the certificate binds the merged result and every node's.
+            assertTrue(c.err().contains("iocert: signed ") && c.err().contains("iocert: recorded result "), c.err());
+            Path cert = dir.resolve("out/certificate.json");
+            JsonNode certificate = new ObjectMapper().readTree(cert.toFile());
+            assertTrue(certificate.toString().contains("\"name\":\"result.json\"")
+                    && certificate.toString().contains("\"name\":\"nodes/c.result.json\""), certificate.toString());
+            CliRunner verify = CliRunner.run("verify", cert.toString(), "--key", dir.resolve("ops.pub").toString(), "--spec",
+                    spec.toString());
+            assertEquals(0, verify.code(), verify.err() + verify.out());
+            String host = result.at("/node/hostname").asText();
+            CliRunner history = CliRunner.run("history", "--store", store.toString(), "--node", host, "--spec", "fabric");
+            assertEquals(0, history.code(), history.err());
+            assertTrue(history.out().lines().anyMatch(l -> l.contains("ELIGIBLE")), "the run recorded: " + history.out());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void shouldRefuseBadInputWithExitTwoAndNoStackTrace() throws Exception {
         Path spec = spec("{nodes: 4, scope: per-node}", "p10: \">= 1 MB/s\"");
         Path token = token();
@@ -256,7 +355,29 @@ class CoordinateCommandTest {
         CliRunner badName = CliRunner.run("join", "--coordinator", "127.0.0.1:7", "--name", "../etc");
         assertEquals(2, badName.code());
         assertTrue(badName.err().contains("--name '../etc' is not a participant name"), badName.err());
-        for (CliRunner r : new CliRunner[] {noCount, mismatch, twice, open, none, badSpec, badLayout, noCoordinator, badName}) {
+        Path lonely = Files.writeString(dir.resolve("lonely.yaml"), "iocert: v1\nname: lonely\nrequirements:\n  - id: s\n"
+                + "    probe: net.stream\n    coordinated: {pattern: ring}\n    expect: {throughput: {p10: \">= 1 MB/s\"}}\n");
+        CliRunner alone = CliRunner.run("coordinate", "--spec", lonely.toString(), "--nodes", "1");
+        assertEquals(2, alone.code());
+        assertTrue(alone.err().contains("requirement 's' (net.stream) runs between partners, and this run has 1 participant"),
+                alone.err());
+        CliRunner listen = CliRunner.run("join", "--coordinator", "127.0.0.1:7", "--listen", "0.0.0.0:7880");
+        assertEquals(2, listen.code());
+        assertTrue(listen.err().contains("--listen 0.0.0.0:7880 is not a loopback address, and partners on other nodes need"
+                + " the run's token"), listen.err());
+        CliRunner busy;
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+             io.iocert.probes.net.PeerServer peer = io.iocert.probes.net.PeerServer.start(new java.net.InetSocketAddress(
+                     java.net.InetAddress.getLoopbackAddress(), 0), java.util.Optional.of(io.iocert.probes.net.Token.load(token)),
+                     io.iocert.probes.net.ServerLimits.DEFAULTS, line -> { })) {
+            // The handshake passes (a serve with the token), then the partner port is taken.
+            busy = CliRunner.run("join", "--coordinator", "127.0.0.1:" + peer.address().getPort(), "--token-file",
+                    token.toString(), "--listen", "127.0.0.1:" + taken.getLocalPort(), "--wait", "5s");
+        }
+        assertEquals(2, busy.code(), busy.err());
+        assertTrue(busy.err().contains("cannot serve partners on 127.0.0.1:"), busy.err());
+        for (CliRunner r : new CliRunner[] {noCount, mismatch, twice, open, none, badSpec, badLayout, noCoordinator, badName,
+            alone, listen, busy}) {
             assertTrue(r.noStackTrace(), r.err());
         }
     }

@@ -2,6 +2,7 @@ package io.iocert.probes;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -23,11 +24,14 @@ import java.util.OptionalLong;
  *                  ({@link StartBarrier#NONE} outside one)
  * @param placement this participant's place when the nodes of a coordinated run share a file or
  *                  a directory; empty otherwise
+ * @param partners  the nodes a coordinated interconnect probe measures against, all at once, in
+ *                  place of {@code peer}; empty otherwise
  */
 public record ProbeContext(Path fsPath, String runId, Duration budget, Optional<PeerAddress> peer,
                            NanoClock clock, ProgressListener progress, OptionalLong maxBytes, StartBarrier startBarrier,
-                           Optional<Placement> placement) {
+                           Optional<Placement> placement, List<Partner> partners) {
     public ProbeContext {
+        partners = List.copyOf(partners);
         Objects.requireNonNull(fsPath, "fsPath");
         Objects.requireNonNull(runId, "runId");
         Objects.requireNonNull(budget, "budget");
@@ -37,6 +41,13 @@ public record ProbeContext(Path fsPath, String runId, Duration budget, Optional<
         Objects.requireNonNull(maxBytes, "maxBytes");
         Objects.requireNonNull(startBarrier, "startBarrier");
         Objects.requireNonNull(placement, "placement");
+    }
+
+    /** A context of a coordinated run without partners (or outside one). */
+    public ProbeContext(Path fsPath, String runId, Duration budget, Optional<PeerAddress> peer,
+                        NanoClock clock, ProgressListener progress, OptionalLong maxBytes, StartBarrier startBarrier,
+                        Optional<Placement> placement) {
+        this(fsPath, runId, budget, peer, clock, progress, maxBytes, startBarrier, placement, List.of());
     }
 
     /** A context of a coordinated run where every node has its own files (or outside one). */

@@ -24,14 +24,27 @@ import org.HdrHistogram.Histogram;
  * contributions over the common span ("while all of them ran"), with context {@value #SCOPE} =
  * {@value #NODE}, its name, clock offset and share.
  *
+ * <p><b>Per pair.</b> The interconnect probes run between partners; each node sends its own
+ * measurement (its pairs added) and one per partner ({@value #SCOPE} = {@value #PAIR}). Those
+ * are kept after the nodes, named by node and partner, their series aligned as the nodes' are,
+ * with their {@value #SHARE} of the aggregate (the pairs' shares add up to 1, as the nodes' do).
+ *
  * <p>A node that failed or sent nothing makes the aggregate an error naming it, with what the
- * other nodes measured kept in it.
+ * other nodes measured kept in it. What a node measured before its own error is kept too, after
+ * the others and as it sent it (not aligned, no share), but not in the aggregate: its series
+ * ends early and would cut the common span of every other node short.
  */
 public final class Coordinated {
     /** Context key (shared with net.stream's parts): {@value #AGGREGATE} or {@value #NODE}. */
     public static final String SCOPE = "scope";
     public static final String AGGREGATE = "aggregate";
     public static final String NODE = "node";
+    /** Scope of one pair's measurement in a coordinated interconnect run: a node against one partner. */
+    public static final String PAIR = "pair";
+    /** Context key of a pair measurement: the partner's name. */
+    public static final String PARTNER = "partner";
+    /** Scope of one stream of net.stream: a part of its aggregate. */
+    public static final String STREAM = "stream";
     /** Context key of a node measurement: the participant's name. */
     public static final String NODE_NAME = "node";
     /** Context key written by coordinated fs probes: where the interval series starts, ns since the epoch, node clock. */
@@ -81,34 +94,68 @@ public final class Coordinated {
         for (String metric : metricIds) {
             List<Measurement> nodes = new ArrayList<>();
             List<NodeRun> owners = new ArrayList<>();
+            List<Measurement> pairs = new ArrayList<>();
+            List<NodeRun> pairOwners = new ArrayList<>();
             List<String> problems = new ArrayList<>();
             for (String name : missing) {
                 problems.add("participant " + name + " never joined");
             }
+            List<Measurement> failed = new ArrayList<>();
             for (NodeRun r : runs) {
                 Measurement m = r.measurements().stream().filter(x -> x.id().equals(id) && x.metric().equals(metric))
-                        .findFirst().orElse(null);
+                        .filter(x -> !isPart(x)).findFirst().orElse(null);
                 if (m == null) {
                     problems.add(r.failure() != null ? r.failure() : "participant " + r.name() + " sent no " + metric
                             + " measurement");
                     continue;
                 }
+                List<Measurement> mine = r.measurements().stream().filter(x -> x.id().equals(id)
+                        && x.metric().equals(metric) && PAIR.equals(x.context().get(SCOPE))).toList();
                 if (m.error() != null) {
+                    // What a node measured before its error is kept as it sent it, outside the aggregate:
+                    // its series ends early, and would cut every other node's common span short.
                     problems.add("participant " + r.name() + ": " + m.error());
-                } else if (r.failure() != null) {
+                    failed.add(labelled(m, r, NODE));
+                    mine.forEach(x -> failed.add(labelled(x, r, PAIR)));
+                    continue;
+                }
+                if (r.failure() != null) {
                     problems.add(r.failure());
                 }
                 nodes.add(m);
                 owners.add(r);
+                mine.forEach(x -> {
+                    pairs.add(x);
+                    pairOwners.add(r);
+                });
             }
             String unit = metrics.getOrDefault(metric, nodes.isEmpty() ? "" : nodes.get(0).unit());
-            out.addAll(mergeMetric(id, probe, metric, unit, nodes, owners, problems, runs.size() + missing.size()));
+            out.addAll(mergeMetric(id, probe, metric, unit, nodes, owners, pairs, pairOwners, problems,
+                    runs.size() + missing.size()));
+            out.addAll(failed);
         }
         return out;
     }
 
+    /** {@code m} as a node's (or a pair's) measurement of participant {@code r}, unaligned. */
+    private static Measurement labelled(Measurement m, NodeRun r, String scope) {
+        Map<String, String> ctx = new LinkedHashMap<>(m.context());
+        ctx.put(SCOPE, scope);
+        ctx.put(NODE_NAME, r.name());
+        ctx.put(CLOCK_OFFSET, Long.toString(r.clockOffsetNs()));
+        ctx.put(CLOCK_UNCERTAINTY, Long.toString(r.clockUncertaintyNs()));
+        return m.withContext(ctx);
+    }
+
+    /** Whether {@code m} is a part of a node's measurement (one pair, one stream) rather than the node's own. */
+    public static boolean isPart(Measurement m) {
+        String scope = m.context().get(SCOPE);
+        return PAIR.equals(scope) || STREAM.equals(scope);
+    }
+
     private static List<Measurement> mergeMetric(String id, String probe, String metric, String unit, List<Measurement> nodes,
-                                                 List<NodeRun> owners, List<String> problems, int expected) {
+                                                 List<NodeRun> owners, List<Measurement> pairs, List<NodeRun> pairOwners,
+                                                 List<String> problems, int expected) {
         String error = problems.isEmpty() ? null : String.join("; ", problems)
                 + (nodes.isEmpty() ? "" : "; the aggregate holds the other " + nodes.size() + " of " + expected + " nodes");
         if (nodes.isEmpty()) {
@@ -127,7 +174,15 @@ public final class Coordinated {
                 histogram.add(m.histogram());
             }
         }
-        Aligned aligned = align(nodes, owners);
+        List<Measurement> series = new ArrayList<>(nodes);
+        series.addAll(pairs);
+        List<NodeRun> seriesOwners = new ArrayList<>(owners);
+        seriesOwners.addAll(pairOwners);
+        // The pairs share their node's origin and interval, so aligning them with the nodes moves no span.
+        Aligned aligned = pairs.isEmpty() ? align(nodes, owners, nodes.size()) : align(series, seriesOwners, nodes.size());
+        if (aligned == null && !pairs.isEmpty()) {
+            aligned = align(nodes, owners, nodes.size());
+        }
         Map<String, String> aggCtx = new LinkedHashMap<>();
         aggCtx.put(SCOPE, AGGREGATE);
         aggCtx.put(NODES, Integer.toString(expected));
@@ -168,6 +223,25 @@ public final class Coordinated {
             }
             perNode.add(node);
         }
+        for (int j = 0; j < pairs.size(); j++) {
+            Measurement m = pairs.get(j);
+            Map<String, String> ctx = new LinkedHashMap<>(m.context());
+            ctx.put(SCOPE, PAIR);
+            ctx.put(NODE_NAME, pairOwners.get(j).name());
+            ctx.put(CLOCK_OFFSET, Long.toString(pairOwners.get(j).clockOffsetNs()));
+            Measurement pair = m.withContext(ctx);
+            int at = nodes.size() + j;
+            if (aligned != null && at < aligned.parts.size()) {
+                List<Double> part = aligned.parts.get(at);
+                double total = aligned.sum.stream().mapToDouble(Double::doubleValue).sum();
+                double mine = part.stream().mapToDouble(Double::doubleValue).sum();
+                ctx.put(SHARE, String.format(Locale.ROOT, "%.4f", total > 0 ? mine / total : Double.NaN));
+                pair = new Measurement(m.id(), m.probe(), m.metric(), m.unit(), m.workload(), part.size(),
+                        part.isEmpty() ? null : Summary.of(part), m.histogram(), new IntervalSeries(aligned.intervalNs, part),
+                        m.blocks(), ctx, m.error());
+            }
+            perNode.add(pair);
+        }
         Measurement first = nodes.get(0);
         Summary summary = histogram != null ? Summary.of(histogram)
                 : aggSeries != null && !aggSeries.values().isEmpty() ? Summary.of(aggSeries.values()) : null;
@@ -189,8 +263,11 @@ public final class Coordinated {
     private record Aligned(long intervalNs, List<Double> sum, List<List<Double>> parts, long startSpreadNs) {
     }
 
-    /** Null when some node has no series, no recorded origin, or another interval length. */
-    static Aligned align(List<Measurement> nodes, List<NodeRun> owners) {
+    /**
+     * Null when some node has no series, no recorded origin, or another interval length. The
+     * first {@code summed} of {@code nodes} make up the sum; the rest (pairs) only get their parts.
+     */
+    static Aligned align(List<Measurement> nodes, List<NodeRun> owners, int summed) {
         long len = -1;
         long[] start = new long[nodes.size()];
         long latestStart = Long.MIN_VALUE;
@@ -240,7 +317,9 @@ public final class Coordinated {
                 }
                 double rate = moved / len;
                 part.add(rate);
-                sum.set(k, sum.get(k) + rate);
+                if (i < summed) {
+                    sum.set(k, sum.get(k) + rate);
+                }
             }
             parts.add(part);
         }

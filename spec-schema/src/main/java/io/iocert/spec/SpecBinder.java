@@ -143,7 +143,42 @@ final class SpecBinder {
             }
             result.add(r);
         }
+        for (int i = 0; i < result.size(); i++) {
+            concurrentFits(result.get(i), result, path.index(i).key("coordinated").key("concurrentWith"));
+        }
         return result;
+    }
+
+    /**
+     * A requirement run at the instant of another ({@code concurrentWith}) names a coordinated
+     * requirement of the same spec, not itself, for as many nodes.
+     */
+    private void concurrentFits(Requirement r, List<Requirement> all, FieldPath path) throws SpecException {
+        Optional<String> with = r.coordinated().flatMap(Coordination::concurrentWith);
+        if (with.isEmpty()) {
+            return;
+        }
+        String ids = String.join(", ", all.stream().filter(x -> x.coordinated().isPresent() && x != r).map(Requirement::id)
+                .toList());
+        String expected = ids.isEmpty() ? "the id of another coordinated requirement (this spec has none)"
+                : "the id of another coordinated requirement: " + ids;
+        if (with.get().equals(r.id())) {
+            throw tree.error(path, false, "names the requirement itself", expected);
+        }
+        Optional<Requirement> other = all.stream().filter(x -> x.id().equals(with.get())).findFirst();
+        if (other.isEmpty()) {
+            throw tree.error(path, false, "names '" + shorten(with.get()) + "', which is no requirement of this spec", expected);
+        }
+        if (other.get().coordinated().isEmpty()) {
+            throw tree.error(path, false, "names '" + with.get() + "', which is not coordinated", expected);
+        }
+        int mine = r.coordinated().get().nodes();
+        int theirs = other.get().coordinated().get().nodes();
+        if (mine != theirs) {
+            throw tree.error(path, false, "names '" + with.get() + "', which is for " + (theirs == 0 ? "any number of" : theirs)
+                    + " nodes, this requirement for " + (mine == 0 ? "any number" : mine), "requirements run together on the"
+                    + " same nodes: the same coordinated.nodes");
+        }
     }
 
     private Requirement requirement(JsonNode v, FieldPath path, double specConfidence, Duration specBudget)
@@ -197,12 +232,18 @@ final class SpecBinder {
         }
         if (coordination != null) {
             sharedLayoutFits(coordination.layout(), workload, path.key("workload"));
+            if (probe == ProbeType.NET_PINGPONG && workload.has("sizes")) {
+                // Every node must run the same message at the same time; a sweep drifts apart after its first size.
+                throw tree.error(path.key("workload").key("sizes"), false, "a sweep of sizes on a coordinated net.pingpong"
+                        + " (all pairs run one message size from one start)", "messageSize, one requirement per size");
+            }
         }
         return new Requirement(id, probe, workload, expectations, confidence, budget, sustained, coordination);
     }
 
     static final String COORDINATED_EXPECTED = "a mapping {nodes: N, scope: aggregate|per-node|straggler,"
-            + " layout: file-per-process|shared-file|shared-dir}";
+            + " layout: file-per-process|shared-file|shared-dir (fs probes), pattern: ring|all-to-all (net probes),"
+            + " concurrentWith: ID}";
 
     private Coordination coordination(JsonNode v, FieldPath path, ProbeType probe) throws SpecException {
         if (!v.isObject()) {
@@ -212,10 +253,14 @@ final class SpecBinder {
             throw tree.error(path, false, "probe " + probe.id() + " cannot run coordinated in this build",
                     "coordinated only on " + String.join(", ", Coordination.PROBES.stream().map(ProbeType::id).toList()));
         }
-        checkKeys(v, path, "", List.of("nodes", "scope", "layout"));
+        boolean paired = Coordination.PAIRED.contains(probe);
+        checkKeys(v, path, " in coordinated of " + probe.id(), List.of("nodes", "scope", paired ? "pattern" : "layout",
+                "concurrentWith"));
         int nodes = 0;
         Coordination.Scope scope = Coordination.Scope.PER_NODE;
         Coordination.Layout layout = Coordination.Layout.FILE_PER_PROCESS;
+        Coordination.Pattern pattern = Coordination.Pattern.RING;
+        Optional<String> concurrentWith = Optional.empty();
         for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             FieldPath p = path.key(e.getKey());
@@ -226,6 +271,20 @@ final class SpecBinder {
                     String id = text(e.getValue(), p, Coordination.Scope.ids());
                     scope = Coordination.Scope.ofId(id).orElseThrow(() -> tree.error(p, false, "unknown scope '"
                             + shorten(id) + "'", "one of " + Coordination.Scope.ids()));
+                }
+                case "pattern" -> {
+                    String expected = "one of " + Coordination.Pattern.ids() + " (who each node measures against)";
+                    String id = text(e.getValue(), p, expected);
+                    pattern = Coordination.Pattern.ofId(id).orElseThrow(() -> tree.error(p, false, "unknown pattern '"
+                            + shorten(id) + "'", expected));
+                }
+                case "concurrentWith" -> {
+                    String expected = "the id of another coordinated requirement, started at the same instant";
+                    String id = text(e.getValue(), p, expected);
+                    if (!FieldPath.ID_PATTERN.matcher(id).matches()) {
+                        throw tree.error(p, false, "'" + shorten(id) + "' is not a requirement id", expected);
+                    }
+                    concurrentWith = Optional.of(id);
                 }
                 default -> {
                     String expected = Coordination.Layout.idsFor(probe) + " for " + probe.id();
@@ -240,7 +299,7 @@ final class SpecBinder {
                 }
             }
         }
-        return new Coordination(nodes, layout, scope);
+        return new Coordination(nodes, layout, scope, pattern, concurrentWith);
     }
 
     /**

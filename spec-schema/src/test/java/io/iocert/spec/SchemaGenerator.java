@@ -158,7 +158,9 @@ final class SchemaGenerator {
                 + " scope (aggregate: the nodes together; per-node: every node, the slowest decides; straggler: the slowest"
                 + " node's statistic over the median node's, a plain ratio) and layout (file-per-process: each node its own"
                 + " files, or for fs.metadata its own directory; shared-file: one file, each node its own region, fs.write"
-                + " and fs.read; shared-dir: one directory for every node's files, fs.metadata).");
+                + " and fs.read; shared-dir: one directory for every node's files, fs.metadata), pattern (net.pingpong and"
+                + " net.stream: who each node measures against, all pairs at once; ring: the next node, all-to-all: every"
+                + " other node) and concurrentWith (the id of another coordinated requirement started at the same instant).");
         coordinated.put("type", "object");
         coordinated.put("additionalProperties", false);
         ObjectNode cp = coordinated.putObject("properties");
@@ -171,7 +173,21 @@ final class SchemaGenerator {
         for (Coordination.Layout l : Coordination.Layout.values()) {
             layouts.add(l.id());
         }
+        ArrayNode patterns = cp.putObject("pattern").putArray("enum");
+        for (Coordination.Pattern pt : Coordination.Pattern.values()) {
+            patterns.add(pt.id());
+        }
+        cp.set("concurrentWith", F.objectNode().put("type", "string").put("pattern", "^" + FieldPath.ID_PATTERN.pattern() + "$"));
         ArrayNode allOf = r.putArray("allOf");
+        {
+            // A pattern (partners) applies to the interconnect probes only.
+            ObjectNode rule = allOf.addObject();
+            ObjectNode when = rule.putObject("if");
+            when.set("required", strings("coordinated"));
+            when.putObject("properties").putObject("coordinated").set("required", strings("pattern"));
+            ArrayNode fits = rule.putObject("then").putObject("properties").putObject("probe").putArray("enum");
+            Coordination.PAIRED.forEach(p -> fits.add(p.id()));
+        }
         for (Coordination.Layout l : Coordination.Layout.values()) {
             // A layout names the probes it applies to.
             ObjectNode rule = allOf.addObject();

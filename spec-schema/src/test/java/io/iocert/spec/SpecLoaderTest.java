@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -165,12 +166,60 @@ class SpecLoaderTest {
         assertTrue(scope.getMessage().startsWith("c.yaml:6:"), scope.getMessage());
         assertTrue(scope.getMessage().contains("requirements[0](w).coordinated.scope"), scope.getMessage());
         assertTrue(scope.getMessage().contains("aggregate, per-node, straggler"), scope.getMessage());
-        SpecException net = assertThrows(SpecException.class, () -> SpecLoader.parse(String.format(spec, "net.stream",
-                "{nodes: 2}", ">= 1 MB/s"), "c.yaml"));
-        assertTrue(net.getMessage().contains("probe net.stream cannot run coordinated in this build"), net.getMessage());
+        SpecException net = assertThrows(SpecException.class, () -> SpecLoader.parse(String.format(spec, "compute.flops",
+                "{nodes: 2}", ">= 1 MB/s").replace("throughput", "flops"), "c.yaml"));
+        assertTrue(net.getMessage().contains("probe compute.flops cannot run coordinated in this build"), net.getMessage());
         SpecException zero = assertThrows(SpecException.class, () -> SpecLoader.parse(String.format(spec, "fs.write",
                 "{nodes: 0}", ">= 1 MB/s"), "c.yaml"));
         assertTrue(zero.getMessage().contains("coordinated.nodes"), zero.getMessage());
+    }
+
+    @Test
+    void shouldReadPartnerPatternsOfCoordinatedNetProbesAndLocateWhatDoesNotFit() throws SpecException {
+        String spec = "iocert: v1\nname: fabric\nrequirements:\n"
+                + "  - id: bulk\n    probe: net.stream\n    coordinated: %s\n    expect: {throughput: {p10: \">= 1 MB/s\"}}\n"
+                + "  - id: halo\n    probe: net.pingpong\n    coordinated: %s\n    workload: %s\n"
+                + "    expect: {rtt: {p99: \"<= 1 ms\"}}\n";
+        Spec ok = SpecLoader.parse(String.format(spec, "{nodes: 4, scope: aggregate, pattern: all-to-all}",
+                "{nodes: 4, concurrentWith: bulk}", "{messageSize: 8KiB}"), "f.yaml");
+        Coordination bulk = ok.requirement("bulk").orElseThrow().coordinated().orElseThrow();
+        assertEquals(Coordination.Pattern.ALL_TO_ALL, bulk.pattern());
+        assertEquals(Optional.empty(), bulk.concurrentWith());
+        Coordination halo = ok.requirement("halo").orElseThrow().coordinated().orElseThrow();
+        assertEquals(Coordination.Pattern.RING, halo.pattern(), "ring by default");
+        assertEquals(Optional.of("bulk"), halo.concurrentWith());
+        assertEquals(List.of(1), Coordination.Pattern.RING.partners(0, 4));
+        assertEquals(List.of(0), Coordination.Pattern.RING.partners(3, 4));
+        assertEquals(List.of(3, 0, 1), Coordination.Pattern.ALL_TO_ALL.partners(2, 4));
+        assertEquals(List.of(), Coordination.Pattern.ALL_TO_ALL.partners(0, 1), "a node alone has no partner");
+
+        SpecException unknown = assertThrows(SpecException.class, () -> SpecLoader.parse(String.format(spec,
+                "{pattern: star}", "{}", "{}"), "f.yaml"));
+        assertTrue(unknown.getMessage().startsWith("f.yaml:6:"), unknown.getMessage());
+        assertTrue(unknown.getMessage().contains("requirements[0](bulk).coordinated.pattern"), unknown.getMessage());
+        assertTrue(unknown.getMessage().contains("ring, all-to-all"), unknown.getMessage());
+        SpecException layout = assertThrows(SpecException.class, () -> SpecLoader.parse(String.format(spec,
+                "{layout: shared-file}", "{}", "{}"), "f.yaml"));
+        assertTrue(layout.getMessage().contains("requirements[0](bulk).coordinated.layout"), layout.getMessage());
+        assertTrue(layout.getMessage().contains("unknown key 'layout' in coordinated of net.stream"), layout.getMessage());
+        SpecException self = assertThrows(SpecException.class, () -> SpecLoader.parse(String.format(spec, "{}",
+                "{concurrentWith: halo}", "{}"), "f.yaml"));
+        assertTrue(self.getMessage().contains("requirements[1](halo).coordinated.concurrentWith"), self.getMessage());
+        assertTrue(self.getMessage().contains("names the requirement itself"), self.getMessage());
+        SpecException missing = assertThrows(SpecException.class, () -> SpecLoader.parse(String.format(spec, "{}",
+                "{concurrentWith: bulkk}", "{}"), "f.yaml"));
+        assertTrue(missing.getMessage().contains("names 'bulkk', which is no requirement of this spec"), missing.getMessage());
+        assertTrue(missing.getMessage().contains("expected the id of another coordinated requirement: bulk"), missing.getMessage());
+        SpecException nodes = assertThrows(SpecException.class, () -> SpecLoader.parse(String.format(spec, "{nodes: 4}",
+                "{nodes: 8, concurrentWith: bulk}", "{}"), "f.yaml"));
+        assertTrue(nodes.getMessage().contains("which is for 4 nodes, this requirement for 8"), nodes.getMessage());
+        SpecException sweep = assertThrows(SpecException.class, () -> SpecLoader.parse(String.format(spec, "{}", "{}",
+                "{sizes: [64B, 8KiB]}"), "f.yaml"));
+        assertTrue(sweep.getMessage().contains("requirements[1](halo).workload.sizes"), sweep.getMessage());
+        SpecException patternOnFs = assertThrows(SpecException.class, () -> SpecLoader.parse(
+                "iocert: v1\nname: x\nrequirements:\n  - id: w\n    probe: fs.write\n    coordinated: {pattern: ring}\n"
+                + "    expect: {throughput: {p10: \">= 1 MB/s\"}}\n", "f.yaml"));
+        assertTrue(patternOnFs.getMessage().contains("unknown key 'pattern' in coordinated of fs.write"), patternOnFs.getMessage());
     }
 
     @Test

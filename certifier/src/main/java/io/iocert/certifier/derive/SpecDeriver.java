@@ -136,12 +136,12 @@ public final class SpecDeriver {
         }
         StringBuilder expect = new StringBuilder();
         Measurement workloadSource = null;
-        // One entry per metric. A net.stream's single streams are parts of its aggregate, not
+        // One entry per metric. A net.stream's single streams (and a coordinated run's pairs) are parts of its aggregate, not
         // what a spec judges; a sweep's sizes share one threshold per statistic, the loosest
         // they need, so every size of the reference passes.
         Map<String, List<Measurement>> byMetric = new LinkedHashMap<>();
         for (Measurement m : ms) {
-            if (!"stream".equals(m.context().get("scope"))) {
+            if (!io.iocert.results.Coordinated.isPart(m)) {
                 byMetric.computeIfAbsent(m.metric(), k -> new ArrayList<>()).add(m);
             }
         }

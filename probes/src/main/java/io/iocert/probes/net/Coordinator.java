@@ -115,6 +115,12 @@ public final class Coordinator implements AutoCloseable {
 
     /** A participant's session, from its JOIN on: runs on the session thread until released. */
     String serve(String name, SocketChannel ch, String remote, Watchdog.Guard guard) throws IOException, ProtocolException {
+        guard.phase("reading where participant " + name + " serves its partners", CLOCK_ROUND_LIMIT_NS, CLOCK_ROUND_LIMIT_NS);
+        Frame first = Frame.read(ch);
+        if (first == null) {
+            throw new EOFException("participant " + name + " closed the connection after joining");
+        }
+        Messages.Listen listen = Messages.Listen.parse(first);
         guard.phase("measuring the clock of participant " + name, CLOCK_ROUND_LIMIT_NS, CLOCK_ROUNDS * CLOCK_ROUND_LIMIT_NS);
         long bestRtt = Long.MAX_VALUE;
         long offset = 0;
@@ -135,7 +141,7 @@ public final class Coordinator implements AutoCloseable {
                 offset = c.participantEpochNs() - (t0 + t2) / 2;
             }
         }
-        Participant p = new Participant(name, remote, ch, guard, offset, (bestRtt + 1) / 2);
+        Participant p = new Participant(name, remote, ch, guard, offset, (bestRtt + 1) / 2, listen);
         synchronized (this) {
             String why = doorClosed ? "the run has started without it (it joined after the coordinator stopped waiting)"
                     : joined.containsKey(name) ? "another participant has joined under the name '" + name + "'" : null;
@@ -146,8 +152,9 @@ public final class Coordinator implements AutoCloseable {
             joined.put(name, p);
             notifyAll();
         }
-        log.accept(String.format(java.util.Locale.ROOT, "participant %s joined from %s (clock offset %+.3f ms +- %.3f ms)",
-                name, remote, offset / 1e6, p.clockUncertaintyNs / 1e6));
+        log.accept(String.format(java.util.Locale.ROOT, "participant %s joined from %s (clock offset %+.3f ms +- %.3f ms)%s",
+                name, remote, offset / 1e6, p.clockUncertaintyNs / 1e6, listen.none() ? ", serving no partners"
+                        : ", serving partners on " + p.peerAddress().orElseThrow()));
         guard.phase("waiting for the coordinator", Watchdog.NONE, Watchdog.NONE);
         try {
             p.released.await();
@@ -167,12 +174,14 @@ public final class Coordinator implements AutoCloseable {
         private final Watchdog.Guard guard;
         private final long clockOffsetNs;
         private final long clockUncertaintyNs;
+        private final Messages.Listen listen;
         private final CountDownLatch released = new CountDownLatch(1);
         private volatile String outcome = "ok";
         private volatile String failure;
 
         private Participant(String name, String remote, SocketChannel ch, Watchdog.Guard guard, long clockOffsetNs,
-                            long clockUncertaintyNs) {
+                            long clockUncertaintyNs, Messages.Listen listen) {
+            this.listen = listen;
             this.name = name;
             this.remote = remote;
             this.ch = ch;
@@ -197,6 +206,17 @@ public final class Coordinator implements AutoCloseable {
         /** The bound on the error of {@link #clockOffsetNs()}: half the shortest clock round trip. */
         public long clockUncertaintyNs() {
             return clockUncertaintyNs;
+        }
+
+        /**
+         * Where this participant serves its partners in net probes, {@code host:port} (an IPv6
+         * address in brackets); empty when it runs no listener.
+         */
+        public Optional<String> peerAddress() {
+            if (listen.none()) {
+                return Optional.empty();
+            }
+            return Optional.of((listen.host().contains(":") ? "[" + listen.host() + "]" : listen.host()) + ":" + listen.port());
         }
 
         /** Why this participant failed, or empty while it has not. */

@@ -25,7 +25,9 @@ record Frame(Type type, byte[] payload) {
     enum Type {
         HELLO(1), CHALLENGE(2), AUTH(3), READY(4), REQUEST(5), ACCEPT(6), ERROR(7), DONE(8),
         // Protocol 3: coordinated runs (see Messages).
-        JOIN(9), CLOCK(10), ASSIGN(11), PART(12), ARMED(13), GO(14), RESULT(15), BYE(16);
+        JOIN(9), CLOCK(10), ASSIGN(11), PART(12), ARMED(13), GO(14), RESULT(15), BYE(16),
+        // Protocol 4: a participant's own peer listener, for its partners in net probes.
+        LISTEN(17);
 
         final int code;
 

@@ -5,9 +5,12 @@ import io.iocert.probes.PeerAddress;
 import io.iocert.probes.ProbeException;
 import java.io.EOFException;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 /**
  * A participant's side of a coordinated run ({@code iocert join}): connects to the coordinator
@@ -19,9 +22,17 @@ import java.util.concurrent.locks.LockSupport;
 public final class JoinClient implements AutoCloseable {
     /** The largest assignment accepted: a spec, which is far smaller. */
     static final long MAX_ASSIGNMENT_BYTES = 1 << 20;
+    /**
+     * The partner listener's limits: room for every partner's connections in all-to-all runs of
+     * many nodes (slots cost nothing until used), and tests as long as a coordinated budget.
+     */
+    static final ServerLimits PARTNER_LIMITS = new ServerLimits(1024, ServerLimits.DEFAULT_MAX_MESSAGE_BYTES,
+            ServerLimits.DEFAULT_HANDSHAKE_TIMEOUT, ServerLimits.DEFAULT_IDLE_TIMEOUT, Duration.ofHours(1), 256);
     private final Watchdog watchdog;
     private final PeerConnection connection;
     private final Peer peer;
+    private PeerServer listener;
+    private Messages.Listen listen = new Messages.Listen("", 0);
 
     private JoinClient(Watchdog watchdog, PeerConnection connection, Peer peer) {
         this.watchdog = watchdog;
@@ -29,8 +40,28 @@ public final class JoinClient implements AutoCloseable {
         this.peer = peer;
     }
 
-    /** Connects, authenticates and joins as {@code name}. */
+    /**
+     * Where a participant serves its partners (net probes between nodes): an {@code iocert serve}
+     * with the coordinator's token.
+     *
+     * @param bind where to listen; empty: the address this node reaches the coordinator from
+     * @param port the port; 0 picks a free one
+     * @param log  receives the listener's session lines
+     */
+    public record PartnerListener(Optional<InetAddress> bind, int port, Consumer<String> log) {
+    }
+
+    /** Connects, authenticates and joins as {@code name}, serving no partners. */
     public static JoinClient join(PeerAddress coordinator, String name, Duration connectTimeout) throws ProbeException {
+        return join(coordinator, name, connectTimeout, Optional.empty());
+    }
+
+    /**
+     * Connects, authenticates, starts the partner listener (when given) and joins as
+     * {@code name}, telling the coordinator where the listener is.
+     */
+    public static JoinClient join(PeerAddress coordinator, String name, Duration connectTimeout,
+                                  Optional<PartnerListener> partners) throws ProbeException {
         Peer peer = Peer.resolve(coordinator);
         Watchdog watchdog = new Watchdog("iocert-join-watchdog", 50);
         PeerConnection c;
@@ -43,12 +74,47 @@ public final class JoinClient implements AutoCloseable {
         }
         JoinClient j = new JoinClient(watchdog, c, peer);
         try {
+            if (partners.isPresent()) {
+                j.listen(partners.get());
+            }
             new Messages.Join(name).frame().write(c.channel());
+            j.listen.frame().write(c.channel());
+        } catch (ProbeException e) {
+            j.close();
+            throw e;
         } catch (IOException e) {
             j.close();
             throw new ProbeException("could not join " + j.describe() + ": " + PeerServer.describe(e), e);
         }
         return j;
+    }
+
+    /** Starts the partner listener where {@code l} says, or on the address the coordinator is reached from. */
+    private void listen(PartnerListener l) throws ProbeException {
+        InetAddress local;
+        try {
+            local = ((InetSocketAddress) connection.channel().getLocalAddress()).getAddress();
+        } catch (IOException e) {
+            throw new ProbeException("cannot tell this node's address towards " + describe() + ": " + PeerServer.describe(e), e);
+        }
+        InetAddress bind = l.bind().orElse(local);
+        if (peer.token().isEmpty() && !bind.isLoopbackAddress()) {
+            throw new ProbeException("a participant without a token serves its partners on loopback only, and "
+                    + bind.getHostAddress() + " is not: pass the run's --token-file");
+        }
+        try {
+            listener = PeerServer.start(new InetSocketAddress(bind, l.port()), peer.token(), PARTNER_LIMITS, l.log());
+        } catch (IOException e) {
+            throw new ProbeException("cannot serve partners on " + bind.getHostAddress() + ":" + l.port() + ": "
+                    + PeerServer.describe(e), e);
+        }
+        InetAddress shown = bind.isAnyLocalAddress() ? local : bind;
+        listen = new Messages.Listen(shown.getHostAddress(), listener.address().getPort());
+    }
+
+    /** Where this participant serves its partners ({@code host:port}), or empty. */
+    public Optional<InetSocketAddress> partnerAddress() {
+        return listen.none() ? Optional.empty() : Optional.of(new InetSocketAddress(listen.host(), listen.port()));
     }
 
     /**
@@ -161,5 +227,8 @@ public final class JoinClient implements AutoCloseable {
     public void close() {
         connection.close();
         watchdog.close();
+        if (listener != null) {
+            listener.close();
+        }
     }
 }

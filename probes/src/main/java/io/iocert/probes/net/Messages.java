@@ -35,13 +35,20 @@ import java.nio.charset.StandardCharsets;
  * count, the shared directory's id) was added to it as optional fields, which an earlier
  * participant of version 3 ignores, so the version stayed 3 (docs/security.md says why that is
  * safe).
+ *
+ * <p><b>Partners</b> (version 4). Right after {@link Join}, a participant sends {@link Listen}:
+ * the address of the peer listener it runs for its partners (an {@link PeerServer} with the same
+ * token and handshake as every other), which the coordinator passes to the participants that
+ * measure against it (in the assignment's {@code partners}). A version-3 participant would send
+ * none, so the version changed: the handshake refuses the mix with both versions named.
  */
 final class Messages {
     /**
-     * Protocol version: a change to any message below needs a new one. Version 3 added the
-     * coordinated-run messages ({@link Join} and after); version 2 mutual authentication.
+     * Protocol version: a change to any message below needs a new one. Version 4 added
+     * {@link Listen}; version 3 the coordinated-run messages ({@link Join} and after); version 2
+     * mutual authentication.
      */
-    static final int VERSION = 3;
+    static final int VERSION = 4;
     /** "IOCT": marks the first frame of each side as iocert's. */
     static final int MAGIC = 0x494F4354;
     static final int NONCE_BYTES = 32;
@@ -270,6 +277,38 @@ final class Messages {
     }
 
     /**
+     * A participant's second frame: where its peer listener serves its partners, as they should
+     * connect to it (a host name or address of at most {@value #MAX_NAME_BYTES} bytes, and a
+     * port); port 0 and an empty host when it runs none.
+     */
+    record Listen(String host, int port) {
+        Frame frame() {
+            byte[] text = host.getBytes(StandardCharsets.UTF_8);
+            return new Frame(Frame.Type.LISTEN, ByteBuffer.allocate(2 + text.length).putShort((short) port).put(text).array());
+        }
+
+        boolean none() {
+            return port == 0;
+        }
+
+        static Listen parse(Frame f) throws ProtocolException {
+            ByteBuffer b = payload(f, Frame.Type.LISTEN);
+            if (b.remaining() < 2 || b.remaining() > 2 + MAX_NAME_BYTES) {
+                throw new ProtocolException("LISTEN carries " + b.remaining() + " bytes; expected 2 to " + (2 + MAX_NAME_BYTES));
+            }
+            int port = b.getShort() & 0xffff;
+            byte[] text = new byte[b.remaining()];
+            b.get(text);
+            String host = new String(text, StandardCharsets.UTF_8);
+            if (port == 0 ? !host.isEmpty() : !host.matches("[A-Za-z0-9][A-Za-z0-9._:%-]*")) {
+                throw new ProtocolException("LISTEN names the host '" + io.iocert.spec.Printable.escape(host) + "' with port "
+                        + port + "; expected a host name or address with a port from 1 to 65535, or port 0 and no host");
+            }
+            return new Listen(host, port);
+        }
+    }
+
+    /**
      * One clock round trip: the coordinator sends its wall clock (ns since the epoch) with
      * {@code participantEpochNs} 0; the participant returns both, its own clock filled in.
      */
@@ -389,6 +428,7 @@ final class Messages {
             case ERROR -> Refusal.parse(f);
             case DONE -> Done.parse(f);
             case JOIN -> Join.parse(f);
+            case LISTEN -> Listen.parse(f);
             case CLOCK -> Clock.parse(f);
             case GO -> Go.parse(f);
             case ASSIGN, RESULT -> Blob.length(f, f.type(), Integer.MAX_VALUE - 8, "the largest array");

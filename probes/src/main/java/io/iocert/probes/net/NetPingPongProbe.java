@@ -74,6 +74,9 @@ public final class NetPingPongProbe implements Probe {
         OptionalDouble rate = NetWorkload.rate(type, requirement.workload());
         OptionalLong duration = NetWorkload.duration(type, requirement.workload(), "duration");
         OptionalLong warmup = NetWorkload.duration(type, requirement.workload(), "warmup");
+        if (Partners.paired(type, context)) {
+            return paired(requirement, context, sizes, rate, duration, warmup);
+        }
         Peer peer = NetSupport.peer(type, context);
         NanoClock clock = context.clock();
         long budgetNs = NetSupport.budgetNs(context.budget());
@@ -104,6 +107,76 @@ public final class NetPingPongProbe implements Probe {
         return out;
     }
 
+    /**
+     * A coordinated run between partners: every partner reached once, then the coordinated start,
+     * then one connection and one loop per partner, all at once, from one origin. The first
+     * measurement is this node's (the partners' histograms added, scope {@code node}), then one
+     * per partner ({@code scope=pair}, {@code partner}).
+     */
+    private List<Measurement> paired(Requirement requirement, ProbeContext context, List<Integer> sizes, OptionalDouble rate,
+                                     OptionalLong duration, OptionalLong warmup) throws ProbeException, InterruptedException {
+        if (sizes.size() != 1) {
+            throw new ProbeException("a coordinated net.pingpong runs one message size (every pair from one start), and"
+                    + " the workload has " + sizes.size() + "; give messageSize, one requirement per size");
+        }
+        int size = sizes.get(0);
+        List<Peer> peers = Partners.resolve(context);
+        long budgetNs = NetSupport.budgetNs(context.budget());
+        NetWorkload.Timing timing = NetWorkload.plan(type(), duration, warmup, budgetNs - NetSupport.reserveNs(budgetNs));
+        Map<String, Object> asRun = new LinkedHashMap<>();
+        asRun.put("messageSize", (long) size);
+        rate.ifPresent(r -> asRun.put("rate", r));
+        asRun.put("duration", timing.durationNs());
+        asRun.put("warmup", timing.warmupNs());
+        try (Watchdog watchdog = new Watchdog("iocert-net.pingpong-watchdog", 50)) {
+            Partners.check(peers, watchdog, timeouts);
+            context.startBarrier().await();
+            long beginNs = context.clock().nanoTime();
+            long originEpochNs = io.iocert.probes.EpochClock.ofNanoTime(System.nanoTime()
+                    + (beginNs + timing.warmupNs() - context.clock().nanoTime()));
+            List<Run> runs = new ArrayList<>();
+            for (Peer peer : peers) {
+                Run run = new Run(requirement, context, peer, watchdog, size, rate, timing, asRun, false);
+                run.beginAtNs = beginNs;
+                runs.add(run);
+            }
+            List<Measurement> pairs = NetSupport.inParallel("iocert-net.pingpong-", runs, Run::measure);
+            Histogram all = new Histogram(3);
+            BlockRecorder blocks = new BlockRecorder(beginNs + timing.warmupNs());
+            List<String> errors = new ArrayList<>();
+            List<Measurement> out = new ArrayList<>();
+            for (int i = 0; i < pairs.size(); i++) {
+                Measurement m = pairs.get(i);
+                if (m.histogram() != null) {
+                    all.add(m.histogram());
+                }
+                if (runs.get(i).blocks != null) {
+                    blocks.merge(runs.get(i).blocks);
+                }
+                if (m.error() != null) {
+                    errors.add(m.error());   // it names the partner
+                }
+                Map<String, String> ctx = new LinkedHashMap<>(m.context());
+                ctx.put("scope", Partners.PAIR);
+                ctx.put(Partners.PARTNER, Partners.name(context, i));
+                ctx.put(io.iocert.results.Coordinated.ORIGIN, Long.toString(originEpochNs));
+                out.add(m.withContext(ctx));
+            }
+            Map<String, String> ctx = new LinkedHashMap<>();
+            ctx.put(Partners.PARTNERS, String.join(",", context.partners().stream().map(io.iocert.probes.Partner::name).toList()));
+            ctx.put(NetSupport.PROTOCOL, Integer.toString(Messages.VERSION));
+            ctx.put("messageSize", Long.toString(size));
+            ctx.put("loop", rate.isPresent() ? "open" : "closed");
+            ctx.put(NetSupport.STOPPED_BY, !errors.isEmpty() ? "error" : timing.cutByBudget() ? "budget" : "duration");
+            ctx.put(io.iocert.results.Coordinated.ORIGIN, Long.toString(originEpochNs));
+            String error = errors.isEmpty() ? null : String.join("; ", errors);
+            out.add(0, new Measurement(requirement.id(), type().id(), Metric.RTT.id(), Metric.RTT.dimension().canonicalUnit(),
+                    asRun, all.getTotalCount(), all.getTotalCount() == 0 ? null : Summary.of(all), all, null,
+                    blocks.series(), ctx, error));
+            return out;
+        }
+    }
+
     private static Measurement failed(Requirement r, Map<String, Object> asRun, String error) {
         return Measurement.failed(r.id(), ProbeType.NET_PINGPONG.id(), Metric.RTT.id(), Metric.RTT.dimension().canonicalUnit(),
                 asRun, error);
@@ -125,6 +198,8 @@ public final class NetPingPongProbe implements Probe {
         private final boolean first;
         private long unsent;
         private BlockRecorder blocks;
+        /** When set (a coordinated run), the loop starts its plan here rather than when it is called. */
+        private long beginAtNs = Long.MIN_VALUE;
 
         Run(Requirement requirement, ProbeContext context, Peer peer, Watchdog watchdog, int size, OptionalDouble rate,
             NetWorkload.Timing timing, Map<String, Object> asRun, boolean first) {
@@ -189,7 +264,7 @@ public final class NetPingPongProbe implements Probe {
             ByteBuffer out = NetSupport.randomBuffer(size, random);
             ByteBuffer in = ByteBuffer.allocateDirect(size);
             long gapNs = rate.isPresent() ? Math.max(1, Math.round(1e9 / rate.getAsDouble())) : 0;
-            long beginNs = clock.nanoTime();
+            long beginNs = beginAtNs != Long.MIN_VALUE ? beginAtNs : clock.nanoTime();
             long originNs = beginNs + timing.warmupNs();
             long endNs = originNs + timing.durationNs();
             blocks = new BlockRecorder(originNs);

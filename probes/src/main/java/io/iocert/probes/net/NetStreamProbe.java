@@ -86,7 +86,8 @@ public final class NetStreamProbe implements Probe {
         OptionalLong interval = NetWorkload.duration(type, w, "interval");
         OptionalLong duration = NetWorkload.duration(type, w, "duration");
         OptionalLong warmup = NetWorkload.duration(type, w, "warmup");
-        Peer peer = NetSupport.peer(type, context);
+        boolean paired = Partners.paired(type, context);
+        List<Peer> peers = paired ? Partners.resolve(context) : List.of(NetSupport.peer(type, context));
         NanoClock clock = context.clock();
         long budgetNs = NetSupport.budgetNs(context.budget());
         long startNs = clock.nanoTime();
@@ -110,21 +111,29 @@ public final class NetStreamProbe implements Probe {
         asRun.put("warmup", timing.warmupNs());
 
         try (Watchdog watchdog = new Watchdog("iocert-net.stream-watchdog", 50)) {
+            if (paired) {
+                // Every partner reached before the start; the measured connections open after it, in the warm-up.
+                Partners.check(peers, watchdog, timeouts);
+                context.startBarrier().await();
+            }
             List<Stream> all = new ArrayList<>();
+            int total = sends.size() * peers.size();
             try {
-                for (int i = 0; i < sends.size(); i++) {
-                    boolean send = sends.get(i);
-                    PeerConnection c = PeerConnection.open(peer, watchdog, timeouts);
-                    all.add(new Stream(i, send, c));
-                    long peerNs = send ? timing.totalNs() : timing.totalNs() + TAIL_NS;
-                    c.request(new Messages.Request(send ? Messages.Kind.STREAM_TO_SERVER : Messages.Kind.STREAM_FROM_SERVER,
-                            bufferSize, peerNs), peerNs + 2 * timeouts.idle().toNanos());
+                for (int k = 0; k < peers.size(); k++) {
+                    Peer peer = peers.get(k);
+                    for (boolean send : sends) {
+                        PeerConnection c = PeerConnection.open(peer, watchdog, timeouts);
+                        all.add(new Stream(all.size(), send, c, peer, k));
+                        long peerNs = send ? timing.totalNs() : timing.totalNs() + TAIL_NS;
+                        c.request(new Messages.Request(send ? Messages.Kind.STREAM_TO_SERVER : Messages.Kind.STREAM_FROM_SERVER,
+                                bufferSize, peerNs), peerNs + 2 * timeouts.idle().toNanos());
+                    }
                 }
             } catch (PeerException e) {
                 all.forEach(s -> s.connection.close());
-                throw new ProbeException("could not set up stream " + all.size() + " of " + sends.size() + ": " + e.getMessage(), e);
+                throw new ProbeException("could not set up stream " + all.size() + " of " + total + ": " + e.getMessage(), e);
             }
-            return new Execution(requirement, context, peer, timing, interval, bufferSize, all, asRun, startNs).run();
+            return new Execution(requirement, context, peers, paired, timing, interval, bufferSize, all, asRun, startNs).run();
         }
     }
 
@@ -133,14 +142,19 @@ public final class NetStreamProbe implements Probe {
         final int index;
         final boolean send;
         final PeerConnection connection;
+        final Peer peer;
+        /** Which partner (of a coordinated run; 0 otherwise). */
+        final int partner;
         IntervalTracker tracker;
         long bytes;
         long lastNs;
 
-        Stream(int index, boolean send, PeerConnection connection) {
+        Stream(int index, boolean send, PeerConnection connection, Peer peer, int partner) {
             this.index = index;
             this.send = send;
             this.connection = connection;
+            this.peer = peer;
+            this.partner = partner;
         }
 
         String name() {
@@ -151,7 +165,8 @@ public final class NetStreamProbe implements Probe {
     private final class Execution {
         private final Requirement requirement;
         private final ProbeContext context;
-        private final Peer peer;
+        private final List<Peer> peers;
+        private final boolean paired;
         private final NetWorkload.Timing timing;
         private final OptionalLong interval;
         private final int bufferSize;
@@ -162,11 +177,14 @@ public final class NetStreamProbe implements Probe {
         private final AtomicLong failedAtNs = new AtomicLong(Long.MAX_VALUE);
         private final AtomicLong moved = new AtomicLong();
 
-        Execution(Requirement requirement, ProbeContext context, Peer peer, NetWorkload.Timing timing, OptionalLong interval,
-                  int bufferSize, List<Stream> streams, Map<String, Object> asRun, long startNs) {
+        private long originEpochNs;
+
+        Execution(Requirement requirement, ProbeContext context, List<Peer> peers, boolean paired, NetWorkload.Timing timing,
+                  OptionalLong interval, int bufferSize, List<Stream> streams, Map<String, Object> asRun, long startNs) {
             this.requirement = requirement;
             this.context = context;
-            this.peer = peer;
+            this.peers = peers;
+            this.paired = paired;
             this.timing = timing;
             this.interval = interval;
             this.bufferSize = bufferSize;
@@ -200,6 +218,7 @@ public final class NetStreamProbe implements Probe {
                 ready.await();
                 long beginNs = clock.nanoTime();
                 origin[0] = beginNs + timing.warmupNs();
+                originEpochNs = io.iocert.probes.EpochClock.ofNanoTime(System.nanoTime() + (origin[0] - clock.nanoTime()));
                 for (Stream s : streams) {
                     s.tracker = new IntervalTracker(origin[0], interval);
                     s.lastNs = beginNs;
@@ -247,7 +266,7 @@ public final class NetStreamProbe implements Probe {
                     c.channel().shutdownOutput();
                     long received = c.done().bytes();
                     if (received != s.bytes) {
-                        fail(s, peer.describe() + " received " + received + " bytes on stream " + s.name() + ", "
+                        fail(s, s.peer.describe() + " received " + received + " bytes on stream " + s.name() + ", "
                                 + s.bytes + " were sent");
                     }
                 } else {
@@ -261,7 +280,7 @@ public final class NetStreamProbe implements Probe {
                         record(s, k);
                     }
                     if (firstError.get() == null && endNs - s.lastNs > 0) {
-                        fail(s, peer.describe() + " ended stream " + s.name() + " early, "
+                        fail(s, s.peer.describe() + " ended stream " + s.name() + " early, "
                                 + Quantity.nanos(endNs - s.lastNs).format() + " before the measured time was over");
                     }
                 }
@@ -308,17 +327,50 @@ public final class NetStreamProbe implements Probe {
             IntervalTracker.Series total = aggregate.series(spanNs);
             asRun.put("interval", total.intervalNs());
             List<Measurement> out = new ArrayList<>();
-            Map<String, String> ctx = NetSupport.context(peer);
+            Map<String, String> ctx = paired ? new LinkedHashMap<>() : NetSupport.context(peers.get(0));
+            if (paired) {
+                ctx.put(Partners.PARTNERS, String.join(",", context.partners().stream().map(io.iocert.probes.Partner::name)
+                        .toList()));
+                ctx.put(NetSupport.PROTOCOL, Integer.toString(Messages.VERSION));
+            }
             ctx.put(NetSupport.STOPPED_BY, stoppedBy);
             ctx.put("scope", "aggregate");
             long sent = streams.stream().filter(s -> s.send).mapToLong(s -> s.bytes).sum();
             long received = streams.stream().filter(s -> !s.send).mapToLong(s -> s.bytes).sum();
             ctx.put("bytesSent", Long.toString(sent));
             ctx.put("bytesReceived", Long.toString(received));
+            if (paired) {
+                ctx.put(io.iocert.results.Coordinated.ORIGIN, Long.toString(originEpochNs));
+            }
             out.add(measurement(total.throughput(), ctx, error));
+            if (paired) {
+                // One measurement per partner: its streams added, on the same intervals as the node's.
+                for (int k = 0; k < peers.size(); k++) {
+                    IntervalTracker pair = new IntervalTracker(originNs, interval);
+                    long pairSent = 0;
+                    long pairReceived = 0;
+                    for (Stream s : streams) {
+                        if (s.partner == k) {
+                            pair.merge(s.tracker);
+                            pairSent += s.send ? s.bytes : 0;
+                            pairReceived += s.send ? 0 : s.bytes;
+                        }
+                    }
+                    Map<String, String> c = NetSupport.context(peers.get(k));
+                    c.put(NetSupport.STOPPED_BY, stoppedBy);
+                    c.put("scope", Partners.PAIR);
+                    c.put(Partners.PARTNER, Partners.name(context, k));
+                    c.put("bytesSent", Long.toString(pairSent));
+                    c.put("bytesReceived", Long.toString(pairReceived));
+                    c.put(io.iocert.results.Coordinated.ORIGIN, Long.toString(originEpochNs));
+                    out.add(measurement(new IntervalSeries(total.intervalNs(), pair.series(spanNs).throughput().values()), c,
+                            error));
+                }
+                return out;
+            }
             for (Stream s : streams) {
                 IntervalTracker.Series one = s.tracker.series(spanNs);
-                Map<String, String> c = NetSupport.context(peer);
+                Map<String, String> c = NetSupport.context(peers.get(0));
                 c.put(NetSupport.STOPPED_BY, stoppedBy);
                 c.put("scope", "stream");
                 c.put("stream", Integer.toString(s.index));

@@ -5,7 +5,9 @@ import io.iocert.probes.ProbeException;
 import io.iocert.spec.ProbeType;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -45,6 +47,61 @@ final class NetSupport {
         ctx.put(PEER, peer.label());
         ctx.put(PROTOCOL, Integer.toString(Messages.VERSION));
         return ctx;
+    }
+
+    /** One piece of work of {@link #inParallel}. */
+    @FunctionalInterface
+    interface Task<T, R> {
+        R run(T item) throws ProbeException, InterruptedException;
+    }
+
+    /**
+     * Runs {@code task} on every item at once, one thread each (the pairs of a coordinated run),
+     * and returns the results in order. The first failure is thrown once all have ended.
+     */
+    static <T, R> List<R> inParallel(String threadName, List<T> items, Task<T, R> task)
+            throws ProbeException, InterruptedException {
+        List<R> out = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        Object[] results = new Object[items.size()];
+        Throwable[] failures = new Throwable[items.size()];
+        for (int i = 0; i < items.size(); i++) {
+            int k = i;
+            Thread t = new Thread(() -> {
+                try {
+                    results[k] = task.run(items.get(k));
+                } catch (Throwable e) {
+                    failures[k] = e;
+                }
+            }, threadName + i);
+            t.setDaemon(true);
+            threads.add(t);
+        }
+        threads.forEach(Thread::start);
+        try {
+            for (Thread t : threads) {
+                t.join();
+            }
+        } catch (InterruptedException e) {
+            threads.forEach(Thread::interrupt);
+            throw e;
+        }
+        for (int i = 0; i < items.size(); i++) {
+            Throwable f = failures[i];
+            if (f instanceof ProbeException pe) {
+                throw pe;
+            } else if (f instanceof InterruptedException ie) {
+                throw ie;
+            } else if (f instanceof RuntimeException re) {
+                throw re;
+            } else if (f instanceof Error err) {
+                throw err;
+            }
+            @SuppressWarnings("unchecked")
+            R r = (R) results[i];
+            out.add(r);
+        }
+        return out;
     }
 
     /** A direct buffer of {@code size} random bytes (random, so nothing on the path can compress it). */

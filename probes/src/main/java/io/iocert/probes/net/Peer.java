@@ -9,9 +9,14 @@ import java.util.Optional;
 
 /**
  * A peer resolved for probing: its socket address, the token and how results
- * name it: {@code loopback} for the in-process server, else {@code host:port}.
+ * name it: {@code loopback} for the in-process server, else {@code host:port}; a partner of a
+ * coordinated run is named {@code partner n02 (host:port)} in messages.
  */
-record Peer(InetSocketAddress address, Optional<Token> token, String label, boolean embedded) {
+record Peer(InetSocketAddress address, Optional<Token> token, String label, boolean embedded, boolean partner) {
+
+    Peer(InetSocketAddress address, Optional<Token> token, String label, boolean embedded) {
+        this(address, token, label, embedded, false);
+    }
 
     static Peer resolve(PeerAddress p) throws ProbeException {
         InetAddress ip;
@@ -26,8 +31,8 @@ record Peer(InetSocketAddress address, Optional<Token> token, String label, bool
         return new Peer(new InetSocketAddress(ip, p.port()), token, label, p.embeddedLoopback());
     }
 
-    /** How messages name the peer: "the in-process loopback peer" or "peer node7:7878". */
+    /** How messages name the peer: "the in-process loopback peer", "peer node7:7878" or "partner n02 (10.1.0.2:40211)". */
     String describe() {
-        return embedded ? "the in-process loopback peer" : "peer " + label;
+        return embedded ? "the in-process loopback peer" : (partner ? "partner " : "peer ") + label;
     }
 }

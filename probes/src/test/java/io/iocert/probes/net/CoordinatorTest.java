@@ -101,6 +101,43 @@ class CoordinatorTest {
     }
 
     @Test
+    void shouldTellTheCoordinatorWhereAParticipantServesItsPartnersWithTheRunsToken() throws Exception {
+        start(1 << 20);
+        java.util.concurrent.CompletableFuture<InetSocketAddress> served = new java.util.concurrent.CompletableFuture<>();
+        Future<?> a = pool.submit(() -> {
+            try (JoinClient c = JoinClient.join(address(Optional.of(TOKEN)), "a", Duration.ofSeconds(5),
+                    Optional.of(new JoinClient.PartnerListener(Optional.empty(), 0, line -> { })))) {
+                served.complete(c.partnerAddress().orElseThrow());
+                assertTrue(c.nextAssignment(Duration.ofSeconds(20)).isEmpty(), "no assignment, then goodbye");
+            }
+            return null;
+        });
+        Future<?> b = pool.submit(() -> {
+            try (JoinClient c = JoinClient.join(address(Optional.of(TOKEN)), "b", Duration.ofSeconds(5))) {
+                assertTrue(c.partnerAddress().isEmpty());
+                assertTrue(c.nextAssignment(Duration.ofSeconds(20)).isEmpty());
+            }
+            return null;
+        });
+        List<Coordinator.Participant> ps = coordinator.awaitJoined(List.of("a", "b"), 2, Duration.ofSeconds(20));
+        assertEquals(2, ps.size(), "joined; the coordinator's log: " + log);
+        InetSocketAddress listener = served.get(10, TimeUnit.SECONDS);
+        assertEquals(Optional.of("127.0.0.1:" + listener.getPort()), ps.get(0).peerAddress(),
+                "the address it reaches the coordinator from, and the listener's port");
+        assertEquals(Optional.empty(), ps.get(1).peerAddress(), "b serves no partners");
+        // A partner with the token is served; one without is refused, as by any iocert serve.
+        try (Watchdog w = new Watchdog("test", 50)) {
+            PeerConnection.open(new Peer(listener, Optional.of(TOKEN), "a", false), w, NetTesting.FAST).close();
+            PeerException e = assertThrows(PeerException.class, () -> PeerConnection.open(new Peer(listener, Optional.empty(),
+                    "a", false), w, NetTesting.FAST));
+            assertTrue(e.getMessage().contains("requires a token"), e.getMessage());
+        }
+        ps.forEach(p -> p.finish("ok"));
+        a.get(20, TimeUnit.SECONDS);
+        b.get(20, TimeUnit.SECONDS);
+    }
+
+    @Test
     void shouldRefuseParticipantsWithoutTheTokenOrUnderATakenName() throws Exception {
         start(1 << 20);
         ProbeException noToken = assertThrows(ProbeException.class,

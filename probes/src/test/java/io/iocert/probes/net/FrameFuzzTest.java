@@ -121,6 +121,10 @@ class FrameFuzzTest {
         fs.add(new Frame(Frame.Type.PART, nonce));
         fs.add(Messages.empty(Frame.Type.ARMED));
         fs.add(Messages.empty(Frame.Type.BYE));
+        // Protocol 4: where a participant serves its partners.
+        fs.add(new Messages.Listen("10.1.0.7", 40211).frame());
+        fs.add(new Messages.Listen("fe80::1%eth0", 7878).frame());
+        fs.add(new Messages.Listen("", 0).frame());
         return fs;
     }
 
