@@ -16,7 +16,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * The assignment a coordinator sends each participant (protocol 3, format iocert-assignment/1):
+ * The assignment a coordinator sends each participant (protocol 4, format iocert-assignment/1):
  * the participant's place, added for the shared layouts, and what an assignment without one means.
  */
 class AssignmentTest {
