@@ -2,7 +2,7 @@
 # Scale of 'iocert certify' over a fleet: probes this node once with bench/specs/scale.yaml
 # (ten measurements), copies the result into N node directories (a different hostname each),
 # and times 'iocert certify --spec S DIR' with a 1 GiB heap for 1,000 and 10,000 files,
-# ROUNDS rounds each; prints the medians and the per-file time.
+# ROUNDS rounds each, on a plain JVM and through ./iocert; prints the medians and the per-file time.
 #
 #   bench/certify-scale.sh [ROUNDS] [SIZES]      defaults: 3 "1000 10000"
 set -euo pipefail
@@ -35,25 +35,38 @@ for i in range(n):
         json.dump(doc, f, indent=2)
 PY
 done
+# Two ways, interleaved: the jar on a plain JVM (java -Xmx1g -jar), and ./iocert as users run it
+# (the same heap; the launcher adds its class-data archive and, for certify, the throughput
+# collector). The launcher's first run writes its archive: one run before the rounds.
+IOCERT_JAVA_OPTS=-Xmx1g "$root/iocert" certify --spec "$spec" --format json "$work/fleet-${sizes%% *}" >/dev/null 2>&1 || true
 for r in $(seq 1 "$rounds"); do
   for n in $sizes; do
-    start=$(date +%s.%N)
-    code=0
-    java -Xmx1g -jar "$jar" certify --spec "$spec" --format json "$work/fleet-$n" >"$work/report-$n.json" 2>/dev/null || code=$?
-    end=$(date +%s.%N)
-    printf '%s\t%s\t%s\t%s\n' "$r" "$n" "$(echo "$end - $start" | bc)" "$code" >>"$work/rows.tsv"
+    for how in java launcher; do
+      start=$(date +%s.%N)
+      code=0
+      if [ "$how" = java ]; then
+        java -Xmx1g -jar "$jar" certify --spec "$spec" --format json "$work/fleet-$n" >"$work/report-$n.json" 2>/dev/null || code=$?
+      else
+        IOCERT_JAVA_OPTS=-Xmx1g "$root/iocert" certify --spec "$spec" --format json "$work/fleet-$n" \
+          >"$work/report-$n-launcher.json" 2>/dev/null || code=$?
+      fi
+      end=$(date +%s.%N)
+      printf '%s\t%s\t%s\t%s\t%s\n' "$r" "$n" "$how" "$(echo "$end - $start" | bc)" "$code" >>"$work/rows.tsv"
+    done
   done
 done
 python3 - "$work/rows.tsv" "$work" <<'PY'
 import collections, json, statistics, sys
 t = collections.defaultdict(list)
 for line in open(sys.argv[1]):
-    r, n, secs, code = line.split()
-    t[int(n)].append(float(secs))
-for n in sorted(t):
+    r, n, how, secs, code = line.split()
+    t[(int(n), how)].append(float(secs))
+for n, how in sorted(t):
     rep = json.load(open(f"{sys.argv[2]}/report-{n}.json"))
     verdicts = collections.Counter(node["verdict"] for node in rep["nodes"])
-    med = statistics.median(t[n])
-    print(f"{n:>6} files: {' '.join(f'{x:.2f}' for x in t[n])} s -> median {med:.2f} s,"
+    med = statistics.median(t[(n, how)])
+    print(f"{n:>6} files, {how:>8}: {' '.join(f'{x:.2f}' for x in t[(n, how)])} s -> median {med:.2f} s,"
           f" {med / n * 1e3:.2f} ms/file; {len(rep['nodes'])} node reports {dict(verdicts)}")
 PY
+cmp -s "$work/report-${sizes##* }.json" "$work/report-${sizes##* }-launcher.json" \
+  && echo "the two ways wrote the same report" || echo "the two ways wrote different reports"

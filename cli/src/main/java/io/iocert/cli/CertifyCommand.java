@@ -91,12 +91,10 @@ final class CertifyCommand implements Command {
         // The distributions behind the verdicts are drawn only by the HTML report, and only for one node.
         boolean evidence = files.size() == 1 && (format == ReportFormat.HTML || line.hasOption("report-dir"));
         List<Report> reports = certifyAll(spec, files, evidence, err);
-        String rendered = Outputs.render(format, reports);
         if (line.hasOption("out")) {
-            Outputs.write(Path.of(line.getOptionValue("out")), rendered);
+            Outputs.write(Path.of(line.getOptionValue("out")), Outputs.render(format, reports));
         } else {
-            out.print(rendered);
-            out.flush();
+            Outputs.print(format, reports, out);
         }
         if (line.hasOption("report-dir")) {
             Path dir = Path.of(line.getOptionValue("report-dir"));

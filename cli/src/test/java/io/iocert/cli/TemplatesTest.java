@@ -797,7 +797,10 @@ class TemplatesTest {
         assertTrue(text.contains("-jar " + installed), "the iocert command does not run the copied jar " + installed);
 
         Document pom = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(ROOT.resolve("pom.xml").toFile());
-        NodeList modules = (NodeList) XPathFactory.newInstance().newXPath().evaluate("//modules/module", pom, XPathConstants.NODESET);
+        // The modules every build makes; a profile's (certifier-simulations, test sources only) is
+        // left out of the image's build, which skips tests.
+        NodeList modules = (NodeList) XPathFactory.newInstance().newXPath().evaluate("/project/modules/module", pom,
+                XPathConstants.NODESET);
         assertTrue(modules.getLength() > 0);
         for (int i = 0; i < modules.getLength(); i++) {
             String module = modules.item(i).getTextContent().trim();
