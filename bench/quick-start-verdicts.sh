@@ -28,7 +28,7 @@ for i in $(seq 1 "$runs"); do
   code=0
   (cd "$work" && "$root/iocert" run --out "$work/$i" >"$work/$i.txt" 2>&1) || code=$?
   end=$(date +%s.%N)
-  misses="$(grep -E '(INCONCLUSIVE|FAIL|ERROR)$' "$work/$i.txt" | awk '{print $1 "/" $4 "=" $5 $6 $7 $8}' | tr '\n' ' ' || true)"
+  misses="$(grep -E '(INCONCLUSIVE|FAIL|ERROR)$' "$work/$i.txt" | grep -v '^Node verdict' | awk '{print $1 "/" $4 "=" $5 $6 $7 $8}' | tr '\n' ' ' || true)"
   printf '%s\t%s\t%.1f\t%s\t%s\n' "$i" "$code" "$(echo "$end - $start" | bc)" \
     "$(cut -d' ' -f1 /proc/loadavg)" "$misses" | tee -a "$work/runs.tsv"
 done

@@ -411,30 +411,15 @@ class NetFabricGroundTruthIT {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    /** Null on success, else the exit code and output. */
     private static String run(List<String> cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            return "timed out";
-        }
-        return p.exitValue() == 0 ? null : "exit " + p.exitValue() + ": " + output;
+        return NetNsGroundTruthIT.run(cmd);
     }
 
     private static boolean runs(String... cmd) {
-        try {
-            return run(List.of(cmd)) == null;
-        } catch (Exception e) {
-            return false;
-        }
+        return NetNsGroundTruthIT.runs(cmd);
     }
 
     private static boolean isRoot() {
-        try {
-            return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).intValue() == 0;
-        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-            return false;
-        }
+        return NetNsGroundTruthIT.isRoot();
     }
 }

@@ -274,7 +274,7 @@ class NetNsGroundTruthIT {
     }
 
     /** Null on success, else the exit code and output. */
-    private static String run(List<String> cmd) throws Exception {
+    static String run(List<String> cmd) throws Exception {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         if (!p.waitFor(30, TimeUnit.SECONDS)) {
@@ -284,7 +284,7 @@ class NetNsGroundTruthIT {
         return p.exitValue() == 0 ? null : "exit " + p.exitValue() + ": " + output;
     }
 
-    private static boolean runs(String... cmd) {
+    static boolean runs(String... cmd) {
         try {
             return run(List.of(cmd)) == null;
         } catch (Exception e) {
@@ -292,7 +292,7 @@ class NetNsGroundTruthIT {
         }
     }
 
-    private static boolean isRoot() {
+    static boolean isRoot() {
         try {
             return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).intValue() == 0;
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {

@@ -56,22 +56,7 @@ final class Scenarios {
 
             @Override
             public double truth(double q) {
-                double lo = 1e3;
-                double hi = 1e8;
-                for (int it = 0; it < 100; it++) {
-                    double mid = Math.sqrt(lo * hi);
-                    double cdf = 0;
-                    for (int j = 0; j < 400; j++) {
-                        double level = -tau + 2 * tau * (j + 0.5) / 400;
-                        cdf += N01.cumulativeProbability((Math.log(mid / 1e6) - level) / SIGMA) / 400;
-                    }
-                    if (cdf < q) {
-                        lo = mid;
-                    } else {
-                        hi = mid;
-                    }
-                }
-                return hi;
+                return trendQuantile(q, 1e6, tau, SIGMA);
             }
         };
     }
@@ -147,22 +132,7 @@ final class Scenarios {
 
             @Override
             public double truth(double q) {
-                double lo = 1e6;
-                double hi = 1e12;
-                for (int it = 0; it < 200; it++) {
-                    double mid = Math.sqrt(lo * hi);
-                    double cdf = 0;
-                    for (int j = 0; j < 400; j++) {
-                        double level = -tau + 2 * tau * (j + 0.5) / 400;
-                        cdf += N01.cumulativeProbability((Math.log(mid / 1e9) - level) / s) / 400;
-                    }
-                    if (cdf < q) {
-                        lo = mid;
-                    } else {
-                        hi = mid;
-                    }
-                }
-                return hi;
+                return trendQuantile(q, 1e9, tau, s);
             }
         };
     }
@@ -254,6 +224,29 @@ final class Scenarios {
                 return shifts(tau).truth(q) / 10;
             }
         };
+    }
+
+    /**
+     * The q-quantile of log-normal values (log-sd sigma) whose median moves from median e^-tau to
+     * median e^tau evenly over the run: the mixture over 400 positions, by bisection on its CDF.
+     */
+    static double trendQuantile(double q, double median, double tau, double sigma) {
+        double lo = median * 1e-3;
+        double hi = median * 1e3;
+        for (int it = 0; it < 200; it++) {
+            double mid = Math.sqrt(lo * hi);
+            double cdf = 0;
+            for (int j = 0; j < 400; j++) {
+                double level = -tau + 2 * tau * (j + 0.5) / 400;
+                cdf += N01.cumulativeProbability((Math.log(mid / median) - level) / sigma) / 400;
+            }
+            if (cdf < q) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        return hi;
     }
 
     static double gauss(SplittableRandom r) {

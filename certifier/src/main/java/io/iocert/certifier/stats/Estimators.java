@@ -385,7 +385,8 @@ public final class Estimators {
     }
 
     /**
-     * Far-cut bounds at two-sided level {@code alpha}: the q-quantile is above {@code c = point /}
+     * Far-cut bounds at two-sided level {@code alpha}, each end worked out only where it could
+     * narrow [{@code knownLow}, {@code knownHigh}]: the q-quantile is above {@code c = point /}
      * {@link #SEPARATE_MODE} when the share of values at or below c is provably below q (an upper
      * confidence bound by {@link #farShareBound}, one-sided at {@code alpha / 2}), and at most the
      * highest value of the bucket holding {@code point x} {@link #SEPARATE_MODE} when the share
@@ -396,11 +397,6 @@ public final class Estimators {
      * order-statistic interval open and void the tolerance bounds (a zero-rate interval has no
      * logarithm). Null when neither end is bounded.
      */
-    static FarCut farCut(Sample s, double q, double alpha) {
-        return farCut(s, q, alpha, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY);
-    }
-
-    /** {@link #farCut(Sample, double, double)}, skipping an end that could not narrow [{@code low}, {@code high}]. */
     static FarCut farCut(Sample s, double q, double alpha, double knownLow, double knownHigh) {
         double point = s.quantile(q);
         if (!(point > 0)) {
