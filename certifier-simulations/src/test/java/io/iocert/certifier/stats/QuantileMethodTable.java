@@ -7,9 +7,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The wider simulation table behind docs/statistics.md ("What the present method settles"): not
  * part of the build (its name is not a test's), run on demand:
- * {@code mvn -pl certifier-simulations -am test -Dtest=QuantileMethodTable -Dsurefire.failIfNoSpecifiedTests=false -Diocert.table=abcde}
+ * {@code mvn -pl certifier-simulations -am test -Dtest=QuantileMethodTable -Dsurefire.failIfNoSpecifiedTests=false -Diocert.table=abcdefg}
  * (a: issue 12's scenarios; b: stall modes and dips; c: isolated outliers; d: strong drift and
- * stall modes at the quantile; e: interval rates that climb during the run).
+ * stall modes at the quantile; e: interval rates that climb during the run; f: platform hiccups whose share varies; g: four rounds combined, as adaptive probing combines them).
  */
 class QuantileMethodTable {
     @Test
@@ -65,6 +65,27 @@ class QuantileMethodTable {
             rows.add(intervals("rate trend +-33%, AR 0.5 sd 15%", Scenarios.rateTrend(0.33, 0.5, 0.15), 300, 0.5, 54));
             rows.add(intervals("dips 5% runs 5", Scenarios.dips(0.05, 5, 0.1), 400, 0.1, 55));
             rows.add(intervals("AR(1) 0.9, 1 in 100 at /10", Scenarios.withOutliers(Scenarios.ar1(0.9, 0.1), 1 / 100.0, 10), 400, 0.1, 56));
+        }
+        if (groups.contains("f")) {
+            for (int n : new int[] {2_000, 6_000, 20_000}) {
+                rows.add(row("hiccups 1.5%, share varying", Scenarios.modulatedHiccups(0.015), n, 0.99, 61));
+            }
+            rows.add(row("hiccups 0.5%, share varying", Scenarios.modulatedHiccups(0.005), 6_000, 0.99, 62));
+            rows.add(row("hiccups 1.5%, share varying", Scenarios.modulatedHiccups(0.015), 6_000, 0.9, 63));
+        }
+        if (groups.contains("g")) {
+            // Four rounds combined: up to 64 time blocks, as a run of ./iocert that needed every look.
+            for (double q : new double[] {0.5, 0.9, 0.99}) {
+                rows.add(row("4 rounds: independent", Scenarios.rounds(Scenarios.of(Synthetic.independent(0.03)), 4), 2_000, q, 71));
+                rows.add(row("4 rounds: short stalls (runs of 5)", Scenarios.rounds(Scenarios.of(Synthetic.bursty(0.03, 5)), 4), 2_000, q, 72));
+                rows.add(row("4 rounds: short stalls (runs of 20)", Scenarios.rounds(Scenarios.of(Synthetic.bursty(0.03, 20)), 4), 8_000, q, 73));
+                rows.add(row("4 rounds: trend +-10%", Scenarios.rounds(Scenarios.trend(0.1), 4), 2_000, q, 74));
+                rows.add(row("4 rounds: 16 shifts, sd 10%", Scenarios.rounds(Scenarios.shifts(0.1), 4), 2_000, q, 75));
+            }
+            rows.add(row("4 rounds: stall mode 15% (runs of 20)", Scenarios.rounds(Scenarios.of(Synthetic.bursty(0.15, 20)), 4), 8_000, 0.9, 76));
+            rows.add(row("4 rounds: 16 shifts, sd 50%", Scenarios.rounds(Scenarios.shifts(0.5), 4), 20_000, 0.9, 77));
+            rows.add(row("4 rounds: hiccups 1.5%", Scenarios.rounds(Scenarios.modulatedHiccups(0.015), 4), 6_000, 0.99, 78));
+            rows.add(row("4 rounds: hiccups 0.5%", Scenarios.rounds(Scenarios.modulatedHiccups(0.005), 4), 6_000, 0.99, 79));
         }
         VerdictSimulationTest.printAlways(rows);
     }

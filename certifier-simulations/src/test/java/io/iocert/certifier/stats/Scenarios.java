@@ -2,6 +2,7 @@ package io.iocert.certifier.stats;
 
 import io.iocert.results.IntervalSeries;
 import io.iocert.results.Measurement;
+import io.iocert.results.Rounds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -222,6 +223,71 @@ final class Scenarios {
             @Override
             public double truth(double q) {
                 return shifts(tau).truth(q) / 10;
+            }
+        };
+    }
+
+    /**
+     * {@code base} probed in {@code rounds} rounds of equal length, combined as adaptive probing
+     * combines them ({@link Rounds#combine}): a longer series of time blocks than one round keeps.
+     */
+    static Source rounds(Source base, int rounds) {
+        return new Source() {
+            @Override
+            public Measurement draw(SplittableRandom r, int n) {
+                Measurement m = base.draw(r, n / rounds);
+                for (int i = 1; i < rounds; i++) {
+                    m = Rounds.combine(m, base.draw(r, n / rounds));
+                }
+                return m;
+            }
+
+            @Override
+            public double truth(double q) {
+                return base.truth(q);
+            }
+        };
+    }
+
+    /**
+     * Platform noise as a 1-ms sleep sees it (compute.jitter on a VM with a busy neighbour): calm
+     * values around 100 us (log-sd 0.25), and hiccups 16 times longer (log-sd 0.5) whose share is
+     * drawn anew for each of 32 parts of the run, exponentially around {@code meanShare}: most parts
+     * see almost none, a few see several times the mean. The long-run distribution depends on the
+     * mean share only (the mixture is linear in it), so the truth is exact.
+     */
+    static Source modulatedHiccups(double meanShare) {
+        return new Source() {
+            @Override
+            public Measurement draw(SplittableRandom r, int n) {
+                long[] v = new long[n];
+                double share = 0;
+                for (int i = 0; i < n; i++) {
+                    if (i % Math.max(1, n / 32) == 0) {
+                        share = Math.min(1, -meanShare * Math.log(1 - r.nextDouble()));
+                    }
+                    boolean hiccup = r.nextDouble() < share;
+                    double x = hiccup ? 1.6e6 * Math.exp(0.5 * gauss(r)) : 1e5 * Math.exp(0.25 * gauss(r));
+                    v[i] = Math.max(1, Math.round(x));
+                }
+                return Synthetic.measurement(v, n, true);
+            }
+
+            @Override
+            public double truth(double q) {
+                double lo = 1e3;
+                double hi = 1e9;
+                for (int it = 0; it < 200; it++) {
+                    double mid = Math.sqrt(lo * hi);
+                    double cdf = (1 - meanShare) * N01.cumulativeProbability(Math.log(mid / 1e5) / 0.25)
+                            + meanShare * N01.cumulativeProbability(Math.log(mid / 1.6e6) / 0.5);
+                    if (cdf < q) {
+                        lo = mid;
+                    } else {
+                        hi = mid;
+                    }
+                }
+                return hi;
             }
         };
     }

@@ -59,6 +59,12 @@ class VerdictSimulationTest {
         // The quantile inside a stall mode (15% of operations): the case the separate-mode rule,
         // its rare-outlier exception and the tolerance bounds must not get wrong.
         rows.add(row("stall mode 15% (runs of 5)", Scenarios.of(Synthetic.bursty(0.15, 5)), 2_000, 0.9, false, 8));
+        // Four rounds combined, as adaptive probing combines them: up to 64 time blocks, so up to
+        // 16 batches (more degrees of freedom for the design effect than one round's 8).
+        rows.add(row("4 rounds: short stalls (runs of 5)", Scenarios.rounds(Scenarios.of(Synthetic.bursty(0.03, 5)), 4), 2_000, 0.99,
+                false, 72));
+        rows.add(row("4 rounds: hiccups 1.5%, share varying", Scenarios.rounds(Scenarios.modulatedHiccups(0.015), 4), 6_000, 0.99,
+                false, 78));
         print(rows);
         for (Row r : rows) {
             for (double m : new double[] {1 / 1.03, 1.03}) {
@@ -77,12 +83,23 @@ class VerdictSimulationTest {
         }
         rows.add(row("independent intervals", Scenarios.ar1(0, 0.1), 300, 0.1, true, 13));
         rows.add(row("AR(1) 0.9 intervals", Scenarios.ar1(0.9, 0.1), 300, 0.1, true, 14));
+        // Platform hiccups whose share varies from part to part of the run (compute.jitter on a VM
+        // with a busy neighbour), four rounds combined: the p99 sits in the hiccup mode. Settled
+        // where the node meets the threshold by 2x or more; where it misses by 2x, about 60% (the
+        // lower end rests on the hiccups, which most parts of the run barely see).
+        Row hiccups = row("4 rounds: hiccups 1.5%, share varying", Scenarios.rounds(Scenarios.modulatedHiccups(0.015), 4), 6_000,
+                0.99, false, 78);
         print(rows);
+        print(List.of(hiccups));
         for (Row r : rows) {
             for (double m : new double[] {0.5, 2, 10, 100}) {
                 assertTrue(r.rightAt(m) >= 0.95, String.format(Locale.ROOT, "%s: %.1f%% right at margin %s", r.name(),
                         100 * r.rightAt(m), m));
             }
+        }
+        for (double m : new double[] {2, 10, 100}) {
+            assertTrue(hiccups.rightAt(m) >= 0.95, String.format(Locale.ROOT, "%s: %.1f%% right at margin %s", hiccups.name(),
+                    100 * hiccups.rightAt(m), m));
         }
     }
 

@@ -22,6 +22,12 @@ public abstract sealed class Sample {
     /** Fewer batches than this cannot tell how the values cluster: the estimators then assume independence. */
     public static final int MIN_BATCHES = 8;
 
+    /** At most this many batches of time blocks (a series of several rounds' blocks). */
+    public static final int MAX_BATCHES = 16;
+
+    /** Batches of time blocks hold at least this many blocks each (when there are more than MIN_BATCHES). */
+    static final int BLOCKS_PER_BATCH = 2;
+
     /** One batch: its count, sum, sum of squares, and how many of its values are at or below a value. */
     public interface Batch {
         long n();
@@ -161,10 +167,12 @@ public abstract sealed class Sample {
                     }
                 }
             }
-            // The blocks are grouped into MIN_BATCHES runs of consecutive blocks, as long as
-            // possible, so a burst that straddles a block boundary still mostly falls in one batch.
+            // The blocks are grouped into runs of consecutive blocks, at least two blocks each, so a
+            // burst that straddles a block boundary still mostly falls in one batch: MIN_BATCHES
+            // runs for one round's blocks, more (up to MAX_BATCHES) for the longer series of
+            // several rounds, so the design effects are estimated with more degrees of freedom.
             int k = nonEmpty.size();
-            int runs = k < MIN_BATCHES ? 0 : MIN_BATCHES;
+            int runs = k < MIN_BATCHES ? 0 : Math.max(MIN_BATCHES, Math.min(MAX_BATCHES, k / BLOCKS_PER_BATCH));
             List<Batch> list = new ArrayList<>();
             for (int r = 0; r < runs; r++) {
                 int from = (int) ((long) r * k / runs);
