@@ -13,6 +13,9 @@
 # measurement after its own warm-up); C the median of its per-sample rates over SECONDS (a
 # triad sample is one sweep, an FMA sample about 100 ms). Bytes counted the STREAM way
 # (24 per triad element), an FMA as two FLOPs, on both sides.
+# Pages: the probe's JMH fork asks for transparent huge pages for its heap where the kernel offers
+# them (context heapPages), and the C program madvises its arrays the same way (NO_THP=1 turns
+# that off on the C side, for a look at what the pages are worth).
 # On a shared host, PRIORITY=1 (root, cgroup v1 cpu controller) runs both sides in a cgroup
 # with the highest cpu.shares, so other work gets the CPUs only in short slices; it favours
 # neither side.

@@ -64,7 +64,7 @@ public final class FlopsProbe implements Probe {
         String id = type().id();
         JmhPlan plan = JmhPlan.fit(id, context.budget().toNanos(), 0, s.durationNs());
         context.progress().update(requirement.id(), -1, s.threads() + " thread(s), JMH fork");
-        List<Double> opsPerSecond = JmhDriver.run(FmaBenchmark.class, "fma", s.threads(), Map.of(), plan, 64L << 20);
+        List<Double> opsPerSecond = JmhDriver.run(FmaBenchmark.class, "fma", s.threads(), Map.of(), plan, 64L << 20, false);
         List<Double> rates = new ArrayList<>();
         for (double ops : opsPerSecond) {
             rates.add(ops * FmaBenchmark.FLOPS_PER_OP);

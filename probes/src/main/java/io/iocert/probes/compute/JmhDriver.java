@@ -50,10 +50,12 @@ final class JmhDriver {
      * @param threads   benchmark threads in the fork
      * @param params    {@code @Param} values
      * @param heapBytes the fork's maximum heap
+     * @param hugePages whether the fork's heap asks for transparent huge pages
+     *                  ({@code -XX:+UseTransparentHugePages}; the caller checks the kernel offers them)
      * @return ops/s over all threads, one value per measured iteration
      */
     static List<Double> run(Class<?> benchmark, String method, int threads, Map<String, String> params, JmhPlan plan,
-                            long heapBytes) throws ProbeException {
+                            long heapBytes, boolean hugePages) throws ProbeException {
         if (System.getProperty("jmh.ignoreLock") == null) {
             System.setProperty("jmh.ignoreLock", "true");
         }
@@ -77,7 +79,7 @@ final class JmhDriver {
                 .measurementTime(TimeValue.milliseconds(plan.iterationNs() / 1_000_000L))
                 .shouldDoGC(false)
                 .shouldFailOnError(true)
-                .jvmArgs("-Xms" + heapMiB + "m", "-Xmx" + heapMiB + "m", "-Xmn" + youngMiB + "m", "-XX:+UseParallelGC");
+                .jvmArgs(jvmArgs(heapMiB, youngMiB, hugePages));
         params.forEach(options::param);
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         Collection<RunResult> results;
@@ -100,6 +102,15 @@ final class JmhDriver {
                     + " (is META-INF/BenchmarkList missing from the jar?)" + tail(captured));
         }
         return scores;
+    }
+
+    static String[] jvmArgs(long heapMiB, long youngMiB, boolean hugePages) {
+        List<String> args = new ArrayList<>(List.of("-Xms" + heapMiB + "m", "-Xmx" + heapMiB + "m", "-Xmn" + youngMiB + "m",
+                "-XX:+UseParallelGC"));
+        if (hugePages) {
+            args.add("-XX:+UseTransparentHugePages");
+        }
+        return args.toArray(String[]::new);
     }
 
     private static String tail(ByteArrayOutputStream captured) {

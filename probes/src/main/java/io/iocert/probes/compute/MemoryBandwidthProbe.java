@@ -41,7 +41,12 @@ import java.util.OptionalLong;
  * <p><b>Context:</b> {@code byteCounting} (stream), {@code lastLevelCacheBytes} when known,
  * {@code cacheAffected} (true when an array is smaller than four times the last-level cache, so
  * caches serve part of the traffic), {@code arraySizeSource} (lastLevelCache, default or
- * workload) and {@code jmh} (version, forks, warm-up and measured iterations).
+ * workload), {@code jmh} (version, forks, warm-up and measured iterations), {@code heapPages}
+ * ({@code transparentHuge} when the fork's heap asked for transparent huge pages, which the
+ * kernel offers in its {@code always} and {@code madvise} modes; else {@code base}) and
+ * {@code transparentHugePages} (the kernel's mode, {@link TransparentHugePages}). Huge pages make
+ * setting up the arrays seconds faster (far fewer page faults) and take TLB misses out of the
+ * sweep; {@code bench/memory-vs-c.sh} gives its C kernel the same pages.
  *
  * <p><b>What spoils it:</b> other memory-hungry processes (the memory bus is shared, and steal
  * shows only CPU time taken), transparent huge pages being compacted, a NUMA policy that puts
@@ -138,8 +143,10 @@ public final class MemoryBandwidthProbe implements Probe {
         }
         JmhPlan plan = JmhPlan.fit(id, context.budget().toNanos(), s.allArraysBytes() * SETUP_NS_PER_BYTE, s.durationNs());
         context.progress().update(requirement.id(), -1, s.kernel().id() + ", " + s.threads() + " thread(s), JMH fork");
+        String thp = TransparentHugePages.mode();
+        boolean hugePages = TransparentHugePages.usable(thp);
         List<Double> opsPerSecond = JmhDriver.run(StreamBenchmark.class, s.kernel().id(), s.threads(),
-                Map.of("elements", Integer.toString(s.elementsPerThread())), plan, heap);
+                Map.of("elements", Integer.toString(s.elementsPerThread())), plan, heap, hugePages);
         double bytesPerOp = (double) StreamBenchmark.CHUNK * s.kernel().bytesPerElement();
         List<Double> rates = new ArrayList<>();
         for (double ops : opsPerSecond) {
@@ -160,6 +167,8 @@ public final class MemoryBandwidthProbe implements Probe {
         ctx.put("arraySizeSource", s.arraySizeSource());
         ctx.put("cacheAffected", Boolean.toString(s.cacheAffected()));
         ctx.put("jmh", jmhDescription(plan));
+        ctx.put("heapPages", hugePages ? "transparentHuge" : "base");
+        ctx.put("transparentHugePages", thp);
         return List.of(new Measurement(requirement.id(), id, Metric.THROUGHPUT.id(), Metric.THROUGHPUT.dimension().canonicalUnit(),
                 asRun, rates.size(), Summary.of(rates), null, new IntervalSeries(plan.iterationNs(), rates), ctx, null));
     }
