@@ -5,7 +5,6 @@ import io.iocert.spec.Dimension;
 import io.iocert.spec.Expectation;
 import io.iocert.spec.Metric;
 import io.iocert.spec.Percent;
-import io.iocert.spec.ProbeType;
 import io.iocert.spec.Quantity;
 import io.iocert.spec.Requirement;
 import io.iocert.spec.Statistic;

@@ -1,8 +1,10 @@
 package io.iocert.cli;
 
 import io.iocert.results.ToolVersion;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,7 +79,7 @@ final class Commands {
         HelpFormatter f = new HelpFormatter();
         f.setWidth(100);
         f.setOptionComparator(null);
-        PrintWriter w = new PrintWriter(out, true);
+        PrintWriter w = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);
         f.printHelp(w, 100, "iocert " + c.name() + " " + c.synopsis(), c.summary(), c.options(), 2, 2,
                 "\n" + c.exitCodes() + "\n");
         w.flush();

@@ -28,7 +28,6 @@ import io.iocert.spec.Expectation;
 import io.iocert.spec.Requirement;
 import io.iocert.spec.Spec;
 import io.iocert.spec.SpecLoader;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.net.BindException;
 import java.net.InetAddress;

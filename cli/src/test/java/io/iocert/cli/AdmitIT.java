@@ -58,7 +58,6 @@ import org.junit.jupiter.api.io.TempDir;
 class AdmitIT {
     private static final Path JAR = Path.of("target", "iocert.jar");
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String IMAGE = "registry.example.com/team/ocean:2.4";
     private static final String REQUIRED = "/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution";
 
     @TempDir

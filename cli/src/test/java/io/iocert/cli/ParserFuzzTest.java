@@ -23,9 +23,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -344,7 +344,7 @@ class ParserFuzzTest {
             if (cp == '\n' || cp >= 0x20 && cp != 0x7f && cp != 0xfffd) {
                 b.appendCodePoint(cp);
             } else {
-                b.append(String.format("\\u%04x", cp));
+                b.append(String.format(Locale.ROOT, "\\u%04x", cp));
             }
         });
         return s.length() > 6000 ? b + "... (" + s.length() + " chars)" : b.toString();

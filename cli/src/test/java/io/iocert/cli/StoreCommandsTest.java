@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -293,6 +294,8 @@ class StoreCommandsTest {
         CliRunner refused = CliRunner.run("publish", "--store", store.toString(), "--out", mine.toString());
         assertEquals(2, refused.code());
         assertTrue(refused.err().contains("not an iocert catalogue"), refused.err());
-        assertEquals(List.of("thesis.tex"), Files.list(mine).map(x -> x.getFileName().toString()).toList());
+        try (Stream<Path> left = Files.list(mine)) {
+            assertEquals(List.of("thesis.tex"), left.map(x -> x.getFileName().toString()).toList());
+        }
     }
 }

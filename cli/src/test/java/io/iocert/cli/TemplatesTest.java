@@ -28,6 +28,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -693,7 +694,7 @@ class TemplatesTest {
         int keep = Integer.parseInt(envValue(container, "IOCERT_KEEP"));
         Path results = Files.createDirectories(tmp.resolve("root").resolve(envValue(container, "IOCERT_RESULTS").substring(1)));
         for (int i = 0; i < keep + 5; i++) {
-            Files.createDirectories(results.resolve("20200101T0000%02dZ".formatted(i)));
+            Files.createDirectories(results.resolve(String.format(Locale.ROOT, "20200101T0000%02dZ", i)));
         }
         ContainerRun run = runContainer(ds, container, Map.of("STUB_RUN_EXIT", "4"));
         assertEquals(0, run.exec.code(), run.exec.err());

@@ -524,8 +524,6 @@ final class SpecBinder {
 
     /** {threshold, window, windowShare}: the statistic per window of time, in a share of the windows. */
     private Expectation windowed(JsonNode v, FieldPath path, Metric metric, Statistic statistic) throws SpecException {
-        String expected = "a threshold, or per window of time {threshold: \"" + example(metric.dimension(), true)
-                + "\", window: 1min, windowShare: 99%} (interval metrics only)";
         if (metric.sampling() != Metric.Sampling.PER_INTERVAL) {
             throw tree.error(path, false, "is a mapping, but " + metric.id() + " is a per-operation metric without windows",
                     "a threshold such as \"" + example(metric.dimension(), true) + "\" (windows apply to throughput, iops, "

@@ -128,7 +128,7 @@ final class TreeReader {
         }
         switch (t) {
             case START_OBJECT: {
-                checkDepth(path, depth + 1, at);
+                checkDepth(depth + 1, at);
                 ObjectNode node = JsonNodeFactory.instance.objectNode();
                 Map<String, Mark> seen = new HashMap<>();
                 while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -148,7 +148,7 @@ final class TreeReader {
                 return node;
             }
             case START_ARRAY: {
-                checkDepth(path, depth + 1, at);
+                checkDepth(depth + 1, at);
                 ArrayNode node = JsonNodeFactory.instance.arrayNode();
                 int i = 0;
                 while (p.nextToken() != JsonToken.END_ARRAY) {
@@ -189,7 +189,7 @@ final class TreeReader {
         }
     }
 
-    private void checkDepth(FieldPath path, int depth, Mark at) throws SpecException {
+    private void checkDepth(int depth, Mark at) throws SpecException {
         if (depth > MAX_DEPTH) {
             throw new SpecException(source, at.line(), at.column(), null,
                     "mappings and lists are nested more than " + MAX_DEPTH + " levels deep",

@@ -28,8 +28,9 @@ class SchemaAgreementTest {
 
     static Stream<Path> trees() throws IOException {
         List<Path> files = new ArrayList<>();
-        try (Stream<Path> s = Stream.concat(Files.list(ExampleSpecsTest.EXAMPLES), Files.list(MalformedSpecTest.DIR))) {
-            s.sorted().forEach(files::add);
+        try (Stream<Path> examples = Files.list(ExampleSpecsTest.EXAMPLES);
+                Stream<Path> malformed = Files.list(MalformedSpecTest.DIR)) {
+            Stream.concat(examples, malformed).sorted().forEach(files::add);
         }
         return files.stream().filter(f -> tree(f) != null);
     }

@@ -5,7 +5,6 @@ import io.iocert.certifier.FleetSummary;
 import io.iocert.certifier.NodeVerdict;
 import io.iocert.certifier.Report;
 import io.iocert.certifier.RequirementVerdict;
-import io.iocert.certifier.Verdict;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.ArrayList;

@@ -56,7 +56,6 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class NetStreamProbe implements Probe {
     private static final String SEND = "send";
     private static final String RECEIVE = "receive";
-    private static final String BOTH = "both";
     /** How much longer a peer streams to us than we measure, so the last interval is full. */
     private static final long TAIL_NS = 200_000_000L;
 
@@ -88,9 +87,7 @@ public final class NetStreamProbe implements Probe {
         OptionalLong warmup = NetWorkload.duration(type, w, "warmup");
         boolean paired = Partners.paired(type, context);
         List<Peer> peers = paired ? Partners.resolve(context) : List.of(NetSupport.peer(type, context));
-        NanoClock clock = context.clock();
         long budgetNs = NetSupport.budgetNs(context.budget());
-        long startNs = clock.nanoTime();
         long available = budgetNs - NetSupport.reserveNs(budgetNs) - TAIL_NS;
         NetWorkload.Timing timing = NetWorkload.plan(type, duration, warmup, available);
 
@@ -133,7 +130,7 @@ public final class NetStreamProbe implements Probe {
                 all.forEach(s -> s.connection.close());
                 throw new ProbeException("could not set up stream " + all.size() + " of " + total + ": " + e.getMessage(), e);
             }
-            return new Execution(requirement, context, peers, paired, timing, interval, bufferSize, all, asRun, startNs).run();
+            return new Execution(requirement, context, peers, paired, timing, interval, bufferSize, all, asRun).run();
         }
     }
 
@@ -180,7 +177,7 @@ public final class NetStreamProbe implements Probe {
         private long originEpochNs;
 
         Execution(Requirement requirement, ProbeContext context, List<Peer> peers, boolean paired, NetWorkload.Timing timing,
-                  OptionalLong interval, int bufferSize, List<Stream> streams, Map<String, Object> asRun, long startNs) {
+                  OptionalLong interval, int bufferSize, List<Stream> streams, Map<String, Object> asRun) {
             this.requirement = requirement;
             this.context = context;
             this.peers = peers;

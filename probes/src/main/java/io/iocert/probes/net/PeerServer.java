@@ -11,6 +11,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -275,7 +276,7 @@ public final class PeerServer implements AutoCloseable {
         } finally {
             closeQuietly(c);
         }
-        limitedLog.accept("refused busy", String.format("session %d %s: refused, %s", id, remote, why));
+        limitedLog.accept("refused busy", String.format(Locale.ROOT, "session %d %s: refused, %s", id, remote, why));
     }
 
     private static InetAddress remoteAddress(SocketChannel c) {

@@ -13,9 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -86,7 +84,7 @@ public final class Catalogue {
 
     private void indexPage(Map<String, Map<String, List<ResultStore.Certification>>> byNode) throws IOException {
         StringBuilder b = new StringBuilder();
-        head(b, "iocert catalogue", "");
+        head(b, "iocert catalogue");
         b.append("<h1>iocert catalogue</h1>\n<p class=\"note\">Published ").append(html(now.toString()))
                 .append(" from the results store. Each row is a node's newest certification against a spec; age is"
                         + " the time since that result was measured.</p>\n");
@@ -147,7 +145,7 @@ public final class Catalogue {
 
     private int nodePage(String node, Map<String, List<ResultStore.Certification>> specs) throws StoreException, IOException {
         StringBuilder b = new StringBuilder();
-        head(b, "iocert: " + node, "../");
+        head(b, "iocert: " + node);
         b.append("<p><a href=\"../index.html\">catalogue</a></p>\n<h1>").append(html(node)).append("</h1>\n");
         int changes = 0;
         for (var spec : specs.entrySet()) {
@@ -196,7 +194,7 @@ public final class Catalogue {
         Path dir = out.resolve("reports");
         Files.writeString(dir.resolve(r.certificationId() + ".json"), r.reportJson(), StandardCharsets.UTF_8);
         StringBuilder b = new StringBuilder();
-        head(b, "iocert report " + r.certificationId(), "../");
+        head(b, "iocert report " + r.certificationId());
         String node = r.verdicts().isEmpty() ? "" : r.verdicts().get(0).hostname();
         b.append("<p><a href=\"../index.html\">catalogue</a>");
         if (!node.isEmpty()) {
@@ -240,7 +238,7 @@ public final class Catalogue {
 
     // ---- helpers
 
-    private static void head(StringBuilder b, String title, String up) {
+    private static void head(StringBuilder b, String title) {
         b.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<meta http-equiv=\"Content-Security-Policy\""
                 + " content=\"").append(CSP).append("\">\n<meta name=\"viewport\" content=\"width=device-width\">\n<title>")
                 .append(html(title)).append("</title>\n<style>\n").append(STYLE).append("</style></head><body>\n");

@@ -14,6 +14,7 @@ import io.iocert.store.StoreLocation;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
@@ -57,7 +58,7 @@ public final class FillStore {
             for (int run = 0; run < runs; run++) {
                 for (int n = 0; n < nodes; n++) {
                     SplittableRandom rnd = new SplittableRandom(run * 1_000_003L + n);
-                    String host = String.format("node-%05d", n);
+                    String host = String.format(Locale.ROOT, "node-%05d", n);
                     double median = 600_000 * (n == 0 && run >= runs / 2 ? 1.5 : 1) * Math.exp(0.04 * gaussian(rnd));
                     Histogram h = new Histogram(3);
                     for (int i = 0; i < 2_000; i++) {
