@@ -56,7 +56,8 @@ class AdaptiveSimulationTest {
         double truth = source.trueQuantile(q);
         // "pQ <= T" with T 3% below the true quantile: the node does not meet it.
         String threshold = String.format(Locale.ROOT, "<= %.0f ns", truth * 0.97);
-        Requirement r = requirement("r", ProbeType.FS_READ, expect(Metric.LATENCY, q == 0.99 ? "p99" : "p90", threshold));
+        Requirement r =
+                requirement("r", ProbeType.FS_READ, expect(Metric.LATENCY, q == 0.99 ? "p99" : "p90", threshold));
         SplittableRandom random = new SplittableRandom(seed);
         int passes = 0;
         for (int run = 0; run < RUNS; run++) {

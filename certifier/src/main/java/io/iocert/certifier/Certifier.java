@@ -3,8 +3,8 @@ package io.iocert.certifier;
 import io.iocert.certifier.stats.Estimate;
 import io.iocert.certifier.stats.Estimators;
 import io.iocert.certifier.stats.Sample;
-import io.iocert.results.IntervalSeries;
 import io.iocert.results.Coordinated;
+import io.iocert.results.IntervalSeries;
 import io.iocert.results.Measurement;
 import io.iocert.results.Result;
 import io.iocert.results.Rounds;
@@ -20,8 +20,8 @@ import io.iocert.spec.Statistic;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 
@@ -38,8 +38,7 @@ import java.util.OptionalDouble;
  */
 public final class Certifier {
 
-    private Certifier() {
-    }
+    private Certifier() {}
 
     /**
      * Certifies a result. A measurement from adaptive probing records how many looks it took
@@ -51,7 +50,8 @@ public final class Certifier {
         for (Requirement r : spec.requirements()) {
             verdicts.addAll(judge(r, result.measurements(), Optional.empty()));
         }
-        NodeVerdict node = NodeVerdict.of(verdicts.stream().map(RequirementVerdict::verdict).toList());
+        NodeVerdict node = NodeVerdict.of(
+                verdicts.stream().map(RequirementVerdict::verdict).toList());
         return new Report(ToolVersion.get(), spec.name(), spec.sha256(), result.node(), node, verdicts);
     }
 
@@ -60,7 +60,8 @@ public final class Certifier {
         return judge(r, measurements, Optional.of(looks));
     }
 
-    private static List<RequirementVerdict> judge(Requirement r, List<Measurement> measurements, Optional<Looks> looks) {
+    private static List<RequirementVerdict> judge(
+            Requirement r, List<Measurement> measurements, Optional<Looks> looks) {
         if (r.coordinated().isPresent()) {
             return CoordinatedVerdicts.judge(r, measurements);
         }
@@ -80,8 +81,10 @@ public final class Certifier {
                 String variant = judged.size() > 1 ? variant(x) : null;
                 double confidence = at.confidenceAt(r.confidence());
                 List<IntervalSeries.Regime> found = e.metric().sampling() == Metric.Sampling.PER_INTERVAL
-                        && x.intervals() != null && x.error() == null
-                        ? regimes.computeIfAbsent(x, m -> Regimes.of(m.intervals(), r.confidence())) : List.of();
+                                && x.intervals() != null
+                                && x.error() == null
+                        ? regimes.computeIfAbsent(x, m -> Regimes.of(m.intervals(), r.confidence()))
+                        : List.of();
                 if (found.size() < 2) {
                     Optional<Sample> sample = samples.computeIfAbsent(x, Sample::of);
                     out.add(judge(r, e, Optional.of(x), sample, confidence, variant));
@@ -96,7 +99,8 @@ public final class Certifier {
                     Measurement tail = Regimes.finalRegime(x, last);
                     RequirementVerdict v = judge(r, e, Optional.of(tail), Sample.of(tail), confidence, variant);
                     String note = "; judged on the final regime (the last " + (last.to() - last.from()) + " of "
-                            + x.intervals().values().size() + " intervals, from " + Regimes.seconds(last.startNs(intervalNs))
+                            + x.intervals().values().size() + " intervals, from "
+                            + Regimes.seconds(last.startNs(intervalNs))
                             + "; regimes " + words + ")";
                     if (v.verdict() == Verdict.INCONCLUSIVE) {
                         note += "; a longer duration gives the final regime more intervals";
@@ -105,8 +109,10 @@ public final class Certifier {
                 } else {
                     Optional<Sample> sample = samples.computeIfAbsent(x, Sample::of);
                     RequirementVerdict v = judge(r, e, Optional.of(x), sample, confidence, variant);
-                    out.add(withReason(v, v.reason() + "; warning: the rate changed during the run (" + words
-                            + "); 'sustained: true' judges the final regime only"));
+                    out.add(withReason(
+                            v,
+                            v.reason() + "; warning: the rate changed during the run (" + words
+                                    + "); 'sustained: true' judges the final regime only"));
                 }
             }
         }
@@ -121,11 +127,13 @@ public final class Certifier {
     public static List<Measurement> judged(List<Measurement> measurements, String id, String metric) {
         return measurements.stream()
                 .filter(x -> x.id().equals(id) && x.metric().equals(metric))
-                .filter(x -> !Coordinated.isPart(x) && !Coordinated.NODE.equals(x.context().get(Coordinated.SCOPE)))
+                .filter(x -> !Coordinated.isPart(x)
+                        && !Coordinated.NODE.equals(x.context().get(Coordinated.SCOPE)))
                 .toList();
     }
 
-    static RequirementVerdict judge(Requirement r, Expectation e, Optional<Measurement> measurement, double confidence) {
+    static RequirementVerdict judge(
+            Requirement r, Expectation e, Optional<Measurement> measurement, double confidence) {
         return judge(r, e, measurement, measurement.flatMap(Sample::of), confidence, null);
     }
 
@@ -135,35 +143,69 @@ public final class Certifier {
         if (size instanceof Number n) {
             return "messageSize " + Quantity.bytes(n.doubleValue()).format();
         }
-        return m.context().entrySet().stream().filter(x -> x.getKey().equals("scope")).map(x -> x.getValue())
-                .findFirst().orElse("part");
+        return m.context().entrySet().stream()
+                .filter(x -> x.getKey().equals("scope"))
+                .map(x -> x.getValue())
+                .findFirst()
+                .orElse("part");
     }
 
-    private static RequirementVerdict judge(Requirement r, Expectation e, Optional<Measurement> measurement,
-                                            Optional<Sample> sample, double confidence, String variant) {
+    private static RequirementVerdict judge(
+            Requirement r,
+            Expectation e,
+            Optional<Measurement> measurement,
+            Optional<Sample> sample,
+            double confidence,
+            String variant) {
         if (e.windows().isPresent()) {
             return WindowJudge.judge(r, e, measurement, confidence, variant);
         }
         Dimension dim = e.statistic().dimensionFor(e.metric());
         if (measurement.isEmpty()) {
-            return verdict(variant, r, e, null, Verdict.ERROR,
-                    "no " + e.metric().id() + " measurement for '" + r.id() + "' in the result", "none");
+            return verdict(
+                    variant,
+                    r,
+                    e,
+                    null,
+                    Verdict.ERROR,
+                    "no " + e.metric().id() + " measurement for '" + r.id() + "' in the result",
+                    "none");
         }
         Measurement m = measurement.get();
         if (!m.probe().equals(r.probe().id())) {
-            return verdict(variant, r, e, null, Verdict.ERROR, "the result measured '" + r.id() + "' with "
-                    + m.probe() + ", but the spec asks for " + r.probe().id(), "none");
+            return verdict(
+                    variant,
+                    r,
+                    e,
+                    null,
+                    Verdict.ERROR,
+                    "the result measured '" + r.id() + "' with " + m.probe() + ", but the spec asks for "
+                            + r.probe().id(),
+                    "none");
         }
         Optional<Estimate> estimate = sample.map(x -> Estimators.estimate(x, e.statistic(), confidence));
         if (m.error() != null) {
-            String kept = estimate.map(x -> " (" + shown(e.statistic(), x, dim) + " from " + x.samples()
-                    + " samples before the error)").orElse("");
-            return verdict(variant, r, e, estimate.orElse(null), Verdict.ERROR, m.error() + kept,
+            String kept = estimate.map(x ->
+                            " (" + shown(e.statistic(), x, dim) + " from " + x.samples() + " samples before the error)")
+                    .orElse("");
+            return verdict(
+                    variant,
+                    r,
+                    e,
+                    estimate.orElse(null),
+                    Verdict.ERROR,
+                    m.error() + kept,
                     estimate.map(Estimate::method).orElse("none"));
         }
         if (estimate.isEmpty() || Double.isNaN(estimate.get().value())) {
-            return verdict(variant, r, e, estimate.orElse(null), Verdict.ERROR,
-                    "no samples to estimate " + e.statistic().name() + " from", "none");
+            return verdict(
+                    variant,
+                    r,
+                    e,
+                    estimate.orElse(null),
+                    Verdict.ERROR,
+                    "no samples to estimate " + e.statistic().name() + " from",
+                    "none");
         }
         Estimate x = estimate.get();
         boolean lowHolds = e.threshold().holds(x.low());
@@ -177,8 +219,15 @@ public final class Certifier {
             return verdict(variant, r, e, x, Verdict.FAIL, shown + ", not " + e.threshold() + load, x.method());
         }
         boolean upperEndMisses = lowHolds;
-        return verdict(variant, r, e, x, Verdict.INCONCLUSIVE,
-                shown + " vs " + e.threshold() + ": inconclusive; " + advice(e, x, upperEndMisses, probedSeconds(m)) + load, x.method());
+        return verdict(
+                variant,
+                r,
+                e,
+                x,
+                Verdict.INCONCLUSIVE,
+                shown + " vs " + e.threshold() + ": inconclusive; " + advice(e, x, upperEndMisses, probedSeconds(m))
+                        + load,
+                x.method());
     }
 
     /** Steal at or above this share of CPU time is worth a word in the reason. */
@@ -195,7 +244,9 @@ public final class Certifier {
         }
         try {
             double share = Double.parseDouble(steal);
-            return share >= NOTABLE_STEAL ? String.format(Locale.ROOT, " (measured under %.0f%% CPU steal)", share * 100) : "";
+            return share >= NOTABLE_STEAL
+                    ? String.format(Locale.ROOT, " (measured under %.0f%% CPU steal)", share * 100)
+                    : "";
         } catch (NumberFormatException ex) {
             return "";
         }
@@ -233,14 +284,21 @@ public final class Certifier {
     static String advice(Expectation e, Estimate x, boolean upperEndMisses, double probedSeconds) {
         Statistic s = e.statistic();
         if (s.kind() == Statistic.Kind.MAX || s.kind() == Statistic.Kind.MIN || s.quantile() >= 1.0) {
-            return "no sample bounds the true " + (s.kind() == Statistic.Kind.MIN ? "minimum from below" : "maximum from above")
-                    + "; a percentile such as " + (s.kind() == Statistic.Kind.MIN ? "p0.1" : "p99.9") + " can be certified";
+            return "no sample bounds the true "
+                    + (s.kind() == Statistic.Kind.MIN ? "minimum from below" : "maximum from above")
+                    + "; a percentile such as " + (s.kind() == Statistic.Kind.MIN ? "p0.1" : "p99.9")
+                    + " can be certified";
         }
         String unit = e.metric().sampling() == Metric.Sampling.PER_INTERVAL ? "intervals" : "samples";
         if (x.samples() < 2) {
             // An imported mean, or a run cut short: nothing to estimate spread from.
-            return String.format(Locale.ROOT, "%s cannot bound %s at %s confidence; a distribution of %s is needed",
-                    x.samples() == 1 ? "a single value" : "no value", s.name(), Percent.of(x.confidence()), unit);
+            return String.format(
+                    Locale.ROOT,
+                    "%s cannot bound %s at %s confidence; a distribution of %s is needed",
+                    x.samples() == 1 ? "a single value" : "no value",
+                    s.name(),
+                    Percent.of(x.confidence()),
+                    unit);
         }
         double threshold = e.threshold().quantity().value();
         OptionalDouble total = x.precision().samplesFor(threshold);
@@ -254,8 +312,14 @@ public final class Certifier {
             // floor(n / d) effective values must reach that.
             double effective = Math.ceil(Math.log(alpha / 2) / Math.log(upperEndMisses ? q : 1 - q));
             double least = Math.ceil(effective * x.designEffect());
-            return String.format(Locale.ROOT, "%,d %s are too few to bound %s at %s confidence; at least %,d needed",
-                    x.samples(), unit, s.name(), Percent.of(x.confidence()), (long) least)
+            return String.format(
+                            Locale.ROOT,
+                            "%,d %s are too few to bound %s at %s confidence; at least %,d needed",
+                            x.samples(),
+                            unit,
+                            s.name(),
+                            Percent.of(x.confidence()),
+                            (long) least)
                     + budgetFor(least, x.samples(), probedSeconds);
         }
         if (Double.isNaN(needed)) {
@@ -284,17 +348,43 @@ public final class Certifier {
     }
 
     private static RequirementVerdict withReason(RequirementVerdict v, String reason) {
-        return new RequirementVerdict(v.id(), v.probe(), v.metric(), v.statistic(), v.comparator(), v.threshold(), v.unit(),
-                v.measured(), v.ci(), v.samples(), v.verdict(), v.method(), reason, v.variant());
+        return new RequirementVerdict(
+                v.id(),
+                v.probe(),
+                v.metric(),
+                v.statistic(),
+                v.comparator(),
+                v.threshold(),
+                v.unit(),
+                v.measured(),
+                v.ci(),
+                v.samples(),
+                v.verdict(),
+                v.method(),
+                reason,
+                v.variant());
     }
 
-    private static RequirementVerdict verdict(String variant, Requirement r, Expectation e, Estimate x, Verdict v,
-                                              String reason, String method) {
+    private static RequirementVerdict verdict(
+            String variant, Requirement r, Expectation e, Estimate x, Verdict v, String reason, String method) {
         Dimension dim = e.statistic().dimensionFor(e.metric());
-        ConfidenceInterval ci = x == null || Double.isNaN(x.value()) ? null
+        ConfidenceInterval ci = x == null || Double.isNaN(x.value())
+                ? null
                 : new ConfidenceInterval(Math.max(0, x.low()), x.high(), x.confidence());
-        return new RequirementVerdict(r.id(), r.probe().id(), e.metric().id(), e.statistic().name(),
-                e.threshold().comparator().symbol(), e.threshold().quantity().value(), dim.canonicalUnit(),
-                x == null ? Double.NaN : x.value(), ci, x == null ? 0 : x.samples(), v, method, reason, variant);
+        return new RequirementVerdict(
+                r.id(),
+                r.probe().id(),
+                e.metric().id(),
+                e.statistic().name(),
+                e.threshold().comparator().symbol(),
+                e.threshold().quantity().value(),
+                dim.canonicalUnit(),
+                x == null ? Double.NaN : x.value(),
+                ci,
+                x == null ? 0 : x.samples(),
+                v,
+                method,
+                reason,
+                variant);
     }
 }

@@ -32,9 +32,17 @@ import java.util.Optional;
  * @param intervals the interval series, or null
  * @param confidence the confidence of the band
  */
-public record Evidence(String id, String metric, String variant, String unit, long samples,
-                       List<Point> spectrum, IntervalSeries intervals, double confidence,
-                       Map<String, Object> workload, Map<String, String> context) {
+public record Evidence(
+        String id,
+        String metric,
+        String variant,
+        String unit,
+        long samples,
+        List<Point> spectrum,
+        IntervalSeries intervals,
+        double confidence,
+        Map<String, Object> workload,
+        Map<String, String> context) {
 
     /** Grid step in log10 odds: ten points per decade of odds. */
     static final double STEP = 0.1;
@@ -45,8 +53,7 @@ public record Evidence(String id, String metric, String variant, String unit, lo
      * One percentile of the spectrum: {@code q} in (0, 1), the point estimate, and the band's ends
      * (high is +infinity where the sample cannot bound it, low -infinity likewise).
      */
-    public record Point(double q, double value, double low, double high) {
-    }
+    public record Point(double q, double value, double low, double high) {}
 
     public Evidence {
         Objects.requireNonNull(id, "id");
@@ -88,8 +95,17 @@ public record Evidence(String id, String metric, String variant, String unit, lo
                 points.add(new Point(q, s.quantile(q), e.low(), e.high()));
             }
         }
-        return new Evidence(m.id(), m.metric(), variant, m.unit(), sample.map(Sample::n).orElse(0L), points,
-                m.intervals(), confidence, m.workload(), m.context());
+        return new Evidence(
+                m.id(),
+                m.metric(),
+                variant,
+                m.unit(),
+                sample.map(Sample::n).orElse(0L),
+                points,
+                m.intervals(),
+                confidence,
+                m.workload(),
+                m.context());
     }
 
     /** The measurement a verdict judged: same id and metric, and the same variant among several. */
@@ -98,6 +114,8 @@ public record Evidence(String id, String metric, String variant, String unit, lo
         if (candidates.size() <= 1 || v.variant() == null) {
             return candidates.stream().findFirst();
         }
-        return candidates.stream().filter(x -> v.variant().equals(Certifier.variant(x))).findFirst();
+        return candidates.stream()
+                .filter(x -> v.variant().equals(Certifier.variant(x)))
+                .findFirst();
     }
 }

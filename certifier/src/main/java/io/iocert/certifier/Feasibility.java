@@ -86,8 +86,8 @@ public final class Feasibility {
      * @param message       the warning, naming the requirement, the numbers and a fix; empty
      *                      unless {@link #warns()}
      */
-    public record Finding(String requirementId, Expectation expectation, Status status, long needed, long atMost,
-                          String message) {
+    public record Finding(
+            String requirementId, Expectation expectation, Status status, long needed, long atMost, String message) {
         public boolean warns() {
             return status == Status.TOO_FEW_SAMPLES || status == Status.ONE_SIDED;
         }
@@ -95,14 +95,14 @@ public final class Feasibility {
 
     /** Percentiles offered instead of one that cannot be bounded, most extreme first, per side. */
     private static final double[] UPPER_LADDER = {99.99, 99.9, 99, 95, 90, 75, 50};
+
     private static final double[] LOWER_LADDER = {0.01, 0.1, 1, 5, 10, 25, 50};
     /** A fixed interval shorter than this is not suggested: the probes' rate buckets are 1 ms. */
     private static final long MIN_SUGGESTED_INTERVAL_NS = 1_000_000L;
     /** compute.jitter's shortest interval. */
     private static final long MIN_JITTER_INTERVAL_NS = 10_000L;
 
-    private Feasibility() {
-    }
+    private Feasibility() {}
 
     /**
      * The fewest samples whose order statistics bound the {@code quantile} (in (0, 1)) at
@@ -112,8 +112,8 @@ public final class Feasibility {
      */
     public static long minimumSamples(double quantile, boolean upperBound, double confidence) {
         if (!(quantile > 0 && quantile < 1) || !(confidence > 0 && confidence < 1)) {
-            throw new IllegalArgumentException("quantile and confidence must be in (0, 1), got " + quantile + ", "
-                    + confidence);
+            throw new IllegalArgumentException(
+                    "quantile and confidence must be in (0, 1), got " + quantile + ", " + confidence);
         }
         double p = upperBound ? quantile : 1 - quantile;
         double target = (1 - confidence) / 2;
@@ -144,7 +144,9 @@ public final class Feasibility {
             }
             Statistic s = e.statistic();
             boolean upper = e.threshold().comparator().isUpperBound();
-            if (s.kind() == Statistic.Kind.MAX || s.kind() == Statistic.Kind.MIN || (s.isQuantile() && s.quantile() >= 1)) {
+            if (s.kind() == Statistic.Kind.MAX
+                    || s.kind() == Statistic.Kind.MIN
+                    || (s.isQuantile() && s.quantile() >= 1)) {
                 boolean max = s.kind() != Statistic.Kind.MIN;
                 if (max == upper) {
                     out.add(new Finding(r.id(), e, Status.ONE_SIDED, 0, -1, oneSided(r, e, max)));
@@ -159,7 +161,8 @@ public final class Feasibility {
             if (bound.isEmpty()) {
                 out.add(new Finding(r.id(), e, Status.UNKNOWN, needed, -1, ""));
             } else if (bound.get().atMost() + bound.get().slack() >= needed) {
-                out.add(new Finding(r.id(), e, Status.FEASIBLE, needed, bound.get().atMost(), ""));
+                out.add(new Finding(
+                        r.id(), e, Status.FEASIBLE, needed, bound.get().atMost(), ""));
             } else {
                 Bound b = bound.get();
                 String message = head(r, e, needed) + "; " + b.basis() + " gives at most " + count(b.atMost())
@@ -183,7 +186,8 @@ public final class Feasibility {
      * @param roundTime  how long the first round took, set-up included
      * @param maxRuns    as for {@link #check}; 1 means the round was the whole run
      */
-    public static List<Finding> checkObserved(Requirement r, List<Measurement> firstRound, Duration roundTime, int maxRuns) {
+    public static List<Finding> checkObserved(
+            Requirement r, List<Measurement> firstRound, Duration roundTime, int maxRuns) {
         List<Finding> out = new ArrayList<>();
         long budgetNs = r.budget().toNanos();
         long roundNs = Math.max(1, roundTime.toNanos());
@@ -193,7 +197,8 @@ public final class Feasibility {
                 continue;
             }
             Expectation e = f.expectation();
-            List<Measurement> judged = Certifier.judged(firstRound, r.id(), e.metric().id());
+            List<Measurement> judged =
+                    Certifier.judged(firstRound, r.id(), e.metric().id());
             if (judged.isEmpty() || judged.stream().anyMatch(m -> m.error() != null)) {
                 continue;
             }
@@ -225,10 +230,13 @@ public final class Feasibility {
                 fixes.add(longerBudget);
             } else {
                 basis = "the first round measured " + measured + ", ended by its " + endedBy.get() + "; " + runs
-                        + " such rounds within the budget of " + nanos(budgetNs) + " give at most about " + count(atMost);
+                        + " such rounds within the budget of " + nanos(budgetNs) + " give at most about "
+                        + count(atMost);
                 String what = endedBy.get().equals("workload") ? "duration, file size or count" : endedBy.get();
-                String longer = byRuns < f.needed() ? "make each round about "
-                        + count((long) Math.ceil(f.needed() / byRuns)) + " times longer (raise its " + what + ")" : "";
+                String longer = byRuns < f.needed()
+                        ? "make each round about " + count((long) Math.ceil(f.needed() / byRuns))
+                                + " times longer (raise its " + what + ")"
+                        : "";
                 String budget = byTime < f.needed() ? longerBudget : "";
                 fixes.add(longer.isEmpty() ? budget : budget.isEmpty() ? longer : longer + " and " + budget);
             }
@@ -268,7 +276,9 @@ public final class Feasibility {
 
     /** A share as a percentage rounded down to one decimal: 0.9876 -> "98.7%". */
     private static String floorPercent(double share) {
-        return BigDecimal.valueOf(Math.floor(share * 1000) / 10).stripTrailingZeros().toPlainString() + "%";
+        return BigDecimal.valueOf(Math.floor(share * 1000) / 10)
+                        .stripTrailingZeros()
+                        .toPlainString() + "%";
     }
 
     /** Context key in which the probes record what ended a run: budget, duration, fileSize, files, count... */
@@ -280,7 +290,9 @@ public final class Feasibility {
      * round's length: one that left a fifth of its share of the budget unused ended by itself.
      */
     private static Optional<String> workloadEnded(List<Measurement> round, double byTime, double byRuns) {
-        Optional<String> stoppedBy = round.stream().map(m -> m.context().get(STOPPED_BY)).filter(x -> x != null)
+        Optional<String> stoppedBy = round.stream()
+                .map(m -> m.context().get(STOPPED_BY))
+                .filter(x -> x != null)
                 .findFirst();
         if (stoppedBy.isPresent()) {
             String by = stoppedBy.get();
@@ -307,14 +319,23 @@ public final class Feasibility {
     private static Optional<Bound> bound(Requirement r, Metric metric, long needed, int runs) {
         Workload w = r.workload();
         OptionalLong interval = durationNs(w, "interval");
-        OptionalDouble rate = w.quantity("rate").filter(q -> q.dimension() == Dimension.OP_RATE && q.value() > 0)
-                .map(q -> OptionalDouble.of(q.value())).orElse(OptionalDouble.empty());
+        OptionalDouble rate = w.quantity("rate")
+                .filter(q -> q.dimension() == Dimension.OP_RATE && q.value() > 0)
+                .map(q -> OptionalDouble.of(q.value()))
+                .orElse(OptionalDouble.empty());
         List<Bound> bounds = new ArrayList<>();
         if (metric.sampling() == Metric.Sampling.PER_INTERVAL) {
             // Without a fixed interval the probe picks it (or its JMH iterations) at run time.
             if (r.probe().workloadKey("interval").isPresent() && interval.isPresent()) {
                 long i = interval.getAsLong();
-                bounds.add(timeBound(r, needed, runs, 1e9 / i, 1, false, " at interval " + nanos(i),
+                bounds.add(timeBound(
+                        r,
+                        needed,
+                        runs,
+                        1e9 / i,
+                        1,
+                        false,
+                        " at interval " + nanos(i),
                         timeNs -> shorterInterval(timeNs, needed, 1, MIN_SUGGESTED_INTERVAL_NS)));
             }
         } else {
@@ -324,8 +345,14 @@ public final class Feasibility {
                     if (interval.isPresent() && threads.isPresent()) {
                         long i = interval.getAsLong();
                         long t = threads.getAsLong();
-                        bounds.add(timeBound(r, needed, runs, t * 1e9 / i, 1, true, " at interval " + nanos(i) + " on " + t
-                                + (t == 1 ? " thread" : " threads"),
+                        bounds.add(timeBound(
+                                r,
+                                needed,
+                                runs,
+                                t * 1e9 / i,
+                                1,
+                                true,
+                                " at interval " + nanos(i) + " on " + t + (t == 1 ? " thread" : " threads"),
                                 timeNs -> shorterInterval(timeNs, needed, t, MIN_JITTER_INTERVAL_NS)));
                     }
                 }
@@ -337,7 +364,8 @@ public final class Feasibility {
                     int sizes = Math.max(1, w.quantities("sizes").size());
                     rate.ifPresent(x -> bounds.add(rateBound(r, needed, runs, x, sizes)));
                 }
-                case NET_CONNECT -> countOf(w, "count").ifPresent(c -> bounds.add(countBound(needed, runs, "count", c)));
+                case NET_CONNECT ->
+                    countOf(w, "count").ifPresent(c -> bounds.add(countBound(needed, runs, "count", c)));
                 case FS_METADATA -> {
                     // create and unlink make one pass over the files; stat repeats until a duration.
                     String op = w.text("operation", "");
@@ -361,8 +389,15 @@ public final class Feasibility {
      * samples are operations or quanta rather than whole intervals. {@code paceFix}
      * turns the measured time (ns) into a change of pace that would suffice, or null.
      */
-    private static Bound timeBound(Requirement r, long needed, int runs, double perSecond, int shares, boolean events,
-                                   String pace, DoubleFunction<String> paceFix) {
+    private static Bound timeBound(
+            Requirement r,
+            long needed,
+            int runs,
+            double perSecond,
+            int shares,
+            boolean events,
+            String pace,
+            DoubleFunction<String> paceFix) {
         double budgetNs = (double) r.budget().toNanos() / shares;
         OptionalLong duration = durationNs(r.workload(), "duration");
         boolean durationBinds = duration.isPresent() && (double) runs * duration.getAsLong() < budgetNs;
@@ -370,7 +405,8 @@ public final class Feasibility {
         long atMost = (long) Math.floor(perSecond * timeNs / 1e9 + 1e-9);
         String share = shares > 1 ? " shared by " + shares + " message sizes" : "";
         String basis = durationBinds
-                ? "duration " + nanos(duration.getAsLong()) + (runs > 1 ? " per round (at most " + runs + " rounds)" : "") + pace
+                ? "duration " + nanos(duration.getAsLong())
+                        + (runs > 1 ? " per round (at most " + runs + " rounds)" : "") + pace
                 : "budget " + nanos(r.budget().toNanos()) + share + pace;
         double neededNs = needed / perSecond * 1e9;
         List<String> fixes = new ArrayList<>();
@@ -389,7 +425,14 @@ public final class Feasibility {
     }
 
     private static Bound rateBound(Requirement r, long needed, int runs, double rate, int shares) {
-        return timeBound(r, needed, runs, rate, shares, true, " at rate " + new Quantity(rate, Dimension.OP_RATE).format(),
+        return timeBound(
+                r,
+                needed,
+                runs,
+                rate,
+                shares,
+                true,
+                " at rate " + new Quantity(rate, Dimension.OP_RATE).format(),
                 timeNs -> "raise rate to " + new Quantity(ceil2(needed / (timeNs / 1e9)), Dimension.OP_RATE).format());
     }
 
@@ -419,8 +462,10 @@ public final class Feasibility {
         OptionalLong total = sizeOf(w, "totalSize");
         if (total.isPresent()) {
             long ops = total.getAsLong() / b;
-            return Optional.of(new Bound(ops * runs, "totalSize " + bytes(total.getAsLong()) + " in blocks of " + bytes(b)
-                    + " (" + count(ops) + " operations)" + rounds,
+            return Optional.of(new Bound(
+                    ops * runs,
+                    "totalSize " + bytes(total.getAsLong()) + " in blocks of " + bytes(b) + " (" + count(ops)
+                            + " operations)" + rounds,
                     List.of("raise totalSize to " + bytes((double) perRunNeeded * b))));
         }
         OptionalLong file = sizeOf(w, "fileSize");
@@ -431,21 +476,28 @@ public final class Feasibility {
         long ops = file.getAsLong() / b * threads.getAsLong();
         long t = threads.getAsLong();
         long perThread = (perRunNeeded + t - 1) / t;
-        return Optional.of(new Bound(ops * runs, "fileSize " + bytes(file.getAsLong()) + " in blocks of " + bytes(b)
-                + (t > 1 ? " on " + t + " threads" : "") + " (" + count(ops) + " operations, each file once)" + rounds,
-                List.of("raise fileSize to " + bytes((double) perThread * b), "give a duration (files are then repeated)")));
+        return Optional.of(new Bound(
+                ops * runs,
+                "fileSize " + bytes(file.getAsLong()) + " in blocks of " + bytes(b)
+                        + (t > 1 ? " on " + t + " threads" : "") + " (" + count(ops) + " operations, each file once)"
+                        + rounds,
+                List.of(
+                        "raise fileSize to " + bytes((double) perThread * b),
+                        "give a duration (files are then repeated)")));
     }
 
     // ---- words ----
 
     private static String head(Requirement r, Expectation e, long needed) {
-        return "requirement '" + r.id() + "' " + e.statistic().name() + " of " + e.metric().id() + " " + e.threshold()
+        return "requirement '" + r.id() + "' " + e.statistic().name() + " of "
+                + e.metric().id() + " " + e.threshold()
                 + ": needs at least " + count(needed) + " " + noun(e.metric()) + " at " + Percent.of(r.confidence())
                 + " confidence to be bounded at all (more when values cluster in time or probing takes several rounds)";
     }
 
     private static String oneSided(Requirement r, Expectation e, boolean max) {
-        return "requirement '" + r.id() + "' " + e.statistic().name() + " of " + e.metric().id() + " " + e.threshold()
+        return "requirement '" + r.id() + "' " + e.statistic().name() + " of "
+                + e.metric().id() + " " + e.threshold()
                 + ": no sample bounds a " + (max ? "maximum from above" : "minimum from below")
                 + ", so this can FAIL but never PASS; fix: ask for " + (max ? "p99.9" : "p0.1") + " instead";
     }
@@ -508,13 +560,17 @@ public final class Feasibility {
     }
 
     private static OptionalLong durationNs(Workload w, String key) {
-        return w.quantity(key).filter(q -> q.dimension() == Dimension.DURATION && q.value() > 0)
-                .map(q -> OptionalLong.of(q.longValue())).orElse(OptionalLong.empty());
+        return w.quantity(key)
+                .filter(q -> q.dimension() == Dimension.DURATION && q.value() > 0)
+                .map(q -> OptionalLong.of(q.longValue()))
+                .orElse(OptionalLong.empty());
     }
 
     private static OptionalLong sizeOf(Workload w, String key) {
-        return w.quantity(key).filter(q -> q.dimension() == Dimension.DATA_SIZE && q.value() > 0)
-                .map(q -> OptionalLong.of(q.longValue())).orElse(OptionalLong.empty());
+        return w.quantity(key)
+                .filter(q -> q.dimension() == Dimension.DATA_SIZE && q.value() > 0)
+                .map(q -> OptionalLong.of(q.longValue()))
+                .orElse(OptionalLong.empty());
     }
 
     /** A whole number the spec gives for {@code key}; empty when absent or a word ({@code threads: all}). */

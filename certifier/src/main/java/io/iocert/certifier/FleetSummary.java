@@ -18,20 +18,30 @@ import java.util.Map;
  * moving the yardstick. Outliers need at least {@link #MIN_NODES_FOR_OUTLIERS} nodes with a
  * measured value.
  */
-public record FleetSummary(Map<NodeVerdict, Integer> counts, List<Finding> failing, List<Finding> inconclusive,
-                           List<Outlier> outliers, double k) {
+public record FleetSummary(
+        Map<NodeVerdict, Integer> counts,
+        List<Finding> failing,
+        List<Finding> inconclusive,
+        List<Outlier> outliers,
+        double k) {
 
     public static final double DEFAULT_K = 3.0;
     public static final int MIN_NODES_FOR_OUTLIERS = 5;
     private static final double MAD_SCALE = 1.4826;
 
     /** One statistic of one requirement ("restart-read latency p99") and the nodes it applies to. */
-    public record Finding(String requirement, String statistic, List<String> nodes) {
-    }
+    public record Finding(String requirement, String statistic, List<String> nodes) {}
 
     /** A node whose value of a statistic is far from its peers'. */
-    public record Outlier(String requirement, String statistic, String node, double measured, double fleetMedian,
-                          double scaledMad, String unit, Verdict verdict) {
+    public record Outlier(
+            String requirement,
+            String statistic,
+            String node,
+            double measured,
+            double fleetMedian,
+            double scaledMad,
+            String unit,
+            Verdict verdict) {
         /** How many scaled MADs from the median, signed. */
         public double distance() {
             return (measured - fleetMedian) / scaledMad;
@@ -71,19 +81,21 @@ public record FleetSummary(Map<NodeVerdict, Integer> counts, List<Finding> faili
             if (nodes.size() < MIN_NODES_FOR_OUTLIERS) {
                 continue;
             }
-            double[] xs = nodes.stream().mapToDouble(o -> ((RequirementVerdict) o[1]).measured()).toArray();
+            double[] xs = nodes.stream()
+                    .mapToDouble(o -> ((RequirementVerdict) o[1]).measured())
+                    .toArray();
             double median = median(xs);
             double[] dev = Arrays.stream(xs).map(x -> Math.abs(x - median)).toArray();
             double mad = MAD_SCALE * median(dev);
             if (!(mad > 0)) {
-                continue;   // most nodes identical: no spread to measure distance by
+                continue; // most nodes identical: no spread to measure distance by
             }
             for (Object[] o : nodes) {
                 RequirementVerdict v = (RequirementVerdict) o[1];
                 if (Math.abs(v.measured() - median) > k * mad) {
                     String[] parts = e.getKey().split("\u0000", 2);
-                    outliers.add(new Outlier(parts[0], parts[1], (String) o[0], v.measured(), median, mad, v.unit(),
-                            v.verdict()));
+                    outliers.add(new Outlier(
+                            parts[0], parts[1], (String) o[0], v.measured(), median, mad, v.unit(), v.verdict()));
                 }
             }
         }

@@ -4,7 +4,10 @@ import java.util.Collection;
 
 /** The outcome for a whole node against a whole spec. */
 public enum NodeVerdict {
-    ELIGIBLE(0), NOT_ELIGIBLE(1), INCONCLUSIVE(3), ERROR(4);
+    ELIGIBLE(0),
+    NOT_ELIGIBLE(1),
+    INCONCLUSIVE(3),
+    ERROR(4);
 
     private final int exitCode;
 

@@ -22,8 +22,7 @@ public final class Regimes {
     /** No regime is shorter than this many intervals. */
     public static final int MIN_REGIME = 5;
 
-    private Regimes() {
-    }
+    private Regimes() {}
 
     /**
      * The regimes of {@code s} at {@code confidence}: those the series records (run and probe
@@ -58,7 +57,8 @@ public final class Regimes {
         List<IntervalSeries.Regime> out = new ArrayList<>();
         for (ChangePoints.Segment seg : found.segments()) {
             ChangePoints.Segment linear = ChangePoints.summarize(v, seg.from(), seg.to(), confidence);
-            out.add(new IntervalSeries.Regime(seg.from(), seg.to(), linear.mean(), Math.max(0, linear.low()), linear.high()));
+            out.add(new IntervalSeries.Regime(
+                    seg.from(), seg.to(), linear.mean(), Math.max(0, linear.low()), linear.high()));
         }
         return List.copyOf(out);
     }

@@ -9,8 +9,14 @@ import java.util.Objects;
  * distributions behind the verdicts when the report was made with its result at hand (see
  * {@link Evidence#of}); it is empty otherwise, and only the HTML report draws it.
  */
-public record Report(String toolVersion, String specName, String specSha256, NodeIdentity node,
-                     NodeVerdict verdict, List<RequirementVerdict> requirements, List<Evidence> evidence) {
+public record Report(
+        String toolVersion,
+        String specName,
+        String specSha256,
+        NodeIdentity node,
+        NodeVerdict verdict,
+        List<RequirementVerdict> requirements,
+        List<Evidence> evidence) {
 
     public static final String FORMAT = "iocert-report/1";
     public static final String FLEET_FORMAT = "iocert-fleet-report/1";
@@ -23,8 +29,13 @@ public record Report(String toolVersion, String specName, String specSha256, Nod
     }
 
     /** A report without evidence. */
-    public Report(String toolVersion, String specName, String specSha256, NodeIdentity node,
-                  NodeVerdict verdict, List<RequirementVerdict> requirements) {
+    public Report(
+            String toolVersion,
+            String specName,
+            String specSha256,
+            NodeIdentity node,
+            NodeVerdict verdict,
+            List<RequirementVerdict> requirements) {
         this(toolVersion, specName, specSha256, node, verdict, requirements, List.of());
     }
 

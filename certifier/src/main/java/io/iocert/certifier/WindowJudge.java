@@ -26,35 +26,59 @@ final class WindowJudge {
     /** Fewer intervals than this in a window make its statistic coarse; the reason says so. */
     static final int FEW_INTERVALS = 10;
 
-    private WindowJudge() {
-    }
+    private WindowJudge() {}
 
-    static RequirementVerdict judge(Requirement r, Expectation e, Optional<Measurement> measurement, double confidence,
-                                    String variant) {
+    static RequirementVerdict judge(
+            Requirement r, Expectation e, Optional<Measurement> measurement, double confidence, String variant) {
         Windows w = e.windows().orElseThrow();
         if (measurement.isEmpty()) {
-            return verdict(variant, r, e, null, Verdict.ERROR, "no " + e.metric().id() + " measurement for '" + r.id()
-                    + "' in the result");
+            return verdict(
+                    variant,
+                    r,
+                    e,
+                    null,
+                    Verdict.ERROR,
+                    "no " + e.metric().id() + " measurement for '" + r.id() + "' in the result");
         }
         Measurement m = measurement.get();
         if (!m.probe().equals(r.probe().id())) {
-            return verdict(variant, r, e, null, Verdict.ERROR, "the result measured '" + r.id() + "' with " + m.probe()
-                    + ", but the spec asks for " + r.probe().id());
+            return verdict(
+                    variant,
+                    r,
+                    e,
+                    null,
+                    Verdict.ERROR,
+                    "the result measured '" + r.id() + "' with " + m.probe() + ", but the spec asks for "
+                            + r.probe().id());
         }
         IntervalSeries s = m.intervals();
         if (m.error() != null) {
             return verdict(variant, r, e, null, Verdict.ERROR, m.error());
         }
         if (s == null || s.values().isEmpty()) {
-            return verdict(variant, r, e, null, Verdict.ERROR, "no " + e.metric().id()
-                    + " intervals to cut into windows (the measurement has no interval series)");
+            return verdict(
+                    variant,
+                    r,
+                    e,
+                    null,
+                    Verdict.ERROR,
+                    "no " + e.metric().id()
+                            + " intervals to cut into windows (the measurement has no interval series)");
         }
         int perWindow = (int) Math.min(Integer.MAX_VALUE, w.lengthNs() / s.intervalNs());
         String window = Quantity.nanos(w.lengthNs()).format();
         if (perWindow < 1) {
-            return verdict(variant, r, e, null, Verdict.ERROR, "a window of " + window + " is shorter than the "
-                    + Quantity.nanos(s.intervalNs()).format() + " intervals measured; set the workload's interval to at most "
-                    + Quantity.nanos(w.lengthNs() / FEW_INTERVALS).format() + " (10 or more intervals per window)");
+            return verdict(
+                    variant,
+                    r,
+                    e,
+                    null,
+                    Verdict.ERROR,
+                    "a window of " + window + " is shorter than the "
+                            + Quantity.nanos(s.intervalNs()).format()
+                            + " intervals measured; set the workload's interval to at most "
+                            + Quantity.nanos(w.lengthNs() / FEW_INTERVALS).format()
+                            + " (10 or more intervals per window)");
         }
         double[] values = new double[s.values().size()];
         for (int i = 0; i < values.length; i++) {
@@ -62,21 +86,35 @@ final class WindowJudge {
             values[i] = v == null ? Double.NaN : v;
         }
         WindowShare.Estimate x = WindowShare.of(values, perWindow, meets(e.statistic(), e.threshold()), confidence);
-        String shape = w.lengthNs() % s.intervalNs() == 0 ? "" : " (windows of " + perWindow + " intervals, "
-                + Quantity.nanos((double) perWindow * s.intervalNs()).format() + ")";
-        String coarse = perWindow < FEW_INTERVALS ? "; only " + perWindow + " intervals per window: a shorter interval "
-                + "judges each window more finely" : "";
+        String shape = w.lengthNs() % s.intervalNs() == 0
+                ? ""
+                : " (windows of " + perWindow + " intervals, "
+                        + Quantity.nanos((double) perWindow * s.intervalNs()).format() + ")";
+        String coarse = perWindow < FEW_INTERVALS
+                ? "; only " + perWindow + " intervals per window: a shorter interval "
+                        + "judges each window more finely"
+                : "";
         if (x.windows() == 0) {
             long least = leastWindows(w.share(), confidence);
-            return verdict(variant, r, e, null, Verdict.INCONCLUSIVE, "the run's " + values.length + " intervals of "
-                    + Quantity.nanos(s.intervalNs()).format() + " fill no window of " + window + "; at least " + least
-                    + " windows (" + duration(least, w) + ") are needed to show " + w.sharePercent());
+            return verdict(
+                    variant,
+                    r,
+                    e,
+                    null,
+                    Verdict.INCONCLUSIVE,
+                    "the run's " + values.length + " intervals of "
+                            + Quantity.nanos(s.intervalNs()).format() + " fill no window of " + window + "; at least "
+                            + least
+                            + " windows (" + duration(least, w) + ") are needed to show " + w.sharePercent());
         }
-        String shown = e.statistic().name() + " " + e.threshold() + " met in " + x.met() + " of " + x.windows() + " windows of "
+        String shown = e.statistic().name() + " " + e.threshold() + " met in " + x.met() + " of " + x.windows()
+                + " windows of "
                 + window + shape + ": " + Percent.ofEstimate(x.share()) + " [" + Percent.ofEstimate(x.low()) + ", "
                 + Percent.ofEstimate(x.high()) + "]"
-                + (x.designEffect() >= 1.05 ? String.format(Locale.ROOT, " (neighbouring windows alike: design effect %.1f)",
-                x.designEffect()) : "");
+                + (x.designEffect() >= 1.05
+                        ? String.format(
+                                Locale.ROOT, " (neighbouring windows alike: design effect %.1f)", x.designEffect())
+                        : "");
         String load = Certifier.loadNote(m);
         if (x.low() >= w.share()) {
             return verdict(variant, r, e, x, Verdict.PASS, shown + " >= " + w.sharePercent() + coarse + load);
@@ -92,15 +130,21 @@ final class WindowJudge {
             advice = "the windows' outcomes change too seldom in this run to count as more than one window;"
                     + " a run several times longer, or sustained: true after a change of level, would settle it";
         } else if (needed < 0 || needed > 1000L * x.windows()) {
-            advice = "the share of windows sits too close to " + w.sharePercent() + " for any practical run to settle it";
+            advice = "the share of windows sits too close to " + w.sharePercent()
+                    + " for any practical run to settle it";
         } else if (x.share() >= w.share() && x.met() == x.windows() && needed == x.windows()) {
             advice = "more windows needed";
         } else {
-            advice = "about " + Certifier.round(Math.max(1, needed - x.windows())) + " more windows needed (a duration of about "
-                    + duration(needed, w) + " in all)";
+            advice = "about " + Certifier.round(Math.max(1, needed - x.windows()))
+                    + " more windows needed (a duration of about " + duration(needed, w) + " in all)";
         }
-        return verdict(variant, r, e, x, Verdict.INCONCLUSIVE, shown + " vs >= " + w.sharePercent() + ": inconclusive; "
-                + advice + coarse + load);
+        return verdict(
+                variant,
+                r,
+                e,
+                x,
+                Verdict.INCONCLUSIVE,
+                shown + " vs >= " + w.sharePercent() + ": inconclusive; " + advice + coarse + load);
     }
 
     /** Whether a window's intervals meet the statistic's threshold; see docs/statistics.md for percentiles. */
@@ -135,14 +179,31 @@ final class WindowJudge {
         return Quantity.nanos((double) windows * w.lengthNs()).format();
     }
 
-    private static RequirementVerdict verdict(String variant, Requirement r, Expectation e, WindowShare.Estimate x,
-                                              Verdict v, String reason) {
+    private static RequirementVerdict verdict(
+            String variant, Requirement r, Expectation e, WindowShare.Estimate x, Verdict v, String reason) {
         ConfidenceInterval ci = x == null ? null : new ConfidenceInterval(x.low(), x.high(), x.confidence());
-        String method = x == null ? "windows" : String.format(Locale.ROOT,
-                "windows: Clopper-Pearson on %d windows of %d intervals, design effect %.2f", x.windows(),
-                x.intervalsPerWindow(), x.designEffect());
-        return new RequirementVerdict(r.id(), r.probe().id(), e.metric().id(), e.label(), Comparator.GE.symbol(),
-                e.windows().orElseThrow().share(), "", x == null ? Double.NaN : x.share(), ci, x == null ? 0 : x.windows(),
-                v, method, reason, variant);
+        String method = x == null
+                ? "windows"
+                : String.format(
+                        Locale.ROOT,
+                        "windows: Clopper-Pearson on %d windows of %d intervals, design effect %.2f",
+                        x.windows(),
+                        x.intervalsPerWindow(),
+                        x.designEffect());
+        return new RequirementVerdict(
+                r.id(),
+                r.probe().id(),
+                e.metric().id(),
+                e.label(),
+                Comparator.GE.symbol(),
+                e.windows().orElseThrow().share(),
+                "",
+                x == null ? Double.NaN : x.share(),
+                ci,
+                x == null ? 0 : x.windows(),
+                v,
+                method,
+                reason,
+                variant);
     }
 }

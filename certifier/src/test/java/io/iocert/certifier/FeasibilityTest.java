@@ -27,8 +27,12 @@ class FeasibilityTest {
 
     /** One requirement from spec text (indented as under {@code requirements:}). */
     private static Requirement requirement(String confidence, String budget, String body) throws SpecException {
-        return SpecLoader.parse("iocert: v1\nname: t\nconfidence: " + confidence + "\nbudget: " + budget
-                + "\nrequirements:\n" + body, "t.yaml").requirements().get(0);
+        return SpecLoader.parse(
+                        "iocert: v1\nname: t\nconfidence: " + confidence + "\nbudget: " + budget + "\nrequirements:\n"
+                                + body,
+                        "t.yaml")
+                .requirements()
+                .get(0);
     }
 
     private static Finding only(List<Finding> findings) {
@@ -87,10 +91,12 @@ class FeasibilityTest {
         Finding at99 = only(Feasibility.check(requirement("0.99", "4s", body), ROUNDS));
         assertEquals(Status.TOO_FEW_SAMPLES, at99.status());
         assertEquals(51, at99.needed());
-        assertEquals("requirement 'w' p10 of throughput >= 20 MB/s: needs at least 51 intervals at 99% confidence to be"
-                + " bounded at all (more when values cluster in time or probing takes several rounds); budget 4 s at"
-                + " interval 100 ms gives at most 40; fix: raise budget to 5.1 s, or shorten interval to 78 ms, or ask"
-                + " for p25", at99.message());
+        assertEquals(
+                "requirement 'w' p10 of throughput >= 20 MB/s: needs at least 51 intervals at 99% confidence to be"
+                        + " bounded at all (more when values cluster in time or probing takes several rounds); budget 4 s at"
+                        + " interval 100 ms gives at most 40; fix: raise budget to 5.1 s, or shorten interval to 78 ms, or ask"
+                        + " for p25",
+                at99.message());
     }
 
     @Test
@@ -104,10 +110,12 @@ class FeasibilityTest {
                 """), ROUNDS));
         assertTrue(f.warns());
         assertEquals(20, f.atMost());
-        assertEquals("requirement 'seq-write' p10 of throughput >= 20 MB/s: needs at least 36 intervals at 95%"
-                + " confidence to be bounded at all (more when values cluster in time or probing takes several rounds);"
-                + " budget 2 s at interval 100 ms gives at most 20; fix: raise budget to 3.6 s, or shorten interval to"
-                + " 55 ms, or ask for p25", f.message());
+        assertEquals(
+                "requirement 'seq-write' p10 of throughput >= 20 MB/s: needs at least 36 intervals at 95%"
+                        + " confidence to be bounded at all (more when values cluster in time or probing takes several rounds);"
+                        + " budget 2 s at interval 100 ms gives at most 20; fix: raise budget to 3.6 s, or shorten interval to"
+                        + " 55 ms, or ask for p25",
+                f.message());
     }
 
     @Test
@@ -121,13 +129,20 @@ class FeasibilityTest {
                 """;
         Finding rounds = only(Feasibility.check(requirement("0.99", "60s", body), ROUNDS));
         assertEquals(40, rounds.atMost());
-        assertTrue(rounds.message().contains("; duration 1 s per round (at most 4 rounds) at interval 100 ms gives at"
-                + " most 40; fix: raise duration to 1.3 s, or shorten interval to 78 ms, or ask for p25"), rounds.message());
+        assertTrue(
+                rounds.message()
+                        .contains(
+                                "; duration 1 s per round (at most 4 rounds) at interval 100 ms gives at"
+                                        + " most 40; fix: raise duration to 1.3 s, or shorten interval to 78 ms, or ask for p25"),
+                rounds.message());
         // A probe that runs once gets one duration.
         Finding once = only(Feasibility.check(requirement("0.95", "60s", body), 1));
         assertEquals(10, once.atMost());
-        assertTrue(once.message().contains("; duration 1 s at interval 100 ms gives at most 10; fix: raise duration to"
-                + " 3.6 s, or shorten interval to 27 ms, or ask for p50"), once.message());
+        assertTrue(
+                once.message()
+                        .contains("; duration 1 s at interval 100 ms gives at most 10; fix: raise duration to"
+                                + " 3.6 s, or shorten interval to 27 ms, or ask for p50"),
+                once.message());
     }
 
     @Test
@@ -140,10 +155,12 @@ class FeasibilityTest {
                       hiccup: {p99.9: "<= 1 ms"}
                 """), ROUNDS));
         assertEquals(3000, f.atMost());
-        assertEquals("requirement 'quiet' p99.9 of hiccup <= 1 ms: needs at least 3,688 quanta at 95% confidence to be"
-                + " bounded at all (more when values cluster in time or probing takes several rounds); budget 3 s at"
-                + " interval 1 ms on 1 thread gives at most 3,000; fix: raise budget to 3.7 s, or shorten interval to"
-                + " 810 us, or ask for p99", f.message());
+        assertEquals(
+                "requirement 'quiet' p99.9 of hiccup <= 1 ms: needs at least 3,688 quanta at 95% confidence to be"
+                        + " bounded at all (more when values cluster in time or probing takes several rounds); budget 3 s at"
+                        + " interval 1 ms on 1 thread gives at most 3,000; fix: raise budget to 3.7 s, or shorten interval to"
+                        + " 810 us, or ask for p99",
+                f.message());
 
         Finding two = only(Feasibility.check(requirement("0.95", "3s", """
                   - id: quiet
@@ -183,8 +200,11 @@ class FeasibilityTest {
                       rtt: {p99.9: "<= 1 ms"}
                 """), ROUNDS));
         assertEquals(1000, f.atMost());
-        assertTrue(f.message().contains("; budget 2 s shared by 2 message sizes at rate 1 kops/s gives at most 1,000;"
-                + " fix: raise budget to 7.4 s, or raise rate to 3.7 kops/s, or ask for p99"), f.message());
+        assertTrue(
+                f.message()
+                        .contains("; budget 2 s shared by 2 message sizes at rate 1 kops/s gives at most 1,000;"
+                                + " fix: raise budget to 7.4 s, or raise rate to 3.7 kops/s, or ask for p99"),
+                f.message());
     }
 
     @Test
@@ -197,8 +217,11 @@ class FeasibilityTest {
                       latency: {p99: "<= 5 ms"}
                 """), ROUNDS));
         assertEquals(200, connect.atMost());
-        assertTrue(connect.message().endsWith("; count 50 per round (at most 4 rounds) gives at most 200; fix: raise"
-                + " count to 92, or ask for p95"), connect.message());
+        assertTrue(
+                connect.message()
+                        .endsWith("; count 50 per round (at most 4 rounds) gives at most 200; fix: raise"
+                                + " count to 92, or ask for p95"),
+                connect.message());
 
         Finding file = only(Feasibility.check(requirement("0.95", "30s", """
                   - id: r
@@ -208,9 +231,12 @@ class FeasibilityTest {
                       latency: {p99.9: "<= 5 ms"}
                 """), ROUNDS));
         assertEquals(2048, file.atMost());
-        assertTrue(file.message().endsWith("; fileSize 1 MiB in blocks of 4 KiB on 2 threads (512 operations, each file"
-                + " once) per round (at most 4 rounds) gives at most 2,048; fix: raise fileSize to 1.8 MiB, or give a"
-                + " duration (files are then repeated), or ask for p99"), file.message());
+        assertTrue(
+                file.message()
+                        .endsWith("; fileSize 1 MiB in blocks of 4 KiB on 2 threads (512 operations, each file"
+                                + " once) per round (at most 4 rounds) gives at most 2,048; fix: raise fileSize to 1.8 MiB, or give a"
+                                + " duration (files are then repeated), or ask for p99"),
+                file.message());
 
         Finding creates = only(Feasibility.check(requirement("0.95", "30s", """
                   - id: m
@@ -266,8 +292,10 @@ class FeasibilityTest {
                 """), ROUNDS);
         assertEquals(2, fs.size());
         assertEquals(Status.ONE_SIDED, fs.get(0).status());
-        assertEquals("requirement 'q' max of hiccup <= 10 ms: no sample bounds a maximum from above, so this can FAIL but"
-                + " never PASS; fix: ask for p99.9 instead", fs.get(0).message());
+        assertEquals(
+                "requirement 'q' max of hiccup <= 10 ms: no sample bounds a maximum from above, so this can FAIL but"
+                        + " never PASS; fix: ask for p99.9 instead",
+                fs.get(0).message());
         assertEquals(Status.ONE_SIDED, fs.get(1).status());
 
         Finding min = only(Feasibility.check(requirement("0.95", "60s", """
@@ -276,7 +304,9 @@ class FeasibilityTest {
                     expect:
                       throughput: {min: ">= 1 MB/s"}
                 """), ROUNDS));
-        assertTrue(min.message().contains("no sample bounds a minimum from below") && min.message().endsWith("p0.1 instead"),
+        assertTrue(
+                min.message().contains("no sample bounds a minimum from below")
+                        && min.message().endsWith("p0.1 instead"),
                 min.message());
         // The other sides can pass: a maximum seen above X shows the true one is too.
         assertEquals(List.of(), Feasibility.check(requirement("0.95", "60s", """
@@ -305,46 +335,74 @@ class FeasibilityTest {
         Finding tail = fs.get(0);
         assertEquals(Status.TOO_FEW_SAMPLES, tail.status());
         assertEquals(4000, tail.atMost());
-        assertEquals("requirement 'w' p99.99 of latency <= 1 s: needs at least 36,887 operations at 95% confidence to be"
-                + " bounded at all (more when values cluster in time or probing takes several rounds); the first round"
-                + " measured 1,000 operations in 1 s; at that rate the budget of 4 s gives at most about 4,000; fix:"
-                + " raise budget to about 37 s, or ask for p99.9", tail.message());
+        assertEquals(
+                "requirement 'w' p99.99 of latency <= 1 s: needs at least 36,887 operations at 95% confidence to be"
+                        + " bounded at all (more when values cluster in time or probing takes several rounds); the first round"
+                        + " measured 1,000 operations in 1 s; at that rate the budget of 4 s gives at most about 4,000; fix:"
+                        + " raise budget to about 37 s, or ask for p99.9",
+                tail.message());
         assertEquals(Status.FEASIBLE, fs.get(1).status());
 
         // A round its workload ended early: four of them at most, however much budget is left.
-        Finding shortRound = Feasibility.checkObserved(r, first, Duration.ofMillis(100), ROUNDS).get(0);
+        Finding shortRound = Feasibility.checkObserved(r, first, Duration.ofMillis(100), ROUNDS)
+                .get(0);
         assertEquals(4000, shortRound.atMost());
-        assertTrue(shortRound.message().contains("; the first round measured 1,000 operations in 100 ms, ended by its"
-                + " workload; 4 such rounds within the budget of 4 s give at most about 4,000; fix: make each round about"
-                + " 10 times longer (raise its duration, file size or count), or ask for p99.9"), shortRound.message());
+        assertTrue(
+                shortRound
+                        .message()
+                        .contains("; the first round measured 1,000 operations in 100 ms, ended by its"
+                                + " workload; 4 such rounds within the budget of 4 s give at most about 4,000; fix: make each round about"
+                                + " 10 times longer (raise its duration, file size or count), or ask for p99.9"),
+                shortRound.message());
         // The probe says what ended the round: its duration, so both the rounds and the budget must grow...
-        Finding byDuration = Feasibility.checkObserved(r, List.of(stoppedBy(first.get(0), "duration")),
-                Duration.ofSeconds(1), ROUNDS).get(0);
-        assertTrue(byDuration.message().contains("; the first round measured 1,000 operations in 1 s, ended by its"
-                + " duration; 4 such rounds within the budget of 4 s give at most about 4,000; fix: make each round about"
-                + " 10 times longer (raise its duration) and raise budget to about 37 s, or ask for p99.9"),
+        Finding byDuration = Feasibility.checkObserved(
+                        r, List.of(stoppedBy(first.get(0), "duration")), Duration.ofSeconds(1), ROUNDS)
+                .get(0);
+        assertTrue(
+                byDuration
+                        .message()
+                        .contains(
+                                "; the first round measured 1,000 operations in 1 s, ended by its"
+                                        + " duration; 4 such rounds within the budget of 4 s give at most about 4,000; fix: make each round about"
+                                        + " 10 times longer (raise its duration) and raise budget to about 37 s, or ask for p99.9"),
                 byDuration.message());
         // ...or its share of the budget, however short: later rounds get longer shares.
-        List<Finding> byBudget = Feasibility.checkObserved(r, List.of(stoppedBy(first.get(0), "budget")),
-                Duration.ofMillis(100), ROUNDS);
+        List<Finding> byBudget = Feasibility.checkObserved(
+                r, List.of(stoppedBy(first.get(0), "budget")), Duration.ofMillis(100), ROUNDS);
         assertTrue(byBudget.stream().noneMatch(Finding::warns), byBudget.toString());
 
         // A probe that runs once: what it measured is all there is.
-        Finding once = Feasibility.checkObserved(r, first, Duration.ofSeconds(4), 1).get(0);
+        Finding once =
+                Feasibility.checkObserved(r, first, Duration.ofSeconds(4), 1).get(0);
         assertEquals(1000, once.atMost());
-        assertTrue(once.message().contains("; the run measured 1,000 operations in 4 s (the probe runs once); fix: raise"
-                + " budget or duration (the probe plans its samples from them), or ask for p99"), once.message());
+        assertTrue(
+                once.message()
+                        .contains("; the run measured 1,000 operations in 4 s (the probe runs once); fix: raise"
+                                + " budget or duration (the probe plans its samples from them), or ask for p99"),
+                once.message());
 
         // Plenty, or failed: no warning.
         List<Measurement> many = List.of(latency("w", ProbeType.FS_WRITE, histogram(100_000, 1_000_000L)));
-        assertTrue(Feasibility.checkObserved(r, many, Duration.ofSeconds(1), ROUNDS).stream().noneMatch(Finding::warns));
+        assertTrue(Feasibility.checkObserved(r, many, Duration.ofSeconds(1), ROUNDS).stream()
+                .noneMatch(Finding::warns));
         List<Measurement> failed = List.of(first.get(0).withError("disk on fire"));
         assertEquals(List.of(), Feasibility.checkObserved(r, failed, Duration.ofSeconds(1), ROUNDS));
     }
 
     private static Measurement stoppedBy(Measurement m, String by) {
-        return new Measurement(m.id(), m.probe(), m.metric(), m.unit(), m.workload(), m.samples(), m.summary(),
-                m.histogram(), m.intervals(), m.blocks(), Map.of("stoppedBy", by), m.error());
+        return new Measurement(
+                m.id(),
+                m.probe(),
+                m.metric(),
+                m.unit(),
+                m.workload(),
+                m.samples(),
+                m.summary(),
+                m.histogram(),
+                m.intervals(),
+                m.blocks(),
+                Map.of("stoppedBy", by),
+                m.error());
     }
 
     @Test
@@ -380,10 +438,12 @@ class FeasibilityTest {
         assertEquals(368, f.needed());
         assertEquals(30, f.atMost());
         // 30 windows all meeting it show 0.025^(1/30) = 88.4%.
-        assertEquals("requirement 'volume' iops p10 >= 3 kops/s per 1 min window in 99% of windows: needs at least 368"
-                + " windows of 1 min (368 min), every one meeting the threshold, at 95% confidence; its duration of 30 min"
-                + " holds 30; fix: raise duration and budget to 368 min, or shorten the window, or ask for a"
-                + " windowShare of at most 88.4%", f.message());
+        assertEquals(
+                "requirement 'volume' iops p10 >= 3 kops/s per 1 min window in 99% of windows: needs at least 368"
+                        + " windows of 1 min (368 min), every one meeting the threshold, at 95% confidence; its duration of 30 min"
+                        + " holds 30; fix: raise duration and budget to 368 min, or shorten the window, or ask for a"
+                        + " windowShare of at most 88.4%",
+                f.message());
         Requirement enough = requirement("0.95", "40min", """
                   - id: volume
                     probe: fs.read

@@ -22,8 +22,7 @@ import org.HdrHistogram.Histogram;
 
 /** Builders for specs and results in tests. */
 public final class Fixtures {
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     public static Expectation expect(Metric metric, String statistic, String threshold) {
         Statistic s = Statistic.parse(statistic).orElseThrow();
@@ -36,8 +35,15 @@ public final class Fixtures {
     }
 
     public static Spec spec(Requirement... requirements) {
-        return new Spec("v1", "test-spec", "", 0.95, Duration.ofSeconds(10), Optional.empty(),
-                List.of(requirements), "ab".repeat(32));
+        return new Spec(
+                "v1",
+                "test-spec",
+                "",
+                0.95,
+                Duration.ofSeconds(10),
+                Optional.empty(),
+                List.of(requirements),
+                "ab".repeat(32));
     }
 
     /** A latency histogram holding {@code count} copies of each value (ns). */
@@ -50,18 +56,35 @@ public final class Fixtures {
     }
 
     public static Measurement latency(String id, ProbeType probe, Histogram h) {
-        return new Measurement(id, probe.id(), "latency", "ns", Map.of(), h.getTotalCount(), null, h, null, Map.of(), null);
+        return new Measurement(
+                id, probe.id(), "latency", "ns", Map.of(), h.getTotalCount(), null, h, null, Map.of(), null);
     }
 
     public static Measurement throughput(String id, ProbeType probe, double... bytesPerSecond) {
         List<Double> v = java.util.Arrays.stream(bytesPerSecond).boxed().toList();
-        return new Measurement(id, probe.id(), "throughput", "B/s", Map.of(), v.size(), null, null,
-                new IntervalSeries(1_000_000_000L, v), Map.of(), null);
+        return new Measurement(
+                id,
+                probe.id(),
+                "throughput",
+                "B/s",
+                Map.of(),
+                v.size(),
+                null,
+                null,
+                new IntervalSeries(1_000_000_000L, v),
+                Map.of(),
+                null);
     }
 
     public static Result result(Measurement... measurements) {
-        return new Result(Result.FORMAT, "test", new NodeIdentity(Map.of(NodeIdentity.HOSTNAME, "node-a",
-                NodeIdentity.CORES, 2L)), "test-spec", "ab".repeat(32), Instant.EPOCH, Instant.EPOCH.plusSeconds(5),
+        return new Result(
+                Result.FORMAT,
+                "test",
+                new NodeIdentity(Map.of(NodeIdentity.HOSTNAME, "node-a", NodeIdentity.CORES, 2L)),
+                "test-spec",
+                "ab".repeat(32),
+                Instant.EPOCH,
+                Instant.EPOCH.plusSeconds(5),
                 List.of(measurements));
     }
 }

@@ -25,12 +25,20 @@ import org.junit.jupiter.api.Test;
 
 class FleetSummaryTest {
     private static final long US = 1_000L;
-    private static final Spec SPEC = spec(requirement("read", ProbeType.FS_READ, expect(Metric.LATENCY, "p50", "<= 1 ms")));
+    private static final Spec SPEC =
+            spec(requirement("read", ProbeType.FS_READ, expect(Metric.LATENCY, "p50", "<= 1 ms")));
 
     private static Report node(String host, long p50Us) {
         var m = latency("read", ProbeType.FS_READ, histogram(2_000, p50Us * US));
-        Result r = new Result(Result.FORMAT, "test", new NodeIdentity(Map.of(NodeIdentity.HOSTNAME, host)), "test-spec",
-                "ab".repeat(32), Instant.EPOCH, Instant.EPOCH.plusSeconds(1), List.of(m));
+        Result r = new Result(
+                Result.FORMAT,
+                "test",
+                new NodeIdentity(Map.of(NodeIdentity.HOSTNAME, host)),
+                "test-spec",
+                "ab".repeat(32),
+                Instant.EPOCH,
+                Instant.EPOCH.plusSeconds(1),
+                List.of(m));
         return Certifier.certify(SPEC, r);
     }
 
@@ -53,7 +61,8 @@ class FleetSummaryTest {
         assertEquals(List.of("node-6"), s.failing().get(0).nodes());
         assertEquals("latency p50", s.failing().get(0).statistic());
         // Median 102 us, MAD 2 us (x1.4826): 400 us passes the 1 ms bound but is far from its peers.
-        List<String> flagged = s.outliers().stream().map(FleetSummary.Outlier::node).toList();
+        List<String> flagged =
+                s.outliers().stream().map(FleetSummary.Outlier::node).toList();
         assertEquals(List.of("node-5", "node-6"), flagged);
         FleetSummary.Outlier o = s.outliers().get(0);
         assertEquals(Verdict.PASS, o.verdict());
@@ -64,9 +73,13 @@ class FleetSummaryTest {
     void shouldWriteTheSummaryInTextAndJsonFleetReports() throws Exception {
         StringWriter text = new StringWriter();
         ReportFormat.TEXT.writer().writeFleet(fleet(), text);
-        assertTrue(text.toString().contains("Fleet: 7 nodes: 6 ELIGIBLE, 1 NOT_ELIGIBLE, 0 INCONCLUSIVE, 0 ERROR\n"), text.toString());
+        assertTrue(
+                text.toString().contains("Fleet: 7 nodes: 6 ELIGIBLE, 1 NOT_ELIGIBLE, 0 INCONCLUSIVE, 0 ERROR\n"),
+                text.toString());
         assertTrue(text.toString().contains("FAIL: read latency p50 on node-6\n"), text.toString());
-        assertTrue(text.toString().contains("OUTLIER: read latency p50 on node-5 = 400 us (fleet median 102 us,"), text.toString());
+        assertTrue(
+                text.toString().contains("OUTLIER: read latency p50 on node-5 = 400 us (fleet median 102 us,"),
+                text.toString());
         assertTrue(text.toString().endsWith("Fleet verdict: NOT_ELIGIBLE\n"), text.toString());
 
         StringWriter json = new StringWriter();

@@ -30,8 +30,7 @@ public final class GoldenFiles {
      */
     public static final List<String> LOCALES = List.of("en-US", "de-DE", "tr-TR", "fr-FR", "ar-EG");
 
-    private GoldenFiles() {
-    }
+    private GoldenFiles() {}
 
     /**
      * The golden text {@code name} of {@code owner}'s package; with {@value #UPDATE} set, first
@@ -47,8 +46,10 @@ public final class GoldenFiles {
         }
         String expected;
         try (InputStream in = owner.getResourceAsStream(name)) {
-            expected = in == null ? "(missing golden file " + relative + "; run the test once with -D" + UPDATE
-                    + "=true to create it)" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            expected = in == null
+                    ? "(missing golden file " + relative + "; run the test once with -D" + UPDATE
+                            + "=true to create it)"
+                    : new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         if (!expected.equals(actual)) {
             Path dir = Path.of("target", "golden-actual");

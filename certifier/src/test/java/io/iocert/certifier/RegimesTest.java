@@ -32,8 +32,14 @@ class RegimesTest {
     }
 
     private static Requirement write(boolean sustained, String threshold) {
-        return new Requirement("w", ProbeType.FS_WRITE, Workload.EMPTY,
-                List.of(expect(Metric.THROUGHPUT, "p10", threshold)), 0.95, Duration.ofSeconds(60), sustained);
+        return new Requirement(
+                "w",
+                ProbeType.FS_WRITE,
+                Workload.EMPTY,
+                List.of(expect(Metric.THROUGHPUT, "p10", threshold)),
+                0.95,
+                Duration.ofSeconds(60),
+                sustained);
     }
 
     @Test
@@ -44,32 +50,48 @@ class RegimesTest {
         assertEquals(60, regimes.get(1).from());
         assertEquals(200e6, regimes.get(0).rate(), 200e6 * 0.01);
         assertEquals(50e6, regimes.get(1).rate(), 50e6 * 0.01);
-        assertTrue(regimes.get(1).low() <= 50e6 && 50e6 <= regimes.get(1).high(), regimes.get(1).toString());
+        assertTrue(
+                regimes.get(1).low() <= 50e6 && 50e6 <= regimes.get(1).high(),
+                regimes.get(1).toString());
     }
 
     @Test
     void shouldJudgeASustainedRequirementOnTheFinalRegimeOnly() {
         Measurement m = throughput("w", ProbeType.FS_WRITE, burstThenBaseline(60, 240, 2));
-        RequirementVerdict pass = Certifier.certify(spec(write(true, ">= 40 MB/s")), result(m)).requirements().get(0);
-        RequirementVerdict fail = Certifier.certify(spec(write(true, ">= 100 MB/s")), result(m)).requirements().get(0);
+        RequirementVerdict pass = Certifier.certify(spec(write(true, ">= 40 MB/s")), result(m))
+                .requirements()
+                .get(0);
+        RequirementVerdict fail = Certifier.certify(spec(write(true, ">= 100 MB/s")), result(m))
+                .requirements()
+                .get(0);
         assertEquals(Verdict.PASS, pass.verdict(), pass.reason());
         assertEquals(Verdict.FAIL, fail.verdict(), fail.reason());
         assertEquals(240, fail.samples());
-        assertTrue(fail.reason().contains("judged on the final regime (the last 240 of 300 intervals, from 60.0 s;"
-                + " regimes 200 MB/s, then 50 MB/s from 60.0 s)"), fail.reason());
+        assertTrue(
+                fail.reason()
+                        .contains("judged on the final regime (the last 240 of 300 intervals, from 60.0 s;"
+                                + " regimes 200 MB/s, then 50 MB/s from 60.0 s)"),
+                fail.reason());
         // Judged on the whole run, 20% of intervals at 200 MB/s do not lift the p10: still FAIL at 100 MB/s,
         // but with a warning that the statistic mixes two regimes.
-        RequirementVerdict mixed = Certifier.certify(spec(write(false, ">= 100 MB/s")), result(m)).requirements().get(0);
+        RequirementVerdict mixed = Certifier.certify(spec(write(false, ">= 100 MB/s")), result(m))
+                .requirements()
+                .get(0);
         assertEquals(Verdict.FAIL, mixed.verdict());
-        assertTrue(mixed.reason().endsWith("; warning: the rate changed during the run (200 MB/s, then 50 MB/s from"
-                + " 60.0 s); 'sustained: true' judges the final regime only"), mixed.reason());
+        assertTrue(
+                mixed.reason()
+                        .endsWith("; warning: the rate changed during the run (200 MB/s, then 50 MB/s from"
+                                + " 60.0 s); 'sustained: true' judges the final regime only"),
+                mixed.reason());
     }
 
     @Test
     void shouldCallATooShortFinalRegimeInconclusiveAndSayWhatWouldSettleIt() {
         // The burst lasts 290 intervals; 10 at the baseline cannot bound a p10 (36 are needed).
         Measurement m = throughput("w", ProbeType.FS_WRITE, burstThenBaseline(290, 10, 3));
-        RequirementVerdict v = Certifier.certify(spec(write(true, ">= 40 MB/s")), result(m)).requirements().get(0);
+        RequirementVerdict v = Certifier.certify(spec(write(true, ">= 40 MB/s")), result(m))
+                .requirements()
+                .get(0);
         assertEquals(Verdict.INCONCLUSIVE, v.verdict(), v.reason());
         assertTrue(v.reason().contains("10 intervals are too few to bound p10"), v.reason());
         assertTrue(v.reason().endsWith("a longer duration gives the final regime more intervals"), v.reason());
@@ -84,7 +106,9 @@ class RegimesTest {
         }
         Measurement m = throughput("w", ProbeType.FS_WRITE, v);
         assertEquals(1, Regimes.of(m.intervals(), 0.95).size());
-        RequirementVerdict s = Certifier.certify(spec(write(true, ">= 80 MB/s")), result(m)).requirements().get(0);
+        RequirementVerdict s = Certifier.certify(spec(write(true, ">= 80 MB/s")), result(m))
+                .requirements()
+                .get(0);
         assertEquals(Verdict.PASS, s.verdict());
         assertEquals(300, s.samples());
         assertTrue(!s.reason().contains("regime") && !s.reason().contains("warning"), s.reason());

@@ -52,34 +52,58 @@ final class AdmitCommand implements Command {
     public Options options() {
         AdmitServer.Limits d = AdmitServer.DEFAULTS;
         return new Options()
-                .addOption(opt("tls-cert", "FILE", "the server certificate, PEM, then its chain (a TLS Secret's tls.crt)"
-                        + " (required)"))
-                .addOption(opt("tls-key", "FILE", "its private key, PEM: PKCS#8, PKCS#1 RSA or SEC1 EC, unencrypted"
-                        + " (tls.key); both files are read again when they change (required)"))
-                .addOption(opt("specs", "DIR", "specs a pod may name in its annotation iocert.io/spec: NAME; every"
-                        + " *.yaml, *.yml, *.json here, by the spec's name (read once, at start)"))
-                .addOption(opt("images", "DIR", "the images the webhook knows: OCI layouts at DIR/REGISTRY/PATH (or"
-                        + " DIR/REGISTRY/PATH.tar), tag or digest as the pod names it; a webhook cannot pull"))
+                .addOption(opt(
+                        "tls-cert",
+                        "FILE",
+                        "the server certificate, PEM, then its chain (a TLS Secret's tls.crt)" + " (required)"))
+                .addOption(opt(
+                        "tls-key",
+                        "FILE",
+                        "its private key, PEM: PKCS#8, PKCS#1 RSA or SEC1 EC, unencrypted"
+                                + " (tls.key); both files are read again when they change (required)"))
+                .addOption(opt(
+                        "specs",
+                        "DIR",
+                        "specs a pod may name in its annotation iocert.io/spec: NAME; every"
+                                + " *.yaml, *.yml, *.json here, by the spec's name (read once, at start)"))
+                .addOption(opt(
+                        "images",
+                        "DIR",
+                        "the images the webhook knows: OCI layouts at DIR/REGISTRY/PATH (or"
+                                + " DIR/REGISTRY/PATH.tar), tag or digest as the pod names it; a webhook cannot pull"))
                 .addOption(opt("bind", "ADDR", "address to listen on (default " + DEFAULT_BIND + ")"))
-                .addOption(opt("port", "N", "TCP port (default " + DEFAULT_PORT + "; 0 picks a free one, printed at"
-                        + " start)"))
-                .addOption(opt("max-body", "SIZE", "largest AdmissionReview accepted; larger get HTTP 413 (default "
-                        + Quantity.bytes(d.maxBodyBytes()).format() + ", at most 64 MiB)"))
-                .addOption(opt("request-timeout", "DURATION", "most time to receive a request and to send the answer"
-                        + " (default " + Quantity.nanos(d.requestTimeout().toNanos()).format() + ")"))
-                .addOption(opt("threads", "N", "reviews answered at once (default " + d.threads() + ", at most "
-                        + AdmitServer.Limits.MAX_THREADS + ")"));
+                .addOption(opt(
+                        "port",
+                        "N",
+                        "TCP port (default " + DEFAULT_PORT + "; 0 picks a free one, printed at" + " start)"))
+                .addOption(opt(
+                        "max-body",
+                        "SIZE",
+                        "largest AdmissionReview accepted; larger get HTTP 413 (default "
+                                + Quantity.bytes(d.maxBodyBytes()).format() + ", at most 64 MiB)"))
+                .addOption(opt(
+                        "request-timeout",
+                        "DURATION",
+                        "most time to receive a request and to send the answer" + " (default "
+                                + Quantity.nanos(d.requestTimeout().toNanos()).format() + ")"))
+                .addOption(opt(
+                        "threads",
+                        "N",
+                        "reviews answered at once (default " + d.threads() + ", at most "
+                                + AdmitServer.Limits.MAX_THREADS + ")"));
     }
 
     @Override
     public int run(CommandLine line, PrintStream out, PrintStream err) throws Exception {
         if (!line.getArgList().isEmpty()) {
-            throw new UsageException("'admit' takes no arguments, got '" + line.getArgList().get(0) + "'",
-                    "see 'iocert admit --help'");
+            throw new UsageException(
+                    "'admit' takes no arguments, got '" + line.getArgList().get(0) + "'", "see 'iocert admit --help'");
         }
         if (!line.hasOption("tls-cert") || !line.hasOption("tls-key")) {
-            throw new UsageException("'admit' needs --tls-cert FILE and --tls-key FILE: the API server calls"
-                    + " webhooks over HTTPS only", "see docs/kubernetes.md for a certificate from cert-manager or openssl");
+            throw new UsageException(
+                    "'admit' needs --tls-cert FILE and --tls-key FILE: the API server calls"
+                            + " webhooks over HTTPS only",
+                    "see docs/kubernetes.md for a certificate from cert-manager or openssl");
         }
         if (!line.hasOption("specs") && !line.hasOption("images")) {
             throw new UsageException("'admit' needs --specs DIR, --images DIR or both: without them it knows no spec"
@@ -94,27 +118,34 @@ final class AdmitCommand implements Command {
                     + " such as 0.0.0.0");
         }
         int port = ServeCommand.port("--port", line.getOptionValue("port", Integer.toString(DEFAULT_PORT)));
-        AdmitServer.Config config = new AdmitServer.Config(new InetSocketAddress(bind, port),
-                Path.of(line.getOptionValue("tls-cert")), Path.of(line.getOptionValue("tls-key")),
+        AdmitServer.Config config = new AdmitServer.Config(
+                new InetSocketAddress(bind, port),
+                Path.of(line.getOptionValue("tls-cert")),
+                Path.of(line.getOptionValue("tls-key")),
                 Optional.ofNullable(line.getOptionValue("specs")).map(Path::of),
-                Optional.ofNullable(line.getOptionValue("images")).map(Path::of), limits(line));
+                Optional.ofNullable(line.getOptionValue("images")).map(Path::of),
+                limits(line));
         AdmitServer server;
         try {
             server = AdmitServer.start(config, s -> log(out, s));
         } catch (AdmitSetupException e) {
             throw new UsageException(e.getMessage());
         } catch (BindException e) {
-            throw new UsageException("cannot listen on " + bindText + ":" + port + ": " + e.getMessage(),
+            throw new UsageException(
+                    "cannot listen on " + bindText + ":" + port + ": " + e.getMessage(),
                     "is another iocert admit running there? choose another --port");
         }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "iocert-admit-shutdown"));
         InetSocketAddress a = server.address();
         AdmitServer.Limits l = config.limits();
-        String host = a.getAddress().isAnyLocalAddress() ? bindText : a.getAddress().getHostAddress();
-        log(out, "listening on https://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort()
-                + AdmitServer.MUTATE_PATH + " (" + server.summary() + "; limits: bodies up to "
-                + Quantity.bytes(l.maxBodyBytes()).format() + ", requests "
-                + Quantity.nanos(l.requestTimeout().toNanos()).format() + ", " + l.threads() + " threads)");
+        String host =
+                a.getAddress().isAnyLocalAddress() ? bindText : a.getAddress().getHostAddress();
+        log(
+                out,
+                "listening on https://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort()
+                        + AdmitServer.MUTATE_PATH + " (" + server.summary() + "; limits: bodies up to "
+                        + Quantity.bytes(l.maxBodyBytes()).format() + ", requests "
+                        + Quantity.nanos(l.requestTimeout().toNanos()).format() + ", " + l.threads() + " threads)");
         server.awaitClosed();
         return Main.OK;
     }
@@ -140,7 +171,8 @@ final class AdmitCommand implements Command {
             }
         }
         Duration timeout = line.hasOption("request-timeout")
-                ? Inputs.duration("--request-timeout", line.getOptionValue("request-timeout")) : d.requestTimeout();
+                ? Inputs.duration("--request-timeout", line.getOptionValue("request-timeout"))
+                : d.requestTimeout();
         if (timeout.compareTo(Duration.ofSeconds(1)) < 0) {
             throw new UsageException("--request-timeout '" + line.getOptionValue("request-timeout") + "' must be at"
                     + " least 1 s (the server counts whole seconds)");
@@ -154,8 +186,8 @@ final class AdmitCommand implements Command {
                 threads = -1;
             }
             if (threads < 1 || threads > AdmitServer.Limits.MAX_THREADS) {
-                throw new UsageException("--threads '" + t + "' must be a whole number from 1 to "
-                        + AdmitServer.Limits.MAX_THREADS);
+                throw new UsageException(
+                        "--threads '" + t + "' must be a whole number from 1 to " + AdmitServer.Limits.MAX_THREADS);
             }
         }
         return new AdmitServer.Limits(body, timeout, threads);

@@ -3,8 +3,8 @@ package io.iocert.cli;
 import static io.iocert.cli.Commands.opt;
 
 import io.iocert.certifier.Certifier;
-import io.iocert.certifier.NodeVerdict;
 import io.iocert.certifier.Evidence;
+import io.iocert.certifier.NodeVerdict;
 import io.iocert.certifier.Report;
 import io.iocert.certifier.report.ReportFormat;
 import io.iocert.results.Result;
@@ -55,17 +55,31 @@ final class CertifyCommand implements Command {
                 .addOption(opt("format", "F", "report format: " + ReportFormat.ids() + " (default text)"))
                 .addOption(opt("out", "FILE", "write the report here instead of standard output (never overwritten)"))
                 .addOption(opt("report-dir", "DIR", "also write report.<ext> in every format into DIR"))
-                .addOption(opt("sign", "KEY", "also write " + Signing.CERTIFICATE_FILE + " (into --report-dir, else the"
-                        + " current directory) signed with this private key; one result only"))
+                .addOption(opt(
+                        "sign",
+                        "KEY",
+                        "also write " + Signing.CERTIFICATE_FILE + " (into --report-dir, else the"
+                                + " current directory) signed with this private key; one result only"))
                 .addOption(opt("valid-for", "TIME", "how long the certificate is valid: 30d (default), 12h, 90min"))
-                .addOption(opt("store", "STORE", "record each result and its verdicts in this store; with"
-                        + " --instance-type, read the instances from it. " + Stores.HELP))
-                .addOption(opt("instance-type", "TYPE", "certify an instance type, not one node: from the newest stored"
-                        + " result of each node of TYPE, whether --share of its instances meet the spec (docs/history.md)"))
-                .addOption(opt("share", "P", "with --instance-type: the share of instances that must meet the spec"
-                        + " (default 0.9)"))
-                .addOption(opt("confidence", "P", "with --instance-type: confidence of the share statement (default the"
-                        + " spec's)"));
+                .addOption(opt(
+                        "store",
+                        "STORE",
+                        "record each result and its verdicts in this store; with"
+                                + " --instance-type, read the instances from it. " + Stores.HELP))
+                .addOption(
+                        opt(
+                                "instance-type",
+                                "TYPE",
+                                "certify an instance type, not one node: from the newest stored"
+                                        + " result of each node of TYPE, whether --share of its instances meet the spec (docs/history.md)"))
+                .addOption(opt(
+                        "share",
+                        "P",
+                        "with --instance-type: the share of instances that must meet the spec" + " (default 0.9)"))
+                .addOption(opt(
+                        "confidence",
+                        "P",
+                        "with --instance-type: confidence of the share statement (default the" + " spec's)"));
     }
 
     @Override
@@ -77,7 +91,8 @@ final class CertifyCommand implements Command {
             return InstanceTypeCertify.run(line, out, err);
         }
         if (line.getArgList().isEmpty()) {
-            throw new UsageException("certify needs at least one result file or directory", "see 'iocert certify --help'");
+            throw new UsageException(
+                    "certify needs at least one result file or directory", "see 'iocert certify --help'");
         }
         ReportFormat format = Outputs.format(line);
         Spec spec = Inputs.spec(line.getOptionValue("spec"), err);
@@ -85,8 +100,8 @@ final class CertifyCommand implements Command {
         Optional<Signing> signing = Signing.of(line);
         Optional<io.iocert.store.StoreLocation> store = Stores.checkedForRecording(line);
         if (signing.isPresent() && files.size() != 1) {
-            throw new UsageException("--sign certifies one node: give one result file, not " + files.size(),
-                    "sign node by node");
+            throw new UsageException(
+                    "--sign certifies one node: give one result file, not " + files.size(), "sign node by node");
         }
         // The distributions behind the verdicts are drawn only by the HTML report, and only for one node.
         boolean evidence = files.size() == 1 && (format == ReportFormat.HTML || line.hasOption("report-dir"));
@@ -110,12 +125,12 @@ final class CertifyCommand implements Command {
             err.println("iocert: signed " + certificate);
         }
         Stores.recordFiles(store, files, reports, certificate, err);
-        return NodeVerdict.ofNodes(reports.stream().map(Report::verdict).toList()).exitCode();
+        return NodeVerdict.ofNodes(reports.stream().map(Report::verdict).toList())
+                .exitCode();
     }
 
     /** One judged file: its report and the note to print, if any. */
-    private record Judged(Report report, String note) {
-    }
+    private record Judged(Report report, String note) {}
 
     /**
      * Reads and certifies every file, in parallel (reading dominates: decoding histograms), and
@@ -187,7 +202,10 @@ final class CertifyCommand implements Command {
             }
             if (Files.isDirectory(p)) {
                 try (Stream<Path> s = Files.walk(p)) {
-                    List<Path> found = s.filter(Files::isRegularFile).filter(CertifyCommand::isResultName).sorted().toList();
+                    List<Path> found = s.filter(Files::isRegularFile)
+                            .filter(CertifyCommand::isResultName)
+                            .sorted()
+                            .toList();
                     if (found.isEmpty()) {
                         throw new UsageException(a + " holds no result.json or *.result.json files");
                     }

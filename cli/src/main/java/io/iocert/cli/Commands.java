@@ -21,16 +21,28 @@ final class Commands {
     private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
 
     static {
-        for (Command c : List.of(new RunCommand(), new ProbeCommand(), new CertifyCommand(), new SpecCommand(),
-                new CompareCommand(), new ImportCommand(), new ExportCommand(), new ServeCommand(), new KeygenCommand(),
-                new VerifyCommand(), new AdmitCommand(), new HistoryCommand(), new DriftCommand(),
-                new PublishCommand(), new CoordinateCommand(), new JoinCommand())) {
+        for (Command c : List.of(
+                new RunCommand(),
+                new ProbeCommand(),
+                new CertifyCommand(),
+                new SpecCommand(),
+                new CompareCommand(),
+                new ImportCommand(),
+                new ExportCommand(),
+                new ServeCommand(),
+                new KeygenCommand(),
+                new VerifyCommand(),
+                new AdmitCommand(),
+                new HistoryCommand(),
+                new DriftCommand(),
+                new PublishCommand(),
+                new CoordinateCommand(),
+                new JoinCommand())) {
             COMMANDS.put(c.name(), c);
         }
     }
 
-    private Commands() {
-    }
+    private Commands() {}
 
     /** The registered commands by name, in the order --help lists them. */
     static Map<String, Command> all() {
@@ -52,12 +64,13 @@ final class Commands {
                 usage(out);
                 return Main.OK;
             }
-            default -> { }
+            default -> {}
         }
         Command c = COMMANDS.get(name);
         if (c == null) {
-            throw new UsageException("unknown command '" + name + "'", "commands: " + String.join(", ", COMMANDS.keySet())
-                    + " (see 'iocert --help')");
+            throw new UsageException(
+                    "unknown command '" + name + "'",
+                    "commands: " + String.join(", ", COMMANDS.keySet()) + " (see 'iocert --help')");
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         if (Arrays.asList(rest).contains("--help") || Arrays.asList(rest).contains("-h")) {
@@ -71,7 +84,10 @@ final class Commands {
     static CommandLine parse(Options options, String[] args) throws ParseException {
         // No abbreviations: "--valid" must not quietly mean --valid-for (scripts would change meaning
         // the day another option starts with the same letters).
-        return DefaultParser.builder().setStripLeadingAndTrailingQuotes(false).setAllowPartialMatching(false).build()
+        return DefaultParser.builder()
+                .setStripLeadingAndTrailingQuotes(false)
+                .setAllowPartialMatching(false)
+                .build()
                 .parse(options, args, false);
     }
 
@@ -80,7 +96,14 @@ final class Commands {
         f.setWidth(100);
         f.setOptionComparator(null);
         PrintWriter w = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);
-        f.printHelp(w, 100, "iocert " + c.name() + " " + c.synopsis(), c.summary(), c.options(), 2, 2,
+        f.printHelp(
+                w,
+                100,
+                "iocert " + c.name() + " " + c.synopsis(),
+                c.summary(),
+                c.options(),
+                2,
+                2,
                 "\n" + c.exitCodes() + "\n");
         w.flush();
     }

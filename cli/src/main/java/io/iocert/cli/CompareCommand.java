@@ -54,26 +54,34 @@ final class CompareCommand implements Command {
     @Override
     public Options options() {
         return new Options()
-                .addOption(opt("tolerance", "PCT", "relative tolerance for a verdict per measurement, such as 10%;"
-                        + " without it only differences are reported"))
-                .addOption(opt("confidence", "P", "joint confidence of each measurement's ratio intervals (default 0.95)"))
+                .addOption(opt(
+                        "tolerance",
+                        "PCT",
+                        "relative tolerance for a verdict per measurement, such as 10%;"
+                                + " without it only differences are reported"))
+                .addOption(
+                        opt("confidence", "P", "joint confidence of each measurement's ratio intervals (default 0.95)"))
                 .addOption(opt("format", "F", "output format: text, json (default text)"))
-                .addOption(opt("out", "FILE", "write the comparison here instead of standard output (never overwritten)"));
+                .addOption(
+                        opt("out", "FILE", "write the comparison here instead of standard output (never overwritten)"));
     }
 
     @Override
     public int run(CommandLine line, PrintStream out, PrintStream err) throws Exception {
         List<String> args = line.getArgList();
         if (args.size() != 2) {
-            throw new UsageException("compare needs exactly two result files, REFERENCE and CANDIDATE; got "
-                    + args.size(), "see 'iocert compare --help'");
+            throw new UsageException(
+                    "compare needs exactly two result files, REFERENCE and CANDIDATE; got " + args.size(),
+                    "see 'iocert compare --help'");
         }
         String f = line.getOptionValue("format", "text");
-        CompareFormat format = CompareFormat.ofId(f).orElseThrow(() ->
-                new UsageException("--format '" + f + "' is not a comparison format; expected one of text, json"));
+        CompareFormat format = CompareFormat.ofId(f)
+                .orElseThrow(() -> new UsageException(
+                        "--format '" + f + "' is not a comparison format; expected one of text, json"));
         double confidence = line.hasOption("confidence") ? Inputs.confidence(line.getOptionValue("confidence")) : 0.95;
         OptionalDouble tolerance = line.hasOption("tolerance")
-                ? OptionalDouble.of(fraction("--tolerance", line.getOptionValue("tolerance"))) : OptionalDouble.empty();
+                ? OptionalDouble.of(fraction("--tolerance", line.getOptionValue("tolerance")))
+                : OptionalDouble.empty();
         Path outFile = line.hasOption("out") ? Path.of(line.getOptionValue("out")) : null;
         if (outFile != null && Files.exists(outFile)) {
             throw new UsageException("--out " + outFile + " already exists; iocert does not overwrite files"
@@ -85,7 +93,8 @@ final class CompareCommand implements Command {
         try {
             c = Comparer.compare(reference, args.get(0), candidate, args.get(1), confidence, tolerance);
         } catch (WorkloadMismatchException e) {
-            throw new UsageException("cannot compare " + args.get(1) + " with " + args.get(0) + ": " + e.getMessage(),
+            throw new UsageException(
+                    "cannot compare " + args.get(1) + " with " + args.get(0) + ": " + e.getMessage(),
                     "run both with the same spec; fix keys a probe would otherwise choose itself (such as interval)");
         }
         if (c.compared().isEmpty() && c.notCompared().isEmpty()) {
@@ -104,8 +113,9 @@ final class CompareCommand implements Command {
             out.print(w);
             out.flush();
         }
-        return c.overall().map(v -> v == CompareVerdict.WORSE ? WORSE : v == CompareVerdict.INCONCLUSIVE ? INCONCLUSIVE
-                : Main.OK).orElse(Main.OK);
+        return c.overall()
+                .map(v -> v == CompareVerdict.WORSE ? WORSE : v == CompareVerdict.INCONCLUSIVE ? INCONCLUSIVE : Main.OK)
+                .orElse(Main.OK);
     }
 
     private static Result read(String file) throws UsageException, io.iocert.results.ResultFormatException {

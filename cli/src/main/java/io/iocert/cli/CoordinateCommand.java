@@ -63,9 +63,11 @@ import org.apache.commons.cli.Options;
 final class CoordinateCommand implements Command {
     /** Format of the assignment a participant receives. */
     static final String ASSIGNMENT_FORMAT = "iocert-assignment/1";
+
     static final long MAX_RESULT_BYTES = 64L << 20;
     /** The start is this far after the last participant reported ready, plus the largest clock uncertainty. */
     static final Duration START_LEAD = Duration.ofMillis(500);
+
     static final Duration DEFAULT_JOIN_TIMEOUT = Duration.ofMinutes(2);
     /** How long a participant may take past the budget to deliver its result. */
     static final Duration RESULT_GRACE = Duration.ofSeconds(60);
@@ -90,25 +92,48 @@ final class CoordinateCommand implements Command {
     @Override
     public Options options() {
         return new Options()
-                .addOption(opt("spec", "FILE", "the job I/O spec (a file); its requirements with 'coordinated:' are run"))
-                .addOption(opt("participants", "NAMES", "the participants' names, comma-separated (as each gives to"
-                        + " 'iocert join --name'); one that never joins is named in the error"))
+                .addOption(
+                        opt("spec", "FILE", "the job I/O spec (a file); its requirements with 'coordinated:' are run"))
+                .addOption(opt(
+                        "participants",
+                        "NAMES",
+                        "the participants' names, comma-separated (as each gives to"
+                                + " 'iocert join --name'); one that never joins is named in the error"))
                 .addOption(opt("nodes", "N", "how many participants to wait for, when their names are not known"))
-                .addOption(opt("bind", "ADDR", "address to listen on (default " + ServeCommand.DEFAULT_BIND + "); any"
-                        + " non-loopback address needs --token-file"))
-                .addOption(opt("port", "N", "TCP port (default " + ServeCommand.DEFAULT_PORT + "; 0 picks a free one, printed)"))
-                .addOption(opt("token-file", "FILE", "the token the participants must prove they hold (they prove it, and"
-                        + " this coordinator proves it to them)"))
-                .addOption(opt("join-timeout", "DURATION", "how long to wait for the participants to join (default "
-                        + DEFAULT_JOIN_TIMEOUT.toSeconds() + "s); the run then goes ahead with those present"))
-                .addOption(opt("out", "DIR", "output directory (default ./iocert-out/<UTC timestamp>/): merged "
-                        + RunCommand.RESULT_FILE + ", nodes/<name>.result.json, the reports"))
+                .addOption(opt(
+                        "bind",
+                        "ADDR",
+                        "address to listen on (default " + ServeCommand.DEFAULT_BIND + "); any"
+                                + " non-loopback address needs --token-file"))
+                .addOption(opt(
+                        "port",
+                        "N",
+                        "TCP port (default " + ServeCommand.DEFAULT_PORT + "; 0 picks a free one, printed)"))
+                .addOption(opt(
+                        "token-file",
+                        "FILE",
+                        "the token the participants must prove they hold (they prove it, and"
+                                + " this coordinator proves it to them)"))
+                .addOption(opt(
+                        "join-timeout",
+                        "DURATION",
+                        "how long to wait for the participants to join (default " + DEFAULT_JOIN_TIMEOUT.toSeconds()
+                                + "s); the run then goes ahead with those present"))
+                .addOption(opt(
+                        "out",
+                        "DIR",
+                        "output directory (default ./iocert-out/<UTC timestamp>/): merged " + RunCommand.RESULT_FILE
+                                + ", nodes/<name>.result.json, the reports"))
                 .addOption(opt("budget", "DURATION", "most time to spend on each requirement, overriding the spec"))
                 .addOption(opt("confidence", "P", "confidence for every requirement, overriding the spec (0 < P < 1)"))
-                .addOption(opt("format", "F", "report format on standard output: " + ReportFormat.ids() + " (default text)"))
-                .addOption(opt("sign", "KEY", "also write " + Signing.CERTIFICATE_FILE + ", signed with this private key"
-                        + " (PREFIX.key from 'iocert keygen'; PREFIX.pub must be beside it); it binds the merged "
-                        + RunCommand.RESULT_FILE + " and every nodes/<name>.result.json"))
+                .addOption(opt(
+                        "format", "F", "report format on standard output: " + ReportFormat.ids() + " (default text)"))
+                .addOption(opt(
+                        "sign",
+                        "KEY",
+                        "also write " + Signing.CERTIFICATE_FILE + ", signed with this private key"
+                                + " (PREFIX.key from 'iocert keygen'; PREFIX.pub must be beside it); it binds the merged "
+                                + RunCommand.RESULT_FILE + " and every nodes/<name>.result.json"))
                 .addOption(opt("valid-for", "TIME", "how long the certificate is valid: 30d (default), 12h, 90min"))
                 .addOption(Stores.recordOption());
     }
@@ -125,14 +150,18 @@ final class CoordinateCommand implements Command {
         Path specFile = Path.of(line.getOptionValue("spec"));
         Spec spec = Inputs.spec(line, err);
         String specText = new String(SpecLoader.canonicalJson(specFile), StandardCharsets.UTF_8);
-        List<Requirement> coordinated = spec.requirements().stream().filter(r -> r.coordinated().isPresent()).toList();
+        List<Requirement> coordinated = spec.requirements().stream()
+                .filter(r -> r.coordinated().isPresent())
+                .toList();
         if (coordinated.isEmpty()) {
-            throw new UsageException(specFile + " has no coordinated requirement (one with 'coordinated: {nodes: N, scope:"
-                    + " ...}')", "requirements of one node are run with 'iocert run' on each node");
+            throw new UsageException(
+                    specFile + " has no coordinated requirement (one with 'coordinated: {nodes: N, scope:" + " ...}')",
+                    "requirements of one node are run with 'iocert run' on each node");
         }
         for (Requirement r : spec.requirements()) {
             if (r.coordinated().isEmpty()) {
-                err.println("iocert: note: '" + r.id() + "' is not coordinated and is left out; 'iocert run' probes it on each node");
+                err.println("iocert: note: '" + r.id()
+                        + "' is not coordinated and is left out; 'iocert run' probes it on each node");
             }
         }
         List<String> names = participants(line);
@@ -140,14 +169,16 @@ final class CoordinateCommand implements Command {
         for (Requirement r : coordinated) {
             int wanted = r.coordinated().get().nodes();
             if (wanted > 0 && wanted != count) {
-                throw new UsageException("requirement '" + r.id() + "' is for " + wanted + " nodes (coordinated.nodes in "
-                        + specFile + "), and this run has " + count + " participants (" + (names.isEmpty() ? "--nodes"
-                        : "--participants") + ")");
+                throw new UsageException(
+                        "requirement '" + r.id() + "' is for " + wanted + " nodes (coordinated.nodes in "
+                                + specFile + "), and this run has " + count + " participants ("
+                                + (names.isEmpty() ? "--nodes" : "--participants") + ")");
             }
         }
         for (Requirement r : coordinated) {
             if (Coordination.PAIRED.contains(r.probe()) && count < 2) {
-                throw new UsageException("requirement '" + r.id() + "' (" + r.probe().id() + ") runs between partners, and"
+                throw new UsageException("requirement '" + r.id() + "' ("
+                        + r.probe().id() + ") runs between partners, and"
                         + " this run has " + count + " participant (" + (names.isEmpty() ? "--nodes" : "--participants")
                         + "): give it at least 2");
             }
@@ -155,19 +186,27 @@ final class CoordinateCommand implements Command {
         List<List<Requirement>> groups = groups(coordinated);
         ReportFormat format = Outputs.format(line);
         Duration joinTimeout = line.hasOption("join-timeout")
-                ? Inputs.duration("--join-timeout", line.getOptionValue("join-timeout")) : DEFAULT_JOIN_TIMEOUT;
+                ? Inputs.duration("--join-timeout", line.getOptionValue("join-timeout"))
+                : DEFAULT_JOIN_TIMEOUT;
         InetSocketAddress bind = bind(line);
-        Optional<Token> token = line.hasOption("token-file") ? Optional.of(ServeCommand.token(line.getOptionValue("token-file")))
+        Optional<Token> token = line.hasOption("token-file")
+                ? Optional.of(ServeCommand.token(line.getOptionValue("token-file")))
                 : Optional.empty();
         if (!bind.getAddress().isLoopbackAddress() && token.isEmpty()) {
-            throw new UsageException("--bind " + bind.getAddress().getHostAddress() + " is not a loopback address, and"
-                    + " participants on other nodes need a shared token: pass --token-file FILE",
+            throw new UsageException(
+                    "--bind " + bind.getAddress().getHostAddress() + " is not a loopback address, and"
+                            + " participants on other nodes need a shared token: pass --token-file FILE",
                     "make one with: head -c 32 /dev/urandom | base64 > FILE (and give it to every participant)");
         }
         Path dir = Outputs.runDirectory(line);
         ServerLimits d = ServerLimits.DEFAULTS;
-        ServerLimits limits = new ServerLimits(Math.max(d.maxSessions(), count + 8), d.maxMessageBytes(), d.handshakeTimeout(),
-                d.idleTimeout(), d.maxTestDuration(), Math.max(d.maxHandshakes(), count + 8));
+        ServerLimits limits = new ServerLimits(
+                Math.max(d.maxSessions(), count + 8),
+                d.maxMessageBytes(),
+                d.handshakeTimeout(),
+                d.idleTimeout(),
+                d.maxTestDuration(),
+                Math.max(d.maxHandshakes(), count + 8));
 
         Coordinator coordinator;
         try {
@@ -181,15 +220,18 @@ final class CoordinateCommand implements Command {
         List<String> missing = new ArrayList<>();
         try (coordinator) {
             InetSocketAddress a = coordinator.address();
-            log(err, "coordinating on " + a.getAddress().getHostAddress() + ":" + a.getPort() + " (peer protocol "
-                    + io.iocert.probes.net.PeerServer.protocolVersion() + ", token " + (token.isPresent() ? "required" : "not required")
-                    + "); waiting up to " + joinTimeout.toSeconds() + " s for " + count + " participants"
-                    + (names.isEmpty() ? "" : " (" + String.join(", ", names) + ")"));
+            log(
+                    err,
+                    "coordinating on " + a.getAddress().getHostAddress() + ":" + a.getPort() + " (peer protocol "
+                            + io.iocert.probes.net.PeerServer.protocolVersion() + ", token "
+                            + (token.isPresent() ? "required" : "not required")
+                            + "); waiting up to " + joinTimeout.toSeconds() + " s for " + count + " participants"
+                            + (names.isEmpty() ? "" : " (" + String.join(", ", names) + ")"));
             List<Coordinator.Participant> joined = coordinator.awaitJoined(names, count, joinTimeout);
             if (names.isEmpty()) {
                 if (joined.size() < count) {
-                    missing.add((count - joined.size()) + " of the " + count + " participants (unnamed; --participants names"
-                            + " them)");
+                    missing.add((count - joined.size()) + " of the " + count
+                            + " participants (unnamed; --participants names" + " them)");
                 }
             } else {
                 for (String n : names) {
@@ -198,8 +240,13 @@ final class CoordinateCommand implements Command {
                     }
                 }
             }
-            log(err, joined.size() + " of " + count + " participants joined" + (missing.isEmpty() ? ""
-                    : "; never joined within " + joinTimeout.toSeconds() + " s: " + String.join(", ", missing)));
+            log(
+                    err,
+                    joined.size() + " of " + count + " participants joined"
+                            + (missing.isEmpty()
+                                    ? ""
+                                    : "; never joined within " + joinTimeout.toSeconds() + " s: "
+                                            + String.join(", ", missing)));
             String runId = ProbeCommand.runId();
             for (int k = 0; k < groups.size(); k++) {
                 merged.addAll(runGroup(spec, specText, groups.get(k), runId + "-r" + k, joined, missing, perNode, err));
@@ -208,15 +255,29 @@ final class CoordinateCommand implements Command {
                 p.finish("ok, " + coordinated.size() + " requirements");
             }
         }
-        Result result = new Result(Result.FORMAT, ToolVersion.get(), NodeIdentityCollector.collect(Path.of("").toAbsolutePath()),
-                spec.name(), spec.sha256(), started, Instant.now(), merged);
+        Result result = new Result(
+                Result.FORMAT,
+                ToolVersion.get(),
+                NodeIdentityCollector.collect(Path.of("").toAbsolutePath()),
+                spec.name(),
+                spec.sha256(),
+                started,
+                Instant.now(),
+                merged);
         Path nodesDir = Files.createDirectories(dir.resolve("nodes"));
         List<Path> resultFiles = new ArrayList<>();
         resultFiles.add(dir.resolve(RunCommand.RESULT_FILE));
         for (Map.Entry<String, List<Measurement>> e : perNode.entrySet()) {
             // Each node's own measurements as it sent them (no alignment), for inspection and re-merging.
-            Result own = new Result(Result.FORMAT, ToolVersion.get(), result.node(), spec.name(), spec.sha256(), started,
-                    Instant.now(), e.getValue());
+            Result own = new Result(
+                    Result.FORMAT,
+                    ToolVersion.get(),
+                    result.node(),
+                    spec.name(),
+                    spec.sha256(),
+                    started,
+                    Instant.now(),
+                    e.getValue());
             Path file = nodesDir.resolve(e.getKey() + ".result.json");
             AtomicFiles.write(file, ResultCodec.toJson(own), false);
             resultFiles.add(file);
@@ -225,8 +286,15 @@ final class CoordinateCommand implements Command {
         AtomicFiles.write(dir.resolve(RunCommand.RESULT_FILE), document, false);
         AtomicFiles.write(dir.resolve("result.csv"), CsvExport.toCsv(result), false);
         AtomicFiles.write(dir.resolve("result.hlog"), HlogExport.toHlog(result), false);
-        Spec judged = new Spec(spec.version(), spec.name(), spec.description(), spec.confidence(), spec.budget(),
-                spec.filesystemPath(), coordinated, spec.sha256());
+        Spec judged = new Spec(
+                spec.version(),
+                spec.name(),
+                spec.description(),
+                spec.confidence(),
+                spec.budget(),
+                spec.filesystemPath(),
+                coordinated,
+                spec.sha256());
         Report verdicts = Certifier.certify(judged, result);
         Report report = verdicts.withEvidence(Evidence.of(verdicts, result));
         List<Report> one = List.of(report);
@@ -285,16 +353,25 @@ final class CoordinateCommand implements Command {
      * Runs one group of requirements ({@link #groups}) on every participant still alive, from
      * one start, and merges what they send, requirement by requirement.
      */
-    private static List<Measurement> runGroup(Spec spec, String specText, List<Requirement> group, String sharedId,
-                                              List<Coordinator.Participant> joined, List<String> missing,
-                                              Map<String, List<Measurement>> perNode, PrintStream err)
+    private static List<Measurement> runGroup(
+            Spec spec,
+            String specText,
+            List<Requirement> group,
+            String sharedId,
+            List<Coordinator.Participant> joined,
+            List<String> missing,
+            Map<String, List<Measurement>> perNode,
+            PrintStream err)
             throws InterruptedException {
-        Duration longest = group.stream().map(Requirement::budget).max(Duration::compareTo).orElseThrow();
+        Duration longest =
+                group.stream().map(Requirement::budget).max(Duration::compareTo).orElseThrow();
         Duration armLimit = longest.plus(RESULT_GRACE);
         Duration resultLimit = longest.plus(RESULT_GRACE);
-        String ids = String.join(" and ", group.stream().map(x -> "'" + x.id() + "'").toList());
+        String ids =
+                String.join(" and ", group.stream().map(x -> "'" + x.id() + "'").toList());
         // Partners are numbered among the participants still in the run, in the coordinator's order.
-        List<Coordinator.Participant> alive = joined.stream().filter(p -> p.failure().isEmpty()).toList();
+        List<Coordinator.Participant> alive =
+                joined.stream().filter(p -> p.failure().isEmpty()).toList();
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, joined.size()));
         Map<String, byte[]> documents = new LinkedHashMap<>();
         Map<String, String> failures = new LinkedHashMap<>();
@@ -315,7 +392,7 @@ final class CoordinateCommand implements Command {
                 try {
                     Optional<byte[]> early = armed.get(i).get();
                     if (early.isPresent()) {
-                        documents.put(p.name(), early.get());   // failed while preparing: its result says why
+                        documents.put(p.name(), early.get()); // failed while preparing: its result says why
                     } else {
                         ready.add(p);
                         widest = Math.max(widest, p.clockUncertaintyNs());
@@ -325,8 +402,10 @@ final class CoordinateCommand implements Command {
                 }
             }
             long startNs = EpochClock.nowNs() + START_LEAD.toNanos() + 2 * widest;
-            log(err, ids + ": " + ready.size() + " participants ready; start at "
-                    + Instant.ofEpochSecond(0, startNs).truncatedTo(ChronoUnit.MILLIS));
+            log(
+                    err,
+                    ids + ": " + ready.size() + " participants ready; start at "
+                            + Instant.ofEpochSecond(0, startNs).truncatedTo(ChronoUnit.MILLIS));
             List<Future<byte[]>> results = new ArrayList<>();
             for (Coordinator.Participant p : ready) {
                 results.add(pool.submit(() -> {
@@ -352,9 +431,15 @@ final class CoordinateCommand implements Command {
     }
 
     /** The merged measurements of {@code r} from what the participants sent. */
-    private static List<Measurement> merge(Spec spec, Requirement r, List<Coordinator.Participant> joined,
-                                           Map<String, byte[]> documents, Map<String, String> failures, List<String> missing,
-                                           Map<String, List<Measurement>> perNode, PrintStream err) {
+    private static List<Measurement> merge(
+            Spec spec,
+            Requirement r,
+            List<Coordinator.Participant> joined,
+            Map<String, byte[]> documents,
+            Map<String, String> failures,
+            List<String> missing,
+            Map<String, List<Measurement>> perNode,
+            PrintStream err) {
         List<Coordinated.NodeRun> runs = new ArrayList<>();
         for (Coordinator.Participant p : joined) {
             List<Measurement> ms = List.of();
@@ -365,7 +450,9 @@ final class CoordinateCommand implements Command {
                     if (!res.specSha256().equals(spec.sha256())) {
                         failure = "participant " + p.name() + " ran another spec (sha256 " + res.specSha256() + ")";
                     } else {
-                        ms = res.measurements().stream().filter(m -> m.id().equals(r.id())).toList();
+                        ms = res.measurements().stream()
+                                .filter(m -> m.id().equals(r.id()))
+                                .toList();
                     }
                 } catch (ResultFormatException e) {
                     failure = "participant " + p.name() + " sent a result that does not read: " + e.getMessage();
@@ -403,6 +490,7 @@ final class CoordinateCommand implements Command {
 
     /** Context keys of a coordinated interconnect aggregate: its partner pattern, what ran at the same instant. */
     static final String PATTERN = "pattern";
+
     static final String CONCURRENT_WITH = "concurrentWith";
 
     /**
@@ -410,8 +498,8 @@ final class CoordinateCommand implements Command {
      * requirement's pattern, among the participants still in the run ({@code alive}, in the
      * coordinator's order); none for fs probes, or for a participant no longer in the run.
      */
-    static List<List<PartnerInfo>> partners(List<Requirement> group, Coordinator.Participant p,
-                                            List<Coordinator.Participant> alive) {
+    static List<List<PartnerInfo>> partners(
+            List<Requirement> group, Coordinator.Participant p, List<Coordinator.Participant> alive) {
         List<List<PartnerInfo>> out = new ArrayList<>();
         int index = alive.indexOf(p);
         for (Requirement r : group) {
@@ -428,8 +516,7 @@ final class CoordinateCommand implements Command {
     }
 
     /** A partner as the assignment names it: its name and {@code host:port}, null when it serves none. */
-    record PartnerInfo(String name, String address) {
-    }
+    record PartnerInfo(String name, String address) {}
 
     /**
      * What participant {@code index} of {@code count} needs to run {@code r}: the spec as the
@@ -447,8 +534,13 @@ final class CoordinateCommand implements Command {
      * {@code requirement} the first, and {@code requirements} every one with its overrides and
      * {@code partners} ({@code [{"name", "host", "port"}]}, for net probes; protocol 4).
      */
-    static byte[] assignment(String specText, List<Requirement> group, int index, int count, String sharedId,
-                             List<List<PartnerInfo>> partners) {
+    static byte[] assignment(
+            String specText,
+            List<Requirement> group,
+            int index,
+            int count,
+            String sharedId,
+            List<List<PartnerInfo>> partners) {
         Requirement r = group.get(0);
         ObjectNode n = new ObjectMapper().createObjectNode();
         n.put("format", ASSIGNMENT_FORMAT);
@@ -470,15 +562,17 @@ final class CoordinateCommand implements Command {
             com.fasterxml.jackson.databind.node.ArrayNode ps = g.putArray("partners");
             for (PartnerInfo q : partners.get(i)) {
                 if (q.address() == null) {
-                    continue;   // it serves no partners; this node's probe says it was assigned none
+                    continue; // it serves no partners; this node's probe says it was assigned none
                 }
                 int colon = q.address().lastIndexOf(':');
                 String host = q.address().substring(0, colon);
                 if (host.startsWith("[")) {
                     host = host.substring(1, host.length() - 1);
                 }
-                ps.addObject().put("name", q.name()).put("host", host).put("port", Integer.parseInt(q.address()
-                        .substring(colon + 1)));
+                ps.addObject()
+                        .put("name", q.name())
+                        .put("host", host)
+                        .put("port", Integer.parseInt(q.address().substring(colon + 1)));
             }
         }
         return n.toString().getBytes(StandardCharsets.UTF_8);
@@ -499,8 +593,9 @@ final class CoordinateCommand implements Command {
         for (String n : line.getOptionValue("participants").split(",")) {
             String t = n.trim();
             if (!t.matches("[A-Za-z0-9][A-Za-z0-9._:-]{0,254}")) {
-                throw new UsageException("--participants: '" + t + "' is not a participant name (letters, digits, '.', '_',"
-                        + " ':' and '-', starting with a letter or digit)");
+                throw new UsageException(
+                        "--participants: '" + t + "' is not a participant name (letters, digits, '.', '_',"
+                                + " ':' and '-', starting with a letter or digit)");
             }
             if (!names.add(t)) {
                 throw new UsageException("--participants names '" + t + "' twice");
@@ -511,7 +606,8 @@ final class CoordinateCommand implements Command {
 
     private static int nodes(CommandLine line) throws UsageException {
         if (!line.hasOption("nodes")) {
-            throw new UsageException("coordinate needs --participants NAME,... or --nodes N", "see 'iocert coordinate --help'");
+            throw new UsageException(
+                    "coordinate needs --participants NAME,... or --nodes N", "see 'iocert coordinate --help'");
         }
         String t = line.getOptionValue("nodes");
         try {
@@ -522,14 +618,17 @@ final class CoordinateCommand implements Command {
         } catch (NumberFormatException e) {
             // the message below
         }
-        throw new UsageException("--nodes '" + t + "' must be a whole number from 1 to " + (ServerLimits.MAX_SESSIONS_LIMIT - 8));
+        throw new UsageException(
+                "--nodes '" + t + "' must be a whole number from 1 to " + (ServerLimits.MAX_SESSIONS_LIMIT - 8));
     }
 
     private static InetSocketAddress bind(CommandLine line) throws UsageException {
         String text = line.getOptionValue("bind", ServeCommand.DEFAULT_BIND);
         try {
-            return new InetSocketAddress(InetAddress.getByName(text),
-                    ServeCommand.port("--port", line.getOptionValue("port", Integer.toString(ServeCommand.DEFAULT_PORT))));
+            return new InetSocketAddress(
+                    InetAddress.getByName(text),
+                    ServeCommand.port(
+                            "--port", line.getOptionValue("port", Integer.toString(ServeCommand.DEFAULT_PORT))));
         } catch (UnknownHostException e) {
             throw new UsageException("--bind '" + text + "' is not an address of this node");
         }
@@ -539,5 +638,4 @@ final class CoordinateCommand implements Command {
         s.println("iocert coordinate " + Instant.now().truncatedTo(ChronoUnit.MILLIS) + " " + line);
         s.flush();
     }
-
 }

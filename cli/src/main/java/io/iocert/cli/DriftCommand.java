@@ -54,19 +54,25 @@ final class DriftCommand implements Command {
         return StoreQuery.options()
                 .addOption(Commands.opt("requirement", "ID", "only this requirement's statistics"))
                 .addOption(Commands.opt("statistic", "S", "only this statistic (p99, mean, ...)"))
-                .addOption(Commands.opt("false-alarm", "A", "chance of reporting a change in a series that has none,"
-                        + " per series (default 0.05)"))
-                .addOption(Commands.opt("min-runs", "K", "fewest runs in a level between changes (default 5; fewer find a shorter level, at the same"
-                        + " false-alarm rate)"))
+                .addOption(Commands.opt(
+                        "false-alarm",
+                        "A",
+                        "chance of reporting a change in a series that has none," + " per series (default 0.05)"))
+                .addOption(Commands.opt(
+                        "min-runs",
+                        "K",
+                        "fewest runs in a level between changes (default 5; fewer find a shorter level, at the same"
+                                + " false-alarm rate)"))
                 .addOption(Commands.opt("confidence", "P", "confidence of the intervals (default 0.95)"))
-                .addOption(Commands.opt("worse-only", null, "report and exit 1 only for changes away from the spec's"
-                        + " threshold"));
+                .addOption(Commands.opt(
+                        "worse-only", null, "report and exit 1 only for changes away from the spec's" + " threshold"));
     }
 
     @Override
     public int run(CommandLine line, PrintStream out, PrintStream err) throws Exception {
         if (!line.getArgList().isEmpty()) {
-            throw new UsageException("drift takes no arguments; got '" + line.getArgList().get(0) + "'");
+            throw new UsageException(
+                    "drift takes no arguments; got '" + line.getArgList().get(0) + "'");
         }
         ResultStore.Selector selector = StoreQuery.selector(line, name());
         String spec = StoreQuery.specName(line, name());
@@ -75,8 +81,12 @@ final class DriftCommand implements Command {
         double confidence = Inputs.confidence(line.getOptionValue("confidence", "0.95"));
         int minRuns = minRuns(line.getOptionValue("min-runs", "5"));
         boolean worseOnly = line.hasOption("worse-only");
-        DriftAnalysis.Options options = new DriftAnalysis.Options(Optional.ofNullable(line.getOptionValue("requirement")),
-                Optional.ofNullable(line.getOptionValue("statistic")), alpha, minRuns, confidence);
+        DriftAnalysis.Options options = new DriftAnalysis.Options(
+                Optional.ofNullable(line.getOptionValue("requirement")),
+                Optional.ofNullable(line.getOptionValue("statistic")),
+                alpha,
+                minRuns,
+                confidence);
         List<Drift> drifts;
         try (ResultStore store = Stores.openForReading(line, name())) {
             drifts = DriftAnalysis.standard().analyse(store, selector, spec, options);
@@ -84,9 +94,13 @@ final class DriftCommand implements Command {
             throw Stores.rethrow(e);
         }
         if (drifts.isEmpty()) {
-            throw new UsageException("the store holds no certified statistic of " + selector.describe()
-                    + " against spec '" + spec + "'" + (line.hasOption("requirement") || line.hasOption("statistic")
-                    ? " matching --requirement/--statistic" : ""), "see 'iocert history' for what is stored");
+            throw new UsageException(
+                    "the store holds no certified statistic of " + selector.describe()
+                            + " against spec '" + spec + "'"
+                            + (line.hasOption("requirement") || line.hasOption("statistic")
+                                    ? " matching --requirement/--statistic"
+                                    : ""),
+                    "see 'iocert history' for what is stored");
         }
         boolean found = false;
         for (Drift d : drifts) {
@@ -94,11 +108,12 @@ final class DriftCommand implements Command {
                 found |= !worseOnly || d.worse(s);
             }
         }
-        out.print(switch (format) {
-            case "json" -> json(selector, spec, drifts, worseOnly);
-            case "csv" -> csv(drifts, worseOnly);
-            default -> text(selector, spec, drifts, worseOnly);
-        });
+        out.print(
+                switch (format) {
+                    case "json" -> json(selector, spec, drifts, worseOnly);
+                    case "csv" -> csv(drifts, worseOnly);
+                    default -> text(selector, spec, drifts, worseOnly);
+                });
         out.flush();
         return found ? DRIFT_FOUND : Main.OK;
     }
@@ -112,7 +127,8 @@ final class DriftCommand implements Command {
         } catch (NumberFormatException e) {
             // fall through to the message
         }
-        throw new UsageException("--min-runs '" + text + "' is not a run count; expected a whole number from 2 to 1000");
+        throw new UsageException(
+                "--min-runs '" + text + "' is not a run count; expected a whole number from 2 to 1000");
     }
 
     private static List<Drift.Step> shown(Drift d, boolean worseOnly) {
@@ -128,13 +144,23 @@ final class DriftCommand implements Command {
     static String text(ResultStore.Selector selector, String spec, List<Drift> drifts, boolean worseOnly) {
         StringBuilder sb = new StringBuilder();
         int changes = drifts.stream().mapToInt(d -> shown(d, worseOnly).size()).sum();
-        sb.append("drift of ").append(selector.describe()).append(" against ").append(spec).append(": ")
+        sb.append("drift of ")
+                .append(selector.describe())
+                .append(" against ")
+                .append(spec)
+                .append(": ")
                 .append(changes == 0 ? "no change found" : changes + " change" + (changes == 1 ? "" : "s") + " found")
-                .append(String.format(Locale.ROOT, " (%d series; false-alarm rate %.3g per series)%n", drifts.size(),
+                .append(String.format(
+                        Locale.ROOT,
+                        " (%d series; false-alarm rate %.3g per series)%n",
+                        drifts.size(),
                         drifts.get(0).falseAlarmRate()));
         for (Drift d : drifts) {
             if (d.points().isEmpty()) {
-                sb.append("  ").append(d.label()).append(": no values (").append(d.skipped())
+                sb.append("  ")
+                        .append(d.label())
+                        .append(": no values (")
+                        .append(d.skipped())
                         .append(" certifications without one)\n");
                 continue;
             }
@@ -205,15 +231,46 @@ final class DriftCommand implements Command {
     private static String csv(List<Drift> drifts, boolean worseOnly) throws Exception {
         StringWriter w = new StringWriter();
         try (CSVWriter csv = new CSVWriter(w)) {
-            csv.writeNext(new String[] {"requirement", "variant", "metric", "statistic", "unit", "last_before",
-                "first_after", "before", "after", "after_low", "after_high", "shift", "shift_low", "shift_high", "worse"},
-                false);
+            csv.writeNext(
+                    new String[] {
+                        "requirement",
+                        "variant",
+                        "metric",
+                        "statistic",
+                        "unit",
+                        "last_before",
+                        "first_after",
+                        "before",
+                        "after",
+                        "after_low",
+                        "after_high",
+                        "shift",
+                        "shift_low",
+                        "shift_high",
+                        "worse"
+                    },
+                    false);
             for (Drift d : drifts) {
                 for (Drift.Step s : shown(d, worseOnly)) {
-                    csv.writeNext(new String[] {d.requirementId(), d.variant() == null ? "" : d.variant(), d.metric(),
-                        d.statistic(), d.unit(), s.lastBefore().toString(), s.firstAfter().toString(),
-                        num(s.before().value()), num(s.after().value()), num(s.after().low()), num(s.after().high()),
-                        num(s.shift()), num(s.shiftLow()), num(s.shiftHigh()), Boolean.toString(d.worse(s))}, false);
+                    csv.writeNext(
+                            new String[] {
+                                d.requirementId(),
+                                d.variant() == null ? "" : d.variant(),
+                                d.metric(),
+                                d.statistic(),
+                                d.unit(),
+                                s.lastBefore().toString(),
+                                s.firstAfter().toString(),
+                                num(s.before().value()),
+                                num(s.after().value()),
+                                num(s.after().low()),
+                                num(s.after().high()),
+                                num(s.shift()),
+                                num(s.shiftLow()),
+                                num(s.shiftHigh()),
+                                Boolean.toString(d.worse(s))
+                            },
+                            false);
                 }
             }
         }

@@ -59,43 +59,76 @@ final class ExportCommand implements Command {
     @Override
     public Options options() {
         return new Options()
-                .addOption(opt("to", "FORMAT", "slurm (scontrol script), nfd (features.d file) or prometheus"
-                        + " (textfile-collector file) (required)"))
+                .addOption(opt(
+                        "to",
+                        "FORMAT",
+                        "slurm (scontrol script), nfd (features.d file) or prometheus"
+                                + " (textfile-collector file) (required)"))
                 .addOption(opt("out", "FILE", "write here, atomically, instead of standard output"))
-                .addOption(opt("overwrite", null, "let --out replace an existing FILE (for files refreshed"
-                        + " periodically; readers see the old or the new file, never a part)"))
-                .addOption(opt("key", "PUB", "verify certificates with this public key first; an invalid one stops"
-                        + " the export (exit 1)"))
-                .addOption(opt("no-verify", null, "export certificates without checking their signature (marked"
-                        + " unverified); without --key or this, a certificate is refused"))
-                .addOption(opt("node-name", "NAME", "the node's name in the output (default: the report's host name"
-                        + " up to the first dot); inputs of a single host only"))
-                .addOption(opt("host", "HOST", "export only this host's certifications (e.g. one node of a fleet"
-                        + " report)"))
-                .addOption(opt("features-mode", "MODE", "slurm: merge (default: keep the node's own features and"
-                        + " other specs', replace only the exported specs') or replace (set iocert's features alone)"))
-                .addOption(opt("withdraw", "NODES", "slurm: instead of exporting, take the --spec's features off these"
-                        + " nodes (comma-separated), for nodes with no current result; their other features stay"))
-                .addOption(opt("spec", "FILE", "with --withdraw: the spec whose features are taken off"
-                        + Inputs.SPEC_IMAGE_HINT))
-                .addOption(opt("expires-in", "TIME", "nfd: labels from reports expire after TIME (30d, 12h, 90min),"
-                        + " or 'never'; required for reports, caps certificates' validity"));
+                .addOption(opt(
+                        "overwrite",
+                        null,
+                        "let --out replace an existing FILE (for files refreshed"
+                                + " periodically; readers see the old or the new file, never a part)"))
+                .addOption(opt(
+                        "key",
+                        "PUB",
+                        "verify certificates with this public key first; an invalid one stops"
+                                + " the export (exit 1)"))
+                .addOption(opt(
+                        "no-verify",
+                        null,
+                        "export certificates without checking their signature (marked"
+                                + " unverified); without --key or this, a certificate is refused"))
+                .addOption(opt(
+                        "node-name",
+                        "NAME",
+                        "the node's name in the output (default: the report's host name"
+                                + " up to the first dot); inputs of a single host only"))
+                .addOption(opt(
+                        "host",
+                        "HOST",
+                        "export only this host's certifications (e.g. one node of a fleet" + " report)"))
+                .addOption(
+                        opt(
+                                "features-mode",
+                                "MODE",
+                                "slurm: merge (default: keep the node's own features and"
+                                        + " other specs', replace only the exported specs') or replace (set iocert's features alone)"))
+                .addOption(
+                        opt(
+                                "withdraw",
+                                "NODES",
+                                "slurm: instead of exporting, take the --spec's features off these"
+                                        + " nodes (comma-separated), for nodes with no current result; their other features stay"))
+                .addOption(opt(
+                        "spec",
+                        "FILE",
+                        "with --withdraw: the spec whose features are taken off" + Inputs.SPEC_IMAGE_HINT))
+                .addOption(opt(
+                        "expires-in",
+                        "TIME",
+                        "nfd: labels from reports expire after TIME (30d, 12h, 90min),"
+                                + " or 'never'; required for reports, caps certificates' validity"));
     }
 
     @Override
     public int run(CommandLine line, PrintStream out, PrintStream err) throws Exception {
         if (!line.hasOption("to")) {
-            throw new UsageException("export needs --to FORMAT; one of " + ExportFormat.ids(), "see 'iocert export --help'");
+            throw new UsageException(
+                    "export needs --to FORMAT; one of " + ExportFormat.ids(), "see 'iocert export --help'");
         }
         String to = line.getOptionValue("to");
-        ExportFormat format = ExportFormat.ofId(to).orElseThrow(() -> new UsageException("--to '" + to
-                + "' is not an export format; expected one of " + ExportFormat.ids()));
+        ExportFormat format = ExportFormat.ofId(to)
+                .orElseThrow(() -> new UsageException(
+                        "--to '" + to + "' is not an export format; expected one of " + ExportFormat.ids()));
         List<String> inputs = line.getArgList();
         if (line.hasOption("withdraw") || line.hasOption("spec")) {
             return withdraw(line, format, inputs, out, err);
         }
         if (inputs.isEmpty()) {
-            throw new UsageException("export needs at least one report.json, fleet report or certificate.json",
+            throw new UsageException(
+                    "export needs at least one report.json, fleet report or certificate.json",
                     "see 'iocert export --help'");
         }
         if (line.hasOption("overwrite") && !line.hasOption("out")) {
@@ -106,15 +139,17 @@ final class ExportCommand implements Command {
         }
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         ExportOptions options = options(line, format, now);
-        Optional<PublicKey> key = line.hasOption("key") ? Optional.of(publicKey(Path.of(line.getOptionValue("key"))))
-                : Optional.empty();
+        Optional<PublicKey> key =
+                line.hasOption("key") ? Optional.of(publicKey(Path.of(line.getOptionValue("key")))) : Optional.empty();
         ExportReader reader = new ExportReader(key, line.hasOption("no-verify"), now);
         List<Certification> all = new ArrayList<>();
         try {
             for (String input : inputs) {
                 all.addAll(reader.read(read(Path.of(input)), input));
             }
-            List<ExportNode> nodes = ExportNode.group(all, Optional.ofNullable(line.getOptionValue("node-name")),
+            List<ExportNode> nodes = ExportNode.group(
+                    all,
+                    Optional.ofNullable(line.getOptionValue("node-name")),
                     Optional.ofNullable(line.getOptionValue("host")));
             String text = format.export(nodes, options);
             warn(nodes, err);
@@ -147,20 +182,22 @@ final class ExportCommand implements Command {
     }
 
     /** {@code --withdraw NODES --spec FILE}: a Slurm script taking the spec's features off those nodes. */
-    private static int withdraw(CommandLine line, ExportFormat format, List<String> inputs, PrintStream out, PrintStream err)
+    private static int withdraw(
+            CommandLine line, ExportFormat format, List<String> inputs, PrintStream out, PrintStream err)
             throws Exception {
         if (format != ExportFormat.SLURM) {
             throw new UsageException("--withdraw is for --to slurm (for nfd, remove the node's features.d file;"
                     + " Prometheus series go with the textfile)");
         }
         if (!line.hasOption("withdraw") || !line.hasOption("spec")) {
-            throw new UsageException("--withdraw NODES and --spec FILE go together: the spec names the features to"
-                    + " take off");
+            throw new UsageException(
+                    "--withdraw NODES and --spec FILE go together: the spec names the features to" + " take off");
         }
         if (!inputs.isEmpty()) {
             throw new UsageException("--withdraw takes no reports or certificates; got " + inputs.get(0));
         }
-        if (line.hasOption("features-mode") && !line.getOptionValue("features-mode").equalsIgnoreCase("merge")) {
+        if (line.hasOption("features-mode")
+                && !line.getOptionValue("features-mode").equalsIgnoreCase("merge")) {
             throw new UsageException("--withdraw always merges: it takes only the spec's features off");
         }
         List<String> nodes = new ArrayList<>();
@@ -180,8 +217,13 @@ final class ExportCommand implements Command {
         } catch (ExportException e) {
             throw new UsageException(e.getMessage());
         }
-        emit(line, text, "slurm withdrawal of spec '" + spec.name() + "' on " + nodes.size()
-                + (nodes.size() == 1 ? " node" : " nodes"), out, err);
+        emit(
+                line,
+                text,
+                "slurm withdrawal of spec '" + spec.name() + "' on " + nodes.size()
+                        + (nodes.size() == 1 ? " node" : " nodes"),
+                out,
+                err);
         return Main.OK;
     }
 
@@ -198,8 +240,9 @@ final class ExportCommand implements Command {
             mode = switch (m.toLowerCase(Locale.ROOT)) {
                 case "merge" -> ExportOptions.FeaturesMode.MERGE;
                 case "replace" -> ExportOptions.FeaturesMode.REPLACE;
-                default -> throw new UsageException("--features-mode '" + m + "' is not a mode; expected merge (keep the"
-                        + " node's own features) or replace (iocert's alone)");
+                default ->
+                    throw new UsageException("--features-mode '" + m + "' is not a mode; expected merge (keep the"
+                            + " node's own features) or replace (iocert's alone)");
             };
         }
         Optional<Duration> expiresIn = Optional.empty();

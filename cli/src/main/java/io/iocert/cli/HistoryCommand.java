@@ -49,7 +49,8 @@ final class HistoryCommand implements Command {
     @Override
     public int run(CommandLine line, PrintStream out, PrintStream err) throws Exception {
         if (!line.getArgList().isEmpty()) {
-            throw new UsageException("history takes no arguments; got '" + line.getArgList().get(0) + "'");
+            throw new UsageException(
+                    "history takes no arguments; got '" + line.getArgList().get(0) + "'");
         }
         ResultStore.Selector selector = StoreQuery.selector(line, name());
         String spec = StoreQuery.specName(line, name());
@@ -61,29 +62,52 @@ final class HistoryCommand implements Command {
             throw Stores.rethrow(e);
         }
         if (entries.isEmpty()) {
-            throw new UsageException("the store holds no certification of " + selector.describe() + " against spec '"
-                    + spec + "'", "record some with --store on run or certify");
+            throw new UsageException(
+                    "the store holds no certification of " + selector.describe() + " against spec '" + spec + "'",
+                    "record some with --store on run or certify");
         }
-        out.print(switch (format) {
-            case "json" -> json(selector, spec, entries);
-            case "csv" -> csv(entries);
-            default -> text(selector, spec, entries);
-        });
+        out.print(
+                switch (format) {
+                    case "json" -> json(selector, spec, entries);
+                    case "csv" -> csv(entries);
+                    default -> text(selector, spec, entries);
+                });
         out.flush();
         return Main.OK;
     }
 
     static String text(ResultStore.Selector selector, String spec, List<ResultStore.HistoryEntry> entries) {
         StringBuilder sb = new StringBuilder();
-        sb.append("certifications of ").append(selector.describe()).append(" against ").append(spec).append(" (")
-                .append(entries.size()).append(")\n");
-        sb.append(String.format(Locale.ROOT, "%-24s  %-20s  %-16s  %-13s  %-17s  %-7s  %-6s  %s%n", "measured (UTC)",
-                "node", "instance type", "verdict", "pass/fail/inc/err", "source", "signed", "spec sha256"));
+        sb.append("certifications of ")
+                .append(selector.describe())
+                .append(" against ")
+                .append(spec)
+                .append(" (")
+                .append(entries.size())
+                .append(")\n");
+        sb.append(String.format(
+                Locale.ROOT,
+                "%-24s  %-20s  %-16s  %-13s  %-17s  %-7s  %-6s  %s%n",
+                "measured (UTC)",
+                "node",
+                "instance type",
+                "verdict",
+                "pass/fail/inc/err",
+                "source",
+                "signed",
+                "spec sha256"));
         for (ResultStore.HistoryEntry e : entries) {
-            sb.append(String.format(Locale.ROOT, "%-24s  %-20s  %-16s  %-13s  %-17s  %-7s  %-6s  %s%n",
-                    e.startedAt().toString(), e.hostname(), e.instanceType() == null ? "-" : e.instanceType(),
-                    e.verdict(), e.pass() + "/" + e.fail() + "/" + e.inconclusive() + "/" + e.error(), e.source(),
-                    e.signed() ? "yes" : "no", e.specSha256().substring(0, Math.min(12, e.specSha256().length()))));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "%-24s  %-20s  %-16s  %-13s  %-17s  %-7s  %-6s  %s%n",
+                    e.startedAt().toString(),
+                    e.hostname(),
+                    e.instanceType() == null ? "-" : e.instanceType(),
+                    e.verdict(),
+                    e.pass() + "/" + e.fail() + "/" + e.inconclusive() + "/" + e.error(),
+                    e.source(),
+                    e.signed() ? "yes" : "no",
+                    e.specSha256().substring(0, Math.min(12, e.specSha256().length()))));
         }
         return sb.toString();
     }
@@ -104,7 +128,10 @@ final class HistoryCommand implements Command {
             o.put("hostname", e.hostname());
             o.put("instanceType", e.instanceType());
             o.put("verdict", e.verdict());
-            o.putObject("requirements").put("PASS", e.pass()).put("FAIL", e.fail()).put("INCONCLUSIVE", e.inconclusive())
+            o.putObject("requirements")
+                    .put("PASS", e.pass())
+                    .put("FAIL", e.fail())
+                    .put("INCONCLUSIVE", e.inconclusive())
                     .put("ERROR", e.error());
             o.put("source", e.source());
             o.put("signed", e.signed());
@@ -119,13 +146,43 @@ final class HistoryCommand implements Command {
     private static String csv(List<ResultStore.HistoryEntry> entries) throws Exception {
         StringWriter w = new StringWriter();
         try (CSVWriter csv = new CSVWriter(w)) {
-            csv.writeNext(new String[] {"started_at", "certified_at", "hostname", "instance_type", "verdict", "pass", "fail",
-                "inconclusive", "error", "source", "signed", "spec_sha256", "result_id", "certification_id"}, false);
+            csv.writeNext(
+                    new String[] {
+                        "started_at",
+                        "certified_at",
+                        "hostname",
+                        "instance_type",
+                        "verdict",
+                        "pass",
+                        "fail",
+                        "inconclusive",
+                        "error",
+                        "source",
+                        "signed",
+                        "spec_sha256",
+                        "result_id",
+                        "certification_id"
+                    },
+                    false);
             for (ResultStore.HistoryEntry e : entries) {
-                csv.writeNext(new String[] {e.startedAt().toString(), e.certifiedAt().toString(), e.hostname(),
-                    e.instanceType() == null ? "" : e.instanceType(), e.verdict(), Integer.toString(e.pass()),
-                    Integer.toString(e.fail()), Integer.toString(e.inconclusive()), Integer.toString(e.error()),
-                    e.source(), Boolean.toString(e.signed()), e.specSha256(), e.resultId(), e.certificationId()}, false);
+                csv.writeNext(
+                        new String[] {
+                            e.startedAt().toString(),
+                            e.certifiedAt().toString(),
+                            e.hostname(),
+                            e.instanceType() == null ? "" : e.instanceType(),
+                            e.verdict(),
+                            Integer.toString(e.pass()),
+                            Integer.toString(e.fail()),
+                            Integer.toString(e.inconclusive()),
+                            Integer.toString(e.error()),
+                            e.source(),
+                            Boolean.toString(e.signed()),
+                            e.specSha256(),
+                            e.resultId(),
+                            e.certificationId()
+                        },
+                        false);
             }
         }
         return w.toString();

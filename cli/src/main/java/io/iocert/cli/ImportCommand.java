@@ -56,14 +56,26 @@ final class ImportCommand implements Command {
     public Options options() {
         return new Options()
                 .addOption(opt("out", "RESULT", "where to write the result JSON (required; never overwritten)"))
-                .addOption(opt("id", "REQ", "the spec requirement id for the measurements, when the input holds one"
-                        + " measurement set (an iperf3 run, an OSU sweep, a fio job with one kind of I/O)"))
-                .addOption(Option.builder().longOpt("map").hasArg().argName("KEY=REQ").desc("give the set KEY the"
-                        + " requirement id REQ; repeatable. KEY is what this command lists: fio JOB.read, JOB.write,"
-                        + " JOB.sync, or JOB for all of a job's sets; iperf3; osu_latency or osu_bw. Sets not named keep"
-                        + " their default id (fio: the job name, or JOB.SECTION when the job has several)").build())
-                .addOption(opt("hostname", "NAME", "the node the tool ran on, recorded as the result's hostname (imported"
-                        + " files often do not say; without it the hostname is what the file says, or unknown)"))
+                .addOption(opt(
+                        "id",
+                        "REQ",
+                        "the spec requirement id for the measurements, when the input holds one"
+                                + " measurement set (an iperf3 run, an OSU sweep, a fio job with one kind of I/O)"))
+                .addOption(Option.builder()
+                        .longOpt("map")
+                        .hasArg()
+                        .argName("KEY=REQ")
+                        .desc("give the set KEY the"
+                                + " requirement id REQ; repeatable. KEY is what this command lists: fio JOB.read, JOB.write,"
+                                + " JOB.sync, or JOB for all of a job's sets; iperf3; osu_latency or osu_bw. Sets not named keep"
+                                + " their default id (fio: the job name, or JOB.SECTION when the job has several)")
+                        .build())
+                .addOption(
+                        opt(
+                                "hostname",
+                                "NAME",
+                                "the node the tool ran on, recorded as the result's hostname (imported"
+                                        + " files often do not say; without it the hostname is what the file says, or unknown)"))
                 .addOption(Stores.recordOption());
     }
 
@@ -71,13 +83,18 @@ final class ImportCommand implements Command {
     public int run(CommandLine line, PrintStream out, PrintStream err) throws Exception {
         List<String> args = line.getArgList();
         if (args.size() != 2) {
-            throw new UsageException("import needs the tool and the file: import fio|iperf3|osu FILE --out RESULT; got "
-                    + args.size() + " argument" + (args.size() == 1 ? "" : "s"), "see 'iocert import --help'");
+            throw new UsageException(
+                    "import needs the tool and the file: import fio|iperf3|osu FILE --out RESULT; got " + args.size()
+                            + " argument" + (args.size() == 1 ? "" : "s"),
+                    "see 'iocert import --help'");
         }
-        ImportFormat format = ImportFormat.ofId(args.get(0)).orElseThrow(() -> new UsageException("'" + args.get(0)
-                + "' is not a tool iocert imports; expected fio, iperf3 or osu", "see 'iocert import --help'"));
+        ImportFormat format = ImportFormat.ofId(args.get(0))
+                .orElseThrow(() -> new UsageException(
+                        "'" + args.get(0) + "' is not a tool iocert imports; expected fio, iperf3 or osu",
+                        "see 'iocert import --help'"));
         if (!line.hasOption("out")) {
-            throw new UsageException("import needs --out RESULT, the result file to write", "see 'iocert import --help'");
+            throw new UsageException(
+                    "import needs --out RESULT, the result file to write", "see 'iocert import --help'");
         }
         Path target = Path.of(line.getOptionValue("out"));
         if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
@@ -97,8 +114,9 @@ final class ImportCommand implements Command {
         } catch (FileAlreadyExistsException e) {
             throw new UsageException("--out " + target + " already exists; iocert does not overwrite results");
         }
-        err.println("iocert: wrote " + target + " (" + imported.result().measurements().size() + " measurements from "
-                + format.id() + " " + input + ", node " + imported.result().node().hostname() + ")");
+        err.println("iocert: wrote " + target + " ("
+                + imported.result().measurements().size() + " measurements from " + format.id() + " " + input
+                + ", node " + imported.result().node().hostname() + ")");
         for (Imported.SetSummary s : imported.sets()) {
             err.println(Main.shown("  " + s.key() + " -> id " + s.id() + ": " + s.probe() + " " + s.metrics()
                     + approximate(imported, s)));
@@ -129,8 +147,9 @@ final class ImportCommand implements Command {
         for (String pair : pairs == null ? new String[0] : pairs) {
             int eq = pair.lastIndexOf('=');
             if (eq <= 0 || eq == pair.length() - 1) {
-                throw new UsageException("--map '" + pair + "' is not KEY=REQ; expected a set key, '=', and a requirement"
-                        + " id, such as randread.read=restart-read");
+                throw new UsageException(
+                        "--map '" + pair + "' is not KEY=REQ; expected a set key, '=', and a requirement"
+                                + " id, such as randread.read=restart-read");
             }
             String key = pair.substring(0, eq);
             if (map.put(key, pair.substring(eq + 1)) != null) {

@@ -25,10 +25,10 @@ final class Inputs {
     /** Appended to every --spec option's description. */
     static final String SPEC_IMAGE_HINT = "; or an image carrying the spec: oci:DIR[:TAG], oci-archive:FILE[:TAG],"
             + " docker-archive:FILE (see 'iocert spec embed')";
+
     private static final String BUNDLED_RESOURCE = "specs/default.yaml";
 
-    private Inputs() {
-    }
+    private Inputs() {}
 
     /** The spec named by --spec, or the bundled default; --confidence and --budget applied. */
     static Spec spec(CommandLine line, PrintStream err) throws SpecException, UsageException, ImageException {
@@ -43,11 +43,19 @@ final class Inputs {
         if (confidence == null && budget == null) {
             return spec;
         }
-        List<Requirement> rs = spec.requirements().stream().map(r -> r.with(confidence != null ? confidence : r.confidence(),
-                budget != null ? budget : r.budget())).toList();
-        return new Spec(spec.version(), spec.name(), spec.description(),
-                confidence != null ? confidence : spec.confidence(), budget != null ? budget : spec.budget(),
-                spec.filesystemPath(), rs, spec.sha256());
+        List<Requirement> rs = spec.requirements().stream()
+                .map(r ->
+                        r.with(confidence != null ? confidence : r.confidence(), budget != null ? budget : r.budget()))
+                .toList();
+        return new Spec(
+                spec.version(),
+                spec.name(),
+                spec.description(),
+                confidence != null ? confidence : spec.confidence(),
+                budget != null ? budget : spec.budget(),
+                spec.filesystemPath(),
+                rs,
+                spec.sha256());
     }
 
     /**
@@ -95,8 +103,8 @@ final class Inputs {
                 return Duration.ofNanos(q.longValue());
             }
             // 0.1ns is positive but rounds to no time at all, which every user of a duration rejects later.
-            throw new UsageException(flag + " '" + text + "' must be at least 1 ns"
-                    + (q.value() > 0 ? " (it rounds to 0 ns)" : ""));
+            throw new UsageException(
+                    flag + " '" + text + "' must be at least 1 ns" + (q.value() > 0 ? " (it rounds to 0 ns)" : ""));
         } catch (Quantity.UnitException e) {
             throw new UsageException(flag + " '" + text + "': " + e.getMessage());
         }

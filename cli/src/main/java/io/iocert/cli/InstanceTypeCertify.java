@@ -26,8 +26,7 @@ import org.apache.commons.cli.CommandLine;
  * instances, at confidence C", or says how many more instances would settle it.
  */
 final class InstanceTypeCertify {
-    private InstanceTypeCertify() {
-    }
+    private InstanceTypeCertify() {}
 
     static int run(CommandLine line, PrintStream out, PrintStream err) throws Exception {
         if (!line.getArgList().isEmpty()) {
@@ -41,14 +40,14 @@ final class InstanceTypeCertify {
         }
         String format = line.getOptionValue("format", "text");
         if (!format.equals("text") && !format.equals("json")) {
-            throw new UsageException("--format '" + format + "' is not available with --instance-type; expected text"
-                    + " or json");
+            throw new UsageException(
+                    "--format '" + format + "' is not available with --instance-type; expected text" + " or json");
         }
         String type = line.getOptionValue("instance-type");
         double share = probability("--share", line.getOptionValue("share", "0.9"));
         Spec spec = Inputs.spec(line.getOptionValue("spec"), err);
-        double confidence = line.hasOption("confidence") ? Inputs.confidence(line.getOptionValue("confidence"))
-                : spec.confidence();
+        double confidence =
+                line.hasOption("confidence") ? Inputs.confidence(line.getOptionValue("confidence")) : spec.confidence();
         List<ResultStore.StoredResult> latest;
         Map<String, Integer> types;
         try (ResultStore store = Stores.openForReading(line, "certify --instance-type")) {
@@ -58,9 +57,12 @@ final class InstanceTypeCertify {
             throw Stores.rethrow(e);
         }
         if (latest.isEmpty()) {
-            throw new UsageException("the store holds no result of instance type '" + type + "' measured for spec '"
-                    + spec.name() + "'", types.isEmpty() ? "the store names no instance types (they come from the"
-                    + " node identity: cloudInstanceType, else dmiProductName)" : "instance types in the store: " + types);
+            throw new UsageException(
+                    "the store holds no result of instance type '" + type + "' measured for spec '" + spec.name() + "'",
+                    types.isEmpty()
+                            ? "the store names no instance types (they come from the"
+                                    + " node identity: cloudInstanceType, else dmiProductName)"
+                            : "instance types in the store: " + types);
         }
         List<NodeVerdict> verdicts = new ArrayList<>();
         List<Report> reports = new ArrayList<>();
@@ -97,46 +99,76 @@ final class InstanceTypeCertify {
     }
 
     static String statement(ShareCertification c) {
-        String claim = "at least " + pct(c.share()) + " of instances meet the spec, at " + pct(c.confidence()) + " confidence";
+        String claim =
+                "at least " + pct(c.share()) + " of instances meet the spec, at " + pct(c.confidence()) + " confidence";
         return switch (c.verdict()) {
             case ELIGIBLE -> claim;
-            case NOT_ELIGIBLE -> "fewer than " + pct(c.share()) + " of instances meet the spec, at " + pct(c.confidence())
-                    + " confidence";
+            case NOT_ELIGIBLE ->
+                "fewer than " + pct(c.share()) + " of instances meet the spec, at " + pct(c.confidence())
+                        + " confidence";
             default -> "not shown either way: " + claim + " is not established, nor its opposite";
         };
     }
 
-    private static String text(String type, Spec spec, ShareCertification c, List<ResultStore.StoredResult> latest,
-                               List<Report> reports) {
+    private static String text(
+            String type, Spec spec, ShareCertification c, List<ResultStore.StoredResult> latest, List<Report> reports) {
         StringBuilder sb = new StringBuilder();
-        sb.append("instance type ").append(type).append(" against ").append(spec.name()).append(": ")
-                .append(c.verdict()).append('\n');
+        sb.append("instance type ")
+                .append(type)
+                .append(" against ")
+                .append(spec.name())
+                .append(": ")
+                .append(c.verdict())
+                .append('\n');
         sb.append("  ").append(statement(c)).append('\n');
-        sb.append(String.format(Locale.ROOT, "  instances: %d (%d ELIGIBLE, %d NOT_ELIGIBLE, %d INCONCLUSIVE or ERROR),"
-                + " the newest stored result of each%n", c.instances(), c.meeting(), c.failing(), c.undecided()));
-        sb.append("  share meeting the spec: ").append(pct(c.instances() == 0 ? 0 : (double) c.meeting() / c.instances()))
-                .append(" observed; one-sided ").append(pct(c.confidence())).append(" bounds: at least ")
-                .append(pct(c.lowerBound())).append(", at most ").append(pct(c.upperBound())).append('\n');
+        sb.append(String.format(
+                Locale.ROOT,
+                "  instances: %d (%d ELIGIBLE, %d NOT_ELIGIBLE, %d INCONCLUSIVE or ERROR),"
+                        + " the newest stored result of each%n",
+                c.instances(),
+                c.meeting(),
+                c.failing(),
+                c.undecided()));
+        sb.append("  share meeting the spec: ")
+                .append(pct(c.instances() == 0 ? 0 : (double) c.meeting() / c.instances()))
+                .append(" observed; one-sided ")
+                .append(pct(c.confidence()))
+                .append(" bounds: at least ")
+                .append(pct(c.lowerBound()))
+                .append(", at most ")
+                .append(pct(c.upperBound()))
+                .append('\n');
         if (c.verdict() == NodeVerdict.INCONCLUSIVE) {
-            c.moreIfAllMeet().ifPresent(m -> sb.append("  ").append(m).append(" more instances, all meeting the spec,"
-                    + " would certify the type\n"));
-            c.moreAtObservedShare().ifPresent(m -> sb.append("  at the share seen so far, about ").append(m)
-                    .append(" more instances would\n"));
-            c.moreIfAllFail().ifPresent(m -> sb.append("  ").append(m).append(" more instances, all failing, would show"
-                    + " it falls short\n"));
+            c.moreIfAllMeet()
+                    .ifPresent(m -> sb.append("  ")
+                            .append(m)
+                            .append(" more instances, all meeting the spec," + " would certify the type\n"));
+            c.moreAtObservedShare()
+                    .ifPresent(m -> sb.append("  at the share seen so far, about ")
+                            .append(m)
+                            .append(" more instances would\n"));
+            c.moreIfAllFail()
+                    .ifPresent(m -> sb.append("  ")
+                            .append(m)
+                            .append(" more instances, all failing, would show" + " it falls short\n"));
         }
         sb.append("  method: one-sided Clopper-Pearson bounds on the share of instances meeting the spec;"
                 + " undecided instances count as not meeting it for ELIGIBLE and as meeting it for NOT_ELIGIBLE"
                 + " (docs/history.md)\n");
         for (int i = 0; i < latest.size(); i++) {
-            sb.append(String.format(Locale.ROOT, "  %-24s %-13s %s%n", reports.get(i).node().hostname(),
-                    reports.get(i).verdict(), latest.get(i).startedAt()));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "  %-24s %-13s %s%n",
+                    reports.get(i).node().hostname(),
+                    reports.get(i).verdict(),
+                    latest.get(i).startedAt()));
         }
         return sb.toString();
     }
 
-    private static String json(String type, Spec spec, ShareCertification c, List<ResultStore.StoredResult> latest,
-                               List<Report> reports) throws Exception {
+    private static String json(
+            String type, Spec spec, ShareCertification c, List<ResultStore.StoredResult> latest, List<Report> reports)
+            throws Exception {
         ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = m.createObjectNode();
         root.put("format", "iocert-instance-type/1");
@@ -158,7 +190,8 @@ final class InstanceTypeCertify {
         c.moreIfAllFail().ifPresent(x -> root.put("moreIfAllFail", x));
         ArrayNode nodes = root.putArray("nodes");
         for (int i = 0; i < latest.size(); i++) {
-            nodes.addObject().put("hostname", reports.get(i).node().hostname())
+            nodes.addObject()
+                    .put("hostname", reports.get(i).node().hostname())
                     .put("verdict", reports.get(i).verdict().name())
                     .put("startedAt", latest.get(i).startedAt().toString())
                     .put("resultId", latest.get(i).resultId());

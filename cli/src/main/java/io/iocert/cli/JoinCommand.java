@@ -66,17 +66,31 @@ final class JoinCommand implements Command {
     public Options options() {
         return new Options()
                 .addOption(opt("coordinator", "HOST:PORT", "where 'iocert coordinate' listens"))
-                .addOption(opt("token-file", "FILE", "the token shared with the coordinator (it never crosses the network)"))
-                .addOption(opt("name", "NAME", "this participant's name, as the coordinator's --participants lists it"
-                        + " (default: the host name up to its first dot)"))
-                .addOption(opt("listen", "HOST[:PORT]", "where to serve the partners of the interconnect probes (net.pingpong,"
-                        + " net.stream), with the run's token; give the address on the fabric to be measured (default: the"
-                        + " address this node reaches the coordinator from, any free port)"))
-                .addOption(opt("fs-path", "DIR", "directory the filesystem probes work in (default: the spec's"
-                        + " filesystem.path, else the current directory); they write only inside their own .iocert-<run-id>/"))
+                .addOption(opt(
+                        "token-file", "FILE", "the token shared with the coordinator (it never crosses the network)"))
+                .addOption(opt(
+                        "name",
+                        "NAME",
+                        "this participant's name, as the coordinator's --participants lists it"
+                                + " (default: the host name up to its first dot)"))
+                .addOption(opt(
+                        "listen",
+                        "HOST[:PORT]",
+                        "where to serve the partners of the interconnect probes (net.pingpong,"
+                                + " net.stream), with the run's token; give the address on the fabric to be measured (default: the"
+                                + " address this node reaches the coordinator from, any free port)"))
+                .addOption(
+                        opt(
+                                "fs-path",
+                                "DIR",
+                                "directory the filesystem probes work in (default: the spec's"
+                                        + " filesystem.path, else the current directory); they write only inside their own .iocert-<run-id>/"))
                 .addOption(opt("max-bytes", "SIZE", "most data a probe may place on the filesystem (e.g. 2GiB)"))
-                .addOption(opt("wait", "DURATION", "longest wait for the coordinator: to listen (connecting is retried meanwhile) and between messages (default "
-                        + DEFAULT_WAIT.toMinutes() + "min)"));
+                .addOption(opt(
+                        "wait",
+                        "DURATION",
+                        "longest wait for the coordinator: to listen (connecting is retried meanwhile) and between messages (default "
+                                + DEFAULT_WAIT.toMinutes() + "min)"));
     }
 
     @Override
@@ -85,21 +99,29 @@ final class JoinCommand implements Command {
         if (!line.hasOption("coordinator")) {
             throw new UsageException("join needs --coordinator HOST:PORT", "the address 'iocert coordinate' printed");
         }
-        PeerAddress address = PeerChoice.address("--coordinator", line.getOptionValue("coordinator"),
-                line.hasOption("token-file") ? Optional.of(ServeCommand.token(line.getOptionValue("token-file")))
+        PeerAddress address = PeerChoice.address(
+                "--coordinator",
+                line.getOptionValue("coordinator"),
+                line.hasOption("token-file")
+                        ? Optional.of(ServeCommand.token(line.getOptionValue("token-file")))
                         : Optional.empty());
         String name = line.hasOption("name") ? line.getOptionValue("name") : hostName();
         if (!name.matches("[A-Za-z0-9][A-Za-z0-9._:-]{0,254}")) {
-            throw new UsageException("--name '" + name + "' is not a participant name (letters, digits, '.', '_', ':' and"
-                    + " '-', starting with a letter or digit)");
+            throw new UsageException(
+                    "--name '" + name + "' is not a participant name (letters, digits, '.', '_', ':' and"
+                            + " '-', starting with a letter or digit)");
         }
         Duration wait = line.hasOption("wait") ? Inputs.duration("--wait", line.getOptionValue("wait")) : DEFAULT_WAIT;
         OptionalLong maxBytes = Inputs.maxBytes(line);
         JoinClient.PartnerListener listener = listener(line, address.token().isPresent(), err);
         int requirements = 0;
         try (JoinClient client = connect(address, name, wait, listener)) {
-            log(err, "joined " + line.getOptionValue("coordinator") + " as " + name + client.partnerAddress()
-                    .map(a -> "; serving partners on " + a.getHostString() + ":" + a.getPort()).orElse(""));
+            log(
+                    err,
+                    "joined " + line.getOptionValue("coordinator") + " as " + name
+                            + client.partnerAddress()
+                                    .map(a -> "; serving partners on " + a.getHostString() + ":" + a.getPort())
+                                    .orElse(""));
             Optional<byte[]> next;
             while ((next = client.nextAssignment(wait)).isPresent()) {
                 Assignment a;
@@ -112,8 +134,15 @@ final class JoinCommand implements Command {
                     client.giveUp(name + " cannot run the assignment: " + e.getMessage());
                     throw e;
                 }
-                log(err, "running " + String.join(" and ", a.requirements().stream().map(x -> "'" + x.requirement().id() + "'")
-                        .toList()) + " in " + fsPath);
+                log(
+                        err,
+                        "running "
+                                + String.join(
+                                        " and ",
+                                        a.requirements().stream()
+                                                .map(x -> "'" + x.requirement().id() + "'")
+                                                .toList())
+                                + " in " + fsPath);
                 Result result = runAll(a, fsPath, maxBytes, () -> client.armedThenAwaitStart(wait), err);
                 for (Measurement m : result.measurements()) {
                     if (m.error() != null) {
@@ -136,8 +165,9 @@ final class JoinCommand implements Command {
      * barrier, so the coordinator hears ready once and starts them together; one result holds
      * every measurement.
      */
-    private static Result runAll(Assignment a, Path fsPath, OptionalLong maxBytes, io.iocert.probes.StartBarrier start,
-                                 PrintStream err) throws Exception {
+    private static Result runAll(
+            Assignment a, Path fsPath, OptionalLong maxBytes, io.iocert.probes.StartBarrier start, PrintStream err)
+            throws Exception {
         String runId = ProbeCommand.runId();
         if (a.requirements().size() == 1) {
             Assignment.Part p = a.requirements().get(0);
@@ -145,17 +175,21 @@ final class JoinCommand implements Command {
                     .runCoordinated(a.spec(), p.requirement(), start, a.placement(), p.partners());
         }
         GroupBarrier barrier = new GroupBarrier(a.requirements().size(), start);
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(a.requirements().size());
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+                a.requirements().size());
         try {
             List<java.util.concurrent.Future<Result>> futures = new ArrayList<>();
             for (int i = 0; i < a.requirements().size(); i++) {
                 Assignment.Part p = a.requirements().get(i);
                 // One progress line is enough; the others run quietly.
-                TerminalProgress progress = i == 0 ? TerminalProgress.forConsole(err) : new TerminalProgress(err, false);
-                ProbeRunner runner = new ProbeRunner(fsPath, runId + "-" + i, Optional.empty(), progress, maxBytes, false);
+                TerminalProgress progress =
+                        i == 0 ? TerminalProgress.forConsole(err) : new TerminalProgress(err, false);
+                ProbeRunner runner =
+                        new ProbeRunner(fsPath, runId + "-" + i, Optional.empty(), progress, maxBytes, false);
                 futures.add(pool.submit(() -> {
                     try {
-                        return runner.runCoordinated(a.spec(), p.requirement(), barrier.member(), a.placement(), p.partners());
+                        return runner.runCoordinated(
+                                a.spec(), p.requirement(), barrier.member(), a.placement(), p.partners());
                     } finally {
                         barrier.leave();
                     }
@@ -173,15 +207,23 @@ final class JoinCommand implements Command {
                 first = first == null ? r : first;
                 all.addAll(r.measurements());
             }
-            return new Result(first.format(), first.toolVersion(), first.node(), first.specName(), first.specSha256(),
-                    first.startedAt(), Instant.now(), all);
+            return new Result(
+                    first.format(),
+                    first.toolVersion(),
+                    first.node(),
+                    first.specName(),
+                    first.specSha256(),
+                    first.startedAt(),
+                    Instant.now(),
+                    all);
         } finally {
             pool.shutdownNow();
         }
     }
 
     /** The partner listener: {@code --listen HOST[:PORT]}, else the address towards the coordinator, any port. */
-    private static JoinClient.PartnerListener listener(CommandLine line, boolean token, PrintStream err) throws UsageException {
+    private static JoinClient.PartnerListener listener(CommandLine line, boolean token, PrintStream err)
+            throws UsageException {
         java.util.function.Consumer<String> log = s -> log(err, "partners: " + s);
         if (!line.hasOption("listen")) {
             return new JoinClient.PartnerListener(Optional.empty(), 0, log);
@@ -204,7 +246,8 @@ final class JoinCommand implements Command {
             }
         } else if (colon >= 0) {
             if (text.indexOf(':') != colon) {
-                throw new UsageException("--listen '" + text + "': write an IPv6 address in brackets, such as [fe80::1]:7880");
+                throw new UsageException(
+                        "--listen '" + text + "': write an IPv6 address in brackets, such as [fe80::1]:7880");
             }
             host = text.substring(0, colon);
             port = ServeCommand.port("the port of --listen " + text + ":", text.substring(colon + 1));
@@ -216,8 +259,9 @@ final class JoinCommand implements Command {
             throw new UsageException("--listen '" + text + "': '" + host + "' is not an address of this node");
         }
         if (!token && !bind.isLoopbackAddress()) {
-            throw new UsageException("--listen " + text + " is not a loopback address, and partners on other nodes need the"
-                    + " run's token: pass --token-file FILE");
+            throw new UsageException(
+                    "--listen " + text + " is not a loopback address, and partners on other nodes need the"
+                            + " run's token: pass --token-file FILE");
         }
         return new JoinClient.PartnerListener(Optional.of(bind), port, log);
     }
@@ -275,8 +319,7 @@ final class JoinCommand implements Command {
      */
     record Assignment(Spec spec, List<Part> requirements, Optional<Placement> placement) {
         /** One requirement and its partners. */
-        record Part(Requirement requirement, List<Partner> partners) {
-        }
+        record Part(Requirement requirement, List<Partner> partners) {}
 
         /** The first requirement (of a group, the one the group is named after). */
         Requirement requirement() {
@@ -292,8 +335,9 @@ final class JoinCommand implements Command {
             try {
                 JsonNode n = new ObjectMapper().readTree(bytes);
                 if (!CoordinateCommand.ASSIGNMENT_FORMAT.equals(n.path("format").asText())) {
-                    throw new ProbeException("the coordinator sent an assignment of format '" + n.path("format").asText()
-                            + "', expected " + CoordinateCommand.ASSIGNMENT_FORMAT + "; run the same iocert release on all nodes");
+                    throw new ProbeException("the coordinator sent an assignment of format '"
+                            + n.path("format").asText() + "', expected " + CoordinateCommand.ASSIGNMENT_FORMAT
+                            + "; run the same iocert release on all nodes");
                 }
                 Spec spec = SpecLoader.parse(n.path("spec").asText(), "the coordinator's spec");
                 double confidence = n.path("confidence").asDouble(-1);
@@ -301,10 +345,14 @@ final class JoinCommand implements Command {
                 List<Part> parts = new ArrayList<>();
                 JsonNode group = n.get("requirements");
                 if (group == null) {
-                    parts.add(new Part(requirement(spec, n.path("requirement").asText(), confidence, budgetNs), List.of()));
+                    parts.add(new Part(
+                            requirement(spec, n.path("requirement").asText(), confidence, budgetNs), List.of()));
                 } else {
                     for (JsonNode g : group) {
-                        Requirement r = requirement(spec, g.path("id").asText(), g.path("confidence").asDouble(confidence),
+                        Requirement r = requirement(
+                                spec,
+                                g.path("id").asText(),
+                                g.path("confidence").asDouble(confidence),
                                 g.path("budgetNs").asLong(budgetNs));
                         parts.add(new Part(r, partners(g.path("partners"), token)));
                     }
@@ -320,27 +368,35 @@ final class JoinCommand implements Command {
             }
         }
 
-        private static Requirement requirement(Spec spec, String id, double confidence, long budgetNs) throws ProbeException {
-            Requirement r = spec.requirement(id).orElseThrow(() -> new ProbeException(
-                    "the coordinator assigned requirement '" + id + "', which its spec does not have"));
-            return r.with(confidence > 0 && confidence < 1 ? confidence : r.confidence(),
+        private static Requirement requirement(Spec spec, String id, double confidence, long budgetNs)
+                throws ProbeException {
+            Requirement r = spec.requirement(id)
+                    .orElseThrow(() -> new ProbeException(
+                            "the coordinator assigned requirement '" + id + "', which its spec does not have"));
+            return r.with(
+                    confidence > 0 && confidence < 1 ? confidence : r.confidence(),
                     budgetNs > 0 ? Duration.ofNanos(budgetNs) : r.budget());
         }
 
         /** {@code [{"name": N, "host": H, "port": P}, ...]}. */
-        private static List<Partner> partners(JsonNode list, Optional<io.iocert.probes.net.Token> token) throws ProbeException {
+        private static List<Partner> partners(JsonNode list, Optional<io.iocert.probes.net.Token> token)
+                throws ProbeException {
             List<Partner> out = new ArrayList<>();
             if (list.isMissingNode() || list.isNull()) {
                 return out;
             }
             for (JsonNode p : list) {
-                if (!p.path("name").isTextual() || !p.path("host").isTextual() || !p.path("port").canConvertToInt()
-                        || p.path("port").intValue() < 1 || p.path("port").intValue() > 65535) {
-                    throw new ProbeException("the coordinator's assignment has a partner " + p + ", expected {\"name\": N,"
-                            + " \"host\": H, \"port\": 1 to 65535}");
+                if (!p.path("name").isTextual()
+                        || !p.path("host").isTextual()
+                        || !p.path("port").canConvertToInt()
+                        || p.path("port").intValue() < 1
+                        || p.path("port").intValue() > 65535) {
+                    throw new ProbeException("the coordinator's assignment has a partner " + p
+                            + ", expected {\"name\": N," + " \"host\": H, \"port\": 1 to 65535}");
                 }
-                out.add(new Partner(p.get("name").textValue(), new PeerAddress(p.get("host").textValue(),
-                        p.get("port").intValue(), token, false)));
+                out.add(new Partner(
+                        p.get("name").textValue(),
+                        new PeerAddress(p.get("host").textValue(), p.get("port").intValue(), token, false)));
             }
             return out;
         }
@@ -351,15 +407,20 @@ final class JoinCommand implements Command {
             if (p == null) {
                 return Optional.empty();
             }
-            if (!p.path("index").canConvertToInt() || !p.path("count").canConvertToInt() || !n.path("sharedId").isTextual()) {
+            if (!p.path("index").canConvertToInt()
+                    || !p.path("count").canConvertToInt()
+                    || !n.path("sharedId").isTextual()) {
                 throw new ProbeException("the coordinator's assignment has a participant " + p + " and sharedId "
                         + n.get("sharedId") + ", expected {\"index\": I, \"count\": N} and a text");
             }
             try {
-                return Optional.of(new Placement(p.get("index").intValue(), p.get("count").intValue(),
+                return Optional.of(new Placement(
+                        p.get("index").intValue(),
+                        p.get("count").intValue(),
                         n.get("sharedId").textValue()));
             } catch (IllegalArgumentException e) {
-                throw new ProbeException("the coordinator's assignment does not place this participant: " + e.getMessage(), e);
+                throw new ProbeException(
+                        "the coordinator's assignment does not place this participant: " + e.getMessage(), e);
             }
         }
     }

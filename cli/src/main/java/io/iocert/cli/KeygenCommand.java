@@ -38,7 +38,8 @@ final class KeygenCommand implements Command {
 
     @Override
     public Options options() {
-        return new Options().addOption(opt("out", "PREFIX", "write PREFIX.key (private, mode 600) and PREFIX.pub (required)"));
+        return new Options()
+                .addOption(opt("out", "PREFIX", "write PREFIX.key (private, mode 600) and PREFIX.pub (required)"));
     }
 
     @Override

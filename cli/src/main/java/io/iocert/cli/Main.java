@@ -19,15 +19,17 @@ public final class Main {
     static final int OK = 0;
     /** NOT_ELIGIBLE for run and certify; an invalid certificate for verify and export. */
     static final int INVALID = 1;
+
     static final int BAD_INPUT = 2;
     static final int ERROR = 4;
 
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) {
-        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
-        PrintStream err = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true, StandardCharsets.UTF_8);
+        PrintStream out =
+                new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
+        PrintStream err =
+                new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true, StandardCharsets.UTF_8);
         int code = run(args, out, err);
         out.flush();
         err.flush();
@@ -58,7 +60,8 @@ public final class Main {
             err.println("iocert: " + shown(describe(e)));
             return ERROR;
         } catch (Exception | Error e) {
-            err.println("iocert: internal error: " + shown(e.toString()) + " (set IOCERT_DEBUG=1 to see the stack trace)");
+            err.println(
+                    "iocert: internal error: " + shown(e.toString()) + " (set IOCERT_DEBUG=1 to see the stack trace)");
             if (System.getenv("IOCERT_DEBUG") != null) {
                 e.printStackTrace(err);
             }

@@ -23,13 +23,13 @@ import org.apache.commons.cli.CommandLine;
 final class Outputs {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT);
 
-    private Outputs() {
-    }
+    private Outputs() {}
 
     static ReportFormat format(CommandLine line) throws UsageException {
         String f = line.getOptionValue("format", "text");
-        return ReportFormat.ofId(f).orElseThrow(() ->
-                new UsageException("--format '" + f + "' is not a report format; expected one of " + ReportFormat.ids()));
+        return ReportFormat.ofId(f)
+                .orElseThrow(() -> new UsageException(
+                        "--format '" + f + "' is not a report format; expected one of " + ReportFormat.ids()));
     }
 
     static String render(ReportFormat format, List<Report> reports) {

@@ -37,18 +37,23 @@ final class PeerChoice implements AutoCloseable {
             return new PeerChoice(Optional.of(address("--peer", text, token)), null);
         }
         if (line.hasOption("token-file")) {
-            throw new UsageException("--token-file is for a remote peer: give --peer HOST:PORT too",
+            throw new UsageException(
+                    "--token-file is for a remote peer: give --peer HOST:PORT too",
                     "without --peer, interconnect probes use an in-process loopback peer with a random token of its own");
         }
-        boolean needsPeer = spec.requirements().stream().anyMatch(r -> r.probe().id().startsWith("net."));
+        boolean needsPeer =
+                spec.requirements().stream().anyMatch(r -> r.probe().id().startsWith("net."));
         if (!needsPeer) {
             return new PeerChoice(Optional.empty(), null);
         }
         // A token of this run only: other local users can reach a loopback port, and must not be
         // able to join the run's peer, fill its slots, or pass for it.
         Token token = Token.random();
-        PeerServer server = PeerServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), Optional.of(token),
-                ServerLimits.DEFAULTS, s -> { });
+        PeerServer server = PeerServer.start(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                Optional.of(token),
+                ServerLimits.DEFAULTS,
+                s -> {});
         InetSocketAddress a = server.address();
         PeerAddress address = new PeerAddress(a.getAddress().getHostAddress(), a.getPort(), Optional.of(token), true);
         return new PeerChoice(Optional.of(address), server);
@@ -61,11 +66,13 @@ final class PeerChoice implements AutoCloseable {
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
         } else if (host.contains(":")) {
-            throw new UsageException(flag + " '" + text + "': write an IPv6 address in brackets, such as [fe80::1]:7878");
+            throw new UsageException(
+                    flag + " '" + text + "': write an IPv6 address in brackets, such as [fe80::1]:7878");
         }
         if (host.isBlank() || colon < 0) {
-            throw new UsageException(flag + " '" + text + "' is not HOST:PORT", "expected the address 'iocert serve' listens"
-                    + " on, such as node7:" + ServeCommand.DEFAULT_PORT);
+            throw new UsageException(
+                    flag + " '" + text + "' is not HOST:PORT",
+                    "expected the address 'iocert serve' listens" + " on, such as node7:" + ServeCommand.DEFAULT_PORT);
         }
         int port = ServeCommand.port("the port of " + flag + " " + text + ":", text.substring(colon + 1));
         if (port == 0) {

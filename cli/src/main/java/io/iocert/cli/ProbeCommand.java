@@ -37,21 +37,37 @@ final class ProbeCommand implements Command {
     /** Options shared with {@code run}. */
     static Options probeOptions() {
         return new Options()
-                .addOption(opt("spec", "FILE", "the job I/O spec, YAML or JSON (default: the bundled " + Inputs.BUNDLED_SPEC + ")"
-                        + Inputs.SPEC_IMAGE_HINT))
-                .addOption(opt("fs-path", "DIR", "directory the filesystem probes work in (default: the spec's "
-                        + "filesystem.path, else the current directory); they write only inside their own .iocert-<run-id>/"))
-                .addOption(opt("budget", "DURATION", "most time to spend on each requirement, overriding the spec (e.g. 30s)"))
-                .addOption(opt("max-bytes", "SIZE", "most data a probe may place on the filesystem (e.g. 2GiB); a workload"
-                        + " needing more is refused"))
-                .addOption(opt("peer", "HOST:PORT", "the 'iocert serve' the interconnect probes measure against (default:"
-                        + " an in-process server on loopback; those results say peer=loopback)"))
-                .addOption(opt("token-file", "FILE", "the token shared with the --peer (it never crosses the network)"));
+                .addOption(opt(
+                        "spec",
+                        "FILE",
+                        "the job I/O spec, YAML or JSON (default: the bundled " + Inputs.BUNDLED_SPEC + ")"
+                                + Inputs.SPEC_IMAGE_HINT))
+                .addOption(
+                        opt(
+                                "fs-path",
+                                "DIR",
+                                "directory the filesystem probes work in (default: the spec's "
+                                        + "filesystem.path, else the current directory); they write only inside their own .iocert-<run-id>/"))
+                .addOption(opt(
+                        "budget", "DURATION", "most time to spend on each requirement, overriding the spec (e.g. 30s)"))
+                .addOption(opt(
+                        "max-bytes",
+                        "SIZE",
+                        "most data a probe may place on the filesystem (e.g. 2GiB); a workload"
+                                + " needing more is refused"))
+                .addOption(opt(
+                        "peer",
+                        "HOST:PORT",
+                        "the 'iocert serve' the interconnect probes measure against (default:"
+                                + " an in-process server on loopback; those results say peer=loopback)"))
+                .addOption(
+                        opt("token-file", "FILE", "the token shared with the --peer (it never crosses the network)"));
     }
 
     @Override
     public Options options() {
-        return probeOptions().addOption(opt("out", "FILE", "where to write the result JSON (required; never overwritten)"));
+        return probeOptions()
+                .addOption(opt("out", "FILE", "where to write the result JSON (required; never overwritten)"));
     }
 
     @Override
@@ -68,13 +84,20 @@ final class ProbeCommand implements Command {
         Path fsPath = fsPath(line, spec);
         Result result;
         try (PeerChoice peer = PeerChoice.of(line, spec)) {
-            result = new ProbeRunner(fsPath, runId(), peer.peer(), TerminalProgress.forConsole(err), Inputs.maxBytes(line),
-                    false).run(spec);
+            result = new ProbeRunner(
+                            fsPath,
+                            runId(),
+                            peer.peer(),
+                            TerminalProgress.forConsole(err),
+                            Inputs.maxBytes(line),
+                            false)
+                    .run(spec);
         }
         AtomicFiles.write(target, ResultCodec.toJson(result), false);
-        long failed = result.measurements().stream().filter(m -> m.error() != null).count();
-        err.println("iocert: wrote " + target + " (" + result.measurements().size() + " measurements, "
-                + failed + " with errors)");
+        long failed =
+                result.measurements().stream().filter(m -> m.error() != null).count();
+        err.println("iocert: wrote " + target + " (" + result.measurements().size() + " measurements, " + failed
+                + " with errors)");
         for (Measurement m : result.measurements()) {
             if (m.error() != null) {
                 err.println(Main.shown("  " + m.id() + " " + m.metric() + ": " + m.error()));
@@ -85,7 +108,9 @@ final class ProbeCommand implements Command {
 
     static void rejectArguments(CommandLine line, String command) throws UsageException {
         if (!line.getArgList().isEmpty()) {
-            throw new UsageException("'" + command + "' takes no arguments, got '" + line.getArgList().get(0) + "'",
+            throw new UsageException(
+                    "'" + command + "' takes no arguments, got '"
+                            + line.getArgList().get(0) + "'",
                     "see 'iocert " + command + " --help'");
         }
     }
@@ -106,7 +131,8 @@ final class ProbeCommand implements Command {
             p = Path.of("").toAbsolutePath();
             flag = "the current directory";
         }
-        boolean needsFs = spec.requirements().stream().anyMatch(r -> r.probe().id().startsWith("fs."));
+        boolean needsFs =
+                spec.requirements().stream().anyMatch(r -> r.probe().id().startsWith("fs."));
         return needsFs ? Inputs.directory(flag, p) : p;
     }
 

@@ -85,14 +85,25 @@ final class ProbeRunner {
      * @param adaptive probe each requirement in rounds until its verdict is conclusive or its
      *                 budget is spent (for {@code run}); otherwise one round with the whole budget
      */
-    ProbeRunner(Path fsPath, String runId, Optional<PeerAddress> peer, TerminalProgress progress, OptionalLong maxBytes,
-                boolean adaptive) {
+    ProbeRunner(
+            Path fsPath,
+            String runId,
+            Optional<PeerAddress> peer,
+            TerminalProgress progress,
+            OptionalLong maxBytes,
+            boolean adaptive) {
         this(fsPath, runId, peer, progress, maxBytes, adaptive, null);
     }
 
     /** @param warnings receives each feasibility warning as one line (see the class comment); null checks nothing */
-    ProbeRunner(Path fsPath, String runId, Optional<PeerAddress> peer, TerminalProgress progress, OptionalLong maxBytes,
-                boolean adaptive, Consumer<String> warnings) {
+    ProbeRunner(
+            Path fsPath,
+            String runId,
+            Optional<PeerAddress> peer,
+            TerminalProgress progress,
+            OptionalLong maxBytes,
+            boolean adaptive,
+            Consumer<String> warnings) {
         this.warnings = warnings;
         this.adaptive = adaptive;
         this.maxBytes = maxBytes;
@@ -109,7 +120,9 @@ final class ProbeRunner {
         Map<String, List<Feasibility.Finding>> known = new LinkedHashMap<>();
         if (warnings != null) {
             for (Requirement r : spec.requirements()) {
-                List<Feasibility.Finding> w = feasibility(r).stream().filter(Feasibility.Finding::warns).toList();
+                List<Feasibility.Finding> w = feasibility(r).stream()
+                        .filter(Feasibility.Finding::warns)
+                        .toList();
                 w.forEach(f -> warnings.accept(f.message()));
                 known.put(r.id(), w);
             }
@@ -121,8 +134,15 @@ final class ProbeRunner {
             all.addAll(probe(r));
         }
         progress.clear();
-        return new Result(Result.FORMAT, ToolVersion.get(), NodeIdentityCollector.collect(fsPath), spec.name(), spec.sha256(),
-                start, Instant.now(), all);
+        return new Result(
+                Result.FORMAT,
+                ToolVersion.get(),
+                NodeIdentityCollector.collect(fsPath),
+                spec.name(),
+                spec.sha256(),
+                start,
+                Instant.now(),
+                all);
     }
 
     /**
@@ -144,8 +164,15 @@ final class ProbeRunner {
         try {
             List<Measurement> measured = probe(r);
             progress.clear();
-            return new Result(Result.FORMAT, ToolVersion.get(), NodeIdentityCollector.collect(fsPath), spec.name(),
-                    spec.sha256(), start, Instant.now(), measured);
+            return new Result(
+                    Result.FORMAT,
+                    ToolVersion.get(),
+                    NodeIdentityCollector.collect(fsPath),
+                    spec.name(),
+                    spec.sha256(),
+                    start,
+                    Instant.now(),
+                    measured);
         } finally {
             coordinated = null;
             placement = Optional.empty();
@@ -155,15 +182,20 @@ final class ProbeRunner {
 
     /** The feasibility of every statistic of {@code r} as {@code run} would probe it. */
     static List<Feasibility.Finding> feasibility(Requirement r) {
-        int runs = Probes.forType(r.probe()).map(p -> p.runsInRounds() ? MAX_ROUNDS : 1).orElse(1);
+        int runs = Probes.forType(r.probe())
+                .map(p -> p.runsInRounds() ? MAX_ROUNDS : 1)
+                .orElse(1);
         return Feasibility.check(r, runs);
     }
 
     private List<Measurement> probe(Requirement r) throws UnusableInputException, InterruptedException {
         Optional<Probe> probe = Probes.forType(r.probe());
         if (r.coordinated().isPresent() && coordinated == null) {
-            return failed(r, "requirement '" + r.id() + "' is coordinated (" + r.coordinated().get().scope().id()
-                    + "): run it on all its nodes at once with 'iocert coordinate' and 'iocert join', not on one node");
+            return failed(
+                    r,
+                    "requirement '" + r.id() + "' is coordinated ("
+                            + r.coordinated().get().scope().id()
+                            + "): run it on all its nodes at once with 'iocert coordinate' and 'iocert join', not on one node");
         }
         if (probe.isEmpty()) {
             return failed(r, "probe not available: " + r.probe().id() + " is not part of this build yet");
@@ -186,7 +218,8 @@ final class ProbeRunner {
         // The time spent probing (for budget advice) goes into the context beside the host load.
         Map<String, String> context = new LinkedHashMap<>(HostLoad.context(before, load.sample()));
         context.put(Rounds.PROBED_NS, Long.toString(System.nanoTime() - startNs));
-        measured = measured.stream().map(m -> Regimes.recorded(m, r.confidence())).toList();
+        measured =
+                measured.stream().map(m -> Regimes.recorded(m, r.confidence())).toList();
         return withFeasibility(HostLoad.withContext(measured, context));
     }
 
@@ -211,8 +244,10 @@ final class ProbeRunner {
         }
         List<Measurement> out = new ArrayList<>();
         for (Measurement m : ms) {
-            List<String> notes = warned.stream().filter(f -> f.expectation().metric().id().equals(m.metric()))
-                    .map(Feasibility.Finding::message).toList();
+            List<String> notes = warned.stream()
+                    .filter(f -> f.expectation().metric().id().equals(m.metric()))
+                    .map(Feasibility.Finding::message)
+                    .toList();
             if (notes.isEmpty()) {
                 out.add(m);
                 continue;
@@ -226,8 +261,17 @@ final class ProbeRunner {
 
     private List<Measurement> once(Requirement r, Probe probe, Duration budget)
             throws UnusableInputException, InterruptedException {
-        ProbeContext ctx = new ProbeContext(fsPath, runId, budget, peer, NanoClock.SYSTEM, progress, maxBytes,
-                coordinated == null ? StartBarrier.NONE : coordinated, placement, partners);
+        ProbeContext ctx = new ProbeContext(
+                fsPath,
+                runId,
+                budget,
+                peer,
+                NanoClock.SYSTEM,
+                progress,
+                maxBytes,
+                coordinated == null ? StartBarrier.NONE : coordinated,
+                placement,
+                partners);
         try {
             return probe.run(r, ctx);
         } catch (ProbeException e) {
@@ -251,14 +295,15 @@ final class ProbeRunner {
         for (int look = 1; look <= MAX_ROUNDS; look++) {
             long leftNs = budgetNs - (System.nanoTime() - startNs);
             Duration share = Duration.ofNanos(Math.max(minRoundNs, leftNs / (MAX_ROUNDS - look + 1)));
-            List<Measurement> measured = once(round, probe, look == 1 ? share : Duration.ofNanos(Math.min(leftNs, share.toNanos())));
+            List<Measurement> measured =
+                    once(round, probe, look == 1 ? share : Duration.ofNanos(Math.min(leftNs, share.toNanos())));
             if (sofar == null) {
                 observe(r, measured, System.nanoTime() - startNs, MAX_ROUNDS);
                 sofar = measured;
             } else {
                 List<Measurement> combined = combine(r, sofar, measured);
                 if (combined == null) {
-                    break;  // this round failed or does not combine: keep what the earlier rounds measured
+                    break; // this round failed or does not combine: keep what the earlier rounds measured
                 }
                 sofar = combined;
             }
@@ -292,7 +337,8 @@ final class ProbeRunner {
         r.expectations().forEach(e -> judged.add(e.metric().id()));
         List<Measurement> out = new ArrayList<>();
         for (Measurement a : sofar) {
-            Optional<Measurement> b = next.stream().filter(x -> Rounds.compatible(a, x)).findFirst();
+            Optional<Measurement> b =
+                    next.stream().filter(x -> Rounds.compatible(a, x)).findFirst();
             if (b.isPresent()) {
                 out.add(Rounds.combine(a, b.get()));
             } else if (judged.contains(a.metric())) {
@@ -308,7 +354,7 @@ final class ProbeRunner {
         List<Measurement> out = new ArrayList<>();
         for (Measurement m : ms) {
             Map<String, String> ctx = new LinkedHashMap<>(m.context());
-            ctx.putIfAbsent(Rounds.ROUNDS, "1");   // later rounds: counted by Rounds.combine
+            ctx.putIfAbsent(Rounds.ROUNDS, "1"); // later rounds: counted by Rounds.combine
             ctx.put(Rounds.MAX_ROUNDS, Integer.toString(MAX_ROUNDS));
             out.add(m.withContext(ctx));
         }
@@ -320,8 +366,12 @@ final class ProbeRunner {
         if (r.workload().has("interval") || r.probe().workloadKey("interval").isEmpty()) {
             return r;
         }
-        Optional<Long> interval = first.stream().map(m -> m.workload().get("interval"))
-                .filter(v -> v instanceof Number).map(v -> ((Number) v).longValue()).filter(v -> v > 0).findFirst();
+        Optional<Long> interval = first.stream()
+                .map(m -> m.workload().get("interval"))
+                .filter(v -> v instanceof Number)
+                .map(v -> ((Number) v).longValue())
+                .filter(v -> v > 0)
+                .findFirst();
         if (interval.isEmpty()) {
             return r;
         }
@@ -338,7 +388,8 @@ final class ProbeRunner {
         }
         List<Measurement> out = new ArrayList<>();
         for (Metric m : metrics) {
-            out.add(Measurement.failed(r.id(), r.probe().id(), m.id(), m.dimension().canonicalUnit(), Map.of(), reason));
+            out.add(Measurement.failed(
+                    r.id(), r.probe().id(), m.id(), m.dimension().canonicalUnit(), Map.of(), reason));
         }
         return out;
     }

@@ -43,14 +43,18 @@ final class PublishCommand implements Command {
     public Options options() {
         return new Options()
                 .addOption(Stores.readOption())
-                .addOption(Commands.opt("out", "DIR", "where to write the site (new, empty, or an earlier catalogue,"
-                        + " which is refreshed); open DIR/index.html"));
+                .addOption(Commands.opt(
+                        "out",
+                        "DIR",
+                        "where to write the site (new, empty, or an earlier catalogue,"
+                                + " which is refreshed); open DIR/index.html"));
     }
 
     @Override
     public int run(CommandLine line, PrintStream out, PrintStream err) throws Exception {
         if (!line.getArgList().isEmpty()) {
-            throw new UsageException("publish takes no arguments; got '" + line.getArgList().get(0) + "'");
+            throw new UsageException(
+                    "publish takes no arguments; got '" + line.getArgList().get(0) + "'");
         }
         if (!line.hasOption("out")) {
             throw new UsageException("publish needs --out DIR", "see 'iocert publish --help'");
@@ -64,9 +68,15 @@ final class PublishCommand implements Command {
         } catch (StoreException e) {
             throw Stores.rethrow(e);
         }
-        err.printf(java.util.Locale.ROOT, "iocert: published %d nodes, %d certifications (%d signed), %d changes found,"
-                + " in %.1f s: %s%n", p.nodes(), p.certifications(), p.certificates(), p.changes(),
-                (System.nanoTime() - started) / 1e9, dir.resolve("index.html"));
+        err.printf(
+                java.util.Locale.ROOT,
+                "iocert: published %d nodes, %d certifications (%d signed), %d changes found," + " in %.1f s: %s%n",
+                p.nodes(),
+                p.certifications(),
+                p.certificates(),
+                p.changes(),
+                (System.nanoTime() - started) / 1e9,
+                dir.resolve("index.html"));
         return Main.OK;
     }
 
@@ -86,8 +96,9 @@ final class PublishCommand implements Command {
         }
         try (Stream<Path> s = Files.list(dir)) {
             if (s.findAny().isPresent()) {
-                throw new UsageException("--out " + dir + " holds files that are not an iocert catalogue; iocert does not"
-                        + " write among them (choose a new or empty directory)");
+                throw new UsageException(
+                        "--out " + dir + " holds files that are not an iocert catalogue; iocert does not"
+                                + " write among them (choose a new or empty directory)");
             }
         }
     }

@@ -6,11 +6,11 @@ import io.iocert.certifier.Certifier;
 import io.iocert.certifier.Evidence;
 import io.iocert.certifier.Report;
 import io.iocert.certifier.report.ReportFormat;
-import io.iocert.results.Result;
-import io.iocert.results.ResultCodec;
 import io.iocert.results.AtomicFiles;
 import io.iocert.results.CsvExport;
 import io.iocert.results.HlogExport;
+import io.iocert.results.Result;
+import io.iocert.results.ResultCodec;
 import io.iocert.spec.Spec;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -56,13 +56,20 @@ final class RunCommand implements Command {
     @Override
     public Options options() {
         return ProbeCommand.probeOptions()
-                .addOption(opt("out", "DIR", "output directory (default ./iocert-out/<UTC timestamp>/); gets "
-                        + RESULT_FILE + " (+ .csv summaries, .hlog histograms) and the report in every format: "
-                        + reportFiles()))
+                .addOption(opt(
+                        "out",
+                        "DIR",
+                        "output directory (default ./iocert-out/<UTC timestamp>/); gets "
+                                + RESULT_FILE + " (+ .csv summaries, .hlog histograms) and the report in every format: "
+                                + reportFiles()))
                 .addOption(opt("confidence", "P", "confidence for every requirement, overriding the spec (0 < P < 1)"))
-                .addOption(opt("format", "F", "report format on standard output: " + ReportFormat.ids() + " (default text)"))
-                .addOption(opt("sign", "KEY", "also write " + Signing.CERTIFICATE_FILE + ", signed with this private key"
-                        + " (PREFIX.key from 'iocert keygen'; PREFIX.pub must be beside it)"))
+                .addOption(opt(
+                        "format", "F", "report format on standard output: " + ReportFormat.ids() + " (default text)"))
+                .addOption(opt(
+                        "sign",
+                        "KEY",
+                        "also write " + Signing.CERTIFICATE_FILE + ", signed with this private key"
+                                + " (PREFIX.key from 'iocert keygen'; PREFIX.pub must be beside it)"))
                 .addOption(opt("valid-for", "TIME", "how long the certificate is valid: 30d (default), 12h, 90min"))
                 .addOption(Stores.recordOption());
     }
@@ -80,9 +87,17 @@ final class RunCommand implements Command {
         TerminalProgress progress = TerminalProgress.forConsole(err);
         Result result;
         try (PeerChoice peer = PeerChoice.of(line, spec)) {
-            // Statistics the budget cannot settle: warned of before probing and after a first round; verdicts unchanged.
-            result = new ProbeRunner(fsPath, ProbeCommand.runId(), peer.peer(), progress, Inputs.maxBytes(line), true,
-                    warning -> err.println("iocert: warning: " + warning)).run(spec);
+            // Statistics the budget cannot settle: warned of before probing and after a first round; verdicts
+            // unchanged.
+            result = new ProbeRunner(
+                            fsPath,
+                            ProbeCommand.runId(),
+                            peer.peer(),
+                            progress,
+                            Inputs.maxBytes(line),
+                            true,
+                            warning -> err.println("iocert: warning: " + warning))
+                    .run(spec);
         }
         byte[] document = ResultCodec.toJson(result);
         AtomicFiles.write(dir.resolve(RESULT_FILE), document, false);

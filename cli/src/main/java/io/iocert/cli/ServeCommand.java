@@ -54,48 +54,76 @@ final class ServeCommand implements Command {
     public Options options() {
         ServerLimits d = ServerLimits.DEFAULTS;
         return new Options()
-                .addOption(opt("bind", "ADDR", "address to listen on (default " + DEFAULT_BIND + "); any non-loopback address"
-                        + " needs --token-file"))
-                .addOption(opt("port", "N", "TCP port (default " + DEFAULT_PORT + "; 0 picks a free one, printed at start)"))
-                .addOption(opt("token-file", "FILE", "shared token (at least " + Token.MIN_BYTES + " bytes) clients must prove"
-                        + " they hold; it never crosses the network"))
-                .addOption(opt("max-sessions", "N", "authenticated clients served at once; more are refused as busy (default "
-                        + d.maxSessions() + ")"))
-                .addOption(opt("max-handshakes", "N", "connections not yet authenticated at once, apart from the sessions;"
-                        + " when full, a new one evicts the oldest of the source (address or IPv6 /64) with the most"
-                        + " (default "
-                        + d.maxHandshakes() + ")"))
-                .addOption(opt("max-frame", "SIZE", "largest ping-pong message or stream write a client may use, and so the"
-                        + " most buffer memory per session (default " + Quantity.bytes(d.maxMessageBytes()).format() + ")"))
-                .addOption(opt("handshake-timeout", "DURATION", "most time from connect to authenticated (default "
-                        + Quantity.nanos(d.handshakeTimeout().toNanos()).format() + ")"))
-                .addOption(opt("idle-timeout", "DURATION", "longest a session may go without data moving (default "
-                        + Quantity.nanos(d.idleTimeout().toNanos()).format() + ")"))
-                .addOption(opt("max-test-duration", "DURATION", "longest test a client may ask for (default "
-                        + Quantity.nanos(d.maxTestDuration().toNanos()).format() + ")"));
+                .addOption(opt(
+                        "bind",
+                        "ADDR",
+                        "address to listen on (default " + DEFAULT_BIND + "); any non-loopback address"
+                                + " needs --token-file"))
+                .addOption(opt(
+                        "port", "N", "TCP port (default " + DEFAULT_PORT + "; 0 picks a free one, printed at start)"))
+                .addOption(opt(
+                        "token-file",
+                        "FILE",
+                        "shared token (at least " + Token.MIN_BYTES + " bytes) clients must prove"
+                                + " they hold; it never crosses the network"))
+                .addOption(opt(
+                        "max-sessions",
+                        "N",
+                        "authenticated clients served at once; more are refused as busy (default " + d.maxSessions()
+                                + ")"))
+                .addOption(opt(
+                        "max-handshakes",
+                        "N",
+                        "connections not yet authenticated at once, apart from the sessions;"
+                                + " when full, a new one evicts the oldest of the source (address or IPv6 /64) with the most"
+                                + " (default "
+                                + d.maxHandshakes() + ")"))
+                .addOption(opt(
+                        "max-frame",
+                        "SIZE",
+                        "largest ping-pong message or stream write a client may use, and so the"
+                                + " most buffer memory per session (default "
+                                + Quantity.bytes(d.maxMessageBytes()).format() + ")"))
+                .addOption(opt(
+                        "handshake-timeout",
+                        "DURATION",
+                        "most time from connect to authenticated (default "
+                                + Quantity.nanos(d.handshakeTimeout().toNanos()).format() + ")"))
+                .addOption(opt(
+                        "idle-timeout",
+                        "DURATION",
+                        "longest a session may go without data moving (default "
+                                + Quantity.nanos(d.idleTimeout().toNanos()).format() + ")"))
+                .addOption(opt(
+                        "max-test-duration",
+                        "DURATION",
+                        "longest test a client may ask for (default "
+                                + Quantity.nanos(d.maxTestDuration().toNanos()).format() + ")"));
     }
 
     @Override
     public int run(CommandLine line, PrintStream out, PrintStream err) throws Exception {
         if (!line.getArgList().isEmpty()) {
-            throw new UsageException("'serve' takes no arguments, got '" + line.getArgList().get(0) + "'",
-                    "see 'iocert serve --help'");
+            throw new UsageException(
+                    "'serve' takes no arguments, got '" + line.getArgList().get(0) + "'", "see 'iocert serve --help'");
         }
         String bindText = line.getOptionValue("bind", DEFAULT_BIND);
         InetAddress bind;
         try {
             bind = InetAddress.getByName(bindText);
         } catch (UnknownHostException e) {
-            throw new UsageException("--bind '" + bindText + "' is not an address of this node", "expected an IP address such as "
-                    + DEFAULT_BIND + " or a host name that resolves to one");
+            throw new UsageException(
+                    "--bind '" + bindText + "' is not an address of this node",
+                    "expected an IP address such as " + DEFAULT_BIND + " or a host name that resolves to one");
         }
         int port = port("--port", line.getOptionValue("port", Integer.toString(DEFAULT_PORT)));
-        Optional<Token> token = line.hasOption("token-file") ? Optional.of(token(line.getOptionValue("token-file")))
-                : Optional.empty();
+        Optional<Token> token =
+                line.hasOption("token-file") ? Optional.of(token(line.getOptionValue("token-file"))) : Optional.empty();
         if (!bind.isLoopbackAddress() && token.isEmpty()) {
-            throw new UsageException("--bind " + bindText + " is not a loopback address, and serving other nodes needs a shared"
-                    + " token: pass --token-file FILE", "make one with: head -c 32 /dev/urandom | base64 > FILE"
-                    + " (and copy it to the probing node)");
+            throw new UsageException(
+                    "--bind " + bindText + " is not a loopback address, and serving other nodes needs a shared"
+                            + " token: pass --token-file FILE",
+                    "make one with: head -c 32 /dev/urandom | base64 > FILE" + " (and copy it to the probing node)");
         }
         ServerLimits limits = limits(line);
         checkMemory(limits, ServerLimits.bufferMemoryLimit());
@@ -103,18 +131,23 @@ final class ServeCommand implements Command {
         try {
             server = PeerServer.start(new InetSocketAddress(bind, port), token, limits, s -> log(out, s));
         } catch (BindException e) {
-            throw new UsageException("cannot listen on " + bindText + ":" + port + ": " + e.getMessage(),
+            throw new UsageException(
+                    "cannot listen on " + bindText + ":" + port + ": " + e.getMessage(),
                     "is another iocert serve running there? choose another --port");
         }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "iocert-serve-shutdown"));
         InetSocketAddress a = server.address();
-        log(out, "listening on " + a.getAddress().getHostAddress() + ":" + a.getPort() + " (peer protocol "
-                + PeerServer.protocolVersion() + ", token " + (token.isPresent() ? "required" : "not required, loopback only") + "; limits: "
-                + limits.maxSessions() + " sessions, " + limits.maxHandshakes() + " handshakes, frames up to "
-                + Quantity.bytes(limits.maxMessageBytes()).format()
-                + ", handshake " + Quantity.nanos(limits.handshakeTimeout().toNanos()).format() + ", idle "
-                + Quantity.nanos(limits.idleTimeout().toNanos()).format() + ", tests up to "
-                + Quantity.nanos(limits.maxTestDuration().toNanos()).format() + ")");
+        log(
+                out,
+                "listening on " + a.getAddress().getHostAddress() + ":" + a.getPort() + " (peer protocol "
+                        + PeerServer.protocolVersion() + ", token "
+                        + (token.isPresent() ? "required" : "not required, loopback only") + "; limits: "
+                        + limits.maxSessions() + " sessions, " + limits.maxHandshakes() + " handshakes, frames up to "
+                        + Quantity.bytes(limits.maxMessageBytes()).format()
+                        + ", handshake "
+                        + Quantity.nanos(limits.handshakeTimeout().toNanos()).format() + ", idle "
+                        + Quantity.nanos(limits.idleTimeout().toNanos()).format() + ", tests up to "
+                        + Quantity.nanos(limits.maxTestDuration().toNanos()).format() + ")");
         server.awaitClosed();
         return Main.OK;
     }
@@ -154,12 +187,15 @@ final class ServeCommand implements Command {
      */
     static void checkMemory(ServerLimits limits, long availableBytes) throws UsageException {
         if (limits.bufferBytes() > availableBytes) {
-            throw new UsageException("--max-sessions " + limits.maxSessions() + " x --max-frame "
-                    + Quantity.bytes(limits.maxMessageBytes()).format() + " = " + Quantity.bytes(limits.bufferBytes()).format()
-                    + " of session buffers, more than this JVM may allocate for them ("
-                    + Quantity.bytes(availableBytes).format() + ", its -XX:MaxDirectMemorySize, else its heap limit -Xmx)",
+            throw new UsageException(
+                    "--max-sessions " + limits.maxSessions() + " x --max-frame "
+                            + Quantity.bytes(limits.maxMessageBytes()).format() + " = "
+                            + Quantity.bytes(limits.bufferBytes()).format()
+                            + " of session buffers, more than this JVM may allocate for them ("
+                            + Quantity.bytes(availableBytes).format()
+                            + ", its -XX:MaxDirectMemorySize, else its heap limit -Xmx)",
                     "lower --max-sessions or --max-frame, or give the JVM more, such as IOCERT_JAVA_OPTS=-Xmx"
-                    + (limits.bufferBytes() / (1L << 30) + 2) + "g");
+                            + (limits.bufferBytes() / (1L << 30) + 2) + "g");
         }
     }
 
@@ -205,11 +241,14 @@ final class ServeCommand implements Command {
             }
         }
         Duration handshake = line.hasOption("handshake-timeout")
-                ? Inputs.duration("--handshake-timeout", line.getOptionValue("handshake-timeout")) : d.handshakeTimeout();
+                ? Inputs.duration("--handshake-timeout", line.getOptionValue("handshake-timeout"))
+                : d.handshakeTimeout();
         Duration idle = line.hasOption("idle-timeout")
-                ? Inputs.duration("--idle-timeout", line.getOptionValue("idle-timeout")) : d.idleTimeout();
+                ? Inputs.duration("--idle-timeout", line.getOptionValue("idle-timeout"))
+                : d.idleTimeout();
         Duration test = line.hasOption("max-test-duration")
-                ? Inputs.duration("--max-test-duration", line.getOptionValue("max-test-duration")) : d.maxTestDuration();
+                ? Inputs.duration("--max-test-duration", line.getOptionValue("max-test-duration"))
+                : d.maxTestDuration();
         return new ServerLimits(sessions, frame, handshake, idle, test, handshakes);
     }
 }

@@ -75,7 +75,8 @@ final class Signing {
         List<Certificates.ResultDigest> digests = new ArrayList<>();
         for (Path f : resultFiles) {
             // Named as found from the certificate's directory (result.json, nodes/n01.result.json).
-            String name = f.startsWith(dir) ? dir.relativize(f).toString().replace(java.io.File.separatorChar, '/')
+            String name = f.startsWith(dir)
+                    ? dir.relativize(f).toString().replace(java.io.File.separatorChar, '/')
                     : f.getFileName().toString();
             digests.add(new Certificates.ResultDigest(name, Certificates.sha256(Files.readAllBytes(f))));
         }
@@ -119,7 +120,8 @@ final class Signing {
         try {
             return Files.readString(file, StandardCharsets.US_ASCII);
         } catch (IOException e) {
-            throw new UsageException(what + ": cannot read " + file + " (" + e.getClass().getSimpleName() + ")",
+            throw new UsageException(
+                    what + ": cannot read " + file + " (" + e.getClass().getSimpleName() + ")",
                     "make a key pair with 'iocert keygen --out PREFIX'");
         }
     }

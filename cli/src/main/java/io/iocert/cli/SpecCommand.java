@@ -51,9 +51,10 @@ final class SpecCommand implements Command {
     @Override
     public Options options() {
         Options o = SpecDerive.options();
-        o.getOption("out").setDescription("derive, extract: write the spec here instead of standard output (never"
-                + " overwritten); embed: write a copy of the image with the spec here (oci:DIR or oci-archive:FILE,"
-                + " new) instead of changing --image in place");
+        o.getOption("out")
+                .setDescription("derive, extract: write the spec here instead of standard output (never"
+                        + " overwritten); embed: write a copy of the image with the spec here (oci:DIR or oci-archive:FILE,"
+                        + " new) instead of changing --image in place");
         SpecInImage.options().forEach(o::addOption);
         return o;
     }
@@ -68,15 +69,19 @@ final class SpecCommand implements Command {
     public int run(CommandLine line, PrintStream out, PrintStream err) throws Exception {
         List<String> args = line.getArgList();
         if (args.isEmpty()) {
-            throw new UsageException("spec needs a sub-command: validate FILE..., schema, derive --from RESULT,"
-                    + " embed --spec FILE --image REF or extract --image REF",
+            throw new UsageException(
+                    "spec needs a sub-command: validate FILE..., schema, derive --from RESULT,"
+                            + " embed --spec FILE --image REF or extract --image REF",
                     "see 'iocert spec --help'");
         }
         List<String> allowed = OPTIONS.getOrDefault(args.get(0), List.of());
         for (org.apache.commons.cli.Option o : line.getOptions()) {
             if (!allowed.contains(o.getLongOpt())) {
-                List<String> owners = OPTIONS.entrySet().stream().filter(e -> e.getValue().contains(o.getLongOpt()))
-                        .map(e -> "'spec " + e.getKey() + "'").sorted().toList();
+                List<String> owners = OPTIONS.entrySet().stream()
+                        .filter(e -> e.getValue().contains(o.getLongOpt()))
+                        .map(e -> "'spec " + e.getKey() + "'")
+                        .sorted()
+                        .toList();
                 throw new UsageException("--" + o.getLongOpt() + " belongs to " + String.join(", ", owners)
                         + ", not 'spec " + args.get(0) + "'");
             }
@@ -107,9 +112,11 @@ final class SpecCommand implements Command {
                 for (String f : args.subList(1, args.size())) {
                     try {
                         Spec s = Inputs.spec(f, err);
-                        out.println(Main.shown(f) + ": OK (spec '" + Printable.escape(s.name()) + "', " + s.requirements().size() + " requirements)");
+                        out.println(Main.shown(f) + ": OK (spec '" + Printable.escape(s.name()) + "', "
+                                + s.requirements().size() + " requirements)");
                         for (Requirement r : s.requirements()) {
-                            ProbeRunner.feasibility(r).stream().filter(Feasibility.Finding::warns)
+                            ProbeRunner.feasibility(r).stream()
+                                    .filter(Feasibility.Finding::warns)
                                     .forEach(w -> err.println(Main.shown(f + ": warning: " + w.message())));
                         }
                     } catch (SpecException | ImageException e) {
@@ -119,8 +126,9 @@ final class SpecCommand implements Command {
                 }
                 return bad == 0 ? Main.OK : Main.BAD_INPUT;
             }
-            default -> throw new UsageException("unknown spec sub-command '" + args.get(0)
-                    + "'; expected validate, schema, derive, embed or extract");
+            default ->
+                throw new UsageException("unknown spec sub-command '" + args.get(0)
+                        + "'; expected validate, schema, derive, embed or extract");
         }
     }
 }

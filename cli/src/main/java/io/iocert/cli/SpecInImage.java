@@ -25,14 +25,16 @@ import org.apache.commons.cli.Option;
  * (docs/spec-travels.md).
  */
 final class SpecInImage {
-    private SpecInImage() {
-    }
+    private SpecInImage() {}
 
     static List<Option> options() {
         return List.of(
                 opt("spec", "FILE", "embed: the spec to put into the image (a file, or an image carrying one)"),
-                opt("image", "REF", "embed, extract: the image: oci:DIR[:TAG], oci-archive:FILE[:TAG] or (extract only)"
-                        + " docker-archive:FILE[:NAME:TAG]; without TAG the one tagged 'latest' or the only image"));
+                opt(
+                        "image",
+                        "REF",
+                        "embed, extract: the image: oci:DIR[:TAG], oci-archive:FILE[:TAG] or (extract only)"
+                                + " docker-archive:FILE[:NAME:TAG]; without TAG the one tagged 'latest' or the only image"));
     }
 
     static int embed(CommandLine line, List<String> extra, PrintStream out, PrintStream err)
@@ -49,13 +51,13 @@ final class SpecInImage {
             canonical = SpecLoader.canonicalJson(Path.of(specValue));
         }
         ImageRef image = image(line.getOptionValue("image"), "--image");
-        Optional<ImageRef> target = line.hasOption("out")
-                ? Optional.of(image(line.getOptionValue("out"), "--out")) : Optional.empty();
+        Optional<ImageRef> target =
+                line.hasOption("out") ? Optional.of(image(line.getOptionValue("out"), "--out")) : Optional.empty();
         SpecImages.Embedded e = SpecImages.embed(canonical, image, target, Instant.now());
         String spec = "spec '" + e.specName() + "' (sha256 " + e.specSha256() + ")";
         if (e.alreadyAttached()) {
-            err.println("iocert: note: this " + spec + " is already attached to the image (referrer " + e.referrerDigest()
-                    + "); not attached twice");
+            err.println("iocert: note: this " + spec + " is already attached to the image (referrer "
+                    + e.referrerDigest() + "); not attached twice");
         }
         out.println((target.isPresent() ? "wrote " + e.target() + ": " : "") + "the image " + e.imageDigest()
                 + (e.alreadyAttached() ? " has " : " now has ") + spec + " attached as referrer " + e.referrerDigest()
@@ -79,8 +81,8 @@ final class SpecInImage {
                 throw new UsageException("--out " + file + " already exists; iocert does not overwrite files"
                         + " (choose another path or remove it)");
             }
-            err.println("iocert: wrote " + file + ": spec '" + s.spec().name() + "' (sha256 " + s.spec().sha256()
-                    + ") from " + s.origin());
+            err.println("iocert: wrote " + file + ": spec '" + s.spec().name() + "' (sha256 "
+                    + s.spec().sha256() + ") from " + s.origin());
         } else {
             out.write(s.canonicalJson());
             out.flush();
@@ -98,8 +100,9 @@ final class SpecInImage {
 
     private static void noArguments(String sub, List<String> extra, String usage) throws UsageException {
         if (!extra.isEmpty()) {
-            throw new UsageException("'spec " + sub + "' takes no arguments besides its options; got '" + extra.get(0)
-                    + "'", "usage: iocert spec " + sub + " " + usage);
+            throw new UsageException(
+                    "'spec " + sub + "' takes no arguments besides its options; got '" + extra.get(0) + "'",
+                    "usage: iocert spec " + sub + " " + usage);
         }
     }
 }

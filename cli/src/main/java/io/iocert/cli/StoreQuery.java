@@ -12,18 +12,23 @@ import org.apache.commons.cli.Options;
 
 /** The options history and drift share: which store, which node or instance type, which spec, which format. */
 final class StoreQuery {
-    private StoreQuery() {
-    }
+    private StoreQuery() {}
 
     static Options options() {
         return new Options()
                 .addOption(Stores.readOption())
                 .addOptionGroup(new OptionGroup()
                         .addOption(Commands.opt("node", "HOST", "one node, by the hostname its results carry"))
-                        .addOption(Commands.opt("instance-type", "TYPE", "every node of an instance type (the node"
-                                + " identity's cloudInstanceType, else its DMI product name)")))
-                .addOption(Commands.opt("spec", "NAME", "the spec the certifications were made against: its name, or a"
-                        + " spec file to take the name from"))
+                        .addOption(Commands.opt(
+                                "instance-type",
+                                "TYPE",
+                                "every node of an instance type (the node"
+                                        + " identity's cloudInstanceType, else its DMI product name)")))
+                .addOption(Commands.opt(
+                        "spec",
+                        "NAME",
+                        "the spec the certifications were made against: its name, or a"
+                                + " spec file to take the name from"))
                 .addOption(Commands.opt("format", "F", "text (default), json or csv"));
     }
 
@@ -34,14 +39,15 @@ final class StoreQuery {
         if (line.hasOption("instance-type")) {
             return ResultStore.Selector.instanceType(nonBlank(line, "instance-type"));
         }
-        throw new UsageException(command + " needs --node HOST or --instance-type TYPE", "see 'iocert " + command
-                + " --help'");
+        throw new UsageException(
+                command + " needs --node HOST or --instance-type TYPE", "see 'iocert " + command + " --help'");
     }
 
     /** The spec name: given as such, or read from the spec file named. */
     static String specName(CommandLine line, String command) throws Exception {
         if (!line.hasOption("spec")) {
-            throw new UsageException(command + " needs --spec NAME (the spec's name, or its file)",
+            throw new UsageException(
+                    command + " needs --spec NAME (the spec's name, or its file)",
                     "see 'iocert " + command + " --help'");
         }
         String value = nonBlank(line, "spec");

@@ -4,6 +4,8 @@ import static io.iocert.cli.Commands.opt;
 
 import io.iocert.certifier.Report;
 import io.iocert.results.Result;
+import io.iocert.results.ResultCodec;
+import io.iocert.results.ResultFormatException;
 import io.iocert.store.ResultStore;
 import io.iocert.store.StoreException;
 import io.iocert.store.StoreLocation;
@@ -11,10 +13,8 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import io.iocert.results.ResultCodec;
-import io.iocert.results.ResultFormatException;
-import java.util.List;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.commons.cli.CommandLine;
@@ -29,8 +29,7 @@ final class Stores {
     static final String HELP = "a SQLite file (created when recording) or jdbc:postgresql://HOST[:PORT]/DB?user=U;"
             + " default $" + StoreLocation.ENV + " (docs/history.md)";
 
-    private Stores() {
-    }
+    private Stores() {}
 
     static Option recordOption() {
         return opt("store", "STORE", "also record the result and verdicts in this store: " + HELP);
@@ -49,16 +48,17 @@ final class Stores {
         try {
             return Optional.of(StoreLocation.parse(text));
         } catch (StoreException e) {
-            throw new UsageException((line.hasOption("store") ? "--store: " : "$" + StoreLocation.ENV + ": ")
-                    + e.getMessage());
+            throw new UsageException(
+                    (line.hasOption("store") ? "--store: " : "$" + StoreLocation.ENV + ": ") + e.getMessage());
         }
     }
 
     /** The store a reading command needs: named, existing. */
     static ResultStore openForReading(CommandLine line, String command) throws UsageException, IOException {
-        StoreLocation where = location(line, System.getenv()).orElseThrow(() -> new UsageException(command
-                + " needs a store: --store FILE|jdbc:postgresql://... or $" + StoreLocation.ENV,
-                "see 'iocert " + command + " --help' and docs/history.md"));
+        StoreLocation where = location(line, System.getenv())
+                .orElseThrow(() -> new UsageException(
+                        command + " needs a store: --store FILE|jdbc:postgresql://... or $" + StoreLocation.ENV,
+                        "see 'iocert " + command + " --help' and docs/history.md"));
         return open(where, false);
     }
 
@@ -92,8 +92,15 @@ final class Stores {
      * and {@code certificate} (either may be null) in one transaction; nothing without a store.
      * {@code source} names the recording command.
      */
-    static void record(Optional<StoreLocation> where, Result result, byte[] document, String source, Report report,
-                       byte[] certificate, PrintStream err) throws UsageException, IOException {
+    static void record(
+            Optional<StoreLocation> where,
+            Result result,
+            byte[] document,
+            String source,
+            Report report,
+            byte[] certificate,
+            PrintStream err)
+            throws UsageException, IOException {
         if (where.isEmpty()) {
             return;
         }
@@ -104,8 +111,15 @@ final class Stores {
         }
     }
 
-    private static void recordInto(ResultStore store, Result result, byte[] document, String source, Report report,
-                                   byte[] certificate, PrintStream err) throws StoreException {
+    private static void recordInto(
+            ResultStore store,
+            Result result,
+            byte[] document,
+            String source,
+            Report report,
+            byte[] certificate,
+            PrintStream err)
+            throws StoreException {
         ResultStore.Recorded r = store.record(result, document, source, report, certificate, Instant.now());
         err.println("iocert: recorded " + (r.newResult() ? "result " : "a certification of stored result ")
                 + r.resultId().substring(0, 12) + (report == null ? "" : " (" + report.verdict() + ")")
@@ -113,8 +127,9 @@ final class Stores {
     }
 
     /** Records each certified file with its report (and the one certificate, if signed): one transaction each. */
-    static void recordFiles(Optional<StoreLocation> where, List<Path> files, List<Report> reports, Path certificate,
-                            PrintStream err) throws UsageException, IOException, ResultFormatException {
+    static void recordFiles(
+            Optional<StoreLocation> where, List<Path> files, List<Report> reports, Path certificate, PrintStream err)
+            throws UsageException, IOException, ResultFormatException {
         if (where.isEmpty()) {
             return;
         }

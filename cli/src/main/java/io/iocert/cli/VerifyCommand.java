@@ -48,15 +48,18 @@ final class VerifyCommand implements Command {
     public Options options() {
         return new Options()
                 .addOption(opt("key", "PUB", "the signer's public key, PREFIX.pub from 'iocert keygen' (required)"))
-                .addOption(opt("spec", "FILE", "also require that the certificate was issued for this spec"
-                        + Inputs.SPEC_IMAGE_HINT));
+                .addOption(opt(
+                        "spec",
+                        "FILE",
+                        "also require that the certificate was issued for this spec" + Inputs.SPEC_IMAGE_HINT));
     }
 
     @Override
     public int run(CommandLine line, PrintStream out, PrintStream err) throws Exception {
         List<String> args = line.getArgList();
         if (args.size() != 1) {
-            throw new UsageException("verify needs exactly one certificate file; got " + args.size(), "see 'iocert verify --help'");
+            throw new UsageException(
+                    "verify needs exactly one certificate file; got " + args.size(), "see 'iocert verify --help'");
         }
         if (!line.hasOption("key")) {
             throw new UsageException("verify needs --key PUB, the signer's public key", "see 'iocert verify --help'");
@@ -66,7 +69,8 @@ final class VerifyCommand implements Command {
         try {
             key = Keys.readPublic(Files.readString(keyFile, StandardCharsets.US_ASCII), keyFile.toString());
         } catch (IOException e) {
-            throw new UsageException("--key: cannot read " + keyFile + " (" + e.getClass().getSimpleName() + ")");
+            throw new UsageException(
+                    "--key: cannot read " + keyFile + " (" + e.getClass().getSimpleName() + ")");
         } catch (Keys.KeyException e) {
             throw new UsageException(e.getMessage());
         }
@@ -80,17 +84,23 @@ final class VerifyCommand implements Command {
         try {
             bytes = Files.readAllBytes(certFile);
         } catch (IOException e) {
-            throw new InvalidCertificateException(certFile + ": INVALID: unreadable (" + e.getClass().getSimpleName() + ")");
+            throw new InvalidCertificateException(
+                    certFile + ": INVALID: unreadable (" + e.getClass().getSimpleName() + ")");
         }
         Certificates.Verification v = Certificates.verify(bytes, key, specSha, Instant.now());
         if (!v.valid()) {
             throw new InvalidCertificateException(certFile + ": INVALID: " + v.reason());
         }
         var p = v.payload().orElseThrow();
-        out.println(Main.shown(certFile + ": VALID: node " + p.at("/node/hostname").asText() + " is " + p.path("verdict").asText()
-                + " for spec '" + p.at("/spec/name").asText() + "' (sha256 " + p.at("/spec/sha256").asText().substring(0,
-                Math.min(12, p.at("/spec/sha256").asText().length())) + "), issued " + p.path("issuedAt").asText()
-                + ", valid until " + p.path("validUntil").asText() + ", key " + p.path("keyId").asText()));
+        out.println(Main.shown(certFile + ": VALID: node "
+                + p.at("/node/hostname").asText() + " is " + p.path("verdict").asText()
+                + " for spec '" + p.at("/spec/name").asText() + "' (sha256 "
+                + p.at("/spec/sha256")
+                        .asText()
+                        .substring(0, Math.min(12, p.at("/spec/sha256").asText().length())) + "), issued "
+                + p.path("issuedAt").asText()
+                + ", valid until " + p.path("validUntil").asText() + ", key "
+                + p.path("keyId").asText()));
         return Main.OK;
     }
 }

@@ -62,6 +62,7 @@ class AdmitIT {
 
     @TempDir
     static Path tmp;
+
     private static Process admit;
     private static Path log;
     private static HttpClient client;
@@ -75,47 +76,130 @@ class AdmitIT {
         assumeTrue(onPath("umoci"), "umoci is not installed here (Debian: apt-get install umoci)");
         assumeTrue(onPath("openssl"), "openssl is not installed here (Debian: apt-get install openssl)");
         Path tls = Files.createDirectories(tmp.resolve("tls"));
-        tool(tls, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt",
-                "-days", "2", "-subj", "/CN=iocert admit test CA");
+        tool(
+                tls,
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-keyout",
+                "ca.key",
+                "-out",
+                "ca.crt",
+                "-days",
+                "2",
+                "-subj",
+                "/CN=iocert admit test CA");
         tool(tls, "openssl", "genrsa", "-traditional", "-out", "tls.key", "2048");
-        tool(tls, "openssl", "req", "-new", "-key", "tls.key", "-out", "tls.csr", "-subj", "/CN=iocert-admit.iocert.svc");
-        Files.writeString(tls.resolve("san.ext"), "subjectAltName=DNS:iocert-admit.iocert.svc,DNS:localhost,IP:127.0.0.1\n");
-        tool(tls, "openssl", "x509", "-req", "-in", "tls.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
-                "-out", "tls.crt", "-days", "2", "-extfile", "san.ext");
-        assertTrue(Files.readString(tls.resolve("tls.key")).startsWith("-----BEGIN RSA PRIVATE KEY-----"),
+        tool(
+                tls,
+                "openssl",
+                "req",
+                "-new",
+                "-key",
+                "tls.key",
+                "-out",
+                "tls.csr",
+                "-subj",
+                "/CN=iocert-admit.iocert.svc");
+        Files.writeString(
+                tls.resolve("san.ext"), "subjectAltName=DNS:iocert-admit.iocert.svc,DNS:localhost,IP:127.0.0.1\n");
+        tool(
+                tls,
+                "openssl",
+                "x509",
+                "-req",
+                "-in",
+                "tls.csr",
+                "-CA",
+                "ca.crt",
+                "-CAkey",
+                "ca.key",
+                "-CAcreateserial",
+                "-out",
+                "tls.crt",
+                "-days",
+                "2",
+                "-extfile",
+                "san.ext");
+        assertTrue(
+                Files.readString(tls.resolve("tls.key")).startsWith("-----BEGIN RSA PRIVATE KEY-----"),
                 "the server key is PKCS#1, as cert-manager writes RSA keys by default");
 
         Path specs = Files.createDirectories(tmp.resolve("specs"));
-        Path annotated = Files.writeString(specs.resolve("ocean.yaml"), String.join("\n", "iocert: v1",
-                "name: ocean-checkpoint", "requirements:", "  - id: restart-read", "    probe: fs.read",
-                "    workload: {pattern: random, blockSize: 4KiB, fileSize: 64MiB}",
-                "    expect: {latency: {p99: \"<= 2 ms\"}}", ""));
+        Path annotated = Files.writeString(
+                specs.resolve("ocean.yaml"),
+                String.join(
+                        "\n",
+                        "iocert: v1",
+                        "name: ocean-checkpoint",
+                        "requirements:",
+                        "  - id: restart-read",
+                        "    probe: fs.read",
+                        "    workload: {pattern: random, blockSize: 4KiB, fileSize: 64MiB}",
+                        "    expect: {latency: {p99: \"<= 2 ms\"}}",
+                        ""));
         annotatedSpec = SpecLoader.load(annotated);
         Files.createDirectories(specs.resolve("..2026_12_02_14_00_00.000000001")); // a ConfigMap mount's hidden entries
-        Path carried = Files.writeString(tmp.resolve("gpu-scratch.yaml"), String.join("\n", "iocert: v1",
-                "name: gpu-scratch", "requirements:", "  - id: checkpoint-write", "    probe: fs.write",
-                "    workload: {pattern: sequential, blockSize: 1MiB, fileSize: 256MiB}",
-                "    expect: {throughput: {p10: \">= 400 MB/s\"}}", ""));
+        Path carried = Files.writeString(
+                tmp.resolve("gpu-scratch.yaml"),
+                String.join(
+                        "\n",
+                        "iocert: v1",
+                        "name: gpu-scratch",
+                        "requirements:",
+                        "  - id: checkpoint-write",
+                        "    probe: fs.write",
+                        "    workload: {pattern: sequential, blockSize: 1MiB, fileSize: 256MiB}",
+                        "    expect: {throughput: {p10: \">= 400 MB/s\"}}",
+                        ""));
         imageSpec = SpecLoader.load(carried);
 
         Path store = Files.createDirectories(tmp.resolve("images"));
         Path ocean = layout(store, "registry.example.com/team/ocean", "2.4");
         embed(carried, "oci:" + ocean + ":2.4");
-        imageDigest = JSON.readTree(ocean.resolve("index.json").toFile()).get("manifests").get(0).get("digest").asText();
+        imageDigest = JSON.readTree(ocean.resolve("index.json").toFile())
+                .get("manifests")
+                .get(0)
+                .get("digest")
+                .asText();
         layout(store, "docker.io/library/busybox", "1.36"); // stored, carries no spec
         Path tampered = layout(store, "registry.example.com/team/tampered", "1");
         embed(carried, "oci:" + tampered + ":1");
         tamperRecordedSha(tampered);
 
         log = tmp.resolve("admit.log");
-        admit = new ProcessBuilder(java(), "-jar", JAR.toAbsolutePath().toString(), "admit", "--bind", "127.0.0.1",
-                "--port", "0", "--tls-cert", tls.resolve("tls.crt").toString(), "--tls-key", tls.resolve("tls.key").toString(),
-                "--specs", specs.toString(), "--images", store.toString(), "--max-body", "256KiB",
-                "--request-timeout", "3s")
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        admit = new ProcessBuilder(
+                        java(),
+                        "-jar",
+                        JAR.toAbsolutePath().toString(),
+                        "admit",
+                        "--bind",
+                        "127.0.0.1",
+                        "--port",
+                        "0",
+                        "--tls-cert",
+                        tls.resolve("tls.crt").toString(),
+                        "--tls-key",
+                        tls.resolve("tls.key").toString(),
+                        "--specs",
+                        specs.toString(),
+                        "--images",
+                        store.toString(),
+                        "--max-body",
+                        "256KiB",
+                        "--request-timeout",
+                        "3s")
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         int port = awaitPort();
         mutate = URI.create("https://localhost:" + port + "/mutate");
-        client = HttpClient.newBuilder().sslContext(trusting(tls.resolve("ca.crt"))).connectTimeout(Duration.ofSeconds(10))
+        client = HttpClient.newBuilder()
+                .sslContext(trusting(tls.resolve("ca.crt")))
+                .connectTimeout(Duration.ofSeconds(10))
                 .build();
     }
 
@@ -140,27 +224,40 @@ class AdmitIT {
         assertEquals(1, terms.size(), "a pod without node affinity gets one term: " + terms);
         Map<String, List<String>> required = expressions(terms.get(0));
         Map<String, String> eligible = nfdLabels(imageSpec, NodeVerdict.ELIGIBLE);
-        assertEquals(Map.of("iocert.io/gpu-scratch", List.of("true"),
-                "iocert.io/gpu-scratch.sha256", List.of(imageSpec.sha256().substring(0, 12))), required);
+        assertEquals(
+                Map.of(
+                        "iocert.io/gpu-scratch",
+                        List.of("true"),
+                        "iocert.io/gpu-scratch.sha256",
+                        List.of(imageSpec.sha256().substring(0, 12))),
+                required);
         for (Map.Entry<String, List<String>> e : required.entrySet()) {
-            assertEquals(List.of(eligible.get(e.getKey())), e.getValue(), "export --to nfd writes " + e.getKey() + "="
-                    + eligible.get(e.getKey()) + " on a certified node");
+            assertEquals(
+                    List.of(eligible.get(e.getKey())),
+                    e.getValue(),
+                    "export --to nfd writes " + e.getKey() + "=" + eligible.get(e.getKey()) + " on a certified node");
         }
         assertTrue(schedulable(terms, eligible), "a node exported ELIGIBLE for the spec is chosen: " + eligible);
         assertFalse(schedulable(terms, nfdLabels(imageSpec, NodeVerdict.NOT_ELIGIBLE)), "a NOT_ELIGIBLE node is not");
-        assertFalse(schedulable(terms, nfdLabels(annotatedSpec, NodeVerdict.ELIGIBLE)), "a node certified for another"
-                + " spec is not");
-        Spec otherVersion = SpecLoader.parse(Files.readString(tmp.resolve("gpu-scratch.yaml"))
-                .replace("400 MB/s", "300 MB/s"), "gpu-scratch-v0.yaml");
-        assertFalse(schedulable(terms, nfdLabels(otherVersion, NodeVerdict.ELIGIBLE)), "a node certified for an older"
-                + " version of the spec, same name, is not");
+        assertFalse(
+                schedulable(terms, nfdLabels(annotatedSpec, NodeVerdict.ELIGIBLE)),
+                "a node certified for another" + " spec is not");
+        Spec otherVersion = SpecLoader.parse(
+                Files.readString(tmp.resolve("gpu-scratch.yaml")).replace("400 MB/s", "300 MB/s"),
+                "gpu-scratch-v0.yaml");
+        assertFalse(
+                schedulable(terms, nfdLabels(otherVersion, NodeVerdict.ELIGIBLE)),
+                "a node certified for an older" + " version of the spec, same name, is not");
 
         ObjectNode before = (ObjectNode) review.at("/request/object");
         ObjectNode after = ((ObjectNode) patched.deepCopy());
         ((ObjectNode) after.get("spec")).remove("affinity");
         assertEquals(before, after, "the patch changes nothing but the affinity");
-        assertTrue(Files.readString(log).contains("placed hpc/ocean-run-* on nodes certified for gpu-scratch (sha256 "
-                + imageSpec.sha256().substring(0, 12) + ", container 'model' image oci:"), Files.readString(log));
+        assertTrue(
+                Files.readString(log)
+                        .contains("placed hpc/ocean-run-* on nodes certified for gpu-scratch (sha256 "
+                                + imageSpec.sha256().substring(0, 12) + ", container 'model' image oci:"),
+                Files.readString(log));
 
         ObjectNode again = fixture("job-pod-create.json");
         again.withObject("/request").set("object", patched);
@@ -168,10 +265,12 @@ class AdmitIT {
         assertFalse(second.has("patch"), "a pod that already requires the spec is left as it is: " + second);
 
         ObjectNode byDigest = fixture("job-pod-create.json");
-        ((ObjectNode) byDigest.at("/request/object/spec/containers/0")).put("image",
-                "registry.example.com/team/ocean@" + imageDigest);
-        assertEquals(required, expressions(apply(byDigest, allowed(byDigest))
-                .at(REQUIRED + "/nodeSelectorTerms/0")), "an image named by digest is found too");
+        ((ObjectNode) byDigest.at("/request/object/spec/containers/0"))
+                .put("image", "registry.example.com/team/ocean@" + imageDigest);
+        assertEquals(
+                required,
+                expressions(apply(byDigest, allowed(byDigest)).at(REQUIRED + "/nodeSelectorTerms/0")),
+                "an image named by digest is found too");
     }
 
     @Test
@@ -185,7 +284,8 @@ class AdmitIT {
         JsonNode original = review.at("/request/object/spec/affinity");
         JsonNode affinity = patched.at("/spec/affinity");
         assertEquals(original.get("podAntiAffinity"), affinity.get("podAntiAffinity"));
-        assertEquals(original.at("/nodeAffinity/preferredDuringSchedulingIgnoredDuringExecution"),
+        assertEquals(
+                original.at("/nodeAffinity/preferredDuringSchedulingIgnoredDuringExecution"),
                 affinity.at("/nodeAffinity/preferredDuringSchedulingIgnoredDuringExecution"));
 
         Map<String, String> eligible = nfdLabels(annotatedSpec, NodeVerdict.ELIGIBLE);
@@ -193,7 +293,8 @@ class AdmitIT {
         ours.put("iocert.io/ocean-checkpoint", List.of(eligible.get("iocert.io/ocean-checkpoint")));
         ours.put("iocert.io/ocean-checkpoint.sha256", List.of(eligible.get("iocert.io/ocean-checkpoint.sha256")));
         JsonNode terms = affinity.at("/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms");
-        JsonNode originalTerms = original.at("/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms");
+        JsonNode originalTerms =
+                original.at("/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms");
         assertEquals(2, terms.size(), "the terms stay alternatives (OR), none added or dropped");
         for (int i = 0; i < terms.size(); i++) {
             Map<String, List<String>> want = expressions(originalTerms.get(i));
@@ -201,7 +302,9 @@ class AdmitIT {
             assertEquals(want, expressions(terms.get(i)), "term " + i + " keeps its own expressions AND gets ours");
             assertEquals(originalTerms.get(i).get("matchFields"), terms.get(i).get("matchFields"));
         }
-        assertEquals("[\"true\"]", terms.get(0).get("matchExpressions").get(2).get("values").toString());
+        assertEquals(
+                "[\"true\"]",
+                terms.get(0).get("matchExpressions").get(2).get("values").toString());
 
         Map<String, String> zoneA = new LinkedHashMap<>(eligible);
         zoneA.put("topology.kubernetes.io/zone", "zone-a");
@@ -220,11 +323,16 @@ class AdmitIT {
         assertFalse(response.has("patch") || response.has("patchType"), response.toString());
         assertFalse(response.has("warnings"), "images the store does not hold are no news: " + response);
 
-        ((ObjectNode) review.at("/request/object/spec/containers/0")).put("image", "registry.example.com/team/ocean:2.5");
+        ((ObjectNode) review.at("/request/object/spec/containers/0"))
+                .put("image", "registry.example.com/team/ocean:2.5");
         JsonNode untagged = allowed(review);
         assertFalse(untagged.has("patch"), untagged.toString());
-        assertTrue(untagged.get("warnings").get(0).asText().contains("registry.example.com/team/ocean:2.5 is not in the"
-                + " iocert image store"), untagged.toString());
+        assertTrue(
+                untagged.get("warnings")
+                        .get(0)
+                        .asText()
+                        .contains("registry.example.com/team/ocean:2.5 is not in the" + " iocert image store"),
+                untagged.toString());
 
         ObjectNode update = fixture("annotated-pod-with-affinity.json");
         update.withObject("/request").put("operation", "UPDATE");
@@ -239,62 +347,83 @@ class AdmitIT {
         assertEquals(unknown.at("/request/uid"), denied.get("uid"));
         assertFalse(denied.get("allowed").asBoolean(), denied.toString());
         assertEquals(403, denied.at("/status/code").asInt());
-        assertEquals("iocert: pod hpc/restart-reader: the annotation iocert.io/spec names spec 'ocean-chekpoint', which"
-                + " this webhook does not know; known specs: ocean-checkpoint (from " + tmp.resolve("specs") + ")",
+        assertEquals(
+                "iocert: pod hpc/restart-reader: the annotation iocert.io/spec names spec 'ocean-chekpoint', which"
+                        + " this webhook does not know; known specs: ocean-checkpoint (from " + tmp.resolve("specs")
+                        + ")",
                 denied.at("/status/message").asText());
         assertFalse(denied.has("patch"));
 
         ObjectNode tampered = fixture("job-pod-create.json");
-        ((ObjectNode) tampered.at("/request/object/spec/containers/0")).put("image", "registry.example.com/team/tampered:1");
+        ((ObjectNode) tampered.at("/request/object/spec/containers/0"))
+                .put("image", "registry.example.com/team/tampered:1");
         JsonNode refused = review(tampered, 200).get("response");
         assertFalse(refused.get("allowed").asBoolean(), refused.toString());
         String message = refused.at("/status/message").asText();
-        assertTrue(message.startsWith("iocert: pod hpc/ocean-run-*: container 'model' image"
-                + " registry.example.com/team/tampered:1: oci:"), message);
-        assertTrue(message.endsWith(": the spec's sha256 is " + imageSpec.sha256() + " but the annotation"
-                + " io.iocert.spec.sha256 records " + "0".repeat(64) + "; the spec was changed after it was embedded,"
-                + " refusing it"), message);
+        assertTrue(
+                message.startsWith("iocert: pod hpc/ocean-run-*: container 'model' image"
+                        + " registry.example.com/team/tampered:1: oci:"),
+                message);
+        assertTrue(
+                message.endsWith(": the spec's sha256 is " + imageSpec.sha256() + " but the annotation"
+                        + " io.iocert.spec.sha256 records " + "0".repeat(64)
+                        + "; the spec was changed after it was embedded,"
+                        + " refusing it"),
+                message);
         assertTrue(Files.readString(log).contains("denied: iocert: pod hpc/ocean-run-*: container 'model'"));
     }
 
     @Test
     void shouldAnswerAMalformedReviewWithHttp400AndTheReason() throws Exception {
         String notJson = post("{\"apiVersion\": \"admission.", 400).body();
-        assertTrue(notJson.startsWith("iocert admit: the request body is not valid JSON (Unexpected end-of-input"), notJson);
+        assertTrue(
+                notJson.startsWith("iocert admit: the request body is not valid JSON (Unexpected end-of-input"),
+                notJson);
         assertTrue(notJson.endsWith(" at line 1, column 27); expected an AdmissionReview\n"), notJson);
         ObjectNode old = fixture("job-pod-create.json");
         old.put("apiVersion", "admission.k8s.io/v1beta1");
-        assertEquals("iocert admit: apiVersion is \"admission.k8s.io/v1beta1\"; expected admission.k8s.io/v1 (set"
-                + " admissionReviewVersions: [v1] in the MutatingWebhookConfiguration)\n", post(old.toString(), 400).body());
+        assertEquals(
+                "iocert admit: apiVersion is \"admission.k8s.io/v1beta1\"; expected admission.k8s.io/v1 (set"
+                        + " admissionReviewVersions: [v1] in the MutatingWebhookConfiguration)\n",
+                post(old.toString(), 400).body());
         ObjectNode noUid = fixture("job-pod-create.json");
         noUid.withObject("/request").remove("uid");
-        assertEquals("iocert admit: request.uid is missing; expected the request's uid, which the response must echo\n",
+        assertEquals(
+                "iocert admit: request.uid is missing; expected the request's uid, which the response must echo\n",
                 post(noUid.toString(), 400).body());
         ObjectNode noPod = fixture("job-pod-create.json");
         noPod.withObject("/request").remove("object");
-        assertEquals("iocert admit: request.object is missing; expected the pod being created\n",
+        assertEquals(
+                "iocert admit: request.object is missing; expected the pod being created\n",
                 post(noPod.toString(), 400).body());
-        assertEquals("iocert admit: the request body is a JSON array; expected an AdmissionReview object\n",
+        assertEquals(
+                "iocert admit: the request body is a JSON array; expected an AdmissionReview object\n",
                 post("[]", 400).body());
 
         HttpResponse<String> big = post("{\"pad\": \"" + "x".repeat(300 * 1024) + "\"}", 413);
         assertTrue(big.body().contains("over 262144 bytes, this webhook's limit (--max-body)"), big.body());
-        HttpResponse<String> text = client.send(HttpRequest.newBuilder(mutate).header("Content-Type", "text/plain")
-                .POST(HttpRequest.BodyPublishers.ofString("hello")).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(415, text.statusCode(), text.body());
-        HttpResponse<String> health = client.send(HttpRequest.newBuilder(mutate.resolve("/healthz")).GET().build(),
+        HttpResponse<String> text = client.send(
+                HttpRequest.newBuilder(mutate)
+                        .header("Content-Type", "text/plain")
+                        .POST(HttpRequest.BodyPublishers.ofString("hello"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
+        assertEquals(415, text.statusCode(), text.body());
+        HttpResponse<String> health = client.send(
+                HttpRequest.newBuilder(mutate.resolve("/healthz")).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, health.statusCode());
         assertEquals("ok\n", health.body());
     }
 
     @Test
     void shouldCloseAConnectionThatDoesNotSendItsBodyInTime() throws Exception {
-        try (SSLSocket socket = (SSLSocket) trusting(tmp.resolve("tls/ca.crt")).getSocketFactory()
-                .createSocket("localhost", mutate.getPort())) {
+        try (SSLSocket socket = (SSLSocket)
+                trusting(tmp.resolve("tls/ca.crt")).getSocketFactory().createSocket("localhost", mutate.getPort())) {
             socket.setSoTimeout(30_000);
-            socket.getOutputStream().write(("POST /mutate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                    + "Content-Length: 1000\r\n\r\n{").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write(("POST /mutate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                                    + "Content-Length: 1000\r\n\r\n{")
+                            .getBytes(StandardCharsets.US_ASCII));
             socket.getOutputStream().flush();
             long start = System.nanoTime();
             int read;
@@ -305,36 +434,69 @@ class AdmitIT {
             }
             long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
             assertEquals(-1, read, "closed, not answered");
-            assertTrue(seconds <= 10, "closed by --request-timeout 3s (the JDK server checks about every second), not"
-                    + " after " + seconds + " s");
+            assertTrue(
+                    seconds <= 10,
+                    "closed by --request-timeout 3s (the JDK server checks about every second), not" + " after "
+                            + seconds + " s");
         }
     }
 
     @Test
     void shouldRefuseToStartWithAKeyThatIsNotTheCertificatesOrWithoutTls() throws Exception {
         Path tls = tmp.resolve("tls");
-        CliRunner wrong = CliRunner.run("admit", "--port", "0", "--tls-cert", tls.resolve("tls.crt").toString(),
-                "--tls-key", tls.resolve("ca.key").toString(), "--specs", tmp.resolve("specs").toString());
+        CliRunner wrong = CliRunner.run(
+                "admit",
+                "--port",
+                "0",
+                "--tls-cert",
+                tls.resolve("tls.crt").toString(),
+                "--tls-key",
+                tls.resolve("ca.key").toString(),
+                "--specs",
+                tmp.resolve("specs").toString());
         assertEquals(2, wrong.code(), wrong.err());
-        assertEquals("iocert: --tls-key " + tls.resolve("ca.key") + " (RSA) is not the key of the certificate in"
-                + " --tls-cert " + tls.resolve("tls.crt") + " (RSA); expected the pair from one TLS Secret (tls.crt and"
-                + " tls.key)\n", wrong.err());
+        assertEquals(
+                "iocert: --tls-key " + tls.resolve("ca.key") + " (RSA) is not the key of the certificate in"
+                        + " --tls-cert " + tls.resolve("tls.crt")
+                        + " (RSA); expected the pair from one TLS Secret (tls.crt and"
+                        + " tls.key)\n",
+                wrong.err());
         CliRunner none = CliRunner.run("admit", "--specs", tmp.resolve("specs").toString());
         assertEquals(2, none.code());
         assertTrue(none.err().startsWith("iocert: 'admit' needs --tls-cert FILE and --tls-key FILE"), none.err());
-        CliRunner notPem = CliRunner.run("admit", "--port", "0", "--tls-cert", tls.resolve("san.ext").toString(),
-                "--tls-key", tls.resolve("tls.key").toString(), "--images", tmp.toString());
+        CliRunner notPem = CliRunner.run(
+                "admit",
+                "--port",
+                "0",
+                "--tls-cert",
+                tls.resolve("san.ext").toString(),
+                "--tls-key",
+                tls.resolve("tls.key").toString(),
+                "--images",
+                tmp.toString());
         assertEquals(2, notPem.code());
-        assertTrue(notPem.err().contains("is not a PEM certificate") || notPem.err().contains("holds no certificate"),
+        assertTrue(
+                notPem.err().contains("is not a PEM certificate")
+                        || notPem.err().contains("holds no certificate"),
                 notPem.err());
         Path twice = Files.createDirectories(tmp.resolve("specs-twice"));
         Files.copy(tmp.resolve("specs/ocean.yaml"), twice.resolve("a.yaml"));
         Files.copy(tmp.resolve("specs/ocean.yaml"), twice.resolve("b.yml"));
-        CliRunner dup = CliRunner.run("admit", "--port", "0", "--tls-cert", tls.resolve("tls.crt").toString(),
-                "--tls-key", tls.resolve("tls.key").toString(), "--specs", twice.toString());
+        CliRunner dup = CliRunner.run(
+                "admit",
+                "--port",
+                "0",
+                "--tls-cert",
+                tls.resolve("tls.crt").toString(),
+                "--tls-key",
+                tls.resolve("tls.key").toString(),
+                "--specs",
+                twice.toString());
         assertEquals(2, dup.code());
-        assertEquals("iocert: --specs: " + twice.resolve("a.yaml") + " and " + twice.resolve("b.yml") + " both define"
-                + " spec 'ocean-checkpoint'; a pod names a spec by its name, so each name must be defined once\n", dup.err());
+        assertEquals(
+                "iocert: --specs: " + twice.resolve("a.yaml") + " and " + twice.resolve("b.yml") + " both define"
+                        + " spec 'ocean-checkpoint'; a pod names a spec by its name, so each name must be defined once\n",
+                dup.err());
         assertTrue(wrong.noStackTrace() && none.noStackTrace() && notPem.noStackTrace() && dup.noStackTrace());
     }
 
@@ -355,15 +517,20 @@ class AdmitIT {
     }
 
     private static HttpResponse<String> post(String body, int status) throws Exception {
-        HttpResponse<String> r = client.send(HttpRequest.newBuilder(mutate).header("Content-Type", "application/json")
-                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse<String> r = client.send(
+                HttpRequest.newBuilder(mutate)
+                        .header("Content-Type", "application/json")
+                        .timeout(Duration.ofSeconds(30))
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(status, r.statusCode(), r.body());
         return r;
     }
 
     private static ArrayNode patch(JsonNode response) throws Exception {
-        return (ArrayNode) JSON.readTree(Base64.getDecoder().decode(response.get("patch").asText()));
+        return (ArrayNode)
+                JSON.readTree(Base64.getDecoder().decode(response.get("patch").asText()));
     }
 
     /** The pod after the patch, applied as RFC 6902 says (zjsonpatch), not by iocert's code. */
@@ -410,11 +577,27 @@ class AdmitIT {
 
     /** The labels the real {@code iocert export --to nfd} writes for a node certified for {@code spec}. */
     private static Map<String, String> nfdLabels(Spec spec, NodeVerdict verdict) throws Exception {
-        Report report = new Report("0.1.0-test", spec.name(), spec.sha256(),
-                new NodeIdentity(Map.of(NodeIdentity.HOSTNAME, "cn001")), verdict, List.of(
-                new RequirementVerdict(spec.requirements().get(0).id(), spec.requirements().get(0).probe().id(), "latency",
-                        "p99", "<=", 2_000_000, "ns", 1_650_000, new ConfidenceInterval(1_580_000, 1_720_000, 0.95),
-                        48211, verdict == NodeVerdict.ELIGIBLE ? Verdict.PASS : Verdict.FAIL, "m", "r", null)));
+        Report report = new Report(
+                "0.1.0-test",
+                spec.name(),
+                spec.sha256(),
+                new NodeIdentity(Map.of(NodeIdentity.HOSTNAME, "cn001")),
+                verdict,
+                List.of(new RequirementVerdict(
+                        spec.requirements().get(0).id(),
+                        spec.requirements().get(0).probe().id(),
+                        "latency",
+                        "p99",
+                        "<=",
+                        2_000_000,
+                        "ns",
+                        1_650_000,
+                        new ConfidenceInterval(1_580_000, 1_720_000, 0.95),
+                        48211,
+                        verdict == NodeVerdict.ELIGIBLE ? Verdict.PASS : Verdict.FAIL,
+                        "m",
+                        "r",
+                        null)));
         StringWriter w = new StringWriter();
         ReportFormat.JSON.writer().write(report, w);
         Path file = Files.writeString(Files.createTempFile(tmp, "report", ".json"), w.toString());
@@ -456,7 +639,8 @@ class AdmitIT {
             if (!entry.path("artifactType").asText("").equals("application/vnd.iocert.spec.v1")) {
                 continue;
             }
-            Path blob = dir.resolve("blobs/sha256/" + entry.get("digest").asText().substring(7));
+            Path blob =
+                    dir.resolve("blobs/sha256/" + entry.get("digest").asText().substring(7));
             ObjectNode manifest = (ObjectNode) JSON.readTree(blob.toFile());
             ((ObjectNode) manifest.get("annotations")).put("io.iocert.spec.sha256", "0".repeat(64));
             byte[] bytes = JSON.writeValueAsBytes(manifest);
@@ -471,7 +655,8 @@ class AdmitIT {
         KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
         trust.load(null, null);
         try (InputStream in = Files.newInputStream(caFile)) {
-            trust.setCertificateEntry("test-ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+            trust.setCertificateEntry(
+                    "test-ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
         }
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trust);
@@ -497,7 +682,10 @@ class AdmitIT {
     }
 
     private static String tool(Path dir, String... command) throws Exception {
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), String.join(" ", command) + " did not finish");
         assertEquals(0, p.exitValue(), String.join(" ", command) + ": " + out);

@@ -37,37 +37,57 @@ class AdmitTemplatesTest {
         List<String> args = new ArrayList<>();
         c.get("args").forEach(a -> args.add(a.asText()));
         assertEquals("admit", args.get(0));
-        CommandLine line = Commands.parse(new AdmitCommand().options(), args.subList(1, args.size()).toArray(String[]::new));
+        CommandLine line = Commands.parse(
+                new AdmitCommand().options(), args.subList(1, args.size()).toArray(String[]::new));
         assertTrue(line.getArgList().isEmpty(), "stray arguments: " + line.getArgList());
 
-        assertEquals("iocert-admit-tls", volumeFor(pod, c, line.getOptionValue("tls-cert")).at("/secret/secretName").asText());
-        assertEquals("iocert-admit-tls", volumeFor(pod, c, line.getOptionValue("tls-key")).at("/secret/secretName").asText());
-        String configMap = volumeFor(pod, c, line.getOptionValue("specs") + "/x").at("/configMap/name").asText();
+        assertEquals(
+                "iocert-admit-tls",
+                volumeFor(pod, c, line.getOptionValue("tls-cert"))
+                        .at("/secret/secretName")
+                        .asText());
+        assertEquals(
+                "iocert-admit-tls",
+                volumeFor(pod, c, line.getOptionValue("tls-key"))
+                        .at("/secret/secretName")
+                        .asText());
+        String configMap = volumeFor(pod, c, line.getOptionValue("specs") + "/x")
+                .at("/configMap/name")
+                .asText();
         JsonNode specs = find("spec-configmap.yaml", "ConfigMap", configMap);
         for (Iterator<Map.Entry<String, JsonNode>> it = specs.get("data").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
-            assertTrue(e.getKey().matches(".*\\.(ya?ml|json)"), "admit reads only *.yaml, *.yml, *.json: " + e.getKey());
+            assertTrue(
+                    e.getKey().matches(".*\\.(ya?ml|json)"), "admit reads only *.yaml, *.yml, *.json: " + e.getKey());
             SpecLoader.parse(e.getValue().asText(), configMap + " " + e.getKey());
         }
-        String claim = volumeFor(pod, c, line.getOptionValue("images") + "/x").at("/persistentVolumeClaim/claimName").asText();
+        String claim = volumeFor(pod, c, line.getOptionValue("images") + "/x")
+                .at("/persistentVolumeClaim/claimName")
+                .asText();
         find("admit.yaml", "PersistentVolumeClaim", claim);
 
         int port = ServeCommand.port("--port", line.getOptionValue("port"));
         JsonNode https = c.get("ports").get(0);
         assertEquals(port, https.get("containerPort").asInt());
         for (String probe : List.of("readinessProbe", "livenessProbe")) {
-            assertEquals(AdmitServer.HEALTH_PATH, c.at("/" + probe + "/httpGet/path").asText());
-            assertEquals(https.get("name").asText(), c.at("/" + probe + "/httpGet/port").asText());
+            assertEquals(
+                    AdmitServer.HEALTH_PATH, c.at("/" + probe + "/httpGet/path").asText());
+            assertEquals(
+                    https.get("name").asText(),
+                    c.at("/" + probe + "/httpGet/port").asText());
             assertEquals("HTTPS", c.at("/" + probe + "/httpGet/scheme").asText());
         }
         JsonNode service = find("admit.yaml", "Service", "iocert-admit");
         assertEquals(deployment.at("/spec/selector/matchLabels"), service.at("/spec/selector"));
-        assertEquals(https.get("name").asText(), service.at("/spec/ports/0/targetPort").asText());
+        assertEquals(
+                https.get("name").asText(),
+                service.at("/spec/ports/0/targetPort").asText());
     }
 
     @Test
     void webhookShouldCallTheServiceForPodCreationInOptedInNamespacesOnly() throws Exception {
-        JsonNode webhook = find("admit-webhook.yaml", "MutatingWebhookConfiguration", "iocert-admit").at("/webhooks/0");
+        JsonNode webhook = find("admit-webhook.yaml", "MutatingWebhookConfiguration", "iocert-admit")
+                .at("/webhooks/0");
         JsonNode service = find("admit.yaml", "Service", "iocert-admit");
         JsonNode to = webhook.at("/clientConfig/service");
         assertEquals(service.at("/metadata/name"), to.get("name"));
@@ -78,29 +98,43 @@ class AdmitTemplatesTest {
         assertEquals("None", webhook.get("sideEffects").asText());
         assertEquals("[\"CREATE\"]", webhook.at("/rules/0/operations").toString());
         assertEquals("[\"pods\"]", webhook.at("/rules/0/resources").toString());
-        assertEquals("enabled", webhook.at("/namespaceSelector/matchLabels/iocert.io~1admit").asText(),
+        assertEquals(
+                "enabled",
+                webhook.at("/namespaceSelector/matchLabels/iocert.io~1admit").asText(),
                 "with failurePolicy Fail, only namespaces that opt in may wait for the webhook");
-        assertEquals("REPLACE-WITH-BASE64-CA-PEM", webhook.at("/clientConfig/caBundle").asText());
+        assertEquals(
+                "REPLACE-WITH-BASE64-CA-PEM",
+                webhook.at("/clientConfig/caBundle").asText());
         JsonNode timeout = webhook.get("timeoutSeconds");
         assertNotNull(timeout);
-        assertTrue(Files.readString(K8S.resolve("admit.yaml")).contains("--request-timeout=" + timeout.asInt() + "s"),
+        assertTrue(
+                Files.readString(K8S.resolve("admit.yaml")).contains("--request-timeout=" + timeout.asInt() + "s"),
                 "the webhook answers within the API server's timeout");
     }
 
     @Test
     void certManagerShouldIssueTheSecretTheDeploymentMountsForTheServiceName() throws Exception {
         JsonNode registration = find("admit-webhook.yaml", "MutatingWebhookConfiguration", "iocert-admit");
-        String[] from = registration.at("/metadata/annotations/cert-manager.io~1inject-ca-from").asText().split("/");
+        String[] from = registration
+                .at("/metadata/annotations/cert-manager.io~1inject-ca-from")
+                .asText()
+                .split("/");
         JsonNode cert = find("admit-cert-manager.yaml", "Certificate", from[1]);
         assertEquals(from[0], cert.at("/metadata/namespace").asText());
         assertEquals("iocert-admit-tls", cert.at("/spec/secretName").asText());
         List<String> names = new ArrayList<>();
         cert.at("/spec/dnsNames").forEach(n -> names.add(n.asText()));
         JsonNode to = registration.at("/webhooks/0/clientConfig/service");
-        assertTrue(names.contains(to.get("name").asText() + "." + to.get("namespace").asText() + ".svc"),
+        assertTrue(
+                names.contains(
+                        to.get("name").asText() + "." + to.get("namespace").asText() + ".svc"),
                 "the API server checks the name it calls, <service>.<namespace>.svc: " + names);
-        find("admit-cert-manager.yaml", "Issuer", cert.at("/spec/issuerRef/name").asText());
-        assertFalse(Files.readString(K8S.resolve("kustomization.yaml")).contains("admit"),
+        find(
+                "admit-cert-manager.yaml",
+                "Issuer",
+                cert.at("/spec/issuerRef/name").asText());
+        assertFalse(
+                Files.readString(K8S.resolve("kustomization.yaml")).contains("admit"),
                 "the webhook is opt-in, not part of kubectl apply -k");
     }
 
@@ -108,7 +142,9 @@ class AdmitTemplatesTest {
         JsonNode best = null;
         for (JsonNode m : container.get("volumeMounts")) {
             if (file.startsWith(m.get("mountPath").asText() + "/")
-                    && (best == null || m.get("mountPath").asText().length() > best.get("mountPath").asText().length())) {
+                    && (best == null
+                            || m.get("mountPath").asText().length()
+                                    > best.get("mountPath").asText().length())) {
                 best = m;
             }
         }
@@ -122,10 +158,13 @@ class AdmitTemplatesTest {
     }
 
     private static JsonNode find(String file, String kind, String name) throws IOException {
-        try (var it = YAML.readerFor(JsonNode.class).<JsonNode>readValues(K8S.resolve(file).toFile())) {
+        try (var it = YAML.readerFor(JsonNode.class)
+                .<JsonNode>readValues(K8S.resolve(file).toFile())) {
             while (it.hasNext()) {
                 JsonNode d = it.next();
-                if (d != null && kind.equals(d.path("kind").asText()) && name.equals(d.at("/metadata/name").asText())) {
+                if (d != null
+                        && kind.equals(d.path("kind").asText())
+                        && name.equals(d.at("/metadata/name").asText())) {
                     return d;
                 }
             }

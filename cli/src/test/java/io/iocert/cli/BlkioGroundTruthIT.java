@@ -58,7 +58,8 @@ class BlkioGroundTruthIT {
     @BeforeEach
     void setUp() throws IOException {
         assumeTrue(isRoot(), "needs root to create blkio cgroups");
-        assumeTrue(Files.isRegularFile(BLKIO.resolve("blkio.throttle.write_bps_device")),
+        assumeTrue(
+                Files.isRegularFile(BLKIO.resolve("blkio.throttle.write_bps_device")),
                 "needs cgroup v1 blkio with throttling at " + BLKIO + " (blkio.throttle.write_bps_device missing)");
         Path base = Path.of("/var/tmp");
         assumeTrue(Files.isDirectory(base) && Files.isWritable(base), base + " is not a writable directory");
@@ -84,11 +85,19 @@ class BlkioGroundTruthIT {
         String dev = throttleDevice(dir);
         cgroup = createCgroup();
         Files.writeString(cgroup.resolve("blkio.throttle.write_bps_device"), dev + " " + WRITE_LIMIT_BYTES_PER_SECOND);
-        Path spec = Files.writeString(dir.resolve("write.yaml"), String.join("\n",
-                "iocert: v1", "name: blkio-write", "budget: 60s", "requirements:",
-                "  - id: seq-write", "    probe: fs.write",
-                "    workload: {pattern: sequential, blockSize: 1MiB, fileSize: 256MiB, threads: 1, direct: true}",
-                "    expect: {throughput: {median: \">= 1 MB/s\"}}", ""));
+        Path spec = Files.writeString(
+                dir.resolve("write.yaml"),
+                String.join(
+                        "\n",
+                        "iocert: v1",
+                        "name: blkio-write",
+                        "budget: 60s",
+                        "requirements:",
+                        "  - id: seq-write",
+                        "    probe: fs.write",
+                        "    workload: {pattern: sequential, blockSize: 1MiB, fileSize: 256MiB, threads: 1, direct: true}",
+                        "    expect: {throughput: {median: \">= 1 MB/s\"}}",
+                        ""));
         Path fs = Files.createDirectories(dir.resolve("fs"));
         Path out = dir.resolve("write.json");
 
@@ -97,35 +106,60 @@ class BlkioGroundTruthIT {
         assertEquals(0, code, "probe failed: " + Files.readString(dir.resolve("log")));
         JsonNode m = measurement(out, "throughput");
         assertEquals("B/s", m.get("unit").asText());
-        assertEquals("true", m.at("/context/direct").asText(), "the throttle only holds for direct I/O: " + m.get("context"));
-        assertEquals("fileSize", m.at("/context/stoppedBy").asText(), m.get("context").toString());
+        assertEquals(
+                "true",
+                m.at("/context/direct").asText(),
+                "the throttle only holds for direct I/O: " + m.get("context"));
+        assertEquals(
+                "fileSize",
+                m.at("/context/stoppedBy").asText(),
+                m.get("context").toString());
         double[] values = values(m);
         assertTrue(values.length >= 5, "want at least 5 intervals to judge, got " + Arrays.toString(values));
         double median = median(Arrays.copyOfRange(values, 1, values.length));
         double mean = m.at("/summary/mean").asDouble();
         long charged = serviced(cgroup.resolve("blkio.throttle.io_service_bytes"), dev, "Write");
-        System.out.printf(Locale.ROOT, "blkio write: limit %d B/s, first interval %.0f, median after first %.0f "
-                + "(%+.3f%%), mean %.0f (%+.3f%%), kernel charged %d bytes, intervals %s%n", WRITE_LIMIT_BYTES_PER_SECOND,
-                values[0], median, pct(median, WRITE_LIMIT_BYTES_PER_SECOND), mean, pct(mean, WRITE_LIMIT_BYTES_PER_SECOND),
-                charged, Arrays.toString(values));
-        assertTrue(charged >= 256L << 20, "the kernel charged only " + charged + " written bytes to the cgroup on " + dev
-                + ": the throttle did not see the probe's writes");
+        System.out.printf(
+                Locale.ROOT,
+                "blkio write: limit %d B/s, first interval %.0f, median after first %.0f "
+                        + "(%+.3f%%), mean %.0f (%+.3f%%), kernel charged %d bytes, intervals %s%n",
+                WRITE_LIMIT_BYTES_PER_SECOND,
+                values[0],
+                median,
+                pct(median, WRITE_LIMIT_BYTES_PER_SECOND),
+                mean,
+                pct(mean, WRITE_LIMIT_BYTES_PER_SECOND),
+                charged,
+                Arrays.toString(values));
+        assertTrue(
+                charged >= 256L << 20,
+                "the kernel charged only " + charged + " written bytes to the cgroup on " + dev
+                        + ": the throttle did not see the probe's writes");
         assertWithin(WRITE_LIMIT_BYTES_PER_SECOND, median, "median write throughput after the first interval");
         assertWithin(WRITE_LIMIT_BYTES_PER_SECOND, mean, "mean write throughput (summary.mean, burst included)");
     }
 
     @Test
     void shouldMeasureTheThrottledRandomReadIops() throws Exception {
-        assumeTrue(Files.isRegularFile(BLKIO.resolve("blkio.throttle.read_iops_device")),
+        assumeTrue(
+                Files.isRegularFile(BLKIO.resolve("blkio.throttle.read_iops_device")),
                 "needs blkio.throttle.read_iops_device");
         String dev = throttleDevice(dir);
         cgroup = createCgroup();
         Files.writeString(cgroup.resolve("blkio.throttle.read_iops_device"), dev + " " + READ_LIMIT_IOPS);
-        Path spec = Files.writeString(dir.resolve("read.yaml"), String.join("\n",
-                "iocert: v1", "name: blkio-read", "budget: 60s", "requirements:",
-                "  - id: rand-read", "    probe: fs.read",
-                "    workload: {pattern: random, blockSize: 4KiB, fileSize: 64MiB, threads: 1, direct: true, duration: 8s}",
-                "    expect: {iops: {median: \">= 1 IOPS\"}}", ""));
+        Path spec = Files.writeString(
+                dir.resolve("read.yaml"),
+                String.join(
+                        "\n",
+                        "iocert: v1",
+                        "name: blkio-read",
+                        "budget: 60s",
+                        "requirements:",
+                        "  - id: rand-read",
+                        "    probe: fs.read",
+                        "    workload: {pattern: random, blockSize: 4KiB, fileSize: 64MiB, threads: 1, direct: true, duration: 8s}",
+                        "    expect: {iops: {median: \">= 1 IOPS\"}}",
+                        ""));
         Path fs = Files.createDirectories(dir.resolve("fs"));
         Path out = dir.resolve("read.json");
 
@@ -141,12 +175,23 @@ class BlkioGroundTruthIT {
         double mean = m.at("/summary/mean").asDouble();
         long latencySamples = measurement(out, "latency").get("samples").asLong();
         long charged = serviced(cgroup.resolve("blkio.throttle.io_serviced"), dev, "Read");
-        System.out.printf(Locale.ROOT, "blkio read: limit %d IOPS, first interval %.2f, median after first %.2f "
-                + "(%+.3f%%), mean %.2f (%+.3f%%), %d reads measured, kernel charged %d reads, intervals %s%n",
-                READ_LIMIT_IOPS, values[0], median, pct(median, READ_LIMIT_IOPS), mean, pct(mean, READ_LIMIT_IOPS),
-                latencySamples, charged, Arrays.toString(values));
-        assertTrue(charged >= latencySamples, "the kernel charged " + charged + " reads to the cgroup on " + dev
-                + " but the probe measured " + latencySamples + ": the reads bypassed the throttle");
+        System.out.printf(
+                Locale.ROOT,
+                "blkio read: limit %d IOPS, first interval %.2f, median after first %.2f "
+                        + "(%+.3f%%), mean %.2f (%+.3f%%), %d reads measured, kernel charged %d reads, intervals %s%n",
+                READ_LIMIT_IOPS,
+                values[0],
+                median,
+                pct(median, READ_LIMIT_IOPS),
+                mean,
+                pct(mean, READ_LIMIT_IOPS),
+                latencySamples,
+                charged,
+                Arrays.toString(values));
+        assertTrue(
+                charged >= latencySamples,
+                "the kernel charged " + charged + " reads to the cgroup on " + dev + " but the probe measured "
+                        + latencySamples + ": the reads bypassed the throttle");
         assertWithin(READ_LIMIT_IOPS, median, "median random-read IOPS after the first interval");
         assertWithin(READ_LIMIT_IOPS, mean, "mean random-read IOPS (summary.mean, burst included)");
     }
@@ -159,20 +204,36 @@ class BlkioGroundTruthIT {
      */
     @Test
     void shouldSeeTwoRegimesWhenTheWriteThrottleIsLoweredDuringTheRun() throws Exception {
-        Path spec = Files.writeString(dir.resolve("write.yaml"), String.join("\n",
-                "iocert: v1", "name: blkio-burst", "budget: 60s", "requirements:",
-                "  - id: seq-write", "    probe: fs.write", "    workload: " + WRITE_BURST_WORKLOAD,
-                "    expect: {throughput: {median: \">= 40 MB/s\"}}", ""));
+        Path spec = Files.writeString(
+                dir.resolve("write.yaml"),
+                String.join(
+                        "\n",
+                        "iocert: v1",
+                        "name: blkio-burst",
+                        "budget: 60s",
+                        "requirements:",
+                        "  - id: seq-write",
+                        "    probe: fs.write",
+                        "    workload: " + WRITE_BURST_WORKLOAD,
+                        "    expect: {throughput: {median: \">= 40 MB/s\"}}",
+                        ""));
         Path out = dir.resolve("write.json");
-        lowerDuringTheRun("blkio.throttle.write_bps_device", 4 * WRITE_LIMIT_BYTES_PER_SECOND, WRITE_LIMIT_BYTES_PER_SECOND,
-                3_000, spec, out, "throughput");
+        lowerDuringTheRun(
+                "blkio.throttle.write_bps_device",
+                4 * WRITE_LIMIT_BYTES_PER_SECOND,
+                WRITE_LIMIT_BYTES_PER_SECOND,
+                3_000,
+                spec,
+                out,
+                "throughput");
 
         JsonNode sustainedPass = certify(out, true, ">= 40 MB/s");
         JsonNode sustainedFail = certify(out, true, ">= 100 MB/s");
         JsonNode whole = certify(out, false, ">= 40 MB/s");
         assertEquals("PASS", sustainedPass.get("verdict").asText(), sustainedPass.toString());
         assertEquals("FAIL", sustainedFail.get("verdict").asText(), sustainedFail.toString());
-        assertTrue(sustainedFail.get("reason").asText().contains("judged on the final regime"), sustainedFail.toString());
+        assertTrue(
+                sustainedFail.get("reason").asText().contains("judged on the final regime"), sustainedFail.toString());
         assertTrue(whole.get("reason").asText().contains("warning: the rate changed during the run"), whole.toString());
     }
 
@@ -197,7 +258,10 @@ class BlkioGroundTruthIT {
 
         assertEquals(0, code, "probe failed: " + Files.readString(dir.resolve("log")));
         JsonNode v = certifySpec(out, windowSpec(false, WRITE_WINDOWS_WORKLOAD, "40 MB/s"));
-        System.out.printf(Locale.ROOT, "blkio steady, windows: %s; intervals %s%n", v,
+        System.out.printf(
+                Locale.ROOT,
+                "blkio steady, windows: %s; intervals %s%n",
+                v,
                 Arrays.toString(values(measurement(out, "throughput"))));
         assertEquals("PASS", v.get("verdict").asText(), v.toString());
         assertEquals("median >= 40 MB/s per 1 s window", v.get("statistic").asText());
@@ -215,14 +279,24 @@ class BlkioGroundTruthIT {
         String workload = WRITE_WINDOWS_WORKLOAD.replace("duration: 30s", "duration: 34s");
         Path spec = Files.writeString(dir.resolve("write.yaml"), windowSpec(false, workload, "150 MB/s"));
         Path out = dir.resolve("write.json");
-        lowerDuringTheRun("blkio.throttle.write_bps_device", 4 * WRITE_LIMIT_BYTES_PER_SECOND, WRITE_LIMIT_BYTES_PER_SECOND,
-                16_000, spec, out, "throughput");
+        lowerDuringTheRun(
+                "blkio.throttle.write_bps_device",
+                4 * WRITE_LIMIT_BYTES_PER_SECOND,
+                WRITE_LIMIT_BYTES_PER_SECOND,
+                16_000,
+                spec,
+                out,
+                "throughput");
 
         Path firstPhase = firstRegimeOnly(out, "throughput", dir.resolve("first-phase.json"));
         JsonNode burst = certifySpec(firstPhase, windowSpec(false, workload, "150 MB/s"));
         JsonNode sustained = certifySpec(out, windowSpec(true, workload, "150 MB/s"));
         JsonNode whole = certifySpec(out, windowSpec(false, workload, "150 MB/s"));
-        System.out.printf(Locale.ROOT, "blkio lowered, windows: first phase %s%n  sustained %s%n  whole %s%n", burst, sustained,
+        System.out.printf(
+                Locale.ROOT,
+                "blkio lowered, windows: first phase %s%n  sustained %s%n  whole %s%n",
+                burst,
+                sustained,
                 whole);
         assertEquals("PASS", burst.get("verdict").asText(), burst.toString());
         assertEquals("FAIL", sustained.get("verdict").asText(), sustained.toString());
@@ -232,9 +306,19 @@ class BlkioGroundTruthIT {
     }
 
     private static String windowSpec(boolean sustained, String workload, String threshold) {
-        return String.join("\n", "iocert: v1", "name: blkio-windows", "budget: 60s", "requirements:",
-                "  - id: seq-write", "    probe: fs.write", "    sustained: " + sustained, "    workload: " + workload,
-                "    expect: {throughput: {median: {threshold: \">= " + threshold + "\", window: 1s, windowShare: 60%}}}", "");
+        return String.join(
+                "\n",
+                "iocert: v1",
+                "name: blkio-windows",
+                "budget: 60s",
+                "requirements:",
+                "  - id: seq-write",
+                "    probe: fs.write",
+                "    sustained: " + sustained,
+                "    workload: " + workload,
+                "    expect: {throughput: {median: {threshold: \">= " + threshold
+                        + "\", window: 1s, windowShare: 60%}}}",
+                "");
     }
 
     /** A copy of {@code result} whose {@code metric} series stops where its first recorded regime ends. */
@@ -265,7 +349,8 @@ class BlkioGroundTruthIT {
      */
     @Test
     void shouldReadTheFileOnceMoreWhenAskedToInitialize() throws Exception {
-        assumeTrue(Files.isRegularFile(BLKIO.resolve("blkio.throttle.read_bps_device")),
+        assumeTrue(
+                Files.isRegularFile(BLKIO.resolve("blkio.throttle.read_bps_device")),
                 "needs blkio.throttle.read_bps_device");
         long limit = 32L << 20;
         long fileSize = 64L << 20;
@@ -277,12 +362,20 @@ class BlkioGroundTruthIT {
         JsonNode[] context = new JsonNode[2];
         for (int i = 0; i < 2; i++) {
             boolean initialize = i == 1;
-            Path spec = Files.writeString(dir.resolve("init-" + initialize + ".yaml"), String.join("\n",
-                    "iocert: v1", "name: blkio-initialize", "budget: 60s", "requirements:",
-                    "  - id: seq-read", "    probe: fs.read",
-                    "    workload: {pattern: sequential, blockSize: 1MiB, fileSize: 64MiB, direct: true, initialize: "
-                            + initialize + "}",
-                    "    expect: {throughput: {median: \">= 1 MB/s\"}}", ""));
+            Path spec = Files.writeString(
+                    dir.resolve("init-" + initialize + ".yaml"),
+                    String.join(
+                            "\n",
+                            "iocert: v1",
+                            "name: blkio-initialize",
+                            "budget: 60s",
+                            "requirements:",
+                            "  - id: seq-read",
+                            "    probe: fs.read",
+                            "    workload: {pattern: sequential, blockSize: 1MiB, fileSize: 64MiB, direct: true, initialize: "
+                                    + initialize + "}",
+                            "    expect: {throughput: {median: \">= 1 MB/s\"}}",
+                            ""));
             Path out = dir.resolve("init-" + initialize + ".json");
             long before = serviced(cgroup.resolve("blkio.throttle.io_service_bytes"), dev, "Read");
             int code = probeInCgroup(spec, fs, out);
@@ -291,8 +384,15 @@ class BlkioGroundTruthIT {
             context[i] = measurement(out, "throughput").get("context");
         }
         double seconds = context[1].get("initializeNs").asDouble() / 1e9;
-        System.out.printf(Locale.ROOT, "blkio initialize: read limit %d B/s, file %d B; charged reads %d without, %d with;"
-                + " initialize took %.3f s (limit implies %.3f s)%n", limit, fileSize, charged[0], charged[1], seconds,
+        System.out.printf(
+                Locale.ROOT,
+                "blkio initialize: read limit %d B/s, file %d B; charged reads %d without, %d with;"
+                        + " initialize took %.3f s (limit implies %.3f s)%n",
+                limit,
+                fileSize,
+                charged[0],
+                charged[1],
+                seconds,
                 (double) fileSize / limit);
         assertEquals("false", context[0].get("initialized").asText(), context[0].toString());
         assertEquals("true", context[1].get("initialized").asText(), context[1].toString());
@@ -304,14 +404,23 @@ class BlkioGroundTruthIT {
     /** The same with random reads and the IOPS throttle: 4,000 IOPS lowered to 1,000. */
     @Test
     void shouldSeeTwoRegimesWhenTheReadIopsThrottleIsLoweredDuringTheRun() throws Exception {
-        assumeTrue(Files.isRegularFile(BLKIO.resolve("blkio.throttle.read_iops_device")),
+        assumeTrue(
+                Files.isRegularFile(BLKIO.resolve("blkio.throttle.read_iops_device")),
                 "needs blkio.throttle.read_iops_device");
-        Path spec = Files.writeString(dir.resolve("read.yaml"), String.join("\n",
-                "iocert: v1", "name: blkio-read-burst", "budget: 60s", "requirements:",
-                "  - id: rand-read", "    probe: fs.read",
-                "    workload: {pattern: random, blockSize: 4KiB, fileSize: 64MiB, threads: 1, direct: true, duration: 12s,"
-                        + " interval: 100ms}",
-                "    expect: {iops: {median: \">= 500 IOPS\"}}", ""));
+        Path spec = Files.writeString(
+                dir.resolve("read.yaml"),
+                String.join(
+                        "\n",
+                        "iocert: v1",
+                        "name: blkio-read-burst",
+                        "budget: 60s",
+                        "requirements:",
+                        "  - id: rand-read",
+                        "    probe: fs.read",
+                        "    workload: {pattern: random, blockSize: 4KiB, fileSize: 64MiB, threads: 1, direct: true, duration: 12s,"
+                                + " interval: 100ms}",
+                        "    expect: {iops: {median: \">= 500 IOPS\"}}",
+                        ""));
         lowerDuringTheRun("blkio.throttle.read_iops_device", 4000, 1000, 4_000, spec, dir.resolve("read.json"), "iops");
     }
 
@@ -320,8 +429,9 @@ class BlkioGroundTruthIT {
      * set to {@code after} {@code afterMs} into the run; the {@code metric}'s series must show two
      * regimes at those limits (within 5%).
      */
-    private void lowerDuringTheRun(String throttle, long before, long after, long afterMs, Path spec, Path out,
-                                   String metric) throws Exception {
+    private void lowerDuringTheRun(
+            String throttle, long before, long after, long afterMs, Path spec, Path out, String metric)
+            throws Exception {
         String dev = throttleDevice(dir);
         cgroup = createCgroup();
         Files.writeString(cgroup.resolve(throttle), dev + " " + before);
@@ -335,8 +445,14 @@ class BlkioGroundTruthIT {
         assertEquals(0, code, "probe failed: " + Files.readString(dir.resolve("log")));
         JsonNode m = measurement(out, metric);
         JsonNode regimes = m.at("/intervals/regimes");
-        System.out.printf(Locale.ROOT, "blkio %s lowered: limits %d then %d, regimes %s, intervals %s%n", throttle, before,
-                after, regimes, Arrays.toString(values(m)));
+        System.out.printf(
+                Locale.ROOT,
+                "blkio %s lowered: limits %d then %d, regimes %s, intervals %s%n",
+                throttle,
+                before,
+                after,
+                regimes,
+                Arrays.toString(values(m)));
         assertEquals(2, regimes.size(), "want the burst and the baseline: " + regimes);
         assertWithin(before, regimes.get(0).get("rate").asDouble(), "the first regime's rate");
         assertWithin(after, regimes.get(1).get("rate").asDouble(), "the final regime's rate");
@@ -347,18 +463,39 @@ class BlkioGroundTruthIT {
      * The median, not a p10: under the throttle this machine's baseline has stalls of a few 100-ms
      * intervals (about 5% of them below 10 MB/s), so a p10 at 40 MB/s is honestly inconclusive.
      */
-    private JsonNode certify(Path result, boolean sustained, String threshold) throws IOException, InterruptedException {
-        return certifySpec(result, String.join("\n", "iocert: v1", "name: blkio-burst", "budget: 60s", "requirements:",
-                "  - id: seq-write", "    probe: fs.write", "    sustained: " + sustained, "    workload: " + WRITE_BURST_WORKLOAD,
-                "    expect: {throughput: {median: \"" + threshold + "\"}}", ""));
+    private JsonNode certify(Path result, boolean sustained, String threshold)
+            throws IOException, InterruptedException {
+        return certifySpec(
+                result,
+                String.join(
+                        "\n",
+                        "iocert: v1",
+                        "name: blkio-burst",
+                        "budget: 60s",
+                        "requirements:",
+                        "  - id: seq-write",
+                        "    probe: fs.write",
+                        "    sustained: " + sustained,
+                        "    workload: " + WRITE_BURST_WORKLOAD,
+                        "    expect: {throughput: {median: \"" + threshold + "\"}}",
+                        ""));
     }
 
     /** The first verdict of {@code certify --format json} of {@code result} against the spec text {@code yaml}. */
     private JsonNode certifySpec(Path result, String yaml) throws IOException, InterruptedException {
         Path spec = Files.writeString(Files.createTempFile(dir, "judge-", ".yaml"), yaml);
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                JAR.toAbsolutePath().toString(), "certify", "--spec", spec.toString(), "--format", "json", result.toString())
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-jar",
+                        JAR.toAbsolutePath().toString(),
+                        "certify",
+                        "--spec",
+                        spec.toString(),
+                        "--format",
+                        "json",
+                        result.toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         byte[] stdout = p.getInputStream().readAllBytes();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "certify did not finish");
         JsonNode report = new ObjectMapper().readTree(stdout);
@@ -371,18 +508,34 @@ class BlkioGroundTruthIT {
     }
 
     private Process startInCgroup(Path spec, Path fs, Path out) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("sh", "-c", "echo $$ > \"$1\" && shift && exec \"$@\"", "sh",
+        List<String> cmd = new ArrayList<>(List.of(
+                "sh",
+                "-c",
+                "echo $$ > \"$1\" && shift && exec \"$@\"",
+                "sh",
                 cgroup.resolve("cgroup.procs").toString(),
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toAbsolutePath().toString(),
-                "probe", "--spec", spec.toString(), "--fs-path", fs.toString(), "--out", out.toString()));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("log").toFile()).start();
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                JAR.toAbsolutePath().toString(),
+                "probe",
+                "--spec",
+                spec.toString(),
+                "--fs-path",
+                fs.toString(),
+                "--out",
+                out.toString()));
+        return new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("log").toFile())
+                .start();
     }
 
     private int awaitProbe(Process p, Path fs) throws IOException, InterruptedException {
         if (!p.waitFor(90, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             p.waitFor(30, TimeUnit.SECONDS);
-            throw new AssertionError("the throttled probe did not finish in 90 s: " + Files.readString(dir.resolve("log")));
+            throw new AssertionError(
+                    "the throttled probe did not finish in 90 s: " + Files.readString(dir.resolve("log")));
         }
         try (Stream<Path> s = Files.list(fs)) {
             assertEquals(List.of(), s.toList(), "the probe left files behind in " + fs);
@@ -394,7 +547,9 @@ class BlkioGroundTruthIT {
         JsonNode root = new ObjectMapper().readTree(result.toFile());
         for (JsonNode m : root.get("measurements")) {
             if (metric.equals(m.get("metric").asText())) {
-                assertTrue(m.get("error") == null || m.get("error").isNull(), "measurement has an error: " + m.get("error"));
+                assertTrue(
+                        m.get("error") == null || m.get("error").isNull(),
+                        "measurement has an error: " + m.get("error"));
                 return m;
             }
         }
@@ -427,9 +582,16 @@ class BlkioGroundTruthIT {
     }
 
     static void assertWithin(double expected, double measured, String what, double tolerance) {
-        assertTrue(Math.abs(measured - expected) <= tolerance * expected, String.format(Locale.ROOT,
-                "%s = %.2f, expected %.2f +- %.0f%% (%+.2f%%)", what, measured, expected, tolerance * 100,
-                pct(measured, expected)));
+        assertTrue(
+                Math.abs(measured - expected) <= tolerance * expected,
+                String.format(
+                        Locale.ROOT,
+                        "%s = %.2f, expected %.2f +- %.0f%% (%+.2f%%)",
+                        what,
+                        measured,
+                        expected,
+                        tolerance * 100,
+                        pct(measured, expected)));
     }
 
     /**
@@ -442,10 +604,13 @@ class BlkioGroundTruthIT {
         long major = ((dev >>> 8) & 0xfffL) | ((dev >>> 32) & ~0xfffL);
         long minor = (dev & 0xffL) | ((dev >>> 12) & ~0xffL);
         Path sys = Path.of("/sys/dev/block", major + ":" + minor);
-        assumeTrue(Files.exists(sys), path + " is on device " + major + ":" + minor
-                + ", which is no block device (tmpfs, overlay or btrfs?): nothing to throttle");
+        assumeTrue(
+                Files.exists(sys),
+                path + " is on device " + major + ":" + minor
+                        + ", which is no block device (tmpfs, overlay or btrfs?): nothing to throttle");
         if (Files.exists(sys.resolve("partition"))) {
-            return Files.readString(sys.toRealPath().getParent().resolve("dev"), StandardCharsets.US_ASCII).trim();
+            return Files.readString(sys.toRealPath().getParent().resolve("dev"), StandardCharsets.US_ASCII)
+                    .trim();
         }
         return major + ":" + minor;
     }
@@ -473,9 +638,11 @@ class BlkioGroundTruthIT {
 
     /** Sums {@code dev op N} lines of a blkio.throttle.io_service* file. */
     static long serviced(Path file, String dev, String op) throws IOException {
-        return Files.readAllLines(file).stream().map(l -> l.trim().split("\\s+"))
+        return Files.readAllLines(file).stream()
+                .map(l -> l.trim().split("\\s+"))
                 .filter(f -> f.length == 3 && f[0].equals(dev) && f[1].equals(op))
-                .mapToLong(f -> Long.parseLong(f[2])).sum();
+                .mapToLong(f -> Long.parseLong(f[2]))
+                .sum();
     }
 
     static boolean isRoot() {

@@ -21,7 +21,9 @@ class CommandExceptionTest {
     void shouldKnowEveryKindOfFailure() {
         Map<String, Boolean> kinds = new TreeMap<>();
         Arrays.stream(CommandException.class.getPermittedSubclasses()).forEach(c -> kinds.put(c.getSimpleName(), true));
-        assertEquals("[InvalidCertificateException, RunFailedException, UsageException]", kinds.keySet().toString(),
+        assertEquals(
+                "[InvalidCertificateException, RunFailedException, UsageException]",
+                kinds.keySet().toString(),
                 "a new kind of failure needs its exit code in docs/design.md and a line above");
     }
 

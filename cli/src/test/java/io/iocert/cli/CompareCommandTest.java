@@ -43,10 +43,17 @@ class CompareCommandTest {
         for (int i = 0; i < n; i++) {
             h.recordValue(Math.round(scale * (100_000 - Math.log(rnd.nextDouble()) * 50_000)));
         }
-        Measurement m = new Measurement("restart-read", "fs.read", "latency", "ns", workload(blockSize), n, null, h,
-                null, Map.of(), null);
-        Result r = new Result(Result.FORMAT, "test", new NodeIdentity(Map.of(NodeIdentity.HOSTNAME, host)), "s",
-                "ab".repeat(32), Instant.EPOCH, Instant.EPOCH.plusSeconds(1), List.of(m));
+        Measurement m = new Measurement(
+                "restart-read", "fs.read", "latency", "ns", workload(blockSize), n, null, h, null, Map.of(), null);
+        Result r = new Result(
+                Result.FORMAT,
+                "test",
+                new NodeIdentity(Map.of(NodeIdentity.HOSTNAME, host)),
+                "s",
+                "ab".repeat(32),
+                Instant.EPOCH,
+                Instant.EPOCH.plusSeconds(1),
+                List.of(m));
         Path f = tmp.resolve(name);
         Files.write(f, ResultCodec.toJson(r));
         return f;
@@ -61,10 +68,14 @@ class CompareCommandTest {
 
         CliRunner eq = CliRunner.run("compare", ref.toString(), same.toString(), "--tolerance", "10%");
         assertEquals(0, eq.code(), eq.err());
-        assertTrue(eq.out().contains("restart-read latency: EQUIVALENT: every quantile ratio lies within [0.9, 1.1]"),
+        assertTrue(
+                eq.out().contains("restart-read latency: EQUIVALENT: every quantile ratio lies within [0.9, 1.1]"),
                 eq.out());
-        assertTrue(eq.out().contains(": compare " + same + " (node-b) with reference " + ref + " (node-a), 95% confidence,"
-                + " tolerance 10%\n"), eq.out());
+        assertTrue(
+                eq.out()
+                        .contains(": compare " + same + " (node-b) with reference " + ref + " (node-a), 95% confidence,"
+                                + " tolerance 10%\n"),
+                eq.out());
 
         CliRunner worse = CliRunner.run("compare", ref.toString(), slow.toString(), "--tolerance", "0.1");
         assertEquals(1, worse.code(), worse.out());
@@ -84,8 +95,18 @@ class CompareCommandTest {
         Path ref = result("ref.json", "node-a", 1, 20_000, 1, 4096);
         Path cand = result("cand.json", "node-b", 2, 20_000, 1.5, 4096);
         Path out = tmp.resolve("cmp.json");
-        CliRunner r = CliRunner.run("compare", ref.toString(), cand.toString(), "--tolerance", "10%", "--format", "json",
-                "--out", out.toString(), "--confidence", "0.9");
+        CliRunner r = CliRunner.run(
+                "compare",
+                ref.toString(),
+                cand.toString(),
+                "--tolerance",
+                "10%",
+                "--format",
+                "json",
+                "--out",
+                out.toString(),
+                "--confidence",
+                "0.9");
         assertEquals(1, r.code(), r.err());
         assertEquals("", r.out());
         JsonNode doc = new ObjectMapper().readTree(out.toFile());
@@ -107,9 +128,13 @@ class CompareCommandTest {
         Path cand = result("cand.json", "node-b", 2, 2_000, 1, 1 << 20);
         CliRunner r = CliRunner.run("compare", ref.toString(), cand.toString(), "--tolerance", "10%");
         assertEquals(2, r.code());
-        assertTrue(r.err().startsWith("iocert: cannot compare " + cand + " with " + ref + ": measurements ran with"
-                + " different workloads"), r.err());
-        assertTrue(r.err().contains("restart-read latency (fs.read): blockSize: 4KiB in " + ref + ", 1MiB in " + cand),
+        assertTrue(
+                r.err()
+                        .startsWith("iocert: cannot compare " + cand + " with " + ref + ": measurements ran with"
+                                + " different workloads"),
+                r.err());
+        assertTrue(
+                r.err().contains("restart-read latency (fs.read): blockSize: 4KiB in " + ref + ", 1MiB in " + cand),
                 r.err());
         assertEquals("", r.out());
         assertTrue(r.noStackTrace());
@@ -130,7 +155,8 @@ class CompareCommandTest {
         assertEquals(2, words.code());
         assertTrue(words.err().contains("--tolerance 'ten' is not a percentage"), words.err());
 
-        CliRunner missing = CliRunner.run("compare", ref.toString(), tmp.resolve("nope.json").toString());
+        CliRunner missing = CliRunner.run(
+                "compare", ref.toString(), tmp.resolve("nope.json").toString());
         assertEquals(2, missing.code());
         assertTrue(missing.err().contains("nope.json: no such file"), missing.err());
 

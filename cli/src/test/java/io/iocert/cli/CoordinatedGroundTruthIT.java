@@ -52,10 +52,11 @@ import org.junit.jupiter.api.Test;
  */
 class CoordinatedGroundTruthIT {
     private static final Path JAR = Path.of("target", "iocert.jar");
-    private static final long SHARED_LIMIT = 62_914_560L;      // 60 MiB/s, as written to the kernel
-    private static final long STRAGGLER_LIMIT = 10_485_760L;   // 10 MiB/s
-    private static final String WORKLOAD = "{pattern: sequential, blockSize: 1MiB, fileSize: 512MiB, threads: 1, direct: true,"
-            + " duration: 10s, interval: 500ms}";
+    private static final long SHARED_LIMIT = 62_914_560L; // 60 MiB/s, as written to the kernel
+    private static final long STRAGGLER_LIMIT = 10_485_760L; // 10 MiB/s
+    private static final String WORKLOAD =
+            "{pattern: sequential, blockSize: 1MiB, fileSize: 512MiB, threads: 1, direct: true,"
+                    + " duration: 10s, interval: 500ms}";
     /*
      * The straggler's verdict bounds each node's median at 98.3% (three nodes share the 95%), from
      * values the throttle makes coarse (whole 1 MiB writes per interval). 20 intervals a node gave an
@@ -110,7 +111,8 @@ class CoordinatedGroundTruthIT {
         }
         int code = finish(coordinator, "shared");
 
-        JsonNode result = new ObjectMapper().readTree(dir.resolve("shared/result.json").toFile());
+        JsonNode result =
+                new ObjectMapper().readTree(dir.resolve("shared/result.json").toFile());
         JsonNode agg = measurement(result, "aggregate", null);
         double[] sum = values(agg);
         double median = median(Arrays.copyOfRange(sum, 1, sum.length));
@@ -123,14 +125,27 @@ class CoordinatedGroundTruthIT {
             shares += n.at("/context/share").asDouble();
         }
         long charged = BlkioGroundTruthIT.serviced(shared.resolve("blkio.throttle.io_service_bytes"), dev, "Write");
-        System.out.printf(Locale.ROOT, "coordinated shared throttle: limit %d B/s, aggregate median after first %.0f (%+.2f%%),"
-                + " mean %.0f (%+.2f%%), %d aligned intervals, start spread %s ns, shares %s (sum %.4f), kernel charged %d"
-                + " bytes%n", SHARED_LIMIT, median, pct(median, SHARED_LIMIT), mean, pct(mean, SHARED_LIMIT), sum.length,
-                agg.at("/context/startSpreadNs").asText(), agg.at("/context/shares").asText(), shares, charged);
+        System.out.printf(
+                Locale.ROOT,
+                "coordinated shared throttle: limit %d B/s, aggregate median after first %.0f (%+.2f%%),"
+                        + " mean %.0f (%+.2f%%), %d aligned intervals, start spread %s ns, shares %s (sum %.4f), kernel charged %d"
+                        + " bytes%n",
+                SHARED_LIMIT,
+                median,
+                pct(median, SHARED_LIMIT),
+                mean,
+                pct(mean, SHARED_LIMIT),
+                sum.length,
+                agg.at("/context/startSpreadNs").asText(),
+                agg.at("/context/shares").asText(),
+                shares,
+                charged);
 
         assertEquals(0, code, "coordinate: " + Files.readString(dir.resolve("shared.log")));
         assertTrue(sum.length >= 15, "want at least 15 aligned 500-ms intervals of 10 s, got " + sum.length);
-        assertTrue(charged >= (long) (0.9 * SHARED_LIMIT * 10), "the kernel charged only " + charged + " bytes to " + shared);
+        assertTrue(
+                charged >= (long) (0.9 * SHARED_LIMIT * 10),
+                "the kernel charged only " + charged + " bytes to " + shared);
         assertWithin(SHARED_LIMIT, median, "aggregate write throughput, median of the intervals after the first");
         assertWithin(SHARED_LIMIT, mean, "aggregate write throughput, mean of all aligned intervals");
         assertEquals(1.0, shares, 1e-3, "the nodes' shares add up to the aggregate");
@@ -141,7 +156,8 @@ class CoordinatedGroundTruthIT {
             }
             assertEquals(sum[k], parts, 1e-6 * sum[k], "aggregate interval " + k + " is the sum of the nodes' parts");
         }
-        assertTrue(Long.parseLong(agg.at("/context/startSpreadNs").asText()) < 100_000_000L,
+        assertTrue(
+                Long.parseLong(agg.at("/context/startSpreadNs").asText()) < 100_000_000L,
                 "the barrier started the nodes within 100 ms of each other: " + agg.get("context"));
         try (Stream<Path> s = Files.list(fs)) {
             assertEquals(List.of(), s.toList(), "the participants left files behind in " + fs);
@@ -164,30 +180,49 @@ class CoordinatedGroundTruthIT {
         join(address, "p3", fs, tight);
         int code = finish(coordinator, "straggler");
 
-        JsonNode report = new ObjectMapper().readTree(dir.resolve("straggler/report.json").toFile());
+        JsonNode report =
+                new ObjectMapper().readTree(dir.resolve("straggler/report.json").toFile());
         JsonNode verdict = report.at("/requirements/0");
-        JsonNode result = new ObjectMapper().readTree(dir.resolve("straggler/result.json").toFile());
+        JsonNode result =
+                new ObjectMapper().readTree(dir.resolve("straggler/result.json").toFile());
         double[] sum = values(measurement(result, "aggregate", null));
         double aggMedian = median(Arrays.copyOfRange(sum, 1, sum.length));
         double[] p3 = values(measurement(result, "node", "p3"));
         double p3Median = median(Arrays.copyOfRange(p3, 1, p3.length));
         double expectedRatio = (double) STRAGGLER_LIMIT / (SHARED_LIMIT / 2.0);
-        System.out.printf(Locale.ROOT, "coordinated straggler: limits %d (p1, p2) and %d (p3) B/s; aggregate median %.0f"
-                + " (%+.2f%% of %d), p3 median %.0f (%+.2f%%), ratio %s [%s, %s] (expected about %.3f), shares %s; %s%n",
-                SHARED_LIMIT, STRAGGLER_LIMIT, aggMedian, pct(aggMedian, SHARED_LIMIT + STRAGGLER_LIMIT),
-                SHARED_LIMIT + STRAGGLER_LIMIT, p3Median, pct(p3Median, STRAGGLER_LIMIT), verdict.get("measured"),
-                verdict.at("/ci/low"), verdict.at("/ci/high"), expectedRatio,
-                measurement(result, "aggregate", null).at("/context/shares").asText(), verdict.get("reason").asText());
+        System.out.printf(
+                Locale.ROOT,
+                "coordinated straggler: limits %d (p1, p2) and %d (p3) B/s; aggregate median %.0f"
+                        + " (%+.2f%% of %d), p3 median %.0f (%+.2f%%), ratio %s [%s, %s] (expected about %.3f), shares %s; %s%n",
+                SHARED_LIMIT,
+                STRAGGLER_LIMIT,
+                aggMedian,
+                pct(aggMedian, SHARED_LIMIT + STRAGGLER_LIMIT),
+                SHARED_LIMIT + STRAGGLER_LIMIT,
+                p3Median,
+                pct(p3Median, STRAGGLER_LIMIT),
+                verdict.get("measured"),
+                verdict.at("/ci/low"),
+                verdict.at("/ci/high"),
+                expectedRatio,
+                measurement(result, "aggregate", null).at("/context/shares").asText(),
+                verdict.get("reason").asText());
 
         assertEquals(1, code, "NOT_ELIGIBLE expected: " + Files.readString(dir.resolve("straggler.log")));
         assertEquals("FAIL", verdict.get("verdict").asText(), verdict.toString());
         assertEquals("straggler", verdict.get("variant").asText(), verdict.toString());
         assertTrue(verdict.get("reason").asText().contains("slowest node p3"), verdict.toString());
         assertEquals(expectedRatio, verdict.get("measured").asDouble(), 0.15 * expectedRatio, verdict.toString());
-        assertTrue(verdict.at("/ci/low").asDouble() <= verdict.get("measured").asDouble()
-                && verdict.get("measured").asDouble() <= verdict.at("/ci/high").asDouble(), verdict.toString());
+        assertTrue(
+                verdict.at("/ci/low").asDouble() <= verdict.get("measured").asDouble()
+                        && verdict.get("measured").asDouble()
+                                <= verdict.at("/ci/high").asDouble(),
+                verdict.toString());
         assertWithin(STRAGGLER_LIMIT, p3Median, "the straggler's own rate, median after the first interval");
-        assertWithin(SHARED_LIMIT + STRAGGLER_LIMIT, aggMedian, "aggregate of both cgroups, median after the first interval");
+        assertWithin(
+                SHARED_LIMIT + STRAGGLER_LIMIT,
+                aggMedian,
+                "aggregate of both cgroups, median after the first interval");
     }
 
     /** No throttle: a participant that never joins and one killed mid-run are named; the survivor's values are kept. */
@@ -206,11 +241,18 @@ class CoordinatedGroundTruthIT {
         doomed.destroyForcibly();
         int code = finish(coordinator, "lost");
 
-        JsonNode verdict = new ObjectMapper().readTree(dir.resolve("lost/report.json").toFile()).at("/requirements/0");
-        JsonNode result = new ObjectMapper().readTree(dir.resolve("lost/result.json").toFile());
+        JsonNode verdict = new ObjectMapper()
+                .readTree(dir.resolve("lost/report.json").toFile())
+                .at("/requirements/0");
+        JsonNode result =
+                new ObjectMapper().readTree(dir.resolve("lost/result.json").toFile());
         JsonNode survivor = measurement(result, "node", "p1");
-        System.out.printf(Locale.ROOT, "coordinated lost participants: %s: %s; p1 kept %d intervals%n",
-                verdict.get("verdict").asText(), verdict.get("reason").asText(), values(survivor).length);
+        System.out.printf(
+                Locale.ROOT,
+                "coordinated lost participants: %s: %s; p1 kept %d intervals%n",
+                verdict.get("verdict").asText(),
+                verdict.get("reason").asText(),
+                values(survivor).length);
 
         assertEquals(4, code, "ERROR expected: " + Files.readString(dir.resolve("lost.log")));
         assertEquals("ERROR", verdict.get("verdict").asText(), verdict.toString());
@@ -223,7 +265,8 @@ class CoordinatedGroundTruthIT {
 
     private void assumeThrottle() {
         assumeTrue(BlkioGroundTruthIT.isRoot(), "needs root to create blkio cgroups");
-        assumeTrue(Files.isRegularFile(BlkioGroundTruthIT.BLKIO.resolve("blkio.throttle.write_bps_device")),
+        assumeTrue(
+                Files.isRegularFile(BlkioGroundTruthIT.BLKIO.resolve("blkio.throttle.write_bps_device")),
                 "needs cgroup v1 blkio with throttling at " + BlkioGroundTruthIT.BLKIO);
     }
 
@@ -239,24 +282,48 @@ class CoordinatedGroundTruthIT {
     }
 
     private Path spec(String name, String scope, String statistic, String workload) throws IOException {
-        return Files.writeString(dir.resolve(name + ".yaml"), String.join("\n",
-                "iocert: v1", "name: coordinated-" + name, "budget: 60s", "requirements:",
-                "  - id: " + name, "    probe: fs.write",
-                "    coordinated: {nodes: 3, scope: " + scope + "}",
-                "    workload: " + workload,
-                "    expect: {throughput: {" + statistic + "}}", ""));
+        return Files.writeString(
+                dir.resolve(name + ".yaml"),
+                String.join(
+                        "\n",
+                        "iocert: v1",
+                        "name: coordinated-" + name,
+                        "budget: 60s",
+                        "requirements:",
+                        "  - id: " + name,
+                        "    probe: fs.write",
+                        "    coordinated: {nodes: 3, scope: " + scope + "}",
+                        "    workload: " + workload,
+                        "    expect: {throughput: {" + statistic + "}}",
+                        ""));
     }
 
     private Process coordinate(Path spec, String participants, String name, String... more) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(java(), "-jar", JAR.toAbsolutePath().toString(), "coordinate",
-                "--spec", spec.toString(), "--participants", participants, "--port", "0",
-                "--token-file", dir.resolve("token").toString(), "--out", dir.resolve(name).toString(), "--format", "json"));
+        List<String> cmd = new ArrayList<>(List.of(
+                java(),
+                "-jar",
+                JAR.toAbsolutePath().toString(),
+                "coordinate",
+                "--spec",
+                spec.toString(),
+                "--participants",
+                participants,
+                "--port",
+                "0",
+                "--token-file",
+                dir.resolve("token").toString(),
+                "--out",
+                dir.resolve(name).toString(),
+                "--format",
+                "json"));
         if (more.length == 0) {
             cmd.addAll(List.of("--join-timeout", "90s"));
         }
         cmd.addAll(List.of(more));
-        Process p = new ProcessBuilder(cmd).redirectError(dir.resolve(name + ".log").toFile())
-                .redirectOutput(dir.resolve(name + ".out").toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectError(dir.resolve(name + ".log").toFile())
+                .redirectOutput(dir.resolve(name + ".out").toFile())
+                .start();
         processes.add(p);
         return p;
     }
@@ -287,12 +354,29 @@ class CoordinatedGroundTruthIT {
     private Process join(String address, String name, Path fs, Path cgroup) throws IOException {
         List<String> cmd = new ArrayList<>();
         if (cgroup != null) {
-            cmd.addAll(List.of("sh", "-c", "echo $$ > \"$1\" && shift && exec \"$@\"", "sh",
+            cmd.addAll(List.of(
+                    "sh",
+                    "-c",
+                    "echo $$ > \"$1\" && shift && exec \"$@\"",
+                    "sh",
                     cgroup.resolve("cgroup.procs").toString()));
         }
-        cmd.addAll(List.of(java(), "-jar", JAR.toAbsolutePath().toString(), "join", "--coordinator", address,
-                "--token-file", dir.resolve("token").toString(), "--name", name, "--fs-path", fs.toString()));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve(name + ".join.log").toFile())
+        cmd.addAll(List.of(
+                java(),
+                "-jar",
+                JAR.toAbsolutePath().toString(),
+                "join",
+                "--coordinator",
+                address,
+                "--token-file",
+                dir.resolve("token").toString(),
+                "--name",
+                name,
+                "--fs-path",
+                fs.toString()));
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve(name + ".join.log").toFile())
                 .start();
         processes.add(p);
         return p;
@@ -300,14 +384,16 @@ class CoordinatedGroundTruthIT {
 
     private int finish(Process coordinator, String name) throws Exception {
         if (!coordinator.waitFor(240, TimeUnit.SECONDS)) {
-            throw new AssertionError("the coordinated run did not finish in 240 s: " + Files.readString(dir.resolve(name + ".log")));
+            throw new AssertionError(
+                    "the coordinated run did not finish in 240 s: " + Files.readString(dir.resolve(name + ".log")));
         }
         return coordinator.exitValue();
     }
 
     private static JsonNode measurement(JsonNode result, String scope, String node) {
         for (JsonNode m : result.get("measurements")) {
-            if ("throughput".equals(m.get("metric").asText()) && scope.equals(m.at("/context/scope").asText())
+            if ("throughput".equals(m.get("metric").asText())
+                    && scope.equals(m.at("/context/scope").asText())
                     && (node == null || node.equals(m.at("/context/node").asText()))) {
                 return m;
             }
@@ -318,5 +404,4 @@ class CoordinatedGroundTruthIT {
     private static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
-
 }

@@ -48,14 +48,17 @@ class CpuQuotaGroundTruthIT {
 
     @TempDir
     Path dir;
+
     private Path cgroup;
     private Path free;
 
     @BeforeEach
     void setUp() throws IOException {
         assumeTrue(isRoot(), "needs root to create cpu cgroups");
-        assumeTrue(Files.isRegularFile(CPU.resolve("cpu.cfs_quota_us")),
-                "needs the cgroup v1 cpu controller with CFS bandwidth control at " + CPU + " (cpu.cfs_quota_us missing)");
+        assumeTrue(
+                Files.isRegularFile(CPU.resolve("cpu.cfs_quota_us")),
+                "needs the cgroup v1 cpu controller with CFS bandwidth control at " + CPU
+                        + " (cpu.cfs_quota_us missing)");
     }
 
     @AfterEach
@@ -93,19 +96,33 @@ class CpuQuotaGroundTruthIT {
         Files.writeString(cgroup.resolve("cpu.shares"), "262144");
         Files.writeString(cgroup.resolve("cpu.cfs_period_us"), "100000");
         Files.writeString(cgroup.resolve("cpu.cfs_quota_us"), "50000");
-        Path spec = Files.writeString(dir.resolve("quota.yaml"), String.join("\n",
-                "iocert: v1", "name: cpu-quota", "requirements:",
-                "  - id: noise", "    probe: compute.jitter", "    budget: 8s",
-                "    workload: {mode: work, interval: 1ms, threads: 1, duration: 5s}",
-                "    expect: {hiccup: {p99.9: \"<= 10 s\"}}",
-                "  - id: fma", "    probe: compute.flops", "    budget: 10s",
-                "    workload: {threads: 1, duration: 4s}",
-                "    expect: {flops: {median: \">= 1 FLOP/s\"}}", ""));
+        Path spec = Files.writeString(
+                dir.resolve("quota.yaml"),
+                String.join(
+                        "\n",
+                        "iocert: v1",
+                        "name: cpu-quota",
+                        "requirements:",
+                        "  - id: noise",
+                        "    probe: compute.jitter",
+                        "    budget: 8s",
+                        "    workload: {mode: work, interval: 1ms, threads: 1, duration: 5s}",
+                        "    expect: {hiccup: {p99.9: \"<= 10 s\"}}",
+                        "  - id: fma",
+                        "    probe: compute.flops",
+                        "    budget: 10s",
+                        "    workload: {threads: 1, duration: 4s}",
+                        "    expect: {flops: {median: \">= 1 FLOP/s\"}}",
+                        ""));
 
         JsonNode unthrottled = probe(spec, dir.resolve("free.json"), free);
         JsonNode throttled = probe(spec, dir.resolve("throttled.json"), cgroup);
-        long throttledNs = Long.parseLong(Files.readString(cgroup.resolve("cpu.stat")).lines()
-                .filter(l -> l.startsWith("throttled_time ")).findFirst().orElse("throttled_time 0").split(" ")[1]);
+        long throttledNs = Long.parseLong(Files.readString(cgroup.resolve("cpu.stat"))
+                .lines()
+                .filter(l -> l.startsWith("throttled_time "))
+                .findFirst()
+                .orElse("throttled_time 0")
+                .split(" ")[1]);
 
         JsonNode freeNoise = measurement(unthrottled, "noise");
         JsonNode quotaNoise = measurement(throttled, "noise");
@@ -114,16 +131,29 @@ class CpuQuotaGroundTruthIT {
         double freeFlops = median(measurement(unthrottled, "fma"));
         double quotaFlops = median(measurement(throttled, "fma"));
         double ratio = quotaFlops / freeFlops;
-        System.out.printf(Locale.ROOT, "cpu quota 50ms/100ms: jitter p99.9 %.2f ms (free %.2f ms), p50 %.3f ms (free %.3f ms);"
-                + " flops median %.3g (free %.3g), ratio %.3f; kernel throttled the group for %.0f ms; steal free %s, "
-                + "quota %s; busy share free %s, quota %s; load average %s%n", quotaP999 / MS, freeP999 / MS,
-                quotaNoise.at("/summary/p50").asDouble() / MS, freeNoise.at("/summary/p50").asDouble() / MS, quotaFlops,
-                freeFlops, ratio, throttledNs / MS, freeNoise.at("/context/cpuStealShare").asText(),
-                quotaNoise.at("/context/cpuStealShare").asText(), freeNoise.at("/context/cpuBusyShare").asText(),
-                quotaNoise.at("/context/cpuBusyShare").asText(), quotaNoise.at("/context/loadAverage1mAtEnd").asText());
+        System.out.printf(
+                Locale.ROOT,
+                "cpu quota 50ms/100ms: jitter p99.9 %.2f ms (free %.2f ms), p50 %.3f ms (free %.3f ms);"
+                        + " flops median %.3g (free %.3g), ratio %.3f; kernel throttled the group for %.0f ms; steal free %s, "
+                        + "quota %s; busy share free %s, quota %s; load average %s%n",
+                quotaP999 / MS,
+                freeP999 / MS,
+                quotaNoise.at("/summary/p50").asDouble() / MS,
+                freeNoise.at("/summary/p50").asDouble() / MS,
+                quotaFlops,
+                freeFlops,
+                ratio,
+                throttledNs / MS,
+                freeNoise.at("/context/cpuStealShare").asText(),
+                quotaNoise.at("/context/cpuStealShare").asText(),
+                freeNoise.at("/context/cpuBusyShare").asText(),
+                quotaNoise.at("/context/cpuBusyShare").asText(),
+                quotaNoise.at("/context/loadAverage1mAtEnd").asText());
         assertTrue(throttledNs > 0, "the kernel never throttled the cgroup: the probe did not run in it");
-        assertTrue(quotaP999 >= 30 * MS, String.format(Locale.ROOT, "p99.9 hiccup under a 50%% quota = %.2f ms, expected >= 30 ms",
-                quotaP999 / MS));
+        assertTrue(
+                quotaP999 >= 30 * MS,
+                String.format(
+                        Locale.ROOT, "p99.9 hiccup under a 50%% quota = %.2f ms, expected >= 30 ms", quotaP999 / MS));
         double freeLoad = freeNoise.at("/context/loadAverage1mAtEnd").asDouble();
         int cores = Runtime.getRuntime().availableProcessors();
         if (freeLoad < cores) {
@@ -136,17 +166,35 @@ class CpuQuotaGroundTruthIT {
                 JsonNode rerun = measurement(probe(spec, dir.resolve("free-" + again + ".json"), free), "noise");
                 controls.add(rerun.at("/summary/p999").asDouble());
             }
-            assertTrue(controls.stream().anyMatch(p -> p < 15 * MS), String.format(Locale.ROOT,
-                    "p99.9 hiccup without a quota = %s ms in %d runs, expected one < 15 ms (load average %.2f)",
-                    controls.stream().map(p -> String.format(Locale.ROOT, "%.2f", p / MS)).toList(), controls.size(), freeLoad));
+            assertTrue(
+                    controls.stream().anyMatch(p -> p < 15 * MS),
+                    String.format(
+                            Locale.ROOT,
+                            "p99.9 hiccup without a quota = %s ms in %d runs, expected one < 15 ms (load average %.2f)",
+                            controls.stream()
+                                    .map(p -> String.format(Locale.ROOT, "%.2f", p / MS))
+                                    .toList(),
+                            controls.size(),
+                            freeLoad));
         } else {
             // Other work on a busy machine makes hiccups of its own; the quota must still stand out.
-            assertTrue(quotaP999 > 1.5 * freeP999, String.format(Locale.ROOT, "p99.9 hiccup under a quota %.2f ms vs"
-                    + " %.2f ms without, on a machine with load average %.2f on %d cores: expected the quota to stand out",
-                    quotaP999 / MS, freeP999 / MS, freeLoad, cores));
+            assertTrue(
+                    quotaP999 > 1.5 * freeP999,
+                    String.format(
+                            Locale.ROOT,
+                            "p99.9 hiccup under a quota %.2f ms vs"
+                                    + " %.2f ms without, on a machine with load average %.2f on %d cores: expected the quota to stand out",
+                            quotaP999 / MS,
+                            freeP999 / MS,
+                            freeLoad,
+                            cores));
         }
-        assertTrue(ratio <= 0.62, String.format(Locale.ROOT,
-                "FMA rate under a 50%% quota / without = %.3f, expected 0.5 (0.38 to 0.62)", ratio));
+        assertTrue(
+                ratio <= 0.62,
+                String.format(
+                        Locale.ROOT,
+                        "FMA rate under a 50%% quota / without = %.3f, expected 0.5 (0.38 to 0.62)",
+                        ratio));
         if (ratio < 0.38) {
             // A quota only caps: other work on the machine during the quota arm (a parallel build
             // once read 0.358 and 0.363) takes more of what the quota leaves. Reading low gets one
@@ -154,19 +202,39 @@ class CpuQuotaGroundTruthIT {
             double again = median(measurement(probe(spec, dir.resolve("throttled-2.json"), cgroup), "fma"))
                     / median(measurement(probe(spec, dir.resolve("free-again.json"), free), "fma"));
             System.out.printf(Locale.ROOT, "cpu quota: FMA ratio %.3f read low; second pair %.3f%n", ratio, again);
-            assertTrue(again >= 0.38 && again <= 0.62, String.format(Locale.ROOT,
-                    "FMA rate under a 50%% quota / without = %.3f, then %.3f; expected 0.5 (0.38 to 0.62)", ratio, again));
+            assertTrue(
+                    again >= 0.38 && again <= 0.62,
+                    String.format(
+                            Locale.ROOT,
+                            "FMA rate under a 50%% quota / without = %.3f, then %.3f; expected 0.5 (0.38 to 0.62)",
+                            ratio,
+                            again));
         }
     }
 
     /** Runs the jar in {@code group} from its first instruction: the shell joins, then execs java. */
     private JsonNode probe(Path spec, Path out, Path group) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("sh", "-c", "echo $$ > \"$1\" && shift && exec \"$@\"", "sh",
+        List<String> cmd = new ArrayList<>(List.of(
+                "sh",
+                "-c",
+                "echo $$ > \"$1\" && shift && exec \"$@\"",
+                "sh",
                 group.resolve("cgroup.procs").toString()));
-        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                JAR.toAbsolutePath().toString(), "probe", "--spec", spec.toString(), "--out", out.toString()));
+        cmd.addAll(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                JAR.toAbsolutePath().toString(),
+                "probe",
+                "--spec",
+                spec.toString(),
+                "--out",
+                out.toString()));
         Path log = dir.resolve(out.getFileName() + ".log");
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             p.waitFor(30, TimeUnit.SECONDS);
@@ -179,7 +247,9 @@ class CpuQuotaGroundTruthIT {
     private static JsonNode measurement(JsonNode result, String id) {
         for (JsonNode m : result.get("measurements")) {
             if (id.equals(m.get("id").asText())) {
-                assertTrue(m.get("error") == null || m.get("error").isNull(), "measurement has an error: " + m.get("error"));
+                assertTrue(
+                        m.get("error") == null || m.get("error").isNull(),
+                        "measurement has an error: " + m.get("error"));
                 return m;
             }
         }

@@ -43,7 +43,9 @@ class DiskFullIT {
         assumeTrue(isRoot(), "needs root to mount a small tmpfs");
         mnt = Files.createDirectories(tmp.resolve("mnt"));
         Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=48m", "tmpfs", mnt.toString())
-                .redirectErrorStream(true).redirectOutput(tmp.resolve("mount.log").toFile()).start();
+                .redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("mount.log").toFile())
+                .start();
         boolean done = p.waitFor(30, TimeUnit.SECONDS);
         mounted = done && p.exitValue() == 0;
         assumeTrue(mounted, "mount -t tmpfs failed here: " + Files.readString(tmp.resolve("mount.log")));
@@ -97,13 +99,21 @@ class DiskFullIT {
     @Test
     void shouldRefuseAWorkloadLargerThanTheFreeSpace() throws Exception {
         Path spec = spec("64MiB");
-        Process p = start("run", "--spec", spec.toString(), "--fs-path", mnt.toString(), "--out", tmp.resolve("out").toString());
+        Process p = start(
+                "run",
+                "--spec",
+                spec.toString(),
+                "--fs-path",
+                mnt.toString(),
+                "--out",
+                tmp.resolve("out").toString());
         assertTrue(p.waitFor(2, TimeUnit.MINUTES), "run did not finish");
         String log = Files.readString(tmp.resolve("log"));
 
         assertEquals(2, p.exitValue(), "an fs-path without room is bad input (2): " + log);
         assertTrue(log.contains(mnt.toString()), "the message should name the path: " + log);
-        assertTrue(log.contains("64 MiB") && log.contains("70.4 MiB"),
+        assertTrue(
+                log.contains("64 MiB") && log.contains("70.4 MiB"),
                 "the message should give the workload and the space needed with 10% headroom: " + log);
         assertFalse(log.contains("\tat ") || log.contains("Exception"), "no stack trace: " + log);
         try (Stream<Path> s = Files.list(mnt)) {
@@ -113,19 +123,32 @@ class DiskFullIT {
 
     /** An open-loop write at 50 x 64 KiB/s = 3.2 MiB/s: slow enough for the test to fill the disk under it. */
     private Path spec(String fileSize) throws IOException {
-        return Files.writeString(tmp.resolve("spec-" + fileSize + ".yaml"), String.join("\n",
-                "iocert: v1", "name: disk-full", "budget: 60s", "requirements:",
-                "  - id: slow-write", "    probe: fs.write",
-                "    workload: {pattern: sequential, blockSize: 64KiB, fileSize: " + fileSize
-                        + ", rate: 50 ops/s, direct: auto}",
-                "    expect: {throughput: {median: \">= 1 MB/s\"}}", ""));
+        return Files.writeString(
+                tmp.resolve("spec-" + fileSize + ".yaml"),
+                String.join(
+                        "\n",
+                        "iocert: v1",
+                        "name: disk-full",
+                        "budget: 60s",
+                        "requirements:",
+                        "  - id: slow-write",
+                        "    probe: fs.write",
+                        "    workload: {pattern: sequential, blockSize: 64KiB, fileSize: " + fileSize
+                                + ", rate: 50 ops/s, direct: auto}",
+                        "    expect: {throughput: {median: \">= 1 MB/s\"}}",
+                        ""));
     }
 
     private Process start(String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", JAR.toAbsolutePath().toString()));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                JAR.toAbsolutePath().toString()));
         cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("log").toFile()).start();
+        return new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("log").toFile())
+                .start();
     }
 
     /** Waits until the probe's data files in its workspace hold at least {@code bytes}. */
@@ -134,7 +157,8 @@ class DiskFullIT {
         while (System.nanoTime() < deadline && p.isAlive()) {
             long written = 0;
             try (Stream<Path> s = Files.walk(mnt)) {
-                for (Path f : s.filter(f -> f.getFileName().toString().startsWith("data-")).toList()) {
+                for (Path f : s.filter(f -> f.getFileName().toString().startsWith("data-"))
+                        .toList()) {
                     try {
                         written += Files.size(f);
                     } catch (IOException gone) {

@@ -42,8 +42,14 @@ class FeasibilityWarningsTest {
                       latency: {p99.99: "<= 10 s"}
                 """);
         Path out = tmp.resolve("out");
-        CliRunner r = CliRunner.run("run", "--spec", spec.toString(), "--fs-path",
-                Files.createDirectories(tmp.resolve("fs")).toString(), "--out", out.toString());
+        CliRunner r = CliRunner.run(
+                "run",
+                "--spec",
+                spec.toString(),
+                "--fs-path",
+                Files.createDirectories(tmp.resolve("fs")).toString(),
+                "--out",
+                out.toString());
 
         String before = "requirement 'few-intervals' p10 of throughput >= 1 B/s: needs at least 36 intervals at 95%"
                 + " confidence to be bounded at all (more when values cluster in time or probing takes several rounds);"
@@ -64,8 +70,15 @@ class FeasibilityWarningsTest {
         JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
         assertEquals("INCONCLUSIVE", report.get("verdict").asText(), r.out());
         assertEquals(3, r.code());
-        JsonNode again = new ObjectMapper().readTree(CliRunner.run("certify", "--spec", spec.toString(),
-                out.resolve("result.json").toString(), "--format", "json").out());
+        JsonNode again = new ObjectMapper()
+                .readTree(CliRunner.run(
+                                "certify",
+                                "--spec",
+                                spec.toString(),
+                                out.resolve("result.json").toString(),
+                                "--format",
+                                "json")
+                        .out());
         assertEquals(report.get("requirements"), again.get("requirements"));
 
         // The warnings travel with the measurements they concern.

@@ -45,7 +45,7 @@ class GroupBarrierTest {
         GroupBarrier g = new GroupBarrier(2, told::incrementAndGet);
         Future<?> a = pool.submit(() -> arriveThenLeave(g));
         Thread.sleep(100);
-        g.leave();   // the other probe failed before it reached the barrier
+        g.leave(); // the other probe failed before it reached the barrier
         a.get(10, TimeUnit.SECONDS);
         assertEquals(1, told.get());
         assertTrue(!g.noneArrived());
@@ -70,9 +70,11 @@ class GroupBarrierTest {
         Thread.sleep(100);
         ProbeException e = assertThrows(ProbeException.class, () -> g.member().await());
         assertEquals("lost the coordinator while waiting for the start", e.getMessage());
-        java.util.concurrent.ExecutionException first = assertThrows(java.util.concurrent.ExecutionException.class,
-                () -> a.get(10, TimeUnit.SECONDS));
-        assertEquals("lost the coordinator while waiting for the start", first.getCause().getMessage());
+        java.util.concurrent.ExecutionException first =
+                assertThrows(java.util.concurrent.ExecutionException.class, () -> a.get(10, TimeUnit.SECONDS));
+        assertEquals(
+                "lost the coordinator while waiting for the start",
+                first.getCause().getMessage());
     }
 
     private static Void arriveThenLeave(GroupBarrier g) throws Exception {

@@ -24,6 +24,7 @@ class HostileInputTest {
 
     @TempDir
     Path tmp;
+
     private Path fio;
 
     @BeforeEach
@@ -35,17 +36,35 @@ class HostileInputTest {
     }
 
     private Path spec(String name) throws IOException {
-        return Files.writeString(tmp.resolve("spec-" + Math.abs(name.hashCode()) + ".yaml"), String.join("\n",
-                "iocert: v1", "name: \"" + name.replace(ESC, "\\e").replace(BEL, "\\a").replace("\n", "\\n") + "\"",
-                "requirements:", "  - id: restart-read", "    probe: fs.read", "    expect:",
-                "      latency: {p90: \"<= 100 ms\"}", ""), StandardCharsets.UTF_8);
+        return Files.writeString(
+                tmp.resolve("spec-" + Math.abs(name.hashCode()) + ".yaml"),
+                String.join(
+                        "\n",
+                        "iocert: v1",
+                        "name: \""
+                                + name.replace(ESC, "\\e").replace(BEL, "\\a").replace("\n", "\\n") + "\"",
+                        "requirements:",
+                        "  - id: restart-read",
+                        "    probe: fs.read",
+                        "    expect:",
+                        "      latency: {p90: \"<= 100 ms\"}",
+                        ""),
+                StandardCharsets.UTF_8);
     }
 
     /** An imported result whose node.hostname is {@code host}. */
     private Path result(String host) {
         Path out = tmp.resolve("result-" + Math.abs(host.hashCode()) + ".json");
-        CliRunner imp = CliRunner.run("import", "fio", fio.toString(), "--out", out.toString(), "--map",
-                "randread=restart-read", "--hostname", host);
+        CliRunner imp = CliRunner.run(
+                "import",
+                "fio",
+                fio.toString(),
+                "--out",
+                out.toString(),
+                "--map",
+                "randread=restart-read",
+                "--hostname",
+                host);
         assertEquals(0, imp.code(), imp.err());
         return out;
     }
@@ -57,8 +76,15 @@ class HostileInputTest {
     @Test
     void shouldNotLetAHostnameAddNfdLabels() throws Exception {
         Path report = tmp.resolve("report.json");
-        CliRunner certify = CliRunner.run("certify", "--spec", spec("ocean").toString(),
-                result("cn1\niocert.io/gpu=true\nfeature-x").toString(), "--format", "json", "--out", report.toString());
+        CliRunner certify = CliRunner.run(
+                "certify",
+                "--spec",
+                spec("ocean").toString(),
+                result("cn1\niocert.io/gpu=true\nfeature-x").toString(),
+                "--format",
+                "json",
+                "--out",
+                report.toString());
         assertEquals(0, certify.code(), certify.err());
 
         for (String to : new String[] {"nfd", "slurm", "prometheus"}) {
@@ -68,9 +94,12 @@ class HostileInputTest {
             }
             assertEquals(2, export.code(), to + ": " + export.err());
             assertEquals("", export.out(), "nothing exported");
-            assertEquals("iocert: " + report + ": node.hostname: \"cn1\\niocert.io/gpu=true\\nfeature-x\" holds an"
-                    + " unprintable character (U+000A) at position 4; names in exported files must be printable (no"
-                    + " control, format or line-separator characters)\n", export.err(), to);
+            assertEquals(
+                    "iocert: " + report + ": node.hostname: \"cn1\\niocert.io/gpu=true\\nfeature-x\" holds an"
+                            + " unprintable character (U+000A) at position 4; names in exported files must be printable (no"
+                            + " control, format or line-separator characters)\n",
+                    export.err(),
+                    to);
         }
     }
 
@@ -78,7 +107,8 @@ class HostileInputTest {
     void shouldEscapeTerminalControlsInTheTextReportSpecValidateAndErrors() throws Exception {
         String host = "evil" + ESC + "]0;pwned" + BEL + "\rnode";
         Path spec = spec("ocean" + ESC + "[2J");
-        CliRunner text = CliRunner.run("certify", "--spec", spec.toString(), result(host).toString());
+        CliRunner text =
+                CliRunner.run("certify", "--spec", spec.toString(), result(host).toString());
         assertEquals(0, text.code(), text.err());
         assertFalse(raw(text.out() + text.err()), text.out());
         assertTrue(text.out().contains("spec 'ocean\\x1B[2J'"), text.out());
@@ -109,19 +139,30 @@ class HostileInputTest {
         assertEquals(2, run.code(), run.err());
         assertTrue(run.err().startsWith("iocert: --budget '0.4ns' must be at least 1 ns"), run.err());
 
-        Path budget = Files.writeString(tmp.resolve("tiny.yaml"), String.join("\n", "iocert: v1", "name: tiny",
-                "budget: 0.2ns", "requirements:", "  - id: r", "    probe: net.pingpong",
-                "    expect: {rtt: {p50: \"<= 1 ms\"}}", ""));
+        Path budget = Files.writeString(
+                tmp.resolve("tiny.yaml"),
+                String.join(
+                        "\n",
+                        "iocert: v1",
+                        "name: tiny",
+                        "budget: 0.2ns",
+                        "requirements:",
+                        "  - id: r",
+                        "    probe: net.pingpong",
+                        "    expect: {rtt: {p50: \"<= 1 ms\"}}",
+                        ""));
         CliRunner validate = CliRunner.run("spec", "validate", budget.toString());
         assertEquals(2, validate.code(), validate.out());
         assertTrue(validate.err().contains("budget: '0.2ns' rounds to 0 ns; expected a duration"), validate.err());
 
         Path existing = Files.writeString(tmp.resolve("report.txt"), "mine");
-        CliRunner certify = CliRunner.run("certify", "--spec", spec("ocean").toString(), result("cn1").toString(),
-                "--out", existing.toString());
+        CliRunner certify = CliRunner.run(
+                "certify", "--spec", spec("ocean").toString(), result("cn1").toString(), "--out", existing.toString());
         assertEquals(2, certify.code(), certify.err());
-        assertEquals("iocert: " + existing + " already exists; iocert does not overwrite files (choose another path or"
-                + " remove it)\n", certify.err());
+        assertEquals(
+                "iocert: " + existing + " already exists; iocert does not overwrite files (choose another path or"
+                        + " remove it)\n",
+                certify.err());
         assertEquals("mine", Files.readString(existing));
     }
 
@@ -131,8 +172,11 @@ class HostileInputTest {
         Files.writeString(r, Files.readString(r).replace("\"unit\": \"ns\"", "\"unit\": \"parsecs\""));
         CliRunner certify = CliRunner.run("certify", "--spec", spec("ocean").toString(), r.toString());
         assertEquals(2, certify.code(), certify.out() + certify.err());
-        assertTrue(certify.err().matches("iocert: .*: measurements\\[[0-9]+\\]\\.unit is 'parsecs'; expected 'ns',"
-                + " the unit every latency value is written in\n"), certify.err());
+        assertTrue(
+                certify.err()
+                        .matches("iocert: .*: measurements\\[[0-9]+\\]\\.unit is 'parsecs'; expected 'ns',"
+                                + " the unit every latency value is written in\n"),
+                certify.err());
         assertTrue(certify.noStackTrace());
     }
 }

@@ -40,12 +40,16 @@ class HtmlReportBrowserIT {
 
     @TempDir
     static Path tmp;
+
     private static String browser;
 
     @BeforeAll
     static void findBrowser() {
-        browser = Optional.ofNullable(System.getenv("IOCERT_CHROMIUM")).filter(s -> !s.isBlank())
-                .or(() -> onPath("chromium")).or(() -> onPath("chromium-browser")).or(() -> onPath("google-chrome"))
+        browser = Optional.ofNullable(System.getenv("IOCERT_CHROMIUM"))
+                .filter(s -> !s.isBlank())
+                .or(() -> onPath("chromium"))
+                .or(() -> onPath("chromium-browser"))
+                .or(() -> onPath("google-chrome"))
                 .orElse(null);
     }
 
@@ -86,16 +90,24 @@ class HtmlReportBrowserIT {
         return f;
     }
 
-    private record Browser(int code, String out, String err) {
-    }
+    private record Browser(int code, String out, String err) {}
 
     private static Browser chromium(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(browser, "--headless", "--no-sandbox", "--disable-gpu",
-                "--hide-scrollbars", "--no-first-run", "--user-data-dir=" + tmp.resolve("profile")));
+        List<String> cmd = new ArrayList<>(List.of(
+                browser,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--hide-scrollbars",
+                "--no-first-run",
+                "--user-data-dir=" + tmp.resolve("profile")));
         cmd.addAll(List.of(args));
         Path out = tmp.resolve("chromium.out");
         Path err = tmp.resolve("chromium.err");
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new AssertionError("chromium did not finish in 120 s: " + Files.readString(err));
@@ -131,11 +143,19 @@ class HtmlReportBrowserIT {
 
     @Test
     void shouldRenderTheVerdictsAndPlotsOfARunInABrowser() throws Exception {
-        assumeTrue(browser != null, "no Chromium found (chromium, chromium-browser, google-chrome or $IOCERT_CHROMIUM);"
-                + " .ci/run installs Debian's chromium");
+        assumeTrue(
+                browser != null,
+                "no Chromium found (chromium, chromium-browser, google-chrome or $IOCERT_CHROMIUM);"
+                        + " .ci/run installs Debian's chromium");
         Path out = tmp.resolve("run");
-        CliRunner run = CliRunner.run("run", "--spec", spec().toString(), "--fs-path",
-                Files.createDirectories(tmp.resolve("fs")).toString(), "--out", out.toString());
+        CliRunner run = CliRunner.run(
+                "run",
+                "--spec",
+                spec().toString(),
+                "--fs-path",
+                Files.createDirectories(tmp.resolve("fs")).toString(),
+                "--out",
+                out.toString());
         // Lenient thresholds; on a busy machine a quantile can still be honestly INCONCLUSIVE
         // (clustered samples), so the page is checked against what the run decided.
         assertTrue(run.code() == 0 || run.code() == 3, "a lenient spec is met or undecided: " + run.out() + run.err());
@@ -145,7 +165,8 @@ class HtmlReportBrowserIT {
         int curves = count(source, "<path class=\"curve\"");
         assertEquals(4, curves, "spectra of throughput, latency and rtt, and the throughput series");
 
-        Browser dom = chromium("--virtual-time-budget=5000", "--dump-dom", html.toUri().toString());
+        Browser dom = chromium(
+                "--virtual-time-budget=5000", "--dump-dom", html.toUri().toString());
         assertEquals(0, dom.code(), dom.err());
         String rendered = dom.out();
         assertTrue(rendered.contains("data-interactive=\"ready\""), "the page's script ran: " + head(rendered));
@@ -155,14 +176,16 @@ class HtmlReportBrowserIT {
         String verdict = report.get("verdict").asText();
         assertTrue(rendered.contains("id=\"node-verdict\">" + verdict + "</span>"), verdict + ": " + head(rendered));
         List<String> rows = new ArrayList<>();
-        Matcher row = Pattern.compile("<tr data-id=\"([^\"]+)\" data-statistic=\"([^\"]+)\" data-verdict=\"([A-Z_]+)\">")
+        Matcher row = Pattern.compile(
+                        "<tr data-id=\"([^\"]+)\" data-statistic=\"([^\"]+)\" data-verdict=\"([A-Z_]+)\">")
                 .matcher(rendered);
         while (row.find()) {
             rows.add(row.group(1) + " " + row.group(2) + " " + row.group(3));
         }
         List<String> expected = new ArrayList<>();
-        report.get("requirements").forEach(v -> expected.add(v.get("id").asText() + " " + v.get("statistic").asText() + " "
-                + v.get("verdict").asText()));
+        report.get("requirements")
+                .forEach(v -> expected.add(v.get("id").asText() + " "
+                        + v.get("statistic").asText() + " " + v.get("verdict").asText()));
         assertEquals(4, expected.size(), report.toString());
         assertEquals(expected, rows, "the rendered verdict rows are report.json's");
         assertEquals(3, count(rendered, "<svg class=\"plot spectrum\""));
@@ -170,7 +193,8 @@ class HtmlReportBrowserIT {
         Files.createDirectories(SHOTS);
         Path shot = SHOTS.resolve("node-report.png").toAbsolutePath();
         Files.deleteIfExists(shot);
-        Browser s = chromium("--window-size=1280,3600", "--screenshot=" + shot, html.toUri().toString());
+        Browser s = chromium(
+                "--window-size=1280,3600", "--screenshot=" + shot, html.toUri().toString());
         assertEquals(0, s.code(), s.err());
         BufferedImage img = ImageIO.read(shot.toFile());
         assertEquals(1280, img.getWidth());
@@ -186,34 +210,49 @@ class HtmlReportBrowserIT {
         assumeTrue(browser != null, "no Chromium found; .ci/run installs Debian's chromium");
         Path out = tmp.resolve("fleet-run");
         Path spec = spec();
-        CliRunner run = CliRunner.run("run", "--spec", spec.toString(), "--fs-path",
-                Files.createDirectories(tmp.resolve("fs2")).toString(), "--out", out.toString());
+        CliRunner run = CliRunner.run(
+                "run",
+                "--spec",
+                spec.toString(),
+                "--fs-path",
+                Files.createDirectories(tmp.resolve("fs2")).toString(),
+                "--out",
+                out.toString());
         assertTrue(run.code() == 0 || run.code() == 3, run.out() + run.err());
         Path nodes = Files.createDirectories(tmp.resolve("nodes"));
         Files.copy(out.resolve("result.json"), nodes.resolve("a.result.json"));
         Files.copy(out.resolve("result.json"), nodes.resolve("b.result.json"));
         Path reports = tmp.resolve("fleet");
-        CliRunner c = CliRunner.run("certify", "--spec", spec.toString(), nodes.toString(), "--report-dir", reports.toString());
+        CliRunner c = CliRunner.run(
+                "certify", "--spec", spec.toString(), nodes.toString(), "--report-dir", reports.toString());
         assertTrue(c.code() == 0 || c.code() == 3, c.err());
-        JsonNode fleet = new ObjectMapper().readTree(reports.resolve("report.json").toFile());
+        JsonNode fleet =
+                new ObjectMapper().readTree(reports.resolve("report.json").toFile());
         Path html = reports.resolve("report.html");
-        Browser dom = chromium("--virtual-time-budget=5000", "--dump-dom", html.toUri().toString());
+        Browser dom = chromium(
+                "--virtual-time-budget=5000", "--dump-dom", html.toUri().toString());
         assertEquals(0, dom.code(), dom.err());
         String rendered = dom.out();
         assertTrue(rendered.contains("data-interactive=\"ready\""), head(rendered));
-        assertTrue(rendered.contains("id=\"fleet-verdict\">" + fleet.get("verdict").asText() + "</span>"), head(rendered));
+        assertTrue(
+                rendered.contains("id=\"fleet-verdict\">" + fleet.get("verdict").asText() + "</span>"), head(rendered));
         assertEquals(2, count(rendered, "<tr data-node=\""), "one matrix row per node");
-        assertEquals(8, count(rendered, "<td class=\"cell v-[A-Z_]+\" data-verdict=\"[A-Z_]+\""), "2 nodes x 4 statistics");
+        assertEquals(
+                8, count(rendered, "<td class=\"cell v-[A-Z_]+\" data-verdict=\"[A-Z_]+\""), "2 nodes x 4 statistics");
         long passes = 0;
         for (JsonNode node : fleet.get("nodes")) {
             for (JsonNode v : node.get("requirements")) {
                 passes += v.get("verdict").asText().equals("PASS") ? 1 : 0;
             }
         }
-        assertEquals(passes, count(rendered, "<td class=\"cell v-PASS\" data-verdict=\"PASS\""), "PASS cells as in report.json");
+        assertEquals(
+                passes,
+                count(rendered, "<td class=\"cell v-PASS\" data-verdict=\"PASS\""),
+                "PASS cells as in report.json");
         Files.createDirectories(SHOTS);
         Path shot = SHOTS.resolve("fleet-report.png").toAbsolutePath();
-        Browser s = chromium("--window-size=1280,1400", "--screenshot=" + shot, html.toUri().toString());
+        Browser s = chromium(
+                "--window-size=1280,1400", "--screenshot=" + shot, html.toUri().toString());
         assertEquals(0, s.code(), s.err());
         if (passes > 0) {
             assertTrue(pixels(ImageIO.read(shot.toFile()), PASS_GREEN) > 1000, "PASS cells painted green");

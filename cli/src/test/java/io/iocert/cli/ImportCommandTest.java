@@ -21,6 +21,7 @@ class ImportCommandTest {
 
     @TempDir
     Path tmp;
+
     private Path fio;
 
     @BeforeEach
@@ -33,40 +34,59 @@ class ImportCommandTest {
 
     private Path spec(String name, String p90) throws IOException {
         Path s = tmp.resolve(name);
-        Files.writeString(s, String.join("\n",
-                "iocert: v1",
-                "name: imported-fio",
-                "requirements:",
-                "  - id: restart-read",
-                "    probe: fs.read",
-                "    expect:",
-                "      latency: {p90: \"" + p90 + "\"}",
-                ""), StandardCharsets.UTF_8);
+        Files.writeString(
+                s,
+                String.join(
+                        "\n",
+                        "iocert: v1",
+                        "name: imported-fio",
+                        "requirements:",
+                        "  - id: restart-read",
+                        "    probe: fs.read",
+                        "    expect:",
+                        "      latency: {p90: \"" + p90 + "\"}",
+                        ""),
+                StandardCharsets.UTF_8);
         return s;
     }
 
     @Test
     void shouldImportFioAndCertifyItPassingALenientAndFailingAStrictSpec() throws Exception {
         Path result = tmp.resolve("fio.result.json");
-        CliRunner imp = CliRunner.run("import", "fio", fio.toString(), "--out", result.toString(),
-                "--map", "randread=restart-read", "--hostname", "node-7");
+        CliRunner imp = CliRunner.run(
+                "import",
+                "fio",
+                fio.toString(),
+                "--out",
+                result.toString(),
+                "--map",
+                "randread=restart-read",
+                "--hostname",
+                "node-7");
         assertEquals(0, imp.code(), imp.err());
-        assertTrue(imp.err().contains("  randread.read -> id restart-read: fs.read latency,throughput,iops"
-                + " (approximate: whole-run-only)\n"), imp.err());
+        assertTrue(
+                imp.err()
+                        .contains("  randread.read -> id restart-read: fs.read latency,throughput,iops"
+                                + " (approximate: whole-run-only)\n"),
+                imp.err());
         assertTrue(imp.err().contains("  seqwrite.write -> id seqwrite: fs.write"), imp.err());
         assertTrue(imp.err().contains("  note: skipped 1 line of text before the JSON document"), imp.err());
 
         Result r = ResultCodec.read(result);
         assertEquals("node-7", r.node().hostname());
         Measurement latency = r.measurements().stream()
-                .filter(m -> m.id().equals("restart-read") && m.metric().equals("latency")).findFirst().orElseThrow();
+                .filter(m -> m.id().equals("restart-read") && m.metric().equals("latency"))
+                .findFirst()
+                .orElseThrow();
         assertEquals(4891, latency.samples(), "fio's total_ios for the randread job");
 
-        CliRunner pass = CliRunner.run("certify", "--spec", spec("lenient.yaml", "<= 100 ms").toString(), result.toString());
+        CliRunner pass = CliRunner.run(
+                "certify", "--spec", spec("lenient.yaml", "<= 100 ms").toString(), result.toString());
         assertEquals(0, pass.code(), pass.out() + pass.err());
         assertTrue(pass.out().contains("ELIGIBLE"), pass.out());
 
-        CliRunner fail = CliRunner.run("certify", "--spec", spec("strict.yaml", "<= 1 us").toString(), result.toString());
+        CliRunner fail = CliRunner.run(
+                "certify", "--spec", spec("strict.yaml", "<= 1 us").toString(), result.toString());
         assertEquals(1, fail.code(), fail.out() + fail.err());
         assertTrue(fail.out().contains("NOT_ELIGIBLE"), fail.out());
     }
@@ -94,7 +114,8 @@ class ImportCommandTest {
 
         CliRunner id = CliRunner.run("import", "fio", fio.toString(), "--out", out.toString(), "--id", "r");
         assertEquals(2, id.code());
-        assertTrue(id.err().startsWith("iocert: --id needs an input with one measurement set, this one has 2:"), id.err());
+        assertTrue(
+                id.err().startsWith("iocert: --id needs an input with one measurement set, this one has 2:"), id.err());
 
         CliRunner map = CliRunner.run("import", "fio", fio.toString(), "--out", out.toString(), "--map", "randread");
         assertEquals(2, map.code());
@@ -102,10 +123,12 @@ class ImportCommandTest {
 
         CliRunner tool = CliRunner.run("import", "dd", fio.toString(), "--out", out.toString());
         assertEquals(2, tool.code());
-        assertTrue(tool.err().startsWith("iocert: 'dd' is not a tool iocert imports; expected fio, iperf3 or osu"),
+        assertTrue(
+                tool.err().startsWith("iocert: 'dd' is not a tool iocert imports; expected fio, iperf3 or osu"),
                 tool.err());
 
-        CliRunner missing = CliRunner.run("import", "iperf3", tmp.resolve("none.json").toString(), "--out", out.toString());
+        CliRunner missing =
+                CliRunner.run("import", "iperf3", tmp.resolve("none.json").toString(), "--out", out.toString());
         assertEquals(2, missing.code());
         assertEquals("iocert: " + tmp.resolve("none.json") + ": no such file\n", missing.err());
         assertFalse(Files.exists(out));

@@ -16,15 +16,27 @@ import org.junit.jupiter.api.io.TempDir;
 class InputsTest {
     @Test
     void shouldKeepSustainedWhenConfidenceOrBudgetIsOverridden(@TempDir Path dir) throws Exception {
-        Path file = Files.writeString(dir.resolve("s.yaml"), String.join("\n", "iocert: v1", "name: s", "requirements:",
-                "  - id: w", "    probe: fs.write", "    sustained: true", "    expect: {throughput: {median: \">= 1 MB/s\"}}",
-                ""));
+        Path file = Files.writeString(
+                dir.resolve("s.yaml"),
+                String.join(
+                        "\n",
+                        "iocert: v1",
+                        "name: s",
+                        "requirements:",
+                        "  - id: w",
+                        "    probe: fs.write",
+                        "    sustained: true",
+                        "    expect: {throughput: {median: \">= 1 MB/s\"}}",
+                        ""));
         Options options = new Options();
         options.addOption(Option.builder().longOpt("spec").hasArg().build());
         options.addOption(Option.builder().longOpt("confidence").hasArg().build());
         options.addOption(Option.builder().longOpt("budget").hasArg().build());
-        Spec spec = Inputs.spec(new DefaultParser().parse(options, new String[] {"--spec", file.toString(),
-                "--confidence", "0.9", "--budget", "30s"}), new PrintStream(PrintStream.nullOutputStream()));
+        Spec spec = Inputs.spec(
+                new DefaultParser().parse(options, new String[] {
+                    "--spec", file.toString(), "--confidence", "0.9", "--budget", "30s"
+                }),
+                new PrintStream(PrintStream.nullOutputStream()));
 
         assertEquals(0.9, spec.requirements().get(0).confidence());
         assertTrue(spec.requirements().get(0).sustained());

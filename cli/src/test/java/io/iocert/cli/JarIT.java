@@ -27,31 +27,43 @@ class JarIT {
     @TempDir
     Path tmp;
 
-    record Run(int code, String out, String err) {
-    }
+    record Run(int code, String out, String err) {}
 
     private Run java(Path workDir, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", JAR.toAbsolutePath().toString()));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                JAR.toAbsolutePath().toString()));
         cmd.addAll(List.of(args));
         Path out = tmp.resolve("stdout");
         Path err = tmp.resolve("stderr");
-        Process p = new ProcessBuilder(cmd).directory(workDir.toFile())
-                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .directory(workDir.toFile())
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
         assertTrue(p.waitFor(5, TimeUnit.MINUTES), "the jar did not finish");
-        return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+        return new Run(
+                p.exitValue(),
+                Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
     }
 
     @Test
     void shouldValidateEveryExampleSpecFromTheJar() throws Exception {
         List<String> args = new ArrayList<>(List.of("spec", "validate"));
         try (Stream<Path> s = Files.list(EXAMPLES)) {
-            s.filter(p -> p.toString().endsWith(".yaml")).sorted().forEach(p -> args.add(p.toAbsolutePath().toString()));
+            s.filter(p -> p.toString().endsWith(".yaml"))
+                    .sorted()
+                    .forEach(p -> args.add(p.toAbsolutePath().toString()));
         }
         assertTrue(args.size() >= 7, "expected at least five example specs, got " + args);
         Run r = java(tmp, args.toArray(String[]::new));
         assertEquals(0, r.code(), r.err());
-        assertEquals(args.size() - 2, r.out().lines().filter(l -> l.contains(": OK (spec '")).count(), r.out());
+        assertEquals(
+                args.size() - 2,
+                r.out().lines().filter(l -> l.contains(": OK (spec '")).count(),
+                r.out());
     }
 
     @Test
@@ -71,7 +83,8 @@ class JarIT {
         for (JsonNode req : report.get("requirements")) {
             // Measured: a verdict from real samples (INCONCLUSIVE included: on a busy machine a
             // statistic may honestly need more samples than the budget gave).
-            boolean measured = List.of("PASS", "FAIL", "INCONCLUSIVE").contains(req.get("verdict").asText())
+            boolean measured = List.of("PASS", "FAIL", "INCONCLUSIVE")
+                            .contains(req.get("verdict").asText())
                     && req.get("samples").asLong() > 0;
             if (List.of("fs.read", "fs.write").contains(req.get("probe").asText())) {
                 assertTrue(measured, req.toString());
@@ -93,21 +106,42 @@ class JarIT {
         Path fs = Files.createDirectories(tmp.resolve("fs"));
         Path mine = Files.writeString(fs.resolve("user-file.txt"), "keep me");
         // An open-loop run of a minute: long enough to be stopped in the middle.
-        Path spec = Files.writeString(tmp.resolve("slow.yaml"), String.join("\n",
-                "iocert: v1", "name: slow", "budget: 2min", "requirements:",
-                "  - id: slow-write", "    probe: fs.write",
-                "    workload: {pattern: random, blockSize: 4KiB, fileSize: 1MiB, rate: 20 ops/s, duration: 60s}",
-                "    expect: {latency: {p99: \"<= 1 s\"}}", ""));
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                JAR.toAbsolutePath().toString(), "probe", "--spec", spec.toString(), "--fs-path", fs.toString(),
-                "--out", tmp.resolve("r.json").toString());
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("log").toFile()).start();
+        Path spec = Files.writeString(
+                tmp.resolve("slow.yaml"),
+                String.join(
+                        "\n",
+                        "iocert: v1",
+                        "name: slow",
+                        "budget: 2min",
+                        "requirements:",
+                        "  - id: slow-write",
+                        "    probe: fs.write",
+                        "    workload: {pattern: random, blockSize: 4KiB, fileSize: 1MiB, rate: 20 ops/s, duration: 60s}",
+                        "    expect: {latency: {p99: \"<= 1 s\"}}",
+                        ""));
+        List<String> cmd = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                JAR.toAbsolutePath().toString(),
+                "probe",
+                "--spec",
+                spec.toString(),
+                "--fs-path",
+                fs.toString(),
+                "--out",
+                tmp.resolve("r.json").toString());
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("log").toFile())
+                .start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (workspaces(fs).isEmpty() && p.isAlive() && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        assertEquals(1, workspaces(fs).size(), "the probe should be running in its workspace: "
-                + Files.readString(tmp.resolve("log")));
+        assertEquals(
+                1,
+                workspaces(fs).size(),
+                "the probe should be running in its workspace: " + Files.readString(tmp.resolve("log")));
         Thread.sleep(500);
         p.destroy(); // SIGTERM, as a scheduler or Ctrl-C (SIGINT) would stop it
         assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the probe did not stop on SIGTERM");
@@ -120,7 +154,8 @@ class JarIT {
 
     private static List<Path> workspaces(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(f -> f.getFileName().toString().startsWith(".iocert-")).toList();
+            return s.filter(f -> f.getFileName().toString().startsWith(".iocert-"))
+                    .toList();
         }
     }
 
@@ -134,18 +169,31 @@ class JarIT {
         try (java.util.zip.ZipFile jar = new java.util.zip.ZipFile(JAR.toFile())) {
             assertTrue(jar.getEntry("META-INF/BenchmarkList") != null, "the jar lacks JMH's META-INF/BenchmarkList");
         }
-        Path spec = Files.writeString(tmp.resolve("compute.yaml"), String.join("\n",
-                "iocert: v1", "name: compute", "budget: 4s", "requirements:",
-                "  - id: triad", "    probe: compute.memory-bandwidth",
-                "    workload: {kernel: triad, threads: 1, arraySize: 32MiB}",
-                "    expect: {throughput: {p50: \">= 1 B/s\"}}",
-                "  - id: copy-all", "    probe: compute.memory-bandwidth",
-                "    workload: {kernel: copy, threads: all, arraySize: 32MiB}",
-                "    expect: {throughput: {p50: \">= 1 B/s\"}}",
-                "  - id: fma", "    probe: compute.flops", "    workload: {threads: 1}",
-                "    expect: {flops: {p10: \">= 1 FLOP/s\"}}",
-                "  - id: noise", "    probe: compute.jitter", "    workload: {mode: work, interval: 1ms, threads: 1}",
-                "    expect: {hiccup: {p99: \"<= 10 s\"}}", ""));
+        Path spec = Files.writeString(
+                tmp.resolve("compute.yaml"),
+                String.join(
+                        "\n",
+                        "iocert: v1",
+                        "name: compute",
+                        "budget: 4s",
+                        "requirements:",
+                        "  - id: triad",
+                        "    probe: compute.memory-bandwidth",
+                        "    workload: {kernel: triad, threads: 1, arraySize: 32MiB}",
+                        "    expect: {throughput: {p50: \">= 1 B/s\"}}",
+                        "  - id: copy-all",
+                        "    probe: compute.memory-bandwidth",
+                        "    workload: {kernel: copy, threads: all, arraySize: 32MiB}",
+                        "    expect: {throughput: {p50: \">= 1 B/s\"}}",
+                        "  - id: fma",
+                        "    probe: compute.flops",
+                        "    workload: {threads: 1}",
+                        "    expect: {flops: {p10: \">= 1 FLOP/s\"}}",
+                        "  - id: noise",
+                        "    probe: compute.jitter",
+                        "    workload: {mode: work, interval: 1ms, threads: 1}",
+                        "    expect: {hiccup: {p99: \"<= 10 s\"}}",
+                        ""));
         Path out = tmp.resolve("compute.json");
         Run r = java(tmp, "probe", "--spec", spec.toString(), "--out", out.toString());
         assertEquals(0, r.code(), r.out() + r.err());

@@ -21,24 +21,30 @@ import org.junit.jupiter.api.io.TempDir;
  * stderr, on the run that writes the archive and on the runs that use it.
  */
 class LauncherIT {
-    private static final Path LAUNCHER = Path.of("..", "iocert").toAbsolutePath().normalize();
+    private static final Path LAUNCHER =
+            Path.of("..", "iocert").toAbsolutePath().normalize();
     private static final Path CDS = Path.of("target", "cds");
 
     @TempDir
     Path tmp;
 
-    record Run(int code, String out, String err) {
-    }
+    record Run(int code, String out, String err) {}
 
     private Run launch(String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("bash", LAUNCHER.toString()));
         cmd.addAll(List.of(args));
         Path out = tmp.resolve("stdout");
         Path err = tmp.resolve("stderr");
-        Process p = new ProcessBuilder(cmd).directory(tmp.toFile())
-                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .directory(tmp.toFile())
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
         assertTrue(p.waitFor(5, TimeUnit.MINUTES), "the launcher did not finish");
-        return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+        return new Run(
+                p.exitValue(),
+                Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
     }
 
     @Test
@@ -52,8 +58,10 @@ class LauncherIT {
         }
         assertEquals(first.out(), second.out());
         try (Stream<Path> s = Files.list(CDS)) {
-            assertTrue(s.anyMatch(p -> p.getFileName().toString().startsWith("version")
-                    && p.getFileName().toString().endsWith(".jsa")), "an archive for --version under " + CDS);
+            assertTrue(
+                    s.anyMatch(p -> p.getFileName().toString().startsWith("version")
+                            && p.getFileName().toString().endsWith(".jsa")),
+                    "an archive for --version under " + CDS);
         }
     }
 

@@ -94,8 +94,8 @@ class MainTest {
 
     @Test
     void shouldOfferEveryCommandOfTheDesign() {
-        for (String c : List.of("run", "probe", "certify", "serve", "spec", "compare", "import", "export", "keygen",
-                "verify")) {
+        for (String c : List.of(
+                "run", "probe", "certify", "serve", "spec", "compare", "import", "export", "keygen", "verify")) {
             CliRunner r = CliRunner.run(c, "--help");
             assertEquals(0, r.code(), c + ": " + r.err());
             assertTrue(r.out().startsWith("usage: iocert " + c), c + ": " + r.out());
@@ -113,8 +113,14 @@ class MainTest {
     @Test
     void shouldRunFsRequirementsAndReportAFailedProbeAsError() throws IOException {
         Path out = tmp.resolve("out");
-        CliRunner r = CliRunner.run("run", "--spec", fsSpec(">= 1 B/s", true).toString(),
-                "--fs-path", fsDir().toString(), "--out", out.toString());
+        CliRunner r = CliRunner.run(
+                "run",
+                "--spec",
+                fsSpec(">= 1 B/s", true).toString(),
+                "--fs-path",
+                fsDir().toString(),
+                "--out",
+                out.toString());
 
         assertEquals(4, r.code(), r.err());
         assertTrue(r.out().contains("Node verdict: ERROR"), r.out());
@@ -130,7 +136,8 @@ class MainTest {
         JsonNode result = new ObjectMapper().readTree(out.resolve("result.json").toFile());
         assertEquals("iocert-result/1", result.get("format").asText());
         assertTrue(Files.exists(out.resolve("report.txt")));
-        assertTrue(Files.readString(out.resolve("result.csv")).startsWith("id,probe,metric,unit,samples"),
+        assertTrue(
+                Files.readString(out.resolve("result.csv")).startsWith("id,probe,metric,unit,samples"),
                 Files.readString(out.resolve("result.csv")));
         try (var in = Files.newInputStream(out.resolve("result.hlog"))) {
             var reader = new org.HdrHistogram.HistogramLogReader(in);
@@ -144,16 +151,32 @@ class MainTest {
 
     @Test
     void shouldExit0WhenEligibleAnd1WhenNot() throws IOException {
-        CliRunner ok = CliRunner.run("run", "--spec", fsSpec(">= 1 B/s", false).toString(),
-                "--fs-path", fsDir().toString(), "--out", tmp.resolve("a").toString());
+        CliRunner ok = CliRunner.run(
+                "run",
+                "--spec",
+                fsSpec(">= 1 B/s", false).toString(),
+                "--fs-path",
+                fsDir().toString(),
+                "--out",
+                tmp.resolve("a").toString());
         assertEquals(0, ok.code(), ok.out() + ok.err());
         assertTrue(ok.out().contains("Node verdict: ELIGIBLE"));
 
         Files.delete(tmp.resolve("spec.yaml"));
-        CliRunner bad = CliRunner.run("run", "--spec", fsSpec(">= 1000 TB/s", false).toString(),
-                "--fs-path", fsDir().toString(), "--out", tmp.resolve("b").toString(), "--format", "json");
+        CliRunner bad = CliRunner.run(
+                "run",
+                "--spec",
+                fsSpec(">= 1000 TB/s", false).toString(),
+                "--fs-path",
+                fsDir().toString(),
+                "--out",
+                tmp.resolve("b").toString(),
+                "--format",
+                "json");
         assertEquals(1, bad.code(), bad.err());
-        assertEquals("NOT_ELIGIBLE", new ObjectMapper().readTree(bad.out()).get("verdict").asText());
+        assertEquals(
+                "NOT_ELIGIBLE",
+                new ObjectMapper().readTree(bad.out()).get("verdict").asText());
     }
 
     @Test
@@ -179,8 +202,16 @@ class MainTest {
                       latency: {p99: "<= 10 s"}
                 """);
         Path out = tmp.resolve("out");
-        CliRunner r = CliRunner.run("run", "--spec", spec.toString(), "--fs-path", fsDir().toString(),
-                "--out", out.toString(), "--format", "json");
+        CliRunner r = CliRunner.run(
+                "run",
+                "--spec",
+                spec.toString(),
+                "--fs-path",
+                fsDir().toString(),
+                "--out",
+                out.toString(),
+                "--format",
+                "json");
 
         assertTrue(r.code() == 0 || r.code() == 3, r.out() + r.err());
         JsonNode result = new ObjectMapper().readTree(out.resolve("result.json").toFile());
@@ -200,8 +231,8 @@ class MainTest {
         assertTrue(clearRounds <= rounds, "the median needed " + clearRounds + " rounds, the p99 " + rounds);
         assertEquals(200L * clearRounds, clear.get("samples").asLong());
         // Certifying the written result again gives the verdicts the run gave.
-        CliRunner again = CliRunner.run("certify", "--spec", spec.toString(), out.resolve("result.json").toString(),
-                "--format", "json");
+        CliRunner again = CliRunner.run(
+                "certify", "--spec", spec.toString(), out.resolve("result.json").toString(), "--format", "json");
         JsonNode report = new ObjectMapper().readTree(again.out());
         JsonNode ran = new ObjectMapper().readTree(out.resolve("report.json").toFile());
         assertEquals(ran.get("requirements"), report.get("requirements"));
@@ -212,13 +243,14 @@ class MainTest {
     void shouldCertifyAResultWrittenByProbe() throws IOException {
         Path spec = fsSpec(">= 1 B/s", false);
         Path result = tmp.resolve("node.result.json");
-        CliRunner p = CliRunner.run("probe", "--spec", spec.toString(), "--fs-path", fsDir().toString(),
-                "--out", result.toString());
+        CliRunner p = CliRunner.run(
+                "probe", "--spec", spec.toString(), "--fs-path", fsDir().toString(), "--out", result.toString());
         assertEquals(0, p.code(), p.err());
 
         CliRunner c = CliRunner.run("certify", "--spec", spec.toString(), result.toString(), "--format", "json");
         assertEquals(0, c.code(), c.err());
-        assertEquals("ELIGIBLE", new ObjectMapper().readTree(c.out()).get("verdict").asText());
+        assertEquals(
+                "ELIGIBLE", new ObjectMapper().readTree(c.out()).get("verdict").asText());
 
         CliRunner dir = CliRunner.run("certify", "--spec", spec.toString(), tmp.toString());
         assertEquals(0, dir.code(), dir.err());
@@ -229,14 +261,21 @@ class MainTest {
     void shouldNotOverwriteAnExistingResult() throws IOException {
         Path out = Files.createDirectories(tmp.resolve("out"));
         Files.writeString(out.resolve("result.json"), "mine");
-        CliRunner r = CliRunner.run("run", "--spec", fsSpec(">= 1 B/s", false).toString(),
-                "--fs-path", fsDir().toString(), "--out", out.toString());
+        CliRunner r = CliRunner.run(
+                "run",
+                "--spec",
+                fsSpec(">= 1 B/s", false).toString(),
+                "--fs-path",
+                fsDir().toString(),
+                "--out",
+                out.toString());
         assertEquals(2, r.code());
         assertTrue(r.err().contains("already holds result.json"), r.err());
         assertEquals("mine", Files.readString(out.resolve("result.json")));
 
         Path existing = Files.writeString(tmp.resolve("x.json"), "keep");
-        CliRunner p = CliRunner.run("probe", "--spec", tmp.resolve("spec.yaml").toString(), "--out", existing.toString());
+        CliRunner p =
+                CliRunner.run("probe", "--spec", tmp.resolve("spec.yaml").toString(), "--out", existing.toString());
         assertEquals(2, p.code());
         assertEquals("keep", Files.readString(existing));
     }
@@ -244,29 +283,59 @@ class MainTest {
     @Test
     void shouldRefuseAWorkloadOverMaxBytesAndRunOneWithin() throws IOException {
         Path spec = fsSpec(">= 1 B/s", false); // writes one 8 MiB file
-        CliRunner over = CliRunner.run("run", "--spec", spec.toString(), "--fs-path", fsDir().toString(),
-                "--out", tmp.resolve("o1").toString(), "--max-bytes", "4MiB");
+        CliRunner over = CliRunner.run(
+                "run",
+                "--spec",
+                spec.toString(),
+                "--fs-path",
+                fsDir().toString(),
+                "--out",
+                tmp.resolve("o1").toString(),
+                "--max-bytes",
+                "4MiB");
         assertEquals(2, over.code(), over.err());
-        assertEquals("iocert: the workload needs 8 MiB on disk in " + fsDir() + ", more than --max-bytes 4 MiB allows;"
-                + " raise --max-bytes or lower fileSize/threads in the spec\n", over.err());
+        assertEquals(
+                "iocert: the workload needs 8 MiB on disk in " + fsDir() + ", more than --max-bytes 4 MiB allows;"
+                        + " raise --max-bytes or lower fileSize/threads in the spec\n",
+                over.err());
         try (Stream<Path> left = Files.list(fsDir())) {
             assertEquals(List.of(), left.toList());
         }
 
-        CliRunner within = CliRunner.run("run", "--spec", spec.toString(), "--fs-path", fsDir().toString(),
-                "--out", tmp.resolve("o2").toString(), "--max-bytes", "8MiB");
+        CliRunner within = CliRunner.run(
+                "run",
+                "--spec",
+                spec.toString(),
+                "--fs-path",
+                fsDir().toString(),
+                "--out",
+                tmp.resolve("o2").toString(),
+                "--max-bytes",
+                "8MiB");
         assertEquals(0, within.code(), within.err());
 
-        CliRunner bad = CliRunner.run("probe", "--spec", spec.toString(), "--out", tmp.resolve("x.json").toString(),
-                "--max-bytes", "lots");
+        CliRunner bad = CliRunner.run(
+                "probe",
+                "--spec",
+                spec.toString(),
+                "--out",
+                tmp.resolve("x.json").toString(),
+                "--max-bytes",
+                "lots");
         assertEquals(2, bad.code());
         assertTrue(bad.err().startsWith("iocert: --max-bytes 'lots': "), bad.err());
     }
 
     @Test
     void shouldRejectUnusableFsPathBeforeProbing() throws IOException {
-        CliRunner r = CliRunner.run("run", "--spec", fsSpec(">= 1 B/s", false).toString(),
-                "--fs-path", tmp.resolve("missing").toString(), "--out", tmp.resolve("o").toString());
+        CliRunner r = CliRunner.run(
+                "run",
+                "--spec",
+                fsSpec(">= 1 B/s", false).toString(),
+                "--fs-path",
+                tmp.resolve("missing").toString(),
+                "--out",
+                tmp.resolve("o").toString());
         assertEquals(2, r.code());
         assertEquals("iocert: --fs-path " + tmp.resolve("missing") + " does not exist\n", r.err());
     }
@@ -282,7 +351,11 @@ class MainTest {
         assertTrue(b.err().contains("--budget '10 GB'"), b.err());
         CliRunner f = CliRunner.run("run", "--spec", spec, "--format", "xml");
         assertEquals(2, f.code());
-        assertTrue(f.err().contains("--format 'xml' is not a report format; expected one of text, md, html, junit, json, csv"), f.err());
+        assertTrue(
+                f.err()
+                        .contains(
+                                "--format 'xml' is not a report format; expected one of text, md, html, junit, json, csv"),
+                f.err());
         assertTrue(c.noStackTrace() && b.noStackTrace() && f.noStackTrace());
     }
 
@@ -290,9 +363,19 @@ class MainTest {
     void shouldRejectAReportGivenAsResult() throws IOException {
         Path out = tmp.resolve("out");
         Path spec = fsSpec(">= 1 B/s", false);
-        assertEquals(0, CliRunner.run("run", "--spec", spec.toString(), "--fs-path", fsDir().toString(),
-                "--out", out.toString()).code());
-        CliRunner r = CliRunner.run("certify", "--spec", spec.toString(), out.resolve("report.json").toString());
+        assertEquals(
+                0,
+                CliRunner.run(
+                                "run",
+                                "--spec",
+                                spec.toString(),
+                                "--fs-path",
+                                fsDir().toString(),
+                                "--out",
+                                out.toString())
+                        .code());
+        CliRunner r = CliRunner.run(
+                "certify", "--spec", spec.toString(), out.resolve("report.json").toString());
         assertEquals(2, r.code());
         assertTrue(r.err().contains("report.json"), r.err());
         assertTrue(r.err().contains("iocert-result/1"), r.err());
@@ -314,8 +397,10 @@ class MainTest {
         CliRunner r = CliRunner.run("spec", "validate", good.toString(), bad.toString());
         assertEquals(2, r.code());
         assertEquals(good + ": OK (spec 'cli-test', 1 requirements)\n", r.out());
-        assertEquals(bad + ":7:22: requirements[0](r).expect.latency.p99: unit 'GB/s' is a data rate, which does"
-                + " not fit here; expected a duration (ns, us, ms, s, min)\n", r.err());
+        assertEquals(
+                bad + ":7:22: requirements[0](r).expect.latency.p99: unit 'GB/s' is a data rate, which does"
+                        + " not fit here; expected a duration (ns, us, ms, s, min)\n",
+                r.err());
         assertTrue(r.noStackTrace());
     }
 

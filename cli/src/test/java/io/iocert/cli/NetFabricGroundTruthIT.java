@@ -74,6 +74,7 @@ class NetFabricGroundTruthIT {
     private static final long TRUNK_BITS_PER_SECOND = 200_000_000L;
     /** The second topology's shapers: the paths into p1, p2, p3 at this rate, into p4 at {@link #STRAGGLER_BITS_PER_SECOND}. */
     private static final long PORT_BITS_PER_SECOND = 60_000_000L;
+
     private static final long STRAGGLER_BITS_PER_SECOND = 15_000_000L;
     private static final double TCP_GOODPUT_SHARE = 1448.0 / 1514.0;
     private static final List<String> NODES = List.of("p1", "p2", "p3", "p4");
@@ -157,7 +158,9 @@ class NetFabricGroundTruthIT {
 
     @Test
     void shouldMeasureTheSharedLinkAndLatencyUnderTheJobsOwnTraffic() throws Exception {
-        shape(List.of(tbf(sw, "trL", TRUNK_BITS_PER_SECOND, TRUNK_QUEUE), tbf(sw, "trR", TRUNK_BITS_PER_SECOND, TRUNK_QUEUE)));
+        shape(List.of(
+                tbf(sw, "trL", TRUNK_BITS_PER_SECOND, TRUNK_QUEUE),
+                tbf(sw, "trR", TRUNK_BITS_PER_SECOND, TRUNK_QUEUE)));
         // Reading over a limit fails at once. Reading under it can come from outside (the host
         // descheduling a receiver: this test shares 2 cores with five JVMs), so a run that reads
         // low gets one more; the second must be within the bounds.
@@ -171,19 +174,31 @@ class NetFabricGroundTruthIT {
 
     /** One coordinated run across the shaped trunk; fails on what is wrong, returns what read low. */
     private List<String> sharedLink(int attempt) throws Exception {
-        Path spec = Files.writeString(dir.resolve("fabric.yaml"), String.join("\n",
-                "iocert: v1", "name: fabric-ground-truth", "budget: 30s", "requirements:",
-                "  - id: rtt-idle", "    probe: net.pingpong", "    coordinated: {nodes: 4, scope: aggregate, pattern: ring}",
-                "    workload: {messageSize: 64B, duration: 2s, warmup: 500ms}",
-                "    expect: {rtt: {p50: \"<= 1 s\"}}",
-                // Each node receives from its ring partner: bytes are counted as they arrive.
-                "  - id: bulk", "    probe: net.stream", "    coordinated: {nodes: 4, scope: aggregate, pattern: ring}",
-                "    workload: {direction: receive, bufferSize: 128KiB, duration: 5s, warmup: 1s, interval: 500ms}",
-                "    expect: {throughput: {median: \">= 1 MB/s\"}}",
-                "  - id: rtt-loaded", "    probe: net.pingpong",
-                "    coordinated: {nodes: 4, scope: aggregate, pattern: ring, concurrentWith: bulk}",
-                "    workload: {messageSize: 64B, duration: 3s, warmup: 2s}",
-                "    expect: {rtt: {p50: \"<= 1 s\"}}", ""));
+        Path spec = Files.writeString(
+                dir.resolve("fabric.yaml"),
+                String.join(
+                        "\n",
+                        "iocert: v1",
+                        "name: fabric-ground-truth",
+                        "budget: 30s",
+                        "requirements:",
+                        "  - id: rtt-idle",
+                        "    probe: net.pingpong",
+                        "    coordinated: {nodes: 4, scope: aggregate, pattern: ring}",
+                        "    workload: {messageSize: 64B, duration: 2s, warmup: 500ms}",
+                        "    expect: {rtt: {p50: \"<= 1 s\"}}",
+                        // Each node receives from its ring partner: bytes are counted as they arrive.
+                        "  - id: bulk",
+                        "    probe: net.stream",
+                        "    coordinated: {nodes: 4, scope: aggregate, pattern: ring}",
+                        "    workload: {direction: receive, bufferSize: 128KiB, duration: 5s, warmup: 1s, interval: 500ms}",
+                        "    expect: {throughput: {median: \">= 1 MB/s\"}}",
+                        "  - id: rtt-loaded",
+                        "    probe: net.pingpong",
+                        "    coordinated: {nodes: 4, scope: aggregate, pattern: ring, concurrentWith: bulk}",
+                        "    workload: {messageSize: 64B, duration: 3s, warmup: 2s}",
+                        "    expect: {rtt: {p50: \"<= 1 s\"}}",
+                        ""));
         String out = "shared-" + attempt;
         Process coordinator = coordinate(spec, out);
         joinAll();
@@ -192,7 +207,8 @@ class NetFabricGroundTruthIT {
         }
         assertEquals(0, coordinator.exitValue(), verdicts(out) + log("coordinator") + logs());
         List<String> low = new ArrayList<>();
-        JsonNode result = new ObjectMapper().readTree(dir.resolve(out + "/result.json").toFile());
+        JsonNode result =
+                new ObjectMapper().readTree(dir.resolve(out + "/result.json").toFile());
         double goodput = TRUNK_BITS_PER_SECOND / 8.0 * TCP_GOODPUT_SHARE;
 
         JsonNode bulk = find(result, "bulk", "throughput", "aggregate", null);
@@ -202,20 +218,34 @@ class NetFabricGroundTruthIT {
         double pairShares = 0;
         Map<String, Double> pairs = new LinkedHashMap<>();
         for (JsonNode m : result.get("measurements")) {
-            if (m.get("id").asText().equals("bulk") && "pair".equals(m.at("/context/scope").asText())) {
+            if (m.get("id").asText().equals("bulk")
+                    && "pair".equals(m.at("/context/scope").asText())) {
                 double[] v = values(m);
                 for (int k = 0; k < sum.length; k++) {
                     pairSum[k] += v[k];
                 }
                 pairShares += m.at("/context/share").asDouble();
-                pairs.put(m.at("/context/node").asText() + "<" + m.at("/context/partner").asText(), median(v));
+                pairs.put(
+                        m.at("/context/node").asText() + "<"
+                                + m.at("/context/partner").asText(),
+                        median(v));
             }
         }
-        System.out.printf(Locale.ROOT, "fabric ring (run %d): trunk tbf %d bit/s each way, goodput ceiling both ways %.0f B/s;"
-                + " aggregate median %.0f B/s (%+.2f%% of the ceiling, %+.2f%% of the raw rate), %d intervals, pair medians"
-                + " %s, shares sum %.4f, start spread %s ns%n", attempt, TRUNK_BITS_PER_SECOND, 2 * goodput, bulkMedian,
-                pct(bulkMedian, 2 * goodput), pct(bulkMedian, 2 * TRUNK_BITS_PER_SECOND / 8.0), sum.length, pairs,
-                pairShares, bulk.at("/context/startSpreadNs").asText());
+        System.out.printf(
+                Locale.ROOT,
+                "fabric ring (run %d): trunk tbf %d bit/s each way, goodput ceiling both ways %.0f B/s;"
+                        + " aggregate median %.0f B/s (%+.2f%% of the ceiling, %+.2f%% of the raw rate), %d intervals, pair medians"
+                        + " %s, shares sum %.4f, start spread %s ns%n",
+                attempt,
+                TRUNK_BITS_PER_SECOND,
+                2 * goodput,
+                bulkMedian,
+                pct(bulkMedian, 2 * goodput),
+                pct(bulkMedian, 2 * TRUNK_BITS_PER_SECOND / 8.0),
+                sum.length,
+                pairs,
+                pairShares,
+                bulk.at("/context/startSpreadNs").asText());
         assertEquals(List.of("p1<p2", "p2<p3", "p3<p4", "p4<p1"), new ArrayList<>(pairs.keySet()));
         assertTrue(sum.length >= 9, "want 10 half-second intervals on the common span, got " + Arrays.toString(sum));
         for (int k = 0; k < sum.length; k++) {
@@ -225,15 +255,28 @@ class NetFabricGroundTruthIT {
         within(2 * goodput, bulkMedian, "aggregate ring throughput over the shared trunk, median interval", low);
 
         // Latency under the job's own traffic: the ring's round trips queue behind the streams.
-        double idle = find(result, "rtt-idle", "rtt", "aggregate", null).at("/summary/p50").asDouble();
+        double idle = find(result, "rtt-idle", "rtt", "aggregate", null)
+                .at("/summary/p50")
+                .asDouble();
         JsonNode loadedM = find(result, "rtt-loaded", "rtt", "aggregate", null);
         double loaded = loadedM.at("/summary/p50").asDouble();
-        System.out.printf(Locale.ROOT, "fabric ring ping-pong p50 (run %d): idle %.1f us, while the ring streams %.1f us"
-                + " (x%.0f); loaded context %s%n", attempt, idle / 1e3, loaded / 1e3, loaded / idle, loadedM.get("context"));
+        System.out.printf(
+                Locale.ROOT,
+                "fabric ring ping-pong p50 (run %d): idle %.1f us, while the ring streams %.1f us"
+                        + " (x%.0f); loaded context %s%n",
+                attempt,
+                idle / 1e3,
+                loaded / 1e3,
+                loaded / idle,
+                loadedM.get("context"));
         assertEquals("bulk", loadedM.at("/context/concurrentWith").asText());
-        assertTrue(loaded > 10 * idle && loaded > 1_000_000, String.format(Locale.ROOT,
-                "the loaded ring's median round trip (%.1f us) should be well above the idle one (%.1f us)", loaded / 1e3,
-                idle / 1e3));
+        assertTrue(
+                loaded > 10 * idle && loaded > 1_000_000,
+                String.format(
+                        Locale.ROOT,
+                        "the loaded ring's median round trip (%.1f us) should be well above the idle one (%.1f us)",
+                        loaded / 1e3,
+                        idle / 1e3));
         return low;
     }
 
@@ -248,25 +291,41 @@ class NetFabricGroundTruthIT {
         List<List<String>> shapers = new ArrayList<>();
         // Each node's own egress: the path into its ring predecessor. p1 sends what p4 receives.
         for (String node : NODES) {
-            shapers.add(tbf(ns(node), "f" + node + tag, node.equals("p1") ? STRAGGLER_BITS_PER_SECOND : PORT_BITS_PER_SECOND,
+            shapers.add(tbf(
+                    ns(node),
+                    "f" + node + tag,
+                    node.equals("p1") ? STRAGGLER_BITS_PER_SECOND : PORT_BITS_PER_SECOND,
                     "50ms"));
         }
         shape(shapers);
-        Path spec = Files.writeString(dir.resolve("straggler.yaml"), String.join("\n",
-                "iocert: v1", "name: fabric-straggler", "budget: 30s", "requirements:",
-                // 40 intervals a node: the verdict bounds each node's median at 98.75% (the straggler's share of 95%).
-                "  - id: straggler", "    probe: net.stream", "    coordinated: {nodes: 4, scope: straggler, pattern: ring}",
-                "    workload: {direction: receive, bufferSize: 128KiB, duration: 8s, warmup: 1s, interval: 200ms}",
-                "    expect: {throughput: {median: \">= 0.8\"}}",
-                "  - id: lost", "    probe: net.stream", "    coordinated: {nodes: 4, scope: per-node, pattern: ring}",
-                "    workload: {direction: receive, bufferSize: 128KiB, duration: 6s, warmup: 1s, interval: 500ms}",
-                "    expect: {throughput: {median: \">= 1 MB/s\"}}", ""));
+        Path spec = Files.writeString(
+                dir.resolve("straggler.yaml"),
+                String.join(
+                        "\n",
+                        "iocert: v1",
+                        "name: fabric-straggler",
+                        "budget: 30s",
+                        "requirements:",
+                        // 40 intervals a node: the verdict bounds each node's median at 98.75% (the straggler's share
+                        // of 95%).
+                        "  - id: straggler",
+                        "    probe: net.stream",
+                        "    coordinated: {nodes: 4, scope: straggler, pattern: ring}",
+                        "    workload: {direction: receive, bufferSize: 128KiB, duration: 8s, warmup: 1s, interval: 200ms}",
+                        "    expect: {throughput: {median: \">= 0.8\"}}",
+                        "  - id: lost",
+                        "    probe: net.stream",
+                        "    coordinated: {nodes: 4, scope: per-node, pattern: ring}",
+                        "    workload: {direction: receive, bufferSize: 128KiB, duration: 6s, warmup: 1s, interval: 500ms}",
+                        "    expect: {throughput: {median: \">= 1 MB/s\"}}",
+                        ""));
         Process coordinator = coordinate(spec, "straggler");
         Map<String, Process> joins = joinAll();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (!log("coordinator").contains("'lost': 4 participants ready; start at")) {
-            assertTrue(System.nanoTime() < deadline && coordinator.isAlive(), "the second requirement did not start: "
-                    + log("coordinator"));
+            assertTrue(
+                    System.nanoTime() < deadline && coordinator.isAlive(),
+                    "the second requirement did not start: " + log("coordinator"));
             Thread.sleep(100);
         }
         Thread.sleep(3_000);
@@ -276,8 +335,10 @@ class NetFabricGroundTruthIT {
         }
         // NOT_ELIGIBLE: the straggler's FAIL outranks the lost requirement's ERROR.
         assertEquals(1, coordinator.exitValue(), verdicts("straggler") + log("coordinator"));
-        JsonNode report = new ObjectMapper().readTree(dir.resolve("straggler/report.json").toFile());
-        JsonNode result = new ObjectMapper().readTree(dir.resolve("straggler/result.json").toFile());
+        JsonNode report =
+                new ObjectMapper().readTree(dir.resolve("straggler/report.json").toFile());
+        JsonNode result =
+                new ObjectMapper().readTree(dir.resolve("straggler/result.json").toFile());
 
         JsonNode verdict = report.at("/requirements/0");
         double port = PORT_BITS_PER_SECOND / 8.0 * TCP_GOODPUT_SHARE;
@@ -285,9 +346,20 @@ class NetFabricGroundTruthIT {
         double p4 = median(values(find(result, "straggler", "throughput", "node", "p4")));
         double p1 = median(values(find(result, "straggler", "throughput", "node", "p1")));
         double expectedRatio = (double) STRAGGLER_BITS_PER_SECOND / PORT_BITS_PER_SECOND;
-        System.out.printf(Locale.ROOT, "fabric straggler: p4 median %.0f B/s (%+.2f%% of its ceiling %.0f), p1 %.0f (%+.2f%%"
-                + " of %.0f), ratio %s [%s, %s] (expected %.3f); %s%n", p4, pct(p4, tight), tight, p1, pct(p1, port), port,
-                verdict.get("measured"), verdict.at("/ci/low"), verdict.at("/ci/high"), expectedRatio,
+        System.out.printf(
+                Locale.ROOT,
+                "fabric straggler: p4 median %.0f B/s (%+.2f%% of its ceiling %.0f), p1 %.0f (%+.2f%%"
+                        + " of %.0f), ratio %s [%s, %s] (expected %.3f); %s%n",
+                p4,
+                pct(p4, tight),
+                tight,
+                p1,
+                pct(p1, port),
+                port,
+                verdict.get("measured"),
+                verdict.at("/ci/low"),
+                verdict.at("/ci/high"),
+                expectedRatio,
                 verdict.get("reason").asText());
         assertEquals("straggler", verdict.get("id").asText());
         assertEquals("FAIL", verdict.get("verdict").asText(), verdict.toString());
@@ -295,24 +367,35 @@ class NetFabricGroundTruthIT {
         assertWithin(tight, p4, "the straggler's own rate, median interval");
         assertWithin(port, p1, "a node behind a shaper of the others' rate, median interval");
         assertEquals(expectedRatio, verdict.get("measured").asDouble(), 0.05 * expectedRatio, verdict.toString());
-        assertTrue(verdict.at("/ci/low").asDouble() <= verdict.get("measured").asDouble()
-                && verdict.get("measured").asDouble() <= verdict.at("/ci/high").asDouble(), verdict.toString());
+        assertTrue(
+                verdict.at("/ci/low").asDouble() <= verdict.get("measured").asDouble()
+                        && verdict.get("measured").asDouble()
+                                <= verdict.at("/ci/high").asDouble(),
+                verdict.toString());
 
         JsonNode lost = report.at("/requirements/1");
         String reason = lost.get("reason").asText();
-        System.out.printf(Locale.ROOT, "fabric lost participant: %s: %s%n", lost.get("verdict").asText(), reason);
+        System.out.printf(
+                Locale.ROOT,
+                "fabric lost participant: %s: %s%n",
+                lost.get("verdict").asText(),
+                reason);
         assertEquals("ERROR", lost.get("verdict").asText(), lost.toString());
         assertTrue(reason.contains("participant p2 ("), "names the participant that died: " + reason);
-        assertTrue(reason.contains("participant p1: partner p2 (" + subnet + ".2:"), "names the partner p1 lost: " + reason);
+        assertTrue(
+                reason.contains("participant p1: partner p2 (" + subnet + ".2:"),
+                "names the partner p1 lost: " + reason);
         for (String kept : List.of("p3", "p4")) {
             JsonNode m = null;
             for (JsonNode x : result.get("measurements")) {
-                if ("lost".equals(x.get("id").asText()) && "node".equals(x.at("/context/scope").asText())
+                if ("lost".equals(x.get("id").asText())
+                        && "node".equals(x.at("/context/scope").asText())
                         && kept.equals(x.at("/context/node").asText())) {
                     m = x;
                 }
             }
-            assertTrue(m != null && (m.get("error") == null || m.get("error").isNull()) && values(m).length >= 10,
+            assertTrue(
+                    m != null && (m.get("error") == null || m.get("error").isNull()) && values(m).length >= 10,
                     kept + "'s measurement is kept, whole: " + m);
         }
     }
@@ -325,35 +408,77 @@ class NetFabricGroundTruthIT {
     }
 
     private Process coordinate(Path spec, String out) throws IOException {
-        return start("coordinator", sw, List.of("coordinate", "--spec", spec.toString(), "--participants",
-                String.join(",", NODES), "--bind", subnet + ".100", "--port", "7879", "--token-file",
-                dir.resolve("token").toString(), "--out", dir.resolve(out).toString(), "--format", "json",
-                "--join-timeout", "90s"));
+        return start(
+                "coordinator",
+                sw,
+                List.of(
+                        "coordinate",
+                        "--spec",
+                        spec.toString(),
+                        "--participants",
+                        String.join(",", NODES),
+                        "--bind",
+                        subnet + ".100",
+                        "--port",
+                        "7879",
+                        "--token-file",
+                        dir.resolve("token").toString(),
+                        "--out",
+                        dir.resolve(out).toString(),
+                        "--format",
+                        "json",
+                        "--join-timeout",
+                        "90s"));
     }
 
     private Map<String, Process> joinAll() throws IOException {
         Map<String, Process> joins = new LinkedHashMap<>();
         for (String node : NODES) {
-            joins.put(node, start(node, ns(node), List.of("join", "--coordinator", subnet + ".100:7879", "--token-file",
-                    dir.resolve("token").toString(), "--name", node, "--fs-path", dir.toString(), "--wait", "90s")));
+            joins.put(
+                    node,
+                    start(
+                            node,
+                            ns(node),
+                            List.of(
+                                    "join",
+                                    "--coordinator",
+                                    subnet + ".100:7879",
+                                    "--token-file",
+                                    dir.resolve("token").toString(),
+                                    "--name",
+                                    node,
+                                    "--fs-path",
+                                    dir.toString(),
+                                    "--wait",
+                                    "90s")));
         }
         return joins;
     }
 
     /** Fails when {@code measured} is over 5% above {@code expected}; notes it in {@code low} when over 5% below. */
     private static void within(double expected, double measured, String what, List<String> low) {
-        assertTrue(measured <= 1.05 * expected, String.format(Locale.ROOT, "%s = %.0f, more than 5%% above %.0f (%+.2f%%)",
-                what, measured, expected, pct(measured, expected)));
+        assertTrue(
+                measured <= 1.05 * expected,
+                String.format(
+                        Locale.ROOT,
+                        "%s = %.0f, more than 5%% above %.0f (%+.2f%%)",
+                        what,
+                        measured,
+                        expected,
+                        pct(measured, expected)));
         if (measured < 0.95 * expected) {
-            low.add(String.format(Locale.ROOT, "%s = %.0f, %+.2f%% of %.0f", what, measured, pct(measured, expected), expected));
+            low.add(String.format(
+                    Locale.ROOT, "%s = %.0f, %+.2f%% of %.0f", what, measured, pct(measured, expected), expected));
         }
     }
 
     private Process start(String name, String ns, List<String> args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns, java(), "-jar", JAR.toAbsolutePath().toString()));
+        List<String> cmd = new ArrayList<>(List.of(
+                "ip", "netns", "exec", ns, java(), "-jar", JAR.toAbsolutePath().toString()));
         cmd.addAll(args);
         // The coordinator's report goes to .out, every log line to .log.
-        ProcessBuilder b = new ProcessBuilder(cmd).redirectError(dir.resolve(name + ".log").toFile())
+        ProcessBuilder b = new ProcessBuilder(cmd)
+                .redirectError(dir.resolve(name + ".log").toFile())
                 .redirectOutput(dir.resolve(name + ".out").toFile());
         Process p = b.start();
         processes.add(p);
@@ -370,8 +495,12 @@ class NetFabricGroundTruthIT {
         StringBuilder b = new StringBuilder();
         if (Files.exists(report)) {
             for (JsonNode v : new ObjectMapper().readTree(report.toFile()).get("requirements")) {
-                b.append(v.get("id").asText()).append(' ').append(v.get("verdict").asText()).append(": ")
-                        .append(v.get("reason").asText()).append('\n');
+                b.append(v.get("id").asText())
+                        .append(' ')
+                        .append(v.get("verdict").asText())
+                        .append(": ")
+                        .append(v.get("reason").asText())
+                        .append('\n');
             }
         }
         return b.toString();
@@ -387,7 +516,8 @@ class NetFabricGroundTruthIT {
 
     private static JsonNode find(JsonNode result, String id, String metric, String scope, String node) {
         for (JsonNode m : result.get("measurements")) {
-            if (id.equals(m.get("id").asText()) && metric.equals(m.get("metric").asText())
+            if (id.equals(m.get("id").asText())
+                    && metric.equals(m.get("metric").asText())
                     && scope.equals(m.at("/context/scope").asText())
                     && (node == null || node.equals(m.at("/context/node").asText()))) {
                 assertTrue(m.get("error") == null || m.get("error").isNull(), id + " has an error: " + m.get("error"));
@@ -402,8 +532,24 @@ class NetFabricGroundTruthIT {
      * NetNsGroundTruthIT), its queue {@code latency} of data at the rate.
      */
     private static List<String> tbf(String ns, String dev, long bitsPerSecond, String latency) {
-        return List.of("ip", "netns", "exec", ns, "tc", "qdisc", "add", "dev", dev, "root", "tbf", "rate",
-                bitsPerSecond / 1_000_000 + "mbit", "burst", "128kb", "latency", latency);
+        return List.of(
+                "ip",
+                "netns",
+                "exec",
+                ns,
+                "tc",
+                "qdisc",
+                "add",
+                "dev",
+                dev,
+                "root",
+                "tbf",
+                "rate",
+                bitsPerSecond / 1_000_000 + "mbit",
+                "burst",
+                "128kb",
+                "latency",
+                latency);
     }
 
     private static String java() {

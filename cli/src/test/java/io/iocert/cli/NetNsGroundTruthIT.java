@@ -63,14 +63,19 @@ class NetNsGroundTruthIT {
         String vs = "iocs" + tag;
         String vp = "iocp" + tag;
         String failed = firstFailure(
-                List.of("ip", "netns", "add", nsServer), List.of("ip", "netns", "add", nsProbe),
+                List.of("ip", "netns", "add", nsServer),
+                List.of("ip", "netns", "add", nsProbe),
                 List.of("ip", "link", "add", vs, "type", "veth", "peer", "name", vp),
-                List.of("ip", "link", "set", vs, "netns", nsServer), List.of("ip", "link", "set", vp, "netns", nsProbe),
+                List.of("ip", "link", "set", vs, "netns", nsServer),
+                List.of("ip", "link", "set", vp, "netns", nsProbe),
                 List.of("ip", "-n", nsServer, "addr", "add", subnet + ".1/24", "dev", vs),
                 List.of("ip", "-n", nsProbe, "addr", "add", subnet + ".2/24", "dev", vp),
-                List.of("ip", "-n", nsServer, "link", "set", vs, "up"), List.of("ip", "-n", nsProbe, "link", "set", vp, "up"),
-                List.of("ip", "-n", nsServer, "link", "set", "lo", "up"), List.of("ip", "-n", nsProbe, "link", "set", "lo", "up"),
-                tbf(nsServer, vs), tbf(nsProbe, vp));
+                List.of("ip", "-n", nsServer, "link", "set", vs, "up"),
+                List.of("ip", "-n", nsProbe, "link", "set", vp, "up"),
+                List.of("ip", "-n", nsServer, "link", "set", "lo", "up"),
+                List.of("ip", "-n", nsProbe, "link", "set", "lo", "up"),
+                tbf(nsServer, vs),
+                tbf(nsProbe, vp));
         assumeTrue(failed == null, "cannot build the namespaces, veth pair and tbf limit here: " + failed);
     }
 
@@ -98,14 +103,23 @@ class NetNsGroundTruthIT {
     void shouldMeasureTheRateLimitOfTheLinkBothWays() throws Exception {
         Path token = startServe();
 
-        Path spec = Files.writeString(dir.resolve("spec.yaml"), String.join("\n",
-                "iocert: v1", "name: netns-ground-truth", "budget: 30s", "requirements:",
-                "  - id: send", "    probe: net.stream",
-                "    workload: {streams: 1, direction: send, duration: 5s, warmup: 1s, interval: 500ms}",
-                "    expect: {throughput: {p50: \">= 1 B/s\"}}",
-                "  - id: receive", "    probe: net.stream",
-                "    workload: {streams: 1, direction: receive, duration: 5s, warmup: 1s, interval: 500ms}",
-                "    expect: {throughput: {p50: \">= 1 B/s\"}}", ""));
+        Path spec = Files.writeString(
+                dir.resolve("spec.yaml"),
+                String.join(
+                        "\n",
+                        "iocert: v1",
+                        "name: netns-ground-truth",
+                        "budget: 30s",
+                        "requirements:",
+                        "  - id: send",
+                        "    probe: net.stream",
+                        "    workload: {streams: 1, direction: send, duration: 5s, warmup: 1s, interval: 500ms}",
+                        "    expect: {throughput: {p50: \">= 1 B/s\"}}",
+                        "  - id: receive",
+                        "    probe: net.stream",
+                        "    workload: {streams: 1, direction: receive, duration: 5s, warmup: 1s, interval: 500ms}",
+                        "    expect: {throughput: {p50: \">= 1 B/s\"}}",
+                        ""));
         // A probe that over-reports fails at once. Reading under the ceiling can also come from
         // outside (the host descheduling the sender for a while: in one CI run the receive
         // intervals ranged 21.8-23.6 MB/s where they are flat at the ceiling otherwise), so a
@@ -126,20 +140,61 @@ class NetNsGroundTruthIT {
     @Test
     void shouldSeeTwoRegimesWhenTheShaperIsSlowedDuringTheRun() throws Exception {
         Path token = startServe();
-        Path spec = Files.writeString(dir.resolve("burst.yaml"), String.join("\n",
-                "iocert: v1", "name: netns-burst", "budget: 30s", "requirements:",
-                "  - id: send", "    probe: net.stream",
-                "    workload: {streams: 1, direction: send, duration: 10s, warmup: 500ms, interval: 200ms}",
-                "    expect: {throughput: {p50: \">= 1 B/s\"}}", ""));
+        Path spec = Files.writeString(
+                dir.resolve("burst.yaml"),
+                String.join(
+                        "\n",
+                        "iocert: v1",
+                        "name: netns-burst",
+                        "budget: 30s",
+                        "requirements:",
+                        "  - id: send",
+                        "    probe: net.stream",
+                        "    workload: {streams: 1, direction: send, duration: 10s, warmup: 500ms, interval: 200ms}",
+                        "    expect: {throughput: {p50: \">= 1 B/s\"}}",
+                        ""));
         Path out = dir.resolve("burst.json");
         Path log = dir.resolve("burst-log");
-        Process probe = new ProcessBuilder("ip", "netns", "exec", nsProbe, java(), "-jar", JAR.toAbsolutePath().toString(),
-                "probe", "--spec", spec.toString(), "--peer", subnet + ".1:7878", "--token-file", token.toString(),
-                "--out", out.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process probe = new ProcessBuilder(
+                        "ip",
+                        "netns",
+                        "exec",
+                        nsProbe,
+                        java(),
+                        "-jar",
+                        JAR.toAbsolutePath().toString(),
+                        "probe",
+                        "--spec",
+                        spec.toString(),
+                        "--peer",
+                        subnet + ".1:7878",
+                        "--token-file",
+                        token.toString(),
+                        "--out",
+                        out.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         Thread.sleep(5_000);
         long slow = LIMIT_BITS_PER_SECOND / 4;
-        String changed = run(List.of("ip", "netns", "exec", nsProbe, "tc", "qdisc", "change", "dev", "iocp" + tag, "root",
-                "tbf", "rate", slow / 1_000_000 + "mbit", "burst", "128kb", "latency", "50ms"));
+        String changed = run(List.of(
+                "ip",
+                "netns",
+                "exec",
+                nsProbe,
+                "tc",
+                "qdisc",
+                "change",
+                "dev",
+                "iocp" + tag,
+                "root",
+                "tbf",
+                "rate",
+                slow / 1_000_000 + "mbit",
+                "burst",
+                "128kb",
+                "latency",
+                "50ms"));
         assertTrue(changed == null, "tc qdisc change failed: " + changed);
         if (!probe.waitFor(90, TimeUnit.SECONDS)) {
             probe.destroyForcibly();
@@ -150,29 +205,55 @@ class NetNsGroundTruthIT {
         JsonNode regimes = m.at("/intervals/regimes");
         double fast = LIMIT_BITS_PER_SECOND / 8.0 * TCP_GOODPUT_SHARE;
         double after = slow / 8.0 * TCP_GOODPUT_SHARE;
-        System.out.printf(Locale.ROOT, "netns burst: goodput ceilings %.0f then %.0f B/s, regimes %s, intervals %s%n", fast,
-                after, regimes, Arrays.toString(values(m)));
+        System.out.printf(
+                Locale.ROOT,
+                "netns burst: goodput ceilings %.0f then %.0f B/s, regimes %s, intervals %s%n",
+                fast,
+                after,
+                regimes,
+                Arrays.toString(values(m)));
         assertEquals(2, regimes.size(), "want the fast and the slow regime: " + regimes);
         double first = regimes.get(0).get("rate").asDouble();
         double second = regimes.get(1).get("rate").asDouble();
-        assertTrue(Math.abs(first / fast - 1) <= 0.05, String.format(Locale.ROOT, "first regime %.0f B/s vs %.0f", first, fast));
-        assertTrue(Math.abs(second / after - 1) <= 0.05, String.format(Locale.ROOT, "final regime %.0f B/s vs %.0f", second, after));
+        assertTrue(
+                Math.abs(first / fast - 1) <= 0.05,
+                String.format(Locale.ROOT, "first regime %.0f B/s vs %.0f", first, fast));
+        assertTrue(
+                Math.abs(second / after - 1) <= 0.05,
+                String.format(Locale.ROOT, "final regime %.0f B/s vs %.0f", second, after));
     }
 
     /** Starts {@code iocert serve} with a token in the server namespace; returns the token file. */
     private Path startServe() throws Exception {
         Path token = Files.writeString(dir.resolve("token"), "ground-truth-token-" + tag + "-0123456789");
-        serve = new ProcessBuilder("ip", "netns", "exec", nsServer, java(), "-jar", JAR.toAbsolutePath().toString(), "serve",
-                "--bind", subnet + ".1", "--port", "7878", "--token-file", token.toString())
-                .redirectErrorStream(true).start();
+        serve = new ProcessBuilder(
+                        "ip",
+                        "netns",
+                        "exec",
+                        nsServer,
+                        java(),
+                        "-jar",
+                        JAR.toAbsolutePath().toString(),
+                        "serve",
+                        "--bind",
+                        subnet + ".1",
+                        "--port",
+                        "7878",
+                        "--token-file",
+                        token.toString())
+                .redirectErrorStream(true)
+                .start();
         String first = CompletableFuture.supplyAsync(() -> {
-            try {
-                return new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8)).readLine();
-            } catch (IOException e) {
-                return "read failed: " + e;
-            }
-        }).get(30, TimeUnit.SECONDS);
-        assertTrue(first != null && first.contains("listening on " + subnet + ".1:7878"), "serve did not start: " + first);
+                    try {
+                        return new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8))
+                                .readLine();
+                    } catch (IOException e) {
+                        return "read failed: " + e;
+                    }
+                })
+                .get(30, TimeUnit.SECONDS);
+        assertTrue(
+                first != null && first.contains("listening on " + subnet + ".1:7878"), "serve did not start: " + first);
         return token;
     }
 
@@ -183,9 +264,26 @@ class NetNsGroundTruthIT {
     private List<String> measure(Path spec, Path token, int attempt) throws Exception {
         Path out = dir.resolve("result-" + attempt + ".json");
         Path log = dir.resolve("log-" + attempt);
-        Process probe = new ProcessBuilder("ip", "netns", "exec", nsProbe, java(), "-jar", JAR.toAbsolutePath().toString(),
-                "probe", "--spec", spec.toString(), "--peer", subnet + ".1:7878", "--token-file", token.toString(),
-                "--out", out.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process probe = new ProcessBuilder(
+                        "ip",
+                        "netns",
+                        "exec",
+                        nsProbe,
+                        java(),
+                        "-jar",
+                        JAR.toAbsolutePath().toString(),
+                        "probe",
+                        "--spec",
+                        spec.toString(),
+                        "--peer",
+                        subnet + ".1:7878",
+                        "--token-file",
+                        token.toString(),
+                        "--out",
+                        out.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         if (!probe.waitFor(90, TimeUnit.SECONDS)) {
             probe.destroyForcibly();
             throw new AssertionError("the probe did not finish in 90 s: " + Files.readString(log));
@@ -201,15 +299,34 @@ class NetNsGroundTruthIT {
             double[] values = values(m);
             assertTrue(values.length >= 9, "want 10 half-second intervals, got " + Arrays.toString(values));
             double median = median(values);
-            System.out.printf(Locale.ROOT, "netns %s: tbf limit %.0f B/s, TCP goodput ceiling %.0f B/s, median %.0f B/s "
-                    + "(%+.2f%% of the limit, %+.2f%% of the ceiling), intervals %s%n", id, limit, goodput, median,
-                    pct(median, limit), pct(median, goodput), Arrays.toString(values));
-            assertTrue(median <= 1.03 * goodput, String.format(Locale.ROOT,
-                    "%s: median %.0f B/s is more than 3%% above the TCP goodput ceiling %.0f B/s (%+.2f%%)", id, median,
-                    goodput, pct(median, goodput)));
+            System.out.printf(
+                    Locale.ROOT,
+                    "netns %s: tbf limit %.0f B/s, TCP goodput ceiling %.0f B/s, median %.0f B/s "
+                            + "(%+.2f%% of the limit, %+.2f%% of the ceiling), intervals %s%n",
+                    id,
+                    limit,
+                    goodput,
+                    median,
+                    pct(median, limit),
+                    pct(median, goodput),
+                    Arrays.toString(values));
+            assertTrue(
+                    median <= 1.03 * goodput,
+                    String.format(
+                            Locale.ROOT,
+                            "%s: median %.0f B/s is more than 3%% above the TCP goodput ceiling %.0f B/s (%+.2f%%)",
+                            id,
+                            median,
+                            goodput,
+                            pct(median, goodput)));
             if (median < 0.97 * goodput) {
-                low.add(String.format(Locale.ROOT, "%s: median %.0f B/s, %+.2f%% of the ceiling %.0f B/s", id, median,
-                        pct(median, goodput), goodput));
+                low.add(String.format(
+                        Locale.ROOT,
+                        "%s: median %.0f B/s, %+.2f%% of the ceiling %.0f B/s",
+                        id,
+                        median,
+                        pct(median, goodput),
+                        goodput));
             }
         }
         return low;
@@ -222,14 +339,33 @@ class NetNsGroundTruthIT {
      * 128 KB adds at most 1% to a half-second interval.
      */
     private static List<String> tbf(String ns, String dev) {
-        return List.of("ip", "netns", "exec", ns, "tc", "qdisc", "add", "dev", dev, "root", "tbf", "rate",
-                LIMIT_BITS_PER_SECOND / 1_000_000 + "mbit", "burst", "128kb", "latency", "50ms");
+        return List.of(
+                "ip",
+                "netns",
+                "exec",
+                ns,
+                "tc",
+                "qdisc",
+                "add",
+                "dev",
+                dev,
+                "root",
+                "tbf",
+                "rate",
+                LIMIT_BITS_PER_SECOND / 1_000_000 + "mbit",
+                "burst",
+                "128kb",
+                "latency",
+                "50ms");
     }
 
     private static JsonNode aggregate(Path result, String id) throws IOException {
         for (JsonNode m : new ObjectMapper().readTree(result.toFile()).get("measurements")) {
-            if (id.equals(m.get("id").asText()) && "aggregate".equals(m.at("/context/scope").asText())) {
-                assertTrue(m.get("error") == null || m.get("error").isNull(), "measurement has an error: " + m.get("error"));
+            if (id.equals(m.get("id").asText())
+                    && "aggregate".equals(m.at("/context/scope").asText())) {
+                assertTrue(
+                        m.get("error") == null || m.get("error").isNull(),
+                        "measurement has an error: " + m.get("error"));
                 return m;
             }
         }

@@ -30,6 +30,7 @@ class OciRealToolsTest {
 
     @TempDir
     Path tmp;
+
     Path spec;
     Path layout;
     byte[] canonical;
@@ -38,8 +39,17 @@ class OciRealToolsTest {
     void imageByUmoci() throws Exception {
         assumeTrue(onPath("umoci"), "umoci is not installed here (Debian: apt-get install umoci)");
         assumeTrue(onPath("skopeo"), "skopeo is not installed here (Debian: apt-get install skopeo)");
-        spec = Files.writeString(tmp.resolve("job.yaml"), String.join("\n", "iocert: v1", "name: travelling",
-                "requirements:", "  - id: w", "    probe: fs.write", "    expect: {throughput: {p10: \">= 1 MB/s\"}}", ""));
+        spec = Files.writeString(
+                tmp.resolve("job.yaml"),
+                String.join(
+                        "\n",
+                        "iocert: v1",
+                        "name: travelling",
+                        "requirements:",
+                        "  - id: w",
+                        "    probe: fs.write",
+                        "    expect: {throughput: {p10: \">= 1 MB/s\"}}",
+                        ""));
         canonical = SpecLoader.canonicalJson(spec);
         layout = tmp.resolve("img");
         tool("umoci", "init", "--layout", layout.toString());
@@ -89,23 +99,52 @@ class OciRealToolsTest {
 
         Path dir = tmp.resolve("from-archive");
         Path archive2 = tmp.resolve("from-layout.tar");
-        assertEquals(0, CliRunner.run("spec", "embed", "--spec", spec.toString(), "--image", "oci-archive:" + archive,
-                "--out", "oci:" + dir).code());
-        assertEquals(0, CliRunner.run("spec", "embed", "--spec", spec.toString(), "--image", "oci:" + layout,
-                "--out", "oci-archive:" + archive2).code());
+        assertEquals(
+                0,
+                CliRunner.run(
+                                "spec",
+                                "embed",
+                                "--spec",
+                                spec.toString(),
+                                "--image",
+                                "oci-archive:" + archive,
+                                "--out",
+                                "oci:" + dir)
+                        .code());
+        assertEquals(
+                0,
+                CliRunner.run(
+                                "spec",
+                                "embed",
+                                "--spec",
+                                spec.toString(),
+                                "--image",
+                                "oci:" + layout,
+                                "--out",
+                                "oci-archive:" + archive2)
+                        .code());
         assertEquals("latest\n", tool("umoci", "ls", "--layout", dir.toString()));
         tool("skopeo", "inspect", "oci:" + dir + ":latest");
         tool("skopeo", "inspect", "oci-archive:" + archive2 + ":latest");
         assertArrayEquals(canonical, extract("oci:" + dir));
         assertArrayEquals(canonical, extract("oci-archive:" + archive2));
-        assertEquals(2, CliRunner.run("spec", "extract", "--image", "oci:" + layout).code(), "--out left the source as it was");
+        assertEquals(
+                2,
+                CliRunner.run("spec", "extract", "--image", "oci:" + layout).code(),
+                "--out left the source as it was");
     }
 
     @Test
     void aSpecInImageConfigLabelsShouldSurviveSkopeoCopiesToEveryFormat() throws Exception {
-        tool("umoci", "config", "--image", layout + ":latest",
-                "--config.label", "io.iocert.spec.v1=" + new String(canonical, StandardCharsets.UTF_8),
-                "--config.label", "io.iocert.spec.sha256=" + OciSpecImageTest.sha256(canonical));
+        tool(
+                "umoci",
+                "config",
+                "--image",
+                layout + ":latest",
+                "--config.label",
+                "io.iocert.spec.v1=" + new String(canonical, StandardCharsets.UTF_8),
+                "--config.label",
+                "io.iocert.spec.sha256=" + OciSpecImageTest.sha256(canonical));
         assertArrayEquals(canonical, extract("oci:" + layout + ":latest"));
         Path docker = tmp.resolve("docker.tar");
         Path archive = tmp.resolve("oci.tar");
@@ -117,9 +156,11 @@ class OciRealToolsTest {
 
         CliRunner run = CliRunner.run("spec", "validate", "docker-archive:" + docker);
         assertEquals(0, run.code(), run.err());
-        CliRunner noReferrer = CliRunner.run("spec", "embed", "--spec", spec.toString(), "--image", "docker-archive:" + docker);
+        CliRunner noReferrer =
+                CliRunner.run("spec", "embed", "--spec", spec.toString(), "--image", "docker-archive:" + docker);
         assertEquals(2, noReferrer.code());
-        assertTrue(noReferrer.err().contains("a docker archive cannot carry an OCI referrer; convert it first"),
+        assertTrue(
+                noReferrer.err().contains("a docker archive cannot carry an OCI referrer; convert it first"),
                 noReferrer.err());
     }
 
@@ -165,8 +206,14 @@ class OciRealToolsTest {
 
     private static boolean isRoot() {
         try {
-            return "0".equals(new String(new ProcessBuilder("id", "-u").start().getInputStream().readAllBytes(),
-                    StandardCharsets.US_ASCII).trim());
+            return "0"
+                    .equals(new String(
+                                    new ProcessBuilder("id", "-u")
+                                            .start()
+                                            .getInputStream()
+                                            .readAllBytes(),
+                                    StandardCharsets.US_ASCII)
+                            .trim());
         } catch (IOException e) {
             return false;
         }

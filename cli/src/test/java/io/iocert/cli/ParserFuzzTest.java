@@ -64,6 +64,7 @@ class ParserFuzzTest {
 
     @TempDir
     static Path tmp;
+
     private static Path pub;
     private static Path resultSpec;
     private static final java.util.EnumMap<Target, byte[]> SEEDS = new java.util.EnumMap<>(Target.class);
@@ -72,17 +73,43 @@ class ParserFuzzTest {
     enum Target {
         SPEC_YAML("spec.yaml", Set.of(0, 2), f -> List.of("spec", "validate", f.toString())),
         SPEC_JSON("spec.json", Set.of(0, 2), f -> List.of("spec", "validate", f.toString())),
-        RESULT("result.json", Set.of(0, 1, 2, 3), f -> List.of("certify", "--spec", resultSpec.toString(), f.toString())),
-        FIO("fio.json", Set.of(0, 2), f -> List.of("import", "fio", f.toString(), "--out", fresh("fio-out").toString())),
-        IPERF3("iperf3.json", Set.of(0, 2), f -> List.of("import", "iperf3", f.toString(), "--out",
-                fresh("iperf3-out").toString())),
-        OSU_LATENCY("osu-latency.txt", Set.of(0, 2), f -> List.of("import", "osu", f.toString(), "--out",
-                fresh("osu-out").toString())),
-        OSU_BW("osu-bw.txt", Set.of(0, 2), f -> List.of("import", "osu", f.toString(), "--out",
-                fresh("osu-bw-out").toString())),
+        RESULT(
+                "result.json",
+                Set.of(0, 1, 2, 3),
+                f -> List.of("certify", "--spec", resultSpec.toString(), f.toString())),
+        FIO(
+                "fio.json",
+                Set.of(0, 2),
+                f -> List.of(
+                        "import", "fio", f.toString(), "--out", fresh("fio-out").toString())),
+        IPERF3(
+                "iperf3.json",
+                Set.of(0, 2),
+                f -> List.of(
+                        "import",
+                        "iperf3",
+                        f.toString(),
+                        "--out",
+                        fresh("iperf3-out").toString())),
+        OSU_LATENCY(
+                "osu-latency.txt",
+                Set.of(0, 2),
+                f -> List.of(
+                        "import", "osu", f.toString(), "--out", fresh("osu-out").toString())),
+        OSU_BW(
+                "osu-bw.txt",
+                Set.of(0, 2),
+                f -> List.of(
+                        "import",
+                        "osu",
+                        f.toString(),
+                        "--out",
+                        fresh("osu-bw-out").toString())),
         CERTIFICATE("certificate.json", Set.of(0, 1, 2), f -> List.of("verify", f.toString(), "--key", pub.toString())),
-        CERTIFICATE_EXPORT("certificate.json", Set.of(0, 1, 2), f -> List.of("export", "--to", "nfd", f.toString(),
-                "--key", pub.toString())),
+        CERTIFICATE_EXPORT(
+                "certificate.json",
+                Set.of(0, 1, 2),
+                f -> List.of("export", "--to", "nfd", f.toString(), "--key", pub.toString())),
         REPORT_EXPORT("report.json", Set.of(0, 2), f -> List.of("export", "--to", "slurm", f.toString()));
 
         final String file;
@@ -118,28 +145,69 @@ class ParserFuzzTest {
 
         Path fio = Files.write(tmp.resolve("seed-fio.json"), resource("/imports/fio-two-jobs.jsonplus.json"));
         Path result = tmp.resolve("seed-result.json");
-        CliRunner imp = CliRunner.run("import", "fio", fio.toString(), "--out", result.toString(), "--map",
-                "randread=restart-read", "--hostname", "cn1");
+        CliRunner imp = CliRunner.run(
+                "import",
+                "fio",
+                fio.toString(),
+                "--out",
+                result.toString(),
+                "--map",
+                "randread=restart-read",
+                "--hostname",
+                "cn1");
         assertEquals(0, imp.code(), imp.err());
         SEEDS.put(Target.RESULT, Files.readAllBytes(result));
-        resultSpec = Files.writeString(tmp.resolve("result-spec.yaml"), String.join("\n", "iocert: v1", "name: fuzz",
-                "requirements:", "  - id: restart-read", "    probe: fs.read", "    expect:",
-                "      latency: {p90: \"<= 100 ms\", p99: \"<= 1 s\"}", "      iops: {mean: \">= 1 IOPS\"}", ""));
+        resultSpec = Files.writeString(
+                tmp.resolve("result-spec.yaml"),
+                String.join(
+                        "\n",
+                        "iocert: v1",
+                        "name: fuzz",
+                        "requirements:",
+                        "  - id: restart-read",
+                        "    probe: fs.read",
+                        "    expect:",
+                        "      latency: {p90: \"<= 100 ms\", p99: \"<= 1 s\"}",
+                        "      iops: {mean: \">= 1 IOPS\"}",
+                        ""));
 
-        assertEquals(0, CliRunner.run("keygen", "--out", tmp.resolve("fuzz").toString()).code());
+        assertEquals(
+                0,
+                CliRunner.run("keygen", "--out", tmp.resolve("fuzz").toString()).code());
         pub = tmp.resolve("fuzz.pub");
         var privateKey = Keys.readPrivate(Files.readString(tmp.resolve("fuzz.key")), "fuzz.key");
         var publicKey = Keys.readPublic(Files.readString(pub), "fuzz.pub");
-        Report report = new Report("0.1.0-test", "ocean-checkpoint", "ab".repeat(32),
+        Report report = new Report(
+                "0.1.0-test",
+                "ocean-checkpoint",
+                "ab".repeat(32),
                 new NodeIdentity(Map.of(NodeIdentity.HOSTNAME, "cn1.example.org", NodeIdentity.CORES, 64L)),
-                NodeVerdict.ELIGIBLE, List.of(new RequirementVerdict("restart-read", "fs.read", "latency", "p99", "<=",
-                2_000_000, "ns", 1_650_000, new ConfidenceInterval(1_580_000, 1_720_000, 0.95), 48211, Verdict.PASS,
-                "order-statistic (binomial)", "p99 = 1.65 ms", null)));
+                NodeVerdict.ELIGIBLE,
+                List.of(new RequirementVerdict(
+                        "restart-read",
+                        "fs.read",
+                        "latency",
+                        "p99",
+                        "<=",
+                        2_000_000,
+                        "ns",
+                        1_650_000,
+                        new ConfidenceInterval(1_580_000, 1_720_000, 0.95),
+                        48211,
+                        Verdict.PASS,
+                        "order-statistic (binomial)",
+                        "p99 = 1.65 ms",
+                        null)));
         StringWriter w = new StringWriter();
         ReportFormat.JSON.writer().write(report, w);
         SEEDS.put(Target.REPORT_EXPORT, w.toString().getBytes(StandardCharsets.UTF_8));
-        byte[] cert = Certificates.issue(report, List.of(), Instant.now().minus(Duration.ofHours(1)), Duration.ofDays(30),
-                privateKey, publicKey);
+        byte[] cert = Certificates.issue(
+                report,
+                List.of(),
+                Instant.now().minus(Duration.ofHours(1)),
+                Duration.ofDays(30),
+                privateKey,
+                publicKey);
         SEEDS.put(Target.CERTIFICATE, cert);
         SEEDS.put(Target.CERTIFICATE_EXPORT, cert);
     }
@@ -166,9 +234,11 @@ class ParserFuzzTest {
         }
         // The unmutated seed must be accepted, or the fuzzing would only ever test rejection.
         CliRunner seed = runOn(target, SEEDS.get(target)).run();
-        assertTrue(seed.code() != 2 && target.allowed.contains(seed.code()), target + " accepts its seed: " + seed.err());
+        assertTrue(
+                seed.code() != 2 && target.allowed.contains(seed.code()), target + " accepts its seed: " + seed.err());
         int iterations = Integer.getInteger("iocert.fuzz.iterations", DEFAULT_ITERATIONS);
-        long deadline = System.nanoTime() + Integer.getInteger("iocert.fuzz.seconds", MAX_SECONDS_PER_TARGET) * 1_000_000_000L;
+        long deadline =
+                System.nanoTime() + Integer.getInteger("iocert.fuzz.seconds", MAX_SECONDS_PER_TARGET) * 1_000_000_000L;
         long base = Long.getLong("iocert.fuzz.base", BASE_SEED);
         int done = 0;
         for (int i = 0; i < iterations && System.nanoTime() < deadline; i++) {
@@ -178,8 +248,7 @@ class ParserFuzzTest {
         System.out.printf("fuzz %s: %d inputs%n", target, done);
     }
 
-    private record Ran(CliRunner run, long allocatedBytes) {
-    }
+    private record Ran(CliRunner run, long allocatedBytes) {}
 
     private static Ran runOn(Target target, byte[] input) throws IOException {
         Path file = tmp.resolve(target.file);
@@ -198,7 +267,9 @@ class ParserFuzzTest {
         String problem = null;
         // A result that stays readable may still be judged ERROR (a measurement of another probe):
         // that is a verdict, exit 4 by contract, shown as such in the report, not an internal error.
-        boolean errorVerdict = target == Target.RESULT && r.code() == 4 && r.out().contains("\nNode verdict: ERROR\n")
+        boolean errorVerdict = target == Target.RESULT
+                && r.code() == 4
+                && r.out().contains("\nNode verdict: ERROR\n")
                 && r.err().isEmpty();
         if (!target.allowed.contains(r.code()) && !errorVerdict) {
             problem = "exit code " + r.code() + ", expected one of " + target.allowed;
@@ -227,12 +298,66 @@ class ParserFuzzTest {
 
     // ---- mutations ----
 
-    private static final String[] TOKENS = {"-1", "0", "-0", "1e308", "-1e308", "1e-320", "9223372036854775807",
-        "9223372036854775808", "-9223372036854775809", "18446744073709551616", "NaN", "Infinity", "null", "true",
-        "\"\"", "[]", "{}", "[[[[[[[[[[[[[[[[", "}}}}", "\u0000", "\u001b[2J", "\u0007", "\r", "\n", "\t", "\\u0000",
-        "\\ud800", "&a ", "*a ", "!!binary ", "<<: *a", "~", "? ", "- ", ": ", "#", "%YAML 1.1\n", "---\n", "...\n",
-        "1ns", "0.1ns", "2GiB", "100000", "1e30 s", "p99.9", "p0", "cv", "\"parsecs\"", "\"B/s\"", "ÿ", "\u202e",
-        "\"format\": \"iocert-result/1\"", "\"histogram\": \"" + bomb() + "\"", "'", "\"", ",", ":", "="};
+    private static final String[] TOKENS = {
+        "-1",
+        "0",
+        "-0",
+        "1e308",
+        "-1e308",
+        "1e-320",
+        "9223372036854775807",
+        "9223372036854775808",
+        "-9223372036854775809",
+        "18446744073709551616",
+        "NaN",
+        "Infinity",
+        "null",
+        "true",
+        "\"\"",
+        "[]",
+        "{}",
+        "[[[[[[[[[[[[[[[[",
+        "}}}}",
+        "\u0000",
+        "\u001b[2J",
+        "\u0007",
+        "\r",
+        "\n",
+        "\t",
+        "\\u0000",
+        "\\ud800",
+        "&a ",
+        "*a ",
+        "!!binary ",
+        "<<: *a",
+        "~",
+        "? ",
+        "- ",
+        ": ",
+        "#",
+        "%YAML 1.1\n",
+        "---\n",
+        "...\n",
+        "1ns",
+        "0.1ns",
+        "2GiB",
+        "100000",
+        "1e30 s",
+        "p99.9",
+        "p0",
+        "cv",
+        "\"parsecs\"",
+        "\"B/s\"",
+        "ÿ",
+        "\u202e",
+        "\"format\": \"iocert-result/1\"",
+        "\"histogram\": \"" + bomb() + "\"",
+        "'",
+        "\"",
+        ",",
+        ":",
+        "="
+    };
 
     /** A 42-byte histogram that declares 5 digits over the whole range (46 MiB once decoded). */
     private static String bomb() {
@@ -274,7 +399,9 @@ class ParserFuzzTest {
                 return concat(Arrays.copyOfRange(b, 0, to), span, Arrays.copyOfRange(b, to, b.length));
             }
             case 3 -> {
-                return concat(Arrays.copyOfRange(b, 0, at), token(rnd).getBytes(StandardCharsets.UTF_8),
+                return concat(
+                        Arrays.copyOfRange(b, 0, at),
+                        token(rnd).getBytes(StandardCharsets.UTF_8),
                         Arrays.copyOfRange(b, at, b.length));
             }
             case 4 -> {
@@ -290,15 +417,44 @@ class ParserFuzzTest {
                 while (end < b.length && (b[end] >= '0' && b[end] <= '9' || b[end] == '.')) {
                     end++;
                 }
-                String[] numbers = {"-1", "0", "1e308", "9223372036854775808", "4611686018427387904", "0.0000001",
-                    "99999999999999999999999", "-0.5", "2147483648"};
-                return concat(Arrays.copyOfRange(b, 0, start), numbers[rnd.nextInt(numbers.length)]
-                        .getBytes(StandardCharsets.US_ASCII), Arrays.copyOfRange(b, end, b.length));
+                String[] numbers = {
+                    "-1",
+                    "0",
+                    "1e308",
+                    "9223372036854775808",
+                    "4611686018427387904",
+                    "0.0000001",
+                    "99999999999999999999999",
+                    "-0.5",
+                    "2147483648"
+                };
+                return concat(
+                        Arrays.copyOfRange(b, 0, start),
+                        numbers[rnd.nextInt(numbers.length)].getBytes(StandardCharsets.US_ASCII),
+                        Arrays.copyOfRange(b, end, b.length));
             }
             case 6 -> {
                 byte[] c = b.clone();
-                byte[] interesting = {0, 0x1b, 0x07, '\n', '\r', '"', '{', '}', '[', ']', ',', ':', '-', '9', (byte) 0xff,
-                    (byte) 0xc3, ' ', '\\'};
+                byte[] interesting = {
+                    0,
+                    0x1b,
+                    0x07,
+                    '\n',
+                    '\r',
+                    '"',
+                    '{',
+                    '}',
+                    '[',
+                    ']',
+                    ',',
+                    ':',
+                    '-',
+                    '9',
+                    (byte) 0xff,
+                    (byte) 0xc3,
+                    ' ',
+                    '\\'
+                };
                 c[at] = interesting[rnd.nextInt(interesting.length)];
                 return c;
             }

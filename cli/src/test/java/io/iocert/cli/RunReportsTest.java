@@ -40,15 +40,27 @@ class RunReportsTest {
     @Test
     void shouldWriteEveryReportFormatIntoTheOutDirectory() throws Exception {
         Path out = tmp.resolve("out");
-        CliRunner r = CliRunner.run("run", "--spec", spec().toString(), "--fs-path",
-                Files.createDirectories(tmp.resolve("fs")).toString(), "--out", out.toString(), "--format", "md");
+        CliRunner r = CliRunner.run(
+                "run",
+                "--spec",
+                spec().toString(),
+                "--fs-path",
+                Files.createDirectories(tmp.resolve("fs")).toString(),
+                "--out",
+                out.toString(),
+                "--format",
+                "md");
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().startsWith("## iocert: ELIGIBLE\n"), r.out());
 
         try (Stream<Path> files = Files.list(out)) {
-            List<String> reports = files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("report."))
-                    .sorted().toList();
-            assertEquals(List.of("report.csv", "report.html", "report.json", "report.md", "report.txt", "report.xml"), reports);
+            List<String> reports = files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith("report."))
+                    .sorted()
+                    .toList();
+            assertEquals(
+                    List.of("report.csv", "report.html", "report.json", "report.md", "report.txt", "report.xml"),
+                    reports);
         }
         assertTrue(Files.readString(out.resolve("report.txt")).contains("Node verdict: ELIGIBLE"));
         assertTrue(Files.readString(out.resolve("report.md")).startsWith("## iocert: ELIGIBLE\n"));
@@ -58,8 +70,10 @@ class RunReportsTest {
         // The run had its measurements at hand: throughput gets a spectrum and a series, latency a spectrum.
         assertEquals(3, html.split("<svg class=\"plot ", -1).length - 1, "html plots");
 
-        Element suites = DocumentBuilderFactory.newDefaultInstance().newDocumentBuilder()
-                .parse(out.resolve("report.xml").toFile()).getDocumentElement();
+        Element suites = DocumentBuilderFactory.newDefaultInstance()
+                .newDocumentBuilder()
+                .parse(out.resolve("report.xml").toFile())
+                .getDocumentElement();
         assertEquals("testsuites", suites.getTagName());
         assertEquals("2", suites.getAttribute("tests"));
         assertEquals("0", suites.getAttribute("failures"));
@@ -74,10 +88,24 @@ class RunReportsTest {
     void shouldAcceptEveryReportFormatOnCertify() throws Exception {
         Path out = tmp.resolve("out");
         Path spec = spec();
-        assertEquals(0, CliRunner.run("run", "--spec", spec.toString(), "--fs-path",
-                Files.createDirectories(tmp.resolve("fs")).toString(), "--out", out.toString()).code());
+        assertEquals(
+                0,
+                CliRunner.run(
+                                "run",
+                                "--spec",
+                                spec.toString(),
+                                "--fs-path",
+                                Files.createDirectories(tmp.resolve("fs")).toString(),
+                                "--out",
+                                out.toString())
+                        .code());
         for (String format : List.of("text", "md", "html", "junit", "json", "csv")) {
-            CliRunner c = CliRunner.run("certify", "--spec", spec.toString(), "--format", format,
+            CliRunner c = CliRunner.run(
+                    "certify",
+                    "--spec",
+                    spec.toString(),
+                    "--format",
+                    format,
                     out.resolve("result.json").toString());
             assertEquals(0, c.code(), format + ": " + c.err());
             assertTrue(!c.out().isEmpty(), format);
@@ -86,7 +114,12 @@ class RunReportsTest {
                 assertTrue(c.out().contains("<svg class=\"plot spectrum\""), "html of one result has plots");
             }
         }
-        CliRunner junit = CliRunner.run("certify", "--spec", spec.toString(), "--format", "junit",
+        CliRunner junit = CliRunner.run(
+                "certify",
+                "--spec",
+                spec.toString(),
+                "--format",
+                "junit",
                 out.resolve("result.json").toString());
         assertTrue(junit.out().startsWith("<?xml"), junit.out());
     }

@@ -26,20 +26,54 @@ class ServeIT {
     void shouldServeAProbeInAnotherProcessAndLogOneLinePerSession() throws Exception {
         Path token = Files.writeString(tmp.resolve("token"), "serve-it-token-0123456789");
         Path log = tmp.resolve("serve.log");
-        Process serve = new ProcessBuilder(java(), "-jar", JAR.toAbsolutePath().toString(), "serve", "--port", "0",
-                "--token-file", token.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process serve = new ProcessBuilder(
+                        java(),
+                        "-jar",
+                        JAR.toAbsolutePath().toString(),
+                        "serve",
+                        "--port",
+                        "0",
+                        "--token-file",
+                        token.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         try {
             int port = awaitPort(log);
-            Path spec = Files.writeString(tmp.resolve("spec.yaml"), String.join("\n",
-                    "iocert: v1", "name: serve-it", "budget: 10s", "requirements:",
-                    "  - id: rtt", "    probe: net.pingpong", "    workload: {messageSize: 8KiB, duration: 300ms}",
-                    "    expect: {rtt: {p50: \"<= 10 s\"}}",
-                    "  - id: wire-up", "    probe: net.connect", "    workload: {count: 5}",
-                    "    expect: {latency: {p50: \"<= 10 s\"}}", ""));
+            Path spec = Files.writeString(
+                    tmp.resolve("spec.yaml"),
+                    String.join(
+                            "\n",
+                            "iocert: v1",
+                            "name: serve-it",
+                            "budget: 10s",
+                            "requirements:",
+                            "  - id: rtt",
+                            "    probe: net.pingpong",
+                            "    workload: {messageSize: 8KiB, duration: 300ms}",
+                            "    expect: {rtt: {p50: \"<= 10 s\"}}",
+                            "  - id: wire-up",
+                            "    probe: net.connect",
+                            "    workload: {count: 5}",
+                            "    expect: {latency: {p50: \"<= 10 s\"}}",
+                            ""));
             Path out = tmp.resolve("result.json");
-            Process probe = new ProcessBuilder(java(), "-jar", JAR.toAbsolutePath().toString(), "probe", "--spec",
-                    spec.toString(), "--peer", "127.0.0.1:" + port, "--token-file", token.toString(), "--out", out.toString())
-                    .redirectErrorStream(true).redirectOutput(tmp.resolve("probe.log").toFile()).start();
+            Process probe = new ProcessBuilder(
+                            java(),
+                            "-jar",
+                            JAR.toAbsolutePath().toString(),
+                            "probe",
+                            "--spec",
+                            spec.toString(),
+                            "--peer",
+                            "127.0.0.1:" + port,
+                            "--token-file",
+                            token.toString(),
+                            "--out",
+                            out.toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(tmp.resolve("probe.log").toFile())
+                    .start();
             assertTrue(probe.waitFor(60, TimeUnit.SECONDS), "the probe did not finish");
             assertEquals(0, probe.exitValue(), Files.readString(tmp.resolve("probe.log")));
             for (JsonNode m : new ObjectMapper().readTree(out.toFile()).get("measurements")) {
@@ -50,11 +84,21 @@ class ServeIT {
             serve.destroy();
             assertTrue(serve.waitFor(30, TimeUnit.SECONDS), "serve did not stop on SIGTERM");
         }
-        List<String> sessions = Files.readAllLines(log, StandardCharsets.UTF_8).stream().filter(l -> l.contains(" session ")).toList();
+        List<String> sessions = Files.readAllLines(log, StandardCharsets.UTF_8).stream()
+                .filter(l -> l.contains(" session "))
+                .toList();
         assertEquals(6, sessions.size(), "one ping-pong and five connects: " + sessions);
-        assertEquals(1, sessions.stream().filter(l -> l.contains("ping-pong 8 KiB") && l.endsWith("ok, " + messages(l) + " messages")).count(),
+        assertEquals(
+                1,
+                sessions.stream()
+                        .filter(l -> l.contains("ping-pong 8 KiB") && l.endsWith("ok, " + messages(l) + " messages"))
+                        .count(),
                 String.join("\n", sessions));
-        assertEquals(5, sessions.stream().filter(l -> l.contains("handshake only") && l.endsWith(": ok")).count(),
+        assertEquals(
+                5,
+                sessions.stream()
+                        .filter(l -> l.contains("handshake only") && l.endsWith(": ok"))
+                        .count(),
                 String.join("\n", sessions));
     }
 

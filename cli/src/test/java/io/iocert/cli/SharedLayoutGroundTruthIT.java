@@ -58,7 +58,7 @@ import org.junit.jupiter.api.Test;
  */
 class SharedLayoutGroundTruthIT {
     private static final Path JAR = Path.of("target", "iocert.jar");
-    private static final long LIMIT = 62_914_560L;      // 60 MiB/s, as written to the kernel
+    private static final long LIMIT = 62_914_560L; // 60 MiB/s, as written to the kernel
     private static final long FILE = 512L << 20;
     private static final List<String> NODES = List.of("p1", "p2", "p3");
     private static final Pattern LISTENING = Pattern.compile("coordinating on ([0-9.]+):([0-9]+)");
@@ -96,17 +96,22 @@ class SharedLayoutGroundTruthIT {
     @Test
     void shouldSumSharedFileWritersToTheirCommonLimit() throws Exception {
         assumeTrue(BlkioGroundTruthIT.isRoot(), "needs root to create blkio cgroups");
-        assumeTrue(Files.isRegularFile(BlkioGroundTruthIT.BLKIO.resolve("blkio.throttle.write_bps_device")),
+        assumeTrue(
+                Files.isRegularFile(BlkioGroundTruthIT.BLKIO.resolve("blkio.throttle.write_bps_device")),
                 "needs cgroup v1 blkio with throttling at " + BlkioGroundTruthIT.BLKIO);
         String dev = BlkioGroundTruthIT.throttleDevice(dir);
         Path cg = BlkioGroundTruthIT.createCgroup();
         cgroups.add(cg);
         Files.writeString(cg.resolve("blkio.throttle.write_bps_device"), dev + " " + LIMIT);
-        Path spec = spec("n1", List.of(
-                "  - id: n1", "    probe: fs.write", "    coordinated: {nodes: 3, scope: aggregate, layout: shared-file}",
-                "    workload: {pattern: sequential, blockSize: 1MiB, fileSize: 512MiB, threads: 1, direct: true,"
-                        + " duration: 10s, interval: 500ms}",
-                "    expect: {throughput: {median: \">= 1 MB/s\"}}"));
+        Path spec = spec(
+                "n1",
+                List.of(
+                        "  - id: n1",
+                        "    probe: fs.write",
+                        "    coordinated: {nodes: 3, scope: aggregate, layout: shared-file}",
+                        "    workload: {pattern: sequential, blockSize: 1MiB, fileSize: 512MiB, threads: 1, direct: true,"
+                                + " duration: 10s, interval: 500ms}",
+                        "    expect: {throughput: {median: \">= 1 MB/s\"}}"));
         Path fs = Files.createDirectories(dir.resolve("fs"));
 
         Process coordinator = coordinate(spec, "n1");
@@ -117,7 +122,8 @@ class SharedLayoutGroundTruthIT {
         Watch watch = watch(coordinator, fs, "n1");
         int code = coordinator.exitValue();
 
-        JsonNode result = new ObjectMapper().readTree(dir.resolve("n1/result.json").toFile());
+        JsonNode result =
+                new ObjectMapper().readTree(dir.resolve("n1/result.json").toFile());
         JsonNode agg = find(result, "n1", "throughput", "aggregate", null);
         double[] sum = values(agg);
         double median = median(Arrays.copyOfRange(sum, 1, sum.length));
@@ -129,15 +135,30 @@ class SharedLayoutGroundTruthIT {
             JsonNode n = find(result, "n1", "throughput", "node", p);
             parts.put(p, values(n));
             shares += n.at("/context/share").asDouble();
-            offsets.put(p, n.at("/context/regionOffset").asText() + " (" + n.at("/context/participant").asText() + ")");
+            offsets.put(
+                    p,
+                    n.at("/context/regionOffset").asText() + " ("
+                            + n.at("/context/participant").asText() + ")");
         }
         long charged = BlkioGroundTruthIT.serviced(cg.resolve("blkio.throttle.io_service_bytes"), dev, "Write");
-        System.out.printf(Locale.ROOT, "coordinated N-1 under one throttle: limit %d B/s, aggregate median after first %.0f"
-                + " (%+.2f%%), mean %.0f (%+.2f%%), %d aligned intervals, start spread %s ns, shares %s (sum %.4f),"
-                + " regions %s, shared file up to %d bytes, shared directories seen %s, kernel charged %d bytes%n",
-                LIMIT, median, pct(median, LIMIT), mean, pct(mean, LIMIT), sum.length,
-                agg.at("/context/startSpreadNs").asText(), agg.at("/context/shares").asText(), shares, offsets,
-                watch.largestFile, watch.sharedDirs, charged);
+        System.out.printf(
+                Locale.ROOT,
+                "coordinated N-1 under one throttle: limit %d B/s, aggregate median after first %.0f"
+                        + " (%+.2f%%), mean %.0f (%+.2f%%), %d aligned intervals, start spread %s ns, shares %s (sum %.4f),"
+                        + " regions %s, shared file up to %d bytes, shared directories seen %s, kernel charged %d bytes%n",
+                LIMIT,
+                median,
+                pct(median, LIMIT),
+                mean,
+                pct(mean, LIMIT),
+                sum.length,
+                agg.at("/context/startSpreadNs").asText(),
+                agg.at("/context/shares").asText(),
+                shares,
+                offsets,
+                watch.largestFile,
+                watch.sharedDirs,
+                charged);
 
         assertEquals(0, code, "coordinate: " + Files.readString(dir.resolve("n1.log")));
         assertTrue(sum.length >= 15, "want at least 15 aligned 500-ms intervals of 10 s, got " + sum.length);
@@ -160,18 +181,33 @@ class SharedLayoutGroundTruthIT {
         }
         assertEquals(1, watch.sharedDirs.size(), "one shared directory for the three writers: " + watch.sharedDirs);
         assertEquals(Set.of("data"), watch.sharedFiles, "one shared file (besides the markers)");
-        assertTrue(watch.largestFile > 2 * FILE, "the third node writes past offset " + 2 * FILE + " of the one file;"
-                + " it grew to " + watch.largestFile);
+        assertTrue(
+                watch.largestFile > 2 * FILE,
+                "the third node writes past offset " + 2 * FILE + " of the one file;" + " it grew to "
+                        + watch.largestFile);
         assertNothingLeft(fs);
 
         // The merged result is judged again, anywhere, with the same verdict.
-        JsonNode first = new ObjectMapper().readTree(dir.resolve("n1/report.json").toFile()).at("/requirements/0");
-        Process certify = new ProcessBuilder(java(), "-jar", JAR.toAbsolutePath().toString(), "certify", "--spec",
-                spec.toString(), dir.resolve("n1/result.json").toString(), "--format", "json")
-                .redirectOutput(dir.resolve("certify.out").toFile()).redirectError(dir.resolve("certify.err").toFile()).start();
+        JsonNode first = new ObjectMapper()
+                .readTree(dir.resolve("n1/report.json").toFile())
+                .at("/requirements/0");
+        Process certify = new ProcessBuilder(
+                        java(),
+                        "-jar",
+                        JAR.toAbsolutePath().toString(),
+                        "certify",
+                        "--spec",
+                        spec.toString(),
+                        dir.resolve("n1/result.json").toString(),
+                        "--format",
+                        "json")
+                .redirectOutput(dir.resolve("certify.out").toFile())
+                .redirectError(dir.resolve("certify.err").toFile())
+                .start();
         processes.add(certify);
         assertTrue(certify.waitFor(120, TimeUnit.SECONDS));
-        JsonNode again = new ObjectMapper().readTree(dir.resolve("certify.out").toFile()).at("/requirements/0");
+        JsonNode again =
+                new ObjectMapper().readTree(dir.resolve("certify.out").toFile()).at("/requirements/0");
         assertEquals(0, certify.exitValue(), Files.readString(dir.resolve("certify.err")));
         assertEquals("PASS", first.get("verdict").asText(), first.toString());
         assertTrue(first.get("reason").asText().startsWith("aggregate of 3 nodes"), first.toString());
@@ -182,14 +218,21 @@ class SharedLayoutGroundTruthIT {
     @Test
     void shouldMergeMetadataOperationsOfParticipantsSharingOneDirectory() throws Exception {
         long files = 20_000;
-        Path spec = spec("md", List.of(
-                "  - id: md-create", "    probe: fs.metadata", "    coordinated: {nodes: 3, scope: aggregate, layout: shared-dir}",
-                "    workload: {operation: create, files: " + files + "}",
-                // No ops statistic here: a create of this size lasts about a second, too few intervals to bound one.
-                "    expect: {latency: {p99: \"<= 1 s\"}}",
-                "  - id: md-stat", "    probe: fs.metadata", "    coordinated: {nodes: 3, scope: aggregate, layout: shared-dir}",
-                "    workload: {operation: stat, files: 2000, duration: 4s}",
-                "    expect: {latency: {p99: \"<= 1 s\"}, ops: {median: \">= 1 ops/s\"}}"));
+        Path spec = spec(
+                "md",
+                List.of(
+                        "  - id: md-create",
+                        "    probe: fs.metadata",
+                        "    coordinated: {nodes: 3, scope: aggregate, layout: shared-dir}",
+                        "    workload: {operation: create, files: " + files + "}",
+                        // No ops statistic here: a create of this size lasts about a second, too few intervals to bound
+                        // one.
+                        "    expect: {latency: {p99: \"<= 1 s\"}}",
+                        "  - id: md-stat",
+                        "    probe: fs.metadata",
+                        "    coordinated: {nodes: 3, scope: aggregate, layout: shared-dir}",
+                        "    workload: {operation: stat, files: 2000, duration: 4s}",
+                        "    expect: {latency: {p99: \"<= 1 s\"}, ops: {median: \">= 1 ops/s\"}}"));
         Path fs = Files.createDirectories(dir.resolve("fs"));
 
         Process coordinator = coordinate(spec, "md");
@@ -199,7 +242,8 @@ class SharedLayoutGroundTruthIT {
         }
         Watch watch = watch(coordinator, fs, "md");
         int code = coordinator.exitValue();
-        JsonNode result = new ObjectMapper().readTree(dir.resolve("md/result.json").toFile());
+        JsonNode result =
+                new ObjectMapper().readTree(dir.resolve("md/result.json").toFile());
         Map<String, Result> own = new LinkedHashMap<>();
         for (String p : NODES) {
             own.put(p, ResultCodec.fromJson(Files.readAllBytes(dir.resolve("md/nodes/" + p + ".result.json")), p));
@@ -214,7 +258,9 @@ class SharedLayoutGroundTruthIT {
             long nodeOps = 0;
             for (String p : NODES) {
                 Measurement m = own.get(p).measurements().stream()
-                        .filter(x -> x.id().equals(id) && x.metric().equals("latency")).findFirst().orElseThrow();
+                        .filter(x -> x.id().equals(id) && x.metric().equals("latency"))
+                        .findFirst()
+                        .orElseThrow();
                 assertNotNull(m.histogram(), p + " sent its histogram");
                 assertEquals(m.samples(), m.histogram().getTotalCount());
                 added.add(m.histogram());
@@ -240,25 +286,45 @@ class SharedLayoutGroundTruthIT {
                 partsOps += Arrays.stream(part).sum() * intervalS;
             }
             double span = ops.at("/context/commonSpanNs").asDouble() / 1e9;
-            figures.append(String.format(Locale.ROOT, "%s: merged %d operations (nodes %d), p99 %s ns (nodes' added %d),"
-                    + " aggregate ops over the common span %.0f (%.4f of all) in %.2f s, %d intervals; ", id, merged, nodeOps,
-                    lat.at("/summary/p99").asText(), added.getValueAtPercentile(99), aggOps, aggOps / merged, span, sum.length));
+            figures.append(String.format(
+                    Locale.ROOT,
+                    "%s: merged %d operations (nodes %d), p99 %s ns (nodes' added %d),"
+                            + " aggregate ops over the common span %.0f (%.4f of all) in %.2f s, %d intervals; ",
+                    id,
+                    merged,
+                    nodeOps,
+                    lat.at("/summary/p99").asText(),
+                    added.getValueAtPercentile(99),
+                    aggOps,
+                    aggOps / merged,
+                    span,
+                    sum.length));
 
             assertEquals(nodeOps, merged, id + ": the merged histogram holds every node's operations");
-            assertEquals(added.getValueAtPercentile(99), lat.at("/summary/p99").asLong(),
+            assertEquals(
+                    added.getValueAtPercentile(99),
+                    lat.at("/summary/p99").asLong(),
                     id + ": the aggregate p99 is the p99 of the nodes' histograms added, never an average");
-            assertEquals(partsOps, aggOps, 1e-6 * aggOps, id + ": the aggregate ops are the nodes' ops in the common span");
-            assertTrue(aggOps <= merged * 1.0001, id + ": no more operations in the common span than in all: " + aggOps);
+            assertEquals(
+                    partsOps, aggOps, 1e-6 * aggOps, id + ": the aggregate ops are the nodes' ops in the common span");
+            assertTrue(
+                    aggOps <= merged * 1.0001, id + ": no more operations in the common span than in all: " + aggOps);
             if (id.equals("md-create")) {
                 assertEquals(3 * files, merged, "every file of every node, once");
             } else {
                 assertTrue(span >= 3.0, "the stats ran 4 s on every node; common span " + span);
-                assertTrue(aggOps >= 0.8 * merged, "the common span of 4-s runs holds most of their stats: " + aggOps
-                        + " of " + merged);
+                assertTrue(
+                        aggOps >= 0.8 * merged,
+                        "the common span of 4-s runs holds most of their stats: " + aggOps + " of " + merged);
             }
         }
-        System.out.printf(Locale.ROOT, "coordinated fs.metadata in one shared directory: %sshared directories seen %s,"
-                + " most participants' files in one listing %d%n", figures, watch.sharedDirs, watch.mostPrefixes);
+        System.out.printf(
+                Locale.ROOT,
+                "coordinated fs.metadata in one shared directory: %sshared directories seen %s,"
+                        + " most participants' files in one listing %d%n",
+                figures,
+                watch.sharedDirs,
+                watch.mostPrefixes);
 
         assertEquals(0, code, "coordinate: " + Files.readString(dir.resolve("md.log")));
         assertEquals(2, watch.sharedDirs.size(), "one shared directory per requirement: " + watch.sharedDirs);
@@ -282,11 +348,12 @@ class SharedLayoutGroundTruthIT {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
         while (coordinator.isAlive()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("the coordinated run did not finish in 240 s: "
-                        + Files.readString(dir.resolve(name + ".log")));
+                throw new AssertionError(
+                        "the coordinated run did not finish in 240 s: " + Files.readString(dir.resolve(name + ".log")));
             }
             try (Stream<Path> s = Files.list(fs)) {
-                for (Path d : s.filter(p -> p.getFileName().toString().endsWith(".shared")).toList()) {
+                for (Path d : s.filter(p -> p.getFileName().toString().endsWith(".shared"))
+                        .toList()) {
                     w.sharedDirs.add(d.getFileName().toString());
                     Set<String> prefixes = new TreeSet<>();
                     try (Stream<Path> in = Files.list(d)) {
@@ -317,18 +384,36 @@ class SharedLayoutGroundTruthIT {
     }
 
     private Path spec(String name, List<String> requirements) throws IOException {
-        List<String> lines = new ArrayList<>(List.of("iocert: v1", "name: shared-" + name, "budget: 60s", "requirements:"));
+        List<String> lines =
+                new ArrayList<>(List.of("iocert: v1", "name: shared-" + name, "budget: 60s", "requirements:"));
         lines.addAll(requirements);
         lines.add("");
         return Files.writeString(dir.resolve(name + ".yaml"), String.join("\n", lines));
     }
 
     private Process coordinate(Path spec, String name) throws IOException {
-        Process p = new ProcessBuilder(java(), "-jar", JAR.toAbsolutePath().toString(), "coordinate",
-                "--spec", spec.toString(), "--participants", String.join(",", NODES), "--port", "0",
-                "--token-file", dir.resolve("token").toString(), "--out", dir.resolve(name).toString(), "--format", "json",
-                "--join-timeout", "90s").redirectError(dir.resolve(name + ".log").toFile())
-                .redirectOutput(dir.resolve(name + ".out").toFile()).start();
+        Process p = new ProcessBuilder(
+                        java(),
+                        "-jar",
+                        JAR.toAbsolutePath().toString(),
+                        "coordinate",
+                        "--spec",
+                        spec.toString(),
+                        "--participants",
+                        String.join(",", NODES),
+                        "--port",
+                        "0",
+                        "--token-file",
+                        dir.resolve("token").toString(),
+                        "--out",
+                        dir.resolve(name).toString(),
+                        "--format",
+                        "json",
+                        "--join-timeout",
+                        "90s")
+                .redirectError(dir.resolve(name + ".log").toFile())
+                .redirectOutput(dir.resolve(name + ".out").toFile())
+                .start();
         processes.add(p);
         return p;
     }
@@ -343,31 +428,51 @@ class SharedLayoutGroundTruthIT {
             }
             Thread.sleep(100);
         }
-        throw new AssertionError("the coordinator did not listen within 60 s: " + (Files.exists(log) ? Files.readString(log) : ""));
+        throw new AssertionError(
+                "the coordinator did not listen within 60 s: " + (Files.exists(log) ? Files.readString(log) : ""));
     }
 
     /** A participant, in {@code cgroup} from its first instruction when given. */
     private void join(String address, String name, Path fs, Path cgroup) throws IOException {
         List<String> cmd = new ArrayList<>();
         if (cgroup != null) {
-            cmd.addAll(List.of("sh", "-c", "echo $$ > \"$1\" && shift && exec \"$@\"", "sh",
+            cmd.addAll(List.of(
+                    "sh",
+                    "-c",
+                    "echo $$ > \"$1\" && shift && exec \"$@\"",
+                    "sh",
                     cgroup.resolve("cgroup.procs").toString()));
         }
-        cmd.addAll(List.of(java(), "-jar", JAR.toAbsolutePath().toString(), "join", "--coordinator", address,
-                "--token-file", dir.resolve("token").toString(), "--name", name, "--fs-path", fs.toString()));
-        processes.add(new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(dir.resolve(name + ".join.log").toFile()).start());
+        cmd.addAll(List.of(
+                java(),
+                "-jar",
+                JAR.toAbsolutePath().toString(),
+                "join",
+                "--coordinator",
+                address,
+                "--token-file",
+                dir.resolve("token").toString(),
+                "--name",
+                name,
+                "--fs-path",
+                fs.toString()));
+        processes.add(new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve(name + ".join.log").toFile())
+                .start());
     }
 
     private static JsonNode find(JsonNode result, String id, String metric, String scope, String node) {
         for (JsonNode m : result.get("measurements")) {
-            if (id.equals(m.get("id").asText()) && metric.equals(m.get("metric").asText())
+            if (id.equals(m.get("id").asText())
+                    && metric.equals(m.get("metric").asText())
                     && scope.equals(m.at("/context/scope").asText())
                     && (node == null || node.equals(m.at("/context/node").asText()))) {
                 return m;
             }
         }
-        throw new AssertionError("no " + scope + " " + (node == null ? "" : node + " ") + id + " " + metric + " in " + result);
+        throw new AssertionError(
+                "no " + scope + " " + (node == null ? "" : node + " ") + id + " " + metric + " in " + result);
     }
 
     private static void assertNothingLeft(Path fs) throws IOException {

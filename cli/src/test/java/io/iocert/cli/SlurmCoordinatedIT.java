@@ -38,7 +38,8 @@ class SlurmCoordinatedIT {
             skipReason = JAR.toAbsolutePath() + " is missing: run through 'mvn verify'";
         }
         if (skipReason == null) {
-            cluster = new SlurmTestCluster(Files.createTempDirectory("iocert-slurm-coordinated-it-"), NODES, "site_fast");
+            cluster =
+                    new SlurmTestCluster(Files.createTempDirectory("iocert-slurm-coordinated-it-"), NODES, "site_fast");
             hook = new Thread(cluster::stop, "slurm-coordinated-it-cleanup");
             Runtime.getRuntime().addShutdownHook(hook);
             skipReason = cluster.start(List.of());
@@ -63,24 +64,50 @@ class SlurmCoordinatedIT {
         Path shared = cluster.dir.resolve("coordinated");
         Path fs = Files.createDirectories(cluster.dir.resolve("fs-coordinated"));
         // A run of seconds with thresholds any working node meets, on means (see SlurmFleetIT.tinySpec).
-        Path spec = Files.writeString(cluster.dir.resolve("together.yaml"), String.join("\n",
-                "iocert: v1", "name: slurm-coordinated-it", "budget: 20s", "requirements:",
-                "  - id: together", "    probe: fs.write", "    coordinated: {nodes: 2, scope: per-node}",
-                "    workload: {pattern: sequential, blockSize: 64KiB, fileSize: 16MiB, duration: 2s, interval: 100ms}",
-                "    expect: {latency: {mean: \"<= 1 s\"}}", ""));
+        Path spec = Files.writeString(
+                cluster.dir.resolve("together.yaml"),
+                String.join(
+                        "\n",
+                        "iocert: v1",
+                        "name: slurm-coordinated-it",
+                        "budget: 20s",
+                        "requirements:",
+                        "  - id: together",
+                        "    probe: fs.write",
+                        "    coordinated: {nodes: 2, scope: per-node}",
+                        "    workload: {pattern: sequential, blockSize: 64KiB, fileSize: 16MiB, duration: 2s, interval: 100ms}",
+                        "    expect: {latency: {mean: \"<= 1 s\"}}",
+                        ""));
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        String iocert = Path.of(System.getProperty("java.home"), "bin", "java") + " -jar " + JAR.toAbsolutePath().normalize();
+        String iocert = Path.of(System.getProperty("java.home"), "bin", "java") + " -jar "
+                + JAR.toAbsolutePath().normalize();
 
-        SlurmTestCluster.Job job = cluster.submit("coordinated", List.of("-N", "2"), SBATCH, Map.of("IOCERT", iocert,
-                "IOCERT_SPEC", spec.toString(), "IOCERT_FS_PATH", fs.toString(), "IOCERT_SHARED", shared.toString(),
-                "IOCERT_PORT", Integer.toString(port), "IOCERT_JOIN_TIMEOUT", "60s"), 120);
+        SlurmTestCluster.Job job = cluster.submit(
+                "coordinated",
+                List.of("-N", "2"),
+                SBATCH,
+                Map.of(
+                        "IOCERT",
+                        iocert,
+                        "IOCERT_SPEC",
+                        spec.toString(),
+                        "IOCERT_FS_PATH",
+                        fs.toString(),
+                        "IOCERT_SHARED",
+                        shared.toString(),
+                        "IOCERT_PORT",
+                        Integer.toString(port),
+                        "IOCERT_JOIN_TIMEOUT",
+                        "60s"),
+                120);
 
         String logs = job.output() + SlurmTestCluster.read(shared.resolve("logs/coordinate.log"));
         assertEquals(0, job.exitCode(), "ELIGIBLE expected: " + logs);
-        JsonNode result = new ObjectMapper().readTree(shared.resolve("coordinated/result.json").toFile());
+        JsonNode result = new ObjectMapper()
+                .readTree(shared.resolve("coordinated/result.json").toFile());
         JsonNode aggregate = result.get("measurements").get(0);
         assertEquals("aggregate", aggregate.at("/context/scope").asText(), aggregate.toString());
         assertEquals("n1,n2", aggregate.at("/context/participants").asText(), "named by their Slurm node names");
@@ -95,8 +122,8 @@ class SlurmCoordinatedIT {
     @Test
     void shouldStopWithAUsageErrorWhenNoSpecIsGiven() throws Exception {
         Path shared = cluster.dir.resolve("coordinated-nospec");
-        SlurmTestCluster.Job job = cluster.submit("coordinated-nospec", List.of("-N", "2"), SBATCH,
-                Map.of("IOCERT_SHARED", shared.toString()), 60);
+        SlurmTestCluster.Job job = cluster.submit(
+                "coordinated-nospec", List.of("-N", "2"), SBATCH, Map.of("IOCERT_SHARED", shared.toString()), 60);
         assertEquals(2, job.exitCode(), job.output());
         assertTrue(job.output().contains("set IOCERT_SPEC to the job I/O spec"), job.output());
         assertTrue(Files.notExists(shared), "nothing may be written before the settings are checked");

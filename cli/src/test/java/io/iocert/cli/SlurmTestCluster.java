@@ -36,10 +36,18 @@ import java.util.stream.Stream;
  * {@code --force} for munged) and the slurm-wlm and munge binaries on PATH.
  */
 final class SlurmTestCluster {
-    static final List<String> BINARIES = List.of("munged", "slurmctld", "slurmd", "sbatch", "srun", "squeue",
-            "sinfo", "scontrol", "scancel");
-    static final List<String> FINAL_STATES = List.of("COMPLETED", "FAILED", "CANCELLED", "TIMEOUT", "NODE_FAIL",
-            "OUT_OF_MEMORY", "BOOT_FAIL", "DEADLINE", "PREEMPTED");
+    static final List<String> BINARIES =
+            List.of("munged", "slurmctld", "slurmd", "sbatch", "srun", "squeue", "sinfo", "scontrol", "scancel");
+    static final List<String> FINAL_STATES = List.of(
+            "COMPLETED",
+            "FAILED",
+            "CANCELLED",
+            "TIMEOUT",
+            "NODE_FAIL",
+            "OUT_OF_MEMORY",
+            "BOOT_FAIL",
+            "DEADLINE",
+            "PREEMPTED");
 
     final Path dir;
     final Path conf;
@@ -86,14 +94,27 @@ final class SlurmTestCluster {
         new SecureRandom().nextBytes(bytes);
         Files.write(key, bytes);
         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("r--------"));
-        String problem = daemon("munged", List.of("munged", "--foreground", "--force", "--socket=" + mungeSocket,
-                "--key-file=" + key, "--pid-file=" + munge.resolve("munged.pid"), "--log-file=" + munge.resolve("munged.log"),
-                "--seed-file=" + munge.resolve("munged.seed")), () -> Files.exists(mungeSocket));
+        String problem = daemon(
+                "munged",
+                List.of(
+                        "munged",
+                        "--foreground",
+                        "--force",
+                        "--socket=" + mungeSocket,
+                        "--key-file=" + key,
+                        "--pid-file=" + munge.resolve("munged.pid"),
+                        "--log-file=" + munge.resolve("munged.log"),
+                        "--seed-file=" + munge.resolve("munged.seed")),
+                () -> Files.exists(mungeSocket));
         if (problem != null) {
             return problem;
         }
         Run hw = run(10, "slurmd", "-C");
-        String nodeLine = hw.out().lines().filter(l -> l.startsWith("NodeName=")).findFirst().orElse("");
+        String nodeLine = hw.out()
+                .lines()
+                .filter(l -> l.startsWith("NodeName="))
+                .findFirst()
+                .orElse("");
         if (hw.code() != 0 || !nodeLine.startsWith("NodeName=")) {
             return "'slurmd -C' did not describe this host (exit " + hw.code() + "): " + hw.out();
         }
@@ -131,12 +152,14 @@ final class SlurmTestCluster {
         lines.addAll(extraConf);
         for (int i = 0; i < nodes.size(); i++) {
             Files.createDirectories(dir.resolve("spool-" + nodes.get(i)));
-            lines.add("NodeName=" + nodes.get(i) + " NodeHostname=" + host + " NodeAddr=" + nodeAddrs.get(i)
-                    + " Port=" + ports[1 + i] + " " + hardware + " Feature=" + siteFeature + " State=UNKNOWN");
+            lines.add("NodeName=" + nodes.get(i) + " NodeHostname=" + host + " NodeAddr=" + nodeAddrs.get(i) + " Port="
+                    + ports[1 + i] + " " + hardware + " Feature=" + siteFeature + " State=UNKNOWN");
         }
         lines.add("PartitionName=iocertit Nodes=ALL Default=YES MaxTime=INFINITE State=UP");
         Files.write(conf, lines);
-        problem = daemon("slurmctld", List.of("slurmctld", "-D", "-f", conf.toString()),
+        problem = daemon(
+                "slurmctld",
+                List.of("slurmctld", "-D", "-f", conf.toString()),
                 () -> run(5, "scontrol", "ping").out().contains("UP"));
         if (problem != null) {
             return problem;
@@ -167,19 +190,19 @@ final class SlurmTestCluster {
         boolean check() throws Exception;
     }
 
-    record Daemon(String name, Process process, Path log) {
-    }
+    record Daemon(String name, Process process, Path log) {}
 
-    record Job(int exitCode, String output) {
-    }
+    record Job(int exitCode, String output) {}
 
-    record Run(int code, String out) {
-    }
+    record Run(int code, String out) {}
 
     /** Starts one daemon in the foreground and waits up to 20 s for it to be ready; null or why not. */
     private String daemon(String name, List<String> cmd, Ready ready) throws Exception {
         Path log = dir.resolve(name + ".out");
-        Process p = builder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = builder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         daemons.add(new Daemon(name, p, log));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (System.nanoTime() < deadline) {
@@ -236,8 +259,13 @@ final class SlurmTestCluster {
             if (state.find() && FINAL_STATES.contains(state.group(1)) && exit.find()) {
                 int signal = Integer.parseInt(exit.group(2));
                 int code = signal != 0 ? 128 + signal : Integer.parseInt(exit.group(1));
-                System.out.printf(Locale.ROOT, "SlurmTestCluster: job %s %s, exit %d, after %.1f s%n", name, state.group(1),
-                        code, (System.nanoTime() - startNs) / 1e9);
+                System.out.printf(
+                        Locale.ROOT,
+                        "SlurmTestCluster: job %s %s, exit %d, after %.1f s%n",
+                        name,
+                        state.group(1),
+                        code,
+                        (System.nanoTime() - startNs) / 1e9);
                 return new Job(code, read(out));
             }
             if (System.nanoTime() > deadline) {
@@ -256,8 +284,8 @@ final class SlurmTestCluster {
         List<String> cmd = new ArrayList<>(List.of("sbatch", "--parsable", "--job-name=" + name, "-o", out.toString()));
         cmd.addAll(sbatchArgs);
         cmd.add(script.toAbsolutePath().normalize().toString());
-        ProcessBuilder pb = builder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(submitLog.toFile());
+        ProcessBuilder pb =
+                builder(cmd).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(submitLog.toFile());
         pb.environment().putAll(env);
         Process p = pb.start();
         assertTrue(p.waitFor(20, TimeUnit.SECONDS), "sbatch did not return: " + read(submitLog));
@@ -274,7 +302,8 @@ final class SlurmTestCluster {
     Run run(int timeoutSeconds, Map<String, String> env, String... cmd) throws IOException, InterruptedException {
         Path out = Files.createTempFile(dir, "cmd-", ".out");
         try {
-            ProcessBuilder pb = builder(Arrays.asList(cmd)).redirectErrorStream(true).redirectOutput(out.toFile());
+            ProcessBuilder pb =
+                    builder(Arrays.asList(cmd)).redirectErrorStream(true).redirectOutput(out.toFile());
             pb.environment().putAll(env);
             Process p = pb.start();
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
@@ -291,8 +320,12 @@ final class SlurmTestCluster {
     /** A process with this cluster's configuration and no Slurm variables of an enclosing job. */
     ProcessBuilder builder(List<String> cmd) {
         ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().keySet().removeIf(k -> k.startsWith("SLURM_") || k.startsWith("SBATCH_")
-                || k.startsWith("SRUN_") || k.startsWith("IOCERT"));
+        pb.environment()
+                .keySet()
+                .removeIf(k -> k.startsWith("SLURM_")
+                        || k.startsWith("SBATCH_")
+                        || k.startsWith("SRUN_")
+                        || k.startsWith("IOCERT"));
         pb.environment().put("SLURM_CONF", conf.toString());
         pb.environment().put("PATH", searchPath());
         return pb;
@@ -301,10 +334,12 @@ final class SlurmTestCluster {
     /** Cancels what is still queued, stops every daemon and its children, removes the directory. */
     synchronized void stop() {
         try {
-            if (daemons.stream().anyMatch(d -> d.name().equals("slurmctld") && d.process().isAlive())) {
+            if (daemons.stream()
+                    .anyMatch(d -> d.name().equals("slurmctld") && d.process().isAlive())) {
                 run(10, "scancel", "--user=root");
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-                while (System.nanoTime() < deadline && !run(5, "squeue", "-h").out().isBlank()) {
+                while (System.nanoTime() < deadline
+                        && !run(5, "squeue", "-h").out().isBlank()) {
                     Thread.sleep(200);
                 }
             }
@@ -330,7 +365,8 @@ final class SlurmTestCluster {
         }
         daemons.clear();
         // Anything a job started and left running (a test failed half-way): it names this directory.
-        ProcessHandle.allProcesses().filter(h -> h.info().commandLine().orElse("").contains(dir.toString()))
+        ProcessHandle.allProcesses()
+                .filter(h -> h.info().commandLine().orElse("").contains(dir.toString()))
                 .forEach(h -> {
                     h.destroy();
                     h.onExit().completeOnTimeout(h, 5, TimeUnit.SECONDS).join();

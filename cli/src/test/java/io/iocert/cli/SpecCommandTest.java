@@ -32,10 +32,12 @@ class SpecCommandTest {
 
         assertEquals(0, r.code(), r.err());
         assertEquals(spec + ": OK (spec 'short', 1 requirements)\n", r.out());
-        assertEquals(spec + ": warning: requirement 'seq-write' p10 of throughput >= 20 MB/s: needs at least 36"
-                + " intervals at 95% confidence to be bounded at all (more when values cluster in time or probing takes"
-                + " several rounds); budget 2 s at interval 100 ms gives at most 20; fix: raise budget to 3.6 s, or"
-                + " shorten interval to 55 ms, or ask for p25\n", r.err());
+        assertEquals(
+                spec + ": warning: requirement 'seq-write' p10 of throughput >= 20 MB/s: needs at least 36"
+                        + " intervals at 95% confidence to be bounded at all (more when values cluster in time or probing takes"
+                        + " several rounds); budget 2 s at interval 100 ms gives at most 20; fix: raise budget to 3.6 s, or"
+                        + " shorten interval to 55 ms, or ask for p25\n",
+                r.err());
     }
 
     @Test
@@ -53,8 +55,10 @@ class SpecCommandTest {
         CliRunner r = CliRunner.run("spec", "validate", spec.toString());
 
         assertEquals(0, r.code(), r.err());
-        assertEquals(spec + ": warning: requirement 'quiet' max of hiccup <= 10 ms: no sample bounds a maximum from above,"
-                + " so this can FAIL but never PASS; fix: ask for p99.9 instead\n", r.err());
+        assertEquals(
+                spec + ": warning: requirement 'quiet' max of hiccup <= 10 ms: no sample bounds a maximum from above,"
+                        + " so this can FAIL but never PASS; fix: ask for p99.9 instead\n",
+                r.err());
     }
 
     @Test

@@ -34,8 +34,14 @@ class SpecDeriveCommandTest {
                       latency: {p50: "<= 10 s"}
                 """);
         Path result = tmp.resolve("ref.result.json");
-        CliRunner p = CliRunner.run("probe", "--spec", spec.toString(), "--fs-path",
-                Files.createDirectories(tmp.resolve("fs")).toString(), "--out", result.toString());
+        CliRunner p = CliRunner.run(
+                "probe",
+                "--spec",
+                spec.toString(),
+                "--fs-path",
+                Files.createDirectories(tmp.resolve("fs")).toString(),
+                "--out",
+                result.toString());
         assertEquals(0, p.code(), p.err());
         return result;
     }
@@ -44,8 +50,17 @@ class SpecDeriveCommandTest {
     void shouldDeriveASpecThatLoadsPassesItsOwnResultAndRunsTheSameWorkload() throws Exception {
         Path ref = referenceResult();
         Path derived = tmp.resolve("derived.yaml");
-        CliRunner d = CliRunner.run("spec", "derive", "--from", ref.toString(), "--slack", "20%", "--name", "from-ref",
-                "--out", derived.toString());
+        CliRunner d = CliRunner.run(
+                "spec",
+                "derive",
+                "--from",
+                ref.toString(),
+                "--slack",
+                "20%",
+                "--name",
+                "from-ref",
+                "--out",
+                derived.toString());
         assertEquals(0, d.code(), d.err());
         assertEquals("", d.out());
 
@@ -73,8 +88,14 @@ class SpecDeriveCommandTest {
 
         // The probes accept the derived workload, and what they ran compares with the reference.
         Path again = tmp.resolve("again.result.json");
-        CliRunner p = CliRunner.run("probe", "--spec", derived.toString(), "--fs-path", tmp.resolve("fs").toString(),
-                "--out", again.toString());
+        CliRunner p = CliRunner.run(
+                "probe",
+                "--spec",
+                derived.toString(),
+                "--fs-path",
+                tmp.resolve("fs").toString(),
+                "--out",
+                again.toString());
         assertEquals(0, p.code(), p.err());
         CliRunner cmp = CliRunner.run("compare", ref.toString(), again.toString());
         assertEquals(0, cmp.code(), cmp.err());
@@ -103,7 +124,8 @@ class SpecDeriveCommandTest {
         assertEquals(2, none.code());
         assertEquals("iocert: 'spec derive' needs --from RESULT\nsee 'iocert spec --help'\n", none.err());
 
-        CliRunner missing = CliRunner.run("spec", "derive", "--from", tmp.resolve("nope.json").toString());
+        CliRunner missing = CliRunner.run(
+                "spec", "derive", "--from", tmp.resolve("nope.json").toString());
         assertEquals(2, missing.code());
         assertTrue(missing.err().contains("nope.json: no such file"), missing.err());
 

@@ -43,14 +43,20 @@ import org.junit.jupiter.api.Test;
  */
 class SpecTravelsIT {
     private static final Path JAR = Path.of("target", "iocert.jar");
-    private static final Path SLURM_DIR = Path.of("..", "ci", "slurm").toAbsolutePath().normalize();
-    private static final Path EXAMPLE = Path.of("..", "examples", "spec-travels", "spec-travels.sh").toAbsolutePath()
+    private static final Path SLURM_DIR =
+            Path.of("..", "ci", "slurm").toAbsolutePath().normalize();
+    private static final Path EXAMPLE = Path.of("..", "examples", "spec-travels", "spec-travels.sh")
+            .toAbsolutePath()
             .normalize();
     private static final List<String> NODES = List.of("n1", "n2");
     private static final String SITE_FEATURE = "site_disk";
     private static final String GATE = "gate";
-    private static final List<String> PLUGIN_DIRS = List.of("/usr/lib/x86_64-linux-gnu/slurm-wlm",
-            "/usr/lib/aarch64-linux-gnu/slurm-wlm", "/usr/lib64/slurm", "/usr/lib/slurm", "/usr/local/lib/slurm");
+    private static final List<String> PLUGIN_DIRS = List.of(
+            "/usr/lib/x86_64-linux-gnu/slurm-wlm",
+            "/usr/lib/aarch64-linux-gnu/slurm-wlm",
+            "/usr/lib64/slurm",
+            "/usr/lib/slurm",
+            "/usr/local/lib/slurm");
     private static final Path BLKIO_THROTTLE = Path.of("/sys/fs/cgroup/blkio/blkio.throttle.write_bps_device");
 
     private static SlurmTestCluster cluster;
@@ -58,6 +64,7 @@ class SpecTravelsIT {
     private static String skipReason;
     /** Why the cluster did not start although this machine has everything it needs: a failure, not a skip. */
     private static String startProblem;
+
     private static Path specs;
     private static Path certs;
     private static Path index;
@@ -65,6 +72,7 @@ class SpecTravelsIT {
     private static Path key;
     /** The gate spec as n1 was certified for it, and n1's valid certificate. */
     private static String gateSpec;
+
     private static byte[] gateCertificate;
 
     private final List<String> jobs = new ArrayList<>();
@@ -93,44 +101,73 @@ class SpecTravelsIT {
         key = dir.resolve("ops.key");
         // Slurm loads job_submit.lua from the directory of slurm.conf; the prolog is the shipped file itself.
         Files.copy(SLURM_DIR.resolve("job_submit.lua"), dir.resolve("job_submit.lua"));
-        Files.write(dir.resolve("iocert.conf"), List.of(
-                "# iocert settings of the test cluster",
-                "IOCERT=" + iocertCommand(),
-                "IOCERT_KEY=" + dir.resolve("ops.pub"),
-                "IOCERT_SPEC_DIR=" + specs,
-                "IOCERT_INDEX=" + index,
-                "IOCERT_CERT_DIR=" + certs + "/%n",
-                "IOCERT_REVOKED=" + revoked));
+        Files.write(
+                dir.resolve("iocert.conf"),
+                List.of(
+                        "# iocert settings of the test cluster",
+                        "IOCERT=" + iocertCommand(),
+                        "IOCERT_KEY=" + dir.resolve("ops.pub"),
+                        "IOCERT_SPEC_DIR=" + specs,
+                        "IOCERT_INDEX=" + index,
+                        "IOCERT_CERT_DIR=" + certs + "/%n",
+                        "IOCERT_REVOKED=" + revoked));
         // Everything is installed: a cluster that does not start (a job_submit.lua slurmctld refuses) is a failure.
-        startProblem = cluster.start(List.of("JobSubmitPlugins=lua", "Prolog=" + SLURM_DIR.resolve("iocert-prolog.sh"),
-                "PrologFlags=Alloc"));
+        startProblem = cluster.start(List.of(
+                "JobSubmitPlugins=lua", "Prolog=" + SLURM_DIR.resolve("iocert-prolog.sh"), "PrologFlags=Alloc"));
         if (startProblem != null) {
             return;
         }
-        SlurmTestCluster.Run keygen = iocert(30, "keygen", "--out", dir.resolve("ops").toString());
+        SlurmTestCluster.Run keygen =
+                iocert(30, "keygen", "--out", dir.resolve("ops").toString());
         assertEquals(0, keygen.code(), keygen.out());
         certifyGateOnN1();
     }
 
     /** A real certification of n1 for 'gate': iocert run --sign, the certificate installed, the features applied. */
     private static void certifyGateOnN1() throws Exception {
-        gateSpec = String.join("\n", "iocert: v1", "name: " + GATE, "budget: 10s", "requirements:",
-                "  - id: small-write", "    probe: fs.write",
+        gateSpec = String.join(
+                "\n",
+                "iocert: v1",
+                "name: " + GATE,
+                "budget: 10s",
+                "requirements:",
+                "  - id: small-write",
+                "    probe: fs.write",
                 "    workload: {pattern: sequential, blockSize: 64KiB, fileSize: 4MiB, threads: 1}",
-                "    expect: {latency: {mean: \"<= 1 s\"}}", "");
+                "    expect: {latency: {mean: \"<= 1 s\"}}",
+                "");
         Path spec = Files.writeString(specs.resolve(GATE + ".yaml"), gateSpec);
         Path fs = Files.createDirectories(cluster.dir.resolve("fs-gate"));
         Path out = cluster.dir.resolve("run-gate");
-        SlurmTestCluster.Run run = iocert(120, "run", "--spec", spec.toString(), "--fs-path", fs.toString(), "--sign",
-                key.toString(), "--out", out.toString());
+        SlurmTestCluster.Run run = iocert(
+                120,
+                "run",
+                "--spec",
+                spec.toString(),
+                "--fs-path",
+                fs.toString(),
+                "--sign",
+                key.toString(),
+                "--out",
+                out.toString());
         assertEquals(0, run.code(), "the gate spec is met by any working node: " + run.out());
         gateCertificate = Files.readAllBytes(out.resolve("certificate.json"));
         installGateCertificate(gateCertificate);
-        SlurmTestCluster.Run export = iocert(30, "export", "--to", "slurm", out.resolve("certificate.json").toString(),
-                "--key", cluster.dir.resolve("ops.pub").toString(), "--node-name", "n1", "--out",
+        SlurmTestCluster.Run export = iocert(
+                30,
+                "export",
+                "--to",
+                "slurm",
+                out.resolve("certificate.json").toString(),
+                "--key",
+                cluster.dir.resolve("ops.pub").toString(),
+                "--node-name",
+                "n1",
+                "--out",
                 cluster.dir.resolve("gate-n1.sh").toString());
         assertEquals(0, export.code(), export.out());
-        SlurmTestCluster.Run apply = cluster.run(30, "sh", cluster.dir.resolve("gate-n1.sh").toString());
+        SlurmTestCluster.Run apply =
+                cluster.run(30, "sh", cluster.dir.resolve("gate-n1.sh").toString());
         assertEquals(0, apply.code(), apply.out());
         refreshIndex();
     }
@@ -171,30 +208,55 @@ class SpecTravelsIT {
 
     @Test
     void shouldCarryTheSpecFromTheReferenceNodeToTheCertifiedNodeOnly() throws Exception {
-        assumeTrue(SlurmTestCluster.which("umoci") != null, "the example builds its image with umoci, which is not installed");
-        assumeTrue(Files.isRegularFile(BLKIO_THROTTLE), "the example slows one node with a cgroup v1 blkio throttle: "
-                + BLKIO_THROTTLE + " is missing");
+        assumeTrue(
+                SlurmTestCluster.which("umoci") != null,
+                "the example builds its image with umoci, which is not installed");
+        assumeTrue(
+                Files.isRegularFile(BLKIO_THROTTLE),
+                "the example slows one node with a cgroup v1 blkio throttle: " + BLKIO_THROTTLE + " is missing");
         Path work = cluster.dir.resolve("travels");
-        String dev = cluster.run(10, "stat", "-c", "%Hd:%Ld", cluster.dir.toString()).out().trim();
-        assumeTrue(Files.exists(Path.of("/sys/dev/block", dev)), cluster.dir + " is on " + dev
-                + ", no block device (tmpfs, overlay?): the write throttle would have nothing to slow down");
+        String dev = cluster.run(10, "stat", "-c", "%Hd:%Ld", cluster.dir.toString())
+                .out()
+                .trim();
+        assumeTrue(
+                Files.exists(Path.of("/sys/dev/block", dev)),
+                cluster.dir + " is on " + dev
+                        + ", no block device (tmpfs, overlay?): the write throttle would have nothing to slow down");
 
-        // n2 is the good node: the scheduler's own first choice would be n1, so landing on n2 is the constraint's doing.
-        SlurmTestCluster.Run example = cluster.run(150, Map.of("GOOD_NODE", "n2", "SLOW_NODE", "n1", "IOCERT",
-                iocertCommand(), "WORK", work.toString(), "SPEC_NAME", "travels-demo"), "bash", EXAMPLE.toString());
+        // n2 is the good node: the scheduler's own first choice would be n1, so landing on n2 is the constraint's
+        // doing.
+        SlurmTestCluster.Run example = cluster.run(
+                150,
+                Map.of(
+                        "GOOD_NODE",
+                        "n2",
+                        "SLOW_NODE",
+                        "n1",
+                        "IOCERT",
+                        iocertCommand(),
+                        "WORK",
+                        work.toString(),
+                        "SPEC_NAME",
+                        "travels-demo"),
+                "bash",
+                EXAMPLE.toString());
         String log = example.out();
         System.out.println("SpecTravelsIT: the example's output:\n" + log);
 
         assertEquals(0, example.code(), log);
         // The spec the cluster registered is the one inside the image, byte for byte.
         Path registered = specs.resolve("travels-demo.json");
-        SlurmTestCluster.Run extracted = iocert(30, "spec", "extract", "--image", "oci:" + work.resolve("image") + ":latest");
+        SlurmTestCluster.Run extracted =
+                iocert(30, "spec", "extract", "--image", "oci:" + work.resolve("image") + ":latest");
         assertEquals(0, extracted.code(), extracted.out());
         assertEquals(Files.readString(registered).trim(), extracted.out().trim());
-        assertTrue(Files.readString(work.resolve("certify/n1/run/report.txt")).contains("Node verdict: NOT_ELIGIBLE"),
+        assertTrue(
+                Files.readString(work.resolve("certify/n1/run/report.txt")).contains("Node verdict: NOT_ELIGIBLE"),
                 "the throttled node must fail the spec");
-        assertTrue(features("n2").contains("iocert_travels_demo"), features("n2").toString());
-        assertTrue(!features("n1").contains("iocert_travels_demo"), features("n1").toString());
+        assertTrue(
+                features("n2").contains("iocert_travels_demo"), features("n2").toString());
+        assertTrue(
+                !features("n1").contains("iocert_travels_demo"), features("n1").toString());
         // The first job: placed by the plugin, run on n2.
         Matcher first = Pattern.compile("job (\\d+) ran on (\\S+)").matcher(log);
         assertTrue(first.find(), log);
@@ -207,12 +269,15 @@ class SpecTravelsIT {
         jobs.add(second.group(1));
         String held = job(second.group(1));
         assertEquals("launch_failed_requeued_held", field(held, "Reason"), held);
-        assertTrue(held.contains("AdminComment=iocert: spec 'travels-demo': certificate ") && held.contains(" is revoked"),
+        assertTrue(
+                held.contains("AdminComment=iocert: spec 'travels-demo': certificate ") && held.contains(" is revoked"),
                 held);
         String n2 = node("n2");
         assertTrue(n2.contains("DRAIN"), n2);
-        assertTrue(n2.contains("Reason=iocert: spec 'travels-demo': certificate " + certs.resolve("n2")
-                .resolve("travels-demo.certificate.json") + " (sha256 "), n2);
+        assertTrue(
+                n2.contains("Reason=iocert: spec 'travels-demo': certificate "
+                        + certs.resolve("n2").resolve("travels-demo.certificate.json") + " (sha256 "),
+                n2);
         try (var left = Files.list(work.resolve("certify/n1/fs"))) {
             assertEquals(List.of(), left.toList(), "the probes leave their fs-path as they found it");
         }
@@ -224,9 +289,13 @@ class SpecTravelsIT {
 
         assertNotEquals(0, sbatch.code(), sbatch.out());
         // Other tests may have registered specs too: the list names at least 'gate'.
-        assertTrue(sbatch.out().matches("(?s).*sbatch: error: iocert: --comment iocert:spec=ocean: unknown spec 'ocean'; "
-                + "this cluster knows (\\S+, )*" + GATE + "(, \\S+)* \\(registered in " + Pattern.quote(specs.toString())
-                + "\\)\n.*"), sbatch.out());
+        assertTrue(
+                sbatch.out()
+                        .matches("(?s).*sbatch: error: iocert: --comment iocert:spec=ocean: unknown spec 'ocean'; "
+                                + "this cluster knows (\\S+, )*" + GATE + "(, \\S+)* \\(registered in "
+                                + Pattern.quote(specs.toString())
+                                + "\\)\n.*"),
+                sbatch.out());
     }
 
     @Test
@@ -237,8 +306,11 @@ class SpecTravelsIT {
             SlurmTestCluster.Run sbatch = sbatch(List.of(), script("#IOCERT spec=lonely", "echo never"));
 
             assertNotEquals(0, sbatch.code(), sbatch.out());
-            assertTrue(sbatch.out().contains("iocert: batch script line 2: no node is certified for spec 'lonely' "
-                    + "(no node has the feature iocert_lonely; index of "), sbatch.out());
+            assertTrue(
+                    sbatch.out()
+                            .contains("iocert: batch script line 2: no node is certified for spec 'lonely' "
+                                    + "(no node has the feature iocert_lonely; index of "),
+                    sbatch.out());
         } finally {
             Files.delete(specs.resolve("lonely.yaml"));
         }
@@ -247,16 +319,25 @@ class SpecTravelsIT {
     @Test
     void shouldRefuseUnreadableOrConflictingSpecNames() throws Exception {
         SlurmTestCluster.Run typo = sbatch(List.of(), script("#SBATCH --time=1", "#IOCERT spc=gate", "echo never"));
-        SlurmTestCluster.Run two = sbatch(List.of("--comment", "iocert:spec=" + GATE), script("#IOCERT spec=other", "echo never"));
+        SlurmTestCluster.Run two =
+                sbatch(List.of("--comment", "iocert:spec=" + GATE), script("#IOCERT spec=other", "echo never"));
         SlurmTestCluster.Run path = sbatch(List.of("--comment", "iocert:spec=../gate"), script("echo never"));
-        SlurmTestCluster.Run or = sbatch(List.of("--comment", "iocert:spec=" + GATE, "--constraint", SITE_FEATURE + "|fast"),
+        SlurmTestCluster.Run or = sbatch(
+                List.of("--comment", "iocert:spec=" + GATE, "--constraint", SITE_FEATURE + "|fast"),
                 script("echo never"));
 
-        assertTrue(typo.out().contains("iocert: batch script line 3: expected '#IOCERT spec=NAME', found '#IOCERT spc=gate'"),
+        assertTrue(
+                typo.out()
+                        .contains(
+                                "iocert: batch script line 3: expected '#IOCERT spec=NAME', found '#IOCERT spc=gate'"),
                 typo.out());
-        assertTrue(two.out().contains("iocert: --comment names spec 'gate' but batch script line 2 names 'other'; a job has one"),
+        assertTrue(
+                two.out()
+                        .contains(
+                                "iocert: --comment names spec 'gate' but batch script line 2 names 'other'; a job has one"),
                 two.out());
-        assertTrue(path.out().contains("iocert: --comment iocert:spec=../gate: '../gate' is not a spec name"), path.out());
+        assertTrue(
+                path.out().contains("iocert: --comment iocert:spec=../gate: '../gate' is not a spec name"), path.out());
         assertTrue(or.out().contains("cannot add iocert_gate to the constraint 'site_disk|fast'"), or.out());
         for (SlurmTestCluster.Run r : List.of(typo, two, path, or)) {
             assertNotEquals(0, r.code(), r.out());
@@ -273,11 +354,13 @@ class SpecTravelsIT {
         assertEquals(SITE_FEATURE, field(job(plain), "Features"));
         assertEquals("iocert_gate", field(job(fromScript), "Features"));
         // A pending job keeps the feature its spec gave it when its constraint is changed.
-        SlurmTestCluster.Run update = cluster.run(10, "scontrol", "update", "JobId=" + placed, "Features=" + SITE_FEATURE);
+        SlurmTestCluster.Run update =
+                cluster.run(10, "scontrol", "update", "JobId=" + placed, "Features=" + SITE_FEATURE);
         assertEquals(0, update.code(), update.out());
         assertEquals(SITE_FEATURE + "&iocert_gate", field(job(placed), "Features"));
         // ... and a new spec named in its comment is checked like a submission.
-        SlurmTestCluster.Run unknown = cluster.run(10, "scontrol", "update", "JobId=" + placed, "Comment=iocert:spec=ocean");
+        SlurmTestCluster.Run unknown =
+                cluster.run(10, "scontrol", "update", "JobId=" + placed, "Comment=iocert:spec=ocean");
         assertNotEquals(0, unknown.code(), unknown.out());
         assertEquals(SITE_FEATURE + "&iocert_gate", field(job(placed), "Features"));
     }
@@ -287,7 +370,8 @@ class SpecTravelsIT {
         String id = submit(List.of("--comment", "iocert:spec=" + GATE), script("echo \"ran on $SLURMD_NODENAME\""));
 
         String state = await(id, s -> SlurmTestCluster.FINAL_STATES.contains(field(s, "JobState")));
-        assertEquals("COMPLETED", field(state, "JobState"), state + SlurmTestCluster.read(cluster.dir.resolve(id + ".out")));
+        assertEquals(
+                "COMPLETED", field(state, "JobState"), state + SlurmTestCluster.read(cluster.dir.resolve(id + ".out")));
         assertEquals("ran on n1\n", SlurmTestCluster.read(cluster.dir.resolve(id + ".out")));
         assertTrue(!node("n1").contains("DRAIN"), node("n1"));
     }
@@ -297,17 +381,24 @@ class SpecTravelsIT {
         // The same node, spec and results, signed with the real key, but valid only until yesterday.
         Path run = cluster.dir.resolve("run-gate");
         byte[] result = Files.readAllBytes(run.resolve("result.json"));
-        var report = Certifier.certify(SpecLoader.load(specs.resolve(GATE + ".yaml")), ResultCodec.read(run.resolve("result.json")));
-        byte[] expired = Certificates.issue(report, List.of(new Certificates.ResultDigest("result.json",
-                Certificates.sha256(result))), Instant.now().minus(Duration.ofDays(2)), Duration.ofDays(1),
+        var report = Certifier.certify(
+                SpecLoader.load(specs.resolve(GATE + ".yaml")), ResultCodec.read(run.resolve("result.json")));
+        byte[] expired = Certificates.issue(
+                report,
+                List.of(new Certificates.ResultDigest("result.json", Certificates.sha256(result))),
+                Instant.now().minus(Duration.ofDays(2)),
+                Duration.ofDays(1),
                 Keys.readPrivate(Files.readString(key), key.toString()),
                 Keys.readPublic(Files.readString(cluster.dir.resolve("ops.pub")), "ops.pub"));
         installGateCertificate(expired);
 
         String reason = refusedOnN1();
 
-        assertTrue(reason.matches("iocert: spec 'gate': " + Pattern.quote(gateCertificatePath().toString())
-                + ": INVALID: expired at \\S+ \\(now \\S+\\)"), reason);
+        assertTrue(
+                reason.matches("iocert: spec 'gate': "
+                        + Pattern.quote(gateCertificatePath().toString())
+                        + ": INVALID: expired at \\S+ \\(now \\S+\\)"),
+                reason);
     }
 
     @Test
@@ -317,8 +408,11 @@ class SpecTravelsIT {
 
         String reason = refusedOnN1();
 
-        assertTrue(reason.matches("iocert: spec 'gate': " + Pattern.quote(gateCertificatePath().toString())
-                + ": INVALID: issued for spec 'gate' \\(sha256 [0-9a-f]{12}\\), not the given spec \\(sha256 [0-9a-f]{12}\\)"),
+        assertTrue(
+                reason.matches(
+                        "iocert: spec 'gate': "
+                                + Pattern.quote(gateCertificatePath().toString())
+                                + ": INVALID: issued for spec 'gate' \\(sha256 [0-9a-f]{12}\\), not the given spec \\(sha256 [0-9a-f]{12}\\)"),
                 reason);
     }
 
@@ -336,8 +430,11 @@ class SpecTravelsIT {
     private String refusedOnN1() throws Exception {
         String id = submit(List.of("--comment", "iocert:spec=" + GATE), script("echo must not run"));
         // On its way back to the queue the job is briefly COMPLETING with the requeue reason already set.
-        String state = await(id, s -> field(s, "JobState").equals("PENDING") && field(s, "Reason").contains("requeued")
-                || SlurmTestCluster.FINAL_STATES.contains(field(s, "JobState")));
+        String state = await(
+                id,
+                s -> field(s, "JobState").equals("PENDING")
+                                && field(s, "Reason").contains("requeued")
+                        || SlurmTestCluster.FINAL_STATES.contains(field(s, "JobState")));
         assertEquals("PENDING", field(state, "JobState"), state);
         assertEquals("launch_failed_requeued_held", field(state, "Reason"), state);
         assertEquals("", SlurmTestCluster.read(cluster.dir.resolve(id + ".out")), "the job must not have started");
@@ -351,7 +448,10 @@ class SpecTravelsIT {
     }
 
     private static Path luaPlugin() {
-        return PLUGIN_DIRS.stream().map(d -> Path.of(d, "job_submit_lua.so")).filter(Files::isRegularFile).findFirst()
+        return PLUGIN_DIRS.stream()
+                .map(d -> Path.of(d, "job_submit_lua.so"))
+                .filter(Files::isRegularFile)
+                .findFirst()
                 .orElse(null);
     }
 
@@ -365,7 +465,8 @@ class SpecTravelsIT {
     }
 
     private static void refreshIndex() throws Exception {
-        SlurmTestCluster.Run r = cluster.run(30, "sh", SLURM_DIR.resolve("iocert-index.sh").toString());
+        SlurmTestCluster.Run r =
+                cluster.run(30, "sh", SLURM_DIR.resolve("iocert-index.sh").toString());
         assertEquals(0, r.code(), r.out());
     }
 
@@ -376,7 +477,8 @@ class SpecTravelsIT {
     }
 
     private SlurmTestCluster.Run sbatch(List<String> args, Path script) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("sbatch", "--parsable", "-o", cluster.dir.resolve("%j.out").toString()));
+        List<String> cmd = new ArrayList<>(List.of(
+                "sbatch", "--parsable", "-o", cluster.dir.resolve("%j.out").toString()));
         cmd.addAll(args);
         cmd.add(script.toString());
         SlurmTestCluster.Run r = cluster.run(20, cmd.toArray(String[]::new));
@@ -408,7 +510,8 @@ class SpecTravelsIT {
         String show = job(id);
         while (!test.done(show)) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("job " + id + " did not reach the state awaited in 60 s: " + show + cluster.tails());
+                throw new AssertionError(
+                        "job " + id + " did not reach the state awaited in 60 s: " + show + cluster.tails());
             }
             Thread.sleep(250);
             show = job(id);
@@ -442,6 +545,7 @@ class SpecTravelsIT {
     }
 
     private static String iocertCommand() {
-        return Path.of(System.getProperty("java.home"), "bin", "java") + " -jar " + JAR.toAbsolutePath().normalize();
+        return Path.of(System.getProperty("java.home"), "bin", "java") + " -jar "
+                + JAR.toAbsolutePath().normalize();
     }
 }

@@ -133,7 +133,10 @@ class TemplatesTest {
         List<Path> all = new ArrayList<>();
         for (String dir : List.of("ci/github", "ci/gitlab", "ci/k8s")) {
             try (Stream<Path> s = Files.walk(ROOT.resolve(dir))) {
-                List<Path> found = s.filter(p -> p.toString().endsWith(".yml") || p.toString().endsWith(".yaml")).sorted().toList();
+                List<Path> found = s.filter(p ->
+                                p.toString().endsWith(".yml") || p.toString().endsWith(".yaml"))
+                        .sorted()
+                        .toList();
                 assertFalse(found.isEmpty(), "no YAML under " + dir);
                 all.addAll(found);
             }
@@ -156,7 +159,9 @@ class TemplatesTest {
         JsonNode action = document(ACTION);
         for (JsonNode step : action.path("runs").path("steps")) {
             if (step.has("run")) {
-                all.add(Arguments.of("action.yml step '" + step.path("name").asText() + "'", step.get("run").asText()));
+                all.add(Arguments.of(
+                        "action.yml step '" + step.path("name").asText() + "'",
+                        step.get("run").asText()));
             }
         }
         JsonNode gitlab = document(GITLAB);
@@ -172,7 +177,9 @@ class TemplatesTest {
         for (JsonNode doc : k8sDocuments()) {
             for (JsonNode c : allContainers(doc)) {
                 if (isBashC(c)) {
-                    all.add(Arguments.of(doc.path("kind").asText() + " container " + c.path("name").asText(),
+                    all.add(Arguments.of(
+                            doc.path("kind").asText() + " container "
+                                    + c.path("name").asText(),
                             c.path("args").get(0).asText()));
                 }
             }
@@ -184,7 +191,9 @@ class TemplatesTest {
     @MethodSource("scripts")
     void shouldHaveShellScriptsThatBashAccepts(String where, String script) throws Exception {
         Path f = Files.writeString(tmp.resolve("script.sh"), script);
-        Process p = new ProcessBuilder("bash", "-n", f.toString()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder("bash", "-n", f.toString())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(30, TimeUnit.SECONDS), "bash -n hung on " + where);
         assertEquals(0, p.exitValue(), where + " does not pass bash -n:\n" + out);
@@ -198,7 +207,9 @@ class TemplatesTest {
         assertEquals("composite", action.path("runs").path("using").asText());
         Set<String> declared = new TreeSet<>();
         action.path("inputs").fieldNames().forEachRemaining(declared::add);
-        assertTrue(declared.containsAll(List.of("spec", "fs-path", "signing-key", "budget", "out-dir", "allow-inconclusive")),
+        assertTrue(
+                declared.containsAll(
+                        List.of("spec", "fs-path", "signing-key", "budget", "out-dir", "allow-inconclusive")),
                 "inputs: " + declared);
 
         Set<String> used = new TreeSet<>();
@@ -225,7 +236,9 @@ class TemplatesTest {
             if (step.has("run")) {
                 assertEquals("bash", step.path("shell").asText(), name + ": composite run steps must name their shell");
             } else {
-                assertTrue(step.path("uses").asText().matches("[\\w.-]+/[\\w.-]+@v\\d+"), name + ": pin the action's major version");
+                assertTrue(
+                        step.path("uses").asText().matches("[\\w.-]+/[\\w.-]+@v\\d+"),
+                        name + ": pin the action's major version");
             }
             if (step.has("id")) {
                 assertTrue(ids.add(step.get("id").asText()), name + ": duplicate step id");
@@ -237,8 +250,10 @@ class TemplatesTest {
     void actionScriptsShouldTakeInputsOnlyThroughTheEnvironment() throws Exception {
         for (JsonNode step : document(ACTION).path("runs").path("steps")) {
             if (step.has("run")) {
-                assertFalse(step.get("run").asText().contains("${{"), "step '" + step.path("name").asText()
-                        + "' pastes an expression into its script; pass it through env: so it cannot inject shell code");
+                assertFalse(
+                        step.get("run").asText().contains("${{"),
+                        "step '" + step.path("name").asText()
+                                + "' pastes an expression into its script; pass it through env: so it cannot inject shell code");
             }
         }
     }
@@ -262,19 +277,24 @@ class TemplatesTest {
         assertEquals("30s", line.getOptionValue("budget"));
         Inputs.duration("--budget", line.getOptionValue("budget"));
         Signing.validity(line.getOptionValue("valid-for"));
-        assertEquals(tmp.resolve("runner-temp/iocert-out").toString(), line.getOptionValue("out"), "the documented default out dir");
+        assertEquals(
+                tmp.resolve("runner-temp/iocert-out").toString(),
+                line.getOptionValue("out"),
+                "the documented default out dir");
         assertEquals(line.getOptionValue("out"), run.outputs.get("out-dir"));
         assertEquals("ELIGIBLE", run.outputs.get("verdict"));
         assertEquals("0", run.outputs.get("exit-code"));
 
         Path key = Path.of(line.getOptionValue("sign"));
-        assertEquals("600", Files.readString(tmp.resolve("stub/sign-mode")).trim(), "the key file's mode while iocert ran");
+        assertEquals(
+                "600", Files.readString(tmp.resolve("stub/sign-mode")).trim(), "the key file's mode while iocert ran");
         assertFalse(Files.exists(key), "the signing key is still on disk after the step: " + key);
         assertFalse(Files.exists(key.getParent()), "the key's directory is still on disk: " + key.getParent());
         assertKeyPairIocertReads(tmp.resolve("stub/signing.key"), tmp.resolve("stub/signing.pub"));
 
         String summary = Files.readString(tmp.resolve("summary.md"));
-        assertTrue(summary.contains("stub markdown report, exit 0"), "report.md is not in the step summary: " + summary);
+        assertTrue(
+                summary.contains("stub markdown report, exit 0"), "report.md is not in the step summary: " + summary);
         assertEquals(0, run.gateStep.code(), run.gateStep.out() + run.gateStep.err());
     }
 
@@ -285,7 +305,9 @@ class TemplatesTest {
         ActionRun run = runAction(Map.of("signing-key", Keys.privatePem(pair.getPrivate())), 0);
         assertEquals(0, run.runStep.code(), run.runStep.err());
         assertKeyPairIocertReads(tmp.resolve("stub/signing.key"), tmp.resolve("stub/signing.pub"));
-        assertEquals(Keys.id(pair.getPublic()), Keys.id(Keys.readPublic(Files.readString(tmp.resolve("stub/signing.pub")), "derived")));
+        assertEquals(
+                Keys.id(pair.getPublic()),
+                Keys.id(Keys.readPublic(Files.readString(tmp.resolve("stub/signing.pub")), "derived")));
     }
 
     @Test
@@ -293,8 +315,9 @@ class TemplatesTest {
         ActionRun run = runAction(Map.of(), 0);
         assertEquals(0, run.runStep.code(), run.runStep.err());
         CommandLine line = parseAgainstCli(onlyCall("run"));
-        assertFalse(line.hasOption("sign") || line.hasOption("valid-for") || line.hasOption("spec"), "options: "
-                + Arrays.toString(line.getOptions()));
+        assertFalse(
+                line.hasOption("sign") || line.hasOption("valid-for") || line.hasOption("spec"),
+                "options: " + Arrays.toString(line.getOptions()));
     }
 
     static Stream<Arguments> verdicts() {
@@ -310,9 +333,13 @@ class TemplatesTest {
 
     @ParameterizedTest(name = "iocert exit {0}, allow-inconclusive {1}: {2}")
     @MethodSource("verdicts")
-    void actionShouldFailTheJobUnlessEligible(int exit, String allowInconclusive, String verdict, boolean passes) throws Exception {
+    void actionShouldFailTheJobUnlessEligible(int exit, String allowInconclusive, String verdict, boolean passes)
+            throws Exception {
         ActionRun run = runAction(Map.of("allow-inconclusive", allowInconclusive), exit);
-        assertEquals(0, run.runStep.code(), "the run step itself succeeds so the upload and gate follow: " + run.runStep.err());
+        assertEquals(
+                0,
+                run.runStep.code(),
+                "the run step itself succeeds so the upload and gate follow: " + run.runStep.err());
         assertEquals(verdict, run.outputs.get("verdict"));
         assertEquals(Integer.toString(exit), run.outputs.get("exit-code"));
         assertEquals(passes, run.gateStep.code() == 0, "gate step: " + run.gateStep.out() + run.gateStep.err());
@@ -341,25 +368,33 @@ class TemplatesTest {
         assertTrue(upload.path("if").asText().contains("always()"), "the upload must run when an earlier step failed");
         assertTrue(gateIndex > uploadIndex, "the gate must come after the upload, or a failing gate skips it");
         String outDir = "${{ steps.run.outputs.out-dir }}";
-        Set<String> paths = new LinkedHashSet<>(Arrays.asList(upload.path("with").path("path").asText().trim().split("\\s*\\n\\s*")));
-        for (String file : List.of(RunCommand.reportFile(ReportFormat.JUNIT), RunCommand.reportFile(ReportFormat.HTML), Signing.CERTIFICATE_FILE)) {
+        Set<String> paths = new LinkedHashSet<>(
+                Arrays.asList(upload.path("with").path("path").asText().trim().split("\\s*\\n\\s*")));
+        for (String file : List.of(
+                RunCommand.reportFile(ReportFormat.JUNIT),
+                RunCommand.reportFile(ReportFormat.HTML),
+                Signing.CERTIFICATE_FILE)) {
             assertTrue(paths.contains(outDir + "/" + file), "upload does not include " + file + ": " + paths);
         }
         // The step the paths and outputs name exists and writes those outputs (runAction checks the writing).
         assertTrue(hasStep(action, "run"));
         for (Iterator<Map.Entry<String, JsonNode>> it = action.path("outputs").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> o = it.next();
-            assertEquals("${{ steps.run.outputs." + o.getKey() + " }}", o.getValue().path("value").asText(), o.getKey());
+            assertEquals(
+                    "${{ steps.run.outputs." + o.getKey() + " }}",
+                    o.getValue().path("value").asText(),
+                    o.getKey());
         }
         ActionRun run = runAction(Map.of(), 1);
         for (String output : List.of("verdict", "out-dir", "exit-code")) {
-            assertTrue(run.outputs.containsKey(output), "the run step never writes output " + output + ": " + run.outputs);
+            assertTrue(
+                    run.outputs.containsKey(output), "the run step never writes output " + output + ": " + run.outputs);
         }
-        assertTrue(action.path("outputs").has("verdict") && action.path("outputs").has("out-dir"));
+        assertTrue(
+                action.path("outputs").has("verdict") && action.path("outputs").has("out-dir"));
     }
 
-    private record ActionRun(Exec runStep, Map<String, String> outputs, Exec gateStep) {
-    }
+    private record ActionRun(Exec runStep, Map<String, String> outputs, Exec gateStep) {}
 
     /** Runs the action's run step and gate step as a runner would, with iocert exiting {@code iocertExit}. */
     private ActionRun runAction(Map<String, String> given, int iocertExit) throws Exception {
@@ -408,7 +443,8 @@ class TemplatesTest {
         assertNotNull(gate, "no gate step");
         Map<String, String> gateEnv = new LinkedHashMap<>(runner);
         gateEnv.putAll(renderEnv(gate, inputs, actionPath, outputs));
-        Exec gated = exec(List.of("bash", "--noprofile", "--norc", "-eo", "pipefail", script(gate)), gateEnv, workspace);
+        Exec gated =
+                exec(List.of("bash", "--noprofile", "--norc", "-eo", "pipefail", script(gate)), gateEnv, workspace);
         return new ActionRun(ran, outputs, gated);
     }
 
@@ -419,8 +455,8 @@ class TemplatesTest {
     }
 
     /** A step's env with ${{ }} rendered as the runner would; an expression this test cannot render fails it. */
-    private static Map<String, String> renderEnv(JsonNode step, Map<String, String> inputs, Path actionPath,
-                                                 Map<String, String> runOutputs) {
+    private static Map<String, String> renderEnv(
+            JsonNode step, Map<String, String> inputs, Path actionPath, Map<String, String> runOutputs) {
         Map<String, String> env = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = step.path("env").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
@@ -496,11 +532,15 @@ class TemplatesTest {
         assertTrue(job.isObject(), "no hidden job .iocert");
         Set<String> variables = new TreeSet<>();
         job.path("variables").fieldNames().forEachRemaining(variables::add);
-        assertTrue(variables.containsAll(List.of("IOCERT_SPEC", "IOCERT_FS_PATH", "IOCERT_SIGNING_KEY")), "variables: " + variables);
+        assertTrue(
+                variables.containsAll(List.of("IOCERT_SPEC", "IOCERT_FS_PATH", "IOCERT_SIGNING_KEY")),
+                "variables: " + variables);
 
         JsonNode artifacts = job.path("artifacts");
         assertEquals("always", artifacts.path("when").asText());
-        assertEquals("$IOCERT_OUT/" + RunCommand.reportFile(ReportFormat.JUNIT), artifacts.path("reports").path("junit").asText(),
+        assertEquals(
+                "$IOCERT_OUT/" + RunCommand.reportFile(ReportFormat.JUNIT),
+                artifacts.path("reports").path("junit").asText(),
                 "reports:junit must name the JUnit file 'iocert run' writes into IOCERT_OUT");
         List<String> paths = new ArrayList<>();
         artifacts.path("paths").forEach(p -> paths.add(p.asText()));
@@ -525,26 +565,57 @@ class TemplatesTest {
     @Test
     void gitlabTemplateShouldUseOnlyJobKeywords() throws Exception {
         // The job keywords of GitLab CI this template may use; a misspelt one would be taken for a job.
-        Set<String> keywords = Set.of("stage", "variables", "before_script", "script", "after_script", "artifacts",
-                "image", "tags", "rules", "allow_failure", "timeout", "retry", "interruptible", "needs", "cache");
+        Set<String> keywords = Set.of(
+                "stage",
+                "variables",
+                "before_script",
+                "script",
+                "after_script",
+                "artifacts",
+                "image",
+                "tags",
+                "rules",
+                "allow_failure",
+                "timeout",
+                "retry",
+                "interruptible",
+                "needs",
+                "cache");
         JsonNode gitlab = document(GITLAB);
         for (Iterator<Map.Entry<String, JsonNode>> it = gitlab.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> job = it.next();
-            assertTrue(job.getKey().startsWith("."), job.getKey() + ": an includeable template defines hidden jobs only,"
-                    + " or every pipeline that includes it gets the job");
-            job.getValue().fieldNames().forEachRemaining(k -> assertTrue(keywords.contains(k), job.getKey() + ": unknown keyword " + k));
+            assertTrue(
+                    job.getKey().startsWith("."),
+                    job.getKey() + ": an includeable template defines hidden jobs only,"
+                            + " or every pipeline that includes it gets the job");
+            job.getValue()
+                    .fieldNames()
+                    .forEachRemaining(k -> assertTrue(keywords.contains(k), job.getKey() + ": unknown keyword " + k));
         }
         Set<String> artifactKeys = new TreeSet<>();
         gitlab.path(".iocert").path("artifacts").fieldNames().forEachRemaining(artifactKeys::add);
-        assertTrue(Set.of("when", "expire_in", "paths", "reports", "name").containsAll(artifactKeys), "artifacts: " + artifactKeys);
+        assertTrue(
+                Set.of("when", "expire_in", "paths", "reports", "name").containsAll(artifactKeys),
+                "artifacts: " + artifactKeys);
     }
 
     @Test
     void gitlabTemplateShouldRunIocertWithOptionsTheCliAcceptsFromAFileVariableKey() throws Exception {
         KeyPair pair = Keys.generate();
         Path keyVar = Files.writeString(tmp.resolve("IOCERT_SIGNING_KEY"), Keys.privatePem(pair.getPrivate()));
-        Exec run = runGitlab(Map.of("IOCERT_SPEC", "job.yaml", "IOCERT_FS_PATH", "/scratch", "IOCERT_BUDGET", "45s",
-                "IOCERT_SIGNING_KEY", keyVar.toString(), "IOCERT_SIGNING_PUBLIC_KEY", Keys.publicPem(pair.getPublic())), 0);
+        Exec run = runGitlab(
+                Map.of(
+                        "IOCERT_SPEC",
+                        "job.yaml",
+                        "IOCERT_FS_PATH",
+                        "/scratch",
+                        "IOCERT_BUDGET",
+                        "45s",
+                        "IOCERT_SIGNING_KEY",
+                        keyVar.toString(),
+                        "IOCERT_SIGNING_PUBLIC_KEY",
+                        Keys.publicPem(pair.getPublic())),
+                0);
         assertEquals(0, run.code(), run.err());
         CommandLine line = parseAgainstCli(onlyCall("run"));
         assertEquals("job.yaml", line.getOptionValue("spec"));
@@ -559,7 +630,8 @@ class TemplatesTest {
 
     @ParameterizedTest(name = "iocert exit {0}, allow inconclusive {1}: job exit {3}")
     @MethodSource("gitlabVerdicts")
-    void gitlabTemplateShouldFailTheJobUnlessEligible(int exit, String allowInconclusive, String verdict, int jobExit) throws Exception {
+    void gitlabTemplateShouldFailTheJobUnlessEligible(int exit, String allowInconclusive, String verdict, int jobExit)
+            throws Exception {
         Exec run = runGitlab(Map.of("IOCERT_ALLOW_INCONCLUSIVE", allowInconclusive), exit);
         assertEquals(jobExit, run.code(), run.out() + run.err());
         String dotenv = Files.readString(tmp.resolve("project/iocert.env"));
@@ -608,7 +680,9 @@ class TemplatesTest {
         assertTrue(data.size() > 0, "the ConfigMap holds no spec");
         for (Iterator<Map.Entry<String, JsonNode>> it = data.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
-            assertFalse(SpecLoader.parse(e.getValue().asText(), "ci/k8s iocert-spec " + e.getKey()).requirements().isEmpty());
+            assertFalse(SpecLoader.parse(e.getValue().asText(), "ci/k8s iocert-spec " + e.getKey())
+                    .requirements()
+                    .isEmpty());
         }
     }
 
@@ -635,18 +709,29 @@ class TemplatesTest {
         assertNotNull(sign, "a mounted signing key is used");
         Signing.validity(runLine.getOptionValue("valid-for"));
         assertEquals("signing-key", mountFor(container, sign).path("name").asText());
-        assertEquals("iocert-signing-key", volume(ds, "signing-key").path("secret").path("secretName").asText());
+        assertEquals(
+                "iocert-signing-key",
+                volume(ds, "signing-key").path("secret").path("secretName").asText());
 
         CommandLine export = call(run, "export");
         assertEquals("nfd", export.getOptionValue("to"));
-        assertEquals(List.of(runLine.getOptionValue("out") + "/" + Signing.CERTIFICATE_FILE), export.getArgList(),
+        assertEquals(
+                List.of(runLine.getOptionValue("out") + "/" + Signing.CERTIFICATE_FILE),
+                export.getArgList(),
                 "a signed run exports its certificate (it carries the expiry)");
-        assertEquals(Signing.publicKeyFile(Path.of(sign)).toString(), export.getOptionValue("key"),
+        assertEquals(
+                Signing.publicKeyFile(Path.of(sign)).toString(),
+                export.getOptionValue("key"),
                 "the certificate is verified with the public key beside the signing key");
         assertPublishesUnderFeaturesDir(export, featuresMount);
-        assertTrue(Files.readString(features.resolve("iocert")).contains("stub.iocert/verdict"), "the labels were not replaced");
+        assertTrue(
+                Files.readString(features.resolve("iocert")).contains("stub.iocert/verdict"),
+                "the labels were not replaced");
         try (Stream<Path> s = Files.list(features)) {
-            assertEquals(List.of("iocert"), s.map(p -> p.getFileName().toString()).toList(), "features.d holds the labels only");
+            assertEquals(
+                    List.of("iocert"),
+                    s.map(p -> p.getFileName().toString()).toList(),
+                    "features.d holds the labels only");
         }
     }
 
@@ -665,7 +750,8 @@ class TemplatesTest {
         assertNotNull(expires, "labels from a report must expire, or they outlive a stopped DaemonSet");
         Signing.validity(expires);
         assertPublishesUnderFeaturesDir(export, featuresMount);
-        assertTrue(Files.exists(tmp.resolve("root").resolve(featuresMount.substring(1)).resolve("iocert")));
+        assertTrue(Files.exists(
+                tmp.resolve("root").resolve(featuresMount.substring(1)).resolve("iocert")));
     }
 
     private static void assertPublishesUnderFeaturesDir(CommandLine export, String featuresMount) {
@@ -675,12 +761,17 @@ class TemplatesTest {
         assertEquals(Path.of(featuresMount), file.getParent(), "export --out " + out + " is not in " + featuresMount);
         assertFalse(file.getFileName().toString().startsWith("."), "NFD skips hidden files: " + out);
         assertTrue(export.hasOption("overwrite"), "a periodic export must replace the previous round's file");
-        assertEquals("node-1", export.getOptionValue("node-name"), "the labels' file names the Kubernetes node (spec.nodeName)");
+        assertEquals(
+                "node-1",
+                export.getOptionValue("node-name"),
+                "the labels' file names the Kubernetes node (spec.nodeName)");
     }
 
     private static CommandLine call(ContainerRun run, String command) {
-        List<List<String>> calls = run.calls.stream().filter(c -> c.get(0).equals(command)).toList();
-        assertEquals(1, calls.size(), "'iocert " + command + "' calls in one round: " + run.calls + "\n" + run.exec.err());
+        List<List<String>> calls =
+                run.calls.stream().filter(c -> c.get(0).equals(command)).toList();
+        assertEquals(
+                1, calls.size(), "'iocert " + command + "' calls in one round: " + run.calls + "\n" + run.exec.err());
         return parseAgainstCli(calls.get(0));
     }
 
@@ -692,7 +783,8 @@ class TemplatesTest {
         Path features = Files.createDirectories(tmp.resolve("root").resolve(featuresMount.substring(1)));
         Files.writeString(features.resolve("iocert"), "stale=true\n");
         int keep = Integer.parseInt(envValue(container, "IOCERT_KEEP"));
-        Path results = Files.createDirectories(tmp.resolve("root").resolve(envValue(container, "IOCERT_RESULTS").substring(1)));
+        Path results = Files.createDirectories(tmp.resolve("root")
+                .resolve(envValue(container, "IOCERT_RESULTS").substring(1)));
         for (int i = 0; i < keep + 5; i++) {
             Files.createDirectories(results.resolve(String.format(Locale.ROOT, "20200101T0000%02dZ", i)));
         }
@@ -713,20 +805,30 @@ class TemplatesTest {
         JsonNode job = k8s("Job", "iocert-probe");
         JsonNode container = container(job, "iocert");
         assertEquals("Never", podSpec(job).path("restartPolicy").asText());
-        assertEquals(0, job.path("spec").path("backoffLimit").asInt(-1), "a retry would only measure the same node again");
+        assertEquals(
+                0, job.path("spec").path("backoffLimit").asInt(-1), "a retry would only measure the same node again");
         ContainerRun run = runContainer(job, container, Map.of("STUB_RUN_EXIT", "0"));
         assertEquals(0, run.exec.code(), "the pod's exit code is iocert's: " + run.exec.err());
         assertEquals(1, run.calls.size(), "one probe: " + run.calls);
         CommandLine line = parseAgainstCli(run.calls.get(0));
         assertRunUsesMountedSpecAndScratch(job, container, line);
         String out = line.getOptionValue("out");
-        JsonNode resultsVolume = volume(job, mountFor(container, out).path("name").asText());
-        assertEquals("iocert-results", resultsVolume.path("persistentVolumeClaim").path("claimName").asText(),
+        JsonNode resultsVolume =
+                volume(job, mountFor(container, out).path("name").asText());
+        assertEquals(
+                "iocert-results",
+                resultsVolume.path("persistentVolumeClaim").path("claimName").asText(),
                 "--out " + out + " is not on the results volume");
-        assertTrue(k8sDocuments().stream().anyMatch(d -> d.path("kind").asText().equals("PersistentVolumeClaim")
-                && d.path("metadata").path("name").asText().equals("iocert-results")), "no PVC iocert-results");
+        assertTrue(
+                k8sDocuments().stream()
+                        .anyMatch(d -> d.path("kind").asText().equals("PersistentVolumeClaim")
+                                && d.path("metadata").path("name").asText().equals("iocert-results")),
+                "no PVC iocert-results");
 
-        assertEquals(3, runContainer(job, container, Map.of("STUB_RUN_EXIT", "3")).exec.code(), "exit code passed through");
+        assertEquals(
+                3,
+                runContainer(job, container, Map.of("STUB_RUN_EXIT", "3")).exec.code(),
+                "exit code passed through");
     }
 
     @Test
@@ -737,23 +839,35 @@ class TemplatesTest {
                 continue;
             }
             JsonNode pod = podSpec(doc);
-            String where = doc.path("kind").asText() + " " + doc.path("metadata").path("name").asText();
-            assertEquals(uid, pod.path("securityContext").path("runAsUser").asText(), where + ": runAsUser differs from the image's USER");
+            String where = doc.path("kind").asText() + " "
+                    + doc.path("metadata").path("name").asText();
+            assertEquals(
+                    uid,
+                    pod.path("securityContext").path("runAsUser").asText(),
+                    where + ": runAsUser differs from the image's USER");
             assertTrue(pod.path("securityContext").path("runAsNonRoot").asBoolean(), where);
             for (JsonNode c : pod.path("containers")) {
                 JsonNode sc = c.path("securityContext");
                 String name = where + " container " + c.path("name").asText();
                 assertFalse(sc.path("privileged").asBoolean(false), name);
-                assertFalse(sc.path("allowPrivilegeEscalation").asBoolean(true), name + " must set allowPrivilegeEscalation: false");
+                assertFalse(
+                        sc.path("allowPrivilegeEscalation").asBoolean(true),
+                        name + " must set allowPrivilegeEscalation: false");
                 assertTrue(sc.path("readOnlyRootFilesystem").asBoolean(), name);
                 assertEquals("[\"ALL\"]", sc.path("capabilities").path("drop").toString(), name);
                 assertTrue(sc.path("capabilities").path("add").isMissingNode(), name + " adds capabilities");
-                assertTrue(c.path("resources").path("requests").has("cpu") && c.path("resources").path("requests").has("memory"),
+                assertTrue(
+                        c.path("resources").path("requests").has("cpu")
+                                && c.path("resources").path("requests").has("memory"),
                         name + " has no resource requests");
-                assertFalse(c.path("resources").path("limits").has("cpu"), name + ": a CPU limit throttles and spoils the jitter probe");
-                // A read-only root: the JVM (hsperfdata), JMH's forks (java.io.tmpdir) and the working directory need writable mounts.
+                assertFalse(
+                        c.path("resources").path("limits").has("cpu"),
+                        name + ": a CPU limit throttles and spoils the jitter probe");
+                // A read-only root: the JVM (hsperfdata), JMH's forks (java.io.tmpdir) and the working directory need
+                // writable mounts.
                 for (String dir : List.of("/tmp", c.path("workingDir").asText("/"))) {
-                    assertFalse(dir.equals("/") || mountFor(c, dir).path("readOnly").asBoolean(false),
+                    assertFalse(
+                            dir.equals("/") || mountFor(c, dir).path("readOnly").asBoolean(false),
                             name + ": " + dir + " is not on a writable mount");
                 }
             }
@@ -762,7 +876,10 @@ class TemplatesTest {
                 String name = where + " init container " + c.path("name").asText();
                 assertFalse(sc.path("privileged").asBoolean(false), name);
                 assertEquals("[\"ALL\"]", sc.path("capabilities").path("drop").toString(), name);
-                assertEquals("[\"CHOWN\"]", sc.path("capabilities").path("add").toString(), name + " needs CHOWN and nothing else");
+                assertEquals(
+                        "[\"CHOWN\"]",
+                        sc.path("capabilities").path("add").toString(),
+                        name + " needs CHOWN and nothing else");
                 String script = c.path("args").get(0).asText();
                 Matcher m = Pattern.compile("\\bch(?:own|grp) ([0-9]+)").matcher(script);
                 int found = 0;
@@ -779,8 +896,8 @@ class TemplatesTest {
     @Test
     void dockerfileShouldCopyTheJarTheShadePluginBuildsAndEveryModule() throws Exception {
         List<String> lines = dockerfile();
-        String finalName = xpath(ROOT.resolve("cli/pom.xml"),
-                "//plugin[artifactId='maven-shade-plugin']//configuration/finalName");
+        String finalName = xpath(
+                ROOT.resolve("cli/pom.xml"), "//plugin[artifactId='maven-shade-plugin']//configuration/finalName");
         assertFalse(finalName.isBlank(), "cli/pom.xml sets no shade finalName");
         String copied = null;
         String installed = null;
@@ -797,20 +914,27 @@ class TemplatesTest {
         String text = String.join("\n", lines);
         assertTrue(text.contains("-jar " + installed), "the iocert command does not run the copied jar " + installed);
 
-        Document pom = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(ROOT.resolve("pom.xml").toFile());
+        Document pom = DocumentBuilderFactory.newInstance()
+                .newDocumentBuilder()
+                .parse(ROOT.resolve("pom.xml").toFile());
         // The modules every build makes; a profile's (certifier-simulations, test sources only) is
         // left out of the image's build, which skips tests.
-        NodeList modules = (NodeList) XPathFactory.newInstance().newXPath().evaluate("/project/modules/module", pom,
-                XPathConstants.NODESET);
+        NodeList modules = (NodeList)
+                XPathFactory.newInstance().newXPath().evaluate("/project/modules/module", pom, XPathConstants.NODESET);
         assertTrue(modules.getLength() > 0);
         for (int i = 0; i < modules.getLength(); i++) {
             String module = modules.item(i).getTextContent().trim();
-            assertTrue(lines.stream().anyMatch(l -> l.matches("COPY " + Pattern.quote(module) + "/ .*")),
+            assertTrue(
+                    lines.stream().anyMatch(l -> l.matches("COPY " + Pattern.quote(module) + "/ .*")),
                     "the Dockerfile does not copy module " + module + " into the build");
         }
         String defaultSpec = "examples/specs/";
-        assertTrue(Files.readString(ROOT.resolve("cli/pom.xml")).contains("../examples/specs"), "cli still bundles from examples/specs");
-        assertTrue(lines.stream().anyMatch(l -> l.startsWith("COPY " + defaultSpec)), "the bundled default spec is not copied");
+        assertTrue(
+                Files.readString(ROOT.resolve("cli/pom.xml")).contains("../examples/specs"),
+                "cli still bundles from examples/specs");
+        assertTrue(
+                lines.stream().anyMatch(l -> l.startsWith("COPY " + defaultSpec)),
+                "the bundled default spec is not copied");
     }
 
     @Test
@@ -818,28 +942,32 @@ class TemplatesTest {
         JsonNode k = document(K8S.resolve("kustomization.yaml"));
         assertTrue(k.path("resources").size() > 0);
         for (JsonNode r : k.path("resources")) {
-            assertTrue(Files.isRegularFile(K8S.resolve(r.asText())), "kustomization names a missing file: " + r.asText());
+            assertTrue(
+                    Files.isRegularFile(K8S.resolve(r.asText())), "kustomization names a missing file: " + r.asText());
         }
     }
 
-    private record ContainerRun(Exec exec, List<List<String>> calls, Path root) {
-    }
+    private record ContainerRun(Exec exec, List<List<String>> calls, Path root) {}
 
     /**
      * Runs a container's {@code bash -c} script with its env, every absolute path in it moved
      * under tmp/root (the mounts are created there, the ConfigMap's files placed in them), and
      * the recorded iocert arguments moved back to the paths the container would see.
      */
-    private ContainerRun runContainer(JsonNode workload, JsonNode container, Map<String, String> extra) throws Exception {
+    private ContainerRun runContainer(JsonNode workload, JsonNode container, Map<String, String> extra)
+            throws Exception {
         assertTrue(isBashC(container), "container " + container.path("name").asText() + " is not bash -c SCRIPT");
         String script = container.path("args").get(0).asText();
         for (JsonNode m : container.path("volumeMounts")) {
-            assertFalse(script.contains(m.path("mountPath").asText()), "the script names " + m.path("mountPath").asText()
-                    + " itself; paths must come from env so they stay consistent with the mounts");
+            assertFalse(
+                    script.contains(m.path("mountPath").asText()),
+                    "the script names " + m.path("mountPath").asText()
+                            + " itself; paths must come from env so they stay consistent with the mounts");
         }
         Path root = Files.createDirectories(tmp.resolve("root"));
         for (JsonNode m : container.path("volumeMounts")) {
-            Path dir = Files.createDirectories(root.resolve(m.path("mountPath").asText().substring(1)));
+            Path dir = Files.createDirectories(
+                    root.resolve(m.path("mountPath").asText().substring(1)));
             JsonNode v = volume(workload, m.path("name").asText());
             if (v.has("configMap")) {
                 JsonNode cm = k8s("ConfigMap", v.path("configMap").path("name").asText());
@@ -862,7 +990,9 @@ class TemplatesTest {
         Matcher vars = SHELL_VAR.matcher(script);
         while (vars.find()) {
             String v = vars.group(1);
-            assertTrue(env.containsKey(v) || SHELL_PROVIDED.contains(v), "the script uses $" + v + ", which its env does not set");
+            assertTrue(
+                    env.containsKey(v) || SHELL_PROVIDED.contains(v),
+                    "the script uses $" + v + ", which its env does not set");
         }
         Path stubDir = stubs(tmp.resolve("bin/iocert"));
         Files.writeString(tmp.resolve("bin/sleep"), SLEEP_STUB);
@@ -877,12 +1007,17 @@ class TemplatesTest {
         Exec exec = exec(List.of("bash", "-c", script), env, root);
         List<List<String>> calls = new ArrayList<>();
         for (List<String> c : calls()) {
-            calls.add(c.stream().map(a -> a.startsWith(root.toString()) ? a.substring(root.toString().length()) : a).toList());
+            calls.add(c.stream()
+                    .map(a -> a.startsWith(root.toString())
+                            ? a.substring(root.toString().length())
+                            : a)
+                    .toList());
         }
         return new ContainerRun(exec, calls, root);
     }
 
-    private static void assertRunUsesMountedSpecAndScratch(JsonNode workload, JsonNode container, CommandLine line) throws Exception {
+    private static void assertRunUsesMountedSpecAndScratch(JsonNode workload, JsonNode container, CommandLine line)
+            throws Exception {
         String spec = line.getOptionValue("spec");
         assertNotNull(spec, "run without --spec would certify against the bundled default");
         JsonNode specMount = mountFor(container, spec);
@@ -896,12 +1031,17 @@ class TemplatesTest {
 
         String fsPath = line.getOptionValue("fs-path");
         JsonNode scratch = mountFor(container, fsPath);
-        assertEquals(fsPath, scratch.path("mountPath").asText(), "--fs-path should be the mounted host directory itself");
-        assertTrue(volume(workload, scratch.path("name").asText()).has("hostPath"), "--fs-path is not the node's own disk");
+        assertEquals(
+                fsPath, scratch.path("mountPath").asText(), "--fs-path should be the mounted host directory itself");
+        assertTrue(
+                volume(workload, scratch.path("name").asText()).has("hostPath"),
+                "--fs-path is not the node's own disk");
 
         JsonNode outMount = mountFor(container, line.getOptionValue("out"));
         assertFalse(outMount.path("readOnly").asBoolean(false), "--out is on a read-only mount");
-        assertFalse(volume(workload, outMount.path("name").asText()).has("emptyDir"), "results on an emptyDir die with the pod");
+        assertFalse(
+                volume(workload, outMount.path("name").asText()).has("emptyDir"),
+                "results on an emptyDir die with the pod");
     }
 
     /** The container's mount of the host directory {@code hostDir}, checked to be a hostPath volume; null if none. */
@@ -922,11 +1062,15 @@ class TemplatesTest {
         for (JsonNode m : container.path("volumeMounts")) {
             String mp = m.path("mountPath").asText();
             if ((path.equals(mp) || path.startsWith(mp + "/"))
-                    && (best == null || mp.length() > best.path("mountPath").asText().length())) {
+                    && (best == null
+                            || mp.length() > best.path("mountPath").asText().length())) {
                 best = m;
             }
         }
-        assertNotNull(best, path + " is on no volume mount of container " + container.path("name").asText());
+        assertNotNull(
+                best,
+                path + " is on no volume mount of container "
+                        + container.path("name").asText());
         return best;
     }
 
@@ -969,12 +1113,14 @@ class TemplatesTest {
     }
 
     private static boolean isBashC(JsonNode c) {
-        return c.path("command").toString().equals("[\"bash\",\"-c\"]") && c.path("args").size() == 1;
+        return c.path("command").toString().equals("[\"bash\",\"-c\"]")
+                && c.path("args").size() == 1;
     }
 
     private static JsonNode k8s(String kind, String name) throws IOException {
         for (JsonNode d : k8sDocuments()) {
-            if (kind.equals(d.path("kind").asText()) && name.equals(d.path("metadata").path("name").asText())) {
+            if (kind.equals(d.path("kind").asText())
+                    && name.equals(d.path("metadata").path("name").asText())) {
                 return d;
             }
         }
@@ -1042,7 +1188,9 @@ class TemplatesTest {
     // ---------------------------------------------------------------- the docs
 
     static Stream<Path> docs() {
-        return Stream.of(ROOT.resolve("docs/ci-gating.md"), ROOT.resolve("docs/kubernetes.md"),
+        return Stream.of(
+                ROOT.resolve("docs/ci-gating.md"),
+                ROOT.resolve("docs/kubernetes.md"),
                 ROOT.resolve("docs/coordinated.md"));
     }
 
@@ -1053,7 +1201,8 @@ class TemplatesTest {
         for (String block : fencedBlocks(doc, "sh")) {
             for (String line : block.replace("\\\n", " ").split("\n")) {
                 List<String> words = shellWords(line);
-                if (words.size() < 2 || !(words.get(0).equals("./iocert") || words.get(0).equals("iocert"))
+                if (words.size() < 2
+                        || !(words.get(0).equals("./iocert") || words.get(0).equals("iocert"))
                         || words.get(1).startsWith("-")) {
                     continue;
                 }
@@ -1071,7 +1220,12 @@ class TemplatesTest {
         document(ACTION).path("inputs").fieldNames().forEachRemaining(inputs::add);
         Set<String> variables = new TreeSet<>();
         document(GITLAB).path(".iocert").path("variables").fieldNames().forEachRemaining(variables::add);
-        String specName = SpecLoader.parse(k8s("ConfigMap", "iocert-spec").path("data").path("spec.yaml").asText(), "iocert-spec")
+        String specName = SpecLoader.parse(
+                        k8s("ConfigMap", "iocert-spec")
+                                .path("data")
+                                .path("spec.yaml")
+                                .asText(),
+                        "iocert-spec")
                 .name();
         for (String block : fencedBlocks(doc, "yaml")) {
             JsonNode y = YAML.readTree(block);
@@ -1088,13 +1242,15 @@ class TemplatesTest {
             node.path("nodeSelector").fields().forEachRemaining(e -> {
                 if (e.getKey().startsWith("iocert.io/")) {
                     assertEquals(label, e.getKey(), doc + ": a nodeSelector on a label export does not write");
-                    assertEquals("\"true\"", e.getValue().toString(), doc + ": the label's value is the string \"true\"");
+                    assertEquals(
+                            "\"true\"", e.getValue().toString(), doc + ": the label's value is the string \"true\"");
                 }
             });
             String key = node.path("key").asText();
             if (key.startsWith("iocert.io/")) {
-                assertTrue(key.equals(label) || key.startsWith(label + "."), doc + ": a matchExpression on " + key
-                        + ", which export does not write for spec " + specName);
+                assertTrue(
+                        key.equals(label) || key.startsWith(label + "."),
+                        doc + ": a matchExpression on " + key + ", which export does not write for spec " + specName);
             }
             node.forEach(n -> checkLabelSelectors(n, specName, doc));
         } else if (node.isArray()) {
@@ -1106,12 +1262,18 @@ class TemplatesTest {
     private static void checkExampleUsage(JsonNode node, Set<String> inputs, Set<String> variables, Path doc) {
         if (node.isObject()) {
             if (node.path("uses").asText().contains("/iocert/ci/github@")) {
-                node.path("with").fieldNames().forEachRemaining(k -> assertTrue(inputs.contains(k), doc
-                        + ": the example passes '" + k + "', which ci/github/action.yml does not declare"));
+                node.path("with")
+                        .fieldNames()
+                        .forEachRemaining(k -> assertTrue(
+                                inputs.contains(k),
+                                doc + ": the example passes '" + k + "', which ci/github/action.yml does not declare"));
             }
             if (node.path("extends").asText().equals(".iocert")) {
-                node.path("variables").fieldNames().forEachRemaining(k -> assertTrue(variables.contains(k), doc
-                        + ": the example sets '" + k + "', which .iocert does not declare"));
+                node.path("variables")
+                        .fieldNames()
+                        .forEachRemaining(k -> assertTrue(
+                                variables.contains(k),
+                                doc + ": the example sets '" + k + "', which .iocert does not declare"));
             }
             node.forEach(n -> checkExampleUsage(n, inputs, variables, doc));
         } else if (node.isArray()) {
@@ -1193,7 +1355,8 @@ class TemplatesTest {
                 // Commons CLI accepts a unique prefix (--valid for --valid-for); a template must not
                 // rely on it, since a later option could make the prefix ambiguous.
                 String full = "--" + o.getLongOpt();
-                assertTrue(given.stream().anyMatch(a -> a.equals(full) || a.startsWith(full + "=")),
+                assertTrue(
+                        given.stream().anyMatch(a -> a.equals(full) || a.startsWith(full + "=")),
                         "iocert " + String.join(" ", call) + ": spell " + full + " in full");
             }
             return line;
@@ -1221,8 +1384,7 @@ class TemplatesTest {
 
     // ---------------------------------------------------------------- processes
 
-    private record Exec(int code, String out, String err) {
-    }
+    private record Exec(int code, String out, String err) {}
 
     /** Writes the iocert stub to {@code iocert} and returns the directory its records go to (empty). */
     private Path stubs(Path iocert) throws IOException {

@@ -18,8 +18,7 @@ public final class EpochClock {
         BASE_EPOCH_NS = now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 
-    private EpochClock() {
-    }
+    private EpochClock() {}
 
     public static long nowNs() {
         return BASE_EPOCH_NS + (System.nanoTime() - BASE_NANO);

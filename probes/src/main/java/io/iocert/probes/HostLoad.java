@@ -32,8 +32,7 @@ public final class HostLoad {
     public static final String LOAD_AVERAGE_END = "loadAverage1mAtEnd";
 
     /** CPU time counters (ticks) and the load average at one moment; either may be absent. */
-    public record Snapshot(Optional<long[]> cpuTicks, Optional<String> loadAverage1m) {
-    }
+    public record Snapshot(Optional<long[]> cpuTicks, Optional<String> loadAverage1m) {}
 
     private final Path proc;
 
@@ -113,7 +112,9 @@ public final class HostLoad {
 
     private Optional<String> loadAverage() {
         try {
-            String[] f = Files.readString(proc.resolve("loadavg"), StandardCharsets.US_ASCII).strip().split("\\s+");
+            String[] f = Files.readString(proc.resolve("loadavg"), StandardCharsets.US_ASCII)
+                    .strip()
+                    .split("\\s+");
             Double.parseDouble(f[0]);
             return Optional.of(f[0]);
         } catch (IOException | RuntimeException e) {

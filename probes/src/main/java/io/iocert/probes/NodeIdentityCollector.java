@@ -3,9 +3,9 @@ package io.iocert.probes;
 import io.iocert.probes.fs.StorageFacts;
 import io.iocert.results.NodeIdentity;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -44,11 +44,10 @@ public final class NodeIdentityCollector {
     public static final String FS_PATH = "fsPath";
     private static final Path ROOT = Path.of("/");
     /** DMI placeholders firmware writes when it has nothing to say. */
-    private static final Set<String> DMI_PLACEHOLDERS = Set.of("Not Specified", "To be filled by O.E.M.", "Default string",
-            "System Product Name", "None", "N/A");
+    private static final Set<String> DMI_PLACEHOLDERS =
+            Set.of("Not Specified", "To be filled by O.E.M.", "Default string", "System Product Name", "None", "N/A");
 
-    private NodeIdentityCollector() {
-    }
+    private NodeIdentityCollector() {}
 
     /** The identity of the machine this JVM runs on. */
     public static NodeIdentity collect() {
@@ -131,7 +130,8 @@ public final class NodeIdentityCollector {
         Set<String> packages = new TreeSet<>();
         Set<String> cores = new TreeSet<>();
         long threads = 0;
-        try (DirectoryStream<Path> cpus = Files.newDirectoryStream(root.resolve("sys/devices/system/cpu"), "cpu[0-9]*")) {
+        try (DirectoryStream<Path> cpus =
+                Files.newDirectoryStream(root.resolve("sys/devices/system/cpu"), "cpu[0-9]*")) {
             for (Path cpu : cpus) {
                 Optional<String> pkg = firstLine(cpu.resolve("topology/physical_package_id"));
                 Optional<String> core = firstLine(cpu.resolve("topology/core_id"));
@@ -157,7 +157,8 @@ public final class NodeIdentityCollector {
         for (String line : lines(root.resolve("proc/cpuinfo"))) {
             int colon = line.indexOf(':');
             if (colon > 0 && line.substring(0, colon).strip().equals("flags")) {
-                return Optional.of(List.of(line.substring(colon + 1).strip().split("\\s+")).contains("hypervisor"));
+                return Optional.of(
+                        List.of(line.substring(colon + 1).strip().split("\\s+")).contains("hypervisor"));
             }
         }
         return Optional.empty();
@@ -187,7 +188,9 @@ public final class NodeIdentityCollector {
         for (String line : lines(root.resolve("etc/os-release"))) {
             if (line.startsWith("PRETTY_NAME=")) {
                 String v = line.substring("PRETTY_NAME=".length()).strip();
-                if (v.length() >= 2 && (v.charAt(0) == '"' || v.charAt(0) == '\'') && v.charAt(v.length() - 1) == v.charAt(0)) {
+                if (v.length() >= 2
+                        && (v.charAt(0) == '"' || v.charAt(0) == '\'')
+                        && v.charAt(v.length() - 1) == v.charAt(0)) {
                     v = v.substring(1, v.length() - 1);
                 }
                 return nonBlank(v);

@@ -8,5 +8,4 @@ import java.util.Optional;
  * peers, read from --token-file; a random one for the in-process loopback server) and whether
  * it is the in-process loopback server {@code run} starts by itself.
  */
-public record PeerAddress(String host, int port, Optional<Token> token, boolean embeddedLoopback) {
-}
+public record PeerAddress(String host, int port, Optional<Token> token, boolean embeddedLoopback) {}

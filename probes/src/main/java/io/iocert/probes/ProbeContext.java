@@ -27,9 +27,17 @@ import java.util.OptionalLong;
  * @param partners  the nodes a coordinated interconnect probe measures against, all at once, in
  *                  place of {@code peer}; empty otherwise
  */
-public record ProbeContext(Path fsPath, String runId, Duration budget, Optional<PeerAddress> peer,
-                           NanoClock clock, ProgressListener progress, OptionalLong maxBytes, StartBarrier startBarrier,
-                           Optional<Placement> placement, List<Partner> partners) {
+public record ProbeContext(
+        Path fsPath,
+        String runId,
+        Duration budget,
+        Optional<PeerAddress> peer,
+        NanoClock clock,
+        ProgressListener progress,
+        OptionalLong maxBytes,
+        StartBarrier startBarrier,
+        Optional<Placement> placement,
+        List<Partner> partners) {
     public ProbeContext {
         partners = List.copyOf(partners);
         Objects.requireNonNull(fsPath, "fsPath");
@@ -44,27 +52,52 @@ public record ProbeContext(Path fsPath, String runId, Duration budget, Optional<
     }
 
     /** A context of a coordinated run without partners (or outside one). */
-    public ProbeContext(Path fsPath, String runId, Duration budget, Optional<PeerAddress> peer,
-                        NanoClock clock, ProgressListener progress, OptionalLong maxBytes, StartBarrier startBarrier,
-                        Optional<Placement> placement) {
+    public ProbeContext(
+            Path fsPath,
+            String runId,
+            Duration budget,
+            Optional<PeerAddress> peer,
+            NanoClock clock,
+            ProgressListener progress,
+            OptionalLong maxBytes,
+            StartBarrier startBarrier,
+            Optional<Placement> placement) {
         this(fsPath, runId, budget, peer, clock, progress, maxBytes, startBarrier, placement, List.of());
     }
 
     /** A context of a coordinated run where every node has its own files (or outside one). */
-    public ProbeContext(Path fsPath, String runId, Duration budget, Optional<PeerAddress> peer,
-                        NanoClock clock, ProgressListener progress, OptionalLong maxBytes, StartBarrier startBarrier) {
+    public ProbeContext(
+            Path fsPath,
+            String runId,
+            Duration budget,
+            Optional<PeerAddress> peer,
+            NanoClock clock,
+            ProgressListener progress,
+            OptionalLong maxBytes,
+            StartBarrier startBarrier) {
         this(fsPath, runId, budget, peer, clock, progress, maxBytes, startBarrier, Optional.empty());
     }
 
     /** A context outside a coordinated run. */
-    public ProbeContext(Path fsPath, String runId, Duration budget, Optional<PeerAddress> peer,
-                        NanoClock clock, ProgressListener progress, OptionalLong maxBytes) {
+    public ProbeContext(
+            Path fsPath,
+            String runId,
+            Duration budget,
+            Optional<PeerAddress> peer,
+            NanoClock clock,
+            ProgressListener progress,
+            OptionalLong maxBytes) {
         this(fsPath, runId, budget, peer, clock, progress, maxBytes, StartBarrier.NONE);
     }
 
     /** A context without a byte cap. */
-    public ProbeContext(Path fsPath, String runId, Duration budget, Optional<PeerAddress> peer,
-                        NanoClock clock, ProgressListener progress) {
+    public ProbeContext(
+            Path fsPath,
+            String runId,
+            Duration budget,
+            Optional<PeerAddress> peer,
+            NanoClock clock,
+            ProgressListener progress) {
         this(fsPath, runId, budget, peer, clock, progress, OptionalLong.empty());
     }
 }

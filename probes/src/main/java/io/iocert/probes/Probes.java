@@ -10,8 +10,7 @@ import java.util.ServiceLoader;
 public final class Probes {
     private static final Map<ProbeType, Probe> BY_TYPE = load();
 
-    private Probes() {
-    }
+    private Probes() {}
 
     public static Optional<Probe> forType(ProbeType type) {
         return Optional.ofNullable(BY_TYPE.get(type));

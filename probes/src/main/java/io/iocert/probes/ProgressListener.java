@@ -5,7 +5,7 @@ package io.iocert.probes;
  * nothing elsewhere; probes never print.
  */
 public interface ProgressListener {
-    ProgressListener NONE = (requirementId, fractionDone, status) -> { };
+    ProgressListener NONE = (requirementId, fractionDone, status) -> {};
 
     /**
      * @param requirementId the requirement being probed

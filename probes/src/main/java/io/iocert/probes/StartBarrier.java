@@ -7,7 +7,7 @@ package io.iocert.probes;
  */
 @FunctionalInterface
 public interface StartBarrier {
-    StartBarrier NONE = () -> { };
+    StartBarrier NONE = () -> {};
 
     /**
      * Blocks until the coordinated start.

@@ -26,8 +26,17 @@ class HostLoadTest {
         HostLoad.Snapshot before = at("cpu  100 0 50 1000 10 0 0 5 0 0", "0.50 0.40 0.30 1/200 999");
         // 1000 ticks pass: 300 user, 100 system, 400 idle, 0 iowait, 80 irq+softirq... and 120 stolen.
         HostLoad.Snapshot after = at("cpu  400 0 150 1400 10 50 30 125 0 0", "1.25 0.50 0.31 2/201 1000");
-        assertEquals(Map.of(HostLoad.STEAL_SHARE, "0.1200", HostLoad.BUSY_SHARE, "0.4800",
-                HostLoad.LOAD_AVERAGE_START, "0.50", HostLoad.LOAD_AVERAGE_END, "1.25"), HostLoad.context(before, after));
+        assertEquals(
+                Map.of(
+                        HostLoad.STEAL_SHARE,
+                        "0.1200",
+                        HostLoad.BUSY_SHARE,
+                        "0.4800",
+                        HostLoad.LOAD_AVERAGE_START,
+                        "0.50",
+                        HostLoad.LOAD_AVERAGE_END,
+                        "1.25"),
+                HostLoad.context(before, after));
     }
 
     @Test
@@ -40,7 +49,8 @@ class HostLoadTest {
     void shouldKeepWhatAProbeSaidItself() {
         Measurement m = Measurement.failed("r", "fs.read", "latency", "ns", Map.of(), "boom");
         m = HostLoad.withContext(List.of(m), Map.of("a", "probe")).get(0);
-        Measurement merged = HostLoad.withContext(List.of(m), Map.of("a", "sampler", "b", "sampler")).get(0);
+        Measurement merged = HostLoad.withContext(List.of(m), Map.of("a", "sampler", "b", "sampler"))
+                .get(0);
         assertEquals(Map.of("a", "probe", "b", "sampler"), merged.context());
         assertEquals("boom", merged.error());
     }

@@ -28,22 +28,26 @@ class NodeIdentityCollectorTest {
         Files.createDirectories(root.resolve("etc"));
         Files.createDirectories(root.resolve("proc/sys/kernel"));
         Files.writeString(root.resolve("proc/sys/kernel/hostname"), "node017\n");
-        Files.writeString(root.resolve("etc/os-release"), "NAME=\"Rocky Linux\"\nPRETTY_NAME=\"Rocky Linux 9.3 (Blue Onyx)\"\n");
-        Files.writeString(root.resolve("proc/cpuinfo"),
+        Files.writeString(
+                root.resolve("etc/os-release"), "NAME=\"Rocky Linux\"\nPRETTY_NAME=\"Rocky Linux 9.3 (Blue Onyx)\"\n");
+        Files.writeString(
+                root.resolve("proc/cpuinfo"),
                 "processor\t: 0\nvendor_id\t: GenuineIntel\nmodel name\t: Intel(R) Xeon(R) Gold 6338 CPU @ 2.00GHz\n");
         Files.writeString(root.resolve("proc/meminfo"), "MemTotal:       263856988 kB\nMemFree:  1 kB\n");
 
         NodeIdentity id = NodeIdentityCollector.collect(root, jvm(), 64);
 
-        assertEquals(Map.of(
-                NodeIdentity.HOSTNAME, "node017",
-                NodeIdentity.OS, "Rocky Linux 9.3 (Blue Onyx)",
-                NodeIdentity.KERNEL, "6.1.0-18-amd64",
-                NodeIdentity.ARCH, "amd64",
-                NodeIdentity.CPU_MODEL, "Intel(R) Xeon(R) Gold 6338 CPU @ 2.00GHz",
-                NodeIdentity.CORES, 64L,
-                NodeIdentity.MEMORY_BYTES, 263856988L * 1024,
-                NodeIdentity.JVM, "OpenJDK 64-Bit Server VM 17.0.10+7"), id.fields());
+        assertEquals(
+                Map.of(
+                        NodeIdentity.HOSTNAME, "node017",
+                        NodeIdentity.OS, "Rocky Linux 9.3 (Blue Onyx)",
+                        NodeIdentity.KERNEL, "6.1.0-18-amd64",
+                        NodeIdentity.ARCH, "amd64",
+                        NodeIdentity.CPU_MODEL, "Intel(R) Xeon(R) Gold 6338 CPU @ 2.00GHz",
+                        NodeIdentity.CORES, 64L,
+                        NodeIdentity.MEMORY_BYTES, 263856988L * 1024,
+                        NodeIdentity.JVM, "OpenJDK 64-Bit Server VM 17.0.10+7"),
+                id.fields());
     }
 
     @Test
@@ -58,15 +62,18 @@ class NodeIdentityCollectorTest {
         Files.createDirectories(root.resolve("sys/devices/system/node/node0"));
         Files.createDirectories(root.resolve("sys/devices/system/node/node1"));
         Files.createDirectories(root.resolve("sys/devices/system/clocksource/clocksource0"));
-        Files.writeString(root.resolve("sys/devices/system/clocksource/clocksource0/current_clocksource"), "kvm-clock\n");
+        Files.writeString(
+                root.resolve("sys/devices/system/clocksource/clocksource0/current_clocksource"), "kvm-clock\n");
         Path dmi = Files.createDirectories(root.resolve("sys/class/dmi/id"));
         Files.writeString(dmi.resolve("sys_vendor"), "Amazon EC2\n");
         Files.writeString(dmi.resolve("product_name"), "c6i.4xlarge\n");
         Files.writeString(dmi.resolve("board_name"), "Not Specified\n");
         Files.createDirectories(root.resolve("proc"));
-        Files.writeString(root.resolve("proc/cpuinfo"), "processor\t: 0\nflags\t\t: fpu vme avx2 fma hypervisor lahf_lm\n");
+        Files.writeString(
+                root.resolve("proc/cpuinfo"), "processor\t: 0\nflags\t\t: fpu vme avx2 fma hypervisor lahf_lm\n");
 
-        Map<String, Object> f = NodeIdentityCollector.collect(root, new Properties(), 16).fields();
+        Map<String, Object> f =
+                NodeIdentityCollector.collect(root, new Properties(), 16).fields();
 
         assertEquals(2L, f.get(NodeIdentityCollector.SOCKETS));
         assertEquals(4L, f.get(NodeIdentityCollector.PHYSICAL_CORES));
@@ -88,7 +95,8 @@ class NodeIdentityCollectorTest {
         Files.createDirectories(root.resolve("proc"));
         Files.writeString(root.resolve("proc/cpuinfo"), "processor\t: 0\nflags\t\t: fpu avx2\n");
 
-        Map<String, Object> f = NodeIdentityCollector.collect(root, new Properties(), 1).fields();
+        Map<String, Object> f =
+                NodeIdentityCollector.collect(root, new Properties(), 1).fields();
 
         assertEquals("Google Compute Engine", f.get(NodeIdentityCollector.DMI_PRODUCT));
         assertTrue(!f.containsKey(NodeIdentityCollector.INSTANCE_TYPE), f.toString());
@@ -97,19 +105,47 @@ class NodeIdentityCollectorTest {
 
     @Test
     void shouldNameTheStorageUnderTheFsPath() {
-        Map<String, Object> f = NodeIdentityCollector.storage(Path.of("/scratch/job/../job"), Map.of("fsType", "xfs",
-                "mountOptions", "rw,noatime", "device", "/dev/nvme0n1p2", "deviceModel", "Samsung SSD 980 PRO 1TB",
-                "rotational", "false", "scheduler", "none"));
-        assertEquals(Map.of("fsPath", "/scratch/job", "fsType", "xfs", "fsMountOptions", "rw,noatime",
-                "fsDevice", "/dev/nvme0n1p2", "fsDeviceModel", "Samsung SSD 980 PRO 1TB", "fsRotational", false,
-                "fsScheduler", "none"), f);
+        Map<String, Object> f = NodeIdentityCollector.storage(
+                Path.of("/scratch/job/../job"),
+                Map.of(
+                        "fsType",
+                        "xfs",
+                        "mountOptions",
+                        "rw,noatime",
+                        "device",
+                        "/dev/nvme0n1p2",
+                        "deviceModel",
+                        "Samsung SSD 980 PRO 1TB",
+                        "rotational",
+                        "false",
+                        "scheduler",
+                        "none"));
+        assertEquals(
+                Map.of(
+                        "fsPath",
+                        "/scratch/job",
+                        "fsType",
+                        "xfs",
+                        "fsMountOptions",
+                        "rw,noatime",
+                        "fsDevice",
+                        "/dev/nvme0n1p2",
+                        "fsDeviceModel",
+                        "Samsung SSD 980 PRO 1TB",
+                        "fsRotational",
+                        false,
+                        "fsScheduler",
+                        "none"),
+                f);
     }
 
     @Test
     void shouldDescribeTheStorageOfARealDirectory(@TempDir Path dir) {
         NodeIdentity id = NodeIdentityCollector.collect(dir);
         assertTrue(id.get("fsType").isPresent(), id.toString());
-        assertEquals(dir.toAbsolutePath().normalize().toString(), id.get(NodeIdentityCollector.FS_PATH).orElseThrow());
+        assertEquals(
+                dir.toAbsolutePath().normalize().toString(),
+                id.get(NodeIdentityCollector.FS_PATH).orElseThrow());
     }
 
     @Test
@@ -127,7 +163,9 @@ class NodeIdentityCollectorTest {
     void shouldDescribeThisMachine() {
         NodeIdentity id = NodeIdentityCollector.collect();
 
-        assertEquals((long) Runtime.getRuntime().availableProcessors(), id.get(NodeIdentity.CORES).orElseThrow());
+        assertEquals(
+                (long) Runtime.getRuntime().availableProcessors(),
+                id.get(NodeIdentity.CORES).orElseThrow());
         assertTrue(id.get(NodeIdentity.JVM).orElseThrow().toString().contains(System.getProperty("java.vm.version")));
         assertEquals(System.getProperty("os.arch"), id.get(NodeIdentity.ARCH).orElseThrow());
         assertTrue(id.get(NodeIdentity.HOSTNAME).isPresent());

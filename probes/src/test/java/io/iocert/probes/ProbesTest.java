@@ -9,7 +9,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 class ProbesTest {
 
     @ParameterizedTest
-    @EnumSource(value = ProbeType.class, names = {"FS_READ", "FS_WRITE"})
+    @EnumSource(
+            value = ProbeType.class,
+            names = {"FS_READ", "FS_WRITE"})
     void shouldFindTheFilesystemProbesThroughTheServiceLoader(ProbeType type) {
         Probe probe = Probes.forType(type).orElseThrow(() -> new AssertionError(type + " is not registered"));
         assertEquals(type, probe.type());

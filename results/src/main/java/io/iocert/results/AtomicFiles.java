@@ -39,8 +39,7 @@ public final class AtomicFiles {
     /** Temporary names others cannot guess ahead. */
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private AtomicFiles() {
-    }
+    private AtomicFiles() {}
 
     /**
      * Writes {@code content} to {@code target} atomically: a reader sees the old file or the
@@ -56,8 +55,8 @@ public final class AtomicFiles {
             throw new IOException(target + ": is not a file path");
         }
         if (!overwrite && Files.exists(absolute, LinkOption.NOFOLLOW_LINKS)) {
-            throw new FileAlreadyExistsException(target.toString(), null,
-                    "exists already and overwriting was not asked for");
+            throw new FileAlreadyExistsException(
+                    target.toString(), null, "exists already and overwriting was not asked for");
         }
         Files.createDirectories(directory);
         Temp temp = createTemp(directory, absolute.getFileName().toString());
@@ -93,15 +92,15 @@ public final class AtomicFiles {
     }
 
     /** The temporary file: its name, the channel that created it, and its identity (device and inode). */
-    private record Temp(Path path, FileChannel channel, Object fileKey) {
-    }
+    private record Temp(Path path, FileChannel channel, Object fileKey) {}
 
     /** Fails unless {@code name} is still the regular file {@code temp} created (not a link, not another file). */
     private static void checkStillOurs(Temp temp, Path name, Path tempName) throws IOException {
         BasicFileAttributes now = Files.readAttributes(name, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         if (!now.isRegularFile() || (temp.fileKey() != null && !temp.fileKey().equals(now.fileKey()))) {
-            throw new IOException("temporary file " + tempName + " was replaced while it was written (by another user of "
-                    + tempName.getParent() + "?); nothing was put in place, write somewhere only you can write");
+            throw new IOException("temporary file " + tempName
+                    + " was replaced while it was written (by another user of " + tempName.getParent()
+                    + "?); nothing was put in place, write somewhere only you can write");
         }
     }
 
@@ -109,12 +108,12 @@ public final class AtomicFiles {
         try {
             Files.createLink(absolute, temp);
         } catch (FileAlreadyExistsException e) {
-            throw new FileAlreadyExistsException(target.toString(), null,
-                    "exists already and overwriting was not asked for");
+            throw new FileAlreadyExistsException(
+                    target.toString(), null, "exists already and overwriting was not asked for");
         } catch (UnsupportedOperationException | IOException noHardLinks) {
             if (Files.exists(absolute, LinkOption.NOFOLLOW_LINKS)) {
-                throw new FileAlreadyExistsException(target.toString(), null,
-                        "exists already and overwriting was not asked for");
+                throw new FileAlreadyExistsException(
+                        target.toString(), null, "exists already and overwriting was not asked for");
             }
             Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE);
             return;
@@ -146,7 +145,8 @@ public final class AtomicFiles {
                 continue;
             }
             try {
-                Object key = Files.readAttributes(temp, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+                Object key = Files.readAttributes(temp, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                        .fileKey();
                 return new Temp(temp, channel, key);
             } catch (IOException | RuntimeException e) {
                 channel.close();

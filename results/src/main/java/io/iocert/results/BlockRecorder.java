@@ -23,6 +23,7 @@ public final class BlockRecorder {
      * batches, few enough that results stay small and quick to read.
      */
     public static final int MAX_SERIES_BLOCKS = 16;
+
     private static final int DIGITS = 2;
 
     private final long originNs;

@@ -37,6 +37,7 @@ import org.HdrHistogram.Histogram;
 public final class Coordinated {
     /** Context key (shared with net.stream's parts): {@value #AGGREGATE} or {@value #NODE}. */
     public static final String SCOPE = "scope";
+
     public static final String AGGREGATE = "aggregate";
     public static final String NODE = "node";
     /** Scope of one pair's measurement in a coordinated interconnect run: a node against one partner. */
@@ -49,6 +50,7 @@ public final class Coordinated {
     public static final String NODE_NAME = "node";
     /** Context key written by coordinated fs probes: where the interval series starts, ns since the epoch, node clock. */
     public static final String ORIGIN = "intervalsOriginEpochNs";
+
     public static final String CLOCK_OFFSET = "clockOffsetNs";
     public static final String CLOCK_UNCERTAINTY = "clockUncertaintyNs";
     public static final String SHARE = "share";
@@ -57,15 +59,14 @@ public final class Coordinated {
     public static final String START_SPREAD = "startSpreadNs";
     public static final String COMMON_SPAN = "commonSpanNs";
 
-    private Coordinated() {
-    }
+    private Coordinated() {}
 
     /**
      * What one participant delivered for a requirement: its measurements (empty when it
      * delivered none) and, if it failed, why.
      */
-    public record NodeRun(String name, long clockOffsetNs, long clockUncertaintyNs, List<Measurement> measurements,
-                          String failure) {
+    public record NodeRun(
+            String name, long clockOffsetNs, long clockUncertaintyNs, List<Measurement> measurements, String failure) {
         public NodeRun {
             Objects.requireNonNull(name, "name");
             measurements = List.copyOf(measurements);
@@ -80,8 +81,8 @@ public final class Coordinated {
      *                requirement no node measured still gets an error per metric
      * @param missing participants expected but never joined, by name
      */
-    public static List<Measurement> merge(String id, String probe, Map<String, String> metrics, List<NodeRun> runs,
-                                          List<String> missing) {
+    public static List<Measurement> merge(
+            String id, String probe, Map<String, String> metrics, List<NodeRun> runs, List<String> missing) {
         List<String> metricIds = new ArrayList<>(metrics.keySet());
         for (NodeRun r : runs) {
             for (Measurement m : r.measurements()) {
@@ -102,15 +103,23 @@ public final class Coordinated {
             }
             List<Measurement> failed = new ArrayList<>();
             for (NodeRun r : runs) {
-                Measurement m = r.measurements().stream().filter(x -> x.id().equals(id) && x.metric().equals(metric))
-                        .filter(x -> !isPart(x)).findFirst().orElse(null);
+                Measurement m = r.measurements().stream()
+                        .filter(x -> x.id().equals(id) && x.metric().equals(metric))
+                        .filter(x -> !isPart(x))
+                        .findFirst()
+                        .orElse(null);
                 if (m == null) {
-                    problems.add(r.failure() != null ? r.failure() : "participant " + r.name() + " sent no " + metric
-                            + " measurement");
+                    problems.add(
+                            r.failure() != null
+                                    ? r.failure()
+                                    : "participant " + r.name() + " sent no " + metric + " measurement");
                     continue;
                 }
-                List<Measurement> mine = r.measurements().stream().filter(x -> x.id().equals(id)
-                        && x.metric().equals(metric) && PAIR.equals(x.context().get(SCOPE))).toList();
+                List<Measurement> mine = r.measurements().stream()
+                        .filter(x -> x.id().equals(id)
+                                && x.metric().equals(metric)
+                                && PAIR.equals(x.context().get(SCOPE)))
+                        .toList();
                 if (m.error() != null) {
                     // What a node measured before its error is kept as it sent it, outside the aggregate:
                     // its series ends early, and would cut every other node's common span short.
@@ -129,9 +138,10 @@ public final class Coordinated {
                     pairOwners.add(r);
                 });
             }
-            String unit = metrics.getOrDefault(metric, nodes.isEmpty() ? "" : nodes.get(0).unit());
-            out.addAll(mergeMetric(id, probe, metric, unit, nodes, owners, pairs, pairOwners, problems,
-                    runs.size() + missing.size()));
+            String unit = metrics.getOrDefault(
+                    metric, nodes.isEmpty() ? "" : nodes.get(0).unit());
+            out.addAll(mergeMetric(
+                    id, probe, metric, unit, nodes, owners, pairs, pairOwners, problems, runs.size() + missing.size()));
             out.addAll(failed);
         }
         return out;
@@ -153,11 +163,23 @@ public final class Coordinated {
         return PAIR.equals(scope) || STREAM.equals(scope);
     }
 
-    private static List<Measurement> mergeMetric(String id, String probe, String metric, String unit, List<Measurement> nodes,
-                                                 List<NodeRun> owners, List<Measurement> pairs, List<NodeRun> pairOwners,
-                                                 List<String> problems, int expected) {
-        String error = problems.isEmpty() ? null : String.join("; ", problems)
-                + (nodes.isEmpty() ? "" : "; the aggregate holds the other " + nodes.size() + " of " + expected + " nodes");
+    private static List<Measurement> mergeMetric(
+            String id,
+            String probe,
+            String metric,
+            String unit,
+            List<Measurement> nodes,
+            List<NodeRun> owners,
+            List<Measurement> pairs,
+            List<NodeRun> pairOwners,
+            List<String> problems,
+            int expected) {
+        String error = problems.isEmpty()
+                ? null
+                : String.join("; ", problems)
+                        + (nodes.isEmpty()
+                                ? ""
+                                : "; the aggregate holds the other " + nodes.size() + " of " + expected + " nodes");
         if (nodes.isEmpty()) {
             Measurement failed = Measurement.failed(id, probe, metric, unit, Map.of(), error);
             Map<String, String> ctx = new LinkedHashMap<>();
@@ -179,14 +201,17 @@ public final class Coordinated {
         List<NodeRun> seriesOwners = new ArrayList<>(owners);
         seriesOwners.addAll(pairOwners);
         // The pairs share their node's origin and interval, so aligning them with the nodes moves no span.
-        Aligned aligned = pairs.isEmpty() ? align(nodes, owners, nodes.size()) : align(series, seriesOwners, nodes.size());
+        Aligned aligned =
+                pairs.isEmpty() ? align(nodes, owners, nodes.size()) : align(series, seriesOwners, nodes.size());
         if (aligned == null && !pairs.isEmpty()) {
             aligned = align(nodes, owners, nodes.size());
         }
         Map<String, String> aggCtx = new LinkedHashMap<>();
         aggCtx.put(SCOPE, AGGREGATE);
         aggCtx.put(NODES, Integer.toString(expected));
-        aggCtx.put("participants", String.join(",", owners.stream().map(NodeRun::name).toList()));
+        aggCtx.put(
+                "participants",
+                String.join(",", owners.stream().map(NodeRun::name).toList()));
         List<Measurement> perNode = new ArrayList<>();
         IntervalSeries aggSeries = null;
         if (aligned != null) {
@@ -196,9 +221,13 @@ public final class Coordinated {
             StringBuilder shares = new StringBuilder();
             double total = aligned.sum.stream().mapToDouble(Double::doubleValue).sum();
             for (int i = 0; i < nodes.size(); i++) {
-                double mine = aligned.parts.get(i).stream().mapToDouble(Double::doubleValue).sum();
+                double mine = aligned.parts.get(i).stream()
+                        .mapToDouble(Double::doubleValue)
+                        .sum();
                 double share = total > 0 ? mine / total : Double.NaN;
-                shares.append(shares.length() == 0 ? "" : ",").append(owners.get(i).name()).append('=')
+                shares.append(shares.length() == 0 ? "" : ",")
+                        .append(owners.get(i).name())
+                        .append('=')
                         .append(String.format(Locale.ROOT, "%.4f", share));
             }
             aggCtx.put(SHARES, shares.toString());
@@ -214,12 +243,23 @@ public final class Coordinated {
             Measurement node = m.withContext(ctx);
             if (aligned != null) {
                 List<Double> part = aligned.parts.get(i);
-                double total = aligned.sum.stream().mapToDouble(Double::doubleValue).sum();
+                double total =
+                        aligned.sum.stream().mapToDouble(Double::doubleValue).sum();
                 double mine = part.stream().mapToDouble(Double::doubleValue).sum();
                 ctx.put(SHARE, String.format(Locale.ROOT, "%.4f", total > 0 ? mine / total : Double.NaN));
-                node = new Measurement(m.id(), m.probe(), m.metric(), m.unit(), m.workload(), part.size(),
-                        part.isEmpty() ? null : Summary.of(part), m.histogram(), new IntervalSeries(aligned.intervalNs, part),
-                        m.blocks(), ctx, m.error());
+                node = new Measurement(
+                        m.id(),
+                        m.probe(),
+                        m.metric(),
+                        m.unit(),
+                        m.workload(),
+                        part.size(),
+                        part.isEmpty() ? null : Summary.of(part),
+                        m.histogram(),
+                        new IntervalSeries(aligned.intervalNs, part),
+                        m.blocks(),
+                        ctx,
+                        m.error());
             }
             perNode.add(node);
         }
@@ -233,26 +273,42 @@ public final class Coordinated {
             int at = nodes.size() + j;
             if (aligned != null && at < aligned.parts.size()) {
                 List<Double> part = aligned.parts.get(at);
-                double total = aligned.sum.stream().mapToDouble(Double::doubleValue).sum();
+                double total =
+                        aligned.sum.stream().mapToDouble(Double::doubleValue).sum();
                 double mine = part.stream().mapToDouble(Double::doubleValue).sum();
                 ctx.put(SHARE, String.format(Locale.ROOT, "%.4f", total > 0 ? mine / total : Double.NaN));
-                pair = new Measurement(m.id(), m.probe(), m.metric(), m.unit(), m.workload(), part.size(),
-                        part.isEmpty() ? null : Summary.of(part), m.histogram(), new IntervalSeries(aligned.intervalNs, part),
-                        m.blocks(), ctx, m.error());
+                pair = new Measurement(
+                        m.id(),
+                        m.probe(),
+                        m.metric(),
+                        m.unit(),
+                        m.workload(),
+                        part.size(),
+                        part.isEmpty() ? null : Summary.of(part),
+                        m.histogram(),
+                        new IntervalSeries(aligned.intervalNs, part),
+                        m.blocks(),
+                        ctx,
+                        m.error());
             }
             perNode.add(pair);
         }
         Measurement first = nodes.get(0);
-        Summary summary = histogram != null ? Summary.of(histogram)
+        Summary summary = histogram != null
+                ? Summary.of(histogram)
                 : aggSeries != null && !aggSeries.values().isEmpty() ? Summary.of(aggSeries.values()) : null;
-        long samples = histogram != null ? histogram.getTotalCount() : aggSeries != null ? aggSeries.values().size() : 0;
+        long samples = histogram != null
+                ? histogram.getTotalCount()
+                : aggSeries != null ? aggSeries.values().size() : 0;
         if (aligned == null && histogram == null) {
             error = (error == null ? "" : error + "; ") + metric + " series of the nodes cannot be aligned in time ("
-                    + (first.intervals() == null ? "no interval series" : "interval lengths differ or a node did not record"
-                    + " when its series started") + ")";
+                    + (first.intervals() == null
+                            ? "no interval series"
+                            : "interval lengths differ or a node did not record" + " when its series started")
+                    + ")";
         }
-        Measurement aggregate = new Measurement(id, probe, metric, unit, first.workload(), samples, summary, histogram,
-                aggSeries, null, aggCtx, error);
+        Measurement aggregate = new Measurement(
+                id, probe, metric, unit, first.workload(), samples, summary, histogram, aggSeries, null, aggCtx, error);
         List<Measurement> out = new ArrayList<>();
         out.add(aggregate);
         out.addAll(perNode);
@@ -260,8 +316,7 @@ public final class Coordinated {
     }
 
     /** The nodes' series on the common span: the sum and each node's part. */
-    private record Aligned(long intervalNs, List<Double> sum, List<List<Double>> parts, long startSpreadNs) {
-    }
+    private record Aligned(long intervalNs, List<Double> sum, List<List<Double>> parts, long startSpreadNs) {}
 
     /**
      * Null when some node has no series, no recorded origin, or another interval length. The
@@ -276,7 +331,9 @@ public final class Coordinated {
         for (int i = 0; i < nodes.size(); i++) {
             Measurement m = nodes.get(i);
             String origin = m.context().get(ORIGIN);
-            if (m.intervals() == null || origin == null || (len >= 0 && m.intervals().intervalNs() != len)) {
+            if (m.intervals() == null
+                    || origin == null
+                    || (len >= 0 && m.intervals().intervalNs() != len)) {
                 return null;
             }
             len = m.intervals().intervalNs();
@@ -287,7 +344,8 @@ public final class Coordinated {
             }
             latestStart = Math.max(latestStart, start[i]);
             earliestStart = Math.min(earliestStart, start[i]);
-            earliestEnd = Math.min(earliestEnd, start[i] + len * m.intervals().values().size());
+            earliestEnd = Math.min(
+                    earliestEnd, start[i] + len * m.intervals().values().size());
         }
         int count = earliestEnd > latestStart ? (int) ((earliestEnd - latestStart) / len) : 0;
         List<Double> sum = new ArrayList<>();

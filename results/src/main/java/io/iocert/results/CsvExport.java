@@ -21,11 +21,11 @@ import java.nio.charset.StandardCharsets;
  */
 public final class CsvExport {
 
-    private static final String[] HEADER = {"id", "probe", "metric", "unit", "samples", "min", "mean", "p50", "p90",
-        "p99", "p999", "max", "stddev", "error"};
+    private static final String[] HEADER = {
+        "id", "probe", "metric", "unit", "samples", "min", "mean", "p50", "p90", "p99", "p999", "max", "stddev", "error"
+    };
 
-    private CsvExport() {
-    }
+    private CsvExport() {}
 
     /** The CSV form of {@code result}, UTF-8. */
     public static byte[] toCsv(Result result) {
@@ -55,7 +55,11 @@ public final class CsvExport {
     private static String[] row(Measurement m) {
         Summary s = m.summary();
         return new String[] {
-            m.id(), m.probe(), m.metric(), m.unit(), Long.toString(m.samples()),
+            m.id(),
+            m.probe(),
+            m.metric(),
+            m.unit(),
+            Long.toString(m.samples()),
             s == null ? null : Numbers.measured(s.min()),
             s == null ? null : Numbers.measured(s.mean()),
             s == null ? null : Numbers.measured(s.p50()),

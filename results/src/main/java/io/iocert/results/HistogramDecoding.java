@@ -22,6 +22,7 @@ import org.HdrHistogram.Histogram;
 final class HistogramDecoding {
     /** One histogram may hold at most this much: 16x what iocert's own (3 digits, whole range) need. */
     static final long MAX_HISTOGRAM_BYTES = 8L * 1024 * 1024;
+
     private static final int COMPRESSED_V2 = 0x1c849304;
     private static final int UNCOMPRESSED_V2 = 0x1c849303;
     private static final int WORD_SIZE_BITS = 0xf0;
@@ -29,8 +30,7 @@ final class HistogramDecoding {
     /** A count in the payload takes at most 9 bytes (ZigZag LEB128 of a long). */
     private static final int MAX_BYTES_PER_COUNT = 9;
 
-    private HistogramDecoding() {
-    }
+    private HistogramDecoding() {}
 
     /** What a histogram's header declares. */
     record Declared(int payloadBytes, int digits, long lowest, long highest) {
@@ -85,9 +85,15 @@ final class HistogramDecoding {
         Declared d = declared(bytes, inflater, header);
         long need = d.bytes();
         if (need > MAX_HISTOGRAM_BYTES) {
-            throw new Problem(String.format(Locale.ROOT, "it declares %d significant digits over %d..%d (and a"
-                    + " %d-byte payload), which would take %s to decode, more than the limit of %s per histogram",
-                    d.digits(), d.lowest(), d.highest(), d.payloadBytes(), MemoryBudget.size(need),
+            throw new Problem(String.format(
+                    Locale.ROOT,
+                    "it declares %d significant digits over %d..%d (and a"
+                            + " %d-byte payload), which would take %s to decode, more than the limit of %s per histogram",
+                    d.digits(),
+                    d.lowest(),
+                    d.highest(),
+                    d.payloadBytes(),
+                    MemoryBudget.size(need),
                     MemoryBudget.size(MAX_HISTOGRAM_BYTES)));
         }
         budget.charge(need, where, "decoding the histogram");
@@ -102,8 +108,8 @@ final class HistogramDecoding {
                 got += inflater.inflate(encoded, got, encoded.length - got);
             }
             if (got < encoded.length) {
-                throw new Problem("its compressed data ends after " + (got - HEADER_BYTES) + " of the " + d.payloadBytes()
-                        + " payload bytes it declares");
+                throw new Problem("its compressed data ends after " + (got - HEADER_BYTES) + " of the "
+                        + d.payloadBytes() + " payload bytes it declares");
             }
         } catch (DataFormatException e) {
             throw new Problem("its compressed data is damaged (" + e.getMessage() + ")");
@@ -145,8 +151,8 @@ final class HistogramDecoding {
         ByteBuffer b = ByteBuffer.wrap(bytes);
         int cookie = b.getInt();
         if ((cookie & ~WORD_SIZE_BITS) != COMPRESSED_V2) {
-            throw new Problem(String.format(Locale.ROOT, "cookie 0x%08x is not HdrHistogram's compressed V2 encoding",
-                    cookie));
+            throw new Problem(
+                    String.format(Locale.ROOT, "cookie 0x%08x is not HdrHistogram's compressed V2 encoding", cookie));
         }
         int length = b.getInt();
         if (length < 0 || length > bytes.length - 8) {
@@ -172,7 +178,8 @@ final class HistogramDecoding {
         long lowest = h.getLong();
         long highest = h.getLong();
         if ((inner & ~WORD_SIZE_BITS) != UNCOMPRESSED_V2) {
-            throw new Problem(String.format(Locale.ROOT, "inner cookie 0x%08x is not HdrHistogram's V2 encoding", inner));
+            throw new Problem(
+                    String.format(Locale.ROOT, "inner cookie 0x%08x is not HdrHistogram's V2 encoding", inner));
         }
         if (digits < 0 || digits > 5) {
             throw new Problem("it declares " + digits + " significant digits; HdrHistogram allows 0 to 5");

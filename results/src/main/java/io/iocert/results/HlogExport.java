@@ -32,8 +32,7 @@ public final class HlogExport {
     private static final Pattern NOT_IN_TAG = Pattern.compile("[,\\s]");
     private static final double NS_PER_MS = 1_000_000.0;
 
-    private HlogExport() {
-    }
+    private HlogExport() {}
 
     /** The .hlog form of {@code result}'s histograms, UTF-8. */
     public static byte[] toHlog(Result result) {
@@ -51,12 +50,13 @@ public final class HlogExport {
         PrintStream print = new PrintStream(out, false, StandardCharsets.UTF_8);
         HistogramLogWriter log = new HistogramLogWriter(print);
         long startMs = result.startedAt().toEpochMilli();
-        double lengthSec = Duration.between(result.startedAt(), result.endedAt()).toNanos() / 1e9;
+        double lengthSec =
+                Duration.between(result.startedAt(), result.endedAt()).toNanos() / 1e9;
         log.outputComment("[iocert " + result.toolVersion() + ", spec " + result.specName() + ", node "
                 + result.node().hostname() + "]");
         log.outputLogFormatVersion();
-        log.outputComment(String.format(Locale.ROOT, "[StartTime: %.3f (seconds since epoch), %s]",
-                startMs / 1000.0, result.startedAt()));
+        log.outputComment(String.format(
+                Locale.ROOT, "[StartTime: %.3f (seconds since epoch), %s]", startMs / 1000.0, result.startedAt()));
         log.outputBaseTime(startMs);
         // HistogramLogWriter.outputLegend ends the line with the platform's separator; every
         // other line ends with \n, and so does this one.

@@ -20,8 +20,8 @@ public record IntervalSeries(long intervalNs, List<Double> values, List<Regime> 
         int next = 0;
         for (Regime r : regimes) {
             if (r.from() != next || r.to() <= r.from() || r.to() > values.size()) {
-                throw new IllegalArgumentException("regimes must cover intervals 0.." + values.size()
-                        + " in order without gaps; got " + regimes);
+                throw new IllegalArgumentException(
+                        "regimes must cover intervals 0.." + values.size() + " in order without gaps; got " + regimes);
             }
             next = r.to();
         }

@@ -19,9 +19,19 @@ import org.HdrHistogram.Histogram;
  * "peer": "loopback"). {@code error} is set when the probe failed; what was measured before
  * the failure is kept.
  */
-public record Measurement(String id, String probe, String metric, String unit, Map<String, Object> workload,
-                          long samples, Summary summary, Histogram histogram, IntervalSeries intervals,
-                          BlockSeries blocks, Map<String, String> context, String error) {
+public record Measurement(
+        String id,
+        String probe,
+        String metric,
+        String unit,
+        Map<String, Object> workload,
+        long samples,
+        Summary summary,
+        Histogram histogram,
+        IntervalSeries intervals,
+        BlockSeries blocks,
+        Map<String, String> context,
+        String error) {
 
     public Measurement {
         Objects.requireNonNull(id, "id");
@@ -33,34 +43,43 @@ public record Measurement(String id, String probe, String metric, String unit, M
     }
 
     /** A measurement without time blocks. */
-    public Measurement(String id, String probe, String metric, String unit, Map<String, Object> workload,
-                       long samples, Summary summary, Histogram histogram, IntervalSeries intervals,
-                       Map<String, String> context, String error) {
+    public Measurement(
+            String id,
+            String probe,
+            String metric,
+            String unit,
+            Map<String, Object> workload,
+            long samples,
+            Summary summary,
+            Histogram histogram,
+            IntervalSeries intervals,
+            Map<String, String> context,
+            String error) {
         this(id, probe, metric, unit, workload, samples, summary, histogram, intervals, null, context, error);
     }
 
     /** The same measurement with {@code blocks} attached. */
     public Measurement withBlocks(BlockSeries blocks) {
-        return new Measurement(id, probe, metric, unit, workload, samples, summary, histogram, intervals, blocks,
-                context, error);
+        return new Measurement(
+                id, probe, metric, unit, workload, samples, summary, histogram, intervals, blocks, context, error);
     }
 
     /** The same measurement with {@code intervals} in place of its own. */
     public Measurement withIntervals(IntervalSeries intervals) {
-        return new Measurement(id, probe, metric, unit, workload, samples, summary, histogram, intervals, blocks,
-                context, error);
+        return new Measurement(
+                id, probe, metric, unit, workload, samples, summary, histogram, intervals, blocks, context, error);
     }
 
     /** The same measurement with {@code context} in place of its own. */
     public Measurement withContext(Map<String, String> context) {
-        return new Measurement(id, probe, metric, unit, workload, samples, summary, histogram, intervals, blocks,
-                context, error);
+        return new Measurement(
+                id, probe, metric, unit, workload, samples, summary, histogram, intervals, blocks, context, error);
     }
 
     /** The same measurement with {@code error} set (or cleared, with null). */
     public Measurement withError(String error) {
-        return new Measurement(id, probe, metric, unit, workload, samples, summary, histogram, intervals, blocks,
-                context, error);
+        return new Measurement(
+                id, probe, metric, unit, workload, samples, summary, histogram, intervals, blocks, context, error);
     }
 
     public Optional<BlockSeries> blocksIfPresent() {
@@ -80,8 +99,8 @@ public record Measurement(String id, String probe, String metric, String unit, M
     }
 
     /** A measurement that could not be taken at all. */
-    public static Measurement failed(String id, String probe, String metric, String unit,
-                                     Map<String, Object> workload, String error) {
+    public static Measurement failed(
+            String id, String probe, String metric, String unit, Map<String, Object> workload, String error) {
         return new Measurement(id, probe, metric, unit, workload, 0, null, null, null, Map.of(), error);
     }
 }

@@ -16,6 +16,7 @@ import java.util.Locale;
 public final class MemoryBudget {
     /** System property overriding the per-document limit, in MiB. */
     public static final String PROPERTY = "iocert.documentMemoryMiB";
+
     static final long DEFAULT_LIMIT_MIB = 256;
     private static final long MIB = 1024L * 1024;
 
@@ -54,10 +55,17 @@ public final class MemoryBudget {
     public void charge(long bytes, String where, String what) throws ResultFormatException {
         long after = bytes > Long.MAX_VALUE - usedBytes ? Long.MAX_VALUE : usedBytes + bytes;
         if (after > limitBytes) {
-            throw new ResultFormatException(String.format(Locale.ROOT,
+            throw new ResultFormatException(String.format(
+                    Locale.ROOT,
                     "%s: %s: %s would take %s, bringing the document to %s, over its memory budget of %s (%s);"
                             + " the document is too large or declares more than it holds",
-                    source, where, what, size(bytes), size(after), size(limitBytes), origin));
+                    source,
+                    where,
+                    what,
+                    size(bytes),
+                    size(after),
+                    size(limitBytes),
+                    origin));
         }
         usedBytes = after;
     }

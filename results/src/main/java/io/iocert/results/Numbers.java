@@ -21,10 +21,10 @@ public final class Numbers {
 
     /** Whole numbers below this are written as integers; every long up to it is an exact double. */
     private static final double PLAIN_LIMIT = 1e15;
+
     private static final double PLAIN_FLOOR = 1e-3;
 
-    private Numbers() {
-    }
+    private Numbers() {}
 
     /**
      * The text of a measured value, or {@code null} when the value is NaN or infinite (JSON has

@@ -8,8 +8,15 @@ import java.util.Objects;
  * A result document (format {@value #FORMAT}): the measurements one run took on one node,
  * against one spec.
  */
-public record Result(String format, String toolVersion, NodeIdentity node, String specName, String specSha256,
-                     Instant startedAt, Instant endedAt, List<Measurement> measurements) {
+public record Result(
+        String format,
+        String toolVersion,
+        NodeIdentity node,
+        String specName,
+        String specSha256,
+        Instant startedAt,
+        Instant endedAt,
+        List<Measurement> measurements) {
 
     public static final String FORMAT = "iocert-result/1";
 

@@ -63,8 +63,7 @@ public final class ResultCodec {
     private static final ObjectMapper MAPPER = new ObjectMapper(FACTORY);
     private static final ResultJsonWriter WRITER = new ResultJsonWriter(FACTORY);
 
-    private ResultCodec() {
-    }
+    private ResultCodec() {}
 
     /**
      * The JSON form, UTF-8, deterministic (fixed key order, locale-independent numbers).
@@ -87,11 +86,11 @@ public final class ResultCodec {
             }
         } catch (JsonProcessingException e) {
             if (e instanceof JsonEOFException || endsAt(e.getLocation(), json.length)) {
-                throw new ResultFormatException(sourceName + ": the JSON ends early" + at(e.getLocation())
-                        + "; the file looks truncated", e);
+                throw new ResultFormatException(
+                        sourceName + ": the JSON ends early" + at(e.getLocation()) + "; the file looks truncated", e);
             }
-            throw new ResultFormatException(sourceName + ": not valid JSON" + at(e.getLocation()) + ": "
-                    + jacksonDetail(e), e);
+            throw new ResultFormatException(
+                    sourceName + ": not valid JSON" + at(e.getLocation()) + ": " + jacksonDetail(e), e);
         } catch (IOException e) {
             // Reading from a byte array does no I/O; this is a parser failure of another kind.
             throw new ResultFormatException(sourceName + ": cannot be parsed as JSON (" + describe(e) + ")", e);
@@ -110,9 +109,12 @@ public final class ResultCodec {
                         + (attributes.isDirectory() ? " but a directory" : "") + "; expected a result file");
             }
             if (attributes.size() > MAX_FILE_BYTES) {
-                throw new ResultFormatException(String.format(java.util.Locale.ROOT,
+                throw new ResultFormatException(String.format(
+                        java.util.Locale.ROOT,
                         "%s: is %d bytes, larger than the limit of %d bytes (256 MiB) for result files",
-                        name, attributes.size(), MAX_FILE_BYTES));
+                        name,
+                        attributes.size(),
+                        MAX_FILE_BYTES));
             }
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {

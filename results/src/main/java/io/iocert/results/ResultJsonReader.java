@@ -1,13 +1,13 @@
 package io.iocert.results;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.iocert.spec.Metric;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import io.iocert.spec.Metric;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -34,8 +34,8 @@ final class ResultJsonReader {
 
     Result read(JsonNode root) throws ResultFormatException {
         if (root == null || root.isMissingNode()) {
-            throw new ResultFormatException(source + ": the document is empty; expected a JSON object with format "
-                    + Result.FORMAT);
+            throw new ResultFormatException(
+                    source + ": the document is empty; expected a JSON object with format " + Result.FORMAT);
         }
         if (!root.isObject()) {
             throw new ResultFormatException(source + ": the document is " + describe(root)
@@ -62,8 +62,8 @@ final class ResultJsonReader {
 
     private void checkFormat(JsonNode format) throws ResultFormatException {
         if (format == null) {
-            throw new ResultFormatException(source + ": format is missing; expected " + Result.FORMAT
-                    + " (is this an iocert result file?)");
+            throw new ResultFormatException(
+                    source + ": format is missing; expected " + Result.FORMAT + " (is this an iocert result file?)");
         }
         if (format.isTextual() && Result.FORMAT.equals(format.textValue())) {
             return;
@@ -71,8 +71,8 @@ final class ResultJsonReader {
         String hint = format.isTextual() && format.textValue().startsWith("iocert-result/")
                 ? " (written by a newer iocert? this one reads " + Result.FORMAT + ")"
                 : "";
-        throw new ResultFormatException(source + ": format is " + describe(format) + "; expected "
-                + Result.FORMAT + hint);
+        throw new ResultFormatException(
+                source + ": format is " + describe(format) + "; expected " + Result.FORMAT + hint);
     }
 
     private Measurement measurement(JsonNode m, String path) throws ResultFormatException {
@@ -86,12 +86,17 @@ final class ResultJsonReader {
         java.util.Optional<Metric> known = Metric.ofId(metric);
         if (known.isPresent() && !known.get().dimension().canonicalUnit().equals(unit)) {
             // The certifier compares numbers in the canonical unit; a value in another unit would be judged wrongly.
-            throw mismatch(path + ".unit", m.get("unit"), "'" + known.get().dimension().canonicalUnit() + "', the unit"
-                    + " every " + metric + " value is written in");
+            throw mismatch(
+                    path + ".unit",
+                    m.get("unit"),
+                    "'" + known.get().dimension().canonicalUnit() + "', the unit" + " every " + metric
+                            + " value is written in");
         }
         Map<String, Object> workload = scalarMap(object(m, "workload", path + ".workload"), path + ".workload", true);
         JsonNode samplesNode = m.get("samples");
-        if (samplesNode == null || !samplesNode.isIntegralNumber() || !samplesNode.canConvertToLong()
+        if (samplesNode == null
+                || !samplesNode.isIntegralNumber()
+                || !samplesNode.canConvertToLong()
                 || samplesNode.longValue() < 0) {
             throw mismatch(path + ".samples", samplesNode, "a non-negative integer");
         }
@@ -103,8 +108,14 @@ final class ResultJsonReader {
             if (!s.isObject()) {
                 throw mismatch(sp, s, "an object {min, mean, p50, p90, p99, p999, max, stddev}");
             }
-            summary = new Summary(number(s, "min", sp), number(s, "mean", sp), number(s, "p50", sp),
-                    number(s, "p90", sp), number(s, "p99", sp), number(s, "p999", sp), number(s, "max", sp),
+            summary = new Summary(
+                    number(s, "min", sp),
+                    number(s, "mean", sp),
+                    number(s, "p50", sp),
+                    number(s, "p90", sp),
+                    number(s, "p99", sp),
+                    number(s, "p999", sp),
+                    number(s, "max", sp),
                     number(s, "stddev", sp));
         }
         Histogram histogram = histogram(m.get("histogram"), path + ".histogram");
@@ -116,8 +127,8 @@ final class ResultJsonReader {
             context = stringMap(c, path + ".context");
         }
         String error = textOrNull(m, "error", path + ".error");
-        return new Measurement(id, probe, metric, unit, workload, samples, summary, histogram, intervals, blocks,
-                context, error);
+        return new Measurement(
+                id, probe, metric, unit, workload, samples, summary, histogram, intervals, blocks, context, error);
     }
 
     private Histogram histogram(JsonNode h, String path) throws ResultFormatException {
@@ -131,8 +142,8 @@ final class ResultJsonReader {
         try {
             bytes = java.util.Base64.getDecoder().decode(h.textValue());
         } catch (IllegalArgumentException e) {
-            throw new ResultFormatException(source + ": " + path + " is not valid base64 (" + e.getMessage()
-                    + "); expected " + HISTOGRAM);
+            throw new ResultFormatException(
+                    source + ": " + path + " is not valid base64 (" + e.getMessage() + "); expected " + HISTOGRAM);
         }
         try {
             return HistogramDecoding.decode(bytes, path, budget);
@@ -210,17 +221,25 @@ final class ResultJsonReader {
                 JsonNode from = r.get("from");
                 JsonNode to = r.get("to");
                 if (from == null || !from.isInt() || from.intValue() != next) {
-                    throw mismatch(at + ".from", from, "the interval index where the previous regime ended (" + next + ")");
+                    throw mismatch(
+                            at + ".from", from, "the interval index where the previous regime ended (" + next + ")");
                 }
                 if (to == null || !to.isInt() || to.intValue() <= from.intValue() || to.intValue() > list.size()) {
                     throw mismatch(at + ".to", to, "an interval index after 'from', at most " + list.size());
                 }
                 next = to.intValue();
-                found.add(new IntervalSeries.Regime(from.intValue(), to.intValue(), number(r, "rate", at),
-                        number(r, "low", at), number(r, "high", at)));
+                found.add(new IntervalSeries.Regime(
+                        from.intValue(),
+                        to.intValue(),
+                        number(r, "rate", at),
+                        number(r, "low", at),
+                        number(r, "high", at)));
             }
             if (!found.isEmpty() && next != list.size()) {
-                throw mismatch(path + ".regimes", regimes, "regimes covering all " + list.size() + " intervals (they end at " + next + ")");
+                throw mismatch(
+                        path + ".regimes",
+                        regimes,
+                        "regimes covering all " + list.size() + " intervals (they end at " + next + ")");
             }
         }
         return new IntervalSeries(len.longValue(), list, found);

@@ -29,8 +29,7 @@ import org.HdrHistogram.Histogram;
 final class ResultJsonWriter {
 
     /** Stateless template; each generator gets its own instance via createInstance(). */
-    private static final DefaultPrettyPrinter PRETTY = new DefaultPrettyPrinter(
-            Separators.createDefaultInstance()
+    private static final DefaultPrettyPrinter PRETTY = new DefaultPrettyPrinter(Separators.createDefaultInstance()
                     .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
                     .withObjectEmptySeparator("")
                     .withArrayEmptySeparator(""))
@@ -45,8 +44,8 @@ final class ResultJsonWriter {
 
     byte[] write(Result result) {
         if (!Result.FORMAT.equals(result.format())) {
-            throw new IllegalArgumentException("cannot write a result with format '" + result.format()
-                    + "'; this codec writes " + Result.FORMAT);
+            throw new IllegalArgumentException(
+                    "cannot write a result with format '" + result.format() + "'; this codec writes " + Result.FORMAT);
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
         try (JsonGenerator g = factory.createGenerator(out, JsonEncoding.UTF8)) {
@@ -217,8 +216,11 @@ final class ResultJsonWriter {
             return '"' + new String(JsonStringEncoder.getInstance().quoteAsString(s)) + '"';
         } else if (value instanceof Boolean b) {
             return b.toString();
-        } else if (value instanceof Long || value instanceof Integer || value instanceof Short
-                || value instanceof Byte || value instanceof BigInteger) {
+        } else if (value instanceof Long
+                || value instanceof Integer
+                || value instanceof Short
+                || value instanceof Byte
+                || value instanceof BigInteger) {
             return value.toString();
         } else if (value instanceof Double || value instanceof Float) {
             String text = Numbers.typedDouble(((Number) value).doubleValue());

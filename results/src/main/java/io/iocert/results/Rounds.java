@@ -28,31 +28,36 @@ public final class Rounds {
      */
     public static final String PROBED_NS = "probedNs";
 
-    private Rounds() {
-    }
+    private Rounds() {}
 
     /**
      * Whether {@code next} can be appended to {@code sofar}: same requirement, probe, metric and
      * unit, and interval values of the same interval length.
      */
     public static boolean compatible(Measurement sofar, Measurement next) {
-        if (!sofar.id().equals(next.id()) || !sofar.probe().equals(next.probe()) || !sofar.metric().equals(next.metric())
+        if (!sofar.id().equals(next.id())
+                || !sofar.probe().equals(next.probe())
+                || !sofar.metric().equals(next.metric())
                 || !sofar.unit().equals(next.unit())) {
             return false;
         }
         // The same part of the requirement: the same size of a sweep, the same stream.
         for (String key : PART_KEYS) {
-            if (!java.util.Objects.equals(sofar.context().get(key), next.context().get(key))) {
+            if (!java.util.Objects.equals(
+                    sofar.context().get(key), next.context().get(key))) {
                 return false;
             }
         }
         for (Map.Entry<String, Object> e : sofar.workload().entrySet()) {
-            if (!LENGTH_KEYS.contains(e.getKey()) && next.workload().containsKey(e.getKey())
-                    && !String.valueOf(e.getValue()).equals(String.valueOf(next.workload().get(e.getKey())))) {
+            if (!LENGTH_KEYS.contains(e.getKey())
+                    && next.workload().containsKey(e.getKey())
+                    && !String.valueOf(e.getValue())
+                            .equals(String.valueOf(next.workload().get(e.getKey())))) {
                 return false;
             }
         }
-        return sofar.intervals() == null || next.intervals() == null
+        return sofar.intervals() == null
+                || next.intervals() == null
                 || sofar.intervals().intervalNs() == next.intervals().intervalNs();
     }
 
@@ -86,16 +91,31 @@ public final class Rounds {
                 intervals = new IntervalSeries(intervals.intervalNs(), values);
             }
         }
-        BlockSeries blocks = sofar.blocks() == null ? next.blocks()
+        BlockSeries blocks = sofar.blocks() == null
+                ? next.blocks()
                 : next.blocks() == null ? sofar.blocks() : append(sofar.blocks(), next.blocks());
-        long samples = histogram != null ? histogram.getTotalCount() : intervals != null ? intervals.values().size() : 0;
-        Summary summary = histogram != null ? Summary.of(histogram) : intervals != null ? Summary.of(intervals.values()) : null;
+        long samples = histogram != null
+                ? histogram.getTotalCount()
+                : intervals != null ? intervals.values().size() : 0;
+        Summary summary =
+                histogram != null ? Summary.of(histogram) : intervals != null ? Summary.of(intervals.values()) : null;
         Map<String, String> context = new LinkedHashMap<>(next.context());
         int rounds = Integer.parseInt(sofar.context().getOrDefault(ROUNDS, "1")) + 1;
         context.put(ROUNDS, Integer.toString(rounds));
         String error = next.error() != null ? next.error() : sofar.error();
-        return new Measurement(sofar.id(), sofar.probe(), sofar.metric(), sofar.unit(), sofar.workload(), samples, summary,
-                histogram, intervals, blocks, context, error);
+        return new Measurement(
+                sofar.id(),
+                sofar.probe(),
+                sofar.metric(),
+                sofar.unit(),
+                sofar.workload(),
+                samples,
+                summary,
+                histogram,
+                intervals,
+                blocks,
+                context,
+                error);
     }
 
     /** Blocks of both rounds in order, the finer coarsened to the longer block length. */

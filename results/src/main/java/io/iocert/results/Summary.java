@@ -9,16 +9,23 @@ import org.HdrHistogram.Histogram;
  * Summary statistics of one measurement's samples, in the measurement's canonical unit.
  * A convenience for people and spreadsheets; the certifier works from the full distribution.
  */
-public record Summary(double min, double mean, double p50, double p90, double p99, double p999,
-                      double max, double stddev) {
+public record Summary(
+        double min, double mean, double p50, double p90, double p99, double p999, double max, double stddev) {
 
     /** The summary of a histogram (its own percentile definition); null when it is empty. */
     public static Summary of(Histogram h) {
         if (h == null || h.getTotalCount() == 0) {
             return null;
         }
-        return new Summary(h.getMinValue(), h.getMean(), h.getValueAtPercentile(50), h.getValueAtPercentile(90),
-                h.getValueAtPercentile(99), h.getValueAtPercentile(99.9), h.getMaxValue(), h.getStdDeviation());
+        return new Summary(
+                h.getMinValue(),
+                h.getMean(),
+                h.getValueAtPercentile(50),
+                h.getValueAtPercentile(90),
+                h.getValueAtPercentile(99),
+                h.getValueAtPercentile(99.9),
+                h.getMaxValue(),
+                h.getStdDeviation());
     }
 
     /**
@@ -40,8 +47,15 @@ public record Summary(double min, double mean, double p50, double p90, double p9
         for (double v : sorted) {
             squares += (v - mean) * (v - mean);
         }
-        return new Summary(sorted.get(0), mean, rank(sorted, 50), rank(sorted, 90), rank(sorted, 99), rank(sorted, 99.9),
-                sorted.get(sorted.size() - 1), Math.sqrt(squares / sorted.size()));
+        return new Summary(
+                sorted.get(0),
+                mean,
+                rank(sorted, 50),
+                rank(sorted, 90),
+                rank(sorted, 99),
+                rank(sorted, 99.9),
+                sorted.get(sorted.size() - 1),
+                Math.sqrt(squares / sorted.size()));
     }
 
     private static double rank(List<Double> sorted, double percentile) {

@@ -48,8 +48,8 @@ class AtomicFilesTest {
         Path target = dir.resolve("result.json");
         Files.writeString(target, "old");
 
-        FileAlreadyExistsException e = assertThrows(FileAlreadyExistsException.class,
-                () -> AtomicFiles.write(target, bytes("new"), false));
+        FileAlreadyExistsException e =
+                assertThrows(FileAlreadyExistsException.class, () -> AtomicFiles.write(target, bytes("new"), false));
 
         assertEquals(target.toString(), e.getFile());
         assertEquals("old", Files.readString(target));
@@ -149,21 +149,24 @@ class AtomicFilesTest {
         Path out = Files.createDirectory(dir.resolve("shared"));
         java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
         java.util.concurrent.atomic.AtomicLong swaps = new java.util.concurrent.atomic.AtomicLong();
-        Thread swapper = new Thread(() -> {
-            while (writing.get()) {
-                try (java.nio.file.DirectoryStream<Path> entries = Files.newDirectoryStream(out, ".result.json.*.tmp")) {
-                    for (Path temp : entries) {
-                        if (!Files.isSymbolicLink(temp)) {
-                            Files.delete(temp);
-                            Files.createSymbolicLink(temp, victim);
-                            swaps.incrementAndGet();
+        Thread swapper = new Thread(
+                () -> {
+                    while (writing.get()) {
+                        try (java.nio.file.DirectoryStream<Path> entries =
+                                Files.newDirectoryStream(out, ".result.json.*.tmp")) {
+                            for (Path temp : entries) {
+                                if (!Files.isSymbolicLink(temp)) {
+                                    Files.delete(temp);
+                                    Files.createSymbolicLink(temp, victim);
+                                    swaps.incrementAndGet();
+                                }
+                            }
+                        } catch (IOException e) {
+                            // the writer moved or removed it first
                         }
                     }
-                } catch (IOException e) {
-                    // the writer moved or removed it first
-                }
-            }
-        }, "swapper");
+                },
+                "swapper");
         swapper.start();
         int written = 0;
         int refused = 0;
@@ -173,7 +176,8 @@ class AtomicFilesTest {
                 try {
                     AtomicFiles.write(target, bytes("result " + i), true);
                     written++;
-                    assertTrue(Files.isRegularFile(target, java.nio.file.LinkOption.NOFOLLOW_LINKS),
+                    assertTrue(
+                            Files.isRegularFile(target, java.nio.file.LinkOption.NOFOLLOW_LINKS),
                             "the target must be the file written, not a link");
                     assertEquals("result " + i, Files.readString(target));
                 } catch (IOException e) {

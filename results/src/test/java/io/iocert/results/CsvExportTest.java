@@ -26,8 +26,8 @@ class CsvExportTest {
     @ParameterizedTest
     @MethodSource("locales")
     void shouldWriteCsvEqualToGoldenFileUnderAnyDefaultLocale(Locale locale) throws IOException {
-        String actual = DefaultLocale.with(locale, () -> new String(CsvExport.toCsv(SampleResults.sample()),
-                StandardCharsets.UTF_8));
+        String actual = DefaultLocale.with(
+                locale, () -> new String(CsvExport.toCsv(SampleResults.sample()), StandardCharsets.UTF_8));
 
         assertEquals(ResultJsonGoldenTest.golden("result.csv", actual), actual);
     }
@@ -38,8 +38,10 @@ class CsvExportTest {
 
         String csv = csv(Measurement.failed("id,with comma", "fs.read", "latency", "ns", Map.of(), error));
 
-        assertEquals(HEADER + "\"id,with comma\",fs.read,latency,ns,0,,,,,,,,,"
-                + "\"said \"\"no\"\", twice\r\nthen \"\"nothing\"\"\"\n", csv);
+        assertEquals(
+                HEADER + "\"id,with comma\",fs.read,latency,ns,0,,,,,,,,,"
+                        + "\"said \"\"no\"\", twice\r\nthen \"\"nothing\"\"\"\n",
+                csv);
     }
 
     @Test
@@ -61,8 +63,15 @@ class CsvExportTest {
     }
 
     private static String csv(Measurement m) {
-        Result r = new Result(Result.FORMAT, "0.1.0", new NodeIdentity(Map.of()), "s", null, Instant.EPOCH,
-                Instant.EPOCH, List.of(m));
+        Result r = new Result(
+                Result.FORMAT,
+                "0.1.0",
+                new NodeIdentity(Map.of()),
+                "s",
+                null,
+                Instant.EPOCH,
+                Instant.EPOCH,
+                List.of(m));
         return new String(CsvExport.toCsv(r), StandardCharsets.UTF_8);
     }
 }

@@ -7,8 +7,7 @@ import java.util.stream.Stream;
 /** Runs code under another default locale, for tests of locale-independent output. */
 final class DefaultLocale {
 
-    private DefaultLocale() {
-    }
+    private DefaultLocale() {}
 
     /**
      * Locales that break naive formatting: the reference (en-US), a decimal comma (de-DE), a
@@ -16,8 +15,12 @@ final class DefaultLocale {
      * Devanagari digits (hi-IN with nu-deva).
      */
     static Stream<Locale> unfriendly() {
-        return Stream.of(Locale.US, Locale.GERMANY, Locale.forLanguageTag("tr-TR"),
-                Locale.forLanguageTag("ar-SA"), Locale.forLanguageTag("hi-IN-u-nu-deva"));
+        return Stream.of(
+                Locale.US,
+                Locale.GERMANY,
+                Locale.forLanguageTag("tr-TR"),
+                Locale.forLanguageTag("ar-SA"),
+                Locale.forLanguageTag("hi-IN-u-nu-deva"));
     }
 
     /** Runs {@code action} with {@code locale} as the default for every category, then restores it. */

@@ -58,10 +58,17 @@ class HlogExportTest {
     @Test
     void shouldReplaceCharactersTagsCannotHold() {
         Histogram h = SampleResults.rttHistogram();
-        Measurement m = new Measurement("halo, 8 KiB", "net.pingpong", "rtt", "ns", Map.of(), h.getTotalCount(), null,
-                h, null, Map.of(), null);
-        Result r = new Result(Result.FORMAT, "0.1.0", new NodeIdentity(Map.of()), "s", null, Instant.EPOCH,
-                Instant.ofEpochSecond(5), List.of(m));
+        Measurement m = new Measurement(
+                "halo, 8 KiB", "net.pingpong", "rtt", "ns", Map.of(), h.getTotalCount(), null, h, null, Map.of(), null);
+        Result r = new Result(
+                Result.FORMAT,
+                "0.1.0",
+                new NodeIdentity(Map.of()),
+                "s",
+                null,
+                Instant.EPOCH,
+                Instant.ofEpochSecond(5),
+                List.of(m));
 
         assertEquals("halo__8_KiB/rtt", readAll(HlogExport.toHlog(r)).get(0).getTag());
     }

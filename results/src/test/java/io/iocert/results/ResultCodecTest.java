@@ -36,10 +36,13 @@ class ResultCodecTest {
 
         assertEquals(sample, back);
         Histogram histogram = back.measurements().get(0).histogram();
-        assertEquals(sample.measurements().get(0).histogram().getValueAtPercentile(99.0),
+        assertEquals(
+                sample.measurements().get(0).histogram().getValueAtPercentile(99.0),
                 histogram.getValueAtPercentile(99.0));
         assertEquals(Double.NaN, back.measurements().get(1).intervals().values().get(2));
-        assertEquals("probe not supported on this platform", back.measurements().get(3).error());
+        assertEquals(
+                "probe not supported on this platform",
+                back.measurements().get(3).error());
         assertNull(back.measurements().get(3).summary());
     }
 
@@ -49,14 +52,16 @@ class ResultCodecTest {
         List<Measurement> ms = new java.util.ArrayList<>(r.measurements());
         Measurement m = ms.get(1);
         IntervalSeries.Regime burst = new IntervalSeries.Regime(0, 2, 4.1e8, 4.0e8, 4.2e8);
-        IntervalSeries.Regime tail = new IntervalSeries.Regime(2, 4, 3.99e8, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY);
+        IntervalSeries.Regime tail =
+                new IntervalSeries.Regime(2, 4, 3.99e8, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY);
         ms.set(1, m.withIntervals(m.intervals().withRegimes(List.of(burst, tail))));
-        Result withRegimes = new Result(r.format(), r.toolVersion(), r.node(), r.specName(), r.specSha256(), r.startedAt(),
-                r.endedAt(), ms);
+        Result withRegimes = new Result(
+                r.format(), r.toolVersion(), r.node(), r.specName(), r.specSha256(), r.startedAt(), r.endedAt(), ms);
 
         Result back = ResultCodec.fromJson(ResultCodec.toJson(withRegimes), "r.json");
 
-        List<IntervalSeries.Regime> read = back.measurements().get(1).intervals().regimes();
+        List<IntervalSeries.Regime> read =
+                back.measurements().get(1).intervals().regimes();
         assertEquals(burst, read.get(0));
         // Unbounded ends are written as null and read back as NaN: "no bound".
         assertEquals(2, read.get(1).from());
@@ -93,25 +98,37 @@ class ResultCodecTest {
         assertEquals(1_000_000_000L, write.intervals().intervalNs());
         assertEquals(0.5, write.workload().get("rateLimit"));
         assertTrue(Double.isNaN(write.summary().stddev()));
-        assertEquals(List.of(64L, 8192L, "1MiB"), r.measurements().get(2).workload().get("sizes"));
+        assertEquals(
+                List.of(64L, 8192L, "1MiB"), r.measurements().get(2).workload().get("sizes"));
         assertTrue(r.measurements().get(2).error().startsWith("peer closed the connection, \"reset"));
     }
 
     @Test
     void shouldWriteNonFiniteValuesAsNullAndReadThemBackAsNaN() throws Exception {
-        Measurement m = new Measurement("t", "fs.write", "throughput", "B/s", Map.of(), 3,
-                new Summary(1, Double.POSITIVE_INFINITY, 2, 2, 2, 2, 3, Double.NaN), null,
+        Measurement m = new Measurement(
+                "t",
+                "fs.write",
+                "throughput",
+                "B/s",
+                Map.of(),
+                3,
+                new Summary(1, Double.POSITIVE_INFINITY, 2, 2, 2, 2, 3, Double.NaN),
+                null,
                 new IntervalSeries(500_000_000L, Arrays.asList(1.0, Double.NEGATIVE_INFINITY, Double.NaN)),
-                Map.of(), null);
+                Map.of(),
+                null);
 
         String json = json(result(m));
-        Measurement back = ResultCodec.fromJson(json.getBytes(StandardCharsets.UTF_8), "t").measurements().get(0);
+        Measurement back = ResultCodec.fromJson(json.getBytes(StandardCharsets.UTF_8), "t")
+                .measurements()
+                .get(0);
 
         assertTrue(json.contains("\"mean\": null"), json);
         assertTrue(json.contains("\"values\": [1, null, null]"), json);
         assertTrue(Double.isNaN(back.summary().mean()));
         assertTrue(Double.isNaN(back.summary().stddev()));
-        assertEquals(Arrays.asList(1.0, Double.NaN, Double.NaN), back.intervals().values());
+        assertEquals(
+                Arrays.asList(1.0, Double.NaN, Double.NaN), back.intervals().values());
     }
 
     @Test
@@ -136,8 +153,8 @@ class ResultCodecTest {
         workload.put("threads", 4);
         workload.put("flag", false);
 
-        Result back = ResultCodec.fromJson(ResultCodec.toJson(
-                result(Measurement.failed("w", "fs.read", "latency", "ns", workload, "x"))), "w");
+        Result back = ResultCodec.fromJson(
+                ResultCodec.toJson(result(Measurement.failed("w", "fs.read", "latency", "ns", workload, "x"))), "w");
 
         Map<String, Object> read = back.measurements().get(0).workload();
         assertEquals(1.0, read.get("ratio"));
@@ -153,18 +170,27 @@ class ResultCodecTest {
 
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ResultCodec.toJson(r));
 
-        assertTrue(e.getMessage().startsWith("measurement 'bad' workload.when: a java.time.Instant cannot be"),
+        assertTrue(
+                e.getMessage().startsWith("measurement 'bad' workload.when: a java.time.Instant cannot be"),
                 e.getMessage());
     }
 
     @Test
     void shouldRefuseToWriteAnotherFormat() {
-        Result r = new Result("iocert-result/2", "0.1.0", new NodeIdentity(Map.of()), null, null, Instant.EPOCH,
-                Instant.EPOCH, List.of());
+        Result r = new Result(
+                "iocert-result/2",
+                "0.1.0",
+                new NodeIdentity(Map.of()),
+                null,
+                null,
+                Instant.EPOCH,
+                Instant.EPOCH,
+                List.of());
 
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ResultCodec.toJson(r));
 
-        assertEquals("cannot write a result with format 'iocert-result/2'; this codec writes iocert-result/1",
+        assertEquals(
+                "cannot write a result with format 'iocert-result/2'; this codec writes iocert-result/1",
                 e.getMessage());
     }
 
@@ -192,10 +218,12 @@ class ResultCodecTest {
 
         Path missing = dir.resolve("missing.json");
         assertEquals(missing + ": no such file", message(() -> ResultCodec.read(missing)));
-        assertEquals(dir + ": is not a regular file but a directory; expected a result file",
+        assertEquals(
+                dir + ": is not a regular file but a directory; expected a result file",
                 message(() -> ResultCodec.read(dir)));
         Files.write(file, "{\"format\": \"iocert-report/1\"}".getBytes(StandardCharsets.UTF_8));
-        assertEquals(file + ": format is 'iocert-report/1'; expected iocert-result/1",
+        assertEquals(
+                file + ": format is 'iocert-report/1'; expected iocert-result/1",
                 message(() -> ResultCodec.read(file)));
     }
 
@@ -206,8 +234,9 @@ class ResultCodecTest {
             f.setLength(ResultCodec.MAX_FILE_BYTES + 1); // sparse: costs no disk space or time
         }
 
-        assertEquals(huge + ": is 268435457 bytes, larger than the limit of 268435456 bytes (256 MiB)"
-                + " for result files", message(() -> ResultCodec.read(huge)));
+        assertEquals(
+                huge + ": is 268435457 bytes, larger than the limit of 268435456 bytes (256 MiB)" + " for result files",
+                message(() -> ResultCodec.read(huge)));
     }
 
     interface Reading {
@@ -223,7 +252,14 @@ class ResultCodecTest {
     }
 
     private static Result result(Measurement m) {
-        return new Result(Result.FORMAT, "0.1.0", new NodeIdentity(Map.of()), "s", null,
-                Instant.parse("2026-01-01T00:00:00Z"), Instant.parse("2026-01-01T00:00:01Z"), List.of(m));
+        return new Result(
+                Result.FORMAT,
+                "0.1.0",
+                new NodeIdentity(Map.of()),
+                "s",
+                null,
+                Instant.parse("2026-01-01T00:00:00Z"),
+                Instant.parse("2026-01-01T00:00:01Z"),
+                List.of(m));
     }
 }

@@ -33,8 +33,8 @@ class ResultJsonGoldenTest {
     @ParameterizedTest
     @MethodSource("locales")
     void shouldWriteJsonEqualToGoldenFileUnderAnyDefaultLocale(Locale locale) throws IOException {
-        String actual = DefaultLocale.with(locale, () -> new String(ResultCodec.toJson(SampleResults.sample()),
-                StandardCharsets.UTF_8));
+        String actual = DefaultLocale.with(
+                locale, () -> new String(ResultCodec.toJson(SampleResults.sample()), StandardCharsets.UTF_8));
         String golden = golden("result.json", actual);
         // Histograms are zlib-compressed and zlib builds may compress differently, so the
         // payloads are compared by what they decode to, and the rest byte for byte.

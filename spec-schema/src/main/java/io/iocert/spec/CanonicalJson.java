@@ -25,8 +25,7 @@ import java.util.List;
 final class CanonicalJson {
     private static final JsonFactory FACTORY = new JsonFactory();
 
-    private CanonicalJson() {
-    }
+    private CanonicalJson() {}
 
     static byte[] bytes(JsonNode node) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

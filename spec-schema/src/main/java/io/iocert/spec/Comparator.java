@@ -4,7 +4,10 @@ import java.util.Optional;
 
 /** How a measured statistic must relate to its threshold. */
 public enum Comparator {
-    LE("<="), LT("<"), GE(">="), GT(">");
+    LE("<="),
+    LT("<"),
+    GE(">="),
+    GT(">");
 
     private final String symbol;
 

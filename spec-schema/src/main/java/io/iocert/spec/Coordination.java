@@ -46,8 +46,8 @@ public record Coordination(int nodes, Layout layout, Scope scope, Pattern patter
     }
 
     /** The probes this build runs coordinated. */
-    public static final List<ProbeType> PROBES = List.of(ProbeType.FS_WRITE, ProbeType.FS_READ, ProbeType.FS_METADATA,
-            ProbeType.NET_PINGPONG, ProbeType.NET_STREAM);
+    public static final List<ProbeType> PROBES = List.of(
+            ProbeType.FS_WRITE, ProbeType.FS_READ, ProbeType.FS_METADATA, ProbeType.NET_PINGPONG, ProbeType.NET_STREAM);
 
     /** The probes that run between partners ({@link Pattern}) rather than on each node alone. */
     public static final List<ProbeType> PAIRED = List.of(ProbeType.NET_PINGPONG, ProbeType.NET_STREAM);
@@ -63,7 +63,8 @@ public record Coordination(int nodes, Layout layout, Scope scope, Pattern patter
      * </ul>
      */
     public enum Pattern {
-        RING("ring"), ALL_TO_ALL("all-to-all");
+        RING("ring"),
+        ALL_TO_ALL("all-to-all");
 
         private final String id;
 
@@ -101,7 +102,9 @@ public record Coordination(int nodes, Layout layout, Scope scope, Pattern patter
 
     /** What the expectations of a coordinated requirement apply to. */
     public enum Scope {
-        AGGREGATE("aggregate"), PER_NODE("per-node"), STRAGGLER("straggler");
+        AGGREGATE("aggregate"),
+        PER_NODE("per-node"),
+        STRAGGLER("straggler");
 
         private final String id;
 
@@ -157,7 +160,12 @@ public record Coordination(int nodes, Layout layout, Scope scope, Pattern patter
 
         /** The layouts that apply to {@code probe}, comma-separated. */
         public static String idsFor(ProbeType probe) {
-            return String.join(", ", Arrays.stream(values()).filter(l -> l.probes.contains(probe)).map(Layout::id).toList());
+            return String.join(
+                    ", ",
+                    Arrays.stream(values())
+                            .filter(l -> l.probes.contains(probe))
+                            .map(Layout::id)
+                            .toList());
         }
 
         public static String ids() {

@@ -26,12 +26,14 @@ public record Expectation(Metric metric, Statistic statistic, Threshold threshol
      * whose verdict is then on the share of windows.
      */
     public String label() {
-        return windows.map(w -> statistic.name() + " " + threshold + " per " + Quantity.nanos(w.lengthNs()).format()
-                + " window").orElse(statistic.name());
+        return windows.map(w -> statistic.name() + " " + threshold + " per "
+                        + Quantity.nanos(w.lengthNs()).format() + " window")
+                .orElse(statistic.name());
     }
 
     @Override
     public String toString() {
-        return metric.id() + " " + statistic.name() + " " + threshold + windows.map(w -> " " + w).orElse("");
+        return metric.id() + " " + statistic.name() + " " + threshold
+                + windows.map(w -> " " + w).orElse("");
     }
 }

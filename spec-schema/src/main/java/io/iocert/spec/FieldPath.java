@@ -104,7 +104,11 @@ final class FieldPath {
             return null;
         }
         JsonNode id = requirement.get("id");
-        return id != null && id.isTextual() && ID_PATTERN.matcher(id.textValue()).matches() ? id.textValue() : null;
+        return id != null
+                        && id.isTextual()
+                        && ID_PATTERN.matcher(id.textValue()).matches()
+                ? id.textValue()
+                : null;
     }
 
     @Override

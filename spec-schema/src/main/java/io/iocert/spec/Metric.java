@@ -17,7 +17,10 @@ public enum Metric {
     OPS(Dimension.OP_RATE, Sampling.PER_INTERVAL),
     FLOPS(Dimension.FLOP_RATE, Sampling.PER_INTERVAL);
 
-    public enum Sampling { PER_OPERATION, PER_INTERVAL }
+    public enum Sampling {
+        PER_OPERATION,
+        PER_INTERVAL
+    }
 
     private final Dimension dimension;
     private final Sampling sampling;

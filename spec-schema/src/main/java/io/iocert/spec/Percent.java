@@ -24,15 +24,17 @@ import java.util.Locale;
 public final class Percent {
     private static final MathContext FOUR_DIGITS = new MathContext(4);
 
-    private Percent() {
-    }
+    private Percent() {}
 
     /** A stated or derived fraction: 0.95 as "95%", 0.9875 as "98.75%", 0.99375 as "99.38%"; NaN as "-". */
     public static String of(double fraction) {
         if (!Double.isFinite(fraction)) {
             return "-";
         }
-        return new BigDecimal(fraction * 100).round(FOUR_DIGITS).stripTrailingZeros().toPlainString() + "%";
+        return new BigDecimal(fraction * 100)
+                        .round(FOUR_DIGITS)
+                        .stripTrailingZeros()
+                        .toPlainString() + "%";
     }
 
     /** A measured share: 1 as "100%", 0.9391 as "93.9%", 0.99517 as "99.52%"; NaN as "-". */

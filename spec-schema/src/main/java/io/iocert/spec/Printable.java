@@ -20,13 +20,15 @@ import java.util.Optional;
  */
 public final class Printable {
 
-    private Printable() {
-    }
+    private Printable() {}
 
     /** Whether {@code cp} may be shown or exported as it is. */
     public static boolean isPrintable(int cp) {
         return switch (Character.getType(cp)) {
-            case Character.CONTROL, Character.FORMAT, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR,
+            case Character.CONTROL,
+                    Character.FORMAT,
+                    Character.LINE_SEPARATOR,
+                    Character.PARAGRAPH_SEPARATOR,
                     Character.SURROGATE -> false;
             default -> true;
         };
@@ -86,8 +88,11 @@ public final class Printable {
         for (int i = 0; i < s.length(); ) {
             int cp = s.codePointAt(i);
             if (!isPrintable(cp)) {
-                return Optional.of(String.format(Locale.ROOT, "holds an unprintable character (U+%04X) at position %d",
-                        cp, s.codePointCount(0, i) + 1));
+                return Optional.of(String.format(
+                        Locale.ROOT,
+                        "holds an unprintable character (U+%04X) at position %d",
+                        cp,
+                        s.codePointCount(0, i) + 1));
             }
             i += Character.charCount(cp);
         }

@@ -20,58 +20,96 @@ import java.util.Optional;
  * resource (a test keeps the two in agreement).
  */
 public enum ProbeType {
-    FS_READ("fs.read", "Reads a file the probe wrote itself: per-operation latency, per-interval throughput and IOPS.",
-            List.of(Metric.LATENCY, Metric.THROUGHPUT, Metric.IOPS), readKeys()),
-    FS_WRITE("fs.write", "Writes a file in its own directory: per-operation latency, per-interval throughput and IOPS.",
-            List.of(Metric.LATENCY, Metric.THROUGHPUT, Metric.IOPS), fsKeys()),
-    FS_FSYNC("fs.fsync", "Latency of a write followed by fsync or fdatasync.",
-            List.of(Metric.LATENCY), List.of(
-                    WorkloadKey.bounded("blockSize", SIZE, "bytes written before each sync", 0,
-                            WorkloadKey.MAX_BUFFER_BYTES),
+    FS_READ(
+            "fs.read",
+            "Reads a file the probe wrote itself: per-operation latency, per-interval throughput and IOPS.",
+            List.of(Metric.LATENCY, Metric.THROUGHPUT, Metric.IOPS),
+            readKeys()),
+    FS_WRITE(
+            "fs.write",
+            "Writes a file in its own directory: per-operation latency, per-interval throughput and IOPS.",
+            List.of(Metric.LATENCY, Metric.THROUGHPUT, Metric.IOPS),
+            fsKeys()),
+    FS_FSYNC(
+            "fs.fsync",
+            "Latency of a write followed by fsync or fdatasync.",
+            List.of(Metric.LATENCY),
+            List.of(
+                    WorkloadKey.bounded(
+                            "blockSize", SIZE, "bytes written before each sync", 0, WorkloadKey.MAX_BUFFER_BYTES),
                     WorkloadKey.oneOf("sync", "the sync call", "fsync", "fdatasync"),
                     WorkloadKey.of("direct", TRISTATE, "O_DIRECT: true, false or auto (fall back where unsupported)"),
                     WorkloadKey.of("duration", DURATION, "measured time"),
                     WorkloadKey.of("warmup", DURATION, "time excluded from the measurement"))),
-    FS_METADATA("fs.metadata", "Latency and rate of file create, stat and unlink.",
-            List.of(Metric.LATENCY, Metric.OPS), List.of(
+    FS_METADATA(
+            "fs.metadata",
+            "Latency and rate of file create, stat and unlink.",
+            List.of(Metric.LATENCY, Metric.OPS),
+            List.of(
                     WorkloadKey.oneOf("operation", "the metadata operation", "create", "stat", "unlink"),
                     WorkloadKey.of("files", COUNT, "files per run"),
                     WorkloadKey.oneOf("layout", "one flat directory or a tree", "flat", "tree"),
                     WorkloadKey.of("threads", THREADS, "concurrent workers"),
                     WorkloadKey.of("duration", DURATION, "measured time"))),
-    NET_PINGPONG("net.pingpong", "Round-trip time of a message to the peer and back.",
-            List.of(Metric.RTT), List.of(
+    NET_PINGPONG(
+            "net.pingpong",
+            "Round-trip time of a message to the peer and back.",
+            List.of(Metric.RTT),
+            List.of(
                     WorkloadKey.bounded("messageSize", SIZE, "bytes per message", 0, WorkloadKey.MAX_BUFFER_BYTES),
-                    WorkloadKey.bounded("sizes", SIZE_LIST, "a sweep of message sizes, one measurement each", 0,
+                    WorkloadKey.bounded(
+                            "sizes",
+                            SIZE_LIST,
+                            "a sweep of message sizes, one measurement each",
+                            0,
                             WorkloadKey.MAX_BUFFER_BYTES),
                     WorkloadKey.of("rate", OP_RATE, "open-loop target rate; latency from the intended send time"),
                     WorkloadKey.of("duration", DURATION, "measured time"),
                     WorkloadKey.of("warmup", DURATION, "time excluded from the measurement"))),
-    NET_STREAM("net.stream", "Streaming throughput to or from the peer.",
-            List.of(Metric.THROUGHPUT), List.of(
+    NET_STREAM(
+            "net.stream",
+            "Streaming throughput to or from the peer.",
+            List.of(Metric.THROUGHPUT),
+            List.of(
                     WorkloadKey.bounded("streams", COUNT, "parallel TCP streams", 1, WorkloadKey.MAX_THREADS),
                     WorkloadKey.oneOf("direction", "which way data flows", "send", "receive", "both"),
                     WorkloadKey.bounded("bufferSize", SIZE, "bytes per write", 0, WorkloadKey.MAX_BUFFER_BYTES),
                     WorkloadKey.of("duration", DURATION, "measured time"),
-                    WorkloadKey.bounded("interval", DURATION, "length of one throughput interval",
-                            WorkloadKey.MIN_INTERVAL_NS, Double.POSITIVE_INFINITY),
+                    WorkloadKey.bounded(
+                            "interval",
+                            DURATION,
+                            "length of one throughput interval",
+                            WorkloadKey.MIN_INTERVAL_NS,
+                            Double.POSITIVE_INFINITY),
                     WorkloadKey.of("warmup", DURATION, "time excluded from the measurement"))),
-    NET_CONNECT("net.connect", "Latency of a TCP connect plus the iocert handshake.",
-            List.of(Metric.LATENCY), List.of(
+    NET_CONNECT(
+            "net.connect",
+            "Latency of a TCP connect plus the iocert handshake.",
+            List.of(Metric.LATENCY),
+            List.of(
                     WorkloadKey.of("count", COUNT, "connections to open"),
                     WorkloadKey.of("duration", DURATION, "measured time"))),
-    COMPUTE_MEMORY_BANDWIDTH("compute.memory-bandwidth", "STREAM-style memory bandwidth.",
-            List.of(Metric.THROUGHPUT), List.of(
+    COMPUTE_MEMORY_BANDWIDTH(
+            "compute.memory-bandwidth",
+            "STREAM-style memory bandwidth.",
+            List.of(Metric.THROUGHPUT),
+            List.of(
                     WorkloadKey.oneOf("kernel", "the STREAM kernel", "copy", "scale", "add", "triad"),
                     WorkloadKey.of("threads", THREADS, "threads, or all"),
                     WorkloadKey.of("arraySize", SIZE, "bytes per array (default: 4x the last-level cache)"),
                     WorkloadKey.of("duration", DURATION, "measured time"))),
-    COMPUTE_FLOPS("compute.flops", "Double-precision fused multiply-add rate.",
-            List.of(Metric.FLOPS), List.of(
+    COMPUTE_FLOPS(
+            "compute.flops",
+            "Double-precision fused multiply-add rate.",
+            List.of(Metric.FLOPS),
+            List.of(
                     WorkloadKey.of("threads", THREADS, "threads, or all"),
                     WorkloadKey.of("duration", DURATION, "measured time"))),
-    COMPUTE_JITTER("compute.jitter", "Platform noise: excess time over a fixed sleep or work quantum.",
-            List.of(Metric.HICCUP), List.of(
+    COMPUTE_JITTER(
+            "compute.jitter",
+            "Platform noise: excess time over a fixed sleep or work quantum.",
+            List.of(Metric.HICCUP),
+            List.of(
                     WorkloadKey.oneOf("mode", "what each thread does", "sleep", "work"),
                     WorkloadKey.of("interval", DURATION, "the expected sleep or quantum"),
                     WorkloadKey.of("threads", THREADS, "threads, or all"),
@@ -131,7 +169,9 @@ public enum ProbeType {
     /** fs.read's keys: those of fs.write and {@code initialize}. */
     private static List<WorkloadKey> readKeys() {
         List<WorkloadKey> keys = new ArrayList<>(fsKeys());
-        keys.add(WorkloadKey.of("initialize", WorkloadKey.Type.BOOLEAN,
+        keys.add(WorkloadKey.of(
+                "initialize",
+                WorkloadKey.Type.BOOLEAN,
                 "read the whole file once before measuring (first-touch effects of volumes restored from snapshots)"));
         return List.copyOf(keys);
     }
@@ -148,8 +188,12 @@ public enum ProbeType {
                 WorkloadKey.of("rate", OP_RATE, "open-loop target rate; latency from the intended start time"),
                 WorkloadKey.of("duration", DURATION, "measured time"),
                 WorkloadKey.of("totalSize", SIZE, "stop after this many bytes"),
-                WorkloadKey.bounded("interval", DURATION, "length of one throughput/IOPS interval",
-                        WorkloadKey.MIN_INTERVAL_NS, Double.POSITIVE_INFINITY),
+                WorkloadKey.bounded(
+                        "interval",
+                        DURATION,
+                        "length of one throughput/IOPS interval",
+                        WorkloadKey.MIN_INTERVAL_NS,
+                        Double.POSITIVE_INFINITY),
                 WorkloadKey.of("warmup", DURATION, "time excluded from the measurement"));
     }
 }

@@ -48,10 +48,12 @@ public record Quantity(double value, Dimension dimension) {
         Double factor = expected.factor(unit).orElse(null);
         if (factor == null) {
             // A missing unit is reported as such, not as the unit of ratios ("").
-            String problem = unit.isEmpty() ? "'" + text.strip() + "' has no unit" : Dimension.ofUnit(unit)
-                    .map(d -> "unit '" + unit + "' is " + article(d) + " " + d.name().toLowerCase(Locale.ROOT).replace('_', ' ')
-                            + ", which does not fit here")
-                    .orElseGet(() -> "unknown unit '" + unit + "'");
+            String problem = unit.isEmpty()
+                    ? "'" + text.strip() + "' has no unit"
+                    : Dimension.ofUnit(unit)
+                            .map(d -> "unit '" + unit + "' is " + article(d) + " "
+                                    + d.name().toLowerCase(Locale.ROOT).replace('_', ' ') + ", which does not fit here")
+                            .orElseGet(() -> "unknown unit '" + unit + "'");
             throw new UnitException(problem, expected);
         }
         return new Quantity(number * factor, expected);

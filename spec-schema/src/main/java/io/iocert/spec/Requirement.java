@@ -11,8 +11,15 @@ import java.util.Optional;
  * {@code coordination}, when not null, makes it a requirement on many nodes at once
  * ({@link Coordination}).
  */
-public record Requirement(String id, ProbeType probe, Workload workload, List<Expectation> expectations,
-                          double confidence, Duration budget, boolean sustained, Coordination coordination) {
+public record Requirement(
+        String id,
+        ProbeType probe,
+        Workload workload,
+        List<Expectation> expectations,
+        double confidence,
+        Duration budget,
+        boolean sustained,
+        Coordination coordination) {
     public Requirement {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(probe, "probe");
@@ -25,8 +32,14 @@ public record Requirement(String id, ProbeType probe, Workload workload, List<Ex
     }
 
     /** A requirement of one node. */
-    public Requirement(String id, ProbeType probe, Workload workload, List<Expectation> expectations,
-                       double confidence, Duration budget, boolean sustained) {
+    public Requirement(
+            String id,
+            ProbeType probe,
+            Workload workload,
+            List<Expectation> expectations,
+            double confidence,
+            Duration budget,
+            boolean sustained) {
         this(id, probe, workload, expectations, confidence, budget, sustained, null);
     }
 
@@ -46,8 +59,13 @@ public record Requirement(String id, ProbeType probe, Workload workload, List<Ex
     }
 
     /** A requirement judged on the whole run (not only its final regime). */
-    public Requirement(String id, ProbeType probe, Workload workload, List<Expectation> expectations,
-                       double confidence, Duration budget) {
+    public Requirement(
+            String id,
+            ProbeType probe,
+            Workload workload,
+            List<Expectation> expectations,
+            double confidence,
+            Duration budget) {
         this(id, probe, workload, expectations, confidence, budget, false);
     }
 }

@@ -29,8 +29,7 @@ final class SchemaCheck {
     private static final JsonNode SCHEMA_TREE = schemaTree();
     private static final JsonSchema SCHEMA = compile();
 
-    private SchemaCheck() {
-    }
+    private SchemaCheck() {}
 
     private static JsonNode schemaTree() {
         try {
@@ -56,7 +55,8 @@ final class SchemaCheck {
         for (ValidationMessage m : messages) {
             errors.add(toException(tree, m));
         }
-        errors.sort(Comparator.comparingInt(SpecException::line).thenComparingInt(SpecException::column)
+        errors.sort(Comparator.comparingInt(SpecException::line)
+                .thenComparingInt(SpecException::column)
                 .thenComparing(SpecException::getMessage));
         return errors;
     }
@@ -108,7 +108,8 @@ final class SchemaCheck {
 
     private static List<Object> fragment(ValidationMessage m) {
         List<Object> segments = new ArrayList<>();
-        JsonNodePath fragment = m.getSchemaLocation() == null ? null : m.getSchemaLocation().getFragment();
+        JsonNodePath fragment =
+                m.getSchemaLocation() == null ? null : m.getSchemaLocation().getFragment();
         if (fragment != null) {
             for (int i = 0; i < fragment.getNameCount(); i++) {
                 segments.add(fragment.getElement(i));

@@ -25,8 +25,7 @@ final class SourceText {
     private static final String EXPECTED_SIZE = "a spec of at most 1 MiB";
     private static final String EXPECTED_TEXT = "a YAML or JSON text file in UTF-8";
 
-    private SourceText() {
-    }
+    private SourceText() {}
 
     /** Reads at most {@link #MAX_BYTES} + 1 bytes of {@code file} and decodes them. */
     static String read(Path file, String source) throws SpecException {
@@ -48,7 +47,8 @@ final class SourceText {
         } catch (AccessDeniedException e) {
             throw fileError(source, "permission denied", "a readable spec file");
         } catch (IOException e) {
-            throw fileError(source, "cannot read the file (" + e.getClass().getSimpleName() + ")", "a readable spec file");
+            throw fileError(
+                    source, "cannot read the file (" + e.getClass().getSimpleName() + ")", "a readable spec file");
         }
         if (bytes.length > MAX_BYTES) {
             throw fileError(source, "file is larger than 1 MiB", EXPECTED_SIZE);
@@ -58,18 +58,20 @@ final class SourceText {
 
     /** Decodes UTF-8 strictly, rejecting NUL bytes, UTF-16 and malformed sequences with their location. */
     static String decode(byte[] bytes, String source) throws SpecException {
-        if (bytes.length >= 2 && ((bytes[0] == (byte) 0xFE && bytes[1] == (byte) 0xFF)
-                || (bytes[0] == (byte) 0xFF && bytes[1] == (byte) 0xFE))) {
+        if (bytes.length >= 2
+                && ((bytes[0] == (byte) 0xFE && bytes[1] == (byte) 0xFF)
+                        || (bytes[0] == (byte) 0xFF && bytes[1] == (byte) 0xFE))) {
             throw new SpecException(source, 1, 1, null, "file is UTF-16 text", EXPECTED_TEXT);
         }
         for (int i = 0; i < bytes.length; i++) {
             if (bytes[i] == 0) {
                 Mark m = byteMark(bytes, i);
-                throw new SpecException(source, m.line(), m.column(), null,
-                        "file contains a NUL byte (binary data?)", EXPECTED_TEXT);
+                throw new SpecException(
+                        source, m.line(), m.column(), null, "file contains a NUL byte (binary data?)", EXPECTED_TEXT);
             }
         }
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+        CharsetDecoder decoder = StandardCharsets.UTF_8
+                .newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(bytes);
@@ -78,8 +80,13 @@ final class SourceText {
         if (result.isError()) {
             String decoded = out.flip().toString();
             Mark m = charMark(decoded, decoded.length());
-            throw new SpecException(source, m.line(), m.column(), null,
-                    String.format(Locale.ROOT, "invalid UTF-8 byte 0x%02X", bytes[in.position()] & 0xFF), EXPECTED_TEXT);
+            throw new SpecException(
+                    source,
+                    m.line(),
+                    m.column(),
+                    null,
+                    String.format(Locale.ROOT, "invalid UTF-8 byte 0x%02X", bytes[in.position()] & 0xFF),
+                    EXPECTED_TEXT);
         }
         decoder.flush(out);
         return check(out.flip().toString(), source);
@@ -99,9 +106,15 @@ final class SourceText {
             char c = t.charAt(i);
             if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) {
                 Mark m = charMark(t, i);
-                String problem = c == 0 ? "text contains a NUL character (binary data?)"
+                String problem = c == 0
+                        ? "text contains a NUL character (binary data?)"
                         : String.format(Locale.ROOT, "control character U+%04X", (int) c);
-                throw new SpecException(source, m.line(), m.column(), null, problem,
+                throw new SpecException(
+                        source,
+                        m.line(),
+                        m.column(),
+                        null,
+                        problem,
                         c == 0 ? EXPECTED_TEXT : "printable text (tab, line feed and carriage return are allowed)");
             }
         }
@@ -125,7 +138,9 @@ final class SourceText {
                 n += 1;
             } else if (c < 0x800) {
                 n += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+            } else if (Character.isHighSurrogate(c)
+                    && i + 1 < s.length()
+                    && Character.isLowSurrogate(s.charAt(i + 1))) {
                 n += 4;
                 i++;
             } else {

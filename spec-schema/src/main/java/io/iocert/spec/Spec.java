@@ -11,8 +11,15 @@ import java.util.Optional;
  * spec's canonical JSON form (keys sorted, no insignificant white space), so the same spec in
  * YAML or JSON has the same hash.
  */
-public record Spec(String version, String name, String description, double confidence, Duration budget,
-                   Optional<Path> filesystemPath, List<Requirement> requirements, String sha256) {
+public record Spec(
+        String version,
+        String name,
+        String description,
+        double confidence,
+        Duration budget,
+        Optional<Path> filesystemPath,
+        List<Requirement> requirements,
+        String sha256) {
 
     public static final String VERSION = "v1";
     public static final double DEFAULT_CONFIDENCE = 0.95;

@@ -29,19 +29,25 @@ import java.util.regex.Pattern;
 final class SpecBinder {
     static final List<String> TOP_KEYS =
             List.of("iocert", "name", "description", "confidence", "budget", "filesystem", "requirements");
-    static final List<String> REQUIREMENT_KEYS = List.of("id", "probe", "workload", "expect", "confidence", "budget",
-            "sustained", "coordinated");
+    static final List<String> REQUIREMENT_KEYS =
+            List.of("id", "probe", "workload", "expect", "confidence", "budget", "sustained", "coordinated");
 
     /** Workload keys whose duration may be zero ("no warm-up"); every other quantity must be positive. */
     static final Set<String> ZERO_ALLOWED = Set.of("warmup");
 
     static final List<String> WINDOW_KEYS = List.of("threshold", "window", "windowShare");
     /** Statistics a window can be judged on: they are computed exactly from the window's intervals. */
-    static final Set<Statistic.Kind> WINDOWED_KINDS = Set.of(Statistic.Kind.MIN, Statistic.Kind.MAX, Statistic.Kind.MEAN,
-            Statistic.Kind.MEDIAN, Statistic.Kind.PERCENTILE);
+    static final Set<Statistic.Kind> WINDOWED_KINDS = Set.of(
+            Statistic.Kind.MIN,
+            Statistic.Kind.MAX,
+            Statistic.Kind.MEAN,
+            Statistic.Kind.MEDIAN,
+            Statistic.Kind.PERCENTILE);
+
     static final String WINDOWED_EXPECTED = "min, max, mean, median or a percentile";
     /** A percentage above 0% and below 100%, as the JSON Schema also states it. */
     static final String SHARE_PERCENT_REGEX = "^\\s*(?:[1-9][0-9]?(?:\\.[0-9]+)?|0\\.(?=[0-9]*[1-9])[0-9]+)\\s*%\\s*$";
+
     private static final Pattern SHARE_PERCENT = Pattern.compile(SHARE_PERCENT_REGEX);
     private static final Pattern COMPARATOR = Pattern.compile("\\s*(<=|>=|<|>)\\s*(.*)", Pattern.DOTALL);
     private static final String CONFIDENCE_EXPECTED = "a number between 0 and 1, exclusive, such as 0.95";
@@ -62,12 +68,14 @@ final class SpecBinder {
         JsonNode root = tree.root();
         FieldPath top = FieldPath.ROOT;
         if (!root.isObject()) {
-            throw tree.error(top, false, "the top level is " + describe(root), "a mapping with iocert, name and requirements");
+            throw tree.error(
+                    top, false, "the top level is " + describe(root), "a mapping with iocert, name and requirements");
         }
         checkKeys(root, top, "", TOP_KEYS);
         JsonNode version = root.get("iocert");
         if (version == null) {
-            throw tree.error(top.key("iocert"), false, "missing", "iocert: " + Spec.VERSION + " (the spec format version)");
+            throw tree.error(
+                    top.key("iocert"), false, "missing", "iocert: " + Spec.VERSION + " (the spec format version)");
         }
         if (!version.isTextual() || !version.textValue().equals(Spec.VERSION)) {
             throw tree.error(top.key("iocert"), false, "unsupported spec format " + shortText(version), Spec.VERSION);
@@ -83,7 +91,7 @@ final class SpecBinder {
             FieldPath path = top.key(e.getKey());
             JsonNode v = e.getValue();
             switch (e.getKey()) {
-                case "iocert" -> { }
+                case "iocert" -> {}
                 case "name" -> name = nonEmptyText(v, path, "a non-empty name for the spec");
                 case "description" -> description = text(v, path, "text describing the job");
                 case "confidence" -> confidence = confidence(v, path);
@@ -96,7 +104,10 @@ final class SpecBinder {
             throw tree.error(top.key("name"), false, "missing", "a non-empty name for the spec");
         }
         if (requirementsNode == null) {
-            throw tree.error(top.key("requirements"), false, "missing",
+            throw tree.error(
+                    top.key("requirements"),
+                    false,
+                    "missing",
                     "a list of requirements, each with id, probe and expect");
         }
         List<Requirement> requirements = requirements(requirementsNode, top.key("requirements"), confidence, budget);
@@ -138,13 +149,18 @@ final class SpecBinder {
             FieldPath first = ids.putIfAbsent(r.id(), path.index(i));
             if (first != null) {
                 Mark m = tree.valueMark(first.key("id"));
-                throw tree.error(path.index(i).key("id"), false, "duplicate id '" + r.id() + "' (also used by "
-                        + first.display(tree.root()) + " at line " + m.line() + ")", "a unique id for each requirement");
+                throw tree.error(
+                        path.index(i).key("id"),
+                        false,
+                        "duplicate id '" + r.id() + "' (also used by " + first.display(tree.root()) + " at line "
+                                + m.line() + ")",
+                        "a unique id for each requirement");
             }
             result.add(r);
         }
         for (int i = 0; i < result.size(); i++) {
-            concurrentFits(result.get(i), result, path.index(i).key("coordinated").key("concurrentWith"));
+            concurrentFits(
+                    result.get(i), result, path.index(i).key("coordinated").key("concurrentWith"));
         }
         return result;
     }
@@ -158,16 +174,23 @@ final class SpecBinder {
         if (with.isEmpty()) {
             return;
         }
-        String ids = String.join(", ", all.stream().filter(x -> x.coordinated().isPresent() && x != r).map(Requirement::id)
-                .toList());
-        String expected = ids.isEmpty() ? "the id of another coordinated requirement (this spec has none)"
+        String ids = String.join(
+                ", ",
+                all.stream()
+                        .filter(x -> x.coordinated().isPresent() && x != r)
+                        .map(Requirement::id)
+                        .toList());
+        String expected = ids.isEmpty()
+                ? "the id of another coordinated requirement (this spec has none)"
                 : "the id of another coordinated requirement: " + ids;
         if (with.get().equals(r.id())) {
             throw tree.error(path, false, "names the requirement itself", expected);
         }
-        Optional<Requirement> other = all.stream().filter(x -> x.id().equals(with.get())).findFirst();
+        Optional<Requirement> other =
+                all.stream().filter(x -> x.id().equals(with.get())).findFirst();
         if (other.isEmpty()) {
-            throw tree.error(path, false, "names '" + shorten(with.get()) + "', which is no requirement of this spec", expected);
+            throw tree.error(
+                    path, false, "names '" + shorten(with.get()) + "', which is no requirement of this spec", expected);
         }
         if (other.get().coordinated().isEmpty()) {
             throw tree.error(path, false, "names '" + with.get() + "', which is not coordinated", expected);
@@ -175,9 +198,12 @@ final class SpecBinder {
         int mine = r.coordinated().get().nodes();
         int theirs = other.get().coordinated().get().nodes();
         if (mine != theirs) {
-            throw tree.error(path, false, "names '" + with.get() + "', which is for " + (theirs == 0 ? "any number of" : theirs)
-                    + " nodes, this requirement for " + (mine == 0 ? "any number" : mine), "requirements run together on the"
-                    + " same nodes: the same coordinated.nodes");
+            throw tree.error(
+                    path,
+                    false,
+                    "names '" + with.get() + "', which is for " + (theirs == 0 ? "any number of" : theirs)
+                            + " nodes, this requirement for " + (mine == 0 ? "any number" : mine),
+                    "requirements run together on the" + " same nodes: the same coordinated.nodes");
         }
     }
 
@@ -205,21 +231,24 @@ final class SpecBinder {
         double confidence = specConfidence;
         Duration budget = specBudget;
         boolean sustained = false;
-        Coordination coordination = v.has("coordinated") ? coordination(v.get("coordinated"), path.key("coordinated"), probe)
-                : null;
+        Coordination coordination =
+                v.has("coordinated") ? coordination(v.get("coordinated"), path.key("coordinated"), probe) : null;
         boolean ratios = coordination != null && coordination.scope() == Coordination.Scope.STRAGGLER;
         for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             FieldPath p = path.key(e.getKey());
             switch (e.getKey()) {
-                case "id", "probe" -> { }
+                case "id", "probe" -> {}
                 case "workload" -> workload = workload(e.getValue(), p, probe);
                 case "expect" -> expectations = expectations(e.getValue(), p, probe, ratios);
-                case "coordinated" -> { }
+                case "coordinated" -> {}
                 case "confidence" -> confidence = confidence(e.getValue(), p);
                 case "sustained" -> {
                     if (!e.getValue().isBoolean()) {
-                        throw tree.error(p, false, "is " + describe(e.getValue()),
+                        throw tree.error(
+                                p,
+                                false,
+                                "is " + describe(e.getValue()),
                                 "true (judge interval statistics on the run's final regime only) or false");
                     }
                     sustained = e.getValue().booleanValue();
@@ -234,8 +263,12 @@ final class SpecBinder {
             sharedLayoutFits(coordination.layout(), workload, path.key("workload"));
             if (probe == ProbeType.NET_PINGPONG && workload.has("sizes")) {
                 // Every node must run the same message at the same time; a sweep drifts apart after its first size.
-                throw tree.error(path.key("workload").key("sizes"), false, "a sweep of sizes on a coordinated net.pingpong"
-                        + " (all pairs run one message size from one start)", "messageSize, one requirement per size");
+                throw tree.error(
+                        path.key("workload").key("sizes"),
+                        false,
+                        "a sweep of sizes on a coordinated net.pingpong"
+                                + " (all pairs run one message size from one start)",
+                        "messageSize, one requirement per size");
             }
         }
         return new Requirement(id, probe, workload, expectations, confidence, budget, sustained, coordination);
@@ -250,12 +283,23 @@ final class SpecBinder {
             throw tree.error(path, false, "is " + describe(v), COORDINATED_EXPECTED);
         }
         if (!Coordination.PROBES.contains(probe)) {
-            throw tree.error(path, false, "probe " + probe.id() + " cannot run coordinated in this build",
-                    "coordinated only on " + String.join(", ", Coordination.PROBES.stream().map(ProbeType::id).toList()));
+            throw tree.error(
+                    path,
+                    false,
+                    "probe " + probe.id() + " cannot run coordinated in this build",
+                    "coordinated only on "
+                            + String.join(
+                                    ", ",
+                                    Coordination.PROBES.stream()
+                                            .map(ProbeType::id)
+                                            .toList()));
         }
         boolean paired = Coordination.PAIRED.contains(probe);
-        checkKeys(v, path, " in coordinated of " + probe.id(), List.of("nodes", "scope", paired ? "pattern" : "layout",
-                "concurrentWith"));
+        checkKeys(
+                v,
+                path,
+                " in coordinated of " + probe.id(),
+                List.of("nodes", "scope", paired ? "pattern" : "layout", "concurrentWith"));
         int nodes = 0;
         Coordination.Scope scope = Coordination.Scope.PER_NODE;
         Coordination.Layout layout = Coordination.Layout.FILE_PER_PROCESS;
@@ -265,18 +309,27 @@ final class SpecBinder {
             Map.Entry<String, JsonNode> e = it.next();
             FieldPath p = path.key(e.getKey());
             switch (e.getKey()) {
-                case "nodes" -> nodes = (int) wholeNumber(e.getValue(), p, 1, 100_000,
-                        "how many nodes run the requirement together, a whole number from 1 to 100000");
+                case "nodes" ->
+                    nodes = (int) wholeNumber(
+                            e.getValue(),
+                            p,
+                            1,
+                            100_000,
+                            "how many nodes run the requirement together, a whole number from 1 to 100000");
                 case "scope" -> {
                     String id = text(e.getValue(), p, Coordination.Scope.ids());
-                    scope = Coordination.Scope.ofId(id).orElseThrow(() -> tree.error(p, false, "unknown scope '"
-                            + shorten(id) + "'", "one of " + Coordination.Scope.ids()));
+                    scope = Coordination.Scope.ofId(id)
+                            .orElseThrow(() -> tree.error(
+                                    p,
+                                    false,
+                                    "unknown scope '" + shorten(id) + "'",
+                                    "one of " + Coordination.Scope.ids()));
                 }
                 case "pattern" -> {
                     String expected = "one of " + Coordination.Pattern.ids() + " (who each node measures against)";
                     String id = text(e.getValue(), p, expected);
-                    pattern = Coordination.Pattern.ofId(id).orElseThrow(() -> tree.error(p, false, "unknown pattern '"
-                            + shorten(id) + "'", expected));
+                    pattern = Coordination.Pattern.ofId(id)
+                            .orElseThrow(() -> tree.error(p, false, "unknown pattern '" + shorten(id) + "'", expected));
                 }
                 case "concurrentWith" -> {
                     String expected = "the id of another coordinated requirement, started at the same instant";
@@ -289,11 +342,19 @@ final class SpecBinder {
                 default -> {
                     String expected = Coordination.Layout.idsFor(probe) + " for " + probe.id();
                     String id = text(e.getValue(), p, expected);
-                    layout = Coordination.Layout.ofId(id).orElseThrow(() -> tree.error(p, false, "unknown layout '"
-                            + shorten(id) + "'", "one of " + expected));
+                    layout = Coordination.Layout.ofId(id)
+                            .orElseThrow(() ->
+                                    tree.error(p, false, "unknown layout '" + shorten(id) + "'", "one of " + expected));
                     if (!layout.probes().contains(probe)) {
-                        throw tree.error(p, false, "layout " + id + " does not apply to " + probe.id() + " (it is for "
-                                + String.join(", ", layout.probes().stream().map(ProbeType::id).toList()) + ")",
+                        throw tree.error(
+                                p,
+                                false,
+                                "layout " + id + " does not apply to " + probe.id() + " (it is for "
+                                        + String.join(
+                                                ", ",
+                                                layout.probes().stream()
+                                                        .map(ProbeType::id)
+                                                        .toList()) + ")",
                                 "one of " + expected);
                     }
                 }
@@ -308,14 +369,23 @@ final class SpecBinder {
      * one shared directory (all nodes' files go into the one directory, as mdtest's shared case).
      */
     private void sharedLayoutFits(Coordination.Layout layout, Workload workload, FieldPath path) throws SpecException {
-        if (layout == Coordination.Layout.SHARED_FILE && "all".equals(workload.values().get("threads"))) {
-            throw tree.error(path.key("threads"), false, "threads: all with coordinated layout shared-file (the nodes'"
-                    + " regions of the one file are placed by a thread count that must be the same on every node)",
+        if (layout == Coordination.Layout.SHARED_FILE
+                && "all".equals(workload.values().get("threads"))) {
+            throw tree.error(
+                    path.key("threads"),
+                    false,
+                    "threads: all with coordinated layout shared-file (the nodes'"
+                            + " regions of the one file are placed by a thread count that must be the same on every node)",
                     "a whole number of threads");
         }
-        if (layout == Coordination.Layout.SHARED_DIR && "tree".equals(workload.values().get("layout"))) {
-            throw tree.error(path.key("layout"), false, "layout: tree with coordinated layout shared-dir (every node"
-                    + " creates its files in the one shared directory)", "flat, or coordinated layout file-per-process");
+        if (layout == Coordination.Layout.SHARED_DIR
+                && "tree".equals(workload.values().get("layout"))) {
+            throw tree.error(
+                    path.key("layout"),
+                    false,
+                    "layout: tree with coordinated layout shared-dir (every node"
+                            + " creates its files in the one shared directory)",
+                    "flat, or coordinated layout file-per-process");
         }
     }
 
@@ -337,7 +407,8 @@ final class SpecBinder {
 
     private Workload workload(JsonNode v, FieldPath path, ProbeType probe) throws SpecException {
         List<String> names = keyNames(probe);
-        String expected = names.isEmpty() ? "no workload: probe " + probe.id() + " takes no parameters"
+        String expected = names.isEmpty()
+                ? "no workload: probe " + probe.id() + " takes no parameters"
                 : "a mapping of workload parameters of " + probe.id() + ": " + String.join(", ", names);
         if (!v.isObject()) {
             throw tree.error(path, false, "is " + describe(v), expected);
@@ -379,8 +450,11 @@ final class SpecBinder {
                 }
                 List<Quantity> sizes = new ArrayList<>();
                 for (int i = 0; i < v.size(); i++) {
-                    sizes.add(within(quantity(v.get(i), path.index(i), Dimension.DATA_SIZE, false), v.get(i),
-                            path.index(i), key));
+                    sizes.add(within(
+                            quantity(v.get(i), path.index(i), Dimension.DATA_SIZE, false),
+                            v.get(i),
+                            path.index(i),
+                            key));
                 }
                 return List.copyOf(sizes);
             }
@@ -394,7 +468,8 @@ final class SpecBinder {
                 }
                 return wholeNumber(v, path, 1, maxCount(key), expected);
             case FSYNC_POLICY:
-                if (v.isTextual() && (v.textValue().equals("none") || v.textValue().equals("end"))) {
+                if (v.isTextual()
+                        && (v.textValue().equals("none") || v.textValue().equals("end"))) {
                     return v.textValue();
                 }
                 return wholeNumber(v, path, 1, Long.MAX_VALUE, expected);
@@ -405,21 +480,32 @@ final class SpecBinder {
                 if (v.isTextual() && List.of("true", "false", "auto").contains(v.textValue())) {
                     return v.textValue();
                 }
-                throw tree.error(path, false, v.isTextual() ? "unknown value '" + shorten(v.textValue()) + "'"
-                        : "is " + describe(v), expected);
+                throw tree.error(
+                        path,
+                        false,
+                        v.isTextual() ? "unknown value '" + shorten(v.textValue()) + "'" : "is " + describe(v),
+                        expected);
             case ENUM:
                 if (v.isTextual() && key.allowed().contains(v.textValue())) {
                     return v.textValue();
                 }
-                throw tree.error(path, false, v.isTextual()
-                        ? "unknown value '" + shorten(v.textValue()) + "'" + didYouMean(v.textValue(), key.allowed())
-                        : "is " + describe(v), expected);
+                throw tree.error(
+                        path,
+                        false,
+                        v.isTextual()
+                                ? "unknown value '" + shorten(v.textValue()) + "'"
+                                        + didYouMean(v.textValue(), key.allowed())
+                                : "is " + describe(v),
+                        expected);
             case BOOLEAN:
                 if (v.isBoolean()) {
                     return v.booleanValue();
                 }
-                throw tree.error(path, false, v.isTextual() ? "unknown value '" + shorten(v.textValue()) + "'"
-                        : "is " + describe(v), expected);
+                throw tree.error(
+                        path,
+                        false,
+                        v.isTextual() ? "unknown value '" + shorten(v.textValue()) + "'" : "is " + describe(v),
+                        expected);
             default:
                 throw new IllegalStateException("workload type without a check: " + key.type());
         }
@@ -437,15 +523,24 @@ final class SpecBinder {
             return q;
         }
         boolean low = q.value() < limit.min();
-        throw tree.error(path, false, "'" + shorten(v.asText()) + "' is " + (low ? "below the minimum of "
-                + key.shown(limit.min()) : "above the maximum of " + key.shown(limit.max())) + " for " + key.name(),
+        throw tree.error(
+                path,
+                false,
+                "'" + shorten(v.asText()) + "' is "
+                        + (low
+                                ? "below the minimum of " + key.shown(limit.min())
+                                : "above the maximum of " + key.shown(limit.max()))
+                        + " for " + key.name(),
                 key.expected());
     }
 
     private long wholeNumber(JsonNode v, FieldPath path, long min, long max, String expected) throws SpecException {
         if (!v.isNumber()) {
-            throw tree.error(path, false, v.isTextual() ? "unknown value '" + shorten(v.textValue()) + "'"
-                    : "is " + describe(v), expected);
+            throw tree.error(
+                    path,
+                    false,
+                    v.isTextual() ? "unknown value '" + shorten(v.textValue()) + "'" : "is " + describe(v),
+                    expected);
         }
         if (!v.isIntegralNumber() && !v.canConvertToExactIntegral()) {
             throw tree.error(path, false, v.asText() + " is not a whole number", expected);
@@ -481,11 +576,17 @@ final class SpecBinder {
             FieldPath p = path.key(e.getKey());
             Optional<Metric> metric = Metric.ofId(e.getKey());
             if (metric.isEmpty()) {
-                throw tree.error(p, true, "unknown metric '" + shorten(e.getKey()) + "'" + didYouMean(e.getKey(), metricIds),
+                throw tree.error(
+                        p,
+                        true,
+                        "unknown metric '" + shorten(e.getKey()) + "'" + didYouMean(e.getKey(), metricIds),
                         "a metric of " + probe.id() + ": " + String.join(", ", metricIds));
             }
             if (!probe.metrics().contains(metric.get())) {
-                throw tree.error(p, true, "probe " + probe.id() + " does not measure " + e.getKey(),
+                throw tree.error(
+                        p,
+                        true,
+                        "probe " + probe.id() + " does not measure " + e.getKey(),
                         "a metric of " + probe.id() + ": " + String.join(", ", metricIds));
             }
             statistics(e.getValue(), p, metric.get(), result, ratios);
@@ -495,7 +596,8 @@ final class SpecBinder {
 
     private void statistics(JsonNode v, FieldPath path, Metric metric, List<Expectation> out, boolean ratios)
             throws SpecException {
-        String expected = "a mapping of statistic to threshold, such as {p99: \"" + example(metric.dimension(), true) + "\"}";
+        String expected =
+                "a mapping of statistic to threshold, such as {p99: \"" + example(metric.dimension(), true) + "\"}";
         if (!v.isObject()) {
             throw tree.error(path, false, "is " + describe(v), expected);
         }
@@ -511,13 +613,18 @@ final class SpecBinder {
             }
             if (e.getValue().isObject()) {
                 if (ratios) {
-                    throw tree.error(p, false, "is a mapping, but a straggler ratio has no windows",
+                    throw tree.error(
+                            p,
+                            false,
+                            "is a mapping, but a straggler ratio has no windows",
                             "a plain ratio such as \"<= 1.5\" (slowest node over the median)");
                 }
                 out.add(windowed(e.getValue(), p, metric, statistic));
             } else {
-                out.add(new Expectation(metric, statistic, threshold(e.getValue(), p,
-                        ratios ? Dimension.RATIO : statistic.dimensionFor(metric))));
+                out.add(new Expectation(
+                        metric,
+                        statistic,
+                        threshold(e.getValue(), p, ratios ? Dimension.RATIO : statistic.dimensionFor(metric))));
             }
         }
     }
@@ -525,13 +632,20 @@ final class SpecBinder {
     /** {threshold, window, windowShare}: the statistic per window of time, in a share of the windows. */
     private Expectation windowed(JsonNode v, FieldPath path, Metric metric, Statistic statistic) throws SpecException {
         if (metric.sampling() != Metric.Sampling.PER_INTERVAL) {
-            throw tree.error(path, false, "is a mapping, but " + metric.id() + " is a per-operation metric without windows",
-                    "a threshold such as \"" + example(metric.dimension(), true) + "\" (windows apply to throughput, iops, "
-                            + "ops and flops)");
+            throw tree.error(
+                    path,
+                    false,
+                    "is a mapping, but " + metric.id() + " is a per-operation metric without windows",
+                    "a threshold such as \"" + example(metric.dimension(), true)
+                            + "\" (windows apply to throughput, iops, " + "ops and flops)");
         }
         if (!WINDOWED_KINDS.contains(statistic.kind())) {
-            throw tree.error(path, false, statistic.name() + " is not judged per window", "a threshold such as \""
-                    + example(statistic.dimensionFor(metric), true) + "\" (per window: " + WINDOWED_EXPECTED + ")");
+            throw tree.error(
+                    path,
+                    false,
+                    statistic.name() + " is not judged per window",
+                    "a threshold such as \"" + example(statistic.dimensionFor(metric), true) + "\" (per window: "
+                            + WINDOWED_EXPECTED + ")");
         }
         checkKeys(v, path, " of a windowed threshold", WINDOW_KEYS);
         Threshold threshold = null;
@@ -547,8 +661,11 @@ final class SpecBinder {
             }
         }
         if (threshold == null) {
-            throw tree.error(path.key("threshold"), false, "missing", "the threshold within each window, such as \""
-                    + example(metric.dimension(), true) + "\"");
+            throw tree.error(
+                    path.key("threshold"),
+                    false,
+                    "missing",
+                    "the threshold within each window, such as \"" + example(metric.dimension(), true) + "\"");
         }
         if (lengthNs == null) {
             throw tree.error(path.key("window"), false, "missing", "how long one window is, such as 1min");
@@ -563,7 +680,10 @@ final class SpecBinder {
         if (v.isNumber()) {
             double share = v.asDouble();
             if (!(share > 0 && share < 1)) {
-                throw tree.error(path, false, v.asText() + " is out of range (no finite run shows 100% of windows)",
+                throw tree.error(
+                        path,
+                        false,
+                        v.asText() + " is out of range (no finite run shows 100% of windows)",
                         Windows.SHARE_EXPECTED);
             }
             return share;
@@ -573,15 +693,18 @@ final class SpecBinder {
         }
         String text = v.textValue();
         if (!SHARE_PERCENT.matcher(text).matches()) {
-            throw tree.error(path, false, "'" + shorten(text) + "' is not a percentage above 0% and below 100%",
+            throw tree.error(
+                    path,
+                    false,
+                    "'" + shorten(text) + "' is not a percentage above 0% and below 100%",
                     Windows.SHARE_EXPECTED);
         }
         return Double.parseDouble(text.strip().replace("%", "").strip()) / 100;
     }
 
     private Threshold threshold(JsonNode v, FieldPath path, Dimension dimension) throws SpecException {
-        String expected = "a comparator (<=, <, >=, >) and " + dimension.description()
-                + ", such as \"" + example(dimension, true) + "\"";
+        String expected = "a comparator (<=, <, >=, >) and " + dimension.description() + ", such as \""
+                + example(dimension, true) + "\"";
         if (v.isNumber() && dimension == Dimension.RATIO) {
             double value = v.asDouble();
             if (!Double.isFinite(value) || value < 0) {
@@ -603,16 +726,21 @@ final class SpecBinder {
         }
         Quantity q = parseQuantity(m.group(2), path, dimension);
         if (q.value() < 0) {
-            throw tree.error(path, false, "'" + shorten(text) + "' is negative", dimension.description() + ", zero or more");
+            throw tree.error(
+                    path, false, "'" + shorten(text) + "' is negative", dimension.description() + ", zero or more");
         }
         return new Threshold(Comparator.ofSymbol(m.group(1)).orElseThrow(), q);
     }
 
     // ---- scalars ----
 
-    private Quantity quantity(JsonNode v, FieldPath path, Dimension dimension, boolean zeroAllowed) throws SpecException {
+    private Quantity quantity(JsonNode v, FieldPath path, Dimension dimension, boolean zeroAllowed)
+            throws SpecException {
         if (v.isNumber()) {
-            throw tree.error(path, false, v.asText() + " has no unit (a unit is required)",
+            throw tree.error(
+                    path,
+                    false,
+                    v.asText() + " has no unit (a unit is required)",
                     dimension.description() + ", such as " + example(dimension, false));
         }
         if (!v.isTextual()) {
@@ -620,7 +748,10 @@ final class SpecBinder {
         }
         Quantity q = parseQuantity(v.textValue(), path, dimension);
         if (q.value() < 0 || (q.value() == 0 && !zeroAllowed)) {
-            throw tree.error(path, false, "'" + shorten(v.textValue()) + "' is " + (q.value() < 0 ? "negative" : "zero"),
+            throw tree.error(
+                    path,
+                    false,
+                    "'" + shorten(v.textValue()) + "' is " + (q.value() < 0 ? "negative" : "zero"),
                     dimension.description() + (zeroAllowed ? ", zero or more" : ", greater than zero"));
         }
         return q;
@@ -639,7 +770,10 @@ final class SpecBinder {
     private Duration duration(JsonNode v, FieldPath path) throws SpecException {
         long ns = quantity(v, path, Dimension.DURATION, false).longValue();
         if (ns < 1) {
-            throw tree.error(path, false, "'" + shorten(v.asText()) + "' rounds to 0 ns",
+            throw tree.error(
+                    path,
+                    false,
+                    "'" + shorten(v.asText()) + "' rounds to 0 ns",
                     Dimension.DURATION.description() + ", at least 1 ns");
         }
         return Duration.ofNanos(ns);
@@ -683,9 +817,11 @@ final class SpecBinder {
 
     private SpecException unknownKey(FieldPath path, String where, List<String> allowed) {
         String name = path.lastKey();
-        String expected = allowed.isEmpty() ? "no keys here"
+        String expected = allowed.isEmpty()
+                ? "no keys here"
                 : allowed.size() == 1 ? allowed.get(0) : "one of " + String.join(", ", allowed);
-        return tree.error(path, true, "unknown key '" + shorten(name) + "'" + where + didYouMean(name, allowed), expected);
+        return tree.error(
+                path, true, "unknown key '" + shorten(name) + "'" + where + didYouMean(name, allowed), expected);
     }
 
     // ---- wording helpers ----
@@ -737,7 +873,10 @@ final class SpecBinder {
 
     /** Text for a message: control characters escaped, at most 60 characters. */
     static String shorten(String s) {
-        String t = s.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t");
+        String t = s.replace("\\", "\\\\")
+                .replace("\n", "\\n")
+                .replace("\r", "\\r")
+                .replace("\t", "\\t");
         return t.length() <= 60 ? t : t.substring(0, 57) + "...";
     }
 

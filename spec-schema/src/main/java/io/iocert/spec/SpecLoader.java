@@ -35,8 +35,7 @@ import java.util.Objects;
  * numbers normalised), so the same spec in YAML or JSON has the same hash.
  */
 public final class SpecLoader {
-    private SpecLoader() {
-    }
+    private SpecLoader() {}
 
     /** Loads and validates a spec file; the exception message is FILE:LINE:COL: field: problem; expected X. */
     public static Spec load(Path file) throws SpecException {

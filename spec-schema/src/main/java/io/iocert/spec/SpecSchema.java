@@ -18,8 +18,7 @@ public final class SpecSchema {
 
     private static final String TEXT = load();
 
-    private SpecSchema() {
-    }
+    private SpecSchema() {}
 
     /** The schema document, as printed by {@code iocert spec schema}. */
     public static String text() {

@@ -12,11 +12,20 @@ import java.util.regex.Pattern;
  */
 public record Statistic(Kind kind, double percentile) {
 
-    public enum Kind { MIN, MAX, MEAN, MEDIAN, STDDEV, CV, PERCENTILE }
+    public enum Kind {
+        MIN,
+        MAX,
+        MEAN,
+        MEDIAN,
+        STDDEV,
+        CV,
+        PERCENTILE
+    }
 
     private static final Pattern PERCENTILE = Pattern.compile("p([0-9]{1,2})(?:\\.([0-9]+))?|p100");
 
-    public static final String EXPECTED = "min, max, mean, median, stddev, cv, or a percentile pNN / pNN.N (p50, p99, p99.9)";
+    public static final String EXPECTED =
+            "min, max, mean, median, stddev, cv, or a percentile pNN / pNN.N (p50, p99, p99.9)";
 
     public Statistic {
         Objects.requireNonNull(kind, "kind");
@@ -36,12 +45,18 @@ public record Statistic(Kind kind, double percentile) {
     /** Parses a statistic name; empty when it is not one. */
     public static Optional<Statistic> parse(String name) {
         switch (name) {
-            case "min": return Optional.of(of(Kind.MIN));
-            case "max": return Optional.of(of(Kind.MAX));
-            case "mean": return Optional.of(of(Kind.MEAN));
-            case "median": return Optional.of(of(Kind.MEDIAN));
-            case "stddev": return Optional.of(of(Kind.STDDEV));
-            case "cv": return Optional.of(of(Kind.CV));
+            case "min":
+                return Optional.of(of(Kind.MIN));
+            case "max":
+                return Optional.of(of(Kind.MAX));
+            case "mean":
+                return Optional.of(of(Kind.MEAN));
+            case "median":
+                return Optional.of(of(Kind.MEDIAN));
+            case "stddev":
+                return Optional.of(of(Kind.STDDEV));
+            case "cv":
+                return Optional.of(of(Kind.CV));
             default:
                 Matcher m = PERCENTILE.matcher(name);
                 if (!m.matches()) {
@@ -74,7 +89,10 @@ public record Statistic(Kind kind, double percentile) {
     /** The name as written in specs: p99, p99.9, mean. */
     public String name() {
         if (kind == Kind.PERCENTILE) {
-            return "p" + new BigDecimal(Double.toString(percentile)).stripTrailingZeros().toPlainString();
+            return "p"
+                    + new BigDecimal(Double.toString(percentile))
+                            .stripTrailingZeros()
+                            .toPlainString();
         }
         return kind.name().toLowerCase(java.util.Locale.ROOT);
     }

@@ -23,8 +23,8 @@ public record Threshold(Comparator comparator, Quantity quantity) {
     public static Threshold parse(String text, Dimension expected) {
         Matcher m = SYNTAX.matcher(text);
         if (!m.matches()) {
-            throw new IllegalArgumentException("'" + text + "' has no comparator; expected one of <=, <, >=, > followed by "
-                    + expected.description());
+            throw new IllegalArgumentException("'" + text
+                    + "' has no comparator; expected one of <=, <, >=, > followed by " + expected.description());
         }
         Comparator c = Comparator.ofSymbol(m.group(1)).orElseThrow();
         return new Threshold(c, Quantity.parse(m.group(2), expected));

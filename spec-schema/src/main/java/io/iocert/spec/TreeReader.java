@@ -42,13 +42,17 @@ final class TreeReader {
     static final int MAX_DEPTH = 64;
 
     private static final JsonFactory JSON = JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH + 1).build())
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(MAX_DEPTH + 1)
+                    .build())
             .build();
     private static final YAMLFactory YAML = YAMLFactory.builder()
             .loaderOptions(loaderOptions())
             // "key:" with nothing after it is null, as YAML says, not an empty string.
             .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL)
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH + 1).build())
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(MAX_DEPTH + 1)
+                    .build())
             .build();
 
     private final String source;
@@ -72,12 +76,19 @@ final class TreeReader {
         }
         String name = source.toLowerCase(Locale.ROOT);
         boolean json = name.endsWith(".json")
-                || (!name.endsWith(".yaml") && !name.endsWith(".yml") && text.stripLeading().startsWith("{"));
+                || (!name.endsWith(".yaml")
+                        && !name.endsWith(".yml")
+                        && text.stripLeading().startsWith("{"));
         return new TreeReader(source, json).parse(text);
     }
 
     private static SpecException empty(String source) {
-        return new SpecException(source, 0, 0, null, "file is empty (nothing but white space or comments)",
+        return new SpecException(
+                source,
+                0,
+                0,
+                null,
+                "file is empty (nothing but white space or comments)",
                 "a spec: a mapping with iocert, name and requirements");
     }
 
@@ -103,7 +114,11 @@ final class TreeReader {
             JsonToken next = p.nextToken();
             if (next != null) {
                 Mark m = mark(p.currentTokenLocation());
-                throw new SpecException(source, m.line(), m.column(), null,
+                throw new SpecException(
+                        source,
+                        m.line(),
+                        m.column(),
+                        null,
                         json ? "a second JSON value follows the first" : "a second YAML document starts here",
                         "one spec per file");
             }
@@ -112,8 +127,13 @@ final class TreeReader {
             throw syntaxError(e);
         } catch (IOException | RuntimeException e) {
             // A parser failure without a usable location; never show a stack trace.
-            throw new SpecException(source, 0, 0, null, (json ? "JSON" : "YAML") + " cannot be parsed: "
-                    + firstLine(e.getMessage()), "a valid " + (json ? "JSON" : "YAML") + " document");
+            throw new SpecException(
+                    source,
+                    0,
+                    0,
+                    null,
+                    (json ? "JSON" : "YAML") + " cannot be parsed: " + firstLine(e.getMessage()),
+                    "a valid " + (json ? "JSON" : "YAML") + " document");
         }
     }
 
@@ -122,7 +142,11 @@ final class TreeReader {
         Mark at = mark(p.currentTokenLocation());
         valueMarks.put(path.pointer(), at);
         if (p instanceof YAMLParser y && y.isCurrentAlias()) {
-            throw new SpecException(source, at.line(), at.column(), path.display(null),
+            throw new SpecException(
+                    source,
+                    at.line(),
+                    at.column(),
+                    path.display(null),
                     "YAML alias '*" + p.getText() + "' is not supported",
                     "the value written out in full (specs do not use anchors and aliases)");
         }
@@ -137,7 +161,11 @@ final class TreeReader {
                     FieldPath child = path.key(key);
                     Mark first = seen.putIfAbsent(key, keyAt);
                     if (first != null) {
-                        throw new SpecException(source, keyAt.line(), keyAt.column(), child.display(null),
+                        throw new SpecException(
+                                source,
+                                keyAt.line(),
+                                keyAt.column(),
+                                child.display(null),
                                 "duplicate key (first at line " + first.line() + ", column " + first.column() + ")",
                                 "each key at most once in a mapping");
                     }
@@ -173,7 +201,11 @@ final class TreeReader {
             case VALUE_NULL:
                 return NullNode.instance;
             default:
-                throw new SpecException(source, at.line(), at.column(), path.display(null),
+                throw new SpecException(
+                        source,
+                        at.line(),
+                        at.column(),
+                        path.display(null),
                         "unsupported " + (json ? "JSON" : "YAML") + " value (a binary or tagged value?)",
                         "text, a number, true/false, a list or a mapping");
         }
@@ -184,14 +216,23 @@ final class TreeReader {
             return DecimalNode.valueOf(p.getDecimalValue());
         } catch (NumberFormatException | JsonProcessingException e) {
             // YAML's .inf and .nan: no decimal form, and Jackson does not read them as doubles.
-            throw new SpecException(source, at.line(), at.column(), path.display(null),
-                    "'" + p.getText() + "' is not a finite number", "a finite number such as 0.95");
+            throw new SpecException(
+                    source,
+                    at.line(),
+                    at.column(),
+                    path.display(null),
+                    "'" + p.getText() + "' is not a finite number",
+                    "a finite number such as 0.95");
         }
     }
 
     private void checkDepth(int depth, Mark at) throws SpecException {
         if (depth > MAX_DEPTH) {
-            throw new SpecException(source, at.line(), at.column(), null,
+            throw new SpecException(
+                    source,
+                    at.line(),
+                    at.column(),
+                    null,
                     "mappings and lists are nested more than " + MAX_DEPTH + " levels deep",
                     "at most " + MAX_DEPTH + " levels (the loader's limit; a spec needs 5)");
         }
@@ -206,7 +247,8 @@ final class TreeReader {
     private static final Pattern SOURCE_REF = Pattern.compile("\\[Source: [^\\]]*?; line: (\\d+), column: (\\d+)\\]");
     private static final Pattern CHAR_CODE = Pattern.compile("\\(('.{1,2}') \\(code [^)]*\\)\\)");
     private static final Pattern CTRL_CODE = Pattern.compile("\\(\\(CTRL-CHAR, code (\\d+)\\)\\)");
-    private static final Pattern EXPECTED_FOUND = Pattern.compile("expected (.+?), but (?:found|got) (.+)", Pattern.DOTALL);
+    private static final Pattern EXPECTED_FOUND =
+            Pattern.compile("expected (.+?), but (?:found|got) (.+)", Pattern.DOTALL);
 
     private SpecException syntaxError(JsonProcessingException e) {
         if (e.getCause() instanceof MarkedYAMLException y && y.getProblemMark() != null) {
@@ -227,8 +269,13 @@ final class TreeReader {
                 break;
             }
         }
-        return new SpecException(source, at.line(), at.column(), null,
-                (json ? "JSON" : "YAML") + " syntax error: " + lowerFirst(problem), expected);
+        return new SpecException(
+                source,
+                at.line(),
+                at.column(),
+                null,
+                (json ? "JSON" : "YAML") + " syntax error: " + lowerFirst(problem),
+                expected);
     }
 
     private SpecException yamlSyntaxError(MarkedYAMLException y) {
@@ -236,7 +283,8 @@ final class TreeReader {
         String problem = firstLine(y.getProblem());
         String context = y.getContext();
         org.yaml.snakeyaml.error.Mark cm = y.getContextMark();
-        String where = context == null || cm == null ? ""
+        String where = context == null || cm == null
+                ? ""
                 : " " + context + " (started at line " + (cm.getLine() + 1) + ", column " + (cm.getColumn() + 1) + ")";
         String expected = "valid YAML";
         if (problem.contains("'\\t(TAB)'")) {
@@ -259,8 +307,8 @@ final class TreeReader {
                 problem = "found " + token(m.group(2));
             }
         }
-        return new SpecException(source, pm.getLine() + 1, pm.getColumn() + 1, null,
-                "YAML syntax error: " + problem + where, expected);
+        return new SpecException(
+                source, pm.getLine() + 1, pm.getColumn() + 1, null, "YAML syntax error: " + problem + where, expected);
     }
 
     /** SnakeYAML's token names in words. */

@@ -5,17 +5,19 @@ import java.math.MathContext;
 
 /** Locale-independent human formatting of canonical values. */
 final class UnitFormat {
-    private UnitFormat() {
-    }
+    private UnitFormat() {}
 
     static String format(double value, Dimension dimension) {
         double abs = Math.abs(value);
         return switch (dimension) {
-            case DURATION -> abs >= 60e9 ? scaled(value, 60e9, "min")
-                    : abs >= 1e9 ? scaled(value, 1e9, "s")
-                    : abs >= 1e6 ? scaled(value, 1e6, "ms")
-                    : abs >= 1e3 ? scaled(value, 1e3, "us")
-                    : scaled(value, 1, "ns");
+            case DURATION ->
+                abs >= 60e9
+                        ? scaled(value, 60e9, "min")
+                        : abs >= 1e9
+                                ? scaled(value, 1e9, "s")
+                                : abs >= 1e6
+                                        ? scaled(value, 1e6, "ms")
+                                        : abs >= 1e3 ? scaled(value, 1e3, "us") : scaled(value, 1, "ns");
             case DATA_SIZE -> binary(value, "B", "KiB", "MiB", "GiB", "TiB");
             case DATA_RATE -> decimal(value, "B/s", "KB/s", "MB/s", "GB/s", "TB/s");
             case OP_RATE -> decimal(value, "ops/s", "kops/s", "Mops/s");

@@ -14,8 +14,8 @@ import java.math.BigDecimal;
  */
 public record Windows(long lengthNs, double share) {
     /** What a spec writes for {@code windowShare}, for messages. */
-    public static final String SHARE_EXPECTED = "a share of windows between 0 and 1 or 0% and 100%, exclusive, "
-            + "such as 0.99 or 99%";
+    public static final String SHARE_EXPECTED =
+            "a share of windows between 0 and 1 or 0% and 100%, exclusive, " + "such as 0.99 or 99%";
 
     public Windows {
         if (lengthNs <= 0) {
@@ -28,8 +28,11 @@ public record Windows(long lengthNs, double share) {
 
     /** "99%", "99.9%": the share as a spec would write it. */
     public String sharePercent() {
-        return new BigDecimal(Double.toString(share * 100)).round(new java.math.MathContext(6)).stripTrailingZeros()
-                .toPlainString() + "%";
+        return new BigDecimal(Double.toString(share * 100))
+                        .round(new java.math.MathContext(6))
+                        .stripTrailingZeros()
+                        .toPlainString()
+                + "%";
     }
 
     /** "in 99% of 1 min windows". */

@@ -75,7 +75,8 @@ public record WorkloadKey(String name, Type type, List<String> allowed, String d
     }
 
     static WorkloadKey of(String name, Type type, String doc) {
-        return new WorkloadKey(name, type, List.of(), doc, type == Type.THREADS ? new Limit(1, MAX_THREADS) : Limit.NONE);
+        return new WorkloadKey(
+                name, type, List.of(), doc, type == Type.THREADS ? new Limit(1, MAX_THREADS) : Limit.NONE);
     }
 
     static WorkloadKey bounded(String name, Type type, String doc, double min, double max) {

@@ -20,8 +20,10 @@ class ExampleSpecsTest {
 
     static Stream<Path> examples() throws IOException {
         try (Stream<Path> files = Files.list(EXAMPLES)) {
-            List<Path> specs = files.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".json"))
-                    .sorted().toList();
+            List<Path> specs = files.filter(
+                            f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".json"))
+                    .sorted()
+                    .toList();
             assertFalse(specs.isEmpty(), "no example specs in " + EXAMPLES);
             return specs.stream();
         }
@@ -52,8 +54,9 @@ class ExampleSpecsTest {
             if (r.workload().has("direct")) {
                 assertEquals("auto", r.workload().text("direct", ""), r.id() + " must work without O_DIRECT");
             }
-            r.workload().quantity("fileSize").ifPresent(size ->
-                    assertTrue(size.value() <= 64 * 1024 * 1024, r.id() + " fileSize " + size));
+            r.workload()
+                    .quantity("fileSize")
+                    .ifPresent(size -> assertTrue(size.value() <= 64 * 1024 * 1024, r.id() + " fileSize " + size));
         }
         assertTrue(fs && net && compute, "the default spec touches the filesystem, the network and the CPU");
         assertTrue(total.compareTo(Duration.ofMinutes(1)) <= 0, "total budget " + total);

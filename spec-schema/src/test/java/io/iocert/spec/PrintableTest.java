@@ -22,7 +22,8 @@ class PrintableTest {
     void shouldSayWhereTheFirstUnprintableCharacterIs() {
         assertEquals(Optional.of("holds an unprintable character (U+000A) at position 4"), Printable.problem("cn1\nx"));
         assertEquals(Optional.empty(), Printable.problem("cn1.example.org"));
-        assertEquals(Optional.of("holds an unprintable character (U+D800) at position 2"), Printable.problem("a\ud800"));
+        assertEquals(
+                Optional.of("holds an unprintable character (U+D800) at position 2"), Printable.problem("a\ud800"));
     }
 
     @Test

@@ -58,7 +58,8 @@ class SchemaAgreementTest {
         List<SpecException> schemaErrors = SchemaCheck.errors(tree);
         String schemaError = schemaErrors.isEmpty() ? null : schemaErrors.get(0).getMessage();
         if (JAVA_ONLY.contains(name)) {
-            assertTrue(javaError != null && schemaError == null, name + ": java " + javaError + ", schema " + schemaError);
+            assertTrue(
+                    javaError != null && schemaError == null, name + ": java " + javaError + ", schema " + schemaError);
         } else if ((javaError == null) != (schemaError == null)) {
             fail(name + ": the checks and the schema disagree; java: " + javaError + "; schema: " + schemaError);
         }
@@ -66,7 +67,8 @@ class SchemaAgreementTest {
 
     @Test
     void shouldCompareEnoughFixtures() throws IOException {
-        long malformedTrees = trees().filter(f -> f.startsWith(MalformedSpecTest.DIR)).count();
+        long malformedTrees =
+                trees().filter(f -> f.startsWith(MalformedSpecTest.DIR)).count();
         assertTrue(malformedTrees >= 50, "only " + malformedTrees + " malformed fixtures parse into a tree");
         assertFalse(trees().noneMatch(f -> f.startsWith(ExampleSpecsTest.EXAMPLES)));
         assertEquals(Set.of("duplicate-requirement-ids.yaml"), JAVA_ONLY);

@@ -25,21 +25,22 @@ final class SchemaGenerator {
     static final String NUMBER = "(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)(?:[eE][+-]?[0-9]+)?";
     /** Lookahead: the digits before any exponent include a non-zero one. */
     static final String NOT_ZERO = "(?=[0-9.]*[1-9])";
+
     static final String STATISTIC_EXCEPT_CV =
             "^(?:min|max|mean|median|stddev|p100|p(?!0{1,2}(?:\\.0+)?$)[0-9]{1,2}(?:\\.[0-9]+)?)$";
     /** The statistics an interval metric may also state per window of time: all but stddev and cv. */
     static final String STATISTIC_PER_WINDOW =
             "^(?:min|max|mean|median|p100|p(?!0{1,2}(?:\\.0+)?$)[0-9]{1,2}(?:\\.[0-9]+)?)$";
 
-    private SchemaGenerator() {
-    }
+    private SchemaGenerator() {}
 
     static String text() {
         ObjectMapper mapper = new ObjectMapper();
         DefaultPrettyPrinter printer = new DefaultPrettyPrinter()
                 .withObjectIndenter(new DefaultIndenter("  ", "\n"))
                 .withArrayIndenter(new DefaultIndenter("  ", "\n"))
-                .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER));
+                .withSeparators(
+                        Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER));
         try {
             return mapper.writer(printer).writeValueAsString(generate()) + "\n";
         } catch (IOException e) {
@@ -51,27 +52,56 @@ final class SchemaGenerator {
         ObjectNode root = F.objectNode();
         root.put("$schema", "https://json-schema.org/draft/2020-12/schema");
         root.put("title", "iocert spec v1");
-        root.put("description", "A job's I/O specification: what it needs from the filesystem, the interconnect and "
-                + "the CPU and memory, as bounds on statistics of measured distributions, written in YAML or JSON.");
+        root.put(
+                "description",
+                "A job's I/O specification: what it needs from the filesystem, the interconnect and "
+                        + "the CPU and memory, as bounds on statistics of measured distributions, written in YAML or JSON.");
         root.put("type", "object");
         root.set("required", strings("iocert", "name", "requirements"));
         root.put("additionalProperties", false);
         ObjectNode props = root.putObject("properties");
-        props.set("iocert", F.objectNode().put("description", "The spec format version, " + Spec.VERSION + ".").put("const", Spec.VERSION));
-        props.set("name", F.objectNode().put("description", "A non-empty name for the job or spec.")
-                .put("type", "string").put("pattern", "\\S"));
-        props.set("description", F.objectNode().put("description", "Text describing the job, for people.").put("type", "string"));
-        props.set("confidence", described("The default confidence of every requirement (default "
-                + Spec.DEFAULT_CONFIDENCE + "): a number between 0 and 1, exclusive.", ref("confidence")));
-        props.set("budget", described("The default maximum probing time per requirement (default "
-                + Spec.DEFAULT_BUDGET.toSeconds() + "s): a duration greater than zero.", ref("duration")));
+        props.set(
+                "iocert",
+                F.objectNode()
+                        .put("description", "The spec format version, " + Spec.VERSION + ".")
+                        .put("const", Spec.VERSION));
+        props.set(
+                "name",
+                F.objectNode()
+                        .put("description", "A non-empty name for the job or spec.")
+                        .put("type", "string")
+                        .put("pattern", "\\S"));
+        props.set(
+                "description",
+                F.objectNode()
+                        .put("description", "Text describing the job, for people.")
+                        .put("type", "string"));
+        props.set(
+                "confidence",
+                described(
+                        "The default confidence of every requirement (default " + Spec.DEFAULT_CONFIDENCE
+                                + "): a number between 0 and 1, exclusive.",
+                        ref("confidence")));
+        props.set(
+                "budget",
+                described(
+                        "The default maximum probing time per requirement (default " + Spec.DEFAULT_BUDGET.toSeconds()
+                                + "s): a duration greater than zero.",
+                        ref("duration")));
         ObjectNode fs = props.putObject("filesystem");
-        fs.put("description", "A mapping {path: DIR} naming the directory the job writes to; iocert --fs-path overrides it.");
+        fs.put(
+                "description",
+                "A mapping {path: DIR} naming the directory the job writes to; iocert --fs-path overrides it.");
         fs.put("type", "object");
         fs.set("required", strings("path"));
         fs.put("additionalProperties", false);
-        fs.putObject("properties").set("path", F.objectNode().put("description", "The directory the job writes to.")
-                .put("type", "string").put("pattern", "\\S"));
+        fs.putObject("properties")
+                .set(
+                        "path",
+                        F.objectNode()
+                                .put("description", "The directory the job writes to.")
+                                .put("type", "string")
+                                .put("pattern", "\\S"));
         ObjectNode reqs = props.putObject("requirements");
         reqs.put("description", "A list of requirements, each with id, probe and expect: what the job needs.");
         reqs.put("type", "array");
@@ -97,27 +127,47 @@ final class SchemaGenerator {
             defs.set("windowed-" + slug(d), windowed(d));
         }
         ObjectNode share = F.objectNode().put("description", capitalize(Windows.SHARE_EXPECTED) + ".");
-        share.putArray("anyOf").add(F.objectNode().put("type", "number").put("exclusiveMinimum", 0).put("exclusiveMaximum", 1))
+        share.putArray("anyOf")
+                .add(F.objectNode()
+                        .put("type", "number")
+                        .put("exclusiveMinimum", 0)
+                        .put("exclusiveMaximum", 1))
                 .add(F.objectNode().put("type", "string").put("pattern", SpecBinder.SHARE_PERCENT_REGEX));
         defs.set("window-share", share);
-        defs.set("confidence", F.objectNode().put("description", "A number between 0 and 1, exclusive, such as 0.95.")
-                .put("type", "number").put("exclusiveMinimum", 0).put("exclusiveMaximum", 1));
+        defs.set(
+                "confidence",
+                F.objectNode()
+                        .put("description", "A number between 0 and 1, exclusive, such as 0.95.")
+                        .put("type", "number")
+                        .put("exclusiveMinimum", 0)
+                        .put("exclusiveMaximum", 1));
         defs.set("size", quantity(Dimension.DATA_SIZE, false));
-        defs.set("size-list", F.objectNode().put("description", capitalize(WorkloadKey.Type.SIZE_LIST.description()) + ".")
-                .put("type", "array").put("minItems", 1).set("items", ref("size")));
+        defs.set(
+                "size-list",
+                F.objectNode()
+                        .put("description", capitalize(WorkloadKey.Type.SIZE_LIST.description()) + ".")
+                        .put("type", "array")
+                        .put("minItems", 1)
+                        .set("items", ref("size")));
         defs.set("duration", quantity(Dimension.DURATION, false));
         defs.set("duration-or-zero", quantity(Dimension.DURATION, true));
         defs.set("op-rate", quantity(Dimension.OP_RATE, false));
         defs.set("count", wholeNumber(WorkloadKey.Type.COUNT.description(), 1, Long.MAX_VALUE));
         defs.set("percent", wholeNumber(WorkloadKey.Type.PERCENT.description(), 0, 100));
-        ObjectNode threads = F.objectNode().put("description", capitalize(WorkloadKey.Type.THREADS.description()) + ".");
-        threads.putArray("anyOf").add(wholeNumber(null, 1, WorkloadKey.MAX_THREADS)).add(F.objectNode().put("const", "all"));
+        ObjectNode threads =
+                F.objectNode().put("description", capitalize(WorkloadKey.Type.THREADS.description()) + ".");
+        threads.putArray("anyOf")
+                .add(wholeNumber(null, 1, WorkloadKey.MAX_THREADS))
+                .add(F.objectNode().put("const", "all"));
         defs.set("threads", threads);
-        ObjectNode tristate = F.objectNode().put("description", capitalize(WorkloadKey.Type.TRISTATE.description()) + ".");
+        ObjectNode tristate =
+                F.objectNode().put("description", capitalize(WorkloadKey.Type.TRISTATE.description()) + ".");
         tristate.putArray("enum").add(true).add(false).add("true").add("false").add("auto");
         defs.set("tristate", tristate);
-        ObjectNode fsync = F.objectNode().put("description", capitalize(WorkloadKey.Type.FSYNC_POLICY.description()) + ".");
-        fsync.putArray("anyOf").add(F.objectNode().set("enum", strings("none", "end")))
+        ObjectNode fsync =
+                F.objectNode().put("description", capitalize(WorkloadKey.Type.FSYNC_POLICY.description()) + ".");
+        fsync.putArray("anyOf")
+                .add(F.objectNode().set("enum", strings("none", "end")))
                 .add(wholeNumber(null, 1, Long.MAX_VALUE));
         defs.set("fsync-policy", fsync);
         return root;
@@ -125,14 +175,22 @@ final class SchemaGenerator {
 
     private static ObjectNode requirement() {
         ObjectNode r = F.objectNode();
-        r.put("description", "A requirement: a mapping with id, probe and expect, and optionally workload, confidence, budget,"
-                + " sustained and coordinated.");
+        r.put(
+                "description",
+                "A requirement: a mapping with id, probe and expect, and optionally workload, confidence, budget,"
+                        + " sustained and coordinated.");
         r.put("type", "object");
         r.set("required", strings("id", "probe", "expect"));
         r.put("additionalProperties", false);
         ObjectNode props = r.putObject("properties");
-        props.set("id", F.objectNode().put("description", "A unique id: letters, digits, '.', '_' and '-', starting with a letter or digit.")
-                .put("type", "string").put("pattern", "^" + FieldPath.ID_PATTERN.pattern() + "$"));
+        props.set(
+                "id",
+                F.objectNode()
+                        .put(
+                                "description",
+                                "A unique id: letters, digits, '.', '_' and '-', starting with a letter or digit.")
+                        .put("type", "string")
+                        .put("pattern", "^" + FieldPath.ID_PATTERN.pattern() + "$"));
         ObjectNode probe = props.putObject("probe");
         ArrayNode ids = F.arrayNode();
         for (ProbeType p : ProbeType.values()) {
@@ -140,27 +198,54 @@ final class SchemaGenerator {
         }
         probe.put("description", "The probe to run, one of " + ProbeType.ids() + ".");
         probe.set("enum", ids);
-        props.set("workload", F.objectNode().put("description",
-                "A mapping of the probe's workload parameters; absent ones take the probe's defaults.").put("type", "object"));
-        props.set("expect", F.objectNode().put("description",
-                "A mapping of metric to statistic thresholds, such as latency: {p99: \"<= 2 ms\"}.")
-                .put("type", "object").put("minProperties", 1));
-        props.set("confidence", described("The confidence of this requirement (default: the spec's): "
-                + "a number between 0 and 1, exclusive.", ref("confidence")));
-        props.set("budget", described("The maximum probing time of this requirement (default: the spec's): "
-                + "a duration greater than zero.", ref("duration")));
-        props.set("sustained", F.objectNode().put("description", "Judge interval statistics (throughput, iops, ops) on the "
-                + "run's final regime only, after any detected change of level such as a burst running out (default false).")
-                .put("type", "boolean"));
+        props.set(
+                "workload",
+                F.objectNode()
+                        .put(
+                                "description",
+                                "A mapping of the probe's workload parameters; absent ones take the probe's defaults.")
+                        .put("type", "object"));
+        props.set(
+                "expect",
+                F.objectNode()
+                        .put(
+                                "description",
+                                "A mapping of metric to statistic thresholds, such as latency: {p99: \"<= 2 ms\"}.")
+                        .put("type", "object")
+                        .put("minProperties", 1));
+        props.set(
+                "confidence",
+                described(
+                        "The confidence of this requirement (default: the spec's): "
+                                + "a number between 0 and 1, exclusive.",
+                        ref("confidence")));
+        props.set(
+                "budget",
+                described(
+                        "The maximum probing time of this requirement (default: the spec's): "
+                                + "a duration greater than zero.",
+                        ref("duration")));
+        props.set(
+                "sustained",
+                F.objectNode()
+                        .put(
+                                "description",
+                                "Judge interval statistics (throughput, iops, ops) on the "
+                                        + "run's final regime only, after any detected change of level such as a burst running out (default false).")
+                        .put("type", "boolean"));
         ObjectNode coordinated = props.putObject("coordinated");
-        coordinated.put("description", "Run the requirement on many nodes at once ('iocert coordinate'; "
-                + String.join(", ", Coordination.PROBES.stream().map(ProbeType::id).toList()) + "): nodes (how many),"
-                + " scope (aggregate: the nodes together; per-node: every node, the slowest decides; straggler: the slowest"
-                + " node's statistic over the median node's, a plain ratio) and layout (file-per-process: each node its own"
-                + " files, or for fs.metadata its own directory; shared-file: one file, each node its own region, fs.write"
-                + " and fs.read; shared-dir: one directory for every node's files, fs.metadata), pattern (net.pingpong and"
-                + " net.stream: who each node measures against, all pairs at once; ring: the next node, all-to-all: every"
-                + " other node) and concurrentWith (the id of another coordinated requirement started at the same instant).");
+        coordinated.put(
+                "description",
+                "Run the requirement on many nodes at once ('iocert coordinate'; "
+                        + String.join(
+                                ", ",
+                                Coordination.PROBES.stream().map(ProbeType::id).toList()) + "): nodes (how many),"
+                        + " scope (aggregate: the nodes together; per-node: every node, the slowest decides; straggler: the slowest"
+                        + " node's statistic over the median node's, a plain ratio) and layout (file-per-process: each node its own"
+                        + " files, or for fs.metadata its own directory; shared-file: one file, each node its own region, fs.write"
+                        + " and fs.read; shared-dir: one directory for every node's files, fs.metadata), pattern (net.pingpong and"
+                        + " net.stream: who each node measures against, all pairs at once; ring: the next node, all-to-all: every"
+                        + " other node) and concurrentWith (the id of another coordinated requirement started at the same instant).");
         coordinated.put("type", "object");
         coordinated.put("additionalProperties", false);
         ObjectNode cp = coordinated.putObject("properties");
@@ -177,7 +262,9 @@ final class SchemaGenerator {
         for (Coordination.Pattern pt : Coordination.Pattern.values()) {
             patterns.add(pt.id());
         }
-        cp.set("concurrentWith", F.objectNode().put("type", "string").put("pattern", "^" + FieldPath.ID_PATTERN.pattern() + "$"));
+        cp.set(
+                "concurrentWith",
+                F.objectNode().put("type", "string").put("pattern", "^" + FieldPath.ID_PATTERN.pattern() + "$"));
         ArrayNode allOf = r.putArray("allOf");
         {
             // A pattern (partners) applies to the interconnect probes only.
@@ -185,7 +272,10 @@ final class SchemaGenerator {
             ObjectNode when = rule.putObject("if");
             when.set("required", strings("coordinated"));
             when.putObject("properties").putObject("coordinated").set("required", strings("pattern"));
-            ArrayNode fits = rule.putObject("then").putObject("properties").putObject("probe").putArray("enum");
+            ArrayNode fits = rule.putObject("then")
+                    .putObject("properties")
+                    .putObject("probe")
+                    .putArray("enum");
             Coordination.PAIRED.forEach(p -> fits.add(p.id()));
         }
         for (Coordination.Layout l : Coordination.Layout.values()) {
@@ -196,7 +286,10 @@ final class SchemaGenerator {
             ObjectNode c = when.putObject("properties").putObject("coordinated");
             c.set("required", strings("layout"));
             c.putObject("properties").set("layout", F.objectNode().put("const", l.id()));
-            ArrayNode fits = rule.putObject("then").putObject("properties").putObject("probe").putArray("enum");
+            ArrayNode fits = rule.putObject("then")
+                    .putObject("properties")
+                    .putObject("probe")
+                    .putArray("enum");
             l.probes().forEach(p -> fits.add(p.id()));
         }
         ObjectNode stragglerRule = allOf.addObject();
@@ -208,7 +301,9 @@ final class SchemaGenerator {
             when.set("required", strings("probe"));
             when.putObject("properties").set("probe", F.objectNode().put("const", p.id()));
             when.set("not", stragglerScope());
-            ObjectNode then = rule.putObject("then").put("description", p.id() + ": " + p.doc()).putObject("properties");
+            ObjectNode then = rule.putObject("then")
+                    .put("description", p.id() + ": " + p.doc())
+                    .putObject("properties");
             then.set("workload", ref("workload-" + p.id()));
             then.set("expect", ref("expect-" + p.id()));
         }
@@ -217,7 +312,9 @@ final class SchemaGenerator {
 
     private static ObjectNode workload(ProbeType p) {
         ObjectNode w = F.objectNode();
-        w.put("description", "A mapping of workload parameters of " + p.id() + ": " + String.join(", ", keyNames(p)) + ".");
+        w.put(
+                "description",
+                "A mapping of workload parameters of " + p.id() + ": " + String.join(", ", keyNames(p)) + ".");
         w.put("type", "object");
         w.put("additionalProperties", false);
         ObjectNode props = w.putObject("properties");
@@ -228,7 +325,8 @@ final class SchemaGenerator {
                 case SIZE_LIST -> ref("size-list");
                 case DURATION -> ref(SpecBinder.ZERO_ALLOWED.contains(k.name()) ? "duration-or-zero" : "duration");
                 case OP_RATE -> ref("op-rate");
-                case COUNT -> k.limit().bounded() ? wholeNumber(null, 1, (long) k.limit().max()) : ref("count");
+                case COUNT ->
+                    k.limit().bounded() ? wholeNumber(null, 1, (long) k.limit().max()) : ref("count");
                 case THREADS -> ref("threads");
                 case PERCENT -> ref("percent");
                 case TRISTATE -> ref("tristate");
@@ -250,8 +348,10 @@ final class SchemaGenerator {
         ObjectNode e = F.objectNode();
         List<String> ids = new ArrayList<>();
         p.metrics().forEach(m -> ids.add(m.id()));
-        e.put("description", "A mapping of metric to statistic thresholds; the metrics of " + p.id() + ": "
-                + String.join(", ", ids) + ".");
+        e.put(
+                "description",
+                "A mapping of metric to statistic thresholds; the metrics of " + p.id() + ": " + String.join(", ", ids)
+                        + ".");
         e.put("type", "object");
         e.put("minProperties", 1);
         e.put("additionalProperties", false);
@@ -274,8 +374,10 @@ final class SchemaGenerator {
 
     private static ObjectNode straggler() {
         ObjectNode e = F.objectNode();
-        e.put("description", "A mapping of metric to statistics whose thresholds are ratios of the slowest node's statistic"
-                + " to the median node's, such as throughput: {p10: \">= 0.8\"}.");
+        e.put(
+                "description",
+                "A mapping of metric to statistics whose thresholds are ratios of the slowest node's statistic"
+                        + " to the median node's, such as throughput: {p10: \">= 0.8\"}.");
         e.put("type", "object");
         e.put("minProperties", 1);
         ObjectNode stats = F.objectNode();
@@ -289,9 +391,14 @@ final class SchemaGenerator {
     private static ObjectNode statistics(Dimension d) {
         ObjectNode s = F.objectNode();
         boolean windowed = windowedDimensions().contains(d);
-        s.put("description", "A mapping of statistic (" + Statistic.EXPECTED + ") to threshold (a comparator and "
-                + d.description() + "; for cv a ratio)" + (windowed ? "; all but stddev and cv may instead be a "
-                + "threshold per window of time, {threshold, window, windowShare}." : "."));
+        s.put(
+                "description",
+                "A mapping of statistic (" + Statistic.EXPECTED + ") to threshold (a comparator and "
+                        + d.description() + "; for cv a ratio)"
+                        + (windowed
+                                ? "; all but stddev and cv may instead be a "
+                                        + "threshold per window of time, {threshold, window, windowShare}."
+                                : "."));
         s.put("type", "object");
         s.put("minProperties", 1);
         ObjectNode props = s.putObject("properties");
@@ -315,17 +422,21 @@ final class SchemaGenerator {
      */
     private static ObjectNode windowed(Dimension d) {
         ObjectNode w = F.objectNode();
-        w.put("description", "The statistic per window of time: within each window of length 'window' (consecutive "
-                + "windows) the statistic of its intervals meets 'threshold', in at least 'windowShare' of the windows; "
-                + "such as {threshold: \"" + SpecBinder.example(d, true) + "\", window: 1min, windowShare: 99%}.");
+        w.put(
+                "description",
+                "The statistic per window of time: within each window of length 'window' (consecutive "
+                        + "windows) the statistic of its intervals meets 'threshold', in at least 'windowShare' of the windows; "
+                        + "such as {threshold: \"" + SpecBinder.example(d, true)
+                        + "\", window: 1min, windowShare: 99%}.");
         w.put("type", "object");
         w.set("required", strings("threshold", "window", "windowShare"));
         w.put("additionalProperties", false);
         ObjectNode props = w.putObject("properties");
         props.set("threshold", described("The threshold within each window.", ref("threshold-" + slug(d))));
         props.set("window", described("How long one window is.", ref("duration")));
-        props.set("windowShare", described("The least share of windows that must meet the threshold.",
-                ref("window-share")));
+        props.set(
+                "windowShare",
+                described("The least share of windows that must meet the threshold.", ref("window-share")));
         return w;
     }
 
@@ -344,21 +455,31 @@ final class SchemaGenerator {
         String pattern = "^\\s*(?:<=|>=|<|>)\\s*\\+?" + NUMBER + "\\s*" + units(d) + "\\s*$";
         ObjectNode text = F.objectNode().put("type", "string").put("pattern", pattern);
         if (d != Dimension.RATIO) {
-            return described("A comparator (<=, <, >=, >) and " + d.description() + ", such as \""
-                    + SpecBinder.example(d, true) + "\".", text);
+            return described(
+                    "A comparator (<=, <, >=, >) and " + d.description() + ", such as \"" + SpecBinder.example(d, true)
+                            + "\".",
+                    text);
         }
-        ObjectNode ratio = F.objectNode().put("description", "A comparator (<=, <, >=, >) and " + d.description()
-                + ", such as \"<= 0.05\", or a bare number of zero or more, an upper bound.");
-        ratio.putArray("anyOf").add(text).add(F.objectNode().put("type", "number").put("minimum", 0));
+        ObjectNode ratio = F.objectNode()
+                .put(
+                        "description",
+                        "A comparator (<=, <, >=, >) and " + d.description()
+                                + ", such as \"<= 0.05\", or a bare number of zero or more, an upper bound.");
+        ratio.putArray("anyOf")
+                .add(text)
+                .add(F.objectNode().put("type", "number").put("minimum", 0));
         return ratio;
     }
 
     static ObjectNode quantity(Dimension d, boolean zeroAllowed) {
         String pattern = "^\\s*\\+?" + (zeroAllowed ? "" : NOT_ZERO) + NUMBER + "\\s*" + units(d) + "\\s*$";
         return F.objectNode()
-                .put("description", capitalize(d.description()) + (zeroAllowed ? ", zero or more" : ", greater than zero")
-                        + ", such as \"" + SpecBinder.example(d, false) + "\"; a unit is required.")
-                .put("type", "string").put("pattern", pattern);
+                .put(
+                        "description",
+                        capitalize(d.description()) + (zeroAllowed ? ", zero or more" : ", greater than zero")
+                                + ", such as \"" + SpecBinder.example(d, false) + "\"; a unit is required.")
+                .put("type", "string")
+                .put("pattern", pattern);
     }
 
     /** A regex alternation of the units of {@code d}, escaped for ECMA-262 and Java alike. */

@@ -75,7 +75,8 @@ class SpecLoaderTest {
         assertEquals(0.9, spec.confidence());
         assertEquals(Duration.ofSeconds(30), spec.budget());
         assertEquals(Path.of("/scratch"), spec.filesystemPath().orElseThrow());
-        assertEquals(List.of("checkpoint-write", "restart-read", "halo"),
+        assertEquals(
+                List.of("checkpoint-write", "restart-read", "halo"),
                 spec.requirements().stream().map(Requirement::id).toList());
     }
 
@@ -84,7 +85,8 @@ class SpecLoaderTest {
         Spec spec = SpecLoader.parse(YAML, "ocean.yaml");
         Workload write = spec.requirement("checkpoint-write").orElseThrow().workload();
         assertEquals(Quantity.bytes(1048576), write.quantity("blockSize").orElseThrow());
-        assertEquals(Quantity.bytes(1024.0 * 1024 * 1024), write.quantity("fileSize").orElseThrow());
+        assertEquals(
+                Quantity.bytes(1024.0 * 1024 * 1024), write.quantity("fileSize").orElseThrow());
         assertEquals(1L, write.count("threads", 0));
         assertEquals("true", write.text("direct", ""), "a YAML boolean is accepted for a tristate");
         assertEquals(8L, write.count("fsync", 0));
@@ -93,7 +95,8 @@ class SpecLoaderTest {
         Workload read = spec.requirement("restart-read").orElseThrow().workload();
         assertEquals("all", read.text("threads", ""));
         assertEquals("auto", read.text("direct", ""));
-        assertEquals(new Quantity(5000, Dimension.OP_RATE), read.quantity("rate").orElseThrow());
+        assertEquals(
+                new Quantity(5000, Dimension.OP_RATE), read.quantity("rate").orElseThrow());
         assertEquals(70L, read.count("readPercent", 0));
         assertTrue(!read.has("fileSize"), "absent keys stay absent: the probe's default applies");
 
@@ -104,36 +107,70 @@ class SpecLoaderTest {
 
     @Test
     void shouldParseThresholdsInCanonicalUnits() throws SpecException {
-        Requirement read = SpecLoader.parse(YAML, "ocean.yaml").requirement("restart-read").orElseThrow();
+        Requirement read =
+                SpecLoader.parse(YAML, "ocean.yaml").requirement("restart-read").orElseThrow();
         List<Expectation> e = read.expectations();
         assertEquals(4, e.size());
-        assertEquals(new Expectation(Metric.LATENCY, Statistic.percentile(50),
-                new Threshold(Comparator.LE, Quantity.nanos(300_000))), e.get(0));
-        assertEquals(new Expectation(Metric.LATENCY, Statistic.percentile(99),
-                new Threshold(Comparator.LE, Quantity.nanos(2e6))), e.get(1));
-        assertEquals(new Expectation(Metric.IOPS, Statistic.of(Statistic.Kind.MEAN),
-                new Threshold(Comparator.GE, new Quantity(5000, Dimension.OP_RATE))), e.get(2));
-        assertEquals(new Expectation(Metric.IOPS, Statistic.of(Statistic.Kind.CV),
-                new Threshold(Comparator.LE, new Quantity(0.1, Dimension.RATIO))), e.get(3), "a bare cv is an upper bound");
+        assertEquals(
+                new Expectation(
+                        Metric.LATENCY,
+                        Statistic.percentile(50),
+                        new Threshold(Comparator.LE, Quantity.nanos(300_000))),
+                e.get(0));
+        assertEquals(
+                new Expectation(
+                        Metric.LATENCY, Statistic.percentile(99), new Threshold(Comparator.LE, Quantity.nanos(2e6))),
+                e.get(1));
+        assertEquals(
+                new Expectation(
+                        Metric.IOPS,
+                        Statistic.of(Statistic.Kind.MEAN),
+                        new Threshold(Comparator.GE, new Quantity(5000, Dimension.OP_RATE))),
+                e.get(2));
+        assertEquals(
+                new Expectation(
+                        Metric.IOPS,
+                        Statistic.of(Statistic.Kind.CV),
+                        new Threshold(Comparator.LE, new Quantity(0.1, Dimension.RATIO))),
+                e.get(3),
+                "a bare cv is an upper bound");
 
-        Requirement halo = SpecLoader.parse(YAML, "ocean.yaml").requirement("halo").orElseThrow();
+        Requirement halo =
+                SpecLoader.parse(YAML, "ocean.yaml").requirement("halo").orElseThrow();
         assertEquals(Statistic.percentile(99.9), halo.expectations().get(0).statistic());
         assertEquals(0.05, halo.expectations().get(1).threshold().quantity().value(), 1e-12);
-        Requirement write = SpecLoader.parse(YAML, "ocean.yaml").requirement("checkpoint-write").orElseThrow();
-        assertEquals(Quantity.bytesPerSecond(400e6), write.expectations().get(0).threshold().quantity());
+        Requirement write = SpecLoader.parse(YAML, "ocean.yaml")
+                .requirement("checkpoint-write")
+                .orElseThrow();
+        assertEquals(
+                Quantity.bytesPerSecond(400e6),
+                write.expectations().get(0).threshold().quantity());
     }
 
     @Test
     void shouldReadSustainedAndRefuseAnythingButABoolean() throws SpecException {
         String spec = "iocert: v1\nname: burst\nrequirements:\n  - id: w\n    probe: fs.write\n    sustained: %s\n"
                 + "    expect: {throughput: {p10: \">= 40 MB/s\"}}\n";
-        assertTrue(SpecLoader.parse(String.format(spec, "true"), "b.yaml").requirement("w").orElseThrow().sustained());
-        assertFalse(SpecLoader.parse(String.format(spec, "false"), "b.yaml").requirement("w").orElseThrow().sustained());
-        assertFalse(SpecLoader.parse(YAML, "ocean.yaml").requirement("checkpoint-write").orElseThrow().sustained(),
+        assertTrue(SpecLoader.parse(String.format(spec, "true"), "b.yaml")
+                .requirement("w")
+                .orElseThrow()
+                .sustained());
+        assertFalse(SpecLoader.parse(String.format(spec, "false"), "b.yaml")
+                .requirement("w")
+                .orElseThrow()
+                .sustained());
+        assertFalse(
+                SpecLoader.parse(YAML, "ocean.yaml")
+                        .requirement("checkpoint-write")
+                        .orElseThrow()
+                        .sustained(),
                 "not sustained unless asked");
-        SpecException e = assertThrows(SpecException.class, () -> SpecLoader.parse(String.format(spec, "yes please"), "b.yaml"));
+        SpecException e =
+                assertThrows(SpecException.class, () -> SpecLoader.parse(String.format(spec, "yes please"), "b.yaml"));
         assertTrue(e.getMessage().startsWith("b.yaml:6:16: requirements[0](w).sustained"), e.getMessage());
-        assertTrue(e.getMessage().contains("expected true (judge interval statistics on the run's final regime only) or false"),
+        assertTrue(
+                e.getMessage()
+                        .contains("expected true (judge interval statistics on the run's final regime only) or false"),
                 e.getMessage());
     }
 
@@ -141,36 +178,60 @@ class SpecLoaderTest {
     void shouldReadCoordinatedRequirementsAndRefuseWhatThisBuildCannotRun() throws SpecException {
         String spec = "iocert: v1\nname: together\nrequirements:\n  - id: w\n    probe: %s\n    coordinated: %s\n"
                 + "    expect: {throughput: {p10: \"%s\"}}\n";
-        Requirement aggregate = SpecLoader.parse(String.format(spec, "fs.write", "{nodes: 16, scope: aggregate}", ">= 10 GB/s"),
-                "c.yaml").requirement("w").orElseThrow();
-        assertEquals(new Coordination(16, Coordination.Layout.FILE_PER_PROCESS, Coordination.Scope.AGGREGATE),
+        Requirement aggregate = SpecLoader.parse(
+                        String.format(spec, "fs.write", "{nodes: 16, scope: aggregate}", ">= 10 GB/s"), "c.yaml")
+                .requirement("w")
+                .orElseThrow();
+        assertEquals(
+                new Coordination(16, Coordination.Layout.FILE_PER_PROCESS, Coordination.Scope.AGGREGATE),
                 aggregate.coordinated().orElseThrow());
-        assertEquals(10e9, aggregate.expectations().get(0).threshold().quantity().value());
+        assertEquals(
+                10e9, aggregate.expectations().get(0).threshold().quantity().value());
         Requirement perNode = SpecLoader.parse(String.format(spec, "fs.read", "{}", ">= 500 MB/s"), "c.yaml")
-                .requirement("w").orElseThrow();
-        assertEquals(Coordination.Scope.PER_NODE, perNode.coordinated().orElseThrow().scope(), "per-node by default");
+                .requirement("w")
+                .orElseThrow();
+        assertEquals(
+                Coordination.Scope.PER_NODE, perNode.coordinated().orElseThrow().scope(), "per-node by default");
         assertEquals(0, perNode.coordinated().orElseThrow().nodes(), "whoever the coordinator runs");
-        assertTrue(SpecLoader.parse(YAML, "ocean.yaml").requirement("checkpoint-write").orElseThrow().coordinated().isEmpty());
+        assertTrue(SpecLoader.parse(YAML, "ocean.yaml")
+                .requirement("checkpoint-write")
+                .orElseThrow()
+                .coordinated()
+                .isEmpty());
         // A straggler's thresholds are ratios; a rate there is refused, as a ratio elsewhere.
-        Requirement straggler = SpecLoader.parse(String.format(spec, "fs.write", "{scope: straggler}", ">= 0.8"), "c.yaml")
-                .requirement("w").orElseThrow();
-        assertEquals(Dimension.RATIO, straggler.expectations().get(0).threshold().quantity().dimension());
+        Requirement straggler = SpecLoader.parse(
+                        String.format(spec, "fs.write", "{scope: straggler}", ">= 0.8"), "c.yaml")
+                .requirement("w")
+                .orElseThrow();
+        assertEquals(
+                Dimension.RATIO,
+                straggler.expectations().get(0).threshold().quantity().dimension());
         assertEquals(0.8, straggler.expectations().get(0).threshold().quantity().value());
-        assertThrows(SpecException.class, () -> SpecLoader.parse(String.format(spec, "fs.write", "{scope: straggler}",
-                ">= 10 MB/s"), "c.yaml"));
-        assertThrows(SpecException.class, () -> SpecLoader.parse(String.format(spec, "fs.write", "{scope: aggregate}",
-                ">= 0.8"), "c.yaml"));
+        assertThrows(
+                SpecException.class,
+                () -> SpecLoader.parse(String.format(spec, "fs.write", "{scope: straggler}", ">= 10 MB/s"), "c.yaml"));
+        assertThrows(
+                SpecException.class,
+                () -> SpecLoader.parse(String.format(spec, "fs.write", "{scope: aggregate}", ">= 0.8"), "c.yaml"));
 
-        SpecException scope = assertThrows(SpecException.class, () -> SpecLoader.parse(String.format(spec, "fs.write",
-                "{scope: everyone}", ">= 1 MB/s"), "c.yaml"));
+        SpecException scope = assertThrows(
+                SpecException.class,
+                () -> SpecLoader.parse(String.format(spec, "fs.write", "{scope: everyone}", ">= 1 MB/s"), "c.yaml"));
         assertTrue(scope.getMessage().startsWith("c.yaml:6:"), scope.getMessage());
         assertTrue(scope.getMessage().contains("requirements[0](w).coordinated.scope"), scope.getMessage());
         assertTrue(scope.getMessage().contains("aggregate, per-node, straggler"), scope.getMessage());
-        SpecException net = assertThrows(SpecException.class, () -> SpecLoader.parse(String.format(spec, "compute.flops",
-                "{nodes: 2}", ">= 1 MB/s").replace("throughput", "flops"), "c.yaml"));
-        assertTrue(net.getMessage().contains("probe compute.flops cannot run coordinated in this build"), net.getMessage());
-        SpecException zero = assertThrows(SpecException.class, () -> SpecLoader.parse(String.format(spec, "fs.write",
-                "{nodes: 0}", ">= 1 MB/s"), "c.yaml"));
+        SpecException net = assertThrows(
+                SpecException.class,
+                () -> SpecLoader.parse(
+                        String.format(spec, "compute.flops", "{nodes: 2}", ">= 1 MB/s")
+                                .replace("throughput", "flops"),
+                        "c.yaml"));
+        assertTrue(
+                net.getMessage().contains("probe compute.flops cannot run coordinated in this build"),
+                net.getMessage());
+        SpecException zero = assertThrows(
+                SpecException.class,
+                () -> SpecLoader.parse(String.format(spec, "fs.write", "{nodes: 0}", ">= 1 MB/s"), "c.yaml"));
         assertTrue(zero.getMessage().contains("coordinated.nodes"), zero.getMessage());
     }
 
@@ -180,8 +241,13 @@ class SpecLoaderTest {
                 + "  - id: bulk\n    probe: net.stream\n    coordinated: %s\n    expect: {throughput: {p10: \">= 1 MB/s\"}}\n"
                 + "  - id: halo\n    probe: net.pingpong\n    coordinated: %s\n    workload: %s\n"
                 + "    expect: {rtt: {p99: \"<= 1 ms\"}}\n";
-        Spec ok = SpecLoader.parse(String.format(spec, "{nodes: 4, scope: aggregate, pattern: all-to-all}",
-                "{nodes: 4, concurrentWith: bulk}", "{messageSize: 8KiB}"), "f.yaml");
+        Spec ok = SpecLoader.parse(
+                String.format(
+                        spec,
+                        "{nodes: 4, scope: aggregate, pattern: all-to-all}",
+                        "{nodes: 4, concurrentWith: bulk}",
+                        "{messageSize: 8KiB}"),
+                "f.yaml");
         Coordination bulk = ok.requirement("bulk").orElseThrow().coordinated().orElseThrow();
         assertEquals(Coordination.Pattern.ALL_TO_ALL, bulk.pattern());
         assertEquals(Optional.empty(), bulk.concurrentWith());
@@ -193,33 +259,50 @@ class SpecLoaderTest {
         assertEquals(List.of(3, 0, 1), Coordination.Pattern.ALL_TO_ALL.partners(2, 4));
         assertEquals(List.of(), Coordination.Pattern.ALL_TO_ALL.partners(0, 1), "a node alone has no partner");
 
-        SpecException unknown = assertThrows(SpecException.class, () -> SpecLoader.parse(String.format(spec,
-                "{pattern: star}", "{}", "{}"), "f.yaml"));
+        SpecException unknown = assertThrows(
+                SpecException.class,
+                () -> SpecLoader.parse(String.format(spec, "{pattern: star}", "{}", "{}"), "f.yaml"));
         assertTrue(unknown.getMessage().startsWith("f.yaml:6:"), unknown.getMessage());
         assertTrue(unknown.getMessage().contains("requirements[0](bulk).coordinated.pattern"), unknown.getMessage());
         assertTrue(unknown.getMessage().contains("ring, all-to-all"), unknown.getMessage());
-        SpecException layout = assertThrows(SpecException.class, () -> SpecLoader.parse(String.format(spec,
-                "{layout: shared-file}", "{}", "{}"), "f.yaml"));
+        SpecException layout = assertThrows(
+                SpecException.class,
+                () -> SpecLoader.parse(String.format(spec, "{layout: shared-file}", "{}", "{}"), "f.yaml"));
         assertTrue(layout.getMessage().contains("requirements[0](bulk).coordinated.layout"), layout.getMessage());
-        assertTrue(layout.getMessage().contains("unknown key 'layout' in coordinated of net.stream"), layout.getMessage());
-        SpecException self = assertThrows(SpecException.class, () -> SpecLoader.parse(String.format(spec, "{}",
-                "{concurrentWith: halo}", "{}"), "f.yaml"));
+        assertTrue(
+                layout.getMessage().contains("unknown key 'layout' in coordinated of net.stream"), layout.getMessage());
+        SpecException self = assertThrows(
+                SpecException.class,
+                () -> SpecLoader.parse(String.format(spec, "{}", "{concurrentWith: halo}", "{}"), "f.yaml"));
         assertTrue(self.getMessage().contains("requirements[1](halo).coordinated.concurrentWith"), self.getMessage());
         assertTrue(self.getMessage().contains("names the requirement itself"), self.getMessage());
-        SpecException missing = assertThrows(SpecException.class, () -> SpecLoader.parse(String.format(spec, "{}",
-                "{concurrentWith: bulkk}", "{}"), "f.yaml"));
-        assertTrue(missing.getMessage().contains("names 'bulkk', which is no requirement of this spec"), missing.getMessage());
-        assertTrue(missing.getMessage().contains("expected the id of another coordinated requirement: bulk"), missing.getMessage());
-        SpecException nodes = assertThrows(SpecException.class, () -> SpecLoader.parse(String.format(spec, "{nodes: 4}",
-                "{nodes: 8, concurrentWith: bulk}", "{}"), "f.yaml"));
+        SpecException missing = assertThrows(
+                SpecException.class,
+                () -> SpecLoader.parse(String.format(spec, "{}", "{concurrentWith: bulkk}", "{}"), "f.yaml"));
+        assertTrue(
+                missing.getMessage().contains("names 'bulkk', which is no requirement of this spec"),
+                missing.getMessage());
+        assertTrue(
+                missing.getMessage().contains("expected the id of another coordinated requirement: bulk"),
+                missing.getMessage());
+        SpecException nodes = assertThrows(
+                SpecException.class,
+                () -> SpecLoader.parse(
+                        String.format(spec, "{nodes: 4}", "{nodes: 8, concurrentWith: bulk}", "{}"), "f.yaml"));
         assertTrue(nodes.getMessage().contains("which is for 4 nodes, this requirement for 8"), nodes.getMessage());
-        SpecException sweep = assertThrows(SpecException.class, () -> SpecLoader.parse(String.format(spec, "{}", "{}",
-                "{sizes: [64B, 8KiB]}"), "f.yaml"));
+        SpecException sweep = assertThrows(
+                SpecException.class,
+                () -> SpecLoader.parse(String.format(spec, "{}", "{}", "{sizes: [64B, 8KiB]}"), "f.yaml"));
         assertTrue(sweep.getMessage().contains("requirements[1](halo).workload.sizes"), sweep.getMessage());
-        SpecException patternOnFs = assertThrows(SpecException.class, () -> SpecLoader.parse(
-                "iocert: v1\nname: x\nrequirements:\n  - id: w\n    probe: fs.write\n    coordinated: {pattern: ring}\n"
-                + "    expect: {throughput: {p10: \">= 1 MB/s\"}}\n", "f.yaml"));
-        assertTrue(patternOnFs.getMessage().contains("unknown key 'pattern' in coordinated of fs.write"), patternOnFs.getMessage());
+        SpecException patternOnFs = assertThrows(
+                SpecException.class,
+                () -> SpecLoader.parse(
+                        "iocert: v1\nname: x\nrequirements:\n  - id: w\n    probe: fs.write\n    coordinated: {pattern: ring}\n"
+                                + "    expect: {throughput: {p10: \">= 1 MB/s\"}}\n",
+                        "f.yaml"));
+        assertTrue(
+                patternOnFs.getMessage().contains("unknown key 'pattern' in coordinated of fs.write"),
+                patternOnFs.getMessage());
     }
 
     @Test
@@ -228,47 +311,103 @@ class SpecLoaderTest {
                 + "    workload: %s\n    expect: {%s}\n";
         String rate = "throughput: {p10: \">= 1 MB/s\"}";
         String ops = "ops: {mean: \">= 100 ops/s\"}";
-        Requirement nToOne = SpecLoader.parse(String.format(spec, "fs.write", "{nodes: 4, scope: aggregate, layout: shared-file}",
-                "{fileSize: 1GiB, threads: 2}", rate), "c.yaml").requirement("w").orElseThrow();
-        assertEquals(Coordination.Layout.SHARED_FILE, nToOne.coordinated().orElseThrow().layout());
+        Requirement nToOne = SpecLoader.parse(
+                        String.format(
+                                spec,
+                                "fs.write",
+                                "{nodes: 4, scope: aggregate, layout: shared-file}",
+                                "{fileSize: 1GiB, threads: 2}",
+                                rate),
+                        "c.yaml")
+                .requirement("w")
+                .orElseThrow();
+        assertEquals(
+                Coordination.Layout.SHARED_FILE,
+                nToOne.coordinated().orElseThrow().layout());
         assertTrue(nToOne.coordinated().orElseThrow().layout().shared());
-        assertEquals(Coordination.Layout.SHARED_FILE, SpecLoader.parse(String.format(spec, "fs.read", "{layout: shared-file}",
-                "{fileSize: 1GiB}", rate), "c.yaml").requirement("w").orElseThrow().coordinated().orElseThrow().layout());
-        Requirement mdtest = SpecLoader.parse(String.format(spec, "fs.metadata", "{scope: aggregate, layout: shared-dir}",
-                "{operation: create, files: 1000}", ops), "c.yaml").requirement("w").orElseThrow();
-        assertEquals(new Coordination(0, Coordination.Layout.SHARED_DIR, Coordination.Scope.AGGREGATE),
+        assertEquals(
+                Coordination.Layout.SHARED_FILE,
+                SpecLoader.parse(
+                                String.format(spec, "fs.read", "{layout: shared-file}", "{fileSize: 1GiB}", rate),
+                                "c.yaml")
+                        .requirement("w")
+                        .orElseThrow()
+                        .coordinated()
+                        .orElseThrow()
+                        .layout());
+        Requirement mdtest = SpecLoader.parse(
+                        String.format(
+                                spec,
+                                "fs.metadata",
+                                "{scope: aggregate, layout: shared-dir}",
+                                "{operation: create, files: 1000}",
+                                ops),
+                        "c.yaml")
+                .requirement("w")
+                .orElseThrow();
+        assertEquals(
+                new Coordination(0, Coordination.Layout.SHARED_DIR, Coordination.Scope.AGGREGATE),
                 mdtest.coordinated().orElseThrow());
-        assertEquals(Coordination.Layout.FILE_PER_PROCESS, SpecLoader.parse(String.format(spec, "fs.metadata", "{}",
-                "{operation: stat}", ops), "c.yaml").requirement("w").orElseThrow().coordinated().orElseThrow().layout(),
+        assertEquals(
+                Coordination.Layout.FILE_PER_PROCESS,
+                SpecLoader.parse(String.format(spec, "fs.metadata", "{}", "{operation: stat}", ops), "c.yaml")
+                        .requirement("w")
+                        .orElseThrow()
+                        .coordinated()
+                        .orElseThrow()
+                        .layout(),
                 "fs.metadata file-per-process: each node its own directory (mdtest -u)");
 
-        SpecException dirOnWrite = assertThrows(SpecException.class, () -> SpecLoader.parse(String.format(spec, "fs.write",
-                "{layout: shared-dir}", "{fileSize: 1GiB}", rate), "c.yaml"));
+        SpecException dirOnWrite = assertThrows(
+                SpecException.class,
+                () -> SpecLoader.parse(
+                        String.format(spec, "fs.write", "{layout: shared-dir}", "{fileSize: 1GiB}", rate), "c.yaml"));
         assertTrue(dirOnWrite.getMessage().startsWith("c.yaml:6:"), dirOnWrite.getMessage());
         assertTrue(dirOnWrite.getMessage().contains("requirements[0](w).coordinated.layout"), dirOnWrite.getMessage());
-        assertTrue(dirOnWrite.getMessage().contains("layout shared-dir does not apply to fs.write (it is for fs.metadata)"),
+        assertTrue(
+                dirOnWrite
+                        .getMessage()
+                        .contains("layout shared-dir does not apply to fs.write (it is for fs.metadata)"),
                 dirOnWrite.getMessage());
-        assertTrue(dirOnWrite.getMessage().contains("file-per-process, shared-file for fs.write"), dirOnWrite.getMessage());
-        SpecException fileOnMetadata = assertThrows(SpecException.class, () -> SpecLoader.parse(String.format(spec,
-                "fs.metadata", "{layout: shared-file}", "{files: 10}", ops), "c.yaml"));
+        assertTrue(
+                dirOnWrite.getMessage().contains("file-per-process, shared-file for fs.write"),
+                dirOnWrite.getMessage());
+        SpecException fileOnMetadata = assertThrows(
+                SpecException.class,
+                () -> SpecLoader.parse(
+                        String.format(spec, "fs.metadata", "{layout: shared-file}", "{files: 10}", ops), "c.yaml"));
         assertTrue(fileOnMetadata.getMessage().contains("coordinated.layout"), fileOnMetadata.getMessage());
-        assertTrue(fileOnMetadata.getMessage().contains("file-per-process, shared-dir for fs.metadata"),
+        assertTrue(
+                fileOnMetadata.getMessage().contains("file-per-process, shared-dir for fs.metadata"),
                 fileOnMetadata.getMessage());
-        SpecException unknown = assertThrows(SpecException.class, () -> SpecLoader.parse(String.format(spec, "fs.write",
-                "{layout: n-1}", "{fileSize: 1GiB}", rate), "c.yaml"));
+        SpecException unknown = assertThrows(
+                SpecException.class,
+                () -> SpecLoader.parse(
+                        String.format(spec, "fs.write", "{layout: n-1}", "{fileSize: 1GiB}", rate), "c.yaml"));
         assertTrue(unknown.getMessage().contains("unknown layout 'n-1'"), unknown.getMessage());
-        SpecException allThreads = assertThrows(SpecException.class, () -> SpecLoader.parse(String.format(spec, "fs.write",
-                "{layout: shared-file}", "{fileSize: 1GiB, threads: all}", rate), "c.yaml"));
+        SpecException allThreads = assertThrows(
+                SpecException.class,
+                () -> SpecLoader.parse(
+                        String.format(
+                                spec, "fs.write", "{layout: shared-file}", "{fileSize: 1GiB, threads: all}", rate),
+                        "c.yaml"));
         assertTrue(allThreads.getMessage().startsWith("c.yaml:7:"), allThreads.getMessage());
         assertTrue(allThreads.getMessage().contains("requirements[0](w).workload.threads"), allThreads.getMessage());
         assertTrue(allThreads.getMessage().contains("a whole number of threads"), allThreads.getMessage());
-        SpecException tree = assertThrows(SpecException.class, () -> SpecLoader.parse(String.format(spec, "fs.metadata",
-                "{layout: shared-dir}", "{files: 10, layout: tree}", ops), "c.yaml"));
+        SpecException tree = assertThrows(
+                SpecException.class,
+                () -> SpecLoader.parse(
+                        String.format(spec, "fs.metadata", "{layout: shared-dir}", "{files: 10, layout: tree}", ops),
+                        "c.yaml"));
         assertTrue(tree.getMessage().contains("requirements[0](w).workload.layout"), tree.getMessage());
         assertTrue(tree.getMessage().contains("flat, or coordinated layout file-per-process"), tree.getMessage());
-        SpecException fsync = assertThrows(SpecException.class, () -> SpecLoader.parse(String.format(spec, "fs.fsync",
-                "{}", "{blockSize: 4KiB}", "latency: {p99: \"<= 1 ms\"}"), "c.yaml"));
-        assertTrue(fsync.getMessage().contains("probe fs.fsync cannot run coordinated in this build"), fsync.getMessage());
+        SpecException fsync = assertThrows(
+                SpecException.class,
+                () -> SpecLoader.parse(
+                        String.format(spec, "fs.fsync", "{}", "{blockSize: 4KiB}", "latency: {p99: \"<= 1 ms\"}"),
+                        "c.yaml"));
+        assertTrue(
+                fsync.getMessage().contains("probe fs.fsync cannot run coordinated in this build"), fsync.getMessage());
         assertTrue(fsync.getMessage().contains("fs.write, fs.read, fs.metadata"), fsync.getMessage());
     }
 
@@ -326,14 +465,19 @@ class SpecLoaderTest {
         String canonical = new String(CanonicalJson.bytes(node), StandardCharsets.UTF_8);
         assertEquals("{\"a\":{\"b\":1,\"y\":2},\"z\":[true,null,\"é\\n\",1.5,4,1000,0.000001]}", canonical);
         JsonNode parsed = new ObjectMapper().readTree(canonical);
-        assertEquals(CanonicalJson.sha256(node), CanonicalJson.sha256(TreeReader.read(parsed.toString(), "x.json").root()));
+        assertEquals(
+                CanonicalJson.sha256(node),
+                CanonicalJson.sha256(
+                        TreeReader.read(parsed.toString(), "x.json").root()));
     }
 
     @Test
     void shouldMatchHashOfFileAndTextAndIgnoreByteOrderMarkAndCrlf(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("ocean.yaml");
         Files.write(file, ("\uFEFF" + YAML.replace("\n", "\r\n")).getBytes(StandardCharsets.UTF_8));
-        assertEquals(SpecLoader.parse(YAML, "ocean.yaml").sha256(), SpecLoader.load(file).sha256());
+        assertEquals(
+                SpecLoader.parse(YAML, "ocean.yaml").sha256(),
+                SpecLoader.load(file).sha256());
     }
 
     @Test
@@ -342,12 +486,16 @@ class SpecLoaderTest {
         Files.writeString(file, YAML);
         byte[] canonical = SpecLoader.canonicalJson(file);
         Spec spec = SpecLoader.load(file);
-        assertEquals(spec.sha256(), java.util.HexFormat.of().formatHex(
-                java.security.MessageDigest.getInstance("SHA-256").digest(canonical)));
+        assertEquals(
+                spec.sha256(),
+                java.util.HexFormat.of()
+                        .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                                .digest(canonical)));
         Spec again = SpecLoader.parse(new String(canonical, StandardCharsets.UTF_8), "image");
         // The same spec by its hash; map keys (workload, expect) come back sorted, lists keep their order.
         assertEquals(spec.sha256(), again.sha256());
-        assertEquals(spec.requirements().stream().map(Requirement::id).toList(),
+        assertEquals(
+                spec.requirements().stream().map(Requirement::id).toList(),
                 again.requirements().stream().map(Requirement::id).toList());
         assertEquals(spec.name(), again.name());
     }
@@ -362,14 +510,17 @@ class SpecLoaderTest {
     @Test
     void shouldReadJsonWithJsonParserWhenTextStartsWithBrace() {
         SpecException e = assertThrows(SpecException.class, () -> SpecLoader.parse("{\"iocert\": \"v1\",}", "spec"));
-        assertEquals("spec:1:17: JSON syntax error: unexpected character '}'; expected double-quote to start field name",
+        assertEquals(
+                "spec:1:17: JSON syntax error: unexpected character '}'; expected double-quote to start field name",
                 e.getMessage());
     }
 
     @Test
     void shouldReadYamlFlowMappingAsYamlWhenNamedYaml() throws SpecException {
-        Spec spec = SpecLoader.parse("{iocert: v1, name: flow, requirements: [{id: c, probe: net.connect, "
-                + "expect: {latency: {p99: <= 5 ms}}}]}", "flow.yaml");
+        Spec spec = SpecLoader.parse(
+                "{iocert: v1, name: flow, requirements: [{id: c, probe: net.connect, "
+                        + "expect: {latency: {p99: <= 5 ms}}}]}",
+                "flow.yaml");
         assertEquals("flow", spec.name());
     }
 
@@ -377,46 +528,91 @@ class SpecLoaderTest {
     void shouldAcceptEveryProbeWithEveryMetricStatisticAndWorkloadKey() throws SpecException {
         StringBuilder yaml = new StringBuilder("iocert: v1\nname: everything\nrequirements:\n");
         Map<WorkloadKey.Type, String> values = Map.of(
-                WorkloadKey.Type.SIZE, "4KiB", WorkloadKey.Type.SIZE_LIST, "[64B, 1KiB]",
-                WorkloadKey.Type.DURATION, "1s", WorkloadKey.Type.OP_RATE, "100 ops/s",
-                WorkloadKey.Type.COUNT, "2", WorkloadKey.Type.THREADS, "all", WorkloadKey.Type.PERCENT, "50",
-                WorkloadKey.Type.TRISTATE, "auto", WorkloadKey.Type.FSYNC_POLICY, "4", WorkloadKey.Type.BOOLEAN, "true");
+                WorkloadKey.Type.SIZE,
+                "4KiB",
+                WorkloadKey.Type.SIZE_LIST,
+                "[64B, 1KiB]",
+                WorkloadKey.Type.DURATION,
+                "1s",
+                WorkloadKey.Type.OP_RATE,
+                "100 ops/s",
+                WorkloadKey.Type.COUNT,
+                "2",
+                WorkloadKey.Type.THREADS,
+                "all",
+                WorkloadKey.Type.PERCENT,
+                "50",
+                WorkloadKey.Type.TRISTATE,
+                "auto",
+                WorkloadKey.Type.FSYNC_POLICY,
+                "4",
+                WorkloadKey.Type.BOOLEAN,
+                "true");
         int expectations = 0;
         for (ProbeType p : ProbeType.values()) {
-            yaml.append("  - id: ").append(p.id()).append("\n    probe: ").append(p.id()).append("\n    workload:\n");
+            yaml.append("  - id: ")
+                    .append(p.id())
+                    .append("\n    probe: ")
+                    .append(p.id())
+                    .append("\n    workload:\n");
             for (WorkloadKey k : p.workloadKeys()) {
-                String v = k.type() == WorkloadKey.Type.ENUM ? k.allowed().get(k.allowed().size() - 1) : values.get(k.type());
+                String v = k.type() == WorkloadKey.Type.ENUM
+                        ? k.allowed().get(k.allowed().size() - 1)
+                        : values.get(k.type());
                 yaml.append("      ").append(k.name()).append(": ").append(v).append('\n');
             }
             yaml.append("    expect:\n");
             for (Metric m : p.metrics()) {
                 String t = SpecBinder.example(m.dimension(), true);
-                yaml.append("      ").append(m.id()).append(": {min: \"").append(t).append("\", max: \"").append(t)
-                        .append("\", mean: \"").append(t).append("\", median: \"").append(t).append("\", stddev: \"")
-                        .append(t).append("\", cv: \"<= 0.5\", p50: \"").append(t).append("\", p99.99: \"").append(t)
-                        .append("\", p100: \"").append(t).append("\"}\n");
+                yaml.append("      ")
+                        .append(m.id())
+                        .append(": {min: \"")
+                        .append(t)
+                        .append("\", max: \"")
+                        .append(t)
+                        .append("\", mean: \"")
+                        .append(t)
+                        .append("\", median: \"")
+                        .append(t)
+                        .append("\", stddev: \"")
+                        .append(t)
+                        .append("\", cv: \"<= 0.5\", p50: \"")
+                        .append(t)
+                        .append("\", p99.99: \"")
+                        .append(t)
+                        .append("\", p100: \"")
+                        .append(t)
+                        .append("\"}\n");
                 expectations += 9;
             }
         }
         Spec spec = SpecLoader.parse(yaml.toString(), "everything.yaml");
         assertEquals(ProbeType.values().length, spec.requirements().size());
-        assertEquals(expectations, spec.requirements().stream().mapToInt(r -> r.expectations().size()).sum());
+        assertEquals(
+                expectations,
+                spec.requirements().stream()
+                        .mapToInt(r -> r.expectations().size())
+                        .sum());
         for (Requirement r : spec.requirements()) {
             assertEquals(r.probe().workloadKeys().size(), r.workload().values().size(), r.id());
         }
     }
 
     @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
-    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
-        "net.stream|interval: 1ns|interval: '1ns' is below the minimum of 1 ms for interval; expected a duration (ns, us, ms, s, min), at least 1 ms",
-        "net.pingpong|messageSize: 2GiB|messageSize: '2GiB' is above the maximum of 1 GiB for messageSize; expected a size (B, KB, KiB, MB, MiB, GB, GiB, TB, TiB), at most 1 GiB",
-        "net.pingpong|sizes: [64B, 2GiB]|sizes[1]: '2GiB' is above the maximum of 1 GiB for sizes; expected a list of sizes, such as [64B, 8KiB, 1MiB], each at most 1 GiB",
-        "net.stream|streams: 100000|streams: 100000 is above the maximum of 4096; expected a whole number of at least 1, at most 4096",
-        "fs.read|threads: 100000|threads: 100000 is above the maximum of 4096; expected a whole number from 1 to 4096, or all",
-        "fs.write|blockSize: 2GiB|blockSize: '2GiB' is above the maximum of 1 GiB for blockSize; expected a size (B, KB, KiB, MB, MiB, GB, GiB, TB, TiB), at most 1 GiB"})
+    @org.junit.jupiter.params.provider.CsvSource(
+            delimiter = '|',
+            value = {
+                "net.stream|interval: 1ns|interval: '1ns' is below the minimum of 1 ms for interval; expected a duration (ns, us, ms, s, min), at least 1 ms",
+                "net.pingpong|messageSize: 2GiB|messageSize: '2GiB' is above the maximum of 1 GiB for messageSize; expected a size (B, KB, KiB, MB, MiB, GB, GiB, TB, TiB), at most 1 GiB",
+                "net.pingpong|sizes: [64B, 2GiB]|sizes[1]: '2GiB' is above the maximum of 1 GiB for sizes; expected a list of sizes, such as [64B, 8KiB, 1MiB], each at most 1 GiB",
+                "net.stream|streams: 100000|streams: 100000 is above the maximum of 4096; expected a whole number of at least 1, at most 4096",
+                "fs.read|threads: 100000|threads: 100000 is above the maximum of 4096; expected a whole number from 1 to 4096, or all",
+                "fs.write|blockSize: 2GiB|blockSize: '2GiB' is above the maximum of 1 GiB for blockSize; expected a size (B, KB, KiB, MB, MiB, GB, GiB, TB, TiB), at most 1 GiB"
+            })
     void shouldRefuseWorkloadsThatCouldOnlyFailWhileProbing(String probe, String workload, String message) {
         String text = "iocert: v1\nname: s\nrequirements:\n  - id: r\n    probe: " + probe + "\n    workload: {"
-                + workload + "}\n    expect: {" + ProbeType.ofId(probe).orElseThrow().metrics().get(0).id()
+                + workload + "}\n    expect: {"
+                + ProbeType.ofId(probe).orElseThrow().metrics().get(0).id()
                 + ": {p50: " + (probe.startsWith("net.stream") ? "\">= 1 MB/s\"" : "\"<= 1 ms\"") + "}}\n";
 
         SpecException e = assertThrows(SpecException.class, () -> SpecLoader.parse(text, "s.yaml"));

@@ -22,14 +22,18 @@ class SpecSchemaTest {
         if (Boolean.getBoolean("iocert.schema.write")) {
             Files.writeString(RESOURCE, generated, StandardCharsets.UTF_8);
         }
-        assertEquals(generated, SpecSchema.text(),
+        assertEquals(
+                generated,
+                SpecSchema.text(),
                 "the schema resource is out of date with ProbeType; regenerate it (see SchemaGenerator)");
     }
 
     @Test
     void shouldDeclareDraft202012AndRejectUnknownTopLevelKeys() throws IOException {
         JsonNode schema = new ObjectMapper().readTree(SpecSchema.text());
-        assertEquals("https://json-schema.org/draft/2020-12/schema", schema.get("$schema").asText());
+        assertEquals(
+                "https://json-schema.org/draft/2020-12/schema",
+                schema.get("$schema").asText());
         assertEquals(false, schema.get("additionalProperties").asBoolean());
         assertEquals("v1", schema.at("/properties/iocert/const").asText());
     }
@@ -57,9 +61,11 @@ class SpecSchemaTest {
                 """, "s.yaml");
         List<SpecException> errors = SchemaCheck.errors(tree);
         assertEquals(1, errors.size());
-        assertEquals("s.yaml:4:53: requirements[0](r).expect.latency.p99: the spec v1 schema says: "
-                + "does not match the pattern for this field; expected a comparator (<=, <, >=, >) and "
-                + "a duration (ns, us, ms, s, min), such as \"<= 2 ms\"", errors.get(0).getMessage());
+        assertEquals(
+                "s.yaml:4:53: requirements[0](r).expect.latency.p99: the spec v1 schema says: "
+                        + "does not match the pattern for this field; expected a comparator (<=, <, >=, >) and "
+                        + "a duration (ns, us, ms, s, min), such as \"<= 2 ms\"",
+                errors.get(0).getMessage());
     }
 
     @Test
@@ -70,15 +76,18 @@ class SpecSchemaTest {
                 requirements:
                   - {id: r, probe: net.connect, workload: {count: 3, size: 1KiB}, expect: {latency: {p99: "<= 1 ms"}}}
                 """, "s.yaml");
-        assertEquals("s.yaml:4:54: requirements[0](r).workload.size: the spec v1 schema says: unknown key 'size'; "
-                + "expected one of count, duration", SchemaCheck.firstError(tree).orElseThrow().getMessage());
+        assertEquals(
+                "s.yaml:4:54: requirements[0](r).workload.size: the spec v1 schema says: unknown key 'size'; "
+                        + "expected one of count, duration",
+                SchemaCheck.firstError(tree).orElseThrow().getMessage());
     }
 
     @Test
     void shouldAcceptEveryExampleInSchema() throws Exception {
         try (Stream<Path> files = Files.list(ExampleSpecsTest.EXAMPLES)) {
             for (Path f : files.toList()) {
-                SpecTree tree = TreeReader.read(Files.readString(f), f.getFileName().toString());
+                SpecTree tree =
+                        TreeReader.read(Files.readString(f), f.getFileName().toString());
                 assertEquals(List.of(), SchemaCheck.errors(tree), f.toString());
             }
         }

@@ -15,9 +15,12 @@ final class CertifierChangePoints implements ChangeDetector {
     @Override
     public Segmentation detect(double[] series, double falseAlarmRate, int minSegment, double confidence) {
         ChangePoints.Segmentation s = ChangePoints.detectShort(series, falseAlarmRate, minSegment, confidence);
-        List<Level> levels = s.segments().stream().map(x -> new Level(x.from(), x.to(), x.mean(), x.low(), x.high()))
+        List<Level> levels = s.segments().stream()
+                .map(x -> new Level(x.from(), x.to(), x.mean(), x.low(), x.high()))
                 .toList();
-        List<Shift> shifts = s.changes().stream().map(c -> new Shift(c.at(), c.shift(), c.low(), c.high())).toList();
+        List<Shift> shifts = s.changes().stream()
+                .map(c -> new Shift(c.at(), c.shift(), c.low(), c.high()))
+                .toList();
         return new Segmentation(levels, shifts, s.falseAlarmRate());
     }
 }

@@ -13,8 +13,7 @@ import org.HdrHistogram.Histogram;
  * interval values as big-endian IEEE-754 doubles (NaN kept: an interval without a value).
  */
 final class Distributions {
-    private Distributions() {
-    }
+    private Distributions() {}
 
     static byte[] encode(Histogram h) {
         ByteBuffer buf = ByteBuffer.allocate(h.getNeededByteBufferCapacity());

@@ -15,17 +15,28 @@ import java.util.OptionalDouble;
  * {@code levels} are the stretches without a detected change; {@code steps} the changes between
  * them. {@code skipped} counts certifications without a value (the requirement errored).
  */
-public record Drift(String subject, String requirementId, String variant, String metric, String statistic, String unit,
-                    String comparator, double threshold, List<Point> points, List<Level> levels, List<Step> steps,
-                    double falseAlarmRate, double confidence, int skipped) {
+public record Drift(
+        String subject,
+        String requirementId,
+        String variant,
+        String metric,
+        String statistic,
+        String unit,
+        String comparator,
+        double threshold,
+        List<Point> points,
+        List<Level> levels,
+        List<Step> steps,
+        double falseAlarmRate,
+        double confidence,
+        int skipped) {
 
-    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd", Locale.ROOT)
-            .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter DAY =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd", Locale.ROOT).withZone(ZoneOffset.UTC);
 
     /** One certification's value of the statistic, its interval and verdict as certified. */
-    public record Point(Instant at, String resultId, String hostname, double value, double low, double high,
-                        String verdict) {
-    }
+    public record Point(
+            Instant at, String resultId, String hostname, double value, double low, double high, String verdict) {}
 
     /**
      * A stretch without a detected change: points {@code [from, to)}; {@code runMean} and its
@@ -33,8 +44,15 @@ public record Drift(String subject, String requirementId, String variant, String
      * variance, so correlated runs do not narrow it); {@code merged} is the statistic of the
      * stretch's distributions merged into one (histograms added), when they are stored.
      */
-    public record Level(int from, int to, Instant start, Instant end, double runMean, double low, double high,
-                        OptionalDouble merged) {
+    public record Level(
+            int from,
+            int to,
+            Instant start,
+            Instant end,
+            double runMean,
+            double low,
+            double high,
+            OptionalDouble merged) {
         /** The level as reported: the merged distribution's statistic, else the mean of the runs'. */
         public double value() {
             return merged.orElse(runMean);
@@ -50,9 +68,15 @@ public record Drift(String subject, String requirementId, String variant, String
      * {@code firstAfter}, the statistic went from {@code before} to {@code after}; {@code shift}
      * is the change of the per-run level with its interval.
      */
-    public record Step(int at, Instant lastBefore, Instant firstAfter, Level before, Level after, double shift,
-                       double shiftLow, double shiftHigh) {
-    }
+    public record Step(
+            int at,
+            Instant lastBefore,
+            Instant firstAfter,
+            Level before,
+            Level after,
+            double shift,
+            double shiftLow,
+            double shiftHigh) {}
 
     public boolean changed() {
         return !steps.isEmpty();
@@ -76,20 +100,26 @@ public record Drift(String subject, String requirementId, String variant, String
     public String describe(Step s) {
         String verb = s.after().value() > s.before().value() ? "rose" : "fell";
         String name = statistic + " " + requirementId + (variant == null ? "" : " (" + variant + ")") + " " + metric;
-        return name + " on " + subject + " " + verb + " from " + format(s.before().value()) + " to "
-                + formatWithInterval(s.after().value(), s.after().low(), s.after().high()) + " between "
+        return name + " on " + subject + " " + verb + " from "
+                + format(s.before().value()) + " to "
+                + formatWithInterval(
+                        s.after().value(), s.after().low(), s.after().high()) + " between "
                 + DAY.format(s.lastBefore()) + " and " + DAY.format(s.firstAfter()) + " (per-run level "
                 + (s.shift() > 0 ? "+" : "") + formatWithInterval(s.shift(), s.shiftLow(), s.shiftHigh())
-                + (comparator == null ? "" : "; " + (worse(s) ? "worse" : "better") + " for " + comparator + " "
-                + format(threshold)) + ")";
+                + (comparator == null
+                        ? ""
+                        : "; " + (worse(s) ? "worse" : "better") + " for " + comparator + " " + format(threshold))
+                + ")";
     }
 
     /** One sentence for a series without a change. */
     public String describeSteady() {
         Level l = levels.get(levels.size() - 1);
         return statistic + " " + requirementId + (variant == null ? "" : " (" + variant + ")") + " " + metric + " on "
-                + subject + ": no change in " + points.size() + " runs (" + DAY.format(points.get(0).at()) + " to "
-                + DAY.format(points.get(points.size() - 1).at()) + "), " + formatWithInterval(l.value(), l.low(), l.high());
+                + subject + ": no change in " + points.size() + " runs ("
+                + DAY.format(points.get(0).at()) + " to "
+                + DAY.format(points.get(points.size() - 1).at()) + "), "
+                + formatWithInterval(l.value(), l.low(), l.high());
     }
 
     private Dimension dimension() {

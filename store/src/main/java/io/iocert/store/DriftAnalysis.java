@@ -23,11 +23,20 @@ import java.util.OptionalDouble;
 public final class DriftAnalysis {
 
     /** What to analyse and how. */
-    public record Options(Optional<String> requirement, Optional<String> statistic, double falseAlarmRate,
-                          int minSegment, double confidence, boolean mergeLevels) {
+    public record Options(
+            Optional<String> requirement,
+            Optional<String> statistic,
+            double falseAlarmRate,
+            int minSegment,
+            double confidence,
+            boolean mergeLevels) {
         /** Options whose levels are also measured on their merged distributions. */
-        public Options(Optional<String> requirement, Optional<String> statistic, double falseAlarmRate, int minSegment,
-                       double confidence) {
+        public Options(
+                Optional<String> requirement,
+                Optional<String> statistic,
+                double falseAlarmRate,
+                int minSegment,
+                double confidence) {
             this(requirement, statistic, falseAlarmRate, minSegment, confidence, true);
         }
 
@@ -75,11 +84,13 @@ public final class DriftAnalysis {
     }
 
     /** The same over verdict rows already read ({@link ResultStore#verdicts}). */
-    public List<Drift> analyse(ResultStore store, ResultStore.Selector selector, List<ResultStore.StoredVerdict> verdicts,
-                               Options options) throws StoreException {
+    public List<Drift> analyse(
+            ResultStore store, ResultStore.Selector selector, List<ResultStore.StoredVerdict> verdicts, Options options)
+            throws StoreException {
         Map<String, List<ResultStore.StoredVerdict>> series = new LinkedHashMap<>();
         for (ResultStore.StoredVerdict v : verdicts) {
-            if (options.requirement().isPresent() && !options.requirement().get().equals(v.requirementId())) {
+            if (options.requirement().isPresent()
+                    && !options.requirement().get().equals(v.requirementId())) {
                 continue;
             }
             if (options.statistic().isPresent() && !options.statistic().get().equals(v.statistic())) {
@@ -97,50 +108,103 @@ public final class DriftAnalysis {
         return out;
     }
 
-    private Drift series(ResultStore store, ResultStore.Selector selector, List<ResultStore.StoredVerdict> rows,
-                         Options options, Map<String, Optional<Measurement>> mergedCache) throws StoreException {
+    private Drift series(
+            ResultStore store,
+            ResultStore.Selector selector,
+            List<ResultStore.StoredVerdict> rows,
+            Options options,
+            Map<String, Optional<Measurement>> mergedCache)
+            throws StoreException {
         List<Drift.Point> points = new ArrayList<>();
         int skipped = 0;
         for (ResultStore.StoredVerdict v : rows) {
             if (Double.isFinite(v.measured())) {
-                points.add(new Drift.Point(v.startedAt(), v.resultId(), v.hostname(), v.measured(), v.ciLow(), v.ciHigh(),
-                        v.verdict()));
+                points.add(new Drift.Point(
+                        v.startedAt(), v.resultId(), v.hostname(), v.measured(), v.ciLow(), v.ciHigh(), v.verdict()));
             } else {
                 skipped++;
             }
         }
         ResultStore.StoredVerdict first = rows.get(0);
-        String subject = selector.node().orElseGet(() -> "instance type " + selector.instanceType().get());
+        String subject = selector.node()
+                .orElseGet(() -> "instance type " + selector.instanceType().get());
         if (points.isEmpty()) {
-            return new Drift(subject, first.requirementId(), first.variant(), first.metric(), first.statistic(),
-                    first.unit(), first.comparator(), first.threshold(), List.of(), List.of(), List.of(),
-                    options.falseAlarmRate(), options.confidence(), skipped);
+            return new Drift(
+                    subject,
+                    first.requirementId(),
+                    first.variant(),
+                    first.metric(),
+                    first.statistic(),
+                    first.unit(),
+                    first.comparator(),
+                    first.threshold(),
+                    List.of(),
+                    List.of(),
+                    List.of(),
+                    options.falseAlarmRate(),
+                    options.confidence(),
+                    skipped);
         }
         double[] x = points.stream().mapToDouble(Drift.Point::value).toArray();
-        ChangeDetector.Segmentation seg = detector.detect(x, options.falseAlarmRate(), options.minSegment(),
-                options.confidence());
+        ChangeDetector.Segmentation seg =
+                detector.detect(x, options.falseAlarmRate(), options.minSegment(), options.confidence());
         List<Drift.Level> levels = new ArrayList<>();
         for (ChangeDetector.Level l : seg.levels()) {
-            List<String> ids = points.subList(l.from(), l.to()).stream().map(Drift.Point::resultId).toList();
-            levels.add(new Drift.Level(l.from(), l.to(), points.get(l.from()).at(), points.get(l.to() - 1).at(), l.mean(),
-                    l.low(), l.high(), options.mergeLevels() ? merged(store, ids, first, options.confidence(), mergedCache)
-                    : OptionalDouble.empty()));
+            List<String> ids = points.subList(l.from(), l.to()).stream()
+                    .map(Drift.Point::resultId)
+                    .toList();
+            levels.add(new Drift.Level(
+                    l.from(),
+                    l.to(),
+                    points.get(l.from()).at(),
+                    points.get(l.to() - 1).at(),
+                    l.mean(),
+                    l.low(),
+                    l.high(),
+                    options.mergeLevels()
+                            ? merged(store, ids, first, options.confidence(), mergedCache)
+                            : OptionalDouble.empty()));
         }
         List<Drift.Step> steps = new ArrayList<>();
         for (ChangeDetector.Shift s : seg.shifts()) {
-            Drift.Level before = levels.stream().filter(l -> l.to() == s.at()).findFirst().orElseThrow();
-            Drift.Level after = levels.stream().filter(l -> l.from() == s.at()).findFirst().orElseThrow();
-            steps.add(new Drift.Step(s.at(), points.get(s.at() - 1).at(), points.get(s.at()).at(), before, after,
-                    s.shift(), s.low(), s.high()));
+            Drift.Level before =
+                    levels.stream().filter(l -> l.to() == s.at()).findFirst().orElseThrow();
+            Drift.Level after =
+                    levels.stream().filter(l -> l.from() == s.at()).findFirst().orElseThrow();
+            steps.add(new Drift.Step(
+                    s.at(),
+                    points.get(s.at() - 1).at(),
+                    points.get(s.at()).at(),
+                    before,
+                    after,
+                    s.shift(),
+                    s.low(),
+                    s.high()));
         }
-        return new Drift(subject, first.requirementId(), first.variant(), first.metric(), first.statistic(),
-                first.unit(), first.comparator(), first.threshold(), List.copyOf(points), List.copyOf(levels),
-                List.copyOf(steps), seg.falseAlarmRate(), options.confidence(), skipped);
+        return new Drift(
+                subject,
+                first.requirementId(),
+                first.variant(),
+                first.metric(),
+                first.statistic(),
+                first.unit(),
+                first.comparator(),
+                first.threshold(),
+                List.copyOf(points),
+                List.copyOf(levels),
+                List.copyOf(steps),
+                seg.falseAlarmRate(),
+                options.confidence(),
+                skipped);
     }
 
     /** The statistic of the runs' distributions merged into one; empty when none is stored. */
-    private static OptionalDouble merged(ResultStore store, List<String> resultIds, ResultStore.StoredVerdict row,
-                                         double confidence, Map<String, Optional<Measurement>> cache)
+    private static OptionalDouble merged(
+            ResultStore store,
+            List<String> resultIds,
+            ResultStore.StoredVerdict row,
+            double confidence,
+            Map<String, Optional<Measurement>> cache)
             throws StoreException {
         Optional<Statistic> statistic = Statistic.parse(row.statistic());
         if (statistic.isEmpty() || row.metric() == null) {
@@ -157,7 +221,8 @@ public final class DriftAnalysis {
         if (sample.isEmpty()) {
             return OptionalDouble.empty();
         }
-        double v = Estimators.estimate(sample.get(), statistic.get(), confidence).value();
+        double v =
+                Estimators.estimate(sample.get(), statistic.get(), confidence).value();
         return Double.isFinite(v) ? OptionalDouble.of(v) : OptionalDouble.empty();
     }
 }

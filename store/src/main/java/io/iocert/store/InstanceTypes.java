@@ -11,13 +11,15 @@ import java.util.Optional;
 public final class InstanceTypes {
     /** Key names as the probes' NodeIdentityCollector writes them (the store does not depend on probes). */
     static final String CLOUD_INSTANCE_TYPE = "cloudInstanceType";
+
     static final String DMI_PRODUCT = "dmiProductName";
 
-    private InstanceTypes() {
-    }
+    private InstanceTypes() {}
 
     public static Optional<String> of(NodeIdentity node) {
-        return node.get(CLOUD_INSTANCE_TYPE).or(() -> node.get(DMI_PRODUCT)).map(String::valueOf)
+        return node.get(CLOUD_INSTANCE_TYPE)
+                .or(() -> node.get(DMI_PRODUCT))
+                .map(String::valueOf)
                 .filter(s -> !s.isBlank());
     }
 }

@@ -91,17 +91,21 @@ public final class ResultStore implements AutoCloseable {
             java.nio.file.Path file = location.sqliteFile().get();
             if (!Files.exists(file)) {
                 if (!create) {
-                    throw new StoreException(StoreException.Kind.BAD_INPUT, location.display()
-                            + ": no such store (record into it first with --store on run, certify or import)");
+                    throw new StoreException(
+                            StoreException.Kind.BAD_INPUT,
+                            location.display()
+                                    + ": no such store (record into it first with --store on run, certify or import)");
                 }
                 java.nio.file.Path parent = file.getParent();
                 if (parent != null && !Files.isDirectory(parent)) {
-                    throw new StoreException(StoreException.Kind.BAD_INPUT, location.display()
-                            + ": cannot create the store, " + parent + " is not a directory");
+                    throw new StoreException(
+                            StoreException.Kind.BAD_INPUT,
+                            location.display() + ": cannot create the store, " + parent + " is not a directory");
                 }
             } else if (Files.isDirectory(file)) {
-                throw new StoreException(StoreException.Kind.BAD_INPUT, location.display()
-                        + " is a directory; expected a store file (or a jdbc:postgresql:// URL)");
+                throw new StoreException(
+                        StoreException.Kind.BAD_INPUT,
+                        location.display() + " is a directory; expected a store file (or a jdbc:postgresql:// URL)");
             }
             SQLiteConfig config = new SQLiteConfig();
             config.setBusyTimeout(busyWaitMs);
@@ -168,18 +172,22 @@ public final class ResultStore implements AutoCloseable {
         try {
             size = Files.size(file);
         } catch (IOException e) {
-            throw new StoreException(StoreException.Kind.BAD_INPUT, location.display() + ": cannot read (" + e + ")", e);
+            throw new StoreException(
+                    StoreException.Kind.BAD_INPUT, location.display() + ": cannot read (" + e + ")", e);
         }
         String check = size <= FULL_CHECK_BYTES ? "PRAGMA quick_check" : "PRAGMA schema_version";
-        try (Connection c = ds.getConnection(); var s = c.createStatement();
-             ResultSet rs = s.executeQuery(check)) {
+        try (Connection c = ds.getConnection();
+                var s = c.createStatement();
+                ResultSet rs = s.executeQuery(check)) {
             if (size > FULL_CHECK_BYTES) {
                 return;
             }
             String first = rs.next() ? rs.getString(1) : "ok";
             if (!"ok".equals(first)) {
-                throw new StoreException(StoreException.Kind.BAD_INPUT, location.display() + " is damaged (SQLite"
-                        + " integrity check: " + first + "); restore it from a copy. The store was not changed.");
+                throw new StoreException(
+                        StoreException.Kind.BAD_INPUT,
+                        location.display() + " is damaged (SQLite" + " integrity check: " + first
+                                + "); restore it from a copy. The store was not changed.");
             }
         } catch (SQLException e) {
             throw failure(location, "read", e);
@@ -191,34 +199,50 @@ public final class ResultStore implements AutoCloseable {
         if (e instanceof org.sqlite.SQLiteException se) {
             SQLiteErrorCode code = se.getResultCode();
             if (code == SQLiteErrorCode.SQLITE_NOTADB) {
-                return new StoreException(StoreException.Kind.BAD_INPUT, location.display()
-                        + " is not an iocert store (not a SQLite database); iocert does not overwrite it", e);
+                return new StoreException(
+                        StoreException.Kind.BAD_INPUT,
+                        location.display()
+                                + " is not an iocert store (not a SQLite database); iocert does not overwrite it",
+                        e);
             }
             if (code == SQLiteErrorCode.SQLITE_CORRUPT || code.name().startsWith("SQLITE_CORRUPT")) {
-                return new StoreException(StoreException.Kind.BAD_INPUT, location.display()
-                        + " is damaged (" + se.getMessage() + "); restore it from a copy. The store was not changed.", e);
+                return new StoreException(
+                        StoreException.Kind.BAD_INPUT,
+                        location.display() + " is damaged (" + se.getMessage()
+                                + "); restore it from a copy. The store was not changed.",
+                        e);
             }
             if (code.name().startsWith("SQLITE_BUSY") || code.name().startsWith("SQLITE_LOCKED")) {
-                return new StoreException(StoreException.Kind.UNAVAILABLE, location.display()
-                        + " is busy: another iocert is writing to it (waited " + BUSY_WAIT_MS / 1000
-                        + " s); nothing was recorded, try again", e);
+                return new StoreException(
+                        StoreException.Kind.UNAVAILABLE,
+                        location.display()
+                                + " is busy: another iocert is writing to it (waited " + BUSY_WAIT_MS / 1000
+                                + " s); nothing was recorded, try again",
+                        e);
             }
-            if (code.name().startsWith("SQLITE_READONLY") || code.name().startsWith("SQLITE_CANTOPEN")
+            if (code.name().startsWith("SQLITE_READONLY")
+                    || code.name().startsWith("SQLITE_CANTOPEN")
                     || code.name().startsWith("SQLITE_PERM")) {
-                return new StoreException(StoreException.Kind.BAD_INPUT, location.display() + ": cannot " + doing
-                        + " the store (" + se.getMessage() + ")", e);
+                return new StoreException(
+                        StoreException.Kind.BAD_INPUT,
+                        location.display() + ": cannot " + doing + " the store (" + se.getMessage() + ")",
+                        e);
             }
         }
         String state = e.getSQLState();
         if (state != null && state.startsWith("08")) {
-            return new StoreException(StoreException.Kind.UNAVAILABLE, location.display()
-                    + ": cannot reach the database server (" + e.getMessage() + ")", e);
+            return new StoreException(
+                    StoreException.Kind.UNAVAILABLE,
+                    location.display() + ": cannot reach the database server (" + e.getMessage() + ")",
+                    e);
         }
         if (state != null && (state.startsWith("28") || state.equals("3D000"))) {
             return new StoreException(StoreException.Kind.BAD_INPUT, location.display() + ": " + e.getMessage(), e);
         }
-        return new StoreException(StoreException.Kind.UNAVAILABLE, location.display() + ": cannot " + doing
-                + " the store (" + e.getMessage() + ")", e);
+        return new StoreException(
+                StoreException.Kind.UNAVAILABLE,
+                location.display() + ": cannot " + doing + " the store (" + e.getMessage() + ")",
+                e);
     }
 
     public StoreLocation location() {
@@ -226,16 +250,16 @@ public final class ResultStore implements AutoCloseable {
     }
 
     /** What one {@link #record} call stored. */
-    public record Recorded(String resultId, boolean newResult, Optional<String> certificationId) {
-    }
+    public record Recorded(String resultId, boolean newResult, Optional<String> certificationId) {}
 
     /**
      * Records, in one transaction, {@code result} (whose document as written is {@code document})
      * and, when given, its certification {@code report} and signed {@code certificate}.
      * {@code source} says which command recorded it: run, certify or import.
      */
-    public Recorded record(Result result, byte[] document, String source, Report report, byte[] certificate,
-                           Instant now) throws StoreException {
+    public Recorded record(
+            Result result, byte[] document, String source, Report report, byte[] certificate, Instant now)
+            throws StoreException {
         String resultId = Certificates.sha256(document);
         try {
             if (writer == null) {
@@ -276,8 +300,16 @@ public final class ResultStore implements AutoCloseable {
         }
     }
 
-    private Recorded record(Connection connection, String resultId, Result result, byte[] document, String source,
-                            Report report, byte[] certificate, Instant now) throws SQLException, IOException {
+    private Recorded record(
+            Connection connection,
+            String resultId,
+            Result result,
+            byte[] document,
+            String source,
+            Report report,
+            byte[] certificate,
+            Instant now)
+            throws SQLException, IOException {
         {
             // ON CONFLICT: a concurrent writer of the same document (PostgreSQL) waits for the
             // first and then finds it there; the result and its measurements are written once.
@@ -293,8 +325,9 @@ public final class ResultStore implements AutoCloseable {
         }
     }
 
-    private static boolean insertResult(Connection connection, String resultId, Result r, byte[] document,
-                                        String source, Instant now) throws SQLException, IOException {
+    private static boolean insertResult(
+            Connection connection, String resultId, Result r, byte[] document, String source, Instant now)
+            throws SQLException, IOException {
         try (PreparedStatement s = connection.prepareStatement("INSERT INTO iocert_result (result_id, hostname,"
                 + " instance_type, node_json, spec_name, spec_sha256, tool_version, started_at_ms, ended_at_ms,"
                 + " recorded_at_ms, source, document_gz) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -357,7 +390,8 @@ public final class ResultStore implements AutoCloseable {
         return judged.size() > 1 ? Certifier.variant(m) : null;
     }
 
-    private static String insertCertification(Connection connection, String resultId, Report report, byte[] certificate, Instant now)
+    private static String insertCertification(
+            Connection connection, String resultId, Report report, byte[] certificate, Instant now)
             throws SQLException, IOException {
         String certId = UUID.randomUUID().toString().replace("-", "");
         StringWriter json = new StringWriter();
@@ -375,9 +409,10 @@ public final class ResultStore implements AutoCloseable {
             s.setString(8, certificate == null ? null : new String(certificate, StandardCharsets.UTF_8));
             s.executeUpdate();
         }
-        try (PreparedStatement s = connection.prepareStatement("INSERT INTO iocert_verdict (cert_id, seq,"
-                + " requirement_id, variant, probe, metric, statistic, comparator, threshold, unit, measured, ci_low,"
-                + " ci_high, confidence, samples, verdict, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        try (PreparedStatement s = connection.prepareStatement(
+                "INSERT INTO iocert_verdict (cert_id, seq,"
+                        + " requirement_id, variant, probe, metric, statistic, comparator, threshold, unit, measured, ci_low,"
+                        + " ci_high, confidence, samples, verdict, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             int seq = 0;
             for (RequirementVerdict v : report.requirements()) {
                 s.setString(1, certId);
@@ -442,11 +477,23 @@ public final class ResultStore implements AutoCloseable {
     }
 
     /** One certification in a node's or type's history. */
-    public record HistoryEntry(String certificationId, String resultId, String hostname, String instanceType,
-                               String specName, String specSha256, Instant startedAt, Instant certifiedAt,
-                               String verdict, int pass, int fail, int inconclusive, int error, String source,
-                               boolean signed, String toolVersion) {
-    }
+    public record HistoryEntry(
+            String certificationId,
+            String resultId,
+            String hostname,
+            String instanceType,
+            String specName,
+            String specSha256,
+            Instant startedAt,
+            Instant certifiedAt,
+            String verdict,
+            int pass,
+            int fail,
+            int inconclusive,
+            int error,
+            String source,
+            boolean signed,
+            String toolVersion) {}
 
     /** The certifications of the selected nodes against spec {@code specName}, oldest run first. */
     public List<HistoryEntry> history(Selector selector, String specName) throws StoreException {
@@ -466,12 +513,23 @@ public final class ResultStore implements AutoCloseable {
             s.setString(2, specName);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new HistoryEntry(rs.getString("cert_id"), rs.getString("result_id"), rs.getString("hostname"),
-                            rs.getString("instance_type"), rs.getString("spec_name"), rs.getString("spec_sha256"),
+                    out.add(new HistoryEntry(
+                            rs.getString("cert_id"),
+                            rs.getString("result_id"),
+                            rs.getString("hostname"),
+                            rs.getString("instance_type"),
+                            rs.getString("spec_name"),
+                            rs.getString("spec_sha256"),
                             Instant.ofEpochMilli(rs.getLong("started_at_ms")),
-                            Instant.ofEpochMilli(rs.getLong("certified_at_ms")), rs.getString("verdict"),
-                            rs.getInt("n_pass"), rs.getInt("n_fail"), rs.getInt("n_inc"), rs.getInt("n_err"),
-                            rs.getString("source"), rs.getBoolean("signed"), rs.getString("tool_version")));
+                            Instant.ofEpochMilli(rs.getLong("certified_at_ms")),
+                            rs.getString("verdict"),
+                            rs.getInt("n_pass"),
+                            rs.getInt("n_fail"),
+                            rs.getInt("n_inc"),
+                            rs.getInt("n_err"),
+                            rs.getString("source"),
+                            rs.getBoolean("signed"),
+                            rs.getString("tool_version")));
                 }
             }
         } catch (SQLException e) {
@@ -481,10 +539,23 @@ public final class ResultStore implements AutoCloseable {
     }
 
     /** One judged statistic of one stored certification, with when and where its result was measured. */
-    public record StoredVerdict(String certificationId, String resultId, String hostname, Instant startedAt,
-                                String requirementId, String variant, String probe, String metric, String statistic,
-                                String comparator, double threshold, String unit, double measured, double ciLow,
-                                double ciHigh, String verdict) {
+    public record StoredVerdict(
+            String certificationId,
+            String resultId,
+            String hostname,
+            Instant startedAt,
+            String requirementId,
+            String variant,
+            String probe,
+            String metric,
+            String statistic,
+            String comparator,
+            double threshold,
+            String unit,
+            double measured,
+            double ciLow,
+            double ciHigh,
+            String verdict) {
         /** What identifies the series this value belongs to: requirement, variant, metric, statistic. */
         public String seriesKey() {
             return requirementId + (variant == null ? "" : " (" + variant + ")") + " " + metric + " " + statistic;
@@ -511,12 +582,23 @@ public final class ResultStore implements AutoCloseable {
             s.setString(2, specName);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    StoredVerdict v = new StoredVerdict(rs.getString("cert_id"), rs.getString("result_id"),
-                            rs.getString("hostname"), Instant.ofEpochMilli(rs.getLong("started_at_ms")),
-                            rs.getString("requirement_id"), rs.getString("variant"), rs.getString("probe"),
-                            rs.getString("metric"), rs.getString("statistic"), rs.getString("comparator"),
-                            getDouble(rs, "threshold"), rs.getString("unit"), getDouble(rs, "measured"),
-                            getDouble(rs, "ci_low"), getDouble(rs, "ci_high"), rs.getString("verdict"));
+                    StoredVerdict v = new StoredVerdict(
+                            rs.getString("cert_id"),
+                            rs.getString("result_id"),
+                            rs.getString("hostname"),
+                            Instant.ofEpochMilli(rs.getLong("started_at_ms")),
+                            rs.getString("requirement_id"),
+                            rs.getString("variant"),
+                            rs.getString("probe"),
+                            rs.getString("metric"),
+                            rs.getString("statistic"),
+                            rs.getString("comparator"),
+                            getDouble(rs, "threshold"),
+                            rs.getString("unit"),
+                            getDouble(rs, "measured"),
+                            getDouble(rs, "ci_low"),
+                            getDouble(rs, "ci_high"),
+                            rs.getString("verdict"));
                     latestCert.put(v.resultId(), v.certificationId());
                     rows.add(v);
                 }
@@ -524,7 +606,9 @@ public final class ResultStore implements AutoCloseable {
         } catch (SQLException e) {
             throw failure(location, "read", e);
         }
-        return rows.stream().filter(v -> v.certificationId().equals(latestCert.get(v.resultId()))).toList();
+        return rows.stream()
+                .filter(v -> v.certificationId().equals(latestCert.get(v.resultId())))
+                .toList();
     }
 
     /**
@@ -575,22 +659,32 @@ public final class ResultStore implements AutoCloseable {
         } catch (SQLException e) {
             throw failure(location, "read", e);
         } catch (DataFormatException e) {
-            throw new StoreException(StoreException.Kind.BAD_INPUT, location.display() + " holds a damaged histogram"
-                    + " for '" + requirementId + "' (" + e.getMessage() + ")", e);
+            throw new StoreException(
+                    StoreException.Kind.BAD_INPUT,
+                    location.display() + " holds a damaged histogram" + " for '" + requirementId + "' ("
+                            + e.getMessage() + ")",
+                    e);
         }
         if (probe == null || (sum == null && pooled.isEmpty())) {
             return Optional.empty();
         }
         IntervalSeries series = pooled.isEmpty() ? null : new IntervalSeries(intervalNs, pooled);
-        return Optional.of(new Measurement(requirementId, probe, metric, unit, Map.of(), samples, null, sum, series,
-                Map.of(), null));
+        return Optional.of(new Measurement(
+                requirementId, probe, metric, unit, Map.of(), samples, null, sum, series, Map.of(), null));
     }
 
     /** One certification as the catalogue lists it. */
-    public record Certification(String certificationId, String resultId, String hostname, String instanceType,
-                                String specName, String specSha256, Instant startedAt, Instant certifiedAt,
-                                String verdict, String source) {
-    }
+    public record Certification(
+            String certificationId,
+            String resultId,
+            String hostname,
+            String instanceType,
+            String specName,
+            String specSha256,
+            Instant startedAt,
+            Instant certifiedAt,
+            String verdict,
+            String source) {}
 
     /** Every certification, grouped by node and spec, each group oldest measurement first. */
     public List<Certification> certifications() throws StoreException {
@@ -599,11 +693,20 @@ public final class ResultStore implements AutoCloseable {
                 + " JOIN iocert_result r ON r.result_id = c.result_id"
                 + " ORDER BY r.hostname, c.spec_name, r.started_at_ms, c.certified_at_ms";
         List<Certification> out = new ArrayList<>();
-        try (PreparedStatement s = connection.prepareStatement(sql); ResultSet rs = s.executeQuery()) {
+        try (PreparedStatement s = connection.prepareStatement(sql);
+                ResultSet rs = s.executeQuery()) {
             while (rs.next()) {
-                out.add(new Certification(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getString(5), rs.getString(6), Instant.ofEpochMilli(rs.getLong(7)),
-                        Instant.ofEpochMilli(rs.getLong(8)), rs.getString(9), rs.getString(10)));
+                out.add(new Certification(
+                        rs.getString(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getString(4),
+                        rs.getString(5),
+                        rs.getString(6),
+                        Instant.ofEpochMilli(rs.getLong(7)),
+                        Instant.ofEpochMilli(rs.getLong(8)),
+                        rs.getString(9),
+                        rs.getString(10)));
             }
         } catch (SQLException e) {
             throw failure(location, "read", e);
@@ -612,9 +715,8 @@ public final class ResultStore implements AutoCloseable {
     }
 
     /** A certification's stored report: its JSON, certificate (or null) and judged statistics. */
-    public record StoredReport(String certificationId, String reportJson, String certificateJson,
-                               List<StoredVerdict> verdicts) {
-    }
+    public record StoredReport(
+            String certificationId, String reportJson, String certificateJson, List<StoredVerdict> verdicts) {}
 
     /** Receives stored reports one at a time. */
     public interface ReportVisitor {
@@ -627,12 +729,15 @@ public final class ResultStore implements AutoCloseable {
      */
     public void forEachReport(ReportVisitor visitor) throws StoreException, java.io.IOException {
         String certs = "SELECT cert_id, report_json, certificate_json FROM iocert_certification ORDER BY cert_id";
-        String rows = "SELECT v.cert_id, c.result_id, r.hostname, r.started_at_ms, v.requirement_id, v.variant, v.probe,"
-                + " v.metric, v.statistic, v.comparator, v.threshold, v.unit, v.measured, v.ci_low, v.ci_high, v.verdict"
-                + " FROM iocert_verdict v JOIN iocert_certification c ON c.cert_id = v.cert_id"
-                + " JOIN iocert_result r ON r.result_id = c.result_id ORDER BY v.cert_id, v.seq";
-        try (PreparedStatement a = connection.prepareStatement(certs); PreparedStatement b = connection.prepareStatement(rows);
-             ResultSet ca = a.executeQuery(); ResultSet vb = b.executeQuery()) {
+        String rows =
+                "SELECT v.cert_id, c.result_id, r.hostname, r.started_at_ms, v.requirement_id, v.variant, v.probe,"
+                        + " v.metric, v.statistic, v.comparator, v.threshold, v.unit, v.measured, v.ci_low, v.ci_high, v.verdict"
+                        + " FROM iocert_verdict v JOIN iocert_certification c ON c.cert_id = v.cert_id"
+                        + " JOIN iocert_result r ON r.result_id = c.result_id ORDER BY v.cert_id, v.seq";
+        try (PreparedStatement a = connection.prepareStatement(certs);
+                PreparedStatement b = connection.prepareStatement(rows);
+                ResultSet ca = a.executeQuery();
+                ResultSet vb = b.executeQuery()) {
             boolean more = vb.next();
             while (ca.next()) {
                 String id = ca.getString(1);
@@ -641,10 +746,23 @@ public final class ResultStore implements AutoCloseable {
                     more = vb.next();
                 }
                 while (more && vb.getString(1).equals(id)) {
-                    list.add(new StoredVerdict(id, vb.getString(2), vb.getString(3), Instant.ofEpochMilli(vb.getLong(4)),
-                            vb.getString(5), vb.getString(6), vb.getString(7), vb.getString(8), vb.getString(9),
-                            vb.getString(10), getDouble(vb, "threshold"), vb.getString(12), getDouble(vb, "measured"),
-                            getDouble(vb, "ci_low"), getDouble(vb, "ci_high"), vb.getString(16)));
+                    list.add(new StoredVerdict(
+                            id,
+                            vb.getString(2),
+                            vb.getString(3),
+                            Instant.ofEpochMilli(vb.getLong(4)),
+                            vb.getString(5),
+                            vb.getString(6),
+                            vb.getString(7),
+                            vb.getString(8),
+                            vb.getString(9),
+                            vb.getString(10),
+                            getDouble(vb, "threshold"),
+                            vb.getString(12),
+                            getDouble(vb, "measured"),
+                            getDouble(vb, "ci_low"),
+                            getDouble(vb, "ci_high"),
+                            vb.getString(16)));
                     more = vb.next();
                 }
                 visitor.visit(new StoredReport(id, ca.getString(2), ca.getString(3), list));
@@ -655,8 +773,7 @@ public final class ResultStore implements AutoCloseable {
     }
 
     /** A stored result document with what the store knows of it. */
-    public record StoredResult(String resultId, Instant startedAt, Result result) {
-    }
+    public record StoredResult(String resultId, Instant startedAt, Result result) {}
 
     /**
      * The newest stored result of every node of instance type {@code type}, one per hostname,
@@ -682,7 +799,9 @@ public final class ResultStore implements AutoCloseable {
                         continue;
                     }
                     String id = rs.getString("result_id");
-                    out.add(new StoredResult(id, Instant.ofEpochMilli(rs.getLong("started_at_ms")),
+                    out.add(new StoredResult(
+                            id,
+                            Instant.ofEpochMilli(rs.getLong("started_at_ms")),
                             document(id, rs.getBytes("document_gz"))));
                 }
             }
@@ -696,17 +815,20 @@ public final class ResultStore implements AutoCloseable {
         try {
             return ResultCodec.fromJson(gunzip(gz), location.display() + " result " + id.substring(0, 12));
         } catch (ResultFormatException | IOException e) {
-            throw new StoreException(StoreException.Kind.BAD_INPUT, location.display() + " holds a damaged result "
-                    + id.substring(0, 12) + ": " + e.getMessage(), e);
+            throw new StoreException(
+                    StoreException.Kind.BAD_INPUT,
+                    location.display() + " holds a damaged result " + id.substring(0, 12) + ": " + e.getMessage(),
+                    e);
         }
     }
 
     /** The instance types in the store, with how many nodes each. */
     public Map<String, Integer> instanceTypes() throws StoreException {
         Map<String, Integer> out = new LinkedHashMap<>();
-        try (var s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT instance_type,"
-                + " COUNT(DISTINCT hostname) FROM iocert_result WHERE instance_type IS NOT NULL GROUP BY instance_type"
-                + " ORDER BY instance_type")) {
+        try (var s = connection.createStatement();
+                ResultSet rs = s.executeQuery("SELECT instance_type,"
+                        + " COUNT(DISTINCT hostname) FROM iocert_result WHERE instance_type IS NOT NULL GROUP BY instance_type"
+                        + " ORDER BY instance_type")) {
             while (rs.next()) {
                 out.put(rs.getString(1), rs.getInt(2));
             }

@@ -35,8 +35,7 @@ final class Schema {
             "1", -897068707,
             "2", -553100562);
 
-    private Schema() {
-    }
+    private Schema() {}
 
     /**
      * Whether the store's schema history holds exactly this iocert's migrations, each applied
@@ -46,7 +45,7 @@ final class Schema {
      */
     static boolean isCurrent(Connection connection) {
         try (Statement s = connection.createStatement();
-             ResultSet rs = s.executeQuery("SELECT version, checksum, success FROM " + HISTORY_TABLE)) {
+                ResultSet rs = s.executeQuery("SELECT version, checksum, success FROM " + HISTORY_TABLE)) {
             Map<String, Integer> applied = new HashMap<>();
             while (rs.next()) {
                 String version = rs.getString(1);
@@ -75,7 +74,8 @@ final class Schema {
             for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
                 if (c instanceof java.sql.SQLException sql) {
                     StoreException mapped = ResultStore.failure(location, "read", sql);
-                    if (mapped.kind() == StoreException.Kind.UNAVAILABLE || mapped.getMessage().contains("damaged")
+                    if (mapped.kind() == StoreException.Kind.UNAVAILABLE
+                            || mapped.getMessage().contains("damaged")
                             || mapped.getMessage().contains("not an iocert store")) {
                         throw mapped;
                     }
@@ -83,12 +83,19 @@ final class Schema {
             }
             String msg = String.valueOf(e.getMessage());
             if (msg.contains("without schema history table") || msg.contains("non-empty schema")) {
-                throw new StoreException(StoreException.Kind.BAD_INPUT, where + " holds tables but is not an iocert"
-                        + " store (no " + HISTORY_TABLE + " table); iocert does not write into it. Give a new file"
-                        + " or an empty database.", e);
+                throw new StoreException(
+                        StoreException.Kind.BAD_INPUT,
+                        where + " holds tables but is not an iocert"
+                                + " store (no " + HISTORY_TABLE
+                                + " table); iocert does not write into it. Give a new file"
+                                + " or an empty database.",
+                        e);
             }
-            throw new StoreException(StoreException.Kind.BAD_INPUT, where + ": the store schema cannot be checked or"
-                    + " brought up to date (" + firstLine(msg) + "). The store was not changed.", e);
+            throw new StoreException(
+                    StoreException.Kind.BAD_INPUT,
+                    where + ": the store schema cannot be checked or" + " brought up to date (" + firstLine(msg)
+                            + "). The store was not changed.",
+                    e);
         }
     }
 
@@ -116,14 +123,19 @@ final class Schema {
         for (MigrationInfo m : applied) {
             MigrationState s = m.getState();
             if (s == MigrationState.FUTURE_SUCCESS || s == MigrationState.FUTURE_FAILED) {
-                throw new StoreException(StoreException.Kind.BAD_INPUT, where + " has store schema version "
-                        + m.getVersion() + " (" + m.getDescription() + "), newer than this iocert knows (" + latest(flyway)
-                        + "); use the iocert that wrote it or a newer one. The store was not changed.");
+                throw new StoreException(
+                        StoreException.Kind.BAD_INPUT,
+                        where + " has store schema version "
+                                + m.getVersion() + " (" + m.getDescription() + "), newer than this iocert knows ("
+                                + latest(flyway)
+                                + "); use the iocert that wrote it or a newer one. The store was not changed.");
             }
             if (s == MigrationState.FAILED) {
-                throw new StoreException(StoreException.Kind.BAD_INPUT, where + ": migration " + m.getVersion()
-                        + " of the store schema failed earlier and left it half-done; restore it from a copy."
-                        + " The store was not changed.");
+                throw new StoreException(
+                        StoreException.Kind.BAD_INPUT,
+                        where + ": migration " + m.getVersion()
+                                + " of the store schema failed earlier and left it half-done; restore it from a copy."
+                                + " The store was not changed.");
             }
         }
     }
@@ -132,7 +144,8 @@ final class Schema {
     static String latest(Flyway flyway) {
         String v = "none";
         for (MigrationInfo m : flyway.info().all()) {
-            if (m.getState() != MigrationState.FUTURE_SUCCESS && m.getState() != MigrationState.FUTURE_FAILED
+            if (m.getState() != MigrationState.FUTURE_SUCCESS
+                    && m.getState() != MigrationState.FUTURE_FAILED
                     && m.getVersion() != null) {
                 v = m.getVersion().toString();
             }

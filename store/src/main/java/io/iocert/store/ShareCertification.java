@@ -22,9 +22,19 @@ import org.apache.commons.statistics.distribution.BetaDistribution;
  * probe them so). With no failure, n instances show share P at confidence C once
  * {@code P^n <= 1 - C}: 29 for 90% at 95%, 59 for 95% at 95%.
  */
-public record ShareCertification(NodeVerdict verdict, int instances, int meeting, int failing, int undecided,
-                                 double share, double confidence, double lowerBound, double upperBound,
-                                 OptionalInt moreIfAllMeet, OptionalInt moreAtObservedShare, OptionalInt moreIfAllFail) {
+public record ShareCertification(
+        NodeVerdict verdict,
+        int instances,
+        int meeting,
+        int failing,
+        int undecided,
+        double share,
+        double confidence,
+        double lowerBound,
+        double upperBound,
+        OptionalInt moreIfAllMeet,
+        OptionalInt moreAtObservedShare,
+        OptionalInt moreIfAllFail) {
 
     /** The largest number of further instances the "how many more" answers look at. */
     static final int SEARCH_LIMIT = 100_000;
@@ -37,12 +47,15 @@ public record ShareCertification(NodeVerdict verdict, int instances, int meeting
             throw new IllegalArgumentException("confidence must lie in (0, 1): " + confidence);
         }
         int n = perInstance.size();
-        int meeting = (int) perInstance.stream().filter(v -> v == NodeVerdict.ELIGIBLE).count();
-        int failing = (int) perInstance.stream().filter(v -> v == NodeVerdict.NOT_ELIGIBLE).count();
+        int meeting = (int)
+                perInstance.stream().filter(v -> v == NodeVerdict.ELIGIBLE).count();
+        int failing = (int)
+                perInstance.stream().filter(v -> v == NodeVerdict.NOT_ELIGIBLE).count();
         int undecided = n - meeting - failing;
         double lower = lower(meeting, n, confidence);
         double upper = upper(meeting + undecided, n, confidence);
-        NodeVerdict verdict = lower >= share ? NodeVerdict.ELIGIBLE
+        NodeVerdict verdict = lower >= share
+                ? NodeVerdict.ELIGIBLE
                 : upper < share ? NodeVerdict.NOT_ELIGIBLE : NodeVerdict.INCONCLUSIVE;
         OptionalInt allMeet = OptionalInt.empty();
         OptionalInt atObserved = OptionalInt.empty();
@@ -55,8 +68,8 @@ public record ShareCertification(NodeVerdict verdict, int instances, int meeting
             }
             allFail = search(m -> upper(meeting + undecided, n + m, confidence) < share);
         }
-        return new ShareCertification(verdict, n, meeting, failing, undecided, share, confidence, lower, upper,
-                allMeet, atObserved, allFail);
+        return new ShareCertification(
+                verdict, n, meeting, failing, undecided, share, confidence, lower, upper, allMeet, atObserved, allFail);
     }
 
     /** The one-sided lower confidence bound of a binomial proportion with k successes in n (Clopper-Pearson). */

@@ -10,7 +10,10 @@ public final class StoreException extends Exception {
     private static final long serialVersionUID = 1L;
 
     /** Whose fault, as the command line maps it: bad input (exit 2) or a runtime failure (exit 4). */
-    public enum Kind { BAD_INPUT, UNAVAILABLE }
+    public enum Kind {
+        BAD_INPUT,
+        UNAVAILABLE
+    }
 
     private final Kind kind;
 

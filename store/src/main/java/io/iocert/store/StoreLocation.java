@@ -20,7 +20,8 @@ public record StoreLocation(String jdbcUrl, Optional<Path> sqliteFile, String di
     /** The location {@code text} names: a file path, or a jdbc:sqlite: or jdbc:postgresql: URL. */
     public static StoreLocation parse(String text) throws StoreException {
         if (text == null || text.isBlank()) {
-            throw new StoreException(StoreException.Kind.BAD_INPUT,
+            throw new StoreException(
+                    StoreException.Kind.BAD_INPUT,
                     "the store is empty; expected a file path or a jdbc:postgresql:// URL");
         }
         if (text.startsWith("jdbc:sqlite:")) {
@@ -33,9 +34,11 @@ public record StoreLocation(String jdbcUrl, Optional<Path> sqliteFile, String di
             return new StoreLocation(text, Optional.empty(), q >= 0 ? text.substring(0, q) : text);
         }
         if (text.startsWith("jdbc:")) {
-            throw new StoreException(StoreException.Kind.BAD_INPUT, "store '" + text.substring(0, Math.min(text.length(), 40))
-                    + "...' is a JDBC URL iocert does not support; expected a file path (SQLite), jdbc:sqlite:FILE"
-                    + " or jdbc:postgresql://HOST[:PORT]/DATABASE");
+            throw new StoreException(
+                    StoreException.Kind.BAD_INPUT,
+                    "store '" + text.substring(0, Math.min(text.length(), 40))
+                            + "...' is a JDBC URL iocert does not support; expected a file path (SQLite), jdbc:sqlite:FILE"
+                            + " or jdbc:postgresql://HOST[:PORT]/DATABASE");
         }
         return sqlite(Path.of(text));
     }

@@ -29,18 +29,31 @@ class DriftAnalysisTest {
     @Test
     void shouldFindTheWeekTheP99RoseAndMeasureBothLevelsFromMergedHistograms() throws Exception {
         List<Result> runs = new ArrayList<>();
-        try (ResultStore store = ResultStore.open(StoreLocation.parse(dir.resolve("s.db").toString()), true)) {
+        try (ResultStore store =
+                ResultStore.open(StoreLocation.parse(dir.resolve("s.db").toString()), true)) {
             for (int week = 0; week < 16; week++) {
                 // Median 0.8 ms (p99 about 1.85 ms) for 8 weeks, then 1.3 ms (p99 about 3 ms).
-                Result r = StoreFixtures.result("node17", "m7i.large", T0.plusSeconds(WEEK * week),
-                        week < 8 ? 800_000 : 1_300_000, 600e6, 1000 + week);
+                Result r = StoreFixtures.result(
+                        "node17",
+                        "m7i.large",
+                        T0.plusSeconds(WEEK * week),
+                        week < 8 ? 800_000 : 1_300_000,
+                        600e6,
+                        1000 + week);
                 runs.add(r);
                 StoreFixtures.record(store, r, "run");
             }
-            List<Drift> drifts = DriftAnalysis.standard().analyse(store, ResultStore.Selector.node("node17"),
-                    "ocean-checkpoint", DriftAnalysis.Options.defaults());
+            List<Drift> drifts = DriftAnalysis.standard()
+                    .analyse(
+                            store,
+                            ResultStore.Selector.node("node17"),
+                            "ocean-checkpoint",
+                            DriftAnalysis.Options.defaults());
             assertEquals(2, drifts.size());
-            Drift p99 = drifts.stream().filter(d -> d.statistic().equals("p99")).findFirst().orElseThrow();
+            Drift p99 = drifts.stream()
+                    .filter(d -> d.statistic().equals("p99"))
+                    .findFirst()
+                    .orElseThrow();
             assertEquals(1, p99.steps().size(), p99.toString());
             Drift.Step step = p99.steps().get(0);
             assertEquals(8, step.at());
@@ -53,7 +66,8 @@ class DriftAnalysisTest {
             assertEquals(p99OfHistogram(before), step.before().value(), 1e-9);
             assertTrue(step.before().merged().isPresent());
             assertTrue(step.after().value() > 2.8e6 && step.after().value() < 3.3e6, step.toString());
-            assertTrue(step.after().low() < step.after().runMean() && step.after().runMean() < step.after().high());
+            assertTrue(step.after().low() < step.after().runMean()
+                    && step.after().runMean() < step.after().high());
             String text = p99.describe(step);
             assertTrue(text.startsWith("p99 restart-read latency on node17 rose from 1."), text);
             assertTrue(text.contains(" ms to 3.") || text.contains(" ms to 2.9"), text);
@@ -61,7 +75,10 @@ class DriftAnalysisTest {
             assertTrue(text.contains("worse for <= 2 ms"), text);
             assertTrue(text.contains("(per-run level +1."), text);
 
-            Drift throughput = drifts.stream().filter(d -> d.statistic().equals("p10")).findFirst().orElseThrow();
+            Drift throughput = drifts.stream()
+                    .filter(d -> d.statistic().equals("p10"))
+                    .findFirst()
+                    .orElseThrow();
             assertFalse(throughput.changed(), throughput.toString());
             assertTrue(throughput.levels().get(0).merged().isPresent(), "interval values pooled across runs");
         }
@@ -69,24 +86,39 @@ class DriftAnalysisTest {
 
     @Test
     void shouldFindNoChangeInASteadyHistoryAndFilterBySeries() throws Exception {
-        try (ResultStore store = ResultStore.open(StoreLocation.parse(dir.resolve("s.db").toString()), true)) {
+        try (ResultStore store =
+                ResultStore.open(StoreLocation.parse(dir.resolve("s.db").toString()), true)) {
             for (int week = 0; week < 16; week++) {
-                StoreFixtures.record(store, StoreFixtures.result("node18", null, T0.plusSeconds(WEEK * week), 800_000,
-                        600e6, 2000 + week), "run");
+                StoreFixtures.record(
+                        store,
+                        StoreFixtures.result("node18", null, T0.plusSeconds(WEEK * week), 800_000, 600e6, 2000 + week),
+                        "run");
             }
-            List<Drift> drifts = DriftAnalysis.standard().analyse(store, ResultStore.Selector.node("node18"),
-                    "ocean-checkpoint", new DriftAnalysis.Options(java.util.Optional.of("restart-read"),
-                            java.util.Optional.of("p99"), 0.05, 5, 0.95));
+            List<Drift> drifts = DriftAnalysis.standard()
+                    .analyse(
+                            store,
+                            ResultStore.Selector.node("node18"),
+                            "ocean-checkpoint",
+                            new DriftAnalysis.Options(
+                                    java.util.Optional.of("restart-read"),
+                                    java.util.Optional.of("p99"),
+                                    0.05,
+                                    5,
+                                    0.95));
             assertEquals(1, drifts.size());
             assertFalse(drifts.get(0).changed());
             assertEquals(16, drifts.get(0).points().size());
-            assertTrue(drifts.get(0).describeSteady().contains("no change in 16 runs"), drifts.get(0).describeSteady());
+            assertTrue(
+                    drifts.get(0).describeSteady().contains("no change in 16 runs"),
+                    drifts.get(0).describeSteady());
         }
     }
 
     private static double p99OfHistogram(Histogram h) {
-        Measurement m = new Measurement("restart-read", "fs.read", "latency", "ns", Map.of(), h.getTotalCount(), null, h,
-                null, Map.of(), null);
-        return Estimators.estimate(Sample.of(m).orElseThrow(), Statistic.parse("p99").orElseThrow(), 0.95).value();
+        Measurement m = new Measurement(
+                "restart-read", "fs.read", "latency", "ns", Map.of(), h.getTotalCount(), null, h, null, Map.of(), null);
+        return Estimators.estimate(
+                        Sample.of(m).orElseThrow(), Statistic.parse("p99").orElseThrow(), 0.95)
+                .value();
     }
 }

@@ -35,6 +35,7 @@ class DriftSimulationTest {
     private static final int MIN_RUNS = DriftAnalysis.Options.defaults().minSegment();
     /** The run-to-run standard deviation of the node's state, on the log scale. */
     private static final double STATE_SD = 0.04;
+
     private static final int[] OPERATIONS = {500, 5_000, 50_000};
     /** Per entry of OPERATIONS: each run's p99 estimate over the true p99 at median 1. */
     private static final double[][] ESTIMATE_ERRORS = new double[OPERATIONS.length][];
@@ -51,9 +52,21 @@ class DriftSimulationTest {
                 for (int i = 0; i < OPERATIONS[j]; i++) {
                     h.recordValue((long) (median * Math.exp(0.36 * gaussian(rnd))));
                 }
-                Measurement m = new Measurement("restart-read", "fs.read", "latency", "ns", Map.of(), h.getTotalCount(),
-                        null, h, null, Map.of(), null);
-                ESTIMATE_ERRORS[j][k] = Estimators.estimate(Sample.of(m).orElseThrow(), P99, 0.95).value() / median;
+                Measurement m = new Measurement(
+                        "restart-read",
+                        "fs.read",
+                        "latency",
+                        "ns",
+                        Map.of(),
+                        h.getTotalCount(),
+                        null,
+                        h,
+                        null,
+                        Map.of(),
+                        null);
+                ESTIMATE_ERRORS[j][k] = Estimators.estimate(Sample.of(m).orElseThrow(), P99, 0.95)
+                                .value()
+                        / median;
             }
         }
     }
@@ -70,7 +83,9 @@ class DriftSimulationTest {
                 state = phi * state + Math.sqrt(1 - phi * phi) * gaussian(rnd);
             }
             double[] errors = ESTIMATE_ERRORS[mixed ? rnd.nextInt(OPERATIONS.length) : 1];
-            p99[i] = 800_000 * Math.exp(STATE_SD * state) * (i >= stepAt ? factor : 1)
+            p99[i] = 800_000
+                    * Math.exp(STATE_SD * state)
+                    * (i >= stepAt ? factor : 1)
                     * errors[rnd.nextInt(errors.length)];
         }
         return p99;
@@ -90,8 +105,8 @@ class DriftSimulationTest {
         int reported = 0;
         int located = 0;
         for (int t = 0; t < HISTORIES; t++) {
-            ChangeDetector.Segmentation s = detector.detect(history(rnd, runs, stepAt, factor, phi, mixed), ALPHA,
-                    MIN_RUNS, 0.95);
+            ChangeDetector.Segmentation s =
+                    detector.detect(history(rnd, runs, stepAt, factor, phi, mixed), ALPHA, MIN_RUNS, 0.95);
             if (!s.shifts().isEmpty()) {
                 reported++;
                 if (s.shifts().stream().anyMatch(x -> Math.abs(x.at() - stepAt) <= 1)) {
@@ -116,8 +131,8 @@ class DriftSimulationTest {
                 double r = rate(runs, runs, 1, phi, mixed, 100L * runs + j)[0];
                 table.append(' ').append(pct(r)).append(" |");
                 if (r > ALPHA + SLACK) {
-                    failures.append(String.format(Locale.ROOT, "runs=%d phi=%.1f%s: %.3f; ", runs, phi,
-                            mixed ? " mixed" : "", r));
+                    failures.append(String.format(
+                            Locale.ROOT, "runs=%d phi=%.1f%s: %.3f; ", runs, phi, mixed ? " mixed" : "", r));
                 }
             }
             table.append('\n');
@@ -143,7 +158,11 @@ class DriftSimulationTest {
                 if (j == 0) {
                     found[f] = r;
                 }
-                table.append(' ').append(pct(r[0])).append(", ").append(pct(r[1])).append(" |");
+                table.append(' ')
+                        .append(pct(r[0]))
+                        .append(", ")
+                        .append(pct(r[1]))
+                        .append(" |");
             }
             table.append('\n');
         }

@@ -74,17 +74,40 @@ class PostgresStoreIT {
             Files.getFileAttributeView(dir, PosixFileAttributeView.class).setGroup(group);
         }
         Path data = dir.resolve("data");
-        if (run(cmd(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", "iocert", "--auth=trust",
-                "-E", "UTF8", "--locale=C"), 120) != 0) {
+        if (run(
+                        cmd(
+                                bin.resolve("initdb").toString(),
+                                "-D",
+                                data.toString(),
+                                "-U",
+                                "iocert",
+                                "--auth=trust",
+                                "-E",
+                                "UTF8",
+                                "--locale=C"),
+                        120)
+                != 0) {
             skipReason = "initdb failed (see " + dir.resolve("cmd.log") + ")";
             return;
         }
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        if (run(cmd(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-l", dir.resolve("server.log").toString(),
-                "-w", "-t", "60", "-o", "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off",
-                "start"), 90) != 0) {
+        if (run(
+                        cmd(
+                                bin.resolve("pg_ctl").toString(),
+                                "-D",
+                                data.toString(),
+                                "-l",
+                                dir.resolve("server.log").toString(),
+                                "-w",
+                                "-t",
+                                "60",
+                                "-o",
+                                "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off",
+                                "start"),
+                        90)
+                != 0) {
             skipReason = "pg_ctl start failed: " + tail(dir.resolve("server.log"));
         }
     }
@@ -95,7 +118,16 @@ class PostgresStoreIT {
             return;
         }
         if (bin != null && Files.isDirectory(dir.resolve("data"))) {
-            run(cmd(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-m", "fast", "-w", "stop"), 60);
+            run(
+                    cmd(
+                            bin.resolve("pg_ctl").toString(),
+                            "-D",
+                            dir.resolve("data").toString(),
+                            "-m",
+                            "fast",
+                            "-w",
+                            "stop"),
+                    60);
         }
         try (Stream<Path> s = Files.walk(dir)) {
             s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -106,8 +138,9 @@ class PostgresStoreIT {
     void freshDatabase() throws Exception {
         assumeTrue(skipReason == null, skipReason);
         String name = "store" + DATABASES.incrementAndGet();
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres?user=iocert");
-             Statement s = c.createStatement()) {
+        try (Connection c =
+                        DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres?user=iocert");
+                Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + name);
         }
         url = "jdbc:postgresql://127.0.0.1:" + port + "/" + name + "?user=iocert";
@@ -121,7 +154,8 @@ class PostgresStoreIT {
         try (ResultStore store = ResultStore.open(where, true)) {
             List<String> ids = new ArrayList<>();
             for (int day = 0; day < 3; day++) {
-                Result r = StoreFixtures.result("node17", "m7i.large", T0.plusSeconds(86_400L * day), 800_000, 600e6, day);
+                Result r =
+                        StoreFixtures.result("node17", "m7i.large", T0.plusSeconds(86_400L * day), 800_000, 600e6, day);
                 StoreFixtures.record(store, r, "run");
                 ids.add(io.iocert.certifier.cert.Certificates.sha256(ResultCodec.toJson(r)));
             }
@@ -129,17 +163,21 @@ class PostgresStoreIT {
             assertEquals(3, h.size());
             assertEquals("ELIGIBLE", h.get(2).verdict());
             assertEquals(2, h.get(2).pass());
-            List<ResultStore.StoredVerdict> v = store.verdicts(ResultStore.Selector.instanceType("m7i.large"),
-                    "ocean-checkpoint");
+            List<ResultStore.StoredVerdict> v =
+                    store.verdicts(ResultStore.Selector.instanceType("m7i.large"), "ocean-checkpoint");
             assertEquals(6, v.size());
-            Measurement merged = store.merged(ids, "restart-read", "latency", null).orElseThrow();
+            Measurement merged =
+                    store.merged(ids, "restart-read", "latency", null).orElseThrow();
             assertEquals(60_000, merged.histogram().getTotalCount());
             assertEquals(1, store.latestPerNode("m7i.large", "ocean-checkpoint").size());
         }
         // Reopening an up-to-date store changes nothing and keeps what was recorded; a reader
         // finds it current with one query (no Flyway), as with SQLite.
         try (ResultStore store = ResultStore.open(where, false)) {
-            assertEquals(3, store.history(ResultStore.Selector.node("node17"), "ocean-checkpoint").size());
+            assertEquals(
+                    3,
+                    store.history(ResultStore.Selector.node("node17"), "ocean-checkpoint")
+                            .size());
             assertTrue(Schema.isCurrent(store.connection()), "the reader's schema check on PostgreSQL");
         }
     }
@@ -155,8 +193,13 @@ class PostgresStoreIT {
             for (int i = 0; i < 4; i++) {
                 f.add(pool.submit(() -> {
                     try (ResultStore s = ResultStore.open(where, true)) {
-                        return s.record(r, ResultCodec.toJson(r), "run", io.iocert.certifier.Certifier.certify(
-                                StoreFixtures.spec(), r), null, T0);
+                        return s.record(
+                                r,
+                                ResultCodec.toJson(r),
+                                "run",
+                                io.iocert.certifier.Certifier.certify(StoreFixtures.spec(), r),
+                                null,
+                                T0);
                     }
                 }));
             }
@@ -169,9 +212,12 @@ class PostgresStoreIT {
             pool.shutdownNow();
         }
         try (ResultStore store = ResultStore.open(where, false)) {
-            assertEquals(4, store.history(ResultStore.Selector.node("node17"), "ocean-checkpoint").size());
+            assertEquals(
+                    4,
+                    store.history(ResultStore.Selector.node("node17"), "ocean-checkpoint")
+                            .size());
             try (Statement s = store.connection().createStatement();
-                 var rs = s.executeQuery("SELECT COUNT(*) FROM iocert_measurement")) {
+                    var rs = s.executeQuery("SELECT COUNT(*) FROM iocert_measurement")) {
                 rs.next();
                 assertEquals(2, rs.getLong(1));
             }
@@ -182,7 +228,8 @@ class PostgresStoreIT {
     void shouldRefuseANewerSchemaAndADatabaseOfSomethingElse() throws Exception {
         StoreLocation where = StoreLocation.parse(url);
         ResultStore.open(where, true).close();
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(url);
+                Statement s = c.createStatement()) {
             s.execute("INSERT INTO " + Schema.HISTORY_TABLE + " (installed_rank, version, description, type, script,"
                     + " checksum, installed_by, installed_on, execution_time, success) VALUES (3, '3', 'from the future',"
                     + " 'SQL', 'V3__from_the_future.sql', 0, 'test', now(), 1, true)");
@@ -194,14 +241,17 @@ class PostgresStoreIT {
         assertEquals(e.getMessage(), reading.getMessage(), "a reader refuses it the same way");
 
         String other = url.replace("/store", "/other");
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres?user=iocert");
-             Statement s = c.createStatement()) {
+        try (Connection c =
+                        DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres?user=iocert");
+                Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + other.substring(other.lastIndexOf('/') + 1, other.indexOf('?')));
         }
-        try (Connection c = DriverManager.getConnection(other); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(other);
+                Statement s = c.createStatement()) {
             s.execute("CREATE TABLE invoices (id INTEGER)");
         }
-        StoreException notOurs = assertThrows(StoreException.class, () -> ResultStore.open(StoreLocation.parse(other), true));
+        StoreException notOurs =
+                assertThrows(StoreException.class, () -> ResultStore.open(StoreLocation.parse(other), true));
         assertTrue(notOurs.getMessage().contains("not an iocert store"), notOurs.getMessage());
     }
 
@@ -211,8 +261,10 @@ class PostgresStoreIT {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closed = s.getLocalPort();
         }
-        StoreException e = assertThrows(StoreException.class, () -> ResultStore.open(
-                StoreLocation.parse("jdbc:postgresql://127.0.0.1:" + closed + "/x?user=iocert"), true));
+        StoreException e = assertThrows(
+                StoreException.class,
+                () -> ResultStore.open(
+                        StoreLocation.parse("jdbc:postgresql://127.0.0.1:" + closed + "/x?user=iocert"), true));
         assertEquals(StoreException.Kind.UNAVAILABLE, e.kind());
         assertTrue(e.getMessage().contains("cannot reach"), e.getMessage());
     }
@@ -229,7 +281,8 @@ class PostgresStoreIT {
     private static int run(List<String> command, int timeoutSeconds) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         if (dir != null) {
-            pb.redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("cmd.log").toFile()));
+            pb.redirectOutput(
+                    ProcessBuilder.Redirect.appendTo(dir.resolve("cmd.log").toFile()));
         } else {
             pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
         }
@@ -251,8 +304,10 @@ class PostgresStoreIT {
         Path lib = Path.of("/usr/lib/postgresql");
         if (Files.isDirectory(lib)) {
             try (Stream<Path> versions = Files.list(lib)) {
-                return versions.map(v -> v.resolve("bin")).filter(b -> Files.isExecutable(b.resolve("initdb")))
-                        .max(Comparator.naturalOrder()).orElse(null);
+                return versions.map(v -> v.resolve("bin"))
+                        .filter(b -> Files.isExecutable(b.resolve("initdb")))
+                        .max(Comparator.naturalOrder())
+                        .orElse(null);
             }
         }
         return null;

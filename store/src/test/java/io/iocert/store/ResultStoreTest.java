@@ -35,9 +35,14 @@ class ResultStoreTest {
     void shouldRecordResultCertificationAndVerdictsAndListThemAsHistory() throws Exception {
         try (ResultStore store = ResultStore.open(location(), true)) {
             for (int day = 0; day < 3; day++) {
-                io.iocert.certifier.Report rep = StoreFixtures.record(store, StoreFixtures.result("node17", "m7i.large", T0.plusSeconds(86_400L * day),
-                        800_000, 600e6, day), "run");
-                assertEquals(io.iocert.certifier.NodeVerdict.ELIGIBLE, rep.verdict(), rep.requirements().toString());
+                io.iocert.certifier.Report rep = StoreFixtures.record(
+                        store,
+                        StoreFixtures.result("node17", "m7i.large", T0.plusSeconds(86_400L * day), 800_000, 600e6, day),
+                        "run");
+                assertEquals(
+                        io.iocert.certifier.NodeVerdict.ELIGIBLE,
+                        rep.verdict(),
+                        rep.requirements().toString());
             }
             StoreFixtures.record(store, StoreFixtures.result("node18", "m7i.large", T0, 800_000, 600e6, 9), "run");
             List<ResultStore.HistoryEntry> h = store.history(ResultStore.Selector.node("node17"), "ocean-checkpoint");
@@ -46,8 +51,12 @@ class ResultStoreTest {
             assertEquals("ELIGIBLE", h.get(0).verdict());
             assertEquals(2, h.get(0).pass());
             assertEquals("m7i.large", h.get(0).instanceType());
-            assertEquals(4, store.history(ResultStore.Selector.instanceType("m7i.large"), "ocean-checkpoint").size());
-            assertTrue(store.history(ResultStore.Selector.node("node17"), "other-spec").isEmpty());
+            assertEquals(
+                    4,
+                    store.history(ResultStore.Selector.instanceType("m7i.large"), "ocean-checkpoint")
+                            .size());
+            assertTrue(store.history(ResultStore.Selector.node("node17"), "other-spec")
+                    .isEmpty());
         }
     }
 
@@ -57,8 +66,8 @@ class ResultStoreTest {
         byte[] doc = ResultCodec.toJson(r);
         try (ResultStore store = ResultStore.open(location(), true)) {
             ResultStore.Recorded first = store.record(r, doc, "import", null, null, T0);
-            ResultStore.Recorded second = store.record(r, doc, "certify",
-                    io.iocert.certifier.Certifier.certify(StoreFixtures.spec(), r), null, T0);
+            ResultStore.Recorded second = store.record(
+                    r, doc, "certify", io.iocert.certifier.Certifier.certify(StoreFixtures.spec(), r), null, T0);
             assertTrue(first.newResult());
             assertFalse(second.newResult());
             assertEquals(first.resultId(), second.resultId());
@@ -73,16 +82,22 @@ class ResultStoreTest {
         Result a = StoreFixtures.result("node17", null, T0, 500_000, 600e6, 1);
         Result b = StoreFixtures.result("node17", null, T0.plusSeconds(3600), 2_000_000, 600e6, 2);
         try (ResultStore store = ResultStore.open(location(), true)) {
-            String ida = store.record(a, ResultCodec.toJson(a), "run", null, null, T0).resultId();
-            String idb = store.record(b, ResultCodec.toJson(b), "run", null, null, T0).resultId();
-            Measurement m = store.merged(List.of(ida, idb), "restart-read", "latency", null).orElseThrow();
+            String ida = store.record(a, ResultCodec.toJson(a), "run", null, null, T0)
+                    .resultId();
+            String idb = store.record(b, ResultCodec.toJson(b), "run", null, null, T0)
+                    .resultId();
+            Measurement m = store.merged(List.of(ida, idb), "restart-read", "latency", null)
+                    .orElseThrow();
             Histogram expected = a.measurements().get(0).histogram().copy();
             expected.add(b.measurements().get(0).histogram());
             assertEquals(expected, m.histogram());
             assertEquals(40_000, m.histogram().getTotalCount());
-            Measurement tp = store.merged(List.of(ida, idb), "checkpoint-write", "throughput", null).orElseThrow();
+            Measurement tp = store.merged(List.of(ida, idb), "checkpoint-write", "throughput", null)
+                    .orElseThrow();
             assertEquals(400, tp.intervals().values().size());
-            assertEquals(a.measurements().get(1).intervals().values().get(7), tp.intervals().values().get(7));
+            assertEquals(
+                    a.measurements().get(1).intervals().values().get(7),
+                    tp.intervals().values().get(7));
         }
     }
 
@@ -93,7 +108,9 @@ class ResultStoreTest {
             StoreFixtures.record(store, r, "run");
             List<ResultStore.StoredResult> latest = store.latestPerNode("m7i.large", null);
             assertEquals(1, latest.size());
-            assertEquals(r.measurements().get(0).histogram(), latest.get(0).result().measurements().get(0).histogram());
+            assertEquals(
+                    r.measurements().get(0).histogram(),
+                    latest.get(0).result().measurements().get(0).histogram());
             assertEquals(r.node(), latest.get(0).result().node());
         }
     }
@@ -103,8 +120,8 @@ class ResultStoreTest {
         Path notes = dir.resolve("notes.txt");
         String text = "these are my notes, not a database\n".repeat(200);
         Files.writeString(notes, text);
-        StoreException e = assertThrows(StoreException.class,
-                () -> ResultStore.open(StoreLocation.parse(notes.toString()), true));
+        StoreException e =
+                assertThrows(StoreException.class, () -> ResultStore.open(StoreLocation.parse(notes.toString()), true));
         assertEquals(StoreException.Kind.BAD_INPUT, e.kind());
         assertTrue(e.getMessage().contains("not an iocert store"), e.getMessage());
         assertEquals(text, Files.readString(notes, StandardCharsets.UTF_8));
@@ -113,15 +130,17 @@ class ResultStoreTest {
     @Test
     void shouldRefuseASqliteDatabaseOfSomethingElse() throws Exception {
         Path other = dir.resolve("other.db");
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + other); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + other);
+                Statement s = c.createStatement()) {
             s.execute("CREATE TABLE invoices (id INTEGER, amount REAL)");
             s.execute("INSERT INTO invoices VALUES (1, 9.5)");
         }
-        StoreException e = assertThrows(StoreException.class,
-                () -> ResultStore.open(StoreLocation.parse(other.toString()), true));
+        StoreException e =
+                assertThrows(StoreException.class, () -> ResultStore.open(StoreLocation.parse(other.toString()), true));
         assertTrue(e.getMessage().contains("not an iocert store"), e.getMessage());
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + other); Statement s = c.createStatement();
-             var rs = s.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")) {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + other);
+                Statement s = c.createStatement();
+                var rs = s.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")) {
             assertTrue(rs.next());
             assertEquals("invoices", rs.getString(1));
             assertFalse(rs.next(), "no table was added");
@@ -134,7 +153,8 @@ class ResultStoreTest {
             StoreFixtures.record(store, StoreFixtures.result("node17", null, T0, 800_000, 600e6, 1), "run");
         }
         Path db = dir.resolve("history.db");
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+                Statement s = c.createStatement()) {
             s.execute("INSERT INTO " + Schema.HISTORY_TABLE + " (installed_rank, version, description, type, script,"
                     + " checksum, installed_by, installed_on, execution_time, success) VALUES (3, '3', 'from the future',"
                     + " 'SQL', 'V3__from_the_future.sql', 0, 'test', CURRENT_TIMESTAMP, 1, 1)");
@@ -150,8 +170,8 @@ class ResultStoreTest {
     void shouldRefuseADamagedStore() throws Exception {
         try (ResultStore store = ResultStore.open(location(), true)) {
             for (int i = 0; i < 20; i++) {
-                StoreFixtures.record(store, StoreFixtures.result("node17", null, T0.plusSeconds(i), 800_000, 600e6, i),
-                        "run");
+                StoreFixtures.record(
+                        store, StoreFixtures.result("node17", null, T0.plusSeconds(i), 800_000, 600e6, i), "run");
             }
         }
         Path db = dir.resolve("history.db");
@@ -167,7 +187,8 @@ class ResultStoreTest {
             }
         });
         assertEquals(StoreException.Kind.BAD_INPUT, e.kind());
-        assertTrue(e.getMessage().contains("damaged") || e.getMessage().contains("not an iocert store"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("damaged") || e.getMessage().contains("not an iocert store"), e.getMessage());
         assertTrue(java.util.Arrays.equals(bytes, Files.readAllBytes(db)), "the store was not changed");
     }
 
@@ -182,8 +203,8 @@ class ResultStoreTest {
             }
             try (ResultStore second = ResultStore.open(location(), true, 300)) {
                 Result r = StoreFixtures.result("node17", null, T0, 800_000, 600e6, 1);
-                StoreException e = assertThrows(StoreException.class,
-                        () -> second.record(r, ResultCodec.toJson(r), "run", null, null, T0));
+                StoreException e = assertThrows(
+                        StoreException.class, () -> second.record(r, ResultCodec.toJson(r), "run", null, null, T0));
                 assertEquals(StoreException.Kind.UNAVAILABLE, e.kind());
                 assertTrue(e.getMessage().contains("another iocert is writing"), e.getMessage());
             }
@@ -195,7 +216,7 @@ class ResultStoreTest {
     void shouldWaitForAnotherWriterThatFinishes() throws Exception {
         Result r = StoreFixtures.result("node17", null, T0, 800_000, 600e6, 1);
         try (ResultStore second = ResultStore.open(location(), true);
-             Connection first = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("history.db"))) {
+                Connection first = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("history.db"))) {
             first.setAutoCommit(false);
             try (Statement s = first.createStatement()) {
                 s.executeUpdate("UPDATE iocert_result SET source = source");
@@ -230,15 +251,20 @@ class ResultStoreTest {
 
     @Test
     void shouldTakeInstanceTypeFromCloudFieldElseDmiProduct() {
-        assertEquals(Optional.of("m7i.large"), InstanceTypes.of(new io.iocert.results.NodeIdentity(java.util.Map.of(
-                "cloudInstanceType", "m7i.large", "dmiProductName", "m7i.large"))));
-        assertEquals(Optional.of("PowerEdge R650"), InstanceTypes.of(new io.iocert.results.NodeIdentity(java.util.Map.of(
-                "dmiProductName", "PowerEdge R650"))));
+        assertEquals(
+                Optional.of("m7i.large"),
+                InstanceTypes.of(new io.iocert.results.NodeIdentity(
+                        java.util.Map.of("cloudInstanceType", "m7i.large", "dmiProductName", "m7i.large"))));
+        assertEquals(
+                Optional.of("PowerEdge R650"),
+                InstanceTypes.of(
+                        new io.iocert.results.NodeIdentity(java.util.Map.of("dmiProductName", "PowerEdge R650"))));
         assertEquals(Optional.empty(), InstanceTypes.of(new io.iocert.results.NodeIdentity(java.util.Map.of())));
     }
 
     private static long count(Connection c, String table) throws Exception {
-        try (Statement s = c.createStatement(); var rs = s.executeQuery("SELECT COUNT(*) FROM " + table)) {
+        try (Statement s = c.createStatement();
+                var rs = s.executeQuery("SELECT COUNT(*) FROM " + table)) {
             rs.next();
             return rs.getLong(1);
         }

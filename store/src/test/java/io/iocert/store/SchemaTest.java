@@ -52,8 +52,11 @@ class SchemaTest {
         for (MigrationInfo m : Schema.flyway(ds, true).info().all()) {
             flyway.put(m.getVersion().toString(), m.getChecksum());
         }
-        assertEquals(flyway, Schema.MIGRATIONS, "Schema.MIGRATIONS must list the migrations under"
-                + " io/iocert/store/migration with Flyway's checksums");
+        assertEquals(
+                flyway,
+                Schema.MIGRATIONS,
+                "Schema.MIGRATIONS must list the migrations under"
+                        + " io/iocert/store/migration with Flyway's checksums");
         try (Connection c = raw()) {
             assertTrue(Schema.isCurrent(c));
         }
@@ -62,10 +65,12 @@ class SchemaTest {
     @Test
     void shouldNotCallAStoreCurrentUnlessItsHistoryIsExactlyThisIocerts() throws Exception {
         fill();
-        try (Connection c = raw(); Statement s = c.createStatement()) {
+        try (Connection c = raw();
+                Statement s = c.createStatement()) {
             s.execute("UPDATE " + Schema.HISTORY_TABLE + " SET checksum = checksum + 1 WHERE version = '2'");
             assertFalse(Schema.isCurrent(c), "an edited script");
-            s.execute("UPDATE " + Schema.HISTORY_TABLE + " SET checksum = checksum - 1, success = 0 WHERE version = '2'");
+            s.execute(
+                    "UPDATE " + Schema.HISTORY_TABLE + " SET checksum = checksum - 1, success = 0 WHERE version = '2'");
             assertFalse(Schema.isCurrent(c), "a failed migration");
             s.execute("UPDATE " + Schema.HISTORY_TABLE + " SET success = 1 WHERE version = '2'");
             assertTrue(Schema.isCurrent(c));
@@ -79,7 +84,8 @@ class SchemaTest {
     @Test
     void shouldRefuseANewerStoreWhenReadingToo() throws Exception {
         fill();
-        try (Connection c = raw(); Statement s = c.createStatement()) {
+        try (Connection c = raw();
+                Statement s = c.createStatement()) {
             s.execute("INSERT INTO " + Schema.HISTORY_TABLE + " (installed_rank, version, description, type, script,"
                     + " checksum, installed_by, installed_on, execution_time, success) VALUES (3, '3', 'from the future',"
                     + " 'SQL', 'V3__from_the_future.sql', 0, 'test', CURRENT_TIMESTAMP, 1, 1)");
@@ -87,15 +93,19 @@ class SchemaTest {
         byte[] before = Files.readAllBytes(dir.resolve("s.db"));
         StoreException e = assertThrows(StoreException.class, () -> ResultStore.open(location(), false));
         assertEquals(StoreException.Kind.BAD_INPUT, e.kind());
-        assertTrue(e.getMessage().contains("has store schema version 3 (from the future), newer than this iocert knows (2)"),
+        assertTrue(
+                e.getMessage()
+                        .contains("has store schema version 3 (from the future), newer than this iocert knows (2)"),
                 e.getMessage());
-        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(dir.resolve("s.db"))), "the store was not changed");
+        assertTrue(
+                java.util.Arrays.equals(before, Files.readAllBytes(dir.resolve("s.db"))), "the store was not changed");
     }
 
     @Test
     void shouldRefuseAnEditedMigrationWhenReading() throws Exception {
         fill();
-        try (Connection c = raw(); Statement s = c.createStatement()) {
+        try (Connection c = raw();
+                Statement s = c.createStatement()) {
             s.execute("UPDATE " + Schema.HISTORY_TABLE + " SET checksum = 12345 WHERE version = '1'");
         }
         StoreException e = assertThrows(StoreException.class, () -> ResultStore.open(location(), false));
@@ -106,16 +116,22 @@ class SchemaTest {
     @Test
     void shouldBringAnOlderStoreUpToDateWhenReadingAndThenReadIt() throws Exception {
         fill();
-        try (Connection c = raw(); Statement s = c.createStatement()) {
+        try (Connection c = raw();
+                Statement s = c.createStatement()) {
             // Back to schema version 1: its index and its history.
             s.execute("CREATE INDEX iocert_certification_by_spec ON iocert_certification (spec_name)");
             s.execute("DELETE FROM " + Schema.HISTORY_TABLE + " WHERE version = '2'");
         }
         try (ResultStore store = ResultStore.open(location(), false)) {
-            assertEquals(1, store.history(ResultStore.Selector.node("node17"), "ocean-checkpoint").size());
+            assertEquals(
+                    1,
+                    store.history(ResultStore.Selector.node("node17"), "ocean-checkpoint")
+                            .size());
         }
-        try (Connection c = raw(); Statement s = c.createStatement();
-             var rs = s.executeQuery("SELECT COUNT(*) FROM sqlite_master WHERE name = 'iocert_certification_by_spec'")) {
+        try (Connection c = raw();
+                Statement s = c.createStatement();
+                var rs = s.executeQuery(
+                        "SELECT COUNT(*) FROM sqlite_master WHERE name = 'iocert_certification_by_spec'")) {
             assertTrue(rs.next());
             assertEquals(0, rs.getInt(1), "migration 2 ran");
             assertTrue(Schema.isCurrent(c));

@@ -23,7 +23,9 @@ class ShareCertificationTest {
     @Test
     void shouldNeedTwentyNineCleanInstancesForNinetyPercentAtNinetyFive() {
         // 0.9^29 = 0.047 <= 0.05 < 0.9^28 = 0.052: the classic zero-failure sample size.
-        assertEquals(NodeVerdict.INCONCLUSIVE, ShareCertification.of(verdicts(28, 0, 0), 0.9, 0.95).verdict());
+        assertEquals(
+                NodeVerdict.INCONCLUSIVE,
+                ShareCertification.of(verdicts(28, 0, 0), 0.9, 0.95).verdict());
         ShareCertification ok = ShareCertification.of(verdicts(29, 0, 0), 0.9, 0.95);
         assertEquals(NodeVerdict.ELIGIBLE, ok.verdict());
         assertEquals(Math.pow(0.05, 1.0 / 29), ok.lowerBound(), 1e-9);
@@ -41,13 +43,17 @@ class ShareCertificationTest {
     @Test
     void shouldCountUndecidedInstancesAgainstEligibleAndForNotEligible() {
         // 29 eligible + 1 inconclusive: not shown (the inconclusive one is not known to meet).
-        assertEquals(NodeVerdict.INCONCLUSIVE, ShareCertification.of(verdicts(29, 0, 1), 0.9, 0.95).verdict());
+        assertEquals(
+                NodeVerdict.INCONCLUSIVE,
+                ShareCertification.of(verdicts(29, 0, 1), 0.9, 0.95).verdict());
         // 5 of 20 failing: the upper bound of the meeting share is below 90%.
         ShareCertification bad = ShareCertification.of(verdicts(15, 5, 0), 0.9, 0.95);
         assertEquals(NodeVerdict.NOT_ELIGIBLE, bad.verdict());
         assertTrue(bad.upperBound() < 0.9);
         // The same failures, but with the undecided ones counted as possibly meeting: not shown to fail.
-        assertEquals(NodeVerdict.INCONCLUSIVE, ShareCertification.of(verdicts(10, 2, 8), 0.9, 0.95).verdict());
+        assertEquals(
+                NodeVerdict.INCONCLUSIVE,
+                ShareCertification.of(verdicts(10, 2, 8), 0.9, 0.95).verdict());
     }
 
     @Test
@@ -63,7 +69,9 @@ class ShareCertificationTest {
                 for (int i = 0; i < n; i++) {
                     meet += rnd.nextDouble() < 0.88 ? 1 : 0;
                 }
-                if (ShareCertification.of(verdicts(meet, n - meet, 0), 0.9, 0.95).verdict() == NodeVerdict.ELIGIBLE) {
+                if (ShareCertification.of(verdicts(meet, n - meet, 0), 0.9, 0.95)
+                                .verdict()
+                        == NodeVerdict.ELIGIBLE) {
                     wrong++;
                 }
             }

@@ -37,8 +37,7 @@ final class StoreFixtures {
                   throughput: {p10: ">= 400 MB/s"}
             """;
 
-    private StoreFixtures() {
-    }
+    private StoreFixtures() {}
 
     static Spec spec() {
         try {
@@ -53,7 +52,8 @@ final class StoreFixtures {
      * latencies log-normal around {@code medianLatencyNs} (p99 about 2.3 times the median),
      * write throughput normal around {@code throughputBps} with 5% spread.
      */
-    static Result result(String host, String type, Instant at, double medianLatencyNs, double throughputBps, long seed) {
+    static Result result(
+            String host, String type, Instant at, double medianLatencyNs, double throughputBps, long seed) {
         Random rnd = new Random(seed);
         Histogram h = new Histogram(3);
         for (int i = 0; i < 20_000; i++) {
@@ -70,12 +70,29 @@ final class StoreFixtures {
             node.put(InstanceTypes.CLOUD_INSTANCE_TYPE, type);
         }
         Spec spec = spec();
-        Measurement read = new Measurement("restart-read", "fs.read", "latency", "ns", Map.of(), h.getTotalCount(), null,
-                h, null, Map.of(), null);
-        Measurement write = new Measurement("checkpoint-write", "fs.write", "throughput", "B/s", Map.of(), tp.size(),
-                null, null, new IntervalSeries(1_000_000_000L, tp), Map.of(), null);
-        return new Result(Result.FORMAT, "test", new NodeIdentity(node), spec.name(), spec.sha256(), at,
-                at.plusSeconds(30), List.of(read, write));
+        Measurement read = new Measurement(
+                "restart-read", "fs.read", "latency", "ns", Map.of(), h.getTotalCount(), null, h, null, Map.of(), null);
+        Measurement write = new Measurement(
+                "checkpoint-write",
+                "fs.write",
+                "throughput",
+                "B/s",
+                Map.of(),
+                tp.size(),
+                null,
+                null,
+                new IntervalSeries(1_000_000_000L, tp),
+                Map.of(),
+                null);
+        return new Result(
+                Result.FORMAT,
+                "test",
+                new NodeIdentity(node),
+                spec.name(),
+                spec.sha256(),
+                at,
+                at.plusSeconds(30),
+                List.of(read, write));
     }
 
     /** Records {@code r} and its certification against {@link #spec()}; returns the report. */

@@ -18,8 +18,7 @@ public final class TestHistories {
     public static final Instant T0 = Instant.parse("2026-10-01T08:00:00Z");
     public static final long WEEK = 7 * 86_400L;
 
-    private TestHistories() {
-    }
+    private TestHistories() {}
 
     public static Spec spec() {
         return StoreFixtures.spec();
@@ -34,19 +33,29 @@ public final class TestHistories {
      * median latency is {@code factor} times higher. With {@code signLast} the last is signed.
      * Returns the result ids in order.
      */
-    public static List<String> record(ResultStore store, String host, String type, int weeks, int stepAt, double factor,
-                                      boolean signLast) throws Exception {
+    public static List<String> record(
+            ResultStore store, String host, String type, int weeks, int stepAt, double factor, boolean signLast)
+            throws Exception {
         List<String> ids = new ArrayList<>();
         for (int w = 0; w < weeks; w++) {
-            Result r = result(host, type, T0.plusSeconds(WEEK * w), 800_000 * (w >= stepAt ? factor : 1),
+            Result r = result(
+                    host,
+                    type,
+                    T0.plusSeconds(WEEK * w),
+                    800_000 * (w >= stepAt ? factor : 1),
                     host.hashCode() * 31L + w);
             Report report = Certifier.certify(spec(), r);
             byte[] doc = ResultCodec.toJson(r);
             byte[] cert = null;
             if (signLast && w == weeks - 1) {
                 KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-                cert = Certificates.issue(report, List.of(new Certificates.ResultDigest("result.json",
-                        Certificates.sha256(doc))), r.endedAt(), Duration.ofDays(30), pair.getPrivate(), pair.getPublic());
+                cert = Certificates.issue(
+                        report,
+                        List.of(new Certificates.ResultDigest("result.json", Certificates.sha256(doc))),
+                        r.endedAt(),
+                        Duration.ofDays(30),
+                        pair.getPrivate(),
+                        pair.getPublic());
             }
             ids.add(store.record(r, doc, "run", report, cert, r.endedAt()).resultId());
         }

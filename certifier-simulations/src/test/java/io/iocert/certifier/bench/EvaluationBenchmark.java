@@ -55,7 +55,10 @@ public class EvaluationBenchmark {
     public void setUp() {
         Synthetic bursty = Synthetic.bursty(0.03, 20);
         Measurement m = bursty.measurement(new SplittableRandom(1), operations, true);
-        latency = Fixtures.requirement("r", ProbeType.FS_READ, Fixtures.expect(Metric.LATENCY, "p50", "<= 2 ms"),
+        latency = Fixtures.requirement(
+                "r",
+                ProbeType.FS_READ,
+                Fixtures.expect(Metric.LATENCY, "p50", "<= 2 ms"),
                 Fixtures.expect(Metric.LATENCY, "p99", "<= 25 ms"));
         latencyMeasurements = List.of(m);
         SplittableRandom random = new SplittableRandom(2);
@@ -63,9 +66,20 @@ public class EvaluationBenchmark {
         for (int i = 0; i < 100; i++) {
             values.add(400e6 + 100e6 * random.nextDouble());
         }
-        Measurement t = new Measurement("w", "fs.write", "throughput", "B/s", Map.of(), values.size(), null, null,
-                new IntervalSeries(10_000_000L, values), Map.of(), null);
-        throughput = Fixtures.requirement("w", ProbeType.FS_WRITE, Fixtures.expect(Metric.THROUGHPUT, "p10", ">= 420 MB/s"));
+        Measurement t = new Measurement(
+                "w",
+                "fs.write",
+                "throughput",
+                "B/s",
+                Map.of(),
+                values.size(),
+                null,
+                null,
+                new IntervalSeries(10_000_000L, values),
+                Map.of(),
+                null);
+        throughput =
+                Fixtures.requirement("w", ProbeType.FS_WRITE, Fixtures.expect(Metric.THROUGHPUT, "p10", ">= 420 MB/s"));
         throughputMeasurements = List.of(t);
         Result r = Fixtures.result(m, t);
         document = ResultCodec.toJson(r);

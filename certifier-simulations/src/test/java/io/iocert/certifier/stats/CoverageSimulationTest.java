@@ -51,7 +51,8 @@ class CoverageSimulationTest {
         SplittableRandom random = new SplittableRandom(seed);
         int covered = 0;
         for (int run = 0; run < RUNS; run++) {
-            Estimate e = Estimators.estimate(source.measurement(random, n, blocks), s, CONFIDENCE).orElseThrow();
+            Estimate e = Estimators.estimate(source.measurement(random, n, blocks), s, CONFIDENCE)
+                    .orElseThrow();
             if (e.low() <= truth && truth <= e.high()) {
                 covered++;
             }

@@ -39,16 +39,29 @@ class QuantileMethodTable {
             rows.add(intervals("dips 5% runs 5", Scenarios.dips(0.05, 5, 0.1), 300, 0.5, 27));
         }
         if (groups.contains("c")) {
-            rows.add(intervals("AR(1) 0.9, 1 in 300 at /10", Scenarios.withOutliers(Scenarios.ar1(0.9, 0.1), 1 / 300.0, 10), 300, 0.1, 31));
-            rows.add(intervals("AR(1) 0.9, 1 in 100 at /10", Scenarios.withOutliers(Scenarios.ar1(0.9, 0.1), 1 / 100.0, 10), 300, 0.1, 32));
+            rows.add(intervals(
+                    "AR(1) 0.9, 1 in 300 at /10",
+                    Scenarios.withOutliers(Scenarios.ar1(0.9, 0.1), 1 / 300.0, 10),
+                    300,
+                    0.1,
+                    31));
+            rows.add(intervals(
+                    "AR(1) 0.9, 1 in 100 at /10",
+                    Scenarios.withOutliers(Scenarios.ar1(0.9, 0.1), 1 / 100.0, 10),
+                    300,
+                    0.1,
+                    32));
             rows.add(row("shifts 30%, 2e-4 at x150", Scenarios.shiftsWithOutliers(0.3, 2e-4, 150), 30_000, 0.9, 33));
             rows.add(row("shifts 30%, 2e-4 at x150", Scenarios.shiftsWithOutliers(0.3, 2e-4, 150), 30_000, 0.5, 34));
         }
         if (groups.contains("d")) {
             for (double share : new double[] {0.09, 0.10, 0.11, 0.13}) {
-                rows.add(row("stalls " + share + " runs 20", Scenarios.of(Synthetic.bursty(share, 20)), 2_000, 0.9, 41));
-                rows.add(row("stalls " + share + " runs 20", Scenarios.of(Synthetic.bursty(share, 20)), 20_000, 0.9, 42));
-                rows.add(row("stalls " + share + " runs 100", Scenarios.of(Synthetic.bursty(share, 100)), 20_000, 0.9, 43));
+                rows.add(
+                        row("stalls " + share + " runs 20", Scenarios.of(Synthetic.bursty(share, 20)), 2_000, 0.9, 41));
+                rows.add(row(
+                        "stalls " + share + " runs 20", Scenarios.of(Synthetic.bursty(share, 20)), 20_000, 0.9, 42));
+                rows.add(row(
+                        "stalls " + share + " runs 100", Scenarios.of(Synthetic.bursty(share, 100)), 20_000, 0.9, 43));
             }
             rows.add(row("16 shifts, sd 50%", Scenarios.shifts(0.5), 20_000, 0.9, 44));
             rows.add(row("16 shifts, sd 50%", Scenarios.shifts(0.5), 20_000, 0.5, 45));
@@ -58,13 +71,20 @@ class QuantileMethodTable {
         }
         if (groups.contains("e")) {
             for (int n : new int[] {300, 400}) {
-                rows.add(intervals("rate trend +-33%, AR 0.5 sd 15%", Scenarios.rateTrend(0.33, 0.5, 0.15), n, 0.1, 51));
-                rows.add(intervals("rate trend +-33%, AR 0.9 sd 15%", Scenarios.rateTrend(0.33, 0.9, 0.15), n, 0.1, 52));
+                rows.add(
+                        intervals("rate trend +-33%, AR 0.5 sd 15%", Scenarios.rateTrend(0.33, 0.5, 0.15), n, 0.1, 51));
+                rows.add(
+                        intervals("rate trend +-33%, AR 0.9 sd 15%", Scenarios.rateTrend(0.33, 0.9, 0.15), n, 0.1, 52));
                 rows.add(intervals("rate trend +-15%, AR 0.9 sd 10%", Scenarios.rateTrend(0.15, 0.9, 0.1), n, 0.1, 53));
             }
             rows.add(intervals("rate trend +-33%, AR 0.5 sd 15%", Scenarios.rateTrend(0.33, 0.5, 0.15), 300, 0.5, 54));
             rows.add(intervals("dips 5% runs 5", Scenarios.dips(0.05, 5, 0.1), 400, 0.1, 55));
-            rows.add(intervals("AR(1) 0.9, 1 in 100 at /10", Scenarios.withOutliers(Scenarios.ar1(0.9, 0.1), 1 / 100.0, 10), 400, 0.1, 56));
+            rows.add(intervals(
+                    "AR(1) 0.9, 1 in 100 at /10",
+                    Scenarios.withOutliers(Scenarios.ar1(0.9, 0.1), 1 / 100.0, 10),
+                    400,
+                    0.1,
+                    56));
         }
         if (groups.contains("f")) {
             for (int n : new int[] {2_000, 6_000, 20_000}) {
@@ -76,16 +96,35 @@ class QuantileMethodTable {
         if (groups.contains("g")) {
             // Four rounds combined: up to 64 time blocks, as a run of ./iocert that needed every look.
             for (double q : new double[] {0.5, 0.9, 0.99}) {
-                rows.add(row("4 rounds: independent", Scenarios.rounds(Scenarios.of(Synthetic.independent(0.03)), 4), 2_000, q, 71));
-                rows.add(row("4 rounds: short stalls (runs of 5)", Scenarios.rounds(Scenarios.of(Synthetic.bursty(0.03, 5)), 4), 2_000, q, 72));
-                rows.add(row("4 rounds: short stalls (runs of 20)", Scenarios.rounds(Scenarios.of(Synthetic.bursty(0.03, 20)), 4), 8_000, q, 73));
+                rows.add(row(
+                        "4 rounds: independent",
+                        Scenarios.rounds(Scenarios.of(Synthetic.independent(0.03)), 4),
+                        2_000,
+                        q,
+                        71));
+                rows.add(row(
+                        "4 rounds: short stalls (runs of 5)",
+                        Scenarios.rounds(Scenarios.of(Synthetic.bursty(0.03, 5)), 4),
+                        2_000,
+                        q,
+                        72));
+                rows.add(row(
+                        "4 rounds: short stalls (runs of 20)",
+                        Scenarios.rounds(Scenarios.of(Synthetic.bursty(0.03, 20)), 4),
+                        8_000,
+                        q,
+                        73));
                 rows.add(row("4 rounds: trend +-10%", Scenarios.rounds(Scenarios.trend(0.1), 4), 2_000, q, 74));
                 rows.add(row("4 rounds: 16 shifts, sd 10%", Scenarios.rounds(Scenarios.shifts(0.1), 4), 2_000, q, 75));
             }
-            rows.add(row("4 rounds: stall mode 15% (runs of 20)", Scenarios.rounds(Scenarios.of(Synthetic.bursty(0.15, 20)), 4), 8_000, 0.9, 76));
+            rows.add(row(
+                    "4 rounds: stall mode 15% (runs of 20)",
+                    Scenarios.rounds(Scenarios.of(Synthetic.bursty(0.15, 20)), 4), 8_000, 0.9, 76));
             rows.add(row("4 rounds: 16 shifts, sd 50%", Scenarios.rounds(Scenarios.shifts(0.5), 4), 20_000, 0.9, 77));
-            rows.add(row("4 rounds: hiccups 1.5%", Scenarios.rounds(Scenarios.modulatedHiccups(0.015), 4), 6_000, 0.99, 78));
-            rows.add(row("4 rounds: hiccups 0.5%", Scenarios.rounds(Scenarios.modulatedHiccups(0.005), 4), 6_000, 0.99, 79));
+            rows.add(row(
+                    "4 rounds: hiccups 1.5%", Scenarios.rounds(Scenarios.modulatedHiccups(0.015), 4), 6_000, 0.99, 78));
+            rows.add(row(
+                    "4 rounds: hiccups 0.5%", Scenarios.rounds(Scenarios.modulatedHiccups(0.005), 4), 6_000, 0.99, 79));
         }
         VerdictSimulationTest.printAlways(rows);
     }

@@ -18,8 +18,7 @@ final class Scenarios {
     private static final NormalDistribution N01 = NormalDistribution.of(0, 1);
     private static final double SIGMA = 0.25;
 
-    private Scenarios() {
-    }
+    private Scenarios() {}
 
     /** A source of runs of {@code n} values, with the true q-quantile of what it draws from. */
     interface Source {
@@ -98,8 +97,18 @@ final class Scenarios {
                     }
                     v.add(1e9 * Math.exp(y));
                 }
-                return new Measurement("r", "fs.write", "throughput", "B/s", Map.of(), n, null, null,
-                        new IntervalSeries(10_000_000L, v), Map.of(), null);
+                return new Measurement(
+                        "r",
+                        "fs.write",
+                        "throughput",
+                        "B/s",
+                        Map.of(),
+                        n,
+                        null,
+                        null,
+                        new IntervalSeries(10_000_000L, v),
+                        Map.of(),
+                        null);
             }
 
             @Override
@@ -127,8 +136,18 @@ final class Scenarios {
                     double level = -tau + 2 * tau * i / (n - 1.0);
                     v.add(1e9 * Math.exp(level + y));
                 }
-                return new Measurement("r", "fs.write", "throughput", "B/s", Map.of(), n, null, null,
-                        new IntervalSeries(10_000_000L, v), Map.of(), null);
+                return new Measurement(
+                        "r",
+                        "fs.write",
+                        "throughput",
+                        "B/s",
+                        Map.of(),
+                        n,
+                        null,
+                        null,
+                        new IntervalSeries(10_000_000L, v),
+                        Map.of(),
+                        null);
             }
 
             @Override
@@ -151,8 +170,18 @@ final class Scenarios {
                     dip = r.nextDouble() < (dip ? 1 - leave : enter);
                     v.add((dip ? 1e8 : 1e9) * Math.exp(s * gauss(r)));
                 }
-                return new Measurement("r", "fs.write", "throughput", "B/s", Map.of(), n, null, null,
-                        new IntervalSeries(10_000_000L, v), Map.of(), null);
+                return new Measurement(
+                        "r",
+                        "fs.write",
+                        "throughput",
+                        "B/s",
+                        Map.of(),
+                        n,
+                        null,
+                        null,
+                        new IntervalSeries(10_000_000L, v),
+                        Map.of(),
+                        null);
             }
 
             @Override
@@ -189,8 +218,18 @@ final class Scenarios {
                         v.set(i, v.get(i) / factor);
                     }
                 }
-                return new Measurement("r", "fs.write", "throughput", "B/s", Map.of(), n, null, null,
-                        new IntervalSeries(10_000_000L, v), Map.of(), null);
+                return new Measurement(
+                        "r",
+                        "fs.write",
+                        "throughput",
+                        "B/s",
+                        Map.of(),
+                        n,
+                        null,
+                        null,
+                        new IntervalSeries(10_000_000L, v),
+                        Map.of(),
+                        null);
             }
 
             @Override

@@ -61,15 +61,27 @@ class VerdictSimulationTest {
         rows.add(row("stall mode 15% (runs of 5)", Scenarios.of(Synthetic.bursty(0.15, 5)), 2_000, 0.9, false, 8));
         // Four rounds combined, as adaptive probing combines them: up to 64 time blocks, so up to
         // 16 batches (more degrees of freedom for the design effect than one round's 8).
-        rows.add(row("4 rounds: short stalls (runs of 5)", Scenarios.rounds(Scenarios.of(Synthetic.bursty(0.03, 5)), 4), 2_000, 0.99,
-                false, 72));
-        rows.add(row("4 rounds: hiccups 1.5%, share varying", Scenarios.rounds(Scenarios.modulatedHiccups(0.015), 4), 6_000, 0.99,
-                false, 78));
+        rows.add(row(
+                "4 rounds: short stalls (runs of 5)",
+                Scenarios.rounds(Scenarios.of(Synthetic.bursty(0.03, 5)), 4),
+                2_000,
+                0.99,
+                false,
+                72));
+        rows.add(row(
+                "4 rounds: hiccups 1.5%, share varying",
+                Scenarios.rounds(Scenarios.modulatedHiccups(0.015), 4), 6_000, 0.99, false, 78));
         print(rows);
         for (Row r : rows) {
             for (double m : new double[] {1 / 1.03, 1.03}) {
-                assertTrue(r.wrongAt(m) <= 0.025 + 0.025, String.format(Locale.ROOT, "%s: %.1f%% wrong at a 3%% margin (%s)",
-                        r.name(), 100 * r.wrongAt(m), m < 1 ? "false PASS" : "false FAIL"));
+                assertTrue(
+                        r.wrongAt(m) <= 0.025 + 0.025,
+                        String.format(
+                                Locale.ROOT,
+                                "%s: %.1f%% wrong at a 3%% margin (%s)",
+                                r.name(),
+                                100 * r.wrongAt(m),
+                                m < 1 ? "false PASS" : "false FAIL"));
             }
         }
     }
@@ -87,19 +99,23 @@ class VerdictSimulationTest {
         // with a busy neighbour), four rounds combined: the p99 sits in the hiccup mode. Settled
         // where the node meets the threshold by 2x or more; where it misses by 2x, about 60% (the
         // lower end rests on the hiccups, which most parts of the run barely see).
-        Row hiccups = row("4 rounds: hiccups 1.5%, share varying", Scenarios.rounds(Scenarios.modulatedHiccups(0.015), 4), 6_000,
-                0.99, false, 78);
+        Row hiccups = row(
+                "4 rounds: hiccups 1.5%, share varying",
+                Scenarios.rounds(Scenarios.modulatedHiccups(0.015), 4), 6_000, 0.99, false, 78);
         print(rows);
         print(List.of(hiccups));
         for (Row r : rows) {
             for (double m : new double[] {0.5, 2, 10, 100}) {
-                assertTrue(r.rightAt(m) >= 0.95, String.format(Locale.ROOT, "%s: %.1f%% right at margin %s", r.name(),
-                        100 * r.rightAt(m), m));
+                assertTrue(
+                        r.rightAt(m) >= 0.95,
+                        String.format(Locale.ROOT, "%s: %.1f%% right at margin %s", r.name(), 100 * r.rightAt(m), m));
             }
         }
         for (double m : new double[] {2, 10, 100}) {
-            assertTrue(hiccups.rightAt(m) >= 0.95, String.format(Locale.ROOT, "%s: %.1f%% right at margin %s", hiccups.name(),
-                    100 * hiccups.rightAt(m), m));
+            assertTrue(
+                    hiccups.rightAt(m) >= 0.95,
+                    String.format(
+                            Locale.ROOT, "%s: %.1f%% right at margin %s", hiccups.name(), 100 * hiccups.rightAt(m), m));
         }
     }
 
@@ -113,19 +129,33 @@ class VerdictSimulationTest {
     void shouldSettleFarThresholdsDespiteDriftAndIsolatedOutliers() {
         List<Row> rows = new ArrayList<>();
         rows.add(row("trend +-50%", Scenarios.trend(0.5), 20_000, 0.9, false, 15));
-        rows.add(row("16 level shifts, sd 30%, isolated x150", Scenarios.shiftsWithOutliers(0.3, 2e-4, 150), 30_000, 0.9, false, 16));
-        rows.add(row("rate climbing 2x over the run, AR(1) 0.9", Scenarios.rateTrend(0.33, 0.9, 0.15), 300, 0.1, true, 18));
+        rows.add(row(
+                "16 level shifts, sd 30%, isolated x150",
+                Scenarios.shiftsWithOutliers(0.3, 2e-4, 150), 30_000, 0.9, false, 16));
+        rows.add(row(
+                "rate climbing 2x over the run, AR(1) 0.9", Scenarios.rateTrend(0.33, 0.9, 0.15), 300, 0.1, true, 18));
         // Stalled intervals (a write that completes nothing for 10 ms) void the tolerance bounds
         // (no logarithm of a zero rate); the far-cut bounds settle it.
-        rows.add(row("rate climbing 2x, 2 intervals in 300 stalled", Scenarios.withOutliers(Scenarios.rateTrend(0.33, 0.9, 0.15),
-                2 / 300.0, 1e9), 300, 0.1, true, 19));
-        rows.add(row("AR(1) 0.9, 1 interval in 300 at a tenth", Scenarios.withOutliers(Scenarios.ar1(0.9, 0.1), 1 / 300.0, 10),
-                300, 0.1, true, 17));
+        rows.add(row(
+                "rate climbing 2x, 2 intervals in 300 stalled",
+                Scenarios.withOutliers(Scenarios.rateTrend(0.33, 0.9, 0.15), 2 / 300.0, 1e9),
+                300,
+                0.1,
+                true,
+                19));
+        rows.add(row(
+                "AR(1) 0.9, 1 interval in 300 at a tenth",
+                Scenarios.withOutliers(Scenarios.ar1(0.9, 0.1), 1 / 300.0, 10),
+                300,
+                0.1,
+                true,
+                17));
         print(rows);
         for (Row r : rows) {
             for (double m : new double[] {0.5, 10, 100}) {
-                assertTrue(r.rightAt(m) >= 0.95, String.format(Locale.ROOT, "%s: %.1f%% right at margin %s", r.name(),
-                        100 * r.rightAt(m), m));
+                assertTrue(
+                        r.rightAt(m) >= 0.95,
+                        String.format(Locale.ROOT, "%s: %.1f%% right at margin %s", r.name(), 100 * r.rightAt(m), m));
             }
         }
     }
@@ -157,7 +187,8 @@ class VerdictSimulationTest {
             rs[i] = (double) right[i] / RUNS;
             ws[i] = (double) wrong[i] / RUNS;
         }
-        String label = String.format(Locale.ROOT, "%s, n=%d, p%s", name, n, q == 0.5 ? "50" : q == 0.9 ? "90" : q == 0.99 ? "99" : "10");
+        String label = String.format(
+                Locale.ROOT, "%s, n=%d, p%s", name, n, q == 0.5 ? "50" : q == 0.9 ? "90" : q == 0.99 ? "99" : "10");
         return new Row(label, rs, ws);
     }
 

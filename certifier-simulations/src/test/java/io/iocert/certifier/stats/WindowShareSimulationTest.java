@@ -24,6 +24,7 @@ class WindowShareSimulationTest {
     private static final double CONFIDENCE = 0.95;
     /** The stated share minus the true share: negative, the node meets the statement. */
     private static final double[] OFFSETS = {-0.10, -0.03, 0.03, 0.05};
+
     private static final int PER_WINDOW = 10;
 
     /** A source of interval values: a generator for one run. */
@@ -59,15 +60,16 @@ class WindowShareSimulationTest {
     }
 
     /** The window condition: p10 >= 50 (at least 9 of 10 intervals at or above), or mean >= 95. */
-    static final Predicate<double[]> P10_AT_50 = w -> java.util.Arrays.stream(w).filter(x -> x >= 50).count() >= 9;
-    static final Predicate<double[]> MEAN_AT_95 = w -> java.util.Arrays.stream(w).average().orElse(0) >= 95;
+    static final Predicate<double[]> P10_AT_50 =
+            w -> java.util.Arrays.stream(w).filter(x -> x >= 50).count() >= 9;
+
+    static final Predicate<double[]> MEAN_AT_95 =
+            w -> java.util.Arrays.stream(w).average().orElse(0) >= 95;
 
     /** {@code asserted}: within the method's assumption (the run sees the slow episodes often enough); else the limit, printed only. */
-    record Case(String name, Process process, Predicate<double[]> meets, int windows, boolean asserted) {
-    }
+    record Case(String name, Process process, Predicate<double[]> meets, int windows, boolean asserted) {}
 
-    record Row(Case c, double truth, double[] right, double[] wrong, double meanDesignEffect) {
-    }
+    record Row(Case c, double truth, double[] right, double[] wrong, double meanDesignEffect) {}
 
     @Test
     void shouldKeepWrongVerdictsWithinTheAllowanceNearTheStatedShare() {
@@ -87,9 +89,16 @@ class WindowShareSimulationTest {
         for (Row r : rows) {
             for (int i = 0; i < OFFSETS.length && r.c().asserted(); i++) {
                 double allowed = 0.025 + 2 * Math.sqrt(0.025 * 0.975 / RUNS);
-                assertTrue(r.wrong()[i] <= allowed, String.format(Locale.ROOT, "%s, %d windows, stated share %+.2f of the"
-                        + " truth %.3f: %.1f%% wrong verdicts", r.c().name(), r.c().windows(), OFFSETS[i], r.truth(),
-                        100 * r.wrong()[i]));
+                assertTrue(
+                        r.wrong()[i] <= allowed,
+                        String.format(
+                                Locale.ROOT,
+                                "%s, %d windows, stated share %+.2f of the" + " truth %.3f: %.1f%% wrong verdicts",
+                                r.c().name(),
+                                r.c().windows(),
+                                OFFSETS[i],
+                                r.truth(),
+                                100 * r.wrong()[i]));
             }
         }
     }
@@ -138,7 +147,12 @@ class WindowShareSimulationTest {
         }
         sb.append('\n');
         for (Row r : rows) {
-            sb.append(String.format(Locale.ROOT, "| %s | %d | %.3f | %.2f |", r.c().name(), r.c().windows(), r.truth(),
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %d | %.3f | %.2f |",
+                    r.c().name(),
+                    r.c().windows(),
+                    r.truth(),
                     r.meanDesignEffect()));
             for (int i = 0; i < OFFSETS.length; i++) {
                 sb.append(String.format(Locale.ROOT, " %s/%s |", pct(r.right()[i]), pct(r.wrong()[i])));

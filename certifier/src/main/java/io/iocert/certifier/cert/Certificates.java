@@ -39,18 +39,22 @@ public final class Certificates {
     public static final String FORMAT = "iocert-certificate/1";
 
     private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build());
 
-    private Certificates() {
-    }
+    private Certificates() {}
 
     /** A result document used for the certificate, by name and content digest. */
-    public record ResultDigest(String name, String sha256) {
-    }
+    public record ResultDigest(String name, String sha256) {}
 
     /** The certificate file's bytes for {@code report}, signed with {@code key}. */
-    public static byte[] issue(Report report, List<ResultDigest> results, Instant issuedAt, Duration validity,
-                               PrivateKey key, PublicKey publicKey) {
+    public static byte[] issue(
+            Report report,
+            List<ResultDigest> results,
+            Instant issuedAt,
+            Duration validity,
+            PrivateKey key,
+            PublicKey publicKey) {
         ObjectNode payload = MAPPER.createObjectNode();
         payload.put("toolVersion", report.toolVersion());
         ObjectNode spec = payload.putObject("spec");
@@ -72,8 +76,12 @@ public final class Certificates {
             if (v.variant() != null) {
                 o.put("variant", v.variant());
             }
-            o.put("probe", v.probe()).put("metric", v.metric()).put("statistic", v.statistic())
-                    .put("comparator", v.comparator()).put("threshold", v.threshold()).put("unit", v.unit());
+            o.put("probe", v.probe())
+                    .put("metric", v.metric())
+                    .put("statistic", v.statistic())
+                    .put("comparator", v.comparator())
+                    .put("threshold", v.threshold())
+                    .put("unit", v.unit());
             number(o, "measured", v.measured());
             ConfidenceInterval ci = v.ci();
             if (ci != null) {
@@ -121,14 +129,17 @@ public final class Certificates {
         } catch (IOException e) {
             return Verification.invalid("unreadable: not a JSON certificate");
         }
-        if (cert == null || !cert.isObject() || !FORMAT.equals(cert.path("format").asText(null))) {
+        if (cert == null
+                || !cert.isObject()
+                || !FORMAT.equals(cert.path("format").asText(null))) {
             return Verification.invalid("unreadable: not an " + FORMAT + " document");
         }
         byte[] canonical = write(cert);
         byte[] expected = Arrays.copyOf(canonical, canonical.length + 1);
         expected[canonical.length] = '\n';
         if (!Arrays.equals(expected, bytes)) {
-            return Verification.invalid("the file is not in the canonical form it was issued in: it was changed or damaged");
+            return Verification.invalid(
+                    "the file is not in the canonical form it was issued in: it was changed or damaged");
         }
         JsonNode payload = cert.get("payload");
         JsonNode sig = cert.get("signature");
@@ -136,7 +147,8 @@ public final class Certificates {
             return Verification.invalid("unreadable: payload or signature missing");
         }
         if (!Keys.ALGORITHM.equals(sig.path("algorithm").asText())) {
-            return Verification.invalid("unsupported signature algorithm '" + sig.path("algorithm").asText() + "'");
+            return Verification.invalid(
+                    "unsupported signature algorithm '" + sig.path("algorithm").asText() + "'");
         }
         byte[] signature;
         try {
@@ -145,11 +157,12 @@ public final class Certificates {
             return Verification.invalid("unreadable: the signature is not base64");
         }
         if (!Keys.id(key).equals(payload.path("keyId").asText())) {
-            return Verification.invalid("signed with key " + payload.path("keyId").asText() + ", not with this key ("
-                    + Keys.id(key) + ")");
+            return Verification.invalid(
+                    "signed with key " + payload.path("keyId").asText() + ", not with this key (" + Keys.id(key) + ")");
         }
         if (!checks(write(payload), signature, key)) {
-            return Verification.invalid("bad signature: the certificate was changed after signing, or not signed with this key");
+            return Verification.invalid(
+                    "bad signature: the certificate was changed after signing, or not signed with this key");
         }
         Instant until;
         try {
@@ -160,10 +173,12 @@ public final class Certificates {
         if (now.isAfter(until)) {
             return Verification.invalid("expired at " + until + " (now " + now + ")");
         }
-        if (specSha256.isPresent() && !specSha256.get().equals(payload.path("spec").path("sha256").asText())) {
-            return Verification.invalid("issued for spec '" + payload.path("spec").path("name").asText() + "' (sha256 "
-                    + abbrev(payload.path("spec").path("sha256").asText()) + "), not the given spec (sha256 "
-                    + abbrev(specSha256.get()) + ")");
+        if (specSha256.isPresent()
+                && !specSha256.get().equals(payload.path("spec").path("sha256").asText())) {
+            return Verification.invalid(
+                    "issued for spec '" + payload.path("spec").path("name").asText() + "' (sha256 "
+                            + abbrev(payload.path("spec").path("sha256").asText()) + "), not the given spec (sha256 "
+                            + abbrev(specSha256.get()) + ")");
         }
         return new Verification(true, "valid", Optional.of(payload));
     }
@@ -221,7 +236,9 @@ public final class Certificates {
     /** SHA-256 of some bytes, hex. */
     public static String sha256(byte[] bytes) {
         try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+            return java.util.HexFormat.of()
+                    .formatHex(
+                            java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }

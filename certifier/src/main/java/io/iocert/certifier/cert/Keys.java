@@ -23,8 +23,7 @@ public final class Keys {
     private static final String PRIVATE = "PRIVATE KEY";
     private static final String PUBLIC = "PUBLIC KEY";
 
-    private Keys() {
-    }
+    private Keys() {}
 
     public static KeyPair generate() {
         try {
@@ -73,8 +72,9 @@ public final class Keys {
     }
 
     private static String pem(String label, byte[] der) {
-        return "-----BEGIN " + label + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                .encodeToString(der) + "\n-----END " + label + "-----\n";
+        return "-----BEGIN " + label + "-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(der) + "\n-----END " + label + "-----\n";
     }
 
     private static byte[] der(String pem, String label, String source) throws KeyException {

@@ -43,13 +43,14 @@ public final class AndersonDarling {
     };
     /** Reported p-values are confined to this range; beyond it only a bound is claimed. */
     static final double P_FLOOR = 0.001;
+
     static final double P_CEILING = 0.25;
     /** Above this pooled size the harmonic sums of the variance use their asymptotic forms. */
     private static final long EXACT_SUMS_UP_TO = 1_000_000;
+
     private static final double EULER_GAMMA = 0.5772156649015329;
 
-    private AndersonDarling() {
-    }
+    private AndersonDarling() {}
 
     /**
      * One sample as distinct values in increasing order with how often each occurs.
@@ -133,11 +134,15 @@ public final class AndersonDarling {
      * @param pValue       approximate p-value, or the bound given by {@code bound}
      * @param bound        whether {@code pValue} is an approximation or a bound
      */
-    public record Outcome(double statistic, double standardized, double sigma, int k, long n, double pValue, Bound bound) {
+    public record Outcome(
+            double statistic, double standardized, double sigma, int k, long n, double pValue, Bound bound) {
         /** "p = 0.034", "p < 0.001", "p > 0.25". */
         public String pText() {
-            return "p " + bound.symbol() + " " + new java.math.BigDecimal(pValue)
-                    .round(new java.math.MathContext(2)).stripTrailingZeros().toPlainString();
+            return "p " + bound.symbol() + " "
+                    + new java.math.BigDecimal(pValue)
+                            .round(new java.math.MathContext(2))
+                            .stripTrailingZeros()
+                            .toPlainString();
         }
     }
 
@@ -178,7 +183,7 @@ public final class AndersonDarling {
      */
     static double statistic(List<Tally> samples, long[] n, long total) {
         int k = samples.size();
-        int[] at = new int[k];          // next unread entry of each tally
+        int[] at = new int[k]; // next unread entry of each tally
         double[] below = new double[k]; // observations of sample i below the current value
         double pooledBelow = 0;
         double big = total;

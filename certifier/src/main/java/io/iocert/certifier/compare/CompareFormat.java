@@ -59,9 +59,15 @@ public enum CompareFormat {
 
     private static void writeText(Comparison c, Writer out) throws IOException {
         StringBuilder head = new StringBuilder();
-        head.append("iocert ").append(c.toolVersion()).append(": compare ").append(origin(c.candidate()))
-                .append(" with reference ").append(origin(c.reference())).append(", ")
-                .append(Percent.of(c.confidence())).append(" confidence");
+        head.append("iocert ")
+                .append(c.toolVersion())
+                .append(": compare ")
+                .append(origin(c.candidate()))
+                .append(" with reference ")
+                .append(origin(c.reference()))
+                .append(", ")
+                .append(Percent.of(c.confidence()))
+                .append(" confidence");
         c.tolerance().ifPresent(t -> head.append(", tolerance ").append(Percent.of(t)));
         out.write(head + "\n\n");
         if (!c.compared().isEmpty()) {
@@ -69,18 +75,26 @@ public enum CompareFormat {
             rows.add(new String[] {"REQUIREMENT", "METRIC", "STAT", "REFERENCE", "CANDIDATE", "RATIO"});
             for (MeasurementComparison m : c.compared()) {
                 for (QuantileDifference q : m.quantiles()) {
-                    rows.add(new String[] {m.id(), m.metric().id(), q.statistic().name(), side(q.reference(), m),
-                        side(q.candidate(), m), Comparer.number(q.ratio().value()) + " [" + Comparer.number(q.ratio().low())
-                            + ", " + Comparer.number(q.ratio().high()) + "]"});
+                    rows.add(new String[] {
+                        m.id(),
+                        m.metric().id(),
+                        q.statistic().name(),
+                        side(q.reference(), m),
+                        side(q.candidate(), m),
+                        Comparer.number(q.ratio().value()) + " ["
+                                + Comparer.number(q.ratio().low()) + ", "
+                                + Comparer.number(q.ratio().high()) + "]"
+                    });
                 }
             }
             out.write(table(rows));
             out.write("\n");
             for (MeasurementComparison m : c.compared()) {
-                out.write(m.id() + " " + m.metric().id() + ": " + m.verdict().map(v -> v.name() + ": ").orElse("")
-                        + m.reason() + "\n");
-                out.write("  " + String.format(Locale.ROOT, "%,d vs %,d samples; ", m.referenceSamples(),
-                        m.candidateSamples()) + testText(m) + "\n");
+                out.write(m.id() + " " + m.metric().id() + ": "
+                        + m.verdict().map(v -> v.name() + ": ").orElse("") + m.reason() + "\n");
+                out.write("  "
+                        + String.format(Locale.ROOT, "%,d vs %,d samples; ", m.referenceSamples(), m.candidateSamples())
+                        + testText(m) + "\n");
             }
         }
         for (Key k : c.onlyInReference()) {
@@ -97,9 +111,13 @@ public enum CompareFormat {
             out.write("Compared " + c.compared().size() + " measurements (no tolerance given: no verdict; ratio"
                     + " intervals hold jointly per measurement at " + Percent.of(c.confidence()) + ")\n");
         } else {
-            out.write(String.format(Locale.ROOT, "Comparison: %d equivalent, %d better, %d worse, %d inconclusive:"
-                    + " %s%n", c.count(CompareVerdict.EQUIVALENT), c.count(CompareVerdict.BETTER),
-                    c.count(CompareVerdict.WORSE), c.count(CompareVerdict.INCONCLUSIVE),
+            out.write(String.format(
+                    Locale.ROOT,
+                    "Comparison: %d equivalent, %d better, %d worse, %d inconclusive:" + " %s%n",
+                    c.count(CompareVerdict.EQUIVALENT),
+                    c.count(CompareVerdict.BETTER),
+                    c.count(CompareVerdict.WORSE),
+                    c.count(CompareVerdict.INCONCLUSIVE),
                     c.overall().orElseThrow().name()));
         }
     }
@@ -113,9 +131,10 @@ public enum CompareFormat {
     }
 
     private static String testText(MeasurementComparison m) {
-        return m.test().map(t -> "Anderson-Darling A2 = " + Comparer.number(t.statistic()) + ", T = "
-                + Comparer.number(t.standardized()) + ", " + t.pText()
-                + (t.bound() == AndersonDarling.Bound.BELOW ? " (the distributions differ)" : ""))
+        return m.test()
+                .map(t -> "Anderson-Darling A2 = " + Comparer.number(t.statistic()) + ", T = "
+                        + Comparer.number(t.standardized()) + ", " + t.pText()
+                        + (t.bound() == AndersonDarling.Bound.BELOW ? " (the distributions differ)" : ""))
                 .orElse("too few observations for the Anderson-Darling test");
     }
 
@@ -191,7 +210,8 @@ public enum CompareFormat {
         g.writeStringField("probe", m.probe());
         g.writeStringField("metric", m.metric().id());
         g.writeStringField("unit", m.unit());
-        g.writeStringField("direction", m.direction() == Direction.LOWER_IS_BETTER ? "lower-is-better" : "higher-is-better");
+        g.writeStringField(
+                "direction", m.direction() == Direction.LOWER_IS_BETTER ? "lower-is-better" : "higher-is-better");
         g.writeNumberField("referenceSamples", m.referenceSamples());
         g.writeNumberField("candidateSamples", m.candidateSamples());
         number(g, "sideConfidence", m.sideConfidence());
@@ -199,8 +219,18 @@ public enum CompareFormat {
         for (QuantileDifference q : m.quantiles()) {
             g.writeStartObject();
             g.writeStringField("statistic", q.statistic().name());
-            side(g, "reference", q.reference().value(), q.reference().low(), q.reference().high());
-            side(g, "candidate", q.candidate().value(), q.candidate().low(), q.candidate().high());
+            side(
+                    g,
+                    "reference",
+                    q.reference().value(),
+                    q.reference().low(),
+                    q.reference().high());
+            side(
+                    g,
+                    "candidate",
+                    q.candidate().value(),
+                    q.candidate().low(),
+                    q.candidate().high());
             side(g, "ratio", q.ratio().value(), q.ratio().low(), q.ratio().high());
             g.writeEndObject();
         }
@@ -212,11 +242,13 @@ public enum CompareFormat {
             number(g, "statistic", t.statistic());
             number(g, "standardized", t.standardized());
             number(g, "pValue", t.pValue());
-            g.writeStringField("pValueIs", switch (t.bound()) {
-                case APPROXIMATE -> "approximate";
-                case BELOW -> "upper bound";
-                case ABOVE -> "lower bound";
-            });
+            g.writeStringField(
+                    "pValueIs",
+                    switch (t.bound()) {
+                        case APPROXIMATE -> "approximate";
+                        case BELOW -> "upper bound";
+                        case ABOVE -> "lower bound";
+                    });
             g.writeEndObject();
         } else {
             g.writeNullField("test");

@@ -72,8 +72,7 @@ public final class Comparer {
      */
     private static final Set<String> SAMPLING_LENGTH = Set.of("duration", "warmup");
 
-    private Comparer() {
-    }
+    private Comparer() {}
 
     /**
      * Compares {@code candidate} with {@code reference}.
@@ -82,8 +81,14 @@ public final class Comparer {
      * @param tolerance  relative tolerance for verdicts (0.1 for 10%), or empty for differences only
      * @throws WorkloadMismatchException when matched measurements ran with different workloads or units
      */
-    public static Comparison compare(Result reference, String referenceName, Result candidate, String candidateName,
-                                     double confidence, OptionalDouble tolerance) throws WorkloadMismatchException {
+    public static Comparison compare(
+            Result reference,
+            String referenceName,
+            Result candidate,
+            String candidateName,
+            double confidence,
+            OptionalDouble tolerance)
+            throws WorkloadMismatchException {
         if (!(confidence > 0 && confidence < 1)) {
             throw new IllegalArgumentException("confidence must be in (0, 1), got " + confidence);
         }
@@ -128,8 +133,10 @@ public final class Comparer {
             Optional<String> mismatch = mismatch(p[0], p[1], referenceName, candidateName);
             if (mismatch.isPresent()) {
                 mismatches.add(mismatch.get());
-                notCompared.add(new NotCompared(key, "ran with different workloads: "
-                        + mismatch.get().substring(key.toString().length() + 2)));
+                notCompared.add(new NotCompared(
+                        key,
+                        "ran with different workloads: "
+                                + mismatch.get().substring(key.toString().length() + 2)));
             } else {
                 compared.add(compare(p[0], p[1], confidence, tolerance));
             }
@@ -137,8 +144,16 @@ public final class Comparer {
         if (compared.isEmpty() && !mismatches.isEmpty()) {
             throw new WorkloadMismatchException(mismatches);
         }
-        return new Comparison(ToolVersion.get(), origin(reference, referenceName), origin(candidate, candidateName),
-                confidence, tolerance, compared, onlyRef, onlyCand, notCompared);
+        return new Comparison(
+                ToolVersion.get(),
+                origin(reference, referenceName),
+                origin(candidate, candidateName),
+                confidence,
+                tolerance,
+                compared,
+                onlyRef,
+                onlyCand,
+                notCompared);
     }
 
     private static Origin origin(Result r, String name) {
@@ -236,7 +251,8 @@ public final class Comparer {
 
     // ---- one measurement ----
 
-    static MeasurementComparison compare(Measurement ref, Measurement cand, double confidence, OptionalDouble tolerance) {
+    static MeasurementComparison compare(
+            Measurement ref, Measurement cand, double confidence, OptionalDouble tolerance) {
         Metric metric = Metric.ofId(ref.metric()).orElseThrow();
         Direction direction = Direction.of(metric);
         List<Statistic> quantiles = metric.sampling() == Metric.Sampling.PER_OPERATION ? PER_OPERATION : PER_INTERVAL;
@@ -254,8 +270,14 @@ public final class Comparer {
             Side cSide = side(c);
             double lo = ratio(cSide.low(), rSide.high());
             double hi = ratio(cSide.high(), rSide.low());
-            diffs.add(new QuantileDifference(q, rSide, cSide, new Interval(ratio(cSide.value(), rSide.value()),
-                    Double.isNaN(lo) ? 0 : lo, Double.isNaN(hi) ? Double.POSITIVE_INFINITY : hi)));
+            diffs.add(new QuantileDifference(
+                    q,
+                    rSide,
+                    cSide,
+                    new Interval(
+                            ratio(cSide.value(), rSide.value()),
+                            Double.isNaN(lo) ? 0 : lo,
+                            Double.isNaN(hi) ? Double.POSITIVE_INFINITY : hi)));
         }
         Optional<AndersonDarling.Outcome> test = adTest(ref, cand);
         Optional<CompareVerdict> verdict = Optional.empty();
@@ -267,8 +289,19 @@ public final class Comparer {
         } else {
             reason = largestDifference(diffs);
         }
-        return new MeasurementComparison(ref.id(), ref.probe(), metric, ref.unit(), direction, rs.n(), cs.n(),
-                sideConfidence, diffs, test, verdict, reason);
+        return new MeasurementComparison(
+                ref.id(),
+                ref.probe(),
+                metric,
+                ref.unit(),
+                direction,
+                rs.n(),
+                cs.n(),
+                sideConfidence,
+                diffs,
+                test,
+                verdict,
+                reason);
     }
 
     private static Side side(Estimate e) {
@@ -308,8 +341,12 @@ public final class Comparer {
             return new AndersonDarling.Tally(values, counts);
         }
         IntervalSeries s = m.intervals();
-        double[] v = s == null ? new double[0]
-                : s.values().stream().filter(x -> x != null && !x.isNaN()).mapToDouble(Double::doubleValue).toArray();
+        double[] v = s == null
+                ? new double[0]
+                : s.values().stream()
+                        .filter(x -> x != null && !x.isNaN())
+                        .mapToDouble(Double::doubleValue)
+                        .toArray();
         return AndersonDarling.Tally.of(v);
     }
 
@@ -329,8 +366,7 @@ public final class Comparer {
         OPEN
     }
 
-    record Judged(CompareVerdict verdict, String reason) {
-    }
+    record Judged(CompareVerdict verdict, String reason) {}
 
     static Position position(Interval r, Direction d, double tol) {
         double up = 1 + tol;
@@ -359,8 +395,12 @@ public final class Comparer {
      * (stricter than "none shown worse": exit code 0 must mean the candidate was shown not to be
      * worse anywhere); otherwise inconclusive, with what would settle it.
      */
-    static Judged judge(List<QuantileDifference> diffs, List<Estimate[]> estimates, Direction d, double tol,
-                        double sideConfidence) {
+    static Judged judge(
+            List<QuantileDifference> diffs,
+            List<Estimate[]> estimates,
+            Direction d,
+            double tol,
+            double sideConfidence) {
         String band = "the " + Percent.of(tol) + " tolerance";
         List<String> worse = new ArrayList<>();
         List<String> better = new ArrayList<>();
@@ -372,21 +412,25 @@ public final class Comparer {
                 case WORSE -> worse.add(shown(q));
                 case BETTER -> better.add(shown(q));
                 case WITHIN -> within++;
-                case NOT_WORSE -> { }
+                case NOT_WORSE -> {}
                 case OPEN -> anyOpen = true;
             }
         }
         if (!worse.isEmpty()) {
-            return new Judged(CompareVerdict.WORSE, String.join(", ", worse) + ": worse than " + band + " allows ("
-                    + d.words() + ")");
+            return new Judged(
+                    CompareVerdict.WORSE,
+                    String.join(", ", worse) + ": worse than " + band + " allows (" + d.words() + ")");
         }
         if (within == diffs.size()) {
-            return new Judged(CompareVerdict.EQUIVALENT, "every quantile ratio lies within [" + number(1 - tol) + ", "
-                    + number(1 + tol) + "]");
+            return new Judged(
+                    CompareVerdict.EQUIVALENT,
+                    "every quantile ratio lies within [" + number(1 - tol) + ", " + number(1 + tol) + "]");
         }
         if (!better.isEmpty() && !anyOpen) {
-            return new Judged(CompareVerdict.BETTER, String.join(", ", better) + ": better beyond " + band + " ("
-                    + d.words() + "); no quantile is worse by more than " + Percent.of(tol));
+            return new Judged(
+                    CompareVerdict.BETTER,
+                    String.join(", ", better) + ": better beyond " + band + " (" + d.words()
+                            + "); no quantile is worse by more than " + Percent.of(tol));
         }
         // Of the quantiles that keep the verdict open (those reaching into the bad side, else those
         // that could still be better beyond the band), report the one hardest to settle.
@@ -405,14 +449,14 @@ public final class Comparer {
                 }
             }
         }
-        String what = badSide ? "could be worse by more than " + Percent.of(tol)
+        String what = badSide
+                ? "could be worse by more than " + Percent.of(tol)
                 : "is not worse, but could be better by more than " + Percent.of(tol);
         return new Judged(CompareVerdict.INCONCLUSIVE, shown(diffs.get(at)) + " " + what + "; " + hardest.words());
     }
 
     /** What would settle an open quantile, and how hard that is (a sample multiple; infinite when unbounded). */
-    record Advice(String words, double difficulty) {
-    }
+    record Advice(String words, double difficulty) {}
 
     /** What would settle a ratio interval that straddles {@code bound}, in words. */
     static Advice settle(QuantileDifference q, Estimate[] rc, double bound, double sideConfidence) {
@@ -425,9 +469,17 @@ public final class Comparer {
                 double tail = (1 - sideConfidence) / 2;
                 double p = noHigh ? q.statistic().quantile() : 1 - q.statistic().quantile();
                 long least = (long) Math.ceil(Math.log(tail) / Math.log(p) * e.designEffect());
-                return new Advice(String.format(Locale.ROOT, "%,d %s samples are too few to bound %s at %s per side;"
-                        + " at least %,d needed on each side", e.samples(), names[s], q.statistic().name(),
-                        Percent.of(sideConfidence), least), Double.POSITIVE_INFINITY);
+                return new Advice(
+                        String.format(
+                                Locale.ROOT,
+                                "%,d %s samples are too few to bound %s at %s per side;"
+                                        + " at least %,d needed on each side",
+                                e.samples(),
+                                names[s],
+                                q.statistic().name(),
+                                Percent.of(sideConfidence),
+                                least),
+                        Double.POSITIVE_INFINITY);
             }
         }
         Interval r = q.ratio();
@@ -439,17 +491,22 @@ public final class Comparer {
         double gap = Math.abs(point - target);
         double half = point < target ? Math.log(r.high()) - point : point - Math.log(r.low());
         if (gap < 1e-9) {
-            return new Advice("the ratio sits on the tolerance bound: no practical number of samples would settle it",
+            return new Advice(
+                    "the ratio sits on the tolerance bound: no practical number of samples would settle it",
                     Double.MAX_VALUE);
         }
         double factor = (half / gap) * (half / gap);
         if (factor > 1000) {
-            return new Advice("the ratio sits too close to the tolerance bound for any practical number of samples to"
-                    + " settle it", factor);
+            return new Advice(
+                    "the ratio sits too close to the tolerance bound for any practical number of samples to"
+                            + " settle it",
+                    factor);
         }
-        return new Advice("about " + number(Math.max(factor, 1.1)) + " times as many samples on each side (about "
-                + String.format(Locale.ROOT, "%,d and %,d", (long) Math.ceil(rc[0].samples() * factor),
-                (long) Math.ceil(rc[1].samples() * factor)) + ") would settle it, if the distributions stay as they are",
+        return new Advice(
+                "about " + number(Math.max(factor, 1.1)) + " times as many samples on each side (about "
+                        + String.format(Locale.ROOT, "%,d and %,d", (long) Math.ceil(rc[0].samples() * factor), (long)
+                                Math.ceil(rc[1].samples() * factor))
+                        + ") would settle it, if the distributions stay as they are",
                 factor);
     }
 
@@ -463,14 +520,16 @@ public final class Comparer {
                 largest = q;
             }
         }
-        return largest == null ? "no quantile ratio could be formed" : "largest difference: " + shown(largest)
-                + " (no tolerance given: no verdict)";
+        return largest == null
+                ? "no quantile ratio could be formed"
+                : "largest difference: " + shown(largest) + " (no tolerance given: no verdict)";
     }
 
     /** "p99 ratio 1.35 [1.21, 1.52]". */
     static String shown(QuantileDifference q) {
         Interval r = q.ratio();
-        return q.statistic().name() + " ratio " + number(r.value()) + " [" + number(r.low()) + ", " + number(r.high()) + "]";
+        return q.statistic().name() + " ratio " + number(r.value()) + " [" + number(r.low()) + ", " + number(r.high())
+                + "]";
     }
 
     /** Three significant digits, no exponent; infinity as the sign. */

@@ -19,9 +19,16 @@ import java.util.OptionalDouble;
  * @param onlyInCandidate  measurements the reference result lacks
  * @param notCompared      measurements present on both sides that could not be compared, and why
  */
-public record Comparison(String toolVersion, Origin reference, Origin candidate, double confidence,
-                         OptionalDouble tolerance, List<MeasurementComparison> compared, List<Key> onlyInReference,
-                         List<Key> onlyInCandidate, List<NotCompared> notCompared) {
+public record Comparison(
+        String toolVersion,
+        Origin reference,
+        Origin candidate,
+        double confidence,
+        OptionalDouble tolerance,
+        List<MeasurementComparison> compared,
+        List<Key> onlyInReference,
+        List<Key> onlyInCandidate,
+        List<NotCompared> notCompared) {
 
     public static final String FORMAT = "iocert-compare/1";
 
@@ -33,8 +40,7 @@ public record Comparison(String toolVersion, Origin reference, Origin candidate,
     }
 
     /** A result's source: a name for people (usually the file) and the node it was measured on. */
-    public record Origin(String source, String hostname, String specName) {
-    }
+    public record Origin(String source, String hostname, String specName) {}
 
     /** What identifies a measurement across results. */
     public record Key(String id, String probe, String metric) {
@@ -45,12 +51,13 @@ public record Comparison(String toolVersion, Origin reference, Origin candidate,
     }
 
     /** A measurement on both sides that could not be compared. */
-    public record NotCompared(Key key, String reason) {
-    }
+    public record NotCompared(Key key, String reason) {}
 
     /** How many compared measurements got {@code v}. */
     public long count(CompareVerdict v) {
-        return compared.stream().filter(m -> m.verdict().filter(v::equals).isPresent()).count();
+        return compared.stream()
+                .filter(m -> m.verdict().filter(v::equals).isPresent())
+                .count();
     }
 
     /**

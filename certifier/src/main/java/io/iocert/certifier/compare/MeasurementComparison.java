@@ -21,10 +21,19 @@ import java.util.Optional;
  * @param verdict            the verdict, when a tolerance was given
  * @param reason             one line on the verdict, or on the differences without a tolerance
  */
-public record MeasurementComparison(String id, String probe, Metric metric, String unit, Direction direction,
-                                    long referenceSamples, long candidateSamples, double sideConfidence,
-                                    List<QuantileDifference> quantiles, Optional<AndersonDarling.Outcome> test,
-                                    Optional<CompareVerdict> verdict, String reason) {
+public record MeasurementComparison(
+        String id,
+        String probe,
+        Metric metric,
+        String unit,
+        Direction direction,
+        long referenceSamples,
+        long candidateSamples,
+        double sideConfidence,
+        List<QuantileDifference> quantiles,
+        Optional<AndersonDarling.Outcome> test,
+        Optional<CompareVerdict> verdict,
+        String reason) {
     public MeasurementComparison {
         quantiles = List.copyOf(quantiles);
     }

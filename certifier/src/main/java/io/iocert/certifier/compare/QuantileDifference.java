@@ -21,6 +21,5 @@ public record QuantileDifference(Statistic statistic, Side reference, Side candi
     }
 
     /** A ratio with its interval; {@code high} may be infinite. */
-    public record Interval(double value, double low, double high) {
-    }
+    public record Interval(double value, double low, double high) {}
 }

@@ -13,13 +13,13 @@ import java.util.List;
  */
 public final class WorkloadText {
     private static final String[] SIZE_UNITS = {"TiB", "TB", "GiB", "GB", "MiB", "MB", "KiB", "KB"};
-    private static final long[] SIZE_FACTORS = {1L << 40, 1_000_000_000_000L, 1L << 30, 1_000_000_000L, 1L << 20,
-        1_000_000L, 1L << 10, 1_000L};
+    private static final long[] SIZE_FACTORS = {
+        1L << 40, 1_000_000_000_000L, 1L << 30, 1_000_000_000L, 1L << 20, 1_000_000L, 1L << 10, 1_000L
+    };
     private static final String[] DURATION_UNITS = {"min", "s", "ms", "us"};
     private static final long[] DURATION_FACTORS = {60_000_000_000L, 1_000_000_000L, 1_000_000L, 1_000L};
 
-    private WorkloadText() {
-    }
+    private WorkloadText() {}
 
     /** The key's declared type for {@code probe}, if the probe is known and declares the key. */
     public static java.util.Optional<WorkloadKey.Type> type(String probe, String key) {
@@ -38,7 +38,8 @@ public final class WorkloadText {
         return switch (type) {
             case SIZE -> value instanceof Number n ? size(n) : String.valueOf(value);
             case DURATION -> value instanceof Number n ? duration(n) : String.valueOf(value);
-            case OP_RATE -> value instanceof Number n ? Numbers.measured(n.doubleValue()) + " ops/s" : String.valueOf(value);
+            case OP_RATE ->
+                value instanceof Number n ? Numbers.measured(n.doubleValue()) + " ops/s" : String.valueOf(value);
             case SIZE_LIST -> {
                 if (!(value instanceof List<?> l)) {
                     yield String.valueOf(value);

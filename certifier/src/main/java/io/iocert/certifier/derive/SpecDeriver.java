@@ -38,10 +38,10 @@ public final class SpecDeriver {
 
     /** Statistics used unless others are asked for: the middle and a tail of each kind of metric. */
     static final List<Statistic> PER_OPERATION = List.of(stat("p50"), stat("p99"));
+
     static final List<Statistic> PER_INTERVAL = List.of(stat("p10"), stat("p50"));
 
-    private SpecDeriver() {
-    }
+    private SpecDeriver() {}
 
     /**
      * The derived spec as YAML text, and notes on what was left out.
@@ -77,8 +77,9 @@ public final class SpecDeriver {
      * @throws IllegalArgumentException for a slack out of range, or a statistic no sample can
      *                                  certify (min, max)
      */
-    public static Derived derive(Result result, String source, String name, double slack,
-                                 Optional<List<Statistic>> statistics) throws NothingToDeriveException {
+    public static Derived derive(
+            Result result, String source, String name, double slack, Optional<List<Statistic>> statistics)
+            throws NothingToDeriveException {
         if (!(slack >= 0 && slack < 1)) {
             throw new IllegalArgumentException("slack must be from 0 up to 1, got " + slack);
         }
@@ -105,9 +106,12 @@ public final class SpecDeriver {
         y.append("# Derived by iocert spec derive from ").append(source).append(": what runs there must run here.\n");
         y.append("iocert: v1\n");
         y.append("name: ").append(quoted(name)).append('\n');
-        y.append("description: ").append(quoted("Derived from " + source + " (node " + result.node().hostname()
-                + (result.specName() == null ? "" : ", spec '" + result.specName() + "'") + ", measured "
-                + result.startedAt() + ") with " + Percent.of(slack) + " slack")).append('\n');
+        y.append("description: ")
+                .append(quoted("Derived from " + source + " (node "
+                        + result.node().hostname()
+                        + (result.specName() == null ? "" : ", spec '" + result.specName() + "'") + ", measured "
+                        + result.startedAt() + ") with " + Percent.of(slack) + " slack"))
+                .append('\n');
         y.append("requirements:\n");
         y.append(reqs);
         return new Derived(y.toString(), notes);
@@ -126,8 +130,8 @@ public final class SpecDeriver {
         }
     }
 
-    private static Optional<String> requirement(String id, List<Measurement> ms, double slack,
-                                                Optional<List<Statistic>> statistics, List<String> notes) {
+    private static Optional<String> requirement(
+            String id, List<Measurement> ms, double slack, Optional<List<Statistic>> statistics, List<String> notes) {
         String probeId = ms.get(0).probe();
         Optional<ProbeType> probe = ProbeType.ofId(probeId);
         if (probe.isEmpty()) {
@@ -136,7 +140,8 @@ public final class SpecDeriver {
         }
         StringBuilder expect = new StringBuilder();
         Measurement workloadSource = null;
-        // One entry per metric. A net.stream's single streams (and a coordinated run's pairs) are parts of its aggregate, not
+        // One entry per metric. A net.stream's single streams (and a coordinated run's pairs) are parts of its
+        // aggregate, not
         // what a spec judges; a sweep's sizes share one threshold per statistic, the loosest
         // they need, so every size of the reference passes.
         Map<String, List<Measurement>> byMetric = new LinkedHashMap<>();
@@ -155,16 +160,21 @@ public final class SpecDeriver {
             }
             if (group.stream().anyMatch(x -> x.error() != null)) {
                 notes.add("skipped " + what + ": the measurement failed: "
-                        + group.stream().filter(x -> x.error() != null).findFirst().orElseThrow().error());
+                        + group.stream()
+                                .filter(x -> x.error() != null)
+                                .findFirst()
+                                .orElseThrow()
+                                .error());
                 continue;
             }
-            Optional<Metric> metric = Metric.ofId(m.metric()).filter(x -> probe.get().metrics().contains(x));
+            Optional<Metric> metric =
+                    Metric.ofId(m.metric()).filter(x -> probe.get().metrics().contains(x));
             if (metric.isEmpty()) {
                 notes.add("skipped " + what + ": " + probeId + " has no metric '" + m.metric() + "'");
                 continue;
             }
-            List<Statistic> stats = statistics.orElse(metric.get().sampling() == Metric.Sampling.PER_OPERATION
-                    ? PER_OPERATION : PER_INTERVAL);
+            List<Statistic> stats = statistics.orElse(
+                    metric.get().sampling() == Metric.Sampling.PER_OPERATION ? PER_OPERATION : PER_INTERVAL);
             StringBuilder lines = new StringBuilder();
             for (Statistic s : stats) {
                 OptionalDouble loosest = OptionalDouble.empty();
@@ -175,15 +185,22 @@ public final class SpecDeriver {
                     }
                     double v = e.get().value();
                     boolean higherIsBetter = lenientIsLower(s, metric.get());
-                    loosest = OptionalDouble.of(loosest.isEmpty() ? v
-                            : higherIsBetter ? Math.min(loosest.getAsDouble(), v) : Math.max(loosest.getAsDouble(), v));
+                    loosest = OptionalDouble.of(
+                            loosest.isEmpty()
+                                    ? v
+                                    : higherIsBetter
+                                            ? Math.min(loosest.getAsDouble(), v)
+                                            : Math.max(loosest.getAsDouble(), v));
                 }
                 if (loosest.isEmpty()) {
                     notes.add("skipped " + what + " " + s.name() + ": no samples to estimate it from");
                     continue;
                 }
-                lines.append("        ").append(s.name()).append(": ")
-                        .append(quoted(threshold(loosest.getAsDouble(), s, metric.get(), slack))).append('\n');
+                lines.append("        ")
+                        .append(s.name())
+                        .append(": ")
+                        .append(quoted(threshold(loosest.getAsDouble(), s, metric.get(), slack)))
+                        .append('\n');
             }
             if (lines.length() > 0) {
                 expect.append("      ").append(metric.get().id()).append(":\n").append(lines);
@@ -209,16 +226,23 @@ public final class SpecDeriver {
         StringBuilder w = new StringBuilder();
         for (WorkloadKey k : probe.get().workloadKeys()) {
             if (k.name().equals("sizes") && sweep.size() > 1) {
-                w.append("      sizes: [").append(sweep.stream().map(b -> WorkloadText.format(probeId, "messageSize", b))
-                        .collect(java.util.stream.Collectors.joining(", "))).append("]\n");
+                w.append("      sizes: [")
+                        .append(sweep.stream()
+                                .map(b -> WorkloadText.format(probeId, "messageSize", b))
+                                .collect(java.util.stream.Collectors.joining(", ")))
+                        .append("]\n");
                 continue;
             }
             if (k.name().equals("messageSize") && sweep.size() > 1) {
                 continue;
             }
-            if (workloadSource.workload().containsKey(k.name()) && workloadSource.workload().get(k.name()) != null) {
-                w.append("      ").append(k.name()).append(": ")
-                        .append(value(probeId, k, workloadSource.workload().get(k.name()))).append('\n');
+            if (workloadSource.workload().containsKey(k.name())
+                    && workloadSource.workload().get(k.name()) != null) {
+                w.append("      ")
+                        .append(k.name())
+                        .append(": ")
+                        .append(value(probeId, k, workloadSource.workload().get(k.name())))
+                        .append('\n');
             }
         }
         if (w.length() > 0) {
@@ -236,7 +260,9 @@ public final class SpecDeriver {
         if (RUN_LENGTH_KEYS.contains(k.name()) && v instanceof Number n && n.longValue() > 0) {
             // How long a run lasts, often a share of the budget iocert chose (808839081 ns): it sets
             // how many samples there are, not what the job does, so three digits say enough.
-            v = new BigDecimal(n.longValue()).round(new MathContext(3, RoundingMode.HALF_UP)).longValue();
+            v = new BigDecimal(n.longValue())
+                    .round(new MathContext(3, RoundingMode.HALF_UP))
+                    .longValue();
         }
         String text = WorkloadText.format(probe, k.name(), v);
         return v instanceof String ? quoted(text) : text;
@@ -249,7 +275,8 @@ public final class SpecDeriver {
 
     /** Whether the derived bound is an upper bound: spread (stddev, cv) and lower-is-better metrics. */
     private static boolean upperBound(Statistic s, Metric metric) {
-        return s.kind() == Statistic.Kind.STDDEV || s.kind() == Statistic.Kind.CV
+        return s.kind() == Statistic.Kind.STDDEV
+                || s.kind() == Statistic.Kind.CV
                 || Direction.of(metric) == Direction.LOWER_IS_BETTER;
     }
 
@@ -262,20 +289,23 @@ public final class SpecDeriver {
         Unit u = unit(bound, dim);
         // Twelve digits first, so that floating-point noise (327.19999999999996) does not round a
         // whole step the lenient way; then four digits, away from the strict side.
-        BigDecimal scaled = new BigDecimal(bound / u.factor()).round(new MathContext(12, RoundingMode.HALF_EVEN))
-                .round(new MathContext(4, upper ? RoundingMode.CEILING : RoundingMode.FLOOR)).stripTrailingZeros();
+        BigDecimal scaled = new BigDecimal(bound / u.factor())
+                .round(new MathContext(12, RoundingMode.HALF_EVEN))
+                .round(new MathContext(4, upper ? RoundingMode.CEILING : RoundingMode.FLOOR))
+                .stripTrailingZeros();
         String number = scaled.signum() == 0 ? "0" : scaled.toPlainString();
         return (upper ? "<= " : ">= ") + number + (u.name().isEmpty() ? "" : " " + u.name());
     }
 
-    private record Unit(String name, double factor) {
-    }
+    private record Unit(String name, double factor) {}
 
     private static Unit unit(double v, Dimension dim) {
         double a = Math.abs(v);
         return switch (dim) {
-            case DURATION -> a >= 1e9 ? new Unit("s", 1e9) : a >= 1e6 ? new Unit("ms", 1e6)
-                    : a >= 1e3 ? new Unit("us", 1e3) : new Unit("ns", 1);
+            case DURATION ->
+                a >= 1e9
+                        ? new Unit("s", 1e9)
+                        : a >= 1e6 ? new Unit("ms", 1e6) : a >= 1e3 ? new Unit("us", 1e3) : new Unit("ns", 1);
             case DATA_RATE -> decimal(a, "B/s", "KB/s", "MB/s", "GB/s", "TB/s");
             case OP_RATE -> decimal(a, "ops/s", "kops/s", "Mops/s");
             case FLOP_RATE -> decimal(a, "FLOP/s", "kFLOP/s", "MFLOP/s", "GFLOP/s", "TFLOP/s");

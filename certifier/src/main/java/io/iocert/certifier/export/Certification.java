@@ -15,12 +15,23 @@ import java.util.Optional;
  * {@code validUntil} is present for certificates only; {@code verified} says whether a
  * certificate's signature was checked; {@code expired} whether it had expired when read.
  */
-public record Certification(String source, Kind kind, String specName, String specSha256, String hostname,
-                            NodeVerdict verdict, List<Entry> entries, Optional<Instant> validUntil, boolean verified,
-                            boolean expired) {
+public record Certification(
+        String source,
+        Kind kind,
+        String specName,
+        String specSha256,
+        String hostname,
+        NodeVerdict verdict,
+        List<Entry> entries,
+        Optional<Instant> validUntil,
+        boolean verified,
+        boolean expired) {
 
     /** Where a certification came from. */
-    public enum Kind { REPORT, CERTIFICATE }
+    public enum Kind {
+        REPORT,
+        CERTIFICATE
+    }
 
     public Certification {
         Objects.requireNonNull(source, "source");
@@ -34,9 +45,21 @@ public record Certification(String source, Kind kind, String specName, String sp
      * estimated; without an interval {@code ciLow}, {@code ciHigh} and {@code confidence} are
      * NaN; an unbounded end is infinite.
      */
-    public record Entry(String id, String variant, String probe, String metric, String statistic, String comparator,
-                        double threshold, String unit, double measured, double ciLow, double ciHigh, double confidence,
-                        long samples, Verdict verdict) {
+    public record Entry(
+            String id,
+            String variant,
+            String probe,
+            String metric,
+            String statistic,
+            String comparator,
+            double threshold,
+            String unit,
+            double measured,
+            double ciLow,
+            double ciHigh,
+            double confidence,
+            long samples,
+            Verdict verdict) {
         public boolean hasInterval() {
             return !Double.isNaN(confidence);
         }

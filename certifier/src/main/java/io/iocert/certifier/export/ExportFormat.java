@@ -24,7 +24,9 @@ public enum ExportFormat {
     }
 
     public static Optional<ExportFormat> ofId(String id) {
-        return Arrays.stream(values()).filter(f -> f.id.equals(id.toLowerCase(Locale.ROOT))).findFirst();
+        return Arrays.stream(values())
+                .filter(f -> f.id.equals(id.toLowerCase(Locale.ROOT)))
+                .findFirst();
     }
 
     public static List<String> ids() {

@@ -10,8 +10,7 @@ import java.util.Optional;
  * (an NFD label, a shell command); a name that fails is refused, never cleaned up silently.
  */
 final class ExportNames {
-    private ExportNames() {
-    }
+    private ExportNames() {}
 
     /** {@code value}, checked; {@code where} names the file and field ("report.json: node.hostname"). */
     static String check(String value, String where) throws ExportException {
@@ -24,7 +23,9 @@ final class ExportNames {
 
     /** Why {@code value} cannot be a name in an exported file, or empty when it can. */
     static Optional<String> refusal(String value) {
-        return Printable.problem(value).map(problem -> "\"" + Printable.escape(value) + "\" " + problem
-                + "; names in exported files must be printable (no control, format or line-separator characters)");
+        return Printable.problem(value)
+                .map(
+                        problem -> "\"" + Printable.escape(value) + "\" " + problem
+                                + "; names in exported files must be printable (no control, format or line-separator characters)");
     }
 }

@@ -36,8 +36,11 @@ public record ExportNode(String name, List<Certification> certifications) {
         List<Certification> kept = all;
         if (host.isPresent()) {
             String h = host.get();
-            kept = all.stream().filter(c -> c.hostname() != null
-                    && (c.hostname().equals(h) || shortName(c.hostname()).equals(shortName(h)))).toList();
+            kept = all.stream()
+                    .filter(c -> c.hostname() != null
+                            && (c.hostname().equals(h)
+                                    || shortName(c.hostname()).equals(shortName(h))))
+                    .toList();
             if (kept.isEmpty()) {
                 throw new ExportException("--host " + h + " matches no node in the inputs (they hold: "
                         + String.join(", ", hosts(all)) + ")");
@@ -46,8 +49,8 @@ public record ExportNode(String name, List<Certification> certifications) {
         if (nameOverride.isPresent()) {
             Set<String> hosts = hosts(kept);
             if (hosts.size() > 1) {
-                throw new ExportException("--node-name needs inputs of a single node; they hold " + hosts.size()
-                        + " (" + String.join(", ", hosts) + "): choose one with --host HOST");
+                throw new ExportException("--node-name needs inputs of a single node; they hold " + hosts.size() + " ("
+                        + String.join(", ", hosts) + "): choose one with --host HOST");
             }
         }
         Map<String, List<Certification>> byNode = new LinkedHashMap<>();
@@ -56,8 +59,8 @@ public record ExportNode(String name, List<Certification> certifications) {
             if (nameOverride.isPresent()) {
                 name = nameOverride.get();
             } else if (c.hostname() == null) {
-                throw new ExportException(c.source() + ": node.hostname: missing, so the node has no name; give"
-                        + " --node-name NAME");
+                throw new ExportException(
+                        c.source() + ": node.hostname: missing, so the node has no name; give" + " --node-name NAME");
             } else {
                 name = shortName(c.hostname());
             }

@@ -37,7 +37,8 @@ import java.util.Optional;
  */
 public final class ExportReader {
     private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build());
     private static final List<String> FORMATS = List.of(Report.FORMAT, Report.FLEET_FORMAT, Certificates.FORMAT);
 
     private final Optional<PublicKey> key;
@@ -59,7 +60,8 @@ public final class ExportReader {
         }
     }
 
-    private List<Certification> readDocument(byte[] bytes, String source) throws ExportException, ReportFormatException {
+    private List<Certification> readDocument(byte[] bytes, String source)
+            throws ExportException, ReportFormatException {
         JsonNode root;
         try {
             root = MAPPER.readTree(bytes);
@@ -89,8 +91,9 @@ public final class ExportReader {
             case Certificates.FORMAT -> {
                 return List.of(certificate(source, root, bytes));
             }
-            default -> throw new ExportException(source + ": format \"" + format.asText() + "\" is not one that export"
-                    + " reads; expected one of " + FORMATS);
+            default ->
+                throw new ExportException(source + ": format \"" + format.asText() + "\" is not one that export"
+                        + " reads; expected one of " + FORMATS);
         }
     }
 
@@ -113,8 +116,9 @@ public final class ExportReader {
         } else if (allowUnverified) {
             verified = false;
         } else {
-            throw new ExportException(source + ": a certificate is exported only once its signature is checked: give"
-                    + " --key PUB (the signer's public key from 'iocert keygen'), or --no-verify to export it unchecked");
+            throw new ExportException(
+                    source + ": a certificate is exported only once its signature is checked: give"
+                            + " --key PUB (the signer's public key from 'iocert keygen'), or --no-verify to export it unchecked");
         }
         Fields f = new Fields(source);
         JsonNode p = f.object(cert, "payload", "");
@@ -129,22 +133,48 @@ public final class ExportReader {
                     + " 2026-12-23T12:00:00Z, found \"" + untilText + "\"");
         }
         Report r = reports(source).readReport(p, path);
-        return certification(source, Certification.Kind.CERTIFICATE, r, Optional.of(until), verified, now.isAfter(until));
+        return certification(
+                source, Certification.Kind.CERTIFICATE, r, Optional.of(until), verified, now.isAfter(until));
     }
 
-    private static Certification certification(String source, Certification.Kind kind, Report r,
-                                               Optional<Instant> validUntil, boolean verified, boolean expired) {
+    private static Certification certification(
+            String source,
+            Certification.Kind kind,
+            Report r,
+            Optional<Instant> validUntil,
+            boolean verified,
+            boolean expired) {
         List<Certification.Entry> entries = new ArrayList<>();
         for (RequirementVerdict v : r.requirements()) {
             ConfidenceInterval ci = v.ci();
-            entries.add(new Certification.Entry(v.id(), v.variant(), v.probe(), v.metric(), v.statistic(), v.comparator(),
-                    v.threshold(), v.unit(), v.measured(), ci == null ? Double.NaN : ci.low(),
-                    ci == null ? Double.NaN : ci.high(), ci == null ? Double.NaN : ci.confidence(), v.samples(),
+            entries.add(new Certification.Entry(
+                    v.id(),
+                    v.variant(),
+                    v.probe(),
+                    v.metric(),
+                    v.statistic(),
+                    v.comparator(),
+                    v.threshold(),
+                    v.unit(),
+                    v.measured(),
+                    ci == null ? Double.NaN : ci.low(),
+                    ci == null ? Double.NaN : ci.high(),
+                    ci == null ? Double.NaN : ci.confidence(),
+                    v.samples(),
                     v.verdict()));
         }
         String hostname = (String) r.node().get(NodeIdentity.HOSTNAME).orElse(null);
-        return new Certification(source, kind, r.specName(), r.specSha256(), hostname, r.verdict(), entries, validUntil,
-                verified, expired);
+        return new Certification(
+                source,
+                kind,
+                r.specName(),
+                r.specSha256(),
+                hostname,
+                r.verdict(),
+                entries,
+                validUntil,
+                verified,
+                expired);
     }
 
     /** The certificate's own fields (the report inside it is {@link JsonReportReader}'s), named in every message. */

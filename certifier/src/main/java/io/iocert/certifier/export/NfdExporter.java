@@ -42,38 +42,60 @@ final class NfdExporter implements ExportFormat.Exporter {
     public String export(List<ExportNode> nodes, ExportOptions options) throws ExportException {
         if (nodes.size() != 1) {
             throw new ExportException("--to nfd writes the feature file of one node, but the inputs hold "
-                    + nodes.size() + " (" + String.join(", ", nodes.stream().map(ExportNode::name).toList())
+                    + nodes.size() + " ("
+                    + String.join(", ", nodes.stream().map(ExportNode::name).toList())
                     + "): choose one with --host HOST");
         }
         ExportNode n = nodes.get(0);
         Optional<Instant> expiry = expiry(n, options);
         StringBuilder b = new StringBuilder();
-        b.append("# iocert export --to nfd, ").append(options.now()).append(": node ")
-                .append(Printable.escape(ExportNames.check(n.name(), "node name"))).append('\n');
+        b.append("# iocert export --to nfd, ")
+                .append(options.now())
+                .append(": node ")
+                .append(Printable.escape(ExportNames.check(n.name(), "node name")))
+                .append('\n');
         // Whole seconds, rounded down: plain RFC 3339, and never later than the validity.
-        expiry.ifPresent(t -> b.append("# +expiry-time=").append(t.truncatedTo(ChronoUnit.SECONDS)).append('\n'));
+        expiry.ifPresent(t -> b.append("# +expiry-time=")
+                .append(t.truncatedTo(ChronoUnit.SECONDS))
+                .append('\n'));
         Map<String, String> origin = new HashMap<>();
         for (Certification c : n.certifications()) {
             String s = label(c.specName());
             String what = "spec '" + c.specName() + "'";
             line(b, origin, s, Boolean.toString(c.eligible()), what, c);
-            line(b, origin, label(c.specName(), "verdict"), c.expired() ? "EXPIRED" : c.verdict().name(),
-                    what + " verdict", c);
-            line(b, origin, label(c.specName(), "sha256"), NfdLabels.sha256Value(c.specShortSha()),
-                    what + " sha256", c);
+            line(
+                    b,
+                    origin,
+                    label(c.specName(), "verdict"),
+                    c.expired() ? "EXPIRED" : c.verdict().name(),
+                    what + " verdict",
+                    c);
+            line(
+                    b,
+                    origin,
+                    label(c.specName(), "sha256"),
+                    NfdLabels.sha256Value(c.specShortSha()),
+                    what + " sha256",
+                    c);
             if (c.expired()) {
                 continue;
             }
             for (Map.Entry<String, Verdict> r : c.requirementVerdicts().entrySet()) {
-                line(b, origin, label(c.specName(), r.getKey()), r.getValue().name(),
-                        what + " requirement '" + r.getKey() + "'", c);
+                line(
+                        b,
+                        origin,
+                        label(c.specName(), r.getKey()),
+                        r.getValue().name(),
+                        what + " requirement '" + r.getKey() + "'",
+                        c);
             }
         }
         return b.toString();
     }
 
-    private static void line(StringBuilder b, Map<String, String> origin, String name, String value, String what,
-                             Certification c) throws ExportException {
+    private static void line(
+            StringBuilder b, Map<String, String> origin, String name, String value, String what, Certification c)
+            throws ExportException {
         String before = origin.putIfAbsent(name, what);
         if (before != null) {
             throw new ExportException(c.source() + ": " + what + " and " + before + " both become the NFD label "
@@ -88,8 +110,9 @@ final class NfdExporter implements ExportFormat.Exporter {
         for (Certification c : n.certifications()) {
             if (c.validUntil().isEmpty()) {
                 if (options.expiresIn().isEmpty() && !options.neverExpire()) {
-                    throw new ExportException(c.source() + ": a report carries no validity, so its NFD labels would"
-                            + " stay until removed by hand: give --expires-in DURATION (such as 7d) or --expires-in never");
+                    throw new ExportException(
+                            c.source() + ": a report carries no validity, so its NFD labels would"
+                                    + " stay until removed by hand: give --expires-in DURATION (such as 7d) or --expires-in never");
                 }
                 continue;
             }
@@ -149,7 +172,8 @@ final class NfdExporter implements ExportFormat.Exporter {
 
     private static String sha256(String text) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

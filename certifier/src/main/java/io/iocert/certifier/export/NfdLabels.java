@@ -11,8 +11,7 @@ public final class NfdLabels {
     /** The value of {@link #eligible} on a node that is ELIGIBLE for the spec and not expired. */
     public static final String ELIGIBLE_VALUE = "true";
 
-    private NfdLabels() {
-    }
+    private NfdLabels() {}
 
     /** {@code iocert.io/<spec>}: "true" on a node eligible for the spec, else "false". */
     public static String eligible(String specName) throws ExportException {

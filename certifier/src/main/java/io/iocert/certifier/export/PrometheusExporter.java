@@ -20,10 +20,12 @@ import java.util.Set;
 final class PrometheusExporter implements ExportFormat.Exporter {
 
     private enum Family {
-        NODE_ELIGIBLE("iocert_node_eligible", "1 when the node is ELIGIBLE for the spec and its certificate, if any,"
-                + " has not expired; else 0."),
-        NODE_VERDICT("iocert_node_verdict", "The node verdict for the spec as a state set: 1 for the verdict given,"
-                + " 0 for the others."),
+        NODE_ELIGIBLE(
+                "iocert_node_eligible",
+                "1 when the node is ELIGIBLE for the spec and its certificate, if any," + " has not expired; else 0."),
+        NODE_VERDICT(
+                "iocert_node_verdict",
+                "The node verdict for the spec as a state set: 1 for the verdict given," + " 0 for the others."),
         CERT_VALID_UNTIL("iocert_certificate_valid_until_seconds", "End of the certificate's validity, Unix time."),
         CERT_VERIFIED("iocert_certificate_verified", "1 when the certificate's signature was checked on export."),
         REQ_PASS("iocert_requirement_pass", "1 when the statistic meets its threshold at the stated confidence."),
@@ -32,8 +34,9 @@ final class PrometheusExporter implements ExportFormat.Exporter {
         REQ_CI_LOW("iocert_requirement_interval_low", "Lower end of the confidence interval of the statistic."),
         REQ_CI_HIGH("iocert_requirement_interval_high", "Upper end of the confidence interval (+Inf when unbounded)."),
         REQ_CONFIDENCE("iocert_requirement_confidence", "Confidence of the interval, a probability."),
-        REQ_THRESHOLD("iocert_requirement_threshold", "The spec's threshold; the comparator label says which side"
-                + " passes."),
+        REQ_THRESHOLD(
+                "iocert_requirement_threshold",
+                "The spec's threshold; the comparator label says which side" + " passes."),
         REQ_SAMPLES("iocert_requirement_samples", "Samples (or intervals) behind the statistic.");
 
         final String metric;
@@ -57,20 +60,43 @@ final class PrometheusExporter implements ExportFormat.Exporter {
                 Labels node = new Labels().add("node", n.name()).add("spec", c.specName());
                 add(series, seen, c, Family.NODE_ELIGIBLE, node, c.eligible() ? 1 : 0);
                 for (NodeVerdict v : NodeVerdict.values()) {
-                    add(series, seen, c, Family.NODE_VERDICT, node.copy().add("verdict", v.name()), c.verdict() == v ? 1 : 0);
+                    add(
+                            series,
+                            seen,
+                            c,
+                            Family.NODE_VERDICT,
+                            node.copy().add("verdict", v.name()),
+                            c.verdict() == v ? 1 : 0);
                 }
                 if (c.validUntil().isPresent()) {
-                    add(series, seen, c, Family.CERT_VALID_UNTIL, node, c.validUntil().get().getEpochSecond());
+                    add(
+                            series,
+                            seen,
+                            c,
+                            Family.CERT_VALID_UNTIL,
+                            node,
+                            c.validUntil().get().getEpochSecond());
                     add(series, seen, c, Family.CERT_VERIFIED, node, c.verified() ? 1 : 0);
                 }
                 for (Certification.Entry e : c.entries()) {
                     // variant="" where there is none: every series of a family has the same label
                     // names, which consumers that check label consistency (client_golang) require.
-                    Labels r = node.copy().add("requirement", e.id()).add("variant", e.variant() == null ? "" : e.variant());
-                    r.add("probe", e.probe()).add("metric", e.metric()).add("statistic", e.statistic()).add("unit", e.unit());
+                    Labels r = node.copy()
+                            .add("requirement", e.id())
+                            .add("variant", e.variant() == null ? "" : e.variant());
+                    r.add("probe", e.probe())
+                            .add("metric", e.metric())
+                            .add("statistic", e.statistic())
+                            .add("unit", e.unit());
                     add(series, seen, c, Family.REQ_PASS, r, e.verdict() == Verdict.PASS ? 1 : 0);
                     for (Verdict v : Verdict.values()) {
-                        add(series, seen, c, Family.REQ_VERDICT, r.copy().add("verdict", v.name()), e.verdict() == v ? 1 : 0);
+                        add(
+                                series,
+                                seen,
+                                c,
+                                Family.REQ_VERDICT,
+                                r.copy().add("verdict", v.name()),
+                                e.verdict() == v ? 1 : 0);
                     }
                     if (!Double.isNaN(e.measured())) {
                         add(series, seen, c, Family.REQ_MEASURED, r, e.measured());
@@ -80,7 +106,13 @@ final class PrometheusExporter implements ExportFormat.Exporter {
                         add(series, seen, c, Family.REQ_CI_HIGH, r, e.ciHigh());
                         add(series, seen, c, Family.REQ_CONFIDENCE, r, e.confidence());
                     }
-                    add(series, seen, c, Family.REQ_THRESHOLD, r.copy().add("comparator", e.comparator()), e.threshold());
+                    add(
+                            series,
+                            seen,
+                            c,
+                            Family.REQ_THRESHOLD,
+                            r.copy().add("comparator", e.comparator()),
+                            e.threshold());
                     add(series, seen, c, Family.REQ_SAMPLES, r, e.samples());
                 }
             }
@@ -90,7 +122,11 @@ final class PrometheusExporter implements ExportFormat.Exporter {
             if (f.getValue().isEmpty()) {
                 continue;
             }
-            b.append("# HELP ").append(f.getKey().metric).append(' ').append(escapeHelp(f.getKey().help)).append('\n');
+            b.append("# HELP ")
+                    .append(f.getKey().metric)
+                    .append(' ')
+                    .append(escapeHelp(f.getKey().help))
+                    .append('\n');
             b.append("# TYPE ").append(f.getKey().metric).append(" gauge\n");
             for (String line : f.getValue()) {
                 b.append(line).append('\n');
@@ -99,8 +135,9 @@ final class PrometheusExporter implements ExportFormat.Exporter {
         return b.toString();
     }
 
-    private static void add(Map<Family, List<String>> series, Set<String> seen, Certification c, Family f, Labels labels,
-                            double value) throws ExportException {
+    private static void add(
+            Map<Family, List<String>> series, Set<String> seen, Certification c, Family f, Labels labels, double value)
+            throws ExportException {
         String id = f.metric + labels;
         if (!seen.add(id)) {
             throw new ExportException(c.source() + ": the same series twice, " + id
@@ -152,7 +189,10 @@ final class PrometheusExporter implements ExportFormat.Exporter {
                 if (b.length() > 1) {
                     b.append(',');
                 }
-                b.append(e.getKey()).append("=\"").append(escapeLabel(e.getValue())).append('"');
+                b.append(e.getKey())
+                        .append("=\"")
+                        .append(escapeLabel(e.getValue()))
+                        .append('"');
             }
             return b.append('}').toString();
         }

@@ -42,6 +42,7 @@ final class SlurmExporter implements ExportFormat.Exporter {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     /** Spec names that map one-to-one onto feature text (see {@link #specFeature}). */
     private static final Pattern SPEC_NAME = Pattern.compile("[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*");
+
     private static final Pattern NODE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
     /** POSIX sh helpers of merge mode; {@code iocert_update NODE FEATURES EXTRA} per node. */
@@ -116,15 +117,20 @@ final class SlurmExporter implements ExportFormat.Exporter {
     public String export(List<ExportNode> nodes, ExportOptions options) throws ExportException {
         StringBuilder b = new StringBuilder();
         b.append("#!/bin/sh\n");
-        b.append("# iocert export --to slurm, ").append(options.now()).append(": node features and Extra for ")
-                .append(nodes.size()).append(nodes.size() == 1 ? " node" : " nodes").append(".\n");
+        b.append("# iocert export --to slurm, ")
+                .append(options.now())
+                .append(": node features and Extra for ")
+                .append(nodes.size())
+                .append(nodes.size() == 1 ? " node" : " nodes")
+                .append(".\n");
         b.append("# Apply on a host with scontrol and the right to update nodes: sh THIS_FILE\n");
         if (options.featuresMode() == ExportOptions.FeaturesMode.MERGE) {
             b.append("# Each node keeps its own features and other specs' iocert features; only this export's specs'"
                     + " (iocert_<spec>, iocert_<spec>__*) are replaced.\n");
             b.append("set -eu\n\n").append(MERGE_FUNCTIONS);
         } else {
-            b.append("# Replace mode: each node's feature lists are set to iocert's ALONE (the site's own are removed).\n");
+            b.append(
+                    "# Replace mode: each node's feature lists are set to iocert's ALONE (the site's own are removed).\n");
             b.append("set -eu\n");
         }
         for (ExportNode n : nodes) {
@@ -136,9 +142,18 @@ final class SlurmExporter implements ExportFormat.Exporter {
             String extra = extra(n, options);
             b.append('\n');
             for (Certification c : n.certifications()) {
-                b.append("# ").append(n.name()).append(": spec '").append(comment(c.specName())).append("' ")
-                        .append(c.expired() ? "EXPIRED (was " + c.verdict() + ")" : c.verdict().name())
-                        .append(" from ").append(comment(c.source())).append('\n');
+                b.append("# ")
+                        .append(n.name())
+                        .append(": spec '")
+                        .append(comment(c.specName()))
+                        .append("' ")
+                        .append(
+                                c.expired()
+                                        ? "EXPIRED (was " + c.verdict() + ")"
+                                        : c.verdict().name())
+                        .append(" from ")
+                        .append(comment(c.source()))
+                        .append('\n');
             }
             String list = String.join(",", features);
             if (options.featuresMode() == ExportOptions.FeaturesMode.MERGE) {
@@ -149,11 +164,25 @@ final class SlurmExporter implements ExportFormat.Exporter {
                         specs.add(s);
                     }
                 }
-                b.append("iocert_update ").append(quote(n.name())).append(' ').append(quote(list)).append(' ')
-                        .append(quote(extra)).append(' ').append(quote(String.join(",", specs))).append('\n');
+                b.append("iocert_update ")
+                        .append(quote(n.name()))
+                        .append(' ')
+                        .append(quote(list))
+                        .append(' ')
+                        .append(quote(extra))
+                        .append(' ')
+                        .append(quote(String.join(",", specs)))
+                        .append('\n');
             } else {
-                b.append("scontrol update NodeName=").append(n.name()).append(" AvailableFeatures=").append(list)
-                        .append(" ActiveFeatures=").append(list).append(" Extra=").append(quote(extra)).append('\n');
+                b.append("scontrol update NodeName=")
+                        .append(n.name())
+                        .append(" AvailableFeatures=")
+                        .append(list)
+                        .append(" ActiveFeatures=")
+                        .append(list)
+                        .append(" Extra=")
+                        .append(quote(extra))
+                        .append('\n');
             }
         }
         return b.toString();
@@ -171,15 +200,23 @@ final class SlurmExporter implements ExportFormat.Exporter {
         String spec = PREFIX + specFeature(specName, "--spec");
         StringBuilder b = new StringBuilder();
         b.append("#!/bin/sh\n");
-        b.append("# iocert export --to slurm --withdraw, ").append(options.now()).append(": spec '")
-                .append(comment(specName)).append("' features off ").append(nodes.size())
-                .append(nodes.size() == 1 ? " node" : " nodes").append(" (").append(comment(reason)).append(").\n");
+        b.append("# iocert export --to slurm --withdraw, ")
+                .append(options.now())
+                .append(": spec '")
+                .append(comment(specName))
+                .append("' features off ")
+                .append(nodes.size())
+                .append(nodes.size() == 1 ? " node" : " nodes")
+                .append(" (")
+                .append(comment(reason))
+                .append(").\n");
         b.append("# Apply on a host with scontrol and the right to update nodes: sh THIS_FILE\n");
         b.append("# Each node keeps its own features and other specs' iocert features.\n");
         b.append("set -eu\n\n").append(MERGE_FUNCTIONS);
         for (String node : nodes) {
             if (!NODE_NAME.matcher(node).matches()) {
-                throw new ExportException("--withdraw: '" + node + "' is not a Slurm node name (letters, digits, '.', '_', '-')");
+                throw new ExportException(
+                        "--withdraw: '" + node + "' is not a Slurm node name (letters, digits, '.', '_', '-')");
             }
             ObjectNode root = MAPPER.createObjectNode();
             ObjectNode io = root.putObject("iocert");
@@ -194,9 +231,19 @@ final class SlurmExporter implements ExportFormat.Exporter {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            b.append('\n').append("# ").append(node).append(": spec '").append(comment(specName)).append("' withdrawn\n");
-            b.append("iocert_update ").append(quote(node)).append(" '' ").append(quote(extra)).append(' ')
-                    .append(quote(spec)).append('\n');
+            b.append('\n')
+                    .append("# ")
+                    .append(node)
+                    .append(": spec '")
+                    .append(comment(specName))
+                    .append("' withdrawn\n");
+            b.append("iocert_update ")
+                    .append(quote(node))
+                    .append(" '' ")
+                    .append(quote(extra))
+                    .append(' ')
+                    .append(quote(spec))
+                    .append('\n');
         }
         return b.toString();
     }

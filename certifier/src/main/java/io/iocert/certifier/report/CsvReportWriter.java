@@ -23,9 +23,26 @@ import java.util.List;
  */
 final class CsvReportWriter implements ReportWriter {
 
-    static final String[] HEADER = {"node", "spec", "requirement", "variant", "probe", "metric", "statistic",
-        "comparator", "threshold", "unit", "measured", "ci_low", "ci_high", "ci_confidence", "samples", "verdict",
-        "method", "reason"};
+    static final String[] HEADER = {
+        "node",
+        "spec",
+        "requirement",
+        "variant",
+        "probe",
+        "metric",
+        "statistic",
+        "comparator",
+        "threshold",
+        "unit",
+        "measured",
+        "ci_low",
+        "ci_high",
+        "ci_confidence",
+        "samples",
+        "verdict",
+        "method",
+        "reason"
+    };
 
     @Override
     public void write(Report report, Writer out) throws IOException {
@@ -50,12 +67,24 @@ final class CsvReportWriter implements ReportWriter {
     private static String[] row(Report r, RequirementVerdict v) {
         ConfidenceInterval ci = v.ci();
         return new String[] {
-            r.node().hostname(), r.specName(), v.id(), v.variant(), v.probe(), v.metric(), v.statistic(),
-            v.comparator(), Numbers.measured(v.threshold()), v.unit(), Numbers.measured(v.measured()),
+            r.node().hostname(),
+            r.specName(),
+            v.id(),
+            v.variant(),
+            v.probe(),
+            v.metric(),
+            v.statistic(),
+            v.comparator(),
+            Numbers.measured(v.threshold()),
+            v.unit(),
+            Numbers.measured(v.measured()),
             ci == null ? null : Numbers.measured(ci.low()),
             ci == null ? null : Numbers.measured(ci.high()),
             ci == null ? null : Numbers.measured(ci.confidence()),
-            Long.toString(v.samples()), v.verdict().name(), v.method(), v.reason()
+            Long.toString(v.samples()),
+            v.verdict().name(),
+            v.method(),
+            v.reason()
         };
     }
 }

@@ -2,8 +2,7 @@ package io.iocert.certifier.report;
 
 /** Escaping for text and attribute values in the HTML report. */
 final class Html {
-    private Html() {
-    }
+    private Html() {}
 
     /** Text safe in element content and in double- or single-quoted attributes. */
     static String escape(String text) {

@@ -42,9 +42,15 @@ final class HtmlReportWriter implements ReportWriter {
     @Override
     public void write(Report report, Writer out) throws IOException {
         StringBuilder b = new StringBuilder();
-        head(b, "iocert: " + report.verdict().name() + " \u2014 " + report.specName() + " on " + report.node().hostname());
-        b.append("<header>\n<h1>iocert report <span class=\"badge v-").append(report.verdict().name())
-                .append("\" id=\"node-verdict\">").append(report.verdict().name()).append("</span></h1>\n");
+        head(
+                b,
+                "iocert: " + report.verdict().name() + " \u2014 " + report.specName() + " on "
+                        + report.node().hostname());
+        b.append("<header>\n<h1>iocert report <span class=\"badge v-")
+                .append(report.verdict().name())
+                .append("\" id=\"node-verdict\">")
+                .append(report.verdict().name())
+                .append("</span></h1>\n");
         b.append("<p class=\"context\">").append(context(report)).append("</p>\n</header>\n");
         b.append("<main>\n<section id=\"verdicts\">\n<h2>Verdicts</h2>\n");
         verdictTable(b, report);
@@ -58,18 +64,26 @@ final class HtmlReportWriter implements ReportWriter {
 
     @Override
     public void writeFleet(List<Report> reports, Writer out) throws IOException {
-        NodeVerdict fleet = NodeVerdict.ofNodes(reports.stream().map(Report::verdict).toList());
+        NodeVerdict fleet =
+                NodeVerdict.ofNodes(reports.stream().map(Report::verdict).toList());
         FleetSummary summary = FleetSummary.of(reports);
         String spec = reports.isEmpty() ? "" : reports.get(0).specName();
         StringBuilder b = new StringBuilder();
         head(b, "iocert fleet: " + fleet.name() + " \u2014 " + spec);
-        b.append("<header>\n<h1>iocert fleet report <span class=\"badge v-").append(fleet.name())
-                .append("\" id=\"fleet-verdict\">").append(fleet.name()).append("</span></h1>\n");
+        b.append("<header>\n<h1>iocert fleet report <span class=\"badge v-")
+                .append(fleet.name())
+                .append("\" id=\"fleet-verdict\">")
+                .append(fleet.name())
+                .append("</span></h1>\n");
         b.append("<p class=\"context\">Spec <b>").append(Html.escape(spec)).append("</b>");
         if (!reports.isEmpty() && TextReportWriter.shortSha(reports.get(0)) != null) {
-            b.append(" (sha256 <code>").append(TextReportWriter.shortSha(reports.get(0))).append("</code>)");
+            b.append(" (sha256 <code>")
+                    .append(TextReportWriter.shortSha(reports.get(0)))
+                    .append("</code>)");
         }
-        b.append(". ").append(Html.escape(MarkdownReportWriter.summary(reports))).append("</p>\n</header>\n<main>\n");
+        b.append(". ")
+                .append(Html.escape(MarkdownReportWriter.summary(reports)))
+                .append("</p>\n</header>\n<main>\n");
         fleetSummary(b, summary);
         Map<String, Map<String, FleetSummary.Outlier>> flagged = new HashMap<>();
         for (FleetSummary.Outlier o : summary.outliers()) {
@@ -79,16 +93,28 @@ final class HtmlReportWriter implements ReportWriter {
         b.append("<section id=\"nodes\">\n<h2>Nodes</h2>\n");
         boolean all = reports.size() <= DETAILED_NODES;
         if (!all) {
-            b.append("<p class=\"note\">").append(reports.size()).append(" nodes: verdict tables follow for the nodes that")
+            b.append("<p class=\"note\">")
+                    .append(reports.size())
+                    .append(" nodes: verdict tables follow for the nodes that")
                     .append(" are not eligible or are flagged as outliers only.</p>\n");
         }
         for (Report r : reports) {
-            if (all || r.verdict() != NodeVerdict.ELIGIBLE || flagged.containsKey(r.node().hostname())) {
-                b.append("<details class=\"node\" data-node=\"").append(Html.escape(r.node().hostname())).append("\"")
-                        .append(r.verdict() == NodeVerdict.ELIGIBLE ? "" : " open=\"open\"").append(">\n<summary>")
-                        .append(Html.escape(r.node().hostname())).append(" <span class=\"badge v-").append(r.verdict().name())
-                        .append("\">").append(r.verdict().name()).append("</span></summary>\n<p class=\"context\">")
-                        .append(context(r)).append("</p>\n");
+            if (all
+                    || r.verdict() != NodeVerdict.ELIGIBLE
+                    || flagged.containsKey(r.node().hostname())) {
+                b.append("<details class=\"node\" data-node=\"")
+                        .append(Html.escape(r.node().hostname()))
+                        .append("\"")
+                        .append(r.verdict() == NodeVerdict.ELIGIBLE ? "" : " open=\"open\"")
+                        .append(">\n<summary>")
+                        .append(Html.escape(r.node().hostname()))
+                        .append(" <span class=\"badge v-")
+                        .append(r.verdict().name())
+                        .append("\">")
+                        .append(r.verdict().name())
+                        .append("</span></summary>\n<p class=\"context\">")
+                        .append(context(r))
+                        .append("</p>\n");
                 verdictTable(b, r);
                 b.append("</details>\n");
             }
@@ -103,14 +129,20 @@ final class HtmlReportWriter implements ReportWriter {
     private static void head(StringBuilder b, String title) {
         b.append("<!DOCTYPE html>\n<html lang=\"en\" data-interactive=\"no\">\n<head>\n<meta charset=\"utf-8\"/>\n")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n<title>")
-                .append(Html.escape(title)).append("</title>\n<style>\n").append(CSS).append("</style>\n</head>\n<body>\n");
+                .append(Html.escape(title))
+                .append("</title>\n<style>\n")
+                .append(CSS)
+                .append("</style>\n</head>\n<body>\n");
     }
 
     private static void footer(StringBuilder b) {
         b.append("<footer>\n<p>How to read this report: each statistic is estimated with a two-sided confidence")
-                .append(" interval at the stated confidence. PASS means the whole interval meets the threshold, FAIL that")
-                .append(" the whole interval misses it, INCONCLUSIVE that the interval straddles it (more samples would")
-                .append(" decide), ERROR that nothing could be measured. Percentile spectra put the percentile on a log-odds")
+                .append(
+                        " interval at the stated confidence. PASS means the whole interval meets the threshold, FAIL that")
+                .append(
+                        " the whole interval misses it, INCONCLUSIVE that the interval straddles it (more samples would")
+                .append(
+                        " decide), ERROR that nothing could be measured. Percentile spectra put the percentile on a log-odds")
                 .append(" axis so both tails are legible; the shaded band is the pointwise confidence interval of each")
                 .append(" percentile by the same method as the verdicts, so where a threshold line crosses the band a")
                 .append(" verdict on that percentile would be inconclusive.</p>\n</footer>\n");
@@ -119,7 +151,8 @@ final class HtmlReportWriter implements ReportWriter {
 
     /** "Spec <b>name</b> (sha256 <code>...</code>) on <b>host</b> (CPU, cores...), iocert VERSION." as HTML. */
     private static String context(Report r) {
-        StringBuilder sb = new StringBuilder("Spec <b>").append(Html.escape(r.specName())).append("</b>");
+        StringBuilder sb =
+                new StringBuilder("Spec <b>").append(Html.escape(r.specName())).append("</b>");
         String sha = TextReportWriter.shortSha(r);
         if (sha != null) {
             sb.append(" (sha256 <code>").append(Html.escape(sha)).append("</code>)");
@@ -129,22 +162,44 @@ final class HtmlReportWriter implements ReportWriter {
         if (!facts.isEmpty()) {
             sb.append(" (").append(Html.escape(String.join(", ", facts))).append(")");
         }
-        return sb.append(", iocert ").append(Html.escape(r.toolVersion())).append('.').toString();
+        return sb.append(", iocert ")
+                .append(Html.escape(r.toolVersion()))
+                .append('.')
+                .toString();
     }
 
     private static void verdictTable(StringBuilder b, Report r) {
-        b.append("<table class=\"verdicts\">\n<thead><tr><th>Requirement</th><th>Probe</th><th>Metric</th><th>Statistic</th>")
+        b.append(
+                        "<table class=\"verdicts\">\n<thead><tr><th>Requirement</th><th>Probe</th><th>Metric</th><th>Statistic</th>")
                 .append("<th class=\"num\">Measured [interval]</th><th>Threshold</th><th class=\"num\">Samples</th>")
                 .append("<th>Verdict</th><th>Reason</th></tr></thead>\n<tbody>\n");
         for (RequirementVerdict v : r.requirements()) {
-            b.append("<tr data-id=\"").append(Html.escape(v.id())).append("\" data-statistic=\"")
-                    .append(Html.escape(v.statistic())).append("\" data-verdict=\"").append(v.verdict().name()).append("\">")
-                    .append(td(v.label())).append(td(v.probe())).append(td(v.metric())).append(td(v.statistic()))
-                    .append("<td class=\"num\">").append(Html.escape(TextReportWriter.measured(v))).append("</td>")
+            b.append("<tr data-id=\"")
+                    .append(Html.escape(v.id()))
+                    .append("\" data-statistic=\"")
+                    .append(Html.escape(v.statistic()))
+                    .append("\" data-verdict=\"")
+                    .append(v.verdict().name())
+                    .append("\">")
+                    .append(td(v.label()))
+                    .append(td(v.probe()))
+                    .append(td(v.metric()))
+                    .append(td(v.statistic()))
+                    .append("<td class=\"num\">")
+                    .append(Html.escape(TextReportWriter.measured(v)))
+                    .append("</td>")
                     .append(td(TextReportWriter.threshold(v)))
-                    .append("<td class=\"num\">").append(String.format(Locale.ROOT, "%,d", v.samples())).append("</td>")
-                    .append("<td><span class=\"badge v-").append(v.verdict().name()).append("\">").append(v.verdict().name())
-                    .append("</span></td>").append("<td class=\"reason\">").append(Html.escape(v.reason())).append("</td></tr>\n");
+                    .append("<td class=\"num\">")
+                    .append(String.format(Locale.ROOT, "%,d", v.samples()))
+                    .append("</td>")
+                    .append("<td><span class=\"badge v-")
+                    .append(v.verdict().name())
+                    .append("\">")
+                    .append(v.verdict().name())
+                    .append("</span></td>")
+                    .append("<td class=\"reason\">")
+                    .append(Html.escape(v.reason()))
+                    .append("</td></tr>\n");
         }
         b.append("</tbody>\n</table>\n");
     }
@@ -163,36 +218,69 @@ final class HtmlReportWriter implements ReportWriter {
         int i = 0;
         for (Evidence e : r.evidence()) {
             List<RequirementVerdict> vs = r.requirements().stream()
-                    .filter(v -> v.id().equals(e.id()) && v.metric().equals(e.metric()) && Objects.equals(v.variant(), e.variant()))
+                    .filter(v -> v.id().equals(e.id())
+                            && v.metric().equals(e.metric())
+                            && Objects.equals(v.variant(), e.variant()))
                     .toList();
             String label = e.variant() == null ? e.id() : e.id() + " (" + e.variant() + ")";
-            b.append("<section class=\"requirement\" id=\"m").append(i++).append("\" data-id=\"").append(Html.escape(e.id()))
-                    .append("\" data-metric=\"").append(Html.escape(e.metric())).append("\">\n<h3>")
-                    .append(Html.escape(label)).append(": ").append(Html.escape(e.metric()));
+            b.append("<section class=\"requirement\" id=\"m")
+                    .append(i++)
+                    .append("\" data-id=\"")
+                    .append(Html.escape(e.id()))
+                    .append("\" data-metric=\"")
+                    .append(Html.escape(e.metric()))
+                    .append("\">\n<h3>")
+                    .append(Html.escape(label))
+                    .append(": ")
+                    .append(Html.escape(e.metric()));
             for (RequirementVerdict v : vs) {
-                b.append(" <span class=\"badge v-").append(v.verdict().name()).append("\">").append(Html.escape(v.statistic()))
-                        .append(' ').append(v.verdict().name()).append("</span>");
+                b.append(" <span class=\"badge v-")
+                        .append(v.verdict().name())
+                        .append("\">")
+                        .append(Html.escape(v.statistic()))
+                        .append(' ')
+                        .append(v.verdict().name())
+                        .append("</span>");
             }
             b.append("</h3>\n");
             for (RequirementVerdict v : vs) {
-                b.append("<p class=\"reason\">").append(Html.escape(v.statistic())).append(": ").append(Html.escape(v.reason()))
+                b.append("<p class=\"reason\">")
+                        .append(Html.escape(v.statistic()))
+                        .append(": ")
+                        .append(Html.escape(v.reason()))
                         .append("</p>\n");
             }
             String spectrum = Plots.spectrum(e, vs);
             if (!spectrum.isEmpty()) {
-                b.append("<figure>\n").append(spectrum).append("<figcaption>Percentile spectrum of ")
-                        .append(Html.escape(e.metric())).append(" from ").append(String.format(Locale.ROOT, "%,d", e.samples()))
-                        .append(e.intervals() != null && e.spectrum().size() > 0 && e.samples() == e.intervals().values().size()
-                                ? " intervals" : " samples")
-                        .append(", with its ").append(Plots.percentLabel(e.confidence()))
-                        .append(" pointwise confidence band (where it widens sharply, the values near that percentile cluster in time,"
-                                + " so the sample says less about it) and the spec's thresholds.</figcaption>\n</figure>\n");
+                b.append("<figure>\n")
+                        .append(spectrum)
+                        .append("<figcaption>Percentile spectrum of ")
+                        .append(Html.escape(e.metric()))
+                        .append(" from ")
+                        .append(String.format(Locale.ROOT, "%,d", e.samples()))
+                        .append(
+                                e.intervals() != null
+                                                && e.spectrum().size() > 0
+                                                && e.samples()
+                                                        == e.intervals()
+                                                                .values()
+                                                                .size()
+                                        ? " intervals"
+                                        : " samples")
+                        .append(", with its ")
+                        .append(Plots.percentLabel(e.confidence()))
+                        .append(
+                                " pointwise confidence band (where it widens sharply, the values near that percentile cluster in time,"
+                                        + " so the sample says less about it) and the spec's thresholds.</figcaption>\n</figure>\n");
             } else {
                 b.append("<p class=\"note\">Too few samples to draw a distribution.</p>\n");
             }
             String series = Plots.series(e, vs);
             if (!series.isEmpty()) {
-                b.append("<figure>\n").append(series).append("<figcaption>").append(Html.escape(e.metric()))
+                b.append("<figure>\n")
+                        .append(series)
+                        .append("<figcaption>")
+                        .append(Html.escape(e.metric()))
                         .append(" per interval over the measurement.</figcaption>\n</figure>\n");
             }
             conditions(b, e);
@@ -205,10 +293,14 @@ final class HtmlReportWriter implements ReportWriter {
     private static void conditions(StringBuilder b, Evidence e) {
         b.append("<dl class=\"conditions\">\n");
         if (!e.workload().isEmpty()) {
-            b.append("<dt>workload</dt><dd>").append(Html.escape(flat(e.workload()))).append("</dd>\n");
+            b.append("<dt>workload</dt><dd>")
+                    .append(Html.escape(flat(e.workload())))
+                    .append("</dd>\n");
         }
         if (!e.context().isEmpty()) {
-            b.append("<dt>conditions</dt><dd>").append(Html.escape(flat(e.context()))).append("</dd>\n");
+            b.append("<dt>conditions</dt><dd>")
+                    .append(Html.escape(flat(e.context())))
+                    .append("</dd>\n");
         }
         double steal = share(e.context().get("cpuStealShare"));
         if (steal >= 0.05) {
@@ -229,51 +321,68 @@ final class HtmlReportWriter implements ReportWriter {
 
     private static String flat(Map<String, ?> map) {
         List<String> parts = new ArrayList<>();
-        map.entrySet().stream().sorted(Map.Entry.comparingByKey())
+        map.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
                 .forEach(x -> parts.add(x.getKey() + " " + String.valueOf(x.getValue())));
         return String.join(", ", parts);
     }
 
     private static void nodeSection(StringBuilder b, Report r) {
         b.append("<section id=\"node\">\n<h2>Node</h2>\n<table class=\"identity\">\n<tbody>\n");
-        r.node().fields().forEach((k, v) -> b.append("<tr><th>").append(Html.escape(k)).append("</th><td>")
-                .append(Html.escape(String.valueOf(v))).append("</td></tr>\n"));
+        r.node()
+                .fields()
+                .forEach((k, v) -> b.append("<tr><th>")
+                        .append(Html.escape(k))
+                        .append("</th><td>")
+                        .append(Html.escape(String.valueOf(v)))
+                        .append("</td></tr>\n"));
         b.append("</tbody>\n</table>\n</section>\n");
     }
 
     private static void fleetSummary(StringBuilder b, FleetSummary s) {
         b.append("<section id=\"summary\">\n<h2>Summary</h2>\n<ul>\n");
         for (FleetSummary.Finding f : s.failing()) {
-            b.append("<li class=\"finding v-FAIL\"><b>FAIL</b> ").append(Html.escape(f.requirement() + " " + f.statistic()))
-                    .append(" on ").append(Html.escape(String.join(", ", f.nodes()))).append("</li>\n");
+            b.append("<li class=\"finding v-FAIL\"><b>FAIL</b> ")
+                    .append(Html.escape(f.requirement() + " " + f.statistic()))
+                    .append(" on ")
+                    .append(Html.escape(String.join(", ", f.nodes())))
+                    .append("</li>\n");
         }
         for (FleetSummary.Finding f : s.inconclusive()) {
             b.append("<li class=\"finding v-INCONCLUSIVE\"><b>INCONCLUSIVE</b> ")
-                    .append(Html.escape(f.requirement() + " " + f.statistic())).append(" on ")
-                    .append(Html.escape(String.join(", ", f.nodes()))).append("</li>\n");
+                    .append(Html.escape(f.requirement() + " " + f.statistic()))
+                    .append(" on ")
+                    .append(Html.escape(String.join(", ", f.nodes())))
+                    .append("</li>\n");
         }
         for (FleetSummary.Outlier o : s.outliers()) {
-            b.append("<li class=\"outlier\"><b>OUTLIER</b> ").append(Html.escape(TextReportWriter.outlier(o)))
+            b.append("<li class=\"outlier\"><b>OUTLIER</b> ")
+                    .append(Html.escape(TextReportWriter.outlier(o)))
                     .append("</li>\n");
         }
         if (s.failing().isEmpty() && s.inconclusive().isEmpty() && s.outliers().isEmpty()) {
             b.append("<li>Every requirement passed on every node, and no node stands out from its peers.</li>\n");
         }
         b.append("</ul>\n<p class=\"note\">Outliers: beyond the fleet median \u00b1 ")
-                .append(String.format(Locale.ROOT, "%.0f", s.k())).append(" scaled MAD of a statistic, with at least ")
-                .append(FleetSummary.MIN_NODES_FOR_OUTLIERS).append(" nodes measured; flagged even when they pass.</p>\n")
+                .append(String.format(Locale.ROOT, "%.0f", s.k()))
+                .append(" scaled MAD of a statistic, with at least ")
+                .append(FleetSummary.MIN_NODES_FOR_OUTLIERS)
+                .append(" nodes measured; flagged even when they pass.</p>\n")
                 .append("</section>\n");
     }
 
-    private static void matrix(StringBuilder b, List<Report> reports, Map<String, Map<String, FleetSummary.Outlier>> flagged) {
+    private static void matrix(
+            StringBuilder b, List<Report> reports, Map<String, Map<String, FleetSummary.Outlier>> flagged) {
         Map<String, String> columns = new LinkedHashMap<>();
         for (Report r : reports) {
             for (RequirementVerdict v : r.requirements()) {
-                columns.putIfAbsent(v.label() + "\u0000" + v.metric() + " " + v.statistic(),
+                columns.putIfAbsent(
+                        v.label() + "\u0000" + v.metric() + " " + v.statistic(),
                         v.label() + " " + v.metric() + " " + v.statistic());
             }
         }
-        b.append("<section id=\"matrix\">\n<h2>Nodes \u00d7 requirements</h2>\n<table class=\"matrix\">\n<thead><tr><th>Node</th>")
+        b.append(
+                        "<section id=\"matrix\">\n<h2>Nodes \u00d7 requirements</h2>\n<table class=\"matrix\">\n<thead><tr><th>Node</th>")
                 .append("<th>Verdict</th>");
         columns.values().forEach(c -> b.append("<th>").append(Html.escape(c)).append("</th>"));
         b.append("</tr></thead>\n<tbody>\n");
@@ -282,10 +391,17 @@ final class HtmlReportWriter implements ReportWriter {
             for (RequirementVerdict v : r.requirements()) {
                 cells.putIfAbsent(v.label() + "\u0000" + v.metric() + " " + v.statistic(), v);
             }
-            Map<String, FleetSummary.Outlier> mine = flagged.getOrDefault(r.node().hostname(), Map.of());
-            b.append("<tr data-node=\"").append(Html.escape(r.node().hostname())).append("\"><th>")
-                    .append(Html.escape(r.node().hostname())).append("</th><td><span class=\"badge v-").append(r.verdict().name())
-                    .append("\">").append(r.verdict().name()).append("</span></td>");
+            Map<String, FleetSummary.Outlier> mine =
+                    flagged.getOrDefault(r.node().hostname(), Map.of());
+            b.append("<tr data-node=\"")
+                    .append(Html.escape(r.node().hostname()))
+                    .append("\"><th>")
+                    .append(Html.escape(r.node().hostname()))
+                    .append("</th><td><span class=\"badge v-")
+                    .append(r.verdict().name())
+                    .append("\">")
+                    .append(r.verdict().name())
+                    .append("</span></td>");
             for (String key : columns.keySet()) {
                 RequirementVerdict v = cells.get(key);
                 if (v == null) {
@@ -294,17 +410,33 @@ final class HtmlReportWriter implements ReportWriter {
                 }
                 FleetSummary.Outlier o = mine.get(key);
                 String title = TextReportWriter.measured(v) + " vs " + TextReportWriter.threshold(v)
-                        + (o == null ? "" : String.format(Locale.ROOT, "; outlier: %+.1f MAD from the fleet median", o.distance()));
-                b.append("<td class=\"cell v-").append(v.verdict().name()).append(o == null ? "" : " outlier")
-                        .append("\" data-verdict=\"").append(v.verdict().name()).append("\"")
-                        .append(o == null ? "" : " data-outlier=\"" + String.format(Locale.ROOT, "%+.1f", o.distance()) + "\"")
-                        .append(" title=\"").append(Html.escape(title)).append("\">").append(v.verdict().name())
-                        .append(o == null ? "" : " \u25c6").append("<br/><small>")
-                        .append(Html.escape(TextReportWriter.value(v.measured(), v.unit()))).append("</small></td>");
+                        + (o == null
+                                ? ""
+                                : String.format(
+                                        Locale.ROOT, "; outlier: %+.1f MAD from the fleet median", o.distance()));
+                b.append("<td class=\"cell v-")
+                        .append(v.verdict().name())
+                        .append(o == null ? "" : " outlier")
+                        .append("\" data-verdict=\"")
+                        .append(v.verdict().name())
+                        .append("\"")
+                        .append(
+                                o == null
+                                        ? ""
+                                        : " data-outlier=\"" + String.format(Locale.ROOT, "%+.1f", o.distance()) + "\"")
+                        .append(" title=\"")
+                        .append(Html.escape(title))
+                        .append("\">")
+                        .append(v.verdict().name())
+                        .append(o == null ? "" : " \u25c6")
+                        .append("<br/><small>")
+                        .append(Html.escape(TextReportWriter.value(v.measured(), v.unit())))
+                        .append("</small></td>");
             }
             b.append("</tr>\n");
         }
-        b.append("</tbody>\n</table>\n<p class=\"note\">\u25c6 marks a peer outlier; hover a cell for the measured value.</p>\n")
+        b.append(
+                        "</tbody>\n</table>\n<p class=\"note\">\u25c6 marks a peer outlier; hover a cell for the measured value.</p>\n")
                 .append("</section>\n");
     }
 

@@ -140,13 +140,17 @@ final class JUnitReportWriter implements ReportWriter {
 
     /** "measured 340 MB/s [338, 342] (95% confidence), threshold >= 400 MB/s, 60 samples". */
     static String evidence(RequirementVerdict v) {
-        StringBuilder sb = new StringBuilder(v.verdict().name()).append(": measured ")
-                .append(TextReportWriter.measured(v));
+        StringBuilder sb =
+                new StringBuilder(v.verdict().name()).append(": measured ").append(TextReportWriter.measured(v));
         if (v.ci() != null) {
             sb.append(" (").append(Percent.of(v.ci().confidence())).append(" confidence)");
         }
-        return sb.append(", threshold ").append(TextReportWriter.threshold(v))
-                .append(", ").append(v.samples()).append(" samples").toString();
+        return sb.append(", threshold ")
+                .append(TextReportWriter.threshold(v))
+                .append(", ")
+                .append(v.samples())
+                .append(" samples")
+                .toString();
     }
 
     /**
@@ -154,7 +158,13 @@ final class JUnitReportWriter implements ReportWriter {
      * anyway (attribute value normalisation), so it is written as one.
      */
     private static void attr(XMLStreamWriter x, String name, String value) throws XMLStreamException {
-        x.writeAttribute(name, clean(value).replace("\r\n", " ").replace('\n', ' ').replace('\r', ' ').replace('\t', ' '));
+        x.writeAttribute(
+                name,
+                clean(value)
+                        .replace("\r\n", " ")
+                        .replace('\n', ' ')
+                        .replace('\r', ' ')
+                        .replace('\t', ' '));
     }
 
     /** Replaces characters XML 1.0 cannot hold (most control characters, lone surrogates) with U+FFFD. */
@@ -166,8 +176,12 @@ final class JUnitReportWriter implements ReportWriter {
         for (int i = 0; i < text.length(); ) {
             int cp = text.codePointAt(i);
             int n = Character.charCount(cp);
-            boolean ok = cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0xD7FF)
-                    || (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF);
+            boolean ok = cp == 0x9
+                    || cp == 0xA
+                    || cp == 0xD
+                    || (cp >= 0x20 && cp <= 0xD7FF)
+                    || (cp >= 0xE000 && cp <= 0xFFFD)
+                    || (cp >= 0x10000 && cp <= 0x10FFFF);
             if (!ok && sb == null) {
                 sb = new StringBuilder(text.length()).append(text, 0, i);
             }
@@ -197,7 +211,7 @@ final class JUnitReportWriter implements ReportWriter {
                     case FAIL -> failures++;
                     case ERROR -> errors++;
                     case INCONCLUSIVE -> skipped++;
-                    case PASS -> { }
+                    case PASS -> {}
                 }
             }
         }

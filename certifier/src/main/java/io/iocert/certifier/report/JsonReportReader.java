@@ -57,8 +57,8 @@ public final class JsonReportReader {
             return List.of(readReport(root, ""));
         }
         if (!Report.FLEET_FORMAT.equals(f)) {
-            throw new ReportFormatException(source + ": format " + format + " is not a report; expected \"" + Report.FORMAT
-                    + "\" or \"" + Report.FLEET_FORMAT + "\"");
+            throw new ReportFormatException(source + ": format " + format + " is not a report; expected \""
+                    + Report.FORMAT + "\" or \"" + Report.FLEET_FORMAT + "\"");
         }
         JsonNode nodes = array(root, "nodes", "");
         if (nodes.isEmpty()) {
@@ -70,8 +70,8 @@ public final class JsonReportReader {
             JsonNode n = object(nodes, i, "nodes");
             JsonNode nf = n.get("format");
             if (nf != null && !Report.FORMAT.equals(nf.asText())) {
-                throw new ReportFormatException(source + ": " + path + "format: expected \"" + Report.FORMAT
-                        + "\", found " + nf);
+                throw new ReportFormatException(
+                        source + ": " + path + "format: expected \"" + Report.FORMAT + "\", found " + nf);
             }
             out.add(readReport(n, path));
         }
@@ -90,8 +90,13 @@ public final class JsonReportReader {
         NodeVerdict verdict = nodeVerdict(r, path);
         List<RequirementVerdict> requirements = requirements(r, path);
         JsonNode version = r.get("toolVersion");
-        return new Report(version != null && version.isTextual() ? version.asText() : null, specName, specSha256, node,
-                verdict, requirements);
+        return new Report(
+                version != null && version.isTextual() ? version.asText() : null,
+                specName,
+                specSha256,
+                node,
+                verdict,
+                requirements);
     }
 
     /** The node's scalar fields; the host name, when present, must be a name. */
@@ -101,7 +106,8 @@ public final class JsonReportReader {
         JsonNode h = node.get(NodeIdentity.HOSTNAME);
         if (h != null && !h.isNull()) {
             if (!h.isTextual() || h.asText().isBlank()) {
-                throw new ReportFormatException(source + ": " + path + "node.hostname: expected a host name, found " + h);
+                throw new ReportFormatException(
+                        source + ": " + path + "node.hostname: expected a host name, found " + h);
             }
             fields.put(NodeIdentity.HOSTNAME, checked(h.asText(), path + "node.hostname"));
         }
@@ -145,7 +151,8 @@ public final class JsonReportReader {
             }
             JsonNode samples = e.get("samples");
             if (samples != null && !samples.canConvertToLong()) {
-                throw new ReportFormatException(source + ": " + p + "samples: expected a whole number, found " + samples);
+                throw new ReportFormatException(
+                        source + ": " + p + "samples: expected a whole number, found " + samples);
             }
             String id = text(e, "id", p);
             String variant = optionalText(e, "variant", p);
@@ -157,8 +164,21 @@ public final class JsonReportReader {
             String unit = text(e, "unit", p);
             double measured = number(e, "measured", p, Double.NaN);
             Verdict verdict = verdict(e, p);
-            out.add(new RequirementVerdict(id, probe, metric, statistic, comparator, threshold, unit, measured, ci,
-                    samples == null ? 0 : samples.asLong(), verdict, prose(e, "method"), prose(e, "reason"), variant));
+            out.add(new RequirementVerdict(
+                    id,
+                    probe,
+                    metric,
+                    statistic,
+                    comparator,
+                    threshold,
+                    unit,
+                    measured,
+                    ci,
+                    samples == null ? 0 : samples.asLong(),
+                    verdict,
+                    prose(e, "method"),
+                    prose(e, "reason"),
+                    variant));
         }
         return out;
     }

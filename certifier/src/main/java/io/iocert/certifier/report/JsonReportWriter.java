@@ -34,8 +34,11 @@ final class JsonReportWriter implements ReportWriter {
         try (JsonGenerator g = generator(out)) {
             g.writeStartObject();
             g.writeStringField("format", Report.FLEET_FORMAT);
-            g.writeStringField("verdict", io.iocert.certifier.NodeVerdict.ofNodes(
-                    reports.stream().map(Report::verdict).toList()).name());
+            g.writeStringField(
+                    "verdict",
+                    io.iocert.certifier.NodeVerdict.ofNodes(
+                                    reports.stream().map(Report::verdict).toList())
+                            .name());
             writeSummary(g, io.iocert.certifier.FleetSummary.of(reports));
             g.writeArrayFieldStart("nodes");
             for (Report r : reports) {

@@ -40,7 +40,8 @@ final class MarkdownReportWriter implements ReportWriter {
 
     @Override
     public void writeFleet(List<Report> reports, Writer out) throws IOException {
-        NodeVerdict fleet = NodeVerdict.ofNodes(reports.stream().map(Report::verdict).toList());
+        NodeVerdict fleet =
+                NodeVerdict.ofNodes(reports.stream().map(Report::verdict).toList());
         out.write("## iocert fleet: " + fleet.name() + "\n\n");
         out.write(summary(reports) + "\n\n");
         out.write(findings(FleetSummary.of(reports)));
@@ -48,7 +49,8 @@ final class MarkdownReportWriter implements ReportWriter {
             out.write(matrix(reports));
         }
         for (Report r : reports) {
-            out.write("\n### " + escape(r.node().hostname()) + ": " + r.verdict().name() + "\n\n");
+            out.write(
+                    "\n### " + escape(r.node().hostname()) + ": " + r.verdict().name() + "\n\n");
             writeBody(r, out);
         }
     }
@@ -57,13 +59,26 @@ final class MarkdownReportWriter implements ReportWriter {
         out.write(context(r) + "\n\n");
         List<String[]> rows = new ArrayList<>();
         for (RequirementVerdict v : r.requirements()) {
-            rows.add(new String[] {escape(v.label()), escape(v.probe()), escape(v.metric()), escape(v.statistic()),
-                escape(TextReportWriter.measured(v)), escape(TextReportWriter.threshold(v)),
-                Long.toString(v.samples()), v.verdict().name()});
+            rows.add(new String[] {
+                escape(v.label()),
+                escape(v.probe()),
+                escape(v.metric()),
+                escape(v.statistic()),
+                escape(TextReportWriter.measured(v)),
+                escape(TextReportWriter.threshold(v)),
+                Long.toString(v.samples()),
+                v.verdict().name()
+            });
         }
-        out.write(table(new String[] {"Requirement", "Probe", "Metric", "Statistic", "Measured", "Threshold",
-            "Samples", "Verdict"}, "|---|---|---|---|---:|---|---:|---|", rows));
-        List<RequirementVerdict> notes = r.requirements().stream().filter(v -> v.verdict() != Verdict.PASS).toList();
+        out.write(table(
+                new String[] {
+                    "Requirement", "Probe", "Metric", "Statistic", "Measured", "Threshold", "Samples", "Verdict"
+                },
+                "|---|---|---|---|---:|---|---:|---|",
+                rows));
+        List<RequirementVerdict> notes = r.requirements().stream()
+                .filter(v -> v.verdict() != Verdict.PASS)
+                .toList();
         if (!notes.isEmpty()) {
             out.write("\n");
             for (RequirementVerdict v : notes) {
@@ -75,7 +90,8 @@ final class MarkdownReportWriter implements ReportWriter {
 
     /** "Spec **name** (sha256 `abc...`) on **host** (CPU, cores, memory, kernel), iocert VERSION." */
     private static String context(Report r) {
-        StringBuilder sb = new StringBuilder("Spec **").append(escape(r.specName())).append("**");
+        StringBuilder sb =
+                new StringBuilder("Spec **").append(escape(r.specName())).append("**");
         String sha = TextReportWriter.shortSha(r);
         if (sha != null) {
             sb.append(" (sha256 ").append(escape(sha)).append(")");
@@ -85,19 +101,28 @@ final class MarkdownReportWriter implements ReportWriter {
         if (!facts.isEmpty()) {
             sb.append(" (").append(escape(String.join(", ", facts))).append(")");
         }
-        return sb.append(", iocert ").append(escape(r.toolVersion())).append(".").toString();
+        return sb.append(", iocert ")
+                .append(escape(r.toolVersion()))
+                .append(".")
+                .toString();
     }
 
     /** Where requirements fail or stay inconclusive, and peer outliers: a list, or nothing when there are none. */
     private static String findings(FleetSummary s) {
         StringBuilder sb = new StringBuilder();
         for (FleetSummary.Finding f : s.failing()) {
-            sb.append("- FAIL: ").append(escape(f.requirement() + " " + f.statistic())).append(" on ")
-                    .append(escape(String.join(", ", f.nodes()))).append('\n');
+            sb.append("- FAIL: ")
+                    .append(escape(f.requirement() + " " + f.statistic()))
+                    .append(" on ")
+                    .append(escape(String.join(", ", f.nodes())))
+                    .append('\n');
         }
         for (FleetSummary.Finding f : s.inconclusive()) {
-            sb.append("- INCONCLUSIVE: ").append(escape(f.requirement() + " " + f.statistic())).append(" on ")
-                    .append(escape(String.join(", ", f.nodes()))).append('\n');
+            sb.append("- INCONCLUSIVE: ")
+                    .append(escape(f.requirement() + " " + f.statistic()))
+                    .append(" on ")
+                    .append(escape(String.join(", ", f.nodes())))
+                    .append('\n');
         }
         for (FleetSummary.Outlier o : s.outliers()) {
             sb.append("- OUTLIER: ").append(escape(TextReportWriter.outlier(o))).append('\n');
@@ -113,7 +138,8 @@ final class MarkdownReportWriter implements ReportWriter {
         }
         reports.forEach(r -> counts.merge(r.verdict(), 1, Integer::sum));
         List<String> parts = new ArrayList<>();
-        counts.forEach((v, n) -> parts.add(n + " " + v.name().toLowerCase(Locale.ROOT).replace('_', ' ')));
+        counts.forEach(
+                (v, n) -> parts.add(n + " " + v.name().toLowerCase(Locale.ROOT).replace('_', ' ')));
         return reports.size() + (reports.size() == 1 ? " node: " : " nodes: ") + String.join(", ", parts) + ".";
     }
 

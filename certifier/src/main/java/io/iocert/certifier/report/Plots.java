@@ -26,11 +26,11 @@ final class Plots {
     private static final int RIGHT = 16;
     private static final int TOP = 14;
     private static final int BOTTOM = 44;
-    private static final double[] PERCENTILE_TICKS = {0.0001, 0.001, 0.01, 0.1, 0.5, 0.9, 0.99, 0.999, 0.9999, 0.99999,
-        0.999999};
+    private static final double[] PERCENTILE_TICKS = {
+        0.0001, 0.001, 0.01, 0.1, 0.5, 0.9, 0.99, 0.999, 0.9999, 0.99999, 0.999999
+    };
 
-    private Plots() {
-    }
+    private Plots() {}
 
     /** The percentile spectrum of {@code e} with the thresholds and estimates of {@code verdicts} on it. */
     static String spectrum(Evidence e, List<RequirementVerdict> verdicts) {
@@ -50,7 +50,8 @@ final class Plots {
                 ys.add(p.high());
             }
         }
-        List<RequirementVerdict> drawn = verdicts.stream().filter(Plots::onValueAxis).toList();
+        List<RequirementVerdict> drawn =
+                verdicts.stream().filter(Plots::onValueAxis).toList();
         drawn.forEach(v -> ys.add(v.threshold()));
         Scale y = Scale.of(ys);
         Frame f = new Frame(xMin, xMax, y);
@@ -66,8 +67,8 @@ final class Plots {
             svg.append(text("tick x", px, HEIGHT - BOTTOM + 16, "middle", percentLabel(q)));
         }
         yAxis(svg, f, e.unit());
-        svg.append(text("axis-label", LEFT + (WIDTH - LEFT - RIGHT) / 2.0, HEIGHT - 6, "middle",
-                "percentile (log-odds axis)"));
+        svg.append(text(
+                "axis-label", LEFT + (WIDTH - LEFT - RIGHT) / 2.0, HEIGHT - 6, "middle", "percentile (log-odds axis)"));
         // Band: upper edge left to right, lower edge back.
         StringBuilder band = new StringBuilder();
         for (int i = 0; i < pts.size(); i++) {
@@ -78,8 +79,11 @@ final class Plots {
             Evidence.Point p = pts.get(i);
             band.append("L").append(xy(f.px(logOdds(p.q())), f.py(p.low())));
         }
-        svg.append("<path class=\"band\" d=\"").append(band).append("Z\"><title>")
-                .append(Html.escape(percentLabel(e.confidence()) + " confidence band (pointwise)")).append("</title></path>\n");
+        svg.append("<path class=\"band\" d=\"")
+                .append(band)
+                .append("Z\"><title>")
+                .append(Html.escape(percentLabel(e.confidence()) + " confidence band (pointwise)"))
+                .append("</title></path>\n");
         // The estimate.
         StringBuilder curve = new StringBuilder();
         StringBuilder readout = new StringBuilder("[");
@@ -88,14 +92,22 @@ final class Plots {
             double px = f.px(logOdds(p.q()));
             double py = f.py(p.value());
             curve.append(i == 0 ? "M" : "L").append(xy(px, py));
-            readout.append(i == 0 ? "" : ",").append('[').append(num(px)).append(',').append(num(py)).append(",\"")
+            readout.append(i == 0 ? "" : ",")
+                    .append('[')
+                    .append(num(px))
+                    .append(',')
+                    .append(num(py))
+                    .append(",\"")
                     .append(json(percentLabel(p.q()) + ": " + TextReportWriter.value(p.value(), e.unit()) + " ["
                             + bound(p.low(), e.unit()) + ", " + bound(p.high(), e.unit()) + "]"))
                     .append("\"]");
         }
         readout.append(']');
-        svg.append("<path class=\"curve\" d=\"").append(curve).append("\" data-readout=\"")
-                .append(Html.escape(readout.toString())).append("\"/>\n");
+        svg.append("<path class=\"curve\" d=\"")
+                .append(curve)
+                .append("\" data-readout=\"")
+                .append(Html.escape(readout.toString()))
+                .append("\"/>\n");
         // Thresholds and the judged estimates.
         for (RequirementVerdict v : drawn) {
             thresholdLine(svg, f, v);
@@ -106,7 +118,10 @@ final class Plots {
             }
         }
         svg.append("<g class=\"hover\"><circle class=\"hover-dot\" r=\"4\" cx=\"-10\" cy=\"-10\"/>")
-                .append("<text class=\"readout\" x=\"").append(LEFT + 8).append("\" y=\"").append(TOP + 12)
+                .append("<text class=\"readout\" x=\"")
+                .append(LEFT + 8)
+                .append("\" y=\"")
+                .append(TOP + 12)
                 .append("\"></text></g>\n");
         return svg.append("</svg>\n").toString();
     }
@@ -124,7 +139,8 @@ final class Plots {
         if (ys.isEmpty()) {
             return "";
         }
-        List<RequirementVerdict> drawn = verdicts.stream().filter(Plots::onValueAxis).toList();
+        List<RequirementVerdict> drawn =
+                verdicts.stream().filter(Plots::onValueAxis).toList();
         drawn.forEach(v -> ys.add(v.threshold()));
         ys.add(0.0);
         Scale y = Scale.linear(ys);
@@ -136,9 +152,13 @@ final class Plots {
             svg.append(text("tick x", px, HEIGHT - BOTTOM + 16, "middle", trim(t) + " s"));
         }
         yAxis(svg, f, e.unit());
-        svg.append(text("axis-label", LEFT + (WIDTH - LEFT - RIGHT) / 2.0, HEIGHT - 6, "middle",
-                "time since the start of measurement (" + n + " intervals of " + TextReportWriter.value(s.intervalNs(), "ns")
-                        + ")"));
+        svg.append(text(
+                "axis-label",
+                LEFT + (WIDTH - LEFT - RIGHT) / 2.0,
+                HEIGHT - 6,
+                "middle",
+                "time since the start of measurement (" + n + " intervals of "
+                        + TextReportWriter.value(s.intervalNs(), "ns") + ")"));
         StringBuilder path = new StringBuilder();
         boolean pen = false;
         for (int i = 0; i < n; i++) {
@@ -148,7 +168,10 @@ final class Plots {
                 continue;
             }
             double py = f.py(v);
-            path.append(pen ? "L" : "M").append(xy(f.px(i * step), py)).append("L").append(xy(f.px((i + 1) * step), py));
+            path.append(pen ? "L" : "M")
+                    .append(xy(f.px(i * step), py))
+                    .append("L")
+                    .append(xy(f.px((i + 1) * step), py));
             pen = true;
         }
         svg.append("<path class=\"curve\" d=\"").append(path).append("\"/>\n");
@@ -160,38 +183,58 @@ final class Plots {
 
     /** Whether a statistic is a value of the distribution itself (so its threshold belongs on the value axis). */
     static boolean onValueAxis(RequirementVerdict v) {
-        return Statistic.parse(v.statistic()).map(s -> s.kind() != Statistic.Kind.STDDEV && s.kind() != Statistic.Kind.CV)
+        return Statistic.parse(v.statistic())
+                .map(s -> s.kind() != Statistic.Kind.STDDEV && s.kind() != Statistic.Kind.CV)
                 .orElse(false);
     }
 
     private static Optional<Double> quantile(String statistic) {
-        return Statistic.parse(statistic).filter(s -> s.kind() == Statistic.Kind.PERCENTILE || s.kind() == Statistic.Kind.MEDIAN)
+        return Statistic.parse(statistic)
+                .filter(s -> s.kind() == Statistic.Kind.PERCENTILE || s.kind() == Statistic.Kind.MEDIAN)
                 .map(Statistic::quantile);
     }
 
     private static void thresholdLine(StringBuilder svg, Frame f, RequirementVerdict v) {
         double py = f.py(v.threshold());
-        svg.append("<g class=\"threshold\" data-statistic=\"").append(Html.escape(v.statistic()))
-                .append("\" data-value=\"").append(Double.toString(v.threshold())).append("\">")
+        svg.append("<g class=\"threshold\" data-statistic=\"")
+                .append(Html.escape(v.statistic()))
+                .append("\" data-value=\"")
+                .append(Double.toString(v.threshold()))
+                .append("\">")
                 .append(line("threshold-line", LEFT, py, WIDTH - RIGHT, py))
-                .append(text("threshold-label", WIDTH - RIGHT - 4, py - 4, "end",
+                .append(text(
+                        "threshold-label",
+                        WIDTH - RIGHT - 4,
+                        py - 4,
+                        "end",
                         v.statistic() + " " + TextReportWriter.threshold(v)))
                 .append("</g>\n");
     }
 
     private static void marker(StringBuilder svg, Frame f, double x, RequirementVerdict v) {
         double px = f.px(x);
-        svg.append("<g class=\"marker v-").append(v.verdict().name()).append("\" data-statistic=\"")
-                .append(Html.escape(v.statistic())).append("\" data-verdict=\"").append(v.verdict().name()).append("\">");
+        svg.append("<g class=\"marker v-")
+                .append(v.verdict().name())
+                .append("\" data-statistic=\"")
+                .append(Html.escape(v.statistic()))
+                .append("\" data-verdict=\"")
+                .append(v.verdict().name())
+                .append("\">");
         if (v.ci() != null) {
             double lo = f.py(v.ci().low());
             double hi = f.py(v.ci().high());
-            svg.append(line("ci", px, lo, px, hi)).append(line("ci", px - 5, lo, px + 5, lo))
+            svg.append(line("ci", px, lo, px, hi))
+                    .append(line("ci", px - 5, lo, px + 5, lo))
                     .append(line("ci", px - 5, hi, px + 5, hi));
         }
-        svg.append("<circle cx=\"").append(num(px)).append("\" cy=\"").append(num(f.py(v.measured())))
-                .append("\" r=\"4.5\"><title>").append(Html.escape(v.statistic() + " = " + TextReportWriter.measured(v)
-                        + " " + v.verdict().name())).append("</title></circle></g>\n");
+        svg.append("<circle cx=\"")
+                .append(num(px))
+                .append("\" cy=\"")
+                .append(num(f.py(v.measured())))
+                .append("\" r=\"4.5\"><title>")
+                .append(Html.escape(v.statistic() + " = " + TextReportWriter.measured(v) + " "
+                        + v.verdict().name()))
+                .append("</title></circle></g>\n");
     }
 
     private static void yAxis(StringBuilder svg, Frame f, String unit) {
@@ -200,14 +243,24 @@ final class Plots {
             svg.append(line("grid", LEFT, py, WIDTH - RIGHT, py));
             svg.append(text("tick y", LEFT - 6, py + 4, "end", TextReportWriter.value(t, unit)));
         }
-        svg.append(line("axis", LEFT, TOP, LEFT, HEIGHT - BOTTOM)).append(line("axis", LEFT, HEIGHT - BOTTOM, WIDTH - RIGHT,
-                HEIGHT - BOTTOM));
+        svg.append(line("axis", LEFT, TOP, LEFT, HEIGHT - BOTTOM))
+                .append(line("axis", LEFT, HEIGHT - BOTTOM, WIDTH - RIGHT, HEIGHT - BOTTOM));
     }
 
     private static StringBuilder open(String cls, String label) {
-        return new StringBuilder("<svg class=\"").append(cls).append("\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ")
-                .append(WIDTH).append(' ').append(HEIGHT).append("\" width=\"").append(WIDTH).append("\" height=\"")
-                .append(HEIGHT).append("\" role=\"img\" aria-label=\"").append(Html.escape(label)).append("\">\n");
+        return new StringBuilder("<svg class=\"")
+                .append(cls)
+                .append("\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ")
+                .append(WIDTH)
+                .append(' ')
+                .append(HEIGHT)
+                .append("\" width=\"")
+                .append(WIDTH)
+                .append("\" height=\"")
+                .append(HEIGHT)
+                .append("\" role=\"img\" aria-label=\"")
+                .append(Html.escape(label))
+                .append("\">\n");
     }
 
     private static String line(String cls, double x1, double y1, double x2, double y2) {
@@ -311,17 +364,34 @@ final class Plots {
     /** A value axis, logarithmic or linear. */
     record Scale(double lo, double hi, boolean log) {
         static Scale of(List<Double> values) {
-            double min = values.stream().mapToDouble(Double::doubleValue).filter(Double::isFinite).min().orElse(0);
-            double max = values.stream().mapToDouble(Double::doubleValue).filter(Double::isFinite).max().orElse(1);
+            double min = values.stream()
+                    .mapToDouble(Double::doubleValue)
+                    .filter(Double::isFinite)
+                    .min()
+                    .orElse(0);
+            double max = values.stream()
+                    .mapToDouble(Double::doubleValue)
+                    .filter(Double::isFinite)
+                    .max()
+                    .orElse(1);
             if (min > 0 && max / min > 20) {
-                return new Scale(Math.pow(10, Math.floor(Math.log10(min))), Math.pow(10, Math.ceil(Math.log10(max))), true);
+                return new Scale(
+                        Math.pow(10, Math.floor(Math.log10(min))), Math.pow(10, Math.ceil(Math.log10(max))), true);
             }
             return linear(values);
         }
 
         static Scale linear(List<Double> values) {
-            double min = values.stream().mapToDouble(Double::doubleValue).filter(Double::isFinite).min().orElse(0);
-            double max = values.stream().mapToDouble(Double::doubleValue).filter(Double::isFinite).max().orElse(1);
+            double min = values.stream()
+                    .mapToDouble(Double::doubleValue)
+                    .filter(Double::isFinite)
+                    .min()
+                    .orElse(0);
+            double max = values.stream()
+                    .mapToDouble(Double::doubleValue)
+                    .filter(Double::isFinite)
+                    .max()
+                    .orElse(1);
             double lo = min >= 0 && min < max * 0.5 ? 0 : min;
             double pad = (max - lo) * 0.08;
             if (!(pad > 0)) {

@@ -22,7 +22,9 @@ import java.util.Locale;
  */
 final class TextReportWriter implements ReportWriter {
 
-    private static final String[] HEADER = {"REQUIREMENT", "PROBE", "METRIC", "STAT", "MEASURED", "THRESHOLD", "SAMPLES", "VERDICT"};
+    private static final String[] HEADER = {
+        "REQUIREMENT", "PROBE", "METRIC", "STAT", "MEASURED", "THRESHOLD", "SAMPLES", "VERDICT"
+    };
 
     /** Host and spec names and reasons come from documents: unprintable characters are escaped ({@link Printable}). */
     @Override
@@ -33,16 +35,32 @@ final class TextReportWriter implements ReportWriter {
         List<String[]> rows = new ArrayList<>();
         rows.add(HEADER);
         for (RequirementVerdict v : report.requirements()) {
-            rows.add(new String[] {v.label(), v.probe(), v.metric(), v.statistic(), measured(v),
-                threshold(v), Long.toString(v.samples()), v.verdict().name()});
+            rows.add(new String[] {
+                v.label(),
+                v.probe(),
+                v.metric(),
+                v.statistic(),
+                measured(v),
+                threshold(v),
+                Long.toString(v.samples()),
+                v.verdict().name()
+            });
         }
         out.write(table(rows));
-        List<RequirementVerdict> notes = report.requirements().stream().filter(v -> v.verdict() != Verdict.PASS).toList();
+        List<RequirementVerdict> notes = report.requirements().stream()
+                .filter(v -> v.verdict() != Verdict.PASS)
+                .toList();
         if (!notes.isEmpty()) {
             out.write("\n");
             for (RequirementVerdict v : notes) {
-                out.write(String.format(Locale.ROOT, "%s %s %s: %s: %s%n", v.label(), v.metric(), v.statistic(),
-                        v.verdict().name(), v.reason()));
+                out.write(String.format(
+                        Locale.ROOT,
+                        "%s %s %s: %s: %s%n",
+                        v.label(),
+                        v.metric(),
+                        v.statistic(),
+                        v.verdict().name(),
+                        v.reason()));
             }
         }
         out.write("\nNode verdict: " + report.verdict().name() + "\n");
@@ -69,36 +87,62 @@ final class TextReportWriter implements ReportWriter {
     static String fleetSummary(List<Report> reports, FleetSummary s) {
         StringBuilder sb = new StringBuilder();
         sb.append("Fleet: ").append(reports.size()).append(" nodes:");
-        s.counts().forEach((v, n) -> sb.append(' ').append(n).append(' ').append(v.name()).append(','));
+        s.counts()
+                .forEach((v, n) ->
+                        sb.append(' ').append(n).append(' ').append(v.name()).append(','));
         sb.setLength(sb.length() - 1);
         sb.append('\n');
         for (FleetSummary.Finding f : s.failing()) {
-            sb.append("FAIL: ").append(f.requirement()).append(' ').append(f.statistic()).append(" on ")
-                    .append(String.join(", ", f.nodes())).append('\n');
+            sb.append("FAIL: ")
+                    .append(f.requirement())
+                    .append(' ')
+                    .append(f.statistic())
+                    .append(" on ")
+                    .append(String.join(", ", f.nodes()))
+                    .append('\n');
         }
         for (FleetSummary.Finding f : s.inconclusive()) {
-            sb.append("INCONCLUSIVE: ").append(f.requirement()).append(' ').append(f.statistic()).append(" on ")
-                    .append(String.join(", ", f.nodes())).append('\n');
+            sb.append("INCONCLUSIVE: ")
+                    .append(f.requirement())
+                    .append(' ')
+                    .append(f.statistic())
+                    .append(" on ")
+                    .append(String.join(", ", f.nodes()))
+                    .append('\n');
         }
         for (FleetSummary.Outlier o : s.outliers()) {
             sb.append("OUTLIER: ").append(outlier(o)).append('\n');
         }
-        sb.append("Fleet verdict: ").append(NodeVerdict.ofNodes(reports.stream().map(Report::verdict).toList()).name())
+        sb.append("Fleet verdict: ")
+                .append(NodeVerdict.ofNodes(
+                                reports.stream().map(Report::verdict).toList())
+                        .name())
                 .append('\n');
         return sb.toString();
     }
 
     /** "restart-read latency p99 on node-c = 3.2 ms (fleet median 1.6 ms, +4.1 MAD, PASS)", for every format. */
     static String outlier(FleetSummary.Outlier o) {
-        return String.format(Locale.ROOT, "%s %s on %s = %s (fleet median %s, %+.1f MAD, %s)", o.requirement(),
-                o.statistic(), o.node(), value(o.measured(), o.unit()), value(o.fleetMedian(), o.unit()), o.distance(),
+        return String.format(
+                Locale.ROOT,
+                "%s %s on %s = %s (fleet median %s, %+.1f MAD, %s)",
+                o.requirement(),
+                o.statistic(),
+                o.node(),
+                value(o.measured(), o.unit()),
+                value(o.fleetMedian(), o.unit()),
+                o.distance(),
                 o.verdict().name());
     }
 
     private static String header(Report r) {
         NodeIdentity n = r.node();
         StringBuilder sb = new StringBuilder();
-        sb.append("iocert ").append(r.toolVersion()).append(": spec '").append(Printable.escape(r.specName())).append("'");
+        sb.append("iocert ")
+                .append(r.toolVersion())
+                .append(": spec '")
+                .append(Printable.escape(r.specName()))
+                .append("'");
         String sha = shortSha(r);
         if (sha != null) {
             sb.append(" (sha256 ").append(sha).append(")");
@@ -116,15 +160,18 @@ final class TextReportWriter implements ReportWriter {
         List<String> facts = new ArrayList<>();
         n.get(NodeIdentity.CPU_MODEL).ifPresent(c -> facts.add(String.valueOf(c)));
         n.get(NodeIdentity.CORES).ifPresent(c -> facts.add(c + " cores"));
-        n.get(NodeIdentity.MEMORY_BYTES).ifPresent(m ->
-                facts.add(Quantity.bytes(((Number) m).doubleValue()).format()));
+        n.get(NodeIdentity.MEMORY_BYTES)
+                .ifPresent(m ->
+                        facts.add(Quantity.bytes(((Number) m).doubleValue()).format()));
         n.get(NodeIdentity.KERNEL).ifPresent(k -> facts.add("Linux " + k));
         return facts;
     }
 
     /** The first 12 hex digits of the spec's SHA-256, or null when there is none. */
     static String shortSha(Report r) {
-        return r.specSha256() != null && r.specSha256().length() >= 12 ? r.specSha256().substring(0, 12) : null;
+        return r.specSha256() != null && r.specSha256().length() >= 12
+                ? r.specSha256().substring(0, 12)
+                : null;
     }
 
     /** The threshold as a person reads it: "<= 2 ms". */

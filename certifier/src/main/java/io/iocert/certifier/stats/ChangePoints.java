@@ -35,8 +35,7 @@ import org.apache.commons.statistics.distribution.TDistribution;
 public final class ChangePoints {
     private static final NormalDistribution NORMAL = NormalDistribution.of(0, 1);
 
-    private ChangePoints() {
-    }
+    private ChangePoints() {}
 
     /**
      * A run of the series without a detected change: values {@code [from, to)}, their mean,
@@ -52,8 +51,7 @@ public final class ChangePoints {
      * A detected change between two neighbouring segments: at index {@code at} (the first value
      * of the later segment), the later mean minus the earlier, with its interval.
      */
-    public record Change(int at, double shift, double low, double high) {
-    }
+    public record Change(int at, double shift, double low, double high) {}
 
     /** The segmentation of a series: segments in order, the changes between them, and the test's false-alarm rate. */
     public record Segmentation(List<Segment> segments, List<Change> changes, double falseAlarmRate) {
@@ -95,9 +93,14 @@ public final class ChangePoints {
         int min = Math.max(2, minSegment);
         double asymptotic = kolmogorovQuantile(1 - alpha);
         int longest = ShortSeriesCalibration.LONGEST;
-        return detect(x, alpha, minSegment, confidence, n -> n > longest
-                ? Math.max(asymptotic, ShortSeriesCalibration.critical(longest, min, alpha))
-                : ShortSeriesCalibration.critical(n, min, alpha));
+        return detect(
+                x,
+                alpha,
+                minSegment,
+                confidence,
+                n -> n > longest
+                        ? Math.max(asymptotic, ShortSeriesCalibration.critical(longest, min, alpha))
+                        : ShortSeriesCalibration.critical(n, min, alpha));
     }
 
     private static void checkRate(double alpha) {
@@ -106,8 +109,8 @@ public final class ChangePoints {
         }
     }
 
-    private static Segmentation detect(double[] x, double alpha, int minSegment, double confidence,
-                                       IntToDoubleFunction criticalForLength) {
+    private static Segmentation detect(
+            double[] x, double alpha, int minSegment, double confidence, IntToDoubleFunction criticalForLength) {
         int min = Math.max(2, minSegment);
         List<int[]> cuts = new ArrayList<>();
         split(x, 0, x.length, min, criticalForLength, cuts);
@@ -131,8 +134,8 @@ public final class ChangePoints {
     }
 
     /** Binary segmentation of {@code [from, to)}: cuts appended as {from, to} pairs. */
-    private static void split(double[] x, int from, int to, int min, IntToDoubleFunction criticalForLength,
-                              List<int[]> out) {
+    private static void split(
+            double[] x, int from, int to, int min, IntToDoubleFunction criticalForLength, List<int[]> out) {
         int n = to - from;
         Candidate c = n < 2 * min ? null : candidate(x, from, to, min);
         if (c == null || !(c.statistic() > criticalForLength.applyAsDouble(n))) {
@@ -144,8 +147,7 @@ public final class ChangePoints {
     }
 
     /** The most likely split of a segment and its test statistic. */
-    record Candidate(int at, double statistic) {
-    }
+    record Candidate(int at, double statistic) {}
 
     /**
      * The split of {@code x[from, to)} with the largest CUSUM, segments of at least {@code min}
@@ -253,7 +255,7 @@ public final class ChangePoints {
             return 1;
         }
         if (c < 0.2) {
-            return 1;   // the alternating series converges slowly here and the answer is 1 to many digits
+            return 1; // the alternating series converges slowly here and the answer is 1 to many digits
         }
         double s = 0;
         for (int j = 1; j <= 100; j++) {

@@ -18,8 +18,15 @@ import java.util.OptionalDouble;
  * @param method         how the interval was computed (see docs/statistics.md)
  * @param precision      how many samples would settle a comparison with a threshold
  */
-public record Estimate(double value, double low, double high, double confidence, long samples, double designEffect,
-                       String method, Precision precision) {
+public record Estimate(
+        double value,
+        double low,
+        double high,
+        double confidence,
+        long samples,
+        double designEffect,
+        String method,
+        Precision precision) {
 
     /** Estimates how many samples in all would make the interval clear {@code threshold}. */
     @FunctionalInterface

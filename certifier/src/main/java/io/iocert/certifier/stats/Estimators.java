@@ -38,8 +38,7 @@ import org.apache.commons.statistics.distribution.TDistribution;
 public final class Estimators {
     private static final NormalDistribution NORMAL = NormalDistribution.of(0, 1);
 
-    private Estimators() {
-    }
+    private Estimators() {}
 
     /** The estimate at {@code confidence}, or empty when the measurement has no observations. */
     public static Optional<Estimate> estimate(Measurement m, Statistic statistic, double confidence) {
@@ -53,7 +52,8 @@ public final class Estimators {
             case MEAN -> mean(s, confidence);
             case STDDEV -> spread(s, confidence, false);
             case CV -> spread(s, confidence, true);
-            case MEDIAN, PERCENTILE -> statistic.quantile() >= 1.0 ? max(s, confidence) : quantile(s, statistic.quantile(), confidence);
+            case MEDIAN, PERCENTILE ->
+                statistic.quantile() >= 1.0 ? max(s, confidence) : quantile(s, statistic.quantile(), confidence);
         };
     }
 
@@ -121,8 +121,15 @@ public final class Estimators {
             if (osShare == alpha) {
                 return os;
             }
-            return new Estimate(os.value(), os.low(), os.high(), confidence, os.samples(), os.designEffect(),
-                    os.method() + share(osShare, alpha), os.precision());
+            return new Estimate(
+                    os.value(),
+                    os.low(),
+                    os.high(),
+                    confidence,
+                    os.samples(),
+                    os.designEffect(),
+                    os.method() + share(osShare, alpha),
+                    os.precision());
         }
         double low = os.low();
         double high = os.high();
@@ -130,19 +137,25 @@ public final class Estimators {
         if (sect != null) {
             low = Math.max(low, sect.low());
             high = Math.min(high, sect.high());
-            method.append("; log-scale sectioning over ").append(sect.sections()).append(" time sections (Student's t)")
+            method.append("; log-scale sectioning over ")
+                    .append(sect.sections())
+                    .append(" time sections (Student's t)")
                     .append(share(rest / 2, alpha));
         }
         if (tol != null) {
             low = Math.max(low, tol.low());
             high = Math.min(high, tol.high());
-            method.append("; normal tolerance bounds over ").append(tol.sections()).append(" time sections")
+            method.append("; normal tolerance bounds over ")
+                    .append(tol.sections())
+                    .append(" time sections")
                     .append(share(alpha * TOLERANCE_SHARE, alpha));
         }
         if (far != null) {
             low = Math.max(low, far.low());
             high = Math.min(high, far.high());
-            method.append("; far-cut bounds at ").append(fmt(SEPARATE_MODE)).append("x the estimate")
+            method.append("; far-cut bounds at ")
+                    .append(fmt(SEPARATE_MODE))
+                    .append("x the estimate")
                     .append(share(alpha * FAR_CUT_SHARE, alpha));
         }
         method.append("; intervals intersected");
@@ -154,8 +167,15 @@ public final class Estimators {
             }
             return y.isEmpty() ? x : OptionalDouble.of(Math.min(x.getAsDouble(), y.getAsDouble()));
         };
-        return new Estimate(os.value(), Math.min(low, os.value()), Math.max(high, os.value()), confidence, os.samples(),
-                os.designEffect(), method.toString(), precision);
+        return new Estimate(
+                os.value(),
+                Math.min(low, os.value()),
+                Math.max(high, os.value()),
+                confidence,
+                os.samples(),
+                os.designEffect(),
+                method.toString(),
+                precision);
     }
 
     private static String fmt(double x) {
@@ -218,8 +238,7 @@ public final class Estimators {
     }
 
     /** Tolerance bounds: ends and the number of sections. */
-    record Tolerance(double low, double high, int sections) {
-    }
+    record Tolerance(double low, double high, int sections) {}
 
     /**
      * Tolerance bounds at two-sided level {@code alpha}, for a run whose conditions vary between
@@ -381,8 +400,7 @@ public final class Estimators {
     }
 
     /** Far-cut bounds: ends, either of which may be open (0 or infinity). */
-    record FarCut(double low, double high) {
-    }
+    record FarCut(double low, double high) {}
 
     /**
      * Far-cut bounds at two-sided level {@code alpha}, each end worked out only where it could
@@ -479,7 +497,12 @@ public final class Estimators {
         double se = Math.sqrt(ss / (k - 1) / k);
         double half = TDistribution.of(k - 1).inverseSurvivalProbability(alpha / 2) * se;
         double logPoint = Math.log(point);
-        return new Sectioned(Math.min(point, Math.exp(logPoint - half)), Math.max(point, Math.exp(logPoint + half)), k, logPoint, half);
+        return new Sectioned(
+                Math.min(point, Math.exp(logPoint - half)),
+                Math.max(point, Math.exp(logPoint + half)),
+                k,
+                logPoint,
+                half);
     }
 
     /** Distribution-free order-statistic bounds at two-sided level {@code alpha}, on an effective count. */
@@ -509,7 +532,7 @@ public final class Estimators {
             BinomialDistribution b = BinomialDistribution.of(trials, q);
             int j = b.inverseCumulativeProbability(alpha / 2);
             int lowerRank = b.cumulativeProbability(j) > alpha / 2 ? j : j + 1; // rank l: F(l - 1) <= alpha/2
-            int upperRank = b.inverseCumulativeProbability(1 - alpha / 2) + 1;  // rank u: F(u - 1) >= 1 - alpha/2
+            int upperRank = b.inverseCumulativeProbability(1 - alpha / 2) + 1; // rank u: F(u - 1) >= 1 - alpha/2
             if (lowerRank >= 1) {
                 low = s.atRank(Math.max(1, (long) Math.floor(lowerRank * scale)), false);
             }
@@ -528,7 +551,7 @@ public final class Estimators {
      */
     static OptionalDouble samplesToClear(Sample s, double q, double alpha, double d, double threshold) {
         double below = s.fractionAtOrBelow(threshold);
-        boolean needUpper = s.quantile(q) <= threshold;   // "<=": the upper bound must fall below it
+        boolean needUpper = s.quantile(q) <= threshold; // "<=": the upper bound must fall below it
         if (needUpper ? below <= q : below >= q) {
             return OptionalDouble.empty();
         }
@@ -677,8 +700,14 @@ public final class Estimators {
             }
             v *= (double) (k - 1) / k;
             double crit = TDistribution.of(k - 1).inverseSurvivalProbability(alpha / 2);
-            return symmetric(point, Math.sqrt(v), crit, confidence, n, 1, "delete-one-batch jackknife over " + k
-                    + " time batches, Student's t");
+            return symmetric(
+                    point,
+                    Math.sqrt(v),
+                    crit,
+                    confidence,
+                    n,
+                    1,
+                    "delete-one-batch jackknife over " + k + " time batches, Student's t");
         }
         // Delta method from the moments, for independent observations.
         double var = mo.variance();
@@ -694,27 +723,40 @@ public final class Estimators {
             se = sd == 0 ? 0 : Math.sqrt(varOfVar) / (2 * sd);
         }
         double z = NORMAL.inverseSurvivalProbability(alpha / 2);
-        return symmetric(point, se, z, confidence, n, 1, "delta method from the moments, independent observations assumed");
+        return symmetric(
+                point, se, z, confidence, n, 1, "delta method from the moments, independent observations assumed");
     }
 
     // ---- extremes ----
 
     static Estimate max(Sample s, double confidence) {
         double observed = s.max();
-        return new Estimate(observed, s.atRank(s.n(), false), Double.POSITIVE_INFINITY, confidence, s.n(), 1,
+        return new Estimate(
+                observed,
+                s.atRank(s.n(), false),
+                Double.POSITIVE_INFINITY,
+                confidence,
+                s.n(),
+                1,
                 "observed maximum: the true maximum is at least this; no sample bounds it from above",
                 threshold -> OptionalDouble.empty());
     }
 
     static Estimate min(Sample s, double confidence) {
         double observed = s.min();
-        return new Estimate(observed, Double.NEGATIVE_INFINITY, s.atRank(1, true), confidence, s.n(), 1,
+        return new Estimate(
+                observed,
+                Double.NEGATIVE_INFINITY,
+                s.atRank(1, true),
+                confidence,
+                s.n(),
+                1,
                 "observed minimum: the true minimum is at most this; no sample bounds it from below",
                 threshold -> OptionalDouble.empty());
     }
 
-    private static Estimate symmetric(double point, double se, double crit, double confidence, long n, double d,
-                                      String method) {
+    private static Estimate symmetric(
+            double point, double se, double crit, double confidence, long n, double d, String method) {
         double half = crit * se;
         Estimate.Precision precision = threshold -> {
             double gap = Math.abs(point - threshold);
@@ -728,6 +770,14 @@ public final class Estimators {
     }
 
     private static Estimate unbounded(Sample s, double point, double confidence, String why) {
-        return new Estimate(point, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, confidence, s.n(), 1, why, threshold -> OptionalDouble.empty());
+        return new Estimate(
+                point,
+                Double.NEGATIVE_INFINITY,
+                Double.POSITIVE_INFINITY,
+                confidence,
+                s.n(),
+                1,
+                why,
+                threshold -> OptionalDouble.empty());
     }
 }

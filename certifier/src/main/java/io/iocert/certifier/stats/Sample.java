@@ -55,7 +55,10 @@ public abstract sealed class Sample {
         }
         IntervalSeries s = m.intervals();
         if (s != null) {
-            double[] v = s.values().stream().filter(x -> x != null && !x.isNaN()).mapToDouble(Double::doubleValue).toArray();
+            double[] v = s.values().stream()
+                    .filter(x -> x != null && !x.isNaN())
+                    .mapToDouble(Double::doubleValue)
+                    .toArray();
             if (v.length > 0) {
                 return Optional.of(new OfValues(v));
             }

@@ -42,23 +42,26 @@ final class ShortSeriesCalibration {
     /** Simulated series per correlation: the Monte Carlo error of a 5% rate is 0.34 points. */
     static final int REPLICATES = 4000;
     /** A simulated series: an AR(1) state with correlation {@code phi}, plus independent noise with {@code noiseShare} of the variance. */
-    record Process(double phi, double noiseShare) {
-    }
+    record Process(double phi, double noiseShare) {}
 
     /** The processes the critical value holds for: run-to-run correlation up to 0.6, with any share of noise. */
-    static final List<Process> PROCESSES = List.of(new Process(0, 0), new Process(0.3, 0), new Process(0.3, 0.5),
-            new Process(0.6, 0), new Process(0.6, 0.25), new Process(0.6, 0.5), new Process(0.6, 0.75));
+    static final List<Process> PROCESSES = List.of(
+            new Process(0, 0),
+            new Process(0.3, 0),
+            new Process(0.3, 0.5),
+            new Process(0.6, 0),
+            new Process(0.6, 0.25),
+            new Process(0.6, 0.5),
+            new Process(0.6, 0.75));
 
     /** The resource holding the precomputed values: lines {@code alpha,min,n,critical}. */
     static final String TABLE = "short-series-critical.csv";
 
-    private record Key(int n, int min, double alpha) {
-    }
+    private record Key(int n, int min, double alpha) {}
 
     private static final Map<Key, Double> CACHE = new ConcurrentHashMap<>(table());
 
-    private ShortSeriesCalibration() {
-    }
+    private ShortSeriesCalibration() {}
 
     private static Map<Key, Double> table() {
         Map<Key, Double> out = new HashMap<>();
@@ -72,7 +75,8 @@ final class ShortSeriesCalibration {
                     continue;
                 }
                 String[] f = line.split(",");
-                out.put(new Key(Integer.parseInt(f[2]), Integer.parseInt(f[1]), Double.parseDouble(f[0])),
+                out.put(
+                        new Key(Integer.parseInt(f[2]), Integer.parseInt(f[1]), Double.parseDouble(f[0])),
                         Double.parseDouble(f[3]));
             }
         } catch (IOException | RuntimeException e) {

@@ -19,8 +19,7 @@ final class ToleranceFactor {
     private static final Map<String, Double> CACHE = new ConcurrentHashMap<>();
     private static final int STEPS = 4000;
 
-    private ToleranceFactor() {
-    }
+    private ToleranceFactor() {}
 
     static double oneSided(int n, double coverage, double confidence) {
         String key = n + ":" + coverage + ":" + confidence;

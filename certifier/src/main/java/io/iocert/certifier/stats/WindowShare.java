@@ -37,8 +37,7 @@ public final class WindowShare {
     /** The AR(1) coefficient is capped here, so that a nearly constant series keeps a finite design effect. */
     private static final double MAX_PHI = 0.999;
 
-    private WindowShare() {
-    }
+    private WindowShare() {}
 
     /**
      * @param windows            complete windows judged
@@ -50,8 +49,15 @@ public final class WindowShare {
      * @param confidence         the interval's two-sided confidence
      * @param designEffect       the variance inflation allowed for (at least 1)
      */
-    public record Estimate(int windows, int met, int intervalsPerWindow, double share, double low, double high,
-                           double confidence, double designEffect) {
+    public record Estimate(
+            int windows,
+            int met,
+            int intervalsPerWindow,
+            double share,
+            double low,
+            double high,
+            double confidence,
+            double designEffect) {
         /** Windows of this run's kind (same share and design effect) that an interval needs to clear {@code threshold}. */
         public long windowsToSettle(double threshold) {
             if (windows == 0 || share == threshold) {
@@ -112,8 +118,13 @@ public final class WindowShare {
         for (int i = 0; i < n; i++) {
             k += outcome[i] ? 1 : 0;
         }
-        double d = Math.max(1, Math.max(chainDesignEffect(outcome, n), Math.max(valueDesignEffect(values, complete * m, m),
-                windowMeanDesignEffect(values, complete, m))));
+        double d = Math.max(
+                1,
+                Math.max(
+                        chainDesignEffect(outcome, n),
+                        Math.max(
+                                valueDesignEffect(values, complete * m, m),
+                                windowMeanDesignEffect(values, complete, m))));
         d = Math.min(d, n);
         double[] ci = clopperPearson(k / d, n / d, confidence);
         return new Estimate(n, k, m, (double) k / n, ci[0], ci[1], confidence, d);

@@ -32,15 +32,20 @@ class CertificatesTest {
     }
 
     private static byte[] certificate() {
-        return Certificates.issue(report(), List.of(new Certificates.ResultDigest("result.json", "ab".repeat(32))), ISSUED,
-                Duration.ofDays(30), KEYS.getPrivate(), KEYS.getPublic());
+        return Certificates.issue(
+                report(),
+                List.of(new Certificates.ResultDigest("result.json", "ab".repeat(32))),
+                ISSUED,
+                Duration.ofDays(30),
+                KEYS.getPrivate(),
+                KEYS.getPublic());
     }
 
     @Test
     void shouldVerifyWhatItIssuedAndSayWhatItBinds() {
         byte[] cert = certificate();
-        Certificates.Verification v = Certificates.verify(cert, KEYS.getPublic(), Optional.of("ab".repeat(32)),
-                ISSUED.plus(Duration.ofDays(1)));
+        Certificates.Verification v = Certificates.verify(
+                cert, KEYS.getPublic(), Optional.of("ab".repeat(32)), ISSUED.plus(Duration.ofDays(1)));
 
         assertTrue(v.valid(), v.reason());
         var p = v.payload().orElseThrow();
@@ -50,7 +55,12 @@ class CertificatesTest {
         assertEquals("PASS", p.at("/requirements/0/verdict").asText());
         assertEquals(0.95, p.at("/requirements/0/ci/confidence").asDouble());
         assertEquals("2026-12-23T12:00:00Z", p.at("/validUntil").asText());
-        assertEquals(1, new String(cert, java.nio.charset.StandardCharsets.UTF_8).lines().count(), "one line");
+        assertEquals(
+                1,
+                new String(cert, java.nio.charset.StandardCharsets.UTF_8)
+                        .lines()
+                        .count(),
+                "one line");
     }
 
     @Test
@@ -61,7 +71,8 @@ class CertificatesTest {
         for (int i = 0; i < cert.length; i++) {
             byte[] changed = cert.clone();
             changed[i] ^= 0x01;
-            if (Certificates.verify(changed, KEYS.getPublic(), Optional.empty(), now).valid()) {
+            if (Certificates.verify(changed, KEYS.getPublic(), Optional.empty(), now)
+                    .valid()) {
                 undetected.add(i);
             }
         }
@@ -78,8 +89,8 @@ class CertificatesTest {
         assertFalse(wrongKey.valid());
         assertTrue(wrongKey.reason().startsWith("signed with key " + Keys.id(KEYS.getPublic())), wrongKey.reason());
 
-        Certificates.Verification expired = Certificates.verify(cert, KEYS.getPublic(), Optional.empty(),
-                ISSUED.plus(Duration.ofDays(31)));
+        Certificates.Verification expired =
+                Certificates.verify(cert, KEYS.getPublic(), Optional.empty(), ISSUED.plus(Duration.ofDays(31)));
         assertFalse(expired.valid());
         assertTrue(expired.reason().startsWith("expired at 2026-12-23T12:00:00Z"), expired.reason());
 
@@ -87,8 +98,12 @@ class CertificatesTest {
         assertFalse(spec.valid());
         assertTrue(spec.reason().startsWith("issued for spec 'test-spec'"), spec.reason());
 
-        assertFalse(Certificates.verify("not json".getBytes(java.nio.charset.StandardCharsets.UTF_8), KEYS.getPublic(),
-                Optional.empty(), now).valid());
+        assertFalse(Certificates.verify(
+                        "not json".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        KEYS.getPublic(),
+                        Optional.empty(),
+                        now)
+                .valid());
     }
 
     @Test
@@ -96,9 +111,10 @@ class CertificatesTest {
         var priv = Keys.readPrivate(Keys.privatePem(KEYS.getPrivate()), "k");
         var pub = Keys.readPublic(Keys.publicPem(KEYS.getPublic()), "k.pub");
         byte[] cert = Certificates.issue(report(), List.of(), ISSUED, Duration.ofDays(1), priv, pub);
-        assertTrue(Certificates.verify(cert, KEYS.getPublic(), Optional.empty(), ISSUED).valid());
-        Keys.KeyException e = org.junit.jupiter.api.Assertions.assertThrows(Keys.KeyException.class,
-                () -> Keys.readPublic(Keys.privatePem(KEYS.getPrivate()), "k.pub"));
+        assertTrue(Certificates.verify(cert, KEYS.getPublic(), Optional.empty(), ISSUED)
+                .valid());
+        Keys.KeyException e = org.junit.jupiter.api.Assertions.assertThrows(
+                Keys.KeyException.class, () -> Keys.readPublic(Keys.privatePem(KEYS.getPrivate()), "k.pub"));
         assertTrue(e.getMessage().startsWith("k.pub: no '-----BEGIN PUBLIC KEY-----' block"), e.getMessage());
     }
 }

@@ -62,15 +62,20 @@ class AndersonDarlingTest {
         Tally expanded = Tally.of(5, 5, 5, 7, 7, 10);
         Tally counted = new Tally(new double[] {5, 7, 10}, new long[] {3, 2, 1});
         Tally other = Tally.of(4, 5, 6, 7, 8, 11, 12);
-        assertEquals(AndersonDarling.test(List.of(expanded, other)).statistic(),
-                AndersonDarling.test(List.of(counted, other)).statistic(), 1e-12);
+        assertEquals(
+                AndersonDarling.test(List.of(expanded, other)).statistic(),
+                AndersonDarling.test(List.of(counted, other)).statistic(),
+                1e-12);
     }
 
     @Test
     void shouldNotDependOnTheOrderOfSamples() {
         Tally a = Tally.of(1, 3, 3, 8, 12);
         Tally b = Tally.of(2, 3, 5, 7, 7, 7, 20);
-        assertEquals(AndersonDarling.test(List.of(a, b)).statistic(), AndersonDarling.test(List.of(b, a)).statistic(), 1e-12);
+        assertEquals(
+                AndersonDarling.test(List.of(a, b)).statistic(),
+                AndersonDarling.test(List.of(b, a)).statistic(),
+                1e-12);
     }
 
     /** Critical values of the paper's Table 1 interpolation for m = 1 (two samples). */
@@ -104,9 +109,9 @@ class AndersonDarlingTest {
             double[] b = new double[200];
             double[] c = new double[200];
             for (int i = 0; i < 200; i++) {
-                a[i] = Math.round(-Math.log(rnd.nextDouble()) * 100);   // exponential, rounded: ties
+                a[i] = Math.round(-Math.log(rnd.nextDouble()) * 100); // exponential, rounded: ties
                 b[i] = Math.round(-Math.log(rnd.nextDouble()) * 100);
-                c[i] = Math.round(-Math.log(rnd.nextDouble()) * 160);   // every value 60% slower
+                c[i] = Math.round(-Math.log(rnd.nextDouble()) * 160); // every value 60% slower
             }
             if (AndersonDarling.test(List.of(Tally.of(a), Tally.of(b))).pValue() < 0.05) {
                 rejected++;

@@ -54,11 +54,22 @@ class SpecDeriverTest {
         for (int i = 0; i < 100; i++) {
             mbps.add(400e6 + i * 1e6);
         }
-        Measurement latency = new Measurement("checkpoint-write", "fs.write", "latency", "ns", fsWorkload(), 10_000, null,
-                h, null, Map.of(), null);
-        Measurement throughput = new Measurement("checkpoint-write", "fs.write", "throughput", "B/s", fsWorkload(), 100,
-                null, null, new IntervalSeries(10_000_000L, mbps), Map.of(), null);
-        Measurement failed = Measurement.failed("meta", "fs.metadata", "latency", "ns", Map.of("files", 10L), "disk full");
+        Measurement latency = new Measurement(
+                "checkpoint-write", "fs.write", "latency", "ns", fsWorkload(), 10_000, null, h, null, Map.of(), null);
+        Measurement throughput = new Measurement(
+                "checkpoint-write",
+                "fs.write",
+                "throughput",
+                "B/s",
+                fsWorkload(),
+                100,
+                null,
+                null,
+                new IntervalSeries(10_000_000L, mbps),
+                Map.of(),
+                null);
+        Measurement failed =
+                Measurement.failed("meta", "fs.metadata", "latency", "ns", Map.of("files", 10L), "disk full");
         return Fixtures.result(latency, throughput, failed);
     }
 
@@ -73,7 +84,8 @@ class SpecDeriverTest {
             h.recordValue(20_000 + i);
         }
         Measurement rtt = new Measurement("halo", "net.pingpong", "rtt", "ns", w, 1000, null, h, null, Map.of(), null);
-        String yaml = SpecDeriver.derive(Fixtures.result(rtt), "r.json", "derived", 0.2, Optional.empty()).yaml();
+        String yaml = SpecDeriver.derive(Fixtures.result(rtt), "r.json", "derived", 0.2, Optional.empty())
+                .yaml();
         assertTrue(yaml.contains("      duration: 809ms\n"), yaml);
         assertTrue(yaml.contains("      warmup: 89900us\n") || yaml.contains("      warmup: 89.9ms\n"), yaml);
         assertTrue(yaml.contains("      messageSize: 64B\n"), yaml);
@@ -111,28 +123,38 @@ class SpecDeriverTest {
                         p50: ">= 359.2 MB/s"
                 """;
         Histogram h = result().measurements().get(0).histogram();
-        String p50 = SpecDeriver.threshold(h.getValueAtPercentile(50), stat("p50"), Metric.LATENCY, 0.2).substring(3);
-        String p99 = SpecDeriver.threshold(h.getValueAtPercentile(99), stat("p99"), Metric.LATENCY, 0.2).substring(3);
+        String p50 = SpecDeriver.threshold(h.getValueAtPercentile(50), stat("p50"), Metric.LATENCY, 0.2)
+                .substring(3);
+        String p99 = SpecDeriver.threshold(h.getValueAtPercentile(99), stat("p99"), Metric.LATENCY, 0.2)
+                .substring(3);
         assertTrue(p50.matches("180\\.\\d+ us"), p50);
         assertTrue(p99.matches("23[89](\\.\\d+)? us"), p99);
         assertEquals(expected.replace("P50", p50).replace("P99", p99), d.yaml());
-        assertEquals(List.of("skipped 'meta' latency: the measurement failed: disk full",
-                "skipped requirement 'meta': none of its measurements can be used"), d.notes());
+        assertEquals(
+                List.of(
+                        "skipped 'meta' latency: the measurement failed: disk full",
+                        "skipped requirement 'meta': none of its measurements can be used"),
+                d.notes());
 
         Spec spec = SpecLoader.parse(d.yaml(), "derived.yaml");
         Requirement r = spec.requirements().get(0);
         assertEquals(1L << 20, r.workload().quantity("blockSize").orElseThrow().longValue());
-        assertEquals(1_500_000_000L, r.workload().quantity("duration").orElseThrow().longValue());
+        assertEquals(
+                1_500_000_000L, r.workload().quantity("duration").orElseThrow().longValue());
         assertEquals(2500.5, r.workload().quantity("rate").orElseThrow().value());
         assertEquals(4, r.expectations().size());
-        assertEquals(new Quantity(327.2e6, io.iocert.spec.Dimension.DATA_RATE),
+        assertEquals(
+                new Quantity(327.2e6, io.iocert.spec.Dimension.DATA_RATE),
                 r.expectations().get(2).threshold().quantity());
     }
 
     @Test
     void shouldNeverFailTheResultItWasDerivedFrom() throws Exception {
         Result result = result();
-        Spec spec = SpecLoader.parse(SpecDeriver.derive(result, "ref.json", "derived", 0.2, Optional.empty()).yaml(), "d");
+        Spec spec = SpecLoader.parse(
+                SpecDeriver.derive(result, "ref.json", "derived", 0.2, Optional.empty())
+                        .yaml(),
+                "d");
         Report report = Certifier.certify(spec, result);
         assertEquals(4, report.requirements().size());
         for (RequirementVerdict v : report.requirements()) {
@@ -147,24 +169,74 @@ class SpecDeriverTest {
         fast.recordValueWithCount(50_000, 1000);
         org.HdrHistogram.Histogram slow = new org.HdrHistogram.Histogram(3);
         slow.recordValueWithCount(400_000, 1000);
-        Measurement small = new Measurement("halo", "net.pingpong", "rtt", "ns", Map.of("messageSize", 64L), 1000, null,
-                fast, null, Map.of("messageSize", "64"), null);
-        Measurement large = new Measurement("halo", "net.pingpong", "rtt", "ns", Map.of("messageSize", 8192L), 1000, null,
-                slow, null, Map.of("messageSize", "8192"), null);
+        Measurement small = new Measurement(
+                "halo",
+                "net.pingpong",
+                "rtt",
+                "ns",
+                Map.of("messageSize", 64L),
+                1000,
+                null,
+                fast,
+                null,
+                Map.of("messageSize", "64"),
+                null);
+        Measurement large = new Measurement(
+                "halo",
+                "net.pingpong",
+                "rtt",
+                "ns",
+                Map.of("messageSize", 8192L),
+                1000,
+                null,
+                slow,
+                null,
+                Map.of("messageSize", "8192"),
+                null);
         List<Double> rates = java.util.Collections.nCopies(50, 1e9);
-        Measurement aggregate = new Measurement("bulk", "net.stream", "throughput", "B/s", Map.of("streams", 2L), 50, null,
-                null, new io.iocert.results.IntervalSeries(100_000_000L, rates), Map.of("scope", "aggregate"), null);
-        Measurement stream = new Measurement("bulk", "net.stream", "throughput", "B/s", Map.of("streams", 2L), 50, null,
-                null, new io.iocert.results.IntervalSeries(100_000_000L, java.util.Collections.nCopies(50, 5e8)),
-                Map.of("scope", "stream", "stream", "1"), null);
-        Result r = new Result(Result.FORMAT, "0.1.0", new io.iocert.results.NodeIdentity(Map.of()), "s", null,
-                java.time.Instant.EPOCH, java.time.Instant.EPOCH.plusSeconds(1), List.of(small, large, aggregate, stream));
+        Measurement aggregate = new Measurement(
+                "bulk",
+                "net.stream",
+                "throughput",
+                "B/s",
+                Map.of("streams", 2L),
+                50,
+                null,
+                null,
+                new io.iocert.results.IntervalSeries(100_000_000L, rates),
+                Map.of("scope", "aggregate"),
+                null);
+        Measurement stream = new Measurement(
+                "bulk",
+                "net.stream",
+                "throughput",
+                "B/s",
+                Map.of("streams", 2L),
+                50,
+                null,
+                null,
+                new io.iocert.results.IntervalSeries(100_000_000L, java.util.Collections.nCopies(50, 5e8)),
+                Map.of("scope", "stream", "stream", "1"),
+                null);
+        Result r = new Result(
+                Result.FORMAT,
+                "0.1.0",
+                new io.iocert.results.NodeIdentity(Map.of()),
+                "s",
+                null,
+                java.time.Instant.EPOCH,
+                java.time.Instant.EPOCH.plusSeconds(1),
+                List.of(small, large, aggregate, stream));
 
         SpecDeriver.Derived d = SpecDeriver.derive(r, "ref.json", "derived", 0.2, Optional.empty());
         Spec spec = SpecLoader.parse(d.yaml(), "derived.yaml");
 
         Requirement halo = spec.requirements().get(0);
-        assertEquals(List.of(64L, 8192L), halo.workload().quantities("sizes").stream().map(Quantity::longValue).toList());
+        assertEquals(
+                List.of(64L, 8192L),
+                halo.workload().quantities("sizes").stream()
+                        .map(Quantity::longValue)
+                        .toList());
         assertEquals(2, halo.expectations().size(), d.yaml());
         // The loosest of the two sizes, with slack: the 8 KiB round trips, 400 us * 1.2.
         assertEquals(480e3, halo.expectations().get(0).threshold().quantity().value(), 480e3 * 0.002, d.yaml());
@@ -179,10 +251,12 @@ class SpecDeriverTest {
 
     @Test
     void shouldUseTheStatisticsAskedForAndTurnSpreadIntoUpperBounds() throws Exception {
-        SpecDeriver.Derived d = SpecDeriver.derive(result(), "ref.json", "derived", 0.1,
-                Optional.of(List.of(stat("p90"), stat("cv"))));
+        SpecDeriver.Derived d =
+                SpecDeriver.derive(result(), "ref.json", "derived", 0.1, Optional.of(List.of(stat("p90"), stat("cv"))));
         Spec spec = SpecLoader.parse(d.yaml(), "d");
-        List<String> shown = spec.requirements().get(0).expectations().stream().map(Object::toString).toList();
+        List<String> shown = spec.requirements().get(0).expectations().stream()
+                .map(Object::toString)
+                .toList();
         assertEquals(4, shown.size(), shown.toString());
         assertTrue(shown.get(0).startsWith("latency p90 <= "), shown.toString());
         assertTrue(shown.get(1).startsWith("latency cv <= "), shown.toString());
@@ -193,20 +267,26 @@ class SpecDeriverTest {
     @Test
     void shouldRoundThresholdsOnlyInTheLenientDirection() {
         assertEquals("<= 1.235 ms", SpecDeriver.threshold(1_234_567.0 / 1.2, stat("p99"), Metric.LATENCY, 0.2));
-        assertEquals(">= 1.234 GB/s", SpecDeriver.threshold(1_234_567_890.0 / 0.8, stat("p10"), Metric.THROUGHPUT, 0.2));
+        assertEquals(
+                ">= 1.234 GB/s", SpecDeriver.threshold(1_234_567_890.0 / 0.8, stat("p10"), Metric.THROUGHPUT, 0.2));
         assertEquals(">= 0 B/s", SpecDeriver.threshold(0, stat("p10"), Metric.THROUGHPUT, 0.2));
         assertEquals("<= 999.9 ns", SpecDeriver.threshold(999.9, stat("p50"), Metric.HICCUP, 0));
     }
 
     @Test
     void shouldRefuseWhatCannotBeDerived() {
-        assertThrows(IllegalArgumentException.class, () -> SpecDeriver.derive(result(), "r", "n", 0.2,
-                Optional.of(List.of(stat("max")))));
-        assertThrows(IllegalArgumentException.class, () -> SpecDeriver.derive(result(), "r", "n", 1.0, Optional.empty()));
-        Result onlyFailed = Fixtures.result(Measurement.failed("meta", "fs.metadata", "latency", "ns", Map.of(), "boom"));
-        SpecDeriver.NothingToDeriveException e = assertThrows(SpecDeriver.NothingToDeriveException.class,
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> SpecDeriver.derive(result(), "r", "n", 0.2, Optional.of(List.of(stat("max")))));
+        assertThrows(
+                IllegalArgumentException.class, () -> SpecDeriver.derive(result(), "r", "n", 1.0, Optional.empty()));
+        Result onlyFailed =
+                Fixtures.result(Measurement.failed("meta", "fs.metadata", "latency", "ns", Map.of(), "boom"));
+        SpecDeriver.NothingToDeriveException e = assertThrows(
+                SpecDeriver.NothingToDeriveException.class,
                 () -> SpecDeriver.derive(onlyFailed, "r.json", "n", 0.2, Optional.empty()));
-        assertTrue(e.getMessage().startsWith("no requirement can be derived from r.json: skipped 'meta' latency:"),
+        assertTrue(
+                e.getMessage().startsWith("no requirement can be derived from r.json: skipped 'meta' latency:"),
                 e.getMessage());
     }
 

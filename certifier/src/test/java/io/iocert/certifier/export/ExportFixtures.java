@@ -30,8 +30,7 @@ final class ExportFixtures {
     static final KeyPair KEYS = io.iocert.certifier.cert.Keys.generate();
     private static final String BINOMIAL = "order-statistic (binomial)";
 
-    private ExportFixtures() {
-    }
+    private ExportFixtures() {}
 
     static NodeIdentity node(String hostname) {
         return new NodeIdentity(Map.of(NodeIdentity.HOSTNAME, hostname, NodeIdentity.CORES, 64L));
@@ -39,27 +38,104 @@ final class ExportFixtures {
 
     /** NOT_ELIGIBLE: PASS, FAIL, INCONCLUSIVE (unbounded above, with a variant), ERROR (nothing estimated). */
     static Report mixed(String hostname) {
-        return new Report("0.1.0-test", "ocean-checkpoint", SHA, node(hostname), NodeVerdict.NOT_ELIGIBLE, List.of(
-                restartRead(),
-                new RequirementVerdict("checkpoint-write", "fs.write", "throughput", "p10", ">=", 400e6, "B/s", 340e6,
-                        new ConfidenceInterval(338e6, 342e6, 0.95), 60, Verdict.FAIL, BINOMIAL, "fails", null),
-                new RequirementVerdict("halo", "net.pingpong", "rtt", "p99.9", "<=", 1_000_000, "ns", 450_000,
-                        new ConfidenceInterval(430_000, Double.POSITIVE_INFINITY, 0.95), 900, Verdict.INCONCLUSIVE,
-                        BINOMIAL, "too few", "messageSize 8 KiB"),
-                new RequirementVerdict("quiet-cpu", "compute.jitter", "hiccup", "p99.9", "<=", 1_000_000, "ns",
-                        Double.NaN, null, 0, Verdict.ERROR, "none", "probe failed", null)));
+        return new Report(
+                "0.1.0-test",
+                "ocean-checkpoint",
+                SHA,
+                node(hostname),
+                NodeVerdict.NOT_ELIGIBLE,
+                List.of(
+                        restartRead(),
+                        new RequirementVerdict(
+                                "checkpoint-write",
+                                "fs.write",
+                                "throughput",
+                                "p10",
+                                ">=",
+                                400e6,
+                                "B/s",
+                                340e6,
+                                new ConfidenceInterval(338e6, 342e6, 0.95),
+                                60,
+                                Verdict.FAIL,
+                                BINOMIAL,
+                                "fails",
+                                null),
+                        new RequirementVerdict(
+                                "halo",
+                                "net.pingpong",
+                                "rtt",
+                                "p99.9",
+                                "<=",
+                                1_000_000,
+                                "ns",
+                                450_000,
+                                new ConfidenceInterval(430_000, Double.POSITIVE_INFINITY, 0.95),
+                                900,
+                                Verdict.INCONCLUSIVE,
+                                BINOMIAL,
+                                "too few",
+                                "messageSize 8 KiB"),
+                        new RequirementVerdict(
+                                "quiet-cpu",
+                                "compute.jitter",
+                                "hiccup",
+                                "p99.9",
+                                "<=",
+                                1_000_000,
+                                "ns",
+                                Double.NaN,
+                                null,
+                                0,
+                                Verdict.ERROR,
+                                "none",
+                                "probe failed",
+                                null)));
     }
 
     /** ELIGIBLE for {@code spec}: one passing requirement with two statistics. */
     static Report eligible(String hostname, String spec) {
-        return new Report("0.1.0-test", spec, SHA, node(hostname), NodeVerdict.ELIGIBLE, List.of(restartRead(),
-                new RequirementVerdict("restart-read", "fs.read", "latency", "p50", "<=", 300_000, "ns", 120_000.5,
-                        new ConfidenceInterval(118_000, 122_000, 0.95), 48211, Verdict.PASS, BINOMIAL, "ok", null)));
+        return new Report(
+                "0.1.0-test",
+                spec,
+                SHA,
+                node(hostname),
+                NodeVerdict.ELIGIBLE,
+                List.of(
+                        restartRead(),
+                        new RequirementVerdict(
+                                "restart-read",
+                                "fs.read",
+                                "latency",
+                                "p50",
+                                "<=",
+                                300_000,
+                                "ns",
+                                120_000.5,
+                                new ConfidenceInterval(118_000, 122_000, 0.95),
+                                48211,
+                                Verdict.PASS,
+                                BINOMIAL,
+                                "ok",
+                                null)));
     }
 
     static RequirementVerdict restartRead() {
-        return new RequirementVerdict("restart-read", "fs.read", "latency", "p99", "<=", 2_000_000, "ns", 1_650_000,
-                new ConfidenceInterval(1_580_000, 1_720_000, 0.95), 48211, Verdict.PASS, BINOMIAL, "ok", null);
+        return new RequirementVerdict(
+                "restart-read",
+                "fs.read",
+                "latency",
+                "p99",
+                "<=",
+                2_000_000,
+                "ns",
+                1_650_000,
+                new ConfidenceInterval(1_580_000, 1_720_000, 0.95),
+                48211,
+                Verdict.PASS,
+                BINOMIAL,
+                "ok",
+                null);
     }
 
     static byte[] json(Report r) {
@@ -84,8 +160,13 @@ final class ExportFixtures {
 
     /** A certificate for {@code r}, issued at {@link #ISSUED}, valid for {@code validity}. */
     static byte[] certificate(Report r, Duration validity) {
-        return Certificates.issue(r, List.of(new Certificates.ResultDigest("result.json", "ab".repeat(32))), ISSUED,
-                validity, KEYS.getPrivate(), KEYS.getPublic());
+        return Certificates.issue(
+                r,
+                List.of(new Certificates.ResultDigest("result.json", "ab".repeat(32))),
+                ISSUED,
+                validity,
+                KEYS.getPrivate(),
+                KEYS.getPublic());
     }
 
     static ExportReader verifying() {

@@ -23,8 +23,8 @@ class ExportReaderTest {
 
     @Test
     void shouldReadEveryFieldOfAReportAsTheJsonWriterWroteIt() throws Exception {
-        List<Certification> cs = ExportFixtures.reportsOnly().read(ExportFixtures.json(ExportFixtures.mixed("cn001.hpc")),
-                "report.json");
+        List<Certification> cs = ExportFixtures.reportsOnly()
+                .read(ExportFixtures.json(ExportFixtures.mixed("cn001.hpc")), "report.json");
 
         assertEquals(1, cs.size());
         Certification c = cs.get(0);
@@ -43,17 +43,23 @@ class ExportReaderTest {
         assertTrue(Double.isNaN(error.measured()));
         assertFalse(error.hasInterval());
         assertEquals(Verdict.ERROR, error.verdict());
-        assertEquals(List.of("restart-read", "checkpoint-write", "halo", "quiet-cpu"),
+        assertEquals(
+                List.of("restart-read", "checkpoint-write", "halo", "quiet-cpu"),
                 List.copyOf(c.requirementVerdicts().keySet()));
     }
 
     @Test
     void shouldReadOneCertificationPerNodeOfAFleetReport() throws Exception {
-        List<Certification> cs = ExportFixtures.reportsOnly().read(ExportFixtures.fleet(ExportFixtures.mixed("a"),
-                ExportFixtures.eligible("b", "ocean-checkpoint")), "fleet.json");
+        List<Certification> cs = ExportFixtures.reportsOnly()
+                .read(
+                        ExportFixtures.fleet(
+                                ExportFixtures.mixed("a"), ExportFixtures.eligible("b", "ocean-checkpoint")),
+                        "fleet.json");
 
         assertEquals(List.of("a", "b"), cs.stream().map(Certification::hostname).toList());
-        assertEquals(List.of(NodeVerdict.NOT_ELIGIBLE, NodeVerdict.ELIGIBLE), cs.stream().map(Certification::verdict).toList());
+        assertEquals(
+                List.of(NodeVerdict.NOT_ELIGIBLE, NodeVerdict.ELIGIBLE),
+                cs.stream().map(Certification::verdict).toList());
     }
 
     @Test
@@ -83,8 +89,8 @@ class ExportReaderTest {
 
     @Test
     void shouldRejectATamperedCertificateAsInvalid() {
-        String text = new String(ExportFixtures.certificate(ExportFixtures.mixed("cn003"), Duration.ofDays(30)),
-                StandardCharsets.UTF_8);
+        String text = new String(
+                ExportFixtures.certificate(ExportFixtures.mixed("cn003"), Duration.ofDays(30)), StandardCharsets.UTF_8);
         byte[] tampered = text.replace("\"NOT_ELIGIBLE\"", "\"ELIGIBLE\"").getBytes(StandardCharsets.UTF_8);
 
         ExportException e = assertThrows(ExportException.class, () -> ExportFixtures.read(tampered, "cert.json"));
@@ -108,48 +114,60 @@ class ExportReaderTest {
     void shouldRefuseACertificateWithoutAKeyUnlessUnverifiedIsAllowed() throws Exception {
         byte[] cert = ExportFixtures.certificate(ExportFixtures.mixed("cn003"), Duration.ofDays(30));
 
-        ExportException e = assertThrows(ExportException.class,
-                () -> ExportFixtures.reportsOnly().read(cert, "cert.json"));
+        ExportException e = assertThrows(
+                ExportException.class, () -> ExportFixtures.reportsOnly().read(cert, "cert.json"));
         assertFalse(e.invalidCertificate(), "a usage error");
         assertTrue(e.getMessage().contains("--key PUB") && e.getMessage().contains("--no-verify"), e.getMessage());
 
-        Certification c = new ExportReader(Optional.empty(), true, NOW).read(cert, "cert.json").get(0);
+        Certification c = new ExportReader(Optional.empty(), true, NOW)
+                .read(cert, "cert.json")
+                .get(0);
         assertFalse(c.verified());
         assertEquals(NodeVerdict.NOT_ELIGIBLE, c.verdict());
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "not JSON              | {\"format\": |r.json: not valid JSON (line 1, column 11)",
-        "array                 | [1]|r.json: expected a JSON object",
-        "no format             | {\"spec\": {}}|r.json: no \"format\" string",
-        "other format          | {\"format\": \"iocert-result/1\"}|r.json: format \"iocert-result/1\" is not one that export reads",
-        "no spec               | {\"format\": \"iocert-report/1\"}|r.json: spec: missing; expected an object",
-        "fleet without nodes   | {\"format\": \"iocert-fleet-report/1\", \"nodes\": []}|r.json: nodes: the fleet report lists no nodes",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "not JSON              | {\"format\": |r.json: not valid JSON (line 1, column 11)",
+                "array                 | [1]|r.json: expected a JSON object",
+                "no format             | {\"spec\": {}}|r.json: no \"format\" string",
+                "other format          | {\"format\": \"iocert-result/1\"}|r.json: format \"iocert-result/1\" is not one that export reads",
+                "no spec               | {\"format\": \"iocert-report/1\"}|r.json: spec: missing; expected an object",
+                "fleet without nodes   | {\"format\": \"iocert-fleet-report/1\", \"nodes\": []}|r.json: nodes: the fleet report lists no nodes",
+            })
     void shouldNameTheFileAndWhatWasExpected(String what, String json, String message) {
-        ExportException e = assertThrows(ExportException.class,
+        ExportException e = assertThrows(
+                ExportException.class,
                 () -> ExportFixtures.reportsOnly().read(json.getBytes(StandardCharsets.UTF_8), "r.json"));
         assertFalse(e.invalidCertificate());
         assertTrue(e.getMessage().startsWith(message), e.getMessage());
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "\"threshold\" : 2000000,|\"threshold\" : \"fast\",|nodes[1].requirements[0].threshold: expected a number, found \"fast\"",
-        "\"threshold\" : 2000000,|REMOVED|nodes[1].requirements[0].threshold: missing; expected a number",
-        "\"verdict\" : \"PASS\"|\"verdict\" : \"OK\"|nodes[1].requirements[0].verdict: expected one of [PASS, FAIL, INCONCLUSIVE, ERROR], found \"OK\"",
-        "\"verdict\" : \"ELIGIBLE\"|\"verdict\" : \"GOOD\"|nodes[1].verdict: expected one of [ELIGIBLE, NOT_ELIGIBLE, INCONCLUSIVE, ERROR], found \"GOOD\"",
-        "\"hostname\" : \"b\"|\"hostname\" : 7|nodes[1].node.hostname: expected a host name, found 7",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "\"threshold\" : 2000000,|\"threshold\" : \"fast\",|nodes[1].requirements[0].threshold: expected a number, found \"fast\"",
+                "\"threshold\" : 2000000,|REMOVED|nodes[1].requirements[0].threshold: missing; expected a number",
+                "\"verdict\" : \"PASS\"|\"verdict\" : \"OK\"|nodes[1].requirements[0].verdict: expected one of [PASS, FAIL, INCONCLUSIVE, ERROR], found \"OK\"",
+                "\"verdict\" : \"ELIGIBLE\"|\"verdict\" : \"GOOD\"|nodes[1].verdict: expected one of [ELIGIBLE, NOT_ELIGIBLE, INCONCLUSIVE, ERROR], found \"GOOD\"",
+                "\"hostname\" : \"b\"|\"hostname\" : 7|nodes[1].node.hostname: expected a host name, found 7",
+            })
     void shouldNameTheFieldInsideAFleetReport(String from, String to, String message) {
-        String fleet = new String(ExportFixtures.fleet(ExportFixtures.mixed("a"), ExportFixtures.eligible("b", "s")),
+        String fleet = new String(
+                ExportFixtures.fleet(ExportFixtures.mixed("a"), ExportFixtures.eligible("b", "s")),
                 StandardCharsets.UTF_8);
         String nodeFormat = "\"format\" : \"iocert-report/1\"";
         int second = fleet.indexOf(nodeFormat, fleet.indexOf(nodeFormat) + 1);
-        String broken = fleet.substring(0, second) + fleet.substring(second).replaceFirst(
-                java.util.regex.Pattern.quote(from), java.util.regex.Matcher.quoteReplacement(to.equals("REMOVED") ? "" : to));
-        ExportException e = assertThrows(ExportException.class,
+        String broken = fleet.substring(0, second)
+                + fleet.substring(second)
+                        .replaceFirst(
+                                java.util.regex.Pattern.quote(from),
+                                java.util.regex.Matcher.quoteReplacement(to.equals("REMOVED") ? "" : to));
+        ExportException e = assertThrows(
+                ExportException.class,
                 () -> ExportFixtures.reportsOnly().read(broken.getBytes(StandardCharsets.UTF_8), "fleet.json"));
         assertEquals("fleet.json: " + message, e.getMessage());
     }
@@ -158,6 +176,9 @@ class ExportReaderTest {
     void shouldLeaveAMissingHostnameForTheNodeNameToSettle() throws Exception {
         String json = new String(ExportFixtures.json(ExportFixtures.mixed("x")), StandardCharsets.UTF_8)
                 .replace("\"hostname\" : \"x\"", "\"kernel\" : \"6.1\"");
-        assertNull(ExportFixtures.reportsOnly().read(json.getBytes(StandardCharsets.UTF_8), "r.json").get(0).hostname());
+        assertNull(ExportFixtures.reportsOnly()
+                .read(json.getBytes(StandardCharsets.UTF_8), "r.json")
+                .get(0)
+                .hostname());
     }
 }

@@ -19,15 +19,14 @@ import java.util.regex.Pattern;
 final class Exposition {
     private static final Pattern METRIC = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
     private static final Pattern LABEL = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
-    private static final Pattern VALUE = Pattern.compile("[+-]?Inf|NaN|[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?");
+    private static final Pattern VALUE =
+            Pattern.compile("[+-]?Inf|NaN|[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?");
     private static final Set<String> TYPES = Set.of("counter", "gauge", "histogram", "summary", "untyped");
 
     /** One sample line, labels unescaped. */
-    record Sample(String name, Map<String, String> labels, String value) {
-    }
+    record Sample(String name, Map<String, String> labels, String value) {}
 
-    private Exposition() {
-    }
+    private Exposition() {}
 
     static List<Sample> parse(String text) {
         if (!text.isEmpty() && !text.endsWith("\n")) {
@@ -66,8 +65,10 @@ final class Exposition {
                         throw fail(n, "second TYPE for " + name, line);
                     }
                 }
-                if (closed.contains(name) || (current != null && !current.equals(name) && series.stream()
-                        .anyMatch(s -> s.startsWith(name + "{")))) {
+                if (closed.contains(name)
+                        || (current != null
+                                && !current.equals(name)
+                                && series.stream().anyMatch(s -> s.startsWith(name + "{")))) {
                     throw fail(n, "HELP/TYPE after samples of " + name, line);
                 }
                 if (current != null && !current.equals(name)) {
@@ -86,7 +87,9 @@ final class Exposition {
             if (closed.contains(s.name()) || !s.name().equals(current)) {
                 throw fail(n, "samples of " + s.name() + " are not together", line);
             }
-            if (!labelNames.computeIfAbsent(s.name(), k -> s.labels().keySet()).equals(s.labels().keySet())) {
+            if (!labelNames
+                    .computeIfAbsent(s.name(), k -> s.labels().keySet())
+                    .equals(s.labels().keySet())) {
                 throw fail(n, "label names differ within the family " + s.name(), line);
             }
             if (!series.add(s.name() + new TreeMap<>(s.labels()))) {
@@ -134,7 +137,7 @@ final class Exposition {
                 }
                 StringBuilder v = new StringBuilder();
                 int j = eq + 2;
-                for (;; j++) {
+                for (; ; j++) {
                     if (j >= line.length()) {
                         throw fail(n, "unterminated label value", line);
                     }

@@ -20,21 +20,23 @@ class ExpositionTest {
     }
 
     @ParameterizedTest(name = "{1}")
-    @CsvSource(delimiter = '|', value = {
-        "m{a=\"1\"} 1\\nm{a=\"1\"} 2\\n|duplicate series",
-        "m{a=\"\\t\"} 1\\n|bad escape",
-        "m{a=\"1} 1\\n|unterminated label value",
-        "m{a=1} 1\\n|label value not quoted",
-        "m{1a=\"x\"} 1\\n|bad label name",
-        "m{a=\"1\",a=\"2\"} 1\\n|label a twice",
-        "m 1,5\\n|bad value",
-        "m 1 1700000000\\n|bad value",
-        "n 1\\n|sample before the TYPE",
-        "# TYPE m gauge\\nm 1\\n|second TYPE",
-        "# HELP n x\\n# TYPE n gauge\\nn 1\\nm 2\\n|not together",
-        "m 1|must end with a line feed",
-        "m{a=\"1\"} 1\\nm{b=\"1\"} 1\\n|label names differ",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "m{a=\"1\"} 1\\nm{a=\"1\"} 2\\n|duplicate series",
+                "m{a=\"\\t\"} 1\\n|bad escape",
+                "m{a=\"1} 1\\n|unterminated label value",
+                "m{a=1} 1\\n|label value not quoted",
+                "m{1a=\"x\"} 1\\n|bad label name",
+                "m{a=\"1\",a=\"2\"} 1\\n|label a twice",
+                "m 1,5\\n|bad value",
+                "m 1 1700000000\\n|bad value",
+                "n 1\\n|sample before the TYPE",
+                "# TYPE m gauge\\nm 1\\n|second TYPE",
+                "# HELP n x\\n# TYPE n gauge\\nn 1\\nm 2\\n|not together",
+                "m 1|must end with a line feed",
+                "m{a=\"1\"} 1\\nm{b=\"1\"} 1\\n|label names differ",
+            })
     void shouldRejectBrokenExpositions(String body, String problem) {
         String text = HEAD + body.replace("\\n", "\n");
         AssertionError e = assertThrows(AssertionError.class, () -> Exposition.parse(text));

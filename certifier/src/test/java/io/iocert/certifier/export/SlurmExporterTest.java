@@ -29,11 +29,16 @@ class SlurmExporterTest {
 
     @Test
     void shouldWriteOnePlainUpdatePerNodeInReplaceMode() throws Exception {
-        String text = export(ExportFixtures.nodes(ExportFixtures.fleet(ExportFixtures.mixed("cn001.hpc.example"),
-                ExportFixtures.eligible("cn002.hpc.example", "ocean-checkpoint")), "fleet.json"),
+        String text = export(
+                ExportFixtures.nodes(
+                        ExportFixtures.fleet(
+                                ExportFixtures.mixed("cn001.hpc.example"),
+                                ExportFixtures.eligible("cn002.hpc.example", "ocean-checkpoint")),
+                        "fleet.json"),
                 ExportOptions.FeaturesMode.REPLACE);
 
-        assertEquals("""
+        assertEquals(
+                """
                 #!/bin/sh
                 # iocert export --to slurm, 2026-11-24T01:00:00Z: node features and Extra for 2 nodes.
                 # Apply on a host with scontrol and the right to update nodes: sh THIS_FILE
@@ -52,15 +57,16 @@ class SlurmExporterTest {
                 ActiveFeatures=iocert_ocean_checkpoint,iocert_ocean_checkpoint__restart_read \
                 Extra='{"iocert":{"exported":"2026-11-24T01:00:00Z","specs":{"ocean-checkpoint":{"verdict":"ELIGIBLE",\
                 "eligible":true,"sha256":"0123456789ab","source":"report","notPassed":[]}}}}'
-                """.replace("\\\n", "").replace("\\\r\n", ""), text.replace("\r\n", "\n")
-                .replace(" \\\n", " "));
+                """.replace("\\\n", "").replace("\\\r\n", ""),
+                text.replace("\r\n", "\n").replace(" \\\n", " "));
     }
 
     @Test
     void shouldNameFeaturesWithLettersDigitsAndUnderscoresOnly() throws Exception {
         var cs = new ArrayList<Certification>();
         cs.addAll(ExportFixtures.read(ExportFixtures.json(ExportFixtures.eligible("cn1", "Ocean-v2-large")), "a.json"));
-        List<String> features = SlurmExporter.features(ExportNode.group(cs, Optional.empty(), Optional.empty()).get(0));
+        List<String> features = SlurmExporter.features(
+                ExportNode.group(cs, Optional.empty(), Optional.empty()).get(0));
 
         assertEquals(List.of("iocert_Ocean_v2_large", "iocert_Ocean_v2_large__restart_read"), features);
         assertTrue(features.stream().allMatch(f -> f.matches("[A-Za-z0-9_]+")));
@@ -72,10 +78,16 @@ class SlurmExporterTest {
         // another spec's iocert_<spec>__ prefix.
         for (String name : List.of("a_b", "ocean.v2 (large)", "a--b", "-a", "a-", "a b")) {
             var cs = ExportFixtures.read(ExportFixtures.json(ExportFixtures.eligible("cn1", name)), "one.json");
-            ExportException e = assertThrows(ExportException.class, () -> export(ExportNode.group(cs, Optional.empty(),
-                    Optional.empty()), ExportOptions.FeaturesMode.MERGE), name);
-            assertTrue(e.getMessage().startsWith("one.json: spec '" + name + "' cannot name Slurm features: a spec"
-                    + " exported to Slurm must be named with letters and digits joined by single '-'"), e.getMessage());
+            ExportException e = assertThrows(
+                    ExportException.class,
+                    () -> export(
+                            ExportNode.group(cs, Optional.empty(), Optional.empty()), ExportOptions.FeaturesMode.MERGE),
+                    name);
+            assertTrue(
+                    e.getMessage()
+                            .startsWith("one.json: spec '" + name + "' cannot name Slurm features: a spec"
+                                    + " exported to Slurm must be named with letters and digits joined by single '-'"),
+                    e.getMessage());
         }
     }
 
@@ -83,44 +95,66 @@ class SlurmExporterTest {
     void shouldKeepAnotherSpecsFeaturesWhoseNameStartsLikeTheExportedOne() throws Exception {
         Path bin = fakeScontrol();
         // pp-test-big (what 'pp_test__big' is told to become) was exported before; pp-test now.
-        Files.writeString(tmp.resolve("node-cn1"), "NodeName=cn1 AvailableFeatures=(null) ActiveFeatures=(null)"
-                + " Extra=(null) State=IDLE\n");
-        assertEquals(0, apply(bin, export(ExportFixtures.nodes(ExportFixtures.json(ExportFixtures.eligible("cn1", "pp-test-big")), "big.json"),
-                ExportOptions.FeaturesMode.MERGE)).code());
-        Ran ran = apply(bin, export(ExportFixtures.nodes(ExportFixtures.json(ExportFixtures.eligible("cn1", "pp-test")), "pp.json"),
-                ExportOptions.FeaturesMode.MERGE));
+        Files.writeString(
+                tmp.resolve("node-cn1"),
+                "NodeName=cn1 AvailableFeatures=(null) ActiveFeatures=(null)" + " Extra=(null) State=IDLE\n");
+        assertEquals(
+                0,
+                apply(
+                                bin,
+                                export(
+                                        ExportFixtures.nodes(
+                                                ExportFixtures.json(ExportFixtures.eligible("cn1", "pp-test-big")),
+                                                "big.json"),
+                                        ExportOptions.FeaturesMode.MERGE))
+                        .code());
+        Ran ran = apply(
+                bin,
+                export(
+                        ExportFixtures.nodes(ExportFixtures.json(ExportFixtures.eligible("cn1", "pp-test")), "pp.json"),
+                        ExportOptions.FeaturesMode.MERGE));
 
         assertEquals(0, ran.code(), ran.stderr());
-        assertTrue(node("cn1").contains(" AvailableFeatures=iocert_pp_test_big,iocert_pp_test_big__restart_read,"
-                + "iocert_pp_test,iocert_pp_test__restart_read "), node("cn1"));
+        assertTrue(
+                node("cn1")
+                        .contains(" AvailableFeatures=iocert_pp_test_big,iocert_pp_test_big__restart_read,"
+                                + "iocert_pp_test,iocert_pp_test__restart_read "),
+                node("cn1"));
         // The name that used to collide is refused, on export and on withdrawal.
         var big = ExportFixtures.read(ExportFixtures.json(ExportFixtures.eligible("cn1", "pp_test__big")), "big.json");
-        assertThrows(ExportException.class, () -> export(ExportNode.group(big, Optional.empty(), Optional.empty()),
-                ExportOptions.FeaturesMode.MERGE));
-        assertThrows(ExportException.class, () -> ExportFormat.slurmWithdrawal(List.of("cn1"), "pp_test__big", "x",
-                ExportOptions.defaults(java.time.Instant.EPOCH)));
+        assertThrows(
+                ExportException.class,
+                () -> export(
+                        ExportNode.group(big, Optional.empty(), Optional.empty()), ExportOptions.FeaturesMode.MERGE));
+        assertThrows(
+                ExportException.class,
+                () -> ExportFormat.slurmWithdrawal(
+                        List.of("cn1"), "pp_test__big", "x", ExportOptions.defaults(java.time.Instant.EPOCH)));
     }
 
     @Test
     void shouldGiveAnExpiredCertificateNoFeatures() throws Exception {
-        List<ExportNode> nodes = ExportFixtures.nodes(ExportFixtures.certificate(
-                ExportFixtures.eligible("cn1", "s"), Duration.ofDays(1)), "cert.json");
+        List<ExportNode> nodes = ExportFixtures.nodes(
+                ExportFixtures.certificate(ExportFixtures.eligible("cn1", "s"), Duration.ofDays(1)), "cert.json");
 
         assertEquals(List.of(), SlurmExporter.features(nodes.get(0)));
         String text = export(nodes, ExportOptions.FeaturesMode.MERGE);
         assertTrue(text.contains("# cn1: spec 's' EXPIRED (was ELIGIBLE) from cert.json\n"), text);
-        assertTrue(text.contains("iocert_update 'cn1' '' '{\"iocert\":"), "merge drops the old iocert features: " + text);
+        assertTrue(
+                text.contains("iocert_update 'cn1' '' '{\"iocert\":"), "merge drops the old iocert features: " + text);
         assertTrue(text.contains("\"expired\":true"), text);
     }
 
     @Test
     void shouldRefuseANodeNameThatIsNotOneForSlurm() throws Exception {
-        List<Certification> cs = ExportFixtures.read(ExportFixtures.json(ExportFixtures.eligible("cn1", "s")), "r.json");
+        List<Certification> cs =
+                ExportFixtures.read(ExportFixtures.json(ExportFixtures.eligible("cn1", "s")), "r.json");
         List<ExportNode> nodes = ExportNode.group(cs, Optional.of("cn1;reboot"), Optional.empty());
 
         ExportException e = assertThrows(ExportException.class, () -> export(nodes, ExportOptions.FeaturesMode.MERGE));
 
-        assertTrue(e.getMessage().startsWith("r.json: node name 'cn1;reboot' is not a Slurm node name"), e.getMessage());
+        assertTrue(
+                e.getMessage().startsWith("r.json: node name 'cn1;reboot' is not a Slurm node name"), e.getMessage());
     }
 
     @Test
@@ -165,8 +199,7 @@ class SlurmExporterTest {
         return bin;
     }
 
-    private record Ran(int code, String stderr) {
-    }
+    private record Ran(int code, String stderr) {}
 
     private Ran apply(Path bin, String script) throws Exception {
         Path file = Files.writeString(tmp.resolve("apply.sh"), script);
@@ -193,28 +226,44 @@ class SlurmExporterTest {
     void shouldMergeWithTheSiteFeaturesAndReplaceOnlyOldIocertOnes() throws Exception {
         Path bin = fakeScontrol();
         // A stale feature of the exported spec (a requirement since renamed) goes; another spec's stays.
-        Files.writeString(tmp.resolve("node-cn001"), "NodeName=cn001 Arch=x86_64 AvailableFeatures=gpu,"
-                + "iocert_ocean_checkpoint__retired,iocert_other_spec,ib ActiveFeatures=gpu,iocert_ocean_checkpoint__retired,"
-                + "iocert_other_spec,ib Gres=(null) Extra=(null) NodeAddr=cn001\n");
-        Files.writeString(tmp.resolve("node-cn002"), "NodeName=cn002 AvailableFeatures=(null) ActiveFeatures=(null)"
-                + " Extra=rack-7 State=IDLE\n");
-        String script = export(ExportFixtures.nodes(ExportFixtures.fleet(ExportFixtures.mixed("cn001"),
-                ExportFixtures.eligible("cn002", "ocean-checkpoint")), "fleet.json"), ExportOptions.FeaturesMode.MERGE);
+        Files.writeString(
+                tmp.resolve("node-cn001"),
+                "NodeName=cn001 Arch=x86_64 AvailableFeatures=gpu,"
+                        + "iocert_ocean_checkpoint__retired,iocert_other_spec,ib ActiveFeatures=gpu,iocert_ocean_checkpoint__retired,"
+                        + "iocert_other_spec,ib Gres=(null) Extra=(null) NodeAddr=cn001\n");
+        Files.writeString(
+                tmp.resolve("node-cn002"),
+                "NodeName=cn002 AvailableFeatures=(null) ActiveFeatures=(null)" + " Extra=rack-7 State=IDLE\n");
+        String script = export(
+                ExportFixtures.nodes(
+                        ExportFixtures.fleet(
+                                ExportFixtures.mixed("cn001"), ExportFixtures.eligible("cn002", "ocean-checkpoint")),
+                        "fleet.json"),
+                ExportOptions.FeaturesMode.MERGE);
 
         Ran first = apply(bin, script);
 
         assertEquals(0, first.code(), first.stderr());
-        assertTrue(node("cn001").contains(" AvailableFeatures=gpu,iocert_other_spec,ib,iocert_ocean_checkpoint__restart_read "),
+        assertTrue(
+                node("cn001")
+                        .contains(" AvailableFeatures=gpu,iocert_other_spec,ib,iocert_ocean_checkpoint__restart_read "),
                 node("cn001"));
-        assertTrue(node("cn001").contains(" ActiveFeatures=gpu,iocert_other_spec,ib,iocert_ocean_checkpoint__restart_read "),
+        assertTrue(
+                node("cn001")
+                        .contains(" ActiveFeatures=gpu,iocert_other_spec,ib,iocert_ocean_checkpoint__restart_read "),
                 node("cn001"));
         assertTrue(node("cn001").contains(" Extra={\"iocert\":{\"exported\":\"2026-11-24T01:00:00Z\""), node("cn001"));
-        assertTrue(log().startsWith("update cn001 ActiveFeatures=gpu,iocert_other_spec,ib\n"), "old iocert features leave ActiveFeatures"
-                + " first, as scontrol requires: " + log());
-        assertTrue(node("cn002").contains(" AvailableFeatures=iocert_ocean_checkpoint,"
-                + "iocert_ocean_checkpoint__restart_read "), node("cn002"));
+        assertTrue(
+                log().startsWith("update cn001 ActiveFeatures=gpu,iocert_other_spec,ib\n"),
+                "old iocert features leave ActiveFeatures" + " first, as scontrol requires: " + log());
+        assertTrue(
+                node("cn002")
+                        .contains(" AvailableFeatures=iocert_ocean_checkpoint,"
+                                + "iocert_ocean_checkpoint__restart_read "),
+                node("cn002"));
         assertTrue(node("cn002").contains(" Extra=rack-7 "), "a site's own Extra stays: " + node("cn002"));
-        assertTrue(first.stderr().contains("node cn002: Extra holds a value that is not iocert's; left unchanged"),
+        assertTrue(
+                first.stderr().contains("node cn002: Extra holds a value that is not iocert's; left unchanged"),
                 first.stderr());
 
         Files.delete(tmp.resolve("log"));
@@ -228,10 +277,15 @@ class SlurmExporterTest {
     @Test
     void shouldWithdrawIocertFeaturesWhenACertificateExpires() throws Exception {
         Path bin = fakeScontrol();
-        Files.writeString(tmp.resolve("node-cn1"), "NodeName=cn1 AvailableFeatures=iocert_s,iocert_s__restart_read,nvme"
-                + " ActiveFeatures=iocert_s,iocert_s__restart_read,nvme Extra={\"iocert\":{}} State=IDLE\n");
-        String script = export(ExportFixtures.nodes(ExportFixtures.certificate(ExportFixtures.eligible("cn1", "s"),
-                Duration.ofDays(1)), "cert.json"), ExportOptions.FeaturesMode.MERGE);
+        Files.writeString(
+                tmp.resolve("node-cn1"),
+                "NodeName=cn1 AvailableFeatures=iocert_s,iocert_s__restart_read,nvme"
+                        + " ActiveFeatures=iocert_s,iocert_s__restart_read,nvme Extra={\"iocert\":{}} State=IDLE\n");
+        String script = export(
+                ExportFixtures.nodes(
+                        ExportFixtures.certificate(ExportFixtures.eligible("cn1", "s"), Duration.ofDays(1)),
+                        "cert.json"),
+                ExportOptions.FeaturesMode.MERGE);
 
         Ran ran = apply(bin, script);
 
@@ -243,18 +297,27 @@ class SlurmExporterTest {
     @Test
     void shouldWithdrawOneSpecsFeaturesFromNodesWithoutAResult() throws Exception {
         Path bin = fakeScontrol();
-        Files.writeString(tmp.resolve("node-cn7"), "NodeName=cn7 AvailableFeatures=nvme,iocert_s,iocert_s__restart_read,"
-                + "iocert_other ActiveFeatures=nvme,iocert_s,iocert_s__restart_read,iocert_other"
-                + " Extra={\"iocert\":{}} State=IDLE\n");
-        String script = ExportFormat.slurmWithdrawal(java.util.List.of("cn7"), "s", "no current result",
+        Files.writeString(
+                tmp.resolve("node-cn7"),
+                "NodeName=cn7 AvailableFeatures=nvme,iocert_s,iocert_s__restart_read,"
+                        + "iocert_other ActiveFeatures=nvme,iocert_s,iocert_s__restart_read,iocert_other"
+                        + " Extra={\"iocert\":{}} State=IDLE\n");
+        String script = ExportFormat.slurmWithdrawal(
+                java.util.List.of("cn7"),
+                "s",
+                "no current result",
                 ExportOptions.defaults(java.time.Instant.parse("2026-11-24T01:00:00Z")));
 
         Ran ran = apply(bin, script);
 
         assertEquals(0, ran.code(), ran.stderr());
-        assertTrue(node("cn7").contains(" AvailableFeatures=nvme,iocert_other ActiveFeatures=nvme,iocert_other "), node("cn7"));
+        assertTrue(
+                node("cn7").contains(" AvailableFeatures=nvme,iocert_other ActiveFeatures=nvme,iocert_other "),
+                node("cn7"));
         assertTrue(node("cn7").contains("\"withdrawn\":\"no current result\""), node("cn7"));
-        assertThrows(ExportException.class, () -> ExportFormat.slurmWithdrawal(java.util.List.of("cn7; rm -rf /"), "s", "x",
-                ExportOptions.defaults(java.time.Instant.EPOCH)));
+        assertThrows(
+                ExportException.class,
+                () -> ExportFormat.slurmWithdrawal(
+                        java.util.List.of("cn7; rm -rf /"), "s", "x", ExportOptions.defaults(java.time.Instant.EPOCH)));
     }
 }

@@ -61,7 +61,10 @@ class HtmlReportWriterTest {
     }
 
     private static final Spec SPEC = spec(
-            requirement("read", ProbeType.FS_READ, expect(Metric.LATENCY, "p50", "<= 1 ms"),
+            requirement(
+                    "read",
+                    ProbeType.FS_READ,
+                    expect(Metric.LATENCY, "p50", "<= 1 ms"),
                     expect(Metric.LATENCY, "p99", "<= 100 us")),
             requirement("write", ProbeType.FS_WRITE, expect(Metric.THROUGHPUT, "p10", ">= 100 MB/s")));
 
@@ -71,15 +74,33 @@ class HtmlReportWriterTest {
         for (int i = 0; i < series.length; i++) {
             series[i] = 400e6 + 40e6 * r.nextDouble();
         }
-        Result base = Fixtures.result(Fixtures.latency("read", ProbeType.FS_READ, latencies(20_000, host.hashCode())),
+        Result base = Fixtures.result(
+                Fixtures.latency("read", ProbeType.FS_READ, latencies(20_000, host.hashCode())),
                 Fixtures.throughput("write", ProbeType.FS_WRITE, series));
         List<Measurement> ms = new ArrayList<>();
         for (Measurement m : base.measurements()) {
-            ms.add(new Measurement(m.id(), m.probe(), m.metric(), m.unit(), Map.of("blockSize", 4096L), m.samples(),
-                    m.summary(), m.histogram(), m.intervals(), Map.of("cpuStealShare", "0.1200"), null));
+            ms.add(new Measurement(
+                    m.id(),
+                    m.probe(),
+                    m.metric(),
+                    m.unit(),
+                    Map.of("blockSize", 4096L),
+                    m.samples(),
+                    m.summary(),
+                    m.histogram(),
+                    m.intervals(),
+                    Map.of("cpuStealShare", "0.1200"),
+                    null));
         }
-        return new Result(Result.FORMAT, "test", new NodeIdentity(Map.of(NodeIdentity.HOSTNAME, host,
-                NodeIdentity.CORES, 2L)), "test-spec", "ab".repeat(32), Instant.EPOCH, Instant.EPOCH.plusSeconds(5), ms);
+        return new Result(
+                Result.FORMAT,
+                "test",
+                new NodeIdentity(Map.of(NodeIdentity.HOSTNAME, host, NodeIdentity.CORES, 2L)),
+                "test-spec",
+                "ab".repeat(32),
+                Instant.EPOCH,
+                Instant.EPOCH.plusSeconds(5),
+                ms);
     }
 
     private static Report report(String host) {
@@ -120,8 +141,12 @@ class HtmlReportWriterTest {
             assertTrue(row.getTextContent().contains(v.reason()), row.getTextContent());
         }
         assertEquals(2, nodes(d, "//svg[contains(@class,'spectrum')]").getLength());
-        assertEquals(1, nodes(d, "//svg[contains(@class,'series')]").getLength(), "only the interval metric has a series");
-        assertEquals(2, nodes(d, "//svg[contains(@class,'spectrum')]/path[@class='band']").getLength());
+        assertEquals(
+                1, nodes(d, "//svg[contains(@class,'series')]").getLength(), "only the interval metric has a series");
+        assertEquals(
+                2,
+                nodes(d, "//svg[contains(@class,'spectrum')]/path[@class='band']")
+                        .getLength());
         assertTrue(XPATH.evaluate("//dd[@class='warn']", d).contains("12% CPU steal"));
     }
 
@@ -130,11 +155,12 @@ class HtmlReportWriterTest {
         Document d = parse(html(report("node-a")));
         Element read = (Element) nodes(d, "//section[@data-id='read']").item(0);
         for (String stat : List.of("p50", "p99")) {
-            Element marker = (Element) XPATH.evaluate(".//g[contains(@class,'marker') and @data-statistic='" + stat + "']",
-                    read, XPathConstants.NODE);
-            Element threshold = (Element) XPATH.evaluate(".//g[@class='threshold' and @data-statistic='" + stat + "']/line",
-                    read, XPathConstants.NODE);
-            double markerY = Double.parseDouble(((Element) marker.getElementsByTagName("circle").item(0)).getAttribute("cy"));
+            Element marker = (Element) XPATH.evaluate(
+                    ".//g[contains(@class,'marker') and @data-statistic='" + stat + "']", read, XPathConstants.NODE);
+            Element threshold = (Element) XPATH.evaluate(
+                    ".//g[@class='threshold' and @data-statistic='" + stat + "']/line", read, XPathConstants.NODE);
+            double markerY = Double.parseDouble(
+                    ((Element) marker.getElementsByTagName("circle").item(0)).getAttribute("cy"));
             double lineY = Double.parseDouble(threshold.getAttribute("y1"));
             // SVG y grows downwards: a met "<=" threshold lies above the estimate, a missed one below.
             if (marker.getAttribute("data-verdict").equals("PASS")) {
@@ -211,12 +237,41 @@ class HtmlReportWriterTest {
         // A seventh node whose p50 is far from its peers' though it still passes.
         Histogram slow = new Histogram(3);
         slow.recordValueWithCount(800_000, 20_000);
-        Result r = Fixtures.result(Fixtures.latency("read", ProbeType.FS_READ, slow),
-                Fixtures.throughput("write", ProbeType.FS_WRITE, 420e6, 430e6, 425e6, 410e6, 415e6, 440e6, 420e6, 430e6,
-                        425e6, 410e6, 415e6, 440e6, 420e6, 430e6, 425e6, 410e6, 415e6, 440e6, 420e6, 430e6, 425e6, 410e6));
+        Result r = Fixtures.result(
+                Fixtures.latency("read", ProbeType.FS_READ, slow),
+                Fixtures.throughput(
+                        "write",
+                        ProbeType.FS_WRITE,
+                        420e6,
+                        430e6,
+                        425e6,
+                        410e6,
+                        415e6,
+                        440e6,
+                        420e6,
+                        430e6,
+                        425e6,
+                        410e6,
+                        415e6,
+                        440e6,
+                        420e6,
+                        430e6,
+                        425e6,
+                        410e6,
+                        415e6,
+                        440e6,
+                        420e6,
+                        430e6,
+                        425e6,
+                        410e6));
         Report odd = Certifier.certify(SPEC, r);
-        odd = new Report(odd.toolVersion(), odd.specName(), odd.specSha256(),
-                new NodeIdentity(Map.of(NodeIdentity.HOSTNAME, "node-odd")), odd.verdict(), odd.requirements());
+        odd = new Report(
+                odd.toolVersion(),
+                odd.specName(),
+                odd.specSha256(),
+                new NodeIdentity(Map.of(NodeIdentity.HOSTNAME, "node-odd")),
+                odd.verdict(),
+                odd.requirements());
         reports.add(odd);
         StringWriter w = new StringWriter();
         ReportFormat.HTML.writer().writeFleet(reports, w);
@@ -226,7 +281,8 @@ class HtmlReportWriterTest {
         assertEquals(7, rows.getLength());
         int columns = nodes(d, "//table[@class='matrix']/thead/tr/th").getLength() - 2;
         assertEquals(3, columns, "read p50, read p99, write p10");
-        Element oddP50 = (Element) XPATH.evaluate("//tr[@data-node='node-odd']/td[@data-verdict][1]", d, XPathConstants.NODE);
+        Element oddP50 =
+                (Element) XPATH.evaluate("//tr[@data-node='node-odd']/td[@data-verdict][1]", d, XPathConstants.NODE);
         assertEquals("PASS", oddP50.getAttribute("data-verdict"));
         assertTrue(oddP50.getAttribute("class").contains("outlier"), oddP50.getAttribute("class"));
         assertTrue(XPATH.evaluate("//section[@id='summary']", d).contains("OUTLIER read latency p50 on node-odd"));
@@ -237,8 +293,8 @@ class HtmlReportWriterTest {
 
     @Test
     void shouldListOnlyNodesThatNeedAttentionInLargeFleets() throws Exception {
-        Report good = Certifier.certify(spec(requirement("read", ProbeType.FS_READ, expect(Metric.LATENCY, "p50", "<= 1 ms"))),
-                result("x"));
+        Report good = Certifier.certify(
+                spec(requirement("read", ProbeType.FS_READ, expect(Metric.LATENCY, "p50", "<= 1 ms"))), result("x"));
         assertEquals(NodeVerdict.ELIGIBLE, good.verdict());
         List<Report> reports = new ArrayList<>();
         for (int i = 0; i < HtmlReportWriter.DETAILED_NODES + 1; i++) {
@@ -247,23 +303,42 @@ class HtmlReportWriterTest {
         Report bad = renamed(good, "bad-1");
         List<RequirementVerdict> failing = new ArrayList<>();
         for (RequirementVerdict v : bad.requirements()) {
-            failing.add(new RequirementVerdict(v.id(), v.probe(), v.metric(), v.statistic(), v.comparator(), v.threshold(),
-                    v.unit(), v.measured(), v.ci(), v.samples(), Verdict.FAIL, v.method(), "made to fail", v.variant()));
+            failing.add(new RequirementVerdict(
+                    v.id(),
+                    v.probe(),
+                    v.metric(),
+                    v.statistic(),
+                    v.comparator(),
+                    v.threshold(),
+                    v.unit(),
+                    v.measured(),
+                    v.ci(),
+                    v.samples(),
+                    Verdict.FAIL,
+                    v.method(),
+                    "made to fail",
+                    v.variant()));
         }
-        reports.add(new Report(bad.toolVersion(), bad.specName(), bad.specSha256(), bad.node(), NodeVerdict.NOT_ELIGIBLE,
-                failing));
+        reports.add(new Report(
+                bad.toolVersion(), bad.specName(), bad.specSha256(), bad.node(), NodeVerdict.NOT_ELIGIBLE, failing));
         StringWriter w = new StringWriter();
         ReportFormat.HTML.writer().writeFleet(reports, w);
         Document d = parse(w.toString());
-        assertEquals(reports.size(), nodes(d, "//table[@class='matrix']/tbody/tr").getLength());
+        assertEquals(
+                reports.size(), nodes(d, "//table[@class='matrix']/tbody/tr").getLength());
         NodeList details = nodes(d, "//details[@class='node']");
         assertEquals(1, details.getLength());
         assertEquals("bad-1", ((Element) details.item(0)).getAttribute("data-node"));
     }
 
     private static Report renamed(Report r, String host) {
-        return new Report(r.toolVersion(), r.specName(), r.specSha256(),
-                new NodeIdentity(Map.of(NodeIdentity.HOSTNAME, host)), r.verdict(), r.requirements());
+        return new Report(
+                r.toolVersion(),
+                r.specName(),
+                r.specSha256(),
+                new NodeIdentity(Map.of(NodeIdentity.HOSTNAME, host)),
+                r.verdict(),
+                r.requirements());
     }
 
     @Test

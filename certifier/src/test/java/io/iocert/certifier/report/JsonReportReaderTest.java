@@ -20,7 +20,8 @@ class JsonReportReaderTest {
         StringWriter w = new StringWriter();
         ReportFormat.JSON.writer().write(SampleReports.mixed(), w);
 
-        List<Report> read = new JsonReportReader("node.json", JsonReportReader.NameRule.ANY).read(JSON.readTree(w.toString()));
+        List<Report> read =
+                new JsonReportReader("node.json", JsonReportReader.NameRule.ANY).read(JSON.readTree(w.toString()));
 
         assertEquals(List.of(SampleReports.mixed()), read);
     }
@@ -30,7 +31,8 @@ class JsonReportReaderTest {
         StringWriter w = new StringWriter();
         ReportFormat.JSON.writer().writeFleet(List.of(SampleReports.mixed(), SampleReports.eligible()), w);
 
-        List<Report> read = new JsonReportReader("fleet.json", JsonReportReader.NameRule.ANY).read(JSON.readTree(w.toString()));
+        List<Report> read =
+                new JsonReportReader("fleet.json", JsonReportReader.NameRule.ANY).read(JSON.readTree(w.toString()));
 
         assertEquals(List.of(SampleReports.mixed(), SampleReports.eligible()), read);
     }
@@ -40,8 +42,8 @@ class JsonReportReaderTest {
         StringWriter w = new StringWriter();
         ReportFormat.JSON.writer().write(SampleReports.mixed(), w);
         JsonNode root = JSON.readTree(w.toString());
-        JsonReportReader reader = new JsonReportReader("r.json",
-                v -> v.equals("halo") ? Optional.of("\"halo\" is not allowed here") : Optional.empty());
+        JsonReportReader reader = new JsonReportReader(
+                "r.json", v -> v.equals("halo") ? Optional.of("\"halo\" is not allowed here") : Optional.empty());
 
         ReportFormatException e = assertThrows(ReportFormatException.class, () -> reader.read(root));
 
@@ -54,10 +56,13 @@ class JsonReportReaderTest {
         ReportFormat.JSON.writer().write(SampleReports.mixed(), w);
         JsonNode root = JSON.readTree(w.toString().replace("\"confidence\" : 0.95", "\"confidence\" : 95"));
 
-        ReportFormatException e = assertThrows(ReportFormatException.class,
+        ReportFormatException e = assertThrows(
+                ReportFormatException.class,
                 () -> new JsonReportReader("r.json", JsonReportReader.NameRule.ANY).read(root));
 
-        assertEquals("r.json: requirements[0].ci: expected low <= high and a confidence between 0 and 1 (exclusive),"
-                + " found {\"low\":1580000,\"high\":1720000,\"confidence\":95}", e.getMessage());
+        assertEquals(
+                "r.json: requirements[0].ci: expected low <= high and a confidence between 0 and 1 (exclusive),"
+                        + " found {\"low\":1580000,\"high\":1720000,\"confidence\":95}",
+                e.getMessage());
     }
 }

@@ -50,9 +50,11 @@ class ReportFormatsGoldenTest {
     @MethodSource("goldens")
     void shouldMatchTheGoldenFileUnderEveryLocale(ReportFormat format, boolean fleet, String tag) throws Exception {
         String name = (fleet ? "fleet" : "node") + "." + format.extension();
-        String actual = GoldenFiles.underLocale(tag, () -> fleet
-                ? renderFleet(format, SampleReports.mixed(), SampleReports.eligible())
-                : render(format, SampleReports.mixed()));
+        String actual = GoldenFiles.underLocale(
+                tag,
+                () -> fleet
+                        ? renderFleet(format, SampleReports.mixed(), SampleReports.eligible())
+                        : render(format, SampleReports.mixed()));
         String expected = GoldenFiles.expected(ReportFormatsGoldenTest.class, name, actual);
         assertEquals(expected, actual, name + " under " + tag);
     }
@@ -61,7 +63,9 @@ class ReportFormatsGoldenTest {
     @MethodSource("locales")
     void shouldDrawTheSamePlotsUnderEveryLocale(String tag) throws Exception {
         String actual = GoldenFiles.underLocale(tag, () -> render(ReportFormat.HTML, SampleReports.withEvidence()));
-        assertEquals(GoldenFiles.expected(ReportFormatsGoldenTest.class, "plots.html", actual), actual,
+        assertEquals(
+                GoldenFiles.expected(ReportFormatsGoldenTest.class, "plots.html", actual),
+                actual,
                 "plots.html under " + tag);
     }
 
@@ -83,8 +87,10 @@ class ReportFormatsGoldenTest {
     @Test
     void shouldSummariseAFleetInMarkdown() throws IOException {
         String md = renderFleet(ReportFormat.MD, SampleReports.mixed(), SampleReports.eligible());
-        assertTrue(md.startsWith("## iocert fleet: NOT_ELIGIBLE\n\n2 nodes: 1 eligible, 1 not eligible, "
-                + "0 inconclusive, 0 error.\n"), md);
+        assertTrue(
+                md.startsWith("## iocert fleet: NOT_ELIGIBLE\n\n2 nodes: 1 eligible, 1 not eligible, "
+                        + "0 inconclusive, 0 error.\n"),
+                md);
         assertTrue(md.contains("| node\\_b (ELIGIBLE) | PASS | - | - | - |"), md);
         assertTrue(md.contains("\n### node-a: NOT_ELIGIBLE\n"), md);
         assertTrue(md.contains("\n### node\\_b: ELIGIBLE\n"), md);
@@ -111,7 +117,8 @@ class ReportFormatsGoldenTest {
         assertEquals("latency p99 <= 2 ms", pass.getAttribute("name"));
         assertEquals(0, pass.getChildNodes().getLength());
 
-        Element failure = (Element) ((Element) cases.item(1)).getElementsByTagName("failure").item(0);
+        Element failure = (Element)
+                ((Element) cases.item(1)).getElementsByTagName("failure").item(0);
         String message = failure.getAttribute("message");
         assertTrue(message.contains("340 MB/s [338, 342]") && message.contains(">= 400 MB/s"), message);
         assertEquals("p10 = 340 MB/s [338, 342], not >= 400 MB/s", failure.getTextContent());
@@ -121,8 +128,11 @@ class ReportFormatsGoldenTest {
         Element skipped = (Element) inconclusive.getElementsByTagName("skipped").item(0);
         assertTrue(skipped.getAttribute("message").contains("450 us [430, \u221e]"), skipped.getAttribute("message"));
 
-        Element error = (Element) ((Element) cases.item(3)).getElementsByTagName("error").item(0);
-        assertEquals("probe failed: <perf> & \"friends\" second line", error.getAttribute("message"),
+        Element error = (Element)
+                ((Element) cases.item(3)).getElementsByTagName("error").item(0);
+        assertEquals(
+                "probe failed: <perf> & \"friends\" second line",
+                error.getAttribute("message"),
                 "an attribute holds one line");
         assertEquals("probe failed: <perf> & \"friends\"\nsecond line", error.getTextContent());
     }
@@ -142,11 +152,29 @@ class ReportFormatsGoldenTest {
         }
         assertEquals(6, rows.size());
         assertEquals(List.of(CsvReportWriter.HEADER), List.of(rows.get(0)));
-        assertEquals(String.join(",", CsvReportWriter.HEADER), "node,spec,requirement,variant,probe,metric,statistic,"
-                + "comparator,threshold,unit,measured,ci_low,ci_high,ci_confidence,samples,verdict,method,reason");
+        assertEquals(
+                String.join(",", CsvReportWriter.HEADER),
+                "node,spec,requirement,variant,probe,metric,statistic,"
+                        + "comparator,threshold,unit,measured,ci_low,ci_high,ci_confidence,samples,verdict,method,reason");
         String[] pass = rows.get(1);
-        assertEquals(List.of("node-a", "ocean-checkpoint", "restart-read", "", "fs.read", "latency", "p99", "<=",
-                "2000000", "ns", "1650000", "1580000", "1720000", "0.95", "48211", "PASS"),
+        assertEquals(
+                List.of(
+                        "node-a",
+                        "ocean-checkpoint",
+                        "restart-read",
+                        "",
+                        "fs.read",
+                        "latency",
+                        "p99",
+                        "<=",
+                        "2000000",
+                        "ns",
+                        "1650000",
+                        "1580000",
+                        "1720000",
+                        "0.95",
+                        "48211",
+                        "PASS"),
                 List.of(pass).subList(0, 16));
         String[] fail = rows.get(2);
         assertEquals("400000000", fail[8]);

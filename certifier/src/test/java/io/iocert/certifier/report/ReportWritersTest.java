@@ -33,10 +33,12 @@ class ReportWritersTest {
                 requirement("restart-read", ProbeType.FS_READ, expect(Metric.LATENCY, "p99", "<= 2 ms")),
                 requirement("checkpoint-write", ProbeType.FS_WRITE, expect(Metric.THROUGHPUT, "p10", ">= 400 MB/s")),
                 requirement("halo", ProbeType.NET_PINGPONG, expect(Metric.RTT, "p50", "<= 60 us")));
-        return Certifier.certify(spec, result(
-                latency("restart-read", ProbeType.FS_READ, histogram(1000, 1_650_000)),
-                throughput("checkpoint-write", ProbeType.FS_WRITE, slowIntervals()),
-                Measurement.failed("halo", "net.pingpong", "rtt", "ns", Map.of(), "probe not available")));
+        return Certifier.certify(
+                spec,
+                result(
+                        latency("restart-read", ProbeType.FS_READ, histogram(1000, 1_650_000)),
+                        throughput("checkpoint-write", ProbeType.FS_WRITE, slowIntervals()),
+                        Measurement.failed("halo", "net.pingpong", "rtt", "ns", Map.of(), "probe not available")));
     }
 
     /** 60 intervals between 340 and 360 MB/s. */
@@ -61,7 +63,8 @@ class ReportWritersTest {
         try {
             Locale.setDefault(Locale.forLanguageTag(tag));
             String text = render(ReportFormat.TEXT, sample());
-            String expected = String.join("\n",
+            String expected = String.join(
+                    "\n",
                     "iocert test: spec 'test-spec' (sha256 abababababab) on node-a (2 cores)",
                     "",
                     "REQUIREMENT       PROBE         METRIC      STAT  MEASURED              THRESHOLD    SAMPLES  VERDICT",
@@ -102,7 +105,9 @@ class ReportWritersTest {
             assertEquals(0.95, first.at("/ci/confidence").asDouble());
             assertTrue(first.at("/ci/low").asDouble() <= first.get("measured").asDouble());
             assertTrue(first.at("/ci/high").asDouble() >= first.get("measured").asDouble());
-            assertTrue(first.get("method").asText().startsWith("order-statistic (binomial)"), first.get("method").asText());
+            assertTrue(
+                    first.get("method").asText().startsWith("order-statistic (binomial)"),
+                    first.get("method").asText());
             JsonNode halo = json.get("requirements").get(2);
             assertTrue(halo.get("measured").isNull());
             assertEquals("ERROR", halo.get("verdict").asText());

@@ -77,7 +77,13 @@ class ChangePointsTest {
         }
         // Each side is tested again at the same rate, so about 2 x 5% of runs split once more.
         if (Boolean.getBoolean("iocert.simulation.print")) {
-            System.out.printf(Locale.ROOT, "burst: two regimes %d, located %d, covered %d of %d%n", found, located, covered, RUNS);
+            System.out.printf(
+                    Locale.ROOT,
+                    "burst: two regimes %d, located %d, covered %d of %d%n",
+                    found,
+                    located,
+                    covered,
+                    RUNS);
         }
         assertTrue(found >= RUNS * 0.85, "two regimes in " + found + " of " + RUNS);
         assertTrue(located >= found * 0.95, "change within 2 intervals of the truth in " + located + " of " + found);

@@ -33,7 +33,12 @@ class ShortSeriesCalibrationTest {
                     + " alpha,min,n,critical\n");
             for (double alpha : TABLED) {
                 for (int n = 2 * MIN; n <= ShortSeriesCalibration.LONGEST; n++) {
-                    sb.append(String.format(Locale.ROOT, "%s,%d,%d,%s%n", alpha, MIN, n,
+                    sb.append(String.format(
+                            Locale.ROOT,
+                            "%s,%d,%d,%s%n",
+                            alpha,
+                            MIN,
+                            n,
                             ShortSeriesCalibration.simulate(n, MIN, alpha)));
                 }
             }
@@ -44,14 +49,17 @@ class ShortSeriesCalibrationTest {
             String table = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
             for (double alpha : TABLED) {
                 for (int n = 2 * MIN; n <= ShortSeriesCalibration.LONGEST; n++) {
-                    assertTrue(table.contains(String.format(Locale.ROOT, "\n%s,%d,%d,", alpha, MIN, n)),
+                    assertTrue(
+                            table.contains(String.format(Locale.ROOT, "\n%s,%d,%d,", alpha, MIN, n)),
                             "alpha=" + alpha + " n=" + n);
                 }
             }
         }
         // A few lengths simulated again: the table and the simulation agree to the last digit.
         for (int n : new int[] {10, 17, 40}) {
-            assertEquals(ShortSeriesCalibration.simulate(n, MIN, ALPHA), ShortSeriesCalibration.critical(n, MIN, ALPHA),
+            assertEquals(
+                    ShortSeriesCalibration.simulate(n, MIN, ALPHA),
+                    ShortSeriesCalibration.critical(n, MIN, ALPHA),
                     "n=" + n);
         }
         assertEquals(ShortSeriesCalibration.simulate(12, MIN, 0.01), ShortSeriesCalibration.critical(12, MIN, 0.01));

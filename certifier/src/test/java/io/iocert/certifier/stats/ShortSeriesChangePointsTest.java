@@ -26,8 +26,9 @@ class ShortSeriesChangePointsTest {
 
     @Test
     void shouldKeepTheStatedFalseAlarmRateOnShortCorrelatedSeries() {
-        StringBuilder table = new StringBuilder("| runs | independent | AR(1) 0.3 | AR(1) 0.6 | (asymptotic critical value:"
-                + " independent / 0.3 / 0.6) |\n|---|---|---|---|---|\n");
+        StringBuilder table =
+                new StringBuilder("| runs | independent | AR(1) 0.3 | AR(1) 0.6 | (asymptotic critical value:"
+                        + " independent / 0.3 / 0.6) |\n|---|---|---|---|---|\n");
         StringBuilder failures = new StringBuilder();
         for (int n : LENGTHS) {
             double[] calibrated = new double[CORRELATIONS.length];
@@ -41,8 +42,16 @@ class ShortSeriesChangePointsTest {
                     failures.append(String.format(Locale.ROOT, "n=%d phi=%.1f: %.3f; ", n, phi, calibrated[j]));
                 }
             }
-            table.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s / %s / %s |%n", n, pct(calibrated[0]),
-                    pct(calibrated[1]), pct(calibrated[2]), pct(asymptotic[0]), pct(asymptotic[1]), pct(asymptotic[2])));
+            table.append(String.format(
+                    Locale.ROOT,
+                    "| %d | %s | %s | %s | %s / %s / %s |%n",
+                    n,
+                    pct(calibrated[0]),
+                    pct(calibrated[1]),
+                    pct(calibrated[2]),
+                    pct(asymptotic[0]),
+                    pct(asymptotic[1]),
+                    pct(asymptotic[2])));
         }
         print(table);
         assertEquals("", failures.toString(), "false alarms above " + pct(ALPHA + SLACK) + "\n" + table);
@@ -50,8 +59,8 @@ class ShortSeriesChangePointsTest {
 
     @Test
     void shouldFindStepsOfTwoAndFourStandardDeviations() {
-        StringBuilder table = new StringBuilder("| runs, step halfway | step | independent | AR(1) 0.3 | AR(1) 0.6 |\n"
-                + "|---|---|---|---|---|\n");
+        StringBuilder table = new StringBuilder(
+                "| runs, step halfway | step | independent | AR(1) 0.3 | AR(1) 0.6 |\n" + "|---|---|---|---|---|\n");
         double fourAtTwenty = 0;
         double fourAtFifty = 0;
         for (int n : new int[] {12, 20, 50, 100}) {
@@ -66,8 +75,14 @@ class ShortSeriesChangePointsTest {
                 if (step == 4 && n == 50) {
                     fourAtFifty = found[0];
                 }
-                table.append(String.format(Locale.ROOT, "| %d | %.0f sd | %s | %s | %s |%n", n, step, pct(found[0]),
-                        pct(found[1]), pct(found[2])));
+                table.append(String.format(
+                        Locale.ROOT,
+                        "| %d | %.0f sd | %s | %s | %s |%n",
+                        n,
+                        step,
+                        pct(found[0]),
+                        pct(found[1]),
+                        pct(found[2])));
             }
         }
         print(table);
@@ -88,7 +103,9 @@ class ShortSeriesChangePointsTest {
         }
         ChangePoints.Segmentation s = ChangePoints.detectShort(x, ALPHA, MIN, 0.95);
         assertEquals(3, s.segments().size(), s.toString());
-        assertTrue(Math.abs(s.changes().get(0).at() - 300) <= 5 && Math.abs(s.changes().get(1).at() - 600) <= 5,
+        assertTrue(
+                Math.abs(s.changes().get(0).at() - 300) <= 5
+                        && Math.abs(s.changes().get(1).at() - 600) <= 5,
                 s.toString());
     }
 
@@ -98,7 +115,8 @@ class ShortSeriesChangePointsTest {
         assertTrue(ShortSeriesCalibration.critical(20, MIN, ALPHA) > asymptotic);
         // Deterministic: the same series gets the same answer.
         ShortSeriesCalibration.Process p = new ShortSeriesCalibration.Process(0.3, 0.5);
-        assertEquals(ShortSeriesCalibration.quantile(20, MIN, ALPHA, p, 500, 1),
+        assertEquals(
+                ShortSeriesCalibration.quantile(20, MIN, ALPHA, p, 500, 1),
                 ShortSeriesCalibration.quantile(20, MIN, ALPHA, p, 500, 1));
     }
 
@@ -111,7 +129,8 @@ class ShortSeriesChangePointsTest {
             for (int i = n / 2; i < n; i++) {
                 x[i] += step;
             }
-            ChangePoints.Segmentation s = shortSeries ? ChangePoints.detectShort(x, ALPHA, MIN, 0.95)
+            ChangePoints.Segmentation s = shortSeries
+                    ? ChangePoints.detectShort(x, ALPHA, MIN, 0.95)
                     : ChangePoints.detect(x, ALPHA, MIN, 0.95);
             if (s.changed()) {
                 reported++;

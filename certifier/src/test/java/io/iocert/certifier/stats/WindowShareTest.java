@@ -62,6 +62,6 @@ class WindowShareTest {
     void shouldCountOnlyCompleteWindowsWithUsableValues() {
         double[] v = {1, 1, 1, Double.NaN, 1, 1, 1};
         WindowShare.Estimate e = WindowShare.of(v, 2, w -> true, 0.95);
-        assertEquals(2, e.windows());   // [1,1] [1,NaN] [1,1] then a partial window
+        assertEquals(2, e.windows()); // [1,1] [1,NaN] [1,1] then a partial window
     }
 }

@@ -44,8 +44,7 @@ final class Admission {
     }
 
     /** The AdmissionReview to answer with, and one line saying what was decided. */
-    record Outcome(byte[] body, String log) {
-    }
+    record Outcome(byte[] body, String log) {}
 
     /** A body that is not an AdmissionReview v1 with a request to answer. */
     static final class MalformedReview extends Exception {
@@ -66,8 +65,7 @@ final class Admission {
     }
 
     /** A spec the pod requires, and where the requirement came from. */
-    private record Required(Spec spec, String origin) {
-    }
+    private record Required(Spec spec, String origin) {}
 
     Outcome review(byte[] body) throws MalformedReview {
         JsonNode root;
@@ -75,14 +73,18 @@ final class Admission {
             root = JSON.readTree(body);
         } catch (JsonProcessingException e) {
             throw new MalformedReview("the request body is not valid JSON (" + e.getOriginalMessage() + " at line "
-                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()
+                    + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr()
                     + "); expected an AdmissionReview");
         } catch (IOException e) {
             throw new MalformedReview("the request body cannot be read: " + e.getMessage());
         }
         if (root == null || !root.isObject()) {
-            throw new MalformedReview("the request body is " + (root == null ? "empty" : "a JSON " + root.getNodeType()
-                    .name().toLowerCase(java.util.Locale.ROOT)) + "; expected an AdmissionReview object");
+            throw new MalformedReview("the request body is "
+                    + (root == null
+                            ? "empty"
+                            : "a JSON " + root.getNodeType().name().toLowerCase(java.util.Locale.ROOT))
+                    + "; expected an AdmissionReview object");
         }
         String apiVersion = root.path("apiVersion").asText("");
         if (!apiVersion.equals(API_VERSION)) {
@@ -103,12 +105,16 @@ final class Admission {
                     + " uid, which the response must echo");
         }
         JsonNode resource = request.path("resource");
-        boolean pod = resource.path("group").asText("").isEmpty() && resource.path("resource").asText("").equals("pods")
+        boolean pod = resource.path("group").asText("").isEmpty()
+                && resource.path("resource").asText("").equals("pods")
                 && request.path("subResource").asText("").isEmpty();
         String operation = request.path("operation").asText("");
         if (!pod || !operation.equals("CREATE")) {
-            String what = resource.path("resource").asText("?") + (request.path("subResource").asText("").isEmpty() ? ""
-                    : "/" + request.path("subResource").asText()) + " " + operation;
+            String what = resource.path("resource").asText("?")
+                    + (request.path("subResource").asText("").isEmpty()
+                            ? ""
+                            : "/" + request.path("subResource").asText())
+                    + " " + operation;
             return allow(uid, null, List.of(), "allowed " + what + " unchanged (only pods are placed, at CREATE)");
         }
         JsonNode pod0 = request.path("object");
@@ -125,10 +131,20 @@ final class Admission {
             }
             List<AffinityPatch.Expression> expressions = expressions(required);
             ArrayNode ops = AffinityPatch.ops(pod0.path("spec"), expressions);
-            String specs = String.join(", ", required.stream().map(r -> r.spec().name() + " (sha256 "
-                    + NfdLabels.sha256Value(r.spec().sha256()) + ", " + r.origin() + ")").toList());
-            return allow(uid, ops.isEmpty() ? null : ops, warnings, (ops.isEmpty() ? "allowed " + name
-                    + " unchanged: it already requires " : "placed " + name + " on nodes certified for ") + specs);
+            String specs = String.join(
+                    ", ",
+                    required.stream()
+                            .map(r -> r.spec().name() + " (sha256 "
+                                    + NfdLabels.sha256Value(r.spec().sha256()) + ", " + r.origin() + ")")
+                            .toList());
+            return allow(
+                    uid,
+                    ops.isEmpty() ? null : ops,
+                    warnings,
+                    (ops.isEmpty()
+                                    ? "allowed " + name + " unchanged: it already requires "
+                                    : "placed " + name + " on nodes certified for ")
+                            + specs);
         } catch (Denied e) {
             return deny(uid, "iocert: pod " + name + ": " + e.getMessage());
         }
@@ -151,8 +167,9 @@ final class Admission {
                         + " several, comma-separated); known specs: " + specs.known());
             }
             for (String n : names) {
-                Spec spec = specs.get(n).orElseThrow(() -> new Denied("the annotation " + SPEC_ANNOTATION + " names"
-                        + " spec '" + n + "', which this webhook does not know; known specs: " + specs.known()));
+                Spec spec = specs.get(n)
+                        .orElseThrow(() -> new Denied("the annotation " + SPEC_ANNOTATION + " names" + " spec '" + n
+                                + "', which this webhook does not know; known specs: " + specs.known()));
                 add(byName, new Required(spec, "annotation " + SPEC_ANNOTATION));
             }
         }
@@ -166,7 +183,11 @@ final class Admission {
                             + c.path("name").asText("?") + "'";
                     Optional<SpecImages.ImageSpec> s = imageSpec(c.get("image").asText(), container, warnings);
                     if (s.isPresent()) {
-                        add(byName, new Required(s.get().spec(), container + " image " + s.get().origin()));
+                        add(
+                                byName,
+                                new Required(
+                                        s.get().spec(),
+                                        container + " image " + s.get().origin()));
                     }
                 }
             }
@@ -207,7 +228,8 @@ final class Admission {
     }
 
     private static String conflict(Required a, Required b) {
-        return "spec '" + a.spec().name() + "' is required twice with different contents: sha256 " + a.spec().sha256()
+        return "spec '" + a.spec().name() + "' is required twice with different contents: sha256 "
+                + a.spec().sha256()
                 + " by " + a.origin() + ", and " + b.spec().sha256() + " by " + b.origin() + "; no node can be"
                 + " certified for both under one name";
     }
@@ -221,11 +243,13 @@ final class Admission {
                 String eligible = NfdLabels.eligible(r.spec().name());
                 Required before = byLabel.putIfAbsent(eligible, r);
                 if (before != null) {
-                    throw new Denied("specs '" + before.spec().name() + "' and '" + r.spec().name() + "' both become the"
-                            + " node label " + eligible + "; no node can tell them apart");
+                    throw new Denied("specs '" + before.spec().name() + "' and '"
+                            + r.spec().name() + "' both become the" + " node label " + eligible
+                            + "; no node can tell them apart");
                 }
                 out.add(new AffinityPatch.Expression(eligible, List.of(NfdLabels.ELIGIBLE_VALUE)));
-                out.add(new AffinityPatch.Expression(NfdLabels.sha256(r.spec().name()),
+                out.add(new AffinityPatch.Expression(
+                        NfdLabels.sha256(r.spec().name()),
                         List.of(NfdLabels.sha256Value(r.spec().sha256()))));
             } catch (ExportException e) {
                 throw new Denied("spec '" + r.spec().name() + "' (" + r.origin() + "): " + e.getMessage());
@@ -235,7 +259,8 @@ final class Admission {
     }
 
     private static String podName(JsonNode request, JsonNode pod) {
-        String ns = request.path("namespace").asText(pod.path("metadata").path("namespace").asText("default"));
+        String ns = request.path("namespace")
+                .asText(pod.path("metadata").path("namespace").asText("default"));
         String name = pod.path("metadata").path("name").asText("");
         if (name.isEmpty()) {
             name = pod.path("metadata").path("generateName").asText("") + "*";
@@ -252,7 +277,8 @@ final class Admission {
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException(e);
             }
-            response.put("patchType", "JSONPatch").put("patch", Base64.getEncoder().encodeToString(bytes));
+            response.put("patchType", "JSONPatch")
+                    .put("patch", Base64.getEncoder().encodeToString(bytes));
         }
         if (!warnings.isEmpty()) {
             ArrayNode w = response.putArray("warnings");
@@ -272,7 +298,8 @@ final class Admission {
     }
 
     private static Outcome outcome(ObjectNode response, String log) {
-        ObjectNode review = JSON.createObjectNode().put("apiVersion", API_VERSION).put("kind", "AdmissionReview");
+        ObjectNode review =
+                JSON.createObjectNode().put("apiVersion", API_VERSION).put("kind", "AdmissionReview");
         review.set("response", response);
         try {
             return new Outcome(JSON.writeValueAsString(review).getBytes(StandardCharsets.UTF_8), log);

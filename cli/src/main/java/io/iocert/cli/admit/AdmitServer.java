@@ -42,9 +42,13 @@ public final class AdmitServer implements AutoCloseable {
     public static final Limits DEFAULTS = new Limits(4L << 20, Duration.ofSeconds(10), 4);
 
     /** The webhook's configuration: where it listens, its TLS files, what it knows. */
-    public record Config(InetSocketAddress address, Path tlsCert, Path tlsKey, Optional<Path> specs,
-                         Optional<Path> images, Limits limits) {
-    }
+    public record Config(
+            InetSocketAddress address,
+            Path tlsCert,
+            Path tlsKey,
+            Optional<Path> specs,
+            Optional<Path> images,
+            Limits limits) {}
 
     private final HttpsServer server;
     private final ExecutorService executor;
@@ -61,16 +65,18 @@ public final class AdmitServer implements AutoCloseable {
      * Loads the TLS files and the specs, checks the image store, and starts serving. Everything
      * that can be wrong with the configuration is an {@link AdmitSetupException} before the port opens.
      */
-    public static AdmitServer start(Config config, Consumer<String> log) throws AdmitSetupException, IOException,
-            io.iocert.spec.SpecException {
+    public static AdmitServer start(Config config, Consumer<String> log)
+            throws AdmitSetupException, IOException, io.iocert.spec.SpecException {
         PemTls.Loaded tls = PemTls.load(config.tlsCert(), config.tlsKey(), log);
-        SpecCatalog specs = config.specs().isPresent() ? SpecCatalog.load(config.specs().get()) : SpecCatalog.empty();
+        SpecCatalog specs =
+                config.specs().isPresent() ? SpecCatalog.load(config.specs().get()) : SpecCatalog.empty();
         Optional<ImageStore> images = Optional.empty();
         if (config.images().isPresent()) {
             Path dir = config.images().get();
             if (!java.nio.file.Files.isDirectory(dir)) {
-                throw new AdmitSetupException("--images " + dir + (java.nio.file.Files.exists(dir)
-                        ? " is not a directory" : " does not exist") + "; expected a directory of OCI image layouts,"
+                throw new AdmitSetupException("--images " + dir
+                        + (java.nio.file.Files.exists(dir) ? " is not a directory" : " does not exist")
+                        + "; expected a directory of OCI image layouts,"
                         + " one per repository at DIR/REGISTRY/PATH");
             }
             images = Optional.of(new ImageStore(dir));
@@ -107,13 +113,19 @@ public final class AdmitServer implements AutoCloseable {
         });
         server.createContext("/", ex -> {
             try (ex) {
-                reply(ex, 404, "text/plain", "iocert admit serves POST " + MUTATE_PATH + " and GET " + HEALTH_PATH
-                        + "\n");
+                reply(
+                        ex,
+                        404,
+                        "text/plain",
+                        "iocert admit serves POST " + MUTATE_PATH + " and GET " + HEALTH_PATH + "\n");
             }
         });
         server.start();
-        String summary = "specs: " + (config.specs().isPresent() ? specs.size() + " from " + config.specs().get()
-                : "none") + "; images: " + config.images().map(Path::toString).orElse("none") + "; certificate: "
+        String summary = "specs: "
+                + (config.specs().isPresent()
+                        ? specs.size() + " from " + config.specs().get()
+                        : "none") + "; images: "
+                + config.images().map(Path::toString).orElse("none") + "; certificate: "
                 + tls.certificate().getSubjectX500Principal().getName() + ", valid until "
                 + tls.certificate().getNotAfter().toInstant();
         if (tls.certificate().getNotAfter().toInstant().isBefore(Instant.now())) {
@@ -151,8 +163,12 @@ public final class AdmitServer implements AutoCloseable {
             }
             String type = ex.getRequestHeaders().getFirst("Content-Type");
             if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-                reply(ex, 415, "text/plain", "Content-Type is " + (type == null ? "missing" : "'" + type + "'")
-                        + "; expected application/json (an AdmissionReview)\n");
+                reply(
+                        ex,
+                        415,
+                        "text/plain",
+                        "Content-Type is " + (type == null ? "missing" : "'" + type + "'")
+                                + "; expected application/json (an AdmissionReview)\n");
                 return;
             }
             byte[] body = body(ex, limits.maxBodyBytes());
@@ -160,8 +176,12 @@ public final class AdmitServer implements AutoCloseable {
                 log.accept("refused a request from " + ex.getRemoteAddress() + ": body over " + limits.maxBodyBytes()
                         + " bytes");
                 ex.getResponseHeaders().set("Connection", "close");
-                reply(ex, 413, "text/plain", "the request body is over " + limits.maxBodyBytes() + " bytes, this"
-                        + " webhook's limit (--max-body)\n");
+                reply(
+                        ex,
+                        413,
+                        "text/plain",
+                        "the request body is over " + limits.maxBodyBytes() + " bytes, this"
+                                + " webhook's limit (--max-body)\n");
                 return;
             }
             Admission.Outcome o;
@@ -179,8 +199,11 @@ public final class AdmitServer implements AutoCloseable {
                 out.write(o.body());
             }
         } catch (IOException e) {
-            log.accept("request from " + ex.getRemoteAddress() + " failed: " + (e.getMessage() != null ? e.getMessage()
-                    : "the connection closed before the request was read, by the client or after --request-timeout"));
+            log.accept(
+                    "request from " + ex.getRemoteAddress() + " failed: "
+                            + (e.getMessage() != null
+                                    ? e.getMessage()
+                                    : "the connection closed before the request was read, by the client or after --request-timeout"));
         } catch (RuntimeException e) {
             log.accept("internal error answering " + ex.getRemoteAddress() + ": " + e);
             try {

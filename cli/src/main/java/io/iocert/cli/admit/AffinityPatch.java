@@ -22,8 +22,7 @@ final class AffinityPatch {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final String REQUIRED = "/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution";
 
-    private AffinityPatch() {
-    }
+    private AffinityPatch() {}
 
     /** One {@code matchExpressions} entry: {@code key In [values]}. */
     record Expression(String key, List<String> values) {

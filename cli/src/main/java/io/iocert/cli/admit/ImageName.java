@@ -14,8 +14,8 @@ record ImageName(String registry, String repository, Optional<String> tag, Optio
     static final String DEFAULT_REGISTRY = "docker.io";
     private static final String COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
     private static final String DOMAIN_PART = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
-    private static final Pattern REFERENCE = Pattern.compile(
-            "(?:(?<domain>" + DOMAIN_PART + "(?:\\." + DOMAIN_PART + ")*(?::[0-9]+)?)/)?"
+    private static final Pattern REFERENCE =
+            Pattern.compile("(?:(?<domain>" + DOMAIN_PART + "(?:\\." + DOMAIN_PART + ")*(?::[0-9]+)?)/)?"
                     + "(?<path>" + COMPONENT + "(?:/" + COMPONENT + ")*)"
                     + "(?::(?<tag>[\\w][\\w.-]{0,127}))?"
                     + "(?:@(?<digest>[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}))?");
@@ -29,7 +29,10 @@ record ImageName(String registry, String repository, Optional<String> tag, Optio
         String domain = m.group("domain");
         String path = m.group("path");
         // Docker's rule: the first component names a registry only when it looks like a host.
-        if (domain != null && !domain.contains(".") && !domain.contains(":") && !domain.equals("localhost")
+        if (domain != null
+                && !domain.contains(".")
+                && !domain.contains(":")
+                && !domain.equals("localhost")
                 && domain.equals(domain.toLowerCase(java.util.Locale.ROOT))) {
             path = domain + "/" + path;
             domain = null;
@@ -42,8 +45,8 @@ record ImageName(String registry, String repository, Optional<String> tag, Optio
             path = "library/" + path;
         }
         Optional<String> digest = Optional.ofNullable(m.group("digest"));
-        Optional<String> tag = digest.isPresent() ? Optional.empty()
-                : Optional.of(m.group("tag") == null ? "latest" : m.group("tag"));
+        Optional<String> tag =
+                digest.isPresent() ? Optional.empty() : Optional.of(m.group("tag") == null ? "latest" : m.group("tag"));
         return Optional.of(new ImageName(registry, path, tag, digest));
     }
 

@@ -27,16 +27,13 @@ final class ImageStore {
     }
 
     /** What the store says about one image of a pod. */
-    sealed interface Answer permits NotStored, Stored {
-    }
+    sealed interface Answer permits NotStored, Stored {}
 
     /** The store has no layout for the repository, or the layout has no such tag or digest. */
-    record NotStored(String why, boolean repositoryStored) implements Answer {
-    }
+    record NotStored(String why, boolean repositoryStored) implements Answer {}
 
     /** The image is in the store; it carries this spec, or none. */
-    record Stored(String image, Optional<SpecImages.ImageSpec> spec) implements Answer {
-    }
+    record Stored(String image, Optional<SpecImages.ImageSpec> spec) implements Answer {}
 
     /** Looks the image up; a damaged layout or a spec failing its sha256 check is an exception, not "no spec". */
     Answer find(ImageName name) throws ImageException, SpecException {
@@ -55,8 +52,12 @@ final class ImageStore {
         }
         SpecImages.Lookup found = SpecImages.lookup(ref, name.tag(), name.digest());
         if (found.image().isEmpty()) {
-            return new NotStored(ref + " has no image " + name.digest().map(d -> "with digest " + d)
-                    .orElse("tagged '" + name.tag().orElse("latest") + "'"), true);
+            return new NotStored(
+                    ref + " has no image "
+                            + name.digest()
+                                    .map(d -> "with digest " + d)
+                                    .orElse("tagged '" + name.tag().orElse("latest") + "'"),
+                    true);
         }
         return new Stored(found.image().get(), found.spec());
     }

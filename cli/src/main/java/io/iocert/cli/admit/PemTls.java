@@ -32,31 +32,29 @@ import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
  * unencrypted and must belong to the certificate.
  */
 final class PemTls {
-    private PemTls() {
-    }
+    private PemTls() {}
 
     /** The certificate chain and key, checked, and what the certificate says (for the start-up line). */
-    record Loaded(SSLContext context, X509Certificate certificate) {
-    }
+    record Loaded(SSLContext context, X509Certificate certificate) {}
 
     /** A checked certificate chain with its key. */
-    record Pair(X509Certificate[] chain, PrivateKey key) {
-    }
+    record Pair(X509Certificate[] chain, PrivateKey key) {}
 
     /** A server context whose certificate is read again when its files change (see {@link ReloadingKeyManager}). */
     static Loaded load(Path certFile, Path keyFile) throws AdmitSetupException {
-        return load(certFile, keyFile, line -> { });
+        return load(certFile, keyFile, line -> {});
     }
 
-    static Loaded load(Path certFile, Path keyFile, java.util.function.Consumer<String> log) throws AdmitSetupException {
+    static Loaded load(Path certFile, Path keyFile, java.util.function.Consumer<String> log)
+            throws AdmitSetupException {
         ReloadingKeyManager km = new ReloadingKeyManager(certFile, keyFile, log);
         try {
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(new javax.net.ssl.KeyManager[] {km}, null, new SecureRandom());
             return new Loaded(context, km.current().chain()[0]);
         } catch (GeneralSecurityException e) {
-            throw new AdmitSetupException("--tls-cert " + certFile + " and --tls-key " + keyFile + " cannot serve TLS: "
-                    + e.getMessage(), e);
+            throw new AdmitSetupException(
+                    "--tls-cert " + certFile + " and --tls-key " + keyFile + " cannot serve TLS: " + e.getMessage(), e);
         }
     }
 
@@ -79,18 +77,23 @@ final class PemTls {
                     + "); expected -----BEGIN CERTIFICATE----- blocks, the server's certificate first");
         }
         if (certs.isEmpty()) {
-            throw new AdmitSetupException("--tls-cert " + file + " holds no certificate; expected -----BEGIN CERTIFICATE-----"
-                    + " blocks, the server's certificate first");
+            throw new AdmitSetupException(
+                    "--tls-cert " + file + " holds no certificate; expected -----BEGIN CERTIFICATE-----"
+                            + " blocks, the server's certificate first");
         }
         return certs.stream().map(c -> (X509Certificate) c).toArray(X509Certificate[]::new);
     }
 
     private static PrivateKey privateKey(Path file) throws AdmitSetupException {
         Object o;
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.US_ASCII); PEMParser p = new PEMParser(r)) {
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.US_ASCII);
+                PEMParser p = new PEMParser(r)) {
             o = p.readObject();
-            while (o != null && !(o instanceof PEMKeyPair || o instanceof PrivateKeyInfo
-                    || o instanceof PEMEncryptedKeyPair || o instanceof PKCS8EncryptedPrivateKeyInfo)) {
+            while (o != null
+                    && !(o instanceof PEMKeyPair
+                            || o instanceof PrivateKeyInfo
+                            || o instanceof PEMEncryptedKeyPair
+                            || o instanceof PKCS8EncryptedPrivateKeyInfo)) {
                 o = p.readObject(); // EC PARAMETERS blocks and the like come before the key
             }
         } catch (IOException e) {
@@ -106,7 +109,8 @@ final class PemTls {
         }
         try {
             JcaPEMKeyConverter convert = new JcaPEMKeyConverter();
-            return o instanceof PEMKeyPair kp ? convert.getKeyPair(kp).getPrivate()
+            return o instanceof PEMKeyPair kp
+                    ? convert.getKeyPair(kp).getPrivate()
                     : convert.getPrivateKey((PrivateKeyInfo) o);
         } catch (PEMException e) {
             throw new AdmitSetupException("--tls-key " + file + ": the key cannot be used (" + e.getMessage()

@@ -99,7 +99,8 @@ final class ReloadingKeyManager extends X509ExtendedKeyManager {
         refresh();
         String a = alias;
         String algorithm = pairs.get(a).key().getAlgorithm();
-        boolean fits = keyType == null || keyType.equals(algorithm)
+        boolean fits = keyType == null
+                || keyType.equals(algorithm)
                 || (keyType.startsWith("EC") && algorithm.equals("EC"))
                 || (keyType.equals("EdDSA") && algorithm.equals("Ed25519"))
                 || (keyType.equals("Ed25519") && algorithm.equals("EdDSA"));

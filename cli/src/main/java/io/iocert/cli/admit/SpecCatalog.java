@@ -36,14 +36,17 @@ final class SpecCatalog {
     /** The specs in {@code dir}; two files with one spec name are refused, naming both. */
     static SpecCatalog load(Path dir) throws AdmitSetupException, SpecException {
         if (!Files.isDirectory(dir)) {
-            throw new AdmitSetupException("--specs " + dir + (Files.exists(dir) ? " is not a directory"
-                    : " does not exist") + "; expected a directory of spec files (*.yaml, *.yml, *.json)");
+            throw new AdmitSetupException(
+                    "--specs " + dir + (Files.exists(dir) ? " is not a directory" : " does not exist")
+                            + "; expected a directory of spec files (*.yaml, *.yml, *.json)");
         }
         List<Path> files = new ArrayList<>();
         try (Stream<Path> s = Files.list(dir)) {
             s.filter(p -> !p.getFileName().toString().startsWith("."))
                     .filter(p -> p.getFileName().toString().matches(".*\\.(ya?ml|json)"))
-                    .filter(Files::isRegularFile).sorted().forEach(files::add);
+                    .filter(Files::isRegularFile)
+                    .sorted()
+                    .forEach(files::add);
         } catch (IOException e) {
             throw new AdmitSetupException("--specs " + dir + " cannot be read: " + e.getMessage());
         }

@@ -11,8 +11,7 @@ import java.util.Optional;
  * no place for OCI referrers, so a spec travels in it only as image config labels.
  */
 final class DockerArchive {
-    private DockerArchive() {
-    }
+    private DockerArchive() {}
 
     /** The image config (JSON) of the image named by {@code ref}, or of the only image. */
     static JsonNode config(ImageRef ref) throws ImageException {
@@ -26,7 +25,8 @@ final class DockerArchive {
         try {
             manifest = Oci.JSON.readTree(manifestBytes);
         } catch (IOException e) {
-            throw new ImageException(where + "/manifest.json is not valid JSON; expected the list 'docker save' writes", e);
+            throw new ImageException(
+                    where + "/manifest.json is not valid JSON; expected the list 'docker save' writes", e);
         }
         if (manifest == null || !manifest.isArray() || manifest.isEmpty()) {
             throw new ImageException(where + "/manifest.json lists no images; expected [{\"Config\": ..., \"RepoTags\":"
@@ -36,7 +36,8 @@ final class DockerArchive {
         String configName = Tars.normalise(image.path("Config").asText(""));
         byte[] config = tar.small().get(configName);
         if (config == null) {
-            throw new ImageException(where + ": the image config '" + configName + "' named in manifest.json is missing");
+            throw new ImageException(
+                    where + ": the image config '" + configName + "' named in manifest.json is missing");
         }
         try {
             return Oci.JSON.readTree(config);

@@ -16,7 +16,9 @@ public record ImageRef(Transport transport, Path path, Optional<String> referenc
 
     /** How the image is stored. */
     public enum Transport {
-        OCI("oci"), OCI_ARCHIVE("oci-archive"), DOCKER_ARCHIVE("docker-archive");
+        OCI("oci"),
+        OCI_ARCHIVE("oci-archive"),
+        DOCKER_ARCHIVE("docker-archive");
 
         private final String prefix;
 
@@ -37,12 +39,12 @@ public record ImageRef(Transport transport, Path path, Optional<String> referenc
     }
 
     public static ImageRef parse(String text) throws ImageException {
-        Transport t = transportOf(text).orElseThrow(() ->
-                new ImageException("'" + text + "' is not an image reference; expected " + FORMS));
+        Transport t = transportOf(text)
+                .orElseThrow(() -> new ImageException("'" + text + "' is not an image reference; expected " + FORMS));
         String rest = text.substring(t.prefix().length() + 1);
         if (rest.isEmpty()) {
-            throw new ImageException("'" + text + "' names no " + (t == Transport.OCI ? "directory" : "file")
-                    + "; expected " + FORMS);
+            throw new ImageException(
+                    "'" + text + "' names no " + (t == Transport.OCI ? "directory" : "file") + "; expected " + FORMS);
         }
         int colon = rest.indexOf(':');
         if (colon < 0 || Files.exists(Path.of(rest))) {
@@ -51,14 +53,16 @@ public record ImageRef(Transport transport, Path path, Optional<String> referenc
         String path = rest.substring(0, colon);
         String ref = rest.substring(colon + 1);
         if (path.isEmpty() || ref.isEmpty()) {
-            throw new ImageException("'" + text + "' has an empty " + (path.isEmpty() ? "path" : "tag")
-                    + "; expected " + FORMS);
+            throw new ImageException(
+                    "'" + text + "' has an empty " + (path.isEmpty() ? "path" : "tag") + "; expected " + FORMS);
         }
         return new ImageRef(t, Path.of(path), Optional.of(ref));
     }
 
     private static Optional<Transport> transportOf(String text) {
-        return Arrays.stream(Transport.values()).filter(t -> text.startsWith(t.prefix() + ":")).findFirst();
+        return Arrays.stream(Transport.values())
+                .filter(t -> text.startsWith(t.prefix() + ":"))
+                .findFirst();
     }
 
     @Override

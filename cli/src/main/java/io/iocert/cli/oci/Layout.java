@@ -33,8 +33,9 @@ final class Layout {
         byte[] layout = file("oci-layout");
         if (layout == null) {
             throw new ImageException(where + ": no oci-layout file; expected an OCI image layout"
-                    + (dir != null ? " directory (as 'umoci init' or 'skopeo copy ... oci:DIR:TAG' make)"
-                    : " in the archive (as 'skopeo copy ... oci-archive:FILE' makes)"));
+                    + (dir != null
+                            ? " directory (as 'umoci init' or 'skopeo copy ... oci:DIR:TAG' make)"
+                            : " in the archive (as 'skopeo copy ... oci-archive:FILE' makes)"));
         }
         JsonNode version = parse(layout, "oci-layout").path("imageLayoutVersion");
         if (!version.isTextual() || !version.asText().startsWith("1.")) {
@@ -64,8 +65,9 @@ final class Layout {
         switch (ref.transport()) {
             case OCI -> {
                 if (!Files.isDirectory(ref.path())) {
-                    throw new ImageException(where + ": " + ref.path() + (Files.exists(ref.path())
-                            ? " is not a directory" : " does not exist") + "; expected an OCI image layout directory");
+                    throw new ImageException(where + ": " + ref.path()
+                            + (Files.exists(ref.path()) ? " is not a directory" : " does not exist")
+                            + "; expected an OCI image layout directory");
                 }
                 return new Layout(where, ref.path(), null);
             }
@@ -78,7 +80,8 @@ final class Layout {
 
     /** oci:DIR:TAG, or oci:DIR (image sha256:...) for an untagged image. */
     static String name(Layout layout, Descriptor image) {
-        return image.refName().map(t -> layout.where() + ":" + t)
+        return image.refName()
+                .map(t -> layout.where() + ":" + t)
                 .orElse(layout.where() + " (image " + image.shortDigest() + ")");
     }
 
@@ -108,7 +111,8 @@ final class Layout {
         }
         byte[] content = file(Oci.blobPath(d.digest()));
         if (content == null) {
-            throw new ImageException(where + ": " + what + " is missing; expected it under " + Oci.blobPath(d.digest()));
+            throw new ImageException(
+                    where + ": " + what + " is missing; expected it under " + Oci.blobPath(d.digest()));
         }
         if (content.length != d.size() || !Oci.sha256(content).equals(d.digest())) {
             throw new ImageException(where + ": " + what + " does not match its digest or size (" + content.length
@@ -126,26 +130,36 @@ final class Layout {
      * that are referrers, with an artifactType, do not count).
      */
     Descriptor select(Optional<String> tag) throws ImageException {
-        String tags = manifests.stream().map(d -> d.refName().orElse(null)).filter(t -> t != null)
+        String tags = manifests.stream()
+                .map(d -> d.refName().orElse(null))
+                .filter(t -> t != null)
                 .collect(Collectors.joining(", "));
         String known = tags.isEmpty() ? "it has no tagged images" : "its tags: " + tags;
         if (tag.isPresent()) {
-            List<Descriptor> hits = manifests.stream().filter(d -> tag.equals(d.refName())).toList();
+            List<Descriptor> hits =
+                    manifests.stream().filter(d -> tag.equals(d.refName())).toList();
             if (hits.isEmpty()) {
                 throw new ImageException(where + ": no image tagged '" + tag.get() + "'; " + known);
             }
             return hits.get(0);
         }
-        Optional<Descriptor> latest = manifests.stream().filter(d -> Optional.of("latest").equals(d.refName())).findFirst();
+        Optional<Descriptor> latest = manifests.stream()
+                .filter(d -> Optional.of("latest").equals(d.refName()))
+                .findFirst();
         if (latest.isPresent()) {
             return latest.get();
         }
-        List<Descriptor> images = manifests.stream().filter(d -> d.artifactType().isEmpty() && d.isImage()).toList();
+        List<Descriptor> images = manifests.stream()
+                .filter(d -> d.artifactType().isEmpty() && d.isImage())
+                .toList();
         if (images.size() == 1) {
             return images.get(0);
         }
-        throw new ImageException(where + (images.isEmpty() ? ": holds no image" : ": holds " + images.size()
-                + " images and none is tagged 'latest'") + "; name one as " + where + ":TAG (" + known + ")");
+        throw new ImageException(where
+                + (images.isEmpty()
+                        ? ": holds no image"
+                        : ": holds " + images.size() + " images and none is tagged 'latest'")
+                + "; name one as " + where + ":TAG (" + known + ")");
     }
 
     /** A manifest attached to an image by its subject, as OCI 1.1 referrers are. */
@@ -162,18 +176,22 @@ final class Layout {
     List<Referrer> specReferrers(Descriptor subject) throws ImageException {
         List<Referrer> found = new ArrayList<>();
         for (Descriptor d : manifests) {
-            boolean candidate = d.artifactType().map(Oci.ARTIFACT_TYPE::equals)
+            boolean candidate = d.artifactType()
+                    .map(Oci.ARTIFACT_TYPE::equals)
                     .orElse(d.refName().isEmpty() && d.mediaType().equals(Oci.MANIFEST));
             if (!candidate || d.digest().equals(subject.digest())) {
                 continue;
             }
             JsonNode m = json(d);
-            String type = m.path("artifactType").asText(m.path("config").path("mediaType").asText(""));
-            if (type.equals(Oci.ARTIFACT_TYPE) && m.path("subject").path("digest").asText("").equals(subject.digest())) {
+            String type = m.path("artifactType")
+                    .asText(m.path("config").path("mediaType").asText(""));
+            if (type.equals(Oci.ARTIFACT_TYPE)
+                    && m.path("subject").path("digest").asText("").equals(subject.digest())) {
                 found.add(new Referrer(d, m));
             }
         }
-        found.sort(Comparator.comparing(Referrer::created).thenComparing(r -> r.descriptor().digest()));
+        found.sort(Comparator.comparing(Referrer::created)
+                .thenComparing(r -> r.descriptor().digest()));
         return found;
     }
 
@@ -204,9 +222,12 @@ final class Layout {
             }
             return n;
         } catch (JsonProcessingException e) {
-            throw new ImageException(where + "/" + name + " is not valid JSON (" + e.getOriginalMessage()
-                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()
-                    + "); expected a JSON object", e);
+            throw new ImageException(
+                    where + "/" + name + " is not valid JSON (" + e.getOriginalMessage()
+                            + " at line " + e.getLocation().getLineNr() + ", column "
+                            + e.getLocation().getColumnNr()
+                            + "); expected a JSON object",
+                    e);
         } catch (IOException e) {
             throw new ImageException(where + "/" + name + ": " + e.getMessage(), e);
         }

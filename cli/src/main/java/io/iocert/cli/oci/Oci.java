@@ -39,12 +39,13 @@ final class Oci {
     static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern SHA256 = Pattern.compile("sha256:[0-9a-f]{64}");
 
-    private Oci() {
-    }
+    private Oci() {}
 
     static String sha256(byte[] content) {
         try {
-            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+            return "sha256:"
+                    + HexFormat.of()
+                            .formatHex(MessageDigest.getInstance("SHA-256").digest(content));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java platform has SHA-256", e);
         }
@@ -60,24 +61,40 @@ final class Oci {
     }
 
     /** A content descriptor as index.json and manifests hold them. */
-    record Descriptor(String mediaType, String digest, long size, Optional<String> artifactType,
-                      Map<String, String> annotations) {
+    record Descriptor(
+            String mediaType,
+            String digest,
+            long size,
+            Optional<String> artifactType,
+            Map<String, String> annotations) {
 
         static Descriptor of(JsonNode node, String where) throws ImageException {
-            if (node == null || !node.isObject() || !node.path("mediaType").isTextual() || !node.path("digest").isTextual()
+            if (node == null
+                    || !node.isObject()
+                    || !node.path("mediaType").isTextual()
+                    || !node.path("digest").isTextual()
                     || !node.path("size").canConvertToLong()) {
                 throw new ImageException(where + " is not a content descriptor; expected an object with mediaType,"
                         + " digest and size");
             }
             String digest = node.get("digest").asText();
             if (!isSha256(digest)) {
-                throw new ImageException(where + ": digest '" + digest + "' is not supported; expected sha256:<64 hex>");
+                throw new ImageException(
+                        where + ": digest '" + digest + "' is not supported; expected sha256:<64 hex>");
             }
             Map<String, String> annotations = new LinkedHashMap<>();
-            node.path("annotations").fields().forEachRemaining(e -> annotations.put(e.getKey(), e.getValue().asText()));
+            node.path("annotations")
+                    .fields()
+                    .forEachRemaining(
+                            e -> annotations.put(e.getKey(), e.getValue().asText()));
             Optional<String> artifactType = node.path("artifactType").isTextual()
-                    ? Optional.of(node.get("artifactType").asText()) : Optional.empty();
-            return new Descriptor(node.get("mediaType").asText(), digest, node.get("size").asLong(), artifactType,
+                    ? Optional.of(node.get("artifactType").asText())
+                    : Optional.empty();
+            return new Descriptor(
+                    node.get("mediaType").asText(),
+                    digest,
+                    node.get("size").asLong(),
+                    artifactType,
                     java.util.Collections.unmodifiableMap(annotations));
         }
 
@@ -86,7 +103,9 @@ final class Oci {
         }
 
         boolean isImage() {
-            return mediaType.equals(MANIFEST) || mediaType.equals(INDEX) || mediaType.equals(DOCKER_MANIFEST)
+            return mediaType.equals(MANIFEST)
+                    || mediaType.equals(INDEX)
+                    || mediaType.equals(DOCKER_MANIFEST)
                     || mediaType.equals(DOCKER_LIST);
         }
 

@@ -43,32 +43,37 @@ import java.util.stream.Stream;
  * checked against its recorded sha256 before it is used. docs/spec-travels.md describes the format.
  */
 public final class SpecImages {
-    private SpecImages() {
-    }
+    private SpecImages() {}
 
     /** A spec read from an image, with its canonical JSON, where it came from, and a note when there was a choice. */
-    public record ImageSpec(Spec spec, byte[] canonicalJson, String origin, Optional<String> note) {
-    }
+    public record ImageSpec(Spec spec, byte[] canonicalJson, String origin, Optional<String> note) {}
 
     /** What {@link #embed} did. */
-    public record Embedded(String specName, String specSha256, String referrerDigest, String imageDigest, String target,
-                           boolean alreadyAttached) {
-    }
+    public record Embedded(
+            String specName,
+            String specSha256,
+            String referrerDigest,
+            String imageDigest,
+            String target,
+            boolean alreadyAttached) {}
 
     /** The spec carried by {@code ref}, checked against its recorded sha256. */
     public static ImageSpec extract(ImageRef ref) throws ImageException, SpecException {
         if (ref.transport() == ImageRef.Transport.DOCKER_ARCHIVE) {
-            return fromLabels(DockerArchive.config(ref), ref.toString()).orElseThrow(() -> new ImageException(ref
-                    + ": no iocert spec in this image; a docker archive carries no OCI referrers, so the spec must be"
-                    + " in the image config labels " + Oci.SPEC_LABEL + " and " + Oci.SPEC_SHA256
-                    + " (see docs/spec-travels.md)"));
+            return fromLabels(DockerArchive.config(ref), ref.toString())
+                    .orElseThrow(() -> new ImageException(ref
+                            + ": no iocert spec in this image; a docker archive carries no OCI referrers, so the spec must be"
+                            + " in the image config labels " + Oci.SPEC_LABEL + " and " + Oci.SPEC_SHA256
+                            + " (see docs/spec-travels.md)"));
         }
         Layout layout = Layout.open(ref);
         Descriptor image = layout.select(ref.reference());
         String name = Layout.name(layout, image);
-        return carried(layout, image, name).orElseThrow(() -> new ImageException(name + ": no iocert spec in this image;"
-                + " expected a referrer with artifactType " + Oci.ARTIFACT_TYPE + " listed in index.json (as 'iocert"
-                + " spec embed' writes) or the image config label " + Oci.SPEC_LABEL));
+        return carried(layout, image, name)
+                .orElseThrow(() -> new ImageException(name + ": no iocert spec in this image;"
+                        + " expected a referrer with artifactType " + Oci.ARTIFACT_TYPE
+                        + " listed in index.json (as 'iocert"
+                        + " spec embed' writes) or the image config label " + Oci.SPEC_LABEL));
     }
 
     /**
@@ -92,8 +97,7 @@ public final class SpecImages {
     }
 
     /** {@link #lookup}'s answer: the image found (its name), and the spec it carries. */
-    public record Lookup(Optional<String> image, Optional<ImageSpec> spec) {
-    }
+    public record Lookup(Optional<String> image, Optional<ImageSpec> spec) {}
 
     /** The spec {@code image} carries: the newest spec referrer, else the config labels; empty when neither. */
     private static Optional<ImageSpec> carried(Layout layout, Descriptor image, String name)
@@ -105,14 +109,19 @@ public final class SpecImages {
             if (referrers.size() == 1) {
                 return Optional.of(s);
             }
-            return Optional.of(new ImageSpec(s.spec(), s.canonicalJson(), s.origin(), Optional.of(referrers.size()
-                    + " iocert specs are attached to " + name + "; using the newest, '" + s.spec().name() + "'"
-                    + (newest.created().isEmpty() ? "" : " (created " + newest.created() + ")"))));
+            return Optional.of(new ImageSpec(
+                    s.spec(),
+                    s.canonicalJson(),
+                    s.origin(),
+                    Optional.of(referrers.size()
+                            + " iocert specs are attached to " + name + "; using the newest, '"
+                            + s.spec().name() + "'"
+                            + (newest.created().isEmpty() ? "" : " (created " + newest.created() + ")"))));
         }
         if (image.mediaType().equals(Oci.MANIFEST) || image.mediaType().equals(Oci.DOCKER_MANIFEST)) {
             JsonNode manifest = layout.json(image);
-            Descriptor config = Descriptor.of(manifest.get("config"), layout.where() + "/" + Oci.blobPath(image.digest())
-                    + " config");
+            Descriptor config = Descriptor.of(
+                    manifest.get("config"), layout.where() + "/" + Oci.blobPath(image.digest()) + " config");
             return fromLabels(layout.json(config), name);
         }
         return Optional.empty();
@@ -144,20 +153,25 @@ public final class SpecImages {
         }
         byte[] content = labels.get(Oci.SPEC_LABEL).asText().getBytes(StandardCharsets.UTF_8);
         String recorded = labels.path(Oci.SPEC_SHA256).asText(null);
-        return Optional.of(verified(content, recorded, name + " (label " + Oci.SPEC_LABEL + ")", "label "
-                + Oci.SPEC_SHA256));
+        return Optional.of(
+                verified(content, recorded, name + " (label " + Oci.SPEC_LABEL + ")", "label " + Oci.SPEC_SHA256));
     }
 
     private static ImageSpec verified(byte[] content, String recorded, String origin, String recordedIn)
             throws ImageException, SpecException {
         if (recorded == null || !recorded.matches("[0-9a-f]{64}")) {
-            throw new ImageException(origin + ": the " + recordedIn + " is " + (recorded == null ? "missing"
-                    : "'" + recorded + "'") + "; expected the spec's sha256 (64 hex digits) beside the spec");
+            throw new ImageException(
+                    origin + ": the " + recordedIn + " is " + (recorded == null ? "missing" : "'" + recorded + "'")
+                            + "; expected the spec's sha256 (64 hex digits) beside the spec");
         }
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(content)).toString();
+            text = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(content))
+                    .toString();
         } catch (CharacterCodingException e) {
             throw new ImageException(origin + ": the spec is not UTF-8 text; expected the spec's canonical JSON", e);
         }
@@ -167,7 +181,8 @@ public final class SpecImages {
                     + " records " + recorded + "; the spec was changed after it was embedded, refusing it");
         }
         // Written by iocert, the content is canonical already; a label set by hand may be laid out otherwise.
-        byte[] canonical = Oci.sha256(content).equals("sha256:" + spec.sha256()) ? content
+        byte[] canonical = Oci.sha256(content).equals("sha256:" + spec.sha256())
+                ? content
                 : SpecLoader.canonicalJson(text, origin);
         return new ImageSpec(spec, canonical, origin, Optional.empty());
     }
@@ -197,7 +212,11 @@ public final class SpecImages {
         Descriptor subject = layout.select(image.reference());
         String name = Layout.name(layout, subject);
         Optional<Referrer> same = layout.specReferrers(subject).stream()
-                .filter(r -> spec.sha256().equals(r.manifest().path("annotations").path(Oci.SPEC_SHA256).asText()))
+                .filter(r -> spec.sha256()
+                        .equals(r.manifest()
+                                .path("annotations")
+                                .path(Oci.SPEC_SHA256)
+                                .asText()))
                 .findFirst();
         Map<String, byte[]> files = new LinkedHashMap<>();
         String referrer;
@@ -225,12 +244,22 @@ public final class SpecImages {
     }
 
     /** The referrer's blobs and the new index.json into {@code files}; returns the referrer's digest. */
-    private static String referrerFiles(byte[] canonicalJson, Spec spec, Descriptor subject, ObjectNode index,
-                                        Instant created, Map<String, byte[]> files) throws JsonProcessingException {
-        Descriptor layer = new Descriptor(Oci.SPEC_LAYER, Oci.sha256(canonicalJson), canonicalJson.length,
-                Optional.empty(), Map.of(Oci.TITLE, spec.name() + ".iocert.json"));
-        Descriptor config = new Descriptor(Oci.EMPTY, Oci.sha256(Oci.EMPTY_JSON), Oci.EMPTY_JSON.length,
-                Optional.empty(), Map.of());
+    private static String referrerFiles(
+            byte[] canonicalJson,
+            Spec spec,
+            Descriptor subject,
+            ObjectNode index,
+            Instant created,
+            Map<String, byte[]> files)
+            throws JsonProcessingException {
+        Descriptor layer = new Descriptor(
+                Oci.SPEC_LAYER,
+                Oci.sha256(canonicalJson),
+                canonicalJson.length,
+                Optional.empty(),
+                Map.of(Oci.TITLE, spec.name() + ".iocert.json"));
+        Descriptor config = new Descriptor(
+                Oci.EMPTY, Oci.sha256(Oci.EMPTY_JSON), Oci.EMPTY_JSON.length, Optional.empty(), Map.of());
         Map<String, String> annotations = new LinkedHashMap<>();
         annotations.put(Oci.CREATED, created.truncatedTo(ChronoUnit.SECONDS).toString());
         annotations.put(Oci.SPEC_NAME, spec.name());
@@ -239,13 +268,19 @@ public final class SpecImages {
         manifest.put("schemaVersion", 2).put("mediaType", Oci.MANIFEST).put("artifactType", Oci.ARTIFACT_TYPE);
         manifest.set("config", config.toJson());
         manifest.putArray("layers").add(layer.toJson());
-        manifest.set("subject", new Descriptor(subject.mediaType(), subject.digest(), subject.size(), Optional.empty(),
-                Map.of()).toJson());
+        manifest.set(
+                "subject",
+                new Descriptor(subject.mediaType(), subject.digest(), subject.size(), Optional.empty(), Map.of())
+                        .toJson());
         ObjectNode a = manifest.putObject("annotations");
         annotations.forEach(a::put);
         byte[] manifestBytes = Oci.JSON.writeValueAsBytes(manifest);
-        Descriptor entry = new Descriptor(Oci.MANIFEST, Oci.sha256(manifestBytes), manifestBytes.length,
-                Optional.of(Oci.ARTIFACT_TYPE), annotations);
+        Descriptor entry = new Descriptor(
+                Oci.MANIFEST,
+                Oci.sha256(manifestBytes),
+                manifestBytes.length,
+                Optional.of(Oci.ARTIFACT_TYPE),
+                annotations);
         ObjectNode newIndex = index.deepCopy();
         ((ArrayNode) newIndex.get("manifests")).add(entry.toJson());
         files.put(Oci.blobPath(config.digest()), Oci.EMPTY_JSON);
@@ -311,7 +346,8 @@ public final class SpecImages {
      * {@code target} atomically, keeping its permissions, or ({@code !replace}) creates it with a
      * hard link, which fails atomically if someone created the target meanwhile.
      */
-    private static void writeArchive(Path target, boolean replace, ArchiveBody body) throws ImageException, IOException {
+    private static void writeArchive(Path target, boolean replace, ArchiveBody body)
+            throws ImageException, IOException {
         Path tmp = temporarySibling(target);
         try {
             try (OutputStream o = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW)) {
@@ -369,7 +405,8 @@ public final class SpecImages {
 
     private static Path temporarySibling(Path target) {
         Path abs = target.toAbsolutePath();
-        return abs.resolveSibling("." + abs.getFileName() + "." + UUID.randomUUID().toString().substring(0, 8) + ".tmp");
+        return abs.resolveSibling(
+                "." + abs.getFileName() + "." + UUID.randomUUID().toString().substring(0, 8) + ".tmp");
     }
 
     private static void force(Path file) throws IOException {

@@ -18,8 +18,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /** The tar side of image archives: reading small entries, copying with changes, packing and unpacking layouts. */
 final class Tars {
-    private Tars() {
-    }
+    private Tars() {}
 
     /** The regular files of a tar by normalised name: content when at most {@code maxBytes}, else only listed. */
     record Contents(Map<String, byte[]> small, Set<String> large) {
@@ -67,7 +66,8 @@ final class Tars {
      */
     static void copyReplacing(Path source, String where, OutputStream out, Map<String, byte[]> replace)
             throws ImageException, IOException {
-        try (TarArchiveInputStream in = open(source, where); TarArchiveOutputStream t = output(out)) {
+        try (TarArchiveInputStream in = open(source, where);
+                TarArchiveOutputStream t = output(out)) {
             TarArchiveEntry e;
             while ((e = in.getNextEntry()) != null) {
                 if (replace.containsKey(normalise(e.getName()))) {
@@ -86,7 +86,8 @@ final class Tars {
 
     /** Packs the layout directory {@code dir} (with {@code replace} put over or beside its files) into a tar. */
     static void pack(Path dir, OutputStream out, Map<String, byte[]> replace) throws IOException {
-        try (TarArchiveOutputStream t = output(out); Stream<Path> walk = Files.walk(dir)) {
+        try (TarArchiveOutputStream t = output(out);
+                Stream<Path> walk = Files.walk(dir)) {
             for (Path p : (Iterable<Path>) walk.sorted()::iterator) {
                 String name = dir.relativize(p).toString().replace('\\', '/');
                 if (name.isEmpty() || replace.containsKey(name)) {

@@ -11,15 +11,15 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -43,8 +43,8 @@ class AdmitPartsTest {
             Registry/ocean                             | Registry             | ocean                | latest |
             ghcr.io/a/b/c:1@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef | ghcr.io | a/b/c | | sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
             """)
-    void shouldNormaliseImageReferencesAsContainerRuntimesDo(String text, String registry, String repository, String tag,
-                                                             String digest) {
+    void shouldNormaliseImageReferencesAsContainerRuntimesDo(
+            String text, String registry, String repository, String tag, String digest) {
         ImageName n = ImageName.parse(text).orElseThrow();
         assertEquals(registry, n.registry());
         assertEquals(repository, n.repository());
@@ -54,8 +54,15 @@ class AdmitPartsTest {
 
     @Test
     void shouldRefuseReferencesThatCouldLeaveTheStore() {
-        for (String bad : List.of("../etc/passwd", "registry.example.com/../../x", "a//b", "UPPER/Case:1", "x:",
-                "/abs", "ocean@sha256:zz", "")) {
+        for (String bad : List.of(
+                "../etc/passwd",
+                "registry.example.com/../../x",
+                "a//b",
+                "UPPER/Case:1",
+                "x:",
+                "/abs",
+                "ocean@sha256:zz",
+                "")) {
             assertEquals(Optional.empty(), ImageName.parse(bad), bad);
         }
     }
@@ -65,8 +72,17 @@ class AdmitPartsTest {
         // What the kubelet makes of a ConfigMap volume: a timestamped directory, ..data linking to it,
         // and one link per key.
         Path stamp = Files.createDirectories(tmp.resolve("..2026_12_02_14_00_00.123456789"));
-        Files.writeString(stamp.resolve("spec.yaml"), String.join("\n", "iocert: v1", "name: k8s-node-scratch",
-                "requirements:", "  - id: w", "    probe: fs.write", "    expect: {throughput: {p10: \">= 1 MB/s\"}}", ""));
+        Files.writeString(
+                stamp.resolve("spec.yaml"),
+                String.join(
+                        "\n",
+                        "iocert: v1",
+                        "name: k8s-node-scratch",
+                        "requirements:",
+                        "  - id: w",
+                        "    probe: fs.write",
+                        "    expect: {throughput: {p10: \">= 1 MB/s\"}}",
+                        ""));
         Files.createSymbolicLink(tmp.resolve("..data"), stamp.getFileName());
         Files.createSymbolicLink(tmp.resolve("spec.yaml"), Path.of("..data/spec.yaml"));
         SpecCatalog c = SpecCatalog.load(tmp);
@@ -82,13 +98,16 @@ class AdmitPartsTest {
             Ed25519 as PKCS#8                      | openssl genpkey -algorithm ED25519 -out tls.key                    | -----BEGIN PRIVATE KEY-----
             RSA as PKCS#8                          | openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out tls.key | -----BEGIN PRIVATE KEY-----
             """)
-    void shouldServeWithEveryKeyFormCertManagerAndOpensslWrite(String form, String keygen, String header) throws Exception {
+    void shouldServeWithEveryKeyFormCertManagerAndOpensslWrite(String form, String keygen, String header)
+            throws Exception {
         sh(keygen);
         sh("openssl req -new -x509 -key tls.key -out tls.crt -days 1 -subj /CN=iocert-admit.iocert.svc"
                 + " -addext subjectAltName=DNS:localhost");
         assertTrue(Files.readString(tmp.resolve("tls.key")).startsWith(header), form);
         PemTls.Loaded tls = PemTls.load(tmp.resolve("tls.crt"), tmp.resolve("tls.key"));
-        assertEquals("CN=iocert-admit.iocert.svc", tls.certificate().getSubjectX500Principal().getName());
+        assertEquals(
+                "CN=iocert-admit.iocert.svc",
+                tls.certificate().getSubjectX500Principal().getName());
         try (AdmitServer server = start()) {
             HttpResponse<String> health = get(server, tmp.resolve("tls.crt"));
             assertEquals(200, health.statusCode(), form + " serves a TLS handshake");
@@ -106,15 +125,23 @@ class AdmitPartsTest {
             assertEquals("CN=first", served(server));
             issue("second"); // as the kubelet updates a Secret volume: both files at once
             assertEquals("CN=second", served(server), "the renewed certificate, without a restart");
-            assertTrue(log.stream().anyMatch(l -> l.startsWith("reloaded the TLS certificate from " + tmp.resolve("tls.crt")
-                    + ": CN=second, valid until ")), log.toString());
+            assertTrue(
+                    log.stream()
+                            .anyMatch(l -> l.startsWith("reloaded the TLS certificate from " + tmp.resolve("tls.crt")
+                                    + ": CN=second, valid until ")),
+                    log.toString());
 
             sh("openssl ecparam -name prime256v1 -genkey -noout -out tls.key"); // a key that is not the certificate's
             Files.setLastModifiedTime(tmp.resolve("tls.key"), java.nio.file.attribute.FileTime.fromMillis(1));
             assertEquals("CN=second", served(server), "a pair that does not load is not served");
             assertEquals("CN=second", served(server));
-            assertEquals(1, log.stream().filter(l -> l.startsWith("warning: the changed TLS files do not load, still"
-                    + " serving the previous certificate: --tls-key ")).count(), "said once: " + log);
+            assertEquals(
+                    1,
+                    log.stream()
+                            .filter(l -> l.startsWith("warning: the changed TLS files do not load, still"
+                                    + " serving the previous certificate: --tls-key "))
+                            .count(),
+                    "said once: " + log);
         }
     }
 
@@ -132,19 +159,27 @@ class AdmitPartsTest {
     private String served(AdmitServer server) throws Exception {
         HttpResponse<String> r = get(server, tmp.resolve("ca.crt"));
         assertEquals(200, r.statusCode());
-        return ((java.security.cert.X509Certificate) r.sslSession().orElseThrow().getPeerCertificates()[0])
-                .getSubjectX500Principal().getName();
+        return ((java.security.cert.X509Certificate)
+                        r.sslSession().orElseThrow().getPeerCertificates()[0])
+                .getSubjectX500Principal()
+                .getName();
     }
 
     private AdmitServer start() throws Exception {
-        return start(line -> { });
+        return start(line -> {});
     }
 
     private AdmitServer start(java.util.function.Consumer<String> log) throws Exception {
         Path images = Files.createDirectories(tmp.resolve("images"));
-        return AdmitServer.start(new AdmitServer.Config(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                tmp.resolve("tls.crt"), tmp.resolve("tls.key"), Optional.empty(), Optional.of(images),
-                AdmitServer.DEFAULTS), log);
+        return AdmitServer.start(
+                new AdmitServer.Config(
+                        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                        tmp.resolve("tls.crt"),
+                        tmp.resolve("tls.key"),
+                        Optional.empty(),
+                        Optional.of(images),
+                        AdmitServer.DEFAULTS),
+                log);
     }
 
     /** GET /healthz on a new connection (a new handshake), trusting {@code trusted}. */
@@ -152,29 +187,39 @@ class AdmitPartsTest {
         KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
         trust.load(null, null);
         try (InputStream in = Files.newInputStream(trusted)) {
-            trust.setCertificateEntry("trusted", CertificateFactory.getInstance("X.509").generateCertificate(in));
+            trust.setCertificateEntry(
+                    "trusted", CertificateFactory.getInstance("X.509").generateCertificate(in));
         }
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trust);
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, tmf.getTrustManagers(), null);
         HttpClient client = HttpClient.newBuilder().sslContext(context).build();
-        return client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + server.address().getPort()
-                + AdmitServer.HEALTH_PATH)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return client.send(
+                HttpRequest.newBuilder(URI.create(
+                                "https://localhost:" + server.address().getPort() + AdmitServer.HEALTH_PATH))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
     void shouldRefuseAnEncryptedKeyWithTheWayOut() throws Exception {
         sh("openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -aes256 -pass pass:secret -out tls.key");
         sh("openssl req -new -x509 -key tls.key -passin pass:secret -out tls.crt -days 1 -subj /CN=x");
-        AdmitSetupException e = org.junit.jupiter.api.Assertions.assertThrows(AdmitSetupException.class,
-                () -> PemTls.load(tmp.resolve("tls.crt"), tmp.resolve("tls.key")));
-        assertEquals("--tls-key " + tmp.resolve("tls.key") + " is encrypted; expected an unencrypted key, as a Kubernetes"
-                + " TLS Secret holds it (openssl pkey -in KEY -out PLAIN)", e.getMessage());
+        AdmitSetupException e = org.junit.jupiter.api.Assertions.assertThrows(
+                AdmitSetupException.class, () -> PemTls.load(tmp.resolve("tls.crt"), tmp.resolve("tls.key")));
+        assertEquals(
+                "--tls-key " + tmp.resolve("tls.key") + " is encrypted; expected an unencrypted key, as a Kubernetes"
+                        + " TLS Secret holds it (openssl pkey -in KEY -out PLAIN)",
+                e.getMessage());
     }
 
     private void sh(String command) throws Exception {
-        Process p = new ProcessBuilder("sh", "-c", command).directory(tmp.toFile()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder("sh", "-c", command)
+                .directory(tmp.toFile())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), command);
         assertEquals(0, p.exitValue(), command + ": " + out);

@@ -13,13 +13,13 @@ import java.util.stream.Collectors;
 final class ComputeWorkload {
     static final int MAX_THREADS = 1024;
 
-    private ComputeWorkload() {
-    }
+    private ComputeWorkload() {}
 
     static void rejectUnknownKeys(ProbeType probe, Workload w) throws ProbeException {
         for (String key : w.values().keySet()) {
             if (probe.workloadKey(key).isEmpty()) {
-                throw new ProbeException("workload key '" + key + "' is not known to " + probe.id() + "; expected one of "
+                throw new ProbeException("workload key '" + key + "' is not known to " + probe.id()
+                        + "; expected one of "
                         + probe.workloadKeys().stream().map(WorkloadKey::name).collect(Collectors.joining(", ")));
             }
         }
@@ -40,7 +40,8 @@ final class ComputeWorkload {
             throw wrongType(probe, w, "threads");
         }
         if (n < 1 || n > MAX_THREADS) {
-            throw new ProbeException("threads " + n + " is outside what " + probe.id() + " supports (1 to " + MAX_THREADS + ")");
+            throw new ProbeException(
+                    "threads " + n + " is outside what " + probe.id() + " supports (1 to " + MAX_THREADS + ")");
         }
         return (int) n;
     }
@@ -49,7 +50,9 @@ final class ComputeWorkload {
         if (!w.has(key)) {
             return OptionalLong.empty();
         }
-        Quantity q = w.quantity(key).filter(x -> x.dimension() == Dimension.DURATION).orElseThrow(() -> wrongType(probe, w, key));
+        Quantity q = w.quantity(key)
+                .filter(x -> x.dimension() == Dimension.DURATION)
+                .orElseThrow(() -> wrongType(probe, w, key));
         if (q.longValue() <= 0) {
             throw new ProbeException(key + " of " + probe.id() + " must be positive, got " + q.format());
         }
@@ -60,12 +63,15 @@ final class ComputeWorkload {
         if (!w.has(key)) {
             return OptionalLong.empty();
         }
-        Quantity q = w.quantity(key).filter(x -> x.dimension() == Dimension.DATA_SIZE).orElseThrow(() -> wrongType(probe, w, key));
+        Quantity q = w.quantity(key)
+                .filter(x -> x.dimension() == Dimension.DATA_SIZE)
+                .orElseThrow(() -> wrongType(probe, w, key));
         return OptionalLong.of(q.longValue());
     }
 
     static ProbeException wrongType(ProbeType probe, Workload w, String key) {
         String expected = probe.workloadKey(key).map(WorkloadKey::expected).orElse("a valid value");
-        return new ProbeException(key + " of " + probe.id() + " must be " + expected + ", got '" + w.values().get(key) + "'");
+        return new ProbeException(key + " of " + probe.id() + " must be " + expected + ", got '"
+                + w.values().get(key) + "'");
     }
 }

@@ -38,8 +38,7 @@ import java.util.OptionalLong;
  */
 public final class FlopsProbe implements Probe {
 
-    record Settings(int threads, OptionalLong durationNs) {
-    }
+    record Settings(int threads, OptionalLong durationNs) {}
 
     /** Each run forks a JVM for JMH (about 1.5 s): one run with the whole budget measures more. */
     @Override
@@ -55,7 +54,8 @@ public final class FlopsProbe implements Probe {
     static Settings resolve(Workload w, int availableProcessors) throws ProbeException {
         ProbeType probe = ProbeType.COMPUTE_FLOPS;
         ComputeWorkload.rejectUnknownKeys(probe, w);
-        return new Settings(ComputeWorkload.threads(probe, w, availableProcessors), ComputeWorkload.duration(probe, w, "duration"));
+        return new Settings(
+                ComputeWorkload.threads(probe, w, availableProcessors), ComputeWorkload.duration(probe, w, "duration"));
     }
 
     @Override
@@ -64,7 +64,8 @@ public final class FlopsProbe implements Probe {
         String id = type().id();
         JmhPlan plan = JmhPlan.fit(id, context.budget().toNanos(), 0, s.durationNs());
         context.progress().update(requirement.id(), -1, s.threads() + " thread(s), JMH fork");
-        List<Double> opsPerSecond = JmhDriver.run(FmaBenchmark.class, "fma", s.threads(), Map.of(), plan, 64L << 20, false);
+        List<Double> opsPerSecond =
+                JmhDriver.run(FmaBenchmark.class, "fma", s.threads(), Map.of(), plan, 64L << 20, false);
         List<Double> rates = new ArrayList<>();
         for (double ops : opsPerSecond) {
             rates.add(ops * FmaBenchmark.FLOPS_PER_OP);
@@ -78,7 +79,17 @@ public final class FlopsProbe implements Probe {
         Map<String, String> ctx = new LinkedHashMap<>();
         ctx.put("flopsPerFma", "2");
         ctx.put("jmh", MemoryBandwidthProbe.jmhDescription(plan));
-        return List.of(new Measurement(requirement.id(), id, Metric.FLOPS.id(), Metric.FLOPS.dimension().canonicalUnit(), asRun,
-                rates.size(), Summary.of(rates), null, new IntervalSeries(plan.iterationNs(), rates), ctx, null));
+        return List.of(new Measurement(
+                requirement.id(),
+                id,
+                Metric.FLOPS.id(),
+                Metric.FLOPS.dimension().canonicalUnit(),
+                asRun,
+                rates.size(),
+                Summary.of(rates),
+                null,
+                new IntervalSeries(plan.iterationNs(), rates),
+                ctx,
+                null));
     }
 }

@@ -65,14 +65,15 @@ public final class JitterProbe implements Probe {
     static final long OVERHEAD_MS = 300;
     private static final long CALIBRATION_BUDGET_NS = 100_000_000L;
 
-    enum Mode { SLEEP, WORK }
-
-    record Settings(Mode mode, long intervalNs, int threads, OptionalLong durationNs) {
+    enum Mode {
+        SLEEP,
+        WORK
     }
+
+    record Settings(Mode mode, long intervalNs, int threads, OptionalLong durationNs) {}
 
     /** The resolved timing: warm-up and measured time. */
-    record Timing(long warmupNs, long durationNs) {
-    }
+    record Timing(long warmupNs, long durationNs) {}
 
     @Override
     public ProbeType type() {
@@ -91,10 +92,14 @@ public final class JitterProbe implements Probe {
         long interval = ComputeWorkload.duration(probe, w, "interval").orElse(DEFAULT_INTERVAL_NS);
         if (interval < MIN_INTERVAL_NS || interval > MAX_INTERVAL_NS) {
             throw new ProbeException("interval " + Quantity.nanos(interval).format() + " is outside what " + probe.id()
-                    + " supports (" + Quantity.nanos(MIN_INTERVAL_NS).format() + " to " + Quantity.nanos(MAX_INTERVAL_NS).format()
+                    + " supports (" + Quantity.nanos(MIN_INTERVAL_NS).format() + " to "
+                    + Quantity.nanos(MAX_INTERVAL_NS).format()
                     + ")");
         }
-        return new Settings(mode, interval, ComputeWorkload.threads(probe, w, availableProcessors),
+        return new Settings(
+                mode,
+                interval,
+                ComputeWorkload.threads(probe, w, availableProcessors),
                 ComputeWorkload.duration(probe, w, "duration"));
     }
 
@@ -103,17 +108,21 @@ public final class JitterProbe implements Probe {
         long left = budgetNs - warmup - OVERHEAD_MS * 1_000_000L;
         long duration = s.durationNs().orElse(left);
         if (duration > left || duration < 10 * s.intervalNs()) {
-            throw new ProbeException("compute.jitter: " + (s.durationNs().isPresent() ? "duration " : "the measured time ")
-                    + Quantity.nanos(Math.max(0, duration)).format() + " must hold at least ten intervals of "
-                    + Quantity.nanos(s.intervalNs()).format() + " and fit the budget of " + Quantity.nanos(budgetNs).format()
-                    + " after " + Quantity.nanos(warmup + OVERHEAD_MS * 1_000_000L).format()
-                    + " of warm-up and calibration; raise the budget or change duration or interval");
+            throw new ProbeException(
+                    "compute.jitter: " + (s.durationNs().isPresent() ? "duration " : "the measured time ")
+                            + Quantity.nanos(Math.max(0, duration)).format() + " must hold at least ten intervals of "
+                            + Quantity.nanos(s.intervalNs()).format() + " and fit the budget of "
+                            + Quantity.nanos(budgetNs).format()
+                            + " after "
+                            + Quantity.nanos(warmup + OVERHEAD_MS * 1_000_000L).format()
+                            + " of warm-up and calibration; raise the budget or change duration or interval");
         }
         return new Timing(warmup, duration);
     }
 
     @Override
-    public List<Measurement> run(Requirement requirement, ProbeContext context) throws ProbeException, InterruptedException {
+    public List<Measurement> run(Requirement requirement, ProbeContext context)
+            throws ProbeException, InterruptedException {
         Settings s = resolve(requirement.workload(), Runtime.getRuntime().availableProcessors());
         long budgetNs = context.budget().toNanos();
         Timing timing = timing(s, budgetNs);
@@ -160,7 +169,8 @@ public final class JitterProbe implements Probe {
                 }));
             }
             long calibrationDeadline = probeStart + OVERHEAD_MS * 1_000_000L;
-            if (!ready.await(Math.max(1, calibrationDeadline - clock.nanoTime()) + 2_000_000_000L, TimeUnit.NANOSECONDS)) {
+            if (!ready.await(
+                    Math.max(1, calibrationDeadline - clock.nanoTime()) + 2_000_000_000L, TimeUnit.NANOSECONDS)) {
                 throw new ProbeException("compute.jitter: the threads did not finish calibrating in time");
             }
             long start = clock.nanoTime();
@@ -176,9 +186,15 @@ public final class JitterProbe implements Probe {
                     } catch (TimeoutException e) {
                         long now = clock.nanoTime();
                         double done = Math.max(0, Math.min(1, (double) (now - start) / (end - start)));
-                        context.progress().update(requirement.id(), done, s.mode().name().toLowerCase(java.util.Locale.ROOT)
-                                + " " + Quantity.nanos(s.intervalNs()).format() + ", "
-                                + Quantity.nanos(Math.ceil(Math.max(0, end - now) / 1e9) * 1e9).format() + " left");
+                        context.progress()
+                                .update(
+                                        requirement.id(),
+                                        done,
+                                        s.mode().name().toLowerCase(java.util.Locale.ROOT)
+                                                + " "
+                                                + Quantity.nanos(s.intervalNs()).format() + ", "
+                                                + Quantity.nanos(Math.ceil(Math.max(0, end - now) / 1e9) * 1e9)
+                                                        .format() + " left");
                         if (now - end > s.intervalNs() + 5_000_000_000L) {
                             throw new ProbeException("compute.jitter: a thread did not end 5 s after the measured time;"
                                     + " the machine is stalled or overloaded");
@@ -215,7 +231,18 @@ public final class JitterProbe implements Probe {
         ctx.put("quanta", Long.toString(quanta));
         ctx.put("coordinatedOmission", "corrected");
         String error = quanta == 0 ? "no quantum completed in the measured time" : null;
-        return List.of(new Measurement(requirement.id(), type().id(), Metric.HICCUP.id(), Metric.HICCUP.dimension().canonicalUnit(),
-                asRun, all.getTotalCount(), Summary.of(all), all, null, blocks.series(), ctx, error));
+        return List.of(new Measurement(
+                requirement.id(),
+                type().id(),
+                Metric.HICCUP.id(),
+                Metric.HICCUP.dimension().canonicalUnit(),
+                asRun,
+                all.getTotalCount(),
+                Summary.of(all),
+                all,
+                null,
+                blocks.series(),
+                ctx,
+                error));
     }
 }

@@ -41,8 +41,7 @@ import org.openjdk.jmh.runner.options.VerboseMode;
 final class JmhDriver {
     private static final int OUTPUT_TAIL_CHARS = 2000;
 
-    private JmhDriver() {
-    }
+    private JmhDriver() {}
 
     /**
      * @param benchmark the benchmark class
@@ -54,8 +53,15 @@ final class JmhDriver {
      *                  ({@code -XX:+UseTransparentHugePages}; the caller checks the kernel offers them)
      * @return ops/s over all threads, one value per measured iteration
      */
-    static List<Double> run(Class<?> benchmark, String method, int threads, Map<String, String> params, JmhPlan plan,
-                            long heapBytes, boolean hugePages) throws ProbeException {
+    static List<Double> run(
+            Class<?> benchmark,
+            String method,
+            int threads,
+            Map<String, String> params,
+            JmhPlan plan,
+            long heapBytes,
+            boolean hugePages)
+            throws ProbeException {
         if (System.getProperty("jmh.ignoreLock") == null) {
             System.setProperty("jmh.ignoreLock", "true");
         }
@@ -84,7 +90,8 @@ final class JmhDriver {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         Collection<RunResult> results;
         try (PrintStream out = new PrintStream(captured, true, StandardCharsets.UTF_8)) {
-            Runner runner = new Runner(options.build(), OutputFormatFactory.createFormatInstance(out, VerboseMode.NORMAL));
+            Runner runner =
+                    new Runner(options.build(), OutputFormatFactory.createFormatInstance(out, VerboseMode.NORMAL));
             results = runner.run();
         } catch (RunnerException | RuntimeException e) {
             throw new ProbeException("the JMH fork for " + method + " failed: " + e.getMessage() + tail(captured), e);
@@ -105,8 +112,8 @@ final class JmhDriver {
     }
 
     static String[] jvmArgs(long heapMiB, long youngMiB, boolean hugePages) {
-        List<String> args = new ArrayList<>(List.of("-Xms" + heapMiB + "m", "-Xmx" + heapMiB + "m", "-Xmn" + youngMiB + "m",
-                "-XX:+UseParallelGC"));
+        List<String> args = new ArrayList<>(
+                List.of("-Xms" + heapMiB + "m", "-Xmx" + heapMiB + "m", "-Xmn" + youngMiB + "m", "-XX:+UseParallelGC"));
         if (hugePages) {
             args.add("-XX:+UseTransparentHugePages");
         }
@@ -118,6 +125,7 @@ final class JmhDriver {
         if (s.isEmpty()) {
             return "";
         }
-        return "; JMH said: " + (s.length() > OUTPUT_TAIL_CHARS ? "..." + s.substring(s.length() - OUTPUT_TAIL_CHARS) : s);
+        return "; JMH said: "
+                + (s.length() > OUTPUT_TAIL_CHARS ? "..." + s.substring(s.length() - OUTPUT_TAIL_CHARS) : s);
     }
 }

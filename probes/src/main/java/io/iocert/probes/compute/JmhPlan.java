@@ -48,10 +48,13 @@ record JmhPlan(int warmupIterations, int measurementIterations, long iterationNs
             measure = durationNs.getAsLong();
             warmup = measure / 5;
             if (measure + warmup > available) {
-                throw new ProbeException(probeId + ": duration " + Quantity.nanos(measure).format() + " plus warm-up "
-                        + Quantity.nanos(warmup).format() + " plus about " + Quantity.nanos(reserve).format()
-                        + " to start the JMH fork and set up does not fit the budget of " + Quantity.nanos(budgetNs).format()
-                        + "; raise the budget or shorten the duration");
+                throw new ProbeException(
+                        probeId + ": duration " + Quantity.nanos(measure).format() + " plus warm-up "
+                                + Quantity.nanos(warmup).format() + " plus about "
+                                + Quantity.nanos(reserve).format()
+                                + " to start the JMH fork and set up does not fit the budget of "
+                                + Quantity.nanos(budgetNs).format()
+                                + "; raise the budget or shorten the duration");
             }
         } else {
             measure = Math.max(0, available) / 5 * 4;
@@ -62,9 +65,13 @@ record JmhPlan(int warmupIterations, int measurementIterations, long iterationNs
         long iterations = measure / iteration;
         if (iterations < MIN_ITERATIONS) {
             throw new ProbeException(probeId + " needs at least " + MIN_ITERATIONS + " measured iterations of "
-                    + Quantity.nanos(iteration).format() + " after about " + Quantity.nanos(reserve).format()
-                    + " to start the JMH fork and set up; the budget of " + Quantity.nanos(budgetNs).format()
-                    + (durationNs.isPresent() ? " and the duration " + Quantity.nanos(measure).format() : "")
+                    + Quantity.nanos(iteration).format() + " after about "
+                    + Quantity.nanos(reserve).format()
+                    + " to start the JMH fork and set up; the budget of "
+                    + Quantity.nanos(budgetNs).format()
+                    + (durationNs.isPresent()
+                            ? " and the duration " + Quantity.nanos(measure).format()
+                            : "")
                     + " leave room for " + iterations + "; raise them");
         }
         int warmupIterations = (int) Math.max(1, Math.min(Integer.MAX_VALUE, warmup / iteration));

@@ -17,8 +17,7 @@ import java.util.OptionalLong;
  * arrays from the sum of all last-level caches, since every thread's share must miss in its own.
  */
 final class LastLevelCache {
-    private LastLevelCache() {
-    }
+    private LastLevelCache() {}
 
     static OptionalLong totalBytes() {
         return totalBytes(Path.of("/sys/devices/system/cpu"));

@@ -61,8 +61,14 @@ public final class MemoryBandwidthProbe implements Probe {
     private static final long SETUP_NS_PER_BYTE = 1;
 
     /** The resolved workload. */
-    record Settings(StreamKernel kernel, int threads, long arrayBytes, int elementsPerThread, String arraySizeSource,
-                    OptionalLong lastLevelCacheBytes, OptionalLong durationNs) {
+    record Settings(
+            StreamKernel kernel,
+            int threads,
+            long arrayBytes,
+            int elementsPerThread,
+            String arraySizeSource,
+            OptionalLong lastLevelCacheBytes,
+            OptionalLong durationNs) {
         boolean cacheAffected() {
             return lastLevelCacheBytes.isPresent() && arrayBytes < LLC_MULTIPLE * lastLevelCacheBytes.getAsLong();
         }
@@ -118,20 +124,29 @@ public final class MemoryBandwidthProbe implements Probe {
         if (elements < StreamBenchmark.CHUNK) {
             throw new ProbeException("arraySize " + Quantity.bytes(requested).format() + " is too small for " + threads
                     + " threads of " + probe.id() + ": each thread needs at least "
-                    + Quantity.bytes(StreamBenchmark.CHUNK * (double) Double.BYTES).format() + " per array");
+                    + Quantity.bytes(StreamBenchmark.CHUNK * (double) Double.BYTES)
+                            .format() + " per array");
         }
         if (elements > Integer.MAX_VALUE - 8) {
-            throw new ProbeException("arraySize " + Quantity.bytes(requested).format() + " gives " + elements
-                    + " doubles per thread and array, more than a Java array holds; use more threads or a smaller arraySize");
+            throw new ProbeException(
+                    "arraySize " + Quantity.bytes(requested).format() + " gives " + elements
+                            + " doubles per thread and array, more than a Java array holds; use more threads or a smaller arraySize");
         }
         long arrayBytes = elements * Double.BYTES * threads;
-        return new Settings(kernel, threads, arrayBytes, (int) elements, source, lastLevelCache,
+        return new Settings(
+                kernel,
+                threads,
+                arrayBytes,
+                (int) elements,
+                source,
+                lastLevelCache,
                 ComputeWorkload.duration(probe, w, "duration"));
     }
 
     @Override
     public List<Measurement> run(Requirement requirement, ProbeContext context) throws ProbeException {
-        Settings s = resolve(requirement.workload(), Runtime.getRuntime().availableProcessors(), LastLevelCache.totalBytes());
+        Settings s = resolve(
+                requirement.workload(), Runtime.getRuntime().availableProcessors(), LastLevelCache.totalBytes());
         String id = type().id();
         OptionalLong available = memAvailableBytes(Path.of("/proc/meminfo"));
         long heap = s.allArraysBytes() + HEAP_MARGIN_BYTES;
@@ -141,12 +156,19 @@ public final class MemoryBandwidthProbe implements Probe {
                     + ") but only " + Quantity.bytes(available.getAsLong()).format()
                     + " is available (MemAvailable); lower arraySize");
         }
-        JmhPlan plan = JmhPlan.fit(id, context.budget().toNanos(), s.allArraysBytes() * SETUP_NS_PER_BYTE, s.durationNs());
+        JmhPlan plan =
+                JmhPlan.fit(id, context.budget().toNanos(), s.allArraysBytes() * SETUP_NS_PER_BYTE, s.durationNs());
         context.progress().update(requirement.id(), -1, s.kernel().id() + ", " + s.threads() + " thread(s), JMH fork");
         String thp = TransparentHugePages.mode();
         boolean hugePages = TransparentHugePages.usable(thp);
-        List<Double> opsPerSecond = JmhDriver.run(StreamBenchmark.class, s.kernel().id(), s.threads(),
-                Map.of("elements", Integer.toString(s.elementsPerThread())), plan, heap, hugePages);
+        List<Double> opsPerSecond = JmhDriver.run(
+                StreamBenchmark.class,
+                s.kernel().id(),
+                s.threads(),
+                Map.of("elements", Integer.toString(s.elementsPerThread())),
+                plan,
+                heap,
+                hugePages);
         double bytesPerOp = (double) StreamBenchmark.CHUNK * s.kernel().bytesPerElement();
         List<Double> rates = new ArrayList<>();
         for (double ops : opsPerSecond) {
@@ -169,13 +191,27 @@ public final class MemoryBandwidthProbe implements Probe {
         ctx.put("jmh", jmhDescription(plan));
         ctx.put("heapPages", hugePages ? "transparentHuge" : "base");
         ctx.put("transparentHugePages", thp);
-        return List.of(new Measurement(requirement.id(), id, Metric.THROUGHPUT.id(), Metric.THROUGHPUT.dimension().canonicalUnit(),
-                asRun, rates.size(), Summary.of(rates), null, new IntervalSeries(plan.iterationNs(), rates), ctx, null));
+        return List.of(new Measurement(
+                requirement.id(),
+                id,
+                Metric.THROUGHPUT.id(),
+                Metric.THROUGHPUT.dimension().canonicalUnit(),
+                asRun,
+                rates.size(),
+                Summary.of(rates),
+                null,
+                new IntervalSeries(plan.iterationNs(), rates),
+                ctx,
+                null));
     }
 
     static String jmhDescription(JmhPlan plan) {
-        return String.format(Locale.ROOT, "%s, 1 fork, %d warm-up + %d measured iterations of %d ms",
-                org.openjdk.jmh.util.Version.getPlainVersion(), plan.warmupIterations(), plan.measurementIterations(),
+        return String.format(
+                Locale.ROOT,
+                "%s, 1 fork, %d warm-up + %d measured iterations of %d ms",
+                org.openjdk.jmh.util.Version.getPlainVersion(),
+                plan.warmupIterations(),
+                plan.measurementIterations(),
                 plan.iterationNs() / 1_000_000L);
     }
 
@@ -183,7 +219,8 @@ public final class MemoryBandwidthProbe implements Probe {
         try {
             for (String line : Files.readAllLines(meminfo, StandardCharsets.US_ASCII)) {
                 if (line.startsWith("MemAvailable:")) {
-                    String[] f = line.substring("MemAvailable:".length()).strip().split("\\s+");
+                    String[] f =
+                            line.substring("MemAvailable:".length()).strip().split("\\s+");
                     if (f.length == 2 && f[1].equals("kB")) {
                         return OptionalLong.of(Long.parseLong(f[0]) * 1024);
                     }

@@ -43,7 +43,8 @@ public class StreamBenchmark {
     @Setup(Level.Trial)
     public void allocate() {
         if (elements < CHUNK || elements % CHUNK != 0) {
-            throw new IllegalArgumentException("elements must be a positive multiple of " + CHUNK + ", got " + elements);
+            throw new IllegalArgumentException(
+                    "elements must be a positive multiple of " + CHUNK + ", got " + elements);
         }
         a = new double[elements];
         b = new double[elements];

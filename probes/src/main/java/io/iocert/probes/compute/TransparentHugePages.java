@@ -14,8 +14,7 @@ import java.nio.file.Path;
  * arrays took 2-4 s on 4-KiB pages and 0.1-1.2 s on huge pages.
  */
 final class TransparentHugePages {
-    private TransparentHugePages() {
-    }
+    private TransparentHugePages() {}
 
     static String mode() {
         return mode(Path.of("/sys/kernel/mm/transparent_hugepage/enabled"));

@@ -11,6 +11,7 @@ import io.iocert.probes.NanoClock;
 final class WorkQuantum implements HiccupLoop.Quantum {
     /** Calls of a short spin before calibrating, so the JIT has compiled it (C2) before it is timed. */
     private static final int JIT_WARMUP_CALLS = 20_000;
+
     private static final int MAX_STEPS = Integer.MAX_VALUE / 2;
 
     private final int steps;
@@ -42,8 +43,7 @@ final class WorkQuantum implements HiccupLoop.Quantum {
     }
 
     /** The calibrated quantum and the shortest time it took in calibration (the expected time). */
-    record Calibrated(WorkQuantum quantum, long expectedNs) {
-    }
+    record Calibrated(WorkQuantum quantum, long expectedNs) {}
 
     /**
      * Finds the number of steps that takes {@code intervalNs}: first calls a short spin often

@@ -34,7 +34,11 @@ final class BlockSource {
      * @param random     the generator (seeded per thread)
      */
     BlockSource(int blockSize, int alignment, int threads, SplittableRandom random) {
-        this(blockSize, alignment, threads, random,
+        this(
+                blockSize,
+                alignment,
+                threads,
+                random,
                 AlignedBuffers.allocate(Math.toIntExact(poolBytes(blockSize, alignment, threads)), alignment));
     }
 
@@ -46,8 +50,8 @@ final class BlockSource {
         long slack = slack(alignment, threads);
         this.offsets = Math.toIntExact(slack / alignment) + 1;
         if (pool.capacity() < blockSize + slack || Integer.bitCount(alignment) != 1) {
-            throw new IllegalArgumentException("a pool of " + pool.capacity() + " bytes is smaller than "
-                    + (blockSize + slack));
+            throw new IllegalArgumentException(
+                    "a pool of " + pool.capacity() + " bytes is smaller than " + (blockSize + slack));
         }
         this.pool = pool.slice(0, Math.toIntExact(blockSize + slack)).order(ByteOrder.nativeOrder());
         int i = 0;

@@ -47,8 +47,11 @@ final class BufferLayout {
 
     /** Where the kernel tells what it has: a seam for tests. */
     record Sources(Path meminfo, Path mounts, Path thpEnabled, Path smapsRollup) {
-        static final Sources SYSTEM = new Sources(Path.of("/proc/meminfo"), Path.of("/proc/mounts"),
-                Path.of("/sys/kernel/mm/transparent_hugepage/enabled"), Path.of("/proc/self/smaps_rollup"));
+        static final Sources SYSTEM = new Sources(
+                Path.of("/proc/meminfo"),
+                Path.of("/proc/mounts"),
+                Path.of("/sys/kernel/mm/transparent_hugepage/enabled"),
+                Path.of("/proc/self/smaps_rollup"));
     }
 
     private final ByteBuffer region;
@@ -84,11 +87,15 @@ final class BufferLayout {
             if (before >= 0 && grew >= size) {
                 return new BufferLayout(b, THP, "");
             }
-            why.append("; transparent huge pages are 'always' but AnonHugePages grew by ").append(grew >> 20)
-                    .append(" MiB, not the ").append(size >> 20).append(" MiB of the buffers");
+            why.append("; transparent huge pages are 'always' but AnonHugePages grew by ")
+                    .append(grew >> 20)
+                    .append(" MiB, not the ")
+                    .append(size >> 20)
+                    .append(" MiB of the buffers");
             return new BufferLayout(b, ALIGNED, why.substring(2));
         }
-        why.append("; transparent huge pages are ").append(thp == null ? "unavailable" : "'" + thp + "'")
+        why.append("; transparent huge pages are ")
+                .append(thp == null ? "unavailable" : "'" + thp + "'")
                 .append(" (Java cannot madvise; 'always' would do)");
         return fallback(size, why.substring(2));
     }
@@ -105,9 +112,14 @@ final class BufferLayout {
         long free = meminfo(sources.meminfo(), "HugePages_Free");
         Optional<Path> mount = hugetlbfsMount(sources.mounts());
         if (mount.isEmpty() || pageKb != HUGE_PAGE / 1024 || free * HUGE_PAGE < size) {
-            why.append("; no hugetlbfs with ").append(size / HUGE_PAGE).append(" free 2 MiB pages (")
-                    .append(mount.map(m -> "mounted at " + m).orElse("none mounted")).append(", ")
-                    .append(Math.max(0, free)).append(" free of ").append(pageKb > 0 ? pageKb + " kB" : "unknown size")
+            why.append("; no hugetlbfs with ")
+                    .append(size / HUGE_PAGE)
+                    .append(" free 2 MiB pages (")
+                    .append(mount.map(m -> "mounted at " + m).orElse("none mounted"))
+                    .append(", ")
+                    .append(Math.max(0, free))
+                    .append(" free of ")
+                    .append(pageKb > 0 ? pageKb + " kB" : "unknown size")
                     .append(")");
             return Optional.empty();
         }
@@ -115,8 +127,8 @@ final class BufferLayout {
         try {
             Files.createDirectory(dir);
             Path file = dir.resolve("buffers");
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE)) {
+            try (FileChannel ch = FileChannel.open(
+                    file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
                 MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_WRITE, 0, size);
                 return Optional.of(map);
             } finally {
@@ -124,7 +136,10 @@ final class BufferLayout {
                 Files.deleteIfExists(dir);
             }
         } catch (IOException | RuntimeException e) {
-            why.append("; hugetlbfs at ").append(mount.get()).append(" refused: ").append(e.getMessage());
+            why.append("; hugetlbfs at ")
+                    .append(mount.get())
+                    .append(" refused: ")
+                    .append(e.getMessage());
             return Optional.empty();
         }
     }

@@ -17,8 +17,9 @@ enum DirectMode {
             case "true" -> TRUE;
             case "false" -> FALSE;
             case "auto" -> AUTO;
-            default -> throw new ProbeException("direct '" + text + "' is not valid for " + probeId
-                    + "; expected true, false or auto");
+            default ->
+                throw new ProbeException(
+                        "direct '" + text + "' is not valid for " + probeId + "; expected true, false or auto");
         };
     }
 

@@ -44,14 +44,22 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class FilePass implements Callable<FilePass.Outcome> {
 
-    enum Op { READ, WRITE }
+    enum Op {
+        READ,
+        WRITE
+    }
 
     /** Why a pass ended. */
-    enum End { COMPLETE, TOTAL, DEADLINE, STOPPED, FAILED }
+    enum End {
+        COMPLETE,
+        TOTAL,
+        DEADLINE,
+        STOPPED,
+        FAILED
+    }
 
     /** How far a pass got. */
-    record Outcome(End end, long bytesDone, IOException failure) {
-    }
+    record Outcome(End end, long bytesDone, IOException failure) {}
 
     /** Waits until a time of the recorder's clock: a seam so the open loop is tested with a fake clock. */
     @FunctionalInterface
@@ -71,8 +79,15 @@ final class FilePass implements Callable<FilePass.Outcome> {
      * @param scheduleIntervalNs open-loop gap between planned starts, 0 for the closed loop
      * @param regionStart        where this pass's part of the file begins, in bytes (0: the whole file)
      */
-    record Plan(boolean random, long fileBytes, int opBytes, long capBytes, int readPercent, long fsyncEvery,
-                long scheduleIntervalNs, long regionStart) {
+    record Plan(
+            boolean random,
+            long fileBytes,
+            int opBytes,
+            long capBytes,
+            int readPercent,
+            long fsyncEvery,
+            long scheduleIntervalNs,
+            long regionStart) {
         Plan {
             if (regionStart < 0) {
                 throw new IllegalArgumentException("regionStart must be 0 or more, got " + regionStart);
@@ -80,8 +95,14 @@ final class FilePass implements Callable<FilePass.Outcome> {
         }
 
         /** A plan over a whole file of its own. */
-        Plan(boolean random, long fileBytes, int opBytes, long capBytes, int readPercent, long fsyncEvery,
-             long scheduleIntervalNs) {
+        Plan(
+                boolean random,
+                long fileBytes,
+                int opBytes,
+                long capBytes,
+                int readPercent,
+                long fsyncEvery,
+                long scheduleIntervalNs) {
             this(random, fileBytes, opBytes, capBytes, readPercent, fsyncEvery, scheduleIntervalNs, 0);
         }
 
@@ -116,9 +137,18 @@ final class FilePass implements Callable<FilePass.Outcome> {
      * @param totalLeft   bytes all passes together may still move, or null for no shared limit
      * @param random      this pass's generator for offsets and the read/write choice
      */
-    FilePass(FileChannel channel, Plan plan, BlockSource source, ByteBuffer readBuffer, OperationRecorder recorder,
-             long deadlineNs, AtomicBoolean stop, AtomicLong progress, AtomicLong totalLeft, SplittableRandom random,
-             Waiter waiter) {
+    FilePass(
+            FileChannel channel,
+            Plan plan,
+            BlockSource source,
+            ByteBuffer readBuffer,
+            OperationRecorder recorder,
+            long deadlineNs,
+            AtomicBoolean stop,
+            AtomicLong progress,
+            AtomicLong totalLeft,
+            SplittableRandom random,
+            Waiter waiter) {
         this.channel = channel;
         this.plan = plan;
         this.source = source;
@@ -133,18 +163,45 @@ final class FilePass implements Callable<FilePass.Outcome> {
     }
 
     /** The sequential closed loop of one operation kind over the whole file once (fs.read's preparation). */
-    static FilePass sequential(FileChannel channel, Op op, long fileBytes, int opBytes, BlockSource source,
-                               ByteBuffer readBuffer, OperationRecorder recorder, long deadlineNs, AtomicBoolean stop,
-                               AtomicLong progress) {
+    static FilePass sequential(
+            FileChannel channel,
+            Op op,
+            long fileBytes,
+            int opBytes,
+            BlockSource source,
+            ByteBuffer readBuffer,
+            OperationRecorder recorder,
+            long deadlineNs,
+            AtomicBoolean stop,
+            AtomicLong progress) {
         return sequential(channel, op, 0, fileBytes, opBytes, source, readBuffer, recorder, deadlineNs, stop, progress);
     }
 
     /** As the other, over {@code [regionStart, regionStart + fileBytes)} of the channel's file. */
-    static FilePass sequential(FileChannel channel, Op op, long regionStart, long fileBytes, int opBytes, BlockSource source,
-                               ByteBuffer readBuffer, OperationRecorder recorder, long deadlineNs, AtomicBoolean stop,
-                               AtomicLong progress) {
-        return new FilePass(channel, Plan.sequential(op, fileBytes, opBytes).at(regionStart), source, readBuffer, recorder,
-                deadlineNs, stop, progress, null, new SplittableRandom(), t -> { });
+    static FilePass sequential(
+            FileChannel channel,
+            Op op,
+            long regionStart,
+            long fileBytes,
+            int opBytes,
+            BlockSource source,
+            ByteBuffer readBuffer,
+            OperationRecorder recorder,
+            long deadlineNs,
+            AtomicBoolean stop,
+            AtomicLong progress) {
+        return new FilePass(
+                channel,
+                Plan.sequential(op, fileBytes, opBytes).at(regionStart),
+                source,
+                readBuffer,
+                recorder,
+                deadlineNs,
+                stop,
+                progress,
+                null,
+                new SplittableRandom(),
+                t -> {});
     }
 
     @Override
@@ -188,7 +245,8 @@ final class FilePass implements Callable<FilePass.Outcome> {
                         break;
                     }
                 }
-                long offset = plan.regionStart() + (plan.random() ? random.nextLong(blocks) * plan.opBytes() : position);
+                long offset =
+                        plan.regionStart() + (plan.random() ? random.nextLong(blocks) * plan.opBytes() : position);
                 boolean read = plan.readPercent() >= 100
                         || (plan.readPercent() > 0 && random.nextInt(100) < plan.readPercent());
                 ByteBuffer buffer = read ? readBuffer.clear().limit(length) : source.next(length);

@@ -104,7 +104,8 @@ public final class FsFsyncProbe implements Probe {
         }
         long blockSize = DEFAULT_BLOCK_SIZE;
         if (w.has("blockSize")) {
-            Quantity q = w.quantity("blockSize").filter(x -> x.dimension() == Dimension.DATA_SIZE)
+            Quantity q = w.quantity("blockSize")
+                    .filter(x -> x.dimension() == Dimension.DATA_SIZE)
                     .orElseThrow(() -> wrongType(w, "blockSize"));
             blockSize = q.longValue();
         }
@@ -120,10 +121,12 @@ public final class FsFsyncProbe implements Probe {
         long duration = duration(w, "duration", DEFAULT_DURATION_NS);
         long warmup = duration(w, "warmup", 0);
         if (duration <= 0) {
-            throw new ProbeException("duration must be positive for " + id + ", got " + Quantity.nanos(duration).format());
+            throw new ProbeException("duration must be positive for " + id + ", got "
+                    + Quantity.nanos(duration).format());
         }
         if (warmup < 0) {
-            throw new ProbeException("warmup must not be negative for " + id + ", got " + Quantity.nanos(warmup).format());
+            throw new ProbeException("warmup must not be negative for " + id + ", got "
+                    + Quantity.nanos(warmup).format());
         }
         return new Settings(blockSize, sync.equals("fdatasync"), direct, duration, warmup);
     }
@@ -140,14 +143,22 @@ public final class FsFsyncProbe implements Probe {
         try {
             workspace = Workspace.create(context.fsPath(), context.runId(), wrap, context.maxBytes());
         } catch (IOException e) {
-            throw new ProbeException("could not create the fs.fsync workspace in " + context.fsPath() + ": "
-                    + FsProbeEngine.describe(e), e);
+            throw new ProbeException(
+                    "could not create the fs.fsync workspace in " + context.fsPath() + ": " + FsProbeEngine.describe(e),
+                    e);
         }
-        return FsProbeEngine.closeAfter(workspace, () -> measure(requirement, context, s, workspace, wrap, budgetDeadlineNs));
+        return FsProbeEngine.closeAfter(
+                workspace, () -> measure(requirement, context, s, workspace, wrap, budgetDeadlineNs));
     }
 
-    private List<Measurement> measure(Requirement requirement, ProbeContext context, Settings s, Workspace workspace,
-                                      long wrap, long budgetDeadlineNs) throws ProbeException, InterruptedException {
+    private List<Measurement> measure(
+            Requirement requirement,
+            ProbeContext context,
+            Settings s,
+            Workspace workspace,
+            long wrap,
+            long budgetDeadlineNs)
+            throws ProbeException, InterruptedException {
         Map<String, String> facts = StorageFacts.of(workspace.dir());
         String fsType = facts.get(StorageFacts.FS_TYPE);
         String where = workspace.dir().getParent() + (fsType == null ? "" : " (" + fsType + ")");
@@ -158,14 +169,17 @@ public final class FsFsyncProbe implements Probe {
         FileChannel ch = null;
         Set<OpenOption> options = Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
         if (s.direct().wanted()) {
-            String obstacle = alignment <= 0 ? "O_DIRECT needs the filesystem block size of " + where + ", which could not be read"
-                    : s.blockSizeBytes() % alignment != 0 ? "blockSize " + FsWorkload.human(s.blockSizeBytes())
-                    + " is not a multiple of the block size " + FsWorkload.human(alignment) + " that O_DIRECT needs on " + where
-                    : null;
+            String obstacle = alignment <= 0
+                    ? "O_DIRECT needs the filesystem block size of " + where + ", which could not be read"
+                    : s.blockSizeBytes() % alignment != 0
+                            ? "blockSize " + FsWorkload.human(s.blockSizeBytes())
+                                    + " is not a multiple of the block size " + FsWorkload.human(alignment)
+                                    + " that O_DIRECT needs on " + where
+                            : null;
             if (obstacle == null) {
                 try {
-                    ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW,
-                            ExtendedOpenOption.DIRECT);
+                    ch = FileChannel.open(
+                            file, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW, ExtendedOpenOption.DIRECT);
                 } catch (IOException | UnsupportedOperationException e) {
                     obstacle = "O_DIRECT is not supported on " + where + ": " + FsProbeEngine.describe(e);
                     try {
@@ -177,7 +191,8 @@ public final class FsFsyncProbe implements Probe {
             }
             if (obstacle != null) {
                 if (s.direct() == DirectMode.TRUE) {
-                    throw new ProbeException(obstacle + "; use direct: auto to fall back to buffered I/O, or direct: false");
+                    throw new ProbeException(
+                            obstacle + "; use direct: auto to fall back to buffered I/O, or direct: false");
                 }
                 fallback = obstacle;
             }
@@ -187,15 +202,16 @@ public final class FsFsyncProbe implements Probe {
             try {
                 ch = FileChannel.open(file, options);
             } catch (IOException e) {
-                throw new ProbeException("fs.fsync could not open its file in " + where + ": " + FsProbeEngine.describe(e), e);
+                throw new ProbeException(
+                        "fs.fsync could not open its file in " + where + ": " + FsProbeEngine.describe(e), e);
             }
         }
 
         NanoClock clock = context.clock();
         Histogram latency = new Histogram(3);
         int blockSize = Math.toIntExact(s.blockSizeBytes());
-        BlockSource source = new BlockSource(blockSize, alignment > 0 ? alignment : FALLBACK_ALIGNMENT, 1,
-                new SplittableRandom());
+        BlockSource source =
+                new BlockSource(blockSize, alignment > 0 ? alignment : FALLBACK_ALIGNMENT, 1, new SplittableRandom());
         long beginNs = clock.nanoTime();
         long originNs = beginNs + Math.min(s.warmupNs(), FsProbeEngine.cappedNanos(context.budget()));
         BlockRecorder blocks = new BlockRecorder(originNs);
@@ -242,8 +258,11 @@ public final class FsFsyncProbe implements Probe {
                 if (endNs - lastProgressNs >= 250_000_000L) {
                     lastProgressNs = endNs;
                     double fraction = (double) (endNs - beginNs) / Math.max(1, deadlineNs - beginNs);
-                    context.progress().update(requirement.id(), Math.max(0, Math.min(1, fraction)),
-                            s.syncCall() + ": " + latency.getTotalCount() + " operations");
+                    context.progress()
+                            .update(
+                                    requirement.id(),
+                                    Math.max(0, Math.min(1, fraction)),
+                                    s.syncCall() + ": " + latency.getTotalCount() + " operations");
                 }
             }
         } catch (IOException e) {
@@ -254,14 +273,18 @@ public final class FsFsyncProbe implements Probe {
         context.progress().update(requirement.id(), 1.0, s.syncCall() + ": done");
         if (latency.getTotalCount() == 0) {
             if (failure != null) {
-                throw new ProbeException("fs.fsync failed in " + where + " before measuring anything: "
-                        + FsProbeEngine.describe(failure), failure);
+                throw new ProbeException(
+                        "fs.fsync failed in " + where + " before measuring anything: "
+                                + FsProbeEngine.describe(failure),
+                        failure);
             }
-            throw new ProbeException("fs.fsync measured nothing: the run ended (" + stoppedBy + ") before the warmup of "
-                    + Quantity.nanos(s.warmupNs()).format() + " was over");
+            throw new ProbeException("fs.fsync measured nothing: the run ended (" + stoppedBy
+                    + ") before the warmup of " + Quantity.nanos(s.warmupNs()).format() + " was over");
         }
-        String error = failure == null ? null
-                : "stopped after " + latency.getTotalCount() + " measured operations: " + FsProbeEngine.describe(failure);
+        String error = failure == null
+                ? null
+                : "stopped after " + latency.getTotalCount() + " measured operations: "
+                        + FsProbeEngine.describe(failure);
 
         Map<String, String> ctx = new LinkedHashMap<>(facts);
         ctx.put(SYNC_CALL, s.syncCall());
@@ -278,22 +301,34 @@ public final class FsFsyncProbe implements Probe {
         asRun.put("direct", direct);
         asRun.put("duration", s.durationNs());
         asRun.put("warmup", s.warmupNs());
-        return List.of(new Measurement(requirement.id(), ProbeType.FS_FSYNC.id(), Metric.LATENCY.id(),
-                Metric.LATENCY.dimension().canonicalUnit(), asRun, latency.getTotalCount(), Summary.of(latency), latency,
-                null, blocks.series(), ctx, error));
+        return List.of(new Measurement(
+                requirement.id(),
+                ProbeType.FS_FSYNC.id(),
+                Metric.LATENCY.id(),
+                Metric.LATENCY.dimension().canonicalUnit(),
+                asRun,
+                latency.getTotalCount(),
+                Summary.of(latency),
+                latency,
+                null,
+                blocks.series(),
+                ctx,
+                error));
     }
 
     private static long duration(Workload w, String key, long def) throws ProbeException {
         if (!w.has(key)) {
             return def;
         }
-        Quantity q = w.quantity(key).filter(x -> x.dimension() == Dimension.DURATION)
-                .orElseThrow(() -> wrongType(w, key));
+        Quantity q =
+                w.quantity(key).filter(x -> x.dimension() == Dimension.DURATION).orElseThrow(() -> wrongType(w, key));
         return q.longValue();
     }
 
     private static ProbeException wrongType(Workload w, String key) {
-        String expected = ProbeType.FS_FSYNC.workloadKey(key).map(WorkloadKey::expected).orElse("a valid value");
-        return new ProbeException(key + " of fs.fsync must be " + expected + ", got '" + w.values().get(key) + "'");
+        String expected =
+                ProbeType.FS_FSYNC.workloadKey(key).map(WorkloadKey::expected).orElse("a valid value");
+        return new ProbeException(key + " of fs.fsync must be " + expected + ", got '"
+                + w.values().get(key) + "'");
     }
 }

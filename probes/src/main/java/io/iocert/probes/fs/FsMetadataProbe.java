@@ -103,7 +103,9 @@ public final class FsMetadataProbe implements Probe {
 
     /** The metadata operation measured. */
     enum Operation {
-        CREATE, STAT, UNLINK;
+        CREATE,
+        STAT,
+        UNLINK;
 
         String id() {
             return name().toLowerCase(java.util.Locale.ROOT);
@@ -121,7 +123,7 @@ public final class FsMetadataProbe implements Probe {
     private final int availableProcessors;
 
     public FsMetadataProbe() {
-        this(dir -> { }, Runtime.getRuntime().availableProcessors());
+        this(dir -> {}, Runtime.getRuntime().availableProcessors());
     }
 
     /** @param inspector sees the workspace after the measured phase, before cleanup: a test seam */
@@ -149,8 +151,9 @@ public final class FsMetadataProbe implements Probe {
             case "create" -> Operation.CREATE;
             case "stat" -> Operation.STAT;
             case "unlink" -> Operation.UNLINK;
-            default -> throw new ProbeException("operation '" + op + "' is not valid for " + id
-                    + "; expected create, stat or unlink");
+            default ->
+                throw new ProbeException(
+                        "operation '" + op + "' is not valid for " + id + "; expected create, stat or unlink");
         };
         String layout = w.text("layout", "flat");
         if (!layout.equals("flat") && !layout.equals("tree")) {
@@ -164,7 +167,8 @@ public final class FsMetadataProbe implements Probe {
             files = l;
         }
         if (files < 1 || files > MAX_FILES) {
-            throw new ProbeException("files " + files + " is outside what " + id + " supports (1 to " + MAX_FILES + ")");
+            throw new ProbeException(
+                    "files " + files + " is outside what " + id + " supports (1 to " + MAX_FILES + ")");
         }
         long threads = 1;
         if (w.has("threads")) {
@@ -178,7 +182,8 @@ public final class FsMetadataProbe implements Probe {
             }
         }
         if (threads < 1 || threads > MAX_THREADS) {
-            throw new ProbeException("threads " + threads + " is outside what " + id + " supports (1 to " + MAX_THREADS + ")");
+            throw new ProbeException(
+                    "threads " + threads + " is outside what " + id + " supports (1 to " + MAX_THREADS + ")");
         }
         if (threads > files) {
             throw new ProbeException("threads " + threads + " exceeds files " + files + " for " + id
@@ -186,7 +191,8 @@ public final class FsMetadataProbe implements Probe {
         }
         OptionalLong duration = OptionalLong.empty();
         if (w.has("duration")) {
-            Quantity q = w.quantity("duration").filter(x -> x.dimension() == Dimension.DURATION)
+            Quantity q = w.quantity("duration")
+                    .filter(x -> x.dimension() == Dimension.DURATION)
                     .orElseThrow(() -> wrongType(w, "duration"));
             if (q.longValue() <= 0) {
                 throw new ProbeException("duration must be positive for " + id + ", got " + q.format());
@@ -206,11 +212,15 @@ public final class FsMetadataProbe implements Probe {
         try {
             workspace = Workspace.create(context.fsPath(), context.runId(), 0, context.maxBytes());
         } catch (IOException e) {
-            throw new ProbeException("could not create the fs.metadata workspace in " + context.fsPath() + ": "
-                    + FsProbeEngine.describe(e), e);
+            throw new ProbeException(
+                    "could not create the fs.metadata workspace in " + context.fsPath() + ": "
+                            + FsProbeEngine.describe(e),
+                    e);
         }
-        boolean sharedDir = requirement.coordinated()
-                .map(c -> c.layout() == io.iocert.spec.Coordination.Layout.SHARED_DIR).orElse(false);
+        boolean sharedDir = requirement
+                .coordinated()
+                .map(c -> c.layout() == io.iocert.spec.Coordination.Layout.SHARED_DIR)
+                .orElse(false);
         return FsProbeEngine.closeAfter(workspace, () -> {
             List<Worker> workers = new ArrayList<>();
             io.iocert.probes.Placement place = null;
@@ -220,20 +230,24 @@ public final class FsMetadataProbe implements Probe {
                     throw new ProbeException("layout: tree cannot run in one shared directory (coordinated layout"
                             + " shared-dir); use layout: flat");
                 }
-                place = context.placement().orElseThrow(() -> new ProbeException("requirement '" + requirement.id()
-                        + "' has coordinated layout shared-dir, and the coordinator did not say which participant this"
-                        + " node is; run the same iocert release on the coordinator and every participant"));
+                place = context.placement()
+                        .orElseThrow(() -> new ProbeException("requirement '" + requirement.id()
+                                + "' has coordinated layout shared-dir, and the coordinator did not say which participant this"
+                                + " node is; run the same iocert release on the coordinator and every participant"));
                 try {
                     shared = SharedWorkspace.join(context.fsPath(), place);
                 } catch (UnusableInputException | IOException e) {
-                    throw new ProbeException("could not join the shared directory of fs.metadata in " + context.fsPath()
-                            + ": " + FsProbeEngine.describe(e), e);
+                    throw new ProbeException(
+                            "could not join the shared directory of fs.metadata in " + context.fsPath() + ": "
+                                    + FsProbeEngine.describe(e),
+                            e);
                 }
                 // Registered first, so it runs last: every worker has removed its files by then.
                 workspace.beforeClose(shared::leave);
             }
             for (int t = 0; t < s.threads(); t++) {
-                Worker w = shared == null ? new Worker(s, workspace.file("meta-" + t), s.filesOf(t), "", true)
+                Worker w = shared == null
+                        ? new Worker(s, workspace.file("meta-" + t), s.filesOf(t), "", true)
                         : new Worker(s, shared.dir(), s.filesOf(t), "p" + place.index() + "-t" + t + "-", false);
                 workers.add(w);
                 workspace.beforeClose(w::removeAll);
@@ -262,12 +276,19 @@ public final class FsMetadataProbe implements Probe {
         if (!coordinated) {
             return OptionalLong.empty();
         }
-        return OptionalLong.of(s.durationNs().isPresent() ? IntervalTracker.chooseIntervalNs(s.durationNs().getAsLong())
-                : COORDINATED_INTERVAL_MS * 1_000_000L);
+        return OptionalLong.of(
+                s.durationNs().isPresent()
+                        ? IntervalTracker.chooseIntervalNs(s.durationNs().getAsLong())
+                        : COORDINATED_INTERVAL_MS * 1_000_000L);
     }
 
-    private List<Measurement> measure(Requirement requirement, ProbeContext context, Settings s, Workspace workspace,
-                                      List<Worker> workers, long budgetDeadlineNs)
+    private List<Measurement> measure(
+            Requirement requirement,
+            ProbeContext context,
+            Settings s,
+            Workspace workspace,
+            List<Worker> workers,
+            long budgetDeadlineNs)
             throws ProbeException, InterruptedException {
         Map<String, String> facts = StorageFacts.of(workspace.dir());
         String fsType = facts.get(StorageFacts.FS_TYPE);
@@ -313,8 +334,10 @@ public final class FsMetadataProbe implements Probe {
                 context.startBarrier().await();
             }
             long originNs = clock.nanoTime();
-            long originEpochNs = io.iocert.probes.EpochClock.ofNanoTime(System.nanoTime() + (originNs - clock.nanoTime()));
-            long durationDeadlineNs = s.durationNs().isPresent() ? originNs + s.durationNs().getAsLong() : Long.MAX_VALUE;
+            long originEpochNs =
+                    io.iocert.probes.EpochClock.ofNanoTime(System.nanoTime() + (originNs - clock.nanoTime()));
+            long durationDeadlineNs =
+                    s.durationNs().isPresent() ? originNs + s.durationNs().getAsLong() : Long.MAX_VALUE;
             boolean durationFirst = s.durationNs().isPresent() && durationDeadlineNs - budgetDeadlineNs <= 0;
             origin.set(originNs);
             deadline.set(durationFirst ? durationDeadlineNs : budgetDeadlineNs);
@@ -326,11 +349,16 @@ public final class FsMetadataProbe implements Probe {
                         f.get(PROGRESS_PERIOD_MS, TimeUnit.MILLISECONDS);
                         break;
                     } catch (TimeoutException e) {
-                        double fraction = s.operation() == Operation.STAT && s.durationNs().isPresent()
-                                ? (double) (clock.nanoTime() - originNs) / s.durationNs().getAsLong()
+                        double fraction = s.operation() == Operation.STAT
+                                        && s.durationNs().isPresent()
+                                ? (double) (clock.nanoTime() - originNs)
+                                        / s.durationNs().getAsLong()
                                 : (double) done.get() / planned;
-                        context.progress().update(requirement.id(), Math.max(0, Math.min(1, fraction)),
-                                s.operation().id() + ": " + done.get() + " operations");
+                        context.progress()
+                                .update(
+                                        requirement.id(),
+                                        Math.max(0, Math.min(1, fraction)),
+                                        s.operation().id() + ": " + done.get() + " operations");
                     } catch (ExecutionException e) {
                         stop.set(true);
                         Throwable cause = e.getCause();
@@ -346,7 +374,8 @@ public final class FsMetadataProbe implements Probe {
             }
             context.progress().update(requirement.id(), 1.0, s.operation().id() + ": done");
             inspector.accept(workspace.dir());
-            List<Measurement> ms = toMeasurements(requirement, s, facts, where, workers, originNs, durationFirst, fixedInterval);
+            List<Measurement> ms =
+                    toMeasurements(requirement, s, facts, where, workers, originNs, durationFirst, fixedInterval);
             if (!coordinated) {
                 return ms;
             }
@@ -367,9 +396,16 @@ public final class FsMetadataProbe implements Probe {
         }
     }
 
-    private static List<Measurement> toMeasurements(Requirement requirement, Settings s, Map<String, String> facts,
-                                                    String where, List<Worker> workers, long originNs,
-                                                    boolean durationFirst, OptionalLong fixedInterval) throws ProbeException {
+    private static List<Measurement> toMeasurements(
+            Requirement requirement,
+            Settings s,
+            Map<String, String> facts,
+            String where,
+            List<Worker> workers,
+            long originNs,
+            boolean durationFirst,
+            OptionalLong fixedInterval)
+            throws ProbeException {
         Histogram latency = new Histogram(3);
         IntervalTracker intervals = new IntervalTracker(originNs, fixedInterval);
         IntervalAccumulator micro = new IntervalAccumulator(originNs, MICRO_BUCKET_NS, MICRO_BUCKETS);
@@ -395,14 +431,18 @@ public final class FsMetadataProbe implements Probe {
         String stoppedBy = failure != null ? "error" : complete ? "files" : durationFirst ? "duration" : "budget";
         if (latency.getTotalCount() == 0) {
             if (failure != null) {
-                throw new ProbeException("fs.metadata failed in " + where + " before measuring anything: "
-                        + FsProbeEngine.describe(failure), failure);
+                throw new ProbeException(
+                        "fs.metadata failed in " + where + " before measuring anything: "
+                                + FsProbeEngine.describe(failure),
+                        failure);
             }
             throw new ProbeException("fs.metadata measured nothing: the budget was spent (" + stoppedBy
                     + ") before the first operation");
         }
-        String error = failure == null ? null
-                : "stopped after " + latency.getTotalCount() + " measured operations: " + FsProbeEngine.describe(failure);
+        String error = failure == null
+                ? null
+                : "stopped after " + latency.getTotalCount() + " measured operations: "
+                        + FsProbeEngine.describe(failure);
         long intervalNs;
         IntervalSeries ops;
         if (fixedInterval.isPresent() || spanNs >= IntervalTracker.MIN_INTERVALS * 1_000_000L) {
@@ -410,7 +450,8 @@ public final class FsMetadataProbe implements Probe {
             intervalNs = series.intervalNs();
             ops = series.iops();
         } else {
-            intervalNs = Math.max(MICRO_BUCKET_NS, spanNs / IntervalTracker.MIN_INTERVALS / MICRO_BUCKET_NS * MICRO_BUCKET_NS);
+            intervalNs = Math.max(
+                    MICRO_BUCKET_NS, spanNs / IntervalTracker.MIN_INTERVALS / MICRO_BUCKET_NS * MICRO_BUCKET_NS);
             ops = new IntervalSeries(intervalNs, micro.opsPerSecond(intervalNs, spanNs));
         }
 
@@ -427,10 +468,31 @@ public final class FsMetadataProbe implements Probe {
         String id = requirement.id();
         String probe = ProbeType.FS_METADATA.id();
         return List.of(
-                new Measurement(id, probe, Metric.LATENCY.id(), Metric.LATENCY.dimension().canonicalUnit(), asRun,
-                        latency.getTotalCount(), Summary.of(latency), latency, null, blocks.series(), ctx, error),
-                new Measurement(id, probe, Metric.OPS.id(), Metric.OPS.dimension().canonicalUnit(), asRun,
-                        ops.values().size(), Summary.of(ops.values()), null, ops, ctx, error));
+                new Measurement(
+                        id,
+                        probe,
+                        Metric.LATENCY.id(),
+                        Metric.LATENCY.dimension().canonicalUnit(),
+                        asRun,
+                        latency.getTotalCount(),
+                        Summary.of(latency),
+                        latency,
+                        null,
+                        blocks.series(),
+                        ctx,
+                        error),
+                new Measurement(
+                        id,
+                        probe,
+                        Metric.OPS.id(),
+                        Metric.OPS.dimension().canonicalUnit(),
+                        asRun,
+                        ops.values().size(),
+                        Summary.of(ops.values()),
+                        null,
+                        ops,
+                        ctx,
+                        error));
     }
 
     /**
@@ -448,13 +510,16 @@ public final class FsMetadataProbe implements Probe {
         private final String prefix;
         /** Whether {@link #root} is this worker's to make and remove (not a shared directory). */
         private final boolean ownRoot;
+
         private final List<Path> directories = java.util.Collections.synchronizedList(new ArrayList<>());
         /** Files {@code f0 .. f<made-1>} may exist; only those are removed. */
         private volatile int made;
+
         private Histogram latency;
         private IntervalTracker intervals;
         /** 10-us buckets over the first 10 ms, for runs too short for {@link IntervalTracker}. */
         private IntervalAccumulator micro;
+
         private OperationRecorder recorder;
         private Exception failure;
         private boolean complete;
@@ -472,7 +537,9 @@ public final class FsMetadataProbe implements Probe {
             if (!settings.tree()) {
                 return root.resolve(prefix + "f" + i);
             }
-            return root.resolve("a" + (i / (FANOUT * FANOUT))).resolve("b" + (i / FANOUT % FANOUT)).resolve("f" + i);
+            return root.resolve("a" + (i / (FANOUT * FANOUT)))
+                    .resolve("b" + (i / FANOUT % FANOUT))
+                    .resolve("f" + i);
         }
 
         /** Makes the directories, and the files for stat and unlink; not measured. */
@@ -497,21 +564,27 @@ public final class FsMetadataProbe implements Probe {
             }
             for (int i = 0; i < files; i++) {
                 if (stop.get() || clock.nanoTime() - budgetDeadlineNs >= 0) {
-                    throw new ProbeException("the budget was spent creating the " + settings.files()
-                            + " files to " + settings.operation().id() + " before measuring anything; lower files");
+                    throw new ProbeException("the budget was spent creating the " + settings.files() + " files to "
+                            + settings.operation().id() + " before measuring anything; lower files");
                 }
                 made = i + 1;
                 Files.createFile(fileOf(i));
             }
         }
 
-        void measure(NanoClock clock, long originNs, long deadlineNs, AtomicBoolean stop, AtomicLong done,
-                     OptionalLong fixedInterval) {
+        void measure(
+                NanoClock clock,
+                long originNs,
+                long deadlineNs,
+                AtomicBoolean stop,
+                AtomicLong done,
+                OptionalLong fixedInterval) {
             latency = new Histogram(3);
             intervals = new IntervalTracker(originNs, fixedInterval);
             recorder = new OperationRecorder(clock, latency, intervals, originNs);
             micro = new IntervalAccumulator(originNs, MICRO_BUCKET_NS, MICRO_BUCKETS);
-            boolean repeat = settings.operation() == Operation.STAT && settings.durationNs().isPresent();
+            boolean repeat = settings.operation() == Operation.STAT
+                    && settings.durationNs().isPresent();
             try {
                 do {
                     for (int i = 0; i < files; i++) {
@@ -567,7 +640,11 @@ public final class FsMetadataProbe implements Probe {
     }
 
     private static ProbeException wrongType(Workload w, String key) {
-        String expected = ProbeType.FS_METADATA.workloadKey(key).map(WorkloadKey::expected).orElse("a valid value");
-        return new ProbeException(key + " of fs.metadata must be " + expected + ", got '" + w.values().get(key) + "'");
+        String expected = ProbeType.FS_METADATA
+                .workloadKey(key)
+                .map(WorkloadKey::expected)
+                .orElse("a valid value");
+        return new ProbeException(key + " of fs.metadata must be " + expected + ", got '"
+                + w.values().get(key) + "'");
     }
 }

@@ -112,6 +112,7 @@ final class FsProbeEngine {
      * in ns since the epoch on this node's clock, so a coordinator can align the nodes' series.
      */
     public static final String INTERVALS_ORIGIN = "intervalsOriginEpochNs";
+
     static final String DIRECT_FALLBACK = "directFallback";
     static final String CLEANUP_ERROR = "cleanupError";
     static final String READ_PERCENT = "readPercent";
@@ -123,6 +124,7 @@ final class FsProbeEngine {
 
     /** Context keys of a shared-file run: the layout, "i of N", where this node's first region starts (bytes). */
     static final String LAYOUT = "layout";
+
     static final String PARTICIPANT = "participant";
     static final String REGION_OFFSET = "regionOffset";
     /** The name of the one shared file in the shared workspace. */
@@ -130,6 +132,7 @@ final class FsProbeEngine {
 
     /** Durations are capped here so deadline arithmetic on nanoTime values cannot overflow. */
     private static final long MAX_SPAN_NS = Long.MAX_VALUE / 4;
+
     private static final long PROGRESS_PERIOD_MS = 250;
     private static final int PREPARE_CHUNK = 1 << 20;
     private static final int FALLBACK_ALIGNMENT = 4096;
@@ -146,7 +149,8 @@ final class FsProbeEngine {
     }
 
     static FsProbeEngine standard() {
-        return new FsProbeEngine(FileChannel::open, files -> { }, Runtime.getRuntime().availableProcessors());
+        return new FsProbeEngine(
+                FileChannel::open, files -> {}, Runtime.getRuntime().availableProcessors());
     }
 
     List<Measurement> run(ProbeType type, Requirement requirement, ProbeContext context)
@@ -158,10 +162,11 @@ final class FsProbeEngine {
         try {
             workspace = Workspace.create(context.fsPath(), context.runId(), workload.totalBytes(), context.maxBytes());
         } catch (IOException e) {
-            throw new ProbeException("could not create the " + type.id() + " workspace in " + context.fsPath() + ": "
-                    + describe(e), e);
+            throw new ProbeException(
+                    "could not create the " + type.id() + " workspace in " + context.fsPath() + ": " + describe(e), e);
         }
-        List<Measurement> measurements = closeAfter(workspace,
+        List<Measurement> measurements = closeAfter(
+                workspace,
                 () -> new Execution(type, requirement, context, workload, workspace, budgetDeadlineNs).run());
         return measurements;
     }
@@ -183,7 +188,9 @@ final class FsProbeEngine {
 
     /** Whether {@code r} runs in one file shared by every node of a coordinated run. */
     static boolean sharedFile(Requirement r) {
-        return r.coordinated().map(c -> c.layout() == io.iocert.spec.Coordination.Layout.SHARED_FILE).orElse(false);
+        return r.coordinated()
+                .map(c -> c.layout() == io.iocert.spec.Coordination.Layout.SHARED_FILE)
+                .orElse(false);
     }
 
     /** One run of one requirement. */
@@ -202,8 +209,13 @@ final class FsProbeEngine {
         /** Where each thread's part of its file begins: 0, or its region of the shared file. */
         private long[] regionStarts;
 
-        Execution(ProbeType type, Requirement requirement, ProbeContext context, FsWorkload workload, Workspace workspace,
-                  long budgetDeadlineNs) {
+        Execution(
+                ProbeType type,
+                Requirement requirement,
+                ProbeContext context,
+                FsWorkload workload,
+                Workspace workspace,
+                long budgetDeadlineNs) {
             this.type = type;
             this.requirement = requirement;
             this.context = context;
@@ -224,9 +236,12 @@ final class FsProbeEngine {
             boolean shared = sharedFile(requirement);
             io.iocert.probes.Placement place = null;
             if (shared) {
-                place = context.placement().orElseThrow(() -> new ProbeException("requirement '" + requirement.id()
-                        + "' has coordinated layout shared-file, and the coordinator did not say which region of the file"
-                        + " is this node's; run the same iocert release on the coordinator and every participant"));
+                place = context.placement()
+                        .orElseThrow(
+                                () -> new ProbeException(
+                                        "requirement '" + requirement.id()
+                                                + "' has coordinated layout shared-file, and the coordinator did not say which region of the file"
+                                                + " is this node's; run the same iocert release on the coordinator and every participant"));
                 Path file = joinShared(place).file(SHARED_FILE);
                 for (int i = 0; i < workload.threads(); i++) {
                     files.add(file);
@@ -234,7 +249,8 @@ final class FsProbeEngine {
                         regionStarts[i] = regionStart(place.index(), workload.threads(), i, workload.fileSizeBytes());
                     } catch (ArithmeticException e) {
                         throw new ProbeException("the shared file of " + place.count() + " nodes with fileSize "
-                                + FsWorkload.human(workload.fileSizeBytes()) + " per thread would be larger than a file can be");
+                                + FsWorkload.human(workload.fileSizeBytes())
+                                + " per thread would be larger than a file can be");
                     }
                 }
             } else {
@@ -260,7 +276,8 @@ final class FsProbeEngine {
             Set<OpenOption> options;
             if (!prepared) {
                 // A file of its own is made fresh; the shared file by whichever node opens it first.
-                options = Set.of(StandardOpenOption.WRITE, shared ? StandardOpenOption.CREATE : StandardOpenOption.CREATE_NEW);
+                options = Set.of(
+                        StandardOpenOption.WRITE, shared ? StandardOpenOption.CREATE : StandardOpenOption.CREATE_NEW);
             } else if (!workload.writes()) {
                 options = Set.of(StandardOpenOption.READ);
             } else if (!workload.reads()) {
@@ -307,14 +324,23 @@ final class FsProbeEngine {
                 ctx.put(INITIALIZED, Boolean.toString(initializeNs.isPresent()));
                 initializeNs.ifPresent(ns -> ctx.put(INITIALIZE_NS, Long.toString(ns)));
             }
-            if (requestsBefore.isPresent() && requestsAfter.isPresent() && pass.latency().getTotalCount() > 0) {
+            if (requestsBefore.isPresent()
+                    && requestsAfter.isPresent()
+                    && pass.latency().getTotalCount() > 0) {
                 // Requests the device completed per measured operation: 1 when each operation
                 // went out whole, 2 when the block layer split it (a large O_DIRECT buffer in
                 // more pages than the device takes segments). Warm-up operations, journal writes
                 // and other processes' I/O on the device count too, so it is an upper bound.
-                long requests = requestsAfter.get()[0] - requestsBefore.get()[0] + requestsAfter.get()[1] - requestsBefore.get()[1];
-                ctx.put(DEVICE_REQUESTS_PER_OP, String.format(java.util.Locale.ROOT, "%.2f",
-                        (double) requests / pass.latency().getTotalCount()));
+                long requests = requestsAfter.get()[0]
+                        - requestsBefore.get()[0]
+                        + requestsAfter.get()[1]
+                        - requestsBefore.get()[1];
+                ctx.put(
+                        DEVICE_REQUESTS_PER_OP,
+                        String.format(
+                                java.util.Locale.ROOT,
+                                "%.2f",
+                                (double) requests / pass.latency().getTotalCount()));
             }
             return toMeasurements(pass, ctx, channels.direct());
         }
@@ -328,8 +354,10 @@ final class FsProbeEngine {
             try {
                 shared = SharedWorkspace.join(context.fsPath(), place);
             } catch (UnusableInputException | IOException e) {
-                throw new ProbeException("could not join the shared directory of " + type.id() + " in " + context.fsPath()
-                        + ": " + describe(e), e);
+                throw new ProbeException(
+                        "could not join the shared directory of " + type.id() + " in " + context.fsPath() + ": "
+                                + describe(e),
+                        e);
             }
             workspace.beforeClose(shared::leave);
             return shared;
@@ -345,34 +373,59 @@ final class FsProbeEngine {
          */
         private boolean prepare(List<Path> files, int alignment) throws ProbeException, InterruptedException {
             DirectMode mode = workload.direct() == DirectMode.TRUE ? DirectMode.TRUE : DirectMode.AUTO;
-            Channels channels = open(files, Set.of(StandardOpenOption.WRITE,
-                    sharedFile(requirement) ? StandardOpenOption.CREATE : StandardOpenOption.CREATE_NEW), alignment, mode);
-            int chunk = (int) Math.max(workload.blockSizeBytes(), PREPARE_CHUNK / workload.blockSizeBytes() * workload.blockSizeBytes());
+            Channels channels = open(
+                    files,
+                    Set.of(
+                            StandardOpenOption.WRITE,
+                            sharedFile(requirement) ? StandardOpenOption.CREATE : StandardOpenOption.CREATE_NEW),
+                    alignment,
+                    mode);
+            int chunk = (int) Math.max(
+                    workload.blockSizeBytes(), PREPARE_CHUNK / workload.blockSizeBytes() * workload.blockSizeBytes());
             AtomicBoolean stop = new AtomicBoolean();
             AtomicLong done = new AtomicLong();
             List<FilePass> passes = new ArrayList<>();
             for (int i = 0; i < channels.list().size(); i++) {
-                BlockSource source = new BlockSource(chunk, bufferAlignment(alignment), workload.threads(), new SplittableRandom());
-                passes.add(FilePass.sequential(channels.list().get(i), FilePass.Op.WRITE, regionStarts[i],
-                        workload.fileSizeBytes(), chunk, source, null, OperationRecorder.unmeasured(clock), budgetDeadlineNs,
-                        stop, done));
+                BlockSource source =
+                        new BlockSource(chunk, bufferAlignment(alignment), workload.threads(), new SplittableRandom());
+                passes.add(FilePass.sequential(
+                        channels.list().get(i),
+                        FilePass.Op.WRITE,
+                        regionStarts[i],
+                        workload.fileSizeBytes(),
+                        chunk,
+                        source,
+                        null,
+                        OperationRecorder.unmeasured(clock),
+                        budgetDeadlineNs,
+                        stop,
+                        done));
             }
             double share = workload.initialize() ? 1.0 / 3 : 0.5;
-            Progress progress = new Progress("writing the file to read: ", 0, share, workload.totalBytes(),
-                    clock.nanoTime(), budgetDeadlineNs, done);
+            Progress progress = new Progress(
+                    "writing the file to read: ",
+                    0,
+                    share,
+                    workload.totalBytes(),
+                    clock.nanoTime(),
+                    budgetDeadlineNs,
+                    done);
             try (channels) {
                 List<FilePass.Outcome> outcomes = runAll(passes, stop, progress);
                 for (FilePass.Outcome o : outcomes) {
                     if (o.end() == FilePass.End.FAILED) {
-                        throw new ProbeException(type.id() + " could not write the file it reads in " + where + ": "
-                                + describe(o.failure()), o.failure());
+                        throw new ProbeException(
+                                type.id() + " could not write the file it reads in " + where + ": "
+                                        + describe(o.failure()),
+                                o.failure());
                     }
                 }
                 if (done.get() < workload.totalBytes()) {
-                    throw new ProbeException("the budget of " + Quantity.nanos(context.budget().toNanos()) + " ran out while "
-                            + type.id() + " wrote the " + FsWorkload.human(workload.totalBytes())
-                            + (op == FilePass.Op.READ ? " it reads (" : " it overwrites (")
-                            + FsWorkload.human(done.get()) + " written); raise the budget or lower fileSize");
+                    throw new ProbeException(
+                            "the budget of " + Quantity.nanos(context.budget().toNanos()) + " ran out while "
+                                    + type.id() + " wrote the " + FsWorkload.human(workload.totalBytes())
+                                    + (op == FilePass.Op.READ ? " it reads (" : " it overwrites (")
+                                    + FsWorkload.human(done.get()) + " written); raise the budget or lower fileSize");
                 }
                 for (FileChannel ch : channels.list()) {
                     ch.force(true);
@@ -380,7 +433,8 @@ final class FsProbeEngine {
             } catch (ClosedByInterruptException e) {
                 throw interrupted(e);
             } catch (IOException e) {
-                throw new ProbeException(type.id() + " could not write the file it reads in " + where + ": " + describe(e), e);
+                throw new ProbeException(
+                        type.id() + " could not write the file it reads in " + where + ": " + describe(e), e);
             }
             return channels.direct();
         }
@@ -404,24 +458,44 @@ final class FsProbeEngine {
             AtomicLong done = new AtomicLong();
             List<FilePass> passes = new ArrayList<>();
             for (int i = 0; i < channels.list().size(); i++) {
-                passes.add(FilePass.sequential(channels.list().get(i), FilePass.Op.READ, regionStarts[i],
-                        workload.fileSizeBytes(), chunk, null, AlignedBuffers.allocate(chunk, bufferAlignment(alignment)),
-                        OperationRecorder.unmeasured(clock), budgetDeadlineNs, stop, done));
+                passes.add(FilePass.sequential(
+                        channels.list().get(i),
+                        FilePass.Op.READ,
+                        regionStarts[i],
+                        workload.fileSizeBytes(),
+                        chunk,
+                        null,
+                        AlignedBuffers.allocate(chunk, bufferAlignment(alignment)),
+                        OperationRecorder.unmeasured(clock),
+                        budgetDeadlineNs,
+                        stop,
+                        done));
             }
-            Progress progress = new Progress("reading the file once before measuring (initialize): ", progressFrom,
-                    progressShare, workload.totalBytes(), clock.nanoTime(), budgetDeadlineNs, done);
+            Progress progress = new Progress(
+                    "reading the file once before measuring (initialize): ",
+                    progressFrom,
+                    progressShare,
+                    workload.totalBytes(),
+                    clock.nanoTime(),
+                    budgetDeadlineNs,
+                    done);
             try (channels) {
                 for (FilePass.Outcome o : runAll(passes, stop, progress)) {
                     if (o.end() == FilePass.End.FAILED) {
-                        throw new ProbeException(type.id() + " could not read its file once before measuring (initialize) in "
-                                + where + ": " + describe(o.failure()), o.failure());
+                        throw new ProbeException(
+                                type.id() + " could not read its file once before measuring (initialize) in " + where
+                                        + ": " + describe(o.failure()),
+                                o.failure());
                     }
                 }
                 if (done.get() < workload.totalBytes()) {
-                    throw new ProbeException("the budget of " + Quantity.nanos(context.budget().toNanos()) + " ran out while "
-                            + type.id() + " read the " + FsWorkload.human(workload.totalBytes()) + " it reads once before"
-                            + " measuring (initialize: true; " + FsWorkload.human(done.get()) + " read); raise the budget"
-                            + " or lower fileSize");
+                    throw new ProbeException(
+                            "the budget of " + Quantity.nanos(context.budget().toNanos()) + " ran out while "
+                                    + type.id() + " read the " + FsWorkload.human(workload.totalBytes())
+                                    + " it reads once before"
+                                    + " measuring (initialize: true; " + FsWorkload.human(done.get())
+                                    + " read); raise the budget"
+                                    + " or lower fileSize");
                 }
             }
             return channels.direct();
@@ -448,11 +522,16 @@ final class FsProbeEngine {
             long poolBytes = BlockSource.poolBytes(blockSize, bufferAlignment, threads);
             long perThread = (workload.writes() ? BufferLayout.footprint(poolBytes) : 0)
                     + (workload.reads() ? BufferLayout.footprint(blockSize) : 0);
-            BufferLayout layout = BufferLayout.allocate(perThread * threads, context.runId(), BufferLayout.Sources.SYSTEM);
+            BufferLayout layout =
+                    BufferLayout.allocate(perThread * threads, context.runId(), BufferLayout.Sources.SYSTEM);
             for (int i = 0; i < threads; i++) {
                 randoms[i] = seeds.split();
                 if (workload.writes()) {
-                    sources[i] = new BlockSource(blockSize, bufferAlignment, threads, seeds.split(),
+                    sources[i] = new BlockSource(
+                            blockSize,
+                            bufferAlignment,
+                            threads,
+                            seeds.split(),
                             layout.buffer(Math.toIntExact(poolBytes), bufferAlignment));
                 }
                 if (workload.reads()) {
@@ -461,12 +540,20 @@ final class FsProbeEngine {
             }
             // totalSize (shared below) or duration bound the run when given; only without
             // either does a thread stop after moving its file's size once.
-            boolean bounded = workload.totalSizeBytes().isPresent() || workload.durationNs().isPresent();
+            boolean bounded = workload.totalSizeBytes().isPresent()
+                    || workload.durationNs().isPresent();
             long capBytes = bounded ? Long.MAX_VALUE : workload.fileSizeBytes();
             AtomicLong totalLeft = workload.totalSizeBytes().isPresent()
-                    ? new AtomicLong(workload.totalSizeBytes().getAsLong()) : null;
-            FilePass.Plan plan = new FilePass.Plan(workload.random(), workload.fileSizeBytes(), blockSize, capBytes,
-                    workload.readPercent(), workload.fsyncEvery(), workload.scheduleIntervalNs());
+                    ? new AtomicLong(workload.totalSizeBytes().getAsLong())
+                    : null;
+            FilePass.Plan plan = new FilePass.Plan(
+                    workload.random(),
+                    workload.fileSizeBytes(),
+                    blockSize,
+                    capBytes,
+                    workload.readPercent(),
+                    workload.fsyncEvery(),
+                    workload.scheduleIntervalNs());
             FilePass.Waiter waiter = targetNs -> parkUntil(clock, targetNs);
             // A coordinated run starts every node's measured pass at one instant; the files are
             // prepared and the buffers filled by now.
@@ -487,10 +574,21 @@ final class FsProbeEngine {
                 histograms.add(h);
                 trackers.add(t);
                 recorders.add(r);
-                passes.add(new FilePass(channels.list().get(i), plan.at(regionStarts[i]), sources[i], readBuffers[i], r,
-                        deadlineNs, stop, done, totalLeft, randoms[i], waiter));
+                passes.add(new FilePass(
+                        channels.list().get(i),
+                        plan.at(regionStarts[i]),
+                        sources[i],
+                        readBuffers[i],
+                        r,
+                        deadlineNs,
+                        stop,
+                        done,
+                        totalLeft,
+                        randoms[i],
+                        waiter));
             }
-            Progress progress = new Progress("", progressFrom, progressShare, workload.plannedBytes(), passStartNs, deadlineNs, done);
+            Progress progress = new Progress(
+                    "", progressFrom, progressShare, workload.plannedBytes(), passStartNs, deadlineNs, done);
             List<FilePass.Outcome> outcomes = collect(gate.release(passes), gate.pool(), stop, progress);
 
             Histogram latency = new Histogram(3);
@@ -499,7 +597,10 @@ final class FsProbeEngine {
             recorders.stream().skip(1).forEach(r -> blocks.merge(r.blocks()));
             IntervalTracker intervals = trackers.get(0);
             trackers.stream().skip(1).forEach(intervals::merge);
-            long spanNs = recorders.stream().mapToLong(OperationRecorder::spanNs).max().orElse(0);
+            long spanNs = recorders.stream()
+                    .mapToLong(OperationRecorder::spanNs)
+                    .max()
+                    .orElse(0);
             IntervalTracker.Series series = intervals.series(spanNs);
 
             IOException failure = null;
@@ -514,21 +615,27 @@ final class FsProbeEngine {
             String stoppedBy = failure != null ? "error" : complete ? limit : durationFirst ? "duration" : "budget";
             if (latency.getTotalCount() == 0) {
                 if (failure != null) {
-                    throw new ProbeException(type.id() + " failed in " + where + " before measuring anything: "
-                            + describe(failure), failure);
+                    throw new ProbeException(
+                            type.id() + " failed in " + where + " before measuring anything: " + describe(failure),
+                            failure);
                 }
-                throw new ProbeException(type.id() + " measured nothing: the run ended (" + stoppedBy + ") before the warmup of "
-                        + Quantity.nanos(workload.warmupNs()) + " was over");
+                throw new ProbeException(type.id() + " measured nothing: the run ended (" + stoppedBy
+                        + ") before the warmup of " + Quantity.nanos(workload.warmupNs()) + " was over");
             }
-            String error = failure == null ? null : "stopped after " + latency.getTotalCount() + " measured operations: "
-                    + describe(failure);
+            String error = failure == null
+                    ? null
+                    : "stopped after " + latency.getTotalCount() + " measured operations: " + describe(failure);
             return new MeasuredPass(latency, blocks.series(), series, stoppedBy, error, layout);
         }
 
         /** The measured pass, ready to become measurements. */
-        private record MeasuredPass(Histogram latency, BlockSeries blocks, IntervalTracker.Series series, String stoppedBy,
-                                    String error, BufferLayout layout) {
-        }
+        private record MeasuredPass(
+                Histogram latency,
+                BlockSeries blocks,
+                IntervalTracker.Series series,
+                String stoppedBy,
+                String error,
+                BufferLayout layout) {}
 
         private List<FilePass.Outcome> runAll(List<FilePass> passes, AtomicBoolean stop, Progress progress)
                 throws ProbeException, InterruptedException {
@@ -541,8 +648,8 @@ final class FsProbeEngine {
         }
 
         /** Waits for every worker, reporting progress meanwhile; shuts the pool down in any case. */
-        private List<FilePass.Outcome> collect(List<Future<FilePass.Outcome>> futures, ExecutorService pool,
-                                               AtomicBoolean stop, Progress progress)
+        private List<FilePass.Outcome> collect(
+                List<Future<FilePass.Outcome>> futures, ExecutorService pool, AtomicBoolean stop, Progress progress)
                 throws ProbeException, InterruptedException {
             try {
                 List<FilePass.Outcome> outcomes = new ArrayList<>();
@@ -555,7 +662,8 @@ final class FsProbeEngine {
                             progress.report();
                         } catch (ExecutionException e) {
                             stop.set(true);
-                            throw new ProbeException(type.id() + " worker failed: " + describe(e.getCause()), e.getCause());
+                            throw new ProbeException(
+                                    type.id() + " worker failed: " + describe(e.getCause()), e.getCause());
                         }
                     }
                 }
@@ -573,7 +681,8 @@ final class FsProbeEngine {
                 throws ProbeException {
             String obstacle = directObstacle(alignment);
             if (mode == DirectMode.TRUE && obstacle != null) {
-                throw new ProbeException(obstacle + "; use direct: auto to fall back to buffered I/O, or direct: false");
+                throw new ProbeException(
+                        obstacle + "; use direct: auto to fall back to buffered I/O, or direct: false");
             }
             boolean direct = mode.wanted() && obstacle == null;
             String fallback = mode.wanted() ? obstacle : null;
@@ -587,8 +696,10 @@ final class FsProbeEngine {
                         } catch (IOException | UnsupportedOperationException e) {
                             String why = "O_DIRECT is not supported on " + where + ": " + describe(e);
                             if (mode == DirectMode.TRUE || !opened.isEmpty()) {
-                                throw new ProbeException(why + "; use direct: auto to fall back to buffered I/O"
-                                        + " (the result is then marked cacheAffected)", e);
+                                throw new ProbeException(
+                                        why + "; use direct: auto to fall back to buffered I/O"
+                                                + " (the result is then marked cacheAffected)",
+                                        e);
                             }
                             direct = false;
                             fallback = why;
@@ -616,8 +727,9 @@ final class FsProbeEngine {
                 return "O_DIRECT needs the filesystem block size of " + where + ", which could not be read";
             }
             if (workload.blockSizeBytes() % alignment != 0) {
-                return "blockSize " + FsWorkload.human(workload.blockSizeBytes()) + " is not a multiple of the block size "
-                        + FsWorkload.human(alignment) + " that O_DIRECT needs on " + where;
+                return "blockSize " + FsWorkload.human(workload.blockSizeBytes())
+                        + " is not a multiple of the block size " + FsWorkload.human(alignment)
+                        + " that O_DIRECT needs on " + where;
             }
             return null;
         }
@@ -630,12 +742,43 @@ final class FsProbeEngine {
             IntervalSeries throughput = pass.series().throughput();
             IntervalSeries iops = pass.series().iops();
             return List.of(
-                    new Measurement(id, probe, Metric.LATENCY.id(), unit(Metric.LATENCY), asRun, latency.getTotalCount(),
-                            Summary.of(latency), latency, null, pass.blocks(), ctx, pass.error()),
-                    new Measurement(id, probe, Metric.THROUGHPUT.id(), unit(Metric.THROUGHPUT), asRun,
-                            throughput.values().size(), Summary.of(throughput.values()), null, throughput, ctx, pass.error()),
-                    new Measurement(id, probe, Metric.IOPS.id(), unit(Metric.IOPS), asRun, iops.values().size(),
-                            Summary.of(iops.values()), null, iops, ctx, pass.error()));
+                    new Measurement(
+                            id,
+                            probe,
+                            Metric.LATENCY.id(),
+                            unit(Metric.LATENCY),
+                            asRun,
+                            latency.getTotalCount(),
+                            Summary.of(latency),
+                            latency,
+                            null,
+                            pass.blocks(),
+                            ctx,
+                            pass.error()),
+                    new Measurement(
+                            id,
+                            probe,
+                            Metric.THROUGHPUT.id(),
+                            unit(Metric.THROUGHPUT),
+                            asRun,
+                            throughput.values().size(),
+                            Summary.of(throughput.values()),
+                            null,
+                            throughput,
+                            ctx,
+                            pass.error()),
+                    new Measurement(
+                            id,
+                            probe,
+                            Metric.IOPS.id(),
+                            unit(Metric.IOPS),
+                            asRun,
+                            iops.values().size(),
+                            Summary.of(iops.values()),
+                            null,
+                            iops,
+                            ctx,
+                            pass.error()));
         }
 
         /** Progress of one phase, mapped onto [from, from + share] of the whole probe; never printed, only reported. */
@@ -648,8 +791,14 @@ final class FsProbeEngine {
             private final long deadlineNs;
             private final AtomicLong done;
 
-            Progress(String label, double from, double share, long totalBytes, long startNs, long deadlineNs,
-                     AtomicLong done) {
+            Progress(
+                    String label,
+                    double from,
+                    double share,
+                    long totalBytes,
+                    long startNs,
+                    long deadlineNs,
+                    AtomicLong done) {
                 this.label = label;
                 this.from = from;
                 this.share = share;
@@ -674,7 +823,8 @@ final class FsProbeEngine {
                     double rate = bytes * 1e9 / elapsedNs;
                     double leftNs = Math.min((totalBytes - bytes) / rate * 1e9, deadlineNs - now);
                     status = label + Quantity.bytesPerSecond(rate).format() + ", "
-                            + Quantity.nanos(Math.ceil(Math.max(0, leftNs) / 1e9) * 1e9).format() + " left";
+                            + Quantity.nanos(Math.ceil(Math.max(0, leftNs) / 1e9) * 1e9)
+                                    .format() + " left";
                 }
                 context.progress().update(requirement.id(), fraction, status);
             }
@@ -750,7 +900,8 @@ final class FsProbeEngine {
      * good run keeps the measurements and names the problem in their {@value #CLEANUP_ERROR}
      * context; after a failed run it is attached to that failure.
      */
-    static List<Measurement> closeAfter(Workspace workspace, Measured body) throws ProbeException, InterruptedException {
+    static List<Measurement> closeAfter(Workspace workspace, Measured body)
+            throws ProbeException, InterruptedException {
         List<Measurement> measurements;
         try {
             measurements = body.run();

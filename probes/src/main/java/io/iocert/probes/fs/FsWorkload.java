@@ -33,10 +33,21 @@ import java.util.stream.Collectors;
  * @param rateOpsPerSecond open-loop target rate over all threads, if given (else closed loop)
  * @param initialize     fs.read: read every file once, in full, before measuring (not measured)
  */
-record FsWorkload(ProbeType probe, long blockSizeBytes, long fileSizeBytes, int threads, DirectMode direct,
-                  OptionalLong durationNs, OptionalLong intervalNs, long warmupNs, boolean random,
-                  OptionalLong totalSizeBytes, long fsyncEvery, int readPercent, OptionalDouble rateOpsPerSecond,
-                  boolean initialize) {
+record FsWorkload(
+        ProbeType probe,
+        long blockSizeBytes,
+        long fileSizeBytes,
+        int threads,
+        DirectMode direct,
+        OptionalLong durationNs,
+        OptionalLong intervalNs,
+        long warmupNs,
+        boolean random,
+        OptionalLong totalSizeBytes,
+        long fsyncEvery,
+        int readPercent,
+        OptionalDouble rateOpsPerSecond,
+        boolean initialize) {
 
     static final String RANDOM = "random";
     static final long FSYNC_NONE = 0;
@@ -50,12 +61,13 @@ record FsWorkload(ProbeType probe, long blockSizeBytes, long fileSizeBytes, int 
     static final long DEFAULT_WARMUP_NS = 0;
     /** Largest block one operation may move: buffers are Java byte buffers, indexed by int. */
     static final long MAX_BLOCK_SIZE = 1L << 30;
-    static final int MAX_THREADS = 4096;
 
+    static final int MAX_THREADS = 4096;
 
     FsWorkload {
         if (blockSizeBytes <= 0 || fileSizeBytes < blockSizeBytes || fileSizeBytes % blockSizeBytes != 0) {
-            throw new IllegalArgumentException("inconsistent block and file size: " + blockSizeBytes + ", " + fileSizeBytes);
+            throw new IllegalArgumentException(
+                    "inconsistent block and file size: " + blockSizeBytes + ", " + fileSizeBytes);
         }
     }
 
@@ -107,7 +119,8 @@ record FsWorkload(ProbeType probe, long blockSizeBytes, long fileSizeBytes, int 
         }
         String pattern = w.text("pattern", SEQUENTIAL);
         if (!pattern.equals(SEQUENTIAL) && !pattern.equals(RANDOM)) {
-            throw new ProbeException("pattern '" + pattern + "' is not valid for " + id + "; expected sequential or random");
+            throw new ProbeException(
+                    "pattern '" + pattern + "' is not valid for " + id + "; expected sequential or random");
         }
         boolean random = pattern.equals(RANDOM);
         long fsyncEvery = fsync(probe, w);
@@ -118,8 +131,8 @@ record FsWorkload(ProbeType probe, long blockSizeBytes, long fileSizeBytes, int 
                 throw wrongType(probe, w, "readPercent");
             }
             if (!random) {
-                throw new ProbeException("readPercent is only meaningful with pattern: random for " + id
-                        + ", got pattern " + pattern);
+                throw new ProbeException(
+                        "readPercent is only meaningful with pattern: random for " + id + ", got pattern " + pattern);
             }
             readPercent = (int) (long) l;
         }
@@ -142,8 +155,8 @@ record FsWorkload(ProbeType probe, long blockSizeBytes, long fileSizeBytes, int 
         long blockSize = size(probe, w, "blockSize", DEFAULT_BLOCK_SIZE);
         long requestedFileSize = size(probe, w, "fileSize", DEFAULT_FILE_SIZE);
         if (blockSize < 1 || blockSize > MAX_BLOCK_SIZE) {
-            throw new ProbeException("blockSize " + human(blockSize) + " is outside what " + id
-                    + " supports (1 B to " + human(MAX_BLOCK_SIZE) + ")");
+            throw new ProbeException("blockSize " + human(blockSize) + " is outside what " + id + " supports (1 B to "
+                    + human(MAX_BLOCK_SIZE) + ")");
         }
         if (requestedFileSize < blockSize) {
             throw new ProbeException("fileSize " + human(requestedFileSize) + " is smaller than blockSize "
@@ -155,10 +168,12 @@ record FsWorkload(ProbeType probe, long blockSizeBytes, long fileSizeBytes, int 
         OptionalLong interval = optionalDuration(probe, w, "interval");
         long warmup = optionalDuration(probe, w, "warmup").orElse(DEFAULT_WARMUP_NS);
         if (duration.isPresent() && duration.getAsLong() <= 0) {
-            throw new ProbeException("duration must be positive for " + id + ", got " + Quantity.nanos(duration.getAsLong()));
+            throw new ProbeException(
+                    "duration must be positive for " + id + ", got " + Quantity.nanos(duration.getAsLong()));
         }
         if (interval.isPresent() && interval.getAsLong() <= 0) {
-            throw new ProbeException("interval must be positive for " + id + ", got " + Quantity.nanos(interval.getAsLong()));
+            throw new ProbeException(
+                    "interval must be positive for " + id + ", got " + Quantity.nanos(interval.getAsLong()));
         }
         if (warmup < 0) {
             throw new ProbeException("warmup must not be negative for " + id + ", got " + Quantity.nanos(warmup));
@@ -180,8 +195,21 @@ record FsWorkload(ProbeType probe, long blockSizeBytes, long fileSizeBytes, int 
             }
             initialize = b;
         }
-        return new FsWorkload(probe, blockSize, fileSize, threads, direct, duration, interval, warmup, random,
-                totalSize, fsyncEvery, readPercent, rate, initialize);
+        return new FsWorkload(
+                probe,
+                blockSize,
+                fileSize,
+                threads,
+                direct,
+                duration,
+                interval,
+                warmup,
+                random,
+                totalSize,
+                fsyncEvery,
+                readPercent,
+                rate,
+                initialize);
     }
 
     /**
@@ -277,13 +305,15 @@ record FsWorkload(ProbeType probe, long blockSizeBytes, long fileSizeBytes, int 
             throw wrongType(probe, w, "threads");
         }
         if (n < 1 || n > MAX_THREADS) {
-            throw new ProbeException("threads " + n + " is outside what " + probe.id() + " supports (1 to " + MAX_THREADS + ")");
+            throw new ProbeException(
+                    "threads " + n + " is outside what " + probe.id() + " supports (1 to " + MAX_THREADS + ")");
         }
         return (int) n;
     }
 
     private static ProbeException wrongType(ProbeType probe, Workload w, String key) {
         String expected = probe.workloadKey(key).map(WorkloadKey::expected).orElse("a valid value");
-        return new ProbeException(key + " of " + probe.id() + " must be " + expected + ", got '" + w.values().get(key) + "'");
+        return new ProbeException(key + " of " + probe.id() + " must be " + expected + ", got '"
+                + w.values().get(key) + "'");
     }
 }

@@ -85,14 +85,19 @@ final class SharedWorkspace {
             PosixFileAttributes a = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             Optional<UserPrincipal> me = StaleWorkspaces.currentUser();
             if (!a.isDirectory() || me.isEmpty() || !me.get().equals(a.owner())) {
-                throw new UnusableInputException("the shared directory " + dir + " exists and is not a directory this user"
-                        + " made (a link, a file or another user's); iocert does not work in it");
+                throw new UnusableInputException(
+                        "the shared directory " + dir + " exists and is not a directory this user"
+                                + " made (a link, a file or another user's); iocert does not work in it");
             }
         }
         Path marker = dir.resolve(MARKER_PREFIX + placement.index());
         try {
-            Files.write(marker, marker(placement).getBytes(StandardCharsets.UTF_8), StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+            Files.write(
+                    marker,
+                    marker(placement).getBytes(StandardCharsets.UTF_8),
+                    StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS);
         } catch (FileAlreadyExistsException e) {
             throw new UnusableInputException("participant " + placement.index() + " of " + placement.count()
                     + " is already marked in " + dir + ": two participants were given the same place");
@@ -137,7 +142,7 @@ final class SharedWorkspace {
         Path marker = dir.resolve(MARKER_PREFIX + placement.index());
         Files.move(marker, dir.resolve(DONE_PREFIX + placement.index()), StandardCopyOption.ATOMIC_MOVE);
         if (listing().stream().anyMatch(n -> n.startsWith(MARKER_PREFIX))) {
-            return false;   // another participant is still at work here; the last one removes it
+            return false; // another participant is still at work here; the last one removes it
         }
         List<IOException> failures = new ArrayList<>();
         for (Path p : files) {
@@ -165,11 +170,14 @@ final class SharedWorkspace {
                 // a participant arrived late and marked itself meanwhile: it is now the last to leave
             }
         } else if (rest.stream().noneMatch(n -> n.startsWith(MARKER_PREFIX))) {
-            failures.add(new IOException("left " + dir + " in place: it holds " + rest + " that iocert did not create"));
+            failures.add(
+                    new IOException("left " + dir + " in place: it holds " + rest + " that iocert did not create"));
         }
         if (!failures.isEmpty()) {
-            IOException ex = new IOException("could not remove all of the shared directory " + dir + ": "
-                    + failures.get(0).getMessage(), failures.get(0));
+            IOException ex = new IOException(
+                    "could not remove all of the shared directory " + dir + ": "
+                            + failures.get(0).getMessage(),
+                    failures.get(0));
             failures.stream().skip(1).forEach(ex::addSuppressed);
             throw ex;
         }

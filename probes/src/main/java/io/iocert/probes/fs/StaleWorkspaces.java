@@ -50,8 +50,7 @@ final class StaleWorkspaces {
     /** Nesting below a workspace that a probe ever creates is shallow; deeper is not ours. */
     private static final int MAX_DEPTH = 16;
 
-    private StaleWorkspaces() {
-    }
+    private StaleWorkspaces() {}
 
     /** Removes stale workspaces directly below {@code fsPath}; returns the ones removed. */
     static List<Path> sweep(Path fsPath) {
@@ -93,7 +92,9 @@ final class StaleWorkspaces {
     private static Optional<UserPrincipal> lookUp() {
         try {
             long uid = new com.sun.security.auth.module.UnixSystem().getUid();
-            return Optional.of(Path.of("/").getFileSystem().getUserPrincipalLookupService()
+            return Optional.of(Path.of("/")
+                    .getFileSystem()
+                    .getUserPrincipalLookupService()
                     .lookupPrincipalByName(Long.toString(uid)));
         } catch (IOException | LinkageError | RuntimeException e) {
             return Optional.empty();
@@ -104,8 +105,9 @@ final class StaleWorkspaces {
         try {
             // A first look without opening: another user's entry (perhaps a FIFO that would block
             // an open) is skipped before anything of it is opened.
-            PosixFileAttributes seen = parent.getFileAttributeView(name, PosixFileAttributeView.class,
-                    LinkOption.NOFOLLOW_LINKS).readAttributes();
+            PosixFileAttributes seen = parent.getFileAttributeView(
+                            name, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                    .readAttributes();
             if (!seen.isDirectory() || !me.equals(seen.owner())) {
                 return false;
             }
@@ -114,8 +116,11 @@ final class StaleWorkspaces {
         }
         try (SecureDirectoryStream<Path> ws = parent.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {
             // Checked on the opened directory, so a rename after this point cannot change the answer.
-            UserPrincipal owner = ws.getFileAttributeView(PosixFileAttributeView.class).readAttributes().owner();
-            boolean stale = name.toString().endsWith(SharedWorkspace.SUFFIX) ? sharedIsStale(ws)
+            UserPrincipal owner = ws.getFileAttributeView(PosixFileAttributeView.class)
+                    .readAttributes()
+                    .owner();
+            boolean stale = name.toString().endsWith(SharedWorkspace.SUFFIX)
+                    ? sharedIsStale(ws)
                     : isStale(readMarker(ws, Path.of(Workspace.MARKER)));
             if (!me.equals(owner) || !stale) {
                 return false;
@@ -155,7 +160,11 @@ final class StaleWorkspaces {
             return true;
         }
         // The pid is in use: stale only if that process started after the workspace did.
-        return process.get().info().startInstant().map(s -> s.isAfter(started.plusSeconds(1))).orElse(false);
+        return process.get()
+                .info()
+                .startInstant()
+                .map(s -> s.isAfter(started.plusSeconds(1)))
+                .orElse(false);
     }
 
     /**
@@ -180,7 +189,7 @@ final class StaleWorkspaces {
             }
         }
         if (labels == 0) {
-            return false;   // unmarked: being made right now, or not ours
+            return false; // unmarked: being made right now, or not ours
         }
         for (Path marker : markers) {
             if (!isStale(readMarker(ws, marker))) {
@@ -193,14 +202,15 @@ final class StaleWorkspaces {
     /** The marker's key=value lines, read relative to the open workspace; empty when absent or odd. */
     private static Map<String, String> readMarker(SecureDirectoryStream<Path> ws, Path marker) throws IOException {
         Map<String, String> m = new HashMap<>();
-        BasicFileAttributes attrs = ws.getFileAttributeView(marker, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+        BasicFileAttributes attrs = ws.getFileAttributeView(
+                        marker, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
                 .readAttributes();
         if (!attrs.isRegularFile() || attrs.size() > MAX_MARKER_BYTES) {
             return m;
         }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (SeekableByteChannel ch = ws.newByteChannel(marker,
-                Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
+        try (SeekableByteChannel ch =
+                ws.newByteChannel(marker, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
             ByteBuffer buf = ByteBuffer.allocate(MAX_MARKER_BYTES + 1);
             while (buf.hasRemaining() && ch.read(buf) >= 0) {
                 // fill up to the limit
@@ -233,8 +243,9 @@ final class StaleWorkspaces {
             names.add(entry.getFileName());
         }
         for (Path name : names) {
-            BasicFileAttributes attrs = dir.getFileAttributeView(name, BasicFileAttributeView.class,
-                    LinkOption.NOFOLLOW_LINKS).readAttributes();
+            BasicFileAttributes attrs = dir.getFileAttributeView(
+                            name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                    .readAttributes();
             if (attrs.isDirectory()) {
                 try (SecureDirectoryStream<Path> sub = dir.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {
                     deleteContents(sub, depth + 1);

@@ -1,5 +1,6 @@
 package io.iocert.probes.fs;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -7,7 +8,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicReferenceArray;
-import java.util.ArrayList;
 
 /**
  * Starts worker threads and holds them until their passes are ready, so a measurement's clock

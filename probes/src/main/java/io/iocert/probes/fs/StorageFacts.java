@@ -27,12 +27,15 @@ public final class StorageFacts {
     public static final String SCHEDULER = "scheduler";
 
     /** One line of mountinfo (proc(5)). */
-    record Mount(String majorMinor, Path mountPoint, String mountOptions, String fsType, String source,
-                 String superOptions) {
-    }
+    record Mount(
+            String majorMinor,
+            Path mountPoint,
+            String mountOptions,
+            String fsType,
+            String source,
+            String superOptions) {}
 
-    private StorageFacts() {
-    }
+    private StorageFacts() {}
 
     /** The facts for a directory, as context entries. */
     public static Map<String, String> of(Path dir) {
@@ -58,9 +61,12 @@ public final class StorageFacts {
             if (!Files.isReadable(stat)) {
                 return Optional.empty();
             }
-            String[] f = Files.readString(stat, StandardCharsets.US_ASCII).trim().split("\\s+");
+            String[] f =
+                    Files.readString(stat, StandardCharsets.US_ASCII).trim().split("\\s+");
             // Fields (Documentation/block/stat.rst): reads completed is the 1st, writes completed the 5th.
-            return f.length >= 5 ? Optional.of(new long[] {Long.parseLong(f[0]), Long.parseLong(f[4])}) : Optional.empty();
+            return f.length >= 5
+                    ? Optional.of(new long[] {Long.parseLong(f[0]), Long.parseLong(f[4])})
+                    : Optional.empty();
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
@@ -89,7 +95,8 @@ public final class StorageFacts {
                     facts.put(ROTATIONAL, Boolean.toString(r.equals("1")));
                 }
             });
-            readTrimmed(queue.resolve("scheduler")).flatMap(StorageFacts::activeScheduler)
+            readTrimmed(queue.resolve("scheduler"))
+                    .flatMap(StorageFacts::activeScheduler)
                     .ifPresent(s -> facts.put(SCHEDULER, s));
         });
         return facts;
@@ -105,7 +112,9 @@ public final class StorageFacts {
             }
             Mount m = parsed.get();
             if (realPath.startsWith(m.mountPoint())
-                    && (best == null || m.mountPoint().getNameCount() >= best.mountPoint().getNameCount())) {
+                    && (best == null
+                            || m.mountPoint().getNameCount()
+                                    >= best.mountPoint().getNameCount())) {
                 best = m;
             }
         }
@@ -126,8 +135,8 @@ public final class StorageFacts {
             return Optional.empty();
         }
         String superOptions = dash + 3 < f.length ? f[dash + 3] : "";
-        return Optional.of(new Mount(f[2], Path.of(unescape(f[4])), f[5], unescape(f[dash + 1]), unescape(f[dash + 2]),
-                superOptions));
+        return Optional.of(new Mount(
+                f[2], Path.of(unescape(f[4])), f[5], unescape(f[dash + 1]), unescape(f[dash + 2]), superOptions));
     }
 
     /** mountinfo escapes space, tab, newline and backslash as \ooo octal. */
@@ -174,7 +183,10 @@ public final class StorageFacts {
                 return Optional.empty();
             }
             Path real = sysDevice.toRealPath();
-            for (Path p : new Path[] {real.resolve("queue"), real.getParent() == null ? null : real.getParent().resolve("queue")}) {
+            for (Path p : new Path[] {
+                real.resolve("queue"),
+                real.getParent() == null ? null : real.getParent().resolve("queue")
+            }) {
                 if (p != null && Files.isDirectory(p)) {
                     return Optional.of(p);
                 }

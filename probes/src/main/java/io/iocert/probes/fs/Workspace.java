@@ -97,9 +97,11 @@ final class Workspace implements AutoCloseable {
     static Workspace create(Path fsPath, String runId, long bytesNeeded, OptionalLong maxBytes)
             throws UnusableInputException, IOException {
         if (maxBytes.isPresent() && bytesNeeded > maxBytes.getAsLong()) {
-            throw new UnusableInputException("the workload needs " + Quantity.bytes(bytesNeeded).format()
-                    + " on disk in " + fsPath + ", more than --max-bytes " + Quantity.bytes(maxBytes.getAsLong()).format()
-                    + " allows; raise --max-bytes or lower fileSize/threads in the spec");
+            throw new UnusableInputException(
+                    "the workload needs " + Quantity.bytes(bytesNeeded).format()
+                            + " on disk in " + fsPath + ", more than --max-bytes "
+                            + Quantity.bytes(maxBytes.getAsLong()).format()
+                            + " allows; raise --max-bytes or lower fileSize/threads in the spec");
         }
         if (!SAFE_NAME.matcher(runId).matches()) {
             throw new IllegalArgumentException("run id '" + runId + "' must be 1 to 128 letters, digits or ._:+- "
@@ -118,9 +120,11 @@ final class Workspace implements AutoCloseable {
         long needed = (long) Math.ceil(bytesNeeded * (1 + HEADROOM));
         long usable = Files.getFileStore(fsPath).getUsableSpace();
         if (usable < needed) {
-            throw new UnusableInputException("fs-path " + fsPath + " has " + Quantity.bytes(usable).format()
-                    + " free; the workload writes " + Quantity.bytes(bytesNeeded).format() + " and needs 10% more ("
-                    + Quantity.bytes(needed).format() + "); free space or lower fileSize/threads");
+            throw new UnusableInputException(
+                    "fs-path " + fsPath + " has " + Quantity.bytes(usable).format()
+                            + " free; the workload writes "
+                            + Quantity.bytes(bytesNeeded).format() + " and needs 10% more ("
+                            + Quantity.bytes(needed).format() + "); free space or lower fileSize/threads");
         }
         Path dir = fsPath.resolve(DIR_PREFIX + runId);
         try {
@@ -139,7 +143,10 @@ final class Workspace implements AutoCloseable {
         Workspace ws = new Workspace(dir);
         OPEN.add(ws);
         try {
-            Files.write(dir.resolve(MARKER), marker(runId).getBytes(StandardCharsets.UTF_8), StandardOpenOption.CREATE_NEW,
+            Files.write(
+                    dir.resolve(MARKER),
+                    marker(runId).getBytes(StandardCharsets.UTF_8),
+                    StandardOpenOption.CREATE_NEW,
                     StandardOpenOption.WRITE);
         } catch (IOException | RuntimeException e) {
             try {
@@ -223,11 +230,13 @@ final class Workspace implements AutoCloseable {
             }
         } else {
             left.remove(MARKER);
-            failures.add(new IOException("left " + dir + " in place: it holds " + left + " that iocert did not create"));
+            failures.add(
+                    new IOException("left " + dir + " in place: it holds " + left + " that iocert did not create"));
         }
         if (!failures.isEmpty()) {
             IOException first = failures.get(0);
-            IOException ex = new IOException("could not remove all of workspace " + dir + ": " + first.getMessage(), first);
+            IOException ex =
+                    new IOException("could not remove all of workspace " + dir + ": " + first.getMessage(), first);
             failures.stream().skip(1).forEach(ex::addSuppressed);
             throw ex;
         }
@@ -245,7 +254,8 @@ final class Workspace implements AutoCloseable {
     /** The names in {@code dir}, sorted; empty when it is gone or unreadable. */
     private static List<String> listing(Path dir) {
         try (Stream<Path> s = Files.list(dir)) {
-            return new ArrayList<>(s.map(p -> p.getFileName().toString()).sorted().toList());
+            return new ArrayList<>(
+                    s.map(p -> p.getFileName().toString()).sorted().toList());
         } catch (IOException e) {
             return new ArrayList<>();
         }

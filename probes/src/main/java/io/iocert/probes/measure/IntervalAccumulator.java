@@ -79,7 +79,8 @@ public final class IntervalAccumulator {
 
     private List<Double> rates(double[] perBucket, long intervalNs, long spanNs) {
         if (intervalNs % bucketNs != 0) {
-            throw new IllegalArgumentException("interval " + intervalNs + " ns is not a multiple of the bucket " + bucketNs + " ns");
+            throw new IllegalArgumentException(
+                    "interval " + intervalNs + " ns is not a multiple of the bucket " + bucketNs + " ns");
         }
         int per = Math.toIntExact(intervalNs / bucketNs);
         long intervals = Math.min(spanNs / intervalNs, maxBuckets / per);

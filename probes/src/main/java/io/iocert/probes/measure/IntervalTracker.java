@@ -16,12 +16,20 @@ public final class IntervalTracker {
     public static final long DEFAULT_INTERVAL_NS = 1_000_000_000L;
     public static final int MIN_INTERVALS = 10;
     private static final long FINE_NS = 1_000_000L;
-    private static final long[] SHORTER_NS = {500_000_000L, 200_000_000L, 100_000_000L, 50_000_000L,
-        20_000_000L, 10_000_000L, 5_000_000L, 2_000_000L, 1_000_000L};
+    private static final long[] SHORTER_NS = {
+        500_000_000L,
+        200_000_000L,
+        100_000_000L,
+        50_000_000L,
+        20_000_000L,
+        10_000_000L,
+        5_000_000L,
+        2_000_000L,
+        1_000_000L
+    };
 
     /** The series of one run: the interval length used and the two rates. */
-    public record Series(long intervalNs, IntervalSeries throughput, IntervalSeries iops) {
-    }
+    public record Series(long intervalNs, IntervalSeries throughput, IntervalSeries iops) {}
 
     private final IntervalAccumulator main;
     private final IntervalAccumulator fine;
@@ -31,9 +39,12 @@ public final class IntervalTracker {
      * @param fixedInterval the spec's interval, or empty to choose after the run
      */
     public IntervalTracker(long originNs, OptionalLong fixedInterval) {
-        this.main = new IntervalAccumulator(originNs, fixedInterval.orElse(DEFAULT_INTERVAL_NS), Integer.MAX_VALUE - 16);
-        this.fine = fixedInterval.isPresent() ? null
-                : new IntervalAccumulator(originNs, FINE_NS, Math.toIntExact(DEFAULT_INTERVAL_NS * MIN_INTERVALS / FINE_NS));
+        this.main =
+                new IntervalAccumulator(originNs, fixedInterval.orElse(DEFAULT_INTERVAL_NS), Integer.MAX_VALUE - 16);
+        this.fine = fixedInterval.isPresent()
+                ? null
+                : new IntervalAccumulator(
+                        originNs, FINE_NS, Math.toIntExact(DEFAULT_INTERVAL_NS * MIN_INTERVALS / FINE_NS));
     }
 
     public void add(long startNs, long endNs, long bytes) {
@@ -54,7 +65,8 @@ public final class IntervalTracker {
     public Series series(long spanNs) {
         long intervalNs = fine == null ? main.bucketNs() : chooseIntervalNs(spanNs);
         IntervalAccumulator source = intervalNs % main.bucketNs() == 0 ? main : fine;
-        return new Series(intervalNs,
+        return new Series(
+                intervalNs,
                 new IntervalSeries(intervalNs, source.bytesPerSecond(intervalNs, spanNs)),
                 new IntervalSeries(intervalNs, source.opsPerSecond(intervalNs, spanNs)));
     }

@@ -5,8 +5,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /** Waiting for a planned time: the open loop's pause between operations. */
 public final class Pacing {
-    private Pacing() {
-    }
+    private Pacing() {}
 
     /** Parks until {@code clock} reads {@code targetNs} or later; returns at once when that time has passed. */
     public static void parkUntil(NanoClock clock, long targetNs) throws InterruptedException {

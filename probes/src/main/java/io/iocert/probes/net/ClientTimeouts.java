@@ -12,6 +12,6 @@ import java.time.Duration;
  * @param idle      the longest a test waits for data to move before giving up on the peer
  */
 record ClientTimeouts(Duration connect, Duration handshake, Duration idle) {
-    static final ClientTimeouts DEFAULTS = new ClientTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(5),
-            Duration.ofSeconds(10));
+    static final ClientTimeouts DEFAULTS =
+            new ClientTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(10));
 }

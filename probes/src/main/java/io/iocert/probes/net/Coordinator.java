@@ -50,8 +50,13 @@ public final class Coordinator implements AutoCloseable {
      *
      * @param maxResultBytes the largest result document a participant may send
      */
-    public static Coordinator start(InetSocketAddress bind, Optional<Token> token, ServerLimits limits, Consumer<String> log,
-                                    long maxResultBytes) throws IOException {
+    public static Coordinator start(
+            InetSocketAddress bind,
+            Optional<Token> token,
+            ServerLimits limits,
+            Consumer<String> log,
+            long maxResultBytes)
+            throws IOException {
         PeerServer s = PeerServer.start(bind, token, limits, log);
         Coordinator c = new Coordinator(s, log, maxResultBytes);
         s.acceptJoins(c);
@@ -114,14 +119,21 @@ public final class Coordinator implements AutoCloseable {
     }
 
     /** A participant's session, from its JOIN on: runs on the session thread until released. */
-    String serve(String name, SocketChannel ch, String remote, Watchdog.Guard guard) throws IOException, ProtocolException {
-        guard.phase("reading where participant " + name + " serves its partners", CLOCK_ROUND_LIMIT_NS, CLOCK_ROUND_LIMIT_NS);
+    String serve(String name, SocketChannel ch, String remote, Watchdog.Guard guard)
+            throws IOException, ProtocolException {
+        guard.phase(
+                "reading where participant " + name + " serves its partners",
+                CLOCK_ROUND_LIMIT_NS,
+                CLOCK_ROUND_LIMIT_NS);
         Frame first = Frame.read(ch);
         if (first == null) {
             throw new EOFException("participant " + name + " closed the connection after joining");
         }
         Messages.Listen listen = Messages.Listen.parse(first);
-        guard.phase("measuring the clock of participant " + name, CLOCK_ROUND_LIMIT_NS, CLOCK_ROUNDS * CLOCK_ROUND_LIMIT_NS);
+        guard.phase(
+                "measuring the clock of participant " + name,
+                CLOCK_ROUND_LIMIT_NS,
+                CLOCK_ROUNDS * CLOCK_ROUND_LIMIT_NS);
         long bestRtt = Long.MAX_VALUE;
         long offset = 0;
         for (int i = 0; i < CLOCK_ROUNDS; i++) {
@@ -143,17 +155,27 @@ public final class Coordinator implements AutoCloseable {
         }
         Participant p = new Participant(name, remote, ch, guard, offset, (bestRtt + 1) / 2, listen);
         synchronized (this) {
-            String why = doorClosed ? "the run has started without it (it joined after the coordinator stopped waiting)"
+            String why = doorClosed
+                    ? "the run has started without it (it joined after the coordinator stopped waiting)"
                     : joined.containsKey(name) ? "another participant has joined under the name '" + name + "'" : null;
             if (why != null) {
-                new Messages.Refusal("coordinator refused participant " + name + ": " + why).frame().write(ch);
+                new Messages.Refusal("coordinator refused participant " + name + ": " + why)
+                        .frame()
+                        .write(ch);
                 return "refused, " + why;
             }
             joined.put(name, p);
             notifyAll();
         }
-        log.accept(String.format(java.util.Locale.ROOT, "participant %s joined from %s (clock offset %+.3f ms +- %.3f ms)%s",
-                name, remote, offset / 1e6, p.clockUncertaintyNs / 1e6, listen.none() ? ", serving no partners"
+        log.accept(String.format(
+                java.util.Locale.ROOT,
+                "participant %s joined from %s (clock offset %+.3f ms +- %.3f ms)%s",
+                name,
+                remote,
+                offset / 1e6,
+                p.clockUncertaintyNs / 1e6,
+                listen.none()
+                        ? ", serving no partners"
                         : ", serving partners on " + p.peerAddress().orElseThrow()));
         guard.phase("waiting for the coordinator", Watchdog.NONE, Watchdog.NONE);
         try {
@@ -179,8 +201,14 @@ public final class Coordinator implements AutoCloseable {
         private volatile String outcome = "ok";
         private volatile String failure;
 
-        private Participant(String name, String remote, SocketChannel ch, Watchdog.Guard guard, long clockOffsetNs,
-                            long clockUncertaintyNs, Messages.Listen listen) {
+        private Participant(
+                String name,
+                String remote,
+                SocketChannel ch,
+                Watchdog.Guard guard,
+                long clockOffsetNs,
+                long clockUncertaintyNs,
+                Messages.Listen listen) {
             this.listen = listen;
             this.name = name;
             this.remote = remote;
@@ -216,7 +244,8 @@ public final class Coordinator implements AutoCloseable {
             if (listen.none()) {
                 return Optional.empty();
             }
-            return Optional.of((listen.host().contains(":") ? "[" + listen.host() + "]" : listen.host()) + ":" + listen.port());
+            return Optional.of(
+                    (listen.host().contains(":") ? "[" + listen.host() + "]" : listen.host()) + ":" + listen.port());
         }
 
         /** Why this participant failed, or empty while it has not. */
@@ -311,7 +340,8 @@ public final class Coordinator implements AutoCloseable {
             if (header.type() != Frame.Type.RESULT) {
                 throw new ProtocolException("expected " + Frame.Type.RESULT + ", got " + header.type());
             }
-            long n = Messages.Blob.length(header, Frame.Type.RESULT, maxResultBytes, "the coordinator's result size limit");
+            long n = Messages.Blob.length(
+                    header, Frame.Type.RESULT, maxResultBytes, "the coordinator's result size limit");
             return Messages.Blob.read(ch, n, guard::progress);
         }
 

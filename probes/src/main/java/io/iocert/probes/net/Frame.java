@@ -23,9 +23,23 @@ record Frame(Type type, byte[] payload) {
 
     /** The frame types; the wire carries {@link #code}. */
     enum Type {
-        HELLO(1), CHALLENGE(2), AUTH(3), READY(4), REQUEST(5), ACCEPT(6), ERROR(7), DONE(8),
+        HELLO(1),
+        CHALLENGE(2),
+        AUTH(3),
+        READY(4),
+        REQUEST(5),
+        ACCEPT(6),
+        ERROR(7),
+        DONE(8),
         // Protocol 3: coordinated runs (see Messages).
-        JOIN(9), CLOCK(10), ASSIGN(11), PART(12), ARMED(13), GO(14), RESULT(15), BYE(16),
+        JOIN(9),
+        CLOCK(10),
+        ASSIGN(11),
+        PART(12),
+        ARMED(13),
+        GO(14),
+        RESULT(15),
+        BYE(16),
         // Protocol 4: a participant's own peer listener, for its partners in net probes.
         LISTEN(17);
 
@@ -78,7 +92,8 @@ record Frame(Type type, byte[] payload) {
         int length = in.getInt();
         Type type = checkHeader(length, in.get() & 0xff);
         if (in.remaining() < length - 1) {
-            throw new ProtocolException("truncated frame: " + in.remaining() + " of " + (length - 1) + " payload bytes");
+            throw new ProtocolException(
+                    "truncated frame: " + in.remaining() + " of " + (length - 1) + " payload bytes");
         }
         byte[] payload = new byte[length - 1];
         in.get(payload);

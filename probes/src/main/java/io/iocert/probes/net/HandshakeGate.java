@@ -44,6 +44,7 @@ final class HandshakeGate {
     private final int max;
     /** Oldest first. */
     private final LinkedHashSet<Ticket> pending = new LinkedHashSet<>();
+
     private final Map<InetAddress, Integer> perAddress = new HashMap<>();
 
     HandshakeGate(int max) {

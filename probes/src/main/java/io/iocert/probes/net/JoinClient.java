@@ -26,8 +26,14 @@ public final class JoinClient implements AutoCloseable {
      * The partner listener's limits: room for every partner's connections in all-to-all runs of
      * many nodes (slots cost nothing until used), and tests as long as a coordinated budget.
      */
-    static final ServerLimits PARTNER_LIMITS = new ServerLimits(1024, ServerLimits.DEFAULT_MAX_MESSAGE_BYTES,
-            ServerLimits.DEFAULT_HANDSHAKE_TIMEOUT, ServerLimits.DEFAULT_IDLE_TIMEOUT, Duration.ofHours(1), 256);
+    static final ServerLimits PARTNER_LIMITS = new ServerLimits(
+            1024,
+            ServerLimits.DEFAULT_MAX_MESSAGE_BYTES,
+            ServerLimits.DEFAULT_HANDSHAKE_TIMEOUT,
+            ServerLimits.DEFAULT_IDLE_TIMEOUT,
+            Duration.ofHours(1),
+            256);
+
     private final Watchdog watchdog;
     private final PeerConnection connection;
     private final Peer peer;
@@ -48,8 +54,7 @@ public final class JoinClient implements AutoCloseable {
      * @param port the port; 0 picks a free one
      * @param log  receives the listener's session lines
      */
-    public record PartnerListener(Optional<InetAddress> bind, int port, Consumer<String> log) {
-    }
+    public record PartnerListener(Optional<InetAddress> bind, int port, Consumer<String> log) {}
 
     /** Connects, authenticates and joins as {@code name}, serving no partners. */
     public static JoinClient join(PeerAddress coordinator, String name, Duration connectTimeout) throws ProbeException {
@@ -60,8 +65,9 @@ public final class JoinClient implements AutoCloseable {
      * Connects, authenticates, starts the partner listener (when given) and joins as
      * {@code name}, telling the coordinator where the listener is.
      */
-    public static JoinClient join(PeerAddress coordinator, String name, Duration connectTimeout,
-                                  Optional<PartnerListener> partners) throws ProbeException {
+    public static JoinClient join(
+            PeerAddress coordinator, String name, Duration connectTimeout, Optional<PartnerListener> partners)
+            throws ProbeException {
         Peer peer = Peer.resolve(coordinator);
         Watchdog watchdog = new Watchdog("iocert-join-watchdog", 50);
         PeerConnection c;
@@ -95,7 +101,8 @@ public final class JoinClient implements AutoCloseable {
         try {
             local = ((InetSocketAddress) connection.channel().getLocalAddress()).getAddress();
         } catch (IOException e) {
-            throw new ProbeException("cannot tell this node's address towards " + describe() + ": " + PeerServer.describe(e), e);
+            throw new ProbeException(
+                    "cannot tell this node's address towards " + describe() + ": " + PeerServer.describe(e), e);
         }
         InetAddress bind = l.bind().orElse(local);
         if (peer.token().isEmpty() && !bind.isLoopbackAddress()) {
@@ -105,8 +112,10 @@ public final class JoinClient implements AutoCloseable {
         try {
             listener = PeerServer.start(new InetSocketAddress(bind, l.port()), peer.token(), PARTNER_LIMITS, l.log());
         } catch (IOException e) {
-            throw new ProbeException("cannot serve partners on " + bind.getHostAddress() + ":" + l.port() + ": "
-                    + PeerServer.describe(e), e);
+            throw new ProbeException(
+                    "cannot serve partners on " + bind.getHostAddress() + ":" + l.port() + ": "
+                            + PeerServer.describe(e),
+                    e);
         }
         InetAddress shown = bind.isAnyLocalAddress() ? local : bind;
         listen = new Messages.Listen(shown.getHostAddress(), listener.address().getPort());
@@ -122,21 +131,26 @@ public final class JoinClient implements AutoCloseable {
      * the run. Waits at most {@code wait} between frames.
      */
     public Optional<byte[]> nextAssignment(Duration wait) throws ProbeException {
-        connection.guard().phase("waiting for " + describe() + " to assign a requirement", wait.toNanos(), Watchdog.NONE);
+        connection
+                .guard()
+                .phase("waiting for " + describe() + " to assign a requirement", wait.toNanos(), Watchdog.NONE);
         try {
             while (true) {
                 Frame f = next("waiting for an assignment");
                 switch (f.type()) {
                     case CLOCK -> {
                         Messages.Clock c = Messages.Clock.parse(f);
-                        new Messages.Clock(c.coordinatorEpochNs(), EpochClock.nowNs()).frame().write(connection.channel());
+                        new Messages.Clock(c.coordinatorEpochNs(), EpochClock.nowNs())
+                                .frame()
+                                .write(connection.channel());
                         connection.guard().progress();
                     }
                     case BYE -> {
                         return Optional.empty();
                     }
                     case ASSIGN -> {
-                        long n = Messages.Blob.length(f, Frame.Type.ASSIGN, MAX_ASSIGNMENT_BYTES, "the largest assignment");
+                        long n = Messages.Blob.length(
+                                f, Frame.Type.ASSIGN, MAX_ASSIGNMENT_BYTES, "the largest assignment");
                         return Optional.of(Messages.Blob.read(connection.channel(), n, connection.guard()::progress));
                     }
                     default -> throw new ProtocolException("expected an assignment, got " + f.type());

@@ -99,8 +99,12 @@ final class LogLimiter {
         if (w.suppressed == 0) {
             return null;
         }
-        String s = String.format(Locale.ROOT, "%d more like this in the last %.0f s, not logged one by one: %s", w.suppressed,
-                (now - w.startNs) / 1e9, w.example);
+        String s = String.format(
+                Locale.ROOT,
+                "%d more like this in the last %.0f s, not logged one by one: %s",
+                w.suppressed,
+                (now - w.startNs) / 1e9,
+                w.example);
         w.suppressed = 0;
         w.example = null;
         return s;

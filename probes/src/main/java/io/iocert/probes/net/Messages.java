@@ -51,17 +51,22 @@ final class Messages {
     static final int VERSION = 4;
     /** "IOCT": marks the first frame of each side as iocert's. */
     static final int MAGIC = 0x494F4354;
+
     static final int NONCE_BYTES = 32;
     static final int MAC_BYTES = 32;
 
-    private Messages() {
-    }
+    private Messages() {}
 
     /** The client's first frame, with the nonce the server must prove the token over. */
     record Hello(int version, byte[] nonce) {
         Frame frame() {
-            return new Frame(Frame.Type.HELLO, ByteBuffer.allocate(6 + nonce.length).putInt(MAGIC).putShort((short) version)
-                    .put(nonce).array());
+            return new Frame(
+                    Frame.Type.HELLO,
+                    ByteBuffer.allocate(6 + nonce.length)
+                            .putInt(MAGIC)
+                            .putShort((short) version)
+                            .put(nonce)
+                            .array());
         }
 
         /** Reads magic and version first, so a different version is reported as such (its nonce empty). */
@@ -91,8 +96,15 @@ final class Messages {
      */
     record Challenge(int version, boolean tokenRequired, byte[] nonce, byte[] proof) {
         Frame frame() {
-            return new Frame(Frame.Type.CHALLENGE, ByteBuffer.allocate(7 + NONCE_BYTES + MAC_BYTES).putInt(MAGIC)
-                    .putShort((short) version).put((byte) (tokenRequired ? 1 : 0)).put(nonce).put(proof).array());
+            return new Frame(
+                    Frame.Type.CHALLENGE,
+                    ByteBuffer.allocate(7 + NONCE_BYTES + MAC_BYTES)
+                            .putInt(MAGIC)
+                            .putShort((short) version)
+                            .put((byte) (tokenRequired ? 1 : 0))
+                            .put(nonce)
+                            .put(proof)
+                            .array());
         }
 
         /** Reads magic and version first, so a different version is reported as such. */
@@ -139,7 +151,12 @@ final class Messages {
     /** Authentication passed; the server's limits, so the client can check a request first. */
     record Ready(int maxMessageBytes, long maxTestNs) {
         Frame frame() {
-            return new Frame(Frame.Type.READY, ByteBuffer.allocate(12).putInt(maxMessageBytes).putLong(maxTestNs).array());
+            return new Frame(
+                    Frame.Type.READY,
+                    ByteBuffer.allocate(12)
+                            .putInt(maxMessageBytes)
+                            .putLong(maxTestNs)
+                            .array());
         }
 
         static Ready parse(Frame f) throws ProtocolException {
@@ -193,8 +210,13 @@ final class Messages {
      */
     record Request(Kind kind, int sizeBytes, long durationNs) {
         Frame frame() {
-            return new Frame(Frame.Type.REQUEST, ByteBuffer.allocate(13).put((byte) kind.code).putInt(sizeBytes)
-                    .putLong(durationNs).array());
+            return new Frame(
+                    Frame.Type.REQUEST,
+                    ByteBuffer.allocate(13)
+                            .put((byte) kind.code)
+                            .putInt(sizeBytes)
+                            .putLong(durationNs)
+                            .array());
         }
 
         static Request parse(Frame f) throws ProtocolException {
@@ -231,7 +253,8 @@ final class Messages {
     /** The server's count of the bytes a stream to it delivered. */
     record Done(long bytes) {
         Frame frame() {
-            return new Frame(Frame.Type.DONE, ByteBuffer.allocate(8).putLong(bytes).array());
+            return new Frame(
+                    Frame.Type.DONE, ByteBuffer.allocate(8).putLong(bytes).array());
         }
 
         static Done parse(Frame f) throws ProtocolException {
@@ -249,7 +272,6 @@ final class Messages {
         }
     }
 
-
     /** The most bytes of a participant's name. */
     static final int MAX_NAME_BYTES = 255;
 
@@ -262,8 +284,8 @@ final class Messages {
         static Join parse(Frame f) throws ProtocolException {
             ByteBuffer b = payload(f, Frame.Type.JOIN);
             if (b.remaining() < 1 || b.remaining() > MAX_NAME_BYTES) {
-                throw new ProtocolException("JOIN names a participant in " + b.remaining() + " bytes; expected 1 to "
-                        + MAX_NAME_BYTES);
+                throw new ProtocolException(
+                        "JOIN names a participant in " + b.remaining() + " bytes; expected 1 to " + MAX_NAME_BYTES);
             }
             byte[] text = new byte[b.remaining()];
             b.get(text);
@@ -284,7 +306,12 @@ final class Messages {
     record Listen(String host, int port) {
         Frame frame() {
             byte[] text = host.getBytes(StandardCharsets.UTF_8);
-            return new Frame(Frame.Type.LISTEN, ByteBuffer.allocate(2 + text.length).putShort((short) port).put(text).array());
+            return new Frame(
+                    Frame.Type.LISTEN,
+                    ByteBuffer.allocate(2 + text.length)
+                            .putShort((short) port)
+                            .put(text)
+                            .array());
         }
 
         boolean none() {
@@ -294,15 +321,17 @@ final class Messages {
         static Listen parse(Frame f) throws ProtocolException {
             ByteBuffer b = payload(f, Frame.Type.LISTEN);
             if (b.remaining() < 2 || b.remaining() > 2 + MAX_NAME_BYTES) {
-                throw new ProtocolException("LISTEN carries " + b.remaining() + " bytes; expected 2 to " + (2 + MAX_NAME_BYTES));
+                throw new ProtocolException(
+                        "LISTEN carries " + b.remaining() + " bytes; expected 2 to " + (2 + MAX_NAME_BYTES));
             }
             int port = b.getShort() & 0xffff;
             byte[] text = new byte[b.remaining()];
             b.get(text);
             String host = new String(text, StandardCharsets.UTF_8);
             if (port == 0 ? !host.isEmpty() : !host.matches("[A-Za-z0-9][A-Za-z0-9._:%-]*")) {
-                throw new ProtocolException("LISTEN names the host '" + io.iocert.spec.Printable.escape(host) + "' with port "
-                        + port + "; expected a host name or address with a port from 1 to 65535, or port 0 and no host");
+                throw new ProtocolException(
+                        "LISTEN names the host '" + io.iocert.spec.Printable.escape(host) + "' with port " + port
+                                + "; expected a host name or address with a port from 1 to 65535, or port 0 and no host");
             }
             return new Listen(host, port);
         }
@@ -314,8 +343,12 @@ final class Messages {
      */
     record Clock(long coordinatorEpochNs, long participantEpochNs) {
         Frame frame() {
-            return new Frame(Frame.Type.CLOCK, ByteBuffer.allocate(16).putLong(coordinatorEpochNs)
-                    .putLong(participantEpochNs).array());
+            return new Frame(
+                    Frame.Type.CLOCK,
+                    ByteBuffer.allocate(16)
+                            .putLong(coordinatorEpochNs)
+                            .putLong(participantEpochNs)
+                            .array());
         }
 
         static Clock parse(Frame f) throws ProtocolException {
@@ -333,7 +366,8 @@ final class Messages {
     /** The coordinated start: the instant to start measuring, on the participant's own clock. */
     record Go(long startEpochNs) {
         Frame frame() {
-            return new Frame(Frame.Type.GO, ByteBuffer.allocate(8).putLong(startEpochNs).array());
+            return new Frame(
+                    Frame.Type.GO, ByteBuffer.allocate(8).putLong(startEpochNs).array());
         }
 
         static Go parse(Frame f) throws ProtocolException {
@@ -353,10 +387,10 @@ final class Messages {
      * {@code type} with its length, then {@code PART} frames with the bytes in order.
      */
     static final class Blob {
-        private Blob() {
-        }
+        private Blob() {}
 
-        static void write(java.nio.channels.WritableByteChannel ch, Frame.Type type, byte[] bytes) throws java.io.IOException {
+        static void write(java.nio.channels.WritableByteChannel ch, Frame.Type type, byte[] bytes)
+                throws java.io.IOException {
             new Frame(type, ByteBuffer.allocate(8).putLong(bytes.length).array()).write(ch);
             for (int at = 0; at < bytes.length; at += Frame.MAX_PAYLOAD) {
                 int n = Math.min(Frame.MAX_PAYLOAD, bytes.length - at);
@@ -451,7 +485,8 @@ final class Messages {
 
     private static int magicAndVersion(ByteBuffer b, String side) throws ProtocolException {
         if (b.remaining() < 6 || b.getInt() != MAGIC) {
-            throw new ProtocolException("the " + side + " does not speak the iocert peer protocol (no iocert magic number)");
+            throw new ProtocolException(
+                    "the " + side + " does not speak the iocert peer protocol (no iocert magic number)");
         }
         return b.getShort() & 0xffff;
     }

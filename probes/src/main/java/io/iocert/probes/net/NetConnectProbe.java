@@ -47,7 +47,8 @@ public final class NetConnectProbe implements Probe {
     }
 
     @Override
-    public List<Measurement> run(Requirement requirement, ProbeContext context) throws ProbeException, InterruptedException {
+    public List<Measurement> run(Requirement requirement, ProbeContext context)
+            throws ProbeException, InterruptedException {
         ProbeType type = type();
         Workload w = requirement.workload();
         NetWorkload.checkKeys(type, w);
@@ -89,8 +90,13 @@ public final class NetConnectProbe implements Probe {
                 blocks.record(t1 - t0, t1);
                 if (t1 - nextProgressNs >= 0) {
                     nextProgressNs = t1 + NetSupport.PROGRESS_PERIOD_NS;
-                    context.progress().update(requirement.id(), (double) (i + 1) / count, (i + 1) + " of " + count
-                            + " connections, p50 " + Quantity.nanos(latency.getValueAtPercentile(50)).format());
+                    context.progress()
+                            .update(
+                                    requirement.id(),
+                                    (double) (i + 1) / count,
+                                    (i + 1) + " of " + count + " connections, p50 "
+                                            + Quantity.nanos(latency.getValueAtPercentile(50))
+                                                    .format());
                 }
                 if (Thread.interrupted()) {
                     throw new InterruptedException("interrupted during net.connect");
@@ -103,7 +109,18 @@ public final class NetConnectProbe implements Probe {
         Map<String, String> ctx = NetSupport.context(peer);
         ctx.put(NetSupport.STOPPED_BY, stoppedBy);
         ctx.put("authenticated", Boolean.toString(peer.token().isPresent()));
-        return List.of(new Measurement(requirement.id(), type.id(), Metric.LATENCY.id(), Metric.LATENCY.dimension().canonicalUnit(),
-                asRun, latency.getTotalCount(), Summary.of(latency), latency, null, blocks.series(), ctx, error));
+        return List.of(new Measurement(
+                requirement.id(),
+                type.id(),
+                Metric.LATENCY.id(),
+                Metric.LATENCY.dimension().canonicalUnit(),
+                asRun,
+                latency.getTotalCount(),
+                Summary.of(latency),
+                latency,
+                null,
+                blocks.series(),
+                ctx,
+                error));
     }
 }

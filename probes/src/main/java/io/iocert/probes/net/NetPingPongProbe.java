@@ -67,7 +67,8 @@ public final class NetPingPongProbe implements Probe {
     }
 
     @Override
-    public List<Measurement> run(Requirement requirement, ProbeContext context) throws ProbeException, InterruptedException {
+    public List<Measurement> run(Requirement requirement, ProbeContext context)
+            throws ProbeException, InterruptedException {
         ProbeType type = type();
         NetWorkload.checkKeys(type, requirement.workload());
         List<Integer> sizes = NetWorkload.messageSizes(type, requirement.workload());
@@ -97,7 +98,8 @@ public final class NetPingPongProbe implements Probe {
                 NetWorkload.Timing timing = NetWorkload.plan(type, duration, warmup, available);
                 asRun.put("duration", timing.durationNs());
                 asRun.put("warmup", timing.warmupNs());
-                Measurement m = new Run(requirement, context, peer, watchdog, size, rate, timing, asRun, i == 0).measure();
+                Measurement m =
+                        new Run(requirement, context, peer, watchdog, size, rate, timing, asRun, i == 0).measure();
                 if (m.error() != null) {
                     earlier = "messageSize " + Quantity.bytes(size).format() + " failed before it: " + m.error();
                 }
@@ -113,8 +115,14 @@ public final class NetPingPongProbe implements Probe {
      * measurement is this node's (the partners' histograms added, scope {@code node}), then one
      * per partner ({@code scope=pair}, {@code partner}).
      */
-    private List<Measurement> paired(Requirement requirement, ProbeContext context, List<Integer> sizes, OptionalDouble rate,
-                                     OptionalLong duration, OptionalLong warmup) throws ProbeException, InterruptedException {
+    private List<Measurement> paired(
+            Requirement requirement,
+            ProbeContext context,
+            List<Integer> sizes,
+            OptionalDouble rate,
+            OptionalLong duration,
+            OptionalLong warmup)
+            throws ProbeException, InterruptedException {
         if (sizes.size() != 1) {
             throw new ProbeException("a coordinated net.pingpong runs one message size (every pair from one start), and"
                     + " the workload has " + sizes.size() + "; give messageSize, one requirement per size");
@@ -122,7 +130,8 @@ public final class NetPingPongProbe implements Probe {
         int size = sizes.get(0);
         List<Peer> peers = Partners.resolve(context);
         long budgetNs = NetSupport.budgetNs(context.budget());
-        NetWorkload.Timing timing = NetWorkload.plan(type(), duration, warmup, budgetNs - NetSupport.reserveNs(budgetNs));
+        NetWorkload.Timing timing =
+                NetWorkload.plan(type(), duration, warmup, budgetNs - NetSupport.reserveNs(budgetNs));
         Map<String, Object> asRun = new LinkedHashMap<>();
         asRun.put("messageSize", (long) size);
         rate.ifPresent(r -> asRun.put("rate", r));
@@ -154,7 +163,7 @@ public final class NetPingPongProbe implements Probe {
                     blocks.merge(runs.get(i).blocks);
                 }
                 if (m.error() != null) {
-                    errors.add(m.error());   // it names the partner
+                    errors.add(m.error()); // it names the partner
                 }
                 Map<String, String> ctx = new LinkedHashMap<>(m.context());
                 ctx.put("scope", Partners.PAIR);
@@ -163,23 +172,46 @@ public final class NetPingPongProbe implements Probe {
                 out.add(m.withContext(ctx));
             }
             Map<String, String> ctx = new LinkedHashMap<>();
-            ctx.put(Partners.PARTNERS, String.join(",", context.partners().stream().map(io.iocert.probes.Partner::name).toList()));
+            ctx.put(
+                    Partners.PARTNERS,
+                    String.join(
+                            ",",
+                            context.partners().stream()
+                                    .map(io.iocert.probes.Partner::name)
+                                    .toList()));
             ctx.put(NetSupport.PROTOCOL, Integer.toString(Messages.VERSION));
             ctx.put("messageSize", Long.toString(size));
             ctx.put("loop", rate.isPresent() ? "open" : "closed");
             ctx.put(NetSupport.STOPPED_BY, !errors.isEmpty() ? "error" : timing.cutByBudget() ? "budget" : "duration");
             ctx.put(io.iocert.results.Coordinated.ORIGIN, Long.toString(originEpochNs));
             String error = errors.isEmpty() ? null : String.join("; ", errors);
-            out.add(0, new Measurement(requirement.id(), type().id(), Metric.RTT.id(), Metric.RTT.dimension().canonicalUnit(),
-                    asRun, all.getTotalCount(), all.getTotalCount() == 0 ? null : Summary.of(all), all, null,
-                    blocks.series(), ctx, error));
+            out.add(
+                    0,
+                    new Measurement(
+                            requirement.id(),
+                            type().id(),
+                            Metric.RTT.id(),
+                            Metric.RTT.dimension().canonicalUnit(),
+                            asRun,
+                            all.getTotalCount(),
+                            all.getTotalCount() == 0 ? null : Summary.of(all),
+                            all,
+                            null,
+                            blocks.series(),
+                            ctx,
+                            error));
             return out;
         }
     }
 
     private static Measurement failed(Requirement r, Map<String, Object> asRun, String error) {
-        return Measurement.failed(r.id(), ProbeType.NET_PINGPONG.id(), Metric.RTT.id(), Metric.RTT.dimension().canonicalUnit(),
-                asRun, error);
+        return Measurement.failed(
+                r.id(),
+                ProbeType.NET_PINGPONG.id(),
+                Metric.RTT.id(),
+                Metric.RTT.dimension().canonicalUnit(),
+                asRun,
+                error);
     }
 
     /** Steps in which never-sent planned messages are recorded (see {@code recordUnsent}). */
@@ -201,8 +233,16 @@ public final class NetPingPongProbe implements Probe {
         /** When set (a coordinated run), the loop starts its plan here rather than when it is called. */
         private long beginAtNs = Long.MIN_VALUE;
 
-        Run(Requirement requirement, ProbeContext context, Peer peer, Watchdog watchdog, int size, OptionalDouble rate,
-            NetWorkload.Timing timing, Map<String, Object> asRun, boolean first) {
+        Run(
+                Requirement requirement,
+                ProbeContext context,
+                Peer peer,
+                Watchdog watchdog,
+                int size,
+                OptionalDouble rate,
+                NetWorkload.Timing timing,
+                Map<String, Object> asRun,
+                boolean first) {
             this.requirement = requirement;
             this.context = context;
             this.peer = peer;
@@ -222,14 +262,25 @@ public final class NetPingPongProbe implements Probe {
             PeerConnection c;
             try {
                 c = PeerConnection.open(peer, watchdog, timeouts);
-                c.request(new Messages.Request(Messages.Kind.PINGPONG, size, timing.totalNs()),
+                c.request(
+                        new Messages.Request(Messages.Kind.PINGPONG, size, timing.totalNs()),
                         timing.totalNs() + timeouts.idle().toNanos());
             } catch (PeerException e) {
                 if (first) {
                     throw new ProbeException(e.getMessage(), e);
                 }
                 ctx.put(NetSupport.STOPPED_BY, "error");
-                return new Measurement(requirement.id(), type().id(), Metric.RTT.id(), unit(), asRun, 0, null, null, null, ctx,
+                return new Measurement(
+                        requirement.id(),
+                        type().id(),
+                        Metric.RTT.id(),
+                        unit(),
+                        asRun,
+                        0,
+                        null,
+                        null,
+                        null,
+                        ctx,
                         e.getMessage());
             }
             Histogram rtt = new Histogram(3);
@@ -245,16 +296,30 @@ public final class NetPingPongProbe implements Probe {
             ctx.put(NetSupport.STOPPED_BY, stoppedBy);
             // The rate achieved shows when an open loop fell behind its plan (each message then
             // waited for the one before, and its RTT includes that wait).
-            ctx.put("achievedRate", String.format(java.util.Locale.ROOT, "%.1f",
-                    (rtt.getTotalCount() - unsent) * 1e9 / timing.durationNs()));
+            ctx.put(
+                    "achievedRate",
+                    String.format(
+                            java.util.Locale.ROOT, "%.1f", (rtt.getTotalCount() - unsent) * 1e9 / timing.durationNs()));
             if (unsent > 0) {
                 ctx.put("unsentPlanned", Long.toString(unsent));
             }
             if (error == null && rtt.getTotalCount() == 0) {
-                error = "no message returned within the measured time of " + Quantity.nanos(timing.durationNs()).format();
+                error = "no message returned within the measured time of "
+                        + Quantity.nanos(timing.durationNs()).format();
             }
-            return new Measurement(requirement.id(), type().id(), Metric.RTT.id(), unit(), asRun, rtt.getTotalCount(),
-                    Summary.of(rtt), rtt, null, series, ctx, error);
+            return new Measurement(
+                    requirement.id(),
+                    type().id(),
+                    Metric.RTT.id(),
+                    unit(),
+                    asRun,
+                    rtt.getTotalCount(),
+                    Summary.of(rtt),
+                    rtt,
+                    null,
+                    series,
+                    ctx,
+                    error);
         }
 
         /** Sends and receives until the measured time is over; returns the error that stopped it early, or null. */
@@ -282,7 +347,8 @@ public final class NetPingPongProbe implements Probe {
                         if (nowNs - endNs >= 0) {
                             // Behind the plan when the time is up: the messages planned but never
                             // sent would have waited at least until now.
-                            unsent = recordUnsent(rtt, blocks, plannedNs, gapNs, Math.max(plannedNs, originNs), endNs, nowNs);
+                            unsent = recordUnsent(
+                                    rtt, blocks, plannedNs, gapNs, Math.max(plannedNs, originNs), endNs, nowNs);
                             return null;
                         }
                         Pacing.parkUntil(clock, plannedNs);
@@ -327,8 +393,8 @@ public final class NetPingPongProbe implements Probe {
          *
          * @return how many messages were recorded so
          */
-        private static long recordUnsent(Histogram rtt, BlockRecorder blocks, long plannedNs, long gapNs, long firstNs, long endNs,
-                                         long nowNs) {
+        private static long recordUnsent(
+                Histogram rtt, BlockRecorder blocks, long plannedNs, long gapNs, long firstNs, long endNs, long nowNs) {
             long skip = plannedNs - firstNs >= 0 ? 0 : (firstNs - plannedNs + gapNs - 1) / gapNs;
             long first = plannedNs + skip * gapNs;
             if (endNs - first <= 0) {
@@ -371,7 +437,11 @@ public final class NetPingPongProbe implements Probe {
         private void report(long nowNs, long beginNs, Histogram rtt) {
             double fraction = Math.min(1, (double) (nowNs - beginNs) / Math.max(1, timing.totalNs()));
             String status = Quantity.bytes(size).format() + " messages"
-                    + (rtt.getTotalCount() > 0 ? ", p50 rtt " + Quantity.nanos(rtt.getValueAtPercentile(50)).format() : ", warming up");
+                    + (rtt.getTotalCount() > 0
+                            ? ", p50 rtt "
+                                    + Quantity.nanos(rtt.getValueAtPercentile(50))
+                                            .format()
+                            : ", warming up");
             context.progress().update(requirement.id(), fraction, status);
         }
 

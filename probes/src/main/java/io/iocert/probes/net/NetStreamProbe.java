@@ -75,7 +75,8 @@ public final class NetStreamProbe implements Probe {
     }
 
     @Override
-    public List<Measurement> run(Requirement requirement, ProbeContext context) throws ProbeException, InterruptedException {
+    public List<Measurement> run(Requirement requirement, ProbeContext context)
+            throws ProbeException, InterruptedException {
         ProbeType type = type();
         Workload w = requirement.workload();
         NetWorkload.checkKeys(type, w);
@@ -122,13 +123,18 @@ public final class NetStreamProbe implements Probe {
                         PeerConnection c = PeerConnection.open(peer, watchdog, timeouts);
                         all.add(new Stream(all.size(), send, c, peer, k));
                         long peerNs = send ? timing.totalNs() : timing.totalNs() + TAIL_NS;
-                        c.request(new Messages.Request(send ? Messages.Kind.STREAM_TO_SERVER : Messages.Kind.STREAM_FROM_SERVER,
-                                bufferSize, peerNs), peerNs + 2 * timeouts.idle().toNanos());
+                        c.request(
+                                new Messages.Request(
+                                        send ? Messages.Kind.STREAM_TO_SERVER : Messages.Kind.STREAM_FROM_SERVER,
+                                        bufferSize,
+                                        peerNs),
+                                peerNs + 2 * timeouts.idle().toNanos());
                     }
                 }
             } catch (PeerException e) {
                 all.forEach(s -> s.connection.close());
-                throw new ProbeException("could not set up stream " + all.size() + " of " + total + ": " + e.getMessage(), e);
+                throw new ProbeException(
+                        "could not set up stream " + all.size() + " of " + total + ": " + e.getMessage(), e);
             }
             return new Execution(requirement, context, peers, paired, timing, interval, bufferSize, all, asRun).run();
         }
@@ -142,6 +148,7 @@ public final class NetStreamProbe implements Probe {
         final Peer peer;
         /** Which partner (of a coordinated run; 0 otherwise). */
         final int partner;
+
         IntervalTracker tracker;
         long bytes;
         long lastNs;
@@ -176,8 +183,16 @@ public final class NetStreamProbe implements Probe {
 
         private long originEpochNs;
 
-        Execution(Requirement requirement, ProbeContext context, List<Peer> peers, boolean paired, NetWorkload.Timing timing,
-                  OptionalLong interval, int bufferSize, List<Stream> streams, Map<String, Object> asRun) {
+        Execution(
+                Requirement requirement,
+                ProbeContext context,
+                List<Peer> peers,
+                boolean paired,
+                NetWorkload.Timing timing,
+                OptionalLong interval,
+                int bufferSize,
+                List<Stream> streams,
+                Map<String, Object> asRun) {
             this.requirement = requirement;
             this.context = context;
             this.peers = peers;
@@ -204,7 +219,9 @@ public final class NetStreamProbe implements Probe {
             SplittableRandom seeds = new SplittableRandom();
             try {
                 for (Stream s : streams) {
-                    ByteBuffer buf = s.send ? NetSupport.randomBuffer(bufferSize, seeds.split()) : ByteBuffer.allocateDirect(bufferSize);
+                    ByteBuffer buf = s.send
+                            ? NetSupport.randomBuffer(bufferSize, seeds.split())
+                            : ByteBuffer.allocateDirect(bufferSize);
                     futures.add(pool.submit(() -> {
                         ready.countDown();
                         go.await();
@@ -215,7 +232,8 @@ public final class NetStreamProbe implements Probe {
                 ready.await();
                 long beginNs = clock.nanoTime();
                 origin[0] = beginNs + timing.warmupNs();
-                originEpochNs = io.iocert.probes.EpochClock.ofNanoTime(System.nanoTime() + (origin[0] - clock.nanoTime()));
+                originEpochNs =
+                        io.iocert.probes.EpochClock.ofNanoTime(System.nanoTime() + (origin[0] - clock.nanoTime()));
                 for (Stream s : streams) {
                     s.tracker = new IntervalTracker(origin[0], interval);
                     s.lastNs = beginNs;
@@ -240,10 +258,15 @@ public final class NetStreamProbe implements Probe {
                         long now = clock.nanoTime();
                         double fraction = Math.min(1, (double) (now - beginNs) / Math.max(1, timing.totalNs()));
                         double rate = moved.get() * 1e9 / Math.max(1, now - beginNs);
-                        context.progress().update(requirement.id(), fraction, Quantity.bytesPerSecond(rate).format()
-                                + " over " + streams.size() + " streams");
+                        context.progress()
+                                .update(
+                                        requirement.id(),
+                                        fraction,
+                                        Quantity.bytesPerSecond(rate).format() + " over " + streams.size()
+                                                + " streams");
                     } catch (ExecutionException e) {
-                        throw new ProbeException("a net.stream worker failed: " + PeerServer.describe(e.getCause()), e.getCause());
+                        throw new ProbeException(
+                                "a net.stream worker failed: " + PeerServer.describe(e.getCause()), e.getCause());
                     }
                 }
             }
@@ -263,8 +286,10 @@ public final class NetStreamProbe implements Probe {
                     c.channel().shutdownOutput();
                     long received = c.done().bytes();
                     if (received != s.bytes) {
-                        fail(s, s.peer.describe() + " received " + received + " bytes on stream " + s.name() + ", "
-                                + s.bytes + " were sent");
+                        fail(
+                                s,
+                                s.peer.describe() + " received " + received + " bytes on stream " + s.name() + ", "
+                                        + s.bytes + " were sent");
                     }
                 } else {
                     Frame.writeFully(c.channel(), ByteBuffer.wrap(new byte[] {1}));
@@ -277,8 +302,11 @@ public final class NetStreamProbe implements Probe {
                         record(s, k);
                     }
                     if (firstError.get() == null && endNs - s.lastNs > 0) {
-                        fail(s, s.peer.describe() + " ended stream " + s.name() + " early, "
-                                + Quantity.nanos(endNs - s.lastNs).format() + " before the measured time was over");
+                        fail(
+                                s,
+                                s.peer.describe() + " ended stream " + s.name() + " early, "
+                                        + Quantity.nanos(endNs - s.lastNs).format()
+                                        + " before the measured time was over");
                     }
                 }
             } catch (IOException e) {
@@ -326,14 +354,23 @@ public final class NetStreamProbe implements Probe {
             List<Measurement> out = new ArrayList<>();
             Map<String, String> ctx = paired ? new LinkedHashMap<>() : NetSupport.context(peers.get(0));
             if (paired) {
-                ctx.put(Partners.PARTNERS, String.join(",", context.partners().stream().map(io.iocert.probes.Partner::name)
-                        .toList()));
+                ctx.put(
+                        Partners.PARTNERS,
+                        String.join(
+                                ",",
+                                context.partners().stream()
+                                        .map(io.iocert.probes.Partner::name)
+                                        .toList()));
                 ctx.put(NetSupport.PROTOCOL, Integer.toString(Messages.VERSION));
             }
             ctx.put(NetSupport.STOPPED_BY, stoppedBy);
             ctx.put("scope", "aggregate");
-            long sent = streams.stream().filter(s -> s.send).mapToLong(s -> s.bytes).sum();
-            long received = streams.stream().filter(s -> !s.send).mapToLong(s -> s.bytes).sum();
+            long sent =
+                    streams.stream().filter(s -> s.send).mapToLong(s -> s.bytes).sum();
+            long received = streams.stream()
+                    .filter(s -> !s.send)
+                    .mapToLong(s -> s.bytes)
+                    .sum();
             ctx.put("bytesSent", Long.toString(sent));
             ctx.put("bytesReceived", Long.toString(received));
             if (paired) {
@@ -360,7 +397,11 @@ public final class NetStreamProbe implements Probe {
                     c.put("bytesSent", Long.toString(pairSent));
                     c.put("bytesReceived", Long.toString(pairReceived));
                     c.put(io.iocert.results.Coordinated.ORIGIN, Long.toString(originEpochNs));
-                    out.add(measurement(new IntervalSeries(total.intervalNs(), pair.series(spanNs).throughput().values()), c,
+                    out.add(measurement(
+                            new IntervalSeries(
+                                    total.intervalNs(),
+                                    pair.series(spanNs).throughput().values()),
+                            c,
                             error));
                 }
                 return out;
@@ -372,15 +413,25 @@ public final class NetStreamProbe implements Probe {
                 c.put("scope", "stream");
                 c.put("stream", Integer.toString(s.index));
                 c.put("streamDirection", s.send ? SEND : RECEIVE);
-                out.add(measurement(new IntervalSeries(total.intervalNs(), one.throughput().values()), c, error));
+                out.add(measurement(
+                        new IntervalSeries(total.intervalNs(), one.throughput().values()), c, error));
             }
             return out;
         }
 
         private Measurement measurement(IntervalSeries series, Map<String, String> ctx, String error) {
-            return new Measurement(requirement.id(), type().id(), Metric.THROUGHPUT.id(),
-                    Metric.THROUGHPUT.dimension().canonicalUnit(), asRun, series.values().size(), Summary.of(series.values()),
-                    null, series, ctx, error);
+            return new Measurement(
+                    requirement.id(),
+                    type().id(),
+                    Metric.THROUGHPUT.id(),
+                    Metric.THROUGHPUT.dimension().canonicalUnit(),
+                    asRun,
+                    series.values().size(),
+                    Summary.of(series.values()),
+                    null,
+                    series,
+                    ctx,
+                    error);
         }
     }
 }

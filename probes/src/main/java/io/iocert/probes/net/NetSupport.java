@@ -19,13 +19,13 @@ final class NetSupport {
     static final long PROGRESS_PERIOD_NS = 250_000_000L;
     private static final long MAX_SPAN_NS = Long.MAX_VALUE / 4;
 
-    private NetSupport() {
-    }
+    private NetSupport() {}
 
     static Peer peer(ProbeType probe, ProbeContext context) throws ProbeException {
         if (context.peer().isEmpty()) {
-            throw new ProbeException(probe.id() + " needs a peer: run 'iocert serve' on the other node and pass --peer HOST:PORT"
-                    + " ('iocert run' without --peer uses an in-process loopback peer)");
+            throw new ProbeException(
+                    probe.id() + " needs a peer: run 'iocert serve' on the other node and pass --peer HOST:PORT"
+                            + " ('iocert run' without --peer uses an in-process loopback peer)");
         }
         return Peer.resolve(context.peer().get());
     }
@@ -67,13 +67,15 @@ final class NetSupport {
         Throwable[] failures = new Throwable[items.size()];
         for (int i = 0; i < items.size(); i++) {
             int k = i;
-            Thread t = new Thread(() -> {
-                try {
-                    results[k] = task.run(items.get(k));
-                } catch (Throwable e) {
-                    failures[k] = e;
-                }
-            }, threadName + i);
+            Thread t = new Thread(
+                    () -> {
+                        try {
+                            results[k] = task.run(items.get(k));
+                        } catch (Throwable e) {
+                            failures[k] = e;
+                        }
+                    },
+                    threadName + i);
             t.setDaemon(true);
             threads.add(t);
         }

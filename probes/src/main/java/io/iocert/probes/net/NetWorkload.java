@@ -27,8 +27,7 @@ final class NetWorkload {
     /** Sizes must fit a Java buffer; the peer's own limit (1 MiB by default) is checked when connecting. */
     static final long MAX_SIZE = 1L << 30;
 
-    private NetWorkload() {
-    }
+    private NetWorkload() {}
 
     /** How long to warm up and measure, and whether the budget cut the measured time. */
     record Timing(long warmupNs, long durationNs, boolean cutByBudget) {
@@ -43,7 +42,8 @@ final class NetWorkload {
      * it warms up for a tenth of the time, at most 1 s (JIT compilation and TCP start-up are
      * not the interconnect).
      */
-    static Timing plan(ProbeType probe, OptionalLong duration, OptionalLong warmup, long availableNs) throws ProbeException {
+    static Timing plan(ProbeType probe, OptionalLong duration, OptionalLong warmup, long availableNs)
+            throws ProbeException {
         if (availableNs <= 0) {
             // Nothing left to share between warm-up and measurement (a budget of nanoseconds, or spent by set-up).
             throw new ProbeException(probe.id() + " has no time left to measure: its budget share is used up"
@@ -59,18 +59,22 @@ final class NetWorkload {
             long d = total - w;
             if (d <= 0) {
                 throw new ProbeException(probe.id() + " has no time left to measure: the budget share of "
-                        + Quantity.nanos(Math.max(0, availableNs)).format() + " does not cover the warmup of " + Quantity.nanos(w).format()
+                        + Quantity.nanos(Math.max(0, availableNs)).format() + " does not cover the warmup of "
+                        + Quantity.nanos(w).format()
                         + "; raise the budget or lower warmup");
             }
             return new Timing(w, d, cut);
         }
-        total = Math.min(availableNs, DEFAULT_DURATION_NS + warmup.orElse(Math.min(MAX_WARMUP_DEFAULT_NS, DEFAULT_DURATION_NS / 10)));
+        total = Math.min(
+                availableNs,
+                DEFAULT_DURATION_NS + warmup.orElse(Math.min(MAX_WARMUP_DEFAULT_NS, DEFAULT_DURATION_NS / 10)));
         cut = availableNs < DEFAULT_DURATION_NS;
         long w = warmup.orElse(Math.min(MAX_WARMUP_DEFAULT_NS, total / 10));
         long d = total - w;
         if (d <= 0) {
             throw new ProbeException(probe.id() + " has no time left to measure: the budget share of "
-                    + Quantity.nanos(Math.max(0, availableNs)).format() + " does not cover the warmup of " + Quantity.nanos(w).format()
+                    + Quantity.nanos(Math.max(0, availableNs)).format() + " does not cover the warmup of "
+                    + Quantity.nanos(w).format()
                     + "; raise the budget or lower warmup");
         }
         return new Timing(w, d, cut);
@@ -79,7 +83,8 @@ final class NetWorkload {
     static void checkKeys(ProbeType probe, Workload w) throws ProbeException {
         for (String key : w.values().keySet()) {
             if (probe.workloadKey(key).isEmpty()) {
-                throw new ProbeException("workload key '" + key + "' is not known to " + probe.id() + "; expected one of "
+                throw new ProbeException("workload key '" + key + "' is not known to " + probe.id()
+                        + "; expected one of "
                         + probe.workloadKeys().stream().map(WorkloadKey::name).collect(Collectors.joining(", ")));
             }
         }
@@ -94,7 +99,8 @@ final class NetWorkload {
         if (w.has("sizes")) {
             List<Quantity> qs = w.quantities("sizes");
             if (qs.isEmpty()) {
-                throw new ProbeException("sizes of " + probe.id() + " must list at least one size, such as [64B, 8KiB]");
+                throw new ProbeException(
+                        "sizes of " + probe.id() + " must list at least one size, such as [64B, 8KiB]");
             }
             for (Quantity q : qs) {
                 out.add(checkedSize(probe, "sizes", q));
@@ -148,8 +154,8 @@ final class NetWorkload {
         }
         boolean mayBeZero = key.equals("warmup");
         if (q.value() < 0 || (!mayBeZero && q.value() == 0)) {
-            throw new ProbeException(key + " must be " + (mayBeZero ? "zero or positive" : "positive") + " for " + probe.id()
-                    + ", got " + q.format());
+            throw new ProbeException(key + " must be " + (mayBeZero ? "zero or positive" : "positive") + " for "
+                    + probe.id() + ", got " + q.format());
         }
         return OptionalLong.of(q.longValue());
     }
@@ -180,6 +186,7 @@ final class NetWorkload {
 
     private static ProbeException wrongType(ProbeType probe, Workload w, String key) {
         String expected = probe.workloadKey(key).map(WorkloadKey::expected).orElse("a valid value");
-        return new ProbeException(key + " of " + probe.id() + " must be " + expected + ", got '" + w.values().get(key) + "'");
+        return new ProbeException(key + " of " + probe.id() + " must be " + expected + ", got '"
+                + w.values().get(key) + "'");
     }
 }

@@ -22,8 +22,7 @@ final class Partners {
     /** Context value of {@code scope} for one pair's measurement (this node against one partner). */
     static final String PAIR = io.iocert.results.Coordinated.PAIR;
 
-    private Partners() {
-    }
+    private Partners() {}
 
     /** Whether the probe runs between partners (a coordinated run assigned some), and checks it was given some if coordinated. */
     static boolean paired(ProbeType probe, ProbeContext context) throws ProbeException {

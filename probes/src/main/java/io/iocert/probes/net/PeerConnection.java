@@ -32,7 +32,8 @@ final class PeerConnection implements AutoCloseable {
         return open(peer, watchdog, timeouts, Messages.VERSION);
     }
 
-    static PeerConnection open(Peer peer, Watchdog watchdog, ClientTimeouts timeouts, int version) throws PeerException {
+    static PeerConnection open(Peer peer, Watchdog watchdog, ClientTimeouts timeouts, int version)
+            throws PeerException {
         SocketChannel ch;
         try {
             ch = SocketChannel.open();
@@ -53,7 +54,8 @@ final class PeerConnection implements AutoCloseable {
         long connectNs = timeouts.connect().toNanos();
         guard.phase("connecting to " + peer.describe(), connectNs, connectNs);
         try {
-            ch.socket().connect(peer.address(), (int) Math.max(1, timeouts.connect().toMillis()));
+            ch.socket().connect(peer.address(), (int)
+                    Math.max(1, timeouts.connect().toMillis()));
         } catch (IOException e) {
             throw failure("could not connect to " + peer.describe() + " at " + peer.address(), e);
         }
@@ -66,8 +68,8 @@ final class PeerConnection implements AutoCloseable {
             new Messages.Hello(version, nonce).frame().write(ch);
             Messages.Challenge challenge = Messages.Challenge.parse(reply("the handshake"));
             if (challenge.version() != version) {
-                throw new PeerException(peer.describe() + " speaks peer protocol " + challenge.version() + ", this iocert speaks "
-                        + version + "; run the same iocert release on both sides");
+                throw new PeerException(peer.describe() + " speaks peer protocol " + challenge.version()
+                        + ", this iocert speaks " + version + "; run the same iocert release on both sides");
             }
             byte[] mac = new byte[0];
             if (peer.token().isPresent()) {
@@ -76,12 +78,14 @@ final class PeerConnection implements AutoCloseable {
                 // certify this node.
                 if (!challenge.tokenRequired()) {
                     throw new PeerException(peer.describe() + " says it needs no token, but this client holds one"
-                            + " (--token-file): refusing a peer that does not prove it knows the token; is " + peer.address()
+                            + " (--token-file): refusing a peer that does not prove it knows the token; is "
+                            + peer.address()
                             + " the iocert serve you meant, started with the same --token-file?");
                 }
                 if (!peer.token().get().verifyServer(nonce, challenge.nonce(), challenge.proof())) {
-                    throw new PeerException(peer.describe() + " could not prove it holds this client's token: its proof does"
-                            + " not match --token-file (a different token, or not the iocert serve you meant)");
+                    throw new PeerException(
+                            peer.describe() + " could not prove it holds this client's token: its proof does"
+                                    + " not match --token-file (a different token, or not the iocert serve you meant)");
                 }
                 mac = peer.token().get().clientProof(challenge.nonce(), nonce);
             } else if (challenge.tokenRequired()) {
@@ -92,8 +96,8 @@ final class PeerConnection implements AutoCloseable {
         } catch (IOException e) {
             throw failure("the handshake with " + peer.describe() + " failed", e);
         } catch (ProtocolException e) {
-            throw new PeerException(peer.describe() + " answered the handshake with something unexpected: " + e.getMessage()
-                    + " (is " + peer.address() + " an iocert serve?)");
+            throw new PeerException(peer.describe() + " answered the handshake with something unexpected: "
+                    + e.getMessage() + " (is " + peer.address() + " an iocert serve?)");
         }
         guard.phase("connected to " + peer.describe(), timeouts.idle().toNanos(), Watchdog.NONE);
     }
@@ -105,12 +109,14 @@ final class PeerConnection implements AutoCloseable {
     void request(Messages.Request r, long allowedNs) throws PeerException {
         if (r.sizeBytes() > ready.maxMessageBytes()) {
             throw new PeerException(peer.describe() + " allows messages and writes of at most "
-                    + Quantity.bytes(ready.maxMessageBytes()).format() + " (its message size limit), the workload asks for "
+                    + Quantity.bytes(ready.maxMessageBytes()).format()
+                    + " (its message size limit), the workload asks for "
                     + Quantity.bytes(r.sizeBytes()).format());
         }
         if (r.durationNs() > ready.maxTestNs()) {
-            throw new PeerException(peer.describe() + " allows tests of at most " + Quantity.nanos(ready.maxTestNs()).format()
-                    + " (its test duration limit), the workload needs " + Quantity.nanos(r.durationNs()).format());
+            throw new PeerException(peer.describe() + " allows tests of at most "
+                    + Quantity.nanos(ready.maxTestNs()).format() + " (its test duration limit), the workload needs "
+                    + Quantity.nanos(r.durationNs()).format());
         }
         try {
             r.frame().write(ch);
@@ -145,7 +151,8 @@ final class PeerConnection implements AutoCloseable {
             throw new EOFException(peer.describe() + " closed the connection during " + during);
         }
         if (f.type() == Frame.Type.ERROR) {
-            throw new PeerException(peer.describe() + " refused: " + Messages.Refusal.parse(f).message());
+            throw new PeerException(
+                    peer.describe() + " refused: " + Messages.Refusal.parse(f).message());
         }
         return f;
     }

@@ -51,6 +51,7 @@ import java.util.function.Consumer;
 public final class PeerServer implements AutoCloseable {
     /** Lines of one kind passed on per window; the rest are counted. */
     static final int LOG_BURST = 20;
+
     static final long LOG_WINDOW_NS = TimeUnit.MINUTES.toNanos(1);
 
     private final ServerLimits limits;
@@ -73,8 +74,12 @@ public final class PeerServer implements AutoCloseable {
     private volatile Coordinator joins;
     private volatile boolean closing;
 
-    private PeerServer(ServerSocketChannel listener, Optional<Token> token, ServerLimits limits, Consumer<String> log,
-                       int protocolVersion) {
+    private PeerServer(
+            ServerSocketChannel listener,
+            Optional<Token> token,
+            ServerLimits limits,
+            Consumer<String> log,
+            int protocolVersion) {
         this.listener = listener;
         this.token = token;
         this.limits = limits;
@@ -114,14 +119,20 @@ public final class PeerServer implements AutoCloseable {
      *              which the caller enforces)
      * @param log   receives one line per session
      */
-    public static PeerServer start(InetSocketAddress bind, Optional<Token> token, ServerLimits limits, Consumer<String> log)
+    public static PeerServer start(
+            InetSocketAddress bind, Optional<Token> token, ServerLimits limits, Consumer<String> log)
             throws IOException {
         return start(bind, token, limits, log, Messages.VERSION);
     }
 
     /** As {@link #start(InetSocketAddress, Optional, ServerLimits, Consumer)}, speaking another version (tests). */
-    static PeerServer start(InetSocketAddress bind, Optional<Token> token, ServerLimits limits, Consumer<String> log,
-                            int protocolVersion) throws IOException {
+    static PeerServer start(
+            InetSocketAddress bind,
+            Optional<Token> token,
+            ServerLimits limits,
+            Consumer<String> log,
+            int protocolVersion)
+            throws IOException {
         ServerSocketChannel ch = ServerSocketChannel.open();
         try {
             ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
@@ -240,8 +251,21 @@ public final class PeerServer implements AutoCloseable {
             try {
                 pool.execute(() -> {
                     try {
-                        new Session(id, c, remote, token, limits, watchdog, protocolVersion, ticket, gate, slots, log,
-                                limitedLog, joins).run();
+                        new Session(
+                                        id,
+                                        c,
+                                        remote,
+                                        token,
+                                        limits,
+                                        watchdog,
+                                        protocolVersion,
+                                        ticket,
+                                        gate,
+                                        slots,
+                                        log,
+                                        limitedLog,
+                                        joins)
+                                .run();
                     } finally {
                         done.run();
                     }

@@ -18,8 +18,13 @@ import java.time.Duration;
  *                         source (IPv4 address or IPv6 /64) holding the most, so idle
  *                         connections from one source cannot keep clients of others out
  */
-public record ServerLimits(int maxSessions, int maxMessageBytes, Duration handshakeTimeout, Duration idleTimeout,
-                           Duration maxTestDuration, int maxHandshakes) {
+public record ServerLimits(
+        int maxSessions,
+        int maxMessageBytes,
+        Duration handshakeTimeout,
+        Duration idleTimeout,
+        Duration maxTestDuration,
+        int maxHandshakes) {
     public static final int DEFAULT_MAX_SESSIONS = 64;
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 1 << 20;
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(5);
@@ -28,21 +33,29 @@ public record ServerLimits(int maxSessions, int maxMessageBytes, Duration handsh
     public static final int DEFAULT_MAX_HANDSHAKES = 32;
     /** Limits the flags may not exceed: a buffer must fit a Java array, sessions a thread pool. */
     public static final int MAX_SESSIONS_LIMIT = 4096;
+
     public static final int MAX_MESSAGE_LIMIT = 1 << 30;
 
-    public static final ServerLimits DEFAULTS = new ServerLimits(DEFAULT_MAX_SESSIONS, DEFAULT_MAX_MESSAGE_BYTES,
-            DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_TEST_DURATION, DEFAULT_MAX_HANDSHAKES);
+    public static final ServerLimits DEFAULTS = new ServerLimits(
+            DEFAULT_MAX_SESSIONS,
+            DEFAULT_MAX_MESSAGE_BYTES,
+            DEFAULT_HANDSHAKE_TIMEOUT,
+            DEFAULT_IDLE_TIMEOUT,
+            DEFAULT_MAX_TEST_DURATION,
+            DEFAULT_MAX_HANDSHAKES);
 
     public ServerLimits {
         if (maxSessions < 1 || maxSessions > MAX_SESSIONS_LIMIT) {
-            throw new IllegalArgumentException("max sessions must be between 1 and " + MAX_SESSIONS_LIMIT + ", got " + maxSessions);
+            throw new IllegalArgumentException(
+                    "max sessions must be between 1 and " + MAX_SESSIONS_LIMIT + ", got " + maxSessions);
         }
         if (maxMessageBytes < 1 || maxMessageBytes > MAX_MESSAGE_LIMIT) {
-            throw new IllegalArgumentException("max message size must be between 1 B and 1 GiB, got " + maxMessageBytes + " B");
+            throw new IllegalArgumentException(
+                    "max message size must be between 1 B and 1 GiB, got " + maxMessageBytes + " B");
         }
         if (maxHandshakes < 1 || maxHandshakes > MAX_SESSIONS_LIMIT) {
-            throw new IllegalArgumentException("max handshakes must be between 1 and " + MAX_SESSIONS_LIMIT + ", got "
-                    + maxHandshakes);
+            throw new IllegalArgumentException(
+                    "max handshakes must be between 1 and " + MAX_SESSIONS_LIMIT + ", got " + maxHandshakes);
         }
         for (Duration d : new Duration[] {handshakeTimeout, idleTimeout, maxTestDuration}) {
             if (d.isNegative() || d.isZero()) {
@@ -52,8 +65,12 @@ public record ServerLimits(int maxSessions, int maxMessageBytes, Duration handsh
     }
 
     /** As the canonical constructor, with the default handshake pool. */
-    public ServerLimits(int maxSessions, int maxMessageBytes, Duration handshakeTimeout, Duration idleTimeout,
-                        Duration maxTestDuration) {
+    public ServerLimits(
+            int maxSessions,
+            int maxMessageBytes,
+            Duration handshakeTimeout,
+            Duration idleTimeout,
+            Duration maxTestDuration) {
         this(maxSessions, maxMessageBytes, handshakeTimeout, idleTimeout, maxTestDuration, DEFAULT_MAX_HANDSHAKES);
     }
 
@@ -68,8 +85,9 @@ public record ServerLimits(int maxSessions, int maxMessageBytes, Duration handsh
      */
     public static long bufferMemoryLimit() {
         try {
-            com.sun.management.HotSpotDiagnosticMXBean hotspot = java.lang.management.ManagementFactory
-                    .getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+            com.sun.management.HotSpotDiagnosticMXBean hotspot =
+                    java.lang.management.ManagementFactory.getPlatformMXBean(
+                            com.sun.management.HotSpotDiagnosticMXBean.class);
             long set = Long.parseLong(hotspot.getVMOption("MaxDirectMemorySize").getValue());
             if (set > 0) {
                 return set;

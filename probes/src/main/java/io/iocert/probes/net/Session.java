@@ -52,14 +52,26 @@ final class Session {
     private final LogLimiter limitedLog;
     /** Takes participants of a coordinated run; null on a plain serve. */
     private final Coordinator joins;
+
     private final long startNs = System.nanoTime();
     private String what = "handshake";
     private boolean authenticated;
     private long moved;
 
-    Session(long id, SocketChannel ch, String remote, Optional<Token> token, ServerLimits limits, Watchdog watchdog,
-            int version, HandshakeGate.Ticket ticket, HandshakeGate gate, BlockingQueue<Slot> slots, Consumer<String> log,
-            LogLimiter limitedLog, Coordinator joins) {
+    Session(
+            long id,
+            SocketChannel ch,
+            String remote,
+            Optional<Token> token,
+            ServerLimits limits,
+            Watchdog watchdog,
+            int version,
+            HandshakeGate.Ticket ticket,
+            HandshakeGate gate,
+            BlockingQueue<Slot> slots,
+            Consumer<String> log,
+            LogLimiter limitedLog,
+            Coordinator joins) {
         this.joins = joins;
         this.id = id;
         this.ch = ch;
@@ -84,8 +96,9 @@ final class Session {
             } catch (ProtocolException e) {
                 outcome = refuse("protocol error: " + e.getMessage());
             } catch (IOException e) {
-                outcome = ticket.evicted() ? "closed: evicted by a newer connection (the handshake pool of "
-                        + gate.max() + " was full; the oldest of the source with the most goes first)"
+                outcome = ticket.evicted()
+                        ? "closed: evicted by a newer connection (the handshake pool of " + gate.max()
+                                + " was full; the oldest of the source with the most goes first)"
                         : guard.reason() != null ? "closed: " + guard.reason() : "ended: " + PeerServer.describe(e);
             } catch (RuntimeException e) {
                 outcome = "internal error: " + e;
@@ -99,8 +112,15 @@ final class Session {
             }
         }
         double seconds = (System.nanoTime() - startNs) / 1e9;
-        String line = String.format(java.util.Locale.ROOT, "session %d %s: %s, %.3f s, %s moved: %s", id, remote, what,
-                seconds, Quantity.bytes(moved).format(), outcome);
+        String line = String.format(
+                java.util.Locale.ROOT,
+                "session %d %s: %s, %.3f s, %s moved: %s",
+                id,
+                remote,
+                what,
+                seconds,
+                Quantity.bytes(moved).format(),
+                outcome);
         if (authenticated && token.isPresent()) {
             log.accept(line); // a client holding the token: every line
         } else {
@@ -117,8 +137,8 @@ final class Session {
         }
         Messages.Hello hello = Messages.Hello.parse(first);
         if (hello.version() != version) {
-            return refuse("protocol version mismatch: this iocert serve speaks protocol " + version + ", the client speaks "
-                    + hello.version() + "; run the same iocert release on both sides");
+            return refuse("protocol version mismatch: this iocert serve speaks protocol " + version
+                    + ", the client speaks " + hello.version() + "; run the same iocert release on both sides");
         }
         byte[] nonce = new byte[Messages.NONCE_BYTES];
         NONCES.nextBytes(nonce);
@@ -126,8 +146,10 @@ final class Session {
         new Messages.Challenge(version, token.isPresent(), nonce, proof).frame().write(ch);
         Messages.Auth auth = Messages.Auth.parse(expect(Frame.read(ch)));
         if (token.isPresent() && !token.get().verifyClient(nonce, hello.nonce(), auth.mac())) {
-            return refuse(auth.mac().length == 0 ? "authentication failed: this server requires a token (--token-file)"
-                    : "authentication failed: the client's token does not match this server's");
+            return refuse(
+                    auth.mac().length == 0
+                            ? "authentication failed: this server requires a token (--token-file)"
+                            : "authentication failed: the client's token does not match this server's");
         }
         gate.leave(ticket);
         authenticated = true;
@@ -148,18 +170,21 @@ final class Session {
             Messages.Join join = Messages.Join.parse(next);
             what = "participant " + join.name();
             if (joins == null) {
-                return refuse("this iocert serve coordinates no run: 'iocert join' needs the address of 'iocert coordinate'");
+                return refuse(
+                        "this iocert serve coordinates no run: 'iocert join' needs the address of 'iocert coordinate'");
             }
             return joins.serve(join.name(), ch, remote, guard);
         }
         Messages.Request r = Messages.Request.parse(next);
         what = describe(r);
         if (r.sizeBytes() < 1 || r.sizeBytes() > limits.maxMessageBytes()) {
-            return refuse("size " + Quantity.bytes(r.sizeBytes()).format() + " is outside what this server allows (1 B to "
-                    + Quantity.bytes(limits.maxMessageBytes()).format() + ", its message size limit)");
+            return refuse(
+                    "size " + Quantity.bytes(r.sizeBytes()).format() + " is outside what this server allows (1 B to "
+                            + Quantity.bytes(limits.maxMessageBytes()).format() + ", its message size limit)");
         }
         if (r.durationNs() < 1 || r.durationNs() > limits.maxTestNs()) {
-            return refuse("a test of " + Quantity.nanos(r.durationNs()).format() + " is outside what this server allows (at most "
+            return refuse("a test of " + Quantity.nanos(r.durationNs()).format()
+                    + " is outside what this server allows (at most "
                     + Quantity.nanos(limits.maxTestNs()).format() + ", its test duration limit)");
         }
         ByteBuffer buf;
@@ -168,7 +193,8 @@ final class Session {
         } catch (OutOfMemoryError e) {
             // Within the limits, yet the JVM has no room now (other memory in use, or a limit
             // above what serve checked at start): refuse this request, keep serving.
-            return refuse("no memory for a buffer of " + Quantity.bytes(r.sizeBytes()).format() + " now ("
+            return refuse("no memory for a buffer of "
+                    + Quantity.bytes(r.sizeBytes()).format() + " now ("
                     + PeerServer.describe(e) + "); ask for smaller messages, or run serve with more memory or a lower"
                     + " --max-frame");
         }

@@ -27,6 +27,7 @@ import javax.crypto.spec.SecretKeySpec;
 public final class Token {
     /** Fewer bytes than this are refused: a short token can be guessed offline from one captured exchange. */
     public static final int MIN_BYTES = 16;
+
     private static final byte[] CLIENT_LABEL = "iocert-peer-client/2\0".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] SERVER_LABEL = "iocert-peer-server/2\0".getBytes(StandardCharsets.US_ASCII);
     private static final int RANDOM_BYTES = 32;
@@ -47,8 +48,9 @@ public final class Token {
         String text = Files.readString(file, StandardCharsets.UTF_8).strip();
         byte[] secret = text.getBytes(StandardCharsets.UTF_8);
         if (secret.length < MIN_BYTES) {
-            throw new IllegalArgumentException("token file " + file + " holds " + secret.length + " bytes; a token needs at least "
-                    + MIN_BYTES + " (make one with: head -c 32 /dev/urandom | base64 > " + file + ")");
+            throw new IllegalArgumentException(
+                    "token file " + file + " holds " + secret.length + " bytes; a token needs at least " + MIN_BYTES
+                            + " (make one with: head -c 32 /dev/urandom | base64 > " + file + ")");
         }
         return new Token(secret);
     }

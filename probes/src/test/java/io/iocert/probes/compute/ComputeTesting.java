@@ -15,8 +15,7 @@ import java.util.Optional;
 
 /** Builders for compute probe tests. */
 final class ComputeTesting {
-    private ComputeTesting() {
-    }
+    private ComputeTesting() {}
 
     static Requirement requirement(ProbeType probe, Duration budget, Object... keyValues) {
         Map<String, Object> values = new LinkedHashMap<>();

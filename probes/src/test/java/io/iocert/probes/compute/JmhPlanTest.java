@@ -38,14 +38,15 @@ class JmhPlanTest {
 
     @Test
     void shouldRefuseADurationThatDoesNotFitTheBudget() {
-        ProbeException e = assertThrows(ProbeException.class,
-                () -> JmhPlan.fit("compute.flops", 4 * S, 0, OptionalLong.of(10 * S)));
+        ProbeException e = assertThrows(
+                ProbeException.class, () -> JmhPlan.fit("compute.flops", 4 * S, 0, OptionalLong.of(10 * S)));
         assertTrue(e.getMessage().contains("does not fit the budget of 4 s"), e.getMessage());
     }
 
     @Test
     void shouldRefuseABudgetTooShortForADistribution() {
-        ProbeException e = assertThrows(ProbeException.class, () -> JmhPlan.fit("compute.flops", 1 * S, 0, OptionalLong.empty()));
+        ProbeException e =
+                assertThrows(ProbeException.class, () -> JmhPlan.fit("compute.flops", 1 * S, 0, OptionalLong.empty()));
         assertTrue(e.getMessage().contains("raise"), e.getMessage());
     }
 }

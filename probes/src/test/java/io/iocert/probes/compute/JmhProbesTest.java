@@ -22,10 +22,16 @@ class JmhProbesTest {
     @Test
     void shouldReportEveryMeasuredIterationOfTheTriadAsAThroughputInterval() throws Exception {
         long start = System.nanoTime();
-        List<Measurement> ms = new MemoryBandwidthProbe().run(
-                ComputeTesting.requirement(ProbeType.COMPUTE_MEMORY_BANDWIDTH, BUDGET, "kernel", "triad",
-                        "arraySize", Quantity.bytes(16 << 20)),
-                ComputeTesting.context(BUDGET, NanoClock.SYSTEM));
+        List<Measurement> ms = new MemoryBandwidthProbe()
+                .run(
+                        ComputeTesting.requirement(
+                                ProbeType.COMPUTE_MEMORY_BANDWIDTH,
+                                BUDGET,
+                                "kernel",
+                                "triad",
+                                "arraySize",
+                                Quantity.bytes(16 << 20)),
+                        ComputeTesting.context(BUDGET, NanoClock.SYSTEM));
         long elapsedNs = System.nanoTime() - start;
         assertEquals(1, ms.size());
         Measurement m = ms.get(0);
@@ -47,14 +53,17 @@ class JmhProbesTest {
     @Test
     void shouldReportEveryMeasuredIterationOfTheFmaLoopAsAFlopsInterval() throws Exception {
         long start = System.nanoTime();
-        List<Measurement> ms = new FlopsProbe().run(ComputeTesting.requirement(ProbeType.COMPUTE_FLOPS, BUDGET, "threads", "all"),
-                ComputeTesting.context(BUDGET, NanoClock.SYSTEM));
+        List<Measurement> ms = new FlopsProbe()
+                .run(
+                        ComputeTesting.requirement(ProbeType.COMPUTE_FLOPS, BUDGET, "threads", "all"),
+                        ComputeTesting.context(BUDGET, NanoClock.SYSTEM));
         long elapsedNs = System.nanoTime() - start;
         Measurement m = ms.get(0);
         assertNull(m.error());
         assertEquals("flops", m.metric());
         assertEquals("FLOP/s", m.unit());
-        assertEquals((long) Runtime.getRuntime().availableProcessors(), m.workload().get("threads"));
+        assertEquals(
+                (long) Runtime.getRuntime().availableProcessors(), m.workload().get("threads"));
         List<Double> values = m.intervals().values();
         assertTrue(values.size() >= JmhPlan.MIN_ITERATIONS, values.toString());
         assertTrue(values.stream().allMatch(v -> v > 0), values.toString());

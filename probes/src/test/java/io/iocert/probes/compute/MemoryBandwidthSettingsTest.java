@@ -22,7 +22,8 @@ class MemoryBandwidthSettingsTest {
 
     @Test
     void shouldSizeEachArrayAtFourTimesTheLastLevelCacheByDefault() throws Exception {
-        MemoryBandwidthProbe.Settings s = MemoryBandwidthProbe.resolve(ComputeTesting.workload(), 8, OptionalLong.of(32 * MIB));
+        MemoryBandwidthProbe.Settings s =
+                MemoryBandwidthProbe.resolve(ComputeTesting.workload(), 8, OptionalLong.of(32 * MIB));
         assertEquals(128 * MIB, s.arrayBytes());
         assertEquals(StreamKernel.TRIAD, s.kernel());
         assertEquals(1, s.threads());
@@ -33,8 +34,8 @@ class MemoryBandwidthSettingsTest {
     @Test
     void shouldShareTheArraysOutOverAllCoresAndNeverGoBelowTheCacheRule() throws Exception {
         // 4 x 30 MiB over 3 threads is not a whole number of chunks per thread: round up.
-        MemoryBandwidthProbe.Settings s = MemoryBandwidthProbe.resolve(ComputeTesting.workload("threads", "all", "kernel", "copy"),
-                7, OptionalLong.of(30 * MIB));
+        MemoryBandwidthProbe.Settings s = MemoryBandwidthProbe.resolve(
+                ComputeTesting.workload("threads", "all", "kernel", "copy"), 7, OptionalLong.of(30 * MIB));
         assertEquals(7, s.threads());
         assertTrue(s.arrayBytes() >= 120 * MIB, Long.toString(s.arrayBytes()));
         assertEquals(0, s.elementsPerThread() % StreamBenchmark.CHUNK);
@@ -51,15 +52,23 @@ class MemoryBandwidthSettingsTest {
 
     @Test
     void shouldRejectAnUnknownKernelNamingTheAllowedOnes() {
-        ProbeException e = assertThrows(ProbeException.class,
-                () -> MemoryBandwidthProbe.resolve(ComputeTesting.workload("kernel", "daxpy"), 1, OptionalLong.empty()));
-        assertEquals("kernel of compute.memory-bandwidth must be one of copy, scale, add, triad, got 'daxpy'", e.getMessage());
+        ProbeException e = assertThrows(
+                ProbeException.class,
+                () -> MemoryBandwidthProbe.resolve(
+                        ComputeTesting.workload("kernel", "daxpy"), 1, OptionalLong.empty()));
+        assertEquals(
+                "kernel of compute.memory-bandwidth must be one of copy, scale, add, triad, got 'daxpy'",
+                e.getMessage());
     }
 
     @Test
     void shouldRejectArraysTooSmallForTheThreads() {
-        ProbeException e = assertThrows(ProbeException.class, () -> MemoryBandwidthProbe.resolve(
-                ComputeTesting.workload("arraySize", Quantity.bytes(MIB), "threads", 8L), 8, OptionalLong.empty()));
+        ProbeException e = assertThrows(
+                ProbeException.class,
+                () -> MemoryBandwidthProbe.resolve(
+                        ComputeTesting.workload("arraySize", Quantity.bytes(MIB), "threads", 8L),
+                        8,
+                        OptionalLong.empty()));
         assertTrue(e.getMessage().contains("too small for 8 threads"), e.getMessage());
     }
 

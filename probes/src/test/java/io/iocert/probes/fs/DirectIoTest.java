@@ -36,18 +36,25 @@ class DirectIoTest {
     Path fsPath;
 
     /** A filesystem that refuses O_DIRECT the way older tmpfs does: open(2) fails with EINVAL. */
-    private static final FsProbeEngine NO_DIRECT = new FsProbeEngine((file, options) -> {
-        if (options.contains(ExtendedOpenOption.DIRECT)) {
-            throw new IOException("Invalid argument");
-        }
-        return FileChannel.open(file, options);
-    }, files -> { }, 2);
+    private static final FsProbeEngine NO_DIRECT = new FsProbeEngine(
+            (file, options) -> {
+                if (options.contains(ExtendedOpenOption.DIRECT)) {
+                    throw new IOException("Invalid argument");
+                }
+                return FileChannel.open(file, options);
+            },
+            files -> {},
+            2);
 
     @ParameterizedTest
-    @EnumSource(value = ProbeType.class, names = {"FS_READ", "FS_WRITE"})
+    @EnumSource(
+            value = ProbeType.class,
+            names = {"FS_READ", "FS_WRITE"})
     void shouldRefuseDirectTrueWhereODirectIsUnsupported(ProbeType type) {
-        ProbeException e = assertThrows(ProbeException.class, () -> probe(type, NO_DIRECT)
-                .run(requirement(type, "fileSize", mib(1), "direct", "true"), context(fsPath)));
+        ProbeException e = assertThrows(
+                ProbeException.class,
+                () -> probe(type, NO_DIRECT)
+                        .run(requirement(type, "fileSize", mib(1), "direct", "true"), context(fsPath)));
 
         assertTrue(e.getMessage().startsWith("O_DIRECT is not supported on " + fsPath), e.getMessage());
         assertTrue(e.getMessage().contains("Invalid argument"), e.getMessage());
@@ -55,11 +62,14 @@ class DirectIoTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = ProbeType.class, names = {"FS_READ", "FS_WRITE"})
+    @EnumSource(
+            value = ProbeType.class,
+            names = {"FS_READ", "FS_WRITE"})
     void shouldFallBackToBufferedAndSaySoWithDirectAuto(ProbeType type) throws Exception {
-        List<Measurement> ms = probe(type, NO_DIRECT).run(
-                requirement(type, "fileSize", mib(1), "blockSize", Quantity.bytes(64 * 1024), "direct", "auto"),
-                context(fsPath));
+        List<Measurement> ms = probe(type, NO_DIRECT)
+                .run(
+                        requirement(type, "fileSize", mib(1), "blockSize", Quantity.bytes(64 * 1024), "direct", "auto"),
+                        context(fsPath));
 
         Measurement latency = metric(ms, "latency");
         assertEquals(16, latency.samples());
@@ -77,12 +87,18 @@ class DirectIoTest {
         assumeTrue(alignment > 1, "the filesystem block size is unknown here");
         Quantity odd = Quantity.bytes(alignment + 1);
 
-        ProbeException e = assertThrows(ProbeException.class, () -> new FsWriteProbe()
-                .run(requirement(ProbeType.FS_WRITE, "fileSize", mib(1), "blockSize", odd, "direct", "true"), context(fsPath)));
+        ProbeException e = assertThrows(
+                ProbeException.class,
+                () -> new FsWriteProbe()
+                        .run(
+                                requirement(ProbeType.FS_WRITE, "fileSize", mib(1), "blockSize", odd, "direct", "true"),
+                                context(fsPath)));
         assertTrue(e.getMessage().contains("is not a multiple of the block size"), e.getMessage());
 
-        List<Measurement> ms = new FsWriteProbe().run(
-                requirement(ProbeType.FS_WRITE, "fileSize", mib(1), "blockSize", odd, "direct", "auto"), context(fsPath));
+        List<Measurement> ms = new FsWriteProbe()
+                .run(
+                        requirement(ProbeType.FS_WRITE, "fileSize", mib(1), "blockSize", odd, "direct", "auto"),
+                        context(fsPath));
         assertEquals("false", metric(ms, "latency").context().get(FsProbeEngine.DIRECT));
         assertEquals((1L << 20) / (alignment + 1), metric(ms, "latency").samples());
     }
@@ -90,8 +106,8 @@ class DirectIoTest {
     @Test
     void shouldUseODirectWhereTheFilesystemTakesIt() throws Exception {
         assumeTrue(acceptsODirect(fsPath), "the test directory's filesystem refuses O_DIRECT");
-        List<Measurement> ms = new FsWriteProbe().run(requirement(ProbeType.FS_WRITE, "fileSize", mib(1), "direct", "true"),
-                context(fsPath));
+        List<Measurement> ms = new FsWriteProbe()
+                .run(requirement(ProbeType.FS_WRITE, "fileSize", mib(1), "direct", "true"), context(fsPath));
         Map<String, String> ctx = metric(ms, "latency").context();
         assertEquals("true", ctx.get(FsProbeEngine.DIRECT));
         assertEquals(Boolean.toString(isMemory(ctx)), ctx.get(FsProbeEngine.CACHE_AFFECTED));
@@ -102,13 +118,15 @@ class DirectIoTest {
         Path dir = shmDir();
         try {
             assumeTrue(!acceptsODirect(dir), "tmpfs on this kernel accepts O_DIRECT (Linux 6.6 and later)");
-            ProbeException e = assertThrows(ProbeException.class, () -> new FsWriteProbe()
-                    .run(requirement(ProbeType.FS_WRITE, "fileSize", mib(1), "direct", "true"), context(dir)));
+            ProbeException e = assertThrows(
+                    ProbeException.class,
+                    () -> new FsWriteProbe()
+                            .run(requirement(ProbeType.FS_WRITE, "fileSize", mib(1), "direct", "true"), context(dir)));
             assertTrue(e.getMessage().contains("O_DIRECT is not supported on " + dir + " (tmpfs)"), e.getMessage());
             assertTrue(e.getMessage().contains("direct: auto"), e.getMessage());
 
-            List<Measurement> ms = new FsWriteProbe().run(
-                    requirement(ProbeType.FS_WRITE, "fileSize", mib(1), "direct", "auto"), context(dir));
+            List<Measurement> ms = new FsWriteProbe()
+                    .run(requirement(ProbeType.FS_WRITE, "fileSize", mib(1), "direct", "auto"), context(dir));
             assertEquals("false", metric(ms, "latency").context().get(FsProbeEngine.DIRECT));
             assertEquals("true", metric(ms, "latency").context().get(FsProbeEngine.CACHE_AFFECTED));
         } finally {
@@ -120,8 +138,8 @@ class DirectIoTest {
     void shouldMarkTmpfsCacheAffectedEvenWithODirect() throws Exception {
         Path dir = shmDir();
         try {
-            List<Measurement> ms = new FsWriteProbe().run(
-                    requirement(ProbeType.FS_WRITE, "fileSize", mib(1), "direct", "auto"), context(dir));
+            List<Measurement> ms = new FsWriteProbe()
+                    .run(requirement(ProbeType.FS_WRITE, "fileSize", mib(1), "direct", "auto"), context(dir));
             Map<String, String> ctx = metric(ms, "latency").context();
             assertEquals("tmpfs", ctx.get(StorageFacts.FS_TYPE));
             assertEquals("true", ctx.get(FsProbeEngine.CACHE_AFFECTED), "tmpfs is memory: " + ctx);
@@ -147,8 +165,8 @@ class DirectIoTest {
 
     private static boolean acceptsODirect(Path dir) throws IOException {
         Path probe = dir.resolve("odirect-check");
-        try (FileChannel ch = FileChannel.open(probe, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                ExtendedOpenOption.DIRECT)) {
+        try (FileChannel ch = FileChannel.open(
+                probe, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT)) {
             return ch.isOpen();
         } catch (IOException | UnsupportedOperationException e) {
             return false;

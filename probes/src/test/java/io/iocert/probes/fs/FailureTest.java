@@ -28,13 +28,16 @@ class FailureTest {
     Path fsPath;
 
     private static FsProbeEngine failingAfter(int writes) {
-        return new FsProbeEngine((file, options) -> new FailingChannel(FileChannel.open(file, options), writes), files -> { }, 2);
+        return new FsProbeEngine(
+                (file, options) -> new FailingChannel(FileChannel.open(file, options), writes), files -> {}, 2);
     }
 
     @Test
     void shouldKeepWhatWasMeasuredBeforeAWriteFailed() throws Exception {
-        List<Measurement> ms = new FsWriteProbe(failingAfter(5)).run(
-                requirement(ProbeType.FS_WRITE, "fileSize", mib(1), "blockSize", kib(64), "direct", "false"), context(fsPath));
+        List<Measurement> ms = new FsWriteProbe(failingAfter(5))
+                .run(
+                        requirement(ProbeType.FS_WRITE, "fileSize", mib(1), "blockSize", kib(64), "direct", "false"),
+                        context(fsPath));
 
         Measurement latency = metric(ms, "latency");
         assertEquals(5, latency.samples());
@@ -48,8 +51,19 @@ class FailureTest {
 
     @Test
     void shouldThrowWhenNothingCouldBeMeasured() {
-        ProbeException e = assertThrows(ProbeException.class, () -> new FsWriteProbe(failingAfter(0)).run(
-                requirement(ProbeType.FS_WRITE, "fileSize", mib(1), "blockSize", kib(64), "direct", "false"), context(fsPath)));
+        ProbeException e = assertThrows(
+                ProbeException.class,
+                () -> new FsWriteProbe(failingAfter(0))
+                        .run(
+                                requirement(
+                                        ProbeType.FS_WRITE,
+                                        "fileSize",
+                                        mib(1),
+                                        "blockSize",
+                                        kib(64),
+                                        "direct",
+                                        "false"),
+                                context(fsPath)));
 
         assertTrue(e.getMessage().startsWith("fs.write failed in " + fsPath), e.getMessage());
         assertTrue(e.getMessage().endsWith("before measuring anything: No space left on device"), e.getMessage());
@@ -67,8 +81,11 @@ class FailureTest {
         AtomicReference<Throwable> thrown = new AtomicReference<>();
         Thread t = new Thread(() -> {
             try {
-                new FsReadProbe().run(requirement(ProbeType.FS_READ, "fileSize", mib(4), "blockSize", kib(64), "direct", "auto"),
-                        context(fsPath, Duration.ofSeconds(60), NanoClock.SYSTEM, interruptAfterPreparing));
+                new FsReadProbe()
+                        .run(
+                                requirement(
+                                        ProbeType.FS_READ, "fileSize", mib(4), "blockSize", kib(64), "direct", "auto"),
+                                context(fsPath, Duration.ofSeconds(60), NanoClock.SYSTEM, interruptAfterPreparing));
             } catch (Throwable e) {
                 thrown.set(e);
             }

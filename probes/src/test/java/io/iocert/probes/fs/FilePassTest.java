@@ -23,16 +23,26 @@ class FilePassTest {
     private final Histogram latency = new Histogram(3);
 
     private FilePass pass(ScriptedChannel ch, FilePass.Plan plan, AtomicLong totalLeft, FilePass.Waiter waiter) {
-        OperationRecorder recorder = new OperationRecorder(clock, latency,
-                new IntervalTracker(0, OptionalLong.of(1_000_000L)), 0);
+        OperationRecorder recorder =
+                new OperationRecorder(clock, latency, new IntervalTracker(0, OptionalLong.of(1_000_000L)), 0);
         BlockSource source = new BlockSource(BLOCK, BLOCK, 1, new SplittableRandom(1));
         ByteBuffer readBuffer = AlignedBuffers.allocate(BLOCK, BLOCK);
-        return new FilePass(ch, plan, source, readBuffer, recorder, Long.MAX_VALUE / 4, new AtomicBoolean(),
-                new AtomicLong(), totalLeft, new SplittableRandom(42), waiter);
+        return new FilePass(
+                ch,
+                plan,
+                source,
+                readBuffer,
+                recorder,
+                Long.MAX_VALUE / 4,
+                new AtomicBoolean(),
+                new AtomicLong(),
+                totalLeft,
+                new SplittableRandom(42),
+                waiter);
     }
 
-    private static FilePass.Plan plan(boolean random, long fileBlocks, long capBytes, int readPercent, long fsync,
-                                      long intervalNs) {
+    private static FilePass.Plan plan(
+            boolean random, long fileBlocks, long capBytes, int readPercent, long fsync, long intervalNs) {
         return new FilePass.Plan(random, fileBlocks * BLOCK, BLOCK, capBytes, readPercent, fsync, intervalNs);
     }
 
@@ -43,8 +53,12 @@ class FilePassTest {
     @Test
     void shouldPickBlockAlignedRandomOffsetsThatCoverTheFile() {
         ScriptedChannel ch = channel(10);
-        FilePass.Outcome o = pass(ch, plan(true, 16, Long.MAX_VALUE, 0, FsWorkload.FSYNC_NONE, 0),
-                new AtomicLong(2000L * BLOCK), t -> { }).call();
+        FilePass.Outcome o = pass(
+                        ch,
+                        plan(true, 16, Long.MAX_VALUE, 0, FsWorkload.FSYNC_NONE, 0),
+                        new AtomicLong(2000L * BLOCK),
+                        t -> {})
+                .call();
 
         assertEquals(FilePass.End.TOTAL, o.end());
         assertEquals(2000, ch.accesses.size());
@@ -57,14 +71,21 @@ class FilePassTest {
         }
         assertEquals(16, offsets.size());
         // Not the sequential order: the first 16 operations do not visit the blocks front to back.
-        List<Long> first = ch.accesses.stream().limit(16).map(ScriptedChannel.Access::offset).toList();
-        assertTrue(!first.equals(java.util.stream.LongStream.range(0, 16).map(b -> b * BLOCK).boxed().toList()));
+        List<Long> first = ch.accesses.stream()
+                .limit(16)
+                .map(ScriptedChannel.Access::offset)
+                .toList();
+        assertTrue(!first.equals(java.util.stream.LongStream.range(0, 16)
+                .map(b -> b * BLOCK)
+                .boxed()
+                .toList()));
     }
 
     @Test
     void shouldStopARandomPassAtTheFileSizeWhenNoTotalIsGiven() {
         ScriptedChannel ch = channel(10);
-        FilePass.Outcome o = pass(ch, plan(true, 16, 16L * BLOCK, 0, FsWorkload.FSYNC_NONE, 0), null, t -> { }).call();
+        FilePass.Outcome o = pass(ch, plan(true, 16, 16L * BLOCK, 0, FsWorkload.FSYNC_NONE, 0), null, t -> {})
+                .call();
 
         assertEquals(FilePass.End.COMPLETE, o.end());
         assertEquals(16, ch.accesses.size());
@@ -75,11 +96,12 @@ class FilePassTest {
     void shouldWrapASequentialPassToTheFileStartUntilTheTotalIsDone() {
         ScriptedChannel ch = channel(10);
         AtomicLong totalLeft = new AtomicLong(10L * BLOCK);
-        FilePass.Outcome o = pass(ch, plan(false, 4, Long.MAX_VALUE, 0, FsWorkload.FSYNC_NONE, 0), totalLeft,
-                t -> { }).call();
+        FilePass.Outcome o = pass(ch, plan(false, 4, Long.MAX_VALUE, 0, FsWorkload.FSYNC_NONE, 0), totalLeft, t -> {})
+                .call();
 
         assertEquals(FilePass.End.TOTAL, o.end());
-        assertEquals(List.of(0L, 1L, 2L, 3L, 0L, 1L, 2L, 3L, 0L, 1L),
+        assertEquals(
+                List.of(0L, 1L, 2L, 3L, 0L, 1L, 2L, 3L, 0L, 1L),
                 ch.accesses.stream().map(a -> a.offset() / BLOCK).toList());
         assertEquals(0, totalLeft.get());
         assertEquals(10, latency.getTotalCount());
@@ -90,9 +112,11 @@ class FilePassTest {
         AtomicLong totalLeft = new AtomicLong(7L * BLOCK);
         ScriptedChannel a = channel(10);
         ScriptedChannel b = channel(10);
-        long done = pass(a, plan(false, 4, Long.MAX_VALUE, 0, FsWorkload.FSYNC_NONE, 0), totalLeft, t -> { }).call()
+        long done = pass(a, plan(false, 4, Long.MAX_VALUE, 0, FsWorkload.FSYNC_NONE, 0), totalLeft, t -> {})
+                .call()
                 .bytesDone();
-        done += pass(b, plan(false, 4, Long.MAX_VALUE, 0, FsWorkload.FSYNC_NONE, 0), totalLeft, t -> { }).call()
+        done += pass(b, plan(false, 4, Long.MAX_VALUE, 0, FsWorkload.FSYNC_NONE, 0), totalLeft, t -> {})
+                .call()
                 .bytesDone();
 
         assertEquals(7L * BLOCK, done);
@@ -102,7 +126,7 @@ class FilePassTest {
     @Test
     void shouldFsyncAfterEveryNthWriteAndChargeItToThatWrite() {
         ScriptedChannel ch = new ScriptedChannel(clock, i -> 10, 1000);
-        pass(ch, plan(false, 10, 10L * BLOCK, 0, 3, 0), null, t -> { }).call();
+        pass(ch, plan(false, 10, 10L * BLOCK, 0, 3, 0), null, t -> {}).call();
 
         assertEquals(List.of(3, 6, 9), ch.forcedAfterAccess);
         assertEquals(10, latency.getTotalCount());
@@ -113,7 +137,8 @@ class FilePassTest {
     @Test
     void shouldFsyncOnceAtTheEndAndChargeItToTheLastWrite() {
         ScriptedChannel ch = new ScriptedChannel(clock, i -> 10, 1000);
-        pass(ch, plan(false, 5, 5L * BLOCK, 0, FsWorkload.FSYNC_END, 0), null, t -> { }).call();
+        pass(ch, plan(false, 5, 5L * BLOCK, 0, FsWorkload.FSYNC_END, 0), null, t -> {})
+                .call();
 
         assertEquals(List.of(5), ch.forcedAfterAccess);
         assertEquals(5, latency.getTotalCount());
@@ -124,8 +149,8 @@ class FilePassTest {
     @Test
     void shouldReadAboutReadPercentOfTheOperations() {
         ScriptedChannel ch = channel(10);
-        pass(ch, plan(true, 64, Long.MAX_VALUE, 70, FsWorkload.FSYNC_NONE, 0), new AtomicLong(2000L * BLOCK),
-                t -> { }).call();
+        pass(ch, plan(true, 64, Long.MAX_VALUE, 70, FsWorkload.FSYNC_NONE, 0), new AtomicLong(2000L * BLOCK), t -> {})
+                .call();
 
         assertEquals(2000, ch.accesses.size());
         double share = ch.reads() / 2000.0;
@@ -136,7 +161,8 @@ class FilePassTest {
     @Test
     void shouldNeverFsyncReads() {
         ScriptedChannel ch = channel(10);
-        pass(ch, plan(true, 64, Long.MAX_VALUE, 50, 1, 0), new AtomicLong(200L * BLOCK), t -> { }).call();
+        pass(ch, plan(true, 64, Long.MAX_VALUE, 50, 1, 0), new AtomicLong(200L * BLOCK), t -> {})
+                .call();
 
         assertEquals(200 - ch.reads(), ch.forces());
     }
@@ -149,7 +175,8 @@ class FilePassTest {
             waitedFor.add(t);
             clock.now = Math.max(clock.now, t);
         };
-        pass(ch, plan(false, 5, 5L * BLOCK, 0, FsWorkload.FSYNC_NONE, 100), null, waiter).call();
+        pass(ch, plan(false, 5, 5L * BLOCK, 0, FsWorkload.FSYNC_NONE, 100), null, waiter)
+                .call();
 
         assertEquals(List.of(0L, 100L, 200L, 300L, 400L), waitedFor);
         assertEquals(5, latency.getTotalCount());
@@ -161,7 +188,8 @@ class FilePassTest {
         // Interval 100 ns, operations take 10 ns, but operation 5 stalls for 1000 ns (ten intervals).
         ScriptedChannel ch = new ScriptedChannel(clock, i -> i == 5 ? 1000 : 10, 0);
         FilePass.Waiter waiter = t -> clock.now = Math.max(clock.now, t);
-        pass(ch, plan(false, 30, 30L * BLOCK, 0, FsWorkload.FSYNC_NONE, 100), null, waiter).call();
+        pass(ch, plan(false, 30, 30L * BLOCK, 0, FsWorkload.FSYNC_NONE, 100), null, waiter)
+                .call();
 
         assertEquals(30, latency.getTotalCount());
         assertEquals(1000, latency.getMaxValue());
@@ -175,7 +203,8 @@ class FilePassTest {
     @Test
     void shouldShowAStallAsOneSlowOperationOnAClosedLoop() {
         ScriptedChannel ch = new ScriptedChannel(clock, i -> i == 5 ? 1000 : 10, 0);
-        pass(ch, plan(false, 30, 30L * BLOCK, 0, FsWorkload.FSYNC_NONE, 0), null, t -> { }).call();
+        pass(ch, plan(false, 30, 30L * BLOCK, 0, FsWorkload.FSYNC_NONE, 0), null, t -> {})
+                .call();
 
         assertEquals(1, latency.getCountBetweenValues(100, 2000));
     }
@@ -183,10 +212,20 @@ class FilePassTest {
     @Test
     void shouldNotStartAPlannedOperationAtOrAfterTheDeadline() {
         ScriptedChannel ch = channel(10);
-        OperationRecorder recorder = new OperationRecorder(clock, latency, new IntervalTracker(0, OptionalLong.of(1000L)), 0);
-        FilePass p = new FilePass(ch, plan(true, 16, Long.MAX_VALUE, 0, FsWorkload.FSYNC_NONE, 100),
-                new BlockSource(BLOCK, BLOCK, 1, new SplittableRandom(1)), null, recorder, 1000, new AtomicBoolean(),
-                new AtomicLong(), null, new SplittableRandom(3), t -> clock.now = Math.max(clock.now, t));
+        OperationRecorder recorder =
+                new OperationRecorder(clock, latency, new IntervalTracker(0, OptionalLong.of(1000L)), 0);
+        FilePass p = new FilePass(
+                ch,
+                plan(true, 16, Long.MAX_VALUE, 0, FsWorkload.FSYNC_NONE, 100),
+                new BlockSource(BLOCK, BLOCK, 1, new SplittableRandom(1)),
+                null,
+                recorder,
+                1000,
+                new AtomicBoolean(),
+                new AtomicLong(),
+                null,
+                new SplittableRandom(3),
+                t -> clock.now = Math.max(clock.now, t));
 
         assertEquals(FilePass.End.DEADLINE, p.call().end());
         assertEquals(10, ch.accesses.size());

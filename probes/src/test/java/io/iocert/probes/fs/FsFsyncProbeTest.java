@@ -37,8 +37,8 @@ class FsFsyncProbeTest {
         Files.writeString(fsPath.resolve("keep.txt"), "not iocert's");
         Map<String, String> before = FsTesting.snapshot(fsPath);
 
-        List<Measurement> ms = new FsFsyncProbe(64 * 1024).run(
-                requirement(ProbeType.FS_FSYNC, "sync", sync, "duration", ms(200)), context(fsPath));
+        List<Measurement> ms = new FsFsyncProbe(64 * 1024)
+                .run(requirement(ProbeType.FS_FSYNC, "sync", sync, "duration", ms(200)), context(fsPath));
 
         assertEquals(1, ms.size());
         Measurement latency = ms.get(0);
@@ -62,9 +62,14 @@ class FsFsyncProbeTest {
 
     @Test
     void shouldStopAtTheBudgetWhenItEndsBeforeTheDuration() throws Exception {
-        List<Measurement> ms = new FsFsyncProbe(64 * 1024).run(
-                requirement(ProbeType.FS_FSYNC, "duration", ms(60_000)),
-                FsTesting.context(fsPath, Duration.ofMillis(150), io.iocert.probes.NanoClock.SYSTEM, ProgressListener.NONE));
+        List<Measurement> ms = new FsFsyncProbe(64 * 1024)
+                .run(
+                        requirement(ProbeType.FS_FSYNC, "duration", ms(60_000)),
+                        FsTesting.context(
+                                fsPath,
+                                Duration.ofMillis(150),
+                                io.iocert.probes.NanoClock.SYSTEM,
+                                ProgressListener.NONE));
 
         assertEquals("budget", ms.get(0).context().get(FsProbeEngine.STOPPED_BY));
         assertTrue(ms.get(0).samples() > 0);
@@ -74,10 +79,18 @@ class FsFsyncProbeTest {
     @Test
     void shouldExcludeWarmupAndWrapInsideItsBoundedFile() throws Exception {
         // 1 ns per clock reading: each op spans a few readings, the run a known number of ops.
-        List<Measurement> ms = new FsFsyncProbe(8 * 1024).run(
-                requirement(ProbeType.FS_FSYNC, "blockSize", kib(4), "warmup", io.iocert.spec.Quantity.nanos(20),
-                        "duration", io.iocert.spec.Quantity.nanos(60)),
-                FsTesting.context(fsPath, Duration.ofSeconds(60), FsTesting.steppingClock(1), ProgressListener.NONE));
+        List<Measurement> ms = new FsFsyncProbe(8 * 1024)
+                .run(
+                        requirement(
+                                ProbeType.FS_FSYNC,
+                                "blockSize",
+                                kib(4),
+                                "warmup",
+                                io.iocert.spec.Quantity.nanos(20),
+                                "duration",
+                                io.iocert.spec.Quantity.nanos(60)),
+                        FsTesting.context(
+                                fsPath, Duration.ofSeconds(60), FsTesting.steppingClock(1), ProgressListener.NONE));
 
         Measurement latency = ms.get(0);
         // Each op reads the clock twice (start, end), so ops start at begin+1, +3, ...; those starting
@@ -90,8 +103,9 @@ class FsFsyncProbeTest {
 
     @Test
     void shouldRefuseAnUnknownSyncCall() {
-        ProbeException e = assertThrows(ProbeException.class, () -> new FsFsyncProbe().run(
-                requirement(ProbeType.FS_FSYNC, "sync", "msync"), context(fsPath)));
+        ProbeException e = assertThrows(
+                ProbeException.class,
+                () -> new FsFsyncProbe().run(requirement(ProbeType.FS_FSYNC, "sync", "msync"), context(fsPath)));
         assertTrue(e.getMessage().contains("fsync or fdatasync"), e.getMessage());
     }
 

@@ -43,8 +43,10 @@ class FsMetadataProbeTest {
             try (Stream<Path> s = Files.walk(workspace)) {
                 List<Path> all = s.filter(p -> !p.equals(workspace)).toList();
                 directories.set(all.stream().filter(Files::isDirectory).count());
-                files.set(all.stream().filter(Files::isRegularFile)
-                        .filter(p -> !p.getFileName().toString().equals(Workspace.MARKER)).count());
+                files.set(all.stream()
+                        .filter(Files::isRegularFile)
+                        .filter(p -> !p.getFileName().toString().equals(Workspace.MARKER))
+                        .count());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -58,10 +60,11 @@ class FsMetadataProbeTest {
         Map<String, String> before = FsTesting.snapshot(fsPath);
         Census census = new Census();
 
-        List<Measurement> ms = new FsMetadataProbe(census::take, 2).run(
-                requirement(ProbeType.FS_METADATA, "operation", operation, "files", 300L), context(fsPath));
+        List<Measurement> ms = new FsMetadataProbe(census::take, 2)
+                .run(requirement(ProbeType.FS_METADATA, "operation", operation, "files", 300L), context(fsPath));
 
-        assertEquals(List.of("latency", "ops"), ms.stream().map(Measurement::metric).toList());
+        assertEquals(
+                List.of("latency", "ops"), ms.stream().map(Measurement::metric).toList());
         Measurement latency = metric(ms, "latency");
         assertEquals("ns", latency.unit());
         assertEquals(300, latency.samples());
@@ -74,7 +77,9 @@ class FsMetadataProbeTest {
         assertEquals("ops/s", ops.unit());
         assertTrue(ops.intervals().values().size() > 0);
         // Every measured operation lies within some interval or the partial tail; none is invented.
-        double counted = ops.intervals().values().stream().mapToDouble(v -> v * ops.intervals().intervalNs() / 1e9).sum();
+        double counted = ops.intervals().values().stream()
+                .mapToDouble(v -> v * ops.intervals().intervalNs() / 1e9)
+                .sum();
         assertTrue(counted > 0 && counted <= 300 + 1e-6, "ops counted in intervals: " + counted);
         assertEquals(ops.intervals().intervalNs(), ops.workload().get("interval"));
         assertEquals(operation.equals("unlink") ? 0 : 300, census.files.get());
@@ -91,16 +96,30 @@ class FsMetadataProbeTest {
     void shouldSpreadFilesOverNestedDirectoriesOfAtMostAHundredInATree() throws Exception {
         Census census = new Census();
         List<Path> deepest = new java.util.ArrayList<>();
-        List<Measurement> ms = new FsMetadataProbe(ws -> {
-            census.take(ws);
-            try (Stream<Path> s = Files.walk(ws)) {
-                s.filter(Files::isRegularFile).filter(p -> p.getFileName().toString().startsWith("f"))
-                        .forEach(p -> deepest.add(ws.relativize(p)));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }, 2).run(requirement(ProbeType.FS_METADATA, "operation", "stat", "files", 500L, "layout", "tree",
-                "threads", 2L), context(fsPath));
+        List<Measurement> ms = new FsMetadataProbe(
+                        ws -> {
+                            census.take(ws);
+                            try (Stream<Path> s = Files.walk(ws)) {
+                                s.filter(Files::isRegularFile)
+                                        .filter(p -> p.getFileName().toString().startsWith("f"))
+                                        .forEach(p -> deepest.add(ws.relativize(p)));
+                            } catch (IOException e) {
+                                throw new UncheckedIOException(e);
+                            }
+                        },
+                        2)
+                .run(
+                        requirement(
+                                ProbeType.FS_METADATA,
+                                "operation",
+                                "stat",
+                                "files",
+                                500L,
+                                "layout",
+                                "tree",
+                                "threads",
+                                2L),
+                        context(fsPath));
 
         // Two threads of 250 files: each has its own root, one level-one directory and three leaves.
         assertEquals(2 + 2 * (1 + 3), census.directories.get());
@@ -123,11 +142,15 @@ class FsMetadataProbeTest {
         Map<String, String> before = FsTesting.snapshot(fsPath);
         Census census = new Census();
 
-        new FsMetadataProbe(ws -> {
-            census.take(ws);
-            Workspace.closeAllOpen(); // what the hook does on SIGINT/SIGTERM
-        }, 2).run(requirement(ProbeType.FS_METADATA, "operation", "create", "files", 250L, "layout", "tree"),
-                context(fsPath));
+        new FsMetadataProbe(
+                        ws -> {
+                            census.take(ws);
+                            Workspace.closeAllOpen(); // what the hook does on SIGINT/SIGTERM
+                        },
+                        2)
+                .run(
+                        requirement(ProbeType.FS_METADATA, "operation", "create", "files", 250L, "layout", "tree"),
+                        context(fsPath));
 
         assertEquals(250, census.files.get());
         assertEquals(1 + 1 + 3, census.directories.get());
@@ -136,9 +159,10 @@ class FsMetadataProbeTest {
 
     @Test
     void shouldRepeatStatPassesUntilTheDuration() throws Exception {
-        List<Measurement> ms = new FsMetadataProbe().run(
-                requirement(ProbeType.FS_METADATA, "operation", "stat", "files", 50L, "duration", ms(150)),
-                context(fsPath));
+        List<Measurement> ms = new FsMetadataProbe()
+                .run(
+                        requirement(ProbeType.FS_METADATA, "operation", "stat", "files", 50L, "duration", ms(150)),
+                        context(fsPath));
 
         Measurement latency = metric(ms, "latency");
         assertTrue(latency.samples() > 50, "samples " + latency.samples());
@@ -149,10 +173,14 @@ class FsMetadataProbeTest {
 
     @Test
     void shouldStopAtTheBudget() throws Exception {
-        List<Measurement> ms = new FsMetadataProbe().run(
-                requirement(ProbeType.FS_METADATA, "operation", "stat", "files", 20L, "duration", ms(60_000)),
-                FsTesting.context(fsPath, java.time.Duration.ofMillis(150), io.iocert.probes.NanoClock.SYSTEM,
-                        io.iocert.probes.ProgressListener.NONE));
+        List<Measurement> ms = new FsMetadataProbe()
+                .run(
+                        requirement(ProbeType.FS_METADATA, "operation", "stat", "files", 20L, "duration", ms(60_000)),
+                        FsTesting.context(
+                                fsPath,
+                                java.time.Duration.ofMillis(150),
+                                io.iocert.probes.NanoClock.SYSTEM,
+                                io.iocert.probes.ProgressListener.NONE));
 
         assertEquals("budget", metric(ms, "latency").context().get(FsProbeEngine.STOPPED_BY));
         FsTesting.assertNoWorkspaceLeft(fsPath);
@@ -160,8 +188,10 @@ class FsMetadataProbeTest {
 
     @Test
     void shouldRefuseMoreThreadsThanFiles() {
-        ProbeException e = assertThrows(ProbeException.class, () -> new FsMetadataProbe().run(
-                requirement(ProbeType.FS_METADATA, "files", 2L, "threads", 3L), context(fsPath)));
+        ProbeException e = assertThrows(
+                ProbeException.class,
+                () -> new FsMetadataProbe()
+                        .run(requirement(ProbeType.FS_METADATA, "files", 2L, "threads", 3L), context(fsPath)));
         assertTrue(e.getMessage().contains("threads 3 exceeds files 2"), e.getMessage());
     }
 
@@ -178,8 +208,10 @@ class FsMetadataProbeTest {
                       ops: {p10: ">= 1 ops/s"}
                 """;
         Requirement r = SpecLoader.parse(yaml, "test").requirements().get(0);
-        assertEquals(new FsMetadataProbe.Settings(FsMetadataProbe.Operation.UNLINK, 120, true, 2,
-                OptionalLong.of(5_000_000_000L)), FsMetadataProbe.resolve(r.workload(), 4));
+        assertEquals(
+                new FsMetadataProbe.Settings(
+                        FsMetadataProbe.Operation.UNLINK, 120, true, 2, OptionalLong.of(5_000_000_000L)),
+                FsMetadataProbe.resolve(r.workload(), 4));
 
         List<Measurement> ms = new FsMetadataProbe().run(r, context(fsPath));
         assertEquals(120, metric(ms, "latency").samples());
@@ -189,6 +221,7 @@ class FsMetadataProbeTest {
 
     @Test
     void shouldBeFoundThroughTheServiceLoader() {
-        assertInstanceOf(FsMetadataProbe.class, Probes.forType(ProbeType.FS_METADATA).orElseThrow());
+        assertInstanceOf(
+                FsMetadataProbe.class, Probes.forType(ProbeType.FS_METADATA).orElseThrow());
     }
 }

@@ -33,21 +33,39 @@ class FsPatternsProbeTest {
     private final List<Long> fileSizes = new ArrayList<>();
 
     private FsProbeEngine engine() {
-        return new FsProbeEngine(FileChannel::open, files -> {
-            for (Path f : files) {
-                try {
-                    fileSizes.add(Files.size(f));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-        }, 2);
+        return new FsProbeEngine(
+                FileChannel::open,
+                files -> {
+                    for (Path f : files) {
+                        try {
+                            fileSizes.add(Files.size(f));
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    }
+                },
+                2);
     }
 
     @Test
     void shouldStopSequentialWritesExactlyAtTotalSizeWrappingWithinTheFile() throws Exception {
-        List<Measurement> ms = new FsWriteProbe(engine()).run(requirement(ProbeType.FS_WRITE, "blockSize", kib(64),
-                "fileSize", mib(1), "totalSize", mib(3), "threads", 2L, "direct", "auto", "fsync", "end"), context(fsPath));
+        List<Measurement> ms = new FsWriteProbe(engine())
+                .run(
+                        requirement(
+                                ProbeType.FS_WRITE,
+                                "blockSize",
+                                kib(64),
+                                "fileSize",
+                                mib(1),
+                                "totalSize",
+                                mib(3),
+                                "threads",
+                                2L,
+                                "direct",
+                                "auto",
+                                "fsync",
+                                "end"),
+                        context(fsPath));
 
         Measurement latency = metric(ms, "latency");
         assertEquals(48, latency.samples());
@@ -70,9 +88,23 @@ class FsPatternsProbeTest {
     @ValueSource(strings = {"random", "sequential"})
     void shouldKeepGoingForTheWholeDurationBeyondOneFileSize(String pattern) throws Exception {
         // 16 blocks per file, but 400 ms at 500 ops/s plans about 200 operations.
-        List<Measurement> ms = new FsWriteProbe(engine()).run(requirement(ProbeType.FS_WRITE, "pattern", pattern,
-                "blockSize", kib(4), "fileSize", kib(64), "rate", new Quantity(500, Dimension.OP_RATE),
-                "duration", ms(400), "direct", "auto"), context(fsPath));
+        List<Measurement> ms = new FsWriteProbe(engine())
+                .run(
+                        requirement(
+                                ProbeType.FS_WRITE,
+                                "pattern",
+                                pattern,
+                                "blockSize",
+                                kib(4),
+                                "fileSize",
+                                kib(64),
+                                "rate",
+                                new Quantity(500, Dimension.OP_RATE),
+                                "duration",
+                                ms(400),
+                                "direct",
+                                "auto"),
+                        context(fsPath));
 
         Measurement latency = metric(ms, "latency");
         assertTrue(latency.samples() > 100, "samples " + latency.samples());
@@ -82,8 +114,23 @@ class FsPatternsProbeTest {
 
     @Test
     void shouldMoveOneFileSizePerThreadOnARandomRunWithoutTotalSizeOrDuration() throws Exception {
-        List<Measurement> ms = new FsWriteProbe(engine()).run(requirement(ProbeType.FS_WRITE, "pattern", "random",
-                "blockSize", kib(4), "fileSize", kib(256), "threads", 2L, "direct", "auto", "fsync", 8L), context(fsPath));
+        List<Measurement> ms = new FsWriteProbe(engine())
+                .run(
+                        requirement(
+                                ProbeType.FS_WRITE,
+                                "pattern",
+                                "random",
+                                "blockSize",
+                                kib(4),
+                                "fileSize",
+                                kib(256),
+                                "threads",
+                                2L,
+                                "direct",
+                                "auto",
+                                "fsync",
+                                8L),
+                        context(fsPath));
 
         Measurement latency = metric(ms, "latency");
         assertEquals(2 * 64, latency.samples());
@@ -96,9 +143,25 @@ class FsPatternsProbeTest {
 
     @Test
     void shouldRunMixedRandomIoCountingEveryOperation() throws Exception {
-        List<Measurement> ms = new FsReadProbe(engine()).run(requirement(ProbeType.FS_READ, "pattern", "random",
-                "blockSize", kib(4), "fileSize", kib(512), "threads", 2L, "direct", "auto", "readPercent", 70L,
-                "totalSize", kib(4 * 300)), context(fsPath));
+        List<Measurement> ms = new FsReadProbe(engine())
+                .run(
+                        requirement(
+                                ProbeType.FS_READ,
+                                "pattern",
+                                "random",
+                                "blockSize",
+                                kib(4),
+                                "fileSize",
+                                kib(512),
+                                "threads",
+                                2L,
+                                "direct",
+                                "auto",
+                                "readPercent",
+                                70L,
+                                "totalSize",
+                                kib(4 * 300)),
+                        context(fsPath));
 
         Measurement latency = metric(ms, "latency");
         assertEquals(300, latency.samples());
@@ -109,9 +172,23 @@ class FsPatternsProbeTest {
 
     @Test
     void shouldRunAnOpenLoopAtTheTargetRate() throws Exception {
-        List<Measurement> ms = new FsWriteProbe(engine()).run(requirement(ProbeType.FS_WRITE, "pattern", "random",
-                "blockSize", kib(4), "fileSize", kib(256), "direct", "auto", "rate", new Quantity(2000, Dimension.OP_RATE),
-                "totalSize", kib(4 * 40)), context(fsPath));
+        List<Measurement> ms = new FsWriteProbe(engine())
+                .run(
+                        requirement(
+                                ProbeType.FS_WRITE,
+                                "pattern",
+                                "random",
+                                "blockSize",
+                                kib(4),
+                                "fileSize",
+                                kib(256),
+                                "direct",
+                                "auto",
+                                "rate",
+                                new Quantity(2000, Dimension.OP_RATE),
+                                "totalSize",
+                                kib(4 * 40)),
+                        context(fsPath));
 
         Measurement latency = metric(ms, "latency");
         assertEquals(40, latency.samples());

@@ -37,8 +37,10 @@ class FsSpecWorkloadTest {
 
     @Test
     void shouldResolveAMixedOpenLoopRandomWorkloadFromSpecSyntax() throws Exception {
-        FsWorkload w = resolve("{pattern: random, blockSize: 8KiB, fileSize: 1MiB, threads: 4, readPercent: 70,"
-                + " rate: 5000 IOPS, totalSize: 3MiB, fsync: 16}", "fs.read");
+        FsWorkload w = resolve(
+                "{pattern: random, blockSize: 8KiB, fileSize: 1MiB, threads: 4, readPercent: 70,"
+                        + " rate: 5000 IOPS, totalSize: 3MiB, fsync: 16}",
+                "fs.read");
 
         assertTrue(w.random());
         assertEquals(70, w.readPercent());
@@ -50,8 +52,8 @@ class FsSpecWorkloadTest {
 
     @Test
     void shouldResolveFsyncEndAndASequentialTotalFromSpecSyntax() throws Exception {
-        FsWorkload w = resolve("{pattern: sequential, blockSize: 1MiB, fileSize: 64MiB, totalSize: 256MiB, fsync: end}",
-                "fs.write");
+        FsWorkload w = resolve(
+                "{pattern: sequential, blockSize: 1MiB, fileSize: 64MiB, totalSize: 256MiB, fsync: end}", "fs.write");
 
         assertFalse(w.random());
         assertEquals(FsWorkload.FSYNC_END, w.fsyncEvery());

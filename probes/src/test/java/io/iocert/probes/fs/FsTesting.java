@@ -26,8 +26,7 @@ import java.util.stream.Stream;
 final class FsTesting {
     static final String RUN_ID = "test-run";
 
-    private FsTesting() {
-    }
+    private FsTesting() {}
 
     static Requirement requirement(ProbeType probe, Object... keyValues) {
         Map<String, Object> values = new java.util.LinkedHashMap<>();
@@ -58,7 +57,9 @@ final class FsTesting {
     }
 
     static Measurement metric(List<Measurement> ms, String metric) {
-        return ms.stream().filter(m -> m.metric().equals(metric)).findFirst()
+        return ms.stream()
+                .filter(m -> m.metric().equals(metric))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no " + metric + " in " + ms));
     }
 
@@ -68,8 +69,12 @@ final class FsTesting {
         try (Stream<Path> s = Files.walk(dir)) {
             for (Path p : (Iterable<Path>) s::iterator) {
                 String key = dir.relativize(p).toString();
-                m.put(key, Files.isDirectory(p) ? "<dir>" : java.util.HexFormat.of().formatHex(Files.readAllBytes(p))
-                        + "@" + Files.getLastModifiedTime(p).toMillis());
+                m.put(
+                        key,
+                        Files.isDirectory(p)
+                                ? "<dir>"
+                                : java.util.HexFormat.of().formatHex(Files.readAllBytes(p)) + "@"
+                                        + Files.getLastModifiedTime(p).toMillis());
             }
         }
         return m;
@@ -77,7 +82,11 @@ final class FsTesting {
 
     static void assertNoWorkspaceLeft(Path fsPath) throws IOException {
         try (Stream<Path> s = Files.list(fsPath)) {
-            assertEquals(List.of(), s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".iocert-")).toList());
+            assertEquals(
+                    List.of(),
+                    s.map(p -> p.getFileName().toString())
+                            .filter(n -> n.startsWith(".iocert-"))
+                            .toList());
         }
     }
 

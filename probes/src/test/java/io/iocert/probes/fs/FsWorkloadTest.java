@@ -41,8 +41,24 @@ class FsWorkloadTest {
 
     @Test
     void shouldGiveTheWorkloadAsRunInCanonicalNumbers() throws Exception {
-        FsWorkload w = FsWorkload.resolve(ProbeType.FS_READ, workload("pattern", "sequential", "blockSize", kib(4),
-                "fileSize", mib(64), "threads", "all", "direct", "auto", "duration", Quantity.nanos(5e9), "fsync", "none"), 3);
+        FsWorkload w = FsWorkload.resolve(
+                ProbeType.FS_READ,
+                workload(
+                        "pattern",
+                        "sequential",
+                        "blockSize",
+                        kib(4),
+                        "fileSize",
+                        mib(64),
+                        "threads",
+                        "all",
+                        "direct",
+                        "auto",
+                        "duration",
+                        Quantity.nanos(5e9),
+                        "fsync",
+                        "none"),
+                3);
 
         Map<String, Object> expected = new LinkedHashMap<>();
         expected.put("pattern", "sequential");
@@ -58,15 +74,17 @@ class FsWorkloadTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "pattern|zigzag|pattern 'zigzag' is not valid for fs.read; expected sequential or random",
-        "fsync|end|fsync end needs writes, but fs.read with readPercent 100 only reads; use fsync: none",
-        "fsync|0|fsync 0 is not valid for fs.read; expected none, end, or a whole number of writes of at least 1",
-        "readPercent|70|readPercent is only meaningful with pattern: random for fs.read, got pattern sequential",
-        "rate|0|rate must be positive for fs.read, got 0 ops/s",
-        "totalSize|1KiB|totalSize 1 KiB is smaller than blockSize 1 MiB; fs.read needs at least one whole block",
-        "direct|maybe|direct 'maybe' is not valid for fs.read; expected true, false or auto",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "pattern|zigzag|pattern 'zigzag' is not valid for fs.read; expected sequential or random",
+                "fsync|end|fsync end needs writes, but fs.read with readPercent 100 only reads; use fsync: none",
+                "fsync|0|fsync 0 is not valid for fs.read; expected none, end, or a whole number of writes of at least 1",
+                "readPercent|70|readPercent is only meaningful with pattern: random for fs.read, got pattern sequential",
+                "rate|0|rate must be positive for fs.read, got 0 ops/s",
+                "totalSize|1KiB|totalSize 1 KiB is smaller than blockSize 1 MiB; fs.read needs at least one whole block",
+                "direct|maybe|direct 'maybe' is not valid for fs.read; expected true, false or auto",
+            })
     void shouldRefuseWhatItCannotHonour(String key, String value, String message) {
         Object v = switch (key) {
             case "readPercent" -> Long.valueOf(value);
@@ -75,39 +93,62 @@ class FsWorkloadTest {
             case "fsync" -> value.equals("end") ? value : (Object) Long.valueOf(value);
             default -> value;
         };
-        ProbeException e = assertThrows(ProbeException.class,
-                () -> FsWorkload.resolve(ProbeType.FS_READ, workload(key, v), 2));
+        ProbeException e =
+                assertThrows(ProbeException.class, () -> FsWorkload.resolve(ProbeType.FS_READ, workload(key, v), 2));
         assertEquals(message, e.getMessage());
     }
 
     @Test
     void shouldRefuseKeysItDoesNotKnow() {
-        ProbeException e = assertThrows(ProbeException.class,
-                () -> FsWorkload.resolve(ProbeType.FS_WRITE, workload("messageSize", kib(8)), 2));
-        assertEquals("workload key 'messageSize' is not known to fs.write; expected one of pattern, blockSize, fileSize, "
-                + "threads, direct, fsync, readPercent, rate, duration, totalSize, interval, warmup", e.getMessage());
+        ProbeException e = assertThrows(
+                ProbeException.class, () -> FsWorkload.resolve(ProbeType.FS_WRITE, workload("messageSize", kib(8)), 2));
+        assertEquals(
+                "workload key 'messageSize' is not known to fs.write; expected one of pattern, blockSize, fileSize, "
+                        + "threads, direct, fsync, readPercent, rate, duration, totalSize, interval, warmup",
+                e.getMessage());
     }
 
     @Test
     void shouldRefuseAFileSmallerThanOneBlock() {
-        ProbeException e = assertThrows(ProbeException.class,
+        ProbeException e = assertThrows(
+                ProbeException.class,
                 () -> FsWorkload.resolve(ProbeType.FS_WRITE, workload("blockSize", mib(1), "fileSize", kib(4)), 2));
-        assertEquals("fileSize 4 KiB is smaller than blockSize 1 MiB; fs.write needs at least one whole block", e.getMessage());
+        assertEquals(
+                "fileSize 4 KiB is smaller than blockSize 1 MiB; fs.write needs at least one whole block",
+                e.getMessage());
     }
 
     @Test
     void shouldRefuseAValueOfTheWrongKind() {
-        ProbeException e = assertThrows(ProbeException.class,
+        ProbeException e = assertThrows(
+                ProbeException.class,
                 () -> FsWorkload.resolve(ProbeType.FS_WRITE, workload("blockSize", Quantity.nanos(5)), 2));
-        assertEquals("blockSize of fs.write must be a size (B, KB, KiB, MB, MiB, GB, GiB, TB, TiB), at most 1 GiB,"
-                + " got '5 ns'", e.getMessage());
+        assertEquals(
+                "blockSize of fs.write must be a size (B, KB, KiB, MB, MiB, GB, GiB, TB, TiB), at most 1 GiB,"
+                        + " got '5 ns'",
+                e.getMessage());
     }
 
     @Test
     void shouldGiveTheNewKeysInTheWorkloadAsRun() throws Exception {
-        FsWorkload w = FsWorkload.resolve(ProbeType.FS_WRITE, workload("pattern", "random", "blockSize", kib(4),
-                "fileSize", mib(1), "readPercent", 30L, "fsync", 4L, "totalSize", mib(2),
-                "rate", new Quantity(1000, io.iocert.spec.Dimension.OP_RATE)), 2);
+        FsWorkload w = FsWorkload.resolve(
+                ProbeType.FS_WRITE,
+                workload(
+                        "pattern",
+                        "random",
+                        "blockSize",
+                        kib(4),
+                        "fileSize",
+                        mib(1),
+                        "readPercent",
+                        30L,
+                        "fsync",
+                        4L,
+                        "totalSize",
+                        mib(2),
+                        "rate",
+                        new Quantity(1000, io.iocert.spec.Dimension.OP_RATE)),
+                2);
 
         Map<String, Object> asRun = w.asRun(true, 1_000_000L);
         assertEquals("random", asRun.get("pattern"));
@@ -120,16 +161,19 @@ class FsWorkloadTest {
 
     @Test
     void shouldRoundTotalSizeDownToWholeBlocks() throws Exception {
-        FsWorkload w = FsWorkload.resolve(ProbeType.FS_WRITE, workload("blockSize", kib(4), "fileSize", mib(1),
-                "totalSize", Quantity.bytes(10_000)), 1);
+        FsWorkload w = FsWorkload.resolve(
+                ProbeType.FS_WRITE,
+                workload("blockSize", kib(4), "fileSize", mib(1), "totalSize", Quantity.bytes(10_000)),
+                1);
 
         assertEquals(OptionalLong.of(8192), w.totalSizeBytes());
     }
 
     @Test
     void shouldRefuseAReadPercentAboveOneHundred() {
-        ProbeException e = assertThrows(ProbeException.class, () -> FsWorkload.resolve(ProbeType.FS_WRITE,
-                workload("pattern", "random", "readPercent", 101L), 1));
+        ProbeException e = assertThrows(
+                ProbeException.class,
+                () -> FsWorkload.resolve(ProbeType.FS_WRITE, workload("pattern", "random", "readPercent", 101L), 1));
         assertEquals(true, e.getMessage().startsWith("readPercent of fs.write must be "), e.getMessage());
     }
 }

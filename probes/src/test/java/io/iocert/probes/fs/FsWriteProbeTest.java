@@ -44,11 +44,14 @@ class FsWriteProbeTest {
 
     @Test
     void shouldRecordOneLatencyPerBlockWhenTheWholeFileIsWritten() throws Exception {
-        List<Measurement> ms = new FsWriteProbe().run(
-                requirement(ProbeType.FS_WRITE, "fileSize", mib(8), "blockSize", kib(256), "direct", "auto"),
-                context(fsPath));
+        List<Measurement> ms = new FsWriteProbe()
+                .run(
+                        requirement(ProbeType.FS_WRITE, "fileSize", mib(8), "blockSize", kib(256), "direct", "auto"),
+                        context(fsPath));
 
-        assertEquals(List.of("latency", "throughput", "iops"), ms.stream().map(Measurement::metric).toList());
+        assertEquals(
+                List.of("latency", "throughput", "iops"),
+                ms.stream().map(Measurement::metric).toList());
         Measurement latency = metric(ms, "latency");
         assertEquals("ns", latency.unit());
         assertEquals(32, latency.samples());
@@ -69,10 +72,17 @@ class FsWriteProbeTest {
     void shouldReportIntervalsWhoseMeanTimesLengthMatchesTheBytesWritten() throws Exception {
         long blockSize = 64 * 1024;
         long fileSize = 32L << 20;
-        List<Measurement> ms = new FsWriteProbe().run(
-                requirement(ProbeType.FS_WRITE, "fileSize", Quantity.bytes(fileSize), "blockSize", Quantity.bytes(blockSize),
-                        "direct", "auto"),
-                context(fsPath));
+        List<Measurement> ms = new FsWriteProbe()
+                .run(
+                        requirement(
+                                ProbeType.FS_WRITE,
+                                "fileSize",
+                                Quantity.bytes(fileSize),
+                                "blockSize",
+                                Quantity.bytes(blockSize),
+                                "direct",
+                                "auto"),
+                        context(fsPath));
 
         Measurement throughput = metric(ms, "throughput");
         Measurement iops = metric(ms, "iops");
@@ -85,10 +95,14 @@ class FsWriteProbeTest {
         // The trailing partial interval is left out, so the whole intervals hold at most all bytes and,
         // being at least as many as the tail, a good part of them.
         assertTrue(bytesInIntervals <= fileSize * (1 + 1e-9), bytesInIntervals + " > " + fileSize);
-        assertTrue(bytesInIntervals >= fileSize * 0.5 * n / (n + 1.0), bytesInIntervals + " too small for " + n + " intervals");
+        assertTrue(
+                bytesInIntervals >= fileSize * 0.5 * n / (n + 1.0),
+                bytesInIntervals + " too small for " + n + " intervals");
         // Every operation moves one block: IOPS and throughput are the same series in different units.
         for (int i = 0; i < n; i++) {
-            assertEquals(throughput.intervals().values().get(i), iops.intervals().values().get(i) * blockSize,
+            assertEquals(
+                    throughput.intervals().values().get(i),
+                    iops.intervals().values().get(i) * blockSize,
                     1e-6 * throughput.intervals().values().get(i) + 1e-6);
         }
     }
@@ -98,37 +112,66 @@ class FsWriteProbeTest {
     void shouldWriteIncompressibleDataWithoutHoles(int blockSize) throws Exception {
         long fileSize = 4L << 20;
         List<String> checked = new ArrayList<>();
-        FsProbeEngine engine = new FsProbeEngine(FileChannel::open, files -> {
-            for (Path f : files) {
-                try {
-                    assertEquals(fileSize, Files.size(f));
-                    double ratio = deflatedRatio(f);
-                    assertTrue(ratio > 0.99, "deflate shrank the file to " + ratio + " of its size");
-                    allocatedBytes(f).ifPresent(allocated -> assertTrue(allocated >= fileSize,
-                            "only " + allocated + " of " + fileSize + " bytes are allocated: the file is sparse"));
-                    checked.add(f.getFileName().toString());
-                } catch (IOException | InterruptedException e) {
-                    throw new AssertionError(e);
-                }
-            }
-        }, 2);
-        new FsWriteProbe(engine).run(requirement(ProbeType.FS_WRITE, "fileSize", Quantity.bytes(fileSize),
-                "blockSize", Quantity.bytes(blockSize), "direct", "auto"), context(fsPath));
+        FsProbeEngine engine = new FsProbeEngine(
+                FileChannel::open,
+                files -> {
+                    for (Path f : files) {
+                        try {
+                            assertEquals(fileSize, Files.size(f));
+                            double ratio = deflatedRatio(f);
+                            assertTrue(ratio > 0.99, "deflate shrank the file to " + ratio + " of its size");
+                            allocatedBytes(f)
+                                    .ifPresent(allocated -> assertTrue(
+                                            allocated >= fileSize,
+                                            "only " + allocated + " of " + fileSize
+                                                    + " bytes are allocated: the file is sparse"));
+                            checked.add(f.getFileName().toString());
+                        } catch (IOException | InterruptedException e) {
+                            throw new AssertionError(e);
+                        }
+                    }
+                },
+                2);
+        new FsWriteProbe(engine)
+                .run(
+                        requirement(
+                                ProbeType.FS_WRITE,
+                                "fileSize",
+                                Quantity.bytes(fileSize),
+                                "blockSize",
+                                Quantity.bytes(blockSize),
+                                "direct",
+                                "auto"),
+                        context(fsPath));
         assertEquals(List.of("data-0"), checked);
     }
 
     @Test
     void shouldGiveEachThreadItsOwnFile() throws Exception {
         List<Long> sizes = new ArrayList<>();
-        FsProbeEngine engine = new FsProbeEngine(FileChannel::open, files -> files.forEach(f -> {
-            try {
-                sizes.add(Files.size(f));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }), 2);
-        List<Measurement> ms = new FsWriteProbe(engine).run(requirement(ProbeType.FS_WRITE, "fileSize", mib(2),
-                "blockSize", kib(128), "threads", 2L, "direct", "auto"), context(fsPath));
+        FsProbeEngine engine = new FsProbeEngine(
+                FileChannel::open,
+                files -> files.forEach(f -> {
+                    try {
+                        sizes.add(Files.size(f));
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }),
+                2);
+        List<Measurement> ms = new FsWriteProbe(engine)
+                .run(
+                        requirement(
+                                ProbeType.FS_WRITE,
+                                "fileSize",
+                                mib(2),
+                                "blockSize",
+                                kib(128),
+                                "threads",
+                                2L,
+                                "direct",
+                                "auto"),
+                        context(fsPath));
 
         assertEquals(List.of(2L << 20, 2L << 20), sizes);
         assertEquals(32, metric(ms, "latency").samples());
@@ -137,11 +180,13 @@ class FsWriteProbeTest {
 
     @Test
     void shouldReportTheWorkloadAsRunWithDefaultsResolved() throws Exception {
-        List<Measurement> ms = new FsWriteProbe().run(requirement(ProbeType.FS_WRITE, "fileSize", Quantity.bytes(3.5 * (1 << 20))),
-                context(fsPath));
+        List<Measurement> ms = new FsWriteProbe()
+                .run(requirement(ProbeType.FS_WRITE, "fileSize", Quantity.bytes(3.5 * (1 << 20))), context(fsPath));
 
         Map<String, Object> w = metric(ms, "latency").workload();
-        assertEquals(List.of("pattern", "blockSize", "fileSize", "threads", "direct", "interval", "warmup"), List.copyOf(w.keySet()));
+        assertEquals(
+                List.of("pattern", "blockSize", "fileSize", "threads", "direct", "interval", "warmup"),
+                List.copyOf(w.keySet()));
         assertEquals("sequential", w.get("pattern"));
         assertEquals(1048576L, w.get("blockSize"));
         assertEquals(3L << 20, w.get("fileSize"), "rounded down to whole blocks");
@@ -154,8 +199,8 @@ class FsWriteProbeTest {
 
     @Test
     void shouldDescribeTheFilesystemItMeasured() throws Exception {
-        List<Measurement> ms = new FsWriteProbe().run(requirement(ProbeType.FS_WRITE, "fileSize", mib(1), "direct", "auto"),
-                context(fsPath));
+        List<Measurement> ms = new FsWriteProbe()
+                .run(requirement(ProbeType.FS_WRITE, "fileSize", mib(1), "direct", "auto"), context(fsPath));
 
         Map<String, String> ctx = metric(ms, "latency").context();
         assertNotNull(ctx.get(StorageFacts.FS_TYPE), ctx.toString());
@@ -169,9 +214,10 @@ class FsWriteProbeTest {
         // Every clock reading advances 1 ms, so a 50 ms budget ends the run after a few dozen operations,
         // however fast the disk is.
         NanoClock clock = FsTesting.steppingClock(1_000_000L);
-        List<Measurement> ms = new FsWriteProbe().run(
-                requirement(ProbeType.FS_WRITE, "fileSize", mib(64), "blockSize", kib(64), "direct", "auto"),
-                context(fsPath, Duration.ofMillis(50), clock, ProgressListener.NONE));
+        List<Measurement> ms = new FsWriteProbe()
+                .run(
+                        requirement(ProbeType.FS_WRITE, "fileSize", mib(64), "blockSize", kib(64), "direct", "auto"),
+                        context(fsPath, Duration.ofMillis(50), clock, ProgressListener.NONE));
 
         Measurement latency = metric(ms, "latency");
         assertEquals("budget", latency.context().get(FsProbeEngine.STOPPED_BY));
@@ -182,10 +228,21 @@ class FsWriteProbeTest {
     @Test
     void shouldStopWhenTheDurationIsOverAndNotCountTheWarmup() throws Exception {
         NanoClock clock = FsTesting.steppingClock(1_000_000L);
-        List<Measurement> ms = new FsWriteProbe().run(
-                requirement(ProbeType.FS_WRITE, "fileSize", mib(64), "blockSize", kib(64), "direct", "auto",
-                        "warmup", ms(10), "duration", ms(20)),
-                context(fsPath, Duration.ofSeconds(60), clock, ProgressListener.NONE));
+        List<Measurement> ms = new FsWriteProbe()
+                .run(
+                        requirement(
+                                ProbeType.FS_WRITE,
+                                "fileSize",
+                                mib(64),
+                                "blockSize",
+                                kib(64),
+                                "direct",
+                                "auto",
+                                "warmup",
+                                ms(10),
+                                "duration",
+                                ms(20)),
+                        context(fsPath, Duration.ofSeconds(60), clock, ProgressListener.NONE));
 
         Measurement latency = metric(ms, "latency");
         assertEquals("duration", latency.context().get(FsProbeEngine.STOPPED_BY));
@@ -198,8 +255,10 @@ class FsWriteProbeTest {
     @Test
     void shouldReportProgressWithoutPrinting() throws Exception {
         FsTesting.RecordingProgress progress = new FsTesting.RecordingProgress();
-        new FsWriteProbe().run(requirement(ProbeType.FS_WRITE, "fileSize", mib(2), "direct", "auto"),
-                context(fsPath, Duration.ofSeconds(60), NanoClock.SYSTEM, progress));
+        new FsWriteProbe()
+                .run(
+                        requirement(ProbeType.FS_WRITE, "fileSize", mib(2), "direct", "auto"),
+                        context(fsPath, Duration.ofSeconds(60), NanoClock.SYSTEM, progress));
 
         assertTrue(progress.updates >= 1);
         assertEquals(1.0, (Double) progress.last.get("fraction"));
@@ -212,7 +271,11 @@ class FsWriteProbeTest {
         Requirement r = requirement(ProbeType.FS_WRITE, "pattern", "zigzag");
         ProbeException e = assertThrows(ProbeException.class, () -> new FsWriteProbe().run(r, context(fsPath)));
         assertEquals("pattern 'zigzag' is not valid for fs.write; expected sequential or random", e.getMessage());
-        assertEquals(List.of(), FsTesting.snapshot(fsPath).keySet().stream().filter(k -> !k.isEmpty()).toList());
+        assertEquals(
+                List.of(),
+                FsTesting.snapshot(fsPath).keySet().stream()
+                        .filter(k -> !k.isEmpty())
+                        .toList());
     }
 
     private static double deflatedRatio(Path f) throws IOException {
@@ -243,7 +306,9 @@ class FsWriteProbeTest {
     private static java.util.Optional<Long> allocatedBytes(Path f) throws IOException, InterruptedException {
         Process p;
         try {
-            p = new ProcessBuilder("stat", "-c", "%b %B", f.toString()).redirectErrorStream(true).start();
+            p = new ProcessBuilder("stat", "-c", "%b %B", f.toString())
+                    .redirectErrorStream(true)
+                    .start();
         } catch (IOException e) {
             assumeTrue(false, "stat(1) is not available to check sparseness: " + e.getMessage());
             return java.util.Optional.empty();

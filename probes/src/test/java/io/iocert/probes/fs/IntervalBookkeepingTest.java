@@ -121,7 +121,10 @@ class IntervalBookkeepingTest {
         IntervalTracker.Series s = t.series(2 * S);
         assertEquals(200 * MS, s.intervalNs());
         assertEquals(10, s.throughput().values().size());
-        double mean = s.throughput().values().stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        double mean = s.throughput().values().stream()
+                .mapToDouble(Double::doubleValue)
+                .average()
+                .orElseThrow();
         assertEquals(200 * 4096, mean * 2, 1e-6);
     }
 

@@ -28,8 +28,7 @@ final class ScriptedChannel extends FileChannel {
         }
     }
 
-    record Access(boolean read, long offset, int length) {
-    }
+    record Access(boolean read, long offset, int length) {}
 
     final List<Access> accesses = new ArrayList<>();
     final List<Integer> forcedAfterAccess = new ArrayList<>();
@@ -145,6 +144,5 @@ final class ScriptedChannel extends FileChannel {
     }
 
     @Override
-    protected void implCloseChannel() {
-    }
+    protected void implCloseChannel() {}
 }

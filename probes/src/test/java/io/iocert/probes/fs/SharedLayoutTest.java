@@ -79,16 +79,33 @@ class SharedLayoutTest {
     @Test
     void shouldWriteEachNodesRegionOfOneFileAndLeaveNothingBehind() throws Exception {
         int nodes = 3;
-        Requirement r = requirement(ProbeType.FS_WRITE, Coordination.Layout.SHARED_FILE, "pattern", "sequential",
-                "fileSize", Quantity.bytes(FILE), "blockSize", kib(64), "threads", 1L, "direct", "auto");
+        Requirement r = requirement(
+                ProbeType.FS_WRITE,
+                Coordination.Layout.SHARED_FILE,
+                "pattern",
+                "sequential",
+                "fileSize",
+                Quantity.bytes(FILE),
+                "blockSize",
+                kib(64),
+                "threads",
+                1L,
+                "direct",
+                "auto");
         Map<Integer, long[]> seen = new ConcurrentHashMap<>();
         CyclicBarrier allWritten = new CyclicBarrier(nodes);
-        List<List<Measurement>> results = runNodes(nodes, (i, barrier) -> new FsWriteProbe(new FsProbeEngine(FileChannel::open,
-                files -> {
-                    // Each node looks once all have written: the file holds every region, each with data.
-                    await(allWritten);
-                    seen.put(i, regionFacts(files.get(0), i));
-                }, 2)).run(r, context(i, nodes, barrier)));
+        List<List<Measurement>> results = runNodes(
+                nodes,
+                (i, barrier) -> new FsWriteProbe(new FsProbeEngine(
+                                FileChannel::open,
+                                files -> {
+                                    // Each node looks once all have written: the file holds every region, each with
+                                    // data.
+                                    await(allWritten);
+                                    seen.put(i, regionFacts(files.get(0), i));
+                                },
+                                2))
+                        .run(r, context(i, nodes, barrier)));
 
         for (int i = 0; i < nodes; i++) {
             Measurement tp = metric(results.get(i), "throughput");
@@ -108,14 +125,28 @@ class SharedLayoutTest {
     @Test
     void shouldReadEachNodesOwnRegionLaidOutBeforeTheBarrier() throws Exception {
         int nodes = 2;
-        Requirement r = requirement(ProbeType.FS_READ, Coordination.Layout.SHARED_FILE, "pattern", "random",
-                "fileSize", Quantity.bytes(FILE), "blockSize", kib(4), "threads", 2L, "duration", FsTesting.ms(300));
-        List<List<Measurement>> results = runNodes(nodes, (i, barrier) -> new FsReadProbe().run(r, context(i, nodes, barrier)));
+        Requirement r = requirement(
+                ProbeType.FS_READ,
+                Coordination.Layout.SHARED_FILE,
+                "pattern",
+                "random",
+                "fileSize",
+                Quantity.bytes(FILE),
+                "blockSize",
+                kib(4),
+                "threads",
+                2L,
+                "duration",
+                FsTesting.ms(300));
+        List<List<Measurement>> results =
+                runNodes(nodes, (i, barrier) -> new FsReadProbe().run(r, context(i, nodes, barrier)));
         for (int i = 0; i < nodes; i++) {
             Measurement lat = metric(results.get(i), "latency");
             assertNull(lat.error(), "no read went past the node's region (the file would end there): " + lat.error());
             assertTrue(lat.samples() > 0);
-            assertEquals(Long.toString(2 * i * FILE), lat.context().get(FsProbeEngine.REGION_OFFSET),
+            assertEquals(
+                    Long.toString(2 * i * FILE),
+                    lat.context().get(FsProbeEngine.REGION_OFFSET),
                     "two threads a node: node 1 starts at region 2");
         }
         assertNothingLeft();
@@ -125,32 +156,54 @@ class SharedLayoutTest {
     void shouldCreateEveryNodesFilesInOneDirectory() throws Exception {
         int nodes = 2;
         long files = 50;
-        Requirement r = requirement(ProbeType.FS_METADATA, Coordination.Layout.SHARED_DIR, "operation", "create",
-                "files", files, "threads", 2L);
+        Requirement r = requirement(
+                ProbeType.FS_METADATA,
+                Coordination.Layout.SHARED_DIR,
+                "operation",
+                "create",
+                "files",
+                files,
+                "threads",
+                2L);
         Map<Integer, List<String>> listed = new ConcurrentHashMap<>();
         CyclicBarrier allCreated = new CyclicBarrier(nodes);
-        List<List<Measurement>> results = runNodes(nodes, (i, barrier) -> new FsMetadataProbe(dir -> {
-            await(allCreated);
-            Path shared = SharedWorkspace.dirOf(fs, placement(i, nodes));
-            try (Stream<Path> s = Files.list(shared)) {
-                listed.put(i, s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().toList());
-            } catch (IOException e) {
-                throw new AssertionError(e);
-            }
-        }, 2).run(r, context(i, nodes, barrier)));
+        List<List<Measurement>> results = runNodes(
+                nodes,
+                (i, barrier) -> new FsMetadataProbe(
+                                dir -> {
+                                    await(allCreated);
+                                    Path shared = SharedWorkspace.dirOf(fs, placement(i, nodes));
+                                    try (Stream<Path> s = Files.list(shared)) {
+                                        listed.put(
+                                                i,
+                                                s.map(p -> p.getFileName().toString())
+                                                        .filter(n -> !n.startsWith("."))
+                                                        .sorted()
+                                                        .toList());
+                                    } catch (IOException e) {
+                                        throw new AssertionError(e);
+                                    }
+                                },
+                                2)
+                        .run(r, context(i, nodes, barrier)));
 
         for (int i = 0; i < nodes; i++) {
             Measurement lat = metric(results.get(i), "latency");
             assertNull(lat.error(), lat.error());
             assertEquals(files, lat.samples(), "node " + i + " created its files, each one measured operation");
             assertEquals("shared-dir", lat.context().get(FsProbeEngine.LAYOUT));
-            assertTrue(lat.context().containsKey(FsProbeEngine.INTERVALS_ORIGIN), lat.context().toString());
+            assertTrue(
+                    lat.context().containsKey(FsProbeEngine.INTERVALS_ORIGIN),
+                    lat.context().toString());
             List<String> names = listed.get(i);
             assertEquals(nodes * files, names.size(), "every node's files in the one directory: " + names);
             for (int node = 0; node < nodes; node++) {
                 for (int t = 0; t < 2; t++) {
                     String prefix = "p" + node + "-t" + t + "-f";
-                    assertEquals(files / 2, names.stream().filter(n -> n.startsWith(prefix)).count(), prefix + "* in " + names);
+                    assertEquals(
+                            files / 2,
+                            names.stream().filter(n -> n.startsWith(prefix)).count(),
+                            prefix + "* in " + names);
                 }
             }
         }
@@ -175,7 +228,8 @@ class SharedLayoutTest {
     @Test
     void shouldRefuseASecondParticipantInTheSamePlace() throws Exception {
         SharedWorkspace.join(fs, placement(0, 2));
-        UnusableInputException e = assertThrows(UnusableInputException.class, () -> SharedWorkspace.join(fs, placement(0, 2)));
+        UnusableInputException e =
+                assertThrows(UnusableInputException.class, () -> SharedWorkspace.join(fs, placement(0, 2)));
         assertTrue(e.getMessage().contains("two participants were given the same place"), e.getMessage());
     }
 
@@ -199,7 +253,9 @@ class SharedLayoutTest {
         Files.writeString(dead.resolve("data"), "left by a killed participant");
         Path live = Files.createDirectory(fs.resolve(".iocert-live.shared"));
         Files.writeString(live.resolve(SharedWorkspace.MARKER_PREFIX + 0), marker(host, p.pid()));
-        Files.writeString(live.resolve(SharedWorkspace.MARKER_PREFIX + 1), marker(host, ProcessHandle.current().pid()));
+        Files.writeString(
+                live.resolve(SharedWorkspace.MARKER_PREFIX + 1),
+                marker(host, ProcessHandle.current().pid()));
         Path elsewhere = Files.createDirectory(fs.resolve(".iocert-elsewhere.shared"));
         Files.writeString(elsewhere.resolve(SharedWorkspace.MARKER_PREFIX + 0), marker("another-host", p.pid()));
         Path unmarked = Files.createDirectory(fs.resolve(".iocert-unmarked.shared"));
@@ -212,11 +268,27 @@ class SharedLayoutTest {
 
     @Test
     void shouldRefuseSharedFileWithoutAPlacement() throws IOException {
-        Requirement r = requirement(ProbeType.FS_WRITE, Coordination.Layout.SHARED_FILE, "fileSize", Quantity.bytes(FILE),
-                "blockSize", kib(64));
-        ProbeException e = assertThrows(ProbeException.class, () -> new FsWriteProbe().run(r, new ProbeContext(fs, "solo",
-                Duration.ofSeconds(30), Optional.empty(), NanoClock.SYSTEM, ProgressListener.NONE, OptionalLong.empty(),
-                () -> { })));
+        Requirement r = requirement(
+                ProbeType.FS_WRITE,
+                Coordination.Layout.SHARED_FILE,
+                "fileSize",
+                Quantity.bytes(FILE),
+                "blockSize",
+                kib(64));
+        ProbeException e = assertThrows(
+                ProbeException.class,
+                () -> new FsWriteProbe()
+                        .run(
+                                r,
+                                new ProbeContext(
+                                        fs,
+                                        "solo",
+                                        Duration.ofSeconds(30),
+                                        Optional.empty(),
+                                        NanoClock.SYSTEM,
+                                        ProgressListener.NONE,
+                                        OptionalLong.empty(),
+                                        () -> {})));
         assertTrue(e.getMessage().contains("did not say which region of the file is this node's"), e.getMessage());
         assertNothingLeft();
     }
@@ -257,8 +329,16 @@ class SharedLayoutTest {
     }
 
     private ProbeContext context(int index, int nodes, StartBarrier barrier) {
-        return new ProbeContext(fs, "node-" + index, Duration.ofSeconds(30), Optional.empty(), NanoClock.SYSTEM,
-                ProgressListener.NONE, OptionalLong.empty(), barrier, Optional.of(placement(index, nodes)));
+        return new ProbeContext(
+                fs,
+                "node-" + index,
+                Duration.ofSeconds(30),
+                Optional.empty(),
+                NanoClock.SYSTEM,
+                ProgressListener.NONE,
+                OptionalLong.empty(),
+                barrier,
+                Optional.of(placement(index, nodes)));
     }
 
     private static Placement placement(int index, int nodes) {
@@ -270,7 +350,14 @@ class SharedLayoutTest {
         for (int i = 0; i < keyValues.length; i += 2) {
             values.put((String) keyValues[i], keyValues[i + 1]);
         }
-        return new Requirement("shared", probe, new Workload(values), List.of(), 0.95, Duration.ofSeconds(30), false,
+        return new Requirement(
+                "shared",
+                probe,
+                new Workload(values),
+                List.of(),
+                0.95,
+                Duration.ofSeconds(30),
+                false,
                 new Coordination(0, layout, Coordination.Scope.AGGREGATE));
     }
 
@@ -297,7 +384,8 @@ class SharedLayoutTest {
     }
 
     private static String marker(String host, long pid) {
-        return "# test\ntool=iocert\nrunId=x\nparticipant=0\npid=" + pid + "\nhost=" + host + "\nstarted=" + Instant.now() + "\n";
+        return "# test\ntool=iocert\nrunId=x\nparticipant=0\npid=" + pid + "\nhost=" + host + "\nstarted="
+                + Instant.now() + "\n";
     }
 
     private void assertNothingLeft() throws IOException {

@@ -37,8 +37,9 @@ class StaleWorkspacesTest {
 
     private Path workspace(String name, String tool, String host, long pid, Instant started) throws IOException {
         Path dir = Files.createDirectory(fs.resolve(name));
-        Files.writeString(dir.resolve(Workspace.MARKER), "# test\ntool=" + tool + "\nrunId=x\npid=" + pid + "\nhost=" + host
-                + "\nstarted=" + started + "\n");
+        Files.writeString(
+                dir.resolve(Workspace.MARKER),
+                "# test\ntool=" + tool + "\nrunId=x\npid=" + pid + "\nhost=" + host + "\nstarted=" + started + "\n");
         Files.writeString(dir.resolve("data-0"), "left behind");
         return dir;
     }
@@ -52,7 +53,8 @@ class StaleWorkspacesTest {
 
     @Test
     void shouldKeepWorkspaceOfALiveRun() throws IOException {
-        Path dir = workspace(".iocert-live", "iocert", HOST, ProcessHandle.current().pid(), Instant.now());
+        Path dir = workspace(
+                ".iocert-live", "iocert", HOST, ProcessHandle.current().pid(), Instant.now());
         assertEquals(List.of(), StaleWorkspaces.sweep(fs));
         assertTrue(Files.exists(dir.resolve("data-0")));
     }
@@ -60,8 +62,8 @@ class StaleWorkspacesTest {
     @Test
     void shouldTreatAReusedPidAsDead() throws IOException {
         // Our pid, but the marker predates this process: another process held the pid then.
-        Path dir = workspace(".iocert-reused", "iocert", HOST, ProcessHandle.current().pid(),
-                Instant.parse("2000-01-01T00:00:00Z"));
+        Path dir = workspace(
+                ".iocert-reused", "iocert", HOST, ProcessHandle.current().pid(), Instant.parse("2000-01-01T00:00:00Z"));
         assertEquals(List.of(dir), StaleWorkspaces.sweep(fs));
     }
 
@@ -87,8 +89,9 @@ class StaleWorkspacesTest {
         Files.createSymbolicLink(stale.resolve("link"), target);
         // A link named like a workspace, pointing at a directory that looks stale: not ours to walk.
         Path elsewhere = Files.createDirectory(outside.resolve("ws"));
-        Files.writeString(elsewhere.resolve(Workspace.MARKER), "tool=iocert\npid=" + deadPid + "\nhost=" + HOST
-                + "\nstarted=" + Instant.now() + "\n");
+        Files.writeString(
+                elsewhere.resolve(Workspace.MARKER),
+                "tool=iocert\npid=" + deadPid + "\nhost=" + HOST + "\nstarted=" + Instant.now() + "\n");
         Files.createSymbolicLink(fs.resolve(".iocert-linked"), elsewhere);
 
         assertEquals(List.of(stale), StaleWorkspaces.sweep(fs));
@@ -134,22 +137,24 @@ class StaleWorkspacesTest {
             Path heldDir = fs.resolve("held-dir-" + round);
             Path heldLink = Files.createSymbolicLink(fs.resolve("held-link-" + round), victim);
             AtomicBoolean sweeping = new AtomicBoolean(true);
-            Thread swapper = new Thread(() -> {
-                while (sweeping.get()) {
-                    try {
-                        // Long phases, short gaps: the sweep mostly meets one or the other.
-                        Files.move(sub, heldDir, StandardCopyOption.ATOMIC_MOVE);
-                        Files.move(heldLink, sub, StandardCopyOption.ATOMIC_MOVE);
-                        spin(PHASE_NS);
-                        Files.move(sub, heldLink, StandardCopyOption.ATOMIC_MOVE);
-                        Files.move(heldDir, sub, StandardCopyOption.ATOMIC_MOVE);
-                        swapsDuringSweeps.incrementAndGet();
-                        spin(PHASE_NS);
-                    } catch (IOException e) {
-                        spin(PHASE_NS); // the sweep removed something we were about to move
-                    }
-                }
-            }, "swapper");
+            Thread swapper = new Thread(
+                    () -> {
+                        while (sweeping.get()) {
+                            try {
+                                // Long phases, short gaps: the sweep mostly meets one or the other.
+                                Files.move(sub, heldDir, StandardCopyOption.ATOMIC_MOVE);
+                                Files.move(heldLink, sub, StandardCopyOption.ATOMIC_MOVE);
+                                spin(PHASE_NS);
+                                Files.move(sub, heldLink, StandardCopyOption.ATOMIC_MOVE);
+                                Files.move(heldDir, sub, StandardCopyOption.ATOMIC_MOVE);
+                                swapsDuringSweeps.incrementAndGet();
+                                spin(PHASE_NS);
+                            } catch (IOException e) {
+                                spin(PHASE_NS); // the sweep removed something we were about to move
+                            }
+                        }
+                    },
+                    "swapper");
             swapper.start();
             try {
                 assertTimeoutPreemptively(Duration.ofSeconds(60), () -> StaleWorkspaces.sweep(fs));
@@ -167,7 +172,8 @@ class StaleWorkspacesTest {
 
     @Test
     void shouldLeaveAStaleWorkspaceOfAnotherUserAlone() throws IOException {
-        assumeTrue(new com.sun.security.auth.module.UnixSystem().getUid() == 0,
+        assumeTrue(
+                new com.sun.security.auth.module.UnixSystem().getUid() == 0,
                 "giving a directory to another user needs root");
         Path dir = workspace(".iocert-theirs", "iocert", HOST, deadPid, Instant.now());
         Files.setAttribute(dir, "unix:uid", 54321);

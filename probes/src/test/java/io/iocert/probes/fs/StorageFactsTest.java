@@ -23,23 +23,39 @@ class StorageFactsTest {
 
     @Test
     void shouldPickTheLongestMountPointContainingThePath() {
-        assertEquals("xfs", StorageFacts.mountOf(Path.of("/scratch/job/1"), MOUNTINFO).orElseThrow().fsType());
-        assertEquals("ext4", StorageFacts.mountOf(Path.of("/scratchpad"), MOUNTINFO).orElseThrow().fsType());
-        assertEquals("ext4", StorageFacts.mountOf(Path.of("/"), MOUNTINFO).orElseThrow().fsType());
+        assertEquals(
+                "xfs",
+                StorageFacts.mountOf(Path.of("/scratch/job/1"), MOUNTINFO)
+                        .orElseThrow()
+                        .fsType());
+        assertEquals(
+                "ext4",
+                StorageFacts.mountOf(Path.of("/scratchpad"), MOUNTINFO)
+                        .orElseThrow()
+                        .fsType());
+        assertEquals(
+                "ext4",
+                StorageFacts.mountOf(Path.of("/"), MOUNTINFO).orElseThrow().fsType());
     }
 
     @Test
     void shouldPreferTheMountListedLastWhenMountsAreStacked() {
-        assertEquals("rw,nosuid", StorageFacts.mountOf(Path.of("/dev/shm/x"), MOUNTINFO).orElseThrow().mountOptions());
+        assertEquals(
+                "rw,nosuid",
+                StorageFacts.mountOf(Path.of("/dev/shm/x"), MOUNTINFO)
+                        .orElseThrow()
+                        .mountOptions());
     }
 
     @Test
     void shouldReadOptionalFieldsAndEscapedSpaces() {
-        StorageFacts.Mount nvme = StorageFacts.mountOf(Path.of("/scratch"), MOUNTINFO).orElseThrow();
+        StorageFacts.Mount nvme =
+                StorageFacts.mountOf(Path.of("/scratch"), MOUNTINFO).orElseThrow();
         assertEquals("259:2", nvme.majorMinor());
         assertEquals("/dev/nvme0n1p2", nvme.source());
         assertEquals("rw,attr2,noquota", nvme.superOptions());
-        StorageFacts.Mount nfs = StorageFacts.mountOf(Path.of("/mnt/my data/x"), MOUNTINFO).orElseThrow();
+        StorageFacts.Mount nfs =
+                StorageFacts.mountOf(Path.of("/mnt/my data/x"), MOUNTINFO).orElseThrow();
         assertEquals(Path.of("/mnt/my data"), nfs.mountPoint());
         assertEquals("server:/export", nfs.source());
     }
@@ -72,8 +88,21 @@ class StorageFactsTest {
 
         Map<String, String> facts = StorageFacts.of(tmp, mountinfo, sysDevBlock);
 
-        assertEquals(Map.of("fsType", "xfs", "mountOptions", "rw,relatime,attr2", "device", "/dev/nvme0n1p2",
-                "deviceModel", "Samsung SSD 980 PRO 1TB", "rotational", "false", "scheduler", "none"), facts);
+        assertEquals(
+                Map.of(
+                        "fsType",
+                        "xfs",
+                        "mountOptions",
+                        "rw,relatime,attr2",
+                        "device",
+                        "/dev/nvme0n1p2",
+                        "deviceModel",
+                        "Samsung SSD 980 PRO 1TB",
+                        "rotational",
+                        "false",
+                        "scheduler",
+                        "none"),
+                facts);
     }
 
     @Test
@@ -81,16 +110,19 @@ class StorageFactsTest {
         Path mountinfo = tmp.resolve("mountinfo");
         Files.write(mountinfo, List.of("27 1 259:2 / " + tmp + " rw,relatime - xfs /dev/nvme0n1p2 rw,attr2"));
         Path partition = Files.createDirectories(tmp.resolve("devices/nvme0n1/nvme0n1p2"));
-        Files.writeString(partition.resolve("stat"),
+        Files.writeString(
+                partition.resolve("stat"),
                 "    4818   12  2097152  900    1041    3  2099000  800  0  500  1700  0 0 0 0 0 0\n");
         Path sysDevBlock = Files.createDirectories(tmp.resolve("dev-block"));
         Files.createSymbolicLink(sysDevBlock.resolve("259:2"), partition);
 
-        long[] counters = StorageFacts.requestsCompleted(tmp, mountinfo, sysDevBlock).orElseThrow();
+        long[] counters =
+                StorageFacts.requestsCompleted(tmp, mountinfo, sysDevBlock).orElseThrow();
 
         assertEquals(4818, counters[0], "reads completed");
         assertEquals(1041, counters[1], "writes completed");
-        assertTrue(StorageFacts.requestsCompleted(tmp, mountinfo, tmp.resolve("nowhere")).isEmpty());
+        assertTrue(StorageFacts.requestsCompleted(tmp, mountinfo, tmp.resolve("nowhere"))
+                .isEmpty());
     }
 
     @Test

@@ -38,12 +38,16 @@ class WorkspaceTest {
         Map<String, String> before = FsTesting.snapshot(fsPath);
         List<String> duringTop = new ArrayList<>();
         List<String> duringWorkspace = new ArrayList<>();
-        FsProbeEngine engine = new FsProbeEngine(FileChannel::open, files -> {
-            duringTop.addAll(names(fsPath));
-            duringWorkspace.addAll(names(files.get(0).getParent()));
-        }, 2);
+        FsProbeEngine engine = new FsProbeEngine(
+                FileChannel::open,
+                files -> {
+                    duringTop.addAll(names(fsPath));
+                    duringWorkspace.addAll(names(files.get(0).getParent()));
+                },
+                2);
 
-        new FsWriteProbe(engine).run(requirement(ProbeType.FS_WRITE, "fileSize", mib(1), "direct", "auto"), context(fsPath));
+        new FsWriteProbe(engine)
+                .run(requirement(ProbeType.FS_WRITE, "fileSize", mib(1), "direct", "auto"), context(fsPath));
 
         assertEquals(List.of(".iocert-test-run", "job", "results.csv"), duringTop);
         assertEquals(List.of(".iocert-marker", "data-0"), duringWorkspace);
@@ -54,12 +58,17 @@ class WorkspaceTest {
     void shouldRemoveItsFilesWhenTheProbeFails() throws Exception {
         Files.writeString(fsPath.resolve("keep.txt"), "keep");
         Map<String, String> before = FsTesting.snapshot(fsPath);
-        FsProbeEngine engine = new FsProbeEngine(FileChannel::open, files -> {
-            throw new IllegalStateException("boom after the pass");
-        }, 2);
+        FsProbeEngine engine = new FsProbeEngine(
+                FileChannel::open,
+                files -> {
+                    throw new IllegalStateException("boom after the pass");
+                },
+                2);
 
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new FsWriteProbe(engine)
-                .run(requirement(ProbeType.FS_WRITE, "fileSize", mib(1), "direct", "auto"), context(fsPath)));
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
+                () -> new FsWriteProbe(engine)
+                        .run(requirement(ProbeType.FS_WRITE, "fileSize", mib(1), "direct", "auto"), context(fsPath)));
 
         assertEquals("boom after the pass", e.getMessage());
         assertEquals(before, FsTesting.snapshot(fsPath));
@@ -67,13 +76,18 @@ class WorkspaceTest {
 
     @Test
     void shouldRemoveItsFilesWhenOpeningFails() throws Exception {
-        FsProbeEngine engine = new FsProbeEngine((file, options) -> {
-            Files.write(file, new byte[10]);
-            throw new IOException("simulated open failure");
-        }, files -> { }, 2);
+        FsProbeEngine engine = new FsProbeEngine(
+                (file, options) -> {
+                    Files.write(file, new byte[10]);
+                    throw new IOException("simulated open failure");
+                },
+                files -> {},
+                2);
 
-        Exception e = assertThrows(Exception.class, () -> new FsReadProbe(engine)
-                .run(requirement(ProbeType.FS_READ, "fileSize", mib(1), "direct", "false"), context(fsPath)));
+        Exception e = assertThrows(
+                Exception.class,
+                () -> new FsReadProbe(engine)
+                        .run(requirement(ProbeType.FS_READ, "fileSize", mib(1), "direct", "false"), context(fsPath)));
 
         assertTrue(e.getMessage().contains("simulated open failure"), e.getMessage());
         FsTesting.assertNoWorkspaceLeft(fsPath);
@@ -82,8 +96,9 @@ class WorkspaceTest {
     @Test
     void shouldRefuseAMissingPath() {
         Path missing = fsPath.resolve("no/such/dir");
-        UnusableInputException e = assertThrows(UnusableInputException.class, () -> new FsWriteProbe()
-                .run(requirement(ProbeType.FS_WRITE, "fileSize", mib(1)), context(missing)));
+        UnusableInputException e = assertThrows(
+                UnusableInputException.class,
+                () -> new FsWriteProbe().run(requirement(ProbeType.FS_WRITE, "fileSize", mib(1)), context(missing)));
         assertEquals("fs-path " + missing + " does not exist", e.getMessage());
         assertFalse(Files.exists(missing));
     }
@@ -91,8 +106,9 @@ class WorkspaceTest {
     @Test
     void shouldRefuseAFile() throws Exception {
         Path file = Files.writeString(fsPath.resolve("plain.txt"), "x");
-        UnusableInputException e = assertThrows(UnusableInputException.class, () -> new FsReadProbe()
-                .run(requirement(ProbeType.FS_READ, "fileSize", mib(1)), context(file)));
+        UnusableInputException e = assertThrows(
+                UnusableInputException.class,
+                () -> new FsReadProbe().run(requirement(ProbeType.FS_READ, "fileSize", mib(1)), context(file)));
         assertEquals("fs-path " + file + " is not a directory", e.getMessage());
         assertEquals("x", Files.readString(file));
     }
@@ -103,8 +119,9 @@ class WorkspaceTest {
         Files.setPosixFilePermissions(ro, PosixFilePermissions.fromString("r-xr-xr-x"));
         try {
             assumeFalse(Files.isWritable(ro), "running as root: permissions do not stop this user from writing");
-            UnusableInputException e = assertThrows(UnusableInputException.class, () -> new FsWriteProbe()
-                    .run(requirement(ProbeType.FS_WRITE, "fileSize", mib(1)), context(ro)));
+            UnusableInputException e = assertThrows(
+                    UnusableInputException.class,
+                    () -> new FsWriteProbe().run(requirement(ProbeType.FS_WRITE, "fileSize", mib(1)), context(ro)));
             assertEquals("fs-path " + ro + " is not writable by this user", e.getMessage());
         } finally {
             Files.setPosixFilePermissions(ro, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -114,9 +131,13 @@ class WorkspaceTest {
     @Test
     void shouldRefuseAWorkloadLargerThanTheFreeSpace() throws Exception {
         long usable = Files.getFileStore(fsPath).getUsableSpace();
-        UnusableInputException e = assertThrows(UnusableInputException.class, () -> new FsWriteProbe()
-                .run(requirement(ProbeType.FS_WRITE, "fileSize", Quantity.bytes(usable), "blockSize", mib(1)),
-                        context(fsPath)));
+        UnusableInputException e = assertThrows(
+                UnusableInputException.class,
+                () -> new FsWriteProbe()
+                        .run(
+                                requirement(
+                                        ProbeType.FS_WRITE, "fileSize", Quantity.bytes(usable), "blockSize", mib(1)),
+                                context(fsPath)));
         assertTrue(e.getMessage().startsWith("fs-path " + fsPath + " has "), e.getMessage());
         assertTrue(e.getMessage().contains("needs 10% more"), e.getMessage());
         FsTesting.assertNoWorkspaceLeft(fsPath);
@@ -127,8 +148,8 @@ class WorkspaceTest {
         Path stale = Files.createDirectory(fsPath.resolve(".iocert-test-run"));
         Files.writeString(stale.resolve("someone-elses"), "mine");
 
-        UnusableInputException e = assertThrows(UnusableInputException.class,
-                () -> Workspace.create(fsPath, "test-run", 1));
+        UnusableInputException e =
+                assertThrows(UnusableInputException.class, () -> Workspace.create(fsPath, "test-run", 1));
 
         assertTrue(e.getMessage().contains(stale + " already exists"), e.getMessage());
         assertEquals("mine", Files.readString(stale.resolve("someone-elses")));

@@ -40,8 +40,12 @@ class CoordinatorTest {
     }
 
     private Coordinator start(long maxResultBytes) throws Exception {
-        coordinator = Coordinator.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), Optional.of(TOKEN),
-                ServerLimits.DEFAULTS, log::add, maxResultBytes);
+        coordinator = Coordinator.start(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                Optional.of(TOKEN),
+                ServerLimits.DEFAULTS,
+                log::add,
+                maxResultBytes);
         return coordinator;
     }
 
@@ -59,7 +63,8 @@ class CoordinatorTest {
                 while ((a = c.nextAssignment(Duration.ofSeconds(20))).isPresent()) {
                     started = c.armedThenAwaitStart(Duration.ofSeconds(20));
                     long late = EpochClock.nowNs() - started;
-                    byte[] reply = (name + ":" + new String(a.get(), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+                    byte[] reply =
+                            (name + ":" + new String(a.get(), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
                     assertTrue(late >= 0 && late < 50_000_000L, "woke " + late + " ns after the start");
                     c.sendResult(reply);
                 }
@@ -74,12 +79,15 @@ class CoordinatorTest {
         Future<Long> a = participant("a", Optional.of(TOKEN));
         Future<Long> b = participant("b", Optional.of(TOKEN));
         List<Coordinator.Participant> ps = coordinator.awaitJoined(List.of("a", "b"), 2, Duration.ofSeconds(20));
-        assertEquals(List.of("a", "b"), ps.stream().map(Coordinator.Participant::name).toList());
+        assertEquals(
+                List.of("a", "b"),
+                ps.stream().map(Coordinator.Participant::name).toList());
         // Three frames' worth of assignment: the blob is split and joined again.
         byte[] assignment = "x".repeat(3 * Frame.MAX_BYTES).getBytes(StandardCharsets.UTF_8);
         for (Coordinator.Participant p : ps) {
             // One process, one clock: the offset is within its bound (plus a little for scheduling).
-            assertTrue(Math.abs(p.clockOffsetNs()) <= p.clockUncertaintyNs() + 1_000_000L,
+            assertTrue(
+                    Math.abs(p.clockOffsetNs()) <= p.clockUncertaintyNs() + 1_000_000L,
                     p.clockOffsetNs() + " +- " + p.clockUncertaintyNs());
             p.assign(assignment);
             assertEquals(Optional.empty(), p.awaitArmed(Duration.ofSeconds(10)));
@@ -90,23 +98,31 @@ class CoordinatorTest {
         }
         for (Coordinator.Participant p : ps) {
             byte[] result = p.awaitResult(Duration.ofSeconds(10));
-            assertArrayEquals((p.name() + ":" + new String(assignment, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8),
+            assertArrayEquals(
+                    (p.name() + ":" + new String(assignment, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8),
                     result);
             p.finish("ok");
         }
         long startedA = a.get(10, TimeUnit.SECONDS);
         long startedB = b.get(10, TimeUnit.SECONDS);
-        assertEquals(startedA - ps.get(0).clockOffsetNs(), startedB - ps.get(1).clockOffsetNs(), 1.0,
+        assertEquals(
+                startedA - ps.get(0).clockOffsetNs(),
+                startedB - ps.get(1).clockOffsetNs(),
+                1.0,
                 "both started at the one instant, on the coordinator's clock");
     }
 
     @Test
     void shouldTellTheCoordinatorWhereAParticipantServesItsPartnersWithTheRunsToken() throws Exception {
         start(1 << 20);
-        java.util.concurrent.CompletableFuture<InetSocketAddress> served = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CompletableFuture<InetSocketAddress> served =
+                new java.util.concurrent.CompletableFuture<>();
         Future<?> a = pool.submit(() -> {
-            try (JoinClient c = JoinClient.join(address(Optional.of(TOKEN)), "a", Duration.ofSeconds(5),
-                    Optional.of(new JoinClient.PartnerListener(Optional.empty(), 0, line -> { })))) {
+            try (JoinClient c = JoinClient.join(
+                    address(Optional.of(TOKEN)),
+                    "a",
+                    Duration.ofSeconds(5),
+                    Optional.of(new JoinClient.PartnerListener(Optional.empty(), 0, line -> {})))) {
                 served.complete(c.partnerAddress().orElseThrow());
                 assertTrue(c.nextAssignment(Duration.ofSeconds(20)).isEmpty(), "no assignment, then goodbye");
             }
@@ -122,14 +138,18 @@ class CoordinatorTest {
         List<Coordinator.Participant> ps = coordinator.awaitJoined(List.of("a", "b"), 2, Duration.ofSeconds(20));
         assertEquals(2, ps.size(), "joined; the coordinator's log: " + log);
         InetSocketAddress listener = served.get(10, TimeUnit.SECONDS);
-        assertEquals(Optional.of("127.0.0.1:" + listener.getPort()), ps.get(0).peerAddress(),
+        assertEquals(
+                Optional.of("127.0.0.1:" + listener.getPort()),
+                ps.get(0).peerAddress(),
                 "the address it reaches the coordinator from, and the listener's port");
         assertEquals(Optional.empty(), ps.get(1).peerAddress(), "b serves no partners");
         // A partner with the token is served; one without is refused, as by any iocert serve.
         try (Watchdog w = new Watchdog("test", 50)) {
-            PeerConnection.open(new Peer(listener, Optional.of(TOKEN), "a", false), w, NetTesting.FAST).close();
-            PeerException e = assertThrows(PeerException.class, () -> PeerConnection.open(new Peer(listener, Optional.empty(),
-                    "a", false), w, NetTesting.FAST));
+            PeerConnection.open(new Peer(listener, Optional.of(TOKEN), "a", false), w, NetTesting.FAST)
+                    .close();
+            PeerException e = assertThrows(
+                    PeerException.class,
+                    () -> PeerConnection.open(new Peer(listener, Optional.empty(), "a", false), w, NetTesting.FAST));
             assertTrue(e.getMessage().contains("requires a token"), e.getMessage());
         }
         ps.forEach(p -> p.finish("ok"));
@@ -140,11 +160,13 @@ class CoordinatorTest {
     @Test
     void shouldRefuseParticipantsWithoutTheTokenOrUnderATakenName() throws Exception {
         start(1 << 20);
-        ProbeException noToken = assertThrows(ProbeException.class,
-                () -> JoinClient.join(address(Optional.empty()), "a", Duration.ofSeconds(5)));
+        ProbeException noToken = assertThrows(
+                ProbeException.class, () -> JoinClient.join(address(Optional.empty()), "a", Duration.ofSeconds(5)));
         assertTrue(noToken.getMessage().contains("requires a token"), noToken.getMessage());
-        ProbeException wrong = assertThrows(ProbeException.class, () -> JoinClient.join(
-                address(Optional.of(Token.of("another-token-of-sixteen-bytes"))), "a", Duration.ofSeconds(5)));
+        ProbeException wrong = assertThrows(
+                ProbeException.class,
+                () -> JoinClient.join(
+                        address(Optional.of(Token.of("another-token-of-sixteen-bytes"))), "a", Duration.ofSeconds(5)));
         assertTrue(wrong.getMessage().contains("could not prove it holds this client's token"), wrong.getMessage());
 
         Future<Long> first = participant("a", Optional.of(TOKEN));
@@ -166,7 +188,7 @@ class CoordinatorTest {
             try (JoinClient c = JoinClient.join(address(Optional.of(TOKEN)), "quitter", Duration.ofSeconds(5))) {
                 c.nextAssignment(Duration.ofSeconds(20));
                 c.armedThenAwaitStart(Duration.ofSeconds(20));
-            }   // closes without a result
+            } // closes without a result
             return null;
         });
         Future<?> verbose = pool.submit(() -> {
@@ -179,7 +201,8 @@ class CoordinatorTest {
             }
             return null;
         });
-        List<Coordinator.Participant> ps = coordinator.awaitJoined(List.of("quitter", "verbose"), 2, Duration.ofSeconds(20));
+        List<Coordinator.Participant> ps =
+                coordinator.awaitJoined(List.of("quitter", "verbose"), 2, Duration.ofSeconds(20));
         for (Coordinator.Participant p : ps) {
             p.assign(new byte[] {1});
             p.awaitArmed(Duration.ofSeconds(10));
@@ -199,8 +222,10 @@ class CoordinatorTest {
     void shouldRefuseAJoinAtAPlainServe() throws Exception {
         try (NetTesting.Server s = new NetTesting.Server(Optional.of(TOKEN), ServerLimits.DEFAULTS)) {
             InetSocketAddress a = s.address();
-            try (JoinClient c = JoinClient.join(new PeerAddress(a.getAddress().getHostAddress(), a.getPort(), Optional.of(TOKEN),
-                    false), "a", Duration.ofSeconds(5))) {
+            try (JoinClient c = JoinClient.join(
+                    new PeerAddress(a.getAddress().getHostAddress(), a.getPort(), Optional.of(TOKEN), false),
+                    "a",
+                    Duration.ofSeconds(5))) {
                 ProbeException e = assertThrows(ProbeException.class, () -> c.nextAssignment(Duration.ofSeconds(10)));
                 assertTrue(e.getMessage().contains("this iocert serve coordinates no run"), e.getMessage());
             }

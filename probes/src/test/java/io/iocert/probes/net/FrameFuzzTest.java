@@ -32,12 +32,17 @@ class FrameFuzzTest {
         }
         byte[] proof = new byte[Messages.MAC_BYTES];
         proof[31] = 9;
-        Messages.Challenge c = Messages.Challenge.parse(new Messages.Challenge(Messages.VERSION, true, nonce, proof).frame());
+        Messages.Challenge c =
+                Messages.Challenge.parse(new Messages.Challenge(Messages.VERSION, true, nonce, proof).frame());
         assertTrue(c.tokenRequired());
         assertEquals(7, c.nonce()[3]);
         assertEquals(9, c.proof()[31]);
-        assertEquals(7, Messages.Hello.parse(new Messages.Hello(Messages.VERSION, nonce).frame()).nonce()[3]);
-        assertEquals(new Messages.Request(Messages.Kind.STREAM_FROM_SERVER, 4096, 123L),
+        assertEquals(
+                7,
+                Messages.Hello.parse(new Messages.Hello(Messages.VERSION, nonce).frame())
+                        .nonce()[3]);
+        assertEquals(
+                new Messages.Request(Messages.Kind.STREAM_FROM_SERVER, 4096, 123L),
                 Messages.Request.parse(new Messages.Request(Messages.Kind.STREAM_FROM_SERVER, 4096, 123L).frame()));
     }
 
@@ -57,13 +62,25 @@ class FrameFuzzTest {
         Frame future = new Messages.Hello(9, new byte[0]).frame();
         assertEquals(9, Messages.Hello.parse(future).version());
         // What a release speaking protocol 1 sends first: magic and version, no nonce.
-        Frame v1Hello = new Frame(Frame.Type.HELLO, ByteBuffer.allocate(6).putInt(Messages.MAGIC).putShort((short) 1).array());
+        Frame v1Hello = new Frame(
+                Frame.Type.HELLO,
+                ByteBuffer.allocate(6)
+                        .putInt(Messages.MAGIC)
+                        .putShort((short) 1)
+                        .array());
         assertEquals(1, Messages.Hello.parse(v1Hello).version());
-        Frame longerFuture = new Frame(Frame.Type.CHALLENGE,
-                ByteBuffer.allocate(90).putInt(Messages.MAGIC).putShort((short) (Messages.VERSION + 1)).array());
-        assertEquals(Messages.VERSION + 1, Messages.Challenge.parse(longerFuture).version());
-        ProtocolException e = assertThrows(ProtocolException.class,
-                () -> Messages.Hello.parse(new Frame(Frame.Type.HELLO, "GET / HTTP/1.1".getBytes(java.nio.charset.StandardCharsets.US_ASCII))));
+        Frame longerFuture = new Frame(
+                Frame.Type.CHALLENGE,
+                ByteBuffer.allocate(90)
+                        .putInt(Messages.MAGIC)
+                        .putShort((short) (Messages.VERSION + 1))
+                        .array());
+        assertEquals(
+                Messages.VERSION + 1, Messages.Challenge.parse(longerFuture).version());
+        ProtocolException e = assertThrows(
+                ProtocolException.class,
+                () -> Messages.Hello.parse(new Frame(
+                        Frame.Type.HELLO, "GET / HTTP/1.1".getBytes(java.nio.charset.StandardCharsets.US_ASCII))));
         assertTrue(e.getMessage().contains("does not speak the iocert peer protocol"), e.getMessage());
     }
 
@@ -75,7 +92,9 @@ class FrameFuzzTest {
         long cases = 0;
         long decoded = 0;
         while (System.nanoTime() - end < 0 || cases < 10_000) {
-            byte[] input = random.nextInt(4) == 0 ? randomBytes(random) : mutate(seeds.get(random.nextInt(seeds.size())), random);
+            byte[] input = random.nextInt(4) == 0
+                    ? randomBytes(random)
+                    : mutate(seeds.get(random.nextInt(seeds.size())), random);
             try {
                 Frame f = Frame.decode(ByteBuffer.wrap(input));
                 assertTrue(f.payload().length <= Frame.MAX_PAYLOAD);
@@ -91,7 +110,8 @@ class FrameFuzzTest {
                 break;
             }
         }
-        assertTrue(decoded > 0 && decoded < cases, "the fuzzer should reach both outcomes: " + decoded + " of " + cases);
+        assertTrue(
+                decoded > 0 && decoded < cases, "the fuzzer should reach both outcomes: " + decoded + " of " + cases);
     }
 
     private static List<Frame> valid(SplittableRandom random) {
@@ -116,8 +136,11 @@ class FrameFuzzTest {
         fs.add(new Messages.Join("node-07.cluster").frame());
         fs.add(new Messages.Clock(1_700_000_000_000_000_000L, 1_700_000_000_000_123_456L).frame());
         fs.add(new Messages.Go(1_700_000_001_000_000_000L).frame());
-        fs.add(new Frame(Frame.Type.ASSIGN, java.nio.ByteBuffer.allocate(8).putLong(5000).array()));
-        fs.add(new Frame(Frame.Type.RESULT, java.nio.ByteBuffer.allocate(8).putLong(70_000).array()));
+        fs.add(new Frame(
+                Frame.Type.ASSIGN, java.nio.ByteBuffer.allocate(8).putLong(5000).array()));
+        fs.add(new Frame(
+                Frame.Type.RESULT,
+                java.nio.ByteBuffer.allocate(8).putLong(70_000).array()));
         fs.add(new Frame(Frame.Type.PART, nonce));
         fs.add(Messages.empty(Frame.Type.ARMED));
         fs.add(Messages.empty(Frame.Type.BYE));

@@ -24,8 +24,7 @@ class HandshakeGateTest {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
 
         @Override
         public String toString() {
@@ -102,7 +101,8 @@ class HandshakeGateTest {
         }
         assertEquals(47, evicted.size());
         assertFalse(evicted.contains(legit), "the flood's addresses all count as its one /64");
-        assertEquals(InetAddress.getByName("2001:db8:2::"), HandshakeGate.source(InetAddress.getByName("2001:db8:2::abcd")));
+        assertEquals(
+                InetAddress.getByName("2001:db8:2::"), HandshakeGate.source(InetAddress.getByName("2001:db8:2::abcd")));
         assertEquals(addr(7), HandshakeGate.source(addr(7)));
     }
 }

@@ -21,7 +21,9 @@ class LogLimiterTest {
             now.addAndGet(SECOND / 100);
         }
         limiter.accept("refused, authentication failed", "session x: auth failed");
-        assertEquals(List.of("session 0: timeout", "session 1: timeout", "session 2: timeout", "session x: auth failed"), out,
+        assertEquals(
+                List.of("session 0: timeout", "session 1: timeout", "session 2: timeout", "session x: auth failed"),
+                out,
                 "digits do not make a new kind; another kind has its own burst");
         now.addAndGet(60 * SECOND);
         limiter.flush(false);
@@ -36,8 +38,14 @@ class LogLimiterTest {
         }
         now.addAndGet(61 * SECOND);
         limiter.accept("busy", "busy again");
-        assertEquals(List.of("busy 0", "busy 1", "busy 2",
-                "2 more like this in the last 61 s, not logged one by one: busy 4", "busy again"), out);
+        assertEquals(
+                List.of(
+                        "busy 0",
+                        "busy 1",
+                        "busy 2",
+                        "2 more like this in the last 61 s, not logged one by one: busy 4",
+                        "busy again"),
+                out);
     }
 
     @Test

@@ -35,9 +35,17 @@ class NetProbesTest {
 
     @Test
     void shouldMeasureOneRttPerMessageInAClosedLoop() throws Exception {
-        List<Measurement> ms = new NetPingPongProbe(FAST).run(
-                requirement(ProbeType.NET_PINGPONG, "messageSize", bytes(64), "duration", ms(300), "warmup", ms(50)),
-                context(server.server));
+        List<Measurement> ms = new NetPingPongProbe(FAST)
+                .run(
+                        requirement(
+                                ProbeType.NET_PINGPONG,
+                                "messageSize",
+                                bytes(64),
+                                "duration",
+                                ms(300),
+                                "warmup",
+                                ms(50)),
+                        context(server.server));
 
         assertEquals(1, ms.size());
         Measurement m = ms.get(0);
@@ -55,11 +63,21 @@ class NetProbesTest {
 
     @Test
     void shouldGiveOneMeasurementPerSizeOfASweep() throws Exception {
-        List<Measurement> ms = new NetPingPongProbe(FAST).run(requirement(ProbeType.NET_PINGPONG,
-                "sizes", List.of(bytes(1), bytes(8192), bytes(100_000)), "duration", ms(150), "warmup", ms(0)),
-                context(server.server));
+        List<Measurement> ms = new NetPingPongProbe(FAST)
+                .run(
+                        requirement(
+                                ProbeType.NET_PINGPONG,
+                                "sizes",
+                                List.of(bytes(1), bytes(8192), bytes(100_000)),
+                                "duration",
+                                ms(150),
+                                "warmup",
+                                ms(0)),
+                        context(server.server));
 
-        assertEquals(List.of("1", "8192", "100000"), ms.stream().map(m -> m.context().get("messageSize")).toList());
+        assertEquals(
+                List.of("1", "8192", "100000"),
+                ms.stream().map(m -> m.context().get("messageSize")).toList());
         for (Measurement m : ms) {
             assertNull(m.error(), m.error());
             assertTrue(m.samples() > 0);
@@ -69,22 +87,48 @@ class NetProbesTest {
     @Test
     void shouldPlanOpenLoopMessagesAtTheRateAndTimeThemFromThePlan() throws Exception {
         // 200 ops/s for 500 ms: about 100 planned messages, each far faster than its 5-ms slot.
-        List<Measurement> ms = new NetPingPongProbe(FAST).run(requirement(ProbeType.NET_PINGPONG,
-                "messageSize", bytes(64), "rate", new Quantity(200, io.iocert.spec.Dimension.OP_RATE),
-                "duration", ms(500), "warmup", ms(0)), context(server.server));
+        List<Measurement> ms = new NetPingPongProbe(FAST)
+                .run(
+                        requirement(
+                                ProbeType.NET_PINGPONG,
+                                "messageSize",
+                                bytes(64),
+                                "rate",
+                                new Quantity(200, io.iocert.spec.Dimension.OP_RATE),
+                                "duration",
+                                ms(500),
+                                "warmup",
+                                ms(0)),
+                        context(server.server));
 
         Measurement m = ms.get(0);
         assertNull(m.error());
         assertEquals("open", m.context().get("loop"));
-        assertTrue(m.samples() >= 95 && m.samples() <= 101, "expected about 100 messages at 200/s in 0.5 s, got " + m.samples());
+        assertTrue(
+                m.samples() >= 95 && m.samples() <= 101,
+                "expected about 100 messages at 200/s in 0.5 s, got " + m.samples());
         assertEquals(m.samples() * 2, Double.parseDouble(m.context().get("achievedRate")), 0.01);
     }
 
     @Test
     void shouldReportAggregateAndPerStreamThroughputForBothDirections() throws Exception {
-        List<Measurement> ms = new NetStreamProbe(FAST).run(requirement(ProbeType.NET_STREAM, "streams", 2L,
-                "direction", "both", "bufferSize", bytes(65536), "duration", ms(600), "warmup", ms(100),
-                "interval", ms(100)), context(server.server));
+        List<Measurement> ms = new NetStreamProbe(FAST)
+                .run(
+                        requirement(
+                                ProbeType.NET_STREAM,
+                                "streams",
+                                2L,
+                                "direction",
+                                "both",
+                                "bufferSize",
+                                bytes(65536),
+                                "duration",
+                                ms(600),
+                                "warmup",
+                                ms(100),
+                                "interval",
+                                ms(100)),
+                        context(server.server));
 
         assertEquals(5, ms.size(), "aggregate plus 2 send and 2 receive streams");
         Measurement total = ms.get(0);
@@ -94,17 +138,24 @@ class NetProbesTest {
         assertEquals(6, total.intervals().values().size(), "600 ms in 100-ms intervals");
         assertTrue(Long.parseLong(total.context().get("bytesSent")) > 0);
         assertTrue(Long.parseLong(total.context().get("bytesReceived")) > 0);
-        double sumOfMeans = ms.subList(1, 5).stream().mapToDouble(m -> m.summary().mean()).sum();
-        assertEquals(total.summary().mean(), sumOfMeans, total.summary().mean() * 1e-9,
+        double sumOfMeans =
+                ms.subList(1, 5).stream().mapToDouble(m -> m.summary().mean()).sum();
+        assertEquals(
+                total.summary().mean(),
+                sumOfMeans,
+                total.summary().mean() * 1e-9,
                 "the aggregate is the sum of the streams, interval by interval");
-        assertEquals(List.of("send", "receive", "send", "receive"),
-                ms.subList(1, 5).stream().map(m -> m.context().get("streamDirection")).toList());
+        assertEquals(
+                List.of("send", "receive", "send", "receive"),
+                ms.subList(1, 5).stream()
+                        .map(m -> m.context().get("streamDirection"))
+                        .toList());
     }
 
     @Test
     void shouldTimeConnectAndHandshakeCountTimes() throws Exception {
-        List<Measurement> ms = new NetConnectProbe(FAST).run(requirement(ProbeType.NET_CONNECT, "count", 20L),
-                context(server.server));
+        List<Measurement> ms =
+                new NetConnectProbe(FAST).run(requirement(ProbeType.NET_CONNECT, "count", 20L), context(server.server));
 
         Measurement m = ms.get(0);
         assertNull(m.error());
@@ -115,33 +166,55 @@ class NetProbesTest {
 
     @Test
     void shouldRefuseWorkloadsItCannotHonourWithTheReason() {
-        ProbeException both = assertThrows(ProbeException.class, () -> new NetPingPongProbe(FAST).run(requirement(
-                ProbeType.NET_PINGPONG, "messageSize", bytes(64), "sizes", List.of(bytes(64))), context(server.server)));
+        ProbeException both = assertThrows(
+                ProbeException.class,
+                () -> new NetPingPongProbe(FAST)
+                        .run(
+                                requirement(
+                                        ProbeType.NET_PINGPONG, "messageSize", bytes(64), "sizes", List.of(bytes(64))),
+                                context(server.server)));
         assertTrue(both.getMessage().contains("messageSize or sizes, not both"), both.getMessage());
 
-        ProbeException unknown = assertThrows(ProbeException.class, () -> new NetStreamProbe(FAST).run(requirement(
-                ProbeType.NET_STREAM, "blockSize", bytes(64)), context(server.server)));
+        ProbeException unknown = assertThrows(
+                ProbeException.class,
+                () -> new NetStreamProbe(FAST)
+                        .run(requirement(ProbeType.NET_STREAM, "blockSize", bytes(64)), context(server.server)));
         assertTrue(unknown.getMessage().contains("'blockSize' is not known to net.stream"), unknown.getMessage());
 
-        ProbeException tooBig = assertThrows(ProbeException.class, () -> new NetPingPongProbe(FAST).run(requirement(
-                ProbeType.NET_PINGPONG, "messageSize", bytes(2 << 20), "duration", ms(100)), context(server.server)));
+        ProbeException tooBig = assertThrows(
+                ProbeException.class,
+                () -> new NetPingPongProbe(FAST)
+                        .run(
+                                requirement(ProbeType.NET_PINGPONG, "messageSize", bytes(2 << 20), "duration", ms(100)),
+                                context(server.server)));
         assertTrue(tooBig.getMessage().contains("at most 1 MiB (its message size limit)"), tooBig.getMessage());
     }
 
     @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.EnumSource(value = ProbeType.class, names = {"NET_PINGPONG", "NET_STREAM", "NET_CONNECT"})
+    @org.junit.jupiter.params.provider.EnumSource(
+            value = ProbeType.class,
+            names = {"NET_PINGPONG", "NET_STREAM", "NET_CONNECT"})
     void shouldBeFoundThroughTheServiceLoader(ProbeType type) {
-        io.iocert.probes.Probe p = io.iocert.probes.Probes.forType(type).orElseThrow(() -> new AssertionError(type + " missing"));
+        io.iocert.probes.Probe p =
+                io.iocert.probes.Probes.forType(type).orElseThrow(() -> new AssertionError(type + " missing"));
         assertEquals(type, p.type());
         assertEquals("io.iocert.probes.net", p.getClass().getPackageName());
     }
 
     @Test
     void shouldNeedAPeer() {
-        ProbeException e = assertThrows(ProbeException.class, () -> new NetConnectProbe(FAST).run(
-                requirement(ProbeType.NET_CONNECT),
-                new io.iocert.probes.ProbeContext(java.nio.file.Path.of("."), "r", java.time.Duration.ofSeconds(5),
-                        java.util.Optional.empty(), io.iocert.probes.NanoClock.SYSTEM, io.iocert.probes.ProgressListener.NONE)));
+        ProbeException e = assertThrows(
+                ProbeException.class,
+                () -> new NetConnectProbe(FAST)
+                        .run(
+                                requirement(ProbeType.NET_CONNECT),
+                                new io.iocert.probes.ProbeContext(
+                                        java.nio.file.Path.of("."),
+                                        "r",
+                                        java.time.Duration.ofSeconds(5),
+                                        java.util.Optional.empty(),
+                                        io.iocert.probes.NanoClock.SYSTEM,
+                                        io.iocert.probes.ProgressListener.NONE)));
         assertTrue(e.getMessage().contains("needs a peer"), e.getMessage());
     }
 }

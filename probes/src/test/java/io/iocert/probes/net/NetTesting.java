@@ -23,10 +23,10 @@ import java.util.Optional;
 /** Builders and a loopback server for net tests. */
 final class NetTesting {
     /** Short waits so a failing peer fails a test in seconds, yet generous for a loaded 2-core machine. */
-    static final ClientTimeouts FAST = new ClientTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofSeconds(2));
+    static final ClientTimeouts FAST =
+            new ClientTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofSeconds(2));
 
-    private NetTesting() {
-    }
+    private NetTesting() {}
 
     static Requirement requirement(ProbeType probe, Object... keyValues) {
         Map<String, Object> values = new LinkedHashMap<>();
@@ -51,9 +51,13 @@ final class NetTesting {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        return new ProbeContext(Path.of("."), "test-run", Duration.ofSeconds(30),
+        return new ProbeContext(
+                Path.of("."),
+                "test-run",
+                Duration.ofSeconds(30),
                 Optional.of(new PeerAddress(server.getHostString(), server.getPort(), token, false)),
-                NanoClock.SYSTEM, ProgressListener.NONE);
+                NanoClock.SYSTEM,
+                ProgressListener.NONE);
     }
 
     static ProbeContext context(PeerServer server) {
@@ -70,8 +74,8 @@ final class NetTesting {
         }
 
         Server(Optional<Token> token, ServerLimits limits, int version) throws IOException {
-            server = PeerServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), token, limits, log::add,
-                    version);
+            server = PeerServer.start(
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), token, limits, log::add, version);
         }
 
         static Server plain() throws IOException {
@@ -95,7 +99,11 @@ final class NetTesting {
     }
 
     static ServerLimits limits(int sessions, int maxMessage, long handshakeMs, long idleMs, long maxTestMs) {
-        return new ServerLimits(sessions, maxMessage, Duration.ofMillis(handshakeMs), Duration.ofMillis(idleMs),
+        return new ServerLimits(
+                sessions,
+                maxMessage,
+                Duration.ofMillis(handshakeMs),
+                Duration.ofMillis(idleMs),
                 Duration.ofMillis(maxTestMs));
     }
 }

@@ -52,8 +52,8 @@ class NetWorkloadTest {
 
     @Test
     void shouldRefuseABudgetThatDoesNotCoverTheWarmup() {
-        ProbeException e = assertThrows(ProbeException.class,
-                () -> NetWorkload.plan(P, OptionalLong.of(S), OptionalLong.of(2 * S), S));
+        ProbeException e = assertThrows(
+                ProbeException.class, () -> NetWorkload.plan(P, OptionalLong.of(S), OptionalLong.of(2 * S), S));
         assertTrue(e.getMessage().contains("does not cover the warmup of 2 s"), e.getMessage());
     }
 
@@ -61,10 +61,12 @@ class NetWorkloadTest {
     void shouldSayABudgetShareIsUsedUpRatherThanReportANegativeWarmup() {
         // A budget that rounds to nothing, or that set-up has spent, left -1.84 ms to share out.
         for (OptionalLong duration : new OptionalLong[] {OptionalLong.empty(), OptionalLong.of(S)}) {
-            ProbeException e = assertThrows(ProbeException.class,
-                    () -> NetWorkload.plan(P, duration, OptionalLong.empty(), -1_840_000L));
-            assertEquals("net.pingpong has no time left to measure: its budget share is used up before it starts;"
-                    + " raise the budget", e.getMessage());
+            ProbeException e = assertThrows(
+                    ProbeException.class, () -> NetWorkload.plan(P, duration, OptionalLong.empty(), -1_840_000L));
+            assertEquals(
+                    "net.pingpong has no time left to measure: its budget share is used up before it starts;"
+                            + " raise the budget",
+                    e.getMessage());
         }
     }
 }

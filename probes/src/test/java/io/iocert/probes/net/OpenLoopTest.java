@@ -46,8 +46,10 @@ class OpenLoopTest {
     void shouldSeeTheSameStallAsOneSlowRoundTripInTheClosedLoop() throws Exception {
         Histogram rtt = runAgainstStallingPeer(false);
         long slow = rtt.getTotalCount() - rtt.getCountBetweenValues(0, SLOW_NS);
-        assertTrue(slow >= 1 && slow <= 5, "closed loop: the stall delays only the message in flight (and a busy machine"
-                + " a few more), got " + slow + " round trips over 100 ms");
+        assertTrue(
+                slow >= 1 && slow <= 5,
+                "closed loop: the stall delays only the message in flight (and a busy machine" + " a few more), got "
+                        + slow + " round trips over 100 ms");
         assertTrue(rtt.getMaxValue() >= STALL_MS * 1_000_000L * 9 / 10, "max " + rtt.getMaxValue());
     }
 
@@ -63,11 +65,15 @@ class OpenLoopTest {
         assertTrue(tookMs < 1500, "the open loop must end when its time is up, took " + tookMs + " ms");
         long unsent = Long.parseLong(m.context().get("unsentPlanned"));
         assertTrue(unsent >= 50 && unsent <= 85, "unsent " + unsent + ", expected about 75");
-        assertTrue(m.samples() >= 95 && m.samples() <= 101, "every planned message is in the histogram, got " + m.samples());
+        assertTrue(
+                m.samples() >= 95 && m.samples() <= 101,
+                "every planned message is in the histogram, got " + m.samples());
         double achieved = Double.parseDouble(m.context().get("achievedRate"));
         assertTrue(achieved >= 20 && achieved <= 60, "achieved " + achieved + " messages/s, expected about 50");
-        assertTrue(m.histogram().getValueAtPercentile(90) >= 200_000_000L,
-                "the late and never-sent messages waited hundreds of ms: p90 " + m.histogram().getValueAtPercentile(90));
+        assertTrue(
+                m.histogram().getValueAtPercentile(90) >= 200_000_000L,
+                "the late and never-sent messages waited hundreds of ms: p90 "
+                        + m.histogram().getValueAtPercentile(90));
     }
 
     private static Histogram runAgainstStallingPeer(boolean openLoop) throws Exception {
@@ -75,7 +81,8 @@ class OpenLoopTest {
     }
 
     /** A fake peer: correct handshake, echoes 64-byte messages, waiting {@code delayMs.applyAsLong(i)} before echo i. */
-    private static Measurement run(boolean openLoop, java.util.function.LongUnaryOperator delayMs, double rate, long durationMs)
+    private static Measurement run(
+            boolean openLoop, java.util.function.LongUnaryOperator delayMs, double rate, long durationMs)
             throws Exception {
         try (ServerSocket fake = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Thread peer = new Thread(() -> {
@@ -84,8 +91,12 @@ class OpenLoopTest {
                     InputStream in = c.getInputStream();
                     OutputStream out = c.getOutputStream();
                     skipFrame(in);
-                    out.write(wire(new Messages.Challenge(Messages.VERSION, false, new byte[Messages.NONCE_BYTES],
-                            new byte[Messages.MAC_BYTES]).frame()));
+                    out.write(wire(new Messages.Challenge(
+                                    Messages.VERSION,
+                                    false,
+                                    new byte[Messages.NONCE_BYTES],
+                                    new byte[Messages.MAC_BYTES])
+                            .frame()));
                     skipFrame(in);
                     out.write(wire(new Messages.Ready(1 << 20, 3_600_000_000_000L).frame()));
                     skipFrame(in);
@@ -108,11 +119,24 @@ class OpenLoopTest {
             peer.setDaemon(true);
             peer.start();
             Object[] workload = openLoop
-                    ? new Object[] {"messageSize", bytes(64), "rate", new Quantity(rate, Dimension.OP_RATE),
-                        "duration", ms(durationMs), "warmup", ms(0)}
+                    ? new Object[] {
+                        "messageSize",
+                        bytes(64),
+                        "rate",
+                        new Quantity(rate, Dimension.OP_RATE),
+                        "duration",
+                        ms(durationMs),
+                        "warmup",
+                        ms(0)
+                    }
                     : new Object[] {"messageSize", bytes(64), "duration", ms(durationMs), "warmup", ms(0)};
-            Measurement m = new NetPingPongProbe(FAST).run(requirement(ProbeType.NET_PINGPONG, workload),
-                    context(new InetSocketAddress(fake.getInetAddress(), fake.getLocalPort()), Optional.empty())).get(0);
+            Measurement m = new NetPingPongProbe(FAST)
+                    .run(
+                            requirement(ProbeType.NET_PINGPONG, workload),
+                            context(
+                                    new InetSocketAddress(fake.getInetAddress(), fake.getLocalPort()),
+                                    Optional.empty()))
+                    .get(0);
             peer.join(5000);
             assertNull(m.error(), m.error());
             return m;

@@ -56,23 +56,37 @@ class PairedProbesTest {
     @Test
     void shouldStreamToEveryPartnerAtOnceAndAddThePairsUpToTheNode() throws Exception {
         int n = 3;
-        Requirement r = NetTesting.requirement(ProbeType.NET_STREAM, "duration", NetTesting.ms(1000), "warmup",
-                NetTesting.ms(200), "interval", NetTesting.ms(100), "bufferSize", NetTesting.bytes(64 << 10));
-        List<List<Measurement>> nodes = runAll(new NetStreamProbe(NetTesting.FAST), r, n, Coordination.Pattern.ALL_TO_ALL);
+        Requirement r = NetTesting.requirement(
+                ProbeType.NET_STREAM,
+                "duration",
+                NetTesting.ms(1000),
+                "warmup",
+                NetTesting.ms(200),
+                "interval",
+                NetTesting.ms(100),
+                "bufferSize",
+                NetTesting.bytes(64 << 10));
+        List<List<Measurement>> nodes =
+                runAll(new NetStreamProbe(NetTesting.FAST), r, n, Coordination.Pattern.ALL_TO_ALL);
         for (int i = 0; i < n; i++) {
             List<Measurement> ms = nodes.get(i);
             assertEquals(1 + (n - 1), ms.size(), "the node, then one per partner: " + ms);
             Measurement node = ms.get(0);
             assertNull(node.error(), node.error());
-            assertEquals("aggregate", node.context().get("scope"), "the node's streams added (the coordinator relabels it)");
-            assertEquals(partnerNames(i, n, Coordination.Pattern.ALL_TO_ALL), node.context().get(Partners.PARTNERS));
+            assertEquals(
+                    "aggregate", node.context().get("scope"), "the node's streams added (the coordinator relabels it)");
+            assertEquals(
+                    partnerNames(i, n, Coordination.Pattern.ALL_TO_ALL),
+                    node.context().get(Partners.PARTNERS));
             assertNotNull(node.context().get(Coordinated.ORIGIN), "where the series starts, for alignment");
             double[] sum = new double[node.intervals().values().size()];
             for (Measurement pair : ms.subList(1, ms.size())) {
                 assertEquals(Partners.PAIR, pair.context().get("scope"));
-                assertEquals(node.context().get(Coordinated.ORIGIN), pair.context().get(Coordinated.ORIGIN));
+                assertEquals(
+                        node.context().get(Coordinated.ORIGIN), pair.context().get(Coordinated.ORIGIN));
                 assertEquals(node.intervals().intervalNs(), pair.intervals().intervalNs());
-                assertTrue(pair.context().get("peer").startsWith(pair.context().get(Partners.PARTNER) + " (127.0.0.1:"),
+                assertTrue(
+                        pair.context().get("peer").startsWith(pair.context().get(Partners.PARTNER) + " (127.0.0.1:"),
                         pair.context().toString());
                 for (int k = 0; k < sum.length; k++) {
                     sum[k] += pair.intervals().values().get(k);
@@ -89,8 +103,14 @@ class PairedProbesTest {
     @Test
     void shouldPingTheRingPartnerAndAddThePairHistogramsForTheNode() throws Exception {
         int n = 3;
-        Requirement r = NetTesting.requirement(ProbeType.NET_PINGPONG, "duration", NetTesting.ms(500), "warmup",
-                NetTesting.ms(100), "messageSize", NetTesting.bytes(64));
+        Requirement r = NetTesting.requirement(
+                ProbeType.NET_PINGPONG,
+                "duration",
+                NetTesting.ms(500),
+                "warmup",
+                NetTesting.ms(100),
+                "messageSize",
+                NetTesting.bytes(64));
         List<List<Measurement>> nodes = runAll(new NetPingPongProbe(NetTesting.FAST), r, n, Coordination.Pattern.RING);
         for (int i = 0; i < n; i++) {
             List<Measurement> ms = nodes.get(i);
@@ -113,24 +133,33 @@ class PairedProbesTest {
         }
         boolean[] started = new boolean[1];
         StartBarrier barrier = () -> started[0] = true;
-        ProbeContext ctx = context(List.of(new Partner("n9", new PeerAddress("127.0.0.1", closedPort, Optional.of(TOKEN),
-                false))), barrier);
+        ProbeContext ctx = context(
+                List.of(new Partner("n9", new PeerAddress("127.0.0.1", closedPort, Optional.of(TOKEN), false))),
+                barrier);
         Requirement r = NetTesting.requirement(ProbeType.NET_STREAM, "duration", NetTesting.ms(500));
         ProbeException e = assertThrows(ProbeException.class, () -> new NetStreamProbe(NetTesting.FAST).run(r, ctx));
-        assertTrue(e.getMessage().startsWith("partner n9 (127.0.0.1:" + closedPort + ") cannot be reached: could not connect"),
+        assertTrue(
+                e.getMessage()
+                        .startsWith("partner n9 (127.0.0.1:" + closedPort + ") cannot be reached: could not connect"),
                 e.getMessage());
         assertTrue(!started[0], "it never reached the start");
-        ProbeException none = assertThrows(ProbeException.class, () -> new NetPingPongProbe(NetTesting.FAST).run(
-                NetTesting.requirement(ProbeType.NET_PINGPONG), context(List.of(), barrier)));
+        ProbeException none = assertThrows(
+                ProbeException.class,
+                () -> new NetPingPongProbe(NetTesting.FAST)
+                        .run(NetTesting.requirement(ProbeType.NET_PINGPONG), context(List.of(), barrier)));
         assertTrue(none.getMessage().contains("the coordinator assigned this node none"), none.getMessage());
     }
 
     /** Runs {@code probe} on n nodes at once, each with its partner listener and its partners by {@code pattern}. */
-    private List<List<Measurement>> runAll(Probe probe, Requirement r, int n, Coordination.Pattern pattern) throws Exception {
+    private List<List<Measurement>> runAll(Probe probe, Requirement r, int n, Coordination.Pattern pattern)
+            throws Exception {
         List<InetSocketAddress> addresses = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            PeerServer s = PeerServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), Optional.of(TOKEN),
-                    JoinClient.PARTNER_LIMITS, line -> { });
+            PeerServer s = PeerServer.start(
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                    Optional.of(TOKEN),
+                    JoinClient.PARTNER_LIMITS,
+                    line -> {});
             listeners.add(s);
             addresses.add(s.address());
         }
@@ -140,7 +169,8 @@ class PairedProbesTest {
             List<Partner> partners = new ArrayList<>();
             for (int k : pattern.partners(i, n)) {
                 InetSocketAddress a = addresses.get(k);
-                partners.add(new Partner("p" + k, new PeerAddress("127.0.0.1", a.getPort(), Optional.of(TOKEN), false)));
+                partners.add(
+                        new Partner("p" + k, new PeerAddress("127.0.0.1", a.getPort(), Optional.of(TOKEN), false)));
             }
             ProbeContext ctx = context(partners, () -> {
                 try {
@@ -159,11 +189,21 @@ class PairedProbesTest {
     }
 
     private static String partnerNames(int i, int n, Coordination.Pattern pattern) {
-        return String.join(",", pattern.partners(i, n).stream().map(k -> "p" + k).toList());
+        return String.join(
+                ",", pattern.partners(i, n).stream().map(k -> "p" + k).toList());
     }
 
     private static ProbeContext context(List<Partner> partners, StartBarrier barrier) {
-        return new ProbeContext(Path.of("."), "paired", Duration.ofSeconds(30), Optional.empty(), NanoClock.SYSTEM,
-                ProgressListener.NONE, OptionalLong.empty(), barrier, Optional.empty(), partners);
+        return new ProbeContext(
+                Path.of("."),
+                "paired",
+                Duration.ofSeconds(30),
+                Optional.empty(),
+                NanoClock.SYSTEM,
+                ProgressListener.NONE,
+                OptionalLong.empty(),
+                barrier,
+                Optional.empty(),
+                partners);
     }
 }

@@ -40,8 +40,18 @@ class PeerFailureTest {
         try {
             killer.schedule(s::close, 600, TimeUnit.MILLISECONDS);
             long t0 = System.nanoTime();
-            Measurement m = new NetPingPongProbe(FAST).run(requirement(ProbeType.NET_PINGPONG, "messageSize", bytes(64),
-                    "duration", ms(20_000), "warmup", ms(0)), context(s.address(), Optional.empty())).get(0);
+            Measurement m = new NetPingPongProbe(FAST)
+                    .run(
+                            requirement(
+                                    ProbeType.NET_PINGPONG,
+                                    "messageSize",
+                                    bytes(64),
+                                    "duration",
+                                    ms(20_000),
+                                    "warmup",
+                                    ms(0)),
+                            context(s.address(), Optional.empty()))
+                    .get(0);
             long tookMs = (System.nanoTime() - t0) / 1_000_000;
 
             assertNotNull(m.error(), "the peer died: the measurement must say so");
@@ -61,13 +71,27 @@ class PeerFailureTest {
         ScheduledExecutorService killer = Executors.newSingleThreadScheduledExecutor();
         try {
             killer.schedule(s::close, 800, TimeUnit.MILLISECONDS);
-            List<Measurement> ms = new NetStreamProbe(FAST).run(requirement(ProbeType.NET_STREAM, "streams", 2L,
-                    "direction", "receive", "duration", ms(20_000), "warmup", ms(0), "interval", ms(100)),
-                    context(s.address(), Optional.empty()));
+            List<Measurement> ms = new NetStreamProbe(FAST)
+                    .run(
+                            requirement(
+                                    ProbeType.NET_STREAM,
+                                    "streams",
+                                    2L,
+                                    "direction",
+                                    "receive",
+                                    "duration",
+                                    ms(20_000),
+                                    "warmup",
+                                    ms(0),
+                                    "interval",
+                                    ms(100)),
+                            context(s.address(), Optional.empty()));
             Measurement total = ms.get(0);
             assertNotNull(total.error());
             assertEquals("error", total.context().get("stoppedBy"));
-            assertTrue(total.intervals().values().size() >= 3, "intervals before the failure are kept: " + total.intervals());
+            assertTrue(
+                    total.intervals().values().size() >= 3,
+                    "intervals before the failure are kept: " + total.intervals());
             assertTrue(total.intervals().values().size() <= 12, "no intervals after the failure: " + total.intervals());
         } finally {
             killer.shutdownNow();
@@ -84,8 +108,12 @@ class PeerFailureTest {
                     InputStream in = c.getInputStream();
                     OutputStream out = c.getOutputStream();
                     readFrame(in);
-                    out.write(wire(new Messages.Challenge(Messages.VERSION, false, new byte[Messages.NONCE_BYTES],
-                            new byte[Messages.MAC_BYTES]).frame()));
+                    out.write(wire(new Messages.Challenge(
+                                    Messages.VERSION,
+                                    false,
+                                    new byte[Messages.NONCE_BYTES],
+                                    new byte[Messages.MAC_BYTES])
+                            .frame()));
                     readFrame(in);
                     out.write(wire(new Messages.Ready(1 << 20, 3_600_000_000_000L).frame()));
                     readFrame(in);
@@ -101,9 +129,20 @@ class PeerFailureTest {
             peer.setDaemon(true);
             peer.start();
             long t0 = System.nanoTime();
-            Measurement m = new NetPingPongProbe(FAST).run(requirement(ProbeType.NET_PINGPONG, "messageSize", bytes(64),
-                    "duration", ms(20_000), "warmup", ms(0)),
-                    context(new InetSocketAddress(fake.getInetAddress(), fake.getLocalPort()), Optional.empty())).get(0);
+            Measurement m = new NetPingPongProbe(FAST)
+                    .run(
+                            requirement(
+                                    ProbeType.NET_PINGPONG,
+                                    "messageSize",
+                                    bytes(64),
+                                    "duration",
+                                    ms(20_000),
+                                    "warmup",
+                                    ms(0)),
+                            context(
+                                    new InetSocketAddress(fake.getInetAddress(), fake.getLocalPort()),
+                                    Optional.empty()))
+                    .get(0);
             long tookMs = (System.nanoTime() - t0) / 1_000_000;
             peer.interrupt();
 
@@ -120,9 +159,14 @@ class PeerFailureTest {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        ProbeException e = assertThrows(ProbeException.class, () -> new NetConnectProbe(FAST).run(
-                requirement(ProbeType.NET_CONNECT, "count", 3L),
-                context(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), Optional.empty())));
+        ProbeException e = assertThrows(
+                ProbeException.class,
+                () -> new NetConnectProbe(FAST)
+                        .run(
+                                requirement(ProbeType.NET_CONNECT, "count", 3L),
+                                context(
+                                        new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
+                                        Optional.empty())));
         assertTrue(e.getMessage().contains("could not connect to peer"), e.getMessage());
     }
 

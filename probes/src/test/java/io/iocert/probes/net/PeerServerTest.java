@@ -49,11 +49,15 @@ class PeerServerTest {
         Path good = Files.writeString(dir.resolve("token"), SECRET + "\n");
         Path bad = Files.writeString(dir.resolve("wrong"), "not the right token at all");
         try (NetTesting.Server s = new NetTesting.Server(Optional.of(Token.load(good)), ServerLimits.DEFAULTS)) {
-            Peer none = Peer.resolve(context(s.address(), Optional.empty()).peer().orElseThrow());
-            Peer wrong = Peer.resolve(context(s.address(), Optional.of(bad)).peer().orElseThrow());
+            Peer none =
+                    Peer.resolve(context(s.address(), Optional.empty()).peer().orElseThrow());
+            Peer wrong =
+                    Peer.resolve(context(s.address(), Optional.of(bad)).peer().orElseThrow());
             try (Watchdog w = new Watchdog("test", 20)) {
                 PeerException e1 = assertThrows(PeerException.class, () -> PeerConnection.open(none, w, FAST));
-                assertTrue(e1.getMessage().contains("requires a token: pass the shared token with --token-file"), e1.getMessage());
+                assertTrue(
+                        e1.getMessage().contains("requires a token: pass the shared token with --token-file"),
+                        e1.getMessage());
                 PeerException e2 = assertThrows(PeerException.class, () -> PeerConnection.open(wrong, w, FAST));
                 assertTrue(e2.getMessage().contains("could not prove it holds this client's token"), e2.getMessage());
             }
@@ -68,7 +72,9 @@ class PeerServerTest {
             }
             assertLegitimateClientWorks(s, Optional.of(good));
             awaitIdle(s);
-            assertTrue(s.logSnapshot().stream().anyMatch(l -> l.contains("refused, authentication failed")), s.logSnapshot().toString());
+            assertTrue(
+                    s.logSnapshot().stream().anyMatch(l -> l.contains("refused, authentication failed")),
+                    s.logSnapshot().toString());
         }
     }
 
@@ -89,8 +95,10 @@ class PeerServerTest {
         try (FakePeer fake = new FakePeer(in -> {
             byte[] hello = readFrame(in.in());
             byte[] clientNonce = java.util.Arrays.copyOfRange(hello, 5 + 6, hello.length);
-            in.out().write(bytesOf(new Messages.Challenge(Messages.VERSION, true, serverNonce,
-                    token.serverProof(clientNonce, serverNonce)).frame()));
+            in.out()
+                    .write(bytesOf(new Messages.Challenge(
+                                    Messages.VERSION, true, serverNonce, token.serverProof(clientNonce, serverNonce))
+                            .frame()));
             byte[] auth = readFrame(in.in());
             return List.of(hello, auth, clientNonce);
         })) {
@@ -100,13 +108,16 @@ class PeerServerTest {
             List<byte[]> seen = fake.result();
             byte[] hello = seen.get(0);
             byte[] auth = seen.get(1);
-            assertEquals(5 + 6 + Messages.NONCE_BYTES, hello.length, "the hello carries magic, version and a nonce only");
+            assertEquals(
+                    5 + 6 + Messages.NONCE_BYTES, hello.length, "the hello carries magic, version and a nonce only");
             assertEquals(5 + Messages.MAC_BYTES, auth.length, "the client answers with an HMAC only");
             for (byte[] sent : List.of(hello, auth)) {
-                assertTrue(!new String(sent, StandardCharsets.ISO_8859_1).contains(SECRET.substring(0, 8)),
+                assertTrue(
+                        !new String(sent, StandardCharsets.ISO_8859_1).contains(SECRET.substring(0, 8)),
                         "the token leaked onto the wire");
             }
-            assertEquals(ByteBuffer.wrap(token.clientProof(serverNonce, seen.get(2))),
+            assertEquals(
+                    ByteBuffer.wrap(token.clientProof(serverNonce, seen.get(2))),
                     ByteBuffer.wrap(auth, 5, Messages.MAC_BYTES));
         }
     }
@@ -119,16 +130,29 @@ class PeerServerTest {
             try (Watchdog w = new Watchdog("test", 20)) {
                 Peer peer = fake.peer(Optional.of(good));
                 PeerException e = assertThrows(PeerException.class, () -> PeerConnection.open(peer, w, FAST));
-                assertTrue(e.getMessage().contains("says it needs no token, but this client holds one (--token-file): refusing a"
-                        + " peer that does not prove it knows the token"), e.getMessage());
+                assertTrue(
+                        e.getMessage()
+                                .contains("says it needs no token, but this client holds one (--token-file): refusing a"
+                                        + " peer that does not prove it knows the token"),
+                        e.getMessage());
             }
             assertEquals(List.of(), fake.result(), "the client sent nothing after the challenge");
         }
         // The probe fails with that reason (the requirement's verdict is ERROR), measuring nothing from such a peer.
         try (FakePeer fake = new FakePeer(FakePeer::tokenlessPeerThatRecordsTheRest)) {
-            ProbeException e = assertThrows(ProbeException.class, () -> new NetPingPongProbe(FAST).run(requirement(
-                    ProbeType.NET_PINGPONG, "messageSize", bytes(64), "duration", ms(300), "warmup", ms(0)),
-                    context(fake.address(), Optional.of(good))));
+            ProbeException e = assertThrows(
+                    ProbeException.class,
+                    () -> new NetPingPongProbe(FAST)
+                            .run(
+                                    requirement(
+                                            ProbeType.NET_PINGPONG,
+                                            "messageSize",
+                                            bytes(64),
+                                            "duration",
+                                            ms(300),
+                                            "warmup",
+                                            ms(0)),
+                                    context(fake.address(), Optional.of(good))));
             assertTrue(e.getMessage().contains("says it needs no token"), e.getMessage());
         }
     }
@@ -141,8 +165,10 @@ class PeerServerTest {
             byte[] hello = readFrame(io.in());
             byte[] clientNonce = java.util.Arrays.copyOfRange(hello, 5 + 6, hello.length);
             byte[] nonce = new byte[Messages.NONCE_BYTES];
-            io.out().write(bytesOf(new Messages.Challenge(Messages.VERSION, true, nonce, other.serverProof(clientNonce, nonce))
-                    .frame()));
+            io.out()
+                    .write(bytesOf(
+                            new Messages.Challenge(Messages.VERSION, true, nonce, other.serverProof(clientNonce, nonce))
+                                    .frame()));
             return FakePeer.rest(io.in());
         })) {
             try (Watchdog w = new Watchdog("test", 20)) {
@@ -155,7 +181,8 @@ class PeerServerTest {
         // The real server with another token is refused the same way, from the client's side first.
         Path wrong = Files.writeString(dir.resolve("wrong"), "a different token of enough length");
         try (NetTesting.Server s = new NetTesting.Server(Optional.of(Token.load(wrong)), ServerLimits.DEFAULTS)) {
-            Peer peer = Peer.resolve(context(s.address(), Optional.of(good)).peer().orElseThrow());
+            Peer peer =
+                    Peer.resolve(context(s.address(), Optional.of(good)).peer().orElseThrow());
             try (Watchdog w = new Watchdog("test", 20)) {
                 PeerException e = assertThrows(PeerException.class, () -> PeerConnection.open(peer, w, FAST));
                 assertTrue(e.getMessage().contains("could not prove it holds this client's token"), e.getMessage());
@@ -170,23 +197,31 @@ class PeerServerTest {
             Peer peer = Peer.resolve(context(s.server).peer().orElseThrow());
             try (Watchdog w = new Watchdog("test", 20)) {
                 PeerException e = assertThrows(PeerException.class, () -> PeerConnection.open(peer, w, FAST));
-                assertTrue(e.getMessage().contains("protocol version mismatch: this iocert serve speaks protocol 1, the client "
-                        + "speaks " + Messages.VERSION + "; run the same iocert release on both sides"), e.getMessage());
+                assertTrue(
+                        e.getMessage()
+                                .contains("protocol version mismatch: this iocert serve speaks protocol 1, the client "
+                                        + "speaks " + Messages.VERSION + "; run the same iocert release on both sides"),
+                        e.getMessage());
             }
             awaitIdle(s);
-            assertTrue(s.logSnapshot().stream().anyMatch(l -> l.contains("refused, protocol version mismatch")),
+            assertTrue(
+                    s.logSnapshot().stream().anyMatch(l -> l.contains("refused, protocol version mismatch")),
                     s.logSnapshot().toString());
         }
         // ...and this server tells clients of earlier releases the same, from their hellos: version 1
         // (no nonce) and version 2 (before coordinated runs), which this release no longer speaks.
         for (int old : new int[] {1, 2}) {
-            try (NetTesting.Server s = NetTesting.Server.plain(); Socket c = connect(s)) {
-                ByteBuffer hello = ByteBuffer.allocate(6 + (old == 1 ? 0 : Messages.NONCE_BYTES)).putInt(Messages.MAGIC)
+            try (NetTesting.Server s = NetTesting.Server.plain();
+                    Socket c = connect(s)) {
+                ByteBuffer hello = ByteBuffer.allocate(6 + (old == 1 ? 0 : Messages.NONCE_BYTES))
+                        .putInt(Messages.MAGIC)
                         .putShort((short) old);
                 c.getOutputStream().write(bytesOf(new Frame(Frame.Type.HELLO, hello.array())));
                 String refusal = new String(readFrame(c.getInputStream()), StandardCharsets.UTF_8);
-                assertTrue(refusal.contains("this iocert serve speaks protocol " + Messages.VERSION + ", the client speaks "
-                        + old), refusal);
+                assertTrue(
+                        refusal.contains(
+                                "this iocert serve speaks protocol " + Messages.VERSION + ", the client speaks " + old),
+                        refusal);
             }
         }
     }
@@ -206,31 +241,45 @@ class PeerServerTest {
                 }
             }
             try (Socket c = connect(s)) {
-                c.getOutputStream().write(ByteBuffer.allocate(5).putInt(0x7ffffff0).put((byte) 1).array());
+                c.getOutputStream()
+                        .write(ByteBuffer.allocate(5)
+                                .putInt(0x7ffffff0)
+                                .put((byte) 1)
+                                .array());
                 byte[] refusal = readFrame(c.getInputStream());
-                assertTrue(new String(refusal, StandardCharsets.UTF_8).contains("frame length 2147483632 is outside"),
+                assertTrue(
+                        new String(refusal, StandardCharsets.UTF_8).contains("frame length 2147483632 is outside"),
                         new String(refusal, StandardCharsets.UTF_8));
                 assertClosedByServer(c);
             }
             awaitIdle(s);
-            assertTrue(s.logSnapshot().stream().filter(l -> l.contains("protocol error")).count() >= 20, s.logSnapshot().toString());
+            assertTrue(
+                    s.logSnapshot().stream()
+                                    .filter(l -> l.contains("protocol error"))
+                                    .count()
+                            >= 20,
+                    s.logSnapshot().toString());
             assertLegitimateClientWorks(s, Optional.empty());
         }
     }
 
     @Test
     void shouldRefuseRequestsBeyondItsLimitsNamingTheLimit() throws Exception {
-        try (NetTesting.Server s = new NetTesting.Server(Optional.empty(), NetTesting.limits(8, 4096, 2000, 2000, 1000))) {
+        try (NetTesting.Server s =
+                new NetTesting.Server(Optional.empty(), NetTesting.limits(8, 4096, 2000, 2000, 1000))) {
             Peer peer = Peer.resolve(context(s.server).peer().orElseThrow());
             try (Watchdog w = new Watchdog("test", 20)) {
                 // The client checks the limits the server announced...
                 try (PeerConnection c = PeerConnection.open(peer, w, FAST)) {
-                    PeerException e = assertThrows(PeerException.class, () -> c.request(
-                            new Messages.Request(Messages.Kind.PINGPONG, 8192, 500_000_000L), Watchdog.NONE));
+                    PeerException e = assertThrows(
+                            PeerException.class,
+                            () -> c.request(
+                                    new Messages.Request(Messages.Kind.PINGPONG, 8192, 500_000_000L), Watchdog.NONE));
                     assertTrue(e.getMessage().contains("at most 4 KiB (its message size limit)"), e.getMessage());
                 }
                 // ...and the server enforces them for clients that do not.
-                for (Messages.Request r : List.of(new Messages.Request(Messages.Kind.PINGPONG, 8192, 500_000_000L),
+                for (Messages.Request r : List.of(
+                        new Messages.Request(Messages.Kind.PINGPONG, 8192, 500_000_000L),
                         new Messages.Request(Messages.Kind.STREAM_TO_SERVER, 1024, 2_000_000_000L),
                         new Messages.Request(Messages.Kind.STREAM_FROM_SERVER, 0, 500_000_000L))) {
                     try (PeerConnection c = PeerConnection.open(peer, w, FAST)) {
@@ -238,18 +287,25 @@ class PeerServerTest {
                         Frame reply = Frame.read(c.channel());
                         assertEquals(Frame.Type.ERROR, reply.type(), r.toString());
                         String why = Messages.Refusal.parse(reply).message();
-                        assertTrue(why.contains("its message size limit") || why.contains("its test duration limit"), why);
+                        assertTrue(
+                                why.contains("its message size limit") || why.contains("its test duration limit"), why);
                     }
                 }
             }
             awaitIdle(s);
-            assertEquals(3, s.logSnapshot().stream().filter(l -> l.contains("refused, ")).count(), s.logSnapshot().toString());
+            assertEquals(
+                    3,
+                    s.logSnapshot().stream()
+                            .filter(l -> l.contains("refused, "))
+                            .count(),
+                    s.logSnapshot().toString());
         }
     }
 
     @Test
     void shouldCloseASilentClientAfterTheHandshakeTimeout() throws Exception {
-        try (NetTesting.Server s = new NetTesting.Server(Optional.empty(), NetTesting.limits(8, 1 << 20, 300, 2000, 60_000))) {
+        try (NetTesting.Server s =
+                new NetTesting.Server(Optional.empty(), NetTesting.limits(8, 1 << 20, 300, 2000, 60_000))) {
             try (Socket silent = connect(s)) {
                 long t0 = System.nanoTime();
                 assertClosedByServer(silent);
@@ -257,7 +313,9 @@ class PeerServerTest {
                 assertTrue(waitedMs >= 250, "closed after " + waitedMs + " ms, before the 300-ms handshake timeout");
             }
             awaitIdle(s);
-            assertTrue(s.logSnapshot().stream().anyMatch(l -> l.contains("while waiting for the handshake")), s.logSnapshot().toString());
+            assertTrue(
+                    s.logSnapshot().stream().anyMatch(l -> l.contains("while waiting for the handshake")),
+                    s.logSnapshot().toString());
             assertLegitimateClientWorks(s, Optional.empty());
         }
     }
@@ -266,7 +324,8 @@ class PeerServerTest {
     void shouldRefuseAuthenticatedClientsBeyondTheSessionLimitAndRecover() throws Exception {
         // 4 session slots held by authenticated clients: a fifth authenticates and is told "busy"
         // at once; when one leaves, a client is served again.
-        try (NetTesting.Server s = new NetTesting.Server(Optional.empty(), NetTesting.limits(4, 1 << 20, 1000, 5000, 60_000))) {
+        try (NetTesting.Server s =
+                new NetTesting.Server(Optional.empty(), NetTesting.limits(4, 1 << 20, 1000, 5000, 60_000))) {
             Peer peer = Peer.resolve(context(s.server).peer().orElseThrow());
             try (Watchdog w = new Watchdog("test", 20)) {
                 List<PeerConnection> held = new ArrayList<>();
@@ -275,7 +334,8 @@ class PeerServerTest {
                         held.add(PeerConnection.open(peer, w, FAST));
                     }
                     PeerException e = assertThrows(PeerException.class, () -> PeerConnection.open(peer, w, FAST));
-                    assertTrue(e.getMessage().contains("busy: 4 sessions already running (the server's session limit)"),
+                    assertTrue(
+                            e.getMessage().contains("busy: 4 sessions already running (the server's session limit)"),
                             e.getMessage());
                 } finally {
                     held.forEach(PeerConnection::close);
@@ -293,29 +353,37 @@ class PeerServerTest {
         // the 8 handshake seats, while a client with the token from 127.0.0.1 runs probes.
         Path good = Files.writeString(dir.resolve("token"), SECRET);
         java.net.InetAddress flooder = java.net.InetAddress.getByName("127.0.0.2");
-        try (NetTesting.Server s = new NetTesting.Server(Optional.of(Token.load(good)),
-                new ServerLimits(4, 1 << 20, java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(5),
-                        java.time.Duration.ofSeconds(60), 8))) {
+        try (NetTesting.Server s = new NetTesting.Server(
+                Optional.of(Token.load(good)),
+                new ServerLimits(
+                        4,
+                        1 << 20,
+                        java.time.Duration.ofSeconds(30),
+                        java.time.Duration.ofSeconds(5),
+                        java.time.Duration.ofSeconds(60),
+                        8))) {
             java.util.concurrent.atomic.AtomicBoolean flooding = new java.util.concurrent.atomic.AtomicBoolean(true);
             java.util.concurrent.atomic.AtomicLong opened = new java.util.concurrent.atomic.AtomicLong();
-            Thread flood = new Thread(() -> {
-                java.util.ArrayDeque<Socket> mine = new java.util.ArrayDeque<>();
-                while (flooding.get()) {
-                    try {
-                        Socket c = new Socket();
-                        c.bind(new java.net.InetSocketAddress(flooder, 0));
-                        c.connect(s.address(), 2000);
-                        mine.add(c);
-                        opened.incrementAndGet();
-                        if (mine.size() > 200) {
-                            mine.poll().close();
+            Thread flood = new Thread(
+                    () -> {
+                        java.util.ArrayDeque<Socket> mine = new java.util.ArrayDeque<>();
+                        while (flooding.get()) {
+                            try {
+                                Socket c = new Socket();
+                                c.bind(new java.net.InetSocketAddress(flooder, 0));
+                                c.connect(s.address(), 2000);
+                                mine.add(c);
+                                opened.incrementAndGet();
+                                if (mine.size() > 200) {
+                                    mine.poll().close();
+                                }
+                            } catch (IOException e) {
+                                // refused or reset under load: try again
+                            }
                         }
-                    } catch (IOException e) {
-                        // refused or reset under load: try again
-                    }
-                }
-                mine.forEach(PeerServerTest::closeQuietly);
-            }, "flood");
+                        mine.forEach(PeerServerTest::closeQuietly);
+                    },
+                    "flood");
             flood.start();
             try {
                 while (opened.get() < 100) {
@@ -326,21 +394,31 @@ class PeerServerTest {
                     assertLegitimateClientWorks(s, Optional.of(good));
                 }
                 long during = opened.get() - before;
-                assertTrue(during > 8 * 5, "the flood kept going while the client was served: " + during
-                        + " connections opened meanwhile");
+                assertTrue(
+                        during > 8 * 5,
+                        "the flood kept going while the client was served: " + during
+                                + " connections opened meanwhile");
             } finally {
                 flooding.set(false);
                 flood.join();
             }
             assertTrue(opened.get() > 8 * 10, "the flood opened " + opened.get() + " connections");
             List<String> log = s.logSnapshot();
-            assertEquals(10, log.stream().filter(l -> l.contains(": ok")).count(), "every probe session logged: " + log);
-            long evictions = log.stream().filter(l -> l.contains("closed: evicted by a newer connection")).count();
-            assertTrue(evictions >= 1 && evictions <= PeerServer.LOG_BURST, "evictions are logged, a few a minute: " + evictions);
+            assertEquals(
+                    10, log.stream().filter(l -> l.contains(": ok")).count(), "every probe session logged: " + log);
+            long evictions = log.stream()
+                    .filter(l -> l.contains("closed: evicted by a newer connection"))
+                    .count();
+            assertTrue(
+                    evictions >= 1 && evictions <= PeerServer.LOG_BURST,
+                    "evictions are logged, a few a minute: " + evictions);
             // At the latest when the server stops, the rest are counted in one line.
             s.server.close();
-            assertTrue(s.logSnapshot().stream().anyMatch(l -> l.matches("\\d+ more like this in the last \\d+ s, not logged one"
-                    + " by one: .*closed: evicted by a newer connection.*")), s.logSnapshot().toString());
+            assertTrue(
+                    s.logSnapshot().stream()
+                            .anyMatch(l -> l.matches("\\d+ more like this in the last \\d+ s, not logged one"
+                                    + " by one: .*closed: evicted by a newer connection.*")),
+                    s.logSnapshot().toString());
         }
     }
 
@@ -351,8 +429,17 @@ class PeerServerTest {
             try {
                 List<Callable<List<Measurement>>> clients = new ArrayList<>();
                 for (int i = 0; i < 16; i++) {
-                    clients.add(() -> new NetPingPongProbe(FAST).run(requirement(ProbeType.NET_PINGPONG,
-                            "messageSize", bytes(1024), "duration", ms(400), "warmup", ms(0)), context(s.server)));
+                    clients.add(() -> new NetPingPongProbe(FAST)
+                            .run(
+                                    requirement(
+                                            ProbeType.NET_PINGPONG,
+                                            "messageSize",
+                                            bytes(1024),
+                                            "duration",
+                                            ms(400),
+                                            "warmup",
+                                            ms(0)),
+                                    context(s.server)));
                 }
                 for (Future<List<Measurement>> f : pool.invokeAll(clients, 60, TimeUnit.SECONDS)) {
                     Measurement m = f.get().get(0);
@@ -363,7 +450,11 @@ class PeerServerTest {
                 pool.shutdownNow();
             }
             awaitIdle(s);
-            assertEquals(16, s.logSnapshot().stream().filter(l -> l.contains("ping-pong 1 KiB") && l.contains(": ok")).count(),
+            assertEquals(
+                    16,
+                    s.logSnapshot().stream()
+                            .filter(l -> l.contains("ping-pong 1 KiB") && l.contains(": ok"))
+                            .count(),
                     s.logSnapshot().toString());
         }
     }
@@ -400,8 +491,7 @@ class PeerServerTest {
     }
 
     /** The two directions of a fake peer's one connection. */
-    record Io(InputStream in, java.io.OutputStream out) {
-    }
+    record Io(InputStream in, java.io.OutputStream out) {}
 
     /** A fake peer on loopback: accepts one connection and runs a script on it. */
     private static final class FakePeer implements AutoCloseable {
@@ -426,8 +516,13 @@ class PeerServerTest {
         /** Says no token is needed, then records every frame the client still sends. */
         static List<byte[]> tokenlessPeerThatRecordsTheRest(Io io) throws IOException {
             readFrame(io.in());
-            io.out().write(bytesOf(new Messages.Challenge(Messages.VERSION, false, new byte[Messages.NONCE_BYTES],
-                    new byte[Messages.MAC_BYTES]).frame()));
+            io.out()
+                    .write(bytesOf(new Messages.Challenge(
+                                    Messages.VERSION,
+                                    false,
+                                    new byte[Messages.NONCE_BYTES],
+                                    new byte[Messages.MAC_BYTES])
+                            .frame()));
             return rest(io.in());
         }
 
@@ -461,12 +556,25 @@ class PeerServerTest {
 
     /** A short ping-pong and stream; the probe checks every echo and the byte count the server reports. */
     private static void assertLegitimateClientWorks(NetTesting.Server s, Optional<Path> token) throws Exception {
-        Measurement rtt = new NetPingPongProbe(FAST).run(requirement(ProbeType.NET_PINGPONG, "messageSize", bytes(8192),
-                "duration", ms(200), "warmup", ms(0)), context(s.address(), token)).get(0);
+        Measurement rtt = new NetPingPongProbe(FAST)
+                .run(
+                        requirement(
+                                ProbeType.NET_PINGPONG,
+                                "messageSize",
+                                bytes(8192),
+                                "duration",
+                                ms(200),
+                                "warmup",
+                                ms(0)),
+                        context(s.address(), token))
+                .get(0);
         assertNull(rtt.error(), rtt.error());
         assertTrue(rtt.samples() > 0);
-        Measurement stream = new NetStreamProbe(FAST).run(requirement(ProbeType.NET_STREAM, "duration", ms(200),
-                "warmup", ms(0)), context(s.address(), token)).get(0);
+        Measurement stream = new NetStreamProbe(FAST)
+                .run(
+                        requirement(ProbeType.NET_STREAM, "duration", ms(200), "warmup", ms(0)),
+                        context(s.address(), token))
+                .get(0);
         assertNull(stream.error(), stream.error());
         assertTrue(stream.summary().mean() > 0);
     }

@@ -11,14 +11,17 @@ import java.util.Optional;
  * "port N", then one line per session; stops when its standard input ends.
  */
 public final class ServeInChildJvm {
-    private ServeInChildJvm() {
-    }
+    private ServeInChildJvm() {}
 
     public static void main(String[] args) throws Exception {
-        ServerLimits limits = new ServerLimits(Integer.parseInt(args[0]), Integer.parseInt(args[1]), Duration.ofSeconds(5),
-                Duration.ofSeconds(10), Duration.ofSeconds(60));
-        try (PeerServer s = PeerServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), Optional.empty(),
-                limits, line -> {
+        ServerLimits limits = new ServerLimits(
+                Integer.parseInt(args[0]),
+                Integer.parseInt(args[1]),
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(60));
+        try (PeerServer s = PeerServer.start(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), Optional.empty(), limits, line -> {
                     System.out.println(line);
                     System.out.flush();
                 })) {

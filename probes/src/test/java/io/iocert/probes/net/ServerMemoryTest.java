@@ -34,25 +34,48 @@ class ServerMemoryTest {
     @Test
     void shouldRefuseARequestItHasNoMemoryForAndKeepServing() throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process child = new ProcessBuilder(java.toString(), "-XX:MaxDirectMemorySize=32m", "-Xmx128m",
-                "-cp", System.getProperty("java.class.path"), ServeInChildJvm.class.getName(), "2",
-                Integer.toString(512 << 20)).redirectErrorStream(true).start();
+        Process child = new ProcessBuilder(
+                        java.toString(),
+                        "-XX:MaxDirectMemorySize=32m",
+                        "-Xmx128m",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        ServeInChildJvm.class.getName(),
+                        "2",
+                        Integer.toString(512 << 20))
+                .redirectErrorStream(true)
+                .start();
         List<String> output = new ArrayList<>();
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+            BufferedReader out =
+                    new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
             String first = out.readLine();
             assertTrue(first != null && first.startsWith("port "), "the child said: " + first);
             int port = Integer.parseInt(first.substring(5).trim());
             InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
             Peer peer = Peer.resolve(context(address, Optional.empty()).peer().orElseThrow());
 
-            try (Watchdog w = new Watchdog("test", 20); PeerConnection c = PeerConnection.open(peer, w, FAST)) {
-                PeerException e = assertThrows(PeerException.class, () -> c.request(
-                        new Messages.Request(Messages.Kind.PINGPONG, 256 << 20, 1_000_000_000L), Watchdog.NONE));
+            try (Watchdog w = new Watchdog("test", 20);
+                    PeerConnection c = PeerConnection.open(peer, w, FAST)) {
+                PeerException e = assertThrows(
+                        PeerException.class,
+                        () -> c.request(
+                                new Messages.Request(Messages.Kind.PINGPONG, 256 << 20, 1_000_000_000L),
+                                Watchdog.NONE));
                 assertTrue(e.getMessage().contains("refused: no memory for a buffer of 256 MiB now"), e.getMessage());
             }
-            Measurement m = new NetPingPongProbe(FAST).run(requirement(ProbeType.NET_PINGPONG, "messageSize", bytes(1024),
-                    "duration", ms(200), "warmup", ms(0)), context(address, Optional.empty())).get(0);
+            Measurement m = new NetPingPongProbe(FAST)
+                    .run(
+                            requirement(
+                                    ProbeType.NET_PINGPONG,
+                                    "messageSize",
+                                    bytes(1024),
+                                    "duration",
+                                    ms(200),
+                                    "warmup",
+                                    ms(0)),
+                            context(address, Optional.empty()))
+                    .get(0);
             assertNull(m.error(), m.error());
             assertTrue(m.samples() > 0);
 
@@ -65,10 +88,17 @@ class ServerMemoryTest {
             child.destroyForcibly();
         }
         assertEquals(0, child.exitValue(), String.join("\n", output));
-        assertTrue(output.stream().anyMatch(l -> l.contains("refused, no memory for a buffer of 256 MiB now")),
+        assertTrue(
+                output.stream().anyMatch(l -> l.contains("refused, no memory for a buffer of 256 MiB now")),
                 String.join("\n", output));
-        assertTrue(output.stream().anyMatch(l -> l.contains("ping-pong 1 KiB") && l.contains(": ok")), String.join("\n", output));
-        assertFalse(output.stream().anyMatch(l -> l.contains("Exception in thread") || l.contains("OutOfMemoryError")
-                || l.startsWith("\tat ")), String.join("\n", output));
+        assertTrue(
+                output.stream().anyMatch(l -> l.contains("ping-pong 1 KiB") && l.contains(": ok")),
+                String.join("\n", output));
+        assertFalse(
+                output.stream()
+                        .anyMatch(l -> l.contains("Exception in thread")
+                                || l.contains("OutOfMemoryError")
+                                || l.startsWith("\tat ")),
+                String.join("\n", output));
     }
 }

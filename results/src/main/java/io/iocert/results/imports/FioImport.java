@@ -108,7 +108,8 @@ final class FioImport {
                     Importer.charge(budget, m, path + " (" + set.key() + ")");
                 }
                 String id = ofJob.size() == 1 ? jobKey : set.key();
-                sets.add(new MeasurementSet(set.key(), jobKey, IdMapping.sanitize(id), set.probe(), set.measurements()));
+                sets.add(
+                        new MeasurementSet(set.key(), jobKey, IdMapping.sanitize(id), set.probe(), set.measurements()));
             }
         }
         if (sets.isEmpty()) {
@@ -147,8 +148,17 @@ final class FioImport {
         return map;
     }
 
-    private MeasurementSet section(JsonNode job, String path, JsonNode s, String sp, String section, long ios,
-                                   String jobKey, Map<String, String> opts, String version, long error)
+    private MeasurementSet section(
+            JsonNode job,
+            String path,
+            JsonNode s,
+            String sp,
+            String section,
+            long ios,
+            String jobKey,
+            Map<String, String> opts,
+            String version,
+            long error)
             throws ResultFormatException {
         boolean sync = section.equals("sync");
         String probe = sync ? "fs.fsync" : "fs." + section;
@@ -178,16 +188,30 @@ final class FioImport {
         if (latency != null) {
             out.add(latency);
         } else {
-            notes.add("no latency for " + key + ": fio printed neither latency bins nor percentiles (clat_percentiles=0?)");
+            notes.add("no latency for " + key
+                    + ": fio printed neither latency bins nor percentiles (clat_percentiles=0?)");
         }
         if (!sync) {
             long runtimeMs = f.count(s, "runtime", sp + ".runtime");
             if (runtimeMs == 0) {
                 notes.add("no throughput or iops for " + key + ": fio reported a runtime of 0 ms");
             } else {
-                out.add(rate(s, sp, probe, "throughput", "B/s", "bw_bytes", "bw", 1024, "fioBw", runtimeMs, workload,
-                        ctx, err));
-                out.add(rate(s, sp, probe, "iops", "ops/s", "iops", "iops", 1, "fioIops", runtimeMs, workload, ctx, err));
+                out.add(rate(
+                        s,
+                        sp,
+                        probe,
+                        "throughput",
+                        "B/s",
+                        "bw_bytes",
+                        "bw",
+                        1024,
+                        "fioBw",
+                        runtimeMs,
+                        workload,
+                        ctx,
+                        err));
+                out.add(rate(
+                        s, sp, probe, "iops", "ops/s", "iops", "iops", 1, "fioIops", runtimeMs, workload, ctx, err));
             }
         }
         if (out.isEmpty()) {
@@ -196,8 +220,15 @@ final class FioImport {
         return new MeasurementSet(key, jobKey, key, probe, out);
     }
 
-    private Measurement latency(JsonNode s, String sp, boolean sync, String probe, Map<String, Object> workload,
-                                Map<String, String> baseCtx, String err) throws ResultFormatException {
+    private Measurement latency(
+            JsonNode s,
+            String sp,
+            boolean sync,
+            String probe,
+            Map<String, Object> workload,
+            Map<String, String> baseCtx,
+            String err)
+            throws ResultFormatException {
         JsonNode lat = f.objectOrNull(s, "lat_ns", sp + ".lat_ns");
         JsonNode clat = sync ? null : f.objectOrNull(s, "clat_ns", sp + ".clat_ns");
         String from;
@@ -219,8 +250,11 @@ final class FioImport {
         }
         String p = sp + "." + from;
         Map<String, String> ctx = new LinkedHashMap<>(baseCtx);
-        ctx.put("latencyFrom", from.equals("lat_ns") ? "lat_ns (submission to completion)"
-                : "clat_ns (completion latency; fio's submission latency slat_ns is not included)");
+        ctx.put(
+                "latencyFrom",
+                from.equals("lat_ns")
+                        ? "lat_ns (submission to completion)"
+                        : "clat_ns (completion latency; fio's submission latency slat_ns is not included)");
         ctx.put("fioMeanNs", plain(f.number(chosen, "mean", p + ".mean")));
         ctx.put("fioStddevNs", plain(f.numberOrNaN(chosen, "stddev", p + ".stddev")));
         Histogram h;
@@ -230,12 +264,16 @@ final class FioImport {
             long n = f.count(chosen, "N", p + ".N");
             long min = f.count(chosen, "min", p + ".min");
             long max = f.count(chosen, "max", p + ".max");
-            h = Reconstruction.of(n, min, max, percentiles(f.object(chosen, "percentile", p + ".percentile"),
-                    p + ".percentile"));
-            ctx.put(Importer.APPROXIMATE, "percentiles-only: rebuilt from fio's count, min, max and "
-                    + chosen.get("percentile").size() + " printed percentiles; values between them are interpolated");
+            h = Reconstruction.of(
+                    n, min, max, percentiles(f.object(chosen, "percentile", p + ".percentile"), p + ".percentile"));
+            ctx.put(
+                    Importer.APPROXIMATE,
+                    "percentiles-only: rebuilt from fio's count, min, max and "
+                            + chosen.get("percentile").size()
+                            + " printed percentiles; values between them are interpolated");
         }
-        return new Measurement("-", probe, "latency", "ns", workload, h.getTotalCount(), Summary.of(h), h, null, ctx, err);
+        return new Measurement(
+                "-", probe, "latency", "ns", workload, h.getTotalCount(), Summary.of(h), h, null, ctx, err);
     }
 
     private Histogram bins(JsonNode bins, String path) throws ResultFormatException {
@@ -286,29 +324,46 @@ final class FioImport {
         return points;
     }
 
-    private Measurement rate(JsonNode s, String sp, String probe, String metric, String unit, String field,
-                             String windowPrefix, double windowFactor, String ctxPrefix, long runtimeMs,
-                             Map<String, Object> workload, Map<String, String> baseCtx, String err)
+    private Measurement rate(
+            JsonNode s,
+            String sp,
+            String probe,
+            String metric,
+            String unit,
+            String field,
+            String windowPrefix,
+            double windowFactor,
+            String ctxPrefix,
+            long runtimeMs,
+            Map<String, Object> workload,
+            Map<String, String> baseCtx,
+            String err)
             throws ResultFormatException {
         double value = f.number(s, field, sp + "." + field);
         Map<String, String> ctx = new LinkedHashMap<>(baseCtx);
-        ctx.put(Importer.APPROXIMATE, "whole-run-only: fio's JSON has no per-interval series; one interval spanning"
-                + " the run holds fio's " + field);
+        ctx.put(
+                Importer.APPROXIMATE,
+                "whole-run-only: fio's JSON has no per-interval series; one interval spanning" + " the run holds fio's "
+                        + field);
         String dev = windowPrefix.equals("bw") ? "bw_dev" : "iops_stddev";
         if (s.has(windowPrefix + "_samples")) {
-            ctx.put(ctxPrefix + "Windows", Long.toString(f.count(s, windowPrefix + "_samples", sp + "." + windowPrefix
-                    + "_samples")));
-            ctx.put(ctxPrefix + "WindowMin", plain(windowFactor * f.number(s, windowPrefix + "_min", sp + "."
-                    + windowPrefix + "_min")));
-            ctx.put(ctxPrefix + "WindowMean", plain(windowFactor * f.number(s, windowPrefix + "_mean", sp + "."
-                    + windowPrefix + "_mean")));
-            ctx.put(ctxPrefix + "WindowMax", plain(windowFactor * f.number(s, windowPrefix + "_max", sp + "."
-                    + windowPrefix + "_max")));
+            ctx.put(
+                    ctxPrefix + "Windows",
+                    Long.toString(f.count(s, windowPrefix + "_samples", sp + "." + windowPrefix + "_samples")));
+            ctx.put(
+                    ctxPrefix + "WindowMin",
+                    plain(windowFactor * f.number(s, windowPrefix + "_min", sp + "." + windowPrefix + "_min")));
+            ctx.put(
+                    ctxPrefix + "WindowMean",
+                    plain(windowFactor * f.number(s, windowPrefix + "_mean", sp + "." + windowPrefix + "_mean")));
+            ctx.put(
+                    ctxPrefix + "WindowMax",
+                    plain(windowFactor * f.number(s, windowPrefix + "_max", sp + "." + windowPrefix + "_max")));
             ctx.put(ctxPrefix + "WindowStddev", plain(windowFactor * f.numberOrNaN(s, dev, sp + "." + dev)));
         }
         IntervalSeries series = new IntervalSeries(Math.multiplyExact(runtimeMs, 1_000_000L), List.of(value));
-        return new Measurement("-", probe, metric, unit, workload, 1, Summary.of(series.values()), null, series, ctx,
-                err);
+        return new Measurement(
+                "-", probe, metric, unit, workload, 1, Summary.of(series.values()), null, series, ctx, err);
     }
 
     /** fs.read / fs.write workload keys from fio's options, as far as they map. */
@@ -331,7 +386,8 @@ final class FioImport {
             }
         }
         if (rw.equals("rw") || rw.equals("readwrite") || rw.equals("randrw")) {
-            long read = opts.containsKey("rwmixread") ? count(opts.get("rwmixread"), 50)
+            long read = opts.containsKey("rwmixread")
+                    ? count(opts.get("rwmixread"), 50)
                     : opts.containsKey("rwmixwrite") ? 100 - count(opts.get("rwmixwrite"), 50) : 50;
             w.put("readPercent", read);
         }

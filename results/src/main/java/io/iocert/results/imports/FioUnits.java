@@ -13,11 +13,10 @@ import java.util.regex.Pattern;
  */
 final class FioUnits {
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(?:([kmgtp])(i?)b?)?\\s*", Pattern.CASE_INSENSITIVE);
-    private static final Pattern TIME = Pattern.compile("(\\d+)\\s*(us|usec|ms|msec|s|sec|m|min|h|d)?\\s*",
-            Pattern.CASE_INSENSITIVE);
+    private static final Pattern TIME =
+            Pattern.compile("(\\d+)\\s*(us|usec|ms|msec|s|sec|m|min|h|d)?\\s*", Pattern.CASE_INSENSITIVE);
 
-    private FioUnits() {
-    }
+    private FioUnits() {}
 
     /** Bytes, or empty when the text is not a single size (a range "4k-16k", a split "4k/50:8k/50"). */
     static OptionalLong size(String text, boolean kbBase1000) {

@@ -27,8 +27,7 @@ final class IdMapping {
     /** Requirement ids as spec v1 allows them. */
     static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
-    private IdMapping() {
-    }
+    private IdMapping() {}
 
     /** A default id made of {@code name}: characters a spec id cannot hold become '-'. */
     static String sanitize(String name) {
@@ -80,8 +79,9 @@ final class IdMapping {
         for (int i = 0; i < sets.size(); i++) {
             String before = owner.putIfAbsent(ids.get(i), sets.get(i).key());
             if (before != null) {
-                throw new IdMappingException("sets " + before + " and " + sets.get(i).key() + " would both get the id '"
-                        + ids.get(i) + "'; the certifier matches requirements by id, so give each its own with --map KEY=ID");
+                throw new IdMappingException(
+                        "sets " + before + " and " + sets.get(i).key() + " would both get the id '" + ids.get(i)
+                                + "'; the certifier matches requirements by id, so give each its own with --map KEY=ID");
             }
         }
         return ids;
@@ -91,8 +91,19 @@ final class IdMapping {
     static List<Measurement> named(MeasurementSet set, String id) {
         List<Measurement> out = new ArrayList<>();
         for (Measurement m : set.measurements()) {
-            out.add(new Measurement(id, m.probe(), m.metric(), m.unit(), m.workload(), m.samples(), m.summary(),
-                    m.histogram(), m.intervals(), m.blocks(), m.context(), m.error()));
+            out.add(new Measurement(
+                    id,
+                    m.probe(),
+                    m.metric(),
+                    m.unit(),
+                    m.workload(),
+                    m.samples(),
+                    m.summary(),
+                    m.histogram(),
+                    m.intervals(),
+                    m.blocks(),
+                    m.context(),
+                    m.error()));
         }
         return out;
     }

@@ -23,6 +23,5 @@ public record Imported(Result result, List<SetSummary> sets, List<String> notes)
      * @param probe   the iocert probe it stands for
      * @param metrics its metrics, comma separated
      */
-    public record SetSummary(String key, String id, String probe, String metrics) {
-    }
+    public record SetSummary(String key, String id, String probe, String metrics) {}
 }

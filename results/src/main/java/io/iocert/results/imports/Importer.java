@@ -46,14 +46,17 @@ public final class Importer {
     /** A boxed interval value and its list slot. */
     static final long BYTES_PER_VALUE = 24;
 
-    private Importer() {
-    }
+    private Importer() {}
 
     /** Charges an imported measurement (its histogram's counts, its values) to the document's budget. */
     static void charge(MemoryBudget budget, Measurement m, String where) throws ResultFormatException {
         long bytes = MEASUREMENT_OVERHEAD_BYTES
-                + m.histogramIfPresent().map(h -> (long) h.getEstimatedFootprintInBytes()).orElse(0L)
-                + m.intervalsIfPresent().map(s -> s.values().size() * BYTES_PER_VALUE).orElse(0L);
+                + m.histogramIfPresent()
+                        .map(h -> (long) h.getEstimatedFootprintInBytes())
+                        .orElse(0L)
+                + m.intervalsIfPresent()
+                        .map(s -> s.values().size() * BYTES_PER_VALUE)
+                        .orElse(0L);
         budget.charge(bytes, where, "the imported " + m.metric() + " measurement");
     }
 
@@ -92,8 +95,9 @@ public final class Importer {
      * @param fileModified when the file was last written; the run's time for formats that carry
      *                     none (OSU)
      */
-    public static Imported parse(ImportFormat format, byte[] content, String source, Instant fileModified,
-                                 ImportOptions options) throws ResultFormatException, IdMappingException {
+    public static Imported parse(
+            ImportFormat format, byte[] content, String source, Instant fileModified, ImportOptions options)
+            throws ResultFormatException, IdMappingException {
         List<String> notes = new ArrayList<>();
         MemoryBudget budget = MemoryBudget.forDocument(source);
         Parsed parsed = switch (format) {
@@ -107,16 +111,31 @@ public final class Importer {
         for (int i = 0; i < parsed.sets().size(); i++) {
             MeasurementSet s = parsed.sets().get(i);
             measurements.addAll(IdMapping.named(s, ids.get(i)));
-            summaries.add(new Imported.SetSummary(s.key(), ids.get(i), s.probe(), String.join(",",
-                    s.measurements().stream().map(Measurement::metric).distinct().toList())));
+            summaries.add(new Imported.SetSummary(
+                    s.key(),
+                    ids.get(i),
+                    s.probe(),
+                    String.join(
+                            ",",
+                            s.measurements().stream()
+                                    .map(Measurement::metric)
+                                    .distinct()
+                                    .toList())));
         }
         Map<String, Object> node = new TreeMap<>(parsed.node());
         if (options.hostname().isPresent()) {
             node.put(NodeIdentity.HOSTNAME, options.hostname().get());
             node.put(HOSTNAME_SOURCE, "--hostname");
         }
-        Result result = new Result(Result.FORMAT, ToolVersion.get(), new NodeIdentity(node), null, null,
-                parsed.startedAt(), parsed.endedAt(), measurements);
+        Result result = new Result(
+                Result.FORMAT,
+                ToolVersion.get(),
+                new NodeIdentity(node),
+                null,
+                null,
+                parsed.startedAt(),
+                parsed.endedAt(),
+                measurements);
         return new Imported(result, summaries, notes);
     }
 }

@@ -47,8 +47,9 @@ final class Iperf3Import {
         JsonNode root = JsonInput.parse(content, f.source(), ImportFormat.IPERF3.expected(), notes);
         if (root.has("error")) {
             JsonNode e = root.get("error");
-            throw f.problem("iperf3 reported an error: " + (e.isTextual() ? "'" + e.textValue() + "'" : Fields.describe(e))
-                    + "; the test did not complete, so there is nothing to import");
+            throw f.problem(
+                    "iperf3 reported an error: " + (e.isTextual() ? "'" + e.textValue() + "'" : Fields.describe(e))
+                            + "; the test did not complete, so there is nothing to import");
         }
         JsonNode start = f.object(root, "start", "start");
         JsonNode test = f.object(start, "test_start", "start.test_start");
@@ -106,7 +107,9 @@ final class Iperf3Import {
             aggregate[i] = bytes / seconds[i];
             JsonNode list = f.array(iv, "streams", p + ".streams");
             if (i == 0) {
-                budget.charge((long) list.size() * n * (Double.BYTES + Importer.BYTES_PER_VALUE), p + ".streams",
+                budget.charge(
+                        (long) list.size() * n * (Double.BYTES + Importer.BYTES_PER_VALUE),
+                        p + ".streams",
                         list.size() + " streams of " + n + " intervals");
                 for (int k = 0; k < list.size(); k++) {
                     perStream.add(new double[n]);
@@ -171,7 +174,10 @@ final class Iperf3Import {
         }
         JsonNode to = start.get("connecting_to");
         if (to != null && to.isObject() && to.has("host")) {
-            base.put("peer", to.get("host").asText() + (to.has("port") ? ":" + to.get("port").asText() : ""));
+            base.put(
+                    "peer",
+                    to.get("host").asText()
+                            + (to.has("port") ? ":" + to.get("port").asText() : ""));
         }
         if (omittedCount > 0) {
             base.put("omittedIntervals", Integer.toString(omittedCount));
@@ -214,7 +220,10 @@ final class Iperf3Import {
         for (double s : seconds) {
             totalS += s;
         }
-        return new Parsed(List.of(new MeasurementSet("iperf3", null, "iperf3", "net.stream", out)), node, begin,
+        return new Parsed(
+                List.of(new MeasurementSet("iperf3", null, "iperf3", "net.stream", out)),
+                node,
+                begin,
                 begin.plusMillis(Math.round(totalS * 1000)));
     }
 
@@ -225,10 +234,13 @@ final class Iperf3Import {
 
     /** iperf3's own byte totals, from the writer's point of view, for comparison with the intervals. */
     private void endBytes(JsonNode end, Map<String, String> ctx) {
-        for (String k : List.of("sum_sent", "sum_received", "sum_sent_bidir_reverse", "sum_received_bidir_reverse", "sum")) {
+        for (String k :
+                List.of("sum_sent", "sum_received", "sum_sent_bidir_reverse", "sum_received_bidir_reverse", "sum")) {
             JsonNode s = end.get(k);
             if (s != null && s.isObject() && s.has("bytes") && s.get("bytes").isIntegralNumber()) {
-                ctx.put("iperf3End." + k + ".bytes", Long.toString(s.get("bytes").longValue()));
+                ctx.put(
+                        "iperf3End." + k + ".bytes",
+                        Long.toString(s.get("bytes").longValue()));
             }
         }
     }
@@ -241,10 +253,20 @@ final class Iperf3Import {
         return out;
     }
 
-    private static Measurement measurement(List<Double> values, long intervalNs, Map<String, Object> workload,
-                                           Map<String, String> ctx) {
+    private static Measurement measurement(
+            List<Double> values, long intervalNs, Map<String, Object> workload, Map<String, String> ctx) {
         IntervalSeries series = new IntervalSeries(intervalNs, values);
-        return new Measurement("-", "net.stream", "throughput", "B/s", workload, values.size(), Summary.of(values), null,
-                series, ctx, null);
+        return new Measurement(
+                "-",
+                "net.stream",
+                "throughput",
+                "B/s",
+                workload,
+                values.size(),
+                Summary.of(values),
+                null,
+                series,
+                ctx,
+                null);
     }
 }

@@ -27,10 +27,10 @@ final class JsonInput {
      * {@code sock_bufsize} twice in {@code start}.
      */
     private static final JsonFactory FACTORY = JsonFactory.builder().build();
+
     private static final ObjectMapper MAPPER = new ObjectMapper(FACTORY);
 
-    private JsonInput() {
-    }
+    private JsonInput() {}
 
     /**
      * The document's root object.
@@ -59,7 +59,8 @@ final class JsonInput {
             }
         }
         if (start < 0) {
-            throw new ResultFormatException(source + ": holds no JSON object (no line starts with '{'); expected " + what);
+            throw new ResultFormatException(
+                    source + ": holds no JSON object (no line starts with '{'); expected " + what);
         }
         if (lines > 0) {
             notes.add("skipped " + lines + " line" + (lines == 1 ? "" : "s") + " of text before the JSON document");
@@ -76,11 +77,15 @@ final class JsonInput {
             JsonLocation where = e.getLocation();
             // Jackson reports some early ends (a cut after a whole line) as a parse error at the end of input.
             if (e instanceof JsonEOFException || where != null && where.getByteOffset() >= content.length - start) {
-                throw new ResultFormatException(source + ": the JSON ends early" + at(where, lines)
-                        + "; the file looks truncated (expected " + what + ")", e);
+                throw new ResultFormatException(
+                        source + ": the JSON ends early" + at(where, lines) + "; the file looks truncated (expected "
+                                + what + ")",
+                        e);
             }
-            throw new ResultFormatException(source + ": not valid JSON" + at(e.getLocation(), lines) + ": "
-                    + detail(e) + " (expected " + what + ")", e);
+            throw new ResultFormatException(
+                    source + ": not valid JSON" + at(e.getLocation(), lines) + ": " + detail(e) + " (expected " + what
+                            + ")",
+                    e);
         } catch (IOException e) {
             throw new ResultFormatException(source + ": cannot be parsed as JSON (" + e.getMessage() + ")", e);
         }

@@ -52,7 +52,10 @@ final class OsuImport {
         this.budget = budget;
     }
 
-    private enum Kind { LATENCY, BANDWIDTH }
+    private enum Kind {
+        LATENCY,
+        BANDWIDTH
+    }
 
     Parsed parse(byte[] content, Instant fileModified) throws ResultFormatException {
         String[] lines = new String(content, StandardCharsets.UTF_8).split("\r?\n", -1);
@@ -82,35 +85,45 @@ final class OsuImport {
                 } else if (name.endsWith("bandwidth") && !name.contains("bi-directional")) {
                     kind = Kind.BANDWIDTH;
                 } else {
-                    throw problem(lineNr, "'" + title + "' is not an OSU test iocert imports; expected the output of"
-                            + " osu_latency (# OSU MPI Latency Test) or osu_bw (# OSU MPI Bandwidth Test)");
+                    throw problem(
+                            lineNr,
+                            "'" + title + "' is not an OSU test iocert imports; expected the output of"
+                                    + " osu_latency (# OSU MPI Latency Test) or osu_bw (# OSU MPI Bandwidth Test)");
                 }
                 version = t.group(2);
                 continue;
             }
             if (line.startsWith("#")) {
-                if (header == null && line.substring(1).strip().toLowerCase(Locale.ROOT).startsWith("size")) {
+                if (header == null
+                        && line.substring(1).strip().toLowerCase(Locale.ROOT).startsWith("size")) {
                     header = line.substring(1).strip();
                     String h = header.toLowerCase(Locale.ROOT);
-                    boolean fits = kind == Kind.LATENCY ? h.contains("latency") && h.contains("(us)")
+                    boolean fits = kind == Kind.LATENCY
+                            ? h.contains("latency") && h.contains("(us)")
                             : h.contains("bandwidth") && h.contains("(mb/s)");
                     if (!fits) {
-                        throw problem(lineNr, "the header '" + header + "' does not name the expected column; expected "
-                                + (kind == Kind.LATENCY ? "'Latency (us)'" : "'Bandwidth (MB/s)'"));
+                        throw problem(
+                                lineNr,
+                                "the header '" + header + "' does not name the expected column; expected "
+                                        + (kind == Kind.LATENCY ? "'Latency (us)'" : "'Bandwidth (MB/s)'"));
                     }
                 }
                 continue;
             }
             if (header == null) {
-                throw problem(lineNr, "'" + clip(line) + "' comes before the '# Size ...' header; expected the header first");
+                throw problem(
+                        lineNr, "'" + clip(line) + "' comes before the '# Size ...' header; expected the header first");
             }
             Matcher r = ROW.matcher(line);
             String[] values = r.matches() ? r.group(2).strip().split("\\s+") : new String[0];
             double value = values.length > 0 ? number(values[0]) : Double.NaN;
             if (!r.matches() || !Double.isFinite(value) || value < 0) {
-                throw problem(lineNr, "'" + clip(line) + "' is not a row of " + (kind == Kind.LATENCY ? "osu_latency"
-                        : "osu_bw") + " output; expected a message size in bytes and "
-                        + (kind == Kind.LATENCY ? "a latency in us" : "a bandwidth in MB/s") + ", such as '8192  2.47'");
+                throw problem(
+                        lineNr,
+                        "'" + clip(line) + "' is not a row of " + (kind == Kind.LATENCY ? "osu_latency" : "osu_bw")
+                                + " output; expected a message size in bytes and "
+                                + (kind == Kind.LATENCY ? "a latency in us" : "a bandwidth in MB/s")
+                                + ", such as '8192  2.47'");
             }
             long size;
             try {
@@ -121,18 +134,19 @@ final class OsuImport {
             if (!sizes.add(size)) {
                 throw problem(lineNr, "the message size " + size + " appears twice; expected one row per size");
             }
-            Measurement m = kind == Kind.LATENCY ? latency(size, value, values, version, title)
+            Measurement m = kind == Kind.LATENCY
+                    ? latency(size, value, values, version, title)
                     : bandwidth(size, value, values, version, title);
             Importer.charge(budget, m, "line " + lineNr);
             out.add(m);
         }
         if (kind == null) {
-            throw new ResultFormatException(source + ": no '# OSU MPI ... Test' title line; expected "
-                    + ImportFormat.OSU.expected());
+            throw new ResultFormatException(
+                    source + ": no '# OSU MPI ... Test' title line; expected " + ImportFormat.OSU.expected());
         }
         if (header == null) {
-            throw new ResultFormatException(source + ": no '# Size ...' header after the title; expected "
-                    + ImportFormat.OSU.expected());
+            throw new ResultFormatException(
+                    source + ": no '# Size ...' header after the title; expected " + ImportFormat.OSU.expected());
         }
         if (out.isEmpty()) {
             throw new ResultFormatException(source + ": no rows after the header; expected one row per message size");
@@ -173,7 +187,8 @@ final class OsuImport {
         w.put("streams", 1L);
         w.put("direction", "send");
         IntervalSeries s = new IntervalSeries(PLACEHOLDER_INTERVAL_NS, List.of(bytesPerSecond));
-        return new Measurement("-", "net.stream", "throughput", "B/s", w, 1, Summary.of(s.values()), null, s, ctx, null);
+        return new Measurement(
+                "-", "net.stream", "throughput", "B/s", w, 1, Summary.of(s.values()), null, s, ctx, null);
     }
 
     private static Map<String, String> context(long size, String[] values, String version, String title) {

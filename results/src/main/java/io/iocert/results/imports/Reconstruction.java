@@ -27,11 +27,9 @@ final class Reconstruction {
     static final int STEPS = 64;
 
     /** A printed percentile: {@code percent} in (0, 100), value in ns. */
-    record Point(double percent, long value) {
-    }
+    record Point(double percent, long value) {}
 
-    private Reconstruction() {
-    }
+    private Reconstruction() {}
 
     /**
      * The rebuilt distribution of {@code count} values.

@@ -11,7 +11,10 @@ class FioUnitsTest {
     void shouldReadSizesAsFioDoesWithItsDefaultKbBase() {
         assertEquals(OptionalLong.of(4096), FioUnits.size("4k", false));
         assertEquals(OptionalLong.of(4096), FioUnits.size("4KB", false));
-        assertEquals(OptionalLong.of(4000), FioUnits.size("4KiB", false), "fio's compatibility rule: IEC prefix, powers of 10");
+        assertEquals(
+                OptionalLong.of(4000),
+                FioUnits.size("4KiB", false),
+                "fio's compatibility rule: IEC prefix, powers of 10");
         assertEquals(OptionalLong.of(16L << 20), FioUnits.size("16M", false));
         assertEquals(OptionalLong.of(512), FioUnits.size("512", false));
         assertEquals(OptionalLong.of(4000), FioUnits.size("4k", true));

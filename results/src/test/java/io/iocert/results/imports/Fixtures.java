@@ -16,8 +16,7 @@ import java.util.Optional;
 final class Fixtures {
     static final Instant MODIFIED = Instant.parse("2026-11-24T00:40:00Z");
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     static byte[] bytes(String name) {
         try (InputStream in = Fixtures.class.getResourceAsStream("/imports/" + name)) {
@@ -34,8 +33,9 @@ final class Fixtures {
     static JsonNode json(String name) {
         String text = new String(bytes(name), StandardCharsets.UTF_8);
         try {
-            return new ObjectMapper().readTree(text.substring(text.indexOf("\n{") >= 0 && !text.startsWith("{")
-                    ? text.indexOf("\n{") + 1 : 0));
+            return new ObjectMapper()
+                    .readTree(text.substring(
+                            text.indexOf("\n{") >= 0 && !text.startsWith("{") ? text.indexOf("\n{") + 1 : 0));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -55,10 +55,13 @@ final class Fixtures {
 
     static Measurement one(Imported imported, String id, String metric) {
         List<Measurement> ms = imported.result().measurements().stream()
-                .filter(m -> m.id().equals(id) && m.metric().equals(metric)).toList();
+                .filter(m -> m.id().equals(id) && m.metric().equals(metric))
+                .toList();
         if (ms.size() != 1) {
             throw new AssertionError("expected one " + id + "/" + metric + ", found " + ms.size() + " in "
-                    + imported.result().measurements().stream().map(m -> m.id() + "/" + m.metric()).toList());
+                    + imported.result().measurements().stream()
+                            .map(m -> m.id() + "/" + m.metric())
+                            .toList());
         }
         return ms.get(0);
     }

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 class OsuImportTest {
 
     private static Measurement ofSize(Result r, long size) {
-        List<Measurement> ms = r.measurements().stream().filter(m -> Long.valueOf(size).equals(m.workload().get("messageSize")))
+        List<Measurement> ms = r.measurements().stream()
+                .filter(m -> Long.valueOf(size).equals(m.workload().get("messageSize")))
                 .toList();
         assertEquals(1, ms.size());
         return ms.get(0);
@@ -22,7 +23,8 @@ class OsuImportTest {
     void shouldMapOneWayLatencyToTwiceTheRttPerSize() throws Exception {
         Imported imported = Fixtures.load(ImportFormat.OSU, "osu-latency.txt");
         Result r = imported.result();
-        assertEquals(List.of(new Imported.SetSummary("osu_latency", "osu_latency", "net.pingpong", "rtt")), imported.sets());
+        assertEquals(
+                List.of(new Imported.SetSummary("osu_latency", "osu_latency", "net.pingpong", "rtt")), imported.sets());
         assertEquals(24, r.measurements().size());
         Measurement m = ofSize(r, 8192);
         assertEquals("net.pingpong", m.probe());

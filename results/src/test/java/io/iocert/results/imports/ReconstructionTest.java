@@ -10,8 +10,11 @@ class ReconstructionTest {
 
     @Test
     void shouldReproduceEveryPrintedPercentileAndTheExtremes() {
-        List<Reconstruction.Point> points = List.of(new Reconstruction.Point(50, 1000), new Reconstruction.Point(90, 5000),
-                new Reconstruction.Point(99, 20000), new Reconstruction.Point(99.9, 90000));
+        List<Reconstruction.Point> points = List.of(
+                new Reconstruction.Point(50, 1000),
+                new Reconstruction.Point(90, 5000),
+                new Reconstruction.Point(99, 20000),
+                new Reconstruction.Point(99.9, 90000));
         for (long n : new long[] {7, 10, 999, 1000, 123457}) {
             Histogram h = Reconstruction.of(n, 100, 250000, points);
             assertEquals(n, h.getTotalCount(), "count " + n);
@@ -21,7 +24,9 @@ class ReconstructionTest {
                 continue; // with a handful of values, exact min and max leave no room for every printed rank
             }
             for (Reconstruction.Point p : points) {
-                assertEquals(h.highestEquivalentValue(p.value()), h.getValueAtPercentile(p.percent()),
+                assertEquals(
+                        h.highestEquivalentValue(p.value()),
+                        h.getValueAtPercentile(p.percent()),
                         "n=" + n + " p" + p.percent());
             }
         }

@@ -44,8 +44,7 @@ public final class Catalogue {
     }
 
     /** What was written. */
-    public record Published(int nodes, int certifications, int certificates, int changes) {
-    }
+    public record Published(int nodes, int certifications, int certificates, int changes) {}
 
     /**
      * Writes the site into {@code out} (created; files already there with the same names are
@@ -62,8 +61,9 @@ public final class Catalogue {
         // node -> spec -> certifications, oldest first
         Map<String, Map<String, List<ResultStore.Certification>>> byNode = new TreeMap<>();
         for (ResultStore.Certification c : all) {
-            byNode.computeIfAbsent(c.hostname(), k -> new TreeMap<>()).computeIfAbsent(c.specName(),
-                    k -> new ArrayList<>()).add(c);
+            byNode.computeIfAbsent(c.hostname(), k -> new TreeMap<>())
+                    .computeIfAbsent(c.specName(), k -> new ArrayList<>())
+                    .add(c);
         }
         int changes = 0;
         for (Map.Entry<String, Map<String, List<ResultStore.Certification>>> node : byNode.entrySet()) {
@@ -85,34 +85,53 @@ public final class Catalogue {
     private void indexPage(Map<String, Map<String, List<ResultStore.Certification>>> byNode) throws IOException {
         StringBuilder b = new StringBuilder();
         head(b, "iocert catalogue");
-        b.append("<h1>iocert catalogue</h1>\n<p class=\"note\">Published ").append(html(now.toString()))
+        b.append("<h1>iocert catalogue</h1>\n<p class=\"note\">Published ")
+                .append(html(now.toString()))
                 .append(" from the results store. Each row is a node's newest certification against a spec; age is"
                         + " the time since that result was measured.</p>\n");
-        b.append("<h2>Nodes</h2>\n<table class=\"index\"><thead><tr><th>node</th><th>instance type</th><th>spec</th>"
-                + "<th>verdict</th><th>age</th><th>measured (UTC)</th><th class=\"num\">certifications</th></tr></thead><tbody>\n");
+        b.append(
+                "<h2>Nodes</h2>\n<table class=\"index\"><thead><tr><th>node</th><th>instance type</th><th>spec</th>"
+                        + "<th>verdict</th><th>age</th><th>measured (UTC)</th><th class=\"num\">certifications</th></tr></thead><tbody>\n");
         Map<String, Map<String, int[]>> types = new TreeMap<>();
         for (var node : byNode.entrySet()) {
             for (var spec : node.getValue().entrySet()) {
                 List<ResultStore.Certification> list = spec.getValue();
                 ResultStore.Certification last = list.get(list.size() - 1);
-                b.append("<tr data-node=\"").append(html(node.getKey())).append("\" data-spec=\"")
-                        .append(html(spec.getKey())).append("\"><td><a href=\"nodes/").append(html(fileName(node.getKey())))
-                        .append(".html\">").append(html(node.getKey())).append("</a></td><td>")
-                        .append(html(last.instanceType() == null ? "-" : last.instanceType())).append("</td><td>")
-                        .append(html(spec.getKey())).append("</td>").append(verdictCell(last.verdict()))
-                        .append("<td class=\"age\" data-age-s=\"").append(Duration.between(last.startedAt(), now).toSeconds())
-                        .append("\">").append(age(last.startedAt())).append("</td><td><a href=\"reports/")
-                        .append(last.certificationId()).append(".html\">").append(html(last.startedAt().toString()))
-                        .append("</a></td><td class=\"num count\">").append(list.size()).append("</td></tr>\n");
+                b.append("<tr data-node=\"")
+                        .append(html(node.getKey()))
+                        .append("\" data-spec=\"")
+                        .append(html(spec.getKey()))
+                        .append("\"><td><a href=\"nodes/")
+                        .append(html(fileName(node.getKey())))
+                        .append(".html\">")
+                        .append(html(node.getKey()))
+                        .append("</a></td><td>")
+                        .append(html(last.instanceType() == null ? "-" : last.instanceType()))
+                        .append("</td><td>")
+                        .append(html(spec.getKey()))
+                        .append("</td>")
+                        .append(verdictCell(last.verdict()))
+                        .append("<td class=\"age\" data-age-s=\"")
+                        .append(Duration.between(last.startedAt(), now).toSeconds())
+                        .append("\">")
+                        .append(age(last.startedAt()))
+                        .append("</td><td><a href=\"reports/")
+                        .append(last.certificationId())
+                        .append(".html\">")
+                        .append(html(last.startedAt().toString()))
+                        .append("</a></td><td class=\"num count\">")
+                        .append(list.size())
+                        .append("</td></tr>\n");
                 if (last.instanceType() != null) {
                     int[] counts = types.computeIfAbsent(last.instanceType(), k -> new TreeMap<>())
                             .computeIfAbsent(spec.getKey(), k -> new int[4]);
-                    counts[switch (last.verdict()) {
-                        case "ELIGIBLE" -> 0;
-                        case "NOT_ELIGIBLE" -> 1;
-                        case "INCONCLUSIVE" -> 2;
-                        default -> 3;
-                    }]++;
+                    counts[
+                            switch (last.verdict()) {
+                                case "ELIGIBLE" -> 0;
+                                case "NOT_ELIGIBLE" -> 1;
+                                case "INCONCLUSIVE" -> 2;
+                                default -> 3;
+                            }]++;
                 }
             }
         }
@@ -128,7 +147,11 @@ public final class Catalogue {
                     + "<th class=\"num\">ERROR</th></tr></thead><tbody>\n");
             for (var t : types.entrySet()) {
                 for (var s : t.getValue().entrySet()) {
-                    b.append("<tr><td>").append(html(t.getKey())).append("</td><td>").append(html(s.getKey())).append("</td>");
+                    b.append("<tr><td>")
+                            .append(html(t.getKey()))
+                            .append("</td><td>")
+                            .append(html(s.getKey()))
+                            .append("</td>");
                     for (int c : s.getValue()) {
                         b.append("<td class=\"num\">").append(c).append("</td>");
                     }
@@ -143,10 +166,13 @@ public final class Catalogue {
 
     // ---- node pages
 
-    private int nodePage(String node, Map<String, List<ResultStore.Certification>> specs) throws StoreException, IOException {
+    private int nodePage(String node, Map<String, List<ResultStore.Certification>> specs)
+            throws StoreException, IOException {
         StringBuilder b = new StringBuilder();
         head(b, "iocert: " + node);
-        b.append("<p><a href=\"../index.html\">catalogue</a></p>\n<h1>").append(html(node)).append("</h1>\n");
+        b.append("<p><a href=\"../index.html\">catalogue</a></p>\n<h1>")
+                .append(html(node))
+                .append("</h1>\n");
         int changes = 0;
         for (var spec : specs.entrySet()) {
             List<ResultStore.Certification> list = spec.getValue();
@@ -154,29 +180,42 @@ public final class Catalogue {
             b.append("<table class=\"history\"><thead><tr><th>measured (UTC)</th><th>verdict</th><th>recorded by</th>"
                     + "<th>spec sha256</th></tr></thead><tbody>\n");
             for (ResultStore.Certification c : list) {
-                b.append("<tr data-cert=\"").append(c.certificationId()).append("\"><td><a href=\"../reports/")
-                        .append(c.certificationId()).append(".html\">").append(html(c.startedAt().toString()))
-                        .append("</a></td>").append(verdictCell(c.verdict())).append("<td>").append(html(c.source()))
-                        .append("</td><td><code>").append(html(c.specSha256().substring(0, Math.min(12, c.specSha256().length()))))
+                b.append("<tr data-cert=\"")
+                        .append(c.certificationId())
+                        .append("\"><td><a href=\"../reports/")
+                        .append(c.certificationId())
+                        .append(".html\">")
+                        .append(html(c.startedAt().toString()))
+                        .append("</a></td>")
+                        .append(verdictCell(c.verdict()))
+                        .append("<td>")
+                        .append(html(c.source()))
+                        .append("</td><td><code>")
+                        .append(html(c.specSha256()
+                                .substring(0, Math.min(12, c.specSha256().length()))))
                         .append("</code></td></tr>\n");
             }
             b.append("</tbody></table>\n");
             ResultStore.Selector selector = ResultStore.Selector.node(node);
-            List<Drift> drifts = DriftAnalysis.standard().analyse(store, selector,
-                    store.verdicts(selector, spec.getKey()), driftOptions);
+            List<Drift> drifts = DriftAnalysis.standard()
+                    .analyse(store, selector, store.verdicts(selector, spec.getKey()), driftOptions);
             for (Drift d : drifts) {
                 if (d.points().isEmpty()) {
                     continue;
                 }
                 changes += d.steps().size();
-                b.append("<figure class=\"series\" data-series=\"").append(html(d.label())).append("\">\n");
+                b.append("<figure class=\"series\" data-series=\"")
+                        .append(html(d.label()))
+                        .append("\">\n");
                 b.append(Plot.history(d));
                 b.append("<figcaption>").append(html(d.label())).append(": ");
                 if (d.steps().isEmpty()) {
                     b.append(html(d.describeSteady()));
                 } else {
                     for (Drift.Step s : d.steps()) {
-                        b.append("<span class=\"change\">").append(html(d.describe(s))).append("</span> ");
+                        b.append("<span class=\"change\">")
+                                .append(html(d.describe(s)))
+                                .append("</span> ");
                     }
                 }
                 b.append(" Levels are the mean of their runs (<code>iocert drift</code> also measures them on the"
@@ -198,36 +237,62 @@ public final class Catalogue {
         String node = r.verdicts().isEmpty() ? "" : r.verdicts().get(0).hostname();
         b.append("<p><a href=\"../index.html\">catalogue</a>");
         if (!node.isEmpty()) {
-            b.append(" / <a href=\"../nodes/").append(html(fileName(node))).append(".html\">").append(html(node)).append("</a>");
+            b.append(" / <a href=\"../nodes/")
+                    .append(html(fileName(node)))
+                    .append(".html\">")
+                    .append(html(node))
+                    .append("</a>");
         }
         b.append("</p>\n<h1>Certification of ").append(html(node)).append("</h1>\n");
         if (!r.verdicts().isEmpty()) {
-            b.append("<p>Measured ").append(html(r.verdicts().get(0).startedAt().toString())).append(". <a href=\"")
-                    .append(r.certificationId()).append(".json\">report JSON</a></p>\n");
+            b.append("<p>Measured ")
+                    .append(html(r.verdicts().get(0).startedAt().toString()))
+                    .append(". <a href=\"")
+                    .append(r.certificationId())
+                    .append(".json\">report JSON</a></p>\n");
         }
         b.append("<table class=\"verdicts\"><thead><tr><th>requirement</th><th>metric</th><th>statistic</th>"
                 + "<th>threshold</th><th>measured</th><th>verdict</th></tr></thead><tbody>\n");
         for (ResultStore.StoredVerdict v : r.verdicts()) {
             Dimension dim = Dimension.ofUnit(v.unit() == null ? "" : v.unit()).orElse(Dimension.RATIO);
-            String measured = Double.isFinite(v.measured()) ? (Double.isFinite(v.ciLow()) && Double.isFinite(v.ciHigh())
-                    ? new Quantity(v.measured(), dim).formatWithInterval(v.ciLow(), v.ciHigh())
-                    : new Quantity(v.measured(), dim).format()) : "-";
-            b.append("<tr><td>").append(html(v.requirementId() + (v.variant() == null ? "" : " (" + v.variant() + ")")))
-                    .append("</td><td>").append(html(String.valueOf(v.metric()))).append("</td><td>")
-                    .append(html(String.valueOf(v.statistic()))).append("</td><td>")
-                    .append(html(v.comparator() == null ? "-" : v.comparator() + " " + (Double.isFinite(v.threshold())
-                            ? new Quantity(v.threshold(), dim).format() : "")))
-                    .append("</td><td class=\"num measured\" data-value=\"").append(Double.isFinite(v.measured())
-                            ? io.iocert.results.Numbers.measured(v.measured()) : "").append("\">").append(html(measured))
-                    .append("</td>").append(verdictCell(v.verdict())).append("</tr>\n");
+            String measured = Double.isFinite(v.measured())
+                    ? (Double.isFinite(v.ciLow()) && Double.isFinite(v.ciHigh())
+                            ? new Quantity(v.measured(), dim).formatWithInterval(v.ciLow(), v.ciHigh())
+                            : new Quantity(v.measured(), dim).format())
+                    : "-";
+            b.append("<tr><td>")
+                    .append(html(v.requirementId() + (v.variant() == null ? "" : " (" + v.variant() + ")")))
+                    .append("</td><td>")
+                    .append(html(String.valueOf(v.metric())))
+                    .append("</td><td>")
+                    .append(html(String.valueOf(v.statistic())))
+                    .append("</td><td>")
+                    .append(html(
+                            v.comparator() == null
+                                    ? "-"
+                                    : v.comparator() + " "
+                                            + (Double.isFinite(v.threshold())
+                                                    ? new Quantity(v.threshold(), dim).format()
+                                                    : "")))
+                    .append("</td><td class=\"num measured\" data-value=\"")
+                    .append(Double.isFinite(v.measured()) ? io.iocert.results.Numbers.measured(v.measured()) : "")
+                    .append("\">")
+                    .append(html(measured))
+                    .append("</td>")
+                    .append(verdictCell(v.verdict()))
+                    .append("</tr>\n");
         }
         b.append("</tbody></table>\n");
         if (r.certificateJson() != null) {
-            Files.writeString(dir.resolve(r.certificationId() + ".certificate.json"), r.certificateJson(),
+            Files.writeString(
+                    dir.resolve(r.certificationId() + ".certificate.json"),
+                    r.certificateJson(),
                     StandardCharsets.UTF_8);
-            b.append("<h2>Certificate</h2>\n<p>Signed: <a href=\"").append(r.certificationId())
+            b.append("<h2>Certificate</h2>\n<p>Signed: <a href=\"")
+                    .append(r.certificationId())
                     .append(".certificate.json\">certificate</a>. To verify it, with the signer's public key and the"
-                            + " spec:</p>\n<pre>iocert verify ").append(r.certificationId())
+                            + " spec:</p>\n<pre>iocert verify ")
+                    .append(r.certificationId())
                     .append(".certificate.json --key SIGNER.pub --spec SPEC.yaml</pre>\n<p class=\"note\">Exit 0 and"
                             + " \"valid\" when the signature, the spec's hash and the validity period hold; 1 with the"
                             + " reason otherwise.</p>\n");
@@ -239,13 +304,20 @@ public final class Catalogue {
     // ---- helpers
 
     private static void head(StringBuilder b, String title) {
-        b.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<meta http-equiv=\"Content-Security-Policy\""
-                + " content=\"").append(CSP).append("\">\n<meta name=\"viewport\" content=\"width=device-width\">\n<title>")
-                .append(html(title)).append("</title>\n<style>\n").append(STYLE).append("</style></head><body>\n");
+        b.append(
+                        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<meta http-equiv=\"Content-Security-Policy\""
+                                + " content=\"")
+                .append(CSP)
+                .append("\">\n<meta name=\"viewport\" content=\"width=device-width\">\n<title>")
+                .append(html(title))
+                .append("</title>\n<style>\n")
+                .append(STYLE)
+                .append("</style></head><body>\n");
     }
 
     private static void tail(StringBuilder b) {
-        b.append("<footer>iocert ").append(html(io.iocert.results.ToolVersion.get()))
+        b.append("<footer>iocert ")
+                .append(html(io.iocert.results.ToolVersion.get()))
                 .append(" · static, offline: no scripts, nothing loaded from elsewhere</footer>\n</body></html>\n");
     }
 

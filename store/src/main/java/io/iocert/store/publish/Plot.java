@@ -19,8 +19,7 @@ final class Plot {
     private static final int TOP = 14;
     private static final int BOTTOM = 40;
 
-    private Plot() {
-    }
+    private Plot() {}
 
     static String history(Drift d) {
         Dimension dim = Dimension.ofUnit(d.unit() == null ? "" : d.unit()).orElse(Dimension.RATIO);
@@ -44,22 +43,39 @@ final class Plot {
         java.util.function.LongToDoubleFunction x = t -> LEFT + (t1 == t0 ? plotW / 2 : (t - t0) * plotW / (t1 - t0));
         java.util.function.DoubleUnaryOperator y = v -> TOP + plotH - (v - ymin) * plotH / (ymax - ymin);
         StringBuilder svg = new StringBuilder();
-        svg.append("<svg class=\"history\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ").append(WIDTH).append(' ')
-                .append(HEIGHT).append("\" role=\"img\" aria-label=\"").append(Catalogue.html(d.label()))
+        svg.append("<svg class=\"history\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ")
+                .append(WIDTH)
+                .append(' ')
+                .append(HEIGHT)
+                .append("\" role=\"img\" aria-label=\"")
+                .append(Catalogue.html(d.label()))
                 .append(" over time\">\n");
         for (int i = 0; i <= 4; i++) {
             double v = ymin + (ymax - ymin) * i / 4;
             double yy = y.applyAsDouble(v);
-            svg.append(line("grid", LEFT, yy, WIDTH - RIGHT, yy)).append(text("tick", LEFT - 6, yy + 4, "end",
-                    new Quantity(v, dim).format()));
+            svg.append(line("grid", LEFT, yy, WIDTH - RIGHT, yy))
+                    .append(text("tick", LEFT - 6, yy + 4, "end", new Quantity(v, dim).format()));
         }
         svg.append(line("axis", LEFT, TOP + plotH, WIDTH - RIGHT, TOP + plotH));
         svg.append(line("axis", LEFT, TOP, LEFT, TOP + plotH));
-        svg.append(text("tick", LEFT, HEIGHT - BOTTOM + 18, "start", d.points().get(0).at().toString().substring(0, 10)));
-        svg.append(text("tick", WIDTH - RIGHT, HEIGHT - BOTTOM + 18, "end",
+        svg.append(text(
+                "tick",
+                LEFT,
+                HEIGHT - BOTTOM + 18,
+                "start",
+                d.points().get(0).at().toString().substring(0, 10)));
+        svg.append(text(
+                "tick",
+                WIDTH - RIGHT,
+                HEIGHT - BOTTOM + 18,
+                "end",
                 d.points().get(d.points().size() - 1).at().toString().substring(0, 10)));
-        svg.append(text("axis-label", LEFT + plotW / 2, HEIGHT - 6, "middle", d.statistic() + " " + d.metric()
-                + " per certification"));
+        svg.append(text(
+                "axis-label",
+                LEFT + plotW / 2,
+                HEIGHT - 6,
+                "middle",
+                d.statistic() + " " + d.metric() + " per certification"));
         for (Drift.Level l : d.levels()) {
             double xa = x.applyAsDouble(l.start().toEpochMilli());
             double xb = x.applyAsDouble(l.end().toEpochMilli());
@@ -70,38 +86,80 @@ final class Plot {
             if (Double.isFinite(l.low()) && Double.isFinite(l.high())) {
                 double ya = y.applyAsDouble(clamp(l.high(), ymin, ymax));
                 double yb = y.applyAsDouble(clamp(l.low(), ymin, ymax));
-                svg.append("<rect class=\"band\" x=\"").append(num(xa)).append("\" y=\"").append(num(ya))
-                        .append("\" width=\"").append(num(xb - xa)).append("\" height=\"").append(num(Math.max(1, yb - ya)))
+                svg.append("<rect class=\"band\" x=\"")
+                        .append(num(xa))
+                        .append("\" y=\"")
+                        .append(num(ya))
+                        .append("\" width=\"")
+                        .append(num(xb - xa))
+                        .append("\" height=\"")
+                        .append(num(Math.max(1, yb - ya)))
                         .append("\"/>\n");
             }
             double yl = y.applyAsDouble(clamp(l.value(), ymin, ymax));
-            svg.append("<line class=\"level\" data-value=\"").append(io.iocert.results.Numbers.measured(l.value()))
-                    .append("\" x1=\"").append(num(xa)).append("\" y1=\"").append(num(yl)).append("\" x2=\"")
-                    .append(num(xb)).append("\" y2=\"").append(num(yl)).append("\"><title>level ")
+            svg.append("<line class=\"level\" data-value=\"")
+                    .append(io.iocert.results.Numbers.measured(l.value()))
+                    .append("\" x1=\"")
+                    .append(num(xa))
+                    .append("\" y1=\"")
+                    .append(num(yl))
+                    .append("\" x2=\"")
+                    .append(num(xb))
+                    .append("\" y2=\"")
+                    .append(num(yl))
+                    .append("\"><title>level ")
                     .append(Catalogue.html(new Quantity(l.value(), dim).formatWithInterval(l.low(), l.high())))
-                    .append(" over ").append(l.runs()).append(" runs</title></line>\n");
+                    .append(" over ")
+                    .append(l.runs())
+                    .append(" runs</title></line>\n");
         }
         if (Double.isFinite(d.threshold())) {
             double yt = y.applyAsDouble(d.threshold());
-            svg.append(line("threshold-line", LEFT, yt, WIDTH - RIGHT, yt)).append(text("threshold-label", WIDTH - RIGHT - 4,
-                    yt - 4, "end", d.comparator() + " " + new Quantity(d.threshold(), dim).format()));
+            svg.append(line("threshold-line", LEFT, yt, WIDTH - RIGHT, yt))
+                    .append(text(
+                            "threshold-label",
+                            WIDTH - RIGHT - 4,
+                            yt - 4,
+                            "end",
+                            d.comparator() + " " + new Quantity(d.threshold(), dim).format()));
         }
         for (Drift.Step s : d.steps()) {
-            double xc = (x.applyAsDouble(s.lastBefore().toEpochMilli()) + x.applyAsDouble(s.firstAfter().toEpochMilli())) / 2;
-            svg.append("<line class=\"change-line\" x1=\"").append(num(xc)).append("\" y1=\"").append(TOP)
-                    .append("\" x2=\"").append(num(xc)).append("\" y2=\"").append(num(TOP + plotH)).append("\"><title>")
-                    .append(Catalogue.html(d.describe(s))).append("</title></line>\n");
+            double xc = (x.applyAsDouble(s.lastBefore().toEpochMilli())
+                            + x.applyAsDouble(s.firstAfter().toEpochMilli()))
+                    / 2;
+            svg.append("<line class=\"change-line\" x1=\"")
+                    .append(num(xc))
+                    .append("\" y1=\"")
+                    .append(TOP)
+                    .append("\" x2=\"")
+                    .append(num(xc))
+                    .append("\" y2=\"")
+                    .append(num(TOP + plotH))
+                    .append("\"><title>")
+                    .append(Catalogue.html(d.describe(s)))
+                    .append("</title></line>\n");
         }
         for (Drift.Point p : d.points()) {
             double xp = x.applyAsDouble(p.at().toEpochMilli());
             if (Double.isFinite(p.low()) && Double.isFinite(p.high())) {
-                svg.append(line("ci", xp, y.applyAsDouble(clamp(p.low(), ymin, ymax)), xp,
+                svg.append(line(
+                        "ci",
+                        xp,
+                        y.applyAsDouble(clamp(p.low(), ymin, ymax)),
+                        xp,
                         y.applyAsDouble(clamp(p.high(), ymin, ymax))));
             }
-            svg.append("<circle class=\"point v-").append(Catalogue.html(p.verdict())).append("\" r=\"4\" cx=\"")
-                    .append(num(xp)).append("\" cy=\"").append(num(y.applyAsDouble(clamp(p.value(), ymin, ymax))))
-                    .append("\" data-result=\"").append(p.resultId()).append("\" data-value=\"")
-                    .append(io.iocert.results.Numbers.measured(p.value())).append("\"><title>")
+            svg.append("<circle class=\"point v-")
+                    .append(Catalogue.html(p.verdict()))
+                    .append("\" r=\"4\" cx=\"")
+                    .append(num(xp))
+                    .append("\" cy=\"")
+                    .append(num(y.applyAsDouble(clamp(p.value(), ymin, ymax))))
+                    .append("\" data-result=\"")
+                    .append(p.resultId())
+                    .append("\" data-value=\"")
+                    .append(io.iocert.results.Numbers.measured(p.value()))
+                    .append("\"><title>")
                     .append(Catalogue.html(p.at() + ": " + new Quantity(p.value(), dim).format() + " " + p.verdict()))
                     .append("</title></circle>\n");
         }

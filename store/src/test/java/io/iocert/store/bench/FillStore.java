@@ -44,8 +44,7 @@ public final class FillStore {
                   throughput: {p10: ">= 400 MB/s"}
             """;
 
-    private FillStore() {
-    }
+    private FillStore() {}
 
     public static void main(String[] args) throws Exception {
         String where = args[0];
@@ -72,17 +71,45 @@ public final class FillStore {
                     id.put(NodeIdentity.HOSTNAME, host);
                     id.put("cloudInstanceType", "type-" + (n % 10));
                     Instant at = t0.plusSeconds(7 * 86_400L * run + n);
-                    Result r = new Result(Result.FORMAT, "bench", new NodeIdentity(id), spec.name(), spec.sha256(), at,
-                            at.plusSeconds(60), List.of(
-                                    new Measurement("restart-read", "fs.read", "latency", "ns", Map.of(), h.getTotalCount(),
-                                            null, h, null, Map.of(), null),
-                                    new Measurement("checkpoint-write", "fs.write", "throughput", "B/s", Map.of(), tp.size(),
-                                            null, null, new IntervalSeries(1_000_000_000L, tp), Map.of(), null)));
+                    Result r = new Result(
+                            Result.FORMAT,
+                            "bench",
+                            new NodeIdentity(id),
+                            spec.name(),
+                            spec.sha256(),
+                            at,
+                            at.plusSeconds(60),
+                            List.of(
+                                    new Measurement(
+                                            "restart-read",
+                                            "fs.read",
+                                            "latency",
+                                            "ns",
+                                            Map.of(),
+                                            h.getTotalCount(),
+                                            null,
+                                            h,
+                                            null,
+                                            Map.of(),
+                                            null),
+                                    new Measurement(
+                                            "checkpoint-write",
+                                            "fs.write",
+                                            "throughput",
+                                            "B/s",
+                                            Map.of(),
+                                            tp.size(),
+                                            null,
+                                            null,
+                                            new IntervalSeries(1_000_000_000L, tp),
+                                            Map.of(),
+                                            null)));
                     Report report = Certifier.certify(spec, r);
                     store.record(r, ResultCodec.toJson(r), "run", report, null, at.plusSeconds(60));
                 }
-                System.err.printf("run %d/%d: %d results in %.1f s%n", run + 1, runs, (run + 1) * nodes,
-                        (System.nanoTime() - started) / 1e9);
+                System.err.printf(
+                        "run %d/%d: %d results in %.1f s%n",
+                        run + 1, runs, (run + 1) * nodes, (System.nanoTime() - started) / 1e9);
             }
         }
     }

@@ -34,12 +34,16 @@ import org.junit.jupiter.api.io.TempDir;
 class CatalogueBrowserIT {
     @TempDir
     static Path tmp;
+
     private static String browser;
 
     @BeforeAll
     static void findBrowser() {
-        browser = Optional.ofNullable(System.getenv("IOCERT_CHROMIUM")).filter(s -> !s.isBlank())
-                .or(() -> onPath("chromium")).or(() -> onPath("chromium-browser")).or(() -> onPath("google-chrome"))
+        browser = Optional.ofNullable(System.getenv("IOCERT_CHROMIUM"))
+                .filter(s -> !s.isBlank())
+                .or(() -> onPath("chromium"))
+                .or(() -> onPath("chromium-browser"))
+                .or(() -> onPath("google-chrome"))
                 .orElse(null);
     }
 
@@ -62,10 +66,22 @@ class CatalogueBrowserIT {
     private static Page open(Path html) throws IOException, InterruptedException {
         Path out = tmp.resolve("dom.html");
         Path err = tmp.resolve("chromium.log");
-        List<String> cmd = new ArrayList<>(List.of(browser, "--headless", "--no-sandbox", "--disable-gpu",
-                "--no-first-run", "--user-data-dir=" + tmp.resolve("profile"), "--enable-logging=stderr", "--v=0",
-                "--virtual-time-budget=3000", "--dump-dom", html.toUri().toString()));
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        List<String> cmd = new ArrayList<>(List.of(
+                browser,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--user-data-dir=" + tmp.resolve("profile"),
+                "--enable-logging=stderr",
+                "--v=0",
+                "--virtual-time-budget=3000",
+                "--dump-dom",
+                html.toUri().toString()));
+        Process p = new ProcessBuilder(cmd)
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new AssertionError("chromium did not finish in 120 s");
@@ -76,22 +92,31 @@ class CatalogueBrowserIT {
 
     @Test
     void shouldRenderOfflineWithTheStoresNumbers() throws Exception {
-        assumeTrue(browser != null, "no Chromium found (chromium, chromium-browser, google-chrome or $IOCERT_CHROMIUM);"
-                + " .ci/run installs Debian's chromium");
+        assumeTrue(
+                browser != null,
+                "no Chromium found (chromium, chromium-browser, google-chrome or $IOCERT_CHROMIUM);"
+                        + " .ci/run installs Debian's chromium");
         Path site = tmp.resolve("site");
         List<Drift> drifts;
-        try (ResultStore store = ResultStore.open(StoreLocation.parse(tmp.resolve("s.db").toString()), true)) {
+        try (ResultStore store =
+                ResultStore.open(StoreLocation.parse(tmp.resolve("s.db").toString()), true)) {
             TestHistories.record(store, "node17", "m7i.large", 16, 8, 1.6, true);
             TestHistories.record(store, "node18", "m7i.large", 12, 12, 1, false);
             Catalogue.write(store, site, TestHistories.T0.plusSeconds(16 * TestHistories.WEEK));
-            drifts = DriftAnalysis.standard().analyse(store, ResultStore.Selector.node("node17"), "ocean-checkpoint",
-                    DriftAnalysis.Options.defaults().withoutMerging());
+            drifts = DriftAnalysis.standard()
+                    .analyse(
+                            store,
+                            ResultStore.Selector.node("node17"),
+                            "ocean-checkpoint",
+                            DriftAnalysis.Options.defaults().withoutMerging());
         }
 
         // The control: a page with the same policy that tries to load an image is caught.
         Path control = site.resolve("control.html");
-        Files.writeString(control, "<!DOCTYPE html><html><head><meta http-equiv=\"Content-Security-Policy\" content=\""
-                + Catalogue.CSP + "\"></head><body><img src=\"http://example.invalid/x.png\"></body></html>");
+        Files.writeString(
+                control,
+                "<!DOCTYPE html><html><head><meta http-equiv=\"Content-Security-Policy\" content=\"" + Catalogue.CSP
+                        + "\"></head><body><img src=\"http://example.invalid/x.png\"></body></html>");
         assertTrue(open(control).blockedALoad(), "Chromium logs a blocked load");
 
         Page index = open(site.resolve("index.html"));
@@ -102,8 +127,12 @@ class CatalogueBrowserIT {
         Page node = open(site.resolve("nodes/node17.html"));
         assertFalse(node.blockedALoad(), node.log());
         // Every plotted point is the value the store certified, run by run.
-        Drift p99 = drifts.stream().filter(d -> d.statistic().equals("p99")).findFirst().orElseThrow();
-        Matcher m = Pattern.compile("data-result=\"([0-9a-f]{64})\" data-value=\"([^\"]+)\"").matcher(node.dom());
+        Drift p99 = drifts.stream()
+                .filter(d -> d.statistic().equals("p99"))
+                .findFirst()
+                .orElseThrow();
+        Matcher m = Pattern.compile("data-result=\"([0-9a-f]{64})\" data-value=\"([^\"]+)\"")
+                .matcher(node.dom());
         List<Double> plotted = new ArrayList<>();
         while (m.find()) {
             plotted.add(Double.parseDouble(m.group(2)));
@@ -118,7 +147,10 @@ class CatalogueBrowserIT {
 
         String report;
         try (var reports = Files.list(site.resolve("reports"))) {
-            report = reports.map(Path::toString).filter(s -> s.endsWith(".certificate.json")).findFirst().orElseThrow()
+            report = reports.map(Path::toString)
+                    .filter(s -> s.endsWith(".certificate.json"))
+                    .findFirst()
+                    .orElseThrow()
                     .replace(".certificate.json", ".html");
         }
         Page signed = open(Path.of(report));

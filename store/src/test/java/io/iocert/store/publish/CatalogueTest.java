@@ -33,7 +33,8 @@ class CatalogueTest {
         Path site = dir.resolve("site");
         Instant now = TestHistories.T0.plusSeconds(15 * TestHistories.WEEK + 3 * 86_400L);
         List<String> node17Results = new ArrayList<>();
-        try (ResultStore store = ResultStore.open(StoreLocation.parse(dir.resolve("s.db").toString()), true)) {
+        try (ResultStore store =
+                ResultStore.open(StoreLocation.parse(dir.resolve("s.db").toString()), true)) {
             node17Results.addAll(TestHistories.record(store, "node17", "m7i.large", 16, 8, 1.6, true));
             TestHistories.record(store, "node18", "m7i.large", 16, 16, 1, false);
             TestHistories.record(store, "lab box/1", null, 6, 6, 1, false);
@@ -47,7 +48,8 @@ class CatalogueTest {
         assertTrue(index.contains("data-node=\"node17\" data-spec=\"ocean-checkpoint\""), index);
         // node17's newest certification: after the step, p99 about 3 ms > 2 ms.
         Matcher row = Pattern.compile("data-node=\"node17\".*?data-verdict=\"(\\w+)\".*?data-age-s=\"(\\d+)\".*?"
-                + "class=\"num count\">(\\d+)<").matcher(index);
+                        + "class=\"num count\">(\\d+)<")
+                .matcher(index);
         assertTrue(row.find(), index);
         assertEquals("NOT_ELIGIBLE", row.group(1));
         assertEquals(3 * 86_400L, Long.parseLong(row.group(2)));
@@ -68,8 +70,13 @@ class CatalogueTest {
         try (Stream<Path> reports = Files.list(site.resolve("reports"))) {
             List<String> names = reports.map(x -> x.getFileName().toString()).toList();
             assertEquals(38, names.stream().filter(n -> n.endsWith(".html")).count());
-            assertEquals(1, names.stream().filter(n -> n.endsWith(".certificate.json")).count());
-            String signed = names.stream().filter(n -> n.endsWith(".certificate.json")).findFirst().orElseThrow()
+            assertEquals(
+                    1,
+                    names.stream().filter(n -> n.endsWith(".certificate.json")).count());
+            String signed = names.stream()
+                    .filter(n -> n.endsWith(".certificate.json"))
+                    .findFirst()
+                    .orElseThrow()
                     .replace(".certificate.json", ".html");
             String page = Files.readString(site.resolve("reports").resolve(signed));
             assertTrue(page.contains("iocert verify "), page);
@@ -78,7 +85,11 @@ class CatalogueTest {
             for (Path f : all.filter(x -> x.toString().endsWith(".html")).toList()) {
                 String html = Files.readString(f, StandardCharsets.UTF_8);
                 assertTrue(html.contains("Content-Security-Policy"), f.toString());
-                assertFalse(Pattern.compile("(src|href)=\"(https?:|//)").matcher(html).find(), f + " links outside");
+                assertFalse(
+                        Pattern.compile("(src|href)=\"(https?:|//)")
+                                .matcher(html)
+                                .find(),
+                        f + " links outside");
                 assertFalse(html.contains("<script"), f.toString());
             }
         }
@@ -90,13 +101,16 @@ class CatalogueTest {
         Result r = TestHistories.result("node5", null, TestHistories.T0, 800_000, 1);
         Report report = Certifier.certify(TestHistories.spec(), r);
         String certId;
-        try (ResultStore store = ResultStore.open(StoreLocation.parse(dir.resolve("s.db").toString()), true)) {
-            certId = store.record(r, ResultCodec.toJson(r), "run", report, null, TestHistories.T0).certificationId()
+        try (ResultStore store =
+                ResultStore.open(StoreLocation.parse(dir.resolve("s.db").toString()), true)) {
+            certId = store.record(r, ResultCodec.toJson(r), "run", report, null, TestHistories.T0)
+                    .certificationId()
                     .orElseThrow();
             Catalogue.write(store, site, TestHistories.T0);
         }
         String page = Files.readString(site.resolve("reports/" + certId + ".html"), StandardCharsets.UTF_8);
-        Matcher m = Pattern.compile("class=\"num measured\" data-value=\"([^\"]+)\"").matcher(page);
+        Matcher m = Pattern.compile("class=\"num measured\" data-value=\"([^\"]+)\"")
+                .matcher(page);
         List<Double> shown = new ArrayList<>();
         while (m.find()) {
             shown.add(Double.parseDouble(m.group(1)));
@@ -105,7 +119,8 @@ class CatalogueTest {
         for (int i = 0; i < shown.size(); i++) {
             assertEquals(report.requirements().get(i).measured(), shown.get(i), 1e-6 * Math.abs(shown.get(i)));
         }
-        assertEquals(Files.readString(site.resolve("reports/" + certId + ".json")).contains("\"format\""), true);
+        assertEquals(
+                Files.readString(site.resolve("reports/" + certId + ".json")).contains("\"format\""), true);
     }
 
     private static int count(String s, String what) {
