@@ -21,8 +21,20 @@ class SpendingTable {
         System.out.println("scenario | margin | p=2 right/wrong/rounds | p=3 | p=4");
         for (double margin : new double[] {1 / 1.03, 1.03, 2, 10}) {
             line("hiccups 1.5%, 1500 a round", Scenarios.modulatedHiccups(0.015), 1_500, 0.99, margin, 1);
-            line("short stalls (runs of 5), 500 a round", Scenarios.of(Synthetic.bursty(0.03, 5)), 500, 0.99, margin, 2);
-            line("short stalls (runs of 20), 2000 a round", Scenarios.of(Synthetic.bursty(0.03, 20)), 2_000, 0.99, margin, 3);
+            line(
+                    "short stalls (runs of 5), 500 a round",
+                    Scenarios.of(Synthetic.bursty(0.03, 5)),
+                    500,
+                    0.99,
+                    margin,
+                    2);
+            line(
+                    "short stalls (runs of 20), 2000 a round",
+                    Scenarios.of(Synthetic.bursty(0.03, 20)),
+                    2_000,
+                    0.99,
+                    margin,
+                    3);
             line("trend +-10%, 500 a round", Scenarios.trend(0.1), 500, 0.9, margin, 4);
             line("independent, 500 a round", Scenarios.of(Synthetic.independent(0.03)), 500, 0.9, margin, 5);
         }
@@ -59,7 +71,12 @@ class SpendingTable {
                     }
                 }
             }
-            sb.append(String.format(Locale.ROOT, "  %5.1f/%4.1f/%.2f", 100.0 * right / RUNS, 100.0 * wrong / RUNS, (double) rounds / RUNS));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "  %5.1f/%4.1f/%.2f",
+                    100.0 * right / RUNS,
+                    100.0 * wrong / RUNS,
+                    (double) rounds / RUNS));
         }
         System.out.println(sb);
     }
