@@ -12,6 +12,8 @@ import io.iocert.spec.ProbeType;
 import io.iocert.spec.Quantity;
 import io.iocert.spec.Requirement;
 import io.iocert.spec.Workload;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,7 +50,9 @@ import org.HdrHistogram.Histogram;
  *
  * <p><b>Context:</b> {@code mode}, {@code expectedQuantumNs} (the shortest of the threads'
  * expected times), {@code quanta} (quanta actually run; the histogram's count also holds the
- * values added for coordinated omission), {@code coordinatedOmission} (corrected).
+ * values added for coordinated omission), {@code coordinatedOmission} (corrected),
+ * {@code jvmGcCollections} and {@code jvmGcMs} (this JVM's garbage collections while the threads
+ * ran, and their time: the probe collects before its warm-up so that normally none falls inside).
  *
  * <p><b>What it shows, and what spoils it:</b> in sleep mode the timer slack (50 us for a
  * normal Linux thread) and wake-up latency are part of every value, so the floor is tens of
@@ -74,6 +78,17 @@ public final class JitterProbe implements Probe {
 
     /** The resolved timing: warm-up and measured time. */
     record Timing(long warmupNs, long durationNs) {}
+
+    /** Collections so far and their accumulated time (ms) over this JVM's collectors; -1 where unknown. */
+    static long[] collections() {
+        long count = 0;
+        long ms = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            count += Math.max(0, gc.getCollectionCount());
+            ms += Math.max(0, gc.getCollectionTime());
+        }
+        return new long[] {count, ms};
+    }
 
     @Override
     public ProbeType type() {
@@ -143,6 +158,8 @@ public final class JitterProbe implements Probe {
             return t;
         });
         List<Future<?>> futures = new ArrayList<>();
+        long[] gcBefore = null;
+        long[] gcAfter = null;
         try {
             for (int i = 0; i < s.threads(); i++) {
                 Histogram h = new Histogram(3);
@@ -173,11 +190,20 @@ public final class JitterProbe implements Probe {
                     Math.max(1, calibrationDeadline - clock.nanoTime()) + 2_000_000_000L, TimeUnit.NANOSECONDS)) {
                 throw new ProbeException("compute.jitter: the threads did not finish calibrating in time");
             }
+            // This JVM's own collector pauses every thread, the measuring one included: collect
+            // now, before the warm-up, so the young generation starts the window empty. Between
+            // rounds of adaptive probing the certifier decodes and judges (megabytes of garbage),
+            // and a young collection that then fell inside the window showed as a 7-60 ms
+            // hiccup cluster on a busy 2-vCPU node. What the collector still does inside the
+            // window is counted (context jvmGcCollections, jvmGcMs). JMH collects between
+            // iterations for the same reason.
+            System.gc();
             long start = clock.nanoTime();
             window[0] = start + timing.warmupNs();
             window[1] = window[0] + timing.durationNs();
             go.countDown(); // publishes window to the threads
             long end = window[1];
+            gcBefore = collections();
             for (Future<?> f : futures) {
                 while (true) {
                     try {
@@ -204,6 +230,7 @@ public final class JitterProbe implements Probe {
                     }
                 }
             }
+            gcAfter = collections();
         } finally {
             pool.shutdownNow();
             pool.awaitTermination(10, TimeUnit.SECONDS);
@@ -230,6 +257,12 @@ public final class JitterProbe implements Probe {
         ctx.put("expectedQuantumNs", Long.toString(minExpected));
         ctx.put("quanta", Long.toString(quanta));
         ctx.put("coordinatedOmission", "corrected");
+        if (gcBefore != null && gcAfter != null) {
+            // Collections of this JVM while the threads measured (warm-up included): each
+            // paused the measuring threads too.
+            ctx.put("jvmGcCollections", Long.toString(gcAfter[0] - gcBefore[0]));
+            ctx.put("jvmGcMs", Long.toString(gcAfter[1] - gcBefore[1]));
+        }
         String error = quanta == 0 ? "no quantum completed in the measured time" : null;
         return List.of(new Measurement(
                 requirement.id(),
