@@ -272,6 +272,13 @@ final class ProbeRunner {
                 coordinated == null ? StartBarrier.NONE : coordinated,
                 placement,
                 partners);
+        // Probes run in this JVM, and its collector pauses their threads too: a young collection
+        // of the garbage left by loading the spec, judging the previous round or writing progress
+        // stalled a 1-MiB write loop for 20-30 ms early in the first round (two or three 10-ms
+        // intervals at zero, one core busy; a GC log placed the pause there), and a sleep loop
+        // the same way. Collecting before each round starts it with an empty young generation;
+        // it costs tens of milliseconds a round. fio and sockperf have no collector to pause them.
+        System.gc();
         try {
             return probe.run(r, ctx);
         } catch (ProbeException e) {
