@@ -2,6 +2,7 @@ package io.iocert.spec;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * One workload parameter a probe accepts: its name, the type of its value and, for
@@ -30,6 +31,13 @@ public record WorkloadKey(String name, Type type, List<String> allowed, String d
     public static final long MAX_BUFFER_BYTES = 1L << 30;
     /** The shortest interval a rate is measured over; shorter ones would need a counter per microsecond. */
     public static final long MIN_INTERVAL_NS = 1_000_000;
+
+    /**
+     * Keys that say how long a run sampled its distribution (measured time, warm-up), not what
+     * it sampled: a longer run gives more samples of the same distribution. They follow from the
+     * budget and adaptive probing's rounds, so two runs of one spec rarely agree on them.
+     */
+    public static final Set<String> RUN_LENGTH = Set.of("duration", "warmup");
 
     /** What a workload value may be. */
     public enum Type {
