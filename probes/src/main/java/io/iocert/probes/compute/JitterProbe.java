@@ -89,7 +89,7 @@ public final class JitterProbe implements Probe {
             case "work" -> Mode.WORK;
             default -> throw ComputeWorkload.wrongType(probe, w, "mode");
         };
-        long interval = ComputeWorkload.duration(probe, w, "interval").orElse(DEFAULT_INTERVAL_NS);
+        long interval = ComputeWorkload.duration(probe, w, ProbeType.INTERVAL).orElse(DEFAULT_INTERVAL_NS);
         if (interval < MIN_INTERVAL_NS || interval > MAX_INTERVAL_NS) {
             throw new ProbeException("interval " + Quantity.nanos(interval).format() + " is outside what " + probe.id()
                     + " supports (" + Quantity.nanos(MIN_INTERVAL_NS).format() + " to "
@@ -221,7 +221,7 @@ public final class JitterProbe implements Probe {
         }
         Map<String, Object> asRun = new LinkedHashMap<>();
         asRun.put("mode", s.mode().name().toLowerCase(java.util.Locale.ROOT));
-        asRun.put("interval", s.intervalNs());
+        asRun.put(ProbeType.INTERVAL, s.intervalNs());
         asRun.put("threads", (long) s.threads());
         asRun.put("duration", timing.durationNs());
         asRun.put("warmup", timing.warmupNs());

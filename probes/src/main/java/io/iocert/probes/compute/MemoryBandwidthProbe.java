@@ -181,7 +181,7 @@ public final class MemoryBandwidthProbe implements Probe {
         asRun.put("threads", (long) s.threads());
         asRun.put("arraySize", s.arrayBytes());
         asRun.put("duration", plan.measuredNs());
-        asRun.put("interval", plan.iterationNs());
+        asRun.put(ProbeType.INTERVAL, plan.iterationNs());
         asRun.put("warmup", plan.warmupNs());
         Map<String, String> ctx = new LinkedHashMap<>();
         ctx.put("byteCounting", "stream");

@@ -464,7 +464,7 @@ public final class FsMetadataProbe implements Probe {
         asRun.put("layout", s.tree() ? "tree" : "flat");
         asRun.put("threads", (long) s.threads());
         s.durationNs().ifPresent(d -> asRun.put("duration", d));
-        asRun.put("interval", intervalNs);
+        asRun.put(ProbeType.INTERVAL, intervalNs);
         String id = requirement.id();
         String probe = ProbeType.FS_METADATA.id();
         return List.of(

@@ -165,7 +165,7 @@ record FsWorkload(
         int threads = threads(probe, w, availableProcessors);
         DirectMode direct = DirectMode.parse(w.text("direct", "true"), id);
         OptionalLong duration = optionalDuration(probe, w, "duration");
-        OptionalLong interval = optionalDuration(probe, w, "interval");
+        OptionalLong interval = optionalDuration(probe, w, ProbeType.INTERVAL);
         long warmup = optionalDuration(probe, w, "warmup").orElse(DEFAULT_WARMUP_NS);
         if (duration.isPresent() && duration.getAsLong() <= 0) {
             throw new ProbeException(
@@ -224,7 +224,7 @@ record FsWorkload(
         m.put("threads", (long) threads);
         m.put("direct", directUsed);
         durationNs.ifPresent(d -> m.put("duration", d));
-        m.put("interval", intervalNsUsed);
+        m.put(ProbeType.INTERVAL, intervalNsUsed);
         m.put("warmup", warmupNs);
         totalSizeBytes.ifPresent(t -> m.put("totalSize", t));
         if (fsyncEvery != FSYNC_NONE) {

@@ -92,7 +92,7 @@ final class NetWorkload {
 
     /** messageSize, or the sizes of a sweep, in bytes (not both). */
     static List<Integer> messageSizes(ProbeType probe, Workload w) throws ProbeException {
-        if (w.has("messageSize") && w.has("sizes")) {
+        if (w.has(ProbeType.MESSAGE_SIZE) && w.has("sizes")) {
             throw new ProbeException(probe.id() + " takes messageSize or sizes, not both");
         }
         List<Integer> out = new ArrayList<>();
@@ -106,7 +106,7 @@ final class NetWorkload {
                 out.add(checkedSize(probe, "sizes", q));
             }
         } else {
-            out.add(size(probe, w, "messageSize", DEFAULT_MESSAGE_SIZE));
+            out.add(size(probe, w, ProbeType.MESSAGE_SIZE, DEFAULT_MESSAGE_SIZE));
         }
         return out;
     }
