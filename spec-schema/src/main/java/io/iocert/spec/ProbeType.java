@@ -48,20 +48,30 @@ public enum ProbeType {
             List.of(Metric.LATENCY),
             List.of(
                     WorkloadKey.bounded(
-                            "blockSize", SIZE, "bytes written before each sync", 0, WorkloadKey.MAX_BUFFER_BYTES),
-                    WorkloadKey.oneOf("sync", "the sync call", "fsync", "fdatasync"),
-                    WorkloadKey.of("direct", TRISTATE, "O_DIRECT: true, false or auto (fall back where unsupported)"),
-                    WorkloadKey.of("duration", DURATION, "measured time"),
-                    WorkloadKey.of("warmup", DURATION, "time excluded from the measurement"))),
+                                    "blockSize",
+                                    SIZE,
+                                    "bytes written before each sync",
+                                    0,
+                                    WorkloadKey.MAX_BUFFER_BYTES)
+                            .byDefault(4096),
+                    WorkloadKey.oneOf("sync", "the sync call", "fsync", "fdatasync")
+                            .byDefault("fsync"),
+                    WorkloadKey.of("direct", TRISTATE, "O_DIRECT: true, false or auto (fall back where unsupported)")
+                            .byDefault("false"),
+                    WorkloadKey.of("duration", DURATION, "measured time").byDefault(5_000_000_000L),
+                    WorkloadKey.of("warmup", DURATION, "time excluded from the measurement")
+                            .byDefault(0))),
     FS_METADATA(
             "fs.metadata",
             "Latency and rate of file create, stat and unlink.",
             List.of(Metric.LATENCY, Metric.OPS),
             List.of(
-                    WorkloadKey.oneOf("operation", "the metadata operation", "create", "stat", "unlink"),
-                    WorkloadKey.of("files", COUNT, "files per run"),
-                    WorkloadKey.oneOf("layout", "one flat directory or a tree", "flat", "tree"),
-                    WorkloadKey.of("threads", THREADS, "concurrent workers"),
+                    WorkloadKey.oneOf("operation", "the metadata operation", "create", "stat", "unlink")
+                            .byDefault("create"),
+                    WorkloadKey.of("files", COUNT, "files per run").byDefault(1000),
+                    WorkloadKey.oneOf("layout", "one flat directory or a tree", "flat", "tree")
+                            .byDefault("flat"),
+                    WorkloadKey.of("threads", THREADS, "concurrent workers").byDefault(1),
                     WorkloadKey.of("duration", DURATION, "measured time")),
             Set.of(ProbeType.INTERVAL),
             List.of()),
@@ -71,7 +81,8 @@ public enum ProbeType {
             List.of(Metric.RTT),
             List.of(
                     WorkloadKey.bounded(
-                            ProbeType.MESSAGE_SIZE, SIZE, "bytes per message", 0, WorkloadKey.MAX_BUFFER_BYTES),
+                                    ProbeType.MESSAGE_SIZE, SIZE, "bytes per message", 0, WorkloadKey.MAX_BUFFER_BYTES)
+                            .byDefault(64),
                     WorkloadKey.bounded(
                             "sizes",
                             SIZE_LIST,
@@ -79,7 +90,7 @@ public enum ProbeType {
                             0,
                             WorkloadKey.MAX_BUFFER_BYTES),
                     WorkloadKey.of("rate", OP_RATE, "open-loop target rate; latency from the intended send time"),
-                    WorkloadKey.of("duration", DURATION, "measured time"),
+                    WorkloadKey.of("duration", DURATION, "measured time").byDefault(10_000_000_000L),
                     WorkloadKey.of("warmup", DURATION, "time excluded from the measurement")),
             Set.of(),
             List.of(ProbeType.MESSAGE_SIZE)),
@@ -88,10 +99,13 @@ public enum ProbeType {
             "Streaming throughput to or from the peer.",
             List.of(Metric.THROUGHPUT),
             List.of(
-                    WorkloadKey.bounded("streams", COUNT, "parallel TCP streams", 1, WorkloadKey.MAX_THREADS),
-                    WorkloadKey.oneOf("direction", "which way data flows", "send", "receive", "both"),
-                    WorkloadKey.bounded("bufferSize", SIZE, "bytes per write", 0, WorkloadKey.MAX_BUFFER_BYTES),
-                    WorkloadKey.of("duration", DURATION, "measured time"),
+                    WorkloadKey.bounded("streams", COUNT, "parallel TCP streams", 1, WorkloadKey.MAX_THREADS)
+                            .byDefault(1),
+                    WorkloadKey.oneOf("direction", "which way data flows", "send", "receive", "both")
+                            .byDefault("send"),
+                    WorkloadKey.bounded("bufferSize", SIZE, "bytes per write", 0, WorkloadKey.MAX_BUFFER_BYTES)
+                            .byDefault(128 << 10),
+                    WorkloadKey.of("duration", DURATION, "measured time").byDefault(10_000_000_000L),
                     WorkloadKey.bounded(
                             ProbeType.INTERVAL,
                             DURATION,
@@ -106,15 +120,16 @@ public enum ProbeType {
             "Latency of a TCP connect plus the iocert handshake.",
             List.of(Metric.LATENCY),
             List.of(
-                    WorkloadKey.of("count", COUNT, "connections to open"),
+                    WorkloadKey.of("count", COUNT, "connections to open").byDefault(100),
                     WorkloadKey.of("duration", DURATION, "measured time"))),
     COMPUTE_MEMORY_BANDWIDTH(
             "compute.memory-bandwidth",
             "STREAM-style memory bandwidth.",
             List.of(Metric.THROUGHPUT),
             List.of(
-                    WorkloadKey.oneOf("kernel", "the STREAM kernel", "copy", "scale", "add", "triad"),
-                    WorkloadKey.of("threads", THREADS, "threads, or all"),
+                    WorkloadKey.oneOf("kernel", "the STREAM kernel", "copy", "scale", "add", "triad")
+                            .byDefault("triad"),
+                    WorkloadKey.of("threads", THREADS, "threads, or all").byDefault(1),
                     WorkloadKey.of("arraySize", SIZE, "bytes per array (default: 4x the last-level cache)"),
                     WorkloadKey.of("duration", DURATION, "measured time"))),
     COMPUTE_FLOPS(
@@ -122,16 +137,18 @@ public enum ProbeType {
             "Double-precision fused multiply-add rate.",
             List.of(Metric.FLOPS),
             List.of(
-                    WorkloadKey.of("threads", THREADS, "threads, or all"),
+                    WorkloadKey.of("threads", THREADS, "threads, or all").byDefault(1),
                     WorkloadKey.of("duration", DURATION, "measured time"))),
     COMPUTE_JITTER(
             "compute.jitter",
             "Platform noise: excess time over a fixed sleep or work quantum.",
             List.of(Metric.HICCUP),
             List.of(
-                    WorkloadKey.oneOf("mode", "what each thread does", "sleep", "work"),
-                    WorkloadKey.of(ProbeType.INTERVAL, DURATION, "the expected sleep or quantum"),
-                    WorkloadKey.of("threads", THREADS, "threads, or all"),
+                    WorkloadKey.oneOf("mode", "what each thread does", "sleep", "work")
+                            .byDefault("sleep"),
+                    WorkloadKey.of(ProbeType.INTERVAL, DURATION, "the expected sleep or quantum")
+                            .byDefault(1_000_000),
+                    WorkloadKey.of("threads", THREADS, "threads, or all").byDefault(1),
                     WorkloadKey.of("duration", DURATION, "measured time")));
 
     /** What a probe measures; the part of its id before the dot. */
@@ -241,6 +258,36 @@ public enum ProbeType {
     }
 
     /**
+     * The constant default of workload key {@code name}, a number (bytes, nanoseconds, a count).
+     *
+     * @throws IllegalArgumentException when this probe has no such key or no numeric default for it
+     */
+    public long defaultNumber(String name) {
+        if (defaultOf(name) instanceof Long l) {
+            return l;
+        }
+        throw new IllegalArgumentException(id + " has no numeric default for " + name);
+    }
+
+    /**
+     * The constant default of workload key {@code name}, a word ({@code sequential}, {@code true}).
+     *
+     * @throws IllegalArgumentException when this probe has no such key or no word as its default
+     */
+    public String defaultWord(String name) {
+        if (defaultOf(name) instanceof String w) {
+            return w;
+        }
+        throw new IllegalArgumentException(id + " has no default word for " + name);
+    }
+
+    private Object defaultOf(String name) {
+        return workloadKey(name)
+                .map(WorkloadKey::defaultValue)
+                .orElseThrow(() -> new IllegalArgumentException(id + " has no workload key " + name));
+    }
+
+    /**
      * Workload keys of this probe's results that only decide how per-interval rates are binned,
      * never a single operation. fs.read, fs.write and fs.metadata pick the throughput/IOPS/ops
      * {@value #INTERVAL} after the run from its length unless the spec fixes it: their
@@ -323,11 +370,16 @@ public enum ProbeType {
 
     private static List<WorkloadKey> fsKeys() {
         return List.of(
-                WorkloadKey.oneOf("pattern", "access pattern", "sequential", "random"),
-                WorkloadKey.bounded("blockSize", SIZE, "bytes per operation", 0, WorkloadKey.MAX_BUFFER_BYTES),
-                WorkloadKey.of("fileSize", SIZE, "size of the file (per thread)"),
-                WorkloadKey.of("threads", THREADS, "workers, each with one operation outstanding"),
-                WorkloadKey.of("direct", TRISTATE, "O_DIRECT: true, false or auto (fall back where unsupported)"),
+                WorkloadKey.oneOf("pattern", "access pattern", "sequential", "random")
+                        .byDefault("sequential"),
+                WorkloadKey.bounded("blockSize", SIZE, "bytes per operation", 0, WorkloadKey.MAX_BUFFER_BYTES)
+                        .byDefault(1L << 20),
+                WorkloadKey.of("fileSize", SIZE, "size of the file (per thread)")
+                        .byDefault(256L << 20),
+                WorkloadKey.of("threads", THREADS, "workers, each with one operation outstanding")
+                        .byDefault(1),
+                WorkloadKey.of("direct", TRISTATE, "O_DIRECT: true, false or auto (fall back where unsupported)")
+                        .byDefault("true"),
                 WorkloadKey.of("fsync", FSYNC_POLICY, "none, end, or every N writes"),
                 WorkloadKey.of("readPercent", PERCENT, "share of reads in mixed random I/O"),
                 WorkloadKey.of("rate", OP_RATE, "open-loop target rate; latency from the intended start time"),
@@ -339,6 +391,7 @@ public enum ProbeType {
                         "length of one throughput/IOPS interval",
                         WorkloadKey.MIN_INTERVAL_NS,
                         Double.POSITIVE_INFINITY),
-                WorkloadKey.of("warmup", DURATION, "time excluded from the measurement"));
+                WorkloadKey.of("warmup", DURATION, "time excluded from the measurement")
+                        .byDefault(0));
     }
 }

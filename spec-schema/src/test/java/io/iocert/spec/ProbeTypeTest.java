@@ -1,6 +1,7 @@
 package io.iocert.spec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -38,6 +39,34 @@ class ProbeTypeTest {
         assertEquals("messageSize 64 B", ProbeType.variant(Map.of("messageSize", 64L), Map.of("scope", "pair")));
         assertEquals("stream", ProbeType.variant(Map.of(), Map.of("scope", "stream", "stream", "1")));
         assertEquals("part", ProbeType.variant(Map.of("messageSize", "64B"), Map.of()));
+    }
+
+    @Test
+    void shouldKeepEachProbesOwnDefaults() {
+        assertEquals("true", ProbeType.FS_WRITE.defaultWord("direct"));
+        assertEquals("false", ProbeType.FS_FSYNC.defaultWord("direct"));
+        assertEquals(1L << 20, ProbeType.FS_READ.defaultNumber("blockSize"));
+        assertEquals(4096, ProbeType.FS_FSYNC.defaultNumber("blockSize"));
+        assertEquals(64, ProbeType.NET_PINGPONG.defaultNumber(ProbeType.MESSAGE_SIZE));
+        assertEquals(10_000_000_000L, ProbeType.NET_STREAM.defaultNumber("duration"));
+        // worked out at run time: from the budget, the node's caches
+        assertThrows(IllegalArgumentException.class, () -> ProbeType.FS_WRITE.defaultNumber("duration"));
+        assertThrows(
+                IllegalArgumentException.class, () -> ProbeType.COMPUTE_MEMORY_BANDWIDTH.defaultNumber("arraySize"));
+        assertThrows(IllegalArgumentException.class, () -> ProbeType.FS_WRITE.defaultWord("nonsense"));
+    }
+
+    @Test
+    void shouldGiveDefaultsOfTheKeysOwnKind() {
+        for (ProbeType p : ProbeType.values()) {
+            for (WorkloadKey k : p.workloadKeys()) {
+                if (k.defaultValue() instanceof String w && k.type() == WorkloadKey.Type.ENUM) {
+                    assertTrue(k.allowed().contains(w), p.id() + " " + k.name());
+                } else if (k.defaultValue() instanceof Long n) {
+                    assertTrue(n >= k.limit().min() && n <= k.limit().max(), p.id() + " " + k.name());
+                }
+            }
+        }
     }
 
     @Test

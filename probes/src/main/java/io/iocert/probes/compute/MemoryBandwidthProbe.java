@@ -92,7 +92,7 @@ public final class MemoryBandwidthProbe implements Probe {
     static Settings resolve(Workload w, int availableProcessors, OptionalLong lastLevelCache) throws ProbeException {
         ProbeType probe = ProbeType.COMPUTE_MEMORY_BANDWIDTH;
         ComputeWorkload.rejectUnknownKeys(probe, w);
-        String k = w.text("kernel", "triad");
+        String k = w.text("kernel", probe.defaultWord("kernel"));
         StreamKernel kernel = null;
         for (StreamKernel candidate : StreamKernel.values()) {
             if (candidate.id().equals(k)) {

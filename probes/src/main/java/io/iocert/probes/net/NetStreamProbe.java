@@ -81,9 +81,10 @@ public final class NetStreamProbe implements Probe {
         ProbeType type = type();
         Workload w = requirement.workload();
         NetWorkload.checkKeys(type, w);
-        int streams = (int) NetWorkload.count(type, w, "streams", 1, NetWorkload.MAX_STREAMS);
-        String direction = NetWorkload.text(type, w, "direction", SEND);
-        int bufferSize = NetWorkload.size(type, w, "bufferSize", NetWorkload.DEFAULT_BUFFER_SIZE);
+        int streams =
+                (int) NetWorkload.count(type, w, "streams", type.defaultNumber("streams"), NetWorkload.MAX_STREAMS);
+        String direction = NetWorkload.text(type, w, "direction", type.defaultWord("direction"));
+        int bufferSize = NetWorkload.size(type, w, "bufferSize", type.defaultNumber("bufferSize"));
         OptionalLong interval = NetWorkload.duration(type, w, ProbeType.INTERVAL);
         OptionalLong duration = NetWorkload.duration(type, w, "duration");
         OptionalLong warmup = NetWorkload.duration(type, w, "warmup");
