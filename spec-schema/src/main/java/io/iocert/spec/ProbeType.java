@@ -21,7 +21,8 @@ import java.util.Set;
 /**
  * Every probe spec v1 knows, and what is known about each: its id and family, the metrics it
  * offers (each saying which way it improves, {@link Metric#better()}), the workload keys it
- * accepts, the keys of its results that only bin per-interval rates, and how the several
+ * accepts with their constant defaults ({@link #defaultNumber}, {@link #defaultWord}; defaults
+ * worked out at run time stay with the probe), the keys of its results that only bin per-interval rates, and how the several
  * measurements it may yield for one metric are told apart ({@link #variantKeys()},
  * {@link #variant}). This table is the single source for the loader's checks, for comparing
  * and combining results and for labelling verdicts, and is mirrored by the JSON Schema resource
