@@ -13,6 +13,7 @@ import io.iocert.spec.Dimension;
 import io.iocert.spec.Expectation;
 import io.iocert.spec.Metric;
 import io.iocert.spec.Percent;
+import io.iocert.spec.ProbeType;
 import io.iocert.spec.Quantity;
 import io.iocert.spec.Requirement;
 import io.iocert.spec.Spec;
@@ -137,17 +138,9 @@ public final class Certifier {
         return judge(r, e, measurement, measurement.flatMap(Sample::of), confidence, null);
     }
 
-    /** What tells apart the measurements of one requirement and metric: the sweep size, else their position. */
+    /** What tells apart the measurements of one requirement and metric ({@link ProbeType#variant}). */
     public static String variant(Measurement m) {
-        Object size = m.workload().get("messageSize");
-        if (size instanceof Number n) {
-            return "messageSize " + Quantity.bytes(n.doubleValue()).format();
-        }
-        return m.context().entrySet().stream()
-                .filter(x -> x.getKey().equals("scope"))
-                .map(x -> x.getValue())
-                .findFirst()
-                .orElse("part");
+        return ProbeType.variant(m.workload(), m.context());
     }
 
     private static RequirementVerdict judge(

@@ -107,7 +107,7 @@ final class CoordinatedVerdicts {
 
     private static RequirementVerdict perNode(
             Requirement r, Expectation e, List<Measurement> nodes, double each, String variant) {
-        boolean lowerIsBetter = e.metric().dimension() == Dimension.DURATION;
+        boolean lowerIsBetter = e.metric().lowerIsBetter();
         List<RequirementVerdict> vs = new ArrayList<>();
         for (Measurement m : nodes) {
             vs.add(Certifier.judge(r, e, Optional.of(m), each));
@@ -157,7 +157,7 @@ final class CoordinatedVerdicts {
 
     private static RequirementVerdict straggler(
             Requirement r, Expectation e, List<Measurement> nodes, double each, String variant) {
-        boolean lowerIsBetter = e.metric().dimension() == Dimension.DURATION;
+        boolean lowerIsBetter = e.metric().lowerIsBetter();
         int k = nodes.size();
         double[] value = new double[k];
         double[] low = new double[k];

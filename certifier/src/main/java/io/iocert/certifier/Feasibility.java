@@ -5,6 +5,7 @@ import io.iocert.spec.Dimension;
 import io.iocert.spec.Expectation;
 import io.iocert.spec.Metric;
 import io.iocert.spec.Percent;
+import io.iocert.spec.ProbeType;
 import io.iocert.spec.Quantity;
 import io.iocert.spec.Requirement;
 import io.iocert.spec.Statistic;
@@ -318,7 +319,7 @@ public final class Feasibility {
 
     private static Optional<Bound> bound(Requirement r, Metric metric, long needed, int runs) {
         Workload w = r.workload();
-        OptionalLong interval = durationNs(w, "interval");
+        OptionalLong interval = durationNs(w, ProbeType.INTERVAL);
         OptionalDouble rate = w.quantity("rate")
                 .filter(q -> q.dimension() == Dimension.OP_RATE && q.value() > 0)
                 .map(q -> OptionalDouble.of(q.value()))
@@ -326,7 +327,7 @@ public final class Feasibility {
         List<Bound> bounds = new ArrayList<>();
         if (metric.sampling() == Metric.Sampling.PER_INTERVAL) {
             // Without a fixed interval the probe picks it (or its JMH iterations) at run time.
-            if (r.probe().workloadKey("interval").isPresent() && interval.isPresent()) {
+            if (r.probe().workloadKey(ProbeType.INTERVAL).isPresent() && interval.isPresent()) {
                 long i = interval.getAsLong();
                 bounds.add(timeBound(
                         r,

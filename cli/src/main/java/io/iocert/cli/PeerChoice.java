@@ -4,6 +4,7 @@ import io.iocert.probes.PeerAddress;
 import io.iocert.probes.net.PeerServer;
 import io.iocert.probes.net.ServerLimits;
 import io.iocert.probes.net.Token;
+import io.iocert.spec.ProbeType;
 import io.iocert.spec.Spec;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -41,8 +42,7 @@ final class PeerChoice implements AutoCloseable {
                     "--token-file is for a remote peer: give --peer HOST:PORT too",
                     "without --peer, interconnect probes use an in-process loopback peer with a random token of its own");
         }
-        boolean needsPeer =
-                spec.requirements().stream().anyMatch(r -> r.probe().id().startsWith("net."));
+        boolean needsPeer = spec.requirements().stream().anyMatch(r -> r.probe().family() == ProbeType.Family.NET);
         if (!needsPeer) {
             return new PeerChoice(Optional.empty(), null);
         }

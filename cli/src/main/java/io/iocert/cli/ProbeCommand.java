@@ -6,6 +6,7 @@ import io.iocert.results.AtomicFiles;
 import io.iocert.results.Measurement;
 import io.iocert.results.Result;
 import io.iocert.results.ResultCodec;
+import io.iocert.spec.ProbeType;
 import io.iocert.spec.Spec;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -131,8 +132,7 @@ final class ProbeCommand implements Command {
             p = Path.of("").toAbsolutePath();
             flag = "the current directory";
         }
-        boolean needsFs =
-                spec.requirements().stream().anyMatch(r -> r.probe().id().startsWith("fs."));
+        boolean needsFs = spec.requirements().stream().anyMatch(r -> r.probe().family() == ProbeType.Family.FS);
         return needsFs ? Inputs.directory(flag, p) : p;
     }
 

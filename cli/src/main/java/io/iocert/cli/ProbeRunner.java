@@ -25,6 +25,7 @@ import io.iocert.results.ToolVersion;
 import io.iocert.spec.Dimension;
 import io.iocert.spec.Expectation;
 import io.iocert.spec.Metric;
+import io.iocert.spec.ProbeType;
 import io.iocert.spec.Quantity;
 import io.iocert.spec.Requirement;
 import io.iocert.spec.Spec;
@@ -370,11 +371,12 @@ final class ProbeRunner {
 
     /** The requirement with the interval length the first round chose, when the probe lets the spec fix it. */
     private static Requirement pinInterval(Requirement r, List<Measurement> first) {
-        if (r.workload().has("interval") || r.probe().workloadKey("interval").isEmpty()) {
+        if (r.workload().has(ProbeType.INTERVAL)
+                || r.probe().workloadKey(ProbeType.INTERVAL).isEmpty()) {
             return r;
         }
         Optional<Long> interval = first.stream()
-                .map(m -> m.workload().get("interval"))
+                .map(m -> m.workload().get(ProbeType.INTERVAL))
                 .filter(v -> v instanceof Number)
                 .map(v -> ((Number) v).longValue())
                 .filter(v -> v > 0)
@@ -383,7 +385,7 @@ final class ProbeRunner {
             return r;
         }
         Map<String, Object> values = new LinkedHashMap<>(r.workload().values());
-        values.put("interval", new Quantity(interval.get(), Dimension.DURATION));
+        values.put(ProbeType.INTERVAL, new Quantity(interval.get(), Dimension.DURATION));
         return r.with(new Workload(values));
     }
 

@@ -1,5 +1,6 @@
 package io.iocert.results;
 
+import io.iocert.spec.ProbeType;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,7 +37,7 @@ import org.HdrHistogram.Histogram;
  */
 public final class Coordinated {
     /** Context key (shared with net.stream's parts): {@value #AGGREGATE} or {@value #NODE}. */
-    public static final String SCOPE = "scope";
+    public static final String SCOPE = ProbeType.SCOPE;
 
     public static final String AGGREGATE = "aggregate";
     public static final String NODE = "node";

@@ -1,5 +1,7 @@
 package io.iocert.results;
 
+import io.iocert.spec.ProbeType;
+import io.iocert.spec.WorkloadKey;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,9 +64,19 @@ public final class Rounds {
     }
 
     /** Context keys that name which part of a requirement a measurement is (a sweep size, one stream). */
-    static final java.util.Set<String> PART_KEYS = java.util.Set.of("messageSize", "scope", "stream");
-    /** Workload keys that only say how long a round ran, which adaptive rounds may vary. */
-    static final java.util.Set<String> LENGTH_KEYS = java.util.Set.of("duration", "warmup", "interval", "totalSize");
+    static final java.util.Set<String> PART_KEYS = ProbeType.allVariantKeys();
+    /**
+     * Workload keys that only say how long a round ran, which adaptive rounds may vary: the run's
+     * length, the interval picked from it, and the bytes fs.read and fs.write moved in it.
+     */
+    static final java.util.Set<String> LENGTH_KEYS = lengthKeys();
+
+    private static java.util.Set<String> lengthKeys() {
+        java.util.Set<String> keys = new java.util.LinkedHashSet<>(WorkloadKey.RUN_LENGTH);
+        keys.add(ProbeType.INTERVAL);
+        keys.add("totalSize");
+        return java.util.Collections.unmodifiableSet(keys);
+    }
 
     /** {@code sofar} and {@code next} as one measurement; see {@link #compatible}. */
     public static Measurement combine(Measurement sofar, Measurement next) {

@@ -2,12 +2,19 @@ package io.iocert.spec;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
- * One workload parameter a probe accepts: its name, the type of its value and, for
- * enumerations, the allowed words. The JSON Schema and the loader both derive from this table.
+ * One workload parameter a probe accepts: its name, the type of its value, for enumerations
+ * the allowed words, and the value the probe runs with when a spec leaves the key out. The JSON
+ * Schema and the loader both derive from this table.
+ *
+ * @param defaultValue the value used when a spec does not give the key, in the canonical form
+ *                     results record (bytes, nanoseconds, a count as a {@link Long}, words as a
+ *                     {@link String}); null when there is none or the probe works it out at run
+ *                     time (from the budget, the node's caches, another key)
  */
-public record WorkloadKey(String name, Type type, List<String> allowed, String doc, Limit limit) {
+public record WorkloadKey(String name, Type type, List<String> allowed, String doc, Limit limit, Object defaultValue) {
 
     /**
      * Bounds a value must keep to be probed at all, in the canonical unit of the key's type
@@ -30,6 +37,13 @@ public record WorkloadKey(String name, Type type, List<String> allowed, String d
     public static final long MAX_BUFFER_BYTES = 1L << 30;
     /** The shortest interval a rate is measured over; shorter ones would need a counter per microsecond. */
     public static final long MIN_INTERVAL_NS = 1_000_000;
+
+    /**
+     * Keys that say how long a run sampled its distribution (measured time, warm-up), not what
+     * it sampled: a longer run gives more samples of the same distribution. They follow from the
+     * budget and adaptive probing's rounds, so two runs of one spec rarely agree on them.
+     */
+    public static final Set<String> RUN_LENGTH = Set.of("duration", "warmup");
 
     /** What a workload value may be. */
     public enum Type {
@@ -72,19 +86,35 @@ public record WorkloadKey(String name, Type type, List<String> allowed, String d
         Objects.requireNonNull(type, "type");
         allowed = List.copyOf(allowed);
         Objects.requireNonNull(limit, "limit");
+        if (defaultValue != null && !(defaultValue instanceof Long || defaultValue instanceof String)) {
+            throw new IllegalArgumentException("default of " + name + " must be a Long or a String: " + defaultValue);
+        }
     }
 
     static WorkloadKey of(String name, Type type, String doc) {
         return new WorkloadKey(
-                name, type, List.of(), doc, type == Type.THREADS ? new Limit(1, MAX_THREADS) : Limit.NONE);
+                name, type, List.of(), doc, type == Type.THREADS ? new Limit(1, MAX_THREADS) : Limit.NONE, null);
     }
 
     static WorkloadKey bounded(String name, Type type, String doc, double min, double max) {
-        return new WorkloadKey(name, type, List.of(), doc, new Limit(min, max));
+        return new WorkloadKey(name, type, List.of(), doc, new Limit(min, max), null);
     }
 
     static WorkloadKey oneOf(String name, String doc, String... allowed) {
-        return new WorkloadKey(name, Type.ENUM, List.of(allowed), doc, Limit.NONE);
+        return new WorkloadKey(name, Type.ENUM, List.of(allowed), doc, Limit.NONE, null);
+    }
+
+    /** This key with {@code value} as its default: a number of bytes, nanoseconds or things. */
+    WorkloadKey byDefault(long value) {
+        return new WorkloadKey(name, type, allowed, doc, limit, value);
+    }
+
+    /** This key with {@code value} as its default: one of its words. */
+    WorkloadKey byDefault(String value) {
+        if (type == Type.ENUM && !allowed.contains(value)) {
+            throw new IllegalArgumentException("default " + value + " of " + name + " is not one of " + allowed);
+        }
+        return new WorkloadKey(name, type, allowed, doc, limit, value);
     }
 
     /** What a value of this key should look like, for error messages: "a size (...), at most 1 GiB". */

@@ -14,7 +14,9 @@ import io.iocert.results.Result;
 import io.iocert.results.ToolVersion;
 import io.iocert.spec.Metric;
 import io.iocert.spec.Percent;
+import io.iocert.spec.ProbeType;
 import io.iocert.spec.Statistic;
+import io.iocert.spec.WorkloadKey;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.ArrayList;
@@ -48,29 +50,6 @@ public final class Comparer {
 
     static final List<Statistic> PER_OPERATION = List.of(stat("p50"), stat("p90"), stat("p99"), stat("p99.9"));
     static final List<Statistic> PER_INTERVAL = List.of(stat("p10"), stat("p50"), stat("p90"));
-
-    /**
-     * Workload keys that some probes choose themselves and that only decide how per-interval
-     * rates are binned, per probe. fs.read, fs.write and fs.metadata pick the throughput/IOPS/ops
-     * {@code interval} after the run from its length unless the spec fixes it; it does not touch
-     * a single operation, so their per-operation latency is comparable whatever it is. It does
-     * change the per-interval metrics (rates over 10 ms vary more than over 1 s, so their p10 is
-     * lower), so for those a different interval is refused. The {@code interval} of
-     * compute.jitter is the sleep quantum itself, and net.stream's only bins per-interval
-     * throughput: neither is ignored.
-     */
-    private static final Map<String, Set<String>> BINNING_ONLY = Map.of(
-            "fs.read", Set.of("interval"),
-            "fs.write", Set.of("interval"),
-            "fs.metadata", Set.of("interval"));
-
-    /**
-     * Keys that say how long the distribution was sampled, not what was sampled: a longer run
-     * gives more samples of the same distribution. They follow from the budget (and adaptive
-     * probing's rounds), so two runs of one spec rarely agree on them, and they never decide
-     * comparability.
-     */
-    private static final Set<String> SAMPLING_LENGTH = Set.of("duration", "warmup");
 
     private Comparer() {}
 
@@ -184,7 +163,7 @@ public final class Comparer {
         Set<String> keys = new LinkedHashSet<>(ref.workload().keySet());
         keys.addAll(cand.workload().keySet());
         for (String k : keys) {
-            if (ignored.contains(k) || SAMPLING_LENGTH.contains(k)) {
+            if (ignored.contains(k) || WorkloadKey.RUN_LENGTH.contains(k)) {
                 continue;
             }
             boolean inRef = ref.workload().containsKey(k);
@@ -203,10 +182,17 @@ public final class Comparer {
         return Optional.of(key(ref) + ": " + String.join("; ", diffs));
     }
 
+    /**
+     * Keys that do not decide whether {@code m} is comparable: for a per-operation metric, those
+     * of its probe that only bin per-interval rates ({@link ProbeType#binningOnly()}). A
+     * different binning does change the per-interval metrics (rates over 10 ms vary more than
+     * over 1 s, so their p10 is lower), so for those it is refused. The run's length
+     * ({@link WorkloadKey#RUN_LENGTH}) never decides it.
+     */
     private static Set<String> ignoredKeys(Measurement m) {
         Optional<Metric> metric = Metric.ofId(m.metric());
         if (metric.isPresent() && metric.get().sampling() == Metric.Sampling.PER_OPERATION) {
-            return BINNING_ONLY.getOrDefault(m.probe(), Set.of());
+            return ProbeType.ofId(m.probe()).map(ProbeType::binningOnly).orElse(Set.of());
         }
         return Set.of();
     }

@@ -2,7 +2,7 @@ package io.iocert.certifier.compare;
 
 import io.iocert.spec.Metric;
 
-/** Which way a metric improves: latencies shrink, rates grow. */
+/** Which way a metric improves, in compare's words; the metric itself says which ({@link Metric#better()}). */
 public enum Direction {
     LOWER_IS_BETTER("lower is better"),
     HIGHER_IS_BETTER("higher is better");
@@ -19,9 +19,6 @@ public enum Direction {
     }
 
     public static Direction of(Metric metric) {
-        return switch (metric) {
-            case LATENCY, RTT, HICCUP -> LOWER_IS_BETTER;
-            case THROUGHPUT, IOPS, OPS, FLOPS -> HIGHER_IS_BETTER;
-        };
+        return metric.lowerIsBetter() ? LOWER_IS_BETTER : HIGHER_IS_BETTER;
     }
 }

@@ -208,7 +208,7 @@ public final class SpecDeriver {
                     workloadSource = m;
                     if (group.size() > 1) {
                         for (Measurement x : group) {
-                            if (x.workload().get("messageSize") instanceof Number size) {
+                            if (x.workload().get(ProbeType.MESSAGE_SIZE) instanceof Number size) {
                                 sweep.add(size.longValue());
                             }
                         }
@@ -228,12 +228,12 @@ public final class SpecDeriver {
             if (k.name().equals("sizes") && sweep.size() > 1) {
                 w.append("      sizes: [")
                         .append(sweep.stream()
-                                .map(b -> WorkloadText.format(probeId, "messageSize", b))
+                                .map(b -> WorkloadText.format(probeId, ProbeType.MESSAGE_SIZE, b))
                                 .collect(java.util.stream.Collectors.joining(", ")))
                         .append("]\n");
                 continue;
             }
-            if (k.name().equals("messageSize") && sweep.size() > 1) {
+            if (k.name().equals(ProbeType.MESSAGE_SIZE) && sweep.size() > 1) {
                 continue;
             }
             if (workloadSource.workload().containsKey(k.name())
@@ -252,12 +252,9 @@ public final class SpecDeriver {
         return Optional.of(r.toString());
     }
 
-    /** Workload keys that give a run's length, rounded to three significant digits in a derived spec. */
-    static final java.util.Set<String> RUN_LENGTH_KEYS = java.util.Set.of("duration", "warmup");
-
     /** A workload value in YAML: exact with unit; words and numbers plain, booleans as true/false. */
     private static String value(String probe, WorkloadKey k, Object v) {
-        if (RUN_LENGTH_KEYS.contains(k.name()) && v instanceof Number n && n.longValue() > 0) {
+        if (WorkloadKey.RUN_LENGTH.contains(k.name()) && v instanceof Number n && n.longValue() > 0) {
             // How long a run lasts, often a share of the budget iocert chose (808839081 ns): it sets
             // how many samples there are, not what the job does, so three digits say enough.
             v = new BigDecimal(n.longValue())

@@ -29,7 +29,7 @@ final class ComputeWorkload {
     static int threads(ProbeType probe, Workload w, int availableProcessors) throws ProbeException {
         Object v = w.values().get("threads");
         if (v == null) {
-            return 1;
+            return (int) probe.defaultNumber("threads");
         }
         long n;
         if (v instanceof Long l) {

@@ -74,7 +74,7 @@ public final class FlopsProbe implements Probe {
         Map<String, Object> asRun = new LinkedHashMap<>();
         asRun.put("threads", (long) s.threads());
         asRun.put("duration", plan.measuredNs());
-        asRun.put("interval", plan.iterationNs());
+        asRun.put(ProbeType.INTERVAL, plan.iterationNs());
         asRun.put("warmup", plan.warmupNs());
         Map<String, String> ctx = new LinkedHashMap<>();
         ctx.put("flopsPerFma", "2");

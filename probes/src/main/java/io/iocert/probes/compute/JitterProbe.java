@@ -62,7 +62,6 @@ import org.HdrHistogram.Histogram;
  * spinning any other activity (including iocert's own bookkeeping) must preempt one of them.
  */
 public final class JitterProbe implements Probe {
-    static final long DEFAULT_INTERVAL_NS = 1_000_000L;
     static final long MIN_INTERVAL_NS = 10_000L;
     static final long MAX_INTERVAL_NS = 1_000_000_000L;
     static final long MAX_WARMUP_NS = 200_000_000L;
@@ -98,13 +97,14 @@ public final class JitterProbe implements Probe {
     static Settings resolve(Workload w, int availableProcessors) throws ProbeException {
         ProbeType probe = ProbeType.COMPUTE_JITTER;
         ComputeWorkload.rejectUnknownKeys(probe, w);
-        String m = w.text("mode", "sleep");
+        String m = w.text("mode", probe.defaultWord("mode"));
         Mode mode = switch (m) {
             case "sleep" -> Mode.SLEEP;
             case "work" -> Mode.WORK;
             default -> throw ComputeWorkload.wrongType(probe, w, "mode");
         };
-        long interval = ComputeWorkload.duration(probe, w, "interval").orElse(DEFAULT_INTERVAL_NS);
+        long interval =
+                ComputeWorkload.duration(probe, w, ProbeType.INTERVAL).orElse(probe.defaultNumber(ProbeType.INTERVAL));
         if (interval < MIN_INTERVAL_NS || interval > MAX_INTERVAL_NS) {
             throw new ProbeException("interval " + Quantity.nanos(interval).format() + " is outside what " + probe.id()
                     + " supports (" + Quantity.nanos(MIN_INTERVAL_NS).format() + " to "
@@ -248,7 +248,7 @@ public final class JitterProbe implements Probe {
         }
         Map<String, Object> asRun = new LinkedHashMap<>();
         asRun.put("mode", s.mode().name().toLowerCase(java.util.Locale.ROOT));
-        asRun.put("interval", s.intervalNs());
+        asRun.put(ProbeType.INTERVAL, s.intervalNs());
         asRun.put("threads", (long) s.threads());
         asRun.put("duration", timing.durationNs());
         asRun.put("warmup", timing.warmupNs());

@@ -92,7 +92,7 @@ public final class MemoryBandwidthProbe implements Probe {
     static Settings resolve(Workload w, int availableProcessors, OptionalLong lastLevelCache) throws ProbeException {
         ProbeType probe = ProbeType.COMPUTE_MEMORY_BANDWIDTH;
         ComputeWorkload.rejectUnknownKeys(probe, w);
-        String k = w.text("kernel", "triad");
+        String k = w.text("kernel", probe.defaultWord("kernel"));
         StreamKernel kernel = null;
         for (StreamKernel candidate : StreamKernel.values()) {
             if (candidate.id().equals(k)) {
@@ -181,7 +181,7 @@ public final class MemoryBandwidthProbe implements Probe {
         asRun.put("threads", (long) s.threads());
         asRun.put("arraySize", s.arrayBytes());
         asRun.put("duration", plan.measuredNs());
-        asRun.put("interval", plan.iterationNs());
+        asRun.put(ProbeType.INTERVAL, plan.iterationNs());
         asRun.put("warmup", plan.warmupNs());
         Map<String, String> ctx = new LinkedHashMap<>();
         ctx.put("byteCounting", "stream");

@@ -63,8 +63,6 @@ import org.HdrHistogram.Histogram;
  */
 public final class FsFsyncProbe implements Probe {
     static final String SYNC_CALL = "syncCall";
-    static final long DEFAULT_BLOCK_SIZE = 4096;
-    static final long DEFAULT_DURATION_NS = 5_000_000_000L;
     static final int DEFAULT_WRAP_MIB = 64;
     static final long MAX_BLOCK_SIZE = 64L << 20;
     private static final int FALLBACK_ALIGNMENT = 4096;
@@ -102,7 +100,7 @@ public final class FsFsyncProbe implements Probe {
                         + probe.workloadKeys().stream().map(WorkloadKey::name).collect(Collectors.joining(", ")));
             }
         }
-        long blockSize = DEFAULT_BLOCK_SIZE;
+        long blockSize = probe.defaultNumber("blockSize");
         if (w.has("blockSize")) {
             Quantity q = w.quantity("blockSize")
                     .filter(x -> x.dimension() == Dimension.DATA_SIZE)
@@ -113,13 +111,13 @@ public final class FsFsyncProbe implements Probe {
             throw new ProbeException("blockSize " + FsWorkload.human(blockSize) + " is outside what " + id
                     + " supports (1 B to " + FsWorkload.human(MAX_BLOCK_SIZE) + ")");
         }
-        String sync = w.text("sync", "fsync");
+        String sync = w.text("sync", probe.defaultWord("sync"));
         if (!sync.equals("fsync") && !sync.equals("fdatasync")) {
             throw new ProbeException("sync '" + sync + "' is not valid for " + id + "; expected fsync or fdatasync");
         }
-        DirectMode direct = DirectMode.parse(w.text("direct", "false"), id);
-        long duration = duration(w, "duration", DEFAULT_DURATION_NS);
-        long warmup = duration(w, "warmup", 0);
+        DirectMode direct = DirectMode.parse(w.text("direct", probe.defaultWord("direct")), id);
+        long duration = duration(w, "duration", probe.defaultNumber("duration"));
+        long warmup = duration(w, "warmup", probe.defaultNumber("warmup"));
         if (duration <= 0) {
             throw new ProbeException("duration must be positive for " + id + ", got "
                     + Quantity.nanos(duration).format());

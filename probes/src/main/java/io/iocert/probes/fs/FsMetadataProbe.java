@@ -47,7 +47,7 @@ import org.HdrHistogram.Histogram;
  *
  * <p><b>Workload.</b> {@code operation: create} creates and closes empty files;
  * {@code stat} stats files created beforehand (not measured); {@code unlink} removes files
- * created beforehand (not measured). {@code files} (default {@value #DEFAULT_FILES}) is the
+ * created beforehand (not measured). {@code files} (default 1000) is the
  * number of files over all threads, split as evenly as possible. {@code threads} (default 1)
  * each work in their own subdirectory, one operation outstanding. create and unlink make one
  * pass over the files; stat makes one pass, or without pause repeated passes until
@@ -90,7 +90,6 @@ import org.HdrHistogram.Histogram;
  * creating files in the same filesystem (a parallel filesystem's metadata server is shared).
  */
 public final class FsMetadataProbe implements Probe {
-    static final int DEFAULT_FILES = 1000;
     static final int FANOUT = 100;
     static final int MAX_FILES = 100_000_000;
     static final int MAX_THREADS = 4096;
@@ -146,7 +145,7 @@ public final class FsMetadataProbe implements Probe {
                         + probe.workloadKeys().stream().map(WorkloadKey::name).collect(Collectors.joining(", ")));
             }
         }
-        String op = w.text("operation", "create");
+        String op = w.text("operation", probe.defaultWord("operation"));
         Operation operation = switch (op) {
             case "create" -> Operation.CREATE;
             case "stat" -> Operation.STAT;
@@ -155,11 +154,11 @@ public final class FsMetadataProbe implements Probe {
                 throw new ProbeException(
                         "operation '" + op + "' is not valid for " + id + "; expected create, stat or unlink");
         };
-        String layout = w.text("layout", "flat");
+        String layout = w.text("layout", probe.defaultWord("layout"));
         if (!layout.equals("flat") && !layout.equals("tree")) {
             throw new ProbeException("layout '" + layout + "' is not valid for " + id + "; expected flat or tree");
         }
-        long files = DEFAULT_FILES;
+        long files = probe.defaultNumber("files");
         if (w.has("files")) {
             if (!(w.values().get("files") instanceof Long l)) {
                 throw wrongType(w, "files");
@@ -170,7 +169,7 @@ public final class FsMetadataProbe implements Probe {
             throw new ProbeException(
                     "files " + files + " is outside what " + id + " supports (1 to " + MAX_FILES + ")");
         }
-        long threads = 1;
+        long threads = probe.defaultNumber("threads");
         if (w.has("threads")) {
             Object v = w.values().get("threads");
             if (v instanceof Long l) {
@@ -464,7 +463,7 @@ public final class FsMetadataProbe implements Probe {
         asRun.put("layout", s.tree() ? "tree" : "flat");
         asRun.put("threads", (long) s.threads());
         s.durationNs().ifPresent(d -> asRun.put("duration", d));
-        asRun.put("interval", intervalNs);
+        asRun.put(ProbeType.INTERVAL, intervalNs);
         String id = requirement.id();
         String probe = ProbeType.FS_METADATA.id();
         return List.of(

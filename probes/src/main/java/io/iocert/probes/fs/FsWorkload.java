@@ -54,11 +54,6 @@ record FsWorkload(
     static final long FSYNC_END = -1;
 
     static final String SEQUENTIAL = "sequential";
-    static final long DEFAULT_BLOCK_SIZE = 1L << 20;
-    static final long DEFAULT_FILE_SIZE = 256L << 20;
-    static final int DEFAULT_THREADS = 1;
-    static final DirectMode DEFAULT_DIRECT = DirectMode.TRUE;
-    static final long DEFAULT_WARMUP_NS = 0;
     /** Largest block one operation may move: buffers are Java byte buffers, indexed by int. */
     static final long MAX_BLOCK_SIZE = 1L << 30;
 
@@ -117,7 +112,7 @@ record FsWorkload(
                         + probe.workloadKeys().stream().map(WorkloadKey::name).collect(Collectors.joining(", ")));
             }
         }
-        String pattern = w.text("pattern", SEQUENTIAL);
+        String pattern = w.text("pattern", probe.defaultWord("pattern"));
         if (!pattern.equals(SEQUENTIAL) && !pattern.equals(RANDOM)) {
             throw new ProbeException(
                     "pattern '" + pattern + "' is not valid for " + id + "; expected sequential or random");
@@ -152,8 +147,8 @@ record FsWorkload(
             rate = OptionalDouble.of(q.value());
         }
 
-        long blockSize = size(probe, w, "blockSize", DEFAULT_BLOCK_SIZE);
-        long requestedFileSize = size(probe, w, "fileSize", DEFAULT_FILE_SIZE);
+        long blockSize = size(probe, w, "blockSize", probe.defaultNumber("blockSize"));
+        long requestedFileSize = size(probe, w, "fileSize", probe.defaultNumber("fileSize"));
         if (blockSize < 1 || blockSize > MAX_BLOCK_SIZE) {
             throw new ProbeException("blockSize " + human(blockSize) + " is outside what " + id + " supports (1 B to "
                     + human(MAX_BLOCK_SIZE) + ")");
@@ -163,10 +158,10 @@ record FsWorkload(
                     + human(blockSize) + "; " + id + " needs at least one whole block");
         }
         int threads = threads(probe, w, availableProcessors);
-        DirectMode direct = DirectMode.parse(w.text("direct", "true"), id);
+        DirectMode direct = DirectMode.parse(w.text("direct", probe.defaultWord("direct")), id);
         OptionalLong duration = optionalDuration(probe, w, "duration");
-        OptionalLong interval = optionalDuration(probe, w, "interval");
-        long warmup = optionalDuration(probe, w, "warmup").orElse(DEFAULT_WARMUP_NS);
+        OptionalLong interval = optionalDuration(probe, w, ProbeType.INTERVAL);
+        long warmup = optionalDuration(probe, w, "warmup").orElse(probe.defaultNumber("warmup"));
         if (duration.isPresent() && duration.getAsLong() <= 0) {
             throw new ProbeException(
                     "duration must be positive for " + id + ", got " + Quantity.nanos(duration.getAsLong()));
@@ -224,7 +219,7 @@ record FsWorkload(
         m.put("threads", (long) threads);
         m.put("direct", directUsed);
         durationNs.ifPresent(d -> m.put("duration", d));
-        m.put("interval", intervalNsUsed);
+        m.put(ProbeType.INTERVAL, intervalNsUsed);
         m.put("warmup", warmupNs);
         totalSizeBytes.ifPresent(t -> m.put("totalSize", t));
         if (fsyncEvery != FSYNC_NONE) {
@@ -293,7 +288,7 @@ record FsWorkload(
 
     private static int threads(ProbeType probe, Workload w, int availableProcessors) throws ProbeException {
         if (!w.has("threads")) {
-            return DEFAULT_THREADS;
+            return (int) probe.defaultNumber("threads");
         }
         Object v = w.values().get("threads");
         long n;

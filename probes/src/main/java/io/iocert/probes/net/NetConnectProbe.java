@@ -52,7 +52,7 @@ public final class NetConnectProbe implements Probe {
         ProbeType type = type();
         Workload w = requirement.workload();
         NetWorkload.checkKeys(type, w);
-        long count = NetWorkload.count(type, w, "count", NetWorkload.DEFAULT_CONNECTS, NetWorkload.MAX_CONNECTS);
+        long count = NetWorkload.count(type, w, "count", type.defaultNumber("count"), NetWorkload.MAX_CONNECTS);
         OptionalLong duration = NetWorkload.duration(type, w, "duration");
         Peer peer = NetSupport.peer(type, context);
         NanoClock clock = context.clock();

@@ -88,7 +88,7 @@ public final class NetPingPongProbe implements Probe {
             for (int i = 0; i < sizes.size(); i++) {
                 int size = sizes.get(i);
                 Map<String, Object> asRun = new LinkedHashMap<>();
-                asRun.put("messageSize", (long) size);
+                asRun.put(ProbeType.MESSAGE_SIZE, (long) size);
                 rate.ifPresent(r -> asRun.put("rate", r));
                 if (earlier != null) {
                     out.add(failed(requirement, asRun, "not measured: " + earlier));
@@ -133,7 +133,7 @@ public final class NetPingPongProbe implements Probe {
         NetWorkload.Timing timing =
                 NetWorkload.plan(type(), duration, warmup, budgetNs - NetSupport.reserveNs(budgetNs));
         Map<String, Object> asRun = new LinkedHashMap<>();
-        asRun.put("messageSize", (long) size);
+        asRun.put(ProbeType.MESSAGE_SIZE, (long) size);
         rate.ifPresent(r -> asRun.put("rate", r));
         asRun.put("duration", timing.durationNs());
         asRun.put("warmup", timing.warmupNs());
@@ -166,7 +166,7 @@ public final class NetPingPongProbe implements Probe {
                     errors.add(m.error()); // it names the partner
                 }
                 Map<String, String> ctx = new LinkedHashMap<>(m.context());
-                ctx.put("scope", Partners.PAIR);
+                ctx.put(ProbeType.SCOPE, Partners.PAIR);
                 ctx.put(Partners.PARTNER, Partners.name(context, i));
                 ctx.put(io.iocert.results.Coordinated.ORIGIN, Long.toString(originEpochNs));
                 out.add(m.withContext(ctx));
@@ -180,7 +180,7 @@ public final class NetPingPongProbe implements Probe {
                                     .map(io.iocert.probes.Partner::name)
                                     .toList()));
             ctx.put(NetSupport.PROTOCOL, Integer.toString(Messages.VERSION));
-            ctx.put("messageSize", Long.toString(size));
+            ctx.put(ProbeType.MESSAGE_SIZE, Long.toString(size));
             ctx.put("loop", rate.isPresent() ? "open" : "closed");
             ctx.put(NetSupport.STOPPED_BY, !errors.isEmpty() ? "error" : timing.cutByBudget() ? "budget" : "duration");
             ctx.put(io.iocert.results.Coordinated.ORIGIN, Long.toString(originEpochNs));
@@ -256,7 +256,7 @@ public final class NetPingPongProbe implements Probe {
 
         Measurement measure() throws ProbeException, InterruptedException {
             Map<String, String> ctx = NetSupport.context(peer);
-            ctx.put("messageSize", Long.toString(size));
+            ctx.put(ProbeType.MESSAGE_SIZE, Long.toString(size));
             ctx.put("loop", rate.isPresent() ? "open" : "closed");
             rate.ifPresent(r -> ctx.put("targetRate", Double.toString(r)));
             PeerConnection c;

@@ -5,6 +5,7 @@ import io.iocert.probes.Probe;
 import io.iocert.probes.ProbeContext;
 import io.iocert.probes.ProbeException;
 import io.iocert.probes.measure.IntervalTracker;
+import io.iocert.results.Coordinated;
 import io.iocert.results.IntervalSeries;
 import io.iocert.results.Measurement;
 import io.iocert.results.Summary;
@@ -80,10 +81,11 @@ public final class NetStreamProbe implements Probe {
         ProbeType type = type();
         Workload w = requirement.workload();
         NetWorkload.checkKeys(type, w);
-        int streams = (int) NetWorkload.count(type, w, "streams", 1, NetWorkload.MAX_STREAMS);
-        String direction = NetWorkload.text(type, w, "direction", SEND);
-        int bufferSize = NetWorkload.size(type, w, "bufferSize", NetWorkload.DEFAULT_BUFFER_SIZE);
-        OptionalLong interval = NetWorkload.duration(type, w, "interval");
+        int streams =
+                (int) NetWorkload.count(type, w, "streams", type.defaultNumber("streams"), NetWorkload.MAX_STREAMS);
+        String direction = NetWorkload.text(type, w, "direction", type.defaultWord("direction"));
+        int bufferSize = NetWorkload.size(type, w, "bufferSize", type.defaultNumber("bufferSize"));
+        OptionalLong interval = NetWorkload.duration(type, w, ProbeType.INTERVAL);
         OptionalLong duration = NetWorkload.duration(type, w, "duration");
         OptionalLong warmup = NetWorkload.duration(type, w, "warmup");
         boolean paired = Partners.paired(type, context);
@@ -350,7 +352,7 @@ public final class NetStreamProbe implements Probe {
                 aggregate.merge(s.tracker);
             }
             IntervalTracker.Series total = aggregate.series(spanNs);
-            asRun.put("interval", total.intervalNs());
+            asRun.put(ProbeType.INTERVAL, total.intervalNs());
             List<Measurement> out = new ArrayList<>();
             Map<String, String> ctx = paired ? new LinkedHashMap<>() : NetSupport.context(peers.get(0));
             if (paired) {
@@ -364,7 +366,7 @@ public final class NetStreamProbe implements Probe {
                 ctx.put(NetSupport.PROTOCOL, Integer.toString(Messages.VERSION));
             }
             ctx.put(NetSupport.STOPPED_BY, stoppedBy);
-            ctx.put("scope", "aggregate");
+            ctx.put(ProbeType.SCOPE, Coordinated.AGGREGATE);
             long sent =
                     streams.stream().filter(s -> s.send).mapToLong(s -> s.bytes).sum();
             long received = streams.stream()
@@ -374,7 +376,7 @@ public final class NetStreamProbe implements Probe {
             ctx.put("bytesSent", Long.toString(sent));
             ctx.put("bytesReceived", Long.toString(received));
             if (paired) {
-                ctx.put(io.iocert.results.Coordinated.ORIGIN, Long.toString(originEpochNs));
+                ctx.put(Coordinated.ORIGIN, Long.toString(originEpochNs));
             }
             out.add(measurement(total.throughput(), ctx, error));
             if (paired) {
@@ -392,11 +394,11 @@ public final class NetStreamProbe implements Probe {
                     }
                     Map<String, String> c = NetSupport.context(peers.get(k));
                     c.put(NetSupport.STOPPED_BY, stoppedBy);
-                    c.put("scope", Partners.PAIR);
+                    c.put(ProbeType.SCOPE, Partners.PAIR);
                     c.put(Partners.PARTNER, Partners.name(context, k));
                     c.put("bytesSent", Long.toString(pairSent));
                     c.put("bytesReceived", Long.toString(pairReceived));
-                    c.put(io.iocert.results.Coordinated.ORIGIN, Long.toString(originEpochNs));
+                    c.put(Coordinated.ORIGIN, Long.toString(originEpochNs));
                     out.add(measurement(
                             new IntervalSeries(
                                     total.intervalNs(),
@@ -410,8 +412,8 @@ public final class NetStreamProbe implements Probe {
                 IntervalTracker.Series one = s.tracker.series(spanNs);
                 Map<String, String> c = NetSupport.context(peers.get(0));
                 c.put(NetSupport.STOPPED_BY, stoppedBy);
-                c.put("scope", "stream");
-                c.put("stream", Integer.toString(s.index));
+                c.put(ProbeType.SCOPE, Coordinated.STREAM);
+                c.put(ProbeType.STREAM, Integer.toString(s.index));
                 c.put("streamDirection", s.send ? SEND : RECEIVE);
                 out.add(measurement(
                         new IntervalSeries(total.intervalNs(), one.throughput().values()), c, error));

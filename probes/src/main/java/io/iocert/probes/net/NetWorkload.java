@@ -17,12 +17,8 @@ import java.util.stream.Collectors;
  * measured time into the budget.
  */
 final class NetWorkload {
-    static final long DEFAULT_MESSAGE_SIZE = 64;
-    static final long DEFAULT_BUFFER_SIZE = 128 << 10;
-    static final long DEFAULT_DURATION_NS = 10_000_000_000L;
     static final long MAX_WARMUP_DEFAULT_NS = 1_000_000_000L;
     static final int MAX_STREAMS = 128;
-    static final long DEFAULT_CONNECTS = 100;
     static final long MAX_CONNECTS = 1_000_000;
     /** Sizes must fit a Java buffer; the peer's own limit (1 MiB by default) is checked when connecting. */
     static final long MAX_SIZE = 1L << 30;
@@ -38,7 +34,7 @@ final class NetWorkload {
 
     /**
      * Fits warm-up and measured time into {@code availableNs}. Without {@code duration} the probe
-     * measures {@value #DEFAULT_DURATION_NS} ns or what the budget allows; without {@code warmup}
+     * measures its default {@code duration} (10 s, from {@link ProbeType}) or what the budget allows; without {@code warmup}
      * it warms up for a tenth of the time, at most 1 s (JIT compilation and TCP start-up are
      * not the interconnect).
      */
@@ -65,10 +61,9 @@ final class NetWorkload {
             }
             return new Timing(w, d, cut);
         }
-        total = Math.min(
-                availableNs,
-                DEFAULT_DURATION_NS + warmup.orElse(Math.min(MAX_WARMUP_DEFAULT_NS, DEFAULT_DURATION_NS / 10)));
-        cut = availableNs < DEFAULT_DURATION_NS;
+        long defaultNs = probe.defaultNumber("duration");
+        total = Math.min(availableNs, defaultNs + warmup.orElse(Math.min(MAX_WARMUP_DEFAULT_NS, defaultNs / 10)));
+        cut = availableNs < defaultNs;
         long w = warmup.orElse(Math.min(MAX_WARMUP_DEFAULT_NS, total / 10));
         long d = total - w;
         if (d <= 0) {
@@ -92,7 +87,7 @@ final class NetWorkload {
 
     /** messageSize, or the sizes of a sweep, in bytes (not both). */
     static List<Integer> messageSizes(ProbeType probe, Workload w) throws ProbeException {
-        if (w.has("messageSize") && w.has("sizes")) {
+        if (w.has(ProbeType.MESSAGE_SIZE) && w.has("sizes")) {
             throw new ProbeException(probe.id() + " takes messageSize or sizes, not both");
         }
         List<Integer> out = new ArrayList<>();
@@ -106,7 +101,7 @@ final class NetWorkload {
                 out.add(checkedSize(probe, "sizes", q));
             }
         } else {
-            out.add(size(probe, w, "messageSize", DEFAULT_MESSAGE_SIZE));
+            out.add(size(probe, w, ProbeType.MESSAGE_SIZE, probe.defaultNumber(ProbeType.MESSAGE_SIZE)));
         }
         return out;
     }

@@ -6,6 +6,7 @@ import io.iocert.results.Measurement;
 import io.iocert.results.MemoryBudget;
 import io.iocert.results.ResultFormatException;
 import io.iocert.results.Summary;
+import io.iocert.spec.ProbeType;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -161,7 +162,13 @@ final class FioImport {
             long error)
             throws ResultFormatException {
         boolean sync = section.equals("sync");
-        String probe = sync ? "fs.fsync" : "fs." + section;
+        String probe = switch (section) {
+            case "read" -> ProbeType.FS_READ.id();
+            case "write" -> ProbeType.FS_WRITE.id();
+            case "sync" -> ProbeType.FS_FSYNC.id();
+            // trim sections are skipped before this (iocert has no discard probe)
+            default -> throw new IllegalArgumentException("fio section " + section + " has no iocert probe");
+        };
         String key = jobKey + "." + section;
         Map<String, String> ctx = new LinkedHashMap<>();
         ctx.put(Importer.SOURCE, "fio");

@@ -1,11 +1,14 @@
 package io.iocert.results.imports;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.iocert.results.Coordinated;
 import io.iocert.results.IntervalSeries;
 import io.iocert.results.Measurement;
 import io.iocert.results.MemoryBudget;
 import io.iocert.results.ResultFormatException;
 import io.iocert.results.Summary;
+import io.iocert.spec.Metric;
+import io.iocert.spec.ProbeType;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -160,7 +163,7 @@ final class Iperf3Import {
         if (durationS > 0) {
             workload.put("duration", durationS * 1_000_000_000L);
         }
-        workload.put("interval", intervalNs);
+        workload.put(ProbeType.INTERVAL, intervalNs);
         workload.put("warmup", omitS * 1_000_000_000L);
 
         Map<String, String> base = new LinkedHashMap<>();
@@ -188,14 +191,14 @@ final class Iperf3Import {
 
         List<Measurement> out = new ArrayList<>();
         Map<String, String> agg = new LinkedHashMap<>(base);
-        agg.put("scope", "aggregate");
+        agg.put(ProbeType.SCOPE, Coordinated.AGGREGATE);
         agg.put("bytesInIntervals", Long.toString(bytesInIntervals));
         endBytes(root.get("end"), agg);
         out.add(measurement(pick(aggregate, kept), intervalNs, workload, agg));
         for (int k = 0; k < perStream.size(); k++) {
             Map<String, String> c = new LinkedHashMap<>(base);
-            c.put("scope", "stream");
-            c.put("stream", Integer.toString(k));
+            c.put(ProbeType.SCOPE, Coordinated.STREAM);
+            c.put(ProbeType.STREAM, Integer.toString(k));
             c.put("streamDirection", streamDirections.get(k));
             out.add(measurement(pick(perStream.get(k), kept), intervalNs, workload, c));
         }
@@ -221,7 +224,7 @@ final class Iperf3Import {
             totalS += s;
         }
         return new Parsed(
-                List.of(new MeasurementSet("iperf3", null, "iperf3", "net.stream", out)),
+                List.of(new MeasurementSet("iperf3", null, "iperf3", ProbeType.NET_STREAM.id(), out)),
                 node,
                 begin,
                 begin.plusMillis(Math.round(totalS * 1000)));
@@ -258,8 +261,8 @@ final class Iperf3Import {
         IntervalSeries series = new IntervalSeries(intervalNs, values);
         return new Measurement(
                 "-",
-                "net.stream",
-                "throughput",
+                ProbeType.NET_STREAM.id(),
+                Metric.THROUGHPUT.id(),
                 "B/s",
                 workload,
                 values.size(),

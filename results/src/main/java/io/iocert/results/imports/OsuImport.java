@@ -5,6 +5,8 @@ import io.iocert.results.Measurement;
 import io.iocert.results.MemoryBudget;
 import io.iocert.results.ResultFormatException;
 import io.iocert.results.Summary;
+import io.iocert.spec.Metric;
+import io.iocert.spec.ProbeType;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -156,7 +158,7 @@ final class OsuImport {
         }
         notes.add("OSU prints no time of the run; the result's times are the file's modification time");
         String name = kind == Kind.LATENCY ? "osu_latency" : "osu_bw";
-        String probe = kind == Kind.LATENCY ? "net.pingpong" : "net.stream";
+        String probe = kind == Kind.LATENCY ? ProbeType.NET_PINGPONG.id() : ProbeType.NET_STREAM.id();
         Map<String, Object> node = new LinkedHashMap<>();
         node.put(Importer.SOURCE, "osu");
         if (version != null) {
@@ -173,8 +175,9 @@ final class OsuImport {
         ctx.put("osuOneWayLatencyUs", values[0]);
         ctx.put("rttFrom", "twice OSU's average one-way latency");
         Map<String, Object> w = new LinkedHashMap<>();
-        w.put("messageSize", size);
-        return new Measurement("-", "net.pingpong", "rtt", "ns", w, 1, Summary.of(h), h, null, ctx, null);
+        w.put(ProbeType.MESSAGE_SIZE, size);
+        return new Measurement(
+                "-", ProbeType.NET_PINGPONG.id(), Metric.RTT.id(), "ns", w, 1, Summary.of(h), h, null, ctx, null);
     }
 
     private Measurement bandwidth(long size, double mbPerSecond, String[] values, String version, String title) {
@@ -183,12 +186,22 @@ final class OsuImport {
         ctx.put("osuBandwidthMBps", values[0]);
         ctx.put("intervalLength", "unknown: OSU prints one average rate per size, recorded as one interval of 1 s");
         Map<String, Object> w = new LinkedHashMap<>();
-        w.put("messageSize", size);
+        w.put(ProbeType.MESSAGE_SIZE, size);
         w.put("streams", 1L);
         w.put("direction", "send");
         IntervalSeries s = new IntervalSeries(PLACEHOLDER_INTERVAL_NS, List.of(bytesPerSecond));
         return new Measurement(
-                "-", "net.stream", "throughput", "B/s", w, 1, Summary.of(s.values()), null, s, ctx, null);
+                "-",
+                ProbeType.NET_STREAM.id(),
+                Metric.THROUGHPUT.id(),
+                "B/s",
+                w,
+                1,
+                Summary.of(s.values()),
+                null,
+                s,
+                ctx,
+                null);
     }
 
     private static Map<String, String> context(long size, String[] values, String version, String title) {
@@ -198,7 +211,7 @@ final class OsuImport {
             ctx.put(Importer.SOURCE_VERSION, version);
         }
         ctx.put("osuTest", title);
-        ctx.put("messageSize", Long.toString(size));
+        ctx.put(ProbeType.MESSAGE_SIZE, Long.toString(size));
         ctx.put(Importer.APPROXIMATE, "mean-only: OSU prints one average per message size, not a distribution");
         if (values.length > 1) {
             ctx.put("osuMoreColumns", String.join(" ", java.util.Arrays.copyOfRange(values, 1, values.length)));
