@@ -399,6 +399,40 @@ public final class Estimators {
         return BetaDistribution.of(sum + 1, groups - sum).inverseCumulativeProbability(1 - level);
     }
 
+    /** The far-cut count bound measures the design effect also where this many values lie beyond. */
+    static final int FAR_CUT_GUARD_COUNT = 30;
+
+    /**
+     * A one-sided upper confidence bound, at level {@code 1 - level}, on the share of values above
+     * {@code cut}, for the q-quantile's far-cut test: Clopper-Pearson on the count above the cut
+     * and n, both divided by a design effect (widened by (t/z)^2 as in {@link #orderStatistic}).
+     * The design effect is the larger of the exceedance indicator's at the cut and at the value
+     * with {@link #FAR_CUT_GUARD_COUNT} values beyond it (a few values beyond a cut cannot show
+     * how they cluster), each relative to the binomial variance at the share the quantile allows
+     * (so it does not shrink with a lucky run). 1 without time batches.
+     */
+    static double farCountBound(Sample s, double cut, double level, double q) {
+        long n = s.n();
+        if (!s.hasBatches()) {
+            return 1;
+        }
+        double edge = s.upperEdge(cut);
+        long above = n - Math.round(s.fractionAtOrBelow(edge) * n);
+        double guard = Math.min(edge, s.atRank(Math.max(1, n - FAR_CUT_GUARD_COUNT), true));
+        double d = Math.max(
+                exceedanceDesignEffect(s.batches(), n, edge, q), exceedanceDesignEffect(s.batches(), n, guard, q));
+        int k = s.batches().size();
+        double t = TDistribution.of(k - 1).inverseSurvivalProbability(level);
+        double z = NORMAL.inverseSurvivalProbability(level);
+        d = Math.max(1, d * (t / z) * (t / z));
+        double trials = n / d;
+        double successes = above / d;
+        if (trials - successes <= 0) {
+            return 1;
+        }
+        return BetaDistribution.of(successes + 1, trials - successes).inverseCumulativeProbability(1 - level);
+    }
+
     /** Far-cut bounds: ends, either of which may be open (0 or infinity). */
     record FarCut(double low, double high) {}
 
@@ -408,7 +442,10 @@ public final class Estimators {
      * {@link #SEPARATE_MODE} when the share of values at or below c is provably below q (an upper
      * confidence bound by {@link #farShareBound}, one-sided at {@code alpha / 2}), and at most the
      * highest value of the bucket holding {@code point x} {@link #SEPARATE_MODE} when the share
-     * above it is provably below {@code 1 - q}. Each is a test at one fixed multiple of the
+     * above it is provably below {@code 1 - q} (by {@link #farCountBound}: the grouped 0/1 bound
+     * needs hundreds of groups before it can show a share below 1%, so a p99 never settled by it,
+     * while per-operation values above the estimate are counted well enough with a design effect
+     * measured at the cut). Each is a test at one fixed multiple of the
      * estimate: for it to be wrong, the estimate must be off by the whole factor while the far
      * values still look rare. They settle thresholds beyond that factor when isolated values
      * (a write stalled for a whole interval, a read delayed by the scheduler) leave the
@@ -427,7 +464,7 @@ public final class Estimators {
             low = below;
         }
         double above = SEPARATE_MODE * point;
-        if (knownHigh > s.upperEdge(above) && farShareBound(s, above, true, alpha / 2, false) < 1 - q) {
+        if (knownHigh > s.upperEdge(above) && farCountBound(s, above, alpha / 2, q) < 1 - q) {
             high = s.upperEdge(above);
         }
         return low > 0 || high < Double.POSITIVE_INFINITY ? new FarCut(low, high) : null;
