@@ -314,19 +314,12 @@ final class Scenarios {
 
             @Override
             public double truth(double q) {
-                double lo = 1e3;
-                double hi = 1e9;
-                for (int it = 0; it < 200; it++) {
-                    double mid = Math.sqrt(lo * hi);
-                    double cdf = (1 - meanShare) * N01.cumulativeProbability(Math.log(mid / 1e5) / 0.25)
-                            + meanShare * N01.cumulativeProbability(Math.log(mid / 1.6e6) / 0.5);
-                    if (cdf < q) {
-                        lo = mid;
-                    } else {
-                        hi = mid;
-                    }
-                }
-                return hi;
+                return quantileOf(
+                        x -> (1 - meanShare) * N01.cumulativeProbability(Math.log(x / 1e5) / 0.25)
+                                + meanShare * N01.cumulativeProbability(Math.log(x / 1.6e6) / 0.5),
+                        q,
+                        1e3,
+                        1e9);
             }
         };
     }
@@ -336,16 +329,25 @@ final class Scenarios {
      * median e^tau evenly over the run: the mixture over 400 positions, by bisection on its CDF.
      */
     static double trendQuantile(double q, double median, double tau, double sigma) {
-        double lo = median * 1e-3;
-        double hi = median * 1e3;
+        return quantileOf(
+                x -> {
+                    double cdf = 0;
+                    for (int j = 0; j < 400; j++) {
+                        double level = -tau + 2 * tau * (j + 0.5) / 400;
+                        cdf += N01.cumulativeProbability((Math.log(x / median) - level) / sigma) / 400;
+                    }
+                    return cdf;
+                },
+                q,
+                median * 1e-3,
+                median * 1e3);
+    }
+
+    /** The q-quantile of a continuous CDF, by bisection on the log scale between {@code lo} and {@code hi}. */
+    static double quantileOf(java.util.function.DoubleUnaryOperator cdf, double q, double lo, double hi) {
         for (int it = 0; it < 200; it++) {
             double mid = Math.sqrt(lo * hi);
-            double cdf = 0;
-            for (int j = 0; j < 400; j++) {
-                double level = -tau + 2 * tau * (j + 0.5) / 400;
-                cdf += N01.cumulativeProbability((Math.log(mid / median) - level) / sigma) / 400;
-            }
-            if (cdf < q) {
+            if (cdf.applyAsDouble(mid) < q) {
                 lo = mid;
             } else {
                 hi = mid;

@@ -56,8 +56,8 @@ class SpendingTable {
                     Measurement next = src.draw(r, perRound);
                     m = m == null ? next : Rounds.combine(m, next);
                     rounds++;
-                    double before = Math.pow((look - 1) / 4.0, p);
-                    double alpha = 0.05 * (1 - before) - (look < 4 ? 0.05 * (1 - Math.pow(look / 4.0, p)) : 0);
+                    // Looks' rule with t^p: this look spends f(look/4) - f((look-1)/4) of alpha.
+                    double alpha = 0.05 * (Math.pow(look / 4.0, p) - Math.pow((look - 1) / 4.0, p));
                     Estimate e = Estimators.quantile(Sample.of(m).orElseThrow(), q, 1 - alpha);
                     boolean pass = e.high() <= threshold;
                     boolean fail = e.low() > threshold;

@@ -105,18 +105,9 @@ class VerdictSimulationTest {
         print(rows);
         print(List.of(hiccups));
         for (Row r : rows) {
-            for (double m : new double[] {0.5, 2, 10, 100}) {
-                assertTrue(
-                        r.rightAt(m) >= 0.95,
-                        String.format(Locale.ROOT, "%s: %.1f%% right at margin %s", r.name(), 100 * r.rightAt(m), m));
-            }
+            assertSettled(r, 0.5, 2, 10, 100);
         }
-        for (double m : new double[] {2, 10, 100}) {
-            assertTrue(
-                    hiccups.rightAt(m) >= 0.95,
-                    String.format(
-                            Locale.ROOT, "%s: %.1f%% right at margin %s", hiccups.name(), 100 * hiccups.rightAt(m), m));
-        }
+        assertSettled(hiccups, 2, 10, 100);
     }
 
     /**
@@ -165,18 +156,18 @@ class VerdictSimulationTest {
                 73);
         print(rows);
         print(List.of(stalls));
-        for (double m : new double[] {10, 100}) {
-            assertTrue(
-                    stalls.rightAt(m) >= 0.95,
-                    String.format(
-                            Locale.ROOT, "%s: %.1f%% right at margin %s", stalls.name(), 100 * stalls.rightAt(m), m));
-        }
+        assertSettled(stalls, 10, 100);
         for (Row r : rows) {
-            for (double m : new double[] {0.5, 10, 100}) {
-                assertTrue(
-                        r.rightAt(m) >= 0.95,
-                        String.format(Locale.ROOT, "%s: %.1f%% right at margin %s", r.name(), 100 * r.rightAt(m), m));
-            }
+            assertSettled(r, 0.5, 10, 100);
+        }
+    }
+
+    /** At least 95% of runs right at each of {@code margins}. */
+    private static void assertSettled(Row r, double... margins) {
+        for (double m : margins) {
+            assertTrue(
+                    r.rightAt(m) >= 0.95,
+                    String.format(Locale.ROOT, "%s: %.1f%% right at margin %s", r.name(), 100 * r.rightAt(m), m));
         }
     }
 

@@ -405,7 +405,7 @@ public final class Estimators {
     /**
      * A one-sided upper confidence bound, at level {@code 1 - level}, on the share of values above
      * {@code cut}, for the q-quantile's far-cut test: Clopper-Pearson on the count above the cut
-     * and n, both divided by a design effect (widened by (t/z)^2 as in {@link #orderStatistic}).
+     * and n, both divided by a design effect (widened by {@link #widening}).
      * The design effect is the larger of the exceedance indicator's at the cut and at the value
      * with {@link #FAR_CUT_GUARD_COUNT} values beyond it (a few values beyond a cut cannot show
      * how they cluster), each relative to the binomial variance at the share the quantile allows
@@ -421,10 +421,7 @@ public final class Estimators {
         double guard = Math.min(edge, s.atRank(Math.max(1, n - FAR_CUT_GUARD_COUNT), true));
         double d = Math.max(
                 exceedanceDesignEffect(s.batches(), n, edge, q), exceedanceDesignEffect(s.batches(), n, guard, q));
-        int k = s.batches().size();
-        double t = TDistribution.of(k - 1).inverseSurvivalProbability(level);
-        double z = NORMAL.inverseSurvivalProbability(level);
-        d = Math.max(1, d * (t / z) * (t / z));
+        d = Math.max(1, d * widening(s.batches().size(), level));
         double trials = n / d;
         double successes = above / d;
         if (trials - successes <= 0) {
@@ -552,9 +549,7 @@ public final class Estimators {
             // The design effect is itself estimated from k batches: widen as Student's t with
             // k - 1 degrees of freedom widens a normal interval.
             int k = s.batches().size();
-            double t = TDistribution.of(k - 1).inverseSurvivalProbability(alpha / 2);
-            double z = NORMAL.inverseSurvivalProbability(alpha / 2);
-            d = Math.max(1.0, exceedanceDesignEffect(s.batches(), n, point, q) * (t / z) * (t / z));
+            d = Math.max(1.0, exceedanceDesignEffect(s.batches(), n, point, q) * widening(k, alpha / 2));
             method = "order-statistic (binomial) with batch-means design effect over " + k + " time batches";
         } else if (!s.batches().isEmpty() || n > 1) {
             method += s.batches().isEmpty() ? " (no time batches)" : " (too few time batches)";
@@ -580,6 +575,16 @@ public final class Estimators {
         double effect = d;
         Estimate.Precision precision = threshold -> samplesToClear(s, q, alpha, effect, threshold);
         return new Estimate(point, Math.min(low, point), Math.max(high, point), confidence, n, d, method, precision);
+    }
+
+    /**
+     * How much a design effect estimated from {@code k} batches is widened for a one-sided level:
+     * (t(k-1) / z)^2, as Student's t with k - 1 degrees of freedom widens a normal interval.
+     */
+    static double widening(int k, double level) {
+        double t = TDistribution.of(k - 1).inverseSurvivalProbability(level);
+        double z = NORMAL.inverseSurvivalProbability(level);
+        return (t / z) * (t / z);
     }
 
     /**

@@ -52,7 +52,7 @@ import org.HdrHistogram.Histogram;
  * expected times), {@code quanta} (quanta actually run; the histogram's count also holds the
  * values added for coordinated omission), {@code coordinatedOmission} (corrected),
  * {@code jvmGcCollections} and {@code jvmGcMs} (this JVM's garbage collections while the threads
- * ran, and their time: the probe collects before its warm-up so that normally none falls inside).
+ * ran, and their time: the runner collects before each round so that normally none falls inside).
  *
  * <p><b>What it shows, and what spoils it:</b> in sleep mode the timer slack (50 us for a
  * normal Linux thread) and wake-up latency are part of every value, so the floor is tens of
@@ -190,14 +190,9 @@ public final class JitterProbe implements Probe {
                     Math.max(1, calibrationDeadline - clock.nanoTime()) + 2_000_000_000L, TimeUnit.NANOSECONDS)) {
                 throw new ProbeException("compute.jitter: the threads did not finish calibrating in time");
             }
-            // This JVM's own collector pauses every thread, the measuring one included: collect
-            // now, before the warm-up, so the young generation starts the window empty. Between
-            // rounds of adaptive probing the certifier decodes and judges (megabytes of garbage),
-            // and a young collection that then fell inside the window showed as a 7-60 ms
-            // hiccup cluster on a busy 2-vCPU node. What the collector still does inside the
-            // window is counted (context jvmGcCollections, jvmGcMs). JMH collects between
-            // iterations for the same reason.
-            System.gc();
+            // This JVM's own collector pauses every thread, the measuring one included; the
+            // runner collects before each round (ProbeRunner) so that normally none falls in the
+            // window. What the collector still does there is counted (jvmGcCollections, jvmGcMs).
             long start = clock.nanoTime();
             window[0] = start + timing.warmupNs();
             window[1] = window[0] + timing.durationNs();
