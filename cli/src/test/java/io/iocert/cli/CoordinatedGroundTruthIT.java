@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
  * <li>Three participants in <em>one</em> cgroup share its write limit: the aggregate (their
  *     interval rates summed in time) must be within 5% of that limit, each aggregate interval
  *     the sum of the nodes' shares of it, and the shares must add up to 1.</li>
- * <li>Two participants in that cgroup and a third in a second, tighter one: the third is the
+ * <li>Two participants in cgroups of half that limit each and a third in a tighter one: the third is the
  *     straggler (its rate within 5% of its own limit, the ratio to the median node near
  *     10/30), the straggler requirement fails naming it, and the aggregate is within 5% of the
  *     two limits together.</li>
@@ -168,15 +168,23 @@ class CoordinatedGroundTruthIT {
     void shouldNameTheParticipantThrottledHarderAsTheStraggler() throws Exception {
         assumeThrottle();
         String dev = BlkioGroundTruthIT.throttleDevice(dir);
-        Path shared = cgroup(dev, SHARED_LIMIT);
+        /*
+         * Each healthy node gets its own cgroup at half the shared limit: two writers in one cgroup
+         * split its budget unevenly (55/45 seen), and the median node is then the slower of the two,
+         * which moved the ratio to 0.39 against an expected 0.33 (CI, stop 24). The straggler's own
+         * intervals are two-valued (about 9.5 and 11.4 MB/s: the throttle releases whole 1 MiB writes),
+         * so its median is one of the two and the ratio 0.30 or 0.36, both within the 15% asserted.
+         */
+        Path half1 = cgroup(dev, SHARED_LIMIT / 2);
+        Path half2 = cgroup(dev, SHARED_LIMIT / 2);
         Path tight = cgroup(dev, STRAGGLER_LIMIT);
         Path spec = spec("straggler", "straggler", "median: \">= 0.8\"", STRAGGLER_WORKLOAD);
         Path fs = Files.createDirectories(dir.resolve("fs"));
 
         Process coordinator = coordinate(spec, "p1,p2,p3", "straggler");
         String address = address("straggler");
-        join(address, "p1", fs, shared);
-        join(address, "p2", fs, shared);
+        join(address, "p1", fs, half1);
+        join(address, "p2", fs, half2);
         join(address, "p3", fs, tight);
         int code = finish(coordinator, "straggler");
 
@@ -192,9 +200,9 @@ class CoordinatedGroundTruthIT {
         double expectedRatio = (double) STRAGGLER_LIMIT / (SHARED_LIMIT / 2.0);
         System.out.printf(
                 Locale.ROOT,
-                "coordinated straggler: limits %d (p1, p2) and %d (p3) B/s; aggregate median %.0f"
+                "coordinated straggler: limits %d each (p1, p2) and %d (p3) B/s; aggregate median %.0f"
                         + " (%+.2f%% of %d), p3 median %.0f (%+.2f%%), ratio %s [%s, %s] (expected about %.3f), shares %s; %s%n",
-                SHARED_LIMIT,
+                SHARED_LIMIT / 2,
                 STRAGGLER_LIMIT,
                 aggMedian,
                 pct(aggMedian, SHARED_LIMIT + STRAGGLER_LIMIT),
