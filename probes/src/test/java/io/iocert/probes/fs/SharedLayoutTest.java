@@ -167,6 +167,9 @@ class SharedLayoutTest {
                 2L);
         Map<Integer, List<String>> listed = new ConcurrentHashMap<>();
         CyclicBarrier allCreated = new CyclicBarrier(nodes);
+        // Nobody removes their files until everyone has listed: without this a node that listed
+        // first went on to clean up while the other was still listing (CI, 50 of 100 seen).
+        CyclicBarrier allListed = new CyclicBarrier(nodes);
         List<List<Measurement>> results = runNodes(
                 nodes,
                 (i, barrier) -> new FsMetadataProbe(
@@ -183,6 +186,7 @@ class SharedLayoutTest {
                                     } catch (IOException e) {
                                         throw new AssertionError(e);
                                     }
+                                    await(allListed);
                                 },
                                 2)
                         .run(r, context(i, nodes, barrier)));
