@@ -193,8 +193,15 @@ class AtomicFilesTest {
             swapper.join();
         }
         assertTrue(swaps.get() > 0, "the swapper never replaced a temporary file");
-        assertTrue(written > 0, "no write got through at all (" + refused + " refused)");
         assertTrue(refused > 0, "the swaps never made a write fail: " + swaps.get() + " swaps");
+        // Under attack every write may be refused (with two busy cores the swapper won all 300 in
+        // CI-like runs: the guarantee is that nothing goes through the link, not that writes win
+        // the race); once the attack stops, the next write must succeed.
+        Path target = out.resolve("result.json");
+        AtomicFiles.write(target, bytes("after " + written), true);
+        assertTrue(Files.isRegularFile(target, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+        assertEquals("after " + written, Files.readString(target));
+        assertEquals("the victim's own content", Files.readString(victim), "written through the link");
     }
 
     private static byte[] bytes(String s) {
