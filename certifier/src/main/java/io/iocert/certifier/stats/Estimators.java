@@ -404,30 +404,43 @@ public final class Estimators {
 
     /**
      * A one-sided upper confidence bound, at level {@code 1 - level}, on the share of values above
-     * {@code cut}, for the q-quantile's far-cut test: Clopper-Pearson on the count above the cut
-     * and n, both divided by a design effect (widened by {@link #widening}).
-     * The design effect is the larger of the exceedance indicator's at the cut and at the value
-     * with {@link #FAR_CUT_GUARD_COUNT} values beyond it (a few values beyond a cut cannot show
-     * how they cluster), each relative to the binomial variance at the share the quantile allows
-     * (so it does not shrink with a lucky run). 1 without time batches.
+     * {@code cut} ({@code above}) or at or below it, for the q-quantile's far-cut test:
+     * Clopper-Pearson on the count beyond the cut and n, both divided by a design effect (widened
+     * by {@link #widening}). The design effect is the larger of the exceedance indicator's at the
+     * cut and at the value with {@link #FAR_CUT_GUARD_COUNT} values beyond it (a few values beyond
+     * a cut cannot show how they cluster), each relative to the binomial variance at the share the
+     * quantile allows (so it does not shrink with a lucky run). 1 without time batches.
      */
-    static double farCountBound(Sample s, double cut, double level, double q) {
+    static double farCountBound(Sample s, double cut, boolean above, double level, double q) {
         long n = s.n();
         if (!s.hasBatches()) {
             return 1;
         }
         double edge = s.upperEdge(cut);
-        long above = n - Math.round(s.fractionAtOrBelow(edge) * n);
-        double guard = Math.min(edge, s.atRank(Math.max(1, n - FAR_CUT_GUARD_COUNT), true));
+        long atOrBelow = Math.round(s.fractionAtOrBelow(edge) * n);
+        long beyond = above ? n - atOrBelow : atOrBelow;
+        long g = guardRank(n, q);
+        double guard = above ? Math.min(edge, s.atRank(Math.max(1, n - g), true)) : Math.max(edge, s.atRank(g, true));
         double d = Math.max(
                 exceedanceDesignEffect(s.batches(), n, edge, q), exceedanceDesignEffect(s.batches(), n, guard, q));
         d = Math.max(1, d * widening(s.batches().size(), level));
         double trials = n / d;
-        double successes = above / d;
+        double successes = beyond / d;
         if (trials - successes <= 0) {
             return 1;
         }
         return BetaDistribution.of(successes + 1, trials - successes).inverseCumulativeProbability(1 - level);
+    }
+
+    /**
+     * How many values lie beyond the far-cut guard: {@link #FAR_CUT_GUARD_COUNT}, but no more than
+     * a {@link #SEPARATE_MODE}-th of the values the quantile allows beyond it (at least one), so
+     * that the guard stays in the far tail it speaks for: the 30th lowest of 359 intervals is
+     * already the 8th percentile, where a drifting rate clusters values as the far tail need not.
+     */
+    static long guardRank(long n, double q) {
+        long share = (long) Math.floor(n * Math.min(q, 1 - q) / SEPARATE_MODE);
+        return Math.max(1, Math.min(FAR_CUT_GUARD_COUNT, share));
     }
 
     /** Far-cut bounds: ends, either of which may be open (0 or infinity). */
@@ -436,18 +449,16 @@ public final class Estimators {
     /**
      * Far-cut bounds at two-sided level {@code alpha}, each end worked out only where it could
      * narrow [{@code knownLow}, {@code knownHigh}]: the q-quantile is above {@code c = point /}
-     * {@link #SEPARATE_MODE} when the share of values at or below c is provably below q (an upper
-     * confidence bound by {@link #farShareBound}, one-sided at {@code alpha / 2}), and at most the
-     * highest value of the bucket holding {@code point x} {@link #SEPARATE_MODE} when the share
-     * above it is provably below {@code 1 - q} (by {@link #farCountBound}: the grouped 0/1 bound
-     * needs hundreds of groups before it can show a share below 1%, so a p99 never settled by it,
-     * while per-operation values above the estimate are counted well enough with a design effect
-     * measured at the cut). Each is a test at one fixed multiple of the
-     * estimate: for it to be wrong, the estimate must be off by the whole factor while the far
-     * values still look rare. They settle thresholds beyond that factor when isolated values
-     * (a write stalled for a whole interval, a read delayed by the scheduler) leave the
-     * order-statistic interval open and void the tolerance bounds (a zero-rate interval has no
-     * logarithm). Null when neither end is bounded.
+     * {@link #SEPARATE_MODE} when the share of values at or below c is provably below q, and at
+     * most the highest value of the bucket holding {@code point x} {@link #SEPARATE_MODE} when the
+     * share above it is provably below {@code 1 - q}; "provably" is {@link #farCountBound},
+     * one-sided at {@code alpha / 2} (a grouped 0/1 bound needs hundreds of groups before it can
+     * show a share below 1%, so a p99 was never settled by it). Each is a test at one fixed
+     * multiple of the estimate: for it to be wrong, the estimate must be off by the whole factor
+     * while the far values still look rare. They settle thresholds beyond that factor when
+     * isolated values (a write stalled for a whole interval, a read delayed by the scheduler)
+     * leave the order-statistic interval open and void the tolerance bounds (a zero-rate interval
+     * has no logarithm). Null when neither end is bounded.
      */
     static FarCut farCut(Sample s, double q, double alpha, double knownLow, double knownHigh) {
         double point = s.quantile(q);
@@ -457,11 +468,11 @@ public final class Estimators {
         double low = 0;
         double high = Double.POSITIVE_INFINITY;
         double below = point / SEPARATE_MODE;
-        if (knownLow < below && farShareBound(s, below, false, alpha / 2, false) < q) {
+        if (knownLow < below && farCountBound(s, below, false, alpha / 2, q) < q) {
             low = below;
         }
         double above = SEPARATE_MODE * point;
-        if (knownHigh > s.upperEdge(above) && farCountBound(s, above, alpha / 2, q) < 1 - q) {
+        if (knownHigh > s.upperEdge(above) && farCountBound(s, above, true, alpha / 2, q) < 1 - q) {
             high = s.upperEdge(above);
         }
         return low > 0 || high < Double.POSITIVE_INFINITY ? new FarCut(low, high) : null;

@@ -1,8 +1,13 @@
 package io.iocert.certifier.stats;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.iocert.spec.Statistic;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 
@@ -49,5 +54,46 @@ class EstimatorsTest {
         assertEquals(9_900_000, point(h, stat("p99")), 9_900_000 * 0.001);
         assertEquals(5_000_000, point(h, stat("p50")), 5_000_000 * 0.001);
         assertEquals(5_000_500, point(h, stat("mean")), 5_000_500 * 0.001);
+    }
+
+    /** A real sequential-write series: its rate climbs during the run, and six of 359 intervals are slow. */
+    private static double[] sequentialWrite() throws IOException {
+        try (InputStream in = EstimatorsTest.class.getResourceAsStream("sequential-write-intervals.txt")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                    .lines()
+                    .filter(l -> !l.isBlank() && !l.startsWith("#"))
+                    .mapToDouble(Double::parseDouble)
+                    .toArray();
+        }
+    }
+
+    @Test
+    void shouldBoundALowQuantileByTheFarCutWhenSlowIntervalsAreFew() throws IOException {
+        double[] v = sequentialWrite();
+        assertEquals(359, v.length);
+        Estimate e = Estimators.estimate(new Sample.OfValues(v), stat("p10"), 0.95);
+        // The rate's drift gives a design effect near 10 at the estimate; the six slow intervals
+        // (53-319 MB/s) are too few to hold a p10, which a count beyond a third of the estimate shows.
+        assertTrue(e.low() >= e.value() / Estimators.SEPARATE_MODE * 0.999, e + " " + e.method());
+        assertTrue(e.method().contains("far-cut"), e.method());
+    }
+
+    @Test
+    void shouldNotLiftTheLowEndWhenSlowIntervalsClusterInNumbersThatCouldHoldTheQuantile() throws IOException {
+        double[] v = sequentialWrite();
+        // 25 consecutive intervals (7%, one cluster) at 60 MB/s: a run that saw one such episode
+        // cannot show that the p10 stays above them.
+        Arrays.fill(v, 200, 225, 60e6);
+        Estimate e = Estimators.estimate(new Sample.OfValues(v), stat("p10"), 0.95);
+        assertTrue(e.value() > 5e8, "the estimate stays in the fast mode: " + e);
+        assertTrue(e.low() <= 60e6, e + " " + e.method());
+    }
+
+    @Test
+    void shouldKeepTheFarCutGuardInTheFarTail() {
+        assertEquals(30, Estimators.guardRank(120_000, 0.99));
+        assertEquals(6, Estimators.guardRank(2_000, 0.99));
+        assertEquals(11, Estimators.guardRank(359, 0.1));
+        assertEquals(1, Estimators.guardRank(20, 0.1));
     }
 }
