@@ -4,6 +4,8 @@ import io.iocert.probes.NanoClock;
 import io.iocert.probes.Probe;
 import io.iocert.probes.ProbeContext;
 import io.iocert.probes.ProbeException;
+import io.iocert.probes.measure.Crew;
+import io.iocert.probes.measure.Histograms;
 import io.iocert.results.BlockRecorder;
 import io.iocert.results.Measurement;
 import io.iocert.results.Summary;
@@ -19,14 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 
@@ -135,6 +130,9 @@ public final class JitterProbe implements Probe {
         return new Timing(warmup, duration);
     }
 
+    /** How often the probe reports progress while its threads run. */
+    private static final long PROGRESS_PERIOD_NS = 250_000_000L;
+
     @Override
     public List<Measurement> run(Requirement requirement, ProbeContext context)
             throws ProbeException, InterruptedException {
@@ -145,27 +143,20 @@ public final class JitterProbe implements Probe {
         long probeStart = clock.nanoTime();
         int runs = (int) Math.max(3, Math.min(30, CALIBRATION_BUDGET_NS / s.intervalNs()));
 
-        CountDownLatch ready = new CountDownLatch(s.threads());
-        CountDownLatch go = new CountDownLatch(1);
         long[] window = new long[2];
         List<Histogram> histograms = new ArrayList<>();
         List<HiccupLoop> loops = new ArrayList<>();
         long[] expected = new long[s.threads()];
-        AtomicInteger names = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(s.threads(), r -> {
-            Thread t = new Thread(r, "iocert-compute.jitter-" + names.getAndIncrement());
-            t.setDaemon(true);
-            return t;
-        });
-        List<Future<?>> futures = new ArrayList<>();
-        long[] gcBefore = null;
-        long[] gcAfter = null;
-        try {
-            for (int i = 0; i < s.threads(); i++) {
-                Histogram h = new Histogram(3);
-                histograms.add(h);
-                int index = i;
-                futures.add(pool.submit(() -> {
+        List<Crew.Member<Void>> members = new ArrayList<>();
+        for (int i = 0; i < s.threads(); i++) {
+            Histogram h = Histograms.latency();
+            histograms.add(h);
+            int index = i;
+            members.add(new Crew.Member<>() {
+                private HiccupLoop loop;
+
+                @Override
+                public void prepare() {
                     HiccupLoop.Quantum q;
                     if (s.mode() == Mode.WORK) {
                         WorkQuantum.Calibrated c = WorkQuantum.calibrate(clock, s.intervalNs(), runs);
@@ -175,19 +166,24 @@ public final class JitterProbe implements Probe {
                         q = () -> LockSupport.parkNanos(s.intervalNs());
                         expected[index] = s.intervalNs();
                     }
-                    HiccupLoop loop = new HiccupLoop(clock, q, expected[index], h);
+                    loop = new HiccupLoop(clock, q, expected[index], h);
                     synchronized (loops) {
                         loops.add(loop);
                     }
-                    ready.countDown();
-                    go.await();
+                }
+
+                @Override
+                public Void measure() throws InterruptedException {
                     loop.run(window[0], window[1]);
                     return null;
-                }));
-            }
+                }
+            });
+        }
+        long[] gcBefore;
+        long[] gcAfter;
+        try (Crew<Void> crew = Crew.start("compute.jitter", members, new AtomicBoolean())) {
             long calibrationDeadline = probeStart + OVERHEAD_MS * 1_000_000L;
-            if (!ready.await(
-                    Math.max(1, calibrationDeadline - clock.nanoTime()) + 2_000_000_000L, TimeUnit.NANOSECONDS)) {
+            if (!crew.awaitPrepared(Math.max(1, calibrationDeadline - clock.nanoTime()) + 2_000_000_000L)) {
                 throw new ProbeException("compute.jitter: the threads did not finish calibrating in time");
             }
             // This JVM's own collector pauses every thread, the measuring one included; the
@@ -196,43 +192,31 @@ public final class JitterProbe implements Probe {
             long start = clock.nanoTime();
             window[0] = start + timing.warmupNs();
             window[1] = window[0] + timing.durationNs();
-            go.countDown(); // publishes window to the threads
+            crew.release(); // publishes window to the threads
             long end = window[1];
             gcBefore = collections();
-            for (Future<?> f : futures) {
-                while (true) {
-                    try {
-                        f.get(250, TimeUnit.MILLISECONDS);
-                        break;
-                    } catch (TimeoutException e) {
-                        long now = clock.nanoTime();
-                        double done = Math.max(0, Math.min(1, (double) (now - start) / (end - start)));
-                        context.progress()
-                                .update(
-                                        requirement.id(),
-                                        done,
-                                        s.mode().name().toLowerCase(java.util.Locale.ROOT)
-                                                + " "
-                                                + Quantity.nanos(s.intervalNs()).format() + ", "
-                                                + Quantity.nanos(Math.ceil(Math.max(0, end - now) / 1e9) * 1e9)
-                                                        .format() + " left");
-                        if (now - end > s.intervalNs() + 5_000_000_000L) {
-                            throw new ProbeException("compute.jitter: a thread did not end 5 s after the measured time;"
-                                    + " the machine is stalled or overloaded");
-                        }
-                    } catch (ExecutionException e) {
-                        throw new ProbeException("compute.jitter thread failed: " + e.getCause(), e.getCause());
-                    }
+            crew.awaitAll(PROGRESS_PERIOD_NS, () -> {
+                long now = clock.nanoTime();
+                double done = Math.max(0, Math.min(1, (double) (now - start) / (end - start)));
+                context.progress()
+                        .update(
+                                requirement.id(),
+                                done,
+                                s.mode().name().toLowerCase(java.util.Locale.ROOT)
+                                        + " "
+                                        + Quantity.nanos(s.intervalNs()).format() + ", "
+                                        + Quantity.nanos(Math.ceil(Math.max(0, end - now) / 1e9) * 1e9)
+                                                .format() + " left");
+                if (now - end > s.intervalNs() + 5_000_000_000L) {
+                    throw new ProbeException("compute.jitter: a thread did not end 5 s after the measured time;"
+                            + " the machine is stalled or overloaded");
                 }
-            }
+            });
             gcAfter = collections();
-        } finally {
-            pool.shutdownNow();
-            pool.awaitTermination(10, TimeUnit.SECONDS);
         }
         context.progress().update(requirement.id(), 1, "done");
 
-        Histogram all = new Histogram(3);
+        Histogram all = Histograms.latency();
         histograms.forEach(all::add);
         long quanta = loops.stream().mapToLong(HiccupLoop::measuredQuanta).sum();
         BlockRecorder blocks = new BlockRecorder(window[0]);

@@ -6,6 +6,7 @@ import io.iocert.probes.Probe;
 import io.iocert.probes.ProbeContext;
 import io.iocert.probes.ProbeException;
 import io.iocert.probes.UnusableInputException;
+import io.iocert.probes.measure.Histograms;
 import io.iocert.results.BlockRecorder;
 import io.iocert.results.Measurement;
 import io.iocert.results.Summary;
@@ -206,7 +207,7 @@ public final class FsFsyncProbe implements Probe {
         }
 
         NanoClock clock = context.clock();
-        Histogram latency = new Histogram(3);
+        Histogram latency = Histograms.latency();
         int blockSize = Math.toIntExact(s.blockSizeBytes());
         BlockSource source =
                 new BlockSource(blockSize, alignment > 0 ? alignment : FALLBACK_ALIGNMENT, 1, new SplittableRandom());

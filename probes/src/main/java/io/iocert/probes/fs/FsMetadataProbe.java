@@ -5,6 +5,8 @@ import io.iocert.probes.Probe;
 import io.iocert.probes.ProbeContext;
 import io.iocert.probes.ProbeException;
 import io.iocert.probes.UnusableInputException;
+import io.iocert.probes.measure.Crew;
+import io.iocert.probes.measure.Histograms;
 import io.iocert.probes.measure.IntervalAccumulator;
 import io.iocert.probes.measure.IntervalTracker;
 import io.iocert.results.BlockRecorder;
@@ -27,15 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -96,7 +90,7 @@ public final class FsMetadataProbe implements Probe {
     static final String DIRECTORIES = "directories";
     static final long MICRO_BUCKET_NS = 10_000;
     private static final int MICRO_BUCKETS = 1000;
-    private static final long PROGRESS_PERIOD_MS = 250;
+    private static final long PROGRESS_PERIOD_NS = 250_000_000L;
     /** The ops interval of a coordinated run without a duration. */
     static final long COORDINATED_INTERVAL_MS = 100;
 
@@ -297,39 +291,30 @@ public final class FsMetadataProbe implements Probe {
         OptionalLong fixedInterval = fixedIntervalNs(s, coordinated);
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong done = new AtomicLong();
-        CountDownLatch ready = new CountDownLatch(workers.size());
-        CountDownLatch go = new CountDownLatch(1);
         AtomicLong origin = new AtomicLong();
         AtomicLong deadline = new AtomicLong();
-        AtomicInteger n = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(workers.size(), r -> {
-            Thread t = new Thread(r, "iocert-fs.metadata-" + n.getAndIncrement());
-            t.setDaemon(true);
-            return t;
-        });
-        List<Future<Worker>> futures = new ArrayList<>();
-        try {
-            for (Worker w : workers) {
-                futures.add(pool.submit(() -> {
-                    try {
-                        w.prepare(clock, budgetDeadlineNs, stop);
-                    } catch (Exception | Error e) {
-                        stop.set(true);
-                        throw e;
-                    } finally {
-                        ready.countDown();
-                    }
-                    go.await();
+        List<Crew.Member<Worker>> members = new ArrayList<>();
+        for (Worker w : workers) {
+            members.add(new Crew.Member<>() {
+                @Override
+                public void prepare() throws Exception {
+                    w.prepare(clock, budgetDeadlineNs, stop);
+                }
+
+                @Override
+                public Worker measure() throws Exception {
                     w.measure(clock, origin.get(), deadline.get(), stop, done, fixedInterval);
                     return w;
-                }));
-            }
-            ready.await();
-            if (stop.get()) {
-                // A worker failed preparing: its future says why, below; do not hold the other nodes up.
-                go.countDown();
-            } else {
-                // A coordinated run starts every node's first operation at one instant, files made.
+                }
+            });
+        }
+        Crew<Worker> crew = Crew.start("fs.metadata", members, stop);
+        try {
+            crew.awaitPrepared();
+            if (!crew.stopped()) {
+                // A coordinated run starts every node's first operation at one instant, files
+                // made. A worker that failed preparing says why from awaitAll, below, without
+                // holding the other nodes up at the barrier.
                 context.startBarrier().await();
             }
             long originNs = clock.nanoTime();
@@ -340,37 +325,20 @@ public final class FsMetadataProbe implements Probe {
             boolean durationFirst = s.durationNs().isPresent() && durationDeadlineNs - budgetDeadlineNs <= 0;
             origin.set(originNs);
             deadline.set(durationFirst ? durationDeadlineNs : budgetDeadlineNs);
-            go.countDown();
+            crew.release();
             long planned = s.files();
-            for (Future<Worker> f : futures) {
-                while (true) {
-                    try {
-                        f.get(PROGRESS_PERIOD_MS, TimeUnit.MILLISECONDS);
-                        break;
-                    } catch (TimeoutException e) {
-                        double fraction = s.operation() == Operation.STAT
-                                        && s.durationNs().isPresent()
+            crew.awaitAll(PROGRESS_PERIOD_NS, () -> {
+                double fraction =
+                        s.operation() == Operation.STAT && s.durationNs().isPresent()
                                 ? (double) (clock.nanoTime() - originNs)
                                         / s.durationNs().getAsLong()
                                 : (double) done.get() / planned;
-                        context.progress()
-                                .update(
-                                        requirement.id(),
-                                        Math.max(0, Math.min(1, fraction)),
-                                        s.operation().id() + ": " + done.get() + " operations");
-                    } catch (ExecutionException e) {
-                        stop.set(true);
-                        Throwable cause = e.getCause();
-                        if (cause instanceof InterruptedException ie) {
-                            throw ie;
-                        }
-                        if (cause instanceof ProbeException pe) {
-                            throw pe;
-                        }
-                        throw new ProbeException("fs.metadata worker failed: " + FsProbeEngine.describe(cause), cause);
-                    }
-                }
-            }
+                context.progress()
+                        .update(
+                                requirement.id(),
+                                Math.max(0, Math.min(1, fraction)),
+                                s.operation().id() + ": " + done.get() + " operations");
+            });
             context.progress().update(requirement.id(), 1.0, s.operation().id() + ": done");
             inspector.accept(workspace.dir());
             List<Measurement> ms =
@@ -386,12 +354,7 @@ public final class FsMetadataProbe implements Probe {
             }
             return out;
         } finally {
-            stop.set(true);
-            go.countDown();
-            pool.shutdownNow();
-            if (!pool.awaitTermination(1, TimeUnit.MINUTES)) {
-                throw new ProbeException("fs.metadata workers did not stop within a minute");
-            }
+            crew.close();
         }
     }
 
@@ -405,7 +368,7 @@ public final class FsMetadataProbe implements Probe {
             boolean durationFirst,
             OptionalLong fixedInterval)
             throws ProbeException {
-        Histogram latency = new Histogram(3);
+        Histogram latency = Histograms.latency();
         IntervalTracker intervals = new IntervalTracker(originNs, fixedInterval);
         IntervalAccumulator micro = new IntervalAccumulator(originNs, MICRO_BUCKET_NS, MICRO_BUCKETS);
         BlockRecorder blocks = new BlockRecorder(originNs);
@@ -578,7 +541,7 @@ public final class FsMetadataProbe implements Probe {
                 AtomicBoolean stop,
                 AtomicLong done,
                 OptionalLong fixedInterval) {
-            latency = new Histogram(3);
+            latency = Histograms.latency();
             intervals = new IntervalTracker(originNs, fixedInterval);
             recorder = new OperationRecorder(clock, latency, intervals, originNs);
             micro = new IntervalAccumulator(originNs, MICRO_BUCKET_NS, MICRO_BUCKETS);

@@ -5,6 +5,8 @@ import io.iocert.probes.NanoClock;
 import io.iocert.probes.ProbeContext;
 import io.iocert.probes.ProbeException;
 import io.iocert.probes.UnusableInputException;
+import io.iocert.probes.measure.Crew;
+import io.iocert.probes.measure.Histograms;
 import io.iocert.probes.measure.IntervalTracker;
 import io.iocert.probes.measure.Pacing;
 import io.iocert.results.BlockRecorder;
@@ -34,16 +36,9 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -133,7 +128,7 @@ final class FsProbeEngine {
     /** Durations are capped here so deadline arithmetic on nanoTime values cannot overflow. */
     private static final long MAX_SPAN_NS = Long.MAX_VALUE / 4;
 
-    private static final long PROGRESS_PERIOD_MS = 250;
+    private static final long PROGRESS_PERIOD_NS = 250_000_000L;
     private static final int PREPARE_CHUNK = 1 << 20;
     private static final int FALLBACK_ALIGNMENT = 4096;
     private static final Set<String> MEMORY_FILESYSTEMS = Set.of("tmpfs", "ramfs");
@@ -559,39 +554,60 @@ final class FsProbeEngine {
             // prepared and the buffers filled by now.
             context.startBarrier().await();
             // Workers start and wait at the gate before the clock starts, so thread start-up
-            // is not counted as time the filesystem sat idle in the first intervals.
-            StartGate gate = StartGate.open(threads, workerThreads(type.id()));
-            long passStartNs = clock.nanoTime();
-            long originNs = passStartNs + Math.min(workload.warmupNs(), MAX_SPAN_NS);
-            originEpochNs = io.iocert.probes.EpochClock.ofNanoTime(System.nanoTime() + (originNs - clock.nanoTime()));
-            long durationDeadlineNs = originNs + Math.min(workload.durationNs().orElse(MAX_SPAN_NS), MAX_SPAN_NS);
-            boolean durationFirst = durationDeadlineNs - budgetDeadlineNs < 0;
-            long deadlineNs = durationFirst ? durationDeadlineNs : budgetDeadlineNs;
+            // is not counted as time the filesystem sat idle in the first intervals. Each takes
+            // its pass from its slot once released: the passes need the clock's origin.
+            AtomicReferenceArray<FilePass> slots = new AtomicReferenceArray<>(threads);
+            List<Crew.Member<FilePass.Outcome>> members = new ArrayList<>();
             for (int i = 0; i < threads; i++) {
-                Histogram h = new Histogram(3);
-                IntervalTracker t = new IntervalTracker(originNs, workload.intervalNs());
-                OperationRecorder r = new OperationRecorder(clock, h, t, originNs);
-                histograms.add(h);
-                trackers.add(t);
-                recorders.add(r);
-                passes.add(new FilePass(
-                        channels.list().get(i),
-                        plan.at(regionStarts[i]),
-                        sources[i],
-                        readBuffers[i],
-                        r,
-                        deadlineNs,
-                        stop,
-                        done,
-                        totalLeft,
-                        randoms[i],
-                        waiter));
+                int slot = i;
+                members.add(() -> slots.get(slot).call());
             }
-            Progress progress = new Progress(
-                    "", progressFrom, progressShare, workload.plannedBytes(), passStartNs, deadlineNs, done);
-            List<FilePass.Outcome> outcomes = collect(gate.release(passes), gate.pool(), stop, progress);
+            Crew<FilePass.Outcome> crew = Crew.start(type.id(), members, stop);
+            long passStartNs;
+            boolean durationFirst;
+            List<FilePass.Outcome> outcomes;
+            try {
+                crew.awaitPrepared();
+                passStartNs = clock.nanoTime();
+                long originNs = passStartNs + Math.min(workload.warmupNs(), MAX_SPAN_NS);
+                originEpochNs =
+                        io.iocert.probes.EpochClock.ofNanoTime(System.nanoTime() + (originNs - clock.nanoTime()));
+                long durationDeadlineNs =
+                        originNs + Math.min(workload.durationNs().orElse(MAX_SPAN_NS), MAX_SPAN_NS);
+                durationFirst = durationDeadlineNs - budgetDeadlineNs < 0;
+                long deadlineNs = durationFirst ? durationDeadlineNs : budgetDeadlineNs;
+                for (int i = 0; i < threads; i++) {
+                    Histogram h = Histograms.latency();
+                    IntervalTracker t = new IntervalTracker(originNs, workload.intervalNs());
+                    OperationRecorder r = new OperationRecorder(clock, h, t, originNs);
+                    histograms.add(h);
+                    trackers.add(t);
+                    recorders.add(r);
+                    FilePass pass = new FilePass(
+                            channels.list().get(i),
+                            plan.at(regionStarts[i]),
+                            sources[i],
+                            readBuffers[i],
+                            r,
+                            deadlineNs,
+                            stop,
+                            done,
+                            totalLeft,
+                            randoms[i],
+                            waiter);
+                    passes.add(pass);
+                    slots.set(i, pass);
+                }
+                Progress progress = new Progress(
+                        "", progressFrom, progressShare, workload.plannedBytes(), passStartNs, deadlineNs, done);
+                crew.release();
+                outcomes = crew.awaitAll(PROGRESS_PERIOD_NS, progress::report);
+                progress.finish();
+            } finally {
+                crew.close();
+            }
 
-            Histogram latency = new Histogram(3);
+            Histogram latency = Histograms.latency();
             histograms.forEach(latency::add);
             BlockRecorder blocks = recorders.get(0).blocks();
             recorders.stream().skip(1).forEach(r -> blocks.merge(r.blocks()));
@@ -639,40 +655,15 @@ final class FsProbeEngine {
 
         private List<FilePass.Outcome> runAll(List<FilePass> passes, AtomicBoolean stop, Progress progress)
                 throws ProbeException, InterruptedException {
-            ExecutorService pool = Executors.newFixedThreadPool(passes.size(), workerThreads(type.id()));
-            List<Future<FilePass.Outcome>> futures = new ArrayList<>();
+            List<Crew.Member<FilePass.Outcome>> members = new ArrayList<>();
             for (FilePass p : passes) {
-                futures.add(pool.submit(p));
+                members.add(p::call);
             }
-            return collect(futures, pool, stop, progress);
-        }
-
-        /** Waits for every worker, reporting progress meanwhile; shuts the pool down in any case. */
-        private List<FilePass.Outcome> collect(
-                List<Future<FilePass.Outcome>> futures, ExecutorService pool, AtomicBoolean stop, Progress progress)
-                throws ProbeException, InterruptedException {
-            try {
-                List<FilePass.Outcome> outcomes = new ArrayList<>();
-                for (Future<FilePass.Outcome> f : futures) {
-                    while (true) {
-                        try {
-                            outcomes.add(f.get(PROGRESS_PERIOD_MS, TimeUnit.MILLISECONDS));
-                            break;
-                        } catch (TimeoutException e) {
-                            progress.report();
-                        } catch (ExecutionException e) {
-                            stop.set(true);
-                            throw new ProbeException(
-                                    type.id() + " worker failed: " + describe(e.getCause()), e.getCause());
-                        }
-                    }
-                }
+            try (Crew<FilePass.Outcome> crew = Crew.start(type.id(), members, stop)) {
+                crew.release();
+                List<FilePass.Outcome> outcomes = crew.awaitAll(PROGRESS_PERIOD_NS, progress::report);
                 progress.finish();
                 return outcomes;
-            } finally {
-                stop.set(true);
-                pool.shutdown();
-                awaitTermination(pool);
             }
         }
 
@@ -946,36 +937,6 @@ final class FsProbeEngine {
                 into.addSuppressed(e);
             }
         }
-    }
-
-    private static void awaitTermination(ExecutorService pool) {
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    if (pool.awaitTermination(1, TimeUnit.MINUTES)) {
-                        return;
-                    }
-                    pool.shutdownNow();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                    pool.shutdownNow();
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    private static ThreadFactory workerThreads(String probeId) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, "iocert-" + probeId + "-" + n.getAndIncrement());
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     private static String unit(Metric m) {

@@ -4,6 +4,7 @@ import io.iocert.probes.NanoClock;
 import io.iocert.probes.Probe;
 import io.iocert.probes.ProbeContext;
 import io.iocert.probes.ProbeException;
+import io.iocert.probes.measure.Histograms;
 import io.iocert.results.BlockRecorder;
 import io.iocert.results.Measurement;
 import io.iocert.results.Summary;
@@ -63,7 +64,7 @@ public final class NetConnectProbe implements Probe {
         boolean durationFirst = duration.isPresent() && durationEndNs - budgetEndNs < 0;
         long endNs = durationFirst ? durationEndNs : budgetEndNs;
 
-        Histogram latency = new Histogram(3);
+        Histogram latency = Histograms.latency();
         BlockRecorder blocks = new BlockRecorder(startNs);
         String error = null;
         String stoppedBy = "count";

@@ -4,6 +4,7 @@ import io.iocert.probes.NanoClock;
 import io.iocert.probes.Probe;
 import io.iocert.probes.ProbeContext;
 import io.iocert.probes.ProbeException;
+import io.iocert.probes.measure.Histograms;
 import io.iocert.probes.measure.Pacing;
 import io.iocert.results.BlockRecorder;
 import io.iocert.results.BlockSeries;
@@ -150,7 +151,7 @@ public final class NetPingPongProbe implements Probe {
                 runs.add(run);
             }
             List<Measurement> pairs = NetSupport.inParallel("iocert-net.pingpong-", runs, Run::measure);
-            Histogram all = new Histogram(3);
+            Histogram all = Histograms.latency();
             BlockRecorder blocks = new BlockRecorder(beginNs + timing.warmupNs());
             List<String> errors = new ArrayList<>();
             List<Measurement> out = new ArrayList<>();
@@ -283,7 +284,7 @@ public final class NetPingPongProbe implements Probe {
                         ctx,
                         e.getMessage());
             }
-            Histogram rtt = new Histogram(3);
+            Histogram rtt = Histograms.latency();
             String error = null;
             String stoppedBy = timing.cutByBudget() ? "budget" : "duration";
             try (c) {
@@ -336,7 +337,7 @@ public final class NetPingPongProbe implements Probe {
             long nextProgressNs = beginNs + NetSupport.PROGRESS_PERIOD_NS;
             long plannedNs = beginNs;
             long sequence = 0;
-            Histogram warmup = new Histogram(3);
+            Histogram warmup = Histograms.latency();
             try {
                 while (true) {
                     if (gapNs > 0) {

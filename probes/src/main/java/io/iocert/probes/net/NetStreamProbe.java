@@ -4,6 +4,7 @@ import io.iocert.probes.NanoClock;
 import io.iocert.probes.Probe;
 import io.iocert.probes.ProbeContext;
 import io.iocert.probes.ProbeException;
+import io.iocert.probes.measure.Crew;
 import io.iocert.probes.measure.IntervalTracker;
 import io.iocert.results.Coordinated;
 import io.iocert.results.IntervalSeries;
@@ -22,14 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.SplittableRandom;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -208,30 +202,22 @@ public final class NetStreamProbe implements Probe {
         }
 
         List<Measurement> run() throws InterruptedException, ProbeException {
-            AtomicInteger n = new AtomicInteger();
-            ExecutorService pool = Executors.newFixedThreadPool(streams.size(), r -> {
-                Thread t = new Thread(r, "iocert-net.stream-" + n.getAndIncrement());
-                t.setDaemon(true);
-                return t;
-            });
-            CountDownLatch ready = new CountDownLatch(streams.size());
-            CountDownLatch go = new CountDownLatch(1);
             long[] origin = new long[1];
-            List<Future<?>> futures = new ArrayList<>();
+            List<Crew.Member<Void>> members = new ArrayList<>();
             SplittableRandom seeds = new SplittableRandom();
+            for (Stream s : streams) {
+                ByteBuffer buf = s.send
+                        ? NetSupport.randomBuffer(bufferSize, seeds.split())
+                        : ByteBuffer.allocateDirect(bufferSize);
+                members.add(() -> {
+                    work(s, buf, origin[0]);
+                    return null;
+                });
+            }
+            // The workers watch firstError, not the crew's flag: a failed stream stops the others.
+            Crew<Void> crew = Crew.start("net.stream", members, new AtomicBoolean());
             try {
-                for (Stream s : streams) {
-                    ByteBuffer buf = s.send
-                            ? NetSupport.randomBuffer(bufferSize, seeds.split())
-                            : ByteBuffer.allocateDirect(bufferSize);
-                    futures.add(pool.submit(() -> {
-                        ready.countDown();
-                        go.await();
-                        work(s, buf, origin[0]);
-                        return null;
-                    }));
-                }
-                ready.await();
+                crew.awaitPrepared();
                 long beginNs = clock.nanoTime();
                 origin[0] = beginNs + timing.warmupNs();
                 originEpochNs =
@@ -240,38 +226,23 @@ public final class NetStreamProbe implements Probe {
                     s.tracker = new IntervalTracker(origin[0], interval);
                     s.lastNs = beginNs;
                 }
-                go.countDown();
-                waitAll(futures, beginNs);
+                crew.release();
+                crew.awaitAll(NetSupport.PROGRESS_PERIOD_NS, () -> {
+                    long now = clock.nanoTime();
+                    double fraction = Math.min(1, (double) (now - beginNs) / Math.max(1, timing.totalNs()));
+                    double rate = moved.get() * 1e9 / Math.max(1, now - beginNs);
+                    context.progress()
+                            .update(
+                                    requirement.id(),
+                                    fraction,
+                                    Quantity.bytesPerSecond(rate).format() + " over " + streams.size() + " streams");
+                });
             } finally {
+                // Closing the connections first ends any worker still blocked on its socket.
                 streams.forEach(s -> s.connection.close());
-                pool.shutdownNow();
-                pool.awaitTermination(10, TimeUnit.SECONDS);
+                crew.close();
             }
             return measurements(origin[0]);
-        }
-
-        private void waitAll(List<Future<?>> futures, long beginNs) throws InterruptedException, ProbeException {
-            for (Future<?> f : futures) {
-                while (true) {
-                    try {
-                        f.get(NetSupport.PROGRESS_PERIOD_NS, TimeUnit.NANOSECONDS);
-                        break;
-                    } catch (TimeoutException e) {
-                        long now = clock.nanoTime();
-                        double fraction = Math.min(1, (double) (now - beginNs) / Math.max(1, timing.totalNs()));
-                        double rate = moved.get() * 1e9 / Math.max(1, now - beginNs);
-                        context.progress()
-                                .update(
-                                        requirement.id(),
-                                        fraction,
-                                        Quantity.bytesPerSecond(rate).format() + " over " + streams.size()
-                                                + " streams");
-                    } catch (ExecutionException e) {
-                        throw new ProbeException(
-                                "a net.stream worker failed: " + PeerServer.describe(e.getCause()), e.getCause());
-                    }
-                }
-            }
         }
 
         /** Moves data on one stream until the measured time is over; a failure stops every stream. */
