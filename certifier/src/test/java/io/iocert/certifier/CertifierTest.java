@@ -63,7 +63,8 @@ class CertifierTest {
         assertEquals(Verdict.INCONCLUSIVE, p99.verdict());
         assertEquals(
                 "p99 = 1 ms [1, 5] vs <= 2 ms: inconclusive; the estimate sits on the threshold:"
-                        + " no practical number of samples would settle it",
+                        + " no practical number of samples would settle it; 100 of 10,000 samples above 2 ms,"
+                        + " the worst 5 ms",
                 p99.reason());
         assertEquals(NodeVerdict.NOT_ELIGIBLE, report.verdict());
     }
@@ -123,7 +124,11 @@ class CertifierTest {
 
         assertEquals(Verdict.INCONCLUSIVE, v.verdict());
         // The smallest total whose binomial upper rank falls below the 98% of values at 0.5 ms.
-        assertTrue(v.reason().endsWith("inconclusive; about 1,900 more samples needed"), v.reason());
+        assertTrue(
+                v.reason()
+                        .endsWith("inconclusive; about 1,900 more samples needed; 40 of 2,000 samples above 1 ms,"
+                                + " the worst 4 ms"),
+                v.reason());
 
         // And that many, in the same proportions, do settle it.
         var more = histogram(3_822, MS / 2);
@@ -398,5 +403,31 @@ class CertifierTest {
                         NodeVerdict.NOT_ELIGIBLE.exitCode(),
                         NodeVerdict.INCONCLUSIVE.exitCode(),
                         NodeVerdict.ERROR.exitCode()));
+    }
+
+    @Test
+    void shouldCountTheValuesOnTheForbiddenSideOfTheThreshold() {
+        double[] v = new double[100];
+        java.util.Arrays.fill(v, 500e6);
+        v[40] = 5e6;
+        v[41] = 12e6;
+        v[42] = 20e6; // at the threshold: allowed by ">="
+        var sample = io.iocert.certifier.stats.Sample.of(throughput("w", ProbeType.FS_WRITE, v))
+                .orElseThrow();
+        var atLeast = expect(Metric.THROUGHPUT, "p10", ">= 20 MB/s");
+        assertEquals(
+                "; 2 of 100 intervals below 20 MB/s, the worst 5 MB/s",
+                Certifier.beyond(sample, atLeast, io.iocert.spec.Dimension.DATA_RATE));
+        assertEquals(
+                "",
+                Certifier.beyond(
+                        sample, expect(Metric.THROUGHPUT, "p10", ">= 1 MB/s"), io.iocert.spec.Dimension.DATA_RATE));
+        var h = histogram(6_000, MS);
+        h.recordValueWithCount(23 * MS, 3);
+        var jitter = io.iocert.certifier.stats.Sample.of(latency("j", ProbeType.COMPUTE_JITTER, h))
+                .orElseThrow();
+        assertEquals(
+                "; 3 of 6,003 samples above 20 ms, the worst 23 ms",
+                Certifier.beyond(jitter, expect(Metric.HICCUP, "p99", "<= 20 ms"), io.iocert.spec.Dimension.DURATION));
     }
 }
