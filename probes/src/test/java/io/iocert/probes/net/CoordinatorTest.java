@@ -65,7 +65,10 @@ class CoordinatorTest {
                     long late = EpochClock.nowNs() - started;
                     byte[] reply =
                             (name + ":" + new String(a.get(), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
-                    assertTrue(late >= 0 && late < 50_000_000L, "woke " + late + " ns after the start");
+                    // Never before the start; the bound on lateness is loose, as a machine busy with
+                    // other builds woke a participant more than 50 ms late (the start's precision is
+                    // what the clock-offset assertions check).
+                    assertTrue(late >= 0 && late < 1_000_000_000L, "woke " + late + " ns after the start");
                     c.sendResult(reply);
                 }
                 return started;

@@ -107,7 +107,11 @@ class NetProbesTest {
         assertTrue(
                 m.samples() >= 95 && m.samples() <= 101,
                 "expected about 100 messages at 200/s in 0.5 s, got " + m.samples());
-        assertEquals(m.samples() * 2, Double.parseDouble(m.context().get("achievedRate")), 0.01);
+        // Messages the loop could not send in time (a busy machine: the CI-like run above had 12 of
+        // 100) count in samples at the time they waited, not in the achieved rate.
+        long unsent = Long.parseLong(m.context().getOrDefault("unsentPlanned", "0"));
+        assertEquals((m.samples() - unsent) * 2, Double.parseDouble(m.context().get("achievedRate")), 0.01);
+        assertTrue(unsent < m.samples() / 2, "most messages made the round trip in time: " + m.context());
     }
 
     @Test
