@@ -3,7 +3,7 @@
  * rounds combined, coordinated merging and atomic writes.
  */
 module io.iocert.results {
-    requires transitive io.iocert.spec;
+    requires io.iocert.spec; // used inside; no spec type in the exported signatures
     // Measurements carry HdrHistogram's Histogram. The jar has no module name of its own, so this
     // is the name derived from its file (docs/architecture.md, "The sealed surface").
     requires transitive HdrHistogram;
