@@ -18,6 +18,7 @@ import io.iocert.probes.ProbeException;
 import io.iocert.probes.Probes;
 import io.iocert.probes.StartBarrier;
 import io.iocert.probes.UnusableInputException;
+import io.iocert.results.LookPlan;
 import io.iocert.results.Measurement;
 import io.iocert.results.Result;
 import io.iocert.results.Rounds;
@@ -358,15 +359,11 @@ final class ProbeRunner {
         return out;
     }
 
+    /** A first round's measurements get the plan's first look; later ones were moved on by {@link Rounds#combine}. */
     private static List<Measurement> withLooks(List<Measurement> ms) {
-        List<Measurement> out = new ArrayList<>();
-        for (Measurement m : ms) {
-            Map<String, String> ctx = new LinkedHashMap<>(m.context());
-            ctx.putIfAbsent(Rounds.ROUNDS, "1"); // later rounds: counted by Rounds.combine
-            ctx.put(Rounds.MAX_ROUNDS, Integer.toString(MAX_ROUNDS));
-            out.add(m.withContext(ctx));
-        }
-        return out;
+        return ms.stream()
+                .map(m -> m.looks() == null ? m.withLooks(LookPlan.first(MAX_ROUNDS)) : m)
+                .toList();
     }
 
     /** The requirement with the interval length the first round chose, when the probe lets the spec fix it. */
