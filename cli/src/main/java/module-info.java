@@ -1,6 +1,7 @@
 /** The iocert command: the one module that prints and exits, and nobody's dependency: it exports nothing. */
 module io.iocert.cli {
     requires io.iocert.probes;
+    requires io.iocert.runner;
     requires io.iocert.store;
     requires com.fasterxml.jackson.core;
     requires com.fasterxml.jackson.databind;

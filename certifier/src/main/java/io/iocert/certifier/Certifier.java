@@ -43,7 +43,7 @@ public final class Certifier {
 
     /**
      * Certifies a result. A measurement from adaptive probing records how many looks it took
-     * ({@link Looks#of}); its statistics are judged with the error allowance that look had left,
+     * ({@link Measurement#looks()}, {@link Looks#of}); its statistics are judged with the error allowance that look had left,
      * so the verdict is the one the run reached.
      */
     public static Report certify(Spec spec, Result result) {
@@ -78,7 +78,7 @@ public final class Certifier {
                 continue;
             }
             for (Measurement x : judged) {
-                Looks at = looks.orElseGet(() -> Looks.of(x.context()));
+                Looks at = looks.orElseGet(() -> Looks.of(x.looksIfPresent()));
                 String variant = judged.size() > 1 ? variant(x) : null;
                 double confidence = at.confidenceAt(r.confidence());
                 List<IntervalSeries.Regime> found = e.metric().sampling() == Metric.Sampling.PER_INTERVAL

@@ -4,6 +4,7 @@ import io.iocert.certifier.stats.Estimate;
 import io.iocert.certifier.stats.Estimators;
 import io.iocert.certifier.stats.Sample;
 import io.iocert.results.IntervalSeries;
+import io.iocert.results.LookPlan;
 import io.iocert.results.Measurement;
 import io.iocert.results.Result;
 import io.iocert.spec.Statistic;
@@ -105,7 +106,22 @@ public record Evidence(
                 m.intervals(),
                 confidence,
                 m.workload(),
-                m.context());
+                conditions(m));
+    }
+
+    /**
+     * The measurement's context with its look plan beside it, under the names the plan had when
+     * it was context ({@code rounds}, {@code maxRounds}): the report lists both among the
+     * conditions the measurement was taken under, as it did before the plan had its own member.
+     */
+    static Map<String, String> conditions(Measurement m) {
+        if (m.looks() == null) {
+            return m.context();
+        }
+        Map<String, String> all = new LinkedHashMap<>(m.context());
+        all.put(LookPlan.V1_ROUNDS, Integer.toString(m.looks().round()));
+        all.put(LookPlan.V1_MAX_ROUNDS, Integer.toString(m.looks().maxRounds()));
+        return all;
     }
 
     /** The measurement a verdict judged: same id and metric, and the same variant among several. */

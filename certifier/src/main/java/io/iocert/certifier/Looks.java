@@ -1,7 +1,7 @@
 package io.iocert.certifier;
 
-import io.iocert.results.Rounds;
-import java.util.Map;
+import io.iocert.results.LookPlan;
+import java.util.Optional;
 
 /**
  * Where a verdict stands in a sequence of looks at growing data, and how much of the error
@@ -25,17 +25,11 @@ public record Looks(int look, int maxLooks, boolean finalLook) {
     public static final Looks SINGLE = new Looks(1, 1, true);
 
     /**
-     * The final look a measurement records in its context ({@code rounds} of {@code maxRounds},
-     * written by adaptive probing), or {@link #SINGLE} when it records none.
+     * The final look a measurement's plan records (round {@code round} of {@code maxRounds},
+     * written by adaptive probing), or {@link #SINGLE} when it has none.
      */
-    public static Looks of(Map<String, String> context) {
-        try {
-            int max = Integer.parseInt(context.getOrDefault(Rounds.MAX_ROUNDS, "1"));
-            int look = Integer.parseInt(context.getOrDefault(Rounds.ROUNDS, "1"));
-            return max >= 1 && look >= 1 && look <= max ? new Looks(look, max, true) : SINGLE;
-        } catch (NumberFormatException e) {
-            return SINGLE;
-        }
+    public static Looks of(Optional<LookPlan> plan) {
+        return plan.map(p -> new Looks(p.round(), p.maxRounds(), true)).orElse(SINGLE);
     }
 
     public Looks {

@@ -23,6 +23,7 @@ import io.iocert.results.Result;
 import io.iocert.results.ResultCodec;
 import io.iocert.results.ResultFormatException;
 import io.iocert.results.ToolVersion;
+import io.iocert.runner.RunConfig;
 import io.iocert.spec.Coordination;
 import io.iocert.spec.Expectation;
 import io.iocert.spec.Requirement;
@@ -148,7 +149,9 @@ final class CoordinateCommand implements Command {
         Optional<Signing> signing = Signing.of(line);
         Optional<io.iocert.store.StoreLocation> store = Stores.checkedForRecording(line);
         Path specFile = Path.of(line.getOptionValue("spec"));
-        Spec spec = Inputs.spec(line, err);
+        // --confidence and --budget over the spec's own; the coordinator probes nothing itself, and
+        // each participant runs its requirement in one round.
+        Spec spec = Inputs.runConfig(line, err, RunConfig.Plan.ONE_ROUND).spec();
         String specText = new String(SpecLoader.canonicalJson(specFile), StandardCharsets.UTF_8);
         List<Requirement> coordinated = spec.requirements().stream()
                 .filter(r -> r.coordinated().isPresent())

@@ -3,9 +3,10 @@ package io.iocert.cli;
 import io.iocert.cli.oci.ImageException;
 import io.iocert.cli.oci.ImageRef;
 import io.iocert.cli.oci.SpecImages;
+import io.iocert.runner.RunConfig;
 import io.iocert.spec.Dimension;
+import io.iocert.spec.ProbeType;
 import io.iocert.spec.Quantity;
-import io.iocert.spec.Requirement;
 import io.iocert.spec.Spec;
 import io.iocert.spec.SpecException;
 import io.iocert.spec.SpecLoader;
@@ -16,7 +17,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
 import org.apache.commons.cli.CommandLine;
 
 /** Reading and checking what the user gave on the command line. */
@@ -30,32 +33,56 @@ final class Inputs {
 
     private Inputs() {}
 
-    /** The spec named by --spec, or the bundled default; --confidence and --budget applied. */
-    static Spec spec(CommandLine line, PrintStream err) throws SpecException, UsageException, ImageException {
-        Spec spec;
+    /**
+     * The configuration of a run by {@code plan}: the spec named by --spec (or the bundled
+     * default) over the defaults, and the flags ({@link #overrides}) over both.
+     */
+    static RunConfig runConfig(CommandLine line, PrintStream err, RunConfig.Plan plan)
+            throws SpecException, ImageException, UsageException {
+        Spec spec = spec(line, err);
+        return RunConfig.of(spec, overrides(line), plan);
+    }
+
+    /** The spec named by --spec, or the bundled default, as written. */
+    private static Spec spec(CommandLine line, PrintStream err) throws SpecException, ImageException {
         if (line.hasOption("spec")) {
-            spec = spec(line.getOptionValue("spec"), err);
-        } else {
-            spec = SpecLoader.parse(bundledSpecText(), BUNDLED_SPEC + " (bundled)");
+            return spec(line.getOptionValue("spec"), err);
         }
-        Double confidence = line.hasOption("confidence") ? confidence(line.getOptionValue("confidence")) : null;
-        Duration budget = line.hasOption("budget") ? duration("--budget", line.getOptionValue("budget")) : null;
-        if (confidence == null && budget == null) {
-            return spec;
-        }
-        List<Requirement> rs = spec.requirements().stream()
-                .map(r ->
-                        r.with(confidence != null ? confidence : r.confidence(), budget != null ? budget : r.budget()))
-                .toList();
-        return new Spec(
-                spec.version(),
-                spec.name(),
-                spec.description(),
-                confidence != null ? confidence : spec.confidence(),
-                budget != null ? budget : spec.budget(),
-                spec.filesystemPath(),
-                rs,
-                spec.sha256());
+        return SpecLoader.parse(bundledSpecText(), BUNDLED_SPEC + " (bundled)");
+    }
+
+    /**
+     * The top layer of a run's configuration: --fs-path, --confidence, --budget and --max-bytes,
+     * each where the command has it and the user gave it. Values are checked here, so a bad one
+     * is a usage error naming its flag.
+     */
+    static RunConfig.Overrides overrides(CommandLine line) throws UsageException {
+        OptionalDouble confidence = line.hasOption("confidence")
+                ? OptionalDouble.of(confidence(line.getOptionValue("confidence")))
+                : OptionalDouble.empty();
+        Optional<Duration> budget = line.hasOption("budget")
+                ? Optional.of(duration("--budget", line.getOptionValue("budget")))
+                : Optional.empty();
+        OptionalLong maxBytes = maxBytes(line);
+        Optional<Path> fsPath =
+                line.hasOption("fs-path") ? Optional.of(Path.of(line.getOptionValue("fs-path"))) : Optional.empty();
+        return new RunConfig.Overrides(fsPath, confidence, budget, maxBytes);
+    }
+
+    /**
+     * The filesystem probes' directory, as {@code config} resolved it (--fs-path, else the
+     * spec's filesystem.path, else the current directory); checked now, and named after where it
+     * came from, when the spec has filesystem requirements.
+     */
+    static Path fsPath(RunConfig config) throws UsageException {
+        String from = switch (config.fsPathFrom()) {
+            case OVERRIDES -> "--fs-path";
+            case SPEC -> "the spec's filesystem.path";
+            case DEFAULTS -> "the current directory";
+        };
+        boolean needsFs =
+                config.spec().requirements().stream().anyMatch(r -> r.probe().family() == ProbeType.Family.FS);
+        return needsFs ? directory(from, config.fsPath()) : config.fsPath();
     }
 
     /**
@@ -111,15 +138,15 @@ final class Inputs {
     }
 
     /** --max-bytes as bytes, if given. */
-    static java.util.OptionalLong maxBytes(CommandLine line) throws UsageException {
+    private static OptionalLong maxBytes(CommandLine line) throws UsageException {
         if (!line.hasOption("max-bytes")) {
-            return java.util.OptionalLong.empty();
+            return OptionalLong.empty();
         }
         String text = line.getOptionValue("max-bytes");
         try {
             Quantity q = Quantity.parse(text, Dimension.DATA_SIZE);
             if (q.value() >= 1) {
-                return java.util.OptionalLong.of(q.longValue());
+                return OptionalLong.of(q.longValue());
             }
             throw new UsageException("--max-bytes '" + text + "' must be at least 1 B");
         } catch (Quantity.UnitException e) {

@@ -12,6 +12,8 @@ import io.iocert.probes.net.JoinClient;
 import io.iocert.results.Measurement;
 import io.iocert.results.Result;
 import io.iocert.results.ResultCodec;
+import io.iocert.runner.ProbeRunner;
+import io.iocert.runner.RunConfig;
 import io.iocert.spec.Requirement;
 import io.iocert.spec.Spec;
 import io.iocert.spec.SpecException;
@@ -26,7 +28,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 
@@ -112,7 +113,7 @@ final class JoinCommand implements Command {
                             + " '-', starting with a letter or digit)");
         }
         Duration wait = line.hasOption("wait") ? Inputs.duration("--wait", line.getOptionValue("wait")) : DEFAULT_WAIT;
-        OptionalLong maxBytes = Inputs.maxBytes(line);
+        RunConfig.Overrides overrides = Inputs.overrides(line);
         JoinClient.PartnerListener listener = listener(line, address.token().isPresent(), err);
         int requirements = 0;
         try (JoinClient client = connect(address, name, wait, listener)) {
@@ -125,10 +126,13 @@ final class JoinCommand implements Command {
             Optional<byte[]> next;
             while ((next = client.nextAssignment(wait)).isPresent()) {
                 Assignment a;
+                RunConfig config;
                 Path fsPath;
                 try {
                     a = Assignment.parse(next.get(), address.token());
-                    fsPath = fsPath(line, a.spec());
+                    // One round: every node of a coordinated run probes for the same time.
+                    config = RunConfig.of(a.spec(), overrides, RunConfig.Plan.ONE_ROUND);
+                    fsPath = Inputs.fsPath(config);
                 } catch (ProbeException | UsageException e) {
                     // Tell the coordinator why, so its ERROR names this node and the reason.
                     client.giveUp(name + " cannot run the assignment: " + e.getMessage());
@@ -143,7 +147,7 @@ final class JoinCommand implements Command {
                                                 .map(x -> "'" + x.requirement().id() + "'")
                                                 .toList())
                                 + " in " + fsPath);
-                Result result = runAll(a, fsPath, maxBytes, () -> client.armedThenAwaitStart(wait), err);
+                Result result = runAll(a, config, () -> client.armedThenAwaitStart(wait), err);
                 for (Measurement m : result.measurements()) {
                     if (m.error() != null) {
                         err.println(Main.shown("iocert: " + m.id() + " " + m.metric() + ": " + m.error()));
@@ -165,14 +169,13 @@ final class JoinCommand implements Command {
      * barrier, so the coordinator hears ready once and starts them together; one result holds
      * every measurement.
      */
-    private static Result runAll(
-            Assignment a, Path fsPath, OptionalLong maxBytes, io.iocert.probes.StartBarrier start, PrintStream err)
+    private static Result runAll(Assignment a, RunConfig config, io.iocert.probes.StartBarrier start, PrintStream err)
             throws Exception {
         String runId = ProbeCommand.runId();
         if (a.requirements().size() == 1) {
             Assignment.Part p = a.requirements().get(0);
-            return new ProbeRunner(fsPath, runId, Optional.empty(), TerminalProgress.forConsole(err), maxBytes, false)
-                    .runCoordinated(a.spec(), p.requirement(), start, a.placement(), p.partners());
+            return new ProbeRunner(config, runId, TerminalProgress.forConsole(err))
+                    .runCoordinated(p.requirement(), start, a.placement(), p.partners());
         }
         GroupBarrier barrier = new GroupBarrier(a.requirements().size(), start);
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
@@ -184,12 +187,10 @@ final class JoinCommand implements Command {
                 // One progress line is enough; the others run quietly.
                 TerminalProgress progress =
                         i == 0 ? TerminalProgress.forConsole(err) : new TerminalProgress(err, false);
-                ProbeRunner runner =
-                        new ProbeRunner(fsPath, runId + "-" + i, Optional.empty(), progress, maxBytes, false);
+                ProbeRunner runner = new ProbeRunner(config, runId + "-" + i, progress);
                 futures.add(pool.submit(() -> {
                     try {
-                        return runner.runCoordinated(
-                                a.spec(), p.requirement(), barrier.member(), a.placement(), p.partners());
+                        return runner.runCoordinated(p.requirement(), barrier.member(), a.placement(), p.partners());
                     } finally {
                         barrier.leave();
                     }
@@ -289,11 +290,6 @@ final class JoinCommand implements Command {
                 Thread.sleep(500);
             }
         }
-    }
-
-    /** The fs-path: --fs-path, else the spec's filesystem.path, else the current directory (checked). */
-    private static Path fsPath(CommandLine line, Spec spec) throws UsageException {
-        return ProbeCommand.fsPath(line, spec);
     }
 
     private static String hostName() {

@@ -6,8 +6,8 @@ import io.iocert.results.AtomicFiles;
 import io.iocert.results.Measurement;
 import io.iocert.results.Result;
 import io.iocert.results.ResultCodec;
-import io.iocert.spec.ProbeType;
-import io.iocert.spec.Spec;
+import io.iocert.runner.ProbeRunner;
+import io.iocert.runner.RunConfig;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,18 +81,11 @@ final class ProbeCommand implements Command {
         if (Files.exists(target)) {
             throw new UsageException("--out " + target + " already exists; iocert does not overwrite results");
         }
-        Spec spec = Inputs.spec(line, err);
-        Path fsPath = fsPath(line, spec);
+        RunConfig config = Inputs.runConfig(line, err, RunConfig.Plan.ONE_ROUND);
+        Inputs.fsPath(config);
         Result result;
-        try (PeerChoice peer = PeerChoice.of(line, spec)) {
-            result = new ProbeRunner(
-                            fsPath,
-                            runId(),
-                            peer.peer(),
-                            TerminalProgress.forConsole(err),
-                            Inputs.maxBytes(line),
-                            false)
-                    .run(spec);
+        try (PeerChoice peer = PeerChoice.of(line, config.spec())) {
+            result = new ProbeRunner(config.withPeer(peer.peer()), runId(), TerminalProgress.forConsole(err)).run();
         }
         AtomicFiles.write(target, ResultCodec.toJson(result), false);
         long failed =
@@ -114,26 +107,6 @@ final class ProbeCommand implements Command {
                             + line.getArgList().get(0) + "'",
                     "see 'iocert " + command + " --help'");
         }
-    }
-
-    /**
-     * The filesystem probes' directory: --fs-path, else the spec's filesystem.path, else the
-     * current directory; checked now when the spec has filesystem requirements.
-     */
-    static Path fsPath(CommandLine line, Spec spec) throws UsageException {
-        String flag = "--fs-path";
-        Path p;
-        if (line.hasOption("fs-path")) {
-            p = Path.of(line.getOptionValue("fs-path"));
-        } else if (spec.filesystemPath().isPresent()) {
-            p = spec.filesystemPath().get();
-            flag = "the spec's filesystem.path";
-        } else {
-            p = Path.of("").toAbsolutePath();
-            flag = "the current directory";
-        }
-        boolean needsFs = spec.requirements().stream().anyMatch(r -> r.probe().family() == ProbeType.Family.FS);
-        return needsFs ? Inputs.directory(flag, p) : p;
     }
 
     /** A run id: UTC timestamp plus random bits, so concurrent runs never share a directory. */

@@ -11,7 +11,8 @@ import io.iocert.results.CsvExport;
 import io.iocert.results.HlogExport;
 import io.iocert.results.Result;
 import io.iocert.results.ResultCodec;
-import io.iocert.spec.Spec;
+import io.iocert.runner.ProbeRunner;
+import io.iocert.runner.RunConfig;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -78,33 +79,26 @@ final class RunCommand implements Command {
     public int run(CommandLine line, PrintStream out, PrintStream err) throws Exception {
         ProbeCommand.rejectArguments(line, name());
         Optional<Signing> signing = Signing.of(line);
-        Spec spec = Inputs.spec(line, err);
+        // Adaptive: statistics the budget cannot settle are warned of before probing and after a first round;
+        // verdicts unchanged.
+        RunConfig config = Inputs.runConfig(line, err, RunConfig.Plan.ADAPTIVE);
         ReportFormat format = Outputs.format(line);
-        Path fsPath = ProbeCommand.fsPath(line, spec);
+        Inputs.fsPath(config);
         Path dir = Outputs.runDirectory(line);
         Optional<io.iocert.store.StoreLocation> store = Stores.checkedForRecording(line);
 
-        TerminalProgress progress = TerminalProgress.forConsole(err);
         Result result;
-        try (PeerChoice peer = PeerChoice.of(line, spec)) {
-            // Statistics the budget cannot settle: warned of before probing and after a first round; verdicts
-            // unchanged.
+        try (PeerChoice peer = PeerChoice.of(line, config.spec())) {
             result = new ProbeRunner(
-                            fsPath,
-                            ProbeCommand.runId(),
-                            peer.peer(),
-                            progress,
-                            Inputs.maxBytes(line),
-                            true,
-                            warning -> err.println("iocert: warning: " + warning))
-                    .run(spec);
+                            config.withPeer(peer.peer()), ProbeCommand.runId(), TerminalProgress.forConsole(err))
+                    .run();
         }
         byte[] document = ResultCodec.toJson(result);
         AtomicFiles.write(dir.resolve(RESULT_FILE), document, false);
         AtomicFiles.write(dir.resolve("result.csv"), CsvExport.toCsv(result), false);
         AtomicFiles.write(dir.resolve("result.hlog"), HlogExport.toHlog(result), false);
 
-        Report verdicts = Certifier.certify(spec, result);
+        Report verdicts = Certifier.certify(config.spec(), result);
         Report report = verdicts.withEvidence(Evidence.of(verdicts, result));
         List<Report> one = List.of(report);
         for (ReportFormat f : ReportFormat.values()) {

@@ -2,6 +2,7 @@ package io.iocert.cli;
 
 import io.iocert.certifier.Feasibility;
 import io.iocert.cli.oci.ImageException;
+import io.iocert.runner.ProbeRunner;
 import io.iocert.spec.Printable;
 import io.iocert.spec.Requirement;
 import io.iocert.spec.Spec;

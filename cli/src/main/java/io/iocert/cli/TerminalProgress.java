@@ -1,14 +1,15 @@
 package io.iocert.cli;
 
-import io.iocert.probes.ProgressListener;
+import io.iocert.runner.RunListener;
 import java.io.PrintStream;
 import java.util.Locale;
 
 /**
  * A live progress line on a terminal; silent when output is not a terminal, so logs and CI
- * transcripts stay clean. Updates are rate-limited to ten a second.
+ * transcripts stay clean. Updates are rate-limited to ten a second. Warnings are printed
+ * whether or not the line is live.
  */
-final class TerminalProgress implements ProgressListener {
+final class TerminalProgress implements RunListener {
     private final PrintStream err;
     private final boolean live;
     private long lastNs;
@@ -23,7 +24,8 @@ final class TerminalProgress implements ProgressListener {
         return new TerminalProgress(err, System.console() != null && System.getenv("CI") == null);
     }
 
-    void start(String requirementId, String probe) {
+    @Override
+    public void start(String requirementId, String probe) {
         if (live) {
             clear();
             err.print("probing " + requirementId + " (" + probe + ")");
@@ -49,11 +51,17 @@ final class TerminalProgress implements ProgressListener {
     }
 
     /** Removes the live line. */
-    synchronized void clear() {
+    @Override
+    public synchronized void clear() {
         if (live && dirty) {
             err.print("\r\033[K");
             err.flush();
             dirty = false;
         }
+    }
+
+    @Override
+    public void warn(String message) {
+        err.println("iocert: warning: " + message);
     }
 }

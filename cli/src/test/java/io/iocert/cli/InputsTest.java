@@ -3,6 +3,7 @@ package io.iocert.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.iocert.runner.RunConfig;
 import io.iocert.spec.Spec;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -32,11 +33,13 @@ class InputsTest {
         options.addOption(Option.builder().longOpt("spec").hasArg().build());
         options.addOption(Option.builder().longOpt("confidence").hasArg().build());
         options.addOption(Option.builder().longOpt("budget").hasArg().build());
-        Spec spec = Inputs.spec(
-                new DefaultParser().parse(options, new String[] {
-                    "--spec", file.toString(), "--confidence", "0.9", "--budget", "30s"
-                }),
-                new PrintStream(PrintStream.nullOutputStream()));
+        Spec spec = Inputs.runConfig(
+                        new DefaultParser().parse(options, new String[] {
+                            "--spec", file.toString(), "--confidence", "0.9", "--budget", "30s"
+                        }),
+                        new PrintStream(PrintStream.nullOutputStream()),
+                        RunConfig.Plan.ONE_ROUND)
+                .spec();
 
         assertEquals(0.9, spec.requirements().get(0).confidence());
         assertTrue(spec.requirements().get(0).sustained());

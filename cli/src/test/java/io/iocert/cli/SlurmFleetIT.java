@@ -138,7 +138,7 @@ class SlurmFleetIT {
                     .trim();
             assertTrue(published.matches(cluster.nodeAddrs.get(next).replace(".", "\\.") + ":\\d+"), published);
             JsonNode result = json(shared.resolve("results/" + node + "/result.json"));
-            assertEquals("iocert-result/1", result.get("format").asText());
+            assertEquals("iocert-result/2", result.get("format").asText());
             assertEquals(
                     published,
                     measurement(result, "ring-rtt").at("/context/peer").asText(),

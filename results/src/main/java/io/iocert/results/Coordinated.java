@@ -260,7 +260,8 @@ public final class Coordinated {
                         new IntervalSeries(aligned.intervalNs, part),
                         m.blocks(),
                         ctx,
-                        m.error());
+                        m.error(),
+                        m.looks());
             }
             perNode.add(node);
         }
@@ -290,7 +291,8 @@ public final class Coordinated {
                         new IntervalSeries(aligned.intervalNs, part),
                         m.blocks(),
                         ctx,
-                        m.error());
+                        m.error(),
+                        m.looks());
             }
             perNode.add(pair);
         }

@@ -17,7 +17,9 @@ import org.HdrHistogram.Histogram;
  * computed from: operations for histogram metrics, intervals for interval metrics.
  * {@code context} carries facts that qualify the measurement (filesystem type, "cacheAffected",
  * "peer": "loopback"). {@code error} is set when the probe failed; what was measured before
- * the failure is kept.
+ * the failure is kept. {@code looks}, when present, says after which round of adaptive probing
+ * the measurement was taken and how many the plan allowed ({@link LookPlan}); null for a
+ * measurement probed in one go.
  */
 public record Measurement(
         String id,
@@ -31,7 +33,8 @@ public record Measurement(
         IntervalSeries intervals,
         BlockSeries blocks,
         Map<String, String> context,
-        String error) {
+        String error,
+        LookPlan looks) {
 
     public Measurement {
         Objects.requireNonNull(id, "id");
@@ -40,6 +43,23 @@ public record Measurement(
         Objects.requireNonNull(unit, "unit");
         workload = Collections.unmodifiableMap(new LinkedHashMap<>(workload));
         context = Collections.unmodifiableMap(new LinkedHashMap<>(context));
+    }
+
+    /** A measurement without a look plan: probed in one go. */
+    public Measurement(
+            String id,
+            String probe,
+            String metric,
+            String unit,
+            Map<String, Object> workload,
+            long samples,
+            Summary summary,
+            Histogram histogram,
+            IntervalSeries intervals,
+            BlockSeries blocks,
+            Map<String, String> context,
+            String error) {
+        this(id, probe, metric, unit, workload, samples, summary, histogram, intervals, blocks, context, error, null);
     }
 
     /** A measurement without time blocks. */
@@ -55,31 +75,46 @@ public record Measurement(
             IntervalSeries intervals,
             Map<String, String> context,
             String error) {
-        this(id, probe, metric, unit, workload, samples, summary, histogram, intervals, null, context, error);
+        this(id, probe, metric, unit, workload, samples, summary, histogram, intervals, null, context, error, null);
     }
 
     /** The same measurement with {@code blocks} attached. */
     public Measurement withBlocks(BlockSeries blocks) {
         return new Measurement(
-                id, probe, metric, unit, workload, samples, summary, histogram, intervals, blocks, context, error);
+                id, probe, metric, unit, workload, samples, summary, histogram, intervals, blocks, context, error,
+                looks);
     }
 
     /** The same measurement with {@code intervals} in place of its own. */
     public Measurement withIntervals(IntervalSeries intervals) {
         return new Measurement(
-                id, probe, metric, unit, workload, samples, summary, histogram, intervals, blocks, context, error);
+                id, probe, metric, unit, workload, samples, summary, histogram, intervals, blocks, context, error,
+                looks);
     }
 
     /** The same measurement with {@code context} in place of its own. */
     public Measurement withContext(Map<String, String> context) {
         return new Measurement(
-                id, probe, metric, unit, workload, samples, summary, histogram, intervals, blocks, context, error);
+                id, probe, metric, unit, workload, samples, summary, histogram, intervals, blocks, context, error,
+                looks);
     }
 
     /** The same measurement with {@code error} set (or cleared, with null). */
     public Measurement withError(String error) {
         return new Measurement(
-                id, probe, metric, unit, workload, samples, summary, histogram, intervals, blocks, context, error);
+                id, probe, metric, unit, workload, samples, summary, histogram, intervals, blocks, context, error,
+                looks);
+    }
+
+    /** The same measurement with {@code looks} as its plan (or none, with null). */
+    public Measurement withLooks(LookPlan looks) {
+        return new Measurement(
+                id, probe, metric, unit, workload, samples, summary, histogram, intervals, blocks, context, error,
+                looks);
+    }
+
+    public Optional<LookPlan> looksIfPresent() {
+        return Optional.ofNullable(looks);
     }
 
     public Optional<BlockSeries> blocksIfPresent() {

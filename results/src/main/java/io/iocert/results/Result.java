@@ -18,7 +18,13 @@ public record Result(
         Instant endedAt,
         List<Measurement> measurements) {
 
-    public static final String FORMAT = "iocert-result/1";
+    /** The format written: the look plan of adaptive probing is a typed member of each measurement. */
+    public static final String FORMAT = "iocert-result/2";
+    /**
+     * The first format, still read: the same document, with the look plan as the context strings
+     * {@code rounds} and {@code maxRounds} (see {@link LookPlan}).
+     */
+    public static final String FORMAT_V1 = "iocert-result/1";
 
     public Result {
         Objects.requireNonNull(format, "format");

@@ -21,9 +21,10 @@ import java.nio.file.attribute.BasicFileAttributes;
  * <h2>The JSON form</h2>
  * Keys come in a fixed order: {@code format, toolVersion, node, spec {name, sha256}, startedAt,
  * endedAt, measurements}; each measurement {@code id, probe, metric, unit, workload, samples,
- * summary, histogram, intervals, blocks, context, error}. {@code summary} and {@code histogram}
+ * summary, histogram, intervals, blocks, looks, context, error}. {@code summary} and {@code histogram}
  * are left out when null, {@code intervals} and {@code blocks} ({@code {blockNs, histograms[]}})
- * when null, {@code context} when empty, {@code error} when
+ * when null, {@code looks} ({@code {round, maxRounds}}) when the measurement has no look plan,
+ * {@code context} when empty, {@code error} when
  * null. Times are ISO-8601 UTC ({@code 2026-11-23T10:15:30.250Z}). Output is UTF-8, indented
  * by two spaces, {@code \n} line ends, a trailing newline; lists of scalars stay on one line.
  *
@@ -44,8 +45,10 @@ import java.nio.file.attribute.BasicFileAttributes;
  * decodes to does not.
  *
  * <h2>Reading</h2>
- * The reader accepts only {@value Result#FORMAT} documents and ignores members it does not
- * know. Every problem becomes a {@link ResultFormatException} whose message names the source,
+ * The reader accepts {@value Result#FORMAT} documents and {@value Result#FORMAT_V1} ones, whose
+ * look plan it takes from the context strings {@code rounds} and {@code maxRounds} (see
+ * {@link LookPlan}); either comes back as a {@value Result#FORMAT} result. It ignores members it
+ * does not know. Every problem becomes a {@link ResultFormatException} whose message names the source,
  * the field as a JSON path, what was found and what was expected. Files larger than 256 MiB are
  * refused before they are read.
  *

@@ -14,12 +14,16 @@ import org.HdrHistogram.Histogram;
  * Turns a parsed JSON tree into a {@link Result}, checking every field it reads. Each failure
  * names the document, the field as a JSON path ({@code measurements[2].summary.p99}), what was
  * found and what was expected. Members this version does not know are ignored, so later
- * additive v1 writers stay readable.
+ * additive writers of a version stay readable. An {@value Result#FORMAT_V1} document reads as
+ * the {@value Result#FORMAT} one it would be: its look plan moves from the context strings to
+ * the typed member ({@link #v1Looks}).
  */
 final class ResultJsonReader {
 
     private static final String HISTOGRAM = "a base64 HdrHistogram from encodeIntoCompressedByteBuffer";
     private static final String NUMBER_OR_NULL = "a number or null (null stands for NaN)";
+    /** The formats read, newest first, as messages name them. */
+    private static final String READS = Result.FORMAT + " or " + Result.FORMAT_V1;
 
     /** A boxed interval value and its list slot, as charged to the budget. */
     private static final long BYTES_PER_INTERVAL_VALUE = 24;
@@ -35,13 +39,13 @@ final class ResultJsonReader {
     Result read(JsonNode root) throws ResultFormatException {
         if (root == null || root.isMissingNode()) {
             throw new ResultFormatException(
-                    source + ": the document is empty; expected a JSON object with format " + Result.FORMAT);
+                    source + ": the document is empty; expected a JSON object with format " + READS);
         }
         if (!root.isObject()) {
-            throw new ResultFormatException(source + ": the document is " + describe(root)
-                    + "; expected a JSON object with format " + Result.FORMAT);
+            throw new ResultFormatException(
+                    source + ": the document is " + describe(root) + "; expected a JSON object with format " + READS);
         }
-        checkFormat(root.get("format"));
+        boolean v1 = checkFormat(root.get("format"));
         String toolVersion = text(root, "toolVersion", "toolVersion");
         NodeIdentity node = new NodeIdentity(scalarMap(object(root, "node", "node"), "node", false));
         JsonNode spec = object(root, "spec", "spec");
@@ -55,27 +59,30 @@ final class ResultJsonReader {
         }
         List<Measurement> measurements = new ArrayList<>(list.size());
         for (int i = 0; i < list.size(); i++) {
-            measurements.add(measurement(list.get(i), "measurements[" + i + "]"));
+            measurements.add(measurement(list.get(i), "measurements[" + i + "]", v1));
         }
         return new Result(Result.FORMAT, toolVersion, node, specName, specSha256, startedAt, endedAt, measurements);
     }
 
-    private void checkFormat(JsonNode format) throws ResultFormatException {
+    /** Whether the document is {@value Result#FORMAT_V1}; throws for a format this reader does not read. */
+    private boolean checkFormat(JsonNode format) throws ResultFormatException {
         if (format == null) {
             throw new ResultFormatException(
-                    source + ": format is missing; expected " + Result.FORMAT + " (is this an iocert result file?)");
+                    source + ": format is missing; expected " + READS + " (is this an iocert result file?)");
         }
         if (format.isTextual() && Result.FORMAT.equals(format.textValue())) {
-            return;
+            return false;
+        }
+        if (format.isTextual() && Result.FORMAT_V1.equals(format.textValue())) {
+            return true;
         }
         String hint = format.isTextual() && format.textValue().startsWith("iocert-result/")
-                ? " (written by a newer iocert? this one reads " + Result.FORMAT + ")"
+                ? " (written by a newer iocert? this one reads " + READS + ")"
                 : "";
-        throw new ResultFormatException(
-                source + ": format is " + describe(format) + "; expected " + Result.FORMAT + hint);
+        throw new ResultFormatException(source + ": format is " + describe(format) + "; expected " + READS + hint);
     }
 
-    private Measurement measurement(JsonNode m, String path) throws ResultFormatException {
+    private Measurement measurement(JsonNode m, String path, boolean v1) throws ResultFormatException {
         if (!m.isObject()) {
             throw mismatch(path, m, "a measurement object");
         }
@@ -127,8 +134,59 @@ final class ResultJsonReader {
             context = stringMap(c, path + ".context");
         }
         String error = textOrNull(m, "error", path + ".error");
+        LookPlan looks;
+        if (v1) {
+            looks = v1Looks(context);
+            if (looks != null) {
+                context = new LinkedHashMap<>(context);
+                context.remove(LookPlan.V1_ROUNDS);
+                context.remove(LookPlan.V1_MAX_ROUNDS);
+            }
+        } else {
+            looks = looks(m.get("looks"), path + ".looks");
+        }
         return new Measurement(
-                id, probe, metric, unit, workload, samples, summary, histogram, intervals, blocks, context, error);
+                id, probe, metric, unit, workload, samples, summary, histogram, intervals, blocks, context, error,
+                looks);
+    }
+
+    /**
+     * The look plan an {@value Result#FORMAT_V1} measurement kept in its context: {@code rounds}
+     * of {@code maxRounds}, either defaulting to 1 as the certifier of that version read them.
+     * Null when neither is there, or when they do not make a plan (not whole numbers, or more
+     * rounds than the plan allowed): that certifier judged such a measurement with the whole
+     * error allowance, as one without a plan is judged now, so the strings stay in the context
+     * as facts nobody reads.
+     */
+    static LookPlan v1Looks(Map<String, String> context) {
+        if (!context.containsKey(LookPlan.V1_ROUNDS) && !context.containsKey(LookPlan.V1_MAX_ROUNDS)) {
+            return null;
+        }
+        try {
+            int max = Integer.parseInt(context.getOrDefault(LookPlan.V1_MAX_ROUNDS, "1"));
+            int round = Integer.parseInt(context.getOrDefault(LookPlan.V1_ROUNDS, "1"));
+            return max >= 1 && round >= 1 && round <= max ? new LookPlan(round, max) : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private LookPlan looks(JsonNode l, String path) throws ResultFormatException {
+        if (l == null || l.isNull()) {
+            return null;
+        }
+        if (!l.isObject()) {
+            throw mismatch(path, l, "an object {round, maxRounds}");
+        }
+        JsonNode max = l.get("maxRounds");
+        if (max == null || !max.isInt() || max.intValue() < 1) {
+            throw mismatch(path + ".maxRounds", max, "a positive integer (the most rounds the plan allowed)");
+        }
+        JsonNode round = l.get("round");
+        if (round == null || !round.isInt() || round.intValue() < 1 || round.intValue() > max.intValue()) {
+            throw mismatch(path + ".round", round, "an integer from 1 to maxRounds (" + max.intValue() + ")");
+        }
+        return new LookPlan(round.intValue(), max.intValue());
     }
 
     private Histogram histogram(JsonNode h, String path) throws ResultFormatException {

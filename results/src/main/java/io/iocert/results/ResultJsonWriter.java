@@ -151,6 +151,13 @@ final class ResultJsonWriter {
             g.writeEndArray();
             g.writeEndObject();
         }
+        LookPlan looks = m.looks();
+        if (looks != null) {
+            g.writeObjectFieldStart("looks");
+            g.writeNumberField("round", looks.round());
+            g.writeNumberField("maxRounds", looks.maxRounds());
+            g.writeEndObject();
+        }
         if (!m.context().isEmpty()) {
             g.writeObjectFieldStart("context");
             for (Map.Entry<String, String> e : m.context().entrySet()) {

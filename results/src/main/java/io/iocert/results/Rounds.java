@@ -12,17 +12,10 @@ import org.HdrHistogram.Histogram;
  * Combines the measurements of repeated rounds of one probe (adaptive probing runs a probe
  * again until the verdict is conclusive) into one measurement per metric: histograms added,
  * time blocks and interval values appended in round order, summary recomputed. The workload
- * is the first round's; the context is the latest round's plus the number of rounds.
+ * is the first round's; the context is the latest round's; the look plan ({@link LookPlan}),
+ * when the earlier rounds have one, moves on by one round.
  */
 public final class Rounds {
-    /** Context key: how many probe rounds a measurement combines. */
-    public static final String ROUNDS = "rounds";
-    /**
-     * Context key: the most rounds the adaptive plan allowed. With {@link #ROUNDS} it tells the
-     * certifier how the error allowance was spread over the looks, so that certifying the
-     * result again later gives the verdict the run gave.
-     */
-    public static final String MAX_ROUNDS = "maxRounds";
     /**
      * Context key: the wall-clock time spent probing the measurement, all rounds together, in
      * nanoseconds. An inconclusive verdict turns "how many more samples" into "what budget"
@@ -112,8 +105,7 @@ public final class Rounds {
         Summary summary =
                 histogram != null ? Summary.of(histogram) : intervals != null ? Summary.of(intervals.values()) : null;
         Map<String, String> context = new LinkedHashMap<>(next.context());
-        int rounds = Integer.parseInt(sofar.context().getOrDefault(ROUNDS, "1")) + 1;
-        context.put(ROUNDS, Integer.toString(rounds));
+        LookPlan looks = sofar.looks() == null ? null : sofar.looks().next();
         String error = next.error() != null ? next.error() : sofar.error();
         return new Measurement(
                 sofar.id(),
@@ -127,7 +119,8 @@ public final class Rounds {
                 intervals,
                 blocks,
                 context,
-                error);
+                error,
+                looks);
     }
 
     /** Blocks of both rounds in order, the finer coarsened to the longer block length. */

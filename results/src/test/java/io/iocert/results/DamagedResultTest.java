@@ -28,21 +28,21 @@ class DamagedResultTest {
         return Stream.of(
                 damage(
                         "another document format",
-                        replace("\"iocert-result/1\"", "\"iocert-report/1\""),
-                        "r.json: format is 'iocert-report/1'; expected iocert-result/1"),
+                        replace("\"iocert-result/2\"", "\"iocert-report/1\""),
+                        "r.json: format is 'iocert-report/1'; expected iocert-result/2 or iocert-result/1"),
                 damage(
                         "a newer result version",
-                        replace("\"iocert-result/1\"", "\"iocert-result/2\""),
-                        "r.json: format is 'iocert-result/2'; expected iocert-result/1"
-                                + " (written by a newer iocert? this one reads iocert-result/1)"),
+                        replace("\"iocert-result/2\"", "\"iocert-result/3\""),
+                        "r.json: format is 'iocert-result/3'; expected iocert-result/2 or iocert-result/1"
+                                + " (written by a newer iocert? this one reads iocert-result/2 or iocert-result/1)"),
                 damage(
                         "no format",
-                        replace("\"format\": \"iocert-result/1\",", ""),
-                        "r.json: format is missing; expected iocert-result/1 (is this an iocert result file?)"),
+                        replace("\"format\": \"iocert-result/2\",", ""),
+                        "r.json: format is missing; expected iocert-result/2 or iocert-result/1 (is this an iocert result file?)"),
                 damage(
                         "format of the wrong type",
-                        replace("\"iocert-result/1\"", "1"),
-                        "r.json: format is 1; expected iocert-result/1"),
+                        replace("\"iocert-result/2\"", "1"),
+                        "r.json: format is 1; expected iocert-result/2 or iocert-result/1"),
                 damage(
                         "truncated",
                         s -> s.substring(0, s.indexOf("\"p90\": 38527")),
@@ -54,11 +54,11 @@ class DamagedResultTest {
                 damage(
                         "empty",
                         s -> "",
-                        "r.json: the document is empty; expected a JSON object with format iocert-result/1"),
+                        "r.json: the document is empty; expected a JSON object with format iocert-result/2 or iocert-result/1"),
                 damage(
                         "an array at the top",
                         s -> "[" + s + "]",
-                        "r.json: the document is an array; expected a JSON object with format iocert-result/1"),
+                        "r.json: the document is an array; expected a JSON object with format iocert-result/2 or iocert-result/1"),
                 damage(
                         "not JSON at all",
                         s -> "format: iocert-result/1\n",

@@ -104,6 +104,92 @@ class ResultCodecTest {
     }
 
     @Test
+    void shouldReadTheLookPlanOfAVersion1DocumentFromItsContext() throws Exception {
+        Result r = ResultCodec.fromJson(fixture("result-v1-adaptive.json"), "fixtures/result-v1-adaptive.json");
+
+        assertEquals(Result.FORMAT, r.format());
+        Measurement adaptive = r.measurements().get(0);
+        assertEquals(new LookPlan(3, 4), adaptive.looks());
+        // The plan leaves the context; the other facts stay, in their order.
+        assertEquals(
+                List.of("direct", "cpuStealShare", "probedNs"),
+                List.copyOf(adaptive.context().keySet()));
+        // Strings that make no plan were judged with the whole allowance, as a measurement without one is.
+        Measurement edited = r.measurements().get(1);
+        assertNull(edited.looks());
+        assertEquals(Map.of("rounds", "three", "maxRounds", "4"), edited.context());
+    }
+
+    @Test
+    void shouldWriteAVersion1DocumentAgainAsTheVersion2OneWithTheSameContent() throws Exception {
+        Result v1 = ResultCodec.fromJson(fixture("result-v1-adaptive.json"), "v1");
+        Result v2 = ResultCodec.fromJson(fixture("result-v2.json"), "v2");
+
+        assertEquals(v2.measurements().get(0), v1.measurements().get(0));
+        assertEquals(v1, ResultCodec.fromJson(ResultCodec.toJson(v1), "again"));
+    }
+
+    @Test
+    void shouldReadTheVersion2FixtureAndWriteItBackByteForByte() throws Exception {
+        byte[] fixture = fixture("result-v2.json");
+
+        Result r = ResultCodec.fromJson(fixture, "fixtures/result-v2.json");
+
+        assertEquals(new LookPlan(3, 4), r.measurements().get(0).looks());
+        // In version 2 the plan is only the member: context strings of the old names are facts like any other.
+        assertNull(r.measurements().get(1).looks());
+        assertEquals("3", r.measurements().get(1).context().get("rounds"));
+        assertEquals(new String(fixture, StandardCharsets.UTF_8), json(r));
+    }
+
+    @Test
+    void shouldRoundTripTheLookPlanAsATypedMember() throws Exception {
+        Measurement m = SampleResults.sample().measurements().get(1).withLooks(new LookPlan(2, 4));
+
+        String json = json(result(m));
+        Measurement back = ResultCodec.fromJson(json.getBytes(StandardCharsets.UTF_8), "t")
+                .measurements()
+                .get(0);
+
+        assertTrue(json.contains("\"looks\": {\n        \"round\": 2,\n        \"maxRounds\": 4\n      }"), json);
+        assertEquals(m, back);
+    }
+
+    @Test
+    void shouldRefuseALookPlanThatIsNotOne() {
+        String[][] cases = {
+            {"[2, 4]", "t: measurements[0].looks is an array; expected an object {round, maxRounds}"},
+            {
+                "{\"round\": 5, \"maxRounds\": 4}",
+                "t: measurements[0].looks.round is 5; expected an integer from 1 to maxRounds (4)"
+            },
+            {
+                "{\"round\": 1}",
+                "t: measurements[0].looks.maxRounds is missing; expected a positive integer (the most rounds the plan"
+                        + " allowed)"
+            },
+            {
+                "{\"round\": \"2\", \"maxRounds\": 4}",
+                "t: measurements[0].looks.round is '2'; expected an integer from 1 to maxRounds (4)"
+            },
+        };
+        for (String[] c : cases) {
+            String json = "{\"format\": \"iocert-result/2\", \"toolVersion\": \"t\", \"node\": {}, \"spec\": {},"
+                    + " \"startedAt\": \"2026-11-23T10:15:30Z\", \"endedAt\": \"2026-11-23T10:16:30Z\","
+                    + " \"measurements\": [{\"id\": \"r\", \"probe\": \"fs.write\", \"metric\": \"throughput\","
+                    + " \"unit\": \"B/s\", \"workload\": {}, \"samples\": 0, \"looks\": " + c[0] + "}]}";
+
+            assertEquals(c[1], message(() -> ResultCodec.fromJson(json.getBytes(StandardCharsets.UTF_8), "t")), c[0]);
+        }
+    }
+
+    private byte[] fixture(String name) throws IOException {
+        try (InputStream in = getClass().getResourceAsStream("/fixtures/" + name)) {
+            return in.readAllBytes();
+        }
+    }
+
+    @Test
     void shouldWriteNonFiniteValuesAsNullAndReadThemBackAsNaN() throws Exception {
         Measurement m = new Measurement(
                 "t",
@@ -178,7 +264,7 @@ class ResultCodecTest {
     @Test
     void shouldRefuseToWriteAnotherFormat() {
         Result r = new Result(
-                "iocert-result/2",
+                "iocert-result/3",
                 "0.1.0",
                 new NodeIdentity(Map.of()),
                 null,
@@ -190,7 +276,7 @@ class ResultCodecTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ResultCodec.toJson(r));
 
         assertEquals(
-                "cannot write a result with format 'iocert-result/2'; this codec writes iocert-result/1",
+                "cannot write a result with format 'iocert-result/3'; this codec writes iocert-result/2",
                 e.getMessage());
     }
 
@@ -223,7 +309,7 @@ class ResultCodecTest {
                 message(() -> ResultCodec.read(dir)));
         Files.write(file, "{\"format\": \"iocert-report/1\"}".getBytes(StandardCharsets.UTF_8));
         assertEquals(
-                file + ": format is 'iocert-report/1'; expected iocert-result/1",
+                file + ": format is 'iocert-report/1'; expected iocert-result/2 or iocert-result/1",
                 message(() -> ResultCodec.read(file)));
     }
 

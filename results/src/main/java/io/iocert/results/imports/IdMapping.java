@@ -103,7 +103,8 @@ final class IdMapping {
                     m.intervals(),
                     m.blocks(),
                     m.context(),
-                    m.error()));
+                    m.error(),
+                    m.looks()));
         }
         return out;
     }

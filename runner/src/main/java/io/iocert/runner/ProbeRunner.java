@@ -1,4 +1,4 @@
-package io.iocert.cli;
+package io.iocert.runner;
 
 import io.iocert.certifier.Certifier;
 import io.iocert.certifier.Feasibility;
@@ -10,7 +10,6 @@ import io.iocert.probes.HostLoad;
 import io.iocert.probes.NanoClock;
 import io.iocert.probes.NodeIdentityCollector;
 import io.iocert.probes.Partner;
-import io.iocert.probes.PeerAddress;
 import io.iocert.probes.Placement;
 import io.iocert.probes.Probe;
 import io.iocert.probes.ProbeContext;
@@ -18,6 +17,7 @@ import io.iocert.probes.ProbeException;
 import io.iocert.probes.Probes;
 import io.iocert.probes.StartBarrier;
 import io.iocert.probes.UnusableInputException;
+import io.iocert.results.LookPlan;
 import io.iocert.results.Measurement;
 import io.iocert.results.Result;
 import io.iocert.results.Rounds;
@@ -30,7 +30,7 @@ import io.iocert.spec.Quantity;
 import io.iocert.spec.Requirement;
 import io.iocert.spec.Spec;
 import io.iocert.spec.Workload;
-import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,40 +39,38 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
-import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
- * Probes every requirement of a spec in order and collects one {@link Result}. A requirement
- * whose probe is missing from this build, or whose probe fails, gets measurements carrying the
- * reason as their error, so the certifier reports ERROR for it and the rest still run.
- * Every measurement carries the machine's load while its probe ran ({@link HostLoad}: steal
+ * Probes every requirement of a run's spec in order and collects one {@link Result}. A
+ * requirement whose probe is missing from this build, or whose probe fails, gets measurements
+ * carrying the reason as their error, so the certifier reports ERROR for it and the rest still
+ * run. Every measurement carries the machine's load while its probe ran ({@link HostLoad}: steal
  * and busy shares, load average) in its context, and the result the identity of the node and
  * of the storage under the fs-path.
  *
- * <p>Given somewhere to send warnings ({@code run}), it also checks {@link Feasibility}: before
- * probing, each statistic the spec's own numbers cannot yield enough samples for; after a
- * requirement's first round, each one whose count only the probe knows, from the rate that
- * round measured. Warnings go to the sink and into the context of the requirement's
- * measurements of that metric ({@value #FEASIBILITY}); they change no verdict.
+ * <p>With the {@linkplain RunConfig.Plan#ADAPTIVE adaptive} plan ({@code run}) each
+ * requirement is probed in rounds, judged after each ({@link #rounds}), and {@link Feasibility}
+ * is checked: before probing, each statistic the spec's own numbers cannot yield enough samples
+ * for; after a requirement's first round, each one whose count only the probe knows, from the
+ * rate that round measured. Warnings go to the listener and into the context of the
+ * requirement's measurements of that metric ({@value #FEASIBILITY}); they change no verdict.
+ *
+ * <p>Time comes from the clocks it is given: the monotonic one shares out the budget and is the
+ * probes' clock too, the wall clock dates the result. One runner probes one requirement at a
+ * time; concurrent requirements of a coordinated run get a runner each.
  */
-final class ProbeRunner {
-    /** The most probe rounds adaptive probing runs for one requirement. */
-    static final int MAX_ROUNDS = 4;
-    /** A round shorter than this is not worth starting. */
-    private static final long MIN_ROUND_NS = 250_000_000L;
+public final class ProbeRunner {
     /** Context key of a measurement whose statistic cannot be bounded within the budget: the warning(s). */
-    static final String FEASIBILITY = "feasibility";
+    public static final String FEASIBILITY = "feasibility";
 
-    private final Path fsPath;
+    private final RunConfig config;
     private final String runId;
-    private final Optional<PeerAddress> peer;
-    private final TerminalProgress progress;
-    private final OptionalLong maxBytes;
-    private final boolean adaptive;
-    /** Receives feasibility warnings; null: no checks. */
-    private final Consumer<String> warnings;
+    private final RunListener listener;
+    private final NanoClock clock;
+    private final Clock wallClock;
+    private final Function<ProbeType, Optional<Probe>> probes;
     /** The warnings about the requirement being probed. */
     private final List<Feasibility.Finding> warned = new ArrayList<>();
     /** Where probes wait for the start of a coordinated run; null outside one (coordinated requirements refused). */
@@ -83,48 +81,43 @@ final class ProbeRunner {
     private List<Partner> partners = List.of();
 
     /**
-     * @param adaptive probe each requirement in rounds until its verdict is conclusive or its
-     *                 budget is spent (for {@code run}); otherwise one round with the whole budget
+     * A runner on the system's clocks with the probes of this build.
+     *
+     * @param runId names the probes' private directories ({@code .iocert-<run-id>/})
      */
-    ProbeRunner(
-            Path fsPath,
-            String runId,
-            Optional<PeerAddress> peer,
-            TerminalProgress progress,
-            OptionalLong maxBytes,
-            boolean adaptive) {
-        this(fsPath, runId, peer, progress, maxBytes, adaptive, null);
+    public ProbeRunner(RunConfig config, String runId, RunListener listener) {
+        this(config, runId, listener, NanoClock.SYSTEM, Clock.systemUTC(), Probes::forType);
     }
 
-    /** @param warnings receives each feasibility warning as one line (see the class comment); null checks nothing */
+    /** A runner on the given clocks, finding each requirement's probe with {@code probes} (tests fake all three). */
     ProbeRunner(
-            Path fsPath,
+            RunConfig config,
             String runId,
-            Optional<PeerAddress> peer,
-            TerminalProgress progress,
-            OptionalLong maxBytes,
-            boolean adaptive,
-            Consumer<String> warnings) {
-        this.warnings = warnings;
-        this.adaptive = adaptive;
-        this.maxBytes = maxBytes;
-        this.fsPath = fsPath;
+            RunListener listener,
+            NanoClock clock,
+            Clock wallClock,
+            Function<ProbeType, Optional<Probe>> probes) {
+        this.config = config;
         this.runId = runId;
-        this.peer = peer;
-        this.progress = progress;
+        this.listener = listener;
+        this.clock = clock;
+        this.wallClock = wallClock;
+        this.probes = probes;
     }
 
-    Result run(Spec spec) throws UnusableInputException, InterruptedException {
-        Instant start = Instant.now();
+    /** Probes every requirement of the configuration's spec. */
+    public Result run() throws UnusableInputException, InterruptedException {
+        Spec spec = config.spec();
+        Instant start = wallClock.instant();
         // The spec's own numbers are checked once, all before probing; each requirement's
         // measurements then carry the warnings about it.
         Map<String, List<Feasibility.Finding>> known = new LinkedHashMap<>();
-        if (warnings != null) {
+        if (warns()) {
             for (Requirement r : spec.requirements()) {
-                List<Feasibility.Finding> w = feasibility(r).stream()
+                List<Feasibility.Finding> w = feasibility(r, probes).stream()
                         .filter(Feasibility.Finding::warns)
                         .toList();
-                w.forEach(f -> warnings.accept(f.message()));
+                w.forEach(f -> listener.warn(f.message()));
                 known.put(r.id(), w);
             }
         }
@@ -134,46 +127,25 @@ final class ProbeRunner {
             warned.addAll(known.getOrDefault(r.id(), List.of()));
             all.addAll(probe(r));
         }
-        progress.clear();
-        return new Result(
-                Result.FORMAT,
-                ToolVersion.get(),
-                NodeIdentityCollector.collect(fsPath),
-                spec.name(),
-                spec.sha256(),
-                start,
-                Instant.now(),
-                all);
+        listener.clear();
+        return result(spec, start, all);
     }
 
     /**
-     * Probes one requirement of {@code spec} as a participant of a coordinated run: one round
-     * (every node runs the same length), the probe waiting at {@code barrier} before it measures.
+     * Probes requirement {@code r} of the configuration's spec as a participant of a coordinated
+     * run: one round (every node runs the same length), the probe waiting at {@code barrier}
+     * before it measures, against {@code with} (net probes; empty for the others).
      */
-    Result runCoordinated(Spec spec, Requirement r, StartBarrier barrier, Optional<Placement> place)
+    public Result runCoordinated(Requirement r, StartBarrier barrier, Optional<Placement> place, List<Partner> with)
             throws UnusableInputException, InterruptedException {
-        return runCoordinated(spec, r, barrier, place, List.of());
-    }
-
-    /** As {@link #runCoordinated(Spec, Requirement, StartBarrier, Optional)}, against {@code with} (net probes). */
-    Result runCoordinated(Spec spec, Requirement r, StartBarrier barrier, Optional<Placement> place, List<Partner> with)
-            throws UnusableInputException, InterruptedException {
-        Instant start = Instant.now();
+        Instant start = wallClock.instant();
         coordinated = barrier;
         placement = place;
         partners = with;
         try {
             List<Measurement> measured = probe(r);
-            progress.clear();
-            return new Result(
-                    Result.FORMAT,
-                    ToolVersion.get(),
-                    NodeIdentityCollector.collect(fsPath),
-                    spec.name(),
-                    spec.sha256(),
-                    start,
-                    Instant.now(),
-                    measured);
+            listener.clear();
+            return result(config.spec(), start, measured);
         } finally {
             coordinated = null;
             placement = Optional.empty();
@@ -181,16 +153,36 @@ final class ProbeRunner {
         }
     }
 
+    private Result result(Spec spec, Instant start, List<Measurement> measurements) {
+        return new Result(
+                Result.FORMAT,
+                ToolVersion.get(),
+                NodeIdentityCollector.collect(config.fsPath()),
+                spec.name(),
+                spec.sha256(),
+                start,
+                wallClock.instant(),
+                measurements);
+    }
+
     /** The feasibility of every statistic of {@code r} as {@code run} would probe it. */
-    static List<Feasibility.Finding> feasibility(Requirement r) {
-        int runs = Probes.forType(r.probe())
-                .map(p -> p.runsInRounds() ? MAX_ROUNDS : 1)
+    public static List<Feasibility.Finding> feasibility(Requirement r) {
+        return feasibility(r, Probes::forType);
+    }
+
+    private static List<Feasibility.Finding> feasibility(Requirement r, Function<ProbeType, Optional<Probe>> probes) {
+        int runs = probes.apply(r.probe())
+                .map(p -> p.runsInRounds() ? Defaults.MAX_ROUNDS : 1)
                 .orElse(1);
         return Feasibility.check(r, runs);
     }
 
+    private boolean warns() {
+        return config.plan() == RunConfig.Plan.ADAPTIVE;
+    }
+
     private List<Measurement> probe(Requirement r) throws UnusableInputException, InterruptedException {
-        Optional<Probe> probe = Probes.forType(r.probe());
+        Optional<Probe> probe = probes.apply(r.probe());
         if (r.coordinated().isPresent() && coordinated == null) {
             return failed(
                     r,
@@ -201,24 +193,24 @@ final class ProbeRunner {
         if (probe.isEmpty()) {
             return failed(r, "probe not available: " + r.probe().id() + " is not part of this build yet");
         }
-        progress.start(r.id(), r.probe().id());
+        listener.start(r.id(), r.probe().id());
         HostLoad load = HostLoad.system();
         HostLoad.Snapshot before = load.sample();
         List<Measurement> measured;
-        long startNs = System.nanoTime();
+        long startNs = clock.nanoTime();
         try {
-            if (adaptive && probe.get().runsInRounds() && coordinated == null) {
+            if (warns() && probe.get().runsInRounds() && coordinated == null) {
                 measured = rounds(r, probe.get());
             } else {
                 measured = once(r, probe.get(), r.budget());
-                observe(r, measured, System.nanoTime() - startNs, 1);
+                observe(r, measured, clock.nanoTime() - startNs, 1);
             }
         } finally {
-            progress.clear();
+            listener.clear();
         }
         // The time spent probing (for budget advice) goes into the context beside the host load.
         Map<String, String> context = new LinkedHashMap<>(HostLoad.context(before, load.sample()));
-        context.put(Rounds.PROBED_NS, Long.toString(System.nanoTime() - startNs));
+        context.put(Rounds.PROBED_NS, Long.toString(clock.nanoTime() - startNs));
         measured =
                 measured.stream().map(m -> Regimes.recorded(m, r.confidence())).toList();
         return withFeasibility(HostLoad.withContext(measured, context));
@@ -226,13 +218,13 @@ final class ProbeRunner {
 
     /** After a requirement's first round (of {@code runs} at most): warns of statistics its rate cannot settle. */
     private void observe(Requirement r, List<Measurement> first, long elapsedNs, int runs) {
-        if (warnings == null) {
+        if (!warns()) {
             return;
         }
         for (Feasibility.Finding f : Feasibility.checkObserved(r, first, Duration.ofNanos(elapsedNs), runs)) {
             if (f.warns()) {
-                progress.clear();
-                warnings.accept(f.message());
+                listener.clear();
+                listener.warn(f.message());
                 warned.add(f);
             }
         }
@@ -263,13 +255,13 @@ final class ProbeRunner {
     private List<Measurement> once(Requirement r, Probe probe, Duration budget)
             throws UnusableInputException, InterruptedException {
         ProbeContext ctx = new ProbeContext(
-                fsPath,
+                config.fsPath(),
                 runId,
                 budget,
-                peer,
-                NanoClock.SYSTEM,
-                progress,
-                maxBytes,
+                config.peer(),
+                clock,
+                listener,
+                config.maxBytes(),
                 coordinated == null ? StartBarrier.NONE : coordinated,
                 placement,
                 partners);
@@ -288,25 +280,28 @@ final class ProbeRunner {
     }
 
     /**
-     * Adaptive probing: up to {@link #MAX_ROUNDS} rounds, each with an equal share of what is
-     * left of the budget; after each the combined measurements are judged at that look's share
-     * of the error allowance ({@link Looks}), and probing stops once every statistic is
+     * Adaptive probing: up to {@link Defaults#MAX_ROUNDS} rounds, each with an equal share of
+     * what is left of the budget; after each the combined measurements are judged at that look's
+     * share of the error allowance ({@link Looks}), and probing stops once every statistic is
      * conclusive, a round fails, or the budget is spent. Rounds after the first keep the first
-     * round's interval length, so their interval values combine.
+     * round's interval length, so their interval values combine. Each measurement records its
+     * look plan ({@link LookPlan}), so that certifying the result again spends the allowance as
+     * this run did.
      */
     private List<Measurement> rounds(Requirement r, Probe probe) throws UnusableInputException, InterruptedException {
+        int maxRounds = Defaults.MAX_ROUNDS;
         long budgetNs = r.budget().toNanos();
-        long minRoundNs = Math.max(MIN_ROUND_NS, budgetNs / 20);
-        long startNs = System.nanoTime();
+        long minRoundNs = Math.max(Defaults.MIN_ROUND_NS, budgetNs / Defaults.MIN_ROUND_PARTS);
+        long startNs = clock.nanoTime();
         List<Measurement> sofar = null;
         Requirement round = r;
-        for (int look = 1; look <= MAX_ROUNDS; look++) {
-            long leftNs = budgetNs - (System.nanoTime() - startNs);
-            Duration share = Duration.ofNanos(Math.max(minRoundNs, leftNs / (MAX_ROUNDS - look + 1)));
+        for (int look = 1; look <= maxRounds; look++) {
+            long leftNs = budgetNs - (clock.nanoTime() - startNs);
+            Duration share = Duration.ofNanos(Math.max(minRoundNs, leftNs / (maxRounds - look + 1)));
             List<Measurement> measured =
                     once(round, probe, look == 1 ? share : Duration.ofNanos(Math.min(leftNs, share.toNanos())));
             if (sofar == null) {
-                observe(r, measured, System.nanoTime() - startNs, MAX_ROUNDS);
+                observe(r, measured, clock.nanoTime() - startNs, maxRounds);
                 sofar = measured;
             } else {
                 List<Measurement> combined = combine(r, sofar, measured);
@@ -315,13 +310,13 @@ final class ProbeRunner {
                 }
                 sofar = combined;
             }
-            sofar = withLooks(sofar);
+            sofar = withLooks(sofar, maxRounds);
             if (sofar.stream().anyMatch(m -> m.error() != null)) {
                 break;
             }
-            long remainingNs = budgetNs - (System.nanoTime() - startNs);
-            boolean last = look == MAX_ROUNDS || remainingNs < minRoundNs;
-            List<RequirementVerdict> verdicts = Certifier.judge(r, sofar, new Looks(look, MAX_ROUNDS, last));
+            long remainingNs = budgetNs - (clock.nanoTime() - startNs);
+            boolean last = look == maxRounds || remainingNs < minRoundNs;
+            List<RequirementVerdict> verdicts = Certifier.judge(r, sofar, new Looks(look, maxRounds, last));
             if (last || verdicts.stream().noneMatch(v -> v.verdict() == Verdict.INCONCLUSIVE)) {
                 break;
             }
@@ -335,7 +330,8 @@ final class ProbeRunner {
     /**
      * Every measurement of a round combined with its counterpart; null when the round failed or
      * a measurement the requirement judges does not combine. One it does not judge (fs.metadata's
-     * ops series, whose interval length each round chooses) keeps the earlier rounds' values.
+     * ops series, whose interval length each round chooses) keeps the earlier rounds' values,
+     * and its look plan stays at the rounds those hold.
      */
     private static List<Measurement> combine(Requirement r, List<Measurement> sofar, List<Measurement> next) {
         if (next.stream().anyMatch(m -> m.error() != null)) {
@@ -358,15 +354,11 @@ final class ProbeRunner {
         return out;
     }
 
-    private static List<Measurement> withLooks(List<Measurement> ms) {
-        List<Measurement> out = new ArrayList<>();
-        for (Measurement m : ms) {
-            Map<String, String> ctx = new LinkedHashMap<>(m.context());
-            ctx.putIfAbsent(Rounds.ROUNDS, "1"); // later rounds: counted by Rounds.combine
-            ctx.put(Rounds.MAX_ROUNDS, Integer.toString(MAX_ROUNDS));
-            out.add(m.withContext(ctx));
-        }
-        return out;
+    /** A first round's measurements get the plan's first look; later ones were moved on by {@link Rounds#combine}. */
+    private static List<Measurement> withLooks(List<Measurement> ms, int maxRounds) {
+        return ms.stream()
+                .map(m -> m.looks() == null ? m.withLooks(LookPlan.first(maxRounds)) : m)
+                .toList();
     }
 
     /** The requirement with the interval length the first round chose, when the probe lets the spec fix it. */

@@ -1,0 +1,13 @@
+/**
+ * Orchestration of one run: the adaptive loop that probes a spec's requirements in rounds and
+ * judges after each ({@code ProbeRunner}), on an injected clock, from one layered configuration
+ * ({@code RunConfig}). Below the command line, which only parses and renders.
+ */
+module io.iocert.runner {
+    // Its API takes and gives specs, results, probe addresses and verdicts.
+    requires transitive io.iocert.probes;
+    requires transitive io.iocert.certifier;
+
+    exports io.iocert.runner to
+            io.iocert.cli;
+}
