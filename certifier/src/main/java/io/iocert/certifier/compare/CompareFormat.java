@@ -81,9 +81,9 @@ public enum CompareFormat {
                         q.statistic().name(),
                         side(q.reference(), m),
                         side(q.candidate(), m),
-                        Comparer.number(q.ratio().value()) + " ["
-                                + Comparer.number(q.ratio().low()) + ", "
-                                + Comparer.number(q.ratio().high()) + "]"
+                        CompareWords.number(q.ratio().value()) + " ["
+                                + CompareWords.number(q.ratio().low()) + ", "
+                                + CompareWords.number(q.ratio().high()) + "]"
                     });
                 }
             }
@@ -132,8 +132,8 @@ public enum CompareFormat {
 
     private static String testText(MeasurementComparison m) {
         return m.test()
-                .map(t -> "Anderson-Darling A2 = " + Comparer.number(t.statistic()) + ", T = "
-                        + Comparer.number(t.standardized()) + ", " + t.pText()
+                .map(t -> "Anderson-Darling A2 = " + CompareWords.number(t.statistic()) + ", T = "
+                        + CompareWords.number(t.standardized()) + ", " + t.pText()
                         + (t.bound() == AndersonDarling.Bound.BELOW ? " (the distributions differ)" : ""))
                 .orElse("too few observations for the Anderson-Darling test");
     }

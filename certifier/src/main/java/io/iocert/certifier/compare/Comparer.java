@@ -13,17 +13,13 @@ import io.iocert.results.Measurement;
 import io.iocert.results.Result;
 import io.iocert.results.ToolVersion;
 import io.iocert.spec.Metric;
-import io.iocert.spec.Percent;
 import io.iocert.spec.ProbeType;
 import io.iocert.spec.Statistic;
 import io.iocert.spec.WorkloadKey;
-import java.math.BigDecimal;
-import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -157,7 +153,7 @@ public final class Comparer {
     static Optional<String> mismatch(Measurement ref, Measurement cand, String refName, String candName) {
         List<String> diffs = new ArrayList<>();
         if (!ref.unit().equals(cand.unit())) {
-            diffs.add("unit '" + ref.unit() + "' in " + refName + ", '" + cand.unit() + "' in " + candName);
+            diffs.add(CompareWords.unitDiffers(ref.unit(), refName, cand.unit(), candName));
         }
         Set<String> ignored = ignoredKeys(ref);
         Set<String> keys = new LinkedHashSet<>(ref.workload().keySet());
@@ -173,8 +169,12 @@ public final class Comparer {
             if (inRef && inCand && sameValue(a, b)) {
                 continue;
             }
-            diffs.add(k + ": " + (inRef ? WorkloadText.format(ref.probe(), k, a) : "(not set)") + " in " + refName
-                    + ", " + (inCand ? WorkloadText.format(ref.probe(), k, b) : "(not set)") + " in " + candName);
+            diffs.add(CompareWords.keyDiffers(
+                    k,
+                    inRef ? WorkloadText.format(ref.probe(), k, a) : CompareWords.notSet(),
+                    refName,
+                    inCand ? WorkloadText.format(ref.probe(), k, b) : CompareWords.notSet(),
+                    candName));
         }
         if (diffs.isEmpty()) {
             return Optional.empty();
@@ -218,19 +218,19 @@ public final class Comparer {
 
     private static Optional<String> whyNot(Measurement ref, Measurement cand) {
         if (Metric.ofId(ref.metric()).isEmpty()) {
-            return Optional.of("metric '" + ref.metric() + "' is not one iocert knows, so its direction is unknown");
+            return Optional.of(CompareWords.unknownMetric(ref.metric()));
         }
         if (ref.error() != null) {
-            return Optional.of("the reference measurement failed: " + ref.error());
+            return Optional.of(CompareWords.failed("reference", ref.error()));
         }
         if (cand.error() != null) {
-            return Optional.of("the candidate measurement failed: " + cand.error());
+            return Optional.of(CompareWords.failed("candidate", cand.error()));
         }
         if (Sample.of(ref).isEmpty()) {
-            return Optional.of("the reference measurement has no observations");
+            return Optional.of(CompareWords.noObservations("reference"));
         }
         if (Sample.of(cand).isEmpty()) {
-            return Optional.of("the candidate measurement has no observations");
+            return Optional.of(CompareWords.noObservations("candidate"));
         }
         return Optional.empty();
     }
@@ -387,7 +387,6 @@ public final class Comparer {
             Direction d,
             double tol,
             double sideConfidence) {
-        String band = "the " + Percent.of(tol) + " tolerance";
         List<String> worse = new ArrayList<>();
         List<String> better = new ArrayList<>();
         int within = 0;
@@ -395,28 +394,21 @@ public final class Comparer {
         for (int i = 0; i < diffs.size(); i++) {
             QuantileDifference q = diffs.get(i);
             switch (position(q.ratio(), d, tol)) {
-                case WORSE -> worse.add(shown(q));
-                case BETTER -> better.add(shown(q));
+                case WORSE -> worse.add(CompareWords.shown(q));
+                case BETTER -> better.add(CompareWords.shown(q));
                 case WITHIN -> within++;
                 case NOT_WORSE -> {}
                 case OPEN -> anyOpen = true;
             }
         }
         if (!worse.isEmpty()) {
-            return new Judged(
-                    CompareVerdict.WORSE,
-                    String.join(", ", worse) + ": worse than " + band + " allows (" + d.words() + ")");
+            return new Judged(CompareVerdict.WORSE, CompareWords.worse(worse, tol, d));
         }
         if (within == diffs.size()) {
-            return new Judged(
-                    CompareVerdict.EQUIVALENT,
-                    "every quantile ratio lies within [" + number(1 - tol) + ", " + number(1 + tol) + "]");
+            return new Judged(CompareVerdict.EQUIVALENT, CompareWords.equivalent(tol));
         }
         if (!better.isEmpty() && !anyOpen) {
-            return new Judged(
-                    CompareVerdict.BETTER,
-                    String.join(", ", better) + ": better beyond " + band + " (" + d.words()
-                            + "); no quantile is worse by more than " + Percent.of(tol));
+            return new Judged(CompareVerdict.BETTER, CompareWords.better(better, tol, d));
         }
         // Of the quantiles that keep the verdict open (those reaching into the bad side, else those
         // that could still be better beyond the band), report the one hardest to settle.
@@ -435,10 +427,8 @@ public final class Comparer {
                 }
             }
         }
-        String what = badSide
-                ? "could be worse by more than " + Percent.of(tol)
-                : "is not worse, but could be better by more than " + Percent.of(tol);
-        return new Judged(CompareVerdict.INCONCLUSIVE, shown(diffs.get(at)) + " " + what + "; " + hardest.words());
+        return new Judged(
+                CompareVerdict.INCONCLUSIVE, CompareWords.inconclusive(diffs.get(at), badSide, tol, hardest.words()));
     }
 
     /** What would settle an open quantile, and how hard that is (a sample multiple; infinite when unbounded). */
@@ -456,43 +446,28 @@ public final class Comparer {
                 double p = noHigh ? q.statistic().quantile() : 1 - q.statistic().quantile();
                 long least = (long) Math.ceil(Math.log(tail) / Math.log(p) * e.designEffect());
                 return new Advice(
-                        String.format(
-                                Locale.ROOT,
-                                "%,d %s samples are too few to bound %s at %s per side;"
-                                        + " at least %,d needed on each side",
-                                e.samples(),
-                                names[s],
-                                q.statistic().name(),
-                                Percent.of(sideConfidence),
-                                least),
+                        CompareWords.tooFew(e.samples(), names[s], q.statistic(), sideConfidence, least),
                         Double.POSITIVE_INFINITY);
             }
         }
         Interval r = q.ratio();
         if (!(r.value() > 0) || Double.isInfinite(r.value()) || r.low() <= 0 || Double.isInfinite(r.high())) {
-            return new Advice("more samples on both sides would narrow the interval", Double.POSITIVE_INFINITY);
+            return new Advice(CompareWords.narrowBoth(), Double.POSITIVE_INFINITY);
         }
         double point = Math.log(r.value());
         double target = Math.log(bound);
         double gap = Math.abs(point - target);
         double half = point < target ? Math.log(r.high()) - point : point - Math.log(r.low());
         if (gap < 1e-9) {
-            return new Advice(
-                    "the ratio sits on the tolerance bound: no practical number of samples would settle it",
-                    Double.MAX_VALUE);
+            return new Advice(CompareWords.onTheBound(), Double.MAX_VALUE);
         }
         double factor = (half / gap) * (half / gap);
         if (factor > 1000) {
-            return new Advice(
-                    "the ratio sits too close to the tolerance bound for any practical number of samples to"
-                            + " settle it",
-                    factor);
+            return new Advice(CompareWords.tooCloseToTheBound(), factor);
         }
         return new Advice(
-                "about " + number(Math.max(factor, 1.1)) + " times as many samples on each side (about "
-                        + String.format(Locale.ROOT, "%,d and %,d", (long) Math.ceil(rc[0].samples() * factor), (long)
-                                Math.ceil(rc[1].samples() * factor))
-                        + ") would settle it, if the distributions stay as they are",
+                CompareWords.moreSamples(
+                        factor, (long) Math.ceil(rc[0].samples() * factor), (long) Math.ceil(rc[1].samples() * factor)),
                 factor);
     }
 
@@ -506,30 +481,7 @@ public final class Comparer {
                 largest = q;
             }
         }
-        return largest == null
-                ? "no quantile ratio could be formed"
-                : "largest difference: " + shown(largest) + " (no tolerance given: no verdict)";
-    }
-
-    /** "p99 ratio 1.35 [1.21, 1.52]". */
-    static String shown(QuantileDifference q) {
-        Interval r = q.ratio();
-        return q.statistic().name() + " ratio " + number(r.value()) + " [" + number(r.low()) + ", " + number(r.high())
-                + "]";
-    }
-
-    /** Three significant digits, no exponent; infinity as the sign. */
-    static String number(double v) {
-        if (Double.isNaN(v)) {
-            return "-";
-        }
-        if (Double.isInfinite(v)) {
-            return v > 0 ? "\u221e" : "-\u221e";
-        }
-        if (v == 0) {
-            return "0";
-        }
-        return new BigDecimal(v).round(new MathContext(3)).stripTrailingZeros().toPlainString();
+        return CompareWords.largestDifference(largest);
     }
 
     private static Statistic stat(String name) {
