@@ -225,7 +225,7 @@ public final class Certifier {
     }
 
     /**
-     * "; 3 of 6,018 samples above 20 ms, the worst 23.2 ms" when some values of the run lie on the
+     * "; 4 of 6,018 samples above 20 ms, the worst 23.1 ms" when some values of the run lie on the
      * forbidden side of the threshold, else "". An inconclusive verdict far inside the threshold
      * usually has this reason: a stall beyond the threshold itself, seen too few times to tell
      * how often it comes. Histogram values are known to their bucket, so a value within 0.1% of
