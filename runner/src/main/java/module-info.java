@@ -1,7 +1,8 @@
 /**
  * Orchestration of one run: the adaptive loop that probes a spec's requirements in rounds and
  * judges after each ({@code ProbeRunner}), on an injected clock, from one layered configuration
- * ({@code RunConfig}). Below the command line, which only parses and renders.
+ * ({@code RunConfig}); the in-process loopback peer ({@code LoopbackPeer}). Below the command
+ * line, which only parses and renders.
  */
 module io.iocert.runner {
     // Its API takes and gives specs, results, probe addresses and verdicts.
