@@ -15,9 +15,9 @@ module io.iocert.probes {
 
     exports io.iocert.probes;
     // The `iocert serve` peer, the coordinator and participant of coordinated runs and the
-    // token. The command line starts `serve` and addresses peers; the runner starts the
-    // in-process loopback peer. The probes
-    // in it are services.
+    // token. The command line starts `serve` and addresses peers; the runner drives the
+    // coordinator's side of coordinated runs and starts the in-process loopback peer. The
+    // probes in it are services.
     exports io.iocert.probes.net to
             io.iocert.cli,
             io.iocert.runner;
