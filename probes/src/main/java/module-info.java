@@ -15,9 +15,12 @@ module io.iocert.probes {
 
     exports io.iocert.probes;
     // The `iocert serve` peer, the coordinator and participant of coordinated runs and the
-    // token: started and addressed by the command line only. The probes in it are services.
+    // token. The command line starts `serve` and addresses peers; the runner drives the
+    // coordinator's side of coordinated runs and starts the in-process loopback peer. The
+    // probes in it are services.
     exports io.iocert.probes.net to
-            io.iocert.cli;
+            io.iocert.cli,
+            io.iocert.runner;
 
     uses io.iocert.probes.Probe;
 

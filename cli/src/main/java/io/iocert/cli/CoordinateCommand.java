@@ -2,30 +2,20 @@ package io.iocert.cli;
 
 import static io.iocert.cli.Commands.opt;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.iocert.certifier.Certifier;
 import io.iocert.certifier.Evidence;
 import io.iocert.certifier.Report;
 import io.iocert.certifier.report.ReportFormat;
-import io.iocert.probes.EpochClock;
-import io.iocert.probes.NodeIdentityCollector;
-import io.iocert.probes.ProbeException;
-import io.iocert.probes.net.Coordinator;
 import io.iocert.probes.net.ServerLimits;
 import io.iocert.probes.net.Token;
 import io.iocert.results.AtomicFiles;
-import io.iocert.results.Coordinated;
 import io.iocert.results.CsvExport;
 import io.iocert.results.HlogExport;
-import io.iocert.results.Measurement;
 import io.iocert.results.Result;
 import io.iocert.results.ResultCodec;
-import io.iocert.results.ResultFormatException;
-import io.iocert.results.ToolVersion;
+import io.iocert.runner.CoordinatedRun;
 import io.iocert.runner.RunConfig;
 import io.iocert.spec.Coordination;
-import io.iocert.spec.Expectation;
 import io.iocert.spec.Requirement;
 import io.iocert.spec.Spec;
 import io.iocert.spec.SpecLoader;
@@ -41,37 +31,24 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 
 /**
- * {@code iocert coordinate}: the coordinator of a coordinated run. Listens like {@code iocert
- * serve} (same token proof, limits and interconnect service), waits for the participants
- * ({@code iocert join} on each node), and runs every coordinated requirement of the spec on all
- * of them at once: the assignment to each, a barrier (each reports ready to measure), one
- * start instant sent on each node's own clock, then their results, merged
- * ({@link Coordinated}) and certified. Writes the merged result, each node's own result and the
- * reports, as {@code run} does.
+ * {@code iocert coordinate}: the coordinator of a coordinated run. Parses the options, checks
+ * the spec's coordinated requirements against the participants it is given, hands the run to
+ * {@link CoordinatedRun} (which listens like {@code iocert serve}, waits for the participants
+ * ({@code iocert join} on each node), runs every coordinated requirement on all of them at once
+ * and merges their results), then certifies the merged result and writes it, each node's own
+ * result and the reports, as {@code run} does. The run's log goes to standard error.
  */
 final class CoordinateCommand implements Command {
     /** Format of the assignment a participant receives. */
-    static final String ASSIGNMENT_FORMAT = "iocert-assignment/1";
-
-    static final long MAX_RESULT_BYTES = 64L << 20;
-    /** The start is this far after the last participant reported ready, plus the largest clock uncertainty. */
-    static final Duration START_LEAD = Duration.ofMillis(500);
-
-    static final Duration DEFAULT_JOIN_TIMEOUT = Duration.ofMinutes(2);
-    /** How long a participant may take past the budget to deliver its result. */
-    static final Duration RESULT_GRACE = Duration.ofSeconds(60);
+    static final String ASSIGNMENT_FORMAT = CoordinatedRun.ASSIGNMENT_FORMAT;
 
     @Override
     public String name() {
@@ -118,7 +95,8 @@ final class CoordinateCommand implements Command {
                 .addOption(opt(
                         "join-timeout",
                         "DURATION",
-                        "how long to wait for the participants to join (default " + DEFAULT_JOIN_TIMEOUT.toSeconds()
+                        "how long to wait for the participants to join (default "
+                                + CoordinatedRun.DEFAULT_JOIN_TIMEOUT.toSeconds()
                                 + "s); the run then goes ahead with those present"))
                 .addOption(opt(
                         "out",
@@ -153,9 +131,7 @@ final class CoordinateCommand implements Command {
         // each participant runs its requirement in one round.
         Spec spec = Inputs.runConfig(line, err, RunConfig.Plan.ONE_ROUND).spec();
         String specText = new String(SpecLoader.canonicalJson(specFile), StandardCharsets.UTF_8);
-        List<Requirement> coordinated = spec.requirements().stream()
-                .filter(r -> r.coordinated().isPresent())
-                .toList();
+        List<Requirement> coordinated = CoordinatedRun.coordinated(spec);
         if (coordinated.isEmpty()) {
             throw new UsageException(
                     specFile + " has no coordinated requirement (one with 'coordinated: {nodes: N, scope:" + " ...}')",
@@ -186,11 +162,10 @@ final class CoordinateCommand implements Command {
                         + "): give it at least 2");
             }
         }
-        List<List<Requirement>> groups = groups(coordinated);
         ReportFormat format = Outputs.format(line);
         Duration joinTimeout = line.hasOption("join-timeout")
                 ? Inputs.duration("--join-timeout", line.getOptionValue("join-timeout"))
-                : DEFAULT_JOIN_TIMEOUT;
+                : CoordinatedRun.DEFAULT_JOIN_TIMEOUT;
         InetSocketAddress bind = bind(line);
         Optional<Token> token = line.hasOption("token-file")
                 ? Optional.of(ServeCommand.token(line.getOptionValue("token-file")))
@@ -202,103 +177,34 @@ final class CoordinateCommand implements Command {
                     "make one with: head -c 32 /dev/urandom | base64 > FILE (and give it to every participant)");
         }
         Path dir = Outputs.runDirectory(line);
-        ServerLimits d = ServerLimits.DEFAULTS;
-        ServerLimits limits = new ServerLimits(
-                Math.max(d.maxSessions(), count + 8),
-                d.maxMessageBytes(),
-                d.handshakeTimeout(),
-                d.idleTimeout(),
-                d.maxTestDuration(),
-                Math.max(d.maxHandshakes(), count + 8));
+        CoordinatedRun.Config config =
+                new CoordinatedRun.Config(spec, specText, names, count, joinTimeout, bind, token, ProbeCommand::runId);
 
-        Coordinator coordinator;
+        CoordinatedRun run;
         try {
-            coordinator = Coordinator.start(bind, token, limits, s -> log(err, s), MAX_RESULT_BYTES);
+            run = CoordinatedRun.start(config, s -> log(err, s));
         } catch (BindException e) {
             throw new UsageException("cannot listen on " + bind + ": " + e.getMessage(), "choose another --port");
         }
-        Instant started = Instant.now();
-        List<Measurement> merged = new ArrayList<>();
-        Map<String, List<Measurement>> perNode = new LinkedHashMap<>();
-        List<String> missing = new ArrayList<>();
-        try (coordinator) {
-            InetSocketAddress a = coordinator.address();
-            log(
-                    err,
-                    "coordinating on " + a.getAddress().getHostAddress() + ":" + a.getPort() + " (peer protocol "
-                            + io.iocert.probes.net.PeerServer.protocolVersion() + ", token "
-                            + (token.isPresent() ? "required" : "not required")
-                            + "); waiting up to " + joinTimeout.toSeconds() + " s for " + count + " participants"
-                            + (names.isEmpty() ? "" : " (" + String.join(", ", names) + ")"));
-            List<Coordinator.Participant> joined = coordinator.awaitJoined(names, count, joinTimeout);
-            if (names.isEmpty()) {
-                if (joined.size() < count) {
-                    missing.add((count - joined.size()) + " of the " + count
-                            + " participants (unnamed; --participants names" + " them)");
-                }
-            } else {
-                for (String n : names) {
-                    if (joined.stream().noneMatch(p -> p.name().equals(n))) {
-                        missing.add(n);
-                    }
-                }
-            }
-            log(
-                    err,
-                    joined.size() + " of " + count + " participants joined"
-                            + (missing.isEmpty()
-                                    ? ""
-                                    : "; never joined within " + joinTimeout.toSeconds() + " s: "
-                                            + String.join(", ", missing)));
-            String runId = ProbeCommand.runId();
-            for (int k = 0; k < groups.size(); k++) {
-                merged.addAll(runGroup(spec, specText, groups.get(k), runId + "-r" + k, joined, missing, perNode, err));
-            }
-            for (Coordinator.Participant p : joined) {
-                p.finish("ok, " + coordinated.size() + " requirements");
-            }
+        CoordinatedRun.Outcome outcome;
+        try (run) {
+            outcome = run.run();
         }
-        Result result = new Result(
-                Result.FORMAT,
-                ToolVersion.get(),
-                NodeIdentityCollector.collect(Path.of("").toAbsolutePath()),
-                spec.name(),
-                spec.sha256(),
-                started,
-                Instant.now(),
-                merged);
+        Result result = outcome.merged();
         Path nodesDir = Files.createDirectories(dir.resolve("nodes"));
         List<Path> resultFiles = new ArrayList<>();
         resultFiles.add(dir.resolve(RunCommand.RESULT_FILE));
-        for (Map.Entry<String, List<Measurement>> e : perNode.entrySet()) {
+        for (Map.Entry<String, Result> e : outcome.nodes().entrySet()) {
             // Each node's own measurements as it sent them (no alignment), for inspection and re-merging.
-            Result own = new Result(
-                    Result.FORMAT,
-                    ToolVersion.get(),
-                    result.node(),
-                    spec.name(),
-                    spec.sha256(),
-                    started,
-                    Instant.now(),
-                    e.getValue());
             Path file = nodesDir.resolve(e.getKey() + ".result.json");
-            AtomicFiles.write(file, ResultCodec.toJson(own), false);
+            AtomicFiles.write(file, ResultCodec.toJson(e.getValue()), false);
             resultFiles.add(file);
         }
         byte[] document = ResultCodec.toJson(result);
         AtomicFiles.write(dir.resolve(RunCommand.RESULT_FILE), document, false);
         AtomicFiles.write(dir.resolve("result.csv"), CsvExport.toCsv(result), false);
         AtomicFiles.write(dir.resolve("result.hlog"), HlogExport.toHlog(result), false);
-        Spec judged = new Spec(
-                spec.version(),
-                spec.name(),
-                spec.description(),
-                spec.confidence(),
-                spec.budget(),
-                spec.filesystemPath(),
-                coordinated,
-                spec.sha256());
-        Report verdicts = Certifier.certify(judged, result);
+        Report verdicts = Certifier.certify(outcome.judged(), result);
         Report report = verdicts.withEvidence(Evidence.of(verdicts, result));
         List<Report> one = List.of(report);
         for (ReportFormat f : ReportFormat.values()) {
@@ -320,269 +226,11 @@ final class CoordinateCommand implements Command {
     }
 
     /**
-     * The coordinated requirements in the order they run: each alone, except those joined by
-     * {@code concurrentWith}, which run as one group from one start (in spec order, the group
-     * where its first member is).
-     */
-    static List<List<Requirement>> groups(List<Requirement> coordinated) {
-        Map<String, String> root = new LinkedHashMap<>();
-        coordinated.forEach(r -> root.put(r.id(), r.id()));
-        for (Requirement r : coordinated) {
-            Optional<String> with = r.coordinated().flatMap(Coordination::concurrentWith);
-            if (with.isPresent() && root.containsKey(with.get())) {
-                String a = find(root, r.id());
-                String b = find(root, with.get());
-                if (!a.equals(b)) {
-                    root.put(a, b);
-                }
-            }
-        }
-        Map<String, List<Requirement>> byRoot = new LinkedHashMap<>();
-        for (Requirement r : coordinated) {
-            byRoot.computeIfAbsent(find(root, r.id()), k -> new ArrayList<>()).add(r);
-        }
-        return List.copyOf(byRoot.values());
-    }
-
-    private static String find(Map<String, String> root, String id) {
-        String r = id;
-        while (!root.get(r).equals(r)) {
-            r = root.get(r);
-        }
-        return r;
-    }
-
-    /**
-     * Runs one group of requirements ({@link #groups}) on every participant still alive, from
-     * one start, and merges what they send, requirement by requirement.
-     */
-    private static List<Measurement> runGroup(
-            Spec spec,
-            String specText,
-            List<Requirement> group,
-            String sharedId,
-            List<Coordinator.Participant> joined,
-            List<String> missing,
-            Map<String, List<Measurement>> perNode,
-            PrintStream err)
-            throws InterruptedException {
-        Duration longest =
-                group.stream().map(Requirement::budget).max(Duration::compareTo).orElseThrow();
-        Duration armLimit = longest.plus(RESULT_GRACE);
-        Duration resultLimit = longest.plus(RESULT_GRACE);
-        String ids =
-                String.join(" and ", group.stream().map(x -> "'" + x.id() + "'").toList());
-        // Partners are numbered among the participants still in the run, in the coordinator's order.
-        List<Coordinator.Participant> alive =
-                joined.stream().filter(p -> p.failure().isEmpty()).toList();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, joined.size()));
-        Map<String, byte[]> documents = new LinkedHashMap<>();
-        Map<String, String> failures = new LinkedHashMap<>();
-        try {
-            List<Future<Optional<byte[]>>> armed = new ArrayList<>();
-            for (int i = 0; i < joined.size(); i++) {
-                Coordinator.Participant p = joined.get(i);
-                byte[] assignment = assignment(specText, group, i, joined.size(), sharedId, partners(group, p, alive));
-                armed.add(pool.submit(() -> {
-                    p.assign(assignment);
-                    return p.awaitArmed(armLimit);
-                }));
-            }
-            List<Coordinator.Participant> ready = new ArrayList<>();
-            long widest = 0;
-            for (int i = 0; i < joined.size(); i++) {
-                Coordinator.Participant p = joined.get(i);
-                try {
-                    Optional<byte[]> early = armed.get(i).get();
-                    if (early.isPresent()) {
-                        documents.put(p.name(), early.get()); // failed while preparing: its result says why
-                    } else {
-                        ready.add(p);
-                        widest = Math.max(widest, p.clockUncertaintyNs());
-                    }
-                } catch (java.util.concurrent.ExecutionException e) {
-                    failures.put(p.name(), message(e.getCause()));
-                }
-            }
-            long startNs = EpochClock.nowNs() + START_LEAD.toNanos() + 2 * widest;
-            log(
-                    err,
-                    ids + ": " + ready.size() + " participants ready; start at "
-                            + Instant.ofEpochSecond(0, startNs).truncatedTo(ChronoUnit.MILLIS));
-            List<Future<byte[]>> results = new ArrayList<>();
-            for (Coordinator.Participant p : ready) {
-                results.add(pool.submit(() -> {
-                    p.go(startNs);
-                    return p.awaitResult(resultLimit);
-                }));
-            }
-            for (int i = 0; i < ready.size(); i++) {
-                try {
-                    documents.put(ready.get(i).name(), results.get(i).get());
-                } catch (java.util.concurrent.ExecutionException e) {
-                    failures.put(ready.get(i).name(), message(e.getCause()));
-                }
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-        List<Measurement> out = new ArrayList<>();
-        for (Requirement r : group) {
-            out.addAll(merge(spec, r, joined, documents, failures, missing, perNode, err));
-        }
-        return out;
-    }
-
-    /** The merged measurements of {@code r} from what the participants sent. */
-    private static List<Measurement> merge(
-            Spec spec,
-            Requirement r,
-            List<Coordinator.Participant> joined,
-            Map<String, byte[]> documents,
-            Map<String, String> failures,
-            List<String> missing,
-            Map<String, List<Measurement>> perNode,
-            PrintStream err) {
-        List<Coordinated.NodeRun> runs = new ArrayList<>();
-        for (Coordinator.Participant p : joined) {
-            List<Measurement> ms = List.of();
-            String failure = failures.get(p.name());
-            if (documents.containsKey(p.name())) {
-                try {
-                    Result res = ResultCodec.fromJson(documents.get(p.name()), "participant " + p.name() + "'s result");
-                    if (!res.specSha256().equals(spec.sha256())) {
-                        failure = "participant " + p.name() + " ran another spec (sha256 " + res.specSha256() + ")";
-                    } else {
-                        ms = res.measurements().stream()
-                                .filter(m -> m.id().equals(r.id()))
-                                .toList();
-                    }
-                } catch (ResultFormatException e) {
-                    failure = "participant " + p.name() + " sent a result that does not read: " + e.getMessage();
-                }
-            } else if (failure == null) {
-                failure = "participant " + p.name() + " failed earlier in the run";
-            }
-            perNode.computeIfAbsent(p.name(), k -> new ArrayList<>()).addAll(ms);
-            if (failure != null) {
-                log(err, "'" + r.id() + "': " + failure);
-            }
-            runs.add(new Coordinated.NodeRun(p.name(), p.clockOffsetNs(), p.clockUncertaintyNs(), ms, failure));
-        }
-        Map<String, String> metrics = new LinkedHashMap<>();
-        for (Expectation e : r.expectations()) {
-            metrics.put(e.metric().id(), e.metric().dimension().canonicalUnit());
-        }
-        List<Measurement> merged = Coordinated.merge(r.id(), r.probe().id(), metrics, runs, missing);
-        if (!Coordination.PAIRED.contains(r.probe())) {
-            return merged;
-        }
-        // The aggregate says who measured against whom.
-        List<Measurement> out = new ArrayList<>();
-        for (Measurement m : merged) {
-            if (Coordinated.AGGREGATE.equals(m.context().get(Coordinated.SCOPE))) {
-                Map<String, String> ctx = new LinkedHashMap<>(m.context());
-                ctx.put(PATTERN, r.coordinated().orElseThrow().pattern().id());
-                r.coordinated().orElseThrow().concurrentWith().ifPresent(w -> ctx.put(CONCURRENT_WITH, w));
-                m = m.withContext(ctx);
-            }
-            out.add(m);
-        }
-        return out;
-    }
-
-    /** Context keys of a coordinated interconnect aggregate: its partner pattern, what ran at the same instant. */
-    static final String PATTERN = "pattern";
-
-    static final String CONCURRENT_WITH = "concurrentWith";
-
-    /**
-     * The partners of participant {@code p} for each requirement of {@code group}: by the
-     * requirement's pattern, among the participants still in the run ({@code alive}, in the
-     * coordinator's order); none for fs probes, or for a participant no longer in the run.
-     */
-    static List<List<PartnerInfo>> partners(
-            List<Requirement> group, Coordinator.Participant p, List<Coordinator.Participant> alive) {
-        List<List<PartnerInfo>> out = new ArrayList<>();
-        int index = alive.indexOf(p);
-        for (Requirement r : group) {
-            List<PartnerInfo> mine = new ArrayList<>();
-            if (index >= 0 && Coordination.PAIRED.contains(r.probe())) {
-                for (int k : r.coordinated().orElseThrow().pattern().partners(index, alive.size())) {
-                    Coordinator.Participant q = alive.get(k);
-                    mine.add(new PartnerInfo(q.name(), q.peerAddress().orElse(null)));
-                }
-            }
-            out.add(mine);
-        }
-        return out;
-    }
-
-    /** A partner as the assignment names it: its name and {@code host:port}, null when it serves none. */
-    record PartnerInfo(String name, String address) {}
-
-    /**
-     * What participant {@code index} of {@code count} needs to run {@code r}: the spec as the
-     * coordinator has it, the requirement, overrides, and its place: {@code participant} {index,
-     * count} and {@code sharedId}, the name of the directory the nodes share in a shared layout
-     * (the same for all of them, new for each requirement). A participant of a release before
-     * shared layouts ignores the place, and cannot load a spec that needs it.
+     * What participant {@code index} of {@code count} needs to run {@code r} alone
+     * ({@link CoordinatedRun#assignment}).
      */
     static byte[] assignment(String specText, Requirement r, int index, int count, String sharedId) {
-        return assignment(specText, List.of(r), index, count, sharedId, List.of(List.of()));
-    }
-
-    /**
-     * The assignment of a group of requirements run from one start: as above, with
-     * {@code requirement} the first, and {@code requirements} every one with its overrides and
-     * {@code partners} ({@code [{"name", "host", "port"}]}, for net probes; protocol 4).
-     */
-    static byte[] assignment(
-            String specText,
-            List<Requirement> group,
-            int index,
-            int count,
-            String sharedId,
-            List<List<PartnerInfo>> partners) {
-        Requirement r = group.get(0);
-        ObjectNode n = new ObjectMapper().createObjectNode();
-        n.put("format", ASSIGNMENT_FORMAT);
-        n.put("spec", specText);
-        n.put("requirement", r.id());
-        n.put("budgetNs", r.budget().toNanos());
-        n.put("confidence", r.confidence());
-        ObjectNode p = n.putObject("participant");
-        p.put("index", index);
-        p.put("count", count);
-        n.put("sharedId", sharedId);
-        com.fasterxml.jackson.databind.node.ArrayNode all = n.putArray("requirements");
-        for (int i = 0; i < group.size(); i++) {
-            Requirement x = group.get(i);
-            ObjectNode g = all.addObject();
-            g.put("id", x.id());
-            g.put("budgetNs", x.budget().toNanos());
-            g.put("confidence", x.confidence());
-            com.fasterxml.jackson.databind.node.ArrayNode ps = g.putArray("partners");
-            for (PartnerInfo q : partners.get(i)) {
-                if (q.address() == null) {
-                    continue; // it serves no partners; this node's probe says it was assigned none
-                }
-                int colon = q.address().lastIndexOf(':');
-                String host = q.address().substring(0, colon);
-                if (host.startsWith("[")) {
-                    host = host.substring(1, host.length() - 1);
-                }
-                ps.addObject()
-                        .put("name", q.name())
-                        .put("host", host)
-                        .put("port", Integer.parseInt(q.address().substring(colon + 1)));
-            }
-        }
-        return n.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static String message(Throwable t) {
-        return t instanceof ProbeException ? t.getMessage() : String.valueOf(t);
+        return CoordinatedRun.assignment(specText, r, index, count, sharedId);
     }
 
     private static List<String> participants(CommandLine line) throws UsageException {

@@ -1,29 +1,24 @@
 package io.iocert.cli;
 
 import io.iocert.probes.PeerAddress;
-import io.iocert.probes.net.PeerServer;
-import io.iocert.probes.net.ServerLimits;
 import io.iocert.probes.net.Token;
-import io.iocert.spec.ProbeType;
+import io.iocert.runner.LoopbackPeer;
 import io.iocert.spec.Spec;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.util.Optional;
 import org.apache.commons.cli.CommandLine;
 
 /**
  * The peer the interconnect probes of {@code run} and {@code probe} use: {@code --peer
- * HOST:PORT} (with {@code --token-file}), or else an in-process server on loopback that lives
- * as long as this object, started only when the spec has net requirements. Results name the
- * in-process one {@code peer=loopback}. The in-process server has a random token of this run,
- * which only this process knows.
+ * HOST:PORT} (with {@code --token-file}), or else the runner's in-process loopback peer
+ * ({@link LoopbackPeer}), which lives as long as this object and is started only when the spec
+ * has net requirements.
  */
 final class PeerChoice implements AutoCloseable {
     private final Optional<PeerAddress> peer;
-    private final PeerServer embedded;
+    private final LoopbackPeer embedded;
 
-    private PeerChoice(Optional<PeerAddress> peer, PeerServer embedded) {
+    private PeerChoice(Optional<PeerAddress> peer, LoopbackPeer embedded) {
         this.peer = peer;
         this.embedded = embedded;
     }
@@ -42,21 +37,8 @@ final class PeerChoice implements AutoCloseable {
                     "--token-file is for a remote peer: give --peer HOST:PORT too",
                     "without --peer, interconnect probes use an in-process loopback peer with a random token of its own");
         }
-        boolean needsPeer = spec.requirements().stream().anyMatch(r -> r.probe().family() == ProbeType.Family.NET);
-        if (!needsPeer) {
-            return new PeerChoice(Optional.empty(), null);
-        }
-        // A token of this run only: other local users can reach a loopback port, and must not be
-        // able to join the run's peer, fill its slots, or pass for it.
-        Token token = Token.random();
-        PeerServer server = PeerServer.start(
-                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                Optional.of(token),
-                ServerLimits.DEFAULTS,
-                s -> {});
-        InetSocketAddress a = server.address();
-        PeerAddress address = new PeerAddress(a.getAddress().getHostAddress(), a.getPort(), Optional.of(token), true);
-        return new PeerChoice(Optional.of(address), server);
+        Optional<LoopbackPeer> loopback = LoopbackPeer.startFor(spec);
+        return new PeerChoice(loopback.map(LoopbackPeer::address), loopback.orElse(null));
     }
 
     /** A HOST:PORT given with {@code flag} (--peer, --coordinator), checked. */

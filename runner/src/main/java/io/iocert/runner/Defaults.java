@@ -1,6 +1,7 @@
 package io.iocert.runner;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * The values a run takes when neither the spec nor the command line sets them, in one place.
@@ -13,6 +14,15 @@ final class Defaults {
     static final long MIN_ROUND_NS = 250_000_000L;
     /** Nor one shorter than this part of the requirement's budget (a twentieth). */
     static final int MIN_ROUND_PARTS = 20;
+
+    /** How long a coordinator waits for the participants to join. */
+    static final Duration JOIN_TIMEOUT = Duration.ofMinutes(2);
+    /** A coordinated start is this far after the last participant reported ready, plus twice the widest clock uncertainty. */
+    static final Duration START_LEAD = Duration.ofMillis(500);
+    /** How long a participant may take past the budget to prepare, and again to deliver its result. */
+    static final Duration RESULT_GRACE = Duration.ofSeconds(60);
+    /** The largest result document a participant may send its coordinator. */
+    static final long MAX_RESULT_BYTES = 64L << 20;
 
     private Defaults() {}
 
