@@ -1,6 +1,5 @@
 package io.iocert.probes.fs;
 
-import com.sun.nio.file.ExtendedOpenOption;
 import io.iocert.probes.NanoClock;
 import io.iocert.probes.ProbeContext;
 import io.iocert.probes.ProbeException;
@@ -22,13 +21,11 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -280,7 +277,7 @@ final class FsProbeEngine {
             } else {
                 options = Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE);
             }
-            Channels channels = open(files, options, alignment, workload.direct());
+            DataChannels channels = open(files, options, alignment, workload.direct());
             MeasuredPass pass;
             Optional<long[]> requestsBefore = StorageFacts.requestsCompleted(workspace.dir());
             try (channels) {
@@ -368,7 +365,7 @@ final class FsProbeEngine {
          */
         private boolean prepare(List<Path> files, int alignment) throws ProbeException, InterruptedException {
             DirectMode mode = workload.direct() == DirectMode.TRUE ? DirectMode.TRUE : DirectMode.AUTO;
-            Channels channels = open(
+            DataChannels channels = open(
                     files,
                     Set.of(
                             StandardOpenOption.WRITE,
@@ -397,7 +394,9 @@ final class FsProbeEngine {
                         done));
             }
             double share = workload.initialize() ? 1.0 / 3 : 0.5;
-            Progress progress = new Progress(
+            PassProgress progress = new PassProgress(
+                    context,
+                    requirement.id(),
                     "writing the file to read: ",
                     0,
                     share,
@@ -446,7 +445,7 @@ final class FsProbeEngine {
          */
         private boolean initialize(List<Path> files, int alignment, double progressFrom, double progressShare)
                 throws ProbeException, InterruptedException {
-            Channels channels = open(files, Set.of(StandardOpenOption.READ), alignment, DirectMode.AUTO);
+            DataChannels channels = open(files, Set.of(StandardOpenOption.READ), alignment, DirectMode.AUTO);
             long block = workload.blockSizeBytes();
             int chunk = (int) Math.max(block, PREPARE_CHUNK / block * block);
             AtomicBoolean stop = new AtomicBoolean();
@@ -466,7 +465,9 @@ final class FsProbeEngine {
                         stop,
                         done));
             }
-            Progress progress = new Progress(
+            PassProgress progress = new PassProgress(
+                    context,
+                    requirement.id(),
                     "reading the file once before measuring (initialize): ",
                     progressFrom,
                     progressShare,
@@ -496,7 +497,7 @@ final class FsProbeEngine {
             return channels.direct();
         }
 
-        private MeasuredPass measure(Channels channels, int alignment, double progressFrom, double progressShare)
+        private MeasuredPass measure(DataChannels channels, int alignment, double progressFrom, double progressShare)
                 throws ProbeException, InterruptedException {
             int blockSize = (int) workload.blockSizeBytes();
             int threads = workload.threads();
@@ -598,8 +599,16 @@ final class FsProbeEngine {
                     passes.add(pass);
                     slots.set(i, pass);
                 }
-                Progress progress = new Progress(
-                        "", progressFrom, progressShare, workload.plannedBytes(), passStartNs, deadlineNs, done);
+                PassProgress progress = new PassProgress(
+                        context,
+                        requirement.id(),
+                        "",
+                        progressFrom,
+                        progressShare,
+                        workload.plannedBytes(),
+                        passStartNs,
+                        deadlineNs,
+                        done);
                 crew.release();
                 outcomes = crew.awaitAll(PROGRESS_PERIOD_NS, progress::report);
                 progress.finish();
@@ -653,7 +662,7 @@ final class FsProbeEngine {
                 String error,
                 BufferLayout layout) {}
 
-        private List<FilePass.Outcome> runAll(List<FilePass> passes, AtomicBoolean stop, Progress progress)
+        private List<FilePass.Outcome> runAll(List<FilePass> passes, AtomicBoolean stop, PassProgress progress)
                 throws ProbeException, InterruptedException {
             List<Crew.Member<FilePass.Outcome>> members = new ArrayList<>();
             for (FilePass p : passes) {
@@ -668,61 +677,10 @@ final class FsProbeEngine {
         }
 
         /** Opens one channel per file, with O_DIRECT as {@code mode} asks and the filesystem allows. */
-        private Channels open(List<Path> files, Set<OpenOption> options, int alignment, DirectMode mode)
+        private DataChannels open(List<Path> files, Set<OpenOption> options, int alignment, DirectMode mode)
                 throws ProbeException {
-            String obstacle = directObstacle(alignment);
-            if (mode == DirectMode.TRUE && obstacle != null) {
-                throw new ProbeException(
-                        obstacle + "; use direct: auto to fall back to buffered I/O, or direct: false");
-            }
-            boolean direct = mode.wanted() && obstacle == null;
-            String fallback = mode.wanted() ? obstacle : null;
-            List<FileChannel> opened = new ArrayList<>();
-            try {
-                for (Path file : files) {
-                    if (direct) {
-                        try {
-                            opened.add(opener.open(file, withDirect(options)));
-                            continue;
-                        } catch (IOException | UnsupportedOperationException e) {
-                            String why = "O_DIRECT is not supported on " + where + ": " + describe(e);
-                            if (mode == DirectMode.TRUE || !opened.isEmpty()) {
-                                throw new ProbeException(
-                                        why + "; use direct: auto to fall back to buffered I/O"
-                                                + " (the result is then marked cacheAffected)",
-                                        e);
-                            }
-                            direct = false;
-                            fallback = why;
-                            if (options.contains(StandardOpenOption.CREATE_NEW)) {
-                                // Some filesystems create the file before refusing O_DIRECT; it is ours.
-                                Files.deleteIfExists(file);
-                            }
-                        }
-                    }
-                    opened.add(opener.open(file, options));
-                }
-            } catch (IOException e) {
-                closeQuietly(opened, e);
-                throw new ProbeException(type.id() + " could not open its file in " + where + ": " + describe(e), e);
-            } catch (ProbeException | RuntimeException e) {
-                closeQuietly(opened, e);
-                throw e;
-            }
-            return new Channels(opened, direct, fallback);
-        }
-
-        /** Why O_DIRECT cannot work for this workload here, or null when it can be tried. */
-        private String directObstacle(int alignment) {
-            if (alignment <= 0) {
-                return "O_DIRECT needs the filesystem block size of " + where + ", which could not be read";
-            }
-            if (workload.blockSizeBytes() % alignment != 0) {
-                return "blockSize " + FsWorkload.human(workload.blockSizeBytes())
-                        + " is not a multiple of the block size " + FsWorkload.human(alignment)
-                        + " that O_DIRECT needs on " + where;
-            }
-            return null;
+            return DataChannels.open(
+                    opener, files, options, alignment, mode, workload.blockSizeBytes(), where, type.id());
         }
 
         private List<Measurement> toMeasurements(MeasuredPass pass, Map<String, String> ctx, boolean direct) {
@@ -771,93 +729,11 @@ final class FsProbeEngine {
                             ctx,
                             pass.error()));
         }
-
-        /** Progress of one phase, mapped onto [from, from + share] of the whole probe; never printed, only reported. */
-        private final class Progress {
-            private final String label;
-            private final double from;
-            private final double share;
-            private final long totalBytes;
-            private final long startNs;
-            private final long deadlineNs;
-            private final AtomicLong done;
-
-            Progress(
-                    String label,
-                    double from,
-                    double share,
-                    long totalBytes,
-                    long startNs,
-                    long deadlineNs,
-                    AtomicLong done) {
-                this.label = label;
-                this.from = from;
-                this.share = share;
-                this.totalBytes = totalBytes;
-                this.startNs = startNs;
-                this.deadlineNs = deadlineNs;
-                this.done = done;
-            }
-
-            /** "412 MB/s, 3 s left", with the fraction by bytes or by time, whichever is further. */
-            void report() {
-                long now = clock.nanoTime();
-                long bytes = done.get();
-                long elapsedNs = now - startNs;
-                double byBytes = (double) bytes / totalBytes;
-                double byTime = (double) elapsedNs / Math.max(1, deadlineNs - startNs);
-                double fraction = from + share * Math.max(0, Math.min(1, Math.max(byBytes, byTime)));
-                String status;
-                if (bytes <= 0 || elapsedNs <= 0) {
-                    status = label + "starting";
-                } else {
-                    double rate = bytes * 1e9 / elapsedNs;
-                    double leftNs = Math.min((totalBytes - bytes) / rate * 1e9, deadlineNs - now);
-                    status = label + Quantity.bytesPerSecond(rate).format() + ", "
-                            + Quantity.nanos(Math.ceil(Math.max(0, leftNs) / 1e9) * 1e9)
-                                    .format() + " left";
-                }
-                context.progress().update(requirement.id(), fraction, status);
-            }
-
-            void finish() {
-                context.progress().update(requirement.id(), from + share, label + "done");
-            }
-        }
-    }
-
-    /** Channels of one pass and whether they use O_DIRECT. */
-    private record Channels(List<FileChannel> list, boolean direct, String fallbackReason) implements AutoCloseable {
-        @Override
-        public void close() throws ProbeException {
-            IOException first = null;
-            for (FileChannel ch : list) {
-                try {
-                    ch.close();
-                } catch (IOException e) {
-                    first = first == null ? e : first;
-                }
-            }
-            if (first != null) {
-                throw new ProbeException("could not close a data file: " + describe(first), first);
-            }
-        }
-    }
-
-    private static Set<OpenOption> withDirect(Set<OpenOption> options) {
-        Set<OpenOption> s = new HashSet<>(options);
-        s.add(ExtendedOpenOption.DIRECT);
-        return s;
     }
 
     /** The filesystem block size, the O_DIRECT alignment; 0 when unknown or not a power of two. */
     static int alignment(Path dir) {
-        try {
-            long b = Files.getFileStore(dir).getBlockSize();
-            return b > 0 && b <= (1 << 20) && Long.bitCount(b) == 1 ? (int) b : 0;
-        } catch (IOException | UnsupportedOperationException e) {
-            return 0;
-        }
+        return DataChannels.alignment(dir);
     }
 
     private static int bufferAlignment(int alignment) {
@@ -927,16 +803,6 @@ final class FsProbeEngine {
         InterruptedException ie = new InterruptedException("interrupted during file I/O");
         ie.initCause(e);
         return ie;
-    }
-
-    private static void closeQuietly(List<FileChannel> channels, Throwable into) {
-        for (FileChannel ch : channels) {
-            try {
-                ch.close();
-            } catch (IOException e) {
-                into.addSuppressed(e);
-            }
-        }
     }
 
     private static String unit(Metric m) {
