@@ -2,22 +2,16 @@ package io.iocert.cli;
 
 import static io.iocert.cli.Commands.opt;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.iocert.probes.Partner;
 import io.iocert.probes.PeerAddress;
 import io.iocert.probes.Placement;
 import io.iocert.probes.ProbeException;
 import io.iocert.probes.net.JoinClient;
 import io.iocert.results.Measurement;
 import io.iocert.results.Result;
-import io.iocert.results.ResultCodec;
-import io.iocert.runner.ProbeRunner;
+import io.iocert.runner.Participation;
 import io.iocert.runner.RunConfig;
+import io.iocert.runner.RunListener;
 import io.iocert.spec.Requirement;
-import io.iocert.spec.Spec;
-import io.iocert.spec.SpecException;
-import io.iocert.spec.SpecLoader;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -25,7 +19,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.commons.cli.CommandLine;
@@ -35,7 +28,9 @@ import org.apache.commons.cli.Options;
  * {@code iocert join}: a participant of a coordinated run. Connects to {@code iocert coordinate}
  * (proving the token, and making the coordinator prove it), then runs each requirement it is
  * assigned in its fs-path, waiting prepared at the start barrier until the common start, and
- * sends its result back. Ends when the coordinator says the run is over.
+ * sends its result back. Ends when the coordinator says the run is over. The participation itself
+ * is the runner's ({@link Participation}); this command parses the options, prints what it hears
+ * and maps the outcome to an exit code.
  */
 final class JoinCommand implements Command {
     static final Duration DEFAULT_WAIT = Duration.ofMinutes(15);
@@ -115,7 +110,7 @@ final class JoinCommand implements Command {
         Duration wait = line.hasOption("wait") ? Inputs.duration("--wait", line.getOptionValue("wait")) : DEFAULT_WAIT;
         RunConfig.Overrides overrides = Inputs.overrides(line);
         JoinClient.PartnerListener listener = listener(line, address.token().isPresent(), err);
-        int requirements = 0;
+        int requirements;
         try (JoinClient client = connect(address, name, wait, listener)) {
             log(
                     err,
@@ -123,103 +118,49 @@ final class JoinCommand implements Command {
                             + client.partnerAddress()
                                     .map(a -> "; serving partners on " + a.getHostString() + ":" + a.getPort())
                                     .orElse(""));
-            Optional<byte[]> next;
-            while ((next = client.nextAssignment(wait)).isPresent()) {
-                Assignment a;
-                RunConfig config;
-                Path fsPath;
-                try {
-                    a = Assignment.parse(next.get(), address.token());
-                    // One round: every node of a coordinated run probes for the same time.
-                    config = RunConfig.of(a.spec(), overrides, RunConfig.Plan.ONE_ROUND);
-                    fsPath = Inputs.fsPath(config);
-                } catch (ProbeException | UsageException e) {
-                    // Tell the coordinator why, so its ERROR names this node and the reason.
-                    client.giveUp(name + " cannot run the assignment: " + e.getMessage());
-                    throw e;
-                }
-                log(
-                        err,
-                        "running "
-                                + String.join(
-                                        " and ",
-                                        a.requirements().stream()
-                                                .map(x -> "'" + x.requirement().id() + "'")
-                                                .toList())
-                                + " in " + fsPath);
-                Result result = runAll(a, config, () -> client.armedThenAwaitStart(wait), err);
-                for (Measurement m : result.measurements()) {
-                    if (m.error() != null) {
-                        err.println(Main.shown("iocert: " + m.id() + " " + m.metric() + ": " + m.error()));
-                    }
-                }
-                client.sendResult(ResultCodec.toJson(result));
-                requirements++;
-            }
+            requirements = Participation.run(
+                    client,
+                    address.token(),
+                    new Participation.Config(name, wait, overrides, ProbeCommand::runId),
+                    new Participation.Listener() {
+                        @Override
+                        public Path fsPath(RunConfig config) throws UsageException {
+                            return Inputs.fsPath(config);
+                        }
+
+                        @Override
+                        public RunListener progress(int index) {
+                            // One progress line is enough; the others run quietly.
+                            return index == 0 ? TerminalProgress.forConsole(err) : new TerminalProgress(err, false);
+                        }
+
+                        @Override
+                        public void running(List<Requirement> assigned, Path fsPath) {
+                            log(
+                                    err,
+                                    "running "
+                                            + String.join(
+                                                    " and ",
+                                                    assigned.stream()
+                                                            .map(r -> "'" + r.id() + "'")
+                                                            .toList())
+                                            + " in " + fsPath);
+                        }
+
+                        @Override
+                        public void ran(Result result) {
+                            for (Measurement m : result.measurements()) {
+                                if (m.error() != null) {
+                                    err.println(Main.shown("iocert: " + m.id() + " " + m.metric() + ": " + m.error()));
+                                }
+                            }
+                        }
+                    });
         } catch (ProbeException e) {
             throw new RunFailedException(e.getMessage(), e);
         }
         log(err, "the coordinator ended the run after " + requirements + " requirements");
         return Main.OK;
-    }
-
-    /**
-     * Runs the requirements of one assignment, each in its own thread with its own runner when
-     * there are several (run at one instant, {@code concurrentWith}), all of them waiting at one
-     * barrier, so the coordinator hears ready once and starts them together; one result holds
-     * every measurement.
-     */
-    private static Result runAll(Assignment a, RunConfig config, io.iocert.probes.StartBarrier start, PrintStream err)
-            throws Exception {
-        String runId = ProbeCommand.runId();
-        if (a.requirements().size() == 1) {
-            Assignment.Part p = a.requirements().get(0);
-            return new ProbeRunner(config, runId, TerminalProgress.forConsole(err))
-                    .runCoordinated(p.requirement(), start, a.placement(), p.partners());
-        }
-        GroupBarrier barrier = new GroupBarrier(a.requirements().size(), start);
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
-                a.requirements().size());
-        try {
-            List<java.util.concurrent.Future<Result>> futures = new ArrayList<>();
-            for (int i = 0; i < a.requirements().size(); i++) {
-                Assignment.Part p = a.requirements().get(i);
-                // One progress line is enough; the others run quietly.
-                TerminalProgress progress =
-                        i == 0 ? TerminalProgress.forConsole(err) : new TerminalProgress(err, false);
-                ProbeRunner runner = new ProbeRunner(config, runId + "-" + i, progress);
-                futures.add(pool.submit(() -> {
-                    try {
-                        return runner.runCoordinated(p.requirement(), barrier.member(), a.placement(), p.partners());
-                    } finally {
-                        barrier.leave();
-                    }
-                }));
-            }
-            List<Measurement> all = new ArrayList<>();
-            Result first = null;
-            for (java.util.concurrent.Future<Result> f : futures) {
-                Result r;
-                try {
-                    r = f.get();
-                } catch (java.util.concurrent.ExecutionException e) {
-                    throw e.getCause() instanceof Exception x ? x : new IllegalStateException(e.getCause());
-                }
-                first = first == null ? r : first;
-                all.addAll(r.measurements());
-            }
-            return new Result(
-                    first.format(),
-                    first.toolVersion(),
-                    first.node(),
-                    first.specName(),
-                    first.specSha256(),
-                    first.startedAt(),
-                    Instant.now(),
-                    all);
-        } finally {
-            pool.shutdownNow();
-        }
     }
 
     /** The partner listener: {@code --listen HOST[:PORT]}, else the address towards the coordinator, any port. */
@@ -267,28 +208,17 @@ final class JoinCommand implements Command {
         return new JoinClient.PartnerListener(Optional.of(bind), port, log);
     }
 
-    /**
-     * Joins, retrying while nothing listens yet (participants started by srun are often up
-     * before the coordinator), for at most {@code wait}; any other failure ends at once. Serves
-     * partners as {@code listener} says (null: none); a listener address that cannot be bound
-     * is bad input.
-     */
-    static JoinClient connect(PeerAddress address, String name, Duration wait, JoinClient.PartnerListener listener)
+    /** Joins ({@link Participation#connect}); a listener address that cannot be bound is bad input. */
+    private static JoinClient connect(
+            PeerAddress address, String name, Duration wait, JoinClient.PartnerListener listener)
             throws ProbeException, InterruptedException, UsageException {
-        long deadline = System.nanoTime() + wait.toNanos();
-        while (true) {
-            try {
-                return JoinClient.join(address, name, Duration.ofSeconds(10), Optional.ofNullable(listener));
-            } catch (ProbeException e) {
-                if (e.getCause() instanceof java.net.BindException) {
-                    throw new UsageException(e.getMessage(), "choose another --listen address or port");
-                }
-                boolean notYet = e.getMessage() != null && e.getMessage().contains("Connection refused");
-                if (!notYet || System.nanoTime() - deadline > 0) {
-                    throw e;
-                }
-                Thread.sleep(500);
+        try {
+            return Participation.connect(address, name, wait, listener);
+        } catch (ProbeException e) {
+            if (e.getCause() instanceof java.net.BindException) {
+                throw new UsageException(e.getMessage(), "choose another --listen address or port");
             }
+            throw e;
         }
     }
 
@@ -308,116 +238,21 @@ final class JoinCommand implements Command {
     }
 
     /**
-     * What the coordinator sends per requirement, or per group of requirements run at one
-     * instant ({@link CoordinateCommand#assignment}): each with the partners it measures against
-     * (net probes). The placement is empty from a coordinator that does not send one (before
-     * shared layouts), which can only have assigned a requirement with each node's own files.
+     * The assignment as a participant reads it ({@link io.iocert.runner.Assignment}, beside the
+     * runner's writer), kept here for the tests that pair it with {@link
+     * CoordinateCommand#assignment}.
      */
-    record Assignment(Spec spec, List<Part> requirements, Optional<Placement> placement) {
-        /** One requirement and its partners. */
-        record Part(Requirement requirement, List<Partner> partners) {}
-
-        /** The first requirement (of a group, the one the group is named after). */
-        Requirement requirement() {
-            return requirements.get(0).requirement();
-        }
-
+    record Assignment(io.iocert.runner.Assignment parsed) {
         static Assignment parse(byte[] bytes) throws ProbeException {
-            return parse(bytes, Optional.empty());
+            return new Assignment(io.iocert.runner.Assignment.parse(bytes));
         }
 
-        /** @param token the run's token, which the partners' listeners require */
-        static Assignment parse(byte[] bytes, Optional<io.iocert.probes.net.Token> token) throws ProbeException {
-            try {
-                JsonNode n = new ObjectMapper().readTree(bytes);
-                if (!CoordinateCommand.ASSIGNMENT_FORMAT.equals(n.path("format").asText())) {
-                    throw new ProbeException("the coordinator sent an assignment of format '"
-                            + n.path("format").asText() + "', expected " + CoordinateCommand.ASSIGNMENT_FORMAT
-                            + "; run the same iocert release on all nodes");
-                }
-                Spec spec = SpecLoader.parse(n.path("spec").asText(), "the coordinator's spec");
-                double confidence = n.path("confidence").asDouble(-1);
-                long budgetNs = n.path("budgetNs").asLong(-1);
-                List<Part> parts = new ArrayList<>();
-                JsonNode group = n.get("requirements");
-                if (group == null) {
-                    parts.add(new Part(
-                            requirement(spec, n.path("requirement").asText(), confidence, budgetNs), List.of()));
-                } else {
-                    for (JsonNode g : group) {
-                        Requirement r = requirement(
-                                spec,
-                                g.path("id").asText(),
-                                g.path("confidence").asDouble(confidence),
-                                g.path("budgetNs").asLong(budgetNs));
-                        parts.add(new Part(r, partners(g.path("partners"), token)));
-                    }
-                }
-                if (parts.isEmpty()) {
-                    throw new ProbeException("the coordinator's assignment names no requirement");
-                }
-                return new Assignment(spec, parts, placement(n));
-            } catch (IOException e) {
-                throw new ProbeException("the coordinator's assignment is not JSON: " + e.getMessage(), e);
-            } catch (SpecException e) {
-                throw new ProbeException("the coordinator's spec does not load here: " + e.getMessage(), e);
-            }
+        Requirement requirement() {
+            return parsed.requirement();
         }
 
-        private static Requirement requirement(Spec spec, String id, double confidence, long budgetNs)
-                throws ProbeException {
-            Requirement r = spec.requirement(id)
-                    .orElseThrow(() -> new ProbeException(
-                            "the coordinator assigned requirement '" + id + "', which its spec does not have"));
-            return r.with(
-                    confidence > 0 && confidence < 1 ? confidence : r.confidence(),
-                    budgetNs > 0 ? Duration.ofNanos(budgetNs) : r.budget());
-        }
-
-        /** {@code [{"name": N, "host": H, "port": P}, ...]}. */
-        private static List<Partner> partners(JsonNode list, Optional<io.iocert.probes.net.Token> token)
-                throws ProbeException {
-            List<Partner> out = new ArrayList<>();
-            if (list.isMissingNode() || list.isNull()) {
-                return out;
-            }
-            for (JsonNode p : list) {
-                if (!p.path("name").isTextual()
-                        || !p.path("host").isTextual()
-                        || !p.path("port").canConvertToInt()
-                        || p.path("port").intValue() < 1
-                        || p.path("port").intValue() > 65535) {
-                    throw new ProbeException("the coordinator's assignment has a partner " + p
-                            + ", expected {\"name\": N," + " \"host\": H, \"port\": 1 to 65535}");
-                }
-                out.add(new Partner(
-                        p.get("name").textValue(),
-                        new PeerAddress(p.get("host").textValue(), p.get("port").intValue(), token, false)));
-            }
-            return out;
-        }
-
-        /** {@code "participant": {"index": i, "count": n}, "sharedId": "..."}, when the coordinator sent them. */
-        static Optional<Placement> placement(JsonNode n) throws ProbeException {
-            JsonNode p = n.get("participant");
-            if (p == null) {
-                return Optional.empty();
-            }
-            if (!p.path("index").canConvertToInt()
-                    || !p.path("count").canConvertToInt()
-                    || !n.path("sharedId").isTextual()) {
-                throw new ProbeException("the coordinator's assignment has a participant " + p + " and sharedId "
-                        + n.get("sharedId") + ", expected {\"index\": I, \"count\": N} and a text");
-            }
-            try {
-                return Optional.of(new Placement(
-                        p.get("index").intValue(),
-                        p.get("count").intValue(),
-                        n.get("sharedId").textValue()));
-            } catch (IllegalArgumentException e) {
-                throw new ProbeException(
-                        "the coordinator's assignment does not place this participant: " + e.getMessage(), e);
-            }
+        Optional<Placement> placement() {
+            return parsed.placement();
         }
     }
 }

@@ -1,4 +1,4 @@
-package io.iocert.cli;
+package io.iocert.runner;
 
 import io.iocert.probes.ProbeException;
 import io.iocert.probes.StartBarrier;

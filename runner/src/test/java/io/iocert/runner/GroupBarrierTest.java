@@ -1,4 +1,4 @@
-package io.iocert.cli;
+package io.iocert.runner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
