@@ -56,14 +56,14 @@ class CoordinatedGroundTruthIT {
     private static final long STRAGGLER_LIMIT = 10_485_760L; // 10 MiB/s
     private static final String WORKLOAD =
             "{pattern: sequential, blockSize: 1MiB, fileSize: 512MiB, threads: 1, direct: true,"
-                    + " duration: 10s, interval: 500ms}";
+                    + " duration: 12s, interval: 500ms}";
     /*
      * The straggler's verdict bounds each node's median at 98.3% (three nodes share the 95%), from
      * values the throttle makes coarse (whole 1 MiB writes per interval). 20 intervals a node gave an
      * unbounded median in about one run in three (too few batches to tell the coarse steps from
      * dependence); 40 settle it.
      */
-    private static final String STRAGGLER_WORKLOAD = WORKLOAD.replace("duration: 10s", "duration: 20s");
+    private static final String STRAGGLER_WORKLOAD = WORKLOAD.replace("duration: 12s", "duration: 20s");
     private static final Pattern LISTENING = Pattern.compile("coordinating on ([0-9.]+):([0-9]+)");
 
     private Path dir;
@@ -142,9 +142,11 @@ class CoordinatedGroundTruthIT {
                 charged);
 
         assertEquals(0, code, "coordinate: " + Files.readString(dir.resolve("shared.log")));
-        assertTrue(sum.length >= 15, "want at least 15 aligned 500-ms intervals of 10 s, got " + sum.length);
+        // 12 s: a median needs 20 aligned intervals at this confidence, and the nodes' start spread
+        // of a few ms costs the common span one; 10 s left 19 and the verdict open (exit 3).
+        assertTrue(sum.length >= 20, "want at least 20 aligned 500-ms intervals of 12 s, got " + sum.length);
         assertTrue(
-                charged >= (long) (0.9 * SHARED_LIMIT * 10),
+                charged >= (long) (0.9 * SHARED_LIMIT * 12),
                 "the kernel charged only " + charged + " bytes to " + shared);
         assertWithin(SHARED_LIMIT, median, "aggregate write throughput, median of the intervals after the first");
         assertWithin(SHARED_LIMIT, mean, "aggregate write throughput, mean of all aligned intervals");
