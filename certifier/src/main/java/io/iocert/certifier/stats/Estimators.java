@@ -346,17 +346,16 @@ public final class Estimators {
     static boolean rareFarTail(Sample s, double q, double point, double alpha) {
         boolean upper = q >= 0.5;
         double cut = upper ? SEPARATE_MODE * point : point / SEPARATE_MODE;
-        return farShareBound(s, cut, upper, alpha / 2, true) < Math.min(q, 1 - q);
+        return farShareBound(s, cut, upper, alpha / 2) < Math.min(q, 1 - q);
     }
 
     /**
      * A one-sided upper confidence bound, at level {@code 1 - level}, on the share of values above
      * {@code cut} ({@code above}) or at or below it, by the grouping of {@link #rareFarTail}; 1 when
      * the units cannot tell (none, or fewer than two groups). With no far value at all it is 0
-     * when {@code noneIsZero} (the separate-mode check's reading: nothing there to hold the
-     * quantile), else the Clopper-Pearson bound for none in as many groups as there are units.
+     * (the separate-mode check's reading: nothing there to hold the quantile).
      */
-    static double farShareBound(Sample s, double cut, boolean above, double level, boolean noneIsZero) {
+    static double farShareBound(Sample s, double cut, boolean above, double level) {
         List<Sample.Batch> units = s.units();
         int m = units.size();
         if (m == 0) {
@@ -373,7 +372,7 @@ public final class Estimators {
             run = far[j] > 0 ? run + 1 : 0;
             longest = Math.max(longest, run);
         }
-        if (longest == 0 && noneIsZero) {
+        if (longest == 0) {
             return 0;
         }
         int size = Math.max(1, longest);

@@ -753,8 +753,7 @@ final class FsProbeEngine {
     }
 
     static String describe(Throwable e) {
-        String m = e.getMessage();
-        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+        return io.iocert.probes.measure.Crew.describe(e);
     }
 
     /** What a probe measures inside its workspace. */

@@ -330,8 +330,7 @@ public final class PeerServer implements AutoCloseable {
     }
 
     static String describe(Throwable e) {
-        String m = e.getMessage();
-        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+        return io.iocert.probes.measure.Crew.describe(e);
     }
 
     private static void sleepQuietly(long ms) {
