@@ -13,6 +13,9 @@ import io.iocert.spec.Metric;
 import io.iocert.spec.ProbeType;
 import io.iocert.spec.Requirement;
 import io.iocert.spec.Workload;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -112,6 +115,71 @@ class RegimesTest {
         assertEquals(Verdict.PASS, s.verdict());
         assertEquals(300, s.samples());
         assertTrue(!s.reason().contains("regime") && !s.reason().contains("warning"), s.reason());
+    }
+
+    /** A real series: a throttle lowered 4x at 2.4 s, then a 1-s device stall near the end of the 12-s run. */
+    private static double[] stalledThrottle() throws IOException {
+        try (InputStream in = RegimesTest.class.getResourceAsStream("stalled-throttle-intervals.txt")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                    .lines()
+                    .filter(l -> !l.isBlank() && !l.startsWith("#"))
+                    .mapToDouble(Double::parseDouble)
+                    .toArray();
+        }
+    }
+
+    @Test
+    void shouldFindTheDropBehindAStallAndLeaveTheStallInItsRegime() throws IOException {
+        double[] v = stalledThrottle();
+        assertEquals(120, v.length);
+        List<IntervalSeries.Regime> regimes =
+                Regimes.of(throughput("w", ProbeType.FS_WRITE, v).intervals(), 0.95);
+        assertEquals(2, regimes.size(), regimes.toString());
+        assertEquals(24, regimes.get(1).from(), regimes.toString());
+        assertEquals(120, regimes.get(1).to(), "the stall stays in the final regime: " + regimes);
+        assertEquals(209715200, regimes.get(0).rate(), 209715200 * 0.05);
+        assertEquals(52428800, regimes.get(1).rate(), 52428800 * 0.05);
+        // The stall's intervals are judged with the regime they fell in.
+        boolean[] stall = Regimes.stalls(v);
+        int stalled = 0;
+        for (int i = 0; i < v.length; i++) {
+            stalled += stall[i] ? 1 : 0;
+            assertTrue(!stall[i] || (i >= 103 && i < 115), "interval " + i + " is not part of the stall");
+        }
+        assertTrue(stalled >= 10, stalled + " intervals taken for the stall");
+    }
+
+    @Test
+    void shouldSeeOneRegimeInASteadySeriesWithStallsAndFindADropAfterThem() {
+        SplittableRandom r = new SplittableRandom(6);
+        int oneRegime = 0;
+        int dropFound = 0;
+        for (int run = 0; run < 200; run++) {
+            double[] steady = new double[120];
+            double[] dropping = burstThenBaseline(30, 90, 100 + run);
+            for (int i = 0; i < steady.length; i++) {
+                steady[i] = 100e6 * (1 + 0.03 * (2 * r.nextDouble() - 1));
+            }
+            // One stall of 1-12 intervals at 1-10% of the rate, anywhere but the first and last few intervals.
+            int length = 1 + r.nextInt(12);
+            int at = 3 + r.nextInt(120 - 6 - length);
+            for (int i = at; i < at + length; i++) {
+                steady[i] *= 0.01 + 0.09 * r.nextDouble();
+                dropping[i] *= 0.01 + 0.09 * r.nextDouble();
+            }
+            List<IntervalSeries.Regime> s =
+                    Regimes.of(throughput("w", ProbeType.FS_WRITE, steady).intervals(), 0.95);
+            List<IntervalSeries.Regime> d =
+                    Regimes.of(throughput("w", ProbeType.FS_WRITE, dropping).intervals(), 0.95);
+            oneRegime += s.size() == 1 ? 1 : 0;
+            IntervalSeries.Regime last = d.get(d.size() - 1);
+            dropFound += d.size() >= 2 && Math.abs(last.rate() / 50e6 - 1) < 0.05 && last.to() == 120 ? 1 : 0;
+        }
+        System.out.printf(
+                "steady with a stall: one regime in %d of 200; drop behind a stall found in %d%n",
+                oneRegime, dropFound);
+        assertTrue(oneRegime >= 190, oneRegime + " of 200 steady series with a stall seen as one regime");
+        assertTrue(dropFound >= 190, dropFound + " of 200 drops found behind a stall, the final rate within 5%");
     }
 
     @Test
