@@ -176,7 +176,9 @@ public final class Certifier {
                             + r.probe().id(),
                     "none");
         }
-        Optional<Estimate> estimate = sample.map(x -> Estimators.estimate(x, e.statistic(), confidence));
+        Estimators.Target target = new Estimators.Target(
+                e.threshold().quantity().value(), !e.threshold().holds(Double.POSITIVE_INFINITY));
+        Optional<Estimate> estimate = sample.map(x -> Estimators.estimate(x, e.statistic(), confidence, target));
         if (m.error() != null) {
             String kept = estimate.map(x ->
                             " (" + shown(e.statistic(), x, dim) + " from " + x.samples() + " samples before the error)")

@@ -88,6 +88,9 @@ public abstract sealed class Sample {
      */
     public abstract double upperEdge(double x);
 
+    /** The lowest value counted with {@code x}: x itself for interval values, the lowest value of x's bucket for histograms. */
+    public abstract double lowerEdge(double x);
+
     public abstract double min();
 
     public abstract double max();
@@ -239,6 +242,11 @@ public abstract sealed class Sample {
         }
 
         @Override
+        public double lowerEdge(double x) {
+            return x < 0 ? x : h.lowestEquivalentValue((long) Math.floor(x));
+        }
+
+        @Override
         public double min() {
             return h.getMinValue();
         }
@@ -366,6 +374,11 @@ public abstract sealed class Sample {
 
         @Override
         public double upperEdge(double x) {
+            return x;
+        }
+
+        @Override
+        public double lowerEdge(double x) {
             return x;
         }
 
