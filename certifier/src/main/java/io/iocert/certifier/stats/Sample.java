@@ -151,25 +151,29 @@ public abstract sealed class Sample {
     }
 
     /**
-     * Per-operation values in an HdrHistogram, with optional time blocks. Ranks and shares use
-     * HdrHistogram's own index loops; walking the recorded values (slow: an iterator step per
-     * bucket) is left for the moments, computed only when a statistic needs them.
+     * Per-operation values in an HdrHistogram, with optional time blocks. Ranks and shares are
+     * looked up in each histogram's {@link CumulativeCounts}, built once per histogram (the whole
+     * run's and each block's) and shared by every batch, section and unit that holds it; walking
+     * the recorded values (slow: an iterator step per bucket) is left for the moments, computed
+     * only when a statistic needs them.
      */
     static final class OfHistogram extends Sample {
         private final Histogram h;
+        private final CumulativeCounts counts;
         private final List<Batch> batches;
-        private final List<Histogram> blocks;
+        private final List<CumulativeCounts> blocks;
         private final java.util.Map<Integer, List<Batch>> sections = new java.util.HashMap<>();
         private final java.util.Map<Double, Double> quantiles = new java.util.HashMap<>();
         private Moments moments;
 
         OfHistogram(Histogram h, BlockSeries blocks) {
             this.h = h;
-            List<Histogram> nonEmpty = new ArrayList<>();
+            this.counts = new CumulativeCounts(h);
+            List<CumulativeCounts> nonEmpty = new ArrayList<>();
             if (blocks != null) {
                 for (Histogram b : blocks.histograms()) {
                     if (b.getTotalCount() > 0) {
-                        nonEmpty.add(b);
+                        nonEmpty.add(new CumulativeCounts(b));
                     }
                 }
             }
@@ -217,23 +221,18 @@ public abstract sealed class Sample {
         @Override
         public double quantile(double q) {
             // The estimators ask for the same few quantiles several times (the separate-mode
-            // check, the order-statistic point, sectioning), each a walk over the counts.
-            return quantiles.computeIfAbsent(q, p -> (double) h.getValueAtPercentile(p * 100.0));
+            // check, the order-statistic point, sectioning).
+            return quantiles.computeIfAbsent(q, p -> (double) counts.valueAtPercentile(p * 100.0));
         }
 
         @Override
         public double atRank(long rank, boolean upper) {
-            // getValueAtPercentile finds the first bucket whose cumulative count reaches
-            // ceil(p/100 * n) and returns its highest value.
-            long r = Math.max(1, Math.min(n(), rank));
-            double percentile = Math.min(100.0, 100.0 * r / n());
-            long at = h.getValueAtPercentile(percentile);
-            return upper ? h.highestEquivalentValue(at) : h.lowestEquivalentValue(at);
+            return Sample.atRank(counts, rank, upper);
         }
 
         @Override
         public double fractionAtOrBelow(double x) {
-            return (double) countAtOrBelow(h, x) / h.getTotalCount();
+            return (double) countAtOrBelow(counts, x) / h.getTotalCount();
         }
 
         @Override
@@ -270,15 +269,29 @@ public abstract sealed class Sample {
         }
     }
 
-    /** Values in {@code h} at or below {@code x}; the bucket holding x counts whole (its values are x at h's precision). */
-    static long countAtOrBelow(Histogram h, double x) {
+    /** Values in {@code c}'s histogram at or below {@code x}; the bucket holding x counts whole (its values are x at the histogram's precision). */
+    static long countAtOrBelow(CumulativeCounts c, double x) {
+        Histogram h = c.histogram();
         if (x < 0 || h.getTotalCount() == 0) {
             return 0;
         }
         if (x >= h.getMaxValue()) {
             return h.getTotalCount();
         }
-        return h.getCountBetweenValues(0, (long) Math.floor(x));
+        return c.countAtOrBelow((long) Math.floor(x));
+    }
+
+    /**
+     * The value of rank {@code rank} (clamped to 1..n) in {@code c}'s histogram: the bucket found
+     * as getValueAtPercentile finds it for the percentile 100 rank / n (the first bucket whose
+     * cumulative count reaches it), its highest value when {@code upper}, else its lowest.
+     */
+    static double atRank(CumulativeCounts c, long rank, boolean upper) {
+        Histogram h = c.histogram();
+        long n = c.totalCount();
+        long r = Math.max(1, Math.min(n, rank));
+        long at = c.valueAtPercentile(Math.min(100.0, 100.0 * r / n));
+        return upper ? h.highestEquivalentValue(at) : h.lowestEquivalentValue(at);
     }
 
     static Moments momentsOf(Histogram h) {
@@ -420,17 +433,17 @@ public abstract sealed class Sample {
 
     /** Consecutive blocks taken together as one batch; sums computed on first use. */
     private static final class Joined implements Batch {
-        private final List<Histogram> parts;
+        private final List<CumulativeCounts> parts;
         private final long n;
         private double sum = Double.NaN;
         private double sumSquares;
-        private Histogram merged;
+        private CumulativeCounts merged;
 
-        Joined(List<Histogram> parts) {
+        Joined(List<CumulativeCounts> parts) {
             this.parts = parts;
             long count = 0;
-            for (Histogram h : parts) {
-                count += h.getTotalCount();
+            for (CumulativeCounts c : parts) {
+                count += c.totalCount();
             }
             this.n = count;
         }
@@ -458,7 +471,8 @@ public abstract sealed class Sample {
             }
             double s1 = 0;
             double s2 = 0;
-            for (Histogram h : parts) {
+            for (CumulativeCounts c : parts) {
+                Histogram h = c.histogram();
                 for (HistogramIterationValue v : h.recordedValues()) {
                     double x = h.medianEquivalentValue(v.getValueIteratedTo());
                     s1 += v.getCountAtValueIteratedTo() * x;
@@ -471,36 +485,35 @@ public abstract sealed class Sample {
 
         @Override
         public long countAtOrBelow(double x) {
-            long c = 0;
-            for (Histogram h : parts) {
-                c += Sample.countAtOrBelow(h, x);
+            long count = 0;
+            for (CumulativeCounts c : parts) {
+                count += Sample.countAtOrBelow(c, x);
             }
-            return c;
+            return count;
         }
 
         @Override
         public double quantile(double q) {
-            return merged().getValueAtPercentile(q * 100.0);
+            return merged().valueAtPercentile(q * 100.0);
         }
 
         @Override
         public double atRank(long rank, boolean upper) {
-            Histogram m = merged();
-            long r = Math.max(1, Math.min(n, rank));
-            long at = m.getValueAtPercentile(Math.min(100.0, 100.0 * r / n));
-            return upper ? m.highestEquivalentValue(at) : m.lowestEquivalentValue(at);
+            return Sample.atRank(merged(), rank, upper);
         }
 
-        private Histogram merged() {
+        private CumulativeCounts merged() {
             if (merged == null) {
-                // One block needs no copy; several are merged once and kept (sectioning asks
-                // each section for a quantile per statistic judged).
-                Histogram m = parts.get(0);
+                // One block needs no copy (and shares its counts with the unit holding it);
+                // several are merged once and kept (sectioning asks each section for a quantile
+                // per statistic judged).
+                CumulativeCounts m = parts.get(0);
                 if (parts.size() > 1) {
-                    m = m.copy();
+                    Histogram h = m.histogram().copy();
                     for (int i = 1; i < parts.size(); i++) {
-                        m.add(parts.get(i));
+                        h.add(parts.get(i).histogram());
                     }
+                    m = new CumulativeCounts(h);
                 }
                 merged = m;
             }
