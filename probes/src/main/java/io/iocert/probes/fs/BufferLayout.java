@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Where the measured pass's I/O buffers live, chosen once per run so that their physical layout
- * does not change from run to run.
+ * Where a probe's I/O buffers live (the files' own writes and the measured pass's), chosen once per
+ * run so that their physical layout does not change from run to run.
  *
  * <p>Why it matters: a large O_DIRECT request is handed to the device as a list of physically
  * contiguous segments. A 1 MiB buffer in 256 scattered 4 KiB pages needs 256 segments; a virtio
@@ -152,6 +152,14 @@ final class BufferLayout {
             return b;
         }
         return AlignedBuffers.allocate(size, alignment);
+    }
+
+    /**
+     * Hands out buffers from the region's start again: for the next phase of a probe, once every
+     * buffer of the one before is no longer used (a probe's file writes, then its measured pass).
+     */
+    synchronized void rewind() {
+        next = 0;
     }
 
     /** hugetlbfs-2MiB, thp-2MiB or aligned-4KiB. */

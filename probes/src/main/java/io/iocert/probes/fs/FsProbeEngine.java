@@ -62,8 +62,9 @@ import org.HdrHistogram.Histogram;
  * threads), {@code directFallback} (why O_DIRECT was not used) and {@code cleanupError}; for
  * fs.read {@code initialized} (whether the files were read once before measuring,
  * {@code initialize: true}) and then {@code initializeNs}. Always {@code bufferLayout}: where
- * the measured pass's buffers lived ({@link BufferLayout}: hugetlbfs-2MiB, thp-2MiB or
- * aligned-4KiB), with {@code bufferLayoutFallback} saying why no huge pages were used.
+ * the probe's buffers lived ({@link BufferLayout}: hugetlbfs-2MiB, thp-2MiB or aligned-4KiB),
+ * those that wrote the files before measuring as well as the measured pass's, with
+ * {@code bufferLayoutFallback} saying why no huge pages were used.
  *
  * <p><b>Files.</b> Each thread works on its own file. fs.read, and any random run, write the
  * files in full first (incompressible data, not measured, within the budget); sequential
@@ -253,16 +254,25 @@ final class FsProbeEngine {
 
             boolean preparedDirect = false;
             boolean prepared = op == FilePass.Op.READ || workload.random();
+            // One region of buffers for every phase, each phase taking its buffers from the
+            // start of it again once the one before has ended: the files' own writes come from
+            // the same fixed layout as the measured pass (a host behind a virtual disk caches a
+            // file by the shape of the writes that laid it out, and the measured reads then
+            // depend on it; BENCHMARKS.md), in no more memory than the largest phase needs.
+            BufferLayout layout = BufferLayout.allocate(
+                    Math.max(prepared ? prepareFootprint(files.size(), alignment) : 0, measuredFootprint(alignment)),
+                    context.runId(),
+                    BufferLayout.Sources.SYSTEM);
             double measuredShare = 1.0;
             if (prepared) {
                 measuredShare = workload.initialize() ? 1.0 / 3 : 0.5;
-                preparedDirect = prepare(files, alignment);
+                preparedDirect = prepare(files, alignment, layout);
             }
             OptionalLong initializeNs = OptionalLong.empty();
             boolean initializedDirect = true;
             if (workload.initialize()) {
                 long t0 = clock.nanoTime();
-                initializedDirect = initialize(files, alignment, 1.0 / 3, 1.0 / 3);
+                initializedDirect = initialize(files, alignment, 1.0 / 3, 1.0 / 3, layout);
                 initializeNs = OptionalLong.of(clock.nanoTime() - t0);
             }
             Set<OpenOption> options;
@@ -281,7 +291,7 @@ final class FsProbeEngine {
             MeasuredPass pass;
             Optional<long[]> requestsBefore = StorageFacts.requestsCompleted(workspace.dir());
             try (channels) {
-                pass = measure(channels, alignment, 1.0 - measuredShare, measuredShare);
+                pass = measure(channels, alignment, 1.0 - measuredShare, measuredShare, layout);
             }
             Optional<long[]> requestsAfter = StorageFacts.requestsCompleted(workspace.dir());
             inspector.inspect(List.copyOf(files));
@@ -363,7 +373,31 @@ final class FsProbeEngine {
          *
          * @return whether the files were written with O_DIRECT
          */
-        private boolean prepare(List<Path> files, int alignment) throws ProbeException, InterruptedException {
+        /** The buffers {@link #prepare} takes from the layout: one chunk's pool per file. */
+        private long prepareFootprint(int files, int alignment) {
+            return BufferLayout.footprint(
+                            BlockSource.poolBytes(prepareChunk(), bufferAlignment(alignment), workload.threads()))
+                    * files;
+        }
+
+        /** The measured pass's buffers: a write pool and a read buffer per thread, as the workload needs. */
+        private long measuredFootprint(int alignment) {
+            int blockSize = Math.toIntExact(workload.blockSizeBytes());
+            int threads = workload.threads();
+            long poolBytes = BlockSource.poolBytes(blockSize, bufferAlignment(alignment), threads);
+            long perThread = (workload.writes() ? BufferLayout.footprint(poolBytes) : 0)
+                    + (workload.reads() ? BufferLayout.footprint(blockSize) : 0);
+            return perThread * threads;
+        }
+
+        /** The size of prepare's and initialize's operations: a whole number of blocks, about PREPARE_CHUNK. */
+        private int prepareChunk() {
+            return (int) Math.max(
+                    workload.blockSizeBytes(), PREPARE_CHUNK / workload.blockSizeBytes() * workload.blockSizeBytes());
+        }
+
+        private boolean prepare(List<Path> files, int alignment, BufferLayout layout)
+                throws ProbeException, InterruptedException {
             DirectMode mode = workload.direct() == DirectMode.TRUE ? DirectMode.TRUE : DirectMode.AUTO;
             DataChannels channels = open(
                     files,
@@ -372,14 +406,19 @@ final class FsProbeEngine {
                             sharedFile(requirement) ? StandardOpenOption.CREATE : StandardOpenOption.CREATE_NEW),
                     alignment,
                     mode);
-            int chunk = (int) Math.max(
-                    workload.blockSizeBytes(), PREPARE_CHUNK / workload.blockSizeBytes() * workload.blockSizeBytes());
+            int chunk = prepareChunk();
             AtomicBoolean stop = new AtomicBoolean();
             AtomicLong done = new AtomicLong();
             List<FilePass> passes = new ArrayList<>();
+            layout.rewind();
+            long poolBytes = BlockSource.poolBytes(chunk, bufferAlignment(alignment), workload.threads());
             for (int i = 0; i < channels.list().size(); i++) {
-                BlockSource source =
-                        new BlockSource(chunk, bufferAlignment(alignment), workload.threads(), new SplittableRandom());
+                BlockSource source = new BlockSource(
+                        chunk,
+                        bufferAlignment(alignment),
+                        workload.threads(),
+                        new SplittableRandom(),
+                        layout.buffer(Math.toIntExact(poolBytes), bufferAlignment(alignment)));
                 passes.add(FilePass.sequential(
                         channels.list().get(i),
                         FilePass.Op.WRITE,
@@ -443,14 +482,15 @@ final class FsProbeEngine {
          *
          * @return whether the files were read with O_DIRECT (else they are now in the page cache)
          */
-        private boolean initialize(List<Path> files, int alignment, double progressFrom, double progressShare)
+        private boolean initialize(
+                List<Path> files, int alignment, double progressFrom, double progressShare, BufferLayout layout)
                 throws ProbeException, InterruptedException {
             DataChannels channels = open(files, Set.of(StandardOpenOption.READ), alignment, DirectMode.AUTO);
-            long block = workload.blockSizeBytes();
-            int chunk = (int) Math.max(block, PREPARE_CHUNK / block * block);
+            int chunk = prepareChunk();
             AtomicBoolean stop = new AtomicBoolean();
             AtomicLong done = new AtomicLong();
             List<FilePass> passes = new ArrayList<>();
+            layout.rewind();
             for (int i = 0; i < channels.list().size(); i++) {
                 passes.add(FilePass.sequential(
                         channels.list().get(i),
@@ -459,7 +499,7 @@ final class FsProbeEngine {
                         workload.fileSizeBytes(),
                         chunk,
                         null,
-                        AlignedBuffers.allocate(chunk, bufferAlignment(alignment)),
+                        layout.buffer(chunk, bufferAlignment(alignment)),
                         OperationRecorder.unmeasured(clock),
                         budgetDeadlineNs,
                         stop,
@@ -497,7 +537,8 @@ final class FsProbeEngine {
             return channels.direct();
         }
 
-        private MeasuredPass measure(DataChannels channels, int alignment, double progressFrom, double progressShare)
+        private MeasuredPass measure(
+                DataChannels channels, int alignment, double progressFrom, double progressShare, BufferLayout layout)
                 throws ProbeException, InterruptedException {
             int blockSize = (int) workload.blockSizeBytes();
             int threads = workload.threads();
@@ -516,10 +557,7 @@ final class FsProbeEngine {
             // buffer is physically contiguous in every run (see BufferLayout).
             int bufferAlignment = bufferAlignment(alignment);
             long poolBytes = BlockSource.poolBytes(blockSize, bufferAlignment, threads);
-            long perThread = (workload.writes() ? BufferLayout.footprint(poolBytes) : 0)
-                    + (workload.reads() ? BufferLayout.footprint(blockSize) : 0);
-            BufferLayout layout =
-                    BufferLayout.allocate(perThread * threads, context.runId(), BufferLayout.Sources.SYSTEM);
+            layout.rewind();
             for (int i = 0; i < threads; i++) {
                 randoms[i] = seeds.split();
                 if (workload.writes()) {
