@@ -103,7 +103,11 @@ public final class Regimes {
         int reach = 2 * longest;
         boolean[] low = new boolean[n];
         double[] window = new double[2 * reach + 1];
+        double max = Arrays.stream(v).max().orElse(0);
         for (int i = 0; i < n; i++) {
+            if (!(v[i] < STALL_FACTOR * max)) {
+                continue; // no median around it exceeds the series' largest value
+            }
             int from = Math.max(0, i - reach);
             int to = Math.min(n, i + reach + 1);
             System.arraycopy(v, from, window, 0, to - from);

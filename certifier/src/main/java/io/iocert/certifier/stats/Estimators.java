@@ -523,24 +523,25 @@ public final class Estimators {
         double low = 0;
         double high = Double.POSITIVE_INFINITY;
         double below = point / SEPARATE_MODE;
-        double above = SEPARATE_MODE * point;
+        double aboveEdge = s.upperEdge(SEPARATE_MODE * point);
+        // The threshold's own cut, on the side it bounds, where it lies beyond the fixed one
+        // (NaN: none). Above, the highest cut whose bucket ends at or below the threshold.
         double t = target == null ? Double.NaN : target.value();
-        // The threshold's cut, on the side it bounds, where it lies beyond the fixed one.
-        boolean lowAtTarget = target != null && !target.upper() && t > 0 && t < below;
-        double highCut = Double.NaN;
-        if (target != null && target.upper() && t > s.upperEdge(above)) {
-            highCut = s.upperEdge(t) <= t ? t : s.lowerEdge(t) - 1;
-        }
-        boolean highAtTarget = highCut > s.upperEdge(above);
+        double lowCut = target != null && !target.upper() && t > 0 && t < below ? t : Double.NaN;
+        double highCut = target != null && target.upper() && t > aboveEdge
+                ? (s.upperEdge(t) <= t ? t : s.lowerEdge(t) - 1)
+                : Double.NaN;
+        boolean lowAtTarget = lowCut > 0;
+        boolean highAtTarget = highCut > aboveEdge;
         double lowLevel = lowAtTarget ? alpha / 4 : alpha / 2;
         double highLevel = highAtTarget ? alpha / 4 : alpha / 2;
         if (knownLow < below && farCountBound(s, below, false, lowLevel, q) < q) {
             low = below;
-        } else if (lowAtTarget && knownLow < t && farCountBound(s, t, false, lowLevel, q) < q) {
-            low = s.upperEdge(t);
+        } else if (lowAtTarget && knownLow < lowCut && farCountBound(s, lowCut, false, lowLevel, q) < q) {
+            low = s.upperEdge(lowCut);
         }
-        if (knownHigh > s.upperEdge(above) && farCountBound(s, above, true, highLevel, q) < 1 - q) {
-            high = s.upperEdge(above);
+        if (knownHigh > aboveEdge && farCountBound(s, aboveEdge, true, highLevel, q) < 1 - q) {
+            high = aboveEdge;
         } else if (highAtTarget
                 && knownHigh > s.upperEdge(highCut)
                 && farCountBound(s, highCut, true, highLevel, q) < 1 - q) {
