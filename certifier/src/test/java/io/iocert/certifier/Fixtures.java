@@ -13,6 +13,9 @@ import io.iocert.spec.Spec;
 import io.iocert.spec.Statistic;
 import io.iocert.spec.Threshold;
 import io.iocert.spec.Workload;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -23,6 +26,23 @@ import org.HdrHistogram.Histogram;
 /** Builders for specs and results in tests. */
 public final class Fixtures {
     private Fixtures() {}
+
+    /**
+     * A real interval series kept as a resource next to {@code owner}: one value a line, lines
+     * starting with {@code #} (where it came from) skipped.
+     */
+    public static double[] intervalValues(Class<?> owner, String resource) throws IOException {
+        try (InputStream in = owner.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IOException("no resource " + resource + " next to " + owner.getName());
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                    .lines()
+                    .filter(l -> !l.isBlank() && !l.startsWith("#"))
+                    .mapToDouble(Double::parseDouble)
+                    .toArray();
+        }
+    }
 
     public static Expectation expect(Metric metric, String statistic, String threshold) {
         Statistic s = Statistic.parse(statistic).orElseThrow();

@@ -14,8 +14,6 @@ import io.iocert.spec.ProbeType;
 import io.iocert.spec.Requirement;
 import io.iocert.spec.Workload;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -119,13 +117,7 @@ class RegimesTest {
 
     /** A real series: a throttle lowered 4x at 2.4 s, then a 1-s device stall near the end of the 12-s run. */
     private static double[] stalledThrottle() throws IOException {
-        try (InputStream in = RegimesTest.class.getResourceAsStream("stalled-throttle-intervals.txt")) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8)
-                    .lines()
-                    .filter(l -> !l.isBlank() && !l.startsWith("#"))
-                    .mapToDouble(Double::parseDouble)
-                    .toArray();
-        }
+        return Fixtures.intervalValues(RegimesTest.class, "stalled-throttle-intervals.txt");
     }
 
     @Test

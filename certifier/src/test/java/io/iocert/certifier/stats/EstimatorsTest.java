@@ -3,10 +3,9 @@ package io.iocert.certifier.stats;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.iocert.certifier.Fixtures;
 import io.iocert.spec.Statistic;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
@@ -58,13 +57,7 @@ class EstimatorsTest {
 
     /** A real sequential-write series: its rate climbs during the run, and six of 359 intervals are slow. */
     private static double[] sequentialWrite() throws IOException {
-        try (InputStream in = EstimatorsTest.class.getResourceAsStream("sequential-write-intervals.txt")) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8)
-                    .lines()
-                    .filter(l -> !l.isBlank() && !l.startsWith("#"))
-                    .mapToDouble(Double::parseDouble)
-                    .toArray();
-        }
+        return Fixtures.intervalValues(EstimatorsTest.class, "sequential-write-intervals.txt");
     }
 
     @Test

@@ -13,6 +13,12 @@ import org.junit.jupiter.api.Test;
 class BlockSourceTest {
     private static final int PAGE = BufferLayout.HUGE_PAGE;
 
+    /** A pool for a source of {@code threads}, starting on a 2 MiB boundary as BufferLayout's buffers do. */
+    private static ByteBuffer pool(int block, int alignment, int threads) {
+        return ByteBuffer.allocateDirect((int) BlockSource.poolBytes(block, alignment, threads) + 2 * PAGE)
+                .alignedSlice(PAGE);
+    }
+
     /** The block's offset in {@code pool}, found by its bytes past the stamped first word of its first sector. */
     private static int offsetOf(ByteBuffer block, ByteBuffer pool, int alignment) {
         int found = -1;
@@ -34,8 +40,7 @@ class BlockSourceTest {
     void shouldKeepEachBlockWithinOneHugePageOfThePool() {
         int block = 1 << 20;
         int alignment = 4096;
-        ByteBuffer pool = ByteBuffer.allocateDirect((int) BlockSource.poolBytes(block, alignment, 1) + 2 * PAGE)
-                .alignedSlice(PAGE);
+        ByteBuffer pool = pool(block, alignment, 1);
         BlockSource source = new BlockSource(block, alignment, 1, new SplittableRandom(7), pool);
         Set<Integer> pages = new HashSet<>();
         Set<Integer> offsets = new HashSet<>();
@@ -55,8 +60,7 @@ class BlockSourceTest {
     void shouldTakeAnyOffsetForABlockLargerThanAPage() {
         int block = 4 << 20;
         int alignment = 4096;
-        ByteBuffer pool = ByteBuffer.allocateDirect((int) BlockSource.poolBytes(block, alignment, 8) + 2 * PAGE)
-                .alignedSlice(PAGE);
+        ByteBuffer pool = pool(block, alignment, 8);
         BlockSource source = new BlockSource(block, alignment, 8, new SplittableRandom(8), pool);
         boolean unaligned = false;
         for (int i = 0; i < 50; i++) {
