@@ -301,6 +301,7 @@ final class FilePass implements Callable<FilePass.Outcome> {
             }
             recorder.record(pendingStartNs, pendingEndNs, pendingBytes);
         }
+        recorder.flush();
         return new Outcome(end, done, failure);
     }
 

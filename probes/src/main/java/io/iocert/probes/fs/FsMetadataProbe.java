@@ -571,6 +571,8 @@ public final class FsMetadataProbe implements Probe {
             } catch (IOException | RuntimeException e) {
                 failure = e;
                 stop.set(true);
+            } finally {
+                recorder.flush();
             }
         }
 

@@ -572,6 +572,7 @@ final class FsProbeEngine {
                     readBuffers[i] = layout.buffer(blockSize, bufferAlignment);
                 }
             }
+            MeasuringWarmup.run(sources);
             // totalSize (shared below) or duration bound the run when given; only without
             // either does a thread stop after moving its file's size once.
             boolean bounded = workload.totalSizeBytes().isPresent()

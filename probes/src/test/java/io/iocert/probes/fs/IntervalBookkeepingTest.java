@@ -84,6 +84,7 @@ class IntervalBookkeepingTest {
             long start = r.now();
             r.finish(start, 1000);
         }
+        r.flush(); // the histogram and the tracker hold operations once flushed (a FilePass does at its end)
 
         assertEquals(2, latency.getTotalCount());
         assertEquals(2000, r.measuredBytes());
@@ -98,6 +99,45 @@ class IntervalBookkeepingTest {
         for (int i = 0; i < expected.size(); i++) {
             assertEquals(expected.get(i), actual.get(i), 1e-9);
         }
+    }
+
+    @Test
+    void shouldAccountOperationsInBatchesAndAllOfThemOnceFlushed() {
+        // 150 operations of 1 ms each, back to back from t=0, 100 bytes each.
+        long[] readings = new long[300];
+        for (int i = 0; i < 150; i++) {
+            readings[2 * i] = i * MS;
+            readings[2 * i + 1] = (i + 1) * MS;
+        }
+        Histogram latency = new Histogram(3);
+        IntervalTracker intervals = new IntervalTracker(0, OptionalLong.of(10 * MS));
+        OperationRecorder r = new OperationRecorder(new ScriptedClock(readings), latency, intervals, 0);
+        for (int i = 0; i < OperationRecorder.BATCH - 1; i++) {
+            long start = r.now();
+            r.finish(start, 100);
+        }
+        assertEquals(0, latency.getTotalCount(), "nothing accounted before a batch is full");
+        long start = r.now();
+        r.finish(start, 100);
+        assertEquals(OperationRecorder.BATCH, latency.getTotalCount(), "a full batch is accounted at once");
+        for (int i = OperationRecorder.BATCH; i < 150; i++) {
+            long s = r.now();
+            r.finish(s, 100);
+        }
+        assertEquals(2 * OperationRecorder.BATCH, latency.getTotalCount());
+        // Every accessor flushes what is kept: the last 22 operations are not lost.
+        assertEquals(150, r.measuredOps());
+        assertEquals(150, latency.getTotalCount());
+        assertEquals(15_000, r.measuredBytes());
+        assertEquals(150 * MS, r.spanNs());
+        assertEquals(150, r.blocks().series().totalCount());
+        List<Double> tput = intervals.series(r.spanNs()).throughput().values();
+        assertEquals(15, tput.size());
+        for (double v : tput) {
+            assertEquals(1000 / 0.01, v, 1e-6); // 10 operations of 100 B in every 10 ms
+        }
+        assertEquals(MS, latency.getMinValue(), MS / 1000.0);
+        assertEquals(MS, latency.getMaxValue(), MS / 1000.0);
     }
 
     @Test
