@@ -103,36 +103,38 @@ class IntervalBookkeepingTest {
 
     @Test
     void shouldAccountOperationsInBatchesAndAllOfThemOnceFlushed() {
-        // 150 operations of 1 ms each, back to back from t=0, 100 bytes each.
-        long[] readings = new long[300];
-        for (int i = 0; i < 150; i++) {
+        // Two batches and 22 more operations of 1 ms each, back to back from t=0, 100 bytes each.
+        int batch = OperationRecorder.BATCH;
+        int n = 2 * batch + 22;
+        long[] readings = new long[2 * n];
+        for (int i = 0; i < n; i++) {
             readings[2 * i] = i * MS;
             readings[2 * i + 1] = (i + 1) * MS;
         }
         Histogram latency = new Histogram(3);
         IntervalTracker intervals = new IntervalTracker(0, OptionalLong.of(10 * MS));
         OperationRecorder r = new OperationRecorder(new ScriptedClock(readings), latency, intervals, 0);
-        for (int i = 0; i < OperationRecorder.BATCH - 1; i++) {
+        for (int i = 0; i < batch - 1; i++) {
             long start = r.now();
             r.finish(start, 100);
         }
         assertEquals(0, latency.getTotalCount(), "nothing accounted before a batch is full");
         long start = r.now();
         r.finish(start, 100);
-        assertEquals(OperationRecorder.BATCH, latency.getTotalCount(), "a full batch is accounted at once");
-        for (int i = OperationRecorder.BATCH; i < 150; i++) {
+        assertEquals(batch, latency.getTotalCount(), "a full batch is accounted at once");
+        for (int i = batch; i < n; i++) {
             long s = r.now();
             r.finish(s, 100);
         }
-        assertEquals(2 * OperationRecorder.BATCH, latency.getTotalCount());
+        assertEquals(2 * batch, latency.getTotalCount());
         // Every accessor flushes what is kept: the last 22 operations are not lost.
-        assertEquals(150, r.measuredOps());
-        assertEquals(150, latency.getTotalCount());
-        assertEquals(15_000, r.measuredBytes());
-        assertEquals(150 * MS, r.spanNs());
-        assertEquals(150, r.blocks().series().totalCount());
+        assertEquals(n, r.measuredOps());
+        assertEquals(n, latency.getTotalCount());
+        assertEquals(100L * n, r.measuredBytes());
+        assertEquals(n * MS, r.spanNs());
+        assertEquals(n, r.blocks().series().totalCount());
         List<Double> tput = intervals.series(r.spanNs()).throughput().values();
-        assertEquals(15, tput.size());
+        assertEquals(n / 10, tput.size());
         for (double v : tput) {
             assertEquals(1000 / 0.01, v, 1e-6); // 10 operations of 100 B in every 10 ms
         }
