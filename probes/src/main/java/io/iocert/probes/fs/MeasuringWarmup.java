@@ -40,11 +40,10 @@ final class MeasuringWarmup {
 
     /**
      * Makes blocks from each non-null source and accounts made-up operations in a throwaway
-     * recorder, until the counts are reached or {@link #MAX_NS} has passed.
-     *
-     * @return how many operations were accounted (for tests)
+     * recorder, until the counts are reached or {@link #MAX_NS} has passed, then waits for the
+     * compiler ({@link #settleCompiler}).
      */
-    static int run(BlockSource[] sources) {
+    static void run(BlockSource[] sources) {
         long deadline = System.nanoTime() + MAX_NS;
         for (BlockSource source : sources) {
             if (source == null) {
@@ -69,7 +68,6 @@ final class MeasuringWarmup {
         }
         recorder.flush();
         settleCompiler();
-        return accounted;
     }
 
     /**
@@ -78,13 +76,11 @@ final class MeasuringWarmup {
      * would otherwise still be at work, on one of the same CPUs, through the pass's first tens of
      * milliseconds (50 ms of compiling in the 150 ms after the warm-up of a 1 MiB read on this
      * VM). Without compilation-time monitoring in the JVM, returns at once.
-     *
-     * @return nanoseconds waited
      */
-    static long settleCompiler() {
+    static void settleCompiler() {
         CompilationMXBean compiler = ManagementFactory.getCompilationMXBean();
         if (compiler == null || !compiler.isCompilationTimeMonitoringSupported()) {
-            return 0;
+            return;
         }
         long start = System.nanoTime();
         long lastTotal = compiler.getTotalCompilationTime();
@@ -92,13 +88,13 @@ final class MeasuringWarmup {
         while (true) {
             long now = System.nanoTime();
             if (now - quietSince >= COMPILER_QUIET_NS || now - start >= COMPILER_MAX_WAIT_NS) {
-                return now - start;
+                return;
             }
             try {
                 Thread.sleep(5);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return System.nanoTime() - start;
+                return;
             }
             long total = compiler.getTotalCompilationTime();
             if (total != lastTotal) {
