@@ -315,9 +315,15 @@ class SharedLayoutGroundTruthIT {
                 assertEquals(3 * files, merged, "every file of every node, once");
             } else {
                 assertTrue(span >= 4.0, "the stats ran 5 s on every node; common span " + span);
+                // The span holds whole 500-ms intervals only: 4.5 s of the 5-s runs when the nodes
+                // start a few ms apart, 4.0 s when further, and the nodes run faster at the ends,
+                // where fewer of them share the two CPUs. So the span's ops are compared with the
+                // span's share of the run (a full-run share of 0.8 failed once at 0.737 with all
+                // operations accounted: the exact sum above is what says none are lost).
                 assertTrue(
-                        aggOps >= 0.8 * merged,
-                        "the common span of 5-s runs holds most of their stats: " + aggOps + " of " + merged);
+                        aggOps >= 0.8 * merged * span / 5.0,
+                        "the common span of 5-s runs holds its share of their stats: " + aggOps + " of " + merged
+                                + " in " + span + " s");
             }
         }
         System.out.printf(
