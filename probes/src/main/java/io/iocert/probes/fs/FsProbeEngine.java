@@ -365,14 +365,6 @@ final class FsProbeEngine {
             return shared;
         }
 
-        /**
-         * fs.read, and fs.write with random offsets, write the files they work on, in full,
-         * before measuring; not measured (random writes then overwrite data, as fio lays out its
-         * file first, rather than measure allocation of a sparse file). With
-         * O_DIRECT where possible, so that even buffered reads start with a cold page cache.
-         *
-         * @return whether the files were written with O_DIRECT
-         */
         /** The buffers {@link #prepare} takes from the layout: one chunk's pool per file. */
         private long prepareFootprint(int files, int alignment) {
             return BufferLayout.footprint(
@@ -396,6 +388,14 @@ final class FsProbeEngine {
                     workload.blockSizeBytes(), PREPARE_CHUNK / workload.blockSizeBytes() * workload.blockSizeBytes());
         }
 
+        /**
+         * fs.read, and fs.write with random offsets, write the files they work on, in full,
+         * before measuring; not measured (random writes then overwrite data, as fio lays out its
+         * file first, rather than measure allocation of a sparse file). With
+         * O_DIRECT where possible, so that even buffered reads start with a cold page cache.
+         *
+         * @return whether the files were written with O_DIRECT
+         */
         private boolean prepare(List<Path> files, int alignment, BufferLayout layout)
                 throws ProbeException, InterruptedException {
             DirectMode mode = workload.direct() == DirectMode.TRUE ? DirectMode.TRUE : DirectMode.AUTO;
