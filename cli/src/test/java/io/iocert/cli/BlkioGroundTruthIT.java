@@ -615,7 +615,9 @@ class BlkioGroundTruthIT {
         return major + ":" + minor;
     }
 
+    /** A fresh test cgroup under blkio, after removing what killed runs left (StaleTestLeftovers). */
     static Path createCgroup() throws IOException {
+        StaleTestLeftovers.sweep();
         Path cg = BLKIO.resolve("iocert-test-" + UUID.randomUUID().toString().substring(0, 8));
         Files.createDirectory(cg);
         return cg;

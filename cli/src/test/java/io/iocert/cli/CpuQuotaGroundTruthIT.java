@@ -89,6 +89,7 @@ class CpuQuotaGroundTruthIT {
 
     @Test
     void shouldSeeTheQuotaAsHiccupsOfAboutFiftyMillisecondsAndHalfTheFlops() throws Exception {
+        StaleTestLeftovers.sweep();
         String tag = UUID.randomUUID().toString().substring(0, 8);
         free = Files.createDirectory(CPU.resolve("iocert-test-free-" + tag));
         Files.writeString(free.resolve("cpu.shares"), "262144");

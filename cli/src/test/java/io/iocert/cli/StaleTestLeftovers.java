@@ -1,0 +1,112 @@
+package io.iocert.cli;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * What a killed ground-truth IT leaves behind, removed when the next one starts: cgroups named
+ * {@value #CGROUP_PREFIX}* (blkio, cpu) with no process in them, and the ITs' scratch
+ * directories under /var/tmp ({@code iocert-NAME-it-*}). A build stopped mid-test (Ctrl-C, a
+ * CI timeout) skips the tests' own clean-up; without this each such stop left an empty cgroup
+ * with its throttle set and up to hundreds of MiB of scratch files. Only what is older than
+ * {@link #AGE} is touched, so that a build running beside this one (another worktree) keeps its
+ * own: a test's cgroup and scratch directory live for minutes.
+ */
+final class StaleTestLeftovers {
+    static final Duration AGE = Duration.ofHours(1);
+    static final String CGROUP_PREFIX = "iocert-test-";
+    private static final Pattern SCRATCH = Pattern.compile("iocert-[a-z-]+-it-[^/]*");
+    private static final List<Path> CONTROLLERS =
+            List.of(Path.of("/sys/fs/cgroup/blkio"), Path.of("/sys/fs/cgroup/cpu"));
+    private static final Path SCRATCH_BASE = Path.of("/var/tmp");
+
+    private StaleTestLeftovers() {}
+
+    /** Both kinds, on this machine; best effort (what cannot be removed stays). */
+    static void sweep() {
+        Instant now = Instant.now();
+        for (Path controller : CONTROLLERS) {
+            sweepCgroups(controller, now);
+        }
+        sweepScratch(SCRATCH_BASE, now);
+    }
+
+    /**
+     * Removes the cgroups directly under {@code controller} named {@value #CGROUP_PREFIX}*, older
+     * than {@link #AGE} at {@code now}, with no process in them and no child group; returns them.
+     */
+    static List<Path> sweepCgroups(Path controller, Instant now) {
+        List<Path> removed = new ArrayList<>();
+        if (!Files.isDirectory(controller)) {
+            return removed;
+        }
+        try (DirectoryStream<Path> groups = Files.newDirectoryStream(controller, CGROUP_PREFIX + "*")) {
+            for (Path g : groups) {
+                try {
+                    if (Files.isDirectory(g, LinkOption.NOFOLLOW_LINKS)
+                            && old(g, now)
+                            && Files.readString(g.resolve("cgroup.procs")).isBlank()) {
+                        Files.delete(g); // rmdir: refused while a child group exists
+                        removed.add(g);
+                    }
+                } catch (IOException e) {
+                    // In use, or not a cgroup after all: it stays.
+                }
+            }
+        } catch (IOException e) {
+            // An unreadable controller: nothing to sweep.
+        }
+        return removed;
+    }
+
+    /**
+     * Removes the directories directly under {@code base} named like an IT's scratch directory
+     * ({@code iocert-NAME-it-*}), older than {@link #AGE} at {@code now}, with everything in
+     * them (symbolic links are removed, never followed); returns them.
+     */
+    static List<Path> sweepScratch(Path base, Instant now) {
+        List<Path> removed = new ArrayList<>();
+        if (!Files.isDirectory(base)) {
+            return removed;
+        }
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(base)) {
+            for (Path d : dirs) {
+                if (!SCRATCH.matcher(d.getFileName().toString()).matches()
+                        || !Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                try {
+                    if (old(d, now)) {
+                        try (Stream<Path> tree = Files.walk(d)) {
+                            for (Path p : tree.sorted(Comparator.reverseOrder()).toList()) {
+                                Files.deleteIfExists(p);
+                            }
+                        }
+                        removed.add(d);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // Partly removed at most; the next sweep tries again.
+                }
+            }
+        } catch (IOException e) {
+            // An unreadable base: nothing to sweep.
+        }
+        return removed;
+    }
+
+    private static boolean old(Path p, Instant now) throws IOException {
+        Instant modified =
+                Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toInstant();
+        return modified.isBefore(now.minus(AGE));
+    }
+}
