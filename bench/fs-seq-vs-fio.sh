@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sequential 1 MiB O_DIRECT write and read: iocert's fs probes against fio on the same
-# directory, file size and block size, interleaved (iocert, fio, iocert, fio, ...), ROUNDS
-# rounds. Prints per-round figures, medians and the ratios iocert/fio.
+# directory, file size and block size, interleaved, ROUNDS rounds: each round runs both tools'
+# write then read, iocert first in odd rounds and fio first in even ones (FIRST=fio swaps that).
+# Prints per-round figures, medians and the ratios iocert/fio.
 #
 #   bench/fs-seq-vs-fio.sh [DIR] [FILE_SIZE] [ROUNDS]     defaults: /tmp 1GiB 3
 #
@@ -88,7 +89,11 @@ YAML
 done
 
 rows="$work/rows.tsv"
-for r in $(seq 1 "$rounds"); do
+# Each tool takes one step of a round after the other; which goes first alternates from round to
+# round (FIRST=fio starts with fio), so that neither always meets the host right after the other
+# tool's deletions or always first after the script's own set-up.
+iocert_steps() {
+  local r="$1"
   for op in write read; do
     out="$work/iocert-$r-$op.json"
     settle
@@ -110,6 +115,9 @@ for m in doc["measurements"]:
 print(f"{sys.argv[2]}\tiocert\t{op}\treq/op\t{int(sys.argv[4]) / int(sys.argv[5]):.2f}")
 PY
   done
+}
+fio_steps() {
+  local r="$1"
   for op in write read; do
     mkdir -p "$work/fio"
     settle   # before the layout, as iocert's read probe writes its file right before reading it
@@ -136,6 +144,14 @@ print(f"{sys.argv[2]}\tfio\t{sys.argv[3]}\treq/op\t{int(sys.argv[4]) / int(sys.a
 PY
   done
   rm -rf "$work/fio"
+}
+case "${FIRST:-iocert}" in iocert) lead=1 ;; fio) lead=0 ;; *) echo "FIRST is iocert or fio" >&2; exit 2 ;; esac
+for r in $(seq 1 "$rounds"); do
+  if [ $(( r % 2 )) -eq "$lead" ]; then
+    iocert_steps "$r"; fio_steps "$r"
+  else
+    fio_steps "$r"; iocert_steps "$r"
+  fi
 done
 
 python3 "$root/bench/summarize.py" "$rows" write,read MB/s,p50_us,p99_us,req/op
