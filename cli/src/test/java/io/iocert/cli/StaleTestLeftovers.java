@@ -16,7 +16,7 @@ import java.util.stream.Stream;
 /**
  * What a killed ground-truth IT leaves behind, removed when the next one starts: cgroups named
  * {@value #CGROUP_PREFIX}* (blkio, cpu) with no process in them, and the ITs' scratch
- * directories under /var/tmp ({@code iocert-NAME-it-*}). A build stopped mid-test (Ctrl-C, a
+ * directories under /var/tmp and the temporary directory ({@code iocert-NAME-it-*}). A build stopped mid-test (Ctrl-C, a
  * CI timeout) skips the tests' own clean-up; without this each such stop left an empty cgroup
  * with its throttle set and up to hundreds of MiB of scratch files. Only what is older than
  * {@link #AGE} is touched, so that a build running beside this one (another worktree) keeps its
@@ -28,7 +28,9 @@ final class StaleTestLeftovers {
     private static final Pattern SCRATCH = Pattern.compile("iocert-[a-z-]+-it-[^/]*");
     private static final List<Path> CONTROLLERS =
             List.of(Path.of("/sys/fs/cgroup/blkio"), Path.of("/sys/fs/cgroup/cpu"));
-    private static final Path SCRATCH_BASE = Path.of("/var/tmp");
+    /** Where the ITs make their scratch directories: /var/tmp (disk-backed) and the JVM's temporary directory. */
+    private static final List<Path> SCRATCH_BASES =
+            List.of(Path.of("/var/tmp"), Path.of(System.getProperty("java.io.tmpdir", "/tmp")));
 
     private StaleTestLeftovers() {}
 
@@ -38,7 +40,7 @@ final class StaleTestLeftovers {
         for (Path controller : CONTROLLERS) {
             sweepCgroups(controller, now);
         }
-        sweepScratch(SCRATCH_BASE, now);
+        SCRATCH_BASES.stream().distinct().forEach(base -> sweepScratch(base, now));
     }
 
     /**

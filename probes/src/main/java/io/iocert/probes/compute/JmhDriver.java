@@ -69,7 +69,7 @@ final class JmhDriver {
         }
         // iocert's benchmarks return nothing and consume nothing (they write arrays), so JMH's
         // blackhole is never on their path and its mode cannot change what they measure. Left to
-        // detect it, JMH starts two JVMs with -version (0.3-0.7 s of a 4-s memory-bandwidth
+        // detect it, JMH starts two JVMs with -version (0.2-0.7 s of a 4-s memory-bandwidth
         // requirement) to see whether the compiler's blackholes are available; naming the mode
         // skips that. BenchmarkShapeTest keeps the benchmarks void.
         if (System.getProperty(BLACKHOLE_MODE) == null) {
