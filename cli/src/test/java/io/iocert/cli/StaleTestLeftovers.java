@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -25,17 +26,23 @@ import java.util.stream.Stream;
 final class StaleTestLeftovers {
     static final Duration AGE = Duration.ofHours(1);
     static final String CGROUP_PREFIX = "iocert-test-";
-    private static final Pattern SCRATCH = Pattern.compile("iocert-[a-z-]+-it-[^/]*");
+    private static final Pattern SCRATCH = Pattern.compile("iocert-[a-z-]+-it-.*");
     private static final List<Path> CONTROLLERS =
             List.of(Path.of("/sys/fs/cgroup/blkio"), Path.of("/sys/fs/cgroup/cpu"));
     /** Where the ITs make their scratch directories: /var/tmp (disk-backed) and the JVM's temporary directory. */
     private static final List<Path> SCRATCH_BASES =
             List.of(Path.of("/var/tmp"), Path.of(System.getProperty("java.io.tmpdir", "/tmp")));
 
+    /** Set by the first sweep of this JVM: what is stale is there by then, and what appears later is this run's own. */
+    private static final AtomicBoolean SWEPT = new AtomicBoolean();
+
     private StaleTestLeftovers() {}
 
-    /** Both kinds, on this machine; best effort (what cannot be removed stays). */
+    /** Both kinds, on this machine, once per test JVM; best effort (what cannot be removed stays). */
     static void sweep() {
+        if (SWEPT.getAndSet(true)) {
+            return;
+        }
         Instant now = Instant.now();
         for (Path controller : CONTROLLERS) {
             sweepCgroups(controller, now);

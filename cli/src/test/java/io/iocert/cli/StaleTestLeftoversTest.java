@@ -33,13 +33,7 @@ class StaleTestLeftoversTest {
             sleeper.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
         for (Path g : cgroups) {
-            for (int i = 0; i < 50 && Files.exists(g); i++) {
-                try {
-                    Files.deleteIfExists(g);
-                } catch (java.io.IOException e) {
-                    Thread.sleep(100); // the killed process may take a moment to leave the group
-                }
-            }
+            BlkioGroundTruthIT.removeCgroup(g);
         }
     }
 
