@@ -462,9 +462,9 @@ public final class Estimators {
         long beyond = above ? n - atOrBelow : atOrBelow;
         long g = guardRank(n, q);
         double guard = above ? Math.min(edge, s.atRank(Math.max(1, n - g), true)) : Math.max(edge, s.atRank(g, true));
-        double d = Math.max(
-                exceedanceDesignEffect(s.batches(), n, edge, q), exceedanceDesignEffect(s.batches(), n, guard, q));
-        d = Math.max(1, d * widening(s.batches().size(), level));
+        DesignEffect atEdge = exceedanceEffect(s, edge, q);
+        DesignEffect atGuard = exceedanceEffect(s, guard, q);
+        double d = Math.max(1, Math.max(atEdge.value(), atGuard.value()) * widening(atEdge.df(), level));
         double trials = n / d;
         double successes = beyond / d;
         if (trials - successes <= 0) {
@@ -632,7 +632,8 @@ public final class Estimators {
             // The design effect is itself estimated from k batches: widen as Student's t with
             // k - 1 degrees of freedom widens a normal interval.
             int k = s.batches().size();
-            d = Math.max(1.0, exceedanceDesignEffect(s.batches(), n, point, q) * widening(k, alpha / 2));
+            DesignEffect e = exceedanceEffect(s, point, q);
+            d = Math.max(1.0, e.value() * widening(e.df(), alpha / 2));
             method = "order-statistic (binomial) with batch-means design effect over " + k + " time batches";
         } else if (!s.batches().isEmpty() || n > 1) {
             method += s.batches().isEmpty() ? " (no time batches)" : " (too few time batches)";
@@ -661,26 +662,27 @@ public final class Estimators {
     }
 
     /**
-     * How much a design effect estimated from {@code k} batches is widened for a one-sided level:
-     * (t(k-1) / z)^2, as Student's t with k - 1 degrees of freedom widens a normal interval.
+     * How much a design effect estimated with {@code df} degrees of freedom (k - 1 for k disjoint
+     * batches) is widened for a one-sided level: (t(df) / z)^2, as Student's t widens a normal
+     * interval.
      */
-    static double widening(int k, double level) {
-        // A fleet asks for the same few (k, level) in every file, and the t quantile is a root
+    static double widening(double df, double level) {
+        // A fleet asks for the same few (df, level) in every file, and the t quantile is a root
         // search (4% of certify's time on the 10,000-file bench): kept once worked out.
-        Double known = WIDENINGS.get(new Widening(k, level));
+        Double known = WIDENINGS.get(new Widening(df, level));
         if (known != null) {
             return known;
         }
-        double t = TDistribution.of(k - 1).inverseSurvivalProbability(level);
+        double t = TDistribution.of(df).inverseSurvivalProbability(level);
         double z = NORMAL.inverseSurvivalProbability(level);
         double w = (t / z) * (t / z);
         if (WIDENINGS.size() < MAX_WIDENINGS) {
-            WIDENINGS.put(new Widening(k, level), w);
+            WIDENINGS.put(new Widening(df, level), w);
         }
         return w;
     }
 
-    private record Widening(int k, double level) {}
+    private record Widening(double df, double level) {}
 
     /** Far more than a spec's confidences and shares make; a bound, not a working size. */
     private static final int MAX_WIDENINGS = 4096;
@@ -732,9 +734,78 @@ public final class Estimators {
         return l >= 1 && (double) (l - 1) / m >= below;
     }
 
+    /** Degrees of freedom of an overlapping-batch-means variance per degree of freedom of the disjoint batches' (b - 1). */
+    static final double OVERLAPPING_DF_FACTOR = 1.4;
+
+    /** A design effect and the degrees of freedom of the variance it was estimated from. */
+    record DesignEffect(double value, double df) {}
+
+    /**
+     * The design effect of the indicator "at or below {@code x}", relative to the binomial variance
+     * at the share the q-quantile allows, and the degrees of freedom it is estimated with.
+     *
+     * <p>Where the time units (blocks, or intervals) are at least twice as many as the batches, the
+     * variance comes from overlapping batch means: every run of {@code m} consecutive units, m the
+     * batches' own length in units, slid one unit at a time, rather than only the k disjoint runs.
+     * The windows are as long as the batches (the same clusters fit inside them), and the estimate,
+     * which has the same expectation, varies less. For normal batch means it varies as a
+     * chi-squared variable with about 1.5 (b - 1) degrees of freedom where disjoint batches have
+     * b - 1, b = units / m (Meketon and Schmeiser, 1984). A share's batch means are not normal (a
+     * 0/1 indicator's kurtosis), which costs both estimates some of that; iocert claims
+     * {@value #OVERLAPPING_DF_FACTOR} (b - 1), measured on independent series to be as close to what
+     * the data show as the disjoint batches' claim ({@code OverlappingBatchMeansTest}). With fewer
+     * units (one round's blocks, a batch of one or two of them) a window would be longer than a
+     * batch, and the disjoint batches are used, with k - 1 degrees of freedom.
+     */
+    static DesignEffect exceedanceEffect(Sample s, double x, double q) {
+        ShareVariance o = overlappingShareVariance(s, x);
+        if (o == null) {
+            List<Sample.Batch> batches = s.batches();
+            return new DesignEffect(exceedanceDesignEffect(batches, s.n(), x, q), batches.size() - 1);
+        }
+        double independent = q * (1 - q) / s.n();
+        return new DesignEffect(Math.max(1.0, o.variance() / independent), o.df());
+    }
+
+    /** A share of the observations, the variance of that share as estimated, and its degrees of freedom. */
+    record ShareVariance(double share, double variance, double df) {}
+
+    /**
+     * The share of observations at or below {@code x} and its variance from overlapping batch
+     * means (see {@link #exceedanceEffect}); null where the time units are fewer than twice the
+     * batches.
+     */
+    static ShareVariance overlappingShareVariance(Sample s, double x) {
+        int k = s.batches().size();
+        List<Sample.Batch> units = s.units();
+        int u = units.size();
+        if (k < 2 || u < 2 * k) {
+            return null;
+        }
+        int m = (int) Math.round((double) u / k);
+        long n = s.n();
+        long[] below = s.unitCountsAtOrBelow(x);
+        long[] count = new long[u + 1];
+        long[] at = new long[u + 1];
+        for (int j = 0; j < u; j++) {
+            count[j + 1] = count[j] + units.get(j).n();
+            at[j + 1] = at[j] + below[j];
+        }
+        double p = (double) at[u] / n;
+        // Each window's deviation from the overall share, weighted by its size (the ratio
+        // estimator's linearisation, as for the disjoint batches).
+        double sum = 0;
+        for (int w = 0; w + m <= u; w++) {
+            double z = ((at[w + m] - at[w]) - p * (count[w + m] - count[w])) / n;
+            sum += z * z;
+        }
+        double v = (double) u * u / ((double) m * (u - m + 1) * (u - m)) * sum;
+        return new ShareVariance(p, v, OVERLAPPING_DF_FACTOR * ((double) u / m - 1));
+    }
+
     /**
      * The variance of the share of observations at or below {@code x}, estimated from the
-     * batches, over what it would be for independent observations; at least 1.
+     * disjoint batches, over what it would be for independent observations; at least 1.
      */
     static double exceedanceDesignEffect(List<Sample.Batch> batches, long n, double x, double q) {
         int k = batches.size();
