@@ -629,12 +629,11 @@ public final class Estimators {
         double d = 1;
         String method = "order-statistic (binomial), independent observations assumed";
         if (s.hasBatches()) {
-            // The design effect is itself estimated from k batches: widen as Student's t with
-            // k - 1 degrees of freedom widens a normal interval.
-            int k = s.batches().size();
+            // The design effect is itself estimated (from k batches, or overlapping windows): widen
+            // as Student's t with its degrees of freedom widens a normal interval.
             DesignEffect e = exceedanceEffect(s, point, q);
             d = Math.max(1.0, e.value() * widening(e.df(), alpha / 2));
-            method = "order-statistic (binomial) with batch-means design effect over " + k + " time batches";
+            method = "order-statistic (binomial) with batch-means design effect over " + e.over();
         } else if (!s.batches().isEmpty() || n > 1) {
             method += s.batches().isEmpty() ? " (no time batches)" : " (too few time batches)";
         }
@@ -737,8 +736,11 @@ public final class Estimators {
     /** Degrees of freedom of an overlapping-batch-means variance per degree of freedom of the disjoint batches' (b - 1). */
     static final double OVERLAPPING_DF_FACTOR = 1.4;
 
-    /** A design effect and the degrees of freedom of the variance it was estimated from. */
-    record DesignEffect(double value, double df) {}
+    /**
+     * A design effect, the degrees of freedom of the variance it was estimated from, and what that
+     * variance came from ("8 time batches", "48 time units in overlapping windows of 3").
+     */
+    record DesignEffect(double value, double df, String over) {}
 
     /**
      * The design effect of the indicator "at or below {@code x}", relative to the binomial variance
@@ -761,14 +763,21 @@ public final class Estimators {
         ShareVariance o = overlappingShareVariance(s, x);
         if (o == null) {
             List<Sample.Batch> batches = s.batches();
-            return new DesignEffect(exceedanceDesignEffect(batches, s.n(), x, q), batches.size() - 1);
+            return new DesignEffect(
+                    exceedanceDesignEffect(batches, s.n(), x, q), batches.size() - 1, batches.size() + " time batches");
         }
         double independent = q * (1 - q) / s.n();
-        return new DesignEffect(Math.max(1.0, o.variance() / independent), o.df());
+        return new DesignEffect(
+                Math.max(1.0, o.variance() / independent),
+                o.df(),
+                o.units() + " time units in overlapping windows of " + o.window());
     }
 
-    /** A share of the observations, the variance of that share as estimated, and its degrees of freedom. */
-    record ShareVariance(double share, double variance, double df) {}
+    /**
+     * A share of the observations, the variance of that share as estimated and its degrees of
+     * freedom, from windows of {@code window} consecutive time units out of {@code units}.
+     */
+    record ShareVariance(double share, double variance, double df, int units, int window) {}
 
     /**
      * The share of observations at or below {@code x} and its variance from overlapping batch
@@ -800,7 +809,7 @@ public final class Estimators {
             sum += z * z;
         }
         double v = (double) u * u / ((double) m * (u - m + 1) * (u - m)) * sum;
-        return new ShareVariance(p, v, OVERLAPPING_DF_FACTOR * ((double) u / m - 1));
+        return new ShareVariance(p, v, OVERLAPPING_DF_FACTOR * ((double) u / m - 1), u, m);
     }
 
     /**

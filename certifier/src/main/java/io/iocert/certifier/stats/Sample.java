@@ -315,6 +315,7 @@ public abstract sealed class Sample {
         private final double[] inOrder;
         private final double[] sorted;
         private final List<Batch> batches;
+        private List<Batch> units;
 
         OfValues(double[] inOrder) {
             this.inOrder = inOrder.clone();
@@ -347,11 +348,15 @@ public abstract sealed class Sample {
 
         @Override
         public List<Batch> units() {
-            List<Batch> list = new ArrayList<>(inOrder.length);
-            for (int i = 0; i < inOrder.length; i++) {
-                list.add(new ValuesBatch(inOrder, i, i + 1));
+            // Asked for by every design effect (overlapping windows) and the far-cut counts.
+            if (units == null) {
+                List<Batch> list = new ArrayList<>(inOrder.length);
+                for (int i = 0; i < inOrder.length; i++) {
+                    list.add(new ValuesBatch(inOrder, i, i + 1));
+                }
+                units = List.copyOf(list);
             }
-            return list;
+            return units;
         }
 
         @Override
