@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
  * part of the build (its name is not a test's), run on demand:
  * {@code mvn -pl certifier-simulations -am test -Dtest=QuantileMethodTable -Dsurefire.failIfNoSpecifiedTests=false -Diocert.table=abcdefg}
  * (a: issue 12's scenarios; b: stall modes and dips; c: isolated outliers; d: strong drift and
- * stall modes at the quantile; e: interval rates that climb during the run; f: platform hiccups whose share varies; g: four rounds combined, as adaptive probing combines them).
+ * stall modes at the quantile; e: interval rates that climb during the run; f: platform hiccups whose share varies; g: four rounds combined, as adaptive probing combines them; h: one round of 2.5 s, 16 time blocks).
  */
 class QuantileMethodTable {
     @Test
@@ -125,6 +125,35 @@ class QuantileMethodTable {
                     "4 rounds: hiccups 1.5%", Scenarios.rounds(Scenarios.modulatedHiccups(0.015), 4), 6_000, 0.99, 78));
             rows.add(row(
                     "4 rounds: hiccups 0.5%", Scenarios.rounds(Scenarios.modulatedHiccups(0.005), 4), 6_000, 0.99, 79));
+        }
+        if (groups.contains("h")) {
+            // One round of 2.5 s: exactly 16 time blocks, as a real probe's round often keeps, so the
+            // design effect comes from overlapping windows of two blocks (the n column is ignored).
+            long round = 2_500_000_000L;
+            for (double q : new double[] {0.9, 0.99}) {
+                rows.add(row("2.5 s: independent", Scenarios.timed(Synthetic.independent(0.03), round), 0, q, 81));
+                rows.add(row(
+                        "2.5 s: short stalls (runs of 3)",
+                        Scenarios.timed(Synthetic.bursty(0.03, 3), round),
+                        0,
+                        q,
+                        82));
+                rows.add(row(
+                        "2.5 s: short stalls (runs of 5)",
+                        Scenarios.timed(Synthetic.bursty(0.03, 5), round),
+                        0,
+                        q,
+                        83));
+            }
+            rows.add(row(
+                    "2.5 s: stall mode 15% (runs of 5)",
+                    Scenarios.timed(Synthetic.bursty(0.15, 5), round), 0, 0.9, 84));
+            rows.add(row(
+                    "2.5 s: stall mode 15% (runs of 20)",
+                    Scenarios.timed(Synthetic.bursty(0.15, 20), round), 0, 0.9, 85));
+            rows.add(row(
+                    "2.5 s: stalls 11% (runs of 20)", Scenarios.timed(Synthetic.bursty(0.11, 20), round), 0, 0.9, 86));
+            rows.add(row("2.5 s: independent", Scenarios.timed(Synthetic.independent(0.03), round), 0, 0.5, 87));
         }
         VerdictSimulationTest.printAlways(rows);
     }

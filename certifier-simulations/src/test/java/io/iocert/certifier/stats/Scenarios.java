@@ -267,6 +267,32 @@ final class Scenarios {
     }
 
     /**
+     * {@code s}'s operations for {@code durationNs} of run time (as a probe's round that runs for its
+     * share of the budget), whatever their count: the {@code n} asked for is ignored. 2.5 s gives
+     * one round exactly 16 time blocks of 160 ms, as many as a result keeps a round.
+     */
+    static Source timed(Synthetic s, long durationNs) {
+        return new Source() {
+            @Override
+            public Measurement draw(SplittableRandom r, int n) {
+                long[] v = s.stream(r, (int) (durationNs / 100_000L));
+                long t = 0;
+                int k = 0;
+                while (k < v.length && t + v[k] <= durationNs) {
+                    t += v[k];
+                    k++;
+                }
+                return Synthetic.measurement(v, k, true);
+            }
+
+            @Override
+            public double truth(double q) {
+                return s.trueQuantile(q);
+            }
+        };
+    }
+
+    /**
      * {@code base} probed in {@code rounds} rounds of equal length, combined as adaptive probing
      * combines them ({@link Rounds#combine}): a longer series of time blocks than one round keeps.
      */
