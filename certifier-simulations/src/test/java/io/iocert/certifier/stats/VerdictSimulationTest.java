@@ -71,6 +71,17 @@ class VerdictSimulationTest {
         rows.add(row(
                 "4 rounds: hiccups 1.5%, share varying",
                 Scenarios.rounds(Scenarios.modulatedHiccups(0.015), 4), 6_000, 0.99, false, 78));
+        // One round of exactly 16 time blocks (2.5 s), where a single round's design effect comes
+        // from overlapping windows of two blocks.
+        for (double q : new double[] {0.9, 0.99}) {
+            rows.add(row(
+                    "2.5 s: short stalls (runs of 5)",
+                    Scenarios.timed(Synthetic.bursty(0.03, 5), 2_500_000_000L),
+                    0,
+                    q,
+                    false,
+                    83));
+        }
         print(rows);
         for (Row r : rows) {
             for (double m : new double[] {1 / 1.03, 1.03}) {
