@@ -94,6 +94,7 @@ class NetFabricGroundTruthIT {
     @BeforeEach
     void setUp() throws Exception {
         assumeTrue(isRoot(), "needs root to create network namespaces, bridges and qdiscs");
+        StaleTestLeftovers.sweep();
         assumeTrue(runs("ip", "-V"), "needs 'ip' (iproute2) on the PATH");
         assumeTrue(runs("tc", "-V"), "needs 'tc' (iproute2) on the PATH");
         assumeTrue(Files.isRegularFile(JAR), "needs " + JAR.toAbsolutePath() + " (mvn package)");

@@ -57,6 +57,7 @@ class NetNsGroundTruthIT {
     @BeforeEach
     void setUp() throws Exception {
         assumeTrue(isRoot(), "needs root to create network namespaces and qdiscs");
+        StaleTestLeftovers.sweep();
         assumeTrue(runs("ip", "-V"), "needs 'ip' (iproute2) on the PATH");
         assumeTrue(runs("tc", "-V"), "needs 'tc' (iproute2) on the PATH");
         dir = Files.createTempDirectory("iocert-netns-it-");

@@ -16,8 +16,10 @@ import java.util.stream.Stream;
 
 /**
  * What a killed ground-truth IT leaves behind, removed when the next one starts: cgroups named
- * {@value #CGROUP_PREFIX}* (blkio, cpu) with no process in them, and the ITs' scratch
- * directories under /var/tmp and the temporary directory ({@code iocert-NAME-it-*}). A build stopped mid-test (Ctrl-C, a
+ * {@value #CGROUP_PREFIX}* (blkio, cpu) with no process in them, the ITs' scratch directories under
+ * /var/tmp and the temporary directory ({@code iocert-NAME-it-*}), and the network namespaces of
+ * the network ITs ({@code iocert-gt-*}, {@code iocert-fab-*}, under {@value #NETNS_DIR}; deleting
+ * one deletes the veth ends inside it, and so the pairs). A build stopped mid-test (Ctrl-C, a
  * CI timeout) skips the tests' own clean-up; without this each such stop left an empty cgroup
  * with its throttle set and up to hundreds of MiB of scratch files. Only what is older than
  * {@link #AGE} is touched, so that a build running beside this one (another worktree) keeps its
@@ -32,6 +34,12 @@ final class StaleTestLeftovers {
     /** Where the ITs make their scratch directories: /var/tmp (disk-backed) and the JVM's temporary directory. */
     private static final List<Path> SCRATCH_BASES =
             List.of(Path.of("/var/tmp"), Path.of(System.getProperty("java.io.tmpdir", "/tmp")));
+
+    /** Where {@code ip netns add} names its namespaces: a file each, whose time is the namespace's creation. */
+    static final String NETNS_DIR = "/run/netns";
+
+    /** The names the network ITs give their namespaces. */
+    static final Pattern NETNS = Pattern.compile("iocert-(gt|fab)-[a-z0-9-]+");
 
     /** Set by the first sweep of this JVM: what is stale is there by then, and what appears later is this run's own. */
     private static final AtomicBoolean SWEPT = new AtomicBoolean();
@@ -48,6 +56,48 @@ final class StaleTestLeftovers {
             sweepCgroups(controller, now);
         }
         SCRATCH_BASES.stream().distinct().forEach(base -> sweepScratch(base, now));
+        sweepNetns(Path.of(NETNS_DIR), now);
+    }
+
+    /**
+     * Deletes the network namespaces named in {@code dir} like a network IT's, older than
+     * {@link #AGE} at {@code now} ({@code ip netns del}); returns their names. A namespace that a
+     * process still holds lives on until it ends, as for any deleted namespace.
+     */
+    static List<String> sweepNetns(Path dir, Instant now) {
+        return sweepNetns(dir, now, NETNS);
+    }
+
+    /** As {@link #sweepNetns(Path, Instant)}, for the namespaces whose whole name matches {@code names}. */
+    static List<String> sweepNetns(Path dir, Instant now, Pattern names) {
+        List<String> removed = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return removed;
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path ns : entries) {
+                String name = ns.getFileName().toString();
+                try {
+                    if (names.matcher(name).matches() && old(ns, now)) {
+                        Process p = new ProcessBuilder("ip", "netns", "del", name)
+                                .redirectErrorStream(true)
+                                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                                .start();
+                        if (p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0) {
+                            removed.add(name);
+                        }
+                    }
+                } catch (IOException e) {
+                    // No 'ip', or the entry went meanwhile: it stays (or is gone).
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return removed;
+                }
+            }
+        } catch (IOException e) {
+            // An unreadable directory: nothing to sweep.
+        }
+        return removed;
     }
 
     /**

@@ -25,6 +25,7 @@ class StaleTestLeftoversTest {
     Path base;
 
     private final List<Path> cgroups = new ArrayList<>();
+    private final List<String> namespaces = new ArrayList<>();
     private Process sleeper;
 
     @AfterEach
@@ -34,6 +35,13 @@ class StaleTestLeftoversTest {
         }
         for (Path g : cgroups) {
             BlkioGroundTruthIT.removeCgroup(g);
+        }
+        for (String ns : namespaces) {
+            new ProcessBuilder("ip", "netns", "del", ns)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start()
+                    .waitFor(10, TimeUnit.SECONDS);
         }
     }
 
@@ -82,6 +90,35 @@ class StaleTestLeftoversTest {
         assertTrue(Files.exists(fresh));
         assertTrue(Files.exists(foreign));
         assertTrue(Files.exists(file));
+    }
+
+    @Test
+    void shouldDeleteOnlyOldNetworkNamespacesOfTheIts() throws Exception {
+        assertTrue(StaleTestLeftovers.NETNS.matcher("iocert-gt-s-1a2b").matches());
+        assertTrue(StaleTestLeftovers.NETNS.matcher("iocert-fab-p3-1a2b").matches());
+        assertTrue(StaleTestLeftovers.NETNS.matcher("iocert-fab-sw-1a2b").matches());
+        assertFalse(StaleTestLeftovers.NETNS.matcher("someones-gt-1a2b").matches());
+        assertFalse(StaleTestLeftovers.NETNS.matcher("iocert-other-1a2b").matches());
+
+        assumeTrue(BlkioGroundTruthIT.isRoot(), "needs root to create network namespaces");
+        String name = "iocert-gt-s-"
+                + Integer.toHexString(
+                        java.util.concurrent.ThreadLocalRandom.current().nextInt(0x1000, 0xffff));
+        assumeTrue(
+                new ProcessBuilder("ip", "netns", "add", name).start().waitFor() == 0,
+                "needs 'ip netns add' (iproute2) to make a namespace");
+        namespaces.add(name);
+        Path dir = Path.of(StaleTestLeftovers.NETNS_DIR);
+        // Only this test's namespace: a network IT of a build beside this one keeps its own.
+        java.util.regex.Pattern mine = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(name));
+
+        assertEquals(List.of(), StaleTestLeftovers.sweepNetns(dir, Instant.now(), mine), "a fresh one stays");
+        assertTrue(Files.exists(dir.resolve(name)));
+
+        // Two hours on (a namespace's file cannot be backdated: its time is the namespace's own).
+        assertEquals(
+                List.of(name), StaleTestLeftovers.sweepNetns(dir, Instant.now().plus(Duration.ofHours(2)), mine));
+        assertFalse(Files.exists(dir.resolve(name)));
     }
 
     private Path group(Path controller, String name, boolean aged) throws Exception {
