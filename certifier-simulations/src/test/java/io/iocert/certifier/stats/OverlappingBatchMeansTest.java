@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.function.ToDoubleFunction;
 import org.HdrHistogram.Histogram;
 import org.apache.commons.statistics.distribution.TDistribution;
 import org.junit.jupiter.api.Test;
@@ -15,9 +14,9 @@ import org.junit.jupiter.api.Test;
 /**
  * What the quantile estimators rely on when they take a share's variance from overlapping batch
  * means: the variance has the right expectation, and it varies no more than a chi-squared variable
- * with the degrees of freedom claimed for it (1.5 (b - 1), b = units / window), so that Student's t
+ * with the degrees of freedom claimed for it (1.4 (b - 1), b = units / window), so that Student's t
  * with those degrees of freedom covers the true share as often as it says. Checked where the
- * estimators use it (interval series, and time blocks of several rounds combined), on independent
+ * estimators use it (interval series, and time blocks of combined rounds or of a 16-block round), on independent
  * values and on values that cluster within a batch.
  */
 class OverlappingBatchMeansTest {
@@ -70,10 +69,10 @@ class OverlappingBatchMeansTest {
         double p99 = twoDigitEdge(stalls.trueQuantile(0.99));
         double p90 = twoDigitEdge(stalls.trueQuantile(0.9));
         double[][] cases = {
-            coverage(ar05, 300, ar05.truth(0.1), s -> 0.1, 2),
-            coverage(iid, 300, iid.truth(0.1), s -> 0.1, 3),
-            coverage(rounds, 8_000, p99, s -> stalls.cdf(p99 + 0.5), 4),
-            coverage(rounds, 8_000, p90, s -> stalls.cdf(p90 + 0.5), 5)
+            coverage(ar05, 300, ar05.truth(0.1), 0.1, 2),
+            coverage(iid, 300, iid.truth(0.1), 0.1, 3),
+            coverage(rounds, 8_000, p99, stalls.cdf(p99 + 0.5), 4),
+            coverage(rounds, 8_000, p90, stalls.cdf(p90 + 0.5), 5)
         };
         String[] names = {"AR(1) 0.5 intervals, p10", "independent intervals, p10", "4 rounds, short stalls, p99", "p90"
         };
@@ -89,8 +88,9 @@ class OverlappingBatchMeansTest {
 
     @Test
     void shouldLeaveOneRoundsFewBlocksToTheDisjointBatches() {
-        // One round of 2,000 operations keeps at most 16 blocks for its 8 batches: a window of
-        // two blocks would be longer than most batches, so no overlapping estimate is made.
+        // One round keeps 8 to 16 blocks for its 8 batches; this one of 2,000 operations keeps
+        // fewer than 16, so a window of two blocks would be longer than most batches and no
+        // overlapping estimate is made.
         Sample s = Sample.of(Synthetic.bursty(0.03, 5).measurement(new SplittableRandom(6), 2_000, true))
                 .orElseThrow();
         assertTrue(s.units().size() < 2 * s.batches().size(), s.units().size() + " units");
@@ -130,8 +130,7 @@ class OverlappingBatchMeansTest {
     }
 
     /** Coverage of Student's t intervals on the share: overlapping, then disjoint batches. */
-    private static double[] coverage(
-            Scenarios.Source source, int n, double x, ToDoubleFunction<Sample> trueShare, long seed) {
+    private static double[] coverage(Scenarios.Source source, int n, double x, double trueShare, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         int covered = 0;
         int coveredDisjoint = 0;
@@ -141,13 +140,13 @@ class OverlappingBatchMeansTest {
             assertNotNull(
                     o, "units " + s.units().size() + ", batches " + s.batches().size());
             double t = TDistribution.of(o.df()).inverseSurvivalProbability(0.025);
-            if (Math.abs(o.share() - trueShare.applyAsDouble(s)) <= t * Math.sqrt(o.variance())) {
+            if (Math.abs(o.share() - trueShare) <= t * Math.sqrt(o.variance())) {
                 covered++;
             }
             int k = s.batches().size();
             double v = disjointVariance(s, x, o.share());
             double tk = TDistribution.of(k - 1).inverseSurvivalProbability(0.025);
-            if (Math.abs(o.share() - trueShare.applyAsDouble(s)) <= tk * Math.sqrt(v)) {
+            if (Math.abs(o.share() - trueShare) <= tk * Math.sqrt(v)) {
                 coveredDisjoint++;
             }
         }
