@@ -48,6 +48,60 @@ class AdaptiveSimulationTest {
         assertTrue(rate <= 0.05 + 0.02, "false PASS rate " + rate);
     }
 
+    /**
+     * As the runner does it: each look adds a round measured on its own (its own time blocks, at
+     * most 16) and judges the rounds combined ({@code Rounds.combine}: up to 64 blocks, so from the
+     * second look the design effect comes from overlapping windows). Stalls shorter than a batch
+     * (runs of 5 and of 10 operations), and a p90 inside a stall mode. Stalls in runs of 20 (400
+     * ms, as long as a first look's batch of one or two 320-ms blocks) are the known limit: 9.0%
+     * false PASS this way, with or without the overlapping windows (docs/statistics.md, Known
+     * limits), printed with -Diocert.simulation.print=true and not asserted.
+     */
+    @Test
+    void shouldKeepFalsePassesWithinTheAllowanceWithRoundsCombinedAsTheRunnerCombinesThem() {
+        double runsOf5 = falsePassRateCombined(Synthetic.bursty(0.03, 5), 14, 0.99);
+        double runsOf10 = falsePassRateCombined(Synthetic.bursty(0.03, 10), 14, 0.99);
+        double p90 = falsePassRateCombined(Synthetic.bursty(0.15, 20), 15, 0.9);
+        assertTrue(runsOf5 <= 0.05 + 0.02, "false PASS rate, p99, stalls in runs of 5: " + runsOf5);
+        assertTrue(runsOf10 <= 0.05 + 0.02, "false PASS rate, p99, stalls in runs of 10: " + runsOf10);
+        assertTrue(p90 <= 0.05 + 0.02, "false PASS rate, p90 in a stall mode: " + p90);
+        if (Boolean.getBoolean("iocert.simulation.print")) {
+            falsePassRateCombined(Synthetic.bursty(0.03, 20), 14, 0.99);
+        }
+    }
+
+    private static double falsePassRateCombined(Synthetic source, long seed, double q) {
+        double truth = source.trueQuantile(q);
+        String threshold = String.format(Locale.ROOT, "<= %.0f ns", truth * 0.97);
+        Requirement r =
+                requirement("r", ProbeType.FS_READ, expect(Metric.LATENCY, q == 0.99 ? "p99" : "p90", threshold));
+        SplittableRandom random = new SplittableRandom(seed);
+        int passes = 0;
+        for (int run = 0; run < RUNS; run++) {
+            long[] stream = source.stream(random, ROUND * MAX_LOOKS);
+            io.iocert.results.Measurement combined = null;
+            for (int look = 1; look <= MAX_LOOKS; look++) {
+                long[] part = java.util.Arrays.copyOfRange(stream, ROUND * (look - 1), ROUND * look);
+                var m = Synthetic.measurement(part, ROUND, true);
+                combined = combined == null ? m : io.iocert.results.Rounds.combine(combined, m);
+                Verdict v = Certifier.judge(r, List.of(combined), new Looks(look, MAX_LOOKS, false))
+                        .get(0)
+                        .verdict();
+                if (v == Verdict.PASS) {
+                    passes++;
+                }
+                if (v != Verdict.INCONCLUSIVE) {
+                    break;
+                }
+            }
+        }
+        double rate = (double) passes / RUNS;
+        if (Boolean.getBoolean("iocert.simulation.print")) {
+            System.out.printf(Locale.ROOT, "false PASS rate (rounds combined, p%.0f): %.3f%n", q * 100, rate);
+        }
+        return rate;
+    }
+
     private static double falsePassRate(Synthetic source, long seed, boolean spending) {
         return falsePassRate(source, seed, spending, 0.99);
     }
