@@ -29,6 +29,7 @@ final class StaleTestLeftovers {
     static final Duration AGE = Duration.ofHours(1);
     static final String CGROUP_PREFIX = "iocert-test-";
     private static final Pattern SCRATCH = Pattern.compile("iocert-[a-z-]+-it-.*");
+    private static final Pattern CGROUP = Pattern.compile(Pattern.quote(CGROUP_PREFIX) + ".*");
     private static final List<Path> CONTROLLERS =
             List.of(Path.of("/sys/fs/cgroup/blkio"), Path.of("/sys/fs/cgroup/cpu"));
     /** Where the ITs make their scratch directories: /var/tmp (disk-backed) and the JVM's temporary directory. */
@@ -70,34 +71,17 @@ final class StaleTestLeftovers {
 
     /** As {@link #sweepNetns(Path, Instant)}, for the namespaces whose whole name matches {@code names}. */
     static List<String> sweepNetns(Path dir, Instant now, Pattern names) {
-        List<String> removed = new ArrayList<>();
-        if (!Files.isDirectory(dir)) {
-            return removed;
-        }
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-            for (Path ns : entries) {
-                String name = ns.getFileName().toString();
-                try {
-                    if (names.matcher(name).matches() && old(ns, now)) {
-                        Process p = new ProcessBuilder("ip", "netns", "del", name)
-                                .redirectErrorStream(true)
-                                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                                .start();
-                        if (p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0) {
-                            removed.add(name);
-                        }
-                    }
-                } catch (IOException e) {
-                    // No 'ip', or the entry went meanwhile: it stays (or is gone).
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return removed;
-                }
-            }
-        } catch (IOException e) {
-            // An unreadable directory: nothing to sweep.
-        }
-        return removed;
+        return sweepOld(dir, now, names, ns -> {
+                    Process p = new ProcessBuilder(
+                                    "ip", "netns", "del", ns.getFileName().toString())
+                            .redirectErrorStream(true)
+                            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                            .start();
+                    return p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0;
+                })
+                .stream()
+                .map(ns -> ns.getFileName().toString())
+                .toList();
     }
 
     /**
@@ -105,27 +89,14 @@ final class StaleTestLeftovers {
      * than {@link #AGE} at {@code now}, with no process in them and no child group; returns them.
      */
     static List<Path> sweepCgroups(Path controller, Instant now) {
-        List<Path> removed = new ArrayList<>();
-        if (!Files.isDirectory(controller)) {
-            return removed;
-        }
-        try (DirectoryStream<Path> groups = Files.newDirectoryStream(controller, CGROUP_PREFIX + "*")) {
-            for (Path g : groups) {
-                try {
-                    if (Files.isDirectory(g, LinkOption.NOFOLLOW_LINKS)
-                            && old(g, now)
-                            && Files.readString(g.resolve("cgroup.procs")).isBlank()) {
-                        Files.delete(g); // rmdir: refused while a child group exists
-                        removed.add(g);
-                    }
-                } catch (IOException e) {
-                    // In use, or not a cgroup after all: it stays.
-                }
+        return sweepOld(controller, now, CGROUP, g -> {
+            if (!Files.isDirectory(g, LinkOption.NOFOLLOW_LINKS)
+                    || !Files.readString(g.resolve("cgroup.procs")).isBlank()) {
+                return false;
             }
-        } catch (IOException e) {
-            // An unreadable controller: nothing to sweep.
-        }
-        return removed;
+            Files.delete(g); // rmdir: refused while a child group exists
+            return true;
+        });
     }
 
     /**
@@ -134,31 +105,50 @@ final class StaleTestLeftovers {
      * them (symbolic links are removed, never followed); returns them.
      */
     static List<Path> sweepScratch(Path base, Instant now) {
+        return sweepOld(base, now, SCRATCH, d -> {
+            if (!Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)) {
+                return false;
+            }
+            try (Stream<Path> tree = Files.walk(d)) {
+                for (Path p : tree.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+            return true;
+        });
+    }
+
+    /** Removes one leftover; false where it is not one after all (or still in use). */
+    @FunctionalInterface
+    private interface Removal {
+        boolean remove(Path p) throws IOException, InterruptedException;
+    }
+
+    /**
+     * The entries directly under {@code dir} whose whole name matches {@code names} and that are
+     * older than {@link #AGE} at {@code now}, each handed to {@code removal}; returns those it
+     * removed. Best effort: what cannot be read or removed stays, for the next sweep.
+     */
+    private static List<Path> sweepOld(Path dir, Instant now, Pattern names, Removal removal) {
         List<Path> removed = new ArrayList<>();
-        if (!Files.isDirectory(base)) {
+        if (!Files.isDirectory(dir)) {
             return removed;
         }
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(base)) {
-            for (Path d : dirs) {
-                if (!SCRATCH.matcher(d.getFileName().toString()).matches()
-                        || !Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)) {
-                    continue;
-                }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path p : entries) {
                 try {
-                    if (old(d, now)) {
-                        try (Stream<Path> tree = Files.walk(d)) {
-                            for (Path p : tree.sorted(Comparator.reverseOrder()).toList()) {
-                                Files.deleteIfExists(p);
-                            }
-                        }
-                        removed.add(d);
+                    if (names.matcher(p.getFileName().toString()).matches() && old(p, now) && removal.remove(p)) {
+                        removed.add(p);
                     }
                 } catch (IOException | RuntimeException e) {
-                    // Partly removed at most; the next sweep tries again.
+                    // In use, gone meanwhile, or partly removed: the next sweep tries again.
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return removed;
                 }
             }
         } catch (IOException e) {
-            // An unreadable base: nothing to sweep.
+            // An unreadable directory: nothing to sweep.
         }
         return removed;
     }
