@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
  * The wider simulation table behind docs/statistics.md ("What the present method settles"): not
  * part of the build (its name is not a test's), run on demand:
  * {@code mvn -pl certifier-simulations -am test -Dtest=QuantileMethodTable -Dsurefire.failIfNoSpecifiedTests=false -Diocert.table=abcdefg}
+ * ({@code -Diocert.runs=2000} for ten times the runs per row, where a cell's standard error matters)
  * (a: issue 12's scenarios; b: stall modes and dips; c: isolated outliers; d: strong drift and
  * stall modes at the quantile; e: interval rates that climb during the run; f: platform hiccups whose share varies; g: four rounds combined, as adaptive probing combines them; h: one round of 2.5 s, 16 time blocks).
  */

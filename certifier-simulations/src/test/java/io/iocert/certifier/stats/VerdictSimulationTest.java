@@ -20,7 +20,9 @@ import org.junit.jupiter.api.Test;
  * passed by lowering its bar would hide it.
  */
 class VerdictSimulationTest {
-    private static final int RUNS = 200;
+    /** Runs per row: 200, or {@code -Diocert.runs} for the on-demand tables. */
+    private static final int RUNS = Integer.getInteger("iocert.runs", 200);
+
     private static final double[] MARGINS = {0.5, 1 / 1.03, 1.03, 2, 10, 100};
 
     /** Right and wrong verdict shares per margin (truth better than the threshold by that factor). */
