@@ -246,16 +246,56 @@ public final class Certifier {
             return "";
         }
         double worst = upperLimit ? s.max() : s.min();
-        String unit = e.metric().sampling() == Metric.Sampling.PER_INTERVAL ? "intervals" : "samples";
+        boolean intervals = e.metric().sampling() == Metric.Sampling.PER_INTERVAL;
         return String.format(
-                Locale.ROOT,
-                "; %,d of %,d %s %s %s, the worst %s",
-                count,
-                s.n(),
-                unit,
-                upperLimit ? "above" : "below",
-                new Quantity(t, dim).format(),
-                new Quantity(worst, dim).format());
+                        Locale.ROOT,
+                        "; %,d of %,d %s %s %s, the worst %s",
+                        count,
+                        s.n(),
+                        intervals ? "intervals" : "samples",
+                        upperLimit ? "above" : "below",
+                        new Quantity(t, dim).format(),
+                        new Quantity(worst, dim).format())
+                + burst(s, t, upperLimit, intervals);
+    }
+
+    /**
+     * ", all within 1 of the run's 52 time blocks: one burst, and one burst cannot show how often
+     * bursts come" when the values beyond {@code t} lie within one batch's share of the run (an
+     * eighth of its time units, at least one), else "". That is the few-long-stalls limit
+     * (docs/statistics.md, Known limits), which a longer run settles if such bursts are rare.
+     * Block histograms keep two significant digits, so a block value within about 1% of the
+     * threshold may be counted on either side.
+     */
+    static String burst(Sample s, double t, boolean upperLimit, boolean intervals) {
+        List<Sample.Batch> units = s.units();
+        int k = units.size();
+        if (k < Sample.MIN_BATCHES) {
+            return "";
+        }
+        long[] atOrBelow = s.unitCountsAtOrBelow(upperLimit ? t : Math.nextDown(t));
+        int first = -1;
+        int last = -1;
+        for (int j = 0; j < k; j++) {
+            long beyond = upperLimit ? units.get(j).n() - atOrBelow[j] : atOrBelow[j];
+            if (beyond > 0) {
+                first = first < 0 ? j : first;
+                last = j;
+            }
+        }
+        int span = last - first + 1;
+        if (first < 0 || span > Math.max(1, k / Sample.MIN_BATCHES)) {
+            return "";
+        }
+        String where = span == 1
+                ? String.format(Locale.ROOT, "within 1 of the run's %d %s", k, intervals ? "intervals" : "time blocks")
+                : String.format(
+                        Locale.ROOT,
+                        "within %d neighbouring %s of %d",
+                        span,
+                        intervals ? "intervals" : "time blocks",
+                        k);
+        return ", all " + where + ": one burst, and one burst cannot show how often bursts come";
     }
 
     /** Steal at or above this share of CPU time is worth a word in the reason. */

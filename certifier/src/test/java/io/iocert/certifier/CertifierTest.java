@@ -424,7 +424,8 @@ class CertifierTest {
                 .orElseThrow();
         var atLeast = expect(Metric.THROUGHPUT, "p10", ">= 20 MB/s");
         assertEquals(
-                "; 2 of 100 intervals below 20 MB/s, the worst 5 MB/s",
+                "; 2 of 100 intervals below 20 MB/s, the worst 5 MB/s, all within 2 neighbouring intervals of 100:"
+                        + " one burst, and one burst cannot show how often bursts come",
                 Certifier.beyond(sample, atLeast, io.iocert.spec.Dimension.DATA_RATE));
         assertEquals(
                 "",
@@ -437,6 +438,45 @@ class CertifierTest {
         assertEquals(
                 "; 3 of 6,003 samples above 20 ms, the worst 23 ms",
                 Certifier.beyond(jitter, expect(Metric.HICCUP, "p99", "<= 20 ms"), io.iocert.spec.Dimension.DURATION));
+    }
+
+    @Test
+    void shouldNameABurstWhenEveryValueBeyondTheThresholdCameAtOnce() {
+        var p99 = expect(Metric.HICCUP, "p99", "<= 20 ms");
+        // A 30-ms stall among 6,000 sleeps, recorded with its held-back sleeps (30, 29, ... 1 ms),
+        // all in one of the run's time blocks.
+        String once = Certifier.beyond(jitter(new long[] {3_000}, 30), p99, io.iocert.spec.Dimension.DURATION);
+        assertTrue(
+                once.matches("; 1[01] of 6,029 samples above 20 ms, the worst 30 ms, all within 1 of the run's \\d+"
+                        + " time blocks: one burst, and one burst cannot show how often bursts come"),
+                once);
+        // Values beyond 20 ms from stalls spread over the run: no burst to name.
+        String spread = Certifier.beyond(
+                jitter(new long[] {300, 1_500, 3_000, 4_500, 5_700}, 30, 22, 22, 22, 22),
+                p99,
+                io.iocert.spec.Dimension.DURATION);
+        assertTrue(spread.matches("; \\d+ of 6,1\\d\\d samples above 20 ms, the worst 30 ms"), spread);
+    }
+
+    /** 6,000 one-millisecond sleeps overshooting by 0.1 ms, with a stall of {@code stallMs[i]} after sleep {@code at[i]}. */
+    private static io.iocert.certifier.stats.Sample jitter(long[] at, long... stallMs) {
+        var h = new org.HdrHistogram.Histogram(3);
+        var blocks = new io.iocert.results.BlockRecorder(0);
+        long now = 0;
+        int next = 0;
+        for (int i = 0; i < 6_000; i++) {
+            long v = MS / 10;
+            if (next < at.length && i == at[next]) {
+                v = stallMs[next] * MS;
+                next++;
+            }
+            now += MS + v;
+            h.recordValueWithExpectedInterval(v, MS);
+            blocks.recordWithExpectedInterval(v, MS, now);
+        }
+        return io.iocert.certifier.stats.Sample.of(
+                        Fixtures.latency("j", ProbeType.COMPUTE_JITTER, h).withBlocks(blocks.series()))
+                .orElseThrow();
     }
 
     /**
