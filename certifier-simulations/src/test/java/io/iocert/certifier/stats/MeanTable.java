@@ -1,0 +1,70 @@
+package io.iocert.certifier.stats;
+
+import java.util.Locale;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * On demand (its name is not a test's): the mean's verdicts by simulation, as
+ * {@link QuantileMethodTable} gives the quantiles'. Batch means with Student's t ({@code
+ * Estimators.mean}) on latencies with stalls 20 times the calm level (independent, in runs of 5
+ * or 20 operations; one round of 2,000 or four rounds combined) and on AR(1) interval rates.
+ * Prints right/wrong % at thresholds 0.5x, 1/1.03x, 1.03x, 1.1x and 2x the true mean (the node
+ * meets the threshold above 1). 1,000 runs per row, or {@code -Diocert.runs}.
+ * {@code mvn -pl certifier-simulations -am test -Psimulations -Dtest=MeanTable -Dsurefire.failIfNoSpecifiedTests=false}
+ */
+class MeanTable {
+    private static final double[] MARGINS = {0.5, 1 / 1.03, 1.03, 1.1, 2};
+    private static final int RUNS = Integer.getInteger("iocert.runs", 1000);
+
+    @Test
+    void table() {
+        System.out.println("scenario | margins 0.5 0.97 1.03 1.1 2 (right/wrong %)");
+        double sigma = Synthetic.SIGMA;
+        for (double[] c : new double[][] {{0.03, 1}, {0.03, 5}, {0.03, 20}, {0.15, 20}}) {
+            Synthetic s = c[1] == 1 ? Synthetic.independent(c[0]) : Synthetic.bursty(c[0], c[1]);
+            // The mixture's mean: log-normal calm values, and stalls STALL_FACTOR times slower.
+            double truth = Math.exp(sigma * sigma / 2)
+                    * Synthetic.MEDIAN_NS
+                    * (1 + (Synthetic.STALL_FACTOR - 1) * s.stallShare());
+            String name = String.format(Locale.ROOT, "stalls %.0f%% (runs of %.0f)", 100 * c[0], c[1]);
+            row(name + ", 2,000", Scenarios.of(s), 2_000, truth, false);
+            row("4 rounds: " + name + ", 8,000", Scenarios.rounds(Scenarios.of(s), 4), 8_000, truth, false);
+        }
+        for (double phi : new double[] {0.5, 0.9}) {
+            row(
+                    "AR(1) " + phi + " intervals, 300",
+                    Scenarios.ar1(phi, 0.15),
+                    300,
+                    1e9 * Math.exp(0.15 * 0.15 / 2),
+                    true);
+        }
+    }
+
+    private static void row(String name, Scenarios.Source src, int n, double truth, boolean higherIsBetter) {
+        int[] right = new int[MARGINS.length];
+        int[] wrong = new int[MARGINS.length];
+        SplittableRandom r = new SplittableRandom(7);
+        for (int run = 0; run < RUNS; run++) {
+            Estimate e = Estimators.mean(Sample.of(src.draw(r, n)).orElseThrow(), 0.95);
+            for (int i = 0; i < MARGINS.length; i++) {
+                boolean meets = MARGINS[i] > 1;
+                double t = higherIsBetter ? truth / MARGINS[i] : truth * MARGINS[i];
+                boolean pass = higherIsBetter ? e.low() >= t : e.high() <= t;
+                boolean fail = higherIsBetter ? e.high() < t : e.low() > t;
+                if (pass || fail) {
+                    if (pass == meets) {
+                        right[i]++;
+                    } else {
+                        wrong[i]++;
+                    }
+                }
+            }
+        }
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-44s", name));
+        for (int i = 0; i < MARGINS.length; i++) {
+            sb.append(String.format(Locale.ROOT, " %5.1f/%4.1f", 100.0 * right[i] / RUNS, 100.0 * wrong[i] / RUNS));
+        }
+        System.out.println(sb);
+    }
+}
