@@ -71,13 +71,7 @@ class BlkioGroundTruthIT {
         if (cgroup != null) {
             removeCgroup(cgroup);
         }
-        if (dir != null) {
-            try (Stream<Path> s = Files.walk(dir)) {
-                for (Path p : s.sorted((a, b) -> b.compareTo(a)).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
-        }
+        TestTrees.delete(dir);
     }
 
     @Test

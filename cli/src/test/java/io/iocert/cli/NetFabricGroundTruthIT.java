@@ -21,7 +21,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -148,13 +147,7 @@ class NetFabricGroundTruthIT {
             run(List.of("ip", "netns", "del", ns(node)));
         }
         run(List.of("ip", "netns", "del", sw));
-        if (dir != null) {
-            try (Stream<Path> s = Files.walk(dir)) {
-                for (Path p : s.sorted((a, b) -> b.compareTo(a)).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
-        }
+        TestTrees.delete(dir);
     }
 
     @Test

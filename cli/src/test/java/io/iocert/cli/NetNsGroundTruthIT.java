@@ -19,7 +19,6 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -91,13 +90,7 @@ class NetNsGroundTruthIT {
         // Deleting a namespace deletes the veth end inside it, and with it the pair.
         run(List.of("ip", "netns", "del", nsServer));
         run(List.of("ip", "netns", "del", nsProbe));
-        if (dir != null) {
-            try (Stream<Path> s = Files.walk(dir)) {
-                for (Path p : s.sorted((a, b) -> b.compareTo(a)).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
-        }
+        TestTrees.delete(dir);
     }
 
     @Test

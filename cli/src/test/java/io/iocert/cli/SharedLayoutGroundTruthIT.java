@@ -84,13 +84,7 @@ class SharedLayoutGroundTruthIT {
         for (Path cg : cgroups) {
             BlkioGroundTruthIT.removeCgroup(cg);
         }
-        if (dir != null) {
-            try (Stream<Path> s = Files.walk(dir)) {
-                for (Path p : s.sorted((a, b) -> b.compareTo(a)).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
-        }
+        TestTrees.delete(dir);
     }
 
     @Test

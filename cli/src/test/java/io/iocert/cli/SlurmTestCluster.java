@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * A private Slurm cluster on this host for the integration tests: munged, slurmctld and one
@@ -372,13 +371,8 @@ final class SlurmTestCluster {
                     h.onExit().completeOnTimeout(h, 5, TimeUnit.SECONDS).join();
                     h.destroyForcibly();
                 });
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted((a, b) -> b.compareTo(a)).toList()) {
-                Files.deleteIfExists(p);
-            }
+        try {
+            TestTrees.delete(dir);
         } catch (IOException e) {
             System.err.println("SlurmTestCluster: could not remove " + dir + ": " + e);
         }

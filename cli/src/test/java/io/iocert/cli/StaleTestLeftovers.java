@@ -8,11 +8,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * What a killed ground-truth IT leaves behind, removed when the next one starts: cgroups named
@@ -109,11 +107,7 @@ final class StaleTestLeftovers {
             if (!Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)) {
                 return false;
             }
-            try (Stream<Path> tree = Files.walk(d)) {
-                for (Path p : tree.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
+            TestTrees.delete(d);
             return true;
         });
     }
