@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,13 +64,13 @@ class JitterFreezeGroundTruthIT {
     void shouldCertifyANodeThatFreezesOnceForFortyMilliseconds() throws Exception {
         Path out = dir.resolve("once");
         Process p = start(out);
-        AtomicLong frozeNs = new AtomicLong();
+        long frozeNs = 0;
         try {
             // Once the jitter thread exists, the probe is calibrating or measuring; half a
             // second later (past its warm-up) one freeze lands inside the first round.
             awaitThread(p, "iocert-compute.", 30_000);
             Thread.sleep(500);
-            frozeNs.set(freeze(p, FREEZE_MS));
+            frozeNs = freeze(p, FREEZE_MS);
         } finally {
             resume(p);
         }
@@ -81,7 +80,7 @@ class JitterFreezeGroundTruthIT {
         String seen = String.format(
                 Locale.ROOT,
                 "freeze of %.1f ms; hiccup p90 %.3f ms, p99 %.3f ms, max %.1f ms, %d samples",
-                frozeNs.get() / MS,
+                frozeNs / MS,
                 jitter.at("/summary/p90").asDouble(Double.NaN) / MS,
                 jitter.at("/summary/p99").asDouble(Double.NaN) / MS,
                 max / MS,
