@@ -48,17 +48,8 @@ class MeanTable {
         for (int run = 0; run < RUNS; run++) {
             Estimate e = Estimators.mean(Sample.of(src.draw(r, n)).orElseThrow(), 0.95);
             for (int i = 0; i < MARGINS.length; i++) {
-                boolean meets = MARGINS[i] > 1;
-                double t = higherIsBetter ? truth / MARGINS[i] : truth * MARGINS[i];
-                boolean pass = higherIsBetter ? e.low() >= t : e.high() <= t;
-                boolean fail = higherIsBetter ? e.high() < t : e.low() > t;
-                if (pass || fail) {
-                    if (pass == meets) {
-                        right[i]++;
-                    } else {
-                        wrong[i]++;
-                    }
-                }
+                double t = VerdictSimulationTest.threshold(truth, MARGINS[i], higherIsBetter);
+                VerdictSimulationTest.tally(e, t, higherIsBetter, MARGINS[i] > 1, i, right, wrong);
             }
         }
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-44s", name));

@@ -5,7 +5,6 @@ import io.iocert.results.BlockRecorder;
 import io.iocert.results.Measurement;
 import io.iocert.results.Rounds;
 import java.util.Locale;
-import java.util.Map;
 import java.util.SplittableRandom;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
@@ -92,18 +91,6 @@ class SingleStallTable {
             h.recordValueWithExpectedInterval(overshoot, SLEEP_NS);
             blocks.recordWithExpectedInterval(overshoot, SLEEP_NS, now);
         }
-        Measurement m = new Measurement(
-                "cpu-jitter",
-                "compute.jitter",
-                "hiccup",
-                "ns",
-                Map.of(),
-                h.getTotalCount(),
-                null,
-                h,
-                null,
-                Map.of(),
-                null);
-        return m.withBlocks(blocks.series());
+        return Synthetic.latency(h, blocks.series());
     }
 }

@@ -1,6 +1,7 @@
 package io.iocert.certifier.stats;
 
 import io.iocert.results.BlockRecorder;
+import io.iocert.results.BlockSeries;
 import io.iocert.results.Measurement;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -97,8 +98,14 @@ public final class Synthetic {
             h.recordValue(latency);
             blocks.record(latency, now);
         }
-        Measurement m = new Measurement("r", "fs.read", "latency", "ns", Map.of(), n, null, h, null, Map.of(), null);
-        return withBlocks ? m.withBlocks(blocks.series()) : m;
+        return withBlocks ? latency(h, blocks.series()) : latency(h, null);
+    }
+
+    /** Per-operation values as a latency measurement, with its time blocks (null: none); the estimators read nothing else. */
+    static Measurement latency(Histogram h, BlockSeries blocks) {
+        Measurement m = new Measurement(
+                "r", "fs.read", "latency", "ns", Map.of(), h.getTotalCount(), null, h, null, Map.of(), null);
+        return blocks == null ? m : m.withBlocks(blocks);
     }
 
     private static double gaussian(SplittableRandom r) {

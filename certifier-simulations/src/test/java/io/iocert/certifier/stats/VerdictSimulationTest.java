@@ -192,19 +192,10 @@ class VerdictSimulationTest {
         for (int run = 0; run < RUNS; run++) {
             Sample sample = Sample.of(src.draw(r, n)).orElseThrow();
             for (int i = 0; i < MARGINS.length; i++) {
-                boolean meets = MARGINS[i] > 1;
-                double t = higherIsBetter ? truth / MARGINS[i] : truth * MARGINS[i];
+                double t = threshold(truth, MARGINS[i], higherIsBetter);
                 // As the certifier does: the verdict's threshold goes with the estimate.
                 Estimate e = Estimators.quantile(sample, q, 0.95, new Estimators.Target(t, !higherIsBetter));
-                boolean pass = higherIsBetter ? e.low() >= t : e.high() <= t;
-                boolean fail = higherIsBetter ? e.high() < t : e.low() > t;
-                if (pass || fail) {
-                    if (pass == meets) {
-                        right[i]++;
-                    } else {
-                        wrong[i]++;
-                    }
-                }
+                tally(e, t, higherIsBetter, MARGINS[i] > 1, i, right, wrong);
             }
         }
         double[] rs = new double[MARGINS.length];
@@ -216,6 +207,28 @@ class VerdictSimulationTest {
         String label = String.format(
                 Locale.ROOT, "%s, n=%d, p%s", name, n, q == 0.5 ? "50" : q == 0.9 ? "90" : q == 0.99 ? "99" : "10");
         return new Row(label, rs, ws);
+    }
+
+    /** The threshold {@code margin} times as easy to meet as the truth ({@code margin > 1}: the node meets it). */
+    static double threshold(double truth, double margin, boolean higherIsBetter) {
+        return higherIsBetter ? truth / margin : truth * margin;
+    }
+
+    /**
+     * Counts {@code e}'s verdict against {@code t} in slot {@code i}: in {@code right} when
+     * conclusive and matching {@code meets}, in {@code wrong} when conclusive against it, nowhere
+     * when inconclusive.
+     */
+    static void tally(Estimate e, double t, boolean higherIsBetter, boolean meets, int i, int[] right, int[] wrong) {
+        boolean pass = higherIsBetter ? e.low() >= t : e.high() <= t;
+        boolean fail = higherIsBetter ? e.high() < t : e.low() > t;
+        if (pass || fail) {
+            if (pass == meets) {
+                right[i]++;
+            } else {
+                wrong[i]++;
+            }
+        }
     }
 
     private static void print(List<Row> rows) {
