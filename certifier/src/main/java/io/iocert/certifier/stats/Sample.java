@@ -36,6 +36,12 @@ public abstract sealed class Sample {
 
         double sumSquares();
 
+        /**
+         * The sum of how far values lie beyond {@code cut}: of {@code x - cut} over values above it
+         * ({@code above}), else of {@code cut - x} over values below it.
+         */
+        double sumBeyond(double cut, boolean above);
+
         long countAtOrBelow(double x);
 
         /** The batch's own q-quantile (nearest rank; for histograms the highest value of its bucket). */
@@ -489,6 +495,22 @@ public abstract sealed class Sample {
         }
 
         @Override
+        public double sumBeyond(double cut, boolean above) {
+            double s1 = 0;
+            for (CumulativeCounts c : parts) {
+                Histogram h = c.histogram();
+                for (HistogramIterationValue v : h.recordedValues()) {
+                    double x = h.medianEquivalentValue(v.getValueIteratedTo());
+                    double by = above ? x - cut : cut - x;
+                    if (by > 0) {
+                        s1 += v.getCountAtValueIteratedTo() * by;
+                    }
+                }
+            }
+            return s1;
+        }
+
+        @Override
         public long countAtOrBelow(double x) {
             long count = 0;
             for (CumulativeCounts c : parts) {
@@ -546,6 +568,18 @@ public abstract sealed class Sample {
             double s = 0;
             for (int i = from; i < to; i++) {
                 s += values[i] * values[i];
+            }
+            return s;
+        }
+
+        @Override
+        public double sumBeyond(double cut, boolean above) {
+            double s = 0;
+            for (int i = from; i < to; i++) {
+                double by = above ? values[i] - cut : cut - values[i];
+                if (by > 0) {
+                    s += by;
+                }
             }
             return s;
         }

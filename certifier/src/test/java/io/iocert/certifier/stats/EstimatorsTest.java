@@ -56,6 +56,57 @@ class EstimatorsTest {
         assertEquals(5_000_500, point(h, stat("mean")), 5_000_500 * 0.001);
     }
 
+    @Test
+    void shouldGiveThePlainBatchMeansIntervalWhenNothingLiesFar() {
+        // 64 values in 8 batches of 8, all within a factor 3 of the median: no far part, so both
+        // ends are the plain interval, symmetric about the mean.
+        double[] v = new double[64];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = 1 + ((i * 7) % 10) / 100.0 + 0.4 * ((i / 8) % 3);
+        }
+        Estimate e = Estimators.estimate(new Sample.OfValues(v), stat("mean"), 0.95);
+        double[] means = new double[8];
+        double point = 0;
+        for (int i = 0; i < v.length; i++) {
+            means[i / 8] += v[i] / 8;
+            point += v[i] / 64;
+        }
+        double ss = 0;
+        for (double m : means) {
+            ss += (m - point) * (m - point) / 64;
+        }
+        double spread = 0;
+        for (double x : v) {
+            spread += (x - point) * (x - point) / 63;
+        }
+        // The batch means vary more than independent values would: theirs is the variance.
+        double batchMeans = ss * 8 / 7;
+        assertTrue(batchMeans > spread / 64);
+        double half = 2.364624251592785 * Math.sqrt(batchMeans); // Student's t, 7 df, 97.5%
+        assertEquals(point, e.value(), 1e-12);
+        assertEquals(point - half, e.low(), 1e-9);
+        assertEquals(point + half, e.high(), 1e-9);
+    }
+
+    @Test
+    void shouldGiveAClusterOfFarValuesTheShareTheUpperEndNeeds() {
+        // 8 batches of 8 values at 1, and four values of 20 in one batch: one stall cluster. The
+        // plain batch-means upper end is 2.1875 + 2.3646 * 1.1875 = 4.9955; a mean that high needs
+        // 3.6 times the far values this run had, and with the far part's variance scaled to that
+        // the end lies where mu - 2.1875 = 2.3646 * sqrt(1/64 + 2 sqrt(r) 0.1328 + r 1.1289),
+        // r = (mu - 1.125) / 1.0625, at 9.5635. Nothing lies below a third of the median, so the
+        // lower end is the plain one (below zero, so 0).
+        double[] v = new double[64];
+        Arrays.fill(v, 1);
+        for (int i = 24; i < 28; i++) {
+            v[i] = 20;
+        }
+        Estimate e = Estimators.estimate(new Sample.OfValues(v), stat("mean"), 0.95);
+        assertEquals(2.1875, e.value(), 1e-12);
+        assertEquals(9.5635, e.high(), 1e-4);
+        assertEquals(0, e.low());
+    }
+
     /** A real sequential-write series: its rate climbs during the run, and six of 359 intervals are slow. */
     private static double[] sequentialWrite() throws IOException {
         return Fixtures.intervalValues(EstimatorsTest.class, "sequential-write-intervals.txt");
