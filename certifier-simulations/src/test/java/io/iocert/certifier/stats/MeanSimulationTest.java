@@ -28,6 +28,20 @@ class MeanSimulationTest {
     }
 
     @Test
+    void shouldKeepFewLongerClustersFromPassingAMeanTooSlowOverFourRounds() {
+        // Stalls in runs of 20, about three clusters a round of 2,000: the far part's spread comes
+        // from the few batches that hold them, so its degrees of freedom are those batches' (6.5%
+        // wrong with the batch means' own spread, 3.8% with the far part scaled on 7 degrees of
+        // freedom). Four rounds combined, as adaptive probing makes of an unsettled requirement.
+        Synthetic s = Synthetic.bursty(0.03, 20);
+        double[][] rates =
+                MeanTable.verdicts(Scenarios.rounds(Scenarios.of(s), 4), 8_000, MeanTable.truth(s), false, RUNS);
+        assertTrue(rates[1][1] <= WRONG_BOUND, () -> "wrong PASS at 1/1.03: " + rates[1][1] + "%");
+        assertTrue(rates[1][2] <= WRONG_BOUND, () -> "wrong FAIL at 1.03: " + rates[1][2] + "%");
+        assertTrue(rates[0][4] >= 95, () -> "right at 2x: " + rates[0][4] + "%");
+    }
+
+    @Test
     void shouldKeepRareDipsFromPassingAMeanRateThreePercentTooLow() {
         // Interval rates with dips to a tenth in runs of 5 (about 6 in 300 intervals): 4.5% wrong
         // PASS with the batch means' own spread.

@@ -854,15 +854,14 @@ public final class Estimators {
         if (s.hasBatches()) {
             List<Sample.Batch> batches = s.batches();
             int k = batches.size();
-            double crit = TDistribution.of(k - 1).inverseSurvivalProbability(alpha / 2);
             double independent = mo.variance() / n;
             double median = s.quantile(0.5);
             BatchParts high = BatchParts.of(batches, SEPARATE_MODE * median, true);
             BatchParts low = BatchParts.of(batches, median / SEPARATE_MODE, false);
             double v = high.variance(1);
             double d = independent > 0 ? Math.max(1.0, v / independent) : 1.0;
-            double upper = meanEnd(high, point, crit, independent);
-            double lower = Math.max(0, meanEnd(low, point, crit, independent));
+            double upper = meanEnd(high, point, alpha, independent);
+            double lower = Math.max(0, meanEnd(low, point, alpha, independent));
             return asymmetric(
                     point,
                     lower,
@@ -870,7 +869,8 @@ public final class Estimators {
                     confidence,
                     n,
                     d,
-                    "batch means over " + k + " time batches, Student's t, far values scaled to each end");
+                    "batch means over " + k + " time batches, Student's t, far values scaled to each end"
+                            + " (Welch-Satterthwaite degrees of freedom)");
         }
         if (n >= 2) {
             double se = Math.sqrt(mo.variance() / n);
@@ -886,7 +886,15 @@ public final class Estimators {
      * near}: the mean of the values clipped at the cut), with the batch-means variances of both
      * and their covariance (weighted by batch size, k / (k - 1) as for the mean itself).
      */
-    record BatchParts(boolean above, double nearMean, double farMean, double nearVar, double farVar, double cov) {
+    record BatchParts(
+            boolean above,
+            double nearMean,
+            double farMean,
+            double nearVar,
+            double farVar,
+            double cov,
+            int k,
+            int farBatches) {
         static BatchParts of(List<Sample.Batch> batches, double cut, boolean above) {
             int k = batches.size();
             long count = 0;
@@ -917,7 +925,13 @@ public final class Estimators {
                 cov += w[j] * w[j] * dn * df;
             }
             double f = (double) k / (k - 1);
-            return new BatchParts(above, nearMean, farMean, nearVar * f, farVar * f, cov * f);
+            int farBatches = 0;
+            for (double x : far) {
+                if (x > 0) {
+                    farBatches++;
+                }
+            }
+            return new BatchParts(above, nearMean, farMean, nearVar * f, farVar * f, cov * f, k, farBatches);
         }
 
         /**
@@ -928,6 +942,23 @@ public final class Estimators {
         double variance(double r) {
             double sign = above ? 1 : -1;
             return nearVar + 2 * sign * Math.sqrt(r) * cov + r * farVar;
+        }
+
+        /**
+         * Welch-Satterthwaite degrees of freedom of {@link #variance}{@code (r)}: the near part
+         * (with the covariance) on {@code k - 1}, the far part on one fewer than the batches that
+         * hold far values (at least 1); never more than {@code k - 1}.
+         */
+        double degreesOfFreedom(double r) {
+            double shared = Math.abs(cov) * Math.sqrt(r);
+            double a = nearVar + shared;
+            double b = r * farVar + shared;
+            double farDf = Math.max(1, farBatches - 1);
+            double denominator = a * a / (k - 1) + b * b / farDf;
+            if (!(denominator > 0)) {
+                return k - 1;
+            }
+            return Math.max(1, Math.min(k - 1, (a + b) * (a + b) / denominator));
         }
 
         /** How many times the far part observed a mean at {@code mu} needs (at least 1; 1 when nothing lay beyond). */
@@ -941,27 +972,50 @@ public final class Estimators {
 
     /**
      * One end of the mean's interval: the furthest mean {@code mu} on the parts' side with
-     * {@code |mu - point| <= crit * sd(mu)}, where {@code sd(mu)} is the batch means' standard
+     * {@code |mu - point| <= t * sd(mu)}, where {@code sd(mu)} is the batch means' standard
      * error with the far part's variance scaled to the far share a mean at {@code mu} needs
      * ({@link BatchParts#scale}). Far values that come as rare clusters (stalls 20 times the calm
      * latency, a few dozen to a run) vary between batches in proportion to how many came, so a
      * run that met fewer than usual has a low mean and a small spread together, and an interval
      * built from its own spread falls short of the truth more often than it should: at 95%, a
-     * mean 3% worse than its threshold passed in 5.7% of simulated runs with stalls in runs of 5,
-     * where the variance at the tested end gives 2.2% (docs/statistics.md, "Mean"). It is a test
-     * whose variance is evaluated at its null, as the quantiles' far cut is. The variance is never
-     * taken below {@code floorVariance} (independence).
+     * mean 3% worse than its threshold passed in 5.7% of simulated runs with stalls in runs of 5
+     * (docs/statistics.md, "Mean"). It is a test whose variance is evaluated at its null, as the
+     * quantiles' far cut is. The variance is never taken below {@code floorVariance}
+     * (independence).
+     *
+     * <p>{@code t} is Student's at one-sided level {@code alpha / 2} with Welch-Satterthwaite
+     * degrees of freedom: {@code k - 1} for the near part, and one fewer than the batches holding
+     * any far value for the far part, whose variance is estimated from those batches alone (three
+     * clusters in eight batches leave two degrees of freedom, not seven). It depends on the end,
+     * so the end is found again with the t of the end found, until it stays (each pass can only
+     * widen it).
      */
-    static double meanEnd(BatchParts parts, double point, double crit, double floorVariance) {
+    static double meanEnd(BatchParts parts, double point, double alpha, double floorVariance) {
+        double t = TDistribution.of(parts.k() - 1).inverseSurvivalProbability(alpha / 2);
+        double end = meanEndAt(parts, point, t, floorVariance);
+        for (int pass = 0; pass < 8 && parts.farBatches() > 0; pass++) {
+            double df = parts.degreesOfFreedom(parts.scale(end));
+            double next = TDistribution.of(df).inverseSurvivalProbability(alpha / 2);
+            if (next <= t * (1 + 1e-9)) {
+                break;
+            }
+            t = next;
+            end = meanEndAt(parts, point, t, floorVariance);
+        }
+        return end;
+    }
+
+    /** The end for a fixed {@code t}: doubling until past it, then bisection. */
+    private static double meanEndAt(BatchParts parts, double point, double t, double floorVariance) {
         double sign = parts.above() ? 1 : -1;
         DoubleUnaryOperator excess =
-                mu -> Math.abs(mu - point) - crit * Math.sqrt(Math.max(floorVariance, parts.variance(parts.scale(mu))));
-        double step = crit * Math.sqrt(Math.max(floorVariance, parts.variance(1)));
+                mu -> Math.abs(mu - point) - t * Math.sqrt(Math.max(floorVariance, parts.variance(parts.scale(mu))));
+        double step = t * Math.sqrt(Math.max(floorVariance, parts.variance(1)));
         if (!(step > 0)) {
             return point;
         }
         // The standard error grows as the square root of the distance at most, so the distance
-        // outgrows it: double until past the end, then bisect.
+        // outgrows it.
         double inside = point;
         double outside = point + sign * step;
         for (int i = 0; i < 200 && excess.applyAsDouble(outside) <= 0; i++) {
