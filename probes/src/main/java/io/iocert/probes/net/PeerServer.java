@@ -264,7 +264,8 @@ public final class PeerServer implements AutoCloseable {
                                         slots,
                                         log,
                                         limitedLog,
-                                        joins)
+                                        joins,
+                                        () -> closing)
                                 .run();
                     } finally {
                         done.run();

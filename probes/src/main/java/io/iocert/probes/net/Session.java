@@ -10,6 +10,7 @@ import java.security.SecureRandom;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.BlockingQueue;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -53,6 +54,8 @@ final class Session {
     /** Takes participants of a coordinated run; null on a plain serve. */
     private final Coordinator joins;
 
+    private final BooleanSupplier serverStopping;
+
     private final long startNs = System.nanoTime();
     private String what = "handshake";
     private boolean authenticated;
@@ -71,8 +74,10 @@ final class Session {
             BlockingQueue<Slot> slots,
             Consumer<String> log,
             LogLimiter limitedLog,
-            Coordinator joins) {
+            Coordinator joins,
+            BooleanSupplier serverStopping) {
         this.joins = joins;
+        this.serverStopping = serverStopping;
         this.id = id;
         this.ch = ch;
         this.remote = remote;
@@ -99,7 +104,11 @@ final class Session {
                 outcome = ticket.evicted()
                         ? "closed: evicted by a newer connection (the handshake pool of " + gate.max()
                                 + " was full; the oldest of the source with the most goes first)"
-                        : guard.reason() != null ? "closed: " + guard.reason() : "ended: " + PeerServer.describe(e);
+                        : guard.reason() != null
+                                ? "closed: " + guard.reason()
+                                : serverStopping.getAsBoolean()
+                                        ? "closed: the server is stopping"
+                                        : "ended: " + PeerServer.describe(e);
             } catch (RuntimeException e) {
                 outcome = "internal error: " + e;
             } catch (OutOfMemoryError e) {

@@ -6,6 +6,7 @@ import static io.iocert.probes.net.NetTesting.context;
 import static io.iocert.probes.net.NetTesting.ms;
 import static io.iocert.probes.net.NetTesting.requirement;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -318,6 +319,30 @@ class PeerServerTest {
                     s.logSnapshot().toString());
             assertLegitimateClientWorks(s, Optional.empty());
         }
+    }
+
+    @Test
+    void shouldLogASessionItStopsAsClosedByTheStop() throws Exception {
+        // A client still waiting in its handshake when the server stops: its line says why the
+        // session ended, not which exception the closed channel threw.
+        List<String> log;
+        try (NetTesting.Server s =
+                        new NetTesting.Server(Optional.empty(), NetTesting.limits(8, 1 << 20, 30_000, 30_000, 60_000));
+                Socket waiting = connect(s)) {
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (s.server.activeSessions() == 0 && System.nanoTime() - end < 0) {
+                Thread.sleep(10);
+            }
+            assertEquals(1, s.server.activeSessions(), "the session never started: " + s.logSnapshot());
+            s.server.close(); // the block closes it again at its end, which does nothing
+            assertClosedByServer(waiting);
+            log = s.logSnapshot();
+        }
+        assertTrue(
+                log.stream()
+                        .anyMatch(l -> l.startsWith("session 1 ") && l.endsWith(": closed: the server is stopping")),
+                log.toString());
+        assertFalse(log.stream().anyMatch(l -> l.contains("Exception")), log.toString());
     }
 
     @Test
