@@ -861,11 +861,11 @@ public final class Estimators {
             double v = high.variance(1);
             double d = independent > 0 ? Math.max(1.0, v / independent) : 1.0;
             double upper = meanEnd(high, point, alpha, independent);
-            double lower = Math.max(0, meanEnd(low, point, alpha, independent));
+            double lower = meanEnd(low, point, alpha, independent);
             return asymmetric(
                     point,
-                    lower,
-                    upper,
+                    point - lower,
+                    upper - point,
                     confidence,
                     n,
                     d,
@@ -1129,32 +1129,28 @@ public final class Estimators {
                 threshold -> OptionalDouble.empty());
     }
 
+    /**
+     * An interval {@code [point - below, point + above]}, its low end taken no lower than 0; the
+     * samples that would clear a threshold scale with the square of the half-width on its side.
+     */
     private static Estimate asymmetric(
-            double point, double low, double high, double confidence, long n, double d, String method) {
+            double point, double below, double above, double confidence, long n, double d, String method) {
         Estimate.Precision precision = threshold -> {
             double gap = Math.abs(point - threshold);
-            double half = threshold >= point ? high - point : point - low;
+            double half = threshold >= point ? above : below;
             if (gap == 0 || half == 0) {
                 return OptionalDouble.empty();
             }
             double ratio = half / gap;
             return OptionalDouble.of(n * ratio * ratio);
         };
-        return new Estimate(point, low, high, confidence, n, d, method, precision);
+        return new Estimate(point, Math.max(0, point - below), point + above, confidence, n, d, method, precision);
     }
 
     private static Estimate symmetric(
             double point, double se, double crit, double confidence, long n, double d, String method) {
         double half = crit * se;
-        Estimate.Precision precision = threshold -> {
-            double gap = Math.abs(point - threshold);
-            if (gap == 0 || se == 0) {
-                return OptionalDouble.empty();
-            }
-            double ratio = half / gap;
-            return OptionalDouble.of(n * ratio * ratio);
-        };
-        return new Estimate(point, Math.max(0, point - half), point + half, confidence, n, d, method, precision);
+        return asymmetric(point, half, half, confidence, n, d, method);
     }
 
     private static Estimate unbounded(Sample s, double point, double confidence, String why) {
