@@ -222,6 +222,7 @@ public final class Certifier {
                 Verdict.INCONCLUSIVE,
                 shown + " vs " + e.threshold() + ": inconclusive; " + advice(e, x, upperEndMisses, probedSeconds(m))
                         + beyond(sample.get(), e, dim)
+                        + reach(sample.get(), x, upperEndMisses, e, dim)
                         + load,
                 x.method());
     }
@@ -257,6 +258,40 @@ public final class Certifier {
                         new Quantity(t, dim).format(),
                         new Quantity(worst, dim).format())
                 + burst(s, t, upperLimit, intervals);
+    }
+
+    /**
+     * "; the upper end, 433 ms, lies beyond the largest value seen, 100 ms: how far the run's
+     * variation lets p95 reach, not a value measured" when the end that keeps the verdict open
+     * lies past every value of the run (above the largest for an upper end, below the smallest
+     * but above zero for a lower one), else "". Such an end comes from a bound that models how
+     * the values vary between parts of the run (tolerance bounds, the far cut's fixed factor),
+     * and a reader comparing it with the values seen should know it is not one of them.
+     */
+    static String reach(Sample s, Estimate x, boolean upperEndMisses, Expectation e, Dimension dim) {
+        if (s.n() == 0) {
+            return "";
+        }
+        String stat = e.statistic().name();
+        if (upperEndMisses && Double.isFinite(x.high()) && x.high() > s.max()) {
+            return String.format(
+                    Locale.ROOT,
+                    "; the upper end, %s, lies beyond the largest value seen, %s: how far the run's variation"
+                            + " lets %s reach, not a value measured",
+                    new Quantity(x.high(), dim).format(),
+                    new Quantity(s.max(), dim).format(),
+                    stat);
+        }
+        if (!upperEndMisses && x.low() > 0 && x.low() < s.min()) {
+            return String.format(
+                    Locale.ROOT,
+                    "; the lower end, %s, lies below the smallest value seen, %s: how far the run's variation"
+                            + " lets %s reach, not a value measured",
+                    new Quantity(x.low(), dim).format(),
+                    new Quantity(s.min(), dim).format(),
+                    stat);
+        }
+        return "";
     }
 
     /**

@@ -458,6 +458,39 @@ class CertifierTest {
         assertTrue(spread.matches("; \\d+ of 6,1\\d\\d samples above 20 ms, the worst 30 ms"), spread);
     }
 
+    @Test
+    void shouldSayWhenTheOpenEndLiesBeyondEveryValueSeen() throws Exception {
+        // A real sequential write with one slow interval and one slow write (session 15's busy
+        // quick-start miss): the p10's lower end lies far below the slowest interval seen.
+        double[] v = Fixtures.intervalValues(CertifierTest.class, "one-slow-write-intervals.txt");
+        var sample = io.iocert.certifier.stats.Sample.of(throughput("w", ProbeType.FS_WRITE, v))
+                .orElseThrow();
+        var p10 = expect(Metric.THROUGHPUT, "p10", ">= 20 MB/s");
+        var x = io.iocert.certifier.stats.Estimators.estimate(
+                sample, p10.statistic(), 0.95, new io.iocert.certifier.stats.Estimators.Target(20e6, false));
+        assertTrue(x.low() > 0 && x.low() < 20e6 && x.high() >= 20e6, x.toString());
+        assertTrue(x.low() < sample.min(), x.toString());
+        String dataRate = new io.iocert.spec.Quantity(x.low(), io.iocert.spec.Dimension.DATA_RATE).format();
+        assertEquals(
+                "; the lower end, " + dataRate + ", lies below the smallest value seen, 7.95 MB/s: how far the run's"
+                        + " variation lets p10 reach, not a value measured",
+                Certifier.reach(sample, x, false, p10, io.iocert.spec.Dimension.DATA_RATE));
+        // An end within the values seen needs no note.
+        var within = new io.iocert.certifier.stats.Estimate(
+                600e6, 10e6, 1.9e9, 0.95, sample.n(), 1, "m", t -> java.util.OptionalDouble.empty());
+        assertEquals("", Certifier.reach(sample, within, false, p10, io.iocert.spec.Dimension.DATA_RATE));
+        // An upper end past the largest value, for an upper limit.
+        var above = new io.iocert.certifier.stats.Estimate(
+                600e6, 10e6, 9e9, 0.95, sample.n(), 1, "m", t -> java.util.OptionalDouble.empty());
+        assertTrue(Certifier.reach(
+                        sample,
+                        above,
+                        true,
+                        expect(Metric.THROUGHPUT, "p10", "<= 5 GB/s"),
+                        io.iocert.spec.Dimension.DATA_RATE)
+                .startsWith("; the upper end, 9 GB/s, lies beyond the largest value seen, "));
+    }
+
     /** 6,000 one-millisecond sleeps overshooting by 0.1 ms, with a stall of {@code stallMs[i]} after sleep {@code at[i]}. */
     private static io.iocert.certifier.stats.Sample jitter(long[] at, long... stallMs) {
         var h = new org.HdrHistogram.Histogram(3);
