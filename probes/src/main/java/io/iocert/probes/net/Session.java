@@ -54,6 +54,7 @@ final class Session {
     /** Takes participants of a coordinated run; null on a plain serve. */
     private final Coordinator joins;
 
+    /** Whether the server is stopping: a session ended by its closing channel then says so. */
     private final BooleanSupplier serverStopping;
 
     private final long startNs = System.nanoTime();
