@@ -269,29 +269,22 @@ public final class Certifier {
      * and a reader comparing it with the values seen should know it is not one of them.
      */
     static String reach(Sample s, Estimate x, boolean upperEndMisses, Expectation e, Dimension dim) {
-        if (s.n() == 0) {
+        double end = upperEndMisses ? x.high() : x.low();
+        double extreme = upperEndMisses ? s.max() : s.min();
+        boolean past = upperEndMisses ? Double.isFinite(end) && end > extreme : end > 0 && end < extreme;
+        if (s.n() == 0 || !past) {
             return "";
         }
-        String stat = e.statistic().name();
-        if (upperEndMisses && Double.isFinite(x.high()) && x.high() > s.max()) {
-            return String.format(
-                    Locale.ROOT,
-                    "; the upper end, %s, lies beyond the largest value seen, %s: how far the run's variation"
-                            + " lets %s reach, not a value measured",
-                    new Quantity(x.high(), dim).format(),
-                    new Quantity(s.max(), dim).format(),
-                    stat);
-        }
-        if (!upperEndMisses && x.low() > 0 && x.low() < s.min()) {
-            return String.format(
-                    Locale.ROOT,
-                    "; the lower end, %s, lies below the smallest value seen, %s: how far the run's variation"
-                            + " lets %s reach, not a value measured",
-                    new Quantity(x.low(), dim).format(),
-                    new Quantity(s.min(), dim).format(),
-                    stat);
-        }
-        return "";
+        return String.format(
+                Locale.ROOT,
+                "; the %s end, %s, lies %s the %s value seen, %s: how far the run's variation lets %s reach,"
+                        + " not a value measured",
+                upperEndMisses ? "upper" : "lower",
+                new Quantity(end, dim).format(),
+                upperEndMisses ? "beyond" : "below",
+                upperEndMisses ? "largest" : "smallest",
+                new Quantity(extreme, dim).format(),
+                e.statistic().name());
     }
 
     /**

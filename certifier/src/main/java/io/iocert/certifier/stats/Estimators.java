@@ -906,6 +906,7 @@ public final class Estimators {
             double[] w = new double[k];
             double nearMean = 0;
             double farMean = 0;
+            int farBatches = 0;
             for (int j = 0; j < k; j++) {
                 Sample.Batch b = batches.get(j);
                 w[j] = (double) b.n() / count;
@@ -913,6 +914,7 @@ public final class Estimators {
                 near[j] = b.sum() / b.n() + (above ? -far[j] : far[j]);
                 nearMean += w[j] * near[j];
                 farMean += w[j] * far[j];
+                farBatches += far[j] > 0 ? 1 : 0;
             }
             double nearVar = 0;
             double farVar = 0;
@@ -925,12 +927,6 @@ public final class Estimators {
                 cov += w[j] * w[j] * dn * df;
             }
             double f = (double) k / (k - 1);
-            int farBatches = 0;
-            for (double x : far) {
-                if (x > 0) {
-                    farBatches++;
-                }
-            }
             return new BatchParts(above, nearMean, farMean, nearVar * f, farVar * f, cov * f, k, farBatches);
         }
 
