@@ -142,6 +142,58 @@ class EstimatorsTest {
         assertTrue(e.low() <= 60e6, e + " " + e.method());
     }
 
+    /**
+     * 2,000 operations as {@code short stalls (runs of 5)} in the simulations has them: log-normal
+     * around 1 ms (sd 0.25 on the log scale), and stalls twenty times slower holding 3% of them in
+     * runs of five on average (a two-state chain). The p99 lies among the stalls, whose values
+     * cluster in time.
+     */
+    private static Sample shortStalls(long seed) {
+        var random = new java.util.SplittableRandom(seed);
+        var h = new Histogram(3);
+        var blocks = new io.iocert.results.BlockRecorder(0);
+        double leave = 1 / 5.0;
+        double enter = 0.03 * leave / 0.97;
+        boolean stalled = false;
+        long now = 0;
+        for (int i = 0; i < 2_000; i++) {
+            stalled = random.nextDouble() < (stalled ? 1 - leave : enter);
+            double normal =
+                    Math.sqrt(-2 * Math.log(1 - random.nextDouble())) * Math.cos(2 * Math.PI * random.nextDouble());
+            long v = Math.round((stalled ? 20e6 : 1e6) * Math.exp(0.25 * normal));
+            now += v;
+            h.recordValue(v);
+            blocks.record(v, now);
+        }
+        return Sample.of(Fixtures.latency("stalls", io.iocert.spec.ProbeType.FS_READ, h)
+                        .withBlocks(blocks.series()))
+                .orElseThrow();
+    }
+
+    @Test
+    void shouldTestAThresholdTwiceTheEstimateAtItsOwnCut() {
+        Sample s = shortStalls(1);
+        Estimate alone = Estimators.estimate(s, stat("p99"), 0.95);
+        double t = 2 * alone.value();
+        // Without the threshold the design effect among the stalls leaves the upper end beyond it
+        // (open, or past the fixed cut at three times the estimate), though nothing lies beyond it.
+        assertTrue(alone.high() > t, alone + " " + alone.method());
+        assertEquals(0, s.n() - Math.round(s.fractionAtOrBelow(t) * s.n()), "values beyond the threshold");
+        // With it, the threshold's own cut bounds the share beyond it: the end is the threshold.
+        Estimate judged = Estimators.estimate(s, stat("p99"), 0.95, new Estimators.Target(t, true));
+        assertTrue(judged.high() <= t && judged.high() > 0.95 * t, judged + " " + judged.method());
+        assertTrue(judged.method().contains("and at the threshold"), judged.method());
+        // A threshold within TARGET_CUT_FACTOR of the estimate gets no cut of its own.
+        Estimators.FarCut near = Estimators.farCut(
+                s,
+                0.99,
+                0.05 * Estimators.FAR_CUT_SHARE,
+                alone.low(),
+                Double.POSITIVE_INFINITY,
+                new Estimators.Target(1.6 * alone.value(), true));
+        assertTrue(near == null || !near.atTarget(), String.valueOf(near));
+    }
+
     @Test
     void shouldKeepTheFarCutGuardInTheFarTail() {
         assertEquals(30, Estimators.guardRank(120_000, 0.99));
