@@ -1,6 +1,7 @@
 package io.iocert.certifier;
 
 import io.iocert.results.Measurement;
+import io.iocert.spec.Coordination;
 import io.iocert.spec.Dimension;
 import io.iocert.spec.Expectation;
 import io.iocert.spec.Metric;
@@ -157,7 +158,12 @@ public final class Feasibility {
             if (!s.isQuantile()) {
                 continue;
             }
-            long needed = minimumSamples(s.quantile(), upper, r.confidence());
+            double each = judgedConfidence(r);
+            boolean bothEnds = straggler(r);
+            // A straggler ratio's interval takes both ends of every node's interval; its bound
+            // side is the one the quantile needs more samples for (the lower one for a p10).
+            boolean side = bothEnds ? s.quantile() >= 0.5 : upper;
+            long needed = minimumSamples(s.quantile(), side, each);
             Optional<Bound> bound = bound(r, e.metric(), needed, Math.max(1, maxRuns));
             if (bound.isEmpty()) {
                 out.add(new Finding(r.id(), e, Status.UNKNOWN, needed, -1, ""));
@@ -167,7 +173,7 @@ public final class Feasibility {
             } else {
                 Bound b = bound.get();
                 String message = head(r, e, needed) + "; " + b.basis() + " gives at most " + count(b.atMost())
-                        + fixes(b.fixes(), alternative(s, upper, b.atMost(), r.confidence()));
+                        + fixes(b.fixes(), alternative(s, side, b.atMost(), each));
                 out.add(new Finding(r.id(), e, Status.TOO_FEW_SAMPLES, needed, b.atMost(), message));
             }
         }
@@ -217,7 +223,9 @@ public final class Feasibility {
                 out.add(new Finding(r.id(), e, Status.FEASIBLE, f.needed(), atMost, ""));
                 continue;
             }
-            boolean upper = e.threshold().comparator().isUpperBound();
+            boolean upper = straggler(r)
+                    ? e.statistic().quantile() >= 0.5
+                    : e.threshold().comparator().isUpperBound();
             String measured = count(n) + " " + noun(e.metric()) + " in " + nanos(roundNs);
             String longerBudget = "raise budget to about " + nanos(ceil2((double) f.needed() / n * roundNs));
             String basis;
@@ -242,7 +250,7 @@ public final class Feasibility {
                 fixes.add(longer.isEmpty() ? budget : budget.isEmpty() ? longer : longer + " and " + budget);
             }
             String message = head(r, e, f.needed()) + "; " + basis
-                    + fixes(fixes, alternative(e.statistic(), upper, atMost, r.confidence()));
+                    + fixes(fixes, alternative(e.statistic(), upper, atMost, judgedConfidence(r)));
             out.add(new Finding(r.id(), e, Status.TOO_FEW_SAMPLES, f.needed(), atMost, message));
         }
         return out;
@@ -490,10 +498,35 @@ public final class Feasibility {
     // ---- words ----
 
     private static String head(Requirement r, Expectation e, long needed) {
+        double each = judgedConfidence(r);
+        String confidence = each == r.confidence()
+                ? Percent.of(r.confidence()) + " confidence"
+                : Percent.of(each) + " confidence (each of "
+                        + r.coordinated().orElseThrow().nodes() + " nodes, jointly " + Percent.of(r.confidence()) + ")";
         return "requirement '" + r.id() + "' " + e.statistic().name() + " of "
                 + e.metric().id() + " " + e.threshold()
-                + ": needs at least " + count(needed) + " " + noun(e.metric()) + " at " + Percent.of(r.confidence())
-                + " confidence to be bounded at all (more when values cluster in time or probing takes several rounds)";
+                + ": needs at least " + count(needed) + " " + noun(e.metric()) + (straggler(r) ? " a node" : "")
+                + " at " + confidence
+                + " to be bounded at all (more when values cluster in time or probing takes several rounds)";
+    }
+
+    /**
+     * The confidence each measurement of {@code r} is judged at: the spec's, except for a
+     * coordinated requirement judged per node or as a straggler ratio over k nodes, whose every
+     * node is judged at {@code 1 - (1 - c) / k} (Bonferroni, as {@code CoordinatedVerdicts} does).
+     * With no node count in the spec ("any number"), the spec's: a lower bound on what is needed.
+     */
+    static double judgedConfidence(Requirement r) {
+        return r.coordinated()
+                .filter(c -> c.scope() != Coordination.Scope.AGGREGATE && c.nodes() > 1)
+                .map(c -> 1 - (1 - r.confidence()) / c.nodes())
+                .orElse(r.confidence());
+    }
+
+    private static boolean straggler(Requirement r) {
+        return r.coordinated()
+                .filter(c -> c.scope() == Coordination.Scope.STRAGGLER)
+                .isPresent();
     }
 
     private static String oneSided(Requirement r, Expectation e, boolean max) {

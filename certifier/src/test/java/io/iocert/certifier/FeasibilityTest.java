@@ -250,6 +250,44 @@ class FeasibilityTest {
     }
 
     @Test
+    void shouldCountEachNodeAtTheConfidenceItIsJudgedAtWhenCoordinated() throws SpecException {
+        // 4 s of 100-ms intervals in one round: 40 a node. A p10 needs 36 at 95%, 62 at the
+        // 99.69% each of 16 nodes is judged at (per-node and straggler scopes).
+        String body = """
+                  - id: w
+                    probe: fs.write
+                    workload: {blockSize: 1MiB, fileSize: 64MiB, interval: 100ms}
+                    coordinated: {nodes: 16, scope: %s}
+                    expect:
+                      throughput: {p10: "%s"}
+                """;
+        Finding aggregate =
+                only(Feasibility.check(requirement("0.95", "4s", body.formatted("aggregate", ">= 5 MB/s")), 1));
+        assertEquals(Status.FEASIBLE, aggregate.status(), aggregate.toString());
+        assertEquals(36, aggregate.needed());
+        Finding perNode =
+                only(Feasibility.check(requirement("0.95", "4s", body.formatted("per-node", ">= 5 MB/s")), 1));
+        assertEquals(Status.TOO_FEW_SAMPLES, perNode.status(), perNode.toString());
+        assertEquals(62, perNode.needed());
+        assertEquals(40, perNode.atMost());
+        assertTrue(
+                perNode.message()
+                        .startsWith("requirement 'w' p10 of throughput >= 5 MB/s: needs at least 62 intervals at 99.69%"
+                                + " confidence (each of 16 nodes, jointly 95%) to be bounded at all"),
+                perNode.message());
+        assertTrue(perNode.message().contains("ask for p25"), perNode.message());
+        // A straggler ratio takes both ends of every node's interval; for a p10 the lower one binds.
+        Finding straggler =
+                only(Feasibility.check(requirement("0.95", "4s", body.formatted("straggler", ">= 0.8")), 1));
+        assertEquals(Status.TOO_FEW_SAMPLES, straggler.status(), straggler.toString());
+        assertEquals(62, straggler.needed());
+        assertTrue(straggler.message().contains("needs at least 62 intervals a node at 99.69%"), straggler.message());
+        // Twice the budget is enough for every node.
+        Finding longer = only(Feasibility.check(requirement("0.95", "8s", body.formatted("per-node", ">= 5 MB/s")), 1));
+        assertEquals(Status.FEASIBLE, longer.status(), longer.toString());
+    }
+
+    @Test
     void shouldLeaveCountsChosenAtRunTimeUnknown() throws SpecException {
         // Closed loop with a duration, an interval the probe picks, and a JMH plan: nothing in the spec bounds them.
         for (String body : List.of("""

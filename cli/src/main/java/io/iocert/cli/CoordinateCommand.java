@@ -4,6 +4,7 @@ import static io.iocert.cli.Commands.opt;
 
 import io.iocert.certifier.Certifier;
 import io.iocert.certifier.Evidence;
+import io.iocert.certifier.Feasibility;
 import io.iocert.certifier.Report;
 import io.iocert.certifier.report.ReportFormat;
 import io.iocert.probes.net.ServerLimits;
@@ -14,6 +15,7 @@ import io.iocert.results.HlogExport;
 import io.iocert.results.Result;
 import io.iocert.results.ResultCodec;
 import io.iocert.runner.CoordinatedRun;
+import io.iocert.runner.ProbeRunner;
 import io.iocert.runner.RunConfig;
 import io.iocert.spec.Coordination;
 import io.iocert.spec.Requirement;
@@ -162,6 +164,13 @@ final class CoordinateCommand implements Command {
                         + "): give it at least 2");
             }
         }
+        // What no run of this length can bound is said before any node probes, as 'run' and 'spec
+        // validate' say it, counted for the participants this run has when the spec names none.
+        for (Requirement r : coordinated) {
+            ProbeRunner.feasibility(withNodes(r, count)).stream()
+                    .filter(Feasibility.Finding::warns)
+                    .forEach(w -> err.println(Main.shown("iocert: warning: " + w.message())));
+        }
         ReportFormat format = Outputs.format(line);
         Duration joinTimeout = line.hasOption("join-timeout")
                 ? Inputs.duration("--join-timeout", line.getOptionValue("join-timeout"))
@@ -288,5 +297,22 @@ final class CoordinateCommand implements Command {
     private static void log(PrintStream s, String line) {
         s.println("iocert coordinate " + Instant.now().truncatedTo(ChronoUnit.MILLIS) + " " + line);
         s.flush();
+    }
+
+    /** {@code r} with {@code count} nodes where its spec leaves the number open (as the verdicts count them). */
+    private static Requirement withNodes(Requirement r, int count) {
+        Coordination c = r.coordinated().orElseThrow();
+        if (c.nodes() > 0) {
+            return r;
+        }
+        return new Requirement(
+                r.id(),
+                r.probe(),
+                r.workload(),
+                r.expectations(),
+                r.confidence(),
+                r.budget(),
+                r.sustained(),
+                new Coordination(count, c.layout(), c.scope(), c.pattern(), c.concurrentWith()));
     }
 }

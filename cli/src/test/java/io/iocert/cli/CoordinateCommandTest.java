@@ -597,6 +597,46 @@ class CoordinateCommandTest {
     }
 
     @Test
+    void shouldWarnBeforeProbingOfWhatNoNodeCanBoundAtTheConfidenceItIsJudgedAt() throws Exception {
+        // 6 s of 100-ms intervals, one round: 60 a node. Each of 16 nodes is judged at 99.69%,
+        // where a p10 needs 62; each of 2 at 97.5%, where it needs 42.
+        Path spec = spec("{scope: per-node}", "p10: \">= 1 KB/s\"");
+        CliRunner sixteen = CliRunner.run(
+                "coordinate",
+                "--spec",
+                spec.toString(),
+                "--nodes",
+                "16",
+                "--port",
+                "0",
+                "--join-timeout",
+                "1s",
+                "--out",
+                dir.resolve("sixteen").toString());
+        assertTrue(
+                sixteen.err()
+                        .contains(
+                                "iocert: warning: requirement 'together' p10 of throughput >= 1 KB/s: needs at least 62"
+                                        + " intervals at 99.69% confidence (each of 16 nodes, jointly 95%) to be bounded at all"),
+                sixteen.err());
+        assertTrue(sixteen.err().contains("duration 6 s at interval 100 ms gives at most 60"), sixteen.err());
+        assertTrue(!sixteen.err().contains("Exception"), sixteen.err());
+        CliRunner two = CliRunner.run(
+                "coordinate",
+                "--spec",
+                spec.toString(),
+                "--nodes",
+                "2",
+                "--port",
+                "0",
+                "--join-timeout",
+                "1s",
+                "--out",
+                dir.resolve("two").toString());
+        assertTrue(!two.err().contains("warning: requirement 'together'"), two.err());
+    }
+
+    @Test
     void shouldGiveErrorWhenRunOnOneNode() throws Exception {
         Path spec = spec("{nodes: 2, scope: aggregate}", "median: \">= 1 MB/s\"");
         Path fs = Files.createDirectories(dir.resolve("fs"));

@@ -171,8 +171,9 @@ public final class ProbeRunner {
     }
 
     private static List<Feasibility.Finding> feasibility(Requirement r, Function<ProbeType, Optional<Probe>> probes) {
+        // A coordinated requirement is probed in one round on every node (runCoordinated).
         int runs = probes.apply(r.probe())
-                .map(p -> p.runsInRounds() ? Defaults.MAX_ROUNDS : 1)
+                .map(p -> p.runsInRounds() && r.coordinated().isEmpty() ? Defaults.MAX_ROUNDS : 1)
                 .orElse(1);
         return Feasibility.check(r, runs);
     }
