@@ -9,11 +9,15 @@ its expectations are replaced: per-operation metrics (latency, rtt, hiccup) get 
 the median over all results of that statistic's estimate (measured with NEW_IOCERT). Every
 result.json under the RESULT_DIRs is then certified by both builds; the script prints the verdict
 counts and, per statistic, how many were not PASS. Works in the current directory (probe.yaml,
-x2.yaml, x10.yaml are written there).
+x2.yaml, x10.yaml are written there; it stops if any of them exists).
 """
 import json, subprocess, statistics, glob, re, collections, sys
 base_spec, old_cmd, new_cmd = sys.argv[1:4]
 results = sorted(r for d in sys.argv[4:] for r in glob.glob(d + '/*/result.json'))
+import os
+for f in ('probe.yaml', 'x2.yaml', 'x10.yaml'):
+    if os.path.exists(f):
+        sys.exit('real-margins: %s exists in this directory; run it in an empty one' % f)
 PEROP = {'latency', 'rtt', 'hiccup'}
 def build(thr):
     """BASE_SPEC with its expect blocks rewritten; thr(req, metric, stat, cmp) -> value string or None"""
