@@ -159,10 +159,7 @@ public final class Feasibility {
                 continue;
             }
             double each = judgedConfidence(r);
-            boolean bothEnds = straggler(r);
-            // A straggler ratio's interval takes both ends of every node's interval; its bound
-            // side is the one the quantile needs more samples for (the lower one for a p10).
-            boolean side = bothEnds ? s.quantile() >= 0.5 : upper;
+            boolean side = boundedSide(r, e);
             long needed = minimumSamples(s.quantile(), side, each);
             Optional<Bound> bound = bound(r, e.metric(), needed, Math.max(1, maxRuns));
             if (bound.isEmpty()) {
@@ -223,9 +220,7 @@ public final class Feasibility {
                 out.add(new Finding(r.id(), e, Status.FEASIBLE, f.needed(), atMost, ""));
                 continue;
             }
-            boolean upper = straggler(r)
-                    ? e.statistic().quantile() >= 0.5
-                    : e.threshold().comparator().isUpperBound();
+            boolean upper = boundedSide(r, e);
             String measured = count(n) + " " + noun(e.metric()) + " in " + nanos(roundNs);
             String longerBudget = "raise budget to about " + nanos(ceil2((double) f.needed() / n * roundNs));
             String basis;
@@ -521,6 +516,17 @@ public final class Feasibility {
                 .filter(c -> c.scope() != Coordination.Scope.AGGREGATE && c.nodes() > 1)
                 .map(c -> 1 - (1 - r.confidence()) / c.nodes())
                 .orElse(r.confidence());
+    }
+
+    /**
+     * Whether a PASS of {@code e} needs the quantile's upper end (else its lower end). A straggler
+     * ratio's interval takes both ends of every node's interval, so its side is the one the
+     * quantile needs more samples for (the lower one for a p10).
+     */
+    private static boolean boundedSide(Requirement r, Expectation e) {
+        return straggler(r)
+                ? e.statistic().quantile() >= 0.5
+                : e.threshold().comparator().isUpperBound();
     }
 
     private static boolean straggler(Requirement r) {

@@ -542,28 +542,30 @@ public final class Estimators {
         // The threshold's own cut, on the side it bounds, where it lies beyond TARGET_CUT_FACTOR
         // times the estimate (NaN: none). Above, the highest cut whose bucket ends at or below the threshold.
         double t = target == null ? Double.NaN : target.value();
+        double targetEdge = s.upperEdge(TARGET_CUT_FACTOR * point);
         double lowCut = target != null && !target.upper() && t > 0 && t < point / TARGET_CUT_FACTOR ? t : Double.NaN;
-        double highCut = target != null && target.upper() && t > s.upperEdge(TARGET_CUT_FACTOR * point)
+        double highCut = target != null && target.upper() && t > targetEdge
                 ? (s.upperEdge(t) <= t ? t : s.lowerEdge(t) - 1)
                 : Double.NaN;
         boolean lowAtTarget = lowCut > 0;
-        boolean highAtTarget = highCut > s.upperEdge(TARGET_CUT_FACTOR * point);
+        boolean highAtTarget = highCut > targetEdge;
         double lowLevel = lowAtTarget ? alpha / 4 : alpha / 2;
         double highLevel = highAtTarget ? alpha / 4 : alpha / 2;
         if (knownLow < below && farCountBound(s, below, false, lowLevel, q) < q) {
             low = below;
         }
-        if (lowAtTarget && low < lowCut && knownLow < lowCut && farCountBound(s, lowCut, false, lowLevel, q) < q) {
+        // The threshold's cut is tried where the ends so far do not already reach it.
+        if (lowAtTarget && Math.max(low, knownLow) < lowCut && farCountBound(s, lowCut, false, lowLevel, q) < q) {
             low = s.upperEdge(lowCut);
         }
         if (knownHigh > aboveEdge && farCountBound(s, aboveEdge, true, highLevel, q) < 1 - q) {
             high = aboveEdge;
         }
-        if (highAtTarget
-                && high > s.upperEdge(highCut)
-                && knownHigh > s.upperEdge(highCut)
-                && farCountBound(s, highCut, true, highLevel, q) < 1 - q) {
-            high = s.upperEdge(highCut);
+        if (highAtTarget) {
+            double highEnd = s.upperEdge(highCut);
+            if (Math.min(high, knownHigh) > highEnd && farCountBound(s, highCut, true, highLevel, q) < 1 - q) {
+                high = highEnd;
+            }
         }
         return low > 0 || high < Double.POSITIVE_INFINITY ? new FarCut(low, high, lowAtTarget || highAtTarget) : null;
     }
